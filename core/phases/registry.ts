@@ -1,0 +1,51 @@
+import type { PhaseSpec } from './types';
+import type { KeySpecs } from './schema';
+import { t } from './schema';
+
+/**
+ * Every phase kind, by name. Add one import + one entry per phase module.
+ * The registry is the single source for the parser (known kinds and keys), completion, hovers
+ * and the executor.
+ */
+const phases: PhaseSpec<any>[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Keys every phase cell accepts. */
+export const COMMON_KEYS: KeySpecs = {
+  from: { type: t.oneOf(t.string(), t.list(t.string())), doc: 'Upstream cell name(s). Default: the nearest phase cell above.' },
+  description: { type: t.string(), doc: 'Free text shown in run manifests.' },
+};
+
+/** The `settings` cell: notebook-wide options, not a phase (no inputs, no outputs). */
+export const SETTINGS_KIND = 'settings';
+export const SETTINGS_KEYS: KeySpecs = {
+  seed: { type: t.integer({ min: 0 }), doc: 'Global seed (overridden by PHASEBOOK_SEED). Default 42.' },
+  mode: { type: t.string(['autorun', 'lazy']), doc: 'autorun re-runs stale descendants after an edit; lazy only marks them.' },
+  roots: {
+    type: t.object({
+      stacking: { type: t.string(), doc: 'Cross-validation runs. Default data/stacking' },
+      runs: { type: t.string(), doc: 'Training runs. Default runs' },
+      results: { type: t.string(), doc: 'Backtest / workflow results. Default results' },
+      artifacts: { type: t.string(), doc: 'Checkpoints, feature lists, scalers, datasets. Default artifacts' },
+      logs: { type: t.string(), doc: 'Logs. Default logs' },
+      cache: { type: t.string(), doc: 'Cell output cache. Default .phasebook/cache' },
+    }),
+    doc: 'Artifact roots, relative to the notebook folder.',
+  },
+};
+
+export function registerPhase(spec: PhaseSpec<any>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (phases.some((p) => p.kind === spec.kind)) throw new Error(`phase kind '${spec.kind}' registered twice`);
+  phases.push(spec);
+}
+
+export function getPhase(kind: string): PhaseSpec | undefined {
+  return phases.find((p) => p.kind === kind) as PhaseSpec | undefined;
+}
+
+export function phaseKinds(): string[] {
+  return phases.map((p) => p.kind);
+}
+
+export function allPhases(): readonly PhaseSpec[] {
+  return phases as PhaseSpec[];
+}

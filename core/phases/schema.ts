@@ -1,0 +1,152 @@
+/**
+ * A tiny schema language for phase cell configs. Each phase declares its keys with a type and a
+ * doc string; the notebook parser uses it for "unknown key (did you mean ...)" and "wrong value
+ * type" diagnostics, the extension uses it for completion and hover docs.
+ */
+
+export type ValueType =
+  | { type: 'string'; enum?: readonly string[] }
+  | { type: 'number'; integer?: boolean; min?: number; max?: number }
+  | { type: 'boolean' }
+  | { type: 'list'; of: ValueType }
+  | { type: 'object'; keys?: Record<string, KeySpec>; values?: ValueType }
+  | { type: 'oneOf'; options: readonly ValueType[] }
+  | { type: 'any' };
+
+export interface KeySpec {
+  type: ValueType;
+  doc: string;
+  required?: boolean;
+  default?: unknown;
+}
+
+export type KeySpecs = Record<string, KeySpec>;
+
+export const t = {
+  string: (enumValues?: readonly string[]): ValueType => (enumValues ? { type: 'string', enum: enumValues } : { type: 'string' }),
+  number: (opts: { integer?: boolean; min?: number; max?: number } = {}): ValueType => ({ type: 'number', ...opts }),
+  integer: (opts: { min?: number; max?: number } = {}): ValueType => ({ type: 'number', integer: true, ...opts }),
+  boolean: (): ValueType => ({ type: 'boolean' }),
+  list: (of: ValueType): ValueType => ({ type: 'list', of }),
+  object: (keys?: Record<string, KeySpec>, values?: ValueType): ValueType => ({ type: 'object', keys, values }),
+  oneOf: (...options: ValueType[]): ValueType => ({ type: 'oneOf', options }),
+  any: (): ValueType => ({ type: 'any' }),
+};
+
+/** Human name of a type, for "expected a list of numbers, got a string". */
+export function describeType(v: ValueType): string {
+  switch (v.type) {
+    case 'string':
+      return v.enum ? `one of ${v.enum.map((e) => `'${e}'`).join(', ')}` : 'a string';
+    case 'number':
+      return v.integer ? 'a whole number' : 'a number';
+    case 'boolean':
+      return 'true or false';
+    case 'list':
+      return `a list of ${describeType(v.of).replace(/^an? /, '')}s`;
+    case 'object':
+      return 'a mapping';
+    case 'oneOf':
+      return v.options.map(describeType).join(' or ');
+    case 'any':
+      return 'any value';
+  }
+}
+
+export function describeValue(x: unknown): string {
+  if (x === null || x === undefined) return 'nothing';
+  if (Array.isArray(x)) return 'a list';
+  if (typeof x === 'object') return 'a mapping';
+  if (typeof x === 'string') return `the string '${x}'`;
+  return `${typeof x} ${String(x)}`;
+}
+
+export interface TypeProblem {
+  /** Dotted path below the top-level key ('' for the key itself). */
+  path: string;
+  message: string;
+}
+
+/** Checks a value against a type; returns the first problem or undefined. */
+export function checkType(value: unknown, type: ValueType, path = ''): TypeProblem | undefined {
+  const fail = (): TypeProblem => ({ path, message: `expected ${describeType(type)}, got ${describeValue(value)}` });
+  switch (type.type) {
+    case 'any':
+      return undefined;
+    case 'string':
+      if (typeof value !== 'string') return fail();
+      if (type.enum && !type.enum.includes(value)) return fail();
+      return undefined;
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return fail();
+      if (type.integer && !Number.isInteger(value)) return fail();
+      if (type.min !== undefined && value < type.min) return { path, message: `must be at least ${type.min}, got ${value}` };
+      if (type.max !== undefined && value > type.max) return { path, message: `must be at most ${type.max}, got ${value}` };
+      return undefined;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : fail();
+    case 'list': {
+      if (!Array.isArray(value)) return fail();
+      for (let i = 0; i < value.length; i++) {
+        const p = checkType(value[i], type.of, `${path}[${i}]`);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    case 'object': {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail();
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        const sub = path ? `${path}.${k}` : k;
+        const spec = type.keys?.[k];
+        if (spec) {
+          const p = checkType(v, spec.type, sub);
+          if (p) return p;
+        } else if (type.values) {
+          const p = checkType(v, type.values, sub);
+          if (p) return p;
+        } else if (type.keys) {
+          const near = closest(k, Object.keys(type.keys));
+          return { path: sub, message: `unknown key '${k}'${near ? ` (did you mean '${near}'?)` : ''}` };
+        }
+      }
+      for (const [k, spec] of Object.entries(type.keys ?? {})) {
+        if (spec.required && !(k in (value as object))) return { path: path ? `${path}.${k}` : k, message: `missing required key '${k}'` };
+      }
+      return undefined;
+    }
+    case 'oneOf':
+      for (const o of type.options) if (!checkType(value, o, path)) return undefined;
+      return fail();
+  }
+}
+
+/** Damerau-free Levenshtein distance, small strings only. */
+export function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+/** The closest candidate within a sensible distance, for "did you mean". */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  return bestD <= limit ? best : undefined;
+}

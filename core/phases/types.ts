@@ -1,0 +1,93 @@
+import type pl from 'nodejs-polars';
+import type { Dataset } from '../frame/dataset';
+import type { KeySpecs } from './schema';
+import type { Logger } from '../log';
+import type { ArtifactRoots } from '../runs/roots';
+import type { RunKind } from '../runs/types';
+
+/** Everything a phase may use while it runs. Phases never touch UI and never import vscode. */
+export interface PhaseContext {
+  cell: { name: string; kind: string; index: number };
+  /** Absolute path of the .pipeline file (or a synthetic name for CLI-built pipelines). */
+  notebookPath: string;
+  /** Directory relative paths in configs resolve against (the notebook's folder). */
+  baseDir: string;
+  /** Absolute artifact roots. */
+  roots: ArtifactRoots;
+  /** Global seed of this execution (notebook `seed:` / PHASEBOOK_SEED / 42). */
+  seed: number;
+  log: Logger;
+  signal: AbortSignal;
+  /** Report progress in [0, 1] with an optional message. */
+  progress(fraction: number, message?: string): void;
+  /** Results of every upstream cell, by name (the direct inputs are also in `inputs`). */
+  upstream: ReadonlyMap<string, PhaseResult>;
+  /** Source of the run (for manifests). */
+  source: RunSource;
+}
+
+export interface RunSource {
+  notebook?: string;
+  cell?: string;
+  cli?: string[];
+}
+
+/** A vega-lite chart: the spec carries no inline data; `data` is named frames sent as Arrow IPC. */
+export interface ChartOutput {
+  id: string;
+  title: string;
+  /** A vega-lite spec whose data is `{ name: <key of data> }`. */
+  spec: Record<string, unknown>;
+  data: Record<string, pl.DataFrame>;
+}
+
+export interface TableOutput {
+  title: string;
+  frame: pl.DataFrame;
+}
+
+export interface ArtifactRef {
+  /** Absolute path. */
+  path: string;
+  /** What it is, in a few words ("validation report", "scaler"). */
+  label: string;
+}
+
+export type SummaryValue = string | number | boolean | null;
+
+export interface PhaseResult {
+  /** The frame and its meta that flow downstream (absent for sinks like `report`). */
+  dataset?: Dataset;
+  /** A few headline facts, shown as the cell's text output ("rows: 48,000", "features: 17"). */
+  summary: Record<string, SummaryValue>;
+  /** Numeric metrics worth tracking. */
+  metrics?: Record<string, number>;
+  artifacts: ArtifactRef[];
+  charts: ChartOutput[];
+  tables: TableOutput[];
+  warnings: string[];
+  /** A run this phase created on disk. */
+  run?: { id: string; dir: string; kind: RunKind };
+  /** Non-frame output for downstream phases of a particular kind (e.g. cv results for `stack`). */
+  value?: unknown;
+}
+
+export interface PhaseSpec<C = Record<string, unknown>> {
+  kind: string;
+  /** One line, shown in completion and hovers. */
+  doc: string;
+  /** Keys the cell body may hold (besides the common ones: from, ...). */
+  keys: KeySpecs;
+  /** False for sources (`load`, `import`): they take no upstream. */
+  needsInput: boolean;
+  /** Files the phase will read, for cache keys; resolved against ctx.baseDir. */
+  inputFiles?(config: C, ctx: Pick<PhaseContext, 'baseDir' | 'roots'>): Promise<string[]> | string[];
+  /** Set when the phase's output depends on something besides config + inputs (never cache). */
+  volatile?: boolean;
+  run(config: C, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult>;
+}
+
+/** An empty result to build on. */
+export function emptyResult(patch: Partial<PhaseResult> = {}): PhaseResult {
+  return { summary: {}, artifacts: [], charts: [], tables: [], warnings: [], ...patch };
+}

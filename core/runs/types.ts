@@ -1,0 +1,34 @@
+/** Run manifests (DESIGN §4). `run.json` is written last, atomically. */
+
+export type RunKind = 'cv' | 'training' | 'stacking' | 'backtest' | 'workflow' | 'pipeline';
+export type RunStatus = 'running' | 'complete' | 'failed';
+
+export interface ArtifactEntry {
+  /** Path relative to the run directory (or absolute when outside it). */
+  path: string;
+  bytes: number;
+  sha256: string;
+  rows?: number;
+}
+
+export interface RunManifest {
+  id: string;
+  kind: RunKind;
+  status: RunStatus;
+  /** ISO-8601 UTC. */
+  created: string;
+  finished?: string;
+  source: { notebook?: string; cell?: string; cli?: string[] };
+  config: Record<string, unknown>;
+  config_hash: string;
+  feature_set_id?: string;
+  git_commit?: string;
+  seed: number;
+  /** Headline metrics ({ auc: 0.61, rmse: ... }); may hold CIs as `{metric}_ci_low/_ci_high`. */
+  metrics: Record<string, number>;
+  artifacts: ArtifactEntry[];
+  /** Model, horizon, parent CV run, fallbacks... */
+  meta?: Record<string, unknown>;
+  error?: string;
+  engine_version: string;
+}

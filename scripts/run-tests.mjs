@@ -1,0 +1,22 @@
+// Runs node's test runner over every *.test.ts below the given folders (Node 20 has no globs).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const passthrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const files = [];
+const walk = (d) => {
+  for (const name of readdirSync(d).sort()) {
+    const p = join(d, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (name.endsWith('.test.ts')) files.push(p);
+  }
+};
+for (const d of dirs.length ? dirs : ['test/unit']) walk(d);
+if (!files.length) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--import', 'tsx', ...passthrough, ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
