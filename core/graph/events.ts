@@ -1,0 +1,32 @@
+import type { PhaseResult } from '../phases/types';
+import type { RunKind } from '../runs/types';
+import type { ErrorLocation } from '../errors';
+
+/** What an execution reports as it goes; the kernel forwards these to the host, the CLI prints them. */
+export type CellStatus = 'ok' | 'cached' | 'failed' | 'skipped' | 'cancelled';
+
+export type ExecutionEvent =
+  | { type: 'queued'; cell: string; order: number }
+  | { type: 'started'; cell: string; order: number }
+  | { type: 'progress'; cell: string; fraction: number; message?: string }
+  | { type: 'finished'; cell: string; status: CellStatus; durationMs: number; result?: PhaseResult; error?: CellError; cacheKey?: string }
+  | { type: 'run-created'; cell: string; id: string; dir: string; kind: RunKind };
+
+export interface CellError {
+  message: string;
+  location: ErrorLocation;
+  details: string[];
+  /** 2 for validation failures, 1 otherwise. */
+  exitCode: number;
+  /** Only for internal errors (bugs), never for user mistakes. */
+  stack?: string;
+}
+
+export interface CellOutcome {
+  cell: string;
+  status: CellStatus;
+  durationMs: number;
+  error?: CellError;
+  cacheKey?: string;
+  result?: PhaseResult;
+}

@@ -1,0 +1,74 @@
+import { relative, resolve } from 'node:path';
+import type { Cell, ParsedNotebook } from '../notebook/types';
+import { getPhase } from '../phases/registry';
+import type { ArtifactRoots } from '../runs/roots';
+import { ENGINE_VERSION } from '../version';
+import { cellCacheKey } from './cacheKey';
+import type { Graph } from './dag';
+import { hashFile } from './hash';
+
+export interface KeyContext {
+  baseDir: string;
+  roots: ArtifactRoots;
+  seed: number;
+}
+
+/** Cells that take part in execution: phase and ts cells (not markdown, not settings). */
+export function isExecutable(cell: Cell): boolean {
+  return cell.type === 'ts' || (cell.type === 'phase' && cell.kind !== 'settings');
+}
+
+/** Names of cells that have error diagnostics. */
+export function cellsWithErrors(parsed: ParsedNotebook): Set<string> {
+  const bad = new Set<string>();
+  for (const d of parsed.diagnostics) {
+    if (d.severity === 'error' && d.cellIndex >= 0) bad.add(parsed.cells[d.cellIndex].name);
+  }
+  return bad;
+}
+
+/**
+ * The cache key every executable cell would have if run now (DESIGN §3): computed statically from
+ * kind, canonical config, upstream keys, content hashes of the files it reads, the seed and the
+ * engine version. A cell with an error (or below one) has no key.
+ */
+export async function computeCellKeys(parsed: ParsedNotebook, graph: Graph, ctx: KeyContext): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  const bad = cellsWithErrors(parsed);
+  const byName = new Map(parsed.cells.map((c) => [c.name, c]));
+  for (const name of graph.order) {
+    const cell = byName.get(name);
+    if (!cell || !isExecutable(cell) || bad.has(name)) continue;
+    const parents = graph.parents(name);
+    if (parents.some((p) => !keys.has(p))) continue;
+    const fileHashes: Record<string, string> = {};
+    let volatileNonce: string | undefined;
+    if (cell.type === 'phase') {
+      const spec = getPhase(cell.kind);
+      if (!spec) continue;
+      let files: string[] = [];
+      try {
+        files = spec.inputFiles ? await spec.inputFiles(cell.config, ctx) : [];
+      } catch {
+        files = [];
+      }
+      for (const f of files) {
+        const abs = resolve(ctx.baseDir, f);
+        fileHashes[relative(ctx.baseDir, abs)] = await hashFile(abs).catch(() => 'missing');
+      }
+      if (spec.volatile) volatileNonce = `${Date.now()}-${Math.random()}`;
+    }
+    keys.set(
+      name,
+      cellCacheKey({
+        kind: cell.kind,
+        config: cell.type === 'ts' ? { source: cell.source } : cell.config,
+        upstreamKeys: parents.map((p) => keys.get(p) as string),
+        fileHashes,
+        engineVersion: ENGINE_VERSION,
+        extra: { seed: ctx.seed, volatile: volatileNonce },
+      }),
+    );
+  }
+  return keys;
+}

@@ -1,0 +1,56 @@
+import { CancelledError } from '../errors';
+import type { Logger } from '../log';
+import type { Cell } from '../notebook/types';
+import { getPhase } from '../phases/registry';
+import type { PhaseContext, PhaseResult } from '../phases/types';
+import type { ArtifactRoots } from '../runs/roots';
+import { toCellError } from './cellError';
+import type { CellError, ExecutionEvent } from './events';
+import { runTsCell } from './tsCell';
+
+export interface CellRunContext {
+  notebookPath: string;
+  baseDir: string;
+  roots: ArtifactRoots;
+  seed: number;
+  log: Logger;
+  signal: AbortSignal;
+  upstream: ReadonlyMap<string, PhaseResult>;
+  emit: (e: ExecutionEvent) => void;
+}
+
+export type CellRunOutcome = { ok: true; result: PhaseResult } | { ok: false; error: CellError; cancelled: boolean };
+
+/** Runs one phase or ts cell on its inputs; never throws. */
+export async function runCell(cell: Cell, inputs: PhaseResult[], rc: CellRunContext): Promise<CellRunOutcome> {
+  const ctx: PhaseContext = {
+    cell: { name: cell.name, kind: cell.kind, index: cell.index },
+    notebookPath: rc.notebookPath,
+    baseDir: rc.baseDir,
+    roots: rc.roots,
+    seed: rc.seed,
+    log: rc.log,
+    signal: rc.signal,
+    upstream: rc.upstream,
+    source: { notebook: rc.notebookPath, cell: cell.name },
+    progress: (fraction, message) => rc.emit({ type: 'progress', cell: cell.name, fraction, message }),
+  };
+  try {
+    let result: PhaseResult;
+    if (cell.type === 'ts') {
+      result = await runTsCell(cell, inputs, ctx);
+    } else {
+      const spec = getPhase(cell.kind);
+      if (!spec) throw new Error(`unknown phase kind '${cell.kind}'`);
+      result = await spec.run(cell.config, inputs, ctx);
+    }
+    if (rc.signal.aborted) throw new CancelledError();
+    for (const w of result.warnings) rc.log.warn(w);
+    return { ok: true, result };
+  } catch (e) {
+    const cancelled = e instanceof CancelledError || rc.signal.aborted;
+    const error = toCellError(cancelled ? new CancelledError() : e, cell, rc.notebookPath);
+    if (!cancelled) rc.log.error(error.message, error.stack ? { stack: error.stack } : undefined);
+    return { ok: false, error, cancelled };
+  }
+}
