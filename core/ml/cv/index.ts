@@ -1,0 +1,9 @@
+/** Leakage-safe cross-validation: splitters on time, purging/embargo, out-of-fold predictions. */
+export type { Fold, SplitFold } from './types';
+export { purgedKFold, type PurgedKFoldOptions } from './purgedKFold';
+export { walkForward, type WalkForwardOptions } from './walkForward';
+export { labelEndTimes } from './labelEnds';
+export { crossValidate, testFoldOfRows, type CvModel, type CvProgress, type CrossValidateOptions, type CrossValidateResult, type CvFoldResult } from './crossValidate';
+export { scorePredictions, primaryMetric, metricDirection, rocAuc, type Scores, type Direction } from './scores';
+export { takeRows, takeValues, mapRows } from './rows';
+export { createRng, deriveSeed, type Rng } from './prng';
