@@ -3,3 +3,4 @@
  * registerPhase() at load; add one import line per phase module here.
  */
 export { getPhase, phaseKinds, allPhases, COMMON_KEYS, SETTINGS_KIND, SETTINGS_KEYS } from './registry';
+import './features';
