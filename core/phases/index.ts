@@ -5,3 +5,4 @@
 export { getPhase, phaseKinds, allPhases, COMMON_KEYS, SETTINGS_KIND, SETTINGS_KEYS } from './registry';
 import './features';
 import './labels';
+import './split';
