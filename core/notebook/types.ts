@@ -78,6 +78,8 @@ export interface Cell {
   from: string[];
   /** Whether `from` was written explicitly. */
   explicitFrom: boolean;
+  /** Where each explicit `from` name is written (parallel to `from`; absent when implied). */
+  fromRanges?: Range[];
   /** Where each top-level config key sits (0-based, whole file) — for diagnostics and hovers. */
   keyPositions: Record<string, Position>;
 }
@@ -86,4 +88,6 @@ export interface ParsedNotebook {
   text: NotebookText;
   cells: Cell[];
   diagnostics: Diagnostic[];
+  /** The path given to parseNotebook, if any. */
+  file?: string;
 }
