@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { maybeRunHostTests } from './testHook';
 
 export function activate(context: vscode.ExtensionContext): void {
+  void maybeRunHostTests(context);
   context.subscriptions.push(
     vscode.workspace.registerNotebookSerializer('phasebook', {
       deserializeNotebook: () => new vscode.NotebookData([]),

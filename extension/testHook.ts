@@ -1,0 +1,29 @@
+// Lets the test launcher run mocha inside this real extension host: when PHASEBOOK_HOST_TESTS
+// names a bundled test entry, it is loaded once, after activation, and its report is written to
+// PHASEBOOK_HOST_TEST_RESULTS. Does nothing (and costs nothing) otherwise.
+import * as vscode from 'vscode';
+import { HOST_TEST_RESULTS_ENV, HOST_TESTS_ENV, loadFailureReport, writeReport, type HostTestEntry } from '../test/host/protocol';
+
+let started = false;
+
+export async function maybeRunHostTests(context: vscode.ExtensionContext): Promise<void> {
+  const entryPath = process.env[HOST_TESTS_ENV];
+  if (!entryPath || started) return;
+  started = true;
+  const resultsPath = process.env[HOST_TEST_RESULTS_ENV];
+  // Let activate() return first, so the suites see the extension as active.
+  await new Promise((resolveLater) => setTimeout(resolveLater, 0));
+  const output = vscode.window.createOutputChannel('Phasebook Host Tests');
+  context.subscriptions.push(output);
+  output.appendLine(`running host tests from ${entryPath}`);
+  try {
+    // A runtime path chosen by the launcher; not part of the extension bundle.
+    const entry = require(entryPath) as HostTestEntry;
+    const report = await entry.runHostTests();
+    const failed = report.tests.filter((t) => t.state === 'failed').length;
+    output.appendLine(`host tests finished: ${report.tests.length} tests, ${failed} failed`);
+  } catch (err) {
+    output.appendLine(`host tests could not run: ${(err as Error).stack ?? String(err)}`);
+    if (resultsPath) writeReport(resultsPath, loadFailureReport(vscode.version, `load ${entryPath}`, err));
+  }
+}
