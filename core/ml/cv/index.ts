@@ -6,4 +6,4 @@ export { labelEndTimes } from './labelEnds';
 export { crossValidate, testFoldOfRows, type CvModel, type CvProgress, type CrossValidateOptions, type CrossValidateResult, type CvFoldResult } from './crossValidate';
 export { scorePredictions, primaryMetric, metricDirection, rocAuc, type Scores, type Direction } from './scores';
 export { takeRows, takeValues, mapRows } from './rows';
-export { createRng, deriveSeed, type Rng } from './prng';
+export { createRng, type Rng } from './prng';
