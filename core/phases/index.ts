@@ -6,3 +6,4 @@ export { getPhase, phaseKinds, allPhases, COMMON_KEYS, SETTINGS_KIND, SETTINGS_K
 import './features';
 import './labels';
 import './split';
+import './scale';
