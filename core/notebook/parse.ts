@@ -89,10 +89,12 @@ function resolveFrom(drafts: Draft[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byName = new Map(drafts.map((d) => [d.cell.name, d.cell]));
   const producers = drafts.filter((d) => d.cell.type === 'ts' || (d.cell.type === 'phase' && d.cell.kind !== SETTINGS_KIND));
+  const producerSet = new Set(producers);
+  const producerNames = producers.map((p) => p.cell.name);
   let above: Cell | undefined;
   for (const d of drafts) {
     const { cell } = d;
-    const isProducer = producers.includes(d);
+    const isProducer = producerSet.has(d);
     if (isProducer && d.refs) {
       cell.explicitFrom = true;
       cell.from = [...d.refs.names];
@@ -117,7 +119,7 @@ function resolveFrom(drafts: Draft[]): Diagnostic[] {
         out.push({ severity: 'error', code: 'unknown-from', cellIndex: cell.index, key: 'from', range, message });
       };
       if (!target) {
-        const near = closest(name, producers.map((p) => p.cell.name).filter((n) => n !== cell.name));
+        const near = closest(name, producerNames.filter((n) => n !== cell.name));
         err(`unknown cell '${name}' in from${near ? ` (did you mean '${near}'?)` : ''}`);
       } else if (target.type === 'markdown') err(`cell '${name}' is a markdown cell and has no output`);
       else if (target.kind === SETTINGS_KIND && target.type === 'phase') err(`cell '${name}' is the settings cell and has no output`);
