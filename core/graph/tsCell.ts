@@ -65,9 +65,9 @@ export async function runTsCell(cell: Cell, inputs: PhaseResult[], ctx: PhaseCon
   const base: Dataset = datasets[0] ?? { frame: pl.DataFrame({}), features: [], labels: [], sources: [] };
   let frame: pl.DataFrame;
   let features: string[] | undefined;
-  if (out instanceof pl.DataFrame) {
+  if (pl.DataFrame.isDataFrame(out)) {
     frame = out;
-  } else if (out && typeof out === 'object' && (out as { frame?: unknown }).frame instanceof pl.DataFrame) {
+  } else if (out && typeof out === 'object' && pl.DataFrame.isDataFrame((out as { frame?: unknown }).frame)) {
     frame = (out as { frame: pl.DataFrame }).frame;
     const f = (out as { features?: unknown }).features;
     if (Array.isArray(f)) features = f.map(String);

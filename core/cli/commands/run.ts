@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ExitCode, UserError } from '../../errors';
+import { PipelineSession } from '../../graph/session';
+import { seedFromEnv } from '../../graph/settings';
+import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
+import { intFlag, parseFlags } from '../args';
+import type { Command } from '../io';
+import { formatOutcome, progressLine } from '../render';
+import { recordPipelineRun } from '../pipelineRun';
+
+const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--force] [--seed N]';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run a .pipeline notebook headless (all cells, or --cell and what it needs).',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseFlags(argv, {
+      cell: { type: 'string', multiple: true },
+      force: { type: 'boolean' },
+      seed: { type: 'string' },
+    }, usage);
+    if (positionals.length !== 1) throw new UserError('give exactly one .pipeline file', {}, [`usage: ${usage}`]);
+    const file = resolve(io.cwd, positionals[0]);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      throw new UserError('notebook not found', { file: positionals[0] });
+    }
+    const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env);
+    const probe = new PipelineSession(text, { notebookPath: file, log: createLogger([]), seed });
+    const roots = probe.roots;
+    const log = createLogger(
+      [jsonLinesSink(resolve(roots.logs, 'pipeline.log')), ...(levelFromEnv(io.env) === 'debug' ? [textSink(io.err)] : [])],
+      levelFromEnv(io.env),
+      { notebook: file },
+    );
+    const session = new PipelineSession(text, { notebookPath: file, log, seed });
+    const errors = session.parsed.diagnostics.filter((d) => d.severity === 'error');
+    for (const d of errors) {
+      const cell = session.parsed.cells[d.cellIndex];
+      io.err(`${positionals[0]}:${d.range.start.line + 1}:${d.range.start.column + 1}${cell ? ` cell '${cell.name}'` : ''}: ${d.message}\n`);
+    }
+    const cells = values.cell;
+    for (const c of cells ?? []) {
+      if (!session.parsed.cells.some((x) => x.name === c)) {
+        throw new UserError(`no cell named '${c}'`, { file: positionals[0] }, [`cells: ${session.parsed.cells.filter((x) => x.type !== 'markdown').map((x) => x.name).join(', ')}`]);
+      }
+    }
+    const width = Math.max(8, ...session.parsed.cells.map((c) => c.name.length));
+    const started = new Date();
+    log.info('pipeline started', { seed: session.seed, cells: cells ?? 'all' });
+    const report = await session.run({
+      cells,
+      force: values.force,
+      onEvent: (e) => {
+        if (io.tty) {
+          const p = progressLine(e);
+          if (p) io.err(`\r\x1b[2K${p}`);
+        }
+        if (e.type === 'finished') {
+          if (io.tty) io.err('\r\x1b[2K');
+          io.out(formatOutcome({ cell: e.cell, status: e.status, durationMs: e.durationMs, result: e.result, error: e.error }, width) + '\n');
+        }
+      },
+    });
+    const run = await recordPipelineRun(session, report, { started, argv: ['run', ...argv] });
+    log.info('pipeline finished', { ok: report.ok, exitCode: report.exitCode, run: run.id });
+    const counts = report.outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {});
+    io.out(`\n${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} — pipeline run ${run.id} (${run.status})\n`);
+    return report.exitCode as ExitCode;
+  },
+};

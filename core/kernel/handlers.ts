@@ -1,0 +1,94 @@
+import { UserError } from '../errors';
+import type { ExecutionEvent } from '../graph/events';
+import { PipelineSession } from '../graph/session';
+import { seedFromEnv } from '../graph/settings';
+import type { Logger } from '../log';
+import { encodeResult, frameToIpc } from './encode';
+import type { InspectReply, KernelEvent, KernelRequest, OpenReply, RunReply } from './protocol';
+
+type Request = Exclude<KernelRequest, { type: 'cancel' } | { type: 'shutdown' }>;
+
+/** What the kernel does for each request; separate from the process plumbing so it can be tested in-process. */
+export class KernelHandlers {
+  private session?: PipelineSession;
+  private abort?: AbortController;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly emit: (e: KernelEvent) => void,
+  ) {}
+
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  async handle(req: Request): Promise<unknown> {
+    switch (req.type) {
+      case 'open': {
+        this.session = new PipelineSession(req.text, {
+          notebookPath: req.notebookPath,
+          rootDefaults: req.rootDefaults,
+          seed: req.seed ?? seedFromEnv(),
+          log: this.log,
+        });
+        const s = this.session;
+        const reply: OpenReply = { mode: s.mode, seed: s.seed, roots: s.roots, diagnostics: s.parsed.diagnostics.length };
+        return reply;
+      }
+      case 'update': {
+        const stale = await this.need().update(req.text);
+        this.emit({ type: 'stale', cells: stale });
+        return { stale, mode: this.need().mode };
+      }
+      case 'run':
+        return this.run(req.cells, req.force);
+      case 'runStale': {
+        const stale = await this.need().staleCells();
+        return this.run(stale, false);
+      }
+      case 'restore': {
+        const restored = await this.need().restore();
+        for (const [cell, result] of restored) {
+          this.emit({ type: 'finished', cell, status: 'cached', durationMs: 0, output: encodeResult(result) });
+        }
+        return { cells: [...restored.keys()] };
+      }
+      case 'inspect': {
+        const r = this.need().lastResult(req.cell);
+        if (!r?.dataset) throw new UserError(`cell '${req.cell}' has no frame to show (run it first)`);
+        const df = req.limit ? r.dataset.frame.head(req.limit) : r.dataset.frame;
+        const reply: InspectReply = { rows: r.dataset.frame.height, columns: df.columns, ipc: frameToIpc(df) };
+        return reply;
+      }
+      case 'trainStacking':
+        throw new UserError('training stacking from the kernel is not available in this build');
+    }
+  }
+
+  private need(): PipelineSession {
+    if (!this.session) throw new Error('no notebook open in this kernel');
+    return this.session;
+  }
+
+  private async run(cells: string[] | undefined, force: boolean | undefined): Promise<RunReply> {
+    this.abort = new AbortController();
+    const onEvent = (e: ExecutionEvent) => this.emit(toKernelEvent(e));
+    try {
+      const report = await this.need().run({ cells, force, signal: this.abort.signal, onEvent });
+      return { ok: report.ok, exitCode: report.exitCode, cells: report.outcomes.map((o) => ({ cell: o.cell, status: o.status })) };
+    } finally {
+      this.abort = undefined;
+    }
+  }
+}
+
+function toKernelEvent(e: ExecutionEvent): KernelEvent {
+  switch (e.type) {
+    case 'finished':
+      return { type: 'finished', cell: e.cell, status: e.status, durationMs: e.durationMs, error: e.error, output: e.result ? encodeResult(e.result) : undefined };
+    case 'run-created':
+      return { type: 'runCreated', cell: e.cell, id: e.id, dir: e.dir, kind: e.kind };
+    default:
+      return e;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The host <-> kernel contract (DESIGN §5), imported by both sides. Messages travel over the
+ * child_process IPC channel with `serialization: 'advanced'`, so Uint8Array payloads (Arrow IPC
+ * frames) cross without JSON encoding.
+ */
+import type { LogRecord } from '../log';
+import type { ArtifactRoots } from '../runs/roots';
+import type { CellError, CellStatus } from '../graph/events';
+import type { RunKind } from '../runs/types';
+import type { SummaryValue } from '../phases/types';
+
+export type KernelRequest =
+  | { type: 'open'; id: number; notebookPath: string; text: string; rootDefaults?: Partial<ArtifactRoots>; seed?: number }
+  | { type: 'update'; id: number; text: string }
+  | { type: 'run'; id: number; cells?: string[]; force?: boolean }
+  | { type: 'runStale'; id: number }
+  | { type: 'restore'; id: number }
+  | { type: 'inspect'; id: number; cell: string; limit?: number }
+  | { type: 'trainStacking'; id: number; cvRunId: string; horizon: number; metaLearner: string; stackingRoot?: string; runsRoot?: string }
+  | { type: 'cancel' }
+  | { type: 'shutdown' };
+
+export type KernelRequestType = KernelRequest['type'];
+
+/** A cell's outputs in transportable form: frames are Arrow IPC stream bytes. */
+export interface CellOutputPayload {
+  summary: Record<string, SummaryValue>;
+  metrics?: Record<string, number>;
+  warnings: string[];
+  artifacts: { path: string; label: string }[];
+  run?: { id: string; dir: string; kind: RunKind };
+  charts: { id: string; title: string; spec: Record<string, unknown>; data: Record<string, Uint8Array> }[];
+  tables: { title: string; rows: number; columns: string[]; ipc: Uint8Array; truncated: boolean }[];
+  /** The dataset's shape, for the one-line summary. */
+  dataset?: { rows: number; columns: number; features: number; featureSetId?: string };
+}
+
+export type KernelEvent =
+  | { type: 'queued'; cell: string; order: number }
+  | { type: 'started'; cell: string; order: number }
+  | { type: 'progress'; cell: string; fraction: number; message?: string }
+  | { type: 'finished'; cell: string; status: CellStatus; durationMs: number; output?: CellOutputPayload; error?: CellError }
+  | { type: 'runCreated'; cell: string; id: string; dir: string; kind: RunKind }
+  | { type: 'stale'; cells: string[] };
+
+export interface RunReply {
+  ok: boolean;
+  exitCode: number;
+  cells: { cell: string; status: CellStatus }[];
+}
+
+export interface OpenReply {
+  mode: 'autorun' | 'lazy';
+  seed: number;
+  roots: ArtifactRoots;
+  diagnostics: number;
+}
+
+export interface InspectReply {
+  rows: number;
+  columns: string[];
+  ipc: Uint8Array;
+}
+
+export interface TrainStackingReply {
+  runId: string;
+  dir: string;
+  metrics: Record<string, number>;
+}
+
+export type KernelMessage =
+  | { type: 'ready'; pid: number }
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: CellError }
+  | { type: 'event'; event: KernelEvent }
+  | { type: 'log'; record: LogRecord };
