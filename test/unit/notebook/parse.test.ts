@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import './testPhases';
+import { generatedNotebook, notebookishText } from './generators';
+import { splitLines } from '../../../core/notebook/split';
 import { parseNotebook } from '../../../core/notebook/parse';
 import { firstError } from '../../../core/notebook/userError';
 import { formatUserError } from '../../../core/errors';
@@ -183,4 +186,24 @@ test('firstError turns a diagnostic into a UserError naming file, line, column, 
   const e = firstError(p);
   assert.ok(e);
   assert.equal(formatUserError(e), "demo.pipeline:3:1 cell 'prices' key 'sorce': unknown key 'sorce' for phase 't_load' (did you mean 'source'?)");
+});
+
+test('property: parsing never throws, names are unique, and every diagnostic lies inside its own cell', () => {
+  fc.assert(
+    fc.property(fc.oneof(generatedNotebook.map((g) => g.text), notebookishText), (text) => {
+      const p = parseNotebook(text);
+      const lineCount = splitLines(text).length;
+      const names = new Set(p.cells.map((c) => c.name));
+      assert.equal(names.size, p.cells.length, 'names are unique');
+      for (const d of p.diagnostics) {
+        const cell = p.cells[d.cellIndex];
+        const next = p.cells[d.cellIndex + 1];
+        assert.ok(cell, d.message);
+        assert.ok(d.range.start.line >= cell.headerLine, d.message);
+        assert.ok(d.range.end.line < (next ? next.headerLine : Math.max(lineCount, cell.headerLine + 1)), d.message);
+        assert.ok(d.range.start.column >= 0 && d.range.end.column >= 0);
+      }
+    }),
+    { numRuns: 300 },
+  );
 });
