@@ -7,3 +7,4 @@ import './features';
 import './labels';
 import './split';
 import './scale';
+import './preprocess';
