@@ -1,0 +1,184 @@
+/**
+ * Runs histogram tasks on one thread (in process) or on several: the main thread plus
+ * `threads - 1` workers sharing the binned matrix, gradients, row index and histogram pool
+ * through SharedArrayBuffers. Features are dealt round-robin to the threads; the per-node
+ * candidates are merged in a fixed order, so results do not depend on the thread count.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { BinnedMatrix } from './binning';
+import { SLOT_STRIDE_PER_FEATURE, type SharedArrays, type SplitRules } from './kernel';
+import { mergeCandidates, runHistTask, type FromWorker, type HistTask, type ToWorker } from './task';
+import { findWorkerEntry, startWorker } from './worker-path';
+
+export interface HistBackend {
+  readonly arrays: SharedArrays;
+  /** Worker threads actually running (0 = everything in process). */
+  readonly workers: number;
+  /** Grow the histogram pool to at least `slots` slots, keeping its contents. */
+  ensureSlots(slots: number): void;
+  run(task: HistTask, treeFeatures: Int32Array): Promise<Float64Array>;
+  close(): Promise<void>;
+}
+
+const INITIAL_SLOTS = 8;
+
+function allocF64(n: number, shared: boolean): Float64Array {
+  return shared ? new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8))) : new Float64Array(n);
+}
+
+function makeArrays(bins: BinnedMatrix, nBins: Int32Array, shared: boolean): SharedArrays {
+  const { rows, nFeatures } = bins;
+  return {
+    rows,
+    nFeatures,
+    bins: bins.data,
+    gh: allocF64(2 * rows, shared),
+    index: shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, rows * 4))) : new Uint32Array(rows),
+    hist: allocF64(INITIAL_SLOTS * nFeatures * SLOT_STRIDE_PER_FEATURE, shared),
+    nBins,
+  };
+}
+
+function slotCount(a: SharedArrays): number {
+  return a.hist.length / Math.max(1, a.nFeatures * SLOT_STRIDE_PER_FEATURE);
+}
+
+function grownHist(a: SharedArrays, slots: number, shared: boolean): Float64Array | undefined {
+  const have = slotCount(a);
+  if (have >= slots) return undefined;
+  let next = have;
+  while (next < slots) next *= 2;
+  const hist = allocF64(next * a.nFeatures * SLOT_STRIDE_PER_FEATURE, shared);
+  hist.set(a.hist);
+  return hist;
+}
+
+class LocalBackend implements HistBackend {
+  readonly workers = 0;
+  constructor(
+    readonly arrays: SharedArrays,
+    private readonly rules: SplitRules,
+  ) {}
+  ensureSlots(slots: number): void {
+    const h = grownHist(this.arrays, slots, false);
+    if (h) this.arrays.hist = h;
+  }
+  run(task: HistTask, treeFeatures: Int32Array): Promise<Float64Array> {
+    return Promise.resolve(runHistTask(this.arrays, this.rules, task, treeFeatures));
+  }
+  async close(): Promise<void> {}
+}
+
+class ThreadedBackend implements HistBackend {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (c: Float64Array) => void; reject: (e: Error) => void }>();
+  private failure: Error | undefined;
+
+  constructor(
+    readonly arrays: SharedArrays,
+    private readonly rules: SplitRules,
+    private readonly pool: Worker[],
+  ) {
+    for (const w of pool) {
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'done') {
+          const p = this.pending.get(m.id);
+          this.pending.delete(m.id);
+          p?.resolve(m.candidates);
+        } else if (m.type === 'error') this.fail(new Error(`gbdt worker failed: ${m.message}`));
+      });
+      w.on('error', (e) => this.fail(e));
+      w.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`gbdt worker exited with code ${code}`));
+      });
+    }
+  }
+
+  get workers(): number {
+    return this.pool.length;
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  ensureSlots(slots: number): void {
+    const h = grownHist(this.arrays, slots, true);
+    if (!h) return;
+    this.arrays.hist = h;
+    for (const w of this.pool) w.postMessage({ type: 'hist', hist: h } satisfies ToWorker);
+  }
+
+  async run(task: HistTask, treeFeatures: Int32Array): Promise<Float64Array> {
+    if (this.failure) throw this.failure;
+    const threads = this.pool.length + 1;
+    const groups: number[][] = Array.from({ length: threads }, () => []);
+    for (let i = 0; i < treeFeatures.length; i++) groups[i % threads].push(treeFeatures[i]);
+    const replies: Promise<Float64Array>[] = [];
+    for (let t = 1; t < threads; t++) {
+      if (!groups[t].length) continue;
+      const id = this.nextId++;
+      replies.push(new Promise((resolve, reject) => this.pending.set(id, { resolve, reject })));
+      this.pool[t - 1].postMessage({ type: 'task', id, task, features: Int32Array.from(groups[t]) } satisfies ToWorker);
+    }
+    const merged = runHistTask(this.arrays, this.rules, task, Int32Array.from(groups[0]));
+    for (const other of await Promise.all(replies)) mergeCandidates(merged, other);
+    return merged;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.pool.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * A backend for `threads` threads. When the worker file cannot be found or started, it falls
+ * back to computing in process (same model, just slower) and says why in `note`.
+ */
+export async function createBackend(
+  bins: BinnedMatrix,
+  nBins: Int32Array,
+  rules: SplitRules,
+  threads: number,
+  note: (message: string) => void = () => {},
+): Promise<HistBackend> {
+  const wanted = Math.max(0, Math.min(threads, bins.nFeatures) - 1);
+  if (wanted === 0) return new LocalBackend(makeArrays(bins, nBins, false), rules);
+  const entry = findWorkerEntry();
+  if (!entry) {
+    note('gbdt: worker script not found; training on one thread');
+    return new LocalBackend(makeArrays(bins, nBins, false), rules);
+  }
+  const arrays = makeArrays(bins, nBins, true);
+  if (!(bins.data.buffer instanceof SharedArrayBuffer)) throw new Error('gbdt: binned matrix must be shared for threads > 1');
+  const pool: Worker[] = [];
+  try {
+    for (let i = 0; i < wanted; i++) pool.push(startWorker(entry));
+    await Promise.all(
+      pool.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const onMessage = (m: FromWorker): void => {
+              if (m.type === 'ready') {
+                w.off('message', onMessage);
+                w.off('error', reject);
+                resolve();
+              } else if (m.type === 'error') reject(new Error(m.message));
+            };
+            w.on('message', onMessage);
+            w.once('error', reject);
+            const init: ToWorker = { type: 'init', rows: arrays.rows, nFeatures: arrays.nFeatures, bins: arrays.bins, gh: arrays.gh, index: arrays.index, hist: arrays.hist, nBins, rules };
+            w.postMessage(init);
+          }),
+      ),
+    );
+  } catch (e) {
+    await Promise.all(pool.map((w) => w.terminate()));
+    note(`gbdt: could not start worker threads (${e instanceof Error ? e.message : String(e)}); training on one thread`);
+    return new LocalBackend(makeArrays(bins, nBins, false), rules);
+  }
+  for (const w of pool) w.unref();
+  return new ThreadedBackend(arrays, rules, pool);
+}

@@ -1,0 +1,200 @@
+/**
+ * Grows one tree on the rows index[0, nSample): depth-wise (all splittable nodes of a level in
+ * one parallel task) or leaf-wise (always the leaf with the best gain, up to max_leaves).
+ * Only the smaller child's histogram is built; the larger one is parent minus smaller, computed
+ * in the parent's slot. Rows are partitioned in place so each node owns a range of the index.
+ */
+import type { HistBackend } from './backend';
+import { EnsembleBuilder } from './ensemble';
+import { CANDIDATE_FIELDS, partitionRows } from './kernel';
+import type { GbdtParams } from './params';
+import type { GbdtRng } from './rng';
+import { EVAL_FIELDS } from './task';
+
+/** Splits must reduce the loss by more than this (as xgboost's kRtEps). */
+const MIN_GAIN = 1e-6;
+
+export interface GrowInput {
+  backend: HistBackend;
+  params: GbdtParams;
+  cuts: readonly Float64Array[];
+  /** Features this tree may use (sorted). */
+  treeFeatures: Int32Array;
+  nSample: number;
+  /** Leaf value multiplier (learning rate, or 1 / trees for a forest). */
+  leafScale: number;
+  rng: GbdtRng;
+  scratch: Uint32Array;
+}
+
+/** A leaf of the finished tree and the index range of its training rows. */
+export interface LeafRange {
+  node: number;
+  start: number;
+  end: number;
+}
+
+interface GrowNode {
+  id: number;
+  depth: number;
+  start: number;
+  end: number;
+  g: number;
+  h: number;
+  slot: number;
+  /** Best split: gain, feature, bin, defaultLeft, leftG, leftH (empty before evaluation). */
+  cand: Float64Array;
+}
+
+class SlotAllocator {
+  private free: number[] = [];
+  private next = 0;
+  alloc(): number {
+    return this.free.pop() ?? this.next++;
+  }
+  release(slot: number): void {
+    if (slot >= 0) this.free.push(slot);
+  }
+  get high(): number {
+    return this.next;
+  }
+}
+
+export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise<LeafRange[]> {
+  const { backend, params, nSample } = input;
+  const a = backend.arrays;
+  const slots = new SlotAllocator();
+  let g = 0;
+  let h = 0;
+  for (let i = 0; i < nSample; i++) {
+    const r = a.index[i];
+    g += a.gh[2 * r];
+    h += a.gh[2 * r + 1];
+  }
+  const root: GrowNode = { id: tree.startTree(), depth: 0, start: 0, end: nSample, g, h, slot: -1, cand: new Float64Array(0) };
+  const canSplit = (depth: number): boolean => params.maxDepth === 0 || depth < params.maxDepth;
+  const leaves: GrowNode[] = [];
+  const masks = new NodeMasks(input, a.nFeatures);
+
+  /** Build histograms (`builds` as slot, start, end, parentSlot) and evaluate `nodes`. */
+  const evaluate = async (builds: number[], nodes: GrowNode[]): Promise<void> => {
+    backend.ensureSlots(slots.high);
+    masks.reset();
+    const evals = new Float64Array(nodes.length * EVAL_FIELDS);
+    nodes.forEach((n, k) => evals.set([n.slot, n.g, n.h, masks.draw()], k * EVAL_FIELDS));
+    const out = await backend.run({ builds: Int32Array.from(builds), evals, masks: masks.bytes() }, input.treeFeatures);
+    nodes.forEach((n, k) => (n.cand = out.subarray(k * CANDIDATE_FIELDS, (k + 1) * CANDIDATE_FIELDS)));
+  };
+
+  const splittable = (n: GrowNode): boolean => n.cand.length > 0 && n.cand[1] >= 0 && n.cand[0] > MIN_GAIN && n.cand[0] > params.gamma;
+
+  /** Split `n`, returning its children and queueing the smaller child's histogram build. */
+  const split = (n: GrowNode, builds: number[]): GrowNode[] => {
+    const [gain, feature, bin, defaultLeft, gl, hl] = n.cand;
+    const cuts = input.cuts[feature];
+    const threshold = bin < cuts.length ? cuts[bin] : Infinity;
+    const nLeft = partitionRows(a, n.start, n.end, feature, bin, defaultLeft === 1, input.scratch);
+    const l = tree.split(n.id, feature, threshold, defaultLeft === 1, gain);
+    const mid = n.start + nLeft;
+    const left: GrowNode = { id: l, depth: n.depth + 1, start: n.start, end: mid, g: gl, h: hl, slot: -1, cand: new Float64Array(0) };
+    const right: GrowNode = { id: l + 1, depth: n.depth + 1, start: mid, end: n.end, g: n.g - gl, h: n.h - hl, slot: -1, cand: new Float64Array(0) };
+    if (canSplit(n.depth + 1)) {
+      const [small, big] = nLeft <= n.end - mid ? [left, right] : [right, left];
+      small.slot = slots.alloc();
+      big.slot = n.slot;
+      builds.push(small.slot, small.start, small.end, n.slot);
+    } else {
+      slots.release(n.slot);
+      leaves.push(left, right);
+    }
+    n.slot = -1;
+    return canSplit(n.depth + 1) ? [left, right] : [];
+  };
+
+  if (!canSplit(0) || nSample === 0) leaves.push(root);
+  else {
+    root.slot = slots.alloc();
+    await evaluate([root.slot, 0, nSample, -1], [root]);
+    let leafCount = 1;
+    const budget = params.maxLeaves > 0 ? params.maxLeaves : Infinity;
+    if (params.growPolicy === 'depthwise') {
+      let frontier = [root];
+      while (frontier.length) {
+        const candidates = frontier.filter(splittable);
+        const room = Math.max(0, budget - leafCount);
+        const chosen = candidates.length > room ? new Set([...candidates].sort(byGain).slice(0, room)) : new Set(candidates);
+        const builds: number[] = [];
+        const next: GrowNode[] = [];
+        for (const n of frontier) {
+          if (chosen.has(n)) {
+            next.push(...split(n, builds));
+            leafCount++;
+          } else {
+            slots.release(n.slot);
+            leaves.push(n);
+          }
+        }
+        if (next.length) await evaluate(builds, next);
+        frontier = next;
+      }
+    } else {
+      const open: GrowNode[] = splittable(root) ? [root] : [];
+      if (!open.length) leaves.push(root);
+      while (open.length && leafCount < budget) {
+        open.sort(byGain);
+        const n = open.shift() as GrowNode;
+        const builds: number[] = [];
+        const children = split(n, builds);
+        leafCount++;
+        if (children.length) {
+          await evaluate(builds, children);
+          for (const c of children) {
+            if (splittable(c)) open.push(c);
+            else {
+              slots.release(c.slot);
+              leaves.push(c);
+            }
+          }
+        }
+      }
+      leaves.push(...open);
+    }
+  }
+  const lambda = params.lambda;
+  return leaves.map((n) => {
+    tree.value[n.id] = n.h + lambda > 0 ? (-n.g / (n.h + lambda)) * input.leafScale : 0;
+    return { node: n.id, start: n.start, end: n.end };
+  });
+}
+
+function byGain(x: GrowNode, y: GrowNode): number {
+  return y.cand[0] - x.cand[0] || x.id - y.id;
+}
+
+/** Per-node feature masks for colsample_bynode (none when it is 1). */
+class NodeMasks {
+  private buf: number[] = [];
+  private count = 0;
+  constructor(
+    private readonly input: GrowInput,
+    private readonly nFeatures: number,
+  ) {}
+  reset(): void {
+    this.buf = [];
+    this.count = 0;
+  }
+  /** Draw a mask for the next node; returns its number, or -1 for "all tree features". */
+  draw(): number {
+    const frac = this.input.params.colsampleBynode;
+    const feats = this.input.treeFeatures;
+    if (frac >= 1) return -1;
+    const k = Math.max(1, Math.round(frac * feats.length));
+    const mask = new Array<number>(this.nFeatures).fill(0);
+    for (const i of this.input.rng.choose(feats.length, k)) mask[feats[i]] = 1;
+    this.buf.push(...mask);
+    return this.count++;
+  }
+  bytes(): Uint8Array {
+    return Uint8Array.from(this.buf);
+  }
+}
