@@ -8,3 +8,5 @@ import './labels';
 import './split';
 import './scale';
 import './preprocess';
+import './export';
+import './import';
