@@ -42,7 +42,7 @@ export const forestFactory: ModelFactory = {
     subsample: [0.3, 1, 'linear'],
     colsample_bynode: [0.2, 1, 'linear'],
   },
-  fit(X, y, params, opts) {
+  async fit(X, y, params, opts) {
     return fitTreeModel('forest', X, y, parseForestParams(params), { ...FOREST_DEFAULTS, ...params }, opts);
   },
   fromJSON: (json) => TreeModel.fromJSON(json, 'forest'),

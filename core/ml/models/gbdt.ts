@@ -18,7 +18,7 @@ export const gbdtFactory: ModelFactory = {
     subsample: [0.5, 1, 'linear'],
     colsample_bytree: [0.5, 1, 'linear'],
   },
-  fit(X, y, params, opts) {
+  async fit(X, y, params, opts) {
     return fitTreeModel('gbdt', X, y, parseGbdtParams(params, 'gbdt'), { ...GBDT_DEFAULTS, ...params }, opts);
   },
   fromJSON: (json) => TreeModel.fromJSON(json, 'gbdt'),
