@@ -8,8 +8,9 @@ import { processIO, type CliIO, type Command } from './io';
 import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { validateCommand } from './commands/validate';
+import { cvCommand } from './commands/cv';
 
-export const commands: Command[] = [runCommand, runsCommand, validateCommand];
+export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand];
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));

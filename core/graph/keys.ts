@@ -1,10 +1,10 @@
 import { relative, resolve } from 'node:path';
-import type { Cell, ParsedNotebook } from '../notebook/types';
+import type { ParsedNotebook } from '../notebook/types';
 import { getPhase } from '../phases/registry';
 import type { ArtifactRoots } from '../runs/roots';
 import { ENGINE_VERSION } from '../version';
 import { cellCacheKey } from './cacheKey';
-import type { Graph } from './dag';
+import { isGraphNode, type Graph } from './dag';
 import { hashFile } from './hash';
 
 export interface KeyContext {
@@ -14,8 +14,13 @@ export interface KeyContext {
 }
 
 /** Cells that take part in execution: phase and ts cells (not markdown, not settings). */
-export function isExecutable(cell: Cell): boolean {
-  return cell.type === 'ts' || (cell.type === 'phase' && cell.kind !== 'settings');
+export const isExecutable = isGraphNode;
+
+/** Keys that say where inputs come from or describe a cell: upstream keys already cover the first, the second changes nothing. */
+const NOT_IN_KEY = new Set(['from', 'description']);
+
+function keyConfig(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([k]) => !NOT_IN_KEY.has(k)));
 }
 
 /** Names of cells that have error diagnostics. */
@@ -62,7 +67,7 @@ export async function computeCellKeys(parsed: ParsedNotebook, graph: Graph, ctx:
       name,
       cellCacheKey({
         kind: cell.kind,
-        config: cell.type === 'ts' ? { source: cell.source } : cell.config,
+        config: cell.type === 'ts' ? { source: cell.source } : keyConfig(cell.config),
         upstreamKeys: parents.map((p) => keys.get(p) as string),
         fileHashes,
         engineVersion: ENGINE_VERSION,

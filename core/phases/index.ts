@@ -10,3 +10,4 @@ import './scale';
 import './preprocess';
 import './export';
 import './import';
+import './cv';

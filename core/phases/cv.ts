@@ -1,0 +1,122 @@
+/**
+ * `cv`: purged k-fold cross-validation of base models per horizon, keeping out-of-fold predictions
+ * as a stacking dataset. Writes a CV run under data/stacking/ (DESIGN §4).
+ */
+import pl from 'nodejs-polars';
+import { UserError } from '../errors';
+import { runCrossValidation } from '../ml/cvWorkflow';
+import type { ModelTask, Params } from '../ml/model';
+import { validateOutputName } from '../runs/name';
+import { registerPhase } from './registry';
+import { t } from './schema';
+import { emptyResult, type ChartOutput, type PhaseSpec } from './types';
+
+export interface CvConfig {
+  models: string[];
+  horizons?: number[];
+  task?: ModelTask;
+  n_splits?: number;
+  pct_embargo?: number;
+  params?: Record<string, Params>;
+  tune?: boolean | { n_trials?: number; method?: 'random' | 'tpe' };
+  rows?: 'dev' | 'all';
+  output_name?: string;
+}
+
+/** What a cv cell hands to downstream `stack` cells. */
+export interface CvValue {
+  cvRunId: string;
+  dir: string;
+  horizons: number[];
+  models: string[];
+}
+
+function foldChart(folds: { model: string; horizon: number; fold: number; scores: Record<string, number> }[], metric: string): ChartOutput {
+  const rows = folds.filter((f) => Number.isFinite(f.scores[metric]));
+  const data = pl.DataFrame({
+    model: rows.map((f) => f.model),
+    horizon: rows.map((f) => `h${f.horizon}`),
+    fold: rows.map((f) => f.fold + 1),
+    score: rows.map((f) => f.scores[metric]),
+  });
+  return {
+    id: 'cv-fold-scores',
+    title: `Fold ${metric} per model`,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      data: { name: 'folds' },
+      mark: { type: 'point', filled: true, size: 60 },
+      encoding: {
+        x: { field: 'model', type: 'nominal', title: null },
+        y: { field: 'score', type: 'quantitative', title: metric, scale: { zero: false } },
+        color: { field: 'model', type: 'nominal', legend: null },
+        column: { field: 'horizon', type: 'nominal', title: null },
+        tooltip: [{ field: 'model' }, { field: 'fold' }, { field: 'score', format: '.4f' }],
+      },
+    },
+    data: { folds: data },
+  };
+}
+
+export const cvPhase: PhaseSpec<CvConfig> = {
+  kind: 'cv',
+  doc: 'Purged k-fold cross-validation of base models per horizon; keeps out-of-fold predictions as stacking datasets (a CV run).',
+  needsInput: true,
+  keys: {
+    models: { type: t.list(t.string()), doc: 'Base models: linear, ridge, logistic, svr, poly2, gbdt, forest.', required: true },
+    horizons: { type: t.list(t.integer({ min: 1 })), doc: 'Label horizons to cross-validate (default: every horizon the labels cell built).' },
+    task: { type: t.string(['classification', 'regression']), doc: 'classification predicts the direction class (dir_h{H}); regression the forward return (fwd_ret_h{H}). Default classification.' },
+    n_splits: { type: t.integer({ min: 2 }), doc: 'Number of folds (default 5).' },
+    pct_embargo: { type: t.number({ min: 0, max: 0.5 }), doc: 'Share of rows after each test fold removed from training (default 0.01).' },
+    params: { type: t.object(undefined, t.object(undefined, t.any())), doc: 'Hyper-parameters per model, e.g. { gbdt: { max_depth: 4 } }.' },
+    tune: { type: t.oneOf(t.boolean(), t.object({ n_trials: { type: t.integer({ min: 1 }), doc: 'Trials per fold.' }, method: { type: t.string(['random', 'tpe']), doc: 'Search method.' } })), doc: 'Tune each model by inner CV on the training folds only (TPE by default).' },
+    rows: { type: t.string(['dev', 'all']), doc: "'dev' (default) keeps the test split out of cross-validation." },
+    output_name: { type: t.string(), doc: 'Name of the CV run folder instead of a generated id (one safe path segment; never overwritten).' },
+  },
+  async run(c, inputs, ctx) {
+    const dataset = inputs[0]?.dataset;
+    if (!dataset) throw new UserError('cv needs an upstream frame with features and labels');
+    if (c.output_name !== undefined) validateOutputName(c.output_name);
+    const tune = c.tune === true ? { nTrials: 20, method: 'tpe' as const } : c.tune ? { nTrials: c.tune.n_trials ?? 20, method: c.tune.method ?? 'tpe' } : undefined;
+    const r = await runCrossValidation({
+      dataset,
+      models: c.models,
+      horizons: c.horizons,
+      task: c.task ?? 'classification',
+      nSplits: c.n_splits ?? 5,
+      pctEmbargo: c.pct_embargo ?? 0.01,
+      params: c.params,
+      tune,
+      outputName: c.output_name,
+      rows: c.rows,
+      roots: ctx.roots,
+      baseDir: ctx.baseDir,
+      seed: ctx.seed,
+      source: ctx.source,
+      log: ctx.log,
+      signal: ctx.signal,
+      progress: ctx.progress,
+      cell: ctx.cell.name,
+    });
+    const metric = r.best[0]?.metric;
+    const value: CvValue = { cvRunId: r.runId, dir: r.dir, horizons: r.results.horizons, models: r.results.models };
+    const metrics = Object.fromEntries(r.best.map((b) => [`h${b.horizon}_${b.metric}`, b.value]));
+    return emptyResult({
+      dataset,
+      summary: {
+        run: r.runId,
+        models: r.results.models.join(', '),
+        horizons: r.results.horizons.join(', '),
+        folds: r.results.n_splits,
+        best: r.best.map((b) => `h${b.horizon} ${b.model} ${b.metric}=${b.value.toFixed(4)}`).join('; '),
+      },
+      metrics,
+      charts: metric ? [foldChart(r.results.folds, metric)] : [],
+      artifacts: r.stackingFiles.map((f) => ({ path: f.path, label: `stacking dataset h${f.horizon}` })),
+      run: { id: r.runId, dir: r.dir, kind: 'cv' },
+      value,
+    });
+  },
+};
+
+registerPhase(cvPhase);
