@@ -9,7 +9,7 @@ import { column, context, dataset, input, priceFrame, tempDir, T0, HOUR } from '
 const H5: LabelInfo[] = [{ column: 'fwd_ret_h5', horizon: 5, task: 'regression' }];
 
 function times(frame: pl.DataFrame, symbol: string, split: string): number[] {
-  return (frame.filter(pl.col('symbol').eq(pl.lit(symbol)).and(pl.col('split').eq(pl.lit(split)))).getColumn('timestamp').toArray() as Date[]).map((d) => d.getTime());
+  return (frame.filter(pl.col('symbol').eq(pl.lit(symbol)).and(pl.col('split').eq(pl.lit(split)))).getColumn('timestamp').toArray() as unknown as Date[]).map((d) => d.getTime());
 }
 
 test('splits are time ordered per symbol: every train row precedes every val row precedes every test row', () => {
