@@ -1,31 +1,78 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { buildSync } from 'esbuild';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { newRunId, parseRunId, trainingRunId, formatRunTimestamp } from '../../../core/runs/id';
 
-const PRINT_IDS = join(__dirname, '../../fixtures/runs/print-ids.ts');
+// The child script is bundled once with esbuild so 8 plain node processes start in milliseconds
+// (8 tsx loaders would cost seconds of CPU on a 2-core machine).
+let printIdsJs: string | undefined;
+function printIdsScript(): string {
+  if (!printIdsJs) {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-ids-'));
+    printIdsJs = join(dir, 'print-ids.js');
+    buildSync({ entryPoints: [join(__dirname, '../../fixtures/runs/print-ids.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: printIdsJs, logLevel: 'error' });
+  }
+  return printIdsJs;
+}
 
-function runChild(count: number, startAt: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', PRINT_IDS, String(count), String(startAt)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`child exited ${code}`))));
+after(() => {
+  if (printIdsJs) rmSync(dirname(printIdsJs), { recursive: true, force: true });
+});
+
+interface Child {
+  ready: Promise<void>;
+  go(): void;
+  ids: Promise<string[]>;
+}
+
+function startChild(count: number): Child {
+  const child = spawn(process.execPath, [printIdsScript(), String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (markReady = r));
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.startsWith('ready\n')) markReady();
   });
+  const ids = new Promise<string[]>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').slice(1)) : reject(new Error(`child exited ${code}`))));
+  });
+  return { ready, go: () => child.stdin.end('go\n'), ids };
 }
 
 test('1,000 ids made by 8 concurrent processes in the same instant never collide', async () => {
-  const startAt = Date.now() + 2500; // every child busy-waits until then, so they overlap
-  const batches = await Promise.all(Array.from({ length: 8 }, () => runChild(125, startAt)));
-  const ids = batches.flat();
+  const children = Array.from({ length: 8 }, () => startChild(125));
+  await Promise.all(children.map((c) => c.ready)); // all loaded: now they generate together
+  for (const c of children) c.go();
+  const ids = (await Promise.all(children.map((c) => c.ids))).flat();
   assert.equal(ids.length, 1000);
   assert.equal(new Set(ids).size, 1000);
   for (const id of ids) assert.match(id, /^(gbdt_h20_)?\d{8}_\d{6}_\d{6}_[0-9a-f]{4}$/);
-  // The timestamps really carry sub-millisecond digits (not ms * 1000).
-  const subMs = new Set(ids.map((id) => parseRunId(id)!.micros % 1000));
-  assert.ok(subMs.size > 50, `only ${subMs.size} distinct sub-millisecond values`);
+});
+
+const epochMicros = (id: string) => {
+  const p = parseRunId(id)!;
+  return Date.parse(p.created) * 1000 + (p.micros % 1000);
+};
+
+test('the microsecond digits are real: two ids 300 µs apart are stamped about 300 µs apart', () => {
+  const gaps: number[] = [];
+  for (let k = 0; k < 21; k++) {
+    const a = newRunId();
+    const until = process.hrtime.bigint() + 300_000n;
+    while (process.hrtime.bigint() < until) {
+      // busy-wait 300 µs
+    }
+    gaps.push(epochMicros(newRunId()) - epochMicros(a));
+  }
+  const median = gaps.sort((x, y) => x - y)[10]!;
+  // A millisecond clock would give gaps of ~0 or ~1000 µs.
+  assert.ok(median >= 300 && median < 900, `median gap ${median} µs (gaps ${gaps.join(', ')})`);
 });
 
 test('ids made in one process sort in the order they were made', () => {
