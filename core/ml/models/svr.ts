@@ -5,6 +5,8 @@
  * phi(x) = L^-1 k(x) where L L^T = K_basis, so phi(x).phi(x') = k(x)^T K^-1 k(x'); never an n x n
  * kernel matrix. Features are standardised first by default (`standardize`), like a
  * StandardScaler in front of the estimator. `gamma: 0` means 1 / number of features.
+ * The default loss is the squared epsilon-insensitive one (liblinear's default for SVR): the
+ * plain L1 loss (scikit-learn's default) often needs thousands of passes with epsilon 0.
  * Not converging within `max_iter` passes is a TrainingFailure.
  */
 import { choleskyInPlace, toRowMajor } from '../linalg';
@@ -18,7 +20,7 @@ const TASKS = ['regression'] as const;
 const DEFAULTS: Params = {
   C: 1.0,
   epsilon: 0.0,
-  loss: 'epsilon_insensitive',
+  loss: 'squared_epsilon_insensitive',
   kernel: 'linear',
   n_components: 100,
   gamma: 0,
