@@ -9,8 +9,9 @@ import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { validateCommand } from './commands/validate';
 import { cvCommand } from './commands/cv';
+import { cvRunsCommand } from './commands/cvRuns';
 
-export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand];
+export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, cvRunsCommand];
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));
