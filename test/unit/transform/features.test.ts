@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { buildFeatures, featuresPhase } from '../../../core/phases/features';
 import { featureSetId } from '../../../core/frame/featureSet';
+import { featureCorrelations } from '../../../core/frame/featureSetCharts';
 import { UserError } from '../../../core/errors';
 import { approxEqual, column, context, dataset, input, priceFrame, tempDir, timestamps, T0, HOUR } from './helpers';
 
@@ -129,3 +130,29 @@ test('feature set id ignores feature order but not the config', () => {
   assert.equal(featureSetId(['b', 'a'], { x: 1, y: [2] }), featureSetId(['a', 'b'], { y: [2], x: 1 }));
   assert.notEqual(featureSetId(['a', 'b'], { x: 1 }), featureSetId(['a', 'b'], { x: 2 }));
 });
+
+test('the correlation chart data holds Pearson r of each pair', () => {
+  const x = [1, 2, 3, 4, 5, 6, 7, 8];
+  const frame = pl.DataFrame({ a: x, b: x.map((v) => 3 * v + 1), c: x.map((v) => -v * v), d: [1, -1, 1, -1, 1, -1, 1, null] });
+  const corr = featureCorrelations(frame, ['a', 'b', 'c']);
+  const r = (p: string, q: string) => corr.filter(pl.col('a').eq(pl.lit(p)).and(pl.col('b').eq(pl.lit(q)))).getColumn('r').get(0) as number;
+  assert.ok(approxEqual(r('a', 'b'), 1));
+  const mx = x.reduce((s, v) => s + v, 0) / 8;
+  const cy = x.map((v) => -v * v);
+  const my = cy.reduce((s, v) => s + v, 0) / 8;
+  const num = x.reduce((s, v, i) => s + (v - mx) * (cy[i] - my), 0);
+  const den = Math.sqrt(x.reduce((s, v) => s + (v - mx) ** 2, 0) * cy.reduce((s, v) => s + (v - my) ** 2, 0));
+  assert.ok(approxEqual(r('c', 'a'), num / den));
+  // rows with a missing value in any charted feature are left out
+  const withNull = featureCorrelations(frame, ['a', 'd']);
+  assert.ok(approxEqual(withNull.filter(pl.col('a').eq(pl.lit('a')).and(pl.col('b').eq(pl.lit('d')))).getColumn('r').get(0) as number, correlationAD()));
+});
+
+function correlationAD(): number {
+  const a = [1, 2, 3, 4, 5, 6, 7];
+  const d = [1, -1, 1, -1, 1, -1, 1];
+  const ma = a.reduce((s, v) => s + v, 0) / 7;
+  const md = d.reduce((s, v) => s + v, 0) / 7;
+  const num = a.reduce((s, v, i) => s + (v - ma) * (d[i] - md), 0);
+  return num / Math.sqrt(a.reduce((s, v) => s + (v - ma) ** 2, 0) * d.reduce((s, v) => s + (v - md) ** 2, 0));
+}
