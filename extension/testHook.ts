@@ -1,8 +1,11 @@
 // Lets the test launcher run mocha inside this real extension host: when PHASEBOOK_HOST_TESTS
 // names a bundled test entry, it is loaded once, after activation, and its report is written to
 // PHASEBOOK_HOST_TEST_RESULTS. Does nothing (and costs nothing) otherwise.
+import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { HOST_TEST_RESULTS_ENV, HOST_TESTS_ENV, loadFailureReport, writeReport, type HostTestEntry } from '../test/host/protocol';
+import {
+  HOST_TEST_RESULTS_ENV, HOST_TESTS_ENV, loadFailureReport, startedMarkerPath, writeReport, type HostTestEntry,
+} from '../test/host/protocol';
 
 let started = false;
 
@@ -11,6 +14,7 @@ export async function maybeRunHostTests(context: vscode.ExtensionContext): Promi
   if (!entryPath || started) return;
   started = true;
   const resultsPath = process.env[HOST_TEST_RESULTS_ENV];
+  if (resultsPath) writeFileSync(startedMarkerPath(resultsPath), new Date().toISOString());
   // Let activate() return first, so the suites see the extension as active.
   await new Promise((resolveLater) => setTimeout(resolveLater, 0));
   const output = vscode.window.createOutputChannel('Phasebook Host Tests');

@@ -40,6 +40,11 @@ export interface HostTestEntry {
   run(): Promise<void>;
 }
 
+/** Written by the extension as soon as its test hook starts, so the launcher can fail fast when it never does. */
+export function startedMarkerPath(resultsPath: string): string {
+  return `${resultsPath}.started`;
+}
+
 export function writeReport(path: string, report: HostTestReport): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
