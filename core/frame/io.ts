@@ -1,0 +1,369 @@
+/**
+ * Reading data files into frames: source expansion (file or glob), CSV read as text (so bad cells
+ * are found, never silently nulled), Parquet, concatenation, and the row origin (file + line) each
+ * row came from, for error messages that point into the source file.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import pl from 'nodejs-polars';
+import { UserError, ValidationError } from '../errors';
+import { closest } from '../phases/schema';
+import { castColumn, describeDtype, isTextDtype, parseTextAs } from './contractTypes';
+import type { ColumnType, TimestampParseOptions } from './contractTypes';
+
+export type SourceFormat = 'csv' | 'parquet';
+export const SOURCE_FORMATS: readonly SourceFormat[] = ['csv', 'parquet'];
+
+/** Cells that mean "no value" in a CSV. */
+export const CSV_NULL_VALUES = ['', 'NA', 'N/A', 'null', 'NULL', 'None'];
+
+/** Hidden columns carrying each row's origin until it is split off with `splitOrigin`. */
+export const ORIGIN_FILE = '__source_file';
+export const ORIGIN_ROW = '__source_row';
+export const ORIGIN_LINE = '__source_line';
+const ORIGIN_COLUMNS: string[] = [ORIGIN_FILE, ORIGIN_ROW, ORIGIN_LINE];
+
+export function isRemoteSource(source: string): boolean {
+  return /^https?:\/\//i.test(source);
+}
+
+export function hasGlob(source: string): boolean {
+  return /[*?[\]{}]/.test(source);
+}
+
+/** A path as a user would like to read it: relative to the working folder when inside it. */
+export function displayPath(path: string, cwd = process.cwd()): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** The file's name without folder and extension: the default symbol of a file without one. */
+export function fileStem(pathOrUrl: string): string {
+  const clean = pathOrUrl.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const name = basename(clean);
+  const ext = extname(name);
+  return ext ? name.slice(0, -ext.length) : name;
+}
+
+/** The format from `format:` or the file extension; a UserError naming the source otherwise. */
+export function formatOf(source: string, explicit?: SourceFormat): SourceFormat {
+  if (explicit) return explicit;
+  const ext = extname(source.replace(/[?#].*$/, '')).toLowerCase();
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv';
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
+  throw new UserError(`cannot tell the format of '${source}' from its extension; add \`format: csv\` or \`format: parquet\``, { key: 'format' });
+}
+
+/** Converts a glob (`*`, `?`, `**`, `[abc]`, `{a,b}`) over '/'-separated paths to a RegExp. */
+export function globToRegExp(pattern: string): RegExp {
+  let re = '';
+  let inBraces = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '*') {
+      if (pattern[i + 1] === '*') {
+        const slash = pattern[i + 2] === '/';
+        re += slash ? '(?:[^/]*/)*' : '.*';
+        i += slash ? 2 : 1;
+      } else re += '[^/]*';
+    } else if (ch === '?') re += '[^/]';
+    else if (ch === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        const body = pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        re += `[${body}]`;
+        i = end;
+      }
+    } else if (ch === '{') {
+      inBraces++;
+      re += '(?:';
+    } else if (ch === '}' && inBraces > 0) {
+      inBraces--;
+      re += ')';
+    } else if (ch === ',' && inBraces > 0) re += '|';
+    else re += ch.replace(/[.+^$()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function walkFiles(dir: string, out: string[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names.sort()) {
+    if (name.startsWith('.')) continue;
+    const p = join(dir, name);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) walkFiles(p, out);
+    else if (st.isFile()) out.push(p);
+  }
+}
+
+/**
+ * The local files a source names, absolute and sorted: the file itself, or every file matching a
+ * glob. A missing file or a glob matching nothing is a UserError naming the path.
+ */
+export function expandSource(source: string, baseDir: string): string[] {
+  const abs = resolve(baseDir, source);
+  if (!hasGlob(source)) {
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      const near = nearbyFiles(abs);
+      throw new UserError(`data file not found: ${displayPath(abs)}`, { key: 'source' }, near);
+    }
+    if (!st.isFile()) throw new UserError(`source is not a file: ${displayPath(abs)}`, { key: 'source' });
+    return [abs];
+  }
+  const parts = abs.split(sep);
+  const firstGlob = parts.findIndex((p) => hasGlob(p));
+  const root = parts.slice(0, firstGlob).join(sep) || sep;
+  const rel = parts.slice(firstGlob).join('/');
+  const re = globToRegExp(rel);
+  const all: string[] = [];
+  walkFiles(root, all);
+  const matched = all.filter((f) => re.test(relative(root, f).split(sep).join('/')));
+  if (!matched.length) throw new UserError(`no file matches the glob '${source}' (searched ${displayPath(root)})`, { key: 'source' });
+  return matched;
+}
+
+function nearbyFiles(abs: string): string[] {
+  const dir = resolve(abs, '..');
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => !n.startsWith('.'));
+  } catch {
+    return [`folder ${displayPath(dir)} does not exist`];
+  }
+  const near = closest(basename(abs), names);
+  return near ? [`did you mean ${displayPath(join(dir, near))}?`] : [];
+}
+
+export interface FileBytes {
+  /** What to call the file in messages and lineage (a path or a URL). */
+  name: string;
+  bytes: Buffer;
+}
+
+/**
+ * Reads one file into a frame with its origin columns. CSV columns are all text (Utf8): casting is
+ * left to the caller so bad cells can be reported by line. Parquet keeps its own types.
+ */
+export function readTable(file: FileBytes, format: SourceFormat): pl.DataFrame {
+  let frame: pl.DataFrame;
+  try {
+    frame =
+      format === 'csv'
+        ? pl.readCSV(file.bytes, { inferSchemaLength: 0, nullValues: CSV_NULL_VALUES, sep: file.name.toLowerCase().endsWith('.tsv') ? '\t' : ',' })
+        : pl.readParquet(file.bytes);
+  } catch (e) {
+    const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    throw new UserError(`cannot read ${format.toUpperCase()} file ${displayPath(file.name)}: ${msg}`, { file: displayPath(file.name) });
+  }
+  for (const c of ORIGIN_COLUMNS) if (frame.columns.includes(c)) frame = frame.drop(c);
+  return frame.withRowIndex(ORIGIN_ROW, 1).withColumns(
+    pl.lit(displayPath(file.name)).alias(ORIGIN_FILE),
+    pl.col(ORIGIN_ROW).cast(pl.Int64),
+    (format === 'csv' ? pl.col(ORIGIN_ROW).cast(pl.Int64).add(1).cast(pl.Int64) : pl.lit(null).cast(pl.Int64)).alias(ORIGIN_LINE),
+  );
+}
+
+/** Stacks frames whose columns may differ (missing columns become null; types are relaxed). */
+export function concatTables(frames: pl.DataFrame[]): pl.DataFrame {
+  if (frames.length === 1) return frames[0];
+  return pl.concat(frames, { how: 'diagonalRelaxed' });
+}
+
+/** Where each row of a frame came from: 1-based data row, and the line for text files. */
+export interface RowOrigin {
+  file: string;
+  row: number;
+  line: number | null;
+}
+
+const origins = new WeakMap<pl.DataFrame, pl.DataFrame>();
+
+/** Removes the origin columns, remembering them for exactly this frame object. */
+export function splitOrigin(frame: pl.DataFrame): pl.DataFrame {
+  if (!frame.columns.includes(ORIGIN_FILE)) return frame;
+  const data = frame.drop(...(ORIGIN_COLUMNS as [string, ...string[]]));
+  origins.set(data, frame.select(...ORIGIN_COLUMNS));
+  return data;
+}
+
+/** The origin frame (columns __source_file/_row/_line) of a frame made by splitOrigin, if known. */
+export function originFrame(frame: pl.DataFrame): pl.DataFrame | undefined {
+  return origins.get(frame);
+}
+
+/** Origins of some rows (0-based indices into `frame`), or undefined when unknown. */
+export function rowOrigins(frame: pl.DataFrame, rows: number[]): (RowOrigin | undefined)[] {
+  const o = origins.get(frame);
+  if (!o) return rows.map(() => undefined);
+  return rows.map((r) => {
+    if (r < 0 || r >= o.height) return undefined;
+    const rec = o.row(r);
+    return { file: String(rec[0]), row: Number(rec[1]), line: rec[2] === null || rec[2] === undefined ? null : Number(rec[2]) };
+  });
+}
+
+/** "did you mean" text for a missing column. */
+export function missingColumnDetails(column: string, columns: readonly string[]): string[] {
+  const visible = columns.filter((c) => !ORIGIN_COLUMNS.includes(c));
+  const near = closest(column, visible);
+  return [...(near ? [`did you mean '${near}'?`] : []), `columns: ${visible.join(', ')}`];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Canonical frames: `timestamp` Datetime(ms, UTC) and `symbol` Utf8, other columns typed.
+
+export interface SourceColumns {
+  /** Source column holding the timestamp. */
+  timestamp: string;
+  /** Source column holding the symbol; undefined: a `symbol` column if present, else the file stem. */
+  symbol?: string;
+}
+
+/**
+ * Reads every file, checks the timestamp / symbol columns exist (UserError naming the file and
+ * the columns it has), adds the file stem as a constant symbol where the file has none, and
+ * stacks the result. CSV columns stay text.
+ */
+export function readSources(files: FileBytes[], format: SourceFormat, cols: SourceColumns): pl.DataFrame {
+  const frames = files.map((f) => {
+    let t = readTable(f, format);
+    const where = { file: displayPath(f.name), key: undefined as string | undefined };
+    if (!t.columns.includes(cols.timestamp)) {
+      where.key = 'timestamp';
+      throw new UserError(`timestamp column '${cols.timestamp}' not found in ${displayPath(f.name)}`, where, missingColumnDetails(cols.timestamp, t.columns));
+    }
+    if (cols.symbol !== undefined && !t.columns.includes(cols.symbol)) {
+      where.key = 'symbol';
+      throw new UserError(`symbol column '${cols.symbol}' not found in ${displayPath(f.name)}`, where, missingColumnDetails(cols.symbol, t.columns));
+    }
+    const symbolCol = cols.symbol ?? (t.columns.includes('symbol') ? 'symbol' : undefined);
+    for (const [canonical, source] of [['timestamp', cols.timestamp], ['symbol', symbolCol ?? 'symbol']] as const) {
+      if (source !== canonical && t.columns.includes(canonical)) {
+        throw new UserError(`${displayPath(f.name)} has a column '${canonical}' besides the ${canonical} column '${source}'; rename or drop one`, { file: displayPath(f.name), key: canonical });
+      }
+    }
+    t = t.rename({ [cols.timestamp]: 'timestamp', ...(symbolCol ? { [symbolCol]: 'symbol' } : {}) });
+    if (!symbolCol) t = t.withColumns(pl.lit(fileStem(f.name)).alias('symbol'));
+    return t;
+  });
+  return concatTables(frames);
+}
+
+export interface CanonicalOptions {
+  /** Source name of the timestamp column (for messages). */
+  timestampSource: string;
+  timestampParse: TimestampParseOptions;
+  /** Columns that must read as a type (strict: a bad cell is a ValidationError). */
+  columns?: Record<string, ColumnType>;
+  /** Give other text columns the narrowest type every value reads as (Int64, Float64, else text). */
+  inferTypes: boolean;
+  /** `throw`: a bad timestamp is a ValidationError; `keep`: it stays null and is returned. */
+  badTimestamps: 'throw' | 'keep';
+}
+
+export interface CanonicalFrame {
+  /** With origin columns still attached. */
+  frame: pl.DataFrame;
+  /** 0-based rows whose timestamp could not be read (only with badTimestamps: keep). */
+  badTimestampRows: number[];
+  badTimestampCount: number;
+  warnings: string[];
+}
+
+/** First offending rows, as "file line 3: 'abc'" lines, read from the origin columns. */
+export function describeRows(frame: pl.DataFrame, rows: number[], column: string, limit = 5): string[] {
+  const sub = frame.withRowIndex('__r').filter(pl.col('__r').isIn(rows.slice(0, limit)));
+  const recs = sub.select(pl.col(column).cast(pl.Utf8).alias('v'), ...ORIGIN_COLUMNS.filter((c) => frame.columns.includes(c)).map((c) => pl.col(c))).toRecords();
+  return recs.map((r) => {
+    const where = r[ORIGIN_FILE] ? `${String(r[ORIGIN_FILE])} ${r[ORIGIN_LINE] ? `line ${String(r[ORIGIN_LINE])}` : `row ${String(r[ORIGIN_ROW])}`}` : 'row';
+    return `${where}: '${String(r.v)}'`;
+  });
+}
+
+function badCellError(frame: pl.DataFrame, rows: number[], count: number, column: string, sourceColumn: string, what: string): ValidationError {
+  const first = frame.row(rows[0]);
+  const names = frame.columns;
+  const get = (c: string) => (names.includes(c) ? first[names.indexOf(c)] : undefined);
+  const file = get(ORIGIN_FILE);
+  const line = get(ORIGIN_LINE);
+  const row = get(ORIGIN_ROW);
+  const value = get(column);
+  return new ValidationError(
+    `${count} value${count === 1 ? '' : 's'} in column '${sourceColumn}' ${count === 1 ? 'is' : 'are'} not ${what}: '${String(value)}'`,
+    {
+      file: file ? String(file) : undefined,
+      line: line !== undefined && line !== null ? Number(line) : undefined,
+      row: row !== undefined && row !== null ? Number(row) : rows[0] + 1,
+      dataColumn: sourceColumn,
+    },
+    describeRows(frame, rows, column),
+  );
+}
+
+const TYPE_WORDS: Record<ColumnType, string> = { number: 'a number', int: 'a whole number', string: 'text', bool: 'true/false', datetime: 'a timestamp' };
+
+/** Parses the timestamp, casts declared columns strictly, infers the rest. Row order is kept. */
+export function canonicalise(input: pl.DataFrame, opts: CanonicalOptions): CanonicalFrame {
+  let frame = input;
+  const warnings: string[] = [];
+  const ts = castColumn(frame, 'timestamp', 'datetime', opts.timestampParse);
+  if (!ts) throw new UserError(`timestamp column '${opts.timestampSource}' has type ${describeDtype(frame.getColumn('timestamp').dtype)}, which is not a time`, { key: 'timestamp' });
+  if (ts.badCount && opts.badTimestamps === 'throw') {
+    const e = badCellError(frame, ts.badRows, ts.badCount, 'timestamp', opts.timestampSource, 'a timestamp');
+    e.details.push('timestamps are read as ISO-8601 (with or without offset), dates or epoch numbers; set `timestamp_format:` for other layouts');
+    throw e;
+  }
+  frame = frame.withColumns(ts.values.alias('timestamp'), pl.col('symbol').cast(pl.Utf8));
+  for (const [col, t] of Object.entries(opts.columns ?? {})) {
+    if (!frame.columns.includes(col)) throw new UserError(`column '${col}' (in \`columns:\`) not found`, { key: 'columns' }, missingColumnDetails(col, frame.columns));
+    const out = castColumn(frame, col, t, opts.timestampParse);
+    if (!out) throw new ValidationError(`column '${col}' has type ${describeDtype(frame.getColumn(col).dtype)}, which cannot be read as ${TYPE_WORDS[t]}`, { dataColumn: col });
+    if (out.badCount) throw badCellError(frame, out.badRows, out.badCount, col, col, TYPE_WORDS[t]);
+    frame = frame.withColumns(out.values.alias(col));
+  }
+  if (opts.inferTypes) {
+    const text = frame.columns.filter((c) => !ORIGIN_COLUMNS.includes(c) && c !== 'timestamp' && c !== 'symbol' && !(c in (opts.columns ?? {})) && isTextDtype(frame.getColumn(c).dtype));
+    if (text.length) {
+      const counts = frame.select(
+        ...text.flatMap((c) => [
+          pl.col(c).isNotNull().sum().alias(`${c}\u0000n`),
+          parseTextAs(pl.col(c), 'int').isNotNull().sum().alias(`${c}\u0000i`),
+          parseTextAs(pl.col(c), 'number').isNotNull().sum().alias(`${c}\u0000f`),
+        ]),
+      ).row(0).map(Number);
+      text.forEach((c, k) => {
+        const [n, i, f] = counts.slice(3 * k, 3 * k + 3);
+        if (n === 0) return;
+        if (i === n) frame = frame.withColumns(parseTextAs(pl.col(c), 'int').alias(c));
+        else if (f === n) frame = frame.withColumns(parseTextAs(pl.col(c), 'number').alias(c));
+        else if (f > 0 && f >= n / 2) {
+          const bad = castColumn(frame, c, 'number');
+          const rows = bad ? describeRows(frame, bad.badRows, c, 3) : [];
+          warnings.push(`column '${c}': ${n - f} value${n - f === 1 ? ' is' : 's are'} not a number (${rows.join('; ')}); the column is kept as text — \`validate\` reports such rows`);
+        }
+      });
+    }
+  }
+  return { frame, badTimestampRows: ts.badRows, badTimestampCount: ts.badCount, warnings };
+}
+
+/** Sorted by symbol then timestamp, keeping file order among equal keys. */
+export function sortCanonical(frame: pl.DataFrame): pl.DataFrame {
+  return frame.sort({ by: ['symbol', 'timestamp'], maintainOrder: true, nullsLast: true });
+}

@@ -1,0 +1,222 @@
+/**
+ * The checks of a data contract, each a pure function of a frame. Row checks return the offending
+ * row indices per broken condition (vectorised filters, no JS row loops); column checks return
+ * problems with a column. Policies, quarantine and reporting are in validateReport.ts.
+ */
+import pl from 'nodejs-polars';
+import { castColumn, datetimeZone, describeDtype, dtypeMatches, isNumericDtype } from './contractTypes';
+import type { ColumnType, TimestampParseOptions } from './contractTypes';
+import type { Contract } from './contracts';
+import { parseDuration } from './contracts';
+
+export const CHECK_IDS = ['columns', 'dtypes', 'timezone', 'order', 'duplicates', 'ranges', 'ohlc', 'nulls', 'freshness'] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+/** Checks whose offenders are rows (so they can be quarantined). */
+export const ROW_CHECKS: ReadonlySet<CheckId> = new Set<CheckId>(['dtypes', 'order', 'duplicates', 'ranges', 'ohlc']);
+
+export const CHECK_DOCS: Record<CheckId, string> = {
+  columns: 'required columns are present',
+  dtypes: 'columns have their contract type (text cells that do not read as it are offending rows)',
+  timezone: 'timestamps are Datetime in UTC',
+  order: 'timestamp and symbol are present and timestamps increase per symbol (no row earlier than one above it)',
+  duplicates: 'no (symbol, timestamp) pair appears twice',
+  ranges: 'values lie within the contract min/max',
+  ohlc: 'low <= open, close <= high; low <= high; volume >= 0',
+  nulls: 'null rate per column is at most max_null_rate',
+  freshness: 'the newest row of every symbol is at most max_age old',
+};
+
+/** Rows breaking one condition. */
+export interface Violation {
+  column: string;
+  /** What is wrong, e.g. 'high < close', 'below min 0', 'not a number'. */
+  problem: string;
+  /** Columns whose values explain the problem (shown for the first rows). */
+  involved: string[];
+  /** 0-based row indices (UInt32). */
+  rows: pl.Series;
+}
+
+/** A column-level finding. */
+export interface ColumnProblem {
+  column: string;
+  message: string;
+}
+
+export interface CheckOutcome {
+  id: CheckId;
+  violations: Violation[];
+  problems: ColumnProblem[];
+  /** Why the check could not run (e.g. a needed column is missing). */
+  skipped?: string;
+}
+
+const ROW = '__row';
+
+function rowsWhere(frame: pl.DataFrame, cond: pl.Expr): pl.Series {
+  return frame.withRowIndex(ROW).filter(cond).getColumn(ROW);
+}
+
+function outcome(id: CheckId, patch: Partial<CheckOutcome> = {}): CheckOutcome {
+  return { id, violations: [], problems: [], ...patch };
+}
+
+/** The types every contract implies, plus the contract's own columns. */
+export function expectedTypes(contract: Contract): Record<string, ColumnType> {
+  const out: Record<string, ColumnType> = { timestamp: 'datetime', symbol: 'string' };
+  for (const [c, r] of Object.entries(contract.columns)) out[c] = r.type;
+  return out;
+}
+
+export function checkColumns(frame: pl.DataFrame, contract: Contract): CheckOutcome {
+  const problems: ColumnProblem[] = [];
+  for (const [c, r] of Object.entries({ timestamp: { required: true }, symbol: { required: true }, ...contract.columns })) {
+    if (r.required && !frame.columns.includes(c)) problems.push({ column: c, message: `required column '${c}' is missing` });
+  }
+  return outcome('columns', { problems });
+}
+
+/**
+ * Types: a column of the right type passes; a text column is read as the type and the cells that
+ * do not read are violations; anything else is a column problem. Returns the frame with columns
+ * converted (unreadable cells null) for the later checks.
+ */
+export function checkDtypes(frame: pl.DataFrame, contract: Contract, ts: TimestampParseOptions): { outcome: CheckOutcome; frame: pl.DataFrame } {
+  const violations: Violation[] = [];
+  const problems: ColumnProblem[] = [];
+  let out = frame;
+  for (const [c, type] of Object.entries(expectedTypes(contract))) {
+    if (!frame.columns.includes(c)) continue;
+    const dt = frame.getColumn(c).dtype;
+    if (dtypeMatches(dt, type)) continue;
+    const cast = castColumn(frame, c, type, ts);
+    if (!cast) {
+      problems.push({ column: c, message: `column '${c}' has type ${describeDtype(dt)}, expected ${type}` });
+      continue;
+    }
+    out = out.withColumns(cast.values.alias(c));
+    if (cast.badCount) violations.push({ column: c, problem: type === 'datetime' ? 'not a timestamp' : `not ${type === 'int' ? 'a whole number' : type === 'number' ? 'a number' : type}`, involved: [c], rows: cast.badRowIndex });
+  }
+  return { outcome: outcome('dtypes', { violations, problems }), frame: out };
+}
+
+export function checkTimezone(frame: pl.DataFrame): CheckOutcome {
+  if (!frame.columns.includes('timestamp')) return outcome('timezone', { skipped: 'no timestamp column' });
+  const dt = frame.getColumn('timestamp').dtype;
+  if (dt.variant !== 'Datetime') return outcome('timezone', { skipped: 'timestamp is not a datetime' });
+  const tz = datetimeZone(dt);
+  if (tz === 'UTC') return outcome('timezone');
+  const message = tz ? `timestamps are in time zone ${tz}, not UTC` : 'timestamps have no time zone (naive); load them with `timezone:` so they become UTC';
+  return outcome('timezone', { problems: [{ column: 'timestamp', message }] });
+}
+
+function hasTime(frame: pl.DataFrame): boolean {
+  return frame.columns.includes('timestamp') && frame.columns.includes('symbol') && frame.getColumn('timestamp').dtype.variant === 'Datetime';
+}
+
+/** Rows with no timestamp or symbol, or a timestamp earlier than one above it for the same symbol. */
+export function checkOrder(frame: pl.DataFrame): CheckOutcome {
+  if (!hasTime(frame)) return outcome('order', { skipped: 'needs timestamp (datetime) and symbol columns' });
+  const prevMax = pl.col('timestamp').cumMax().shift(1).over('symbol');
+  return outcome('order', {
+    violations: [
+      { column: 'timestamp', problem: 'timestamp missing', involved: ['timestamp'], rows: rowsWhere(frame, pl.col('timestamp').isNull()) },
+      { column: 'symbol', problem: 'symbol missing', involved: ['symbol'], rows: rowsWhere(frame, pl.col('symbol').isNull()) },
+      { column: 'timestamp', problem: 'earlier than a row above it', involved: ['timestamp'], rows: rowsWhere(frame, pl.col('timestamp').lt(prevMax)) },
+    ].filter((v) => v.rows.length > 0),
+  });
+}
+
+/** Every repeat of a (symbol, timestamp) pair after its first appearance. */
+export function checkDuplicates(frame: pl.DataFrame): CheckOutcome {
+  if (!hasTime(frame)) return outcome('duplicates', { skipped: 'needs timestamp (datetime) and symbol columns' });
+  const seen = pl.col('timestamp').cumCount().over('symbol', 'timestamp');
+  const rows = rowsWhere(frame, pl.col('timestamp').isNotNull().and(seen.gt(1)));
+  return outcome('duplicates', { violations: rows.length ? [{ column: 'timestamp', problem: 'duplicate timestamp for this symbol', involved: ['timestamp'], rows }] : [] });
+}
+
+export function checkRanges(frame: pl.DataFrame, contract: Contract): CheckOutcome {
+  const violations: Violation[] = [];
+  for (const [c, r] of Object.entries(contract.columns)) {
+    if (!frame.columns.includes(c) || !isNumericDtype(frame.getColumn(c).dtype)) continue;
+    if (r.min !== undefined) violations.push({ column: c, problem: `below min ${r.min}`, involved: [c], rows: rowsWhere(frame, pl.col(c).lt(r.min)) });
+    if (r.max !== undefined) violations.push({ column: c, problem: `above max ${r.max}`, involved: [c], rows: rowsWhere(frame, pl.col(c).gt(r.max)) });
+  }
+  return outcome('ranges', { violations: violations.filter((v) => v.rows.length > 0) });
+}
+
+export function checkOhlc(frame: pl.DataFrame, contract: Contract): CheckOutcome {
+  if (!contract.ohlc) return outcome('ohlc', { skipped: 'the contract has no OHLC columns' });
+  const has = (c: string) => frame.columns.includes(c) && isNumericDtype(frame.getColumn(c).dtype);
+  const rules: [string, string, string, (a: pl.Expr, b: pl.Expr) => pl.Expr][] = [
+    ['low', 'high', 'low > high', (a, b) => a.gt(b)],
+    ['open', 'low', 'open < low', (a, b) => a.lt(b)],
+    ['close', 'low', 'close < low', (a, b) => a.lt(b)],
+    ['open', 'high', 'open > high', (a, b) => a.gt(b)],
+    ['close', 'high', 'close > high', (a, b) => a.gt(b)],
+  ];
+  const violations: Violation[] = [];
+  for (const [a, b, problem, broken] of rules) {
+    if (has(a) && has(b)) violations.push({ column: a === 'low' ? 'low' : b, problem, involved: [a, b], rows: rowsWhere(frame, broken(pl.col(a), pl.col(b))) });
+  }
+  if (has('volume')) violations.push({ column: 'volume', problem: 'volume < 0', involved: ['volume'], rows: rowsWhere(frame, pl.col('volume').lt(0)) });
+  return outcome('ohlc', { violations: violations.filter((v) => v.rows.length > 0) });
+}
+
+export interface ColumnMissing {
+  dtype: string;
+  nulls: number;
+  null_rate: number;
+  max_null_rate: number | null;
+}
+
+/**
+ * Null count and rate of every column, with the limit that applies to it. Nulls are counted in the
+ * input (a cell that is present but unreadable is a `dtypes` offence, not a missing value); types
+ * are those after conversion.
+ */
+export function missingReport(input: pl.DataFrame, typed: pl.DataFrame, contract: Contract, cellMaxNullRate?: number): Record<string, ColumnMissing> {
+  const out: Record<string, ColumnMissing> = {};
+  if (!input.width) return out;
+  const counts = input.nullCount().row(0).map(Number);
+  input.columns.forEach((c, i) => {
+    const rule = contract.columns[c];
+    // missing timestamps / symbols are row offences of the `order` check
+    const limit = c === 'timestamp' || c === 'symbol' ? null : rule ? cellMaxNullRate ?? rule.maxNullRate ?? contract.maxNullRate : cellMaxNullRate ?? null;
+    out[c] = { dtype: describeDtype(typed.getColumn(c).dtype), nulls: counts[i], null_rate: input.height ? counts[i] / input.height : 0, max_null_rate: limit };
+  });
+  return out;
+}
+
+export function checkNulls(missing: Record<string, ColumnMissing>): CheckOutcome {
+  const problems: ColumnProblem[] = [];
+  for (const [c, m] of Object.entries(missing)) {
+    if (m.max_null_rate !== null && m.null_rate > m.max_null_rate) {
+      problems.push({ column: c, message: `column '${c}' is ${(100 * m.null_rate).toFixed(2)}% null (${m.nulls} rows), above max_null_rate ${m.max_null_rate}` });
+    }
+  }
+  return outcome('nulls', { problems });
+}
+
+function formatAge(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  return h >= 48 ? `${Math.floor(h / 24)}d ${h % 24}h` : h >= 1 ? `${h}h ${Math.floor((ms % 3_600_000) / 60_000)}m` : `${Math.round(ms / 60_000)}m`;
+}
+
+/** Per symbol, the newest timestamp must be no older than maxAge before `now`. */
+export function checkFreshness(frame: pl.DataFrame, maxAge: string | undefined, now: Date): CheckOutcome {
+  if (!maxAge) return outcome('freshness', { skipped: 'no max_age' });
+  if (!hasTime(frame)) return outcome('freshness', { skipped: 'needs timestamp (datetime) and symbol columns' });
+  const limit = parseDuration(maxAge, 'max_age');
+  const newest = frame.groupBy('symbol').agg(pl.col('timestamp').max().alias('newest')).sort('symbol');
+  const problems: ColumnProblem[] = [];
+  for (const r of newest.toRecords()) {
+    const v: unknown = r.newest;
+    const ts = v instanceof Date ? v : undefined;
+    const age = ts ? now.getTime() - ts.getTime() : Infinity;
+    if (age > limit) {
+      problems.push({ column: 'timestamp', message: `symbol ${String(r.symbol)}: newest row ${ts ? `${ts.toISOString()} is ${formatAge(age)} old` : 'has no timestamp'} (max_age ${maxAge}, now ${now.toISOString()})` });
+    }
+  }
+  return outcome('freshness', { problems });
+}
