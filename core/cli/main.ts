@@ -10,8 +10,9 @@ import { runsCommand } from './commands/runs';
 import { validateCommand } from './commands/validate';
 import { cvCommand } from './commands/cv';
 import { cvRunsCommand } from './commands/cvRuns';
+import { demoDataCommand } from './commands/demoData';
 
-export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, cvRunsCommand];
+export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, cvRunsCommand, demoDataCommand];
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));

@@ -13,7 +13,7 @@ export async function recordPipelineRun(session: PipelineSession, report: Execut
   const writer = await beginRun({
     root: session.roots.runs,
     kind: 'pipeline',
-    id: `pipeline_${newRunId(opts.started)}`,
+    id: `pipeline_${newRunId()}`,
     config: { notebook: relative(session.baseDir, session.notebookPath), cells: report.outcomes.map((o) => o.cell) },
     seed: session.seed,
     source: { notebook: session.notebookPath, cli: opts.argv },

@@ -26,7 +26,7 @@ export interface InnerCvOptions {
   factory: ModelFactory;
   /** Params every trial starts from (trial params override them), e.g. the model's defaults. */
   baseParams?: Params;
-  /** Score to optimise (default: auc for binary, logloss for multiclass, rmse for regression). */
+  /** Score to optimise (default: roc_auc for binary, log_loss for multiclass, rmse for regression). */
   metric?: string;
   seed: number;
   threads?: number;

@@ -35,7 +35,7 @@ test('each fit sees only its fold\'s training rows: never a test row, never a ro
   }
   assert.equal(r.perFold.length, 4);
   assert.deepEqual(r.perFold.map((p) => p.testRows), folds.map((f) => f.test.length));
-  assert.ok(r.perFold.every((p) => p.scores.auc >= 0 && p.scores.auc <= 1 && p.scores.logloss > 0));
+  assert.ok(r.perFold.every((p) => p.scores.roc_auc >= 0 && p.scores.roc_auc <= 1 && p.scores.log_loss > 0));
 });
 
 test('rows never tested keep NaN and fold -1, and the overall score ignores them', async () => {
@@ -86,7 +86,7 @@ test('multiclass OOF holds one probability per class per row; params may be chos
     for (let c = 0; c < 3; c++) assert.ok(Math.abs(r.oof.prior[row * 3 + c] - counts[c] / f.train.length) < 1e-12);
   }
   assert.deepEqual(r.perFold.map((p) => p.params.fold), [0, 1, 2]);
-  assert.ok(r.overall.prior.logloss > 0 && r.overall.prior.accuracy > 0);
+  assert.ok(r.overall.prior.log_loss > 0 && r.overall.prior.accuracy > 0);
 });
 
 test('progress runs to 1, and an aborted signal cancels before the next fit', async () => {

@@ -20,7 +20,7 @@ async function auc(feature: Float64Array, y: Float64Array, folds: Fold[]): Promi
     models: [{ kind: 'knn', factory: knnFactory(), params: { k: 5 } }],
     seed: 7,
   });
-  return r.overall.knn.auc;
+  return r.overall.knn.roc_auc;
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

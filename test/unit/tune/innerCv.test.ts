@@ -46,7 +46,7 @@ test('tuning by inner CV fits and predicts only the outer training rows, never t
 test('inner folds are purged like outer ones and stay inside the outer training rows', () => {
   const fold = outer[1]; // a middle fold: its training rows have a hole where the test block was
   const inner = innerCvObjective({ X, y: d.y, task: 'classification', rows: fold.train, times: d.times, labelEnds: d.labelEnds, nSplits: 3, pctEmbargo: 0, factory: knnFactory(), seed: 1 });
-  assert.equal(inner.metric, 'auc');
+  assert.equal(inner.metric, 'roc_auc');
   assert.equal(inner.direction, 'max');
   const train = new Set(fold.train);
   const testedInside = new Set<number>();
