@@ -55,7 +55,7 @@ test('proportions follow the fractions of each symbol (before the embargo)', () 
 });
 
 test('an empty split is a UserError naming the split', () => {
-  // 20 rows, val gets 2 rows before the embargo of 5 removes... nothing from val, but test of 2 rows with val embargoed away
+  // 20 rows: train 16, val 2, test 2; the 5-row embargo before test swallows both val rows
   assert.throws(
     () => assignSplits(priceFrame(['A'], 20), { fractions: [0.8, 0.1, 0.1] }, H5, 'split'),
     (e: unknown) => e instanceof UserError && /split 'val' is empty/.test(e.message) && e.location.cell === 'split',
@@ -73,6 +73,9 @@ test('boundaries: a row stamped exactly at a date boundary belongs to the later 
   assert.equal(first('test'), T0 + 24 * HOUR);
   assert.equal(Math.max(...times(out.frame, 'A', 'train')), T0 + 11 * HOUR);
   assert.deepEqual(out.rows, { train: 12, val: 12, test: 24 });
+  const twoWay = assignSplits(priceFrame(['A'], 48), { dates: { test: '2024-01-02T00:00:00+00:00' }, embargo: 2 }, []);
+  assert.deepEqual(twoWay.requested, ['train', 'test']);
+  assert.deepEqual(twoWay.rows, { train: 22, val: 0, test: 24 });
 });
 
 test('an embargo smaller than the label horizon is a UserError naming the key', () => {
