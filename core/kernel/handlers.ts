@@ -5,6 +5,7 @@ import { seedFromEnv } from '../graph/settings';
 import type { Logger } from '../log';
 import { encodeResult, frameToIpc } from './encode';
 import type { InspectReply, KernelEvent, KernelRequest, OpenReply, RunReply } from './protocol';
+import { previewTable } from './tablePreview';
 
 type Request = Exclude<KernelRequest, { type: 'cancel' } | { type: 'shutdown' }>;
 
@@ -60,6 +61,8 @@ export class KernelHandlers {
         const reply: InspectReply = { rows: r.dataset.frame.height, columns: df.columns, ipc: frameToIpc(df) };
         return reply;
       }
+      case 'readTable':
+        return previewTable(req.path, req.limit);
       case 'trainStacking':
         throw new UserError('training stacking from the kernel is not available in this build');
     }

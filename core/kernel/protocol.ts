@@ -17,6 +17,8 @@ export type KernelRequest =
   | { type: 'restore'; id: number }
   | { type: 'inspect'; id: number; cell: string; limit?: number }
   | { type: 'trainStacking'; id: number; cvRunId: string; horizon: number; metaLearner: string; stackingRoot?: string; runsRoot?: string }
+  /** The first rows of a table file (Parquet, IPC, CSV), for the run explorer; needs no open notebook. Reply: TablePreviewReply. */
+  | { type: 'readTable'; id: number; path: string; limit?: number }
   | { type: 'cancel' }
   | { type: 'shutdown' };
 
@@ -67,6 +69,8 @@ export interface TrainStackingReply {
   dir: string;
   metrics: Record<string, number>;
 }
+
+export type { TablePreviewReply } from './tablePreview';
 
 export type KernelMessage =
   | { type: 'ready'; pid: number }

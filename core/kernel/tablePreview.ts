@@ -1,0 +1,58 @@
+/**
+ * The first rows of a table file (Parquet, Arrow IPC, CSV) for the run explorer's table view:
+ * read lazily (only `limit` rows are materialised), counted, formatted as text and as Arrow IPC.
+ */
+import { extname } from 'node:path';
+import pl from 'nodejs-polars';
+import { UserError } from '../errors';
+import { frameToIpc } from './encode';
+
+export interface TablePreviewReply {
+  path: string;
+  /** Rows in the whole file. */
+  rows: number;
+  columns: string[];
+  dtypes: string[];
+  /** The first rows as polars prints them. */
+  text: string;
+  /** The first rows as Arrow IPC stream bytes. */
+  ipc: Uint8Array;
+}
+
+function scan(path: string): pl.LazyDataFrame {
+  switch (extname(path).toLowerCase()) {
+    case '.parquet':
+      return pl.scanParquet(path);
+    case '.ipc':
+    case '.arrow':
+    case '.feather':
+      return pl.scanIPC(path);
+    case '.csv':
+      return pl.scanCSV(path);
+    default:
+      throw new UserError(`cannot show ${path} as a table: expected a .parquet, .ipc/.arrow/.feather or .csv file`, { file: path });
+  }
+}
+
+export async function previewTable(path: string, limit = 200): Promise<TablePreviewReply> {
+  let head: pl.DataFrame;
+  let rows: number;
+  try {
+    head = await scan(path).head(limit).collect();
+    const count = await scan(path).select(pl.len().alias('n')).collect();
+    rows = Number(count.getColumn('n').get(0));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot read ${path}: ${(e as Error).message}`, { file: path });
+  }
+  pl.Config.setTblRows(limit);
+  pl.Config.setTblCols(50);
+  let text: string;
+  try {
+    text = head.toString();
+  } finally {
+    pl.Config.setTblRows();
+    pl.Config.setTblCols();
+  }
+  return { path, rows, columns: head.columns, dtypes: head.dtypes.map(String), text, ipc: frameToIpc(head) };
+}
