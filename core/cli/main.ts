@@ -11,8 +11,9 @@ import { validateCommand } from './commands/validate';
 import { cvCommand } from './commands/cv';
 import { cvRunsCommand } from './commands/cvRuns';
 import { demoDataCommand } from './commands/demoData';
+import { trainCommand } from './commands/train';
 
-export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, cvRunsCommand, demoDataCommand];
+export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand];
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));

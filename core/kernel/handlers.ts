@@ -4,7 +4,8 @@ import { PipelineSession } from '../graph/session';
 import { seedFromEnv } from '../graph/settings';
 import type { Logger } from '../log';
 import { encodeResult, frameToIpc } from './encode';
-import type { InspectReply, KernelEvent, KernelRequest, OpenReply, RunReply } from './protocol';
+import { trainStacking } from '../ml/stacking/train';
+import type { InspectReply, KernelEvent, KernelRequest, OpenReply, RunReply, TrainStackingReply } from './protocol';
 import { previewTable } from './tablePreview';
 
 type Request = Exclude<KernelRequest, { type: 'cancel' } | { type: 'shutdown' }>;
@@ -63,8 +64,30 @@ export class KernelHandlers {
       }
       case 'readTable':
         return previewTable(req.path, req.limit);
-      case 'trainStacking':
-        throw new UserError('training stacking from the kernel is not available in this build');
+      case 'trainStacking': {
+        const s = this.need();
+        this.abort = new AbortController();
+        try {
+          const r = await trainStacking({
+            stackingRoot: req.stackingRoot ?? s.roots.stacking,
+            runsRoot: req.runsRoot ?? s.roots.runs,
+            cvRunId: req.cvRunId,
+            horizon: req.horizon,
+            metaLearner: req.metaLearner,
+            seed: s.seed,
+            source: { notebook: s.notebookPath, cli: ['codelens', 'train-stacking', req.cvRunId] },
+            baseDir: s.baseDir,
+            log: this.log,
+            signal: this.abort.signal,
+          });
+          const metrics = Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, v.value]));
+          const reply: TrainStackingReply = { runId: r.runId, dir: r.dir, metrics };
+          this.emit({ type: 'runCreated', cell: '', id: r.runId, dir: r.dir, kind: 'stacking' });
+          return reply;
+        } finally {
+          this.abort = undefined;
+        }
+      }
     }
   }
 

@@ -11,3 +11,7 @@ import './preprocess';
 import './export';
 import './import';
 import './cv';
+import './load';
+import './validate';
+import './align';
+import './stack';

@@ -1,0 +1,91 @@
+/**
+ * `stack`: trains a meta-learner on a CV run's out-of-fold predictions (from an upstream `cv`
+ * cell, or `stacking_data: RUN_ID`) and writes a stacking training run (DESIGN §4).
+ */
+import pl from 'nodejs-polars';
+import { UserError } from '../errors';
+import { trainStacking } from '../ml/stacking/train';
+import type { CvValue } from './cv';
+import { registerPhase } from './registry';
+import { t } from './schema';
+import { emptyResult, type PhaseSpec } from './types';
+
+export interface StackConfig {
+  horizon?: number;
+  meta_learner?: string;
+  stacking_data?: string;
+  params?: Record<string, number | string | boolean>;
+  bootstrap?: number;
+}
+
+function isCvValue(v: unknown): v is CvValue {
+  return typeof v === 'object' && v !== null && typeof (v as CvValue).cvRunId === 'string';
+}
+
+export const stackPhase: PhaseSpec<StackConfig> = {
+  kind: 'stack',
+  doc: 'Train a stacking meta-learner on the out-of-fold predictions of a CV run (never recomputing them).',
+  needsInput: true,
+  keys: {
+    horizon: { type: t.integer({ min: 1 }), doc: 'Horizon whose stacking dataset to use (default: the CV run\'s last horizon).' },
+    meta_learner: { type: t.string(), doc: 'logistic (default), ridge, gbdt, ...' },
+    stacking_data: { type: t.string(), doc: 'A CV run id under data/stacking/ to use instead of an upstream cv cell.' },
+    params: { type: t.object(undefined, t.any()), doc: 'Meta-learner hyper-parameters.' },
+    bootstrap: { type: t.integer({ min: 1 }), doc: 'Bootstrap resamples for the metric CIs (default 1000).' },
+  },
+  async run(c, inputs, ctx) {
+    const upstream = inputs.map((i) => i.value).find(isCvValue);
+    const cvRunId = c.stacking_data ?? upstream?.cvRunId;
+    if (!cvRunId) throw new UserError('stack needs an upstream `cv` cell (from:) or `stacking_data: <CV run id>`', { key: 'stacking_data' });
+    const horizon = c.horizon ?? upstream?.horizons[upstream.horizons.length - 1];
+    if (horizon === undefined) throw new UserError('which horizon? set `horizon:`', { key: 'horizon' });
+    const r = await trainStacking({
+      stackingRoot: ctx.roots.stacking,
+      runsRoot: ctx.roots.runs,
+      cvRunId,
+      horizon,
+      metaLearner: c.meta_learner ?? 'logistic',
+      params: c.params,
+      bootstrap: c.bootstrap,
+      seed: ctx.seed,
+      source: ctx.source,
+      baseDir: ctx.baseDir,
+      log: ctx.log,
+      signal: ctx.signal,
+      progress: ctx.progress,
+      location: { key: c.stacking_data ? 'stacking_data' : 'horizon' },
+    });
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(r.metrics)) Object.assign(metrics, { [k]: v.value, [`${k}_ci_low`]: v.low, [`${k}_ci_high`]: v.high });
+    const charts = r.weights
+      ? [{
+          id: 'stack-weights',
+          title: 'Meta-learner weights',
+          spec: {
+            $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+            data: { name: 'weights' },
+            mark: 'bar',
+            encoding: { y: { field: 'input', type: 'nominal', sort: '-x', title: null }, x: { field: 'weight', type: 'quantitative' }, tooltip: [{ field: 'input' }, { field: 'weight', format: '.4f' }] },
+          },
+          data: { weights: pl.DataFrame({ input: Object.keys(r.weights), weight: Object.values(r.weights) }) },
+        }]
+      : [];
+    const [first] = Object.entries(r.metrics);
+    return emptyResult({
+      summary: {
+        run: r.runId,
+        cv_run: cvRunId,
+        horizon,
+        meta_learner: r.metaLearner,
+        ...(first ? { [first[0]]: `${first[1].value.toFixed(4)} [${first[1].low.toFixed(4)}, ${first[1].high.toFixed(4)}]` } : {}),
+      },
+      metrics,
+      charts,
+      warnings: r.fallback ? [`${r.fallback.from} failed (${r.fallback.reason}); a simpler model was fitted instead`] : [],
+      run: { id: r.runId, dir: r.dir, kind: 'stacking' },
+      value: { runId: r.runId, dir: r.dir },
+    });
+  },
+};
+
+registerPhase(stackPhase);
