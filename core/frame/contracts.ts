@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
 import { UserError } from '../errors';
 import { checkType, closest, t } from '../phases/schema';
 import type { ValueType } from '../phases/schema';
@@ -158,6 +159,18 @@ function contractFrom(raw: RawContract, fallbackName: string, file?: string): Co
   };
 }
 
+/** Line/column of the deepest existing key on a dotted path (the key itself, not its value). */
+function keyPosition(doc: Document, path: string[], lines: LineCounter): { line: number; col: number } | undefined {
+  for (let k = path.length; k > 0; k--) {
+    const parent = k === 1 ? doc.contents : doc.getIn(path.slice(0, k - 1), true);
+    if (!isMap(parent)) continue;
+    const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === path[k - 1]);
+    const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+    if (range) return lines.linePos(range[0]);
+  }
+  return undefined;
+}
+
 /** Reads a contract YAML file; mistakes are UserErrors naming the file, line and key. */
 export function readContractFile(path: string): Contract {
   let text: string;
@@ -177,10 +190,7 @@ export function readContractFile(path: string): Contract {
   const raw: unknown = doc.toJS();
   const problem = checkType(raw, CONTRACT_SCHEMA);
   if (problem) {
-    const path = problem.path.split('.').filter(Boolean);
-    let node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    for (let k = path.length - 1; !node?.range && k > 0; k--) node = doc.getIn(path.slice(0, k), true) as typeof node;
-    const at = node?.range ? lines.linePos(node.range[0]) : undefined;
+    const at = keyPosition(doc, problem.path.split('.').filter(Boolean), lines);
     throw new UserError(`contract${problem.path ? ` key '${problem.path}'` : ''}: ${problem.message}`, { file, line: at?.line, column: at?.col, key: problem.path || undefined });
   }
   return contractFrom(raw as RawContract, basename(path, extname(path)), file);

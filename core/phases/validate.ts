@@ -1,0 +1,168 @@
+/**
+ * `validate`: checks the upstream frame against a data contract, writes
+ * `<artifacts>/validation_report.json`, moves rows of checks with policy `quarantine` to
+ * `<artifacts>/quarantine_<cell>.parquet`, and stops the pipeline (ValidationError, exit code 2)
+ * when a check with policy `fail` fails. Downstream cells receive the clean rows.
+ */
+import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pl from 'nodejs-polars';
+import { UserError } from '../errors';
+import { withDataset } from '../frame/dataset';
+import { BUILTIN_CONTRACTS, parseDuration, resolveContract } from '../frame/contracts';
+import { displayPath } from '../frame/io';
+import { CHECK_DOCS, CHECK_IDS } from '../frame/validateChecks';
+import { writeJsonAtomic } from '../frame/validateFile';
+import { applyContract, parsePolicy, POLICIES, validationFailure } from '../frame/validateReport';
+import type { Policy, ValidationReport } from '../frame/validateReport';
+import { registerPhase } from './registry';
+import { t } from './schema';
+import { emptyResult } from './types';
+import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from './types';
+
+export { validateDataFile, checkDataFile } from '../frame/validateFile';
+export type { ValidateFileOptions } from '../frame/validateFile';
+export type { ValidationReport } from '../frame/validateReport';
+
+export interface ValidateConfig {
+  contract: string | Record<string, unknown>;
+  policy?: Policy | Record<string, Policy>;
+  max_null_rate?: number;
+  max_age?: string;
+  now?: string;
+}
+
+export const REPORT_FILE = 'validation_report.json';
+
+/** Where the validate cell `cell` writes its quarantined rows. */
+export function quarantinePath(artifacts: string, cell: string): string {
+  return join(artifacts, `quarantine_${cell.replace(/[^A-Za-z0-9_.-]/g, '_')}.parquet`);
+}
+
+function parseNow(now: string | undefined): Date | undefined {
+  if (now === undefined) return undefined;
+  const d = new Date(now);
+  if (Number.isNaN(d.getTime())) throw new UserError(`'${now}' is not a date-time (use ISO-8601, e.g. 2024-06-01T00:00:00Z)`, { key: 'now' });
+  return d;
+}
+
+function nullRateChart(report: ValidationReport): ChartOutput {
+  const cols = Object.keys(report.columns);
+  return {
+    id: 'null-rate',
+    title: 'Null rate per column',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      data: { name: 'null_rates' },
+      mark: 'bar',
+      encoding: {
+        x: { field: 'column', type: 'nominal', sort: null, title: 'column' },
+        y: { field: 'null_rate', type: 'quantitative', axis: { format: '%' }, title: 'null rate' },
+        color: { field: 'over_limit', type: 'nominal', title: 'over max_null_rate' },
+        tooltip: [{ field: 'column' }, { field: 'nulls' }, { field: 'null_rate', format: '.2%' }, { field: 'max_null_rate' }],
+      },
+    },
+    data: {
+      null_rates: pl.DataFrame({
+        column: cols,
+        nulls: cols.map((c) => report.columns[c].nulls),
+        null_rate: cols.map((c) => report.columns[c].null_rate),
+        max_null_rate: cols.map((c) => report.columns[c].max_null_rate),
+        over_limit: cols.map((c) => {
+          const m = report.columns[c];
+          return m.max_null_rate !== null && m.null_rate > m.max_null_rate;
+        }),
+      }),
+    },
+  };
+}
+
+export async function runValidate(config: ValidateConfig, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult> {
+  const dataset = inputs[0]?.dataset;
+  if (!dataset) throw new UserError('validate needs an upstream cell that produces a frame (e.g. a `load` cell)', { key: 'from' });
+  if (config.contract === undefined) throw new UserError(`\`contract:\` is required (${Object.keys(BUILTIN_CONTRACTS).join(', ')} or a .yaml file)`, { key: 'contract' });
+  const contract = resolveContract(config.contract, ctx.baseDir);
+  const policy = parsePolicy(config.policy);
+  if (config.max_age !== undefined) parseDuration(config.max_age, 'max_age');
+  const outcome = applyContract(dataset.frame, {
+    contract,
+    policy,
+    maxNullRate: config.max_null_rate,
+    maxAge: config.max_age,
+    now: parseNow(config.now),
+    sources: dataset.sources,
+    cell: ctx.cell.name,
+  });
+  const { report, clean, quarantined } = outcome;
+  mkdirSync(ctx.roots.artifacts, { recursive: true });
+  const qPath = quarantinePath(ctx.roots.artifacts, ctx.cell.name);
+  const artifacts = [];
+  if (quarantined.height) {
+    quarantined.writeParquet(qPath);
+    report.quarantine_file = displayPath(qPath);
+    artifacts.push({ path: qPath, label: `${quarantined.height} quarantined rows` });
+  } else if (existsSync(qPath)) unlinkSync(qPath);
+  const reportPath = resolve(ctx.roots.artifacts, REPORT_FILE);
+  writeJsonAtomic(reportPath, report);
+  artifacts.push({ path: reportPath, label: 'validation report' });
+  if (ctx.cell.name !== 'validate') {
+    const own = resolve(ctx.roots.artifacts, `validation_report_${ctx.cell.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+    writeJsonAtomic(own, report);
+    artifacts.push({ path: own, label: `validation report of ${ctx.cell.name}` });
+  }
+  const failure = validationFailure(report, { reportPath: displayPath(reportPath) });
+  if (failure) throw failure;
+  const warnings = report.checks
+    .filter((c) => c.status === 'warn' || c.status === 'quarantined')
+    .map((c) => `${c.id}: ${c.message}${c.status === 'quarantined' ? ` — quarantined to ${displayPath(qPath)}` : ''}`);
+  const passed = report.checks.filter((c) => c.status === 'pass').length;
+  const ran = report.checks.filter((c) => c.status !== 'skipped').length;
+  return emptyResult({
+    dataset: withDataset(dataset, { frame: clean }),
+    summary: { contract: contract.name, rows: report.rows, checks_passed: `${passed}/${ran}`, quarantined: report.quarantined, warnings: warnings.length },
+    metrics: { rows: report.rows, quarantined: report.quarantined, checks_failed_or_warned: ran - passed },
+    artifacts,
+    charts: [nullRateChart(report)],
+    tables: [
+      {
+        title: 'checks',
+        frame: pl.DataFrame({
+          check: report.checks.map((c) => c.id),
+          status: report.checks.map((c) => c.status),
+          policy: report.checks.map((c) => c.policy),
+          count: report.checks.map((c) => c.count),
+          message: report.checks.map((c) => c.message),
+        }),
+      },
+    ],
+    warnings,
+  });
+}
+
+const policyDoc = CHECK_IDS.map((id) => `\`${id}\`: ${CHECK_DOCS[id]}`).join('; ');
+
+export const validatePhase: PhaseSpec<ValidateConfig> = {
+  kind: 'validate',
+  doc: 'Check the upstream frame against a data contract; write artifacts/validation_report.json; fail, warn or quarantine offending rows.',
+  needsInput: true,
+  keys: {
+    contract: {
+      type: t.oneOf(t.string(), t.object()),
+      required: true,
+      doc: `Built-in contract (${Object.keys(BUILTIN_CONTRACTS).join(', ')}), a .yaml contract file, or an inline mapping { extends, columns, max_null_rate, ohlc, max_age }.`,
+    },
+    policy: {
+      type: t.oneOf(t.string(POLICIES), t.object(undefined, t.string(POLICIES))),
+      doc: `fail | warn | quarantine for every check, or per check: { ohlc: quarantine, duplicates: warn }. Default fail. Checks: ${policyDoc}.`,
+    },
+    max_null_rate: { type: t.number({ min: 0, max: 1 }), doc: 'Largest allowed share of nulls in any column (overrides the contract; built-ins allow 0.05).' },
+    max_age: { type: t.string(), doc: 'Freshness: the newest row of every symbol must be at most this old (`2d`, `36h`), measured against `now`.' },
+    now: { type: t.string(), doc: 'The time freshness is measured against (ISO-8601). Default: the wall clock at run time.' },
+  },
+  inputFiles(config, ctx) {
+    return typeof config.contract === 'string' && /\.ya?ml$/i.test(config.contract) ? [resolve(ctx.baseDir, config.contract)] : [];
+  },
+  run: runValidate,
+};
+
+registerPhase(validatePhase);
