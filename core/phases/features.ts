@@ -74,21 +74,23 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
   for (const col of [SYMBOL, TIMESTAMP]) {
     if (!input.columns.includes(col)) throw new UserError(`the input has no '${col}' column: features are computed per symbol in time order`, { cell });
   }
-  let frame = input.sort([SYMBOL, TIMESTAMP]);
+  // One lazy query from the sort to the null flags: polars plans the windows together.
+  let lazy = input.lazy().sort([SYMBOL, TIMESTAMP]);
+  const existing = input.columns;
   const added: string[] = [];
-  const has = (name: string) => frame.columns.includes(name) || added.includes(name);
+  const has = (name: string) => existing.includes(name) || added.includes(name);
   const need = (name: string, key: string) => {
     if (protectedColumns.includes(name)) throw new UserError(`'${name}' is a label column: a feature built from it would leak the future`, { cell, key });
     if (has(name)) return;
-    const near = closest(name, [...frame.columns, ...added]);
-    throw new UserError(`no column '${name}'${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key }, [`columns: ${[...frame.columns, ...added].join(', ')}`]);
+    const near = closest(name, [...existing, ...added]);
+    throw new UserError(`no column '${name}'${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key }, [`columns: ${[...existing, ...added].join(', ')}`]);
   };
   const add = (exprs: NamedExpr[], key: string) => {
     for (const e of exprs) {
       if (has(e.name)) throw new UserError(`feature '${e.name}' would overwrite an existing column of the same name`, { cell, key });
       added.push(e.name);
     }
-    if (exprs.length) frame = frame.withColumns(...exprs.map((e) => finiteOrNull(e.expr, e.name)));
+    if (exprs.length) lazy = lazy.withColumns(...exprs.map((e) => finiteOrNull(e.expr, e.name)));
   };
   const windowError = (key: string) => (e: unknown) => {
     if (e instanceof WindowSpecError) throw new UserError(e.message, { cell, key });
@@ -140,11 +142,12 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
   add(exprs, 'expressions');
 
   // 4. drop rows whose features are null: warm-up rows at each symbol's start, then the rest.
-  if (!added.length) return { frame, added, droppedWarmup: 0, droppedNull: 0 };
+  if (!added.length) return { frame: lazy.collectSync(), added, droppedWarmup: 0, droppedNull: 0 };
   const valid = pl.allHorizontal(added.map((f) => pl.col(f).isNotNull()));
-  const flagged = frame
+  const flagged = lazy
     .withColumns(valid.alias('__valid'), pl.intRange(0, pl.len()).over(SYMBOL).alias('__i'))
-    .withColumns(pl.col('__i').lt(pl.col('__i').filter(pl.col('__valid')).min().over(SYMBOL)).fillNull(true).alias('__warmup'));
+    .withColumns(pl.col('__i').lt(pl.col('__i').filter(pl.col('__valid')).min().over(SYMBOL)).fillNull(true).alias('__warmup'))
+    .collectSync();
   const counts = flagged.select(
     pl.col('__warmup').sum().alias('warmup'),
     pl.col('__valid').not().and(pl.col('__warmup').not()).sum().alias('other'),

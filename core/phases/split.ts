@@ -97,13 +97,17 @@ export function assignSplits(input: pl.DataFrame, c: SplitConfig, labels: readon
   const raw = pl.col('__raw');
   const code = pl.when(raw.eq(pl.lit('train'))).then(pl.lit(0)).when(raw.eq(pl.lit('val'))).then(pl.lit(1)).otherwise(pl.lit(2)).cast(pl.Int32);
   const flagged = base
+    .lazy()
     .sort([SYMBOL, TIMESTAMP])
     .withColumns(expr.alias('__raw'))
     .withColumns(pl.intRange(0, pl.len()).over(SYMBOL, '__raw').alias('__pos'), pl.len().over(SYMBOL, '__raw').cast(pl.Int64).alias('__n'), code.alias('__code'))
     .withColumns(
       pl.col('__code').lt(pl.col('__code').max().over(SYMBOL)).and(pl.col('__n').sub(pl.col('__pos')).lt(embargo + 1)).and(pl.lit(embargo > 0)).alias('__embargo'),
-    );
+    )
+    .collectSync();
+  // One small frame (a few rows per symbol) answers every count below.
   const segments = flagged
+    .lazy()
     .groupBy([SYMBOL, '__raw', '__embargo'])
     .agg(pl.col(TIMESTAMP).min().alias('start'), pl.col(TIMESTAMP).max().alias('end'), pl.len().cast(pl.Float64).alias('rows'), pl.col('__code').first().alias('__code'))
     .select(
@@ -115,12 +119,24 @@ export function assignSplits(input: pl.DataFrame, c: SplitConfig, labels: readon
       pl.col('__code').mul(2).add(pl.col('__embargo').cast(pl.Int32)).alias('__order'),
     )
     .sort([SYMBOL, '__order'])
-    .drop('__order');
-  const kept = flagged.filter(pl.col('__embargo').not());
-  const frame = kept.withColumns(pl.col('__raw').alias(SPLIT)).drop(['__raw', '__pos', '__n', '__code', '__embargo']);
-  const counts = frame.groupBy(SPLIT).agg(pl.len().alias('n'));
+    .drop('__order')
+    .collectSync();
+  const frame = flagged
+    .lazy()
+    .filter(pl.col('__embargo').not())
+    .withColumns(pl.col('__raw').alias(SPLIT))
+    .drop(['__raw', '__pos', '__n', '__code', '__embargo'])
+    .collectSync();
+  const segSymbol = segments.getColumn(SYMBOL).toArray() as string[];
+  const segSplit = segments.getColumn('split').toArray() as (SplitName | 'embargo')[];
+  const segRows = segments.getColumn('rows').toArray() as number[];
   const rows: Record<SplitName, number> = { train: 0, val: 0, test: 0 };
-  (counts.getColumn(SPLIT).toArray() as SplitName[]).forEach((s, i) => (rows[s] = Number(counts.getColumn('n').get(i))));
+  let embargoDropped = 0;
+  const have: Record<SplitName, Set<string>> = { train: new Set(), val: new Set(), test: new Set() };
+  segSplit.forEach((s, i) => {
+    if (s === 'embargo') embargoDropped += segRows[i];
+    else (rows[s] += segRows[i], have[s].add(segSymbol[i]));
+  });
 
   for (const s of requested) {
     if (rows[s] === 0) {
@@ -131,14 +147,12 @@ export function assignSplits(input: pl.DataFrame, c: SplitConfig, labels: readon
       );
     }
   }
-  const perSymbol = frame.groupBy([SYMBOL, SPLIT]).agg(pl.len().alias('n'));
-  const symbols = frame.getColumn(SYMBOL).unique().sort().toArray() as string[];
+  const symbols = [...new Set(segSymbol)].sort();
   for (const s of requested) {
-    const have = new Set(perSymbol.filter(pl.col(SPLIT).eq(pl.lit(s))).getColumn(SYMBOL).toArray() as string[]);
-    const missing = symbols.filter((x) => !have.has(x));
+    const missing = symbols.filter((x) => !have[s].has(x));
     if (missing.length) warnings.push(`split '${s}' has no rows for symbol${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}`);
   }
-  return { frame, rows, embargo, embargoDropped: flagged.height - kept.height, requested, segments, warnings };
+  return { frame, rows, embargo, embargoDropped, requested, segments, warnings };
 }
 
 function timelineChart(segments: pl.DataFrame): ChartOutput {
