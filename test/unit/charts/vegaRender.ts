@@ -43,7 +43,7 @@ export async function renderChart(chart: ChartSpec): Promise<Rendered> {
   const svg = await view.toSVG();
   const marks: Record<string, number> = {};
   const series: Record<string, number> = {};
-  countMarks(view.scenegraph().root as unknown as SceneNode, marks, series);
+  countMarks((view.scenegraph() as unknown as { root: SceneNode }).root, marks, series);
   view.finalize();
   return { svg, marks, series, warnings };
 }
