@@ -13,17 +13,23 @@ import { UserError } from '../../../core/errors';
 import type { PhaseResult } from '../../../core/phases/types';
 import { context, dataset, input, priceFrame, tempDir } from './helpers';
 
-async function prepared(dir: string): Promise<PhaseResult> {
-  const ctx = context(dir);
-  let r = await featuresPhase.run({ returns: 'close', lags: [1, 2], rolling: { windows: [6], stats: ['mean', 'std'] } }, input(dataset(priceFrame(['A', 'B'], 120))), ctx);
-  r = await labelsPhase.run({ horizon: 3, threshold: 0.001 }, [r], ctx);
-  r = await splitPhase.run({}, [r], ctx);
-  return scalePhase.run({ method: 'robust' }, [r], ctx);
+let shared: Promise<{ dir: string; scaled: PhaseResult }> | undefined;
+
+/** features -> labels -> split -> scale, computed once for this file (the tests only read it). */
+function prepared(): Promise<{ dir: string; scaled: PhaseResult }> {
+  shared ??= (async () => {
+    const dir = tempDir();
+    const ctx = context(dir);
+    let r = await featuresPhase.run({ returns: 'close', lags: [1, 2], rolling: { windows: [6], stats: ['mean', 'std'] } }, input(dataset(priceFrame(['A', 'B'], 120))), ctx);
+    r = await labelsPhase.run({ horizon: 3, threshold: 0.001 }, [r], ctx);
+    r = await splitPhase.run({}, [r], ctx);
+    return { dir, scaled: await scalePhase.run({ method: 'robust' }, [r], ctx) };
+  })();
+  return shared;
 }
 
 test('export then import gives back identical values, features, labels and scaler path', async () => {
-  const dir = tempDir();
-  const scaled = await prepared(dir);
+  const { dir, scaled } = await prepared();
   const ds = scaled.dataset!;
   const exp = await exportPhase.run({}, [scaled], context(dir));
   const out = join(dir, 'artifacts', `datasets_${ds.featureSetId}`);
@@ -55,8 +61,7 @@ test('export then import gives back identical values, features, labels and scale
 });
 
 test('exports are byte-identical when run twice on the same data', async () => {
-  const dir = tempDir();
-  const scaled = await prepared(dir);
+  const { dir, scaled } = await prepared();
   await exportPhase.run({}, [scaled], context(dir));
   const metaPath = join(dir, 'artifacts', `datasets_${scaled.dataset!.featureSetId}`, 'meta.json');
   const first = readFileSync(metaPath, 'utf8');
@@ -65,8 +70,7 @@ test('exports are byte-identical when run twice on the same data', async () => {
 });
 
 test('importing a missing feature set lists the ones that exist; export needs a split', async () => {
-  const dir = tempDir();
-  const scaled = await prepared(dir);
+  const { dir, scaled } = await prepared();
   await exportPhase.run({}, [scaled], context(dir));
   await assert.rejects(
     importPhase.run({ feature_set_id: 'abcdefabcdef' }, [], context(dir)),
