@@ -2,6 +2,7 @@
  * Seeded, realistic multi-symbol OHLCV bars for the demo and benchmarks (no download needed).
  *
  * The process, per bar and symbol:
+ *  - a per-symbol latent trend (AR(1) drift, half-life ~140 bars) that momentum can pick up;
  *  - a market regime (bull / calm / bear) shared by all symbols, switching as a Markov chain
  *    (about every 400 bars), sets the drift and scales volatility;
  *  - GARCH(1,1) volatility per symbol (alpha 0.06, beta 0.92): volatility clusters;
@@ -144,6 +145,11 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
   const skip = symbols.map(() => 0);
   const defects: Defect[] = [];
   let regime = 1;
+  // Each symbol's own slowly varying trend (AR(1), half-life ~140 bars): what momentum features
+  // can learn. Stationary sd TREND_SD per bar — a modest, realistic edge over a 20-bar horizon.
+  const TREND_RHO = 0.995;
+  const TREND_SD = 0.0008;
+  const trend = symbols.map(() => TREND_SD * rng.normal());
 
   for (let t = 0; t < bars; t++) {
     if (rng.next() < 1 / 400) regime = (regime + 1 + rng.int(0, 2)) % 3;
@@ -153,6 +159,7 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
     const hour = Math.floor(ts / 3_600_000) % 24;
     const season = 1 + 0.25 * Math.sin((2 * Math.PI * (hour - 8)) / 24); // busier in the US/EU overlap
     for (let i = 0; i < n; i++) {
+      trend[i] = TREND_RHO * trend[i] + TREND_SD * Math.sqrt(1 - TREND_RHO * TREND_RHO) * rng.normal();
       const longVar = baseVol[i] * baseVol[i];
       h2[i] = longVar * (1 - alpha - garchBeta) + alpha * lastEps[i] * lastEps[i] + garchBeta * h2[i];
       let z = rho[i] * zm + Math.sqrt(1 - rho[i] * rho[i]) * rng.normal();
@@ -161,7 +168,7 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
       const eps = sigma * z;
       lastEps[i] = eps / (R.vol * season);
       const open = close[i]; // 24/7 market: a bar opens at the previous close
-      const c = open * Math.exp(beta[i] * R.drift + eps);
+      const c = open * Math.exp(beta[i] * R.drift + trend[i] * baseVol[i] / 0.007 + eps);
       const hi = Math.max(open, c) * Math.exp(Math.abs(rng.normal()) * sigma * 0.6);
       const lo = Math.min(open, c) * Math.exp(-Math.abs(rng.normal()) * sigma * 0.6);
       const vol = baseVolume[i] * season * Math.exp(0.45 * rng.normal()) * (1 + 3 * Math.abs(eps) / baseVol[i]);

@@ -15,3 +15,5 @@ import './load';
 import './validate';
 import './align';
 import './stack';
+import './train';
+import './evaluate';

@@ -1,0 +1,82 @@
+/** `evaluate`: metrics with seeded bootstrap CIs on a split, and the charts that fit the task. */
+import pl from 'nodejs-polars';
+import { UserError } from '../errors';
+import { SPLIT } from '../frame/dataset';
+import { toFloat64 } from '../frame/matrix';
+import { evaluatePredictions, flattenCIs } from '../ml/evaluation/evaluate';
+import { evaluationCharts } from '../ml/evaluation/charts';
+import type { TrainValue } from './train';
+import { registerPhase } from './registry';
+import { t } from './schema';
+import { emptyResult, type PhaseSpec } from './types';
+
+export interface EvaluateConfig {
+  split?: 'train' | 'val' | 'test';
+  metrics?: string[];
+  bootstrap?: number;
+  block?: number;
+  alpha?: number;
+  prediction?: string;
+  target?: string;
+}
+
+const HEADLINE = ['roc_auc', 'log_loss', 'accuracy', 'brier', 'rmse', 'mae', 'r2'];
+
+/** The metrics the summary line shows first: the task's usual headline ones, then the rest. */
+function headline<T>(m: Record<string, T>): [string, T][] {
+  const rank = (k: string) => (HEADLINE.includes(k) ? HEADLINE.indexOf(k) : HEADLINE.length);
+  return Object.entries(m).sort(([a], [b]) => rank(a) - rank(b)).slice(0, 4);
+}
+
+function isTrainValue(v: unknown): v is TrainValue {
+  return typeof v === 'object' && v !== null && typeof (v as TrainValue).predictionColumn === 'string';
+}
+
+export const evaluatePhase: PhaseSpec<EvaluateConfig> = {
+  kind: 'evaluate',
+  doc: 'Score predictions on a split with seeded bootstrap confidence intervals; pred-vs-true, residual, ROC and calibration charts.',
+  needsInput: true,
+  keys: {
+    split: { type: t.string(['train', 'val', 'test']), doc: 'Rows to score (default test).' },
+    metrics: { type: t.list(t.string()), doc: 'Metrics (default: all of the task): mae, mse, rmse, r2 / accuracy, precision, recall, f1, log_loss, roc_auc, brier.' },
+    bootstrap: { type: t.integer({ min: 1 }), doc: 'Bootstrap resamples (default 1000).' },
+    block: { type: t.integer({ min: 1 }), doc: 'Moving-block length for serially dependent rows (default 1 = iid resampling).' },
+    alpha: { type: t.number({ min: 0.001, max: 0.5 }), doc: 'Two-sided level: 0.05 gives 95% intervals.' },
+    prediction: { type: t.string(), doc: 'Prediction column (default: the upstream train cell\'s).' },
+    target: { type: t.string(), doc: 'Target column (default: the upstream train cell\'s).' },
+  },
+  async run(c, inputs, ctx) {
+    const input = inputs[0];
+    const d = input?.dataset;
+    if (!d) throw new UserError('evaluate needs an upstream frame with predictions');
+    const tv = [input.value, ...[...ctx.upstream.values()].map((r) => r.value)].find(isTrainValue);
+    const prediction = c.prediction ?? tv?.predictionColumn;
+    const target = c.target ?? tv?.target;
+    if (!prediction || !target) throw new UserError('which columns? set `prediction:` and `target:`, or put a `train` cell upstream', { key: 'prediction' });
+    for (const [key, col] of [['prediction', prediction], ['target', target]] as const) {
+      if (!d.frame.columns.includes(col)) throw new UserError(`no column '${col}'`, { key }, [`columns: ${d.frame.columns.join(', ')}`]);
+    }
+    const task = tv?.task ?? (d.labels.find((l) => l.column === target)?.task ?? 'regression');
+    const split = c.split ?? 'test';
+    const rows = d.frame.columns.includes(SPLIT) ? d.frame.filter(pl.col(SPLIT).eq(pl.lit(split))) : d.frame;
+    if (!rows.height) throw new UserError(`the ${split} split has no rows`, { key: 'split' });
+    const y = toFloat64(rows, target);
+    const p = toFloat64(rows, prediction);
+    const ev = evaluatePredictions(y, p, { task, metrics: c.metrics, n: c.bootstrap, alpha: c.alpha, block: c.block, seed: ctx.seed });
+    const first = Object.entries(ev.metrics)[0];
+    return emptyResult({
+      dataset: d,
+      summary: {
+        split,
+        rows: rows.height,
+        ...Object.fromEntries(headline(ev.metrics).map(([k, v]) => [k, `${v.value.toFixed(4)} [${v.low.toFixed(4)}, ${v.high.toFixed(4)}]`])),
+        bootstrap: `${ev.n} resamples, seed ${ev.seed}${ev.block > 1 ? `, block ${ev.block}` : ''}`,
+      },
+      metrics: flattenCIs(ev.metrics),
+      charts: evaluationCharts(task, y, p),
+      value: { metrics: ev.metrics, bootstrap: { n: ev.n, seed: ev.seed, alpha: ev.alpha, block: ev.block }, headline: first?.[0] },
+    });
+  },
+};
+
+registerPhase(evaluatePhase);
