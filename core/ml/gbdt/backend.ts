@@ -1,13 +1,14 @@
 /**
  * Runs histogram tasks on one thread (in process) or on several: the main thread plus
  * `threads - 1` workers sharing the binned matrix, gradients, row index and histogram pool
- * through SharedArrayBuffers. Features are dealt round-robin to the threads; the per-node
- * candidates are merged in a fixed order, so results do not depend on the thread count.
+ * through SharedArrayBuffers. The tree's features are cut into one contiguous run per thread;
+ * the per-node candidates are merged in a fixed order, so results do not depend on the thread
+ * count.
  */
 import type { Worker } from 'node:worker_threads';
 import type { BinnedMatrix } from './binning';
 import { SLOT_STRIDE_PER_FEATURE, type SharedArrays, type SplitRules } from './kernel';
-import { mergeCandidates, runHistTask, type FromWorker, type HistTask, type ToWorker } from './task';
+import { mergeCandidates, runHistTask, shareOut, type FromWorker, type HistTask, type ToWorker } from './task';
 import { findWorkerEntry, startWorker } from './worker-path';
 
 export interface HistBackend {
@@ -64,7 +65,7 @@ class LocalBackend implements HistBackend {
     if (h) this.arrays.hist = h;
   }
   run(task: HistTask, treeFeatures: Int32Array): Promise<Float64Array> {
-    return Promise.resolve(runHistTask(this.arrays, this.rules, task, treeFeatures));
+    return Promise.resolve(runHistTask(this.arrays, this.rules, task, shareOut(treeFeatures, 1)[0]));
   }
   async close(): Promise<void> {}
 }
@@ -113,17 +114,15 @@ class ThreadedBackend implements HistBackend {
 
   async run(task: HistTask, treeFeatures: Int32Array): Promise<Float64Array> {
     if (this.failure) throw this.failure;
-    const threads = this.pool.length + 1;
-    const groups: number[][] = Array.from({ length: threads }, () => []);
-    for (let i = 0; i < treeFeatures.length; i++) groups[i % threads].push(treeFeatures[i]);
+    const shares = shareOut(treeFeatures, this.pool.length + 1);
     const replies: Promise<Float64Array>[] = [];
-    for (let t = 1; t < threads; t++) {
-      if (!groups[t].length) continue;
+    for (let t = 1; t < shares.length; t++) {
+      if (!shares[t].features.length) continue;
       const id = this.nextId++;
       replies.push(new Promise((resolve, reject) => this.pending.set(id, { resolve, reject })));
-      this.pool[t - 1].postMessage({ type: 'task', id, task, features: Int32Array.from(groups[t]) } satisfies ToWorker);
+      this.pool[t - 1].postMessage({ type: 'task', id, task, share: shares[t] } satisfies ToWorker);
     }
-    const merged = runHistTask(this.arrays, this.rules, task, Int32Array.from(groups[0]));
+    const merged = runHistTask(this.arrays, this.rules, task, shares[0]);
     for (const other of await Promise.all(replies)) mergeCandidates(merged, other);
     return merged;
   }

@@ -17,8 +17,8 @@ export const CANDIDATE_FIELDS = 6;
 export interface SharedArrays {
   rows: number;
   nFeatures: number;
-  /** Column-major bins. */
-  bins: Uint8Array;
+  /** Packed bins (see binning.ts): feature j of row r is byte j % 4 of bins[r * ceil(nFeatures / 4) + (j >> 2)]. */
+  bins: Uint32Array;
   /** Interleaved gradient / hessian per row. */
   gh: Float64Array;
   /** Row indices, partitioned so that each tree node owns a contiguous range. */
@@ -34,66 +34,85 @@ export interface SplitRules {
   minChildWeight: number;
 }
 
-/** Build the histogram of rows index[start, end) into `slot`, for the given features. */
+/**
+ * Build the histogram of rows index[start, end) into `slot` for the given features (sorted).
+ * Per row: one gradient pair, and one packed word per group of four features; groups whose
+ * four features are all wanted take the unrolled path.
+ */
 export function buildHistogram(a: SharedArrays, slot: number, start: number, end: number, features: Int32Array): void {
   const { hist, nFeatures } = a;
-  let k = 0;
-  for (; k + 4 <= features.length; k += 4) {
-    const f0 = features[k];
-    const f1 = features[k + 1];
-    const f2 = features[k + 2];
-    const f3 = features[k + 3];
-    for (const f of [f0, f1, f2, f3]) {
-      const base = (slot * nFeatures + f) * SLOT_STRIDE_PER_FEATURE;
-      hist.fill(0, base, base + SLOT_STRIDE_PER_FEATURE);
+  const full: number[] = [];
+  const partWord: number[] = [];
+  const partShift: number[] = [];
+  const partOff: number[] = [];
+  for (let k = 0; k < features.length; ) {
+    const g = features[k] >> 2;
+    let e = k;
+    while (e < features.length && features[e] >> 2 === g) e++;
+    if (e - k === 4) full.push(g);
+    else {
+      for (let q = k; q < e; q++) {
+        partWord.push(g);
+        partShift.push((features[q] & 3) << 3);
+        partOff.push((slot * nFeatures + features[q]) * SLOT_STRIDE_PER_FEATURE);
+      }
     }
-    build4(a, slot, start, end, f0, f1, f2, f3);
+    k = e;
   }
-  for (; k < features.length; k++) {
-    const base = (slot * nFeatures + features[k]) * SLOT_STRIDE_PER_FEATURE;
-    hist.fill(0, base, base + SLOT_STRIDE_PER_FEATURE);
-    build1(a, slot, start, end, features[k]);
+  for (let k = 0; k < features.length; k++) {
+    const o = (slot * nFeatures + features[k]) * SLOT_STRIDE_PER_FEATURE;
+    hist.fill(0, o, o + SLOT_STRIDE_PER_FEATURE);
   }
+  const fullWords = Int32Array.from(full);
+  const fullOffs = Int32Array.from(full, (g) => (slot * nFeatures + 4 * g) * SLOT_STRIDE_PER_FEATURE);
+  if (fullWords.length) buildFull(a, start, end, fullWords, fullOffs);
+  if (partWord.length) buildLanes(a, start, end, Int32Array.from(partWord), Int32Array.from(partShift), Int32Array.from(partOff));
 }
 
-function build4(a: SharedArrays, slot: number, start: number, end: number, f0: number, f1: number, f2: number, f3: number): void {
-  const { bins, gh, index, hist, rows, nFeatures } = a;
-  const h0 = (slot * nFeatures + f0) * SLOT_STRIDE_PER_FEATURE;
-  const h1 = (slot * nFeatures + f1) * SLOT_STRIDE_PER_FEATURE;
-  const h2 = (slot * nFeatures + f2) * SLOT_STRIDE_PER_FEATURE;
-  const h3 = (slot * nFeatures + f3) * SLOT_STRIDE_PER_FEATURE;
-  const o0 = f0 * rows;
-  const o1 = f1 * rows;
-  const o2 = f2 * rows;
-  const o3 = f3 * rows;
+function buildFull(a: SharedArrays, start: number, end: number, words: Int32Array, offs: Int32Array): void {
+  const { bins, gh, index, hist } = a;
+  const stride = Math.ceil(a.nFeatures / 4);
+  const nWords = words.length;
+  const S = SLOT_STRIDE_PER_FEATURE;
   for (let i = start; i < end; i++) {
     const r = index[i];
     const g = gh[2 * r];
     const h = gh[2 * r + 1];
-    const b0 = h0 + 2 * bins[o0 + r];
-    hist[b0] += g;
-    hist[b0 + 1] += h;
-    const b1 = h1 + 2 * bins[o1 + r];
-    hist[b1] += g;
-    hist[b1 + 1] += h;
-    const b2 = h2 + 2 * bins[o2 + r];
-    hist[b2] += g;
-    hist[b2 + 1] += h;
-    const b3 = h3 + 2 * bins[o3 + r];
-    hist[b3] += g;
-    hist[b3 + 1] += h;
+    const row = r * stride;
+    for (let k = 0; k < nWords; k++) {
+      const w = bins[row + words[k]];
+      const h0 = offs[k];
+      let b = h0 + ((w & 255) << 1);
+      hist[b] += g;
+      hist[b + 1] += h;
+      b = h0 + S + ((w >>> 7) & 510);
+      hist[b] += g;
+      hist[b + 1] += h;
+      b = h0 + 2 * S + ((w >>> 15) & 510);
+      hist[b] += g;
+      hist[b + 1] += h;
+      b = h0 + 3 * S + ((w >>> 23) & 510);
+      hist[b] += g;
+      hist[b + 1] += h;
+    }
   }
 }
 
-function build1(a: SharedArrays, slot: number, start: number, end: number, f: number): void {
-  const { bins, gh, index, hist, rows, nFeatures } = a;
-  const h0 = (slot * nFeatures + f) * SLOT_STRIDE_PER_FEATURE;
-  const o0 = f * rows;
+/** Single features out of partly wanted groups: word, bit shift and histogram offset each. */
+function buildLanes(a: SharedArrays, start: number, end: number, words: Int32Array, shifts: Int32Array, offs: Int32Array): void {
+  const { bins, gh, index, hist } = a;
+  const stride = Math.ceil(a.nFeatures / 4);
+  const n = words.length;
   for (let i = start; i < end; i++) {
     const r = index[i];
-    const b0 = h0 + 2 * bins[o0 + r];
-    hist[b0] += gh[2 * r];
-    hist[b0 + 1] += gh[2 * r + 1];
+    const g = gh[2 * r];
+    const h = gh[2 * r + 1];
+    const row = r * stride;
+    for (let k = 0; k < n; k++) {
+      const b = offs[k] + (((bins[row + words[k]] >>> shifts[k]) & 255) << 1);
+      hist[b] += g;
+      hist[b + 1] += h;
+    }
   }
 }
 
@@ -207,7 +226,7 @@ export function bestSplit(
 
 /** Stable in-place partition of index[start, end) by a split; returns the number of rows sent left. */
 export function partitionRows(
-  a: Pick<SharedArrays, 'bins' | 'index' | 'rows'>,
+  a: Pick<SharedArrays, 'bins' | 'index' | 'nFeatures'>,
   start: number,
   end: number,
   feature: number,
@@ -216,12 +235,14 @@ export function partitionRows(
   scratch: Uint32Array,
 ): number {
   const { bins, index } = a;
-  const off = feature * a.rows;
+  const stride = Math.ceil(a.nFeatures / 4);
+  const group = feature >> 2;
+  const shift = (feature & 3) << 3;
   let l = start;
   let r = 0;
   for (let i = start; i < end; i++) {
     const row = index[i];
-    const b = bins[off + row];
+    const b = (bins[row * stride + group] >>> shift) & 255;
     const left = b === MISSING_BIN ? defaultLeft : b <= bin;
     if (left) index[l++] = row;
     else scratch[r++] = row;

@@ -19,15 +19,27 @@ export interface HistTask {
 
 /** Messages main -> worker. */
 export type ToWorker =
-  | { type: 'init'; rows: number; nFeatures: number; bins: Uint8Array; gh: Float64Array; index: Uint32Array; hist: Float64Array; nBins: Int32Array; rules: SplitRules }
+  | { type: 'init'; rows: number; nFeatures: number; bins: Uint32Array; gh: Float64Array; index: Uint32Array; hist: Float64Array; nBins: Int32Array; rules: SplitRules }
   | { type: 'hist'; hist: Float64Array }
-  | { type: 'task'; id: number; task: HistTask; features: Int32Array };
+  | { type: 'task'; id: number; task: HistTask; share: ThreadShare };
+
+/** The tree features one thread owns: it builds, subtracts and evaluates exactly these. */
+export interface ThreadShare {
+  features: Int32Array;
+}
+
+/** Split the (sorted) tree features into `threads` contiguous runs of near-equal length. */
+export function shareOut(treeFeatures: Int32Array, threads: number): ThreadShare[] {
+  const n = treeFeatures.length;
+  return Array.from({ length: threads }, (_, t) => ({ features: treeFeatures.slice(Math.floor((t * n) / threads), Math.floor(((t + 1) * n) / threads)) }));
+}
 
 /** Messages worker -> main. */
 export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; candidates: Float64Array } | { type: 'error'; message: string };
 
-export function runHistTask(a: SharedArrays, rules: SplitRules, task: HistTask, features: Int32Array): Float64Array {
+export function runHistTask(a: SharedArrays, rules: SplitRules, task: HistTask, share: ThreadShare): Float64Array {
   const { builds, evals, masks } = task;
+  const { features } = share;
   for (let i = 0; i < builds.length; i += BUILD_FIELDS) {
     const slot = builds[i];
     buildHistogram(a, slot, builds[i + 1], builds[i + 2], features);

@@ -21,7 +21,7 @@ if (port) {
         if (arrays) arrays.hist = m.hist;
       } else if (m.type === 'task') {
         if (!arrays) throw new Error('gbdt worker: task before init');
-        send({ type: 'done', id: m.id, candidates: runHistTask(arrays, rules, m.task, m.features) });
+        send({ type: 'done', id: m.id, candidates: runHistTask(arrays, rules, m.task, m.share) });
       }
     } catch (e) {
       send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
