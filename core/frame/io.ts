@@ -8,7 +8,7 @@ import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'nod
 import pl from 'nodejs-polars';
 import { UserError, ValidationError } from '../errors';
 import { closest } from '../phases/schema';
-import { castColumn, describeDtype, isTextDtype, parseTextAs } from './contractTypes';
+import { castColumn, describeDtype, dtypeOf, isTextDtype, parseTextAs } from './contractTypes';
 import type { ColumnType, TimestampParseOptions } from './contractTypes';
 
 export type SourceFormat = 'csv' | 'parquet';
@@ -323,7 +323,7 @@ export function canonicalise(input: pl.DataFrame, opts: CanonicalOptions): Canon
   let frame = input;
   const warnings: string[] = [];
   const ts = castColumn(frame, 'timestamp', 'datetime', opts.timestampParse);
-  if (!ts) throw new UserError(`timestamp column '${opts.timestampSource}' has type ${describeDtype(frame.getColumn('timestamp').dtype)}, which is not a time`, { key: 'timestamp' });
+  if (!ts) throw new UserError(`timestamp column '${opts.timestampSource}' has type ${describeDtype(dtypeOf(frame, 'timestamp'))}, which is not a time`, { key: 'timestamp' });
   if (ts.badCount && opts.badTimestamps === 'throw') {
     const e = badCellError(frame, ts.badRows, ts.badCount, 'timestamp', opts.timestampSource, 'a timestamp');
     e.details.push('timestamps are read as ISO-8601 (with or without offset), dates or epoch numbers; set `timestamp_format:` for other layouts');
@@ -333,12 +333,12 @@ export function canonicalise(input: pl.DataFrame, opts: CanonicalOptions): Canon
   for (const [col, t] of Object.entries(opts.columns ?? {})) {
     if (!frame.columns.includes(col)) throw new UserError(`column '${col}' (in \`columns:\`) not found`, { key: 'columns' }, missingColumnDetails(col, frame.columns));
     const out = castColumn(frame, col, t, opts.timestampParse);
-    if (!out) throw new ValidationError(`column '${col}' has type ${describeDtype(frame.getColumn(col).dtype)}, which cannot be read as ${TYPE_WORDS[t]}`, { dataColumn: col });
+    if (!out) throw new ValidationError(`column '${col}' has type ${describeDtype(dtypeOf(frame, col))}, which cannot be read as ${TYPE_WORDS[t]}`, { dataColumn: col });
     if (out.badCount) throw badCellError(frame, out.badRows, out.badCount, col, col, TYPE_WORDS[t]);
     frame = frame.withColumns(out.values.alias(col));
   }
   if (opts.inferTypes) {
-    const text = frame.columns.filter((c) => !ORIGIN_COLUMNS.includes(c) && c !== 'timestamp' && c !== 'symbol' && !(c in (opts.columns ?? {})) && isTextDtype(frame.getColumn(c).dtype));
+    const text = frame.columns.filter((c) => !ORIGIN_COLUMNS.includes(c) && c !== 'timestamp' && c !== 'symbol' && !(c in (opts.columns ?? {})) && isTextDtype(dtypeOf(frame, c)));
     if (text.length) {
       const counts = frame.select(
         ...text.flatMap((c) => [

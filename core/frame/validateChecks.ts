@@ -4,7 +4,7 @@
  * problems with a column. Policies, quarantine and reporting are in validateReport.ts.
  */
 import pl from 'nodejs-polars';
-import { castColumn, datetimeZone, describeDtype, dtypeMatches, isNumericDtype } from './contractTypes';
+import { castColumn, datetimeZone, describeDtype, dtypeMatches, dtypeOf, isNumericDtype } from './contractTypes';
 import type { ColumnType, TimestampParseOptions } from './contractTypes';
 import type { Contract } from './contracts';
 import { parseDuration } from './contracts';
@@ -43,9 +43,19 @@ export interface ColumnProblem {
   message: string;
 }
 
+/** A row condition not evaluated yet: `when` is true on offending rows. */
+export interface RowCondition {
+  column: string;
+  problem: string;
+  involved: string[];
+  when: pl.Expr;
+}
+
 export interface CheckOutcome {
   id: CheckId;
   violations: Violation[];
+  /** Conditions still to evaluate (see evaluateConditions); they become violations. */
+  conditions?: RowCondition[];
   problems: ColumnProblem[];
   /** Why the check could not run (e.g. a needed column is missing). */
   skipped?: string;
@@ -53,8 +63,24 @@ export interface CheckOutcome {
 
 const ROW = '__row';
 
-function rowsWhere(frame: pl.DataFrame, cond: pl.Expr): pl.Series {
-  return frame.withRowIndex(ROW).filter(cond).getColumn(ROW);
+/**
+ * Evaluates the row conditions of every outcome in one pass over the frame (one select for all
+ * masks, then the indices of the conditions that hold somewhere) and turns them into violations.
+ */
+export function evaluateConditions(frame: pl.DataFrame, outcomes: CheckOutcome[]): CheckOutcome[] {
+  const all = outcomes.flatMap((o) => o.conditions ?? []);
+  if (!all.length || !frame.height) return outcomes.map((o) => ({ ...o, conditions: undefined }));
+  const masks = frame.select(...all.map((c, i) => c.when.fillNull(false).alias(`c${i}`)));
+  const hits = masks.sum().row(0).map(Number);
+  let k = 0;
+  return outcomes.map((o) => {
+    const found: Violation[] = [];
+    for (const c of o.conditions ?? []) {
+      const i = k++;
+      if (hits[i] > 0) found.push({ column: c.column, problem: c.problem, involved: c.involved, rows: masks.getColumn(`c${i}`).argTrue().rename(ROW) });
+    }
+    return { ...o, violations: [...o.violations, ...found], conditions: undefined };
+  });
 }
 
 function outcome(id: CheckId, patch: Partial<CheckOutcome> = {}): CheckOutcome {
@@ -87,7 +113,7 @@ export function checkDtypes(frame: pl.DataFrame, contract: Contract, ts: Timesta
   let out = frame;
   for (const [c, type] of Object.entries(expectedTypes(contract))) {
     if (!frame.columns.includes(c)) continue;
-    const dt = frame.getColumn(c).dtype;
+    const dt = dtypeOf(frame, c);
     if (dtypeMatches(dt, type)) continue;
     const cast = castColumn(frame, c, type, ts);
     if (!cast) {
@@ -102,7 +128,7 @@ export function checkDtypes(frame: pl.DataFrame, contract: Contract, ts: Timesta
 
 export function checkTimezone(frame: pl.DataFrame): CheckOutcome {
   if (!frame.columns.includes('timestamp')) return outcome('timezone', { skipped: 'no timestamp column' });
-  const dt = frame.getColumn('timestamp').dtype;
+  const dt = dtypeOf(frame, 'timestamp');
   if (dt.variant !== 'Datetime') return outcome('timezone', { skipped: 'timestamp is not a datetime' });
   const tz = datetimeZone(dt);
   if (tz === 'UTC') return outcome('timezone');
@@ -111,7 +137,7 @@ export function checkTimezone(frame: pl.DataFrame): CheckOutcome {
 }
 
 function hasTime(frame: pl.DataFrame): boolean {
-  return frame.columns.includes('timestamp') && frame.columns.includes('symbol') && frame.getColumn('timestamp').dtype.variant === 'Datetime';
+  return frame.columns.includes('timestamp') && frame.columns.includes('symbol') && dtypeOf(frame, 'timestamp').variant === 'Datetime';
 }
 
 /** Rows with no timestamp or symbol, or a timestamp earlier than one above it for the same symbol. */
@@ -119,11 +145,11 @@ export function checkOrder(frame: pl.DataFrame): CheckOutcome {
   if (!hasTime(frame)) return outcome('order', { skipped: 'needs timestamp (datetime) and symbol columns' });
   const prevMax = pl.col('timestamp').cumMax().shift(1).over('symbol');
   return outcome('order', {
-    violations: [
-      { column: 'timestamp', problem: 'timestamp missing', involved: ['timestamp'], rows: rowsWhere(frame, pl.col('timestamp').isNull()) },
-      { column: 'symbol', problem: 'symbol missing', involved: ['symbol'], rows: rowsWhere(frame, pl.col('symbol').isNull()) },
-      { column: 'timestamp', problem: 'earlier than a row above it', involved: ['timestamp'], rows: rowsWhere(frame, pl.col('timestamp').lt(prevMax)) },
-    ].filter((v) => v.rows.length > 0),
+    conditions: [
+      { column: 'timestamp', problem: 'timestamp missing', involved: ['timestamp'], when: pl.col('timestamp').isNull() },
+      { column: 'symbol', problem: 'symbol missing', involved: ['symbol'], when: pl.col('symbol').isNull() },
+      { column: 'timestamp', problem: 'earlier than a row above it', involved: ['timestamp'], when: pl.col('timestamp').lt(prevMax) },
+    ],
   });
 }
 
@@ -131,23 +157,24 @@ export function checkOrder(frame: pl.DataFrame): CheckOutcome {
 export function checkDuplicates(frame: pl.DataFrame): CheckOutcome {
   if (!hasTime(frame)) return outcome('duplicates', { skipped: 'needs timestamp (datetime) and symbol columns' });
   const seen = pl.col('timestamp').cumCount().over('symbol', 'timestamp');
-  const rows = rowsWhere(frame, pl.col('timestamp').isNotNull().and(seen.gt(1)));
-  return outcome('duplicates', { violations: rows.length ? [{ column: 'timestamp', problem: 'duplicate timestamp for this symbol', involved: ['timestamp'], rows }] : [] });
+  return outcome('duplicates', {
+    conditions: [{ column: 'timestamp', problem: 'duplicate timestamp for this symbol', involved: ['timestamp'], when: pl.col('timestamp').isNotNull().and(seen.gt(1)) }],
+  });
 }
 
 export function checkRanges(frame: pl.DataFrame, contract: Contract): CheckOutcome {
-  const violations: Violation[] = [];
+  const conditions: RowCondition[] = [];
   for (const [c, r] of Object.entries(contract.columns)) {
-    if (!frame.columns.includes(c) || !isNumericDtype(frame.getColumn(c).dtype)) continue;
-    if (r.min !== undefined) violations.push({ column: c, problem: `below min ${r.min}`, involved: [c], rows: rowsWhere(frame, pl.col(c).lt(r.min)) });
-    if (r.max !== undefined) violations.push({ column: c, problem: `above max ${r.max}`, involved: [c], rows: rowsWhere(frame, pl.col(c).gt(r.max)) });
+    if (!frame.columns.includes(c) || !isNumericDtype(dtypeOf(frame, c))) continue;
+    if (r.min !== undefined) conditions.push({ column: c, problem: `below min ${r.min}`, involved: [c], when: pl.col(c).lt(r.min) });
+    if (r.max !== undefined) conditions.push({ column: c, problem: `above max ${r.max}`, involved: [c], when: pl.col(c).gt(r.max) });
   }
-  return outcome('ranges', { violations: violations.filter((v) => v.rows.length > 0) });
+  return outcome('ranges', { conditions });
 }
 
 export function checkOhlc(frame: pl.DataFrame, contract: Contract): CheckOutcome {
   if (!contract.ohlc) return outcome('ohlc', { skipped: 'the contract has no OHLC columns' });
-  const has = (c: string) => frame.columns.includes(c) && isNumericDtype(frame.getColumn(c).dtype);
+  const has = (c: string) => frame.columns.includes(c) && isNumericDtype(dtypeOf(frame, c));
   const rules: [string, string, string, (a: pl.Expr, b: pl.Expr) => pl.Expr][] = [
     ['low', 'high', 'low > high', (a, b) => a.gt(b)],
     ['open', 'low', 'open < low', (a, b) => a.lt(b)],
@@ -155,12 +182,12 @@ export function checkOhlc(frame: pl.DataFrame, contract: Contract): CheckOutcome
     ['open', 'high', 'open > high', (a, b) => a.gt(b)],
     ['close', 'high', 'close > high', (a, b) => a.gt(b)],
   ];
-  const violations: Violation[] = [];
+  const conditions: RowCondition[] = [];
   for (const [a, b, problem, broken] of rules) {
-    if (has(a) && has(b)) violations.push({ column: a === 'low' ? 'low' : b, problem, involved: [a, b], rows: rowsWhere(frame, broken(pl.col(a), pl.col(b))) });
+    if (has(a) && has(b)) conditions.push({ column: a === 'low' ? 'low' : b, problem, involved: [a, b], when: broken(pl.col(a), pl.col(b)) });
   }
-  if (has('volume')) violations.push({ column: 'volume', problem: 'volume < 0', involved: ['volume'], rows: rowsWhere(frame, pl.col('volume').lt(0)) });
-  return outcome('ohlc', { violations: violations.filter((v) => v.rows.length > 0) });
+  if (has('volume')) conditions.push({ column: 'volume', problem: 'volume < 0', involved: ['volume'], when: pl.col('volume').lt(0) });
+  return outcome('ohlc', { conditions });
 }
 
 export interface ColumnMissing {
@@ -183,7 +210,7 @@ export function missingReport(input: pl.DataFrame, typed: pl.DataFrame, contract
     const rule = contract.columns[c];
     // missing timestamps / symbols are row offences of the `order` check
     const limit = c === 'timestamp' || c === 'symbol' ? null : rule ? cellMaxNullRate ?? rule.maxNullRate ?? contract.maxNullRate : cellMaxNullRate ?? null;
-    out[c] = { dtype: describeDtype(typed.getColumn(c).dtype), nulls: counts[i], null_rate: input.height ? counts[i] / input.height : 0, max_null_rate: limit };
+    out[c] = { dtype: describeDtype(dtypeOf(typed, c)), nulls: counts[i], null_rate: input.height ? counts[i] / input.height : 0, max_null_rate: limit };
   });
   return out;
 }

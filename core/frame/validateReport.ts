@@ -23,6 +23,7 @@ import {
   checkOrder,
   checkRanges,
   checkTimezone,
+  evaluateConditions,
   missingReport,
 } from './validateChecks';
 import type { CheckId, CheckOutcome, ColumnMissing, ColumnProblem } from './validateChecks';
@@ -192,7 +193,7 @@ export function applyContract(frame: pl.DataFrame, opts: ContractRunOptions): Co
   const typed = checkDtypes(frame, contract, opts.timestampParse ?? {});
   const work = typed.frame;
   const missing = missingReport(frame, work, contract, opts.maxNullRate);
-  const outcomes: CheckOutcome[] = [
+  const outcomes: CheckOutcome[] = evaluateConditions(work, [
     columns,
     typed.outcome,
     checkTimezone(work),
@@ -202,7 +203,7 @@ export function applyContract(frame: pl.DataFrame, opts: ContractRunOptions): Co
     checkOhlc(work, contract),
     checkNulls(missing),
     checkFreshness(work, maxAge, now),
-  ];
+  ]);
   const checks: CheckReport[] = [];
   const quarantine: pl.DataFrame[] = [];
   for (const o of outcomes) {
@@ -265,10 +266,14 @@ export function validationFailure(report: ValidationReport, opts: { reportPath?:
   const r0 = c.first_rows[0];
   const column = r0?.column ?? c.problems[0]?.column;
   const loc: ErrorLocation = { dataColumn: column ? names[column] ?? column : undefined };
-  if (r0) {
-    loc.file = r0.file ?? (report.sources.length === 1 ? report.sources[0] : undefined);
+  if (r0?.file) {
+    // the row's place in its source file is known (the frame came straight from `load`)
+    loc.file = r0.file;
     if (r0.line) loc.line = r0.line;
-    loc.row = r0.source_row ?? r0.row;
+    loc.row = r0.source_row;
+  } else if (r0) {
+    // otherwise the row of the checked frame; the cell location is filled in by the caller
+    loc.row = r0.row;
   }
   const details = [
     ...c.first_rows.map((r) => describeOffender(r, names)),

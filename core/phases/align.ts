@@ -13,6 +13,7 @@ import { UserError } from '../errors';
 import { withDataset } from '../frame/dataset';
 import type { Dataset } from '../frame/dataset';
 import { parseDuration } from '../frame/contracts';
+import { dtypeOf } from '../frame/contractTypes';
 import { registerPhase } from './registry';
 import { t } from './schema';
 import { emptyResult } from './types';
@@ -135,7 +136,7 @@ function checkFeed(name: string, d: Dataset | undefined): Feed {
   for (const c of ['timestamp', 'symbol']) {
     if (!d.frame.columns.includes(c)) throw new UserError(`frame of '${name}' has no '${c}' column (load it with a \`load\` cell)`, { key: 'from' });
   }
-  if (d.frame.getColumn('timestamp').dtype.variant !== 'Datetime') throw new UserError(`'timestamp' of '${name}' is not a datetime`, { key: 'from' });
+  if (dtypeOf(d.frame, 'timestamp').variant !== 'Datetime') throw new UserError(`'timestamp' of '${name}' is not a datetime`, { key: 'from' });
   return { name, frame: d.frame };
 }
 

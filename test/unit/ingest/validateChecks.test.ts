@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pl from 'nodejs-polars';
 import { BUILTIN_CONTRACTS, resolveContract } from '../../../core/frame/contracts';
-import { applyContract, parsePolicy } from '../../../core/frame/validateReport';
+import { applyContract, parsePolicy, validationFailure } from '../../../core/frame/validateReport';
 import type { CheckReport, ContractRunOptions } from '../../../core/frame/validateReport';
 import type { CheckId } from '../../../core/frame/validateChecks';
 import { datetimeZone } from '../../../core/frame/contractTypes';
@@ -175,4 +175,14 @@ test('policy values are checked: unknown checks get a suggestion, column checks 
 test('every built-in contract names its columns', () => {
   assert.deepEqual(Object.keys(BUILTIN_CONTRACTS).sort(), ['funding', 'liquidations', 'long_short_ratio', 'ohlcv', 'open_interest']);
   assert.throws(() => resolveContract('ohlvc', '.'), /unknown contract 'ohlvc' \(did you mean 'ohlcv'\?\)/);
+});
+
+test('without a known source file the error names the row of the checked frame and the column', () => {
+  const err = validationFailure(run(bars(3, { high: [12, 10, 12] })).report)!;
+  assert.equal(err.exitCode, 2);
+  assert.equal(err.location.file, undefined);
+  assert.equal(err.location.row, 2);
+  assert.equal(err.location.dataColumn, 'high');
+  assert.match(err.message, /^contract 'ohlcv': ohlc check failed: 1 row: close > high/);
+  assert.equal(err.details[0], 'row 2: BTC 2024-01-01T01:00:00.000Z close > high (close=11, high=10)');
 });
