@@ -1,14 +1,108 @@
+/**
+ * Activation: builds every feature of the host and hands each Disposable to the context.
+ * Data flows one way (DESIGN §1): the host sends notebooks and requests to kernels, and shows what
+ * comes back and what lands on disk; it never computes.
+ */
 import * as vscode from 'vscode';
 import { maybeRunHostTests } from './testHook';
+import type { PhasebookApi } from './api';
+import { StackingTrainer } from './codelens/stackingTrainer';
+import { registerStackingLenses } from './codelens/stackingLenses';
+import { CommandId, NOTEBOOK_TYPE } from './commandIds';
+import { registerNotebookCommands } from './commands/notebookCommands';
+import { registerRunCommands } from './commands/runCommands';
+import { explicitRootDefaults, readSettings } from './config';
+import { PlaceholderDashboards } from './dashboard/runPanels';
+import { RunExplorer } from './explorer/runExplorer';
+import { GROUP_LABEL, GROUP_ORDER } from './explorer/runIndex';
+import { TablePreviewProvider } from './explorer/tablePreview';
+import { PhasebookController } from './kernel/controller';
+import { KernelStatusBar } from './kernel/kernelStatusBar';
+import { UtilityKernel } from './kernel/utilityKernel';
+import { PhasebookLog } from './logChannel';
+import { CellStatusBar } from './notebook/cellStatusBar';
+import { CellDiagnosticsProvider } from './notebook/diagnostics';
+import { registerLanguageFeatures } from './notebook/languageFeatures';
+import { NotebookModels } from './notebook/models';
+import { PipelineSerializer, SERIALIZER_OPTIONS } from './notebook/serializer';
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): PhasebookApi {
   void maybeRunHostTests(context);
-  context.subscriptions.push(
-    vscode.workspace.registerNotebookSerializer('phasebook', {
-      deserializeNotebook: () => new vscode.NotebookData([]),
-      serializeNotebook: () => new Uint8Array(),
-    }, { transientOutputs: true }),
+  const push = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+  const kernelModulePath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath;
+  const log = push(new PhasebookLog());
+  log.info(`Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activating (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
+
+  push(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new PipelineSerializer(), SERIALIZER_OPTIONS));
+  const models = push(new NotebookModels());
+  const explorer = push(new RunExplorer(log));
+  const dashboards = push(new PlaceholderDashboards(explorer, context.extensionUri));
+  const controller = push(
+    new PhasebookController(models, {
+      models,
+      log,
+      kernelModulePath,
+      settings: () => readSettings(),
+      rootDefaults: () => explicitRootDefaults(),
+      onRunCreated: (run) => void explorer.refreshRun(run.dir),
+      onRoots: (roots) => explorer.addRoots(roots),
+      onCrash: (kernel, message) => {
+        void vscode.window.showErrorMessage(`${kernel.label}: ${message}`, 'Restart kernel', 'Show logs').then((choice) => {
+          if (choice === 'Restart kernel') void vscode.commands.executeCommand(CommandId.RestartKernel, kernel.notebook.uri);
+          if (choice === 'Show logs') log.show();
+        });
+      },
+    }),
   );
+  const workspaceDir = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? context.extensionUri.fsPath;
+  const utility = push(new UtilityKernel(kernelModulePath, workspaceDir, () => readSettings().kernelMemoryLimitMb, log));
+  const tables = push(new TablePreviewProvider(utility));
+  const trainer = new StackingTrainer(explorer, dashboards, utility, log);
+  const diagnostics = push(new CellDiagnosticsProvider(models));
+
+  push(new CellStatusBar(models, controller));
+  push(new KernelStatusBar(controller));
+  push(registerLanguageFeatures(models));
+  push(registerStackingLenses(models, controller));
+  push(registerNotebookCommands({ controller, log, extensionUri: context.extensionUri }));
+  push(registerRunCommands({ explorer, dashboards, trainer, tables, log }));
+
+  return {
+    kernelState: (nb) => controller.existingKernel(nb)?.state ?? 'none',
+    kernelPid: (nb) => controller.existingKernel(nb)?.pid,
+    staleCells: (nb) => [...(controller.existingKernel(nb)?.stale ?? [])],
+    cellNames: async (nb) => (await models.model(nb)).names,
+    mode: (nb) => controller.kernelFor(nb).mode(),
+    completedRuns: (nb) => [...(controller.existingKernel(nb)?.completedRuns.values() ?? [])],
+    runs: () => explorer.index.all(),
+    waitForRun: (match, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const now = explorer.index.all().find(match);
+        if (now) return resolve(now);
+        const timer = setTimeout(() => {
+          sub.dispose();
+          reject(new Error(`no matching run appeared in the explorer within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const sub = explorer.onDidChangeRuns(() => {
+          const found = explorer.index.all().find(match);
+          if (!found) return;
+          clearTimeout(timer);
+          sub.dispose();
+          resolve(found);
+        });
+      }),
+    explorerRows: async () => {
+      await explorer.whenReady();
+      return GROUP_ORDER.filter((g) => explorer.index.group(g).length).map((g) => ({ group: GROUP_LABEL[g], runs: explorer.index.group(g).map((s) => s.id) }));
+    },
+    watcherIsPolling: () => explorer.isPolling,
+    diagnostics: (cell) => diagnostics.diagnosticsOf(cell),
+    trainStacking: (dir, choice) => trainer.trainOn(dir, choice),
+    openDashboards: () => dashboards.openRuns,
+  };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,36 @@
+/**
+ * What activate() returns: a small read-mostly view of the extension's state, for the host test
+ * suites (and other extensions). Everything here goes through the same objects the UI uses.
+ */
+import type * as vscode from 'vscode';
+import type { TrainStackingReply } from '../core/kernel/protocol';
+import type { RunSummary } from '../core/runs/index';
+import type { StackingChoice } from './codelens/stackingTrainer';
+import type { ExecutionMode } from './config';
+
+export interface PhasebookApi {
+  /** Kernel state of a notebook: none | starting | idle | busy | dead | stopped. */
+  kernelState(notebook: vscode.NotebookDocument): string;
+  /** The kernel process id (undefined when none runs). */
+  kernelPid(notebook: vscode.NotebookDocument): number | undefined;
+  /** Names of the cells marked stale. */
+  staleCells(notebook: vscode.NotebookDocument): string[];
+  /** Core cell name per editor cell. */
+  cellNames(notebook: vscode.NotebookDocument): Promise<string[]>;
+  mode(notebook: vscode.NotebookDocument): Promise<ExecutionMode>;
+  /** The last completed run of each cell that created one. */
+  completedRuns(notebook: vscode.NotebookDocument): { cell: string; id: string; dir: string; kind: string }[];
+  /** Every run the explorer knows, newest first. */
+  runs(): RunSummary[];
+  /** Resolves with the first run (already known or arriving) that matches. */
+  waitForRun(match: (run: RunSummary) => boolean, timeoutMs?: number): Promise<RunSummary>;
+  /** Top-level explorer rows and the runs under a group label, as the tree shows them. */
+  explorerRows(): Promise<{ group: string; runs: string[] }[]>;
+  watcherIsPolling(): boolean;
+  /** Diagnostics shown on a cell. */
+  diagnostics(cell: vscode.NotebookCell): readonly vscode.Diagnostic[];
+  /** Trains stacking without the quick picks (the choice given). */
+  trainStacking(cvRunDir: string, choice: StackingChoice): Promise<TrainStackingReply | undefined>;
+  /** Run folders with an open dashboard panel. */
+  openDashboards(): string[];
+}

@@ -1,0 +1,39 @@
+/** The extension's settings (package.json contributes.configuration), read in one place. */
+import * as vscode from 'vscode';
+import { DEFAULT_ROOTS, type ArtifactRoots } from '../core/runs/roots';
+
+export const SECTION = 'phasebook';
+
+export type ExecutionMode = 'autorun' | 'lazy';
+
+export interface PhasebookSettings {
+  /** Root defaults, relative to a workspace folder or notebook folder (or absolute). */
+  artifactRoots: ArtifactRoots;
+  mode: ExecutionMode;
+  kernelMemoryLimitMb: number;
+  defaultMetaLearner: string;
+  defaultHorizon: number | undefined;
+}
+
+export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettings {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const roots = c.get<Partial<ArtifactRoots>>('artifactRoots') ?? {};
+  const cleanRoots = Object.fromEntries(Object.entries(roots).filter(([k, v]) => k in DEFAULT_ROOTS && typeof v === 'string' && v.trim())) as Partial<ArtifactRoots>;
+  const mode = c.get<string>('mode');
+  const memory = c.get<number>('kernel.memoryLimitMb') ?? 4096;
+  const horizon = c.get<number | null>('stacking.defaultHorizon');
+  return {
+    artifactRoots: { ...DEFAULT_ROOTS, ...cleanRoots },
+    mode: mode === 'autorun' ? 'autorun' : 'lazy',
+    kernelMemoryLimitMb: Number.isFinite(memory) && memory >= 256 ? Math.round(memory) : 4096,
+    defaultMetaLearner: c.get<string>('stacking.defaultMetaLearner') || 'logistic',
+    defaultHorizon: typeof horizon === 'number' && Number.isInteger(horizon) && horizon > 0 ? horizon : undefined,
+  };
+}
+
+/** Only the roots the user set explicitly (the notebook's settings cell sits above the defaults). */
+export function explicitRootDefaults(scope?: vscode.ConfigurationScope): Partial<ArtifactRoots> {
+  const inspected = vscode.workspace.getConfiguration(SECTION, scope).inspect<Partial<ArtifactRoots>>('artifactRoots');
+  const v = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue ?? {};
+  return Object.fromEntries(Object.entries(v).filter(([k, x]) => k in DEFAULT_ROOTS && typeof x === 'string' && x.trim())) as Partial<ArtifactRoots>;
+}

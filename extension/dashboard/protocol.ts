@@ -1,0 +1,127 @@
+/**
+ * The one message contract between the extension host and the Phasebook webviews (run dashboard,
+ * compare panel, notebook renderer). Imported by both sides; discriminated unions on `type`.
+ * The webview posts `ready` first; the host sends data only after it.
+ * Frames travel as Arrow IPC stream bytes (never JSON rows).
+ */
+import type { RunKind, RunStatus } from '../../core/runs/types';
+
+/** Notebook output mime types (emitted by the notebook controller, drawn by the renderer). */
+export const CHART_MIME = 'application/vnd.phasebook.chart+json';
+export const FRAME_MIME = 'application/vnd.phasebook.frame+arrow';
+export const RENDERER_ID = 'phasebook.renderer';
+
+/** What the chart mime carries: a vega-lite spec and each named data source as base64 Arrow IPC. */
+export interface ChartMimePayload {
+  id?: string;
+  title?: string;
+  spec: Record<string, unknown>;
+  data: Record<string, string>;
+}
+
+export interface ArtifactView {
+  /** As recorded (relative to the run folder, or absolute). */
+  path: string;
+  /** Absolute path (what `openArtifact` sends back). */
+  absPath: string;
+  exists: boolean;
+  bytes?: number;
+  rows?: number;
+  sha256?: string;
+}
+
+export interface Lineage {
+  notebook?: string;
+  cell?: string;
+  cli?: string[];
+  featureSetId?: string;
+  gitCommit?: string;
+  seed?: number;
+  configHash?: string;
+  engineVersion?: string;
+  /** The CV run a stacking run was trained on, with its folder when it is on disk. */
+  parentRun?: { id: string; dir?: string };
+}
+
+export interface FoldView {
+  model: string;
+  horizon: number;
+  fold: number;
+  scores: Record<string, number>;
+}
+
+/** Everything the dashboard shows of one run, read by the host from the run's files. */
+export interface RunPayload {
+  dir: string;
+  id: string;
+  kind: RunKind;
+  status: RunStatus;
+  created: string;
+  finished?: string;
+  error?: string;
+  /** Written by another tool (no run.json). */
+  foreign: boolean;
+  metrics: Record<string, number>;
+  config: Record<string, unknown>;
+  meta: Record<string, unknown>;
+  lineage: Lineage;
+  artifacts: ArtifactView[];
+  cv?: { primary_metric?: string; models: string[]; horizons: number[]; n_splits?: number; folds: FoldView[] };
+  metaWeights?: Record<string, number>;
+  /** Arrow IPC streams by role: `predictions` (y_true, y_pred / prob...), `equity` (x, equity, group). */
+  frames: { predictions?: Uint8Array; equity?: Uint8Array };
+  /** Whether `frames.equity` x is epoch ms (true) or a bar index. */
+  equityTemporal?: boolean;
+  /** What could not be read or was cut ("predictions.parquet: first 1,000,000 of 3,200,000 rows"). */
+  notes: string[];
+}
+
+export type HostToWebview =
+  | { type: 'run'; run: RunPayload }
+  | { type: 'compare'; runs: RunPayload[] }
+  | { type: 'loading'; message: string }
+  | { type: 'error'; message: string };
+
+export interface SaveFileMessage {
+  type: 'save';
+  fileName: string;
+  mime: string;
+  /** Text content (SVG, CSV) ... */
+  text?: string;
+  /** ... or binary content as base64 (PNG). */
+  base64?: string;
+}
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'openArtifact'; path: string }
+  | { type: 'openRun'; dir: string }
+  | { type: 'reveal'; path: string }
+  | SaveFileMessage
+  | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string };
+
+/** The notebook renderer talks to the host only to save exports. */
+export type RendererToHost = SaveFileMessage;
+
+const WEBVIEW_TYPES = new Set(['ready', 'openArtifact', 'openRun', 'reveal', 'save', 'log']);
+
+/** Narrows an untrusted message from a webview to the contract (unknown shapes are dropped). */
+export function isWebviewMessage(m: unknown): m is WebviewToHost {
+  if (!m || typeof m !== 'object') return false;
+  const t = (m as { type?: unknown }).type;
+  if (typeof t !== 'string' || !WEBVIEW_TYPES.has(t)) return false;
+  const x = m as Record<string, unknown>;
+  switch (t) {
+    case 'openArtifact':
+    case 'reveal':
+      return typeof x.path === 'string';
+    case 'openRun':
+      return typeof x.dir === 'string';
+    case 'save':
+      return typeof x.fileName === 'string' && typeof x.mime === 'string' && (typeof x.text === 'string' || typeof x.base64 === 'string');
+    case 'log':
+      return typeof x.message === 'string';
+    default:
+      return true;
+  }
+}

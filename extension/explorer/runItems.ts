@@ -1,0 +1,58 @@
+/** How a run shows in the explorer: label, description, tooltip, icon, context value. Pure. */
+import type { RunSummary } from '../../core/runs/index';
+import { formatNumber } from '../kernel/outputs';
+
+export interface RunItemView {
+  label: string;
+  description: string;
+  tooltip: string;
+  /** Codicon id and theme color id of the status icon. */
+  icon: { id: string; color?: string };
+  /** For menus: `run`, plus `cv` / `training`..., plus the status. */
+  contextValue: string;
+}
+
+/** ISO time as local `YYYY-MM-DD HH:MM`. */
+export function formatLocalTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+const STATUS_ICON: Record<RunSummary['status'], { id: string; color?: string }> = {
+  complete: { id: 'pass', color: 'testing.iconPassed' },
+  running: { id: 'sync~spin', color: 'charts.blue' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+};
+
+export function runItemView(s: RunSummary): RunItemView {
+  const parts: string[] = [];
+  if (s.keyMetric) parts.push(`${s.keyMetric.name} ${formatNumber(s.keyMetric.value)}`);
+  else if (s.status !== 'complete') parts.push(s.status);
+  parts.push(formatLocalTime(s.created));
+  const lines = [`${s.id}`, `${s.kind} · ${s.status}${s.foreign ? ' · written by another tool (no run.json)' : ''}`, `created ${formatLocalTime(s.created)}`];
+  if (s.finished) lines.push(`finished ${formatLocalTime(s.finished)}`);
+  if (s.models?.length) lines.push(`models: ${s.models.join(', ')}`);
+  if (s.horizons?.length) lines.push(`horizons: ${s.horizons.join(', ')}`);
+  if (s.folds !== undefined) lines.push(`folds: ${s.folds}`);
+  if (s.parent) lines.push(`trained on CV run ${s.parent}`);
+  if (s.keyMetric) lines.push(`${s.keyMetric.name}: ${formatNumber(s.keyMetric.value)}`);
+  if (s.error) lines.push(`error: ${s.error}`);
+  lines.push(s.dir);
+  return {
+    label: s.id,
+    description: parts.join(' · '),
+    tooltip: lines.join('\n'),
+    icon: STATUS_ICON[s.status],
+    contextValue: `run run-${s.kind} run-${s.status}`,
+  };
+}
+
+/** Metrics of a run, key metric first, for the "Metrics" children. */
+export function metricRows(s: RunSummary): { name: string; value: string }[] {
+  const names = Object.keys(s.metrics).sort((a, b) => (a === s.keyMetric?.name ? -1 : b === s.keyMetric?.name ? 1 : a.localeCompare(b)));
+  const rows = names.map((n) => ({ name: n, value: formatNumber(s.metrics[n]!) }));
+  if (!rows.length && s.keyMetric) rows.push({ name: s.keyMetric.name, value: formatNumber(s.keyMetric.value) });
+  return rows;
+}

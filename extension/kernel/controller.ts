@@ -1,0 +1,141 @@
+/**
+ * The notebook controller for `phasebook` notebooks and the kernels behind it, one per open
+ * notebook. Runs only in trusted workspaces; restores the last outputs when a notebook opens;
+ * forwards edits (debounced) so stale cells are marked, and re-run in autorun mode.
+ */
+import * as vscode from 'vscode';
+import { CONTROLLER_ID, NOTEBOOK_TYPE } from '../commandIds';
+import type { NotebookModels } from '../notebook/models';
+import { Debouncer } from '../util/disposables';
+import { messageOutput } from './outputs';
+import { toNotebookOutput } from './executionRegistry';
+import { NotebookKernel, type NotebookKernelDeps } from './notebookKernel';
+
+export const UNTRUSTED_MESSAGE =
+  'Phasebook runs nothing in an untrusted workspace (Restricted Mode). Trust this folder (Manage Workspace Trust) to run the pipeline; the run explorer still lists runs.';
+
+/** How long after the last keystroke an edit reaches the kernel. */
+const EDIT_DEBOUNCE_MS = 300;
+
+export type KernelDeps = Omit<NotebookKernelDeps, 'controller'>;
+
+export class PhasebookController implements vscode.Disposable {
+  readonly controller: vscode.NotebookController;
+  private readonly kernels = new Map<string, NotebookKernel>();
+  private readonly edits = new Map<string, Debouncer>();
+  private readonly restored = new Set<string>();
+  private readonly changed = new vscode.EventEmitter<NotebookKernel>();
+  /** A kernel's state, stale cells, runs or mode changed. */
+  readonly onDidChangeKernel = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly models: NotebookModels,
+    private readonly deps: KernelDeps,
+  ) {
+    const c = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Phasebook');
+    c.supportedLanguages = ['yaml', 'typescript'];
+    c.supportsExecutionOrder = true;
+    c.description = 'pipeline kernel';
+    c.detail = 'Runs phases in a child process over nodejs-polars';
+    c.executeHandler = (cells, notebook) => this.execute(cells, notebook);
+    c.interruptHandler = (notebook) => this.kernels.get(notebook.uri.toString())?.cancel();
+    this.controller = c;
+    this.subscriptions.push(
+      c,
+      this.changed,
+      c.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
+        if (selected) void this.restoreOnce(notebook);
+      }),
+      vscode.workspace.onDidOpenNotebookDocument((nb) => this.opened(nb)),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => this.closed(nb)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        for (const nb of vscode.workspace.notebookDocuments) if (nb.notebookType === NOTEBOOK_TYPE) void this.restoreOnce(nb);
+      }),
+      models.onDidChange((nb) => this.editDebouncer(nb).schedule()),
+    );
+    for (const nb of vscode.workspace.notebookDocuments) this.opened(nb);
+  }
+
+  /** The kernel of a notebook (created on first use, not started until needed). */
+  kernelFor(notebook: vscode.NotebookDocument): NotebookKernel {
+    const key = notebook.uri.toString();
+    let k = this.kernels.get(key);
+    if (!k) {
+      k = new NotebookKernel(notebook, { ...this.deps, controller: this.controller });
+      const kernel = k;
+      k.onDidChange(() => this.changed.fire(kernel));
+      this.kernels.set(key, k);
+    }
+    return k;
+  }
+
+  existingKernel(notebook: vscode.NotebookDocument): NotebookKernel | undefined {
+    return this.kernels.get(notebook.uri.toString());
+  }
+
+  get allKernels(): NotebookKernel[] {
+    return [...this.kernels.values()];
+  }
+
+  private opened(nb: vscode.NotebookDocument): void {
+    if (nb.notebookType !== NOTEBOOK_TYPE) return;
+    this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+  }
+
+  private closed(nb: vscode.NotebookDocument): void {
+    const key = nb.uri.toString();
+    this.edits.get(key)?.dispose();
+    this.edits.delete(key);
+    this.restored.delete(key);
+    this.kernels.get(key)?.dispose();
+    this.kernels.delete(key);
+  }
+
+  private editDebouncer(nb: vscode.NotebookDocument): Debouncer {
+    const key = nb.uri.toString();
+    let d = this.edits.get(key);
+    if (!d) {
+      d = new Debouncer(EDIT_DEBOUNCE_MS, () => {
+        if (!vscode.workspace.isTrusted || nb.isClosed) return;
+        this.kernelFor(nb).edited().catch((e: Error) => this.deps.log.error(`update failed: ${e.message}`));
+      });
+      this.edits.set(key, d);
+    }
+    return d;
+  }
+
+  /** Brings back the outputs of the last run of a notebook that was just opened (trusted only). */
+  async restoreOnce(nb: vscode.NotebookDocument): Promise<void> {
+    const key = nb.uri.toString();
+    if (!vscode.workspace.isTrusted || this.restored.has(key) || nb.isClosed || nb.notebookType !== NOTEBOOK_TYPE) return;
+    this.restored.add(key);
+    const cells = await this.kernelFor(nb).restore();
+    if (cells.length) this.deps.log.info(`${this.kernelFor(nb).label}: restored outputs of ${cells.length} cell(s) from the cache`);
+  }
+
+  private async execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      for (const cell of cells) {
+        const exec = this.controller.createNotebookCellExecution(cell);
+        exec.start(Date.now());
+        await exec.replaceOutput([toNotebookOutput(messageOutput(UNTRUSTED_MESSAGE))]);
+        exec.end(false, Date.now());
+      }
+      return;
+    }
+    // An edit still waiting for its debounce goes to the kernel with this run.
+    this.edits.get(notebook.uri.toString())?.dispose();
+    const model = await this.models.model(notebook);
+    const names = cells.filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => model.names[c.index]).filter((n): n is string => !!n);
+    const all = cells.length === notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).length;
+    await this.kernelFor(notebook).run(all ? undefined : names);
+  }
+
+  dispose(): void {
+    for (const d of this.edits.values()) d.dispose();
+    for (const k of this.kernels.values()) k.dispose();
+    this.kernels.clear();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * One notebook's kernel as the host sees it: the process (forked on first need, replaced on
+ * restart or after a crash), the text it last received, its stale cells, the CV runs its cells
+ * completed, and the executions its events drive. The host never computes: it sends the
+ * notebook's text and requests, and shows what comes back.
+ */
+import { basename, dirname } from 'node:path';
+import * as vscode from 'vscode';
+import { readSettings as readNotebookSettings } from '../../core/graph/settings';
+import type { KernelEvent, OpenReply, RunReply } from '../../core/kernel/protocol';
+import type { ArtifactRoots } from '../../core/runs/roots';
+import type { RunKind } from '../../core/runs/types';
+import type { ExecutionMode, PhasebookSettings } from '../config';
+import type { PhasebookLog } from '../logChannel';
+import { editorIndexOfName } from '../notebook/cellText';
+import { notebookPath, type NotebookModels } from '../notebook/models';
+import { ExecutionRegistry } from './executionRegistry';
+import { KernelGoneError, KernelProcess, KernelRequestError, type KernelState } from './kernelProcess';
+import { cellOutputs } from './outputs';
+
+export interface CreatedRun {
+  id: string;
+  dir: string;
+  kind: RunKind;
+  cell: string;
+}
+
+export interface NotebookKernelDeps {
+  controller: vscode.NotebookController;
+  models: NotebookModels;
+  log: PhasebookLog;
+  kernelModulePath: string;
+  settings(): PhasebookSettings;
+  rootDefaults(): Partial<ArtifactRoots>;
+  onRunCreated(run: CreatedRun): void;
+  onRoots(roots: ArtifactRoots): void;
+  onCrash(kernel: NotebookKernel, message: string): void;
+}
+
+export class NotebookKernel implements vscode.Disposable {
+  /** Cells whose inputs changed since they last ran. */
+  readonly stale = new Set<string>();
+  /** The last completed run of each cell that created one (for the stacking CodeLens). */
+  readonly completedRuns = new Map<string, CreatedRun>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Stale cells, kernel state, completed runs or mode changed. */
+  readonly onDidChange = this.changed.event;
+  readonly registry: ExecutionRegistry;
+  private proc?: KernelProcess;
+  private starting?: Promise<KernelProcess>;
+  private sentText?: string;
+  private modeOverride?: ExecutionMode;
+  private restoring = false;
+  private roots?: ArtifactRoots;
+  private disposed = false;
+
+  constructor(
+    readonly notebook: vscode.NotebookDocument,
+    private readonly deps: NotebookKernelDeps,
+  ) {
+    this.registry = new ExecutionRegistry(deps.controller, (name) => this.cellOf(name), (m) => deps.log.warn(m));
+  }
+
+  get label(): string {
+    return basename(notebookPath(this.notebook));
+  }
+
+  get state(): KernelState | 'none' {
+    return this.proc?.state ?? 'none';
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  get artifactRoots(): ArtifactRoots | undefined {
+    return this.roots;
+  }
+
+  /** autorun/lazy: the toggle, else the notebook's settings cell, else the setting. */
+  async mode(): Promise<ExecutionMode> {
+    if (this.modeOverride) return this.modeOverride;
+    const model = await this.deps.models.model(this.notebook);
+    return readNotebookSettings(model.parsed).mode ?? this.deps.settings().mode;
+  }
+
+  async setMode(mode: ExecutionMode): Promise<void> {
+    this.modeOverride = mode;
+    this.changed.fire();
+    if (mode === 'autorun' && this.stale.size) await this.runStale();
+  }
+
+  private cellOf(name: string): vscode.NotebookCell | undefined {
+    const model = this.deps.models.modelNow(this.notebook);
+    const index = editorIndexOfName(model, name);
+    return index >= 0 ? this.notebook.cellAt(index) : undefined;
+  }
+
+  /** The running kernel, forked and opened on the current text when needed. */
+  async kernel(): Promise<KernelProcess> {
+    if (this.proc && (this.proc.state === 'idle' || this.proc.state === 'busy')) return this.proc;
+    this.starting ??= this.startKernel().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async startKernel(): Promise<KernelProcess> {
+    const file = notebookPath(this.notebook);
+    const settings = this.deps.settings();
+    const proc = new KernelProcess({ modulePath: this.deps.kernelModulePath, cwd: dirname(file), memoryLimitMb: settings.kernelMemoryLimitMb });
+    this.proc = proc;
+    proc.onEvent.on((e) => this.onEvent(e));
+    proc.onLog.on((r) => this.deps.log.kernelRecord(r, this.label));
+    proc.onOutput.on((s) => this.deps.log.processOutput(s, `${this.label} kernel`));
+    proc.onState.on(() => this.changed.fire());
+    proc.onCrash.on(({ message }) => {
+      if (this.proc !== proc) return;
+      this.registry.failAll(message);
+      this.deps.log.error(`${this.label}: ${message}`);
+      this.deps.onCrash(this, message);
+      this.changed.fire();
+    });
+    await proc.start();
+    this.deps.log.info(`${this.label}: kernel started (pid ${proc.pid}, memory limit ${settings.kernelMemoryLimitMb} MB)`);
+    const model = await this.deps.models.model(this.notebook);
+    const reply = await proc.request<OpenReply>({ type: 'open', notebookPath: file, text: model.text, rootDefaults: this.deps.rootDefaults() });
+    this.sentText = model.text;
+    this.roots = reply.roots;
+    this.deps.onRoots(reply.roots);
+    return proc;
+  }
+
+  /** Sends the current text when it changed since the kernel last saw it. */
+  async sync(): Promise<void> {
+    const proc = await this.kernel();
+    const model = await this.deps.models.model(this.notebook);
+    if (model.text === this.sentText) return;
+    this.sentText = model.text;
+    await proc.request<{ stale: string[] }>({ type: 'update', text: model.text });
+  }
+
+  /** After an edit: tell a running kernel, then re-run the stale cells in autorun mode. */
+  async edited(): Promise<void> {
+    if (!this.proc || this.state === 'dead' || this.state === 'stopped') return;
+    await this.sync();
+    if (this.stale.size && (await this.mode()) === 'autorun') await this.runStale();
+  }
+
+  /** Runs cells (all executable cells when `names` is absent); stale ancestors run first. */
+  async run(names?: string[], force = false): Promise<void> {
+    for (const n of names ?? []) this.registry.ensure(n);
+    try {
+      const proc = await this.kernel();
+      await this.sync();
+      await proc.request<RunReply>({ type: 'run', cells: names, force });
+    } catch (e) {
+      this.requestFailed(e, names);
+    } finally {
+      if (names) this.registry.settle(names);
+    }
+  }
+
+  async runStale(): Promise<void> {
+    try {
+      const proc = await this.kernel();
+      await this.sync();
+      await proc.request<RunReply>({ type: 'runStale' });
+    } catch (e) {
+      this.requestFailed(e);
+    }
+  }
+
+  /** Outputs of the last run come back from the disk cache, without running anything. */
+  async restore(): Promise<string[]> {
+    try {
+      const proc = await this.kernel();
+      this.restoring = true;
+      const reply = await proc.request<{ cells: string[] }>({ type: 'restore' });
+      return reply.cells;
+    } catch (e) {
+      this.requestFailed(e);
+      return [];
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  cancel(): void {
+    this.proc?.cancel();
+  }
+
+  /** Replaces the process: running cells end as cancelled, in-memory results are dropped. */
+  async restart(): Promise<void> {
+    const old = this.proc;
+    this.proc = undefined;
+    this.sentText = undefined;
+    this.registry.failAll('cancelled: the kernel was restarted');
+    this.stale.clear();
+    this.changed.fire();
+    if (old) await old.shutdown();
+    await this.kernel();
+    this.changed.fire();
+  }
+
+  private requestFailed(e: unknown, names?: string[]): void {
+    if (e instanceof KernelGoneError) {
+      this.registry.failAll(e.message, names);
+      return;
+    }
+    const message = e instanceof KernelRequestError ? e.message : `internal error: ${(e as Error).message}`;
+    this.deps.log.error(`${this.label}: ${message}`);
+    if (names?.length) this.registry.failAll(message, names);
+    else void vscode.window.showErrorMessage(`Phasebook: ${message}`);
+  }
+
+  private onEvent(e: KernelEvent): void {
+    switch (e.type) {
+      case 'queued':
+        this.registry.queued(e.cell);
+        return;
+      case 'started':
+        this.registry.started(e.cell);
+        return;
+      case 'progress':
+        this.registry.progress(e.cell, e.fraction, e.message);
+        return;
+      case 'finished': {
+        const outputs = cellOutputs(e.cell, e.status, e.durationMs, e.output, e.error);
+        this.registry.finished(e.cell, e.status, e.durationMs, outputs, !this.restoring);
+        if (e.status === 'ok' || e.status === 'cached') {
+          this.stale.delete(e.cell);
+          const run = e.output?.run;
+          if (run) this.completedRuns.set(e.cell, { ...run, cell: e.cell });
+          else this.completedRuns.delete(e.cell);
+        } else if (e.status === 'failed') this.completedRuns.delete(e.cell);
+        this.changed.fire();
+        return;
+      }
+      case 'runCreated':
+        this.deps.onRunCreated({ id: e.id, dir: e.dir, kind: e.kind, cell: e.cell });
+        return;
+      case 'stale':
+        this.stale.clear();
+        for (const c of e.cells) this.stale.add(c);
+        this.changed.fire();
+        return;
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.registry.dispose();
+    const proc = this.proc;
+    this.proc = undefined;
+    void proc?.shutdown();
+    this.changed.dispose();
+  }
+}

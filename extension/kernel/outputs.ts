@@ -1,0 +1,148 @@
+/**
+ * A finished cell's payload (core/kernel/protocol CellOutputPayload) as notebook outputs:
+ * a text summary, tables as Arrow IPC (`application/vnd.phasebook.frame+arrow`) and charts as
+ * vega-lite + Arrow (`application/vnd.phasebook.chart+json`), each with a markdown fallback; errors
+ * as a message naming cell, line and key, with a stack only for internal errors. Pure: the
+ * controller turns these specs into vscode.NotebookCellOutput.
+ */
+import type { CellError, CellStatus } from '../../core/graph/events';
+import { formatCellError } from '../../core/graph/cellError';
+import type { CellOutputPayload } from '../../core/kernel/protocol';
+import type { SummaryValue } from '../../core/phases/types';
+import { ipcToMarkdown } from './arrowPreview';
+
+export const FRAME_MIME = 'application/vnd.phasebook.frame+arrow';
+export const CHART_MIME = 'application/vnd.phasebook.chart+json';
+export const ERROR_MIME = 'application/vnd.code.notebook.error';
+
+export interface OutputItemSpec {
+  mime: string;
+  data: Uint8Array;
+}
+
+export interface OutputSpec {
+  items: OutputItemSpec[];
+  metadata?: Record<string, unknown>;
+}
+
+/** What a chart output carries: the spec, and each named dataset as base64 Arrow IPC. */
+export interface ChartOutputData {
+  id: string;
+  title: string;
+  spec: Record<string, unknown>;
+  data: Record<string, string>;
+}
+
+const encoder = new TextEncoder();
+const text = (s: string): Uint8Array => encoder.encode(s);
+
+export function formatNumber(v: number): string {
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  const abs = Math.abs(v);
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+}
+
+function formatValue(v: SummaryValue): string {
+  if (v === null) return '—';
+  return typeof v === 'number' ? formatNumber(v) : String(v);
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms - m * 60_000) / 1000)} s`;
+}
+
+const STATUS_WORD: Record<CellStatus, string> = { ok: 'done', cached: 'cached', failed: 'failed', skipped: 'not run', cancelled: 'cancelled' };
+
+/** The one-line headline plus one line per summary fact, warning, run and artifact. */
+export function summaryText(cell: string, status: CellStatus, durationMs: number, out: CellOutputPayload | undefined): string {
+  const head = [cell];
+  if (out?.dataset) {
+    const d = out.dataset;
+    head.push(`${formatNumber(d.rows)} rows × ${formatNumber(d.columns)} columns`);
+    if (d.features) head.push(`${formatNumber(d.features)} features`);
+  }
+  head.push(status === 'cached' ? 'cached' : formatDuration(durationMs));
+  if (status !== 'ok' && status !== 'cached') head.push(STATUS_WORD[status]);
+  const lines = [head.join(' · ')];
+  for (const [k, v] of Object.entries(out?.summary ?? {})) lines.push(`  ${k}: ${formatValue(v)}`);
+  for (const [k, v] of Object.entries(out?.metrics ?? {})) if (!(k in (out?.summary ?? {}))) lines.push(`  ${k}: ${formatNumber(v)}`);
+  if (out?.dataset?.featureSetId) lines.push(`  feature set: ${out.dataset.featureSetId}`);
+  if (out?.run) lines.push(`  run: ${out.run.id} (${out.run.kind}) ${out.run.dir}`);
+  for (const a of out?.artifacts ?? []) lines.push(`  ${a.label}: ${a.path}`);
+  for (const w of out?.warnings ?? []) lines.push(`  ⚠ ${w}`);
+  return lines.join('\n');
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+export function tableOutput(t: CellOutputPayload['tables'][number]): OutputSpec {
+  let fallback: string;
+  try {
+    const preview = ipcToMarkdown(t.ipc);
+    const note = t.rows > preview.shownRows ? `\n\n_first ${preview.shownRows} of ${formatNumber(t.rows)} rows_` : '';
+    fallback = `**${t.title}** — ${formatNumber(t.rows)} rows × ${t.columns.length} columns\n\n${preview.markdown}${note}`;
+  } catch (e) {
+    fallback = `**${t.title}** — ${formatNumber(t.rows)} rows × ${t.columns.length} columns (${t.columns.join(', ')}); preview unavailable: ${(e as Error).message}`;
+  }
+  return {
+    items: [
+      { mime: FRAME_MIME, data: t.ipc },
+      { mime: 'text/markdown', data: text(fallback) },
+    ],
+    metadata: { title: t.title, rows: t.rows, columns: t.columns, truncated: t.truncated },
+  };
+}
+
+export function chartOutput(c: CellOutputPayload['charts'][number]): OutputSpec {
+  const payload: ChartOutputData = {
+    id: c.id,
+    title: c.title,
+    spec: c.spec,
+    data: Object.fromEntries(Object.entries(c.data).map(([k, v]) => [k, base64(v)])),
+  };
+  const rows = Object.keys(c.data).join(', ');
+  return {
+    items: [
+      { mime: CHART_MIME, data: text(JSON.stringify(payload)) },
+      { mime: 'text/markdown', data: text(`**${c.title}** — chart (vega-lite; data: ${rows})`) },
+    ],
+    metadata: { title: c.title, chartId: c.id },
+  };
+}
+
+/** An error: user mistakes as one message (file:line cell key: message + details), no stack. */
+export function errorOutput(cell: string, error: CellError): OutputSpec {
+  const message = formatCellError(error);
+  const value = { name: error.stack ? `Internal error in cell '${cell}'` : `Cell '${cell}'`, message, stack: error.stack };
+  return {
+    items: [
+      { mime: ERROR_MIME, data: text(JSON.stringify(value)) },
+      { mime: 'text/plain', data: text(message) },
+    ],
+    metadata: { phasebookError: true, location: error.location },
+  };
+}
+
+/** Every output of a finished cell, in display order. */
+export function cellOutputs(cell: string, status: CellStatus, durationMs: number, out?: CellOutputPayload, error?: CellError): OutputSpec[] {
+  const specs: OutputSpec[] = [];
+  if (error) specs.push(errorOutput(cell, error));
+  if (out || !error) specs.push({ items: [{ mime: 'text/plain', data: text(summaryText(cell, status, durationMs, out)) }], metadata: { phasebookSummary: true, status } });
+  for (const t of out?.tables ?? []) specs.push(tableOutput(t));
+  for (const c of out?.charts ?? []) specs.push(chartOutput(c));
+  return specs;
+}
+
+/** A plain message on a cell (untrusted workspace, kernel gone...). */
+export function messageOutput(message: string): OutputSpec {
+  return { items: [{ mime: 'text/plain', data: text(message) }] };
+}
+
+export function failureOutput(cell: string, message: string): OutputSpec {
+  return errorOutput(cell, { message, location: { cell }, details: [], exitCode: 1 });
+}

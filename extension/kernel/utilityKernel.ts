@@ -1,0 +1,63 @@
+/**
+ * A kernel without a notebook, for work the explorer and CodeLens ask for outside any notebook:
+ * training stacking on a CV run and reading the first rows of a table file. Started on first use,
+ * stopped after a minute idle; cancelling kills it (it holds no state worth keeping).
+ */
+import * as vscode from 'vscode';
+import type { KernelCall } from './kernelProcess';
+import { KernelProcess } from './kernelProcess';
+import type { PhasebookLog } from '../logChannel';
+
+const IDLE_MS = 60_000;
+
+export class UtilityKernel implements vscode.Disposable {
+  private proc?: KernelProcess;
+  private idleTimer?: ReturnType<typeof setTimeout>;
+  private active = 0;
+
+  constructor(
+    private readonly modulePath: string,
+    private readonly cwd: () => string,
+    private readonly memoryLimitMb: () => number,
+    private readonly log: PhasebookLog,
+  ) {}
+
+  private process(): KernelProcess {
+    if (this.proc && this.proc.state !== 'dead' && this.proc.state !== 'stopped') return this.proc;
+    const proc = new KernelProcess({ modulePath: this.modulePath, cwd: this.cwd(), memoryLimitMb: this.memoryLimitMb() });
+    proc.onLog.on((r) => this.log.kernelRecord(r, 'explorer kernel'));
+    proc.onOutput.on((s) => this.log.processOutput(s, 'explorer kernel'));
+    proc.onCrash.on(({ message }) => this.log.error(`explorer kernel: ${message}`));
+    this.proc = proc;
+    return proc;
+  }
+
+  /** Sends a request; a cancelled token kills the process and rejects. */
+  async request<T>(call: KernelCall, token?: vscode.CancellationToken): Promise<T> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.active++;
+    const proc = this.process();
+    const cancel = token?.onCancellationRequested(() => {
+      proc.cancel();
+      proc.kill();
+    });
+    try {
+      return await proc.request<T>(call);
+    } finally {
+      cancel?.dispose();
+      this.active--;
+      if (!this.active) this.idleTimer = setTimeout(() => void this.stop(), IDLE_MS);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    this.proc = undefined;
+    await proc?.shutdown();
+  }
+
+  dispose(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    void this.stop();
+  }
+}

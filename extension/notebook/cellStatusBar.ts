@@ -1,0 +1,57 @@
+/**
+ * Cell status-bar items: the cell's kind and name (click to change the kind; the marker line lives
+ * in cell metadata), and "stale" when its inputs changed since it last ran.
+ */
+import * as vscode from 'vscode';
+import { CommandId, NOTEBOOK_TYPE } from '../commandIds';
+import type { PhasebookController } from '../kernel/controller';
+import { kindOfCell } from './cellText';
+import { kindDoc } from './keyDocs';
+import { cellLike, loadPhases, type NotebookModels } from './models';
+
+export class CellStatusBar implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCellStatusBarItems = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly models: NotebookModels,
+    private readonly controller: PhasebookController,
+  ) {
+    this.subscriptions = [
+      this.emitter,
+      vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, this),
+      models.onDidChange(() => this.emitter.fire()),
+      controller.onDidChangeKernel(() => this.emitter.fire()),
+    ];
+  }
+
+  async provideCellStatusBarItems(cell: vscode.NotebookCell): Promise<vscode.NotebookCellStatusBarItem[]> {
+    if (cell.kind !== vscode.NotebookCellKind.Code) return [];
+    await loadPhases();
+    const model = this.models.modelNow(cell.notebook);
+    const name = model.names[cell.index];
+    const kind = kindOfCell(cellLike(cell));
+    const items: vscode.NotebookCellStatusBarItem[] = [];
+    const kindItem = new vscode.NotebookCellStatusBarItem(
+      kind ? `$(symbol-class) ${kind}${name && name !== kind ? ` · ${name}` : ''}` : '$(question) choose a phase kind',
+      vscode.NotebookCellStatusBarAlignment.Left,
+    );
+    kindItem.tooltip = kind ? `${kindDoc(kind) ?? `unknown kind '${kind}'`}\nClick to change the kind or name of this cell.` : 'This cell has no phase kind yet: click to choose one.';
+    kindItem.command = { title: 'Change phase kind', command: CommandId.ChangeCellKind, arguments: [cell.notebook.uri, cell.index] };
+    items.push(kindItem);
+    const kernel = this.controller.existingKernel(cell.notebook);
+    if (name && kernel?.stale.has(name)) {
+      const stale = new vscode.NotebookCellStatusBarItem('$(history) stale', vscode.NotebookCellStatusBarAlignment.Left);
+      stale.tooltip = 'Its inputs changed since this cell last ran: its output is out of date. Click to run the stale cells.';
+      stale.command = { title: 'Run stale cells', command: CommandId.RunStaleCells, arguments: [cell.notebook.uri] };
+      stale.accessibilityInformation = { label: `cell ${name} is stale` };
+      items.push(stale);
+    }
+    return items;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import '../../../core/phases/index';
+import { allPhases, COMMON_KEYS } from '../../../core/phases/registry';
+import { cellSnippet, keyDocMarkdown, keySpecAt, keySpecsAt, valueChoices } from '../../../extension/notebook/keyDocs';
+import { snippetEntries } from '../../../extension/notebook/snippets';
+
+test('keys of a phase cell are its own keys plus the common ones, with their docs', () => {
+  const keys = keySpecsAt('features', []);
+  assert.ok(keys?.lags && keys.from && keys.description);
+  assert.match(keyDocMarkdown('lags', keys.lags), /^`lags`: a list of whole numbers\n\n/);
+});
+
+test('nested keys come from the object type of their parent key', () => {
+  assert.deepEqual(Object.keys(keySpecsAt('split', ['dates']) ?? {}).sort(), ['test', 'val']);
+  assert.equal(keySpecAt('split', ['dates'], 'test')?.required, true);
+  assert.equal(keySpecsAt('nosuchkind', []), undefined);
+});
+
+test('the settings cell offers the settings keys and enum values', () => {
+  const mode = keySpecAt('settings', [], 'mode');
+  assert.ok(mode);
+  assert.deepEqual(valueChoices(mode.type), ['autorun', 'lazy']);
+});
+
+test('a cell snippet starts with the marker and fills the required keys', () => {
+  const body = cellSnippet('load');
+  assert.equal(body[0], '# %% load');
+  assert.ok(body.some((l) => l.startsWith('source: ')), body.join('\n'));
+});
+
+test('snippets/pipeline.json holds one snippet per phase kind, with keys the kind accepts (regenerate: npx tsx extension/notebook/writeSnippets.ts)', () => {
+  const file = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'snippets', 'pipeline.json'), 'utf8')) as Record<string, { body: string[] }>;
+  assert.ok(Object.keys(snippetEntries()).length > 0);
+  for (const p of allPhases()) {
+    const entry = file[`Phasebook ${p.kind} cell`];
+    assert.ok(entry, `no snippet for phase kind '${p.kind}'`);
+    for (const line of entry.body.slice(1)) {
+      const key = /^([A-Za-z_][\w-]*):/.exec(line)?.[1];
+      if (key) assert.ok(key in p.keys || key in COMMON_KEYS, `snippet for '${p.kind}' writes unknown key '${key}'`);
+    }
+  }
+});
