@@ -17,3 +17,4 @@ import './align';
 import './stack';
 import './train';
 import './evaluate';
+import './backtest';

@@ -33,7 +33,7 @@ for (const [name, c] of Object.entries(ref.cases)) {
     const m = computeMetrics(run.portfolio, run.trades, { initialCapital: settings.initial_capital, periodsPerYear: ppy });
     for (const [k, v] of Object.entries(c.expected)) {
       if (k === 'equity_tail') continue;
-      close(m[k as keyof typeof m], v, k);
+      close(m[k as keyof typeof m], v as number, k);
     }
     const eq = run.portfolio.equity;
     c.expected.equity_tail.forEach((v, i) => close(eq[eq.length - 5 + i], v, `equity[-${5 - i}]`));

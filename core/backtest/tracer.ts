@@ -1,0 +1,124 @@
+/**
+ * Event tracing with a retention policy (notes/002): the tracer counts every traced event and
+ * keeps only what its policy allows, so memory stays bounded however long the backtest:
+ *   trade_complete  events of open trades; a trade's events are dropped when it closes, and
+ *                   PORTFOLIO_UPDATEs are kept only since the last close
+ *   sliding_window  the last `windowSize` events
+ *   minimal         only the POSITION_OPEN of positions still open (the active positions)
+ */
+import type { BacktestEvent, EventType, PositionOpenEvent } from './events';
+
+export const RETENTION_POLICIES = ['trade_complete', 'sliding_window', 'minimal'] as const;
+export type RetentionPolicy = (typeof RETENTION_POLICIES)[number];
+
+export interface TracerOptions {
+  types: readonly EventType[];
+  policy: RetentionPolicy;
+  /** Events kept by `sliding_window`. */
+  windowSize: number;
+}
+
+type Seq = { seq: number; event: BacktestEvent };
+
+export class EventTracer {
+  readonly types: ReadonlySet<EventType>;
+  readonly counts: Partial<Record<EventType, number>> = {};
+  /** Most events held at once (what the policy bounds). */
+  peakRetained = 0;
+  private seq = 0;
+  private held = 0;
+  // sliding_window
+  private ring: BacktestEvent[] = [];
+  private ringStart = 0;
+  // trade_complete / minimal
+  private byTrade = new Map<number, Seq[]>();
+  private sinceClose: Seq[] = [];
+
+  constructor(private readonly opts: TracerOptions) {
+    this.types = new Set(opts.types);
+    if (opts.policy === 'sliding_window' && !(opts.windowSize >= 1)) throw new Error(`sliding_window needs a size >= 1, got ${opts.windowSize}`);
+  }
+
+  trace(e: BacktestEvent): void {
+    if (!this.types.has(e.type)) return;
+    this.counts[e.type] = (this.counts[e.type] ?? 0) + 1;
+    const s: Seq = { seq: this.seq++, event: e };
+    switch (this.opts.policy) {
+      case 'sliding_window':
+        this.pushRing(e);
+        break;
+      case 'trade_complete':
+        this.keepTradeComplete(s);
+        break;
+      case 'minimal':
+        if (e.type === 'POSITION_OPEN') this.setTrade(e.trade_id, [s]);
+        else if (e.type === 'POSITION_CLOSE') this.dropTrade(e.trade_id);
+        break;
+    }
+    if (this.held > this.peakRetained) this.peakRetained = this.held;
+  }
+
+  /** Retained events, oldest first. */
+  retained(): BacktestEvent[] {
+    if (this.opts.policy === 'sliding_window') return [...this.ring.slice(this.ringStart), ...this.ring.slice(0, this.ringStart)];
+    const all: Seq[] = [...this.sinceClose];
+    for (const l of this.byTrade.values()) all.push(...l);
+    return all.sort((a, b) => a.seq - b.seq).map((s) => s.event);
+  }
+
+  /** POSITION_OPEN events of positions still open (tracked when POSITION_OPEN is traced). */
+  openPositions(): PositionOpenEvent[] {
+    if (this.opts.policy === 'sliding_window') return [];
+    const out: PositionOpenEvent[] = [];
+    for (const l of this.byTrade.values()) for (const s of l) if (s.event.type === 'POSITION_OPEN') out.push(s.event);
+    return out;
+  }
+
+  retainedCount(): number {
+    return this.held;
+  }
+
+  private pushRing(e: BacktestEvent): void {
+    const size = this.opts.windowSize;
+    if (this.ring.length < size) {
+      this.ring.push(e);
+      this.held = this.ring.length;
+    } else {
+      this.ring[this.ringStart] = e;
+      this.ringStart = (this.ringStart + 1) % size;
+    }
+  }
+
+  private keepTradeComplete(s: Seq): void {
+    const e = s.event;
+    if (e.type === 'PORTFOLIO_UPDATE') {
+      this.sinceClose.push(s);
+      this.held++;
+      return;
+    }
+    if (e.type === 'POSITION_CLOSE') {
+      this.dropTrade(e.trade_id);
+      this.held -= this.sinceClose.length;
+      this.sinceClose = [];
+      return;
+    }
+    const l = this.byTrade.get(e.trade_id);
+    if (l) {
+      l.push(s);
+      this.held++;
+    } else this.setTrade(e.trade_id, [s]);
+  }
+
+  private setTrade(id: number, l: Seq[]): void {
+    this.dropTrade(id);
+    this.byTrade.set(id, l);
+    this.held += l.length;
+  }
+
+  private dropTrade(id: number): void {
+    const l = this.byTrade.get(id);
+    if (!l) return;
+    this.held -= l.length;
+    this.byTrade.delete(id);
+  }
+}
