@@ -77,11 +77,11 @@ export function trainTestFrames(df: pl.DataFrame, trainFraction: number | undefi
   }
   const f = trainFraction ?? 0.8;
   if (!(f > 0 && f < 1)) throw new UserError(`train_fraction must be between 0 and 1, got ${f}`, { cell, key: 'train_fraction' });
-  const times = df.select(pl.col(TIMESTAMP).unique().sort()).getColumn(TIMESTAMP);
-  const cut = Math.floor(times.length * f);
-  if (cut < 2 || times.length - cut < 2) throw new UserError(`train_fraction ${f} leaves fewer than 2 bars on one side (${times.length} bars)`, { cell, key: 'train_fraction' });
-  const cutTime = times.get(cut);
-  return { train: df.filter(pl.col(TIMESTAMP).lt(pl.lit(cutTime))), test: df.filter(pl.col(TIMESTAMP).gtEq(pl.lit(cutTime))), by: `first ${f} of the bars` };
+  const bars = df.select(pl.col(TIMESTAMP).nUnique().alias('n')).getColumn('n').get(0) as number;
+  const cut = Math.floor(bars * f);
+  if (cut < 2 || bars - cut < 2) throw new UserError(`train_fraction ${f} leaves fewer than 2 bars on one side (${bars} bars)`, { cell, key: 'train_fraction' });
+  const rank = pl.col(TIMESTAMP).rank('dense');
+  return { train: df.filter(rank.ltEq(cut)), test: df.filter(rank.gt(cut)), by: `first ${f} of the bars` };
 }
 
 /** The train series, then the test series of the best portfolio: two phases. */

@@ -63,9 +63,10 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
   const signalColumn = predictionColumn(ds.frame.columns, c.prediction, cell);
   const df = prepareFrame(ds.frame, c, cell);
   if (c.mode === 'probability' || c.grid?.mode?.includes('probability')) {
-    const bad = firstNonProbability(floatColumn(df, signalColumn));
+    const values = floatColumn(ds.frame, signalColumn);
+    const bad = firstNonProbability(values);
     if (bad >= 0) {
-      throw new ValidationError(`mode probability needs values in [0, 1]; '${signalColumn}' has ${floatColumn(df, signalColumn)[bad]}`, { cell, key: 'mode', dataColumn: signalColumn, row: bad + 1 });
+      throw new ValidationError(`mode probability needs values in [0, 1]; '${signalColumn}' has ${values[bad]}`, { cell, key: 'mode', dataColumn: signalColumn, row: bad + 1 });
     }
   }
   const base = baseSettings(c, looksLikeProbability(signalColumn));

@@ -142,6 +142,9 @@ function applyMeta(s: RunSummary, meta: Record<string, unknown>): void {
   if (horizons) s.horizons = horizons;
   const folds = typeof meta.n_splits === 'number' ? meta.n_splits : typeof meta.folds === 'number' ? meta.folds : undefined;
   if (folds !== undefined) s.folds = folds;
+  // Results (backtest / workflow) runs list their phases in meta.phases.
+  const phases = strings(meta.phases);
+  if (phases?.length) s.phases = phases;
   const parent = typeof meta.cv_run_id === 'string' ? meta.cv_run_id : typeof meta.parent === 'string' ? meta.parent : undefined;
   if (parent) s.parent = parent;
   if (Array.isArray(meta.best)) {
