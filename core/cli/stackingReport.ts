@@ -9,7 +9,7 @@ export function formatStackingResult(r: TrainStackingResult, rel: (p: string) =>
     `Meta-learner: ${r.metaLearner} on ${r.features.join(', ')}`,
     ...(r.fallback ? [`warning: ${r.fallback.from} failed (${r.fallback.reason}); fell back to ${r.metaLearner === r.fallback.from ? 'a simpler model' : r.metaLearner}`] : []),
     '',
-    `Out-of-fold metrics (leave-one-fold-out, 95% bootstrap CI):`,
+    `Meta-learner metrics (walk-forward over the CV folds, 95% bootstrap CI):`,
     ...names.map((n) => `  ${n.padEnd(9)} ${fmt(r.metrics[n].value)}  [${fmt(r.metrics[n].low)}, ${fmt(r.metrics[n].high)}]`),
   ];
   const bases = Object.entries(r.baseMetrics);

@@ -44,7 +44,7 @@ export interface TrainStackingResult {
   baseModels: string[];
   features: string[];
   task: ModelTask;
-  /** Meta-learner OOF metrics (leave-one-fold-out) with bootstrap CIs. */
+  /** Meta-learner metrics (walk-forward over the CV folds) with bootstrap CIs. */
   metrics: Record<string, MetricWithCI>;
   /** The same metrics of each base model on the same rows, for comparison. */
   baseMetrics: Record<string, Record<string, number>>;
@@ -77,32 +77,43 @@ export async function trainStacking(o: TrainStackingOptions): Promise<TrainStack
   const params = { ...factory.defaults, ...o.params };
   const fitOpts = { seed: o.seed, task, nClasses, signal: o.signal, log: o.log };
 
-  // Honest meta-learner scores: leave-one-fold-out over the base CV folds.
+  // Honest meta-learner scores, forward in time: for each CV fold after the first, the
+  // meta-learner is fitted on the earlier folds' OOF rows only and predicts that fold. (Fitting
+  // on later folds too would let base-rate shifts between regimes bias the pooled score.)
   const foldCol = data.meta.hasFold ? (frame.getColumn('fold').toTypedArray() as Int32Array | Float64Array) : blockFolds(frame.height, 5);
   const foldIds = [...new Set(Array.from(foldCol as ArrayLike<number>))].sort((a, b) => a - b);
+  if (foldIds.length < 2) throw new UserError('the stacking dataset has fewer than 2 folds: nothing to evaluate the meta-learner on', { ...o.location, file: data.path });
   const width = nClasses && nClasses > 2 ? nClasses : 1;
   const oof = new Float64Array(frame.height * width).fill(NaN);
   for (const [i, f] of foldIds.entries()) {
+    if (i === 0) continue;
     const test: number[] = [];
     const train: number[] = [];
-    for (let r = 0; r < frame.height; r++) (foldCol[r] === f ? test : train).push(r);
+    for (let r = 0; r < frame.height; r++) {
+      if (foldCol[r] === f) test.push(r);
+      else if (foldCol[r] < f) train.push(r);
+    }
     if (!train.length || !test.length) continue;
     const trainIdx = Uint32Array.from(train);
     const testIdx = Uint32Array.from(test);
     const m = await fitWithFallback(o.metaLearner, takeRows(X, trainIdx), takeValues(y, trainIdx), params, fitOpts);
     const p = m.predict(takeRows(X, testIdx));
     for (let j = 0; j < test.length; j++) for (let c = 0; c < width; c++) oof[test[j] * width + c] = p[j * width + c];
-    o.progress?.((i + 1) / (foldIds.length + 1), `meta-learner fold ${i + 1}/${foldIds.length}`);
+    o.progress?.(i / foldIds.length, `meta-learner fold ${i}/${foldIds.length - 1}`);
   }
+  const scored = Uint32Array.from({ length: frame.height }, (_, r) => r).filter((r) => Number.isFinite(oof[r * width]));
+  const yScored = takeValues(y, scored);
+  const oofScored = new Float64Array(scored.length * width);
+  scored.forEach((r, j) => { for (let c = 0; c < width; c++) oofScored[j * width + c] = oof[r * width + c]; });
   const final = await fitWithFallback(o.metaLearner, X, y, params, fitOpts);
   o.progress?.(1, 'writing run');
 
   const metrics: Record<string, MetricWithCI> = {};
   for (const name of CI_METRICS[task]) {
-    const ci = bootstrapCI(y, oof, name, { n: o.bootstrap ?? 1000, alpha: 0.05, seed: o.seed });
+    const ci = bootstrapCI(yScored, oofScored, name, { n: o.bootstrap ?? 1000, alpha: 0.05, seed: o.seed });
     metrics[name] = { value: ci.estimate, low: ci.low, high: ci.high };
   }
-  const baseMetrics = baseModelMetrics(frame, data.models, data.meta.predictionColumns, y, task, nClasses);
+  const baseMetrics = baseModelMetrics(frame.select(pl.all().gather(Array.from(scored))), data.models, data.meta.predictionColumns, yScored, task, nClasses);
   const weights = coefficientWeights(final, features);
   return writeStackingRun(o, { frame, oof, width, final, features, task, metrics, baseMetrics, weights, models: data.models, nClasses, datasetPath: data.path });
 }
@@ -166,7 +177,7 @@ async function writeStackingRun(o: TrainStackingOptions, f: Fitted): Promise<Tra
   });
   try {
     await run.writeArtifact('model.json', JSON.stringify({ ...f.final.toJSON(), stacking: { base_models: f.models, features: f.features, parent_cv_run: o.cvRunId, horizon: o.horizon } }));
-    const metricsJson = { task: f.task, evaluation: 'leave-one-fold-out over the CV folds (out-of-fold meta predictions)', bootstrap: { n: o.bootstrap ?? 1000, alpha: 0.05, seed: o.seed }, metrics: f.metrics, base_models: f.baseMetrics, weights: f.weights };
+    const metricsJson = { task: f.task, evaluation: 'expanding walk-forward over the CV folds: fitted on earlier folds, scored on the next (the first fold is not scored)', bootstrap: { n: o.bootstrap ?? 1000, alpha: 0.05, seed: o.seed }, metrics: f.metrics, base_models: f.baseMetrics, weights: f.weights };
     await run.writeArtifact('metrics.json', JSON.stringify(metricsJson, null, 2));
     const predCols: pl.Series[] = [];
     if (f.width === 1) predCols.push(pl.Series(f.task === 'classification' ? 'meta_prob' : 'meta_pred', f.oof));
