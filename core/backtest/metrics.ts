@@ -32,7 +32,7 @@ export interface MetricsOptions {
   periodsPerYear: number;
 }
 
-export function computeMetrics(p: PortfolioSeries, trades: TradeTable, opts: MetricsOptions): BacktestMetrics {
+export function computeMetrics(p: PortfolioSeries, trades: Pick<TradeTable, 'count' | 'ret'>, opts: MetricsOptions): BacktestMetrics {
   const r = p.pnl;
   const n = r.length;
   const ppy = opts.periodsPerYear;
@@ -87,6 +87,14 @@ export function computeMetrics(p: PortfolioSeries, trades: TradeTable, opts: Met
     periods_per_year: ppy,
     final_equity: final,
   };
+}
+
+/** Capital after each bar from per-bar returns. */
+export function equityFromReturns(pnl: Float64Array, initialCapital: number): Float64Array {
+  const out = new Float64Array(pnl.length);
+  let e = initialCapital;
+  for (let i = 0; i < pnl.length; i++) out[i] = e *= 1 + pnl[i];
+  return out;
 }
 
 /** Deepest drawdown (<= 0) and the longest run of bars below the running peak. */

@@ -23,6 +23,8 @@ export interface PortfolioWindowInput {
   /** Extra config recorded in phase_summary.json. */
   config?: Record<string, unknown>;
   signal?: AbortSignal;
+  /** Sees each container's full run before it is dropped (e.g. to stitch walk-forward returns). */
+  onContainer?: (id: string, run: BacktestRun) => void;
 }
 
 export interface BestPortfolio {
@@ -57,6 +59,7 @@ export async function runPortfolioWindow(w: PortfolioWindowInput): Promise<Portf
       if (w.signal?.aborted) throw new Error('cancelled');
       const c = runContainer(w.series, { id: p.id, params: p.params, settings: p.settings, results: w.results, periodsPerYear: w.periodsPerYear });
       await writer.writeContainer(c.results);
+      w.onContainer?.(p.id, c.run);
       portfolios.push({ container_id: p.id, params: p.params, metrics: c.results.metrics });
       if (w.results.results_storage === 'memory') kept.push(c.results);
       if (better(c.metrics, best?.metrics)) best = { container_id: p.id, params: p.params, settings: p.settings, metrics: c.metrics, run: c.run };

@@ -18,3 +18,4 @@ import './stack';
 import './train';
 import './evaluate';
 import './backtest';
+import './walk_forward';
