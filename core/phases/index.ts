@@ -19,3 +19,5 @@ import './train';
 import './evaluate';
 import './backtest';
 import './walk_forward';
+import './monte_carlo';
+import './scenario_compare';

@@ -22,6 +22,13 @@ export const AGGREGATE_FILE = 'aggregate_results.json';
 export const TRADES_FILE = 'all_trades.json';
 export const SUMMARY_FILE = 'phase_summary.json';
 
+/** A container without trades (a Monte Carlo batch). */
+export interface BatchResults {
+  container_id: string;
+  trades?: undefined;
+  [key: string]: unknown;
+}
+
 export const containerFile = (id: string): string => `${id}_results.json`;
 
 /** What a caller gives for phase_summary.json; the writer adds timestamp, containers and metrics. */
@@ -72,7 +79,7 @@ export class PhaseDirWriter {
   }
 
   /** Records a finished container: its results file and its trades (disk), or just its id (memory). */
-  async writeContainer(c: ContainerResults): Promise<void> {
+  async writeContainer(c: ContainerResults | BatchResults): Promise<void> {
     this.containerIds.push(c.container_id);
     const trades = c.trades ?? [];
     if (this.storage !== 'disk') {
@@ -88,7 +95,7 @@ export class PhaseDirWriter {
   }
 
   /** Writes the aggregate and the summary last; returns the summary written. */
-  async finish(aggregate: AggregateMetrics, summary: PhaseSummaryInput): Promise<PhaseSummary> {
+  async finish(aggregate: AggregateMetrics | Record<string, unknown>, summary: PhaseSummaryInput): Promise<PhaseSummary> {
     if (this.trades) {
       await this.trades.write(this.tradeCount ? '\n]\n' : ']\n');
       await this.trades.close();
