@@ -20,4 +20,3 @@ import './evaluate';
 import './backtest';
 import './walk_forward';
 import './monte_carlo';
-import './scenario_compare';
