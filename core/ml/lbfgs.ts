@@ -1,7 +1,8 @@
 /**
  * Limited-memory BFGS for smooth convex objectives (logistic regression with many parameters).
- * Backtracking Armijo line search; curvature pairs with s.y <= 0 are skipped, which keeps the
- * inverse-Hessian estimate positive definite.
+ * Backtracking Armijo line search (a step within rounding of f that shrinks the gradient is also
+ * taken); curvature pairs with s.y <= 0 are skipped, which keeps the inverse-Hessian estimate
+ * positive definite.
  */
 import { CancelledError } from '../errors';
 
@@ -84,6 +85,9 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, opts:
       for (let i = 0; i < n; i++) xNew[i] = x[i] + t * d[i];
       fNew = fg(xNew, gNew);
       if (fNew <= f + 1e-4 * t * slope) break;
+      // Near the optimum f changes below its rounding error: accept a step that does not raise
+      // f beyond rounding and shrinks the gradient, instead of halving the step to nothing.
+      if (fNew - f <= 1e-12 * Math.abs(f) && maxAbs(gNew) < gm) break;
       if (halvings >= 60) return { x, f, iterations: iter, converged: false, gradMax: gm };
       t *= 0.5;
     }

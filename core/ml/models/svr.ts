@@ -1,19 +1,22 @@
 /**
- * `svr`: epsilon-insensitive support vector regression, linear (dual coordinate descent, like
- * liblinear / scikit-learn's LinearSVR with a penalised intercept) or `kernel: rbf` through a
+ * `svr`: epsilon-insensitive support vector regression, linear (like liblinear / scikit-learn's
+ * LinearSVR with a penalised intercept: squared loss by primal Newton, L1 loss by dual
+ * coordinate descent) or `kernel: rbf` through a
  * Nystroem approximation: `n_components` rows drawn with the seed as basis, features
  * phi(x) = L^-1 k(x) where L L^T = K_basis, so phi(x).phi(x') = k(x)^T K^-1 k(x'); never an n x n
  * kernel matrix. Features are standardised first by default (`standardize`), like a
  * StandardScaler in front of the estimator. `gamma: 0` means 1 / number of features.
- * The default loss is the squared epsilon-insensitive one (liblinear's default for SVR): the
- * plain L1 loss (scikit-learn's default) often needs thousands of passes with epsilon 0.
- * Not converging within `max_iter` passes is a TrainingFailure.
+ * The default loss is the squared epsilon-insensitive one (liblinear's default for SVR), solved in
+ * a few Newton steps; the L1 loss (scikit-learn's default) needs dual coordinate descent, which
+ * can take thousands of passes on long series. `max_iter` counts Newton iterations or passes.
+ * Not converging within `max_iter` is a TrainingFailure.
  */
 import { choleskyInPlace, toRowMajor } from '../linalg';
 import { TrainingFailure, type FeatureMatrix, type FitOptions, type ModelFactory, type ModelJSON, type Params, type TrainedModel } from '../model';
 import { mulberry32, sampleWithoutReplacement } from '../rng';
 import { alignFeatures, checkFeatures, checkLabels, checkTask, columnStats, numberParam, readNumbers, resolveParams, toNumbers } from './linearInputs';
 import { solveSvrDual, type SvrLoss } from './svrDual';
+import { solveSvrPrimalL2 } from './svrPrimal';
 
 const KIND = 'svr';
 const TASKS = ['regression'] as const;
@@ -190,10 +193,17 @@ export const svrFactory: ModelFactory = {
     const Z = toRowMajor(X.columns, n);
     for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) Z[i * p + j] = (Z[i * p + j] - mean[j]) / scale[j];
     const rng = mulberry32(opts.seed);
+    const squared = prm.loss === 'squared_epsilon_insensitive';
     const solve = (A: Float64Array, d: number) => {
-      const r = solveSvrDual(A, n, d, y, { C, epsilon, loss: prm.loss as SvrLoss, tol, maxIter, rng, signal: opts.signal });
+      const r = squared
+        ? solveSvrPrimalL2(A, n, d, y, { C, epsilon, tol, maxIter, signal: opts.signal })
+        : solveSvrDual(A, n, d, y, { C, epsilon, loss: prm.loss as SvrLoss, tol, maxIter, rng, signal: opts.signal });
       if (!r.converged) {
-        throw new TrainingFailure(`svr: dual coordinate descent did not converge in ${maxIter} passes (raise max_iter or tol, or use loss: squared_epsilon_insensitive)`);
+        throw new TrainingFailure(
+          squared
+            ? `svr: Newton did not converge in ${maxIter} iterations (raise max_iter or tol)`
+            : `svr: dual coordinate descent did not converge in ${maxIter} passes (raise max_iter or tol, or use loss: squared_epsilon_insensitive)`,
+        );
       }
       return r.w;
     };

@@ -44,6 +44,17 @@ test('rbf svr with fewer components is seeded: same seed same model, and it beat
   assert.deepEqual(back.predict(M), a.predict(M));
 });
 
-test('svr that cannot converge within max_iter is a TrainingFailure', async () => {
-  await assert.rejects(svrFactory.fit(X, y, { C: 100, tol: 1e-12, max_iter: 2 }, reg), TrainingFailure);
+test('svr (L1 loss, dual coordinate descent) that cannot converge within max_iter is a TrainingFailure', async () => {
+  await assert.rejects(svrFactory.fit(X, y, { loss: 'epsilon_insensitive', C: 100, tol: 1e-12, max_iter: 2 }, reg), TrainingFailure);
+});
+
+test('the default squared loss (primal Newton) converges on a long noisy series where L1 dual descent is slow', async () => {
+  const n = 20_000;
+  const a = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 3);
+  const b = Float64Array.from({ length: n }, (_, i) => Math.cos(i * 0.11) + (i % 7) / 7);
+  const target = a.map((v, i) => 0.5 * v - 2 * b[i] + Math.sin(i * 1.7));
+  const M = { rows: n, columns: [a, b], names: ['a', 'b'] };
+  const m = await svrFactory.fit(M, target, {}, reg);
+  const json = m.toJSON() as unknown as { coef: number[] };
+  assert.ok(Math.abs(json.coef[0] - 0.5) < 0.05 && Math.abs(json.coef[1] + 2) < 0.1, `coef ${json.coef}`);
 });
