@@ -9,7 +9,7 @@ export type ExecutionEvent =
   | { type: 'queued'; cell: string; order: number }
   | { type: 'started'; cell: string; order: number }
   | { type: 'progress'; cell: string; fraction: number; message?: string }
-  | { type: 'finished'; cell: string; status: CellStatus; durationMs: number; result?: PhaseResult; error?: CellError; cacheKey?: string }
+  | { type: 'finished'; cell: string; status: CellStatus; durationMs: number; result?: PhaseResult; error?: CellError; cacheKey?: string; note?: string }
   | { type: 'run-created'; cell: string; id: string; dir: string; kind: RunKind };
 
 export interface CellError {
@@ -29,4 +29,6 @@ export interface CellOutcome {
   error?: CellError;
   cacheKey?: string;
   result?: PhaseResult;
+  /** A line to show beside the status, e.g. "skipped: unchanged since 2026-01-02T10:00:00Z" for a cached cell. */
+  note?: string;
 }

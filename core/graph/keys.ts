@@ -11,6 +11,11 @@ export interface KeyContext {
   baseDir: string;
   roots: ArtifactRoots;
   seed: number;
+  /**
+   * Leave file contents out (file names stay) and never add a volatile nonce: the "structure key"
+   * checkpoints compare to tell schema drift of the data from an edit of the pipeline.
+   */
+  structureOnly?: boolean;
 }
 
 /** Cells that take part in execution: phase and ts cells (not markdown, not settings). */
@@ -25,11 +30,9 @@ function keyConfig(config: Record<string, unknown>): Record<string, unknown> {
 
 /** Names of cells that have error diagnostics. */
 export function cellsWithErrors(parsed: ParsedNotebook): Set<string> {
-  const bad = new Set<string>();
-  for (const d of parsed.diagnostics) {
-    if (d.severity === 'error' && d.cellIndex >= 0) bad.add(parsed.cells[d.cellIndex].name);
-  }
-  return bad;
+  // By the cell's notebook index, so every virtual copy of a fanned-out cell shares its errors.
+  const indices = new Set(parsed.diagnostics.filter((d) => d.severity === 'error' && d.cellIndex >= 0).map((d) => d.cellIndex));
+  return new Set(parsed.cells.filter((c) => indices.has(c.index)).map((c) => c.name));
 }
 
 /**
@@ -59,9 +62,9 @@ export async function computeCellKeys(parsed: ParsedNotebook, graph: Graph, ctx:
       }
       for (const f of files) {
         const abs = resolve(ctx.baseDir, f);
-        fileHashes[relative(ctx.baseDir, abs)] = await hashFile(abs).catch(() => 'missing');
+        fileHashes[relative(ctx.baseDir, abs)] = ctx.structureOnly ? 'file' : await hashFile(abs).catch(() => 'missing');
       }
-      if (spec.volatile) volatileNonce = `${Date.now()}-${Math.random()}`;
+      if (spec.volatile && !ctx.structureOnly) volatileNonce = `${Date.now()}-${Math.random()}`;
     }
     keys.set(
       name,

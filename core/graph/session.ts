@@ -11,6 +11,12 @@ import { cellsWithErrors, computeCellKeys, isExecutable } from './keys';
 import { loadResult, saveResult } from './resultStore';
 import { runCell } from './runCell';
 import { readSettings, type NotebookSettings } from './settings';
+import { expandNotebook, type Expansion } from '../orchestrate/expand';
+import { CellRecorder } from '../orchestrate/cellRecorder';
+import type { Executor } from '../orchestrate/executor';
+import { chooseExecutor } from '../orchestrate/choose';
+import { runOnExecutor } from '../orchestrate/dispatch';
+import { recordExecution } from '../orchestrate/record';
 
 export interface SessionOptions {
   /** Absolute path of the .pipeline file. */
@@ -26,6 +32,15 @@ export interface SessionOptions {
   log: Logger;
   /** Keep results on disk under roots.cache (default true). */
   diskCache?: boolean;
+  /**
+   * Worker processes for fanned-out notebooks (issue 8): 1 runs every cell in this process.
+   * Default: PHASEBOOK_JOBS, else os.availableParallelism() when the notebook fans out, else 1.
+   */
+  jobs?: number;
+  /** Run computed cells on this executor instead (a distributed one, or the serial one in tests). */
+  executor?: Executor;
+  /** Write checkpoints, job logs, metrics.db rows and cache statistics (default true; pool workers record only checkpoints and job logs). */
+  record?: boolean;
 }
 
 export interface RunRequest {
@@ -41,6 +56,10 @@ export interface ExecutionReport {
   ok: boolean;
   exitCode: number;
   outcomes: CellOutcome[];
+  /** Id of this execution in artifacts/metrics.db (absent when nothing was recorded). */
+  executionId?: string;
+  /** Which executor ran the computed cells ('in-process', 'local-pool', ...). */
+  executor?: string;
 }
 
 interface LastRun {
@@ -56,7 +75,11 @@ export class PipelineSession {
   readonly notebookPath: string;
   readonly baseDir: string;
   private readonly opts: SessionOptions;
+  private text: string;
   private parsedNb: ParsedNotebook;
+  /** The notebook after fan-out expansion: virtual cells (`train[a][ridge]`) and their diagnostics. */
+  private expandedNb: ParsedNotebook;
+  private expansionOf: Expansion;
   private graphOf: Graph;
   private settingsOf: NotebookSettings;
   private readonly last = new Map<string, LastRun>();
@@ -66,17 +89,32 @@ export class PipelineSession {
     this.opts = opts;
     this.notebookPath = resolve(opts.notebookPath);
     this.baseDir = opts.baseDir ? resolve(opts.baseDir) : dirname(this.notebookPath);
+    this.text = text;
     this.parsedNb = parseNotebook(text, { file: this.notebookPath });
-    this.graphOf = buildGraph(this.parsedNb.cells);
+    this.expansionOf = expandNotebook(this.parsedNb, buildGraph(this.parsedNb.cells));
+    this.expandedNb = { ...this.parsedNb, cells: this.expansionOf.cells, diagnostics: [...this.parsedNb.diagnostics, ...this.expansionOf.diagnostics] };
+    this.graphOf = this.expansionOf.graph;
     this.settingsOf = readSettings(this.parsedNb);
   }
 
+  /** The notebook as written (cells index like the file). */
   get parsed(): ParsedNotebook {
     return this.parsedNb;
   }
 
+  /** The graph of the cells that run: virtual cells of a fanned-out notebook. */
   get graph(): Graph {
     return this.graphOf;
+  }
+
+  /** Fan-out: the virtual cells, their branches, and each notebook cell's copies. */
+  get expansion(): Expansion {
+    return this.expansionOf;
+  }
+
+  /** Where this session's own log records go (pool workers forward theirs per job). */
+  setLogger(log: Logger): void {
+    this.opts.log = log;
   }
 
   get seed(): number {
@@ -93,15 +131,23 @@ export class PipelineSession {
 
   /** Replaces the notebook text (an edit). Returns the cells that became stale. */
   async update(text: string): Promise<string[]> {
+    this.text = text;
     this.parsedNb = parseNotebook(text, { file: this.notebookPath });
-    this.graphOf = buildGraph(this.parsedNb.cells);
+    this.expansionOf = expandNotebook(this.parsedNb, buildGraph(this.parsedNb.cells));
+    this.expandedNb = { ...this.parsedNb, cells: this.expansionOf.cells, diagnostics: [...this.parsedNb.diagnostics, ...this.expansionOf.diagnostics] };
+    this.graphOf = this.expansionOf.graph;
     this.settingsOf = readSettings(this.parsedNb);
     return this.staleCells();
   }
 
   /** The cache key each cell would have now. */
   async keys(): Promise<Map<string, string>> {
-    return computeCellKeys(this.parsedNb, this.graphOf, { baseDir: this.baseDir, roots: this.roots, seed: this.seed });
+    return computeCellKeys(this.expandedNb, this.graphOf, { baseDir: this.baseDir, roots: this.roots, seed: this.seed });
+  }
+
+  /** Keys without file contents: equal while only the data changed (checkpoints' drift check). */
+  async structureKeys(): Promise<Map<string, string>> {
+    return computeCellKeys(this.expandedNb, this.graphOf, { baseDir: this.baseDir, roots: this.roots, seed: this.seed, structureOnly: true });
   }
 
   /** Cells that ran before but whose inputs, config or files have changed since (and their descendants). */
@@ -146,14 +192,18 @@ export class PipelineSession {
   /** Runs the requested cells, running stale or never-run ancestors first. */
   async run(req: RunRequest = {}): Promise<ExecutionReport> {
     const emit = req.onEvent ?? (() => undefined);
-    const cells = new Map(this.parsedNb.cells.map((c) => [c.name, c]));
+    const started = new Date();
+    const cells = new Map(this.expandedNb.cells.map((c) => [c.name, c]));
     const executable = this.graphOf.order.filter((n) => isExecutable(cells.get(n) as Cell));
-    const targets = new Set(req.cells ?? executable);
-    for (const t of targets) {
-      if (!cells.has(t)) throw new Error(`no cell named '${t}'`);
+    const targets = new Set<string>();
+    for (const t of req.cells ?? executable) {
+      // A notebook cell that fans out (or sits below a fan-out) stands for all its copies.
+      const copies = cells.has(t) ? [t] : this.expansionOf.copies.get(t);
+      if (!copies) throw new Error(`no cell named '${t}'`);
+      for (const c of copies) targets.add(c);
     }
     const keys = await this.keys();
-    const errors = cellsWithErrors(this.parsedNb);
+    const errors = cellsWithErrors(this.expandedNb);
     const needed = new Set<string>();
     for (const t of targets) {
       needed.add(t);
@@ -163,6 +213,36 @@ export class PipelineSession {
     const plan = executable.filter((n) => needed.has(n) && (targets.has(n) || this.last.get(n)?.key !== keys.get(n) || !keys.has(n)));
     plan.forEach((cell, i) => emit({ type: 'queued', cell, order: i }));
 
+    const roots = this.roots;
+    const recorder = new CellRecorder({
+      roots, baseDir: this.baseDir, notebookPath: this.notebookPath, seed: this.seed, expansion: this.expansionOf, cells,
+      structureKeys: () => this.structureKeys(), log: this.opts.log,
+    });
+    const executor = this.opts.diskCache === false ? undefined : chooseExecutor({ opts: this.opts, expansion: this.expansionOf, cells: plan.map((n) => cells.get(n) as Cell) });
+    let outcomes: CellOutcome[];
+    if (executor) {
+      outcomes = await runOnExecutor(executor, {
+        plan, graph: this.graphOf, keys, errors, targets, force: req.force ?? false, cacheRoot: roots.cache, log: this.opts.log, signal: req.signal, emit,
+        notebook: { notebookPath: this.notebookPath, text: this.text, baseDir: this.baseDir, rootDefaults: this.opts.rootDefaults, rootOverrides: this.opts.rootOverrides, seed: this.seed },
+        memo: (name, key) => (this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined),
+        adopt: (name, key, result) => this.last.set(name, { key, result }),
+        forget: (name) => this.last.delete(name),
+        blocked: (name, up, own) => this.blockedError(cells.get(name) as Cell, up, own),
+        cachedNote: (name, key, result) => recorder.cached(name, key, result, []),
+      });
+    } else outcomes = await this.runHere(req, plan, cells, keys, errors, targets, recorder, emit);
+    this.executionCount++;
+    const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'cancelled' || o.status === 'skipped');
+    const exitCode = bad.some((o) => o.error?.exitCode === ExitCode.Validation) ? ExitCode.Validation : bad.length ? ExitCode.Error : ExitCode.Ok;
+    const report: ExecutionReport = { ok: bad.length === 0, exitCode, outcomes, executor: executor?.name ?? 'in-process' };
+    if (this.opts.record !== false) report.executionId = await recordExecution({ roots, notebookPath: this.notebookPath, seed: this.seed, started, report, expansion: this.expansionOf, cells, log: this.opts.log });
+    return report;
+  }
+
+  /** The serial loop: every planned cell in this process, in order. */
+  private async runHere(
+    req: RunRequest, plan: string[], cells: Map<string, Cell>, keys: Map<string, string>, errors: Set<string>, targets: Set<string>, recorder: CellRecorder, emit: (e: ExecutionEvent) => void,
+  ): Promise<CellOutcome[]> {
     const outcomes: CellOutcome[] = [];
     const failed = new Set<string>();
     const roots = this.roots;
@@ -186,25 +266,35 @@ export class PipelineSession {
       const force = req.force && targets.has(name);
       const memo = !force && this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined;
       const cached = memo ?? (!force && this.opts.diskCache !== false ? await loadResult(roots.cache, key) : undefined);
+      const parents = this.graphOf.parents(name);
       if (cached) {
         this.last.set(name, { key, result: cached });
-        outcomes.push(this.finish(emit, { cell: name, status: 'cached', durationMs: performance.now() - t0, result: cached, cacheKey: key }));
+        const note = await recorder.cached(name, key, cached, parents.map((p) => ({ cell: p, key: keys.get(p), result: this.last.get(p)?.result })));
+        outcomes.push(this.finish(emit, { cell: name, status: 'cached', durationMs: performance.now() - t0, result: cached, cacheKey: key, note }));
         continue;
       }
-      const inputs = this.graphOf.parents(name).map((p) => this.last.get(p)?.result as PhaseResult);
+      const inputs = parents.map((p) => this.last.get(p)?.result as PhaseResult);
       const upstream = new Map(this.graphOf.ancestors(name).map((a) => [a, this.last.get(a)?.result as PhaseResult]));
+      const drift = await recorder.drift(name, inputs);
+      if (drift) {
+        failed.add(name);
+        outcomes.push(this.finish(emit, { cell: name, status: 'failed', durationMs: performance.now() - t0, error: drift }));
+        continue;
+      }
+      const startedAt = new Date();
       const r = await runCell(cell, inputs, {
         notebookPath: this.notebookPath,
         baseDir: this.baseDir,
         roots,
         seed: this.seed,
-        log: this.opts.log.child({ cell: name }),
+        log: recorder.logger(name, this.opts.log.child({ cell: name }), key),
         signal: req.signal ?? new AbortController().signal,
         upstream,
         emit,
       });
       const durationMs = performance.now() - t0;
       if (r.ok) {
+        await recorder.computed(name, key, r.result, parents.map((p, j) => ({ cell: p, key: keys.get(p), result: inputs[j] })), startedAt, durationMs);
         this.last.set(name, { key, result: r.result });
         if (r.result.run) emit({ type: 'run-created', cell: name, id: r.result.run.id, dir: r.result.run.dir, kind: r.result.run.kind });
         if (this.opts.diskCache !== false) {
@@ -217,10 +307,7 @@ export class PipelineSession {
         outcomes.push(this.finish(emit, { cell: name, status: r.cancelled ? 'cancelled' : 'failed', durationMs, error: r.error }));
       }
     }
-    this.executionCount++;
-    const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'cancelled' || o.status === 'skipped');
-    const exitCode = bad.some((o) => o.error?.exitCode === ExitCode.Validation) ? ExitCode.Validation : bad.length ? ExitCode.Error : ExitCode.Ok;
-    return { ok: bad.length === 0, exitCode, outcomes };
+    return outcomes;
   }
 
   /** Forgets every in-memory result (kernel restart keeps the disk cache). */
@@ -229,7 +316,7 @@ export class PipelineSession {
   }
 
   private finish(emit: (e: ExecutionEvent) => void, o: CellOutcome): CellOutcome {
-    emit({ type: 'finished', cell: o.cell, status: o.status, durationMs: o.durationMs, result: o.result, error: o.error, cacheKey: o.cacheKey });
+    emit({ type: 'finished', cell: o.cell, status: o.status, durationMs: o.durationMs, result: o.result, error: o.error, cacheKey: o.cacheKey, note: o.note });
     return o;
   }
 

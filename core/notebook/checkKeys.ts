@@ -67,7 +67,12 @@ export function checkKeys(input: KeyCheckInput): Diagnostic[] {
   }
   if (!body.ok) return out;
   for (const [key, spec] of Object.entries(specs)) {
-    if (spec.required && !body.pairs.has(key)) {
+    if (spec.fanOutOf && body.pairs.has(key) && body.pairs.has(spec.fanOutOf)) {
+      const range = nodeRange(loc, body.pairs.get(key)?.key, headerRange);
+      out.push({ severity: 'error', code: 'wrong-type', cellIndex, key, range, message: `'${key}' fans the cell out over '${spec.fanOutOf}' values: remove '${spec.fanOutOf}:' (or '${key}:')` });
+    }
+    const fannedOut = Object.entries(specs).some(([k, s]) => s.fanOutOf === key && body.pairs.has(k));
+    if (spec.required && !body.pairs.has(key) && !fannedOut) {
       out.push({ severity: 'error', code: 'missing-key', cellIndex, key, range: headerRange, message: `missing required key '${key}' for ${owner}` });
     }
   }

@@ -20,3 +20,4 @@ import './evaluate';
 import './backtest';
 import './walk_forward';
 import './monte_carlo';
+import './scenario_compare';

@@ -33,9 +33,26 @@ export const SETTINGS_KEYS: KeySpecs = {
   },
 };
 
+/**
+ * Fan-out keys (plural -> singular): a phase with a `scenario` key also accepts `scenarios: [..]`,
+ * one with a `model` key also `models: [..]`; the engine expands such a cell into one branch per
+ * value (core/orchestrate/expand.ts). A phase that declares the plural key itself keeps it.
+ */
+export const FANOUT_KEYS: Readonly<Record<string, string>> = { scenarios: 'scenario', models: 'model' };
+
+function withFanOutKeys(keys: KeySpecs): KeySpecs {
+  const out: KeySpecs = { ...keys };
+  for (const [plural, singular] of Object.entries(FANOUT_KEYS)) {
+    const one = keys[singular];
+    if (!one || keys[plural]) continue;
+    out[plural] = { type: t.list(one.type), doc: `Fan-out: one branch per ${singular}, each run as its own cell \`<cell>[<${singular}>]\` (instead of \`${singular}:\`).`, fanOutOf: singular };
+  }
+  return out;
+}
+
 export function registerPhase(spec: PhaseSpec<any>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
   if (phases.some((p) => p.kind === spec.kind)) throw new Error(`phase kind '${spec.kind}' registered twice`);
-  phases.push(spec);
+  phases.push({ ...spec, keys: withFanOutKeys(spec.keys) });
 }
 
 export function getPhase(kind: string): PhaseSpec | undefined {

@@ -18,6 +18,11 @@ export interface KeySpec {
   doc: string;
   required?: boolean;
   default?: unknown;
+  /**
+   * Set on a fan-out key (`scenarios:`, `models:`): a list under it expands the cell into one
+   * branch per value, each setting this singular key — which then counts as present.
+   */
+  fanOutOf?: string;
 }
 
 export type KeySpecs = Record<string, KeySpec>;
