@@ -1,0 +1,2 @@
+import type { BenchResults } from './targets.mjs';
+export function formatResults(result: BenchResults, analysis?: string): string;
