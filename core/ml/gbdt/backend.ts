@@ -1,6 +1,6 @@
 /**
  * Runs histogram tasks on one thread (in process) or on several: the main thread plus
- * `threads - 1` workers sharing the binned matrix, gradients, row index and histogram pool
+ * `threads - 1` workers sharing the binned matrix, gradients and histogram pool
  * through SharedArrayBuffers. The tree's features are cut into one contiguous run per thread;
  * the per-node candidates are merged in a fixed order, so results do not depend on the thread
  * count.
@@ -34,7 +34,6 @@ function makeArrays(bins: BinnedMatrix, nBins: Int32Array, shared: boolean): Sha
     nFeatures,
     bins: bins.data,
     gh: allocF64(2 * rows, shared),
-    index: shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, rows * 4))) : new Uint32Array(rows),
     hist: allocF64(INITIAL_SLOTS * nFeatures * SLOT_STRIDE_PER_FEATURE, shared),
     nBins,
   };
@@ -168,7 +167,7 @@ export async function createBackend(
             };
             w.on('message', onMessage);
             w.once('error', reject);
-            const init: ToWorker = { type: 'init', rows: arrays.rows, nFeatures: arrays.nFeatures, bins: arrays.bins, gh: arrays.gh, index: arrays.index, hist: arrays.hist, nBins, rules };
+            const init: ToWorker = { type: 'init', rows: arrays.rows, nFeatures: arrays.nFeatures, bins: arrays.bins, gh: arrays.gh, hist: arrays.hist, nBins, rules };
             w.postMessage(init);
           }),
       ),

@@ -111,14 +111,12 @@ export function binMatrix(columns: readonly Float64Array[], rows: number, cuts: 
   const nGroups = Math.ceil(columns.length / 4);
   const words = nGroups * rows;
   const data = shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, words * 4))) : new Uint32Array(words);
-  const lanes = [new Uint8Array(rows), new Uint8Array(rows), new Uint8Array(rows), new Uint8Array(rows)];
+  const byColumn = new Uint8Array(rows * columns.length);
+  const zeros = new Uint8Array(rows);
+  for (let j = 0; j < columns.length; j++) binColumn(columns[j], cuts[j], byColumn, j * rows);
+  const lane = (j: number): Uint8Array => (j < columns.length ? byColumn.subarray(j * rows, (j + 1) * rows) : zeros);
   for (let g = 0; g < nGroups; g++) {
-    for (let l = 0; l < 4; l++) {
-      const j = 4 * g + l;
-      if (j < columns.length) binColumn(columns[j], cuts[j], lanes[l], 0);
-      else lanes[l].fill(0);
-    }
-    const [b0, b1, b2, b3] = lanes;
+    const [b0, b1, b2, b3] = [lane(4 * g), lane(4 * g + 1), lane(4 * g + 2), lane(4 * g + 3)];
     for (let i = 0; i < rows; i++) data[i * nGroups + g] = b0[i] | (b1[i] << 8) | (b2[i] << 16) | (b3[i] << 24);
   }
   return { rows, nFeatures: columns.length, nGroups, data };

@@ -12,6 +12,7 @@ import { growTree } from './grower';
 import type { Objective } from './objectives';
 import type { GbdtParams } from './params';
 import { GbdtRng } from './rng';
+import { RowOrder } from './rows';
 
 export interface TrainOptions {
   seed: number;
@@ -67,8 +68,9 @@ export async function trainEnsemble(
     if (valid && validMargins) for (let i = 0; i < valid.X.rows; i++) for (let c = 0; c < K; c++) validMargins[i * K + c] = base[c];
     const rng = new GbdtRng(opts.seed);
     const builder = new EnsembleBuilder(K);
-    const scratch = new Uint32Array(n);
-    const sample = new Uint32Array(n);
+    const order = new RowOrder(a);
+    const keep = new Uint8Array(n);
+    const rowGh = new Float64Array(2 * n);
     const leafScale = mode === 'forest' ? 1 / params.nEstimators : params.learningRate;
     const trainLoss: number[] = [];
     const validLoss: number[] = [];
@@ -76,23 +78,23 @@ export async function trainEnsemble(
     let rounds = 0;
     for (let round = 0; round < params.nEstimators; round++) {
       if (opts.signal?.aborted) throw new CancelledError('gbdt training cancelled');
-      const nSample = sampleRows(rng, n, params.subsample, sample);
-      const outOfSample = nSample < n ? complement(sample, nSample, n) : undefined;
+      const nSample = params.subsample < 1 ? order.moveToFront(sampleRows(rng, params.subsample, keep)) : n;
+      const outOfSample = nSample < n ? notKept(keep, n - nSample) : undefined;
       const treeFeatures = params.colsampleBytree < 1 ? rng.choose(nF, Math.max(1, Math.round(params.colsampleBytree * nF))) : Int32Array.from({ length: nF }, (_, j) => j);
       objective.prepare(margins, y);
       const grads: Float64Array[] = [];
       for (let c = 0; c < K; c++) {
-        objective.gradients(margins, y, c, a.gh);
-        grads.push(K > 1 ? a.gh.slice() : a.gh);
+        objective.gradients(margins, y, c, rowGh);
+        grads.push(K > 1 ? rowGh.slice() : rowGh);
       }
       for (let c = 0; c < K; c++) {
-        if (K > 1) a.gh.set(grads[c]);
-        a.index.set(sample.subarray(0, nSample));
+        order.loadGradients(grads[c], nSample);
         const root = builder.roots.length;
-        const leaves = await growTree({ backend, params, cuts, treeFeatures, nSample, leafScale, rng, scratch }, builder);
+        const leaves = await growTree({ backend, params, cuts, treeFeatures, nSample, leafScale, rng, order }, builder);
+        const rowOf = order.rowOf;
         for (const leaf of leaves) {
           const v = builder.value[leaf.node];
-          for (let i = leaf.start; i < leaf.end; i++) margins[a.index[i] * K + c] += v;
+          for (let p = leaf.start; p < leaf.end; p++) margins[rowOf[p] * K + c] += v;
         }
         const rootNode = builder.roots[root];
         if (outOfSample) addTree(builder, rootNode, X.columns, n, margins, K, c, outOfSample);
@@ -116,25 +118,18 @@ export async function trainEnsemble(
   }
 }
 
-/** Rows of this round in ascending order: all, or a seeded Bernoulli sample (at least one row). */
-function sampleRows(rng: GbdtRng, n: number, fraction: number, out: Uint32Array): number {
-  if (fraction >= 1) {
-    for (let i = 0; i < n; i++) out[i] = i;
-    return n;
-  }
+/** keep[row] = 1 for this round's seeded Bernoulli sample of rows (at least one row). */
+function sampleRows(rng: GbdtRng, fraction: number, keep: Uint8Array): Uint8Array {
   let m = 0;
-  for (let i = 0; i < n; i++) if (rng.next() < fraction) out[m++] = i;
-  if (m === 0 && n > 0) out[m++] = rng.int(n);
-  return m;
+  for (let i = 0; i < keep.length; i++) m += keep[i] = rng.next() < fraction ? 1 : 0;
+  if (m === 0 && keep.length > 0) keep[rng.int(keep.length)] = 1;
+  return keep;
 }
 
-function complement(sample: Uint32Array, m: number, n: number): Uint32Array {
-  const out = new Uint32Array(n - m);
+/** The rows with keep[row] = 0, ascending. */
+function notKept(keep: Uint8Array, count: number): Uint32Array {
+  const out = new Uint32Array(count);
   let k = 0;
-  let j = 0;
-  for (let i = 0; i < n; i++) {
-    if (j < m && sample[j] === i) j++;
-    else out[k++] = i;
-  }
+  for (let i = 0; i < keep.length; i++) if (keep[i] === 0) out[k++] = i;
   return out;
 }

@@ -1,14 +1,16 @@
 /**
- * Grows one tree on the rows index[0, nSample): depth-wise (all splittable nodes of a level in
+ * Grows one tree on the rows at positions [0, nSample): depth-wise (all splittable nodes of a level in
  * one parallel task) or leaf-wise (always the leaf with the best gain, up to max_leaves).
  * Only the smaller child's histogram is built; the larger one is parent minus smaller, computed
- * in the parent's slot. Rows are partitioned in place so each node owns a range of the index.
+ * in the parent's slot. Rows are physically partitioned (rows.ts) so each node owns a range of
+ * positions.
  */
 import type { HistBackend } from './backend';
 import { EnsembleBuilder } from './ensemble';
-import { CANDIDATE_FIELDS, partitionRows } from './kernel';
+import { CANDIDATE_FIELDS } from './kernel';
 import type { GbdtParams } from './params';
 import type { GbdtRng } from './rng';
+import type { RowOrder } from './rows';
 import { EVAL_FIELDS } from './task';
 
 /** Splits must reduce the loss by more than this (as xgboost's kRtEps). */
@@ -24,10 +26,11 @@ export interface GrowInput {
   /** Leaf value multiplier (learning rate, or 1 / trees for a forest). */
   leafScale: number;
   rng: GbdtRng;
-  scratch: Uint32Array;
+  /** Physical row order; positions [0, nSample) hold this tree's rows. */
+  order: RowOrder;
 }
 
-/** A leaf of the finished tree and the index range of its training rows. */
+/** A leaf of the finished tree and the position range of its training rows. */
 export interface LeafRange {
   node: number;
   start: number;
@@ -66,10 +69,9 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
   const slots = new SlotAllocator();
   let g = 0;
   let h = 0;
-  for (let i = 0; i < nSample; i++) {
-    const r = a.index[i];
-    g += a.gh[2 * r];
-    h += a.gh[2 * r + 1];
+  for (let p = 0; p < nSample; p++) {
+    g += a.gh[2 * p];
+    h += a.gh[2 * p + 1];
   }
   const root: GrowNode = { id: tree.startTree(), depth: 0, start: 0, end: nSample, g, h, slot: -1, cand: new Float64Array(0) };
   const canSplit = (depth: number): boolean => params.maxDepth === 0 || depth < params.maxDepth;
@@ -93,7 +95,7 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
     const [gain, feature, bin, defaultLeft, gl, hl] = n.cand;
     const cuts = input.cuts[feature];
     const threshold = bin < cuts.length ? cuts[bin] : Infinity;
-    const nLeft = partitionRows(a, n.start, n.end, feature, bin, defaultLeft === 1, input.scratch);
+    const nLeft = input.order.partition(n.start, n.end, feature, bin, defaultLeft === 1, !canSplit(n.depth + 1));
     const l = tree.split(n.id, feature, threshold, defaultLeft === 1, gain);
     const mid = n.start + nLeft;
     const left: GrowNode = { id: l, depth: n.depth + 1, start: n.start, end: mid, g: gl, h: hl, slot: -1, cand: new Float64Array(0) };

@@ -17,12 +17,14 @@ export const CANDIDATE_FIELDS = 6;
 export interface SharedArrays {
   rows: number;
   nFeatures: number;
-  /** Packed bins (see binning.ts): feature j of row r is byte j % 4 of bins[r * ceil(nFeatures / 4) + (j >> 2)]. */
+  /**
+   * Packed bins (see binning.ts) in position order: feature j at position p is byte j % 4 of
+   * bins[p * ceil(nFeatures / 4) + (j >> 2)]. The main thread physically reorders rows as it
+   * splits nodes (rows.ts), so every node owns a contiguous range of positions.
+   */
   bins: Uint32Array;
-  /** Interleaved gradient / hessian per row. */
+  /** Interleaved gradient / hessian, in position order. */
   gh: Float64Array;
-  /** Row indices, partitioned so that each tree node owns a contiguous range. */
-  index: Uint32Array;
   /** Histogram slots. */
   hist: Float64Array;
   /** Value bins per feature. */
@@ -35,7 +37,7 @@ export interface SplitRules {
 }
 
 /**
- * Build the histogram of rows index[start, end) into `slot` for the given features (sorted).
+ * Build the histogram of positions [start, end) into `slot` for the given features (sorted).
  * Per row: one gradient pair, and one packed word per group of four features; groups whose
  * four features are all wanted take the unrolled path.
  */
@@ -70,15 +72,14 @@ export function buildHistogram(a: SharedArrays, slot: number, start: number, end
 }
 
 function buildFull(a: SharedArrays, start: number, end: number, words: Int32Array, offs: Int32Array): void {
-  const { bins, gh, index, hist } = a;
+  const { bins, gh, hist } = a;
   const stride = Math.ceil(a.nFeatures / 4);
   const nWords = words.length;
   const S = SLOT_STRIDE_PER_FEATURE;
-  for (let i = start; i < end; i++) {
-    const r = index[i];
-    const g = gh[2 * r];
-    const h = gh[2 * r + 1];
-    const row = r * stride;
+  for (let p = start; p < end; p++) {
+    const g = gh[2 * p];
+    const h = gh[2 * p + 1];
+    const row = p * stride;
     for (let k = 0; k < nWords; k++) {
       const w = bins[row + words[k]];
       const h0 = offs[k];
@@ -100,14 +101,13 @@ function buildFull(a: SharedArrays, start: number, end: number, words: Int32Arra
 
 /** Single features out of partly wanted groups: word, bit shift and histogram offset each. */
 function buildLanes(a: SharedArrays, start: number, end: number, words: Int32Array, shifts: Int32Array, offs: Int32Array): void {
-  const { bins, gh, index, hist } = a;
+  const { bins, gh, hist } = a;
   const stride = Math.ceil(a.nFeatures / 4);
   const n = words.length;
-  for (let i = start; i < end; i++) {
-    const r = index[i];
-    const g = gh[2 * r];
-    const h = gh[2 * r + 1];
-    const row = r * stride;
+  for (let p = start; p < end; p++) {
+    const g = gh[2 * p];
+    const h = gh[2 * p + 1];
+    const row = p * stride;
     for (let k = 0; k < n; k++) {
       const b = offs[k] + (((bins[row + words[k]] >>> shifts[k]) & 255) << 1);
       hist[b] += g;
@@ -222,31 +222,4 @@ export function bestSplit(
   out[at + 3] = bestDefaultLeft;
   out[at + 4] = bestGL;
   out[at + 5] = bestHL;
-}
-
-/** Stable in-place partition of index[start, end) by a split; returns the number of rows sent left. */
-export function partitionRows(
-  a: Pick<SharedArrays, 'bins' | 'index' | 'nFeatures'>,
-  start: number,
-  end: number,
-  feature: number,
-  bin: number,
-  defaultLeft: boolean,
-  scratch: Uint32Array,
-): number {
-  const { bins, index } = a;
-  const stride = Math.ceil(a.nFeatures / 4);
-  const group = feature >> 2;
-  const shift = (feature & 3) << 3;
-  let l = start;
-  let r = 0;
-  for (let i = start; i < end; i++) {
-    const row = index[i];
-    const b = (bins[row * stride + group] >>> shift) & 255;
-    const left = b === MISSING_BIN ? defaultLeft : b <= bin;
-    if (left) index[l++] = row;
-    else scratch[r++] = row;
-  }
-  index.set(scratch.subarray(0, r), l);
-  return l - start;
 }

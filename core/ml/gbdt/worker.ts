@@ -1,6 +1,6 @@
 /**
  * Worker thread entry (bundled as dist/gbdt-worker.js). Holds views on the shared binned matrix,
- * gradients, row index and histogram pool, and runs histogram tasks for the features it is given.
+ * gradients and histogram pool, and runs histogram tasks for the features it is given.
  */
 import { parentPort } from 'node:worker_threads';
 import type { SharedArrays, SplitRules } from './kernel';
@@ -14,7 +14,7 @@ if (port) {
   port.on('message', (m: ToWorker) => {
     try {
       if (m.type === 'init') {
-        arrays = { rows: m.rows, nFeatures: m.nFeatures, bins: m.bins, gh: m.gh, index: m.index, hist: m.hist, nBins: m.nBins };
+        arrays = { rows: m.rows, nFeatures: m.nFeatures, bins: m.bins, gh: m.gh, hist: m.hist, nBins: m.nBins };
         rules = m.rules;
         send({ type: 'ready' });
       } else if (m.type === 'hist') {
