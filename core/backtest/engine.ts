@@ -13,7 +13,7 @@
  * cost to the new one). A position still open when the data ends is closed there, marked to
  * market without an exit cost, and flagged `openAtEnd`.
  */
-import { targetPosition } from './positions';
+import { targetPositions } from './positions';
 import { TradeTableBuilder } from './trades';
 import type { BacktestRun, BarSeries, PortfolioSettings } from './types';
 
@@ -32,17 +32,17 @@ export function runBacktest(series: BarSeries, s: PortfolioSettings): BacktestRu
   const exposure = new Float64Array(bars);
   const turnover = new Float64Array(bars);
   const trades = new TradeTableBuilder(Math.max(64, n >>> 6));
+  const target = targetPositions(signal, s);
 
   for (let seg = 0; seg < starts.length; seg++) {
     const start = starts[seg];
     const end = seg + 1 < starts.length ? starts[seg + 1] : n;
     let prevHeld = 0;
-    let nextHeld = 0;
     let side = 0;
     let entry = start;
     let growth = 1;
     for (let i = start; i < end; i++) {
-      const h = nextHeld;
+      const h = i === start ? 0 : target[i - 1];
       const r0 = ret[i];
       const r = r0 === r0 ? r0 : 0; // a missing return earns nothing
       const absH = h < 0 ? -h : h;
@@ -74,7 +74,6 @@ export function runBacktest(series: BarSeries, s: PortfolioSettings): BacktestRu
         }
       }
       prevHeld = h;
-      nextHeld = targetPosition(signal[i], s);
     }
     if (side !== 0) trades.push(seg, side, entry, end, growth - 1, true);
   }

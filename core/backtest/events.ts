@@ -3,6 +3,7 @@
  * by symbol: FILL, POSITION_CLOSE, POSITION_OPEN; then the bar's PORTFOLIO_UPDATE). Only the
  * traced types are built, so an untraced backtest pays nothing for events.
  */
+import { isoTime } from './isoTime';
 import type { BacktestRun, BarSeries } from './types';
 
 export const EVENT_TYPES = ['POSITION_OPEN', 'POSITION_CLOSE', 'FILL', 'PORTFOLIO_UPDATE'] as const;
@@ -74,16 +75,6 @@ export function emitEvents(run: BacktestRun, series: BarSeries, wanted: Readonly
   const wantClose = wanted.has('POSITION_CLOSE');
   const wantFill = wanted.has('FILL');
   const wantUpdate = wanted.has('PORTFOLIO_UPDATE');
-  const times: (string | undefined)[] = new Array(bars);
-  const timeOf = (b: number): string | undefined => {
-    if (times[b] === undefined && Number.isFinite(barTimes[b])) times[b] = new Date(barTimes[b]).toISOString();
-    return times[b];
-  };
-  const base = (b: number): EventBase => {
-    const time = timeOf(b);
-    return time ? { bar: b, time } : { bar: b };
-  };
-
   // Per row: the trade opening there, the trade closed there by a change, the trade ending there with the data.
   const needTrades = wantOpen || wantClose || wantFill;
   const openAt = needTrades ? new Int32Array(n).fill(-1) : undefined;
@@ -103,9 +94,10 @@ export function emitEvents(run: BacktestRun, series: BarSeries, wanted: Readonly
       symOf!.fill(s, series.starts[s], end);
     }
   }
-  const closeEvent = (k: number, b: number): PositionCloseEvent => ({
+  const closeEvent = (k: number, b: number, time: string | undefined): PositionCloseEvent => ({
     type: 'POSITION_CLOSE',
-    ...base(b),
+    bar: b,
+    time,
     trade_id: k,
     symbol: symbols[t.symbol[k]],
     side: t.side[k] > 0 ? 'long' : 'short',
@@ -116,6 +108,15 @@ export function emitEvents(run: BacktestRun, series: BarSeries, wanted: Readonly
 
   const order = series.starts.length > 1 ? rowsByBar(bar, bars) : undefined;
   let j = 0;
+  let timeBar = -1;
+  let timeText: string | undefined;
+  const timeOf = (b: number): string | undefined => {
+    if (b !== timeBar) {
+      timeBar = b;
+      timeText = isoTime(barTimes[b]);
+    }
+    return timeText;
+  };
   for (let b = 0; b < bars; b++) {
     if (needTrades) {
       for (; j < n; j++) {
@@ -128,18 +129,18 @@ export function emitEvents(run: BacktestRun, series: BarSeries, wanted: Readonly
           const to = run.held[i];
           if (to !== from) {
             const trade = opening >= 0 ? opening : to !== 0 ? tradeOf![i] : closing;
-            sink({ type: 'FILL', ...base(b), trade_id: trade, symbol: symbols[symOf![i]], from, to, quantity: to - from, cost: run.cost[i] });
+            sink({ type: 'FILL', bar: b, time: timeOf(b), trade_id: trade, symbol: symbols[symOf![i]], from, to, quantity: to - from, cost: run.cost[i] });
           }
         }
-        if (wantClose && closing >= 0) sink(closeEvent(closing, b));
+        if (wantClose && closing >= 0) sink(closeEvent(closing, b, timeOf(b)));
         if (wantOpen && opening >= 0) {
-          sink({ type: 'POSITION_OPEN', ...base(b), trade_id: opening, symbol: symbols[t.symbol[opening]], side: t.side[opening] > 0 ? 'long' : 'short', size: Math.abs(run.held[i]) });
+          sink({ type: 'POSITION_OPEN', bar: b, time: timeOf(b), trade_id: opening, symbol: symbols[t.symbol[opening]], side: t.side[opening] > 0 ? 'long' : 'short', size: Math.abs(run.held[i]) });
         }
-        if (wantClose && endAt![i] >= 0) sink(closeEvent(endAt![i], b));
+        if (wantClose && endAt![i] >= 0) sink(closeEvent(endAt![i], b, timeOf(b)));
       }
     }
     if (wantUpdate) {
-      sink({ type: 'PORTFOLIO_UPDATE', ...base(b), equity: run.portfolio.equity[b], pnl: run.portfolio.pnl[b], exposure: run.portfolio.exposure[b] });
+      sink({ type: 'PORTFOLIO_UPDATE', bar: b, time: timeOf(b), equity: run.portfolio.equity[b], pnl: run.portfolio.pnl[b], exposure: run.portfolio.exposure[b] });
     }
   }
 }

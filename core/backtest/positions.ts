@@ -28,10 +28,25 @@ export function targetPosition(signal: number, s: Pick<PortfolioSettings, 'mode'
   return p;
 }
 
-/** Target positions for every row (what a trader would hold from the next bar on). */
+/** Target positions for every row (what a trader would hold from the next bar on); one tight loop per mode. */
 export function targetPositions(signal: Float64Array, s: Pick<PortfolioSettings, 'mode' | 'center' | 'threshold' | 'direction'>): Float64Array {
-  const out = new Float64Array(signal.length);
-  for (let i = 0; i < signal.length; i++) out[i] = targetPosition(signal[i], s);
+  const n = signal.length;
+  const out = new Float64Array(n);
+  const hi = s.direction === 'short_only' ? 0 : 1;
+  const lo = s.direction === 'long_only' ? 0 : -1;
+  if (s.mode === 'probability') {
+    for (let i = 0; i < n; i++) {
+      const p = 2 * signal[i] - 1;
+      out[i] = p > hi ? hi : p < lo ? lo : p === p ? p : 0;
+    }
+    return out;
+  }
+  const up = s.mode === 'threshold' ? s.center + s.threshold : s.center;
+  const down = s.mode === 'threshold' ? s.center - s.threshold : s.center;
+  for (let i = 0; i < n; i++) {
+    const v = signal[i];
+    out[i] = v > up ? hi : v < down ? lo : 0; // NaN compares false both ways: flat
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 /** A growable columnar trade table (typed arrays, doubled as needed) and its row view. */
+import { isoTime as iso } from './isoTime';
 import type { TradeTable } from './types';
 
 export class TradeTableBuilder {
@@ -76,9 +77,6 @@ export interface TradeRecord {
   open_at_end: boolean;
 }
 
-function iso(ms: number): string | undefined {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
-}
 
 /**
  * Trade `i` as a record. `bar`/`barTimes` map rows to portfolio bars and times; the exit bar of a

@@ -88,3 +88,11 @@ test('events come in time order with trade ids; only traced types are built', ()
   emitEvents(run, sr, new Set<EventType>(['FILL']), (e) => fills.push(e));
   assert.deepEqual(fills.map((e) => e.type === 'FILL' && [e.from, e.to]), [[0, 1], [1, -1], [-1, 0]]);
 });
+
+test('isoTime formats like Date#toISOString', async () => {
+  const { isoTime } = await import('../../../core/backtest/isoTime');
+  for (const ms of [0, 1_700_000_000_123, Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(1969, 11, 31, 12), Date.UTC(2024, 0, 1) + 5]) {
+    assert.equal(isoTime(ms), new Date(ms).toISOString());
+  }
+  assert.equal(isoTime(NaN), undefined);
+});
