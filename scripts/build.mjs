@@ -28,18 +28,30 @@ const nodeEntries = [
 ].filter((e) => existsSync(e.in));
 
 const webviewDir = 'webview/entries';
-const webEntries = existsSync(webviewDir)
+// Notebook renderers are imported by VS Code as ES modules; every other webview entry is an IIFE.
+const ESM_ENTRIES = new Set(['renderer']);
+const allWebEntries = existsSync(webviewDir)
   ? readdirSync(webviewDir).filter((f) => f.endsWith('.ts')).map((f) => ({ in: join(webviewDir, f), out: f.replace(/\.ts$/, '') }))
   : [];
+const webEntries = allWebEntries.filter((e) => !ESM_ENTRIES.has(e.out));
+const esmWebEntries = allWebEntries.filter((e) => ESM_ENTRIES.has(e.out));
 
 mkdirSync('dist/webview', { recursive: true });
-const builds = [
+// `--webview` builds only the browser bundles (test:webview, bench:charts).
+const builds = process.argv.includes('--webview') ? [] : [
   { ...node, entryPoints: nodeEntries, outdir: 'dist' },
 ];
 if (webEntries.length) {
   builds.push({
     bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production,
     minify: production, entryPoints: webEntries, outdir: 'dist/webview', logLevel: 'warning',
+    loader: { '.css': 'text' },
+  });
+}
+if (esmWebEntries.length) {
+  builds.push({
+    bundle: true, platform: 'browser', target: 'es2022', format: 'esm', sourcemap: !production,
+    minify: production, entryPoints: esmWebEntries, outdir: 'dist/webview', logLevel: 'warning',
     loader: { '.css': 'text' },
   });
 }

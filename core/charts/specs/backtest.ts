@@ -68,7 +68,7 @@ export function equityChart(series: EquitySeries, title = 'Equity and drawdown',
         width: 600,
         height: 110,
         data: { name: 'drawdown' },
-        mark: { type: 'area', opacity: multi ? 0.35 : 0.6, line: true, ...(multi ? {} : { color: '#e45756' }) },
+        mark: { type: 'area', opacity: multi ? 0.35 : 0.6, ...(multi ? { line: true } : { color: '#e45756', line: { color: '#e45756' } }) },
         encoding: {
           x: { field: 'x', type: xType, title: null },
           y: { field: 'drawdown', type: 'quantitative', title: 'drawdown', ...(dd.relative ? { axis: { format: '%' } } : {}), stack: null },

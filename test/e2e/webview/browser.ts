@@ -1,0 +1,44 @@
+// Headless Debian chromium through playwright-core, with a page that records CSP violations,
+// page errors and what the webview posts to its host (a stand-in for acquireVsCodeApi).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot } from './pageServer';
+
+export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const screenshotDir = join(repoRoot, 'test-results', 'webview');
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.PHASEBOOK_CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** CSP violations ("directive blocked-uri") and uncaught page errors. */
+  problems: string[];
+}
+
+export async function openPage(browser: Browser, url: string, theme: 'light' | 'dark' = 'light'): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  // tsx (esbuild keepNames) wraps named functions in __name(); functions sent to the page need it.
+  await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  await page.addInitScript((themeClass: string) => {
+    const w = window as unknown as { pbPosted: unknown[]; acquireVsCodeApi: () => unknown; pbState?: unknown };
+    w.pbPosted = [];
+    let state: unknown;
+    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.pbPosted.push(m), getState: () => state, setState: (s: unknown) => (state = s) });
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP ${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('DOMContentLoaded', () => document.body.classList.add(themeClass));
+  }, `vscode-${theme}`);
+  await page.goto(url);
+  return { page, problems };
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(screenshotDir, { recursive: true });
+  return join(screenshotDir, `${name}.png`);
+}

@@ -1,0 +1,90 @@
+/**
+ * Arrow IPC to chart columns: numbers and times as Float64Array (NaN for null; times in epoch
+ * ms), booleans and text as arrays. Reads whole columns through toArray(), never row objects.
+ */
+import { tableFromIPC, Type, TimeUnit, type DataType, type Table, type Vector } from 'apache-arrow';
+import type { ChartColumn, ChartColumns } from '../../core/charts/types';
+
+export function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let s = '';
+  const CHUNK = 0x8000;
+  for (let i = 0; i < bytes.length; i += CHUNK) s += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  return btoa(s);
+}
+
+const NUMERIC = new Set<Type>([Type.Int, Type.Float, Type.Decimal]);
+
+export function isNumericType(t: DataType): boolean {
+  return NUMERIC.has(t.typeId);
+}
+
+export function isTemporalType(t: DataType): boolean {
+  return t.typeId === Type.Timestamp || t.typeId === Type.Date;
+}
+
+/** Milliseconds per raw unit of a timestamp/date type. */
+function msPerUnit(t: DataType): number {
+  if (t.typeId === Type.Date) return (t as unknown as { unit: number }).unit === 0 ? 86_400_000 : 1;
+  switch ((t as unknown as { unit: TimeUnit }).unit) {
+    case TimeUnit.SECOND: return 1000;
+    case TimeUnit.MILLISECOND: return 1;
+    case TimeUnit.MICROSECOND: return 1e-3;
+    default: return 1e-6;
+  }
+}
+
+/** A numeric or temporal vector as Float64Array (epoch ms for times), NaN where null. */
+export function numericColumn(v: Vector): Float64Array {
+  const raw = v.toArray() as ArrayLike<number | bigint>;
+  const scale = isTemporalType(v.type) ? msPerUnit(v.type) : 1;
+  let out: Float64Array;
+  if (raw instanceof Float64Array && scale === 1) out = raw.byteOffset % 8 === 0 ? new Float64Array(raw) : Float64Array.from(raw);
+  else if (typeof raw[0] === 'bigint' || raw instanceof BigInt64Array || raw instanceof BigUint64Array) {
+    out = new Float64Array(raw.length);
+    const r = raw as ArrayLike<bigint>;
+    for (let i = 0; i < r.length; i++) out[i] = Number(r[i]) * scale;
+  } else {
+    out = new Float64Array(raw.length);
+    const r = raw as ArrayLike<number>;
+    for (let i = 0; i < r.length; i++) out[i] = r[i] * scale;
+  }
+  if (v.nullCount > 0) for (let i = 0; i < out.length; i++) if (!v.isValid(i)) out[i] = NaN;
+  return out;
+}
+
+export function vectorToColumn(v: Vector): ChartColumn {
+  if (isNumericType(v.type) || isTemporalType(v.type)) return numericColumn(v);
+  const n = v.length;
+  if (v.type.typeId === Type.Bool) {
+    const out = new Array<boolean>(n);
+    for (let i = 0; i < n; i++) out[i] = v.get(i) === true;
+    return out;
+  }
+  const out = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const x = v.get(i);
+    out[i] = x === null || x === undefined ? null : typeof x === 'string' ? x : typeof x === 'object' ? JSON.stringify(x) : String(x);
+  }
+  return out;
+}
+
+export function tableToColumns(table: Table, names?: readonly string[]): ChartColumns {
+  const out: ChartColumns = {};
+  for (const f of table.schema.fields) {
+    if (names && !names.includes(f.name)) continue;
+    const v = table.getChild(f.name);
+    if (v) out[f.name] = vectorToColumn(v);
+  }
+  return out;
+}
+
+export function ipcToColumns(bytes: Uint8Array): ChartColumns {
+  return tableToColumns(tableFromIPC(bytes));
+}

@@ -1,0 +1,32 @@
+/**
+ * Notebook output renderer (package.json contributes.notebookRenderer, id `phasebook.renderer`).
+ * Built as an ES module (VS Code imports renderers) to dist/webview/renderer.js.
+ */
+import type { RendererApi, RendererContext } from '../renderer/api';
+import { downloadInPage, type SaveRequest } from '../chart/embed';
+import { renderItem, type Rendered } from '../renderer/render';
+
+export function activate(ctx: RendererContext): RendererApi {
+  const live = new Map<string, Rendered>();
+  const save = (file: SaveRequest): void => {
+    if (ctx.postMessage) ctx.postMessage({ type: 'save', ...file });
+    else downloadInPage(file);
+  };
+  return {
+    renderOutputItem(item, element) {
+      live.get(item.id)?.dispose();
+      const r = renderItem(item, element, save);
+      live.set(item.id, r);
+      return r.ready.catch(() => undefined);
+    },
+    disposeOutputItem(id) {
+      if (id === undefined) {
+        for (const r of live.values()) r.dispose();
+        live.clear();
+        return;
+      }
+      live.get(id)?.dispose();
+      live.delete(id);
+    },
+  };
+}
