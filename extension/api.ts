@@ -29,8 +29,8 @@ export interface PhasebookApi {
   watcherIsPolling(): boolean;
   /** Diagnostics shown on a cell. */
   diagnostics(cell: vscode.NotebookCell): readonly vscode.Diagnostic[];
-  /** Trains stacking without the quick picks (the choice given). */
-  trainStacking(cvRunDir: string, choice: StackingChoice): Promise<TrainStackingReply | undefined>;
+  /** Trains stacking without the quick picks (the choice given), in the notebook's kernel when one is given. */
+  trainStacking(cvRunDir: string, choice: StackingChoice, notebook?: vscode.NotebookDocument): Promise<TrainStackingReply | undefined>;
   /** Run folders with an open dashboard panel. */
   openDashboards(): string[];
 }

@@ -68,7 +68,11 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(registerLanguageFeatures(models));
   push(registerStackingLenses(models, controller));
   push(registerNotebookCommands({ controller, log, extensionUri: context.extensionUri }));
-  push(registerRunCommands({ explorer, dashboards, trainer, tables, log }));
+  const notebookKernel = (uri: vscode.Uri) => {
+    const nb = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString());
+    return nb ? controller.kernelFor(nb) : undefined;
+  };
+  push(registerRunCommands({ explorer, dashboards, trainer, tables, log, notebookKernel }));
 
   return {
     kernelState: (nb) => controller.existingKernel(nb)?.state ?? 'none',
@@ -100,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     },
     watcherIsPolling: () => explorer.isPolling,
     diagnostics: (cell) => diagnostics.diagnosticsOf(cell),
-    trainStacking: (dir, choice) => trainer.trainOn(dir, choice),
+    trainStacking: (dir, choice, notebook) => trainer.trainOn(dir, choice, notebook ? notebookKernel(notebook.uri) : undefined),
     openDashboards: () => dashboards.openRuns,
   };
 }

@@ -30,7 +30,7 @@ export class CvCellLensProvider implements vscode.CodeLensProvider {
     const name = this.models.modelNow(found.notebook).names[found.cell.index];
     const run = name ? this.controller.existingKernel(found.notebook)?.completedRuns.get(name) : undefined;
     if (!run || run.kind !== 'cv') return [];
-    return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: `$(layers) ${TRAIN_STACKING_TITLE}`, tooltip: `Train a meta-learner on the out-of-fold predictions of ${run.id}`, command: CommandId.TrainStackingOnRun, arguments: [run.dir] })];
+    return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: `$(layers) ${TRAIN_STACKING_TITLE}`, tooltip: `Train a meta-learner on the out-of-fold predictions of ${run.id}`, command: CommandId.TrainStackingOnRun, arguments: [run.dir, found.notebook.uri] })];
   }
 
   dispose(): void {

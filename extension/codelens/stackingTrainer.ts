@@ -13,6 +13,7 @@ import { readSettings } from '../config';
 import type { DashboardOpener } from '../dashboard/runPanels';
 import type { RunExplorer } from '../explorer/runExplorer';
 import { KernelGoneError, KernelRequestError } from '../kernel/kernelProcess';
+import type { NotebookKernel } from '../kernel/notebookKernel';
 import type { UtilityKernel } from '../kernel/utilityKernel';
 import type { PhasebookLog } from '../logChannel';
 import { horizonChoices, metaLearnerChoices, oneLine, type StackingChoice } from './stackingChoices';
@@ -62,8 +63,12 @@ export class StackingTrainer {
     return owner?.roots.runs ?? `${dirname(dirname(dirname(run.dir)))}/runs`;
   }
 
-  /** The whole flow for a CV run folder; resolves with the reply when a run was trained. */
-  async trainOn(cvRunDir: string, choice?: StackingChoice): Promise<TrainStackingReply | undefined> {
+  /**
+   * The whole flow for a CV run folder; resolves with the reply when a run was trained. From a
+   * notebook's CodeLens it trains in that notebook's kernel (its seed and folder), else in the
+   * explorer's kernel.
+   */
+  async trainOn(cvRunDir: string, choice?: StackingChoice, notebookKernel?: NotebookKernel): Promise<TrainStackingReply | undefined> {
     const run = this.explorer.index.get(cvRunDir) ?? (await this.explorer.refreshRun(cvRunDir));
     if (!run || run.kind !== 'cv') {
       void vscode.window.showErrorMessage(`Phasebook: ${basename(cvRunDir)} is not a cross-validation run.`);
@@ -83,7 +88,7 @@ export class StackingTrainer {
     try {
       const reply = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Training stacking (H${picked.horizon}, ${picked.metaLearner}) on ${run.id}`, cancellable: true },
-        (_progress, token) => this.kernel.request<TrainStackingReply>(request, token),
+        (_progress, token) => (notebookKernel ? notebookKernel.request<TrainStackingReply>(request, token) : this.kernel.request<TrainStackingReply>(request, token)),
       );
       this.log.info(`stacking run ${reply.runId} written to ${reply.dir}`);
       await this.explorer.refreshRun(reply.dir);

@@ -14,6 +14,7 @@ import { formatLocalTime, runItemView } from '../explorer/runItems';
 import type { RunGroup } from '../explorer/runIndex';
 import type { RunNode } from '../explorer/runTree';
 import type { TablePreviewProvider } from '../explorer/tablePreview';
+import type { NotebookKernel } from '../kernel/notebookKernel';
 import type { PhasebookLog } from '../logChannel';
 
 export interface RunCommandDeps {
@@ -22,6 +23,8 @@ export interface RunCommandDeps {
   trainer: StackingTrainer;
   tables: TablePreviewProvider;
   log: PhasebookLog;
+  /** The kernel of an open notebook (a CodeLens in a notebook trains there). */
+  notebookKernel(uri: vscode.Uri): NotebookKernel | undefined;
 }
 
 const TABLE_FILE = /\.(parquet|ipc|arrow|feather)$/i;
@@ -58,11 +61,15 @@ async function pickRun(deps: RunCommandDeps, title: string, filter: (s: RunSumma
   return picked?.dir;
 }
 
-async function trainStacking(deps: RunCommandDeps, arg?: unknown): Promise<unknown> {
+async function trainStacking(deps: RunCommandDeps, arg?: unknown, notebook?: unknown): Promise<unknown> {
   const dir = runDirsOf(deps, arg)[0] ?? (await pickRun(deps, 'Train stacking on which CV run?', (s) => s.kind === 'cv' && s.status === 'complete'));
   if (!dir) return undefined;
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Phasebook trains nothing in an untrusted workspace. Trust this folder first.');
+    return undefined;
+  }
   try {
-    return await deps.trainer.trainOn(dir);
+    return await deps.trainer.trainOn(dir, undefined, notebook instanceof vscode.Uri ? deps.notebookKernel(notebook) : undefined);
   } catch {
     return undefined; // shown to the user by the trainer
   }
@@ -129,7 +136,7 @@ export function registerRunCommands(deps: RunCommandDeps): vscode.Disposable {
       const picked = await vscode.window.showQuickPick(deps.explorer.index.all().map(pickItem), { title: 'Compare which runs? (pick two or more)', canPickMany: true, matchOnDescription: true });
       return picked && picked.length ? deps.dashboards.compare(picked.map((p) => p.dir)) : undefined;
     }),
-    reg(CommandId.TrainStackingOnRun, (arg) => trainStacking(deps, arg)),
+    reg(CommandId.TrainStackingOnRun, (arg, notebook) => trainStacking(deps, arg, notebook)),
     reg(CommandId.TrainStacking, (arg) => trainStacking(deps, arg)),
     reg(CommandId.ListCvRuns, () => listCvRuns(deps)),
     reg(CommandId.CopyRunId, async (arg, selected) => {

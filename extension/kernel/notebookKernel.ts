@@ -190,6 +190,18 @@ export class NotebookKernel implements vscode.Disposable {
     this.proc?.cancel();
   }
 
+  /** Any other request (trainStacking...), on this notebook's kernel; a cancelled token interrupts it. */
+  async request<T>(call: Parameters<KernelProcess['request']>[0], token?: vscode.CancellationToken): Promise<T> {
+    const proc = await this.kernel();
+    await this.sync();
+    const sub = token?.onCancellationRequested(() => proc.cancel());
+    try {
+      return await proc.request<T>(call);
+    } finally {
+      sub?.dispose();
+    }
+  }
+
   /** Replaces the process: running cells end as cancelled, in-memory results are dropped. */
   async restart(): Promise<void> {
     const old = this.proc;

@@ -1,17 +1,23 @@
 /**
- * A kernel without a notebook, for work the explorer and CodeLens ask for outside any notebook:
- * training stacking on a CV run and reading the first rows of a table file. Started on first use,
- * stopped after a minute idle; cancelling kills it (it holds no state worth keeping).
+ * A kernel for work the explorer and CodeLens ask for outside any open notebook: training stacking
+ * on a CV run and reading the first rows of a table file. It opens an empty notebook in the
+ * workspace folder (requests like trainStacking take seed and base folder from a session).
+ * Started on first use, stopped after a minute idle; cancelling kills it (it holds no state).
  */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { KernelCall } from './kernelProcess';
 import { KernelProcess } from './kernelProcess';
 import type { PhasebookLog } from '../logChannel';
 
+/** The empty notebook the utility kernel opens (never written to disk). */
+export const UTILITY_NOTEBOOK = 'phasebook-explorer.pipeline';
+
 const IDLE_MS = 60_000;
 
 export class UtilityKernel implements vscode.Disposable {
   private proc?: KernelProcess;
+  private opened?: Promise<unknown>;
   private idleTimer?: ReturnType<typeof setTimeout>;
   private active = 0;
 
@@ -29,6 +35,7 @@ export class UtilityKernel implements vscode.Disposable {
     proc.onOutput.on((s) => this.log.processOutput(s, 'explorer kernel'));
     proc.onCrash.on(({ message }) => this.log.error(`explorer kernel: ${message}`));
     this.proc = proc;
+    this.opened = proc.request({ type: 'open', notebookPath: join(this.cwd(), UTILITY_NOTEBOOK), text: '' });
     return proc;
   }
 
@@ -42,6 +49,7 @@ export class UtilityKernel implements vscode.Disposable {
       proc.kill();
     });
     try {
+      await this.opened;
       return await proc.request<T>(call);
     } finally {
       cancel?.dispose();

@@ -1,0 +1,59 @@
+// Phase cells as you type, in a real VS Code: the core parser's diagnostics on the cell at the
+// right line, completion of keys with their docs and of upstream cell names, hover docs.
+import * as assert from 'node:assert/strict';
+import { suite, suiteSetup, test } from 'mocha';
+import * as vscode from 'vscode';
+import type { PhasebookApi } from '../../../extension/api';
+import { cellNamed, phasebookApi, setCellText, showNotebook, waitFor } from './helpers/phasebook';
+
+const TEXT = ['# %% load prices', 'source: data/raw/prices.csv', 'timestamp: ts', '', '# %% features', 'returns: close', 'lagz: [1, 2]', ''].join('\n');
+
+function labels(items: vscode.CompletionList): string[] {
+  return items.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+}
+
+suite('language features in phase cells', function () {
+  this.timeout(60_000);
+  let api: PhasebookApi;
+  let nb: vscode.NotebookDocument;
+
+  suiteSetup(async () => {
+    api = await phasebookApi();
+    nb = (await showNotebook('host-tests/language.pipeline', TEXT)).notebook;
+  });
+
+  test('an unknown key is a diagnostic on its cell, at its line, with "did you mean"', async () => {
+    const features = await cellNamed(nb, 'features');
+    const diags = await waitFor(() => api.diagnostics(features).length > 0 && api.diagnostics(features), 10_000, 'diagnostics');
+    const d = diags.find((x) => /lagz/.test(x.message));
+    assert.ok(d, diags.map((x) => x.message).join('\n'));
+    assert.equal(d.range.start.line, 1);
+    assert.match(d.message, /did you mean 'lags'/);
+    assert.equal(api.diagnostics(await cellNamed(nb, 'prices')).length, 0);
+  });
+
+  test('fixing the key clears the diagnostic as you type', async () => {
+    const features = await cellNamed(nb, 'features');
+    await setCellText(features, 'returns: close\nlags: [1, 2]');
+    await waitFor(() => api.diagnostics(features).length === 0, 10_000, 'the diagnostic to clear');
+  });
+
+  test('completion offers the keys of the cell kind with their docs, and upstream names after from:', async () => {
+    const features = await cellNamed(nb, 'features');
+    await setCellText(features, 'returns: close\nlags: [1, 2]\nrol');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', features.document.uri, new vscode.Position(2, 3));
+    const rolling = list.items.find((i) => i.label === 'rolling');
+    assert.ok(rolling, labels(list).join(', '));
+    assert.ok(!labels(list).includes('lags'), 'offers a key already written');
+    await setCellText(features, 'returns: close\nfrom: ');
+    const from = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', features.document.uri, new vscode.Position(1, 6));
+    assert.ok(labels(from).includes('prices'), labels(from).join(', '));
+  });
+
+  test('hovering a key shows its documentation', async () => {
+    const prices = await cellNamed(nb, 'prices');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', prices.document.uri, new vscode.Position(1, 3));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /`timestamp`: a string/);
+  });
+});

@@ -1,0 +1,96 @@
+// The run explorer inside a real VS Code: runs written by another process (with run.json, or in
+// another tool's layout without one) appear within a second; deleted runs and roots disappear,
+// recreated roots come back; a run opens its dashboard, a Parquet artifact opens as a table.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite, suiteSetup, test } from 'mocha';
+import * as vscode from 'vscode';
+import type { PhasebookApi } from '../../../extension/api';
+import { phasebookApi, waitFor } from './helpers/phasebook';
+import { workspaceRoot } from '../support';
+
+/** Another process writing a run folder the way the run store does (run.json last, via rename). */
+function writeRunElsewhere(dir: string, manifest: Record<string, unknown> | undefined, files: Record<string, string> = {}): Promise<void> {
+  const script = `
+    const fs = require('fs'), path = require('path');
+    const [dir, manifest, files] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3])];
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) { fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true }); fs.writeFileSync(path.join(dir, name), text); }
+    if (manifest) { fs.writeFileSync(path.join(dir, '.tmp-run.json'), manifest); fs.renameSync(path.join(dir, '.tmp-run.json'), path.join(dir, 'run.json')); }
+  `;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script, dir, manifest ? JSON.stringify(manifest) : '', JSON.stringify(files)], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
+  });
+}
+
+function manifest(id: string, kind: string, metrics: Record<string, number>): Record<string, unknown> {
+  return { id, kind, status: 'complete', created: new Date().toISOString(), source: { cli: ['test'] }, config: {}, config_hash: 'h', seed: 1, metrics, artifacts: [], engine_version: 'test' };
+}
+
+suite('run explorer', function () {
+  this.timeout(60_000);
+  let api: PhasebookApi;
+  const ws = () => workspaceRoot().fsPath;
+
+  suiteSetup(async () => {
+    api = await phasebookApi();
+    await vscode.commands.executeCommand('workbench.view.extension.phasebook');
+  });
+
+  test('a training run written by another process appears within a second, with its key metric', async () => {
+    const id = 'ridge_h5_20250101_000000_000001_e2e1';
+    const dir = join(ws(), 'runs', id);
+    await writeRunElsewhere(dir, manifest(id, 'training', { test_auc: 0.64 }));
+    const t0 = Date.now();
+    const run = await api.waitForRun((s) => s.dir === dir, 5000);
+    const ms = Date.now() - t0;
+    assert.ok(ms <= 1000, `appeared after ${ms} ms`);
+    assert.equal(run.keyMetric?.value, 0.64);
+    const rows = await api.explorerRows();
+    assert.ok(rows.find((g) => g.group.startsWith('Training'))?.runs.includes(id));
+  });
+
+  test("another tool's CV run (cv_results.json, no run.json) shows under Cross-validation", async () => {
+    const id = '20250102_000000_000001_f00d';
+    const dir = join(ws(), 'data', 'stacking', id);
+    await writeRunElsewhere(dir, undefined, { 'cv_results.json': JSON.stringify({ models: ['ridge'], horizons: [5, 20] }), 'stacking/stacking_dataset_h5.parquet': '' });
+    const run = await api.waitForRun((s) => s.dir === dir, 5000);
+    assert.equal(run.kind, 'cv');
+    assert.equal(run.foreign, true);
+    const rows = await api.explorerRows();
+    assert.ok(rows.find((g) => g.group === 'Cross-validation')?.runs.includes(id));
+  });
+
+  test('a deleted run folder leaves the tree; a results root deleted and recreated is picked up again', async () => {
+    const id = 'bt_2025';
+    const root = join(ws(), 'results');
+    const dir = join(root, id);
+    mkdirSync(join(dir, 'phase1'), { recursive: true });
+    writeFileSync(join(dir, 'phase1', 'aggregate_results.json'), JSON.stringify({ sharpe_ratio: 1.2 }));
+    await api.waitForRun((s) => s.dir === dir, 5000);
+    rmSync(root, { recursive: true, force: true });
+    await waitFor(() => !api.runs().some((s) => s.dir === dir), 5000, 'the run to leave');
+    mkdirSync(join(dir, 'phase1'), { recursive: true });
+    writeFileSync(join(dir, 'phase1', 'aggregate_results.json'), JSON.stringify({ sharpe_ratio: 1.3 }));
+    await api.waitForRun((s) => s.dir === dir, 8000);
+  });
+
+  test('"Open dashboard" opens a panel for the run; a Parquet artifact opens as a table view', async () => {
+    const id = 'ridge_h5_20250101_000000_000001_e2e1';
+    const dir = join(ws(), 'runs', id);
+    await vscode.commands.executeCommand('phasebook.openDashboard', dir);
+    assert.ok(api.openDashboards().includes(dir));
+    const parquet = join(dir, 'predictions.parquet');
+    // Any real Parquet file will do: this one is written by the test itself.
+    const polars = (await import('nodejs-polars')).default;
+    polars.DataFrame({ y_true: [1, 0, 1], pred: [0.7, 0.2, 0.9] }).writeParquet(parquet);
+    await vscode.commands.executeCommand('phasebook.openArtifact', { type: 'file', path: parquet, isDir: false, runDir: dir });
+    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'phasebook-table' && vscode.window.activeTextEditor, 30_000, 'the table view');
+    const text = editor.document.getText();
+    assert.match(text, /3 rows × 2 columns/);
+    assert.match(text, /y_true/);
+  });
+});
