@@ -12,8 +12,10 @@ import { cvCommand } from './commands/cv';
 import { cvRunsCommand } from './commands/cvRuns';
 import { demoDataCommand } from './commands/demoData';
 import { trainCommand } from './commands/train';
+import { queryCommand } from './commands/query';
+import { cacheCommand } from './commands/cache';
 
-export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand];
+export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand];
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));

@@ -12,7 +12,7 @@ import { loadResult, saveResult } from './resultStore';
 import { runCell } from './runCell';
 import { readSettings, type NotebookSettings } from './settings';
 import { expandNotebook, type Expansion } from '../orchestrate/expand';
-import { CellRecorder } from '../orchestrate/cellRecorder';
+import { CellRecorder, normaliseResult } from '../orchestrate/cellRecorder';
 import type { Executor } from '../orchestrate/executor';
 import { chooseExecutor } from '../orchestrate/choose';
 import { runOnExecutor } from '../orchestrate/dispatch';
@@ -39,6 +39,8 @@ export interface SessionOptions {
   jobs?: number;
   /** Run computed cells on this executor instead (a distributed one, or the serial one in tests). */
   executor?: Executor;
+  /** Modules pool workers load before running (phase kinds registered outside core/phases). */
+  preload?: string[];
   /** Write checkpoints, job logs, metrics.db rows and cache statistics (default true; pool workers record only checkpoints and job logs). */
   record?: boolean;
 }
@@ -223,7 +225,7 @@ export class PipelineSession {
     if (executor) {
       outcomes = await runOnExecutor(executor, {
         plan, graph: this.graphOf, keys, errors, targets, force: req.force ?? false, cacheRoot: roots.cache, log: this.opts.log, signal: req.signal, emit,
-        notebook: { notebookPath: this.notebookPath, text: this.text, baseDir: this.baseDir, rootDefaults: this.opts.rootDefaults, rootOverrides: this.opts.rootOverrides, seed: this.seed },
+        notebook: { notebookPath: this.notebookPath, text: this.text, baseDir: this.baseDir, rootDefaults: this.opts.rootDefaults, rootOverrides: this.opts.rootOverrides, seed: this.seed, preload: this.opts.preload },
         memo: (name, key) => (this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined),
         adopt: (name, key, result) => this.last.set(name, { key, result }),
         forget: (name) => this.last.delete(name),
@@ -275,7 +277,7 @@ export class PipelineSession {
       }
       const inputs = parents.map((p) => this.last.get(p)?.result as PhaseResult);
       const upstream = new Map(this.graphOf.ancestors(name).map((a) => [a, this.last.get(a)?.result as PhaseResult]));
-      const drift = await recorder.drift(name, inputs);
+      const drift = await recorder.drift(name, parents, inputs);
       if (drift) {
         failed.add(name);
         outcomes.push(this.finish(emit, { cell: name, status: 'failed', durationMs: performance.now() - t0, error: drift }));
@@ -294,6 +296,7 @@ export class PipelineSession {
       });
       const durationMs = performance.now() - t0;
       if (r.ok) {
+        r.result = normaliseResult(r.result);
         await recorder.computed(name, key, r.result, parents.map((p, j) => ({ cell: p, key: keys.get(p), result: inputs[j] })), startedAt, durationMs);
         this.last.set(name, { key, result: r.result });
         if (r.result.run) emit({ type: 'run-created', cell: name, id: r.result.run.id, dir: r.result.run.dir, kind: r.result.run.kind });

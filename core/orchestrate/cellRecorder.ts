@@ -1,4 +1,15 @@
 /**
+ * One memory layout for a result's frame, whether it was just computed or restored from the
+ * cache (a restored frame is one chunk): so a cache hit is byte-identical to a fresh computation,
+ * and so is everything written from it downstream.
+ */
+export function normaliseResult(r: PhaseResult): PhaseResult {
+  const d = r.dataset;
+  if (!d || d.frame.nChunks() <= 1) return r;
+  return { ...r, dataset: { ...d, frame: d.frame.rechunk() } };
+}
+
+/**
  * What a session records around each cell it runs (issue 8): the drift check before computing,
  * the job log while computing, the checkpoint after (computed or restored), and the
  * "skipped: unchanged since ..." note for a cell whose checkpoint already has its key.
@@ -8,6 +19,7 @@ import { toCellError } from '../graph/cellError';
 import type { CellError } from '../graph/events';
 import type { Logger } from '../log';
 import type { Cell } from '../notebook/types';
+import { getPhase } from '../phases/registry';
 import type { PhaseResult } from '../phases/types';
 import type { ArtifactRoots } from '../runs/roots';
 import { branchLabels } from './branch';
@@ -52,8 +64,17 @@ export class CellRecorder {
     return log;
   }
 
-  /** A schema-drift failure for this cell, or undefined. */
-  async drift(name: string, inputs: readonly (PhaseResult | undefined)[]): Promise<CellError | undefined> {
+  /**
+   * A schema-drift failure for this cell, or undefined. Checked where outside data enters: on
+   * cells that read a source cell (load, import). Below that, a schema follows from the accepted
+   * upstream schema and the configs, so one drift is reported once, not on every descendant.
+   */
+  async drift(name: string, parents: readonly string[], inputs: readonly (PhaseResult | undefined)[]): Promise<CellError | undefined> {
+    const fromSource = parents.some((p) => {
+      const pc = this.o.cells.get(p);
+      return pc?.type === 'phase' && getPhase(pc.kind)?.needsInput === false;
+    });
+    if (!fromSource) return undefined;
     const structureKey = await this.structureKey(name);
     const cell = this.o.cells.get(name) as Cell;
     if (!structureKey) return undefined;

@@ -21,3 +21,4 @@ import './backtest';
 import './walk_forward';
 import './monte_carlo';
 import './scenario_compare';
+import './report';
