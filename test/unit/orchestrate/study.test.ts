@@ -39,7 +39,7 @@ function predictionHashes(dir: string): string[] {
   return readdirSync(join(dir, 'runs')).filter((r) => !r.startsWith('pipeline')).map((r) => sha(join(dir, 'runs', r, 'predictions.parquet'))).sort();
 }
 
-async function run(dir: string, notebook: string, opts: Partial<SessionOptions> = {}): Promise<ExecutionReport> {
+async function run(_dir: string, notebook: string, opts: Partial<SessionOptions> = {}): Promise<ExecutionReport> {
   const s = new PipelineSession(readFileSync(notebook, 'utf8'), { notebookPath: notebook, log: silentLogger, ...opts });
   return s.run();
 }
