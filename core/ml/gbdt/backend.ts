@@ -8,16 +8,21 @@
 import type { Worker } from 'node:worker_threads';
 import type { BinnedMatrix } from './binning';
 import { SLOT_STRIDE_PER_FEATURE, type SharedArrays, type SplitRules } from './kernel';
-import { mergeCandidates, runHistTask, shareOut, type FromWorker, type HistTask, type ToWorker } from './task';
+import { PARTITION_FIELDS, RowOrder } from './rows';
+import { assignJobs, mergeCandidates, runHistTask, shareOut, type FromWorker, type HistTask, type ToWorker } from './task';
 import { findWorkerEntry, startWorker } from './worker-path';
 
 export interface HistBackend {
   readonly arrays: SharedArrays;
+  /** The main thread's partitioner (sampling, gradient loading, rowOf). */
+  readonly order: RowOrder;
   /** Worker threads actually running (0 = everything in process). */
   readonly workers: number;
   /** Grow the histogram pool to at least `slots` slots, keeping its contents. */
   ensureSlots(slots: number): void;
   run(task: HistTask, treeFeatures: Int32Array): Promise<Float64Array>;
+  /** Partition the given nodes (PARTITION_FIELDS per job, disjoint ranges); rows sent left per job. */
+  partition(jobs: Int32Array): Promise<Int32Array>;
   close(): Promise<void>;
 }
 
@@ -27,6 +32,11 @@ function allocF64(n: number, shared: boolean): Float64Array {
   return shared ? new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8))) : new Float64Array(n);
 }
 
+function identity(a: Uint32Array): Uint32Array {
+  for (let p = 0; p < a.length; p++) a[p] = p;
+  return a;
+}
+
 function makeArrays(bins: BinnedMatrix, nBins: Int32Array, shared: boolean): SharedArrays {
   const { rows, nFeatures } = bins;
   return {
@@ -34,6 +44,7 @@ function makeArrays(bins: BinnedMatrix, nBins: Int32Array, shared: boolean): Sha
     nFeatures,
     bins: bins.data,
     gh: allocF64(2 * rows, shared),
+    rowOf: identity(shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, rows * 4))) : new Uint32Array(rows)),
     hist: allocF64(INITIAL_SLOTS * nFeatures * SLOT_STRIDE_PER_FEATURE, shared),
     nBins,
   };
@@ -55,10 +66,16 @@ function grownHist(a: SharedArrays, slots: number, shared: boolean): Float64Arra
 
 class LocalBackend implements HistBackend {
   readonly workers = 0;
+  readonly order: RowOrder;
   constructor(
     readonly arrays: SharedArrays,
     private readonly rules: SplitRules,
-  ) {}
+  ) {
+    this.order = new RowOrder(arrays);
+  }
+  partition(jobs: Int32Array): Promise<Int32Array> {
+    return Promise.resolve(this.order.runJobs(jobs));
+  }
   ensureSlots(slots: number): void {
     const h = grownHist(this.arrays, slots, false);
     if (h) this.arrays.hist = h;
@@ -71,20 +88,22 @@ class LocalBackend implements HistBackend {
 
 class ThreadedBackend implements HistBackend {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (c: Float64Array) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (reply: Float64Array | Int32Array) => void; reject: (e: Error) => void }>();
   private failure: Error | undefined;
+  readonly order: RowOrder;
 
   constructor(
     readonly arrays: SharedArrays,
     private readonly rules: SplitRules,
     private readonly pool: Worker[],
   ) {
+    this.order = new RowOrder(arrays);
     for (const w of pool) {
       w.on('message', (m: FromWorker) => {
-        if (m.type === 'done') {
+        if (m.type === 'done' || m.type === 'parted') {
           const p = this.pending.get(m.id);
           this.pending.delete(m.id);
-          p?.resolve(m.candidates);
+          p?.resolve(m.type === 'done' ? m.candidates : m.nLeft);
         } else if (m.type === 'error') this.fail(new Error(`gbdt worker failed: ${m.message}`));
       });
       w.on('error', (e) => this.fail(e));
@@ -111,19 +130,46 @@ class ThreadedBackend implements HistBackend {
     for (const w of this.pool) w.postMessage({ type: 'hist', hist: h } satisfies ToWorker);
   }
 
+  private ask<T extends Float64Array | Int32Array>(worker: number, message: (id: number) => ToWorker): Promise<T> {
+    const id = this.nextId++;
+    const reply = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: (r) => resolve(r as T), reject }));
+    this.pool[worker].postMessage(message(id));
+    return reply;
+  }
+
   async run(task: HistTask, treeFeatures: Int32Array): Promise<Float64Array> {
     if (this.failure) throw this.failure;
     const shares = shareOut(treeFeatures, this.pool.length + 1);
     const replies: Promise<Float64Array>[] = [];
     for (let t = 1; t < shares.length; t++) {
-      if (!shares[t].features.length) continue;
-      const id = this.nextId++;
-      replies.push(new Promise((resolve, reject) => this.pending.set(id, { resolve, reject })));
-      this.pool[t - 1].postMessage({ type: 'task', id, task, share: shares[t] } satisfies ToWorker);
+      if (shares[t].features.length) replies.push(this.ask(t - 1, (id) => ({ type: 'task', id, task, share: shares[t] })));
     }
     const merged = runHistTask(this.arrays, this.rules, task, shares[0]);
     for (const other of await Promise.all(replies)) mergeCandidates(merged, other);
     return merged;
+  }
+
+  async partition(jobs: Int32Array): Promise<Int32Array> {
+    if (this.failure) throw this.failure;
+    const count = jobs.length / PARTITION_FIELDS;
+    const sizes = Array.from({ length: count }, (_, k) => jobs[k * PARTITION_FIELDS + 1] - jobs[k * PARTITION_FIELDS]);
+    const owner = assignJobs(sizes, this.pool.length + 1);
+    const mine = (t: number): number[] => sizes.map((_, k) => k).filter((k) => owner[k] === t);
+    const pick = (ks: number[]): Int32Array => {
+      const out = new Int32Array(ks.length * PARTITION_FIELDS);
+      ks.forEach((k, i) => out.set(jobs.subarray(k * PARTITION_FIELDS, (k + 1) * PARTITION_FIELDS), i * PARTITION_FIELDS));
+      return out;
+    };
+    const replies: { ks: number[]; reply: Promise<Int32Array> }[] = [];
+    for (let t = 1; t <= this.pool.length; t++) {
+      const ks = mine(t);
+      if (ks.length) replies.push({ ks, reply: this.ask(t - 1, (id) => ({ type: 'partition', id, jobs: pick(ks) })) });
+    }
+    const nLeft = new Int32Array(count);
+    const own = mine(0);
+    this.order.runJobs(pick(own)).forEach((v, i) => (nLeft[own[i]] = v));
+    for (const r of replies) (await r.reply).forEach((v, i) => (nLeft[r.ks[i]] = v));
+    return nLeft;
   }
 
   async close(): Promise<void> {
@@ -167,7 +213,7 @@ export async function createBackend(
             };
             w.on('message', onMessage);
             w.once('error', reject);
-            const init: ToWorker = { type: 'init', rows: arrays.rows, nFeatures: arrays.nFeatures, bins: arrays.bins, gh: arrays.gh, hist: arrays.hist, nBins, rules };
+            const init: ToWorker = { type: 'init', rows: arrays.rows, nFeatures: arrays.nFeatures, bins: arrays.bins, gh: arrays.gh, rowOf: arrays.rowOf, hist: arrays.hist, nBins, rules };
             w.postMessage(init);
           }),
       ),

@@ -12,7 +12,6 @@ import { growTree } from './grower';
 import type { Objective } from './objectives';
 import type { GbdtParams } from './params';
 import { GbdtRng } from './rng';
-import { RowOrder } from './rows';
 
 export interface TrainOptions {
   seed: number;
@@ -59,7 +58,7 @@ export async function trainEnsemble(
   const bins = binMatrix(X.columns, n, cuts, threads > 1 && nF > 1);
   const backend = await createBackend(bins, nBins, { lambda: params.lambda, minChildWeight: params.minChildWeight }, threads, opts.note);
   try {
-    const a = backend.arrays;
+
     const base = objective.baseMargin(y, params.baseScore);
     const margins = new Float64Array(n * K);
     for (let i = 0; i < n; i++) for (let c = 0; c < K; c++) margins[i * K + c] = base[c];
@@ -68,7 +67,7 @@ export async function trainEnsemble(
     if (valid && validMargins) for (let i = 0; i < valid.X.rows; i++) for (let c = 0; c < K; c++) validMargins[i * K + c] = base[c];
     const rng = new GbdtRng(opts.seed);
     const builder = new EnsembleBuilder(K);
-    const order = new RowOrder(a);
+    const order = backend.order;
     const keep = new Uint8Array(n);
     const rowGh = new Float64Array(2 * n);
     const leafScale = mode === 'forest' ? 1 / params.nEstimators : params.learningRate;
@@ -90,7 +89,7 @@ export async function trainEnsemble(
       for (let c = 0; c < K; c++) {
         order.loadGradients(grads[c], nSample);
         const root = builder.roots.length;
-        const leaves = await growTree({ backend, params, cuts, treeFeatures, nSample, leafScale, rng, order }, builder);
+        const leaves = await growTree({ backend, params, cuts, treeFeatures, nSample, leafScale, rng }, builder);
         const rowOf = order.rowOf;
         for (const leaf of leaves) {
           const v = builder.value[leaf.node];

@@ -10,7 +10,7 @@ import { EnsembleBuilder } from './ensemble';
 import { CANDIDATE_FIELDS } from './kernel';
 import type { GbdtParams } from './params';
 import type { GbdtRng } from './rng';
-import type { RowOrder } from './rows';
+import { PARTITION_FIELDS } from './rows';
 import { EVAL_FIELDS } from './task';
 
 /** Splits must reduce the loss by more than this (as xgboost's kRtEps). */
@@ -26,8 +26,6 @@ export interface GrowInput {
   /** Leaf value multiplier (learning rate, or 1 / trees for a forest). */
   leafScale: number;
   rng: GbdtRng;
-  /** Physical row order; positions [0, nSample) hold this tree's rows. */
-  order: RowOrder;
 }
 
 /** A leaf of the finished tree and the position range of its training rows. */
@@ -90,12 +88,18 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
 
   const splittable = (n: GrowNode): boolean => n.cand.length > 0 && n.cand[1] >= 0 && n.cand[0] > MIN_GAIN && n.cand[0] > params.gamma;
 
-  /** Split `n`, returning its children and queueing the smaller child's histogram build. */
-  const split = (n: GrowNode, builds: number[]): GrowNode[] => {
+  /** Partition the rows of the nodes about to split (in parallel); rows sent left by each. */
+  const partition = (nodes: GrowNode[]): Promise<Int32Array> => {
+    const jobs = new Int32Array(nodes.length * PARTITION_FIELDS);
+    nodes.forEach((n, k) => jobs.set([n.start, n.end, n.cand[1], n.cand[2], n.cand[3], canSplit(n.depth + 1) ? 0 : 1], k * PARTITION_FIELDS));
+    return backend.partition(jobs);
+  };
+
+  /** Split `n` (already partitioned), returning its children and queueing the smaller child's histogram build. */
+  const split = (n: GrowNode, nLeft: number, builds: number[]): GrowNode[] => {
     const [gain, feature, bin, defaultLeft, gl, hl] = n.cand;
     const cuts = input.cuts[feature];
     const threshold = bin < cuts.length ? cuts[bin] : Infinity;
-    const nLeft = input.order.partition(n.start, n.end, feature, bin, defaultLeft === 1, !canSplit(n.depth + 1));
     const l = tree.split(n.id, feature, threshold, defaultLeft === 1, gain);
     const mid = n.start + nLeft;
     const left: GrowNode = { id: l, depth: n.depth + 1, start: n.start, end: mid, g: gl, h: hl, slot: -1, cand: new Float64Array(0) };
@@ -127,9 +131,11 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
         const chosen = candidates.length > room ? new Set([...candidates].sort(byGain).slice(0, room)) : new Set(candidates);
         const builds: number[] = [];
         const next: GrowNode[] = [];
+        const splitting = frontier.filter((n) => chosen.has(n));
+        const nLeft = splitting.length ? await partition(splitting) : new Int32Array(0);
         for (const n of frontier) {
           if (chosen.has(n)) {
-            next.push(...split(n, builds));
+            next.push(...split(n, nLeft[splitting.indexOf(n)], builds));
             leafCount++;
           } else {
             slots.release(n.slot);
@@ -146,7 +152,7 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
         open.sort(byGain);
         const n = open.shift() as GrowNode;
         const builds: number[] = [];
-        const children = split(n, builds);
+        const children = split(n, (await partition([n]))[0], builds);
         leafCount++;
         if (children.length) {
           await evaluate(builds, children);

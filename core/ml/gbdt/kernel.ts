@@ -25,6 +25,8 @@ export interface SharedArrays {
   bins: Uint32Array;
   /** Interleaved gradient / hessian, in position order. */
   gh: Float64Array;
+  /** rowOf[p] = original row at position p. */
+  rowOf: Uint32Array;
   /** Histogram slots. */
   hist: Float64Array;
   /** Value bins per feature. */

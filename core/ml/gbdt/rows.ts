@@ -1,28 +1,47 @@
 /**
- * Physical row order for histogram building (main thread only). Bins and gradient pairs live in
- * "position order"; splitting a node stably partitions its position range, moving each row's
- * packed bins and gradient pair along, so that every node's rows are contiguous and histogram
- * building reads memory sequentially however deep the tree. `rowOf` maps positions back to rows.
+ * Physical row order for histogram building. Bins and gradient pairs live in "position order";
+ * splitting a node stably partitions its position range, moving each row's packed bins,
+ * gradient pair and row number (SharedArrays.rowOf) along, so that every node's rows are
+ * contiguous and histogram building reads memory sequentially however deep the tree. Nodes of
+ * one level own disjoint ranges, so several threads can partition different nodes at once;
+ * each thread has its own RowOrder (its spare buffers) over the same shared arrays.
  */
 import { MISSING_BIN } from './binning';
 import type { SharedArrays } from './kernel';
 
+/** Per partition job: start, end, feature, bin, defaultLeft (0/1), final (0/1). */
+export const PARTITION_FIELDS = 6;
+
 export class RowOrder {
-  /** rowOf[p] = original row at position p. */
-  readonly rowOf: Uint32Array;
   private readonly stride: number;
-  private readonly spareBins: Uint32Array;
-  private readonly spareGh: Float64Array;
-  private readonly spareRow: Uint32Array;
+  private spareBins = new Uint32Array(0);
+  private spareGh = new Float64Array(0);
+  private spareRow = new Uint32Array(0);
 
   constructor(private readonly a: SharedArrays) {
-    const n = a.rows;
     this.stride = Math.ceil(a.nFeatures / 4);
-    this.rowOf = new Uint32Array(n);
-    for (let p = 0; p < n; p++) this.rowOf[p] = p;
-    this.spareBins = new Uint32Array(n * this.stride);
-    this.spareGh = new Float64Array(2 * n);
-    this.spareRow = new Uint32Array(n);
+  }
+
+  /** rowOf[p] = original row at position p. */
+  get rowOf(): Uint32Array {
+    return this.a.rowOf;
+  }
+
+  /** Run partition jobs (PARTITION_FIELDS each); returns the rows sent left by each. */
+  runJobs(jobs: Int32Array): Int32Array {
+    const out = new Int32Array(jobs.length / PARTITION_FIELDS);
+    for (let k = 0; k < out.length; k++) {
+      const j = k * PARTITION_FIELDS;
+      out[k] = this.partition(jobs[j], jobs[j + 1], jobs[j + 2], jobs[j + 3], jobs[j + 4] === 1, jobs[j + 5] === 1);
+    }
+    return out;
+  }
+
+  private ensureSpare(rows: number): void {
+    if (this.spareRow.length >= rows) return;
+    this.spareBins = new Uint32Array(rows * this.stride);
+    this.spareGh = new Float64Array(2 * rows);
+    this.spareRow = new Uint32Array(rows);
   }
 
   /** Stable-move the rows with keep[row] = 1 to the front; returns how many there are. */
@@ -32,8 +51,7 @@ export class RowOrder {
 
   /** Gradient pairs (indexed by row) copied into position order for positions [0, count). */
   loadGradients(byRow: Float64Array, count: number): void {
-    const { gh } = this.a;
-    const rowOf = this.rowOf;
+    const { gh, rowOf } = this.a;
     for (let p = 0; p < count; p++) {
       const r = rowOf[p];
       gh[2 * p] = byRow[2 * r];
@@ -58,8 +76,9 @@ export class RowOrder {
    * the next tree reloads them anyway); bins and rowOf always move together.
    */
   private partitionBy(start: number, end: number, keep: Uint8Array | undefined, table: Uint8Array, word: number, shift: number, skipGradients = false): number {
-    const { bins, gh } = this.a;
-    const { rowOf, spareBins, spareGh, spareRow, stride } = this;
+    this.ensureSpare(end - start);
+    const { bins, gh, rowOf } = this.a;
+    const { spareBins, spareGh, spareRow, stride } = this;
     let l = start;
     let r = 0;
     for (let p = start; p < end; p++) {

@@ -1,20 +1,24 @@
 /**
  * Worker thread entry (bundled as dist/gbdt-worker.js). Holds views on the shared binned matrix,
- * gradients and histogram pool, and runs histogram tasks for the features it is given.
+ * gradients, row order and histogram pool; runs histogram tasks for the features it is given and
+ * partitions the nodes it is given.
  */
 import { parentPort } from 'node:worker_threads';
 import type { SharedArrays, SplitRules } from './kernel';
+import { RowOrder } from './rows';
 import { runHistTask, type FromWorker, type ToWorker } from './task';
 
 const port = parentPort;
 if (port) {
   let arrays: SharedArrays | undefined;
+  let order: RowOrder | undefined;
   let rules: SplitRules = { lambda: 1, minChildWeight: 1 };
   const send = (m: FromWorker): void => port.postMessage(m);
   port.on('message', (m: ToWorker) => {
     try {
       if (m.type === 'init') {
-        arrays = { rows: m.rows, nFeatures: m.nFeatures, bins: m.bins, gh: m.gh, hist: m.hist, nBins: m.nBins };
+        arrays = { rows: m.rows, nFeatures: m.nFeatures, bins: m.bins, gh: m.gh, rowOf: m.rowOf, hist: m.hist, nBins: m.nBins };
+        order = new RowOrder(arrays);
         rules = m.rules;
         send({ type: 'ready' });
       } else if (m.type === 'hist') {
@@ -22,6 +26,9 @@ if (port) {
       } else if (m.type === 'task') {
         if (!arrays) throw new Error('gbdt worker: task before init');
         send({ type: 'done', id: m.id, candidates: runHistTask(arrays, rules, m.task, m.share) });
+      } else if (m.type === 'partition') {
+        if (!order) throw new Error('gbdt worker: partition before init');
+        send({ type: 'parted', id: m.id, nLeft: order.runJobs(m.jobs) });
       }
     } catch (e) {
       send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
