@@ -20,12 +20,8 @@ export const EQUITY_CURVE_POINTS = 2000;
 
 export type ParamValue = number | string | boolean;
 
-export interface EquityCurve {
-  bar: number[];
-  /** Epoch ms per point (absent when the bars have no times). */
-  time?: number[];
-  equity: number[];
-}
+/** `[[epoch ms, equity], ...]` (or `[[bar index, equity], ...]` when the bars have no times). */
+export type EquityCurve = [number, number][];
 
 export interface ContainerResults {
   container_id: string;
@@ -95,8 +91,6 @@ function equityCurve(run: BacktestRun, series: BarSeries, rs: ResultsSettings): 
     const x = Float64Array.from({ length: n }, (_, i) => i);
     idx = n > EQUITY_CURVE_POINTS ? lttbIndices(x, eq, EQUITY_CURVE_POINTS) : x;
   }
-  const bar = Array.from(idx, Number);
-  const curve: EquityCurve = { bar, equity: bar.map((b) => eq[b]) };
-  if (bar.length && Number.isFinite(series.barTimes[0])) curve.time = bar.map((b) => series.barTimes[b]);
-  return curve;
+  const timed = n > 0 && Number.isFinite(series.barTimes[0]);
+  return Array.from(idx, (b): [number, number] => [timed ? series.barTimes[b] : b, eq[b]]);
 }

@@ -49,7 +49,9 @@ test('backtest writes the results layout with a grid of portfolios, and scanRuns
   assert.deepEqual(summary.containers, ['portfolio_001', 'portfolio_002', 'portfolio_003', 'portfolio_004']);
   assert.equal(summary.config.results_storage, 'disk');
   // The default tracing of a single pass has the equity curve.
-  assert.ok(all[0].equity_curve.equity.length === 300);
+  assert.equal(all[0].equity_curve.length, 300);
+  assert.equal(all[0].equity_curve[299][1], all[0].metrics.final_equity);
+  assert.equal(all[0].equity_curve[0][0], Date.UTC(2024, 0, 1), '[epoch ms, equity] pairs');
 
   assert.ok(isBacktestValue(r.value));
   assert.equal(r.charts[0].id, 'backtest-equity');

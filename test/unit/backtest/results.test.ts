@@ -108,3 +108,24 @@ test('mistakes name the key: unknown phase in phase_overrides, unknown event typ
     (e: unknown) => e instanceof UserError && /unknown event type 'FILLS' \(did you mean 'FILL'\?\)/.test(e.message),
   );
 });
+
+test('what a container keeps follows its retention policy', async () => {
+  const { runContainer } = await import('../../../core/backtest/container');
+  const s = longSeries(5_000);
+  const base = { id: 'portfolio_001', params: {}, settings: DEFAULT_PORTFOLIO, periodsPerYear: 252 };
+  const all = [...EVENT_TYPES];
+  const sliding = runContainer(s, { ...base, results: { results_storage: 'disk', event_tracing: all, retention_policy: 'sliding_window', sliding_window_size: 100 } }).results;
+  assert.equal(sliding.events.length, 100);
+  assert.equal(sliding.equity_curve!.length, 100, 'the last 100 bars of equity');
+  assert.equal(sliding.equity_curve![99][0], 4_999);
+  const complete = runContainer(s, { ...base, results: { results_storage: 'disk', event_tracing: all, retention_policy: 'trade_complete', sliding_window_size: 100 } }).results;
+  assert.equal(complete.equity_curve!.length, 2_000, 'the whole curve, thinned');
+  assert.equal(complete.trades!.length, complete.event_counts.POSITION_CLOSE);
+  const minimal = runContainer(s, { ...base, results: { results_storage: 'disk', event_tracing: all, retention_policy: 'minimal', sliding_window_size: 100 } }).results;
+  assert.equal(minimal.trades, undefined);
+  assert.equal(minimal.equity_curve, undefined);
+  assert.deepEqual(minimal.metrics, complete.metrics, 'metrics never depend on retention');
+  const untraced = runContainer(s, { ...base, results: { results_storage: 'disk', event_tracing: [], retention_policy: 'trade_complete', sliding_window_size: 100 } }).results;
+  assert.deepEqual(untraced.event_counts, {});
+  assert.equal(untraced.equity_curve, undefined, 'no PORTFOLIO_UPDATE, no equity curve');
+});
