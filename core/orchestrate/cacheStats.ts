@@ -65,7 +65,7 @@ export async function listEntries(cacheRoot: string): Promise<CacheEntry[]> {
       } catch {
         // an unreadable entry still counts by its file time
       }
-      out.push({ key: e.name, dir, bytes: await dirBytes(dir), savedAt, lastUsed: st.mtime > savedAt ? st.mtime : savedAt });
+      out.push({ key: e.name, dir, bytes: await dirBytes(dir), savedAt, lastUsed: st.mtime });
     }
   }
   return out.sort((a, b) => a.lastUsed.getTime() - b.lastUsed.getTime());
