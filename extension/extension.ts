@@ -12,7 +12,7 @@ import { CommandId, NOTEBOOK_TYPE } from './commandIds';
 import { registerNotebookCommands } from './commands/notebookCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { explicitRootDefaults, readSettings } from './config';
-import { PlaceholderDashboards } from './dashboard/runPanels';
+import { registerDashboard } from './dashboard/index';
 import { RunExplorer } from './explorer/runExplorer';
 import { GROUP_LABEL, GROUP_ORDER } from './explorer/runIndex';
 import { TablePreviewProvider } from './explorer/tablePreview';
@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new PipelineSerializer(), SERIALIZER_OPTIONS));
   const models = push(new NotebookModels());
   const explorer = push(new RunExplorer(log));
-  const dashboards = push(new PlaceholderDashboards(explorer, context.extensionUri));
+  const dashboards = push(registerDashboard(context, { log, runChanges: explorer.onDidChangeRuns, registerCommands: false }));
   const controller = push(
     new PhasebookController(models, {
       models,

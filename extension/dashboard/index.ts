@@ -1,0 +1,91 @@
+/**
+ * The dashboard feature for the extension host: run and compare panels, run-file change
+ * notifications from the explorer's watcher, and saving of chart exports from the notebook
+ * renderer (renderer messaging for `phasebook.renderer`).
+ */
+import * as vscode from 'vscode';
+import { resolveRoots, type ArtifactRoots } from '../../core/runs/roots';
+import { readSettings } from '../config';
+import { RunDashboards, type DashboardLog } from './panels';
+import { RENDERER_ID } from './protocol';
+import { saveExport } from './saveFile';
+
+export { RunDashboards, type DashboardOpener } from './panels';
+
+export interface DashboardOptions {
+  log?: DashboardLog;
+  /** Run folders whose files changed (the explorer's watcher); each one refreshes its panels. */
+  runChanges?: vscode.Event<readonly string[]>;
+  /**
+   * Register `phasebook.openDashboard` (a folder path / Uri / tree node with `dir`) and
+   * `phasebook.compareRuns` (several). Off when another module already routes those ids to
+   * `openRun` / `compare` (extension/commands/runCommands.ts does).
+   */
+  registerCommands?: boolean;
+}
+
+export interface DashboardService extends vscode.Disposable {
+  openRun(dir: string): Promise<vscode.WebviewPanel | undefined>;
+  compare(dirs: readonly string[]): Promise<vscode.WebviewPanel | undefined>;
+  notifyRunChanged(dir: string): void;
+  readonly openRuns: string[];
+}
+
+/** The artifact roots of the workspace folder holding `dir` (settings apply per folder). */
+export function rootsFor(dir: string): ArtifactRoots | undefined {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(dir)) ?? vscode.workspace.workspaceFolders?.[0];
+  return folder ? resolveRoots(folder.uri.fsPath, readSettings(folder.uri).artifactRoots) : undefined;
+}
+
+/** A run folder from a command argument: a path, a Uri, or a tree node carrying `dir`/`runDir`. */
+export function dirOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  const o = arg as { dir?: unknown; runDir?: unknown } | undefined;
+  if (typeof o?.dir === 'string') return o.dir;
+  if (typeof o?.runDir === 'string') return o.runDir;
+  return undefined;
+}
+
+export function registerDashboard(context: vscode.ExtensionContext, options: DashboardOptions = {}): DashboardService {
+  const dashboards = new RunDashboards({ extensionUri: context.extensionUri, rootsFor, log: options.log });
+  const disposables: vscode.Disposable[] = [dashboards];
+  if (options.runChanges) disposables.push(options.runChanges((dirs) => dirs.forEach((d) => dashboards.notifyRunChanged(d))));
+  const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
+  disposables.push(messaging.onDidReceiveMessage((e) => {
+    const m = e.message as { type?: unknown; fileName?: unknown; mime?: unknown; text?: unknown; base64?: unknown };
+    if (m?.type === 'save' && typeof m.fileName === 'string' && typeof m.mime === 'string') {
+      const dir = vscode.workspace.getWorkspaceFolder(e.editor.notebook.uri)?.uri;
+      void saveExport({ type: 'save', fileName: m.fileName, mime: m.mime, text: typeof m.text === 'string' ? m.text : undefined, base64: typeof m.base64 === 'string' ? m.base64 : undefined }, dir);
+    }
+  }));
+  if (options.registerCommands !== false) {
+    disposables.push(
+      vscode.commands.registerCommand('phasebook.openDashboard', async (arg?: unknown) => {
+        let dir = dirOf(arg);
+        if (!dir) {
+          const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Open dashboard', title: 'Run folder' });
+          dir = picked?.[0]?.fsPath;
+        }
+        return dir ? dashboards.openRun(dir) : undefined;
+      }),
+      vscode.commands.registerCommand('phasebook.compareRuns', async (arg?: unknown, selected?: unknown) => {
+        let dirs = (Array.isArray(selected) ? selected : Array.isArray(arg) ? arg : [arg]).map(dirOf).filter((d): d is string => !!d);
+        if (dirs.length < 2) {
+          const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: true, openLabel: 'Compare', title: 'Run folders to compare' });
+          dirs = picked?.map((u) => u.fsPath) ?? [];
+        }
+        return dirs.length ? dashboards.compare(dirs) : undefined;
+      }),
+    );
+  }
+  return {
+    openRun: (dir) => dashboards.openRun(dir),
+    compare: (dirs) => dashboards.compare(dirs),
+    notifyRunChanged: (dir) => dashboards.notifyRunChanged(dir),
+    get openRuns() {
+      return dashboards.openRuns;
+    },
+    dispose: () => disposables.forEach((d) => d.dispose()),
+  };
+}
