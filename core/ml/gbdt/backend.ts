@@ -29,7 +29,7 @@ export interface HistBackend {
 const INITIAL_SLOTS = 8;
 
 function allocF64(n: number, shared: boolean): Float64Array {
-  return shared ? new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8))) : new Float64Array(n);
+  return shared && n > 0 ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
 }
 
 function identity(a: Uint32Array): Uint32Array {
@@ -37,14 +37,17 @@ function identity(a: Uint32Array): Uint32Array {
   return a;
 }
 
-function makeArrays(bins: BinnedMatrix, nBins: Int32Array, shared: boolean): SharedArrays {
+function makeArrays(bins: BinnedMatrix, nBins: Int32Array, shared: boolean, positionState: boolean): SharedArrays {
   const { rows, nFeatures } = bins;
+  const stateRows = positionState ? rows : 0;
   return {
     rows,
     nFeatures,
     bins: bins.data,
     gh: allocF64(2 * rows, shared),
     rowOf: identity(shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, rows * 4))) : new Uint32Array(rows)),
+    margin: allocF64(stateRows, shared),
+    label: allocF64(stateRows, shared),
     hist: allocF64(INITIAL_SLOTS * nFeatures * SLOT_STRIDE_PER_FEATURE, shared),
     nBins,
   };
@@ -187,15 +190,16 @@ export async function createBackend(
   rules: SplitRules,
   threads: number,
   note: (message: string) => void = () => {},
+  positionState = false,
 ): Promise<HistBackend> {
   const wanted = Math.max(0, Math.min(threads, bins.nFeatures) - 1);
-  if (wanted === 0) return new LocalBackend(makeArrays(bins, nBins, false), rules);
+  if (wanted === 0) return new LocalBackend(makeArrays(bins, nBins, false, positionState), rules);
   const entry = findWorkerEntry();
   if (!entry) {
     note('gbdt: worker script not found; training on one thread');
-    return new LocalBackend(makeArrays(bins, nBins, false), rules);
+    return new LocalBackend(makeArrays(bins, nBins, false, positionState), rules);
   }
-  const arrays = makeArrays(bins, nBins, true);
+  const arrays = makeArrays(bins, nBins, true, positionState);
   if (!(bins.data.buffer instanceof SharedArrayBuffer)) throw new Error('gbdt: binned matrix must be shared for threads > 1');
   const pool: Worker[] = [];
   try {
@@ -213,7 +217,7 @@ export async function createBackend(
             };
             w.on('message', onMessage);
             w.once('error', reject);
-            const init: ToWorker = { type: 'init', rows: arrays.rows, nFeatures: arrays.nFeatures, bins: arrays.bins, gh: arrays.gh, rowOf: arrays.rowOf, hist: arrays.hist, nBins, rules };
+            const init: ToWorker = { type: 'init', rows: arrays.rows, nFeatures: arrays.nFeatures, bins: arrays.bins, gh: arrays.gh, rowOf: arrays.rowOf, margin: arrays.margin, label: arrays.label, hist: arrays.hist, nBins, rules };
             w.postMessage(init);
           }),
       ),
@@ -221,7 +225,7 @@ export async function createBackend(
   } catch (e) {
     await Promise.all(pool.map((w) => w.terminate()));
     note(`gbdt: could not start worker threads (${e instanceof Error ? e.message : String(e)}); training on one thread`);
-    return new LocalBackend(makeArrays(bins, nBins, false), rules);
+    return new LocalBackend(makeArrays(bins, nBins, false, positionState), rules);
   }
   for (const w of pool) w.unref();
   return new ThreadedBackend(arrays, rules, pool);

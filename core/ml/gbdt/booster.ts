@@ -7,7 +7,7 @@ import { CancelledError } from '../../errors';
 import type { FeatureMatrix } from '../model';
 import { createBackend } from './backend';
 import { binMatrix, computeAllCuts, cutSampleRows } from './binning';
-import { addTree, EnsembleBuilder, type Ensemble } from './ensemble';
+import { addTree, addTreeByPosition, EnsembleBuilder, type Ensemble } from './ensemble';
 import { growTree } from './grower';
 import type { Objective } from './objectives';
 import type { GbdtParams } from './params';
@@ -56,20 +56,25 @@ export async function trainEnsemble(
   const nBins = Int32Array.from(cuts, (c) => c.length + 1);
   const threads = Math.max(1, Math.floor(opts.threads));
   const bins = binMatrix(X.columns, n, cuts, threads > 1 && nF > 1);
-  const backend = await createBackend(bins, nBins, { lambda: params.lambda, minChildWeight: params.minChildWeight }, threads, opts.note);
+  // One output: margins and labels live in position order beside the bins (see rows.ts).
+  const byPosition = K === 1;
+  const backend = await createBackend(bins, nBins, { lambda: params.lambda, minChildWeight: params.minChildWeight }, threads, opts.note, byPosition);
   try {
-
+    const a = backend.arrays;
+    const order = backend.order;
     const base = objective.baseMargin(y, params.baseScore);
-    const margins = new Float64Array(n * K);
+    // K > 1: margins by row (row-major, K per row); K = 1: a.margin by position.
+    const margins = byPosition ? a.margin : new Float64Array(n * K);
+    const labels = byPosition ? a.label : y;
+    if (byPosition) a.label.set(y);
     for (let i = 0; i < n; i++) for (let c = 0; c < K; c++) margins[i * K + c] = base[c];
     const valid = opts.valid;
     const validMargins = valid ? new Float64Array(valid.X.rows * K) : undefined;
     if (valid && validMargins) for (let i = 0; i < valid.X.rows; i++) for (let c = 0; c < K; c++) validMargins[i * K + c] = base[c];
     const rng = new GbdtRng(opts.seed);
     const builder = new EnsembleBuilder(K);
-    const order = backend.order;
     const keep = new Uint8Array(n);
-    const rowGh = new Float64Array(2 * n);
+    const rowGh = byPosition ? a.gh : new Float64Array(2 * n);
     const leafScale = mode === 'forest' ? 1 / params.nEstimators : params.learningRate;
     const trainLoss: number[] = [];
     const validLoss: number[] = [];
@@ -78,29 +83,33 @@ export async function trainEnsemble(
     for (let round = 0; round < params.nEstimators; round++) {
       if (opts.signal?.aborted) throw new CancelledError('gbdt training cancelled');
       const nSample = params.subsample < 1 ? order.moveToFront(sampleRows(rng, params.subsample, keep)) : n;
-      const outOfSample = nSample < n ? notKept(keep, n - nSample) : undefined;
       const treeFeatures = params.colsampleBytree < 1 ? rng.choose(nF, Math.max(1, Math.round(params.colsampleBytree * nF))) : Int32Array.from({ length: nF }, (_, j) => j);
-      objective.prepare(margins, y);
+      objective.prepare(margins, labels);
       const grads: Float64Array[] = [];
       for (let c = 0; c < K; c++) {
-        objective.gradients(margins, y, c, rowGh);
+        objective.gradients(margins, labels, c, rowGh);
         grads.push(K > 1 ? rowGh.slice() : rowGh);
       }
       for (let c = 0; c < K; c++) {
-        order.loadGradients(grads[c], nSample);
+        if (!byPosition) order.loadGradients(grads[c], nSample);
         const root = builder.roots.length;
         const leaves = await growTree({ backend, params, cuts, treeFeatures, nSample, leafScale, rng }, builder);
         const rowOf = order.rowOf;
         for (const leaf of leaves) {
           const v = builder.value[leaf.node];
-          for (let p = leaf.start; p < leaf.end; p++) margins[rowOf[p] * K + c] += v;
+          if (byPosition) for (let p = leaf.start; p < leaf.end; p++) margins[p] += v;
+          else for (let p = leaf.start; p < leaf.end; p++) margins[rowOf[p] * K + c] += v;
         }
         const rootNode = builder.roots[root];
-        if (outOfSample) addTree(builder, rootNode, X.columns, n, margins, K, c, outOfSample);
+        if (nSample < n) {
+          // Rows outside this round's sample: route their raw values through the new tree.
+          if (byPosition) addTreeByPosition(builder, rootNode, X.columns, rowOf.subarray(nSample), margins.subarray(nSample));
+          else addTree(builder, rootNode, X.columns, n, margins, K, c, notKept(keep, n - nSample));
+        }
         if (valid && validMargins) addTree(builder, rootNode, valid.X.columns, valid.X.rows, validMargins, K, c);
       }
       rounds = round + 1;
-      if (opts.recordTrainLoss) trainLoss.push(objective.metric(margins, y));
+      if (opts.recordTrainLoss) trainLoss.push(objective.metric(margins, labels));
       if (valid && validMargins) {
         const loss = objective.metric(validMargins, valid.y);
         validLoss.push(loss);

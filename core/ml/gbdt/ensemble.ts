@@ -113,6 +113,22 @@ export function addTree(
   }
 }
 
+/** out[k] += the tree's value for row rows[k] (single-output margins kept by position). */
+export function addTreeByPosition(t: TreeArrays, root: number, columns: readonly Float64Array[], rows: Uint32Array, out: Float64Array): void {
+  const { feature, threshold, left, defaultLeft, value } = t;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    let n = root;
+    let f = feature[n];
+    while (f >= 0) {
+      const v = columns[f][i];
+      n = v <= threshold[n] || (v !== v && defaultLeft[n] === 1) ? left[n] : left[n] + 1;
+      f = feature[n];
+    }
+    out[k] += value[n];
+  }
+}
+
 /** Margins of every row: base margin plus every tree. */
 export function predictMargins(e: Ensemble, base: Float64Array, columns: readonly Float64Array[], nRows: number): Float64Array {
   const k = e.outputs;

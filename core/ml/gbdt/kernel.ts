@@ -27,6 +27,12 @@ export interface SharedArrays {
   gh: Float64Array;
   /** rowOf[p] = original row at position p. */
   rowOf: Uint32Array;
+  /**
+   * Single-output models keep each row's margin and label in position order too (moved along
+   * by partitioning), so gradients and margin updates run sequentially; empty otherwise.
+   */
+  margin: Float64Array;
+  label: Float64Array;
   /** Histogram slots. */
   hist: Float64Array;
   /** Value bins per feature. */

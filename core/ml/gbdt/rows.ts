@@ -17,6 +17,8 @@ export class RowOrder {
   private spareBins = new Uint32Array(0);
   private spareGh = new Float64Array(0);
   private spareRow = new Uint32Array(0);
+  private spareMargin = new Float64Array(0);
+  private spareLabel = new Float64Array(0);
 
   constructor(private readonly a: SharedArrays) {
     this.stride = Math.ceil(a.nFeatures / 4);
@@ -42,6 +44,10 @@ export class RowOrder {
     this.spareBins = new Uint32Array(rows * this.stride);
     this.spareGh = new Float64Array(2 * rows);
     this.spareRow = new Uint32Array(rows);
+    if (this.a.margin.length) {
+      this.spareMargin = new Float64Array(rows);
+      this.spareLabel = new Float64Array(rows);
+    }
   }
 
   /** Stable-move the rows with keep[row] = 1 to the front; returns how many there are. */
@@ -73,12 +79,14 @@ export class RowOrder {
   /**
    * Left when keep[row] is 1 (when `keep` is given), else when table[bin of the feature] is 1.
    * With `skipGradients`, gradient pairs are left behind (the children are never built, and
-   * the next tree reloads them anyway); bins and rowOf always move together.
+   * the next tree recomputes them anyway); bins, rowOf and the per-position margin and label
+   * (when kept in position order) always move together.
    */
   private partitionBy(start: number, end: number, keep: Uint8Array | undefined, table: Uint8Array, word: number, shift: number, skipGradients = false): number {
     this.ensureSpare(end - start);
-    const { bins, gh, rowOf } = this.a;
-    const { spareBins, spareGh, spareRow, stride } = this;
+    const { bins, gh, rowOf, margin, label } = this.a;
+    const { spareBins, spareGh, spareRow, spareMargin, spareLabel, stride } = this;
+    const state = margin.length > 0;
     let l = start;
     let r = 0;
     for (let p = start; p < end; p++) {
@@ -91,6 +99,10 @@ export class RowOrder {
             gh[2 * l + 1] = gh[2 * p + 1];
           }
           rowOf[l] = rowOf[p];
+          if (state) {
+            margin[l] = margin[p];
+            label[l] = label[p];
+          }
         }
         l++;
       } else {
@@ -100,12 +112,20 @@ export class RowOrder {
           spareGh[2 * r + 1] = gh[2 * p + 1];
         }
         spareRow[r] = rowOf[p];
+        if (state) {
+          spareMargin[r] = margin[p];
+          spareLabel[r] = label[p];
+        }
         r++;
       }
     }
     bins.set(spareBins.subarray(0, r * stride), l * stride);
     if (!skipGradients) gh.set(spareGh.subarray(0, 2 * r), 2 * l);
     rowOf.set(spareRow.subarray(0, r), l);
+    if (state) {
+      margin.set(spareMargin.subarray(0, r), l);
+      label.set(spareLabel.subarray(0, r), l);
+    }
     return l - start;
   }
 }

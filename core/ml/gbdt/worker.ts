@@ -17,7 +17,7 @@ if (port) {
   port.on('message', (m: ToWorker) => {
     try {
       if (m.type === 'init') {
-        arrays = { rows: m.rows, nFeatures: m.nFeatures, bins: m.bins, gh: m.gh, rowOf: m.rowOf, hist: m.hist, nBins: m.nBins };
+        arrays = { rows: m.rows, nFeatures: m.nFeatures, bins: m.bins, gh: m.gh, rowOf: m.rowOf, margin: m.margin, label: m.label, hist: m.hist, nBins: m.nBins };
         order = new RowOrder(arrays);
         rules = m.rules;
         send({ type: 'ready' });
