@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import './testPhases';
@@ -83,13 +83,13 @@ test('a failing branch blocks only its own descendants; the others finish (exit 
 });
 
 test('a worker that dies fails its job with the reason, and the run goes on', async () => {
-  const text = NB.replace('models: [mean, max]', 'models: [mean, max]\ncrash: true');
+  const text = NB.replace('models: [mean, max]', 'models: [mean, max]\ncrash_above: 10');
   const r = await session(project(text), { executor: new LocalPoolExecutor({ size: 2 }) }, text).run();
   assert.equal(r.exitCode, 1);
-  const fit = r.outcomes.find((o) => o.cell === 'o_fit[double][mean]')!;
+  const fit = r.outcomes.find((o) => o.cell === 'o_fit[triple][max]')!;
   assert.equal(fit.status, 'failed');
   assert.match(fit.error!.message, /worker process running it stopped \(exit code 7\)/);
-  assert.equal(r.outcomes.find((o) => o.cell === 'o_scale[triple]')!.status, 'ok');
+  for (const other of ['o_fit[double][mean]', 'o_fit[double][max]', 'o_fit[triple][mean]']) assert.equal(r.outcomes.find((o) => o.cell === other)!.status, 'ok', other);
 });
 
 test('cancel stops every branch and kills the workers', async () => {
@@ -132,4 +132,31 @@ test('every job writes a checkpoint and a log; metrics land in metrics.db', asyn
   assert.equal(meta.inputs[0].cell, 'o_scale[triple]');
   assert.equal(meta.output.rows, 4);
   assert.match(readFileSync(join(p.dir, 'logs', 'o_fit_triple_max.log'), 'utf8'), /"msg":"job o_fit\[triple\]\[max\] started"/);
+});
+
+test('input schema drift under an unchanged pipeline is a hard failure (exit 2); deleting the checkpoint accepts it', async () => {
+  const p = project();
+  assert.equal((await session(p, { jobs: 1 }).run()).exitCode, 0);
+  writeFileSync(join(p.dir, 'x.csv'), 'x,extra\n1,a\n2,b\n3,c\n4,d\n');
+  const drift = await session(p, { jobs: 1 }).run();
+  assert.equal(drift.exitCode, 2);
+  const scale = drift.outcomes.find((o) => o.cell === 'o_scale[double]')!;
+  assert.equal(scale.status, 'failed');
+  assert.match(scale.error!.message, /schema of the input changed since the last run .* the data drifted/);
+  assert.equal(scale.error!.location.cell, 'o_scale[double]');
+  assert.equal(scale.error!.location.line, 4);
+  assert.ok(scale.error!.details.includes("column 'extra' added (DataType(String))"), scale.error!.details.join('\n'));
+  assert.ok(scale.error!.details.some((d) => d.includes('delete') && d.endsWith('o_scale_double.ok to accept the new schema')));
+  assert.equal(drift.outcomes.find((o) => o.cell === 'o_fit[double][max]')!.status, 'skipped');
+  // Only where the data enters: the fits below are not reported again once the new schema is accepted.
+  rmSync(join(p.dir, 'artifacts', 'o_scale_double.ok'));
+  rmSync(join(p.dir, 'artifacts', 'o_scale_triple.ok'));
+  const accepted = await session(p, { jobs: 1 }).run();
+  assert.equal(accepted.exitCode, 0, JSON.stringify(accepted.outcomes.filter((o) => o.error).map((o) => o.error?.message)));
+  // When the pipeline changed too, a new input schema is expected: recorded, no complaint.
+  writeFileSync(join(p.dir, 'x.csv'), 'x,extra,more\n1,a,1\n2,b,2\n3,c,3\n4,d,4\n');
+  const edited = NB.replace('scenarios: [double, triple]', 'scenarios: [double, triple]\nfail: false');
+  const r2 = await session(p, { jobs: 1 }, edited).run();
+  assert.equal(r2.exitCode, 0, JSON.stringify(r2.outcomes.filter((o) => o.error).map((o) => o.error?.message)));
+  assert.equal(r2.outcomes.find((o) => o.cell === 'o_scale[double]')!.status, 'ok');
 });

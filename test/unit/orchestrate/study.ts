@@ -27,10 +27,10 @@ fractions: [0.6, 0.2, 0.2]
 # %% train
 models: [ridge, linear]
 task: regression
-bootstrap: 40
+bootstrap: 20
 
 # %% evaluate
-bootstrap: 40
+bootstrap: 20
 
 # %% scenario_compare
 from: evaluate
@@ -41,7 +41,7 @@ title: Study
 `;
 
 /** A fresh project folder with the notebook and its data (2 symbols x `bars` hourly bars). */
-export function studyDir(text = STUDY, bars = 240): { dir: string; notebook: string } {
+export function studyDir(text = STUDY, bars = 160): { dir: string; notebook: string } {
   const dir = mkdtempSync(join(tmpdir(), 'pb-study-'));
   writeDemoCsv(join(dir, 'data', 'ohlcv.csv'), { symbols: 2, bars, seed: 3 });
   const notebook = join(dir, 'study.pipeline');

@@ -39,12 +39,12 @@ const specs: PhaseSpec[] = [
     kind: 'o_fit',
     doc: 'reports a metric per model',
     needsInput: true,
-    keys: { model: { type: t.string(), doc: 'mean or max', required: true }, crash: { type: t.boolean(), doc: 'kill the process' }, wait: { type: t.boolean(), doc: 'wait for cancel' } },
+    keys: { model: { type: t.string(), doc: 'mean or max', required: true }, crash_above: { type: t.number(), doc: 'kill the (worker) process when the score is above this' }, wait: { type: t.boolean(), doc: 'wait for cancel' } },
     async run(c, inputs, ctx) {
-      if (c.crash && process.env.PHASEBOOK_WORKER === '1') process.exit(7);
       if (c.wait) await new Promise<void>((ok) => { const tick = setInterval(() => { if (ctx.signal.aborted) { clearInterval(tick); ok(); } }, 20); });
       const x = inputs[0].dataset!.frame.getColumn('x');
       const v = c.model === 'max' ? Number(x.max()) : Number(x.mean());
+      if (typeof c.crash_above === 'number' && v > c.crash_above && process.env.PHASEBOOK_WORKER === '1') process.exit(7);
       return emptyResult({ dataset: inputs[0].dataset, metrics: { score: v, score_ci_low: v - 1, score_ci_high: v + 1 }, summary: { pid: process.pid } });
     },
   },
