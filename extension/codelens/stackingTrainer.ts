@@ -10,7 +10,7 @@ import { formatCellError } from '../../core/graph/cellError';
 import type { TrainStackingReply } from '../../core/kernel/protocol';
 import type { RunSummary } from '../../core/runs/index';
 import { readSettings } from '../config';
-import type { DashboardOpener } from '../dashboard/runPanels';
+import type { DashboardOpener } from '../dashboard/index';
 import type { RunExplorer } from '../explorer/runExplorer';
 import { KernelGoneError, KernelRequestError } from '../kernel/kernelProcess';
 import type { NotebookKernel } from '../kernel/notebookKernel';

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { RunSummary } from '../../core/runs/index';
 import type { StackingTrainer } from '../codelens/stackingTrainer';
 import { CommandId } from '../commandIds';
-import type { DashboardOpener } from '../dashboard/runPanels';
+import type { DashboardOpener } from '../dashboard/index';
 import type { RunExplorer } from '../explorer/runExplorer';
 import { formatLocalTime, runItemView } from '../explorer/runItems';
 import type { RunGroup } from '../explorer/runIndex';

@@ -52,12 +52,19 @@ suite('kernel lifecycle', function () {
     const slow = await cellNamed(nb, 'slow');
     const prices = await cellNamed(nb, 'prices');
     const t0 = Date.now();
-    await runCells(nb, [slow]);
+    const running = runCells(nb, [slow]); // resolves when the execution ends
+
     // The slow cell runs once its ancestor is done (it takes 15 s).
-    await waitFor(() => endedAfter(prices, t0) && !endedAfter(slow, t0) && api.kernelState(nb) === 'busy', 30_000, () => `the slow cell to run; kernel ${api.kernelState(nb)}; ${describeCell(prices)}; ${describeCell(slow)}`);
+    const seen: string[] = [];
+    await waitFor(() => {
+      const now = `${endedAfter(prices, t0)}/${endedAfter(slow, t0)}/${api.kernelState(nb)}`;
+      if (seen[seen.length - 1] !== now) seen.push(now);
+      return endedAfter(prices, t0) && !endedAfter(slow, t0) && api.kernelState(nb) === 'busy';
+    }, 30_000, () => `the slow cell to run; seen ${seen.join(' -> ')}; ${describeCell(prices)}; ${describeCell(slow)}`);
     await new Promise((r) => setTimeout(r, 1000));
     const pid = api.kernelPid(nb)!;
     process.kill(pid, 'SIGKILL');
+    await running;
     await waitForExecutions([slow], t0, 10_000);
     assert.equal(slow.executionSummary?.success, false);
     const shown = `${outputText(slow)}\n${outputText(slow, 'application/vnd.code.notebook.error')}`;
@@ -85,10 +92,11 @@ suite('kernel lifecycle', function () {
     const after = await cellNamed(nb, 'after');
     const prices = await cellNamed(nb, 'prices');
     const t0 = Date.now();
-    await runCells(nb, [after]);
+    const running = runCells(nb, [after]);
     await waitFor(() => endedAfter(prices, t0) && !endedAfter(slow, t0) && api.kernelState(nb) === 'busy', 30_000, () => `the slow cell to start; kernel ${api.kernelState(nb)}; ${describeCell(prices)}; ${describeCell(slow)}`);
     await new Promise((r) => setTimeout(r, 500));
     await vscode.commands.executeCommand('notebook.cancelExecution', nb.uri);
+    await running;
     await waitForExecutions([slow, after], t0, 30_000);
     assert.equal(after.executionSummary?.success, false);
     assert.match(outputText(after), /cancel/i);

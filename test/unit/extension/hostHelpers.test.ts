@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import type { RunSummary } from '../../../core/runs/index';
 import { horizonChoices, metaLearnerChoices, oneLine } from '../../../extension/codelens/stackingChoices';
 import { cliCommandLine, quoteArg } from '../../../extension/commands/shellLine';
-import { comparePanelHtml, runPanelHtml } from '../../../extension/dashboard/placeholderHtml';
 import { runItemView } from '../../../extension/explorer/runItems';
 import { formatLogRecord } from '../../../extension/logFormat';
 
@@ -34,16 +33,6 @@ test('a run row shows its key metric and created time; its tooltip lists horizon
   assert.match(v.tooltip, /error: boom/);
   assert.equal(v.icon.id, 'error');
   assert.match(v.contextValue, /\brun-cv\b/);
-});
-
-test('panels escape what runs contain and highlight the best value per metric', () => {
-  const html = runPanelHtml(run({ id: '<script>x</script>' }), '{"id":"<b>"}', 'vscode-resource:', 'n0nce');
-  assert.ok(!html.includes('<script>x'));
-  assert.match(html, /&lt;script&gt;x&lt;\/script&gt;/);
-  assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
-  const cmp = comparePanelHtml([run({ id: 'a', metrics: { auc: 0.6, rmse: 1.2 } }), run({ id: 'b', metrics: { auc: 0.7, rmse: 1.5 } })], 'x', 'n');
-  assert.match(cmp, /<td class="num best">0\.7<\/td>/);
-  assert.match(cmp, /<td class="num best">1\.2<\/td>/);
 });
 
 test('kernel log lines name the notebook, the cell and extra fields', () => {
