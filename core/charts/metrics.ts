@@ -57,7 +57,8 @@ export function metricsWithCi(metrics: Record<string, number>): MetricWithCi[] {
   return out;
 }
 
-const PREFERRED = ['roc_auc', 'auc', 'accuracy', 'f1', 'log_loss', 'brier', 'r2', 'rmse', 'mae', 'mse'];
+// The order core/runs/cvResults ranks by: classification scores, then regression errors, then r2.
+const PREFERRED = ['roc_auc', 'auc', 'accuracy', 'f1', 'log_loss', 'brier', 'rmse', 'mae', 'mse', 'r2'];
 
 /** The metric that ranks a CV run's models: primary_metric, else the first known one present. */
 export function rankingMetric(primary: string | undefined, available: readonly string[]): string | undefined {

@@ -32,7 +32,17 @@ export async function openPage(browser: Browser, url: string, theme: 'light' | '
     let state: unknown;
     w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.pbPosted.push(m), getState: () => state, setState: (s: unknown) => (state = s) });
     document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP ${e.violatedDirective} ${e.blockedURI}`));
-    document.addEventListener('DOMContentLoaded', () => document.body.classList.add(themeClass));
+    document.addEventListener('DOMContentLoaded', () => {
+      document.body.classList.add(themeClass);
+      // A few of the variables VS Code defines, so screenshots look like the real theme.
+      const dark = themeClass === 'vscode-dark';
+      const vars: Record<string, string> = dark
+        ? { '--vscode-editor-background': '#1f1f1f', '--vscode-foreground': '#cccccc', '--vscode-editor-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-panel-border': '#2b2b2b' }
+        : { '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-editor-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171', '--vscode-panel-border': '#e5e5e5' };
+      for (const [k, v] of Object.entries(vars)) if (!document.documentElement.style.getPropertyValue(k)) document.documentElement.style.setProperty(k, v);
+      document.body.style.background = 'var(--vscode-editor-background)';
+      document.body.style.color = 'var(--vscode-foreground)';
+    });
   }, `vscode-${theme}`);
   await page.goto(url);
   return { page, problems };
