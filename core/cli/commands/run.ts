@@ -9,7 +9,7 @@ import type { Command } from '../io';
 import { formatOutcome, progressLine } from '../render';
 import { recordPipelineRun } from '../pipelineRun';
 
-const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--force] [--seed N]';
+const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--force] [--seed N] [--jobs N]';
 
 export const runCommand: Command = {
   name: 'run',
@@ -20,6 +20,7 @@ export const runCommand: Command = {
       cell: { type: 'string', multiple: true },
       force: { type: 'boolean' },
       seed: { type: 'string' },
+      jobs: { type: 'string' },
     }, usage);
     if (positionals.length !== 1) throw new UserError('give exactly one .pipeline file', {}, [`usage: ${usage}`]);
     const file = resolve(io.cwd, positionals[0]);
@@ -37,7 +38,7 @@ export const runCommand: Command = {
       levelFromEnv(io.env),
       { notebook: file },
     );
-    const session = new PipelineSession(text, { notebookPath: file, log, seed });
+    const session = new PipelineSession(text, { notebookPath: file, log, seed, jobs: intFlag(values.jobs, 'jobs', usage) });
     const errors = session.parsed.diagnostics.filter((d) => d.severity === 'error');
     for (const d of errors) {
       const cell = session.parsed.cells[d.cellIndex];
@@ -62,7 +63,7 @@ export const runCommand: Command = {
         }
         if (e.type === 'finished') {
           if (io.tty) io.err('\r\x1b[2K');
-          io.out(formatOutcome({ cell: e.cell, status: e.status, durationMs: e.durationMs, result: e.result, error: e.error }, width) + '\n');
+          io.out(formatOutcome({ cell: e.cell, status: e.status, durationMs: e.durationMs, result: e.result, error: e.error, note: e.note }, width) + '\n');
         }
       },
     });
