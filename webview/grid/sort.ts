@@ -5,7 +5,7 @@
  * each distinct value (code-unit order), then radix on the ranks.
  */
 import { Type, type Vector } from 'apache-arrow';
-import { isNumericType, isTemporalType, numericColumn } from '../chart/arrowData';
+import { isNumericType, isTemporalType, numericColumn, textColumn } from '../chart/arrowData';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -36,18 +36,19 @@ function radixOrder(rows: Uint32Array, hi: Uint32Array, lo: Uint32Array | undefi
 /** Argsort of float keys (NaN last). */
 export function argsortFloat(keys: Float64Array, direction: SortDirection = 'asc'): Uint32Array {
   const n = keys.length;
-  const bits = new Uint32Array(new Float64Array(keys).buffer);
+  const bits = new Uint32Array(keys.buffer, keys.byteOffset, n * 2);
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
-  const valid: number[] = [];
+  const valid = new Uint32Array(n);
   const nulls: number[] = [];
+  let nv = 0;
   const flip = direction === 'desc';
   for (let i = 0; i < n; i++) {
-    if (Number.isNaN(keys[i])) {
+    if (keys[i] !== keys[i]) {
       nulls.push(i);
       continue;
     }
-    valid.push(i);
+    valid[nv++] = i;
     let h = bits[2 * i + 1];
     let l = bits[2 * i];
     // IEEE-754 to an unsigned order: negative numbers flip all bits, positive ones the sign bit.
@@ -57,30 +58,36 @@ export function argsortFloat(keys: Float64Array, direction: SortDirection = 'asc
     hi[i] = h >>> 0;
     lo[i] = l >>> 0;
   }
-  const order = radixOrder(Uint32Array.from(valid), hi, lo);
+  const order = radixOrder(valid.subarray(0, nv), hi, lo);
   const out = new Uint32Array(n);
   out.set(order);
-  out.set(nulls, order.length);
+  out.set(nulls, nv);
   return out;
 }
 
 /** Argsort of text values by code-unit order (null last). */
 export function argsortText(values: readonly (string | null)[], direction: SortDirection = 'asc'): Uint32Array {
+  const n = values.length;
   const distinct = new Map<string, number>();
-  for (const v of values) if (v !== null && !distinct.has(v)) distinct.set(v, 0);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== null && !distinct.has(v)) distinct.set(v, 0);
+  }
   const sorted = [...distinct.keys()].sort();
   sorted.forEach((v, i) => distinct.set(v, direction === 'asc' ? i : sorted.length - 1 - i));
-  const rank = new Uint32Array(values.length);
-  const valid: number[] = [];
+  const rank = new Uint32Array(n);
+  const valid = new Uint32Array(n);
   const nulls: number[] = [];
-  values.forEach((v, i) => {
+  let nv = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
     if (v === null) nulls.push(i);
-    else (rank[i] = distinct.get(v)!), valid.push(i);
-  });
-  const order = radixOrder(Uint32Array.from(valid), rank, undefined);
-  const out = new Uint32Array(values.length);
+    else (rank[i] = distinct.get(v)!), (valid[nv++] = i);
+  }
+  const order = radixOrder(valid.subarray(0, nv), rank, undefined);
+  const out = new Uint32Array(n);
   out.set(order);
-  out.set(nulls, order.length);
+  out.set(nulls, nv);
   return out;
 }
 
@@ -96,6 +103,7 @@ export function sortKeys(v: Vector): Float64Array | (string | null)[] {
     }
     return out;
   }
+  if (v.type.typeId === Type.Utf8 || v.type.typeId === Type.LargeUtf8) return textColumn(v);
   const out = new Array<string | null>(n);
   for (let i = 0; i < n; i++) {
     const x = v.get(i);

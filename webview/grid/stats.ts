@@ -1,6 +1,6 @@
 /** Column statistics for the grid's stats row: computed on demand, one pass (plus a sort for quantiles). */
 import { Type, type Vector } from 'apache-arrow';
-import { isNumericType, isTemporalType, numericColumn } from '../chart/arrowData';
+import { isNumericType, isTemporalType, numericColumn, textColumn } from '../chart/arrowData';
 
 export type ColumnStats =
   | { kind: 'number'; count: number; nulls: number; min: number; max: number; mean: number; std: number; median: number; nan: number }
@@ -64,11 +64,10 @@ export function columnStats(v: Vector): ColumnStats {
     return { kind: 'bool', count: n, nulls, trues, falses };
   }
   const counts = new Map<string, number>();
+  const text = textColumn(v);
   for (let i = 0; i < n; i++) {
-    const x = v.get(i);
-    if (x === null || x === undefined) continue;
-    const k = typeof x === 'string' ? x : String(x);
-    counts.set(k, (counts.get(k) ?? 0) + 1);
+    const k = text[i];
+    if (k !== null) counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
   return { kind: 'text', count: n, nulls, distinct: counts.size, top };
