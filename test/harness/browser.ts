@@ -129,3 +129,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** VS Code's modal dialogs (workspace trust prompts among them). */
+export const DIALOG = '.monaco-dialog-box';
+
+/**
+ * Answers every workspace-trust prompt ("Do you trust the authors of the files in this folder?",
+ * shown before anything runs in Restricted Mode) the way a user who keeps the folder untrusted
+ * does: "Cancel". `onPrompt` gets the dialog's text before the click. Returns a stop function.
+ */
+export function declineTrustPrompts(page: Page, onPrompt: (text: string) => void, intervalMs = 250): () => Promise<void> {
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const dialog = page.locator(DIALOG).filter({ hasText: /trust the authors/i }).first();
+      if (await dialog.isVisible().catch(() => false)) {
+        const text = await dialog.innerText().catch(() => '');
+        onPrompt(text);
+        await dialog.getByRole('button', { name: 'Cancel', exact: true }).click({ timeout: 5000 }).catch(() => undefined);
+      }
+      await page.waitForTimeout(intervalMs).catch(() => { stopped = true; });
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}
