@@ -88,8 +88,21 @@ suite('pipeline: the demo notebook', function () {
 
   test('the cv cell carries the CodeLens "Train stacking on this run"; it trains a stacking run that appears in the explorer with its dashboard', async () => {
     const cv = await cellNamed(nb, 'cv');
-    await vscode.workspace.openTextDocument(cv.document.uri); // a cell scrolled out of view has no editor model yet
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', cv.document.uri);
+    // CodeLenses live on cell editors: bring the cv cell into view, as a user scrolling to it would.
+    const editor = await vscode.window.showNotebookDocument(nb);
+    editor.revealRange(new vscode.NotebookRange(cv.index, cv.index + 1), vscode.NotebookEditorRevealType.InCenter);
+    editor.selections = [new vscode.NotebookRange(cv.index, cv.index + 1)];
+    const lenses = await waitFor(
+      async () => {
+        try {
+          return await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', cv.document.uri);
+        } catch {
+          return undefined; // "Illegal argument": the cell's editor model does not exist yet
+        }
+      },
+      15_000,
+      'the cv cell editor',
+    );
     const lens = lenses.find((l) => l.command?.title.includes('Train stacking on this run'));
     assert.ok(lens?.command, `no stacking CodeLens on the cv cell: ${lenses.map((l) => l.command?.title).join(', ')}`);
     const cvDir = lens.command.arguments?.[0] as string;
