@@ -44,7 +44,7 @@ function makeArrays(bins: BinnedMatrix, nBins: Int32Array, shared: boolean, posi
     rows,
     nFeatures,
     bins: bins.data,
-    gh: allocF64(2 * rows, shared),
+    gh: shared ? new Float32Array(new SharedArrayBuffer(Math.max(8, rows * 8))) : new Float32Array(2 * rows),
     rowOf: identity(shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, rows * 4))) : new Uint32Array(rows)),
     margin: allocF64(stateRows, shared),
     label: allocF64(stateRows, shared),

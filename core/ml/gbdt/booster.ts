@@ -74,7 +74,7 @@ export async function trainEnsemble(
     const rng = new GbdtRng(opts.seed);
     const builder = new EnsembleBuilder(K);
     const keep = new Uint8Array(n);
-    const rowGh = byPosition ? a.gh : new Float64Array(2 * n);
+    const rowGh = byPosition ? a.gh : new Float32Array(2 * n);
     const leafScale = mode === 'forest' ? 1 / params.nEstimators : params.learningRate;
     const trainLoss: number[] = [];
     const validLoss: number[] = [];
@@ -85,7 +85,7 @@ export async function trainEnsemble(
       const nSample = params.subsample < 1 ? order.moveToFront(sampleRows(rng, params.subsample, keep)) : n;
       const treeFeatures = params.colsampleBytree < 1 ? rng.choose(nF, Math.max(1, Math.round(params.colsampleBytree * nF))) : Int32Array.from({ length: nF }, (_, j) => j);
       objective.prepare(margins, labels);
-      const grads: Float64Array[] = [];
+      const grads: Float32Array[] = [];
       for (let c = 0; c < K; c++) {
         objective.gradients(margins, labels, c, rowGh);
         grads.push(K > 1 ? rowGh.slice() : rowGh);
@@ -97,7 +97,8 @@ export async function trainEnsemble(
         const rowOf = order.rowOf;
         for (const leaf of leaves) {
           const v = builder.value[leaf.node];
-          if (byPosition) for (let p = leaf.start; p < leaf.end; p++) margins[p] += v;
+          if (leaf.split) order.addOnSide(leaf.start, leaf.end, leaf.split, v, margins, byPosition, K, c);
+          else if (byPosition) for (let p = leaf.start; p < leaf.end; p++) margins[p] += v;
           else for (let p = leaf.start; p < leaf.end; p++) margins[rowOf[p] * K + c] += v;
         }
         const rootNode = builder.roots[root];

@@ -28,11 +28,16 @@ export interface GrowInput {
   rng: GbdtRng;
 }
 
-/** A leaf of the finished tree and the position range of its training rows. */
+/**
+ * A leaf of the finished tree and the position range of its training rows. Leaves from a split
+ * at the depth limit are not partitioned (nothing below them needs contiguous rows): they share
+ * their parent's range and `split` says which of its rows are theirs.
+ */
 export interface LeafRange {
   node: number;
   start: number;
   end: number;
+  split?: { feature: number; bin: number; defaultLeft: boolean; left: boolean };
 }
 
 interface GrowNode {
@@ -45,6 +50,8 @@ interface GrowNode {
   slot: number;
   /** Best split: gain, feature, bin, defaultLeft, leftG, leftH (empty before evaluation). */
   cand: Float64Array;
+  /** Set on leaves of an unpartitioned last-level split. */
+  routed?: LeafRange['split'];
 }
 
 class SlotAllocator {
@@ -88,11 +95,17 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
 
   const splittable = (n: GrowNode): boolean => n.cand.length > 0 && n.cand[1] >= 0 && n.cand[0] > MIN_GAIN && n.cand[0] > params.gamma;
 
-  /** Partition the rows of the nodes about to split (in parallel); rows sent left by each. */
-  const partition = (nodes: GrowNode[]): Promise<Int32Array> => {
-    const jobs = new Int32Array(nodes.length * PARTITION_FIELDS);
-    nodes.forEach((n, k) => jobs.set([n.start, n.end, n.cand[1], n.cand[2], n.cand[3], canSplit(n.depth + 1) ? 0 : 1], k * PARTITION_FIELDS));
-    return backend.partition(jobs);
+  /**
+   * Partition the rows of the nodes about to split (in parallel); rows sent left by each, or -1
+   * for a split at the depth limit, whose rows stay where they are.
+   */
+  const partition = async (nodes: GrowNode[]): Promise<Int32Array> => {
+    const moving = nodes.filter((n) => canSplit(n.depth + 1));
+    const jobs = new Int32Array(moving.length * PARTITION_FIELDS);
+    moving.forEach((n, k) => jobs.set([n.start, n.end, n.cand[1], n.cand[2], n.cand[3]], k * PARTITION_FIELDS));
+    const moved = moving.length ? await backend.partition(jobs) : new Int32Array(0);
+    let k = 0;
+    return Int32Array.from(nodes, (n) => (canSplit(n.depth + 1) ? moved[k++] : -1));
   };
 
   /** Split `n` (already partitioned), returning its children and queueing the smaller child's histogram build. */
@@ -111,6 +124,12 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
       builds.push(small.slot, small.start, small.end, n.slot);
     } else {
       slots.release(n.slot);
+      const route = { feature, bin, defaultLeft: defaultLeft === 1 };
+      for (const c of [left, right]) {
+        c.start = n.start;
+        c.end = n.end;
+        c.routed = { ...route, left: c === left };
+      }
       leaves.push(left, right);
     }
     n.slot = -1;
@@ -171,7 +190,7 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
   const lambda = params.lambda;
   return leaves.map((n) => {
     tree.value[n.id] = n.h + lambda > 0 ? (-n.g / (n.h + lambda)) * input.leafScale : 0;
-    return { node: n.id, start: n.start, end: n.end };
+    return { node: n.id, start: n.start, end: n.end, ...(n.routed ? { split: n.routed } : {}) };
   });
 }
 

@@ -23,8 +23,8 @@ export interface SharedArrays {
    * splits nodes (rows.ts), so every node owns a contiguous range of positions.
    */
   bins: Uint32Array;
-  /** Interleaved gradient / hessian, in position order. */
-  gh: Float64Array;
+  /** Interleaved gradient / hessian in float32 (as xgboost), in position order; sums are float64. */
+  gh: Float32Array;
   /** rowOf[p] = original row at position p. */
   rowOf: Uint32Array;
   /**

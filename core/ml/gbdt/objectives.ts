@@ -14,7 +14,7 @@ export interface Objective {
   /** Called once per round before `gradients`, with the current margins. */
   prepare(margins: Float64Array, y: Float64Array): void;
   /** Interleaved gradient/hessian of output `k` for every row into `gh`. */
-  gradients(margins: Float64Array, y: Float64Array, k: number, gh: Float64Array): void;
+  gradients(margins: Float64Array, y: Float64Array, k: number, gh: Float64Array | Float32Array): void;
   /** Margins -> predictions as TrainedModel.predict returns them. */
   transform(margins: Float64Array): Float64Array;
   /** Validation loss (rmse, logloss, mlogloss). */

@@ -9,13 +9,13 @@
 import { MISSING_BIN } from './binning';
 import type { SharedArrays } from './kernel';
 
-/** Per partition job: start, end, feature, bin, defaultLeft (0/1), final (0/1). */
-export const PARTITION_FIELDS = 6;
+/** Per partition job: start, end, feature, bin, defaultLeft (0/1). */
+export const PARTITION_FIELDS = 5;
 
 export class RowOrder {
   private readonly stride: number;
   private spareBins = new Uint32Array(0);
-  private spareGh = new Float64Array(0);
+  private spareGh = new Float32Array(0);
   private spareRow = new Uint32Array(0);
   private spareMargin = new Float64Array(0);
   private spareLabel = new Float64Array(0);
@@ -34,7 +34,7 @@ export class RowOrder {
     const out = new Int32Array(jobs.length / PARTITION_FIELDS);
     for (let k = 0; k < out.length; k++) {
       const j = k * PARTITION_FIELDS;
-      out[k] = this.partition(jobs[j], jobs[j + 1], jobs[j + 2], jobs[j + 3], jobs[j + 4] === 1, jobs[j + 5] === 1);
+      out[k] = this.partition(jobs[j], jobs[j + 1], jobs[j + 2], jobs[j + 3], jobs[j + 4] === 1);
     }
     return out;
   }
@@ -42,7 +42,7 @@ export class RowOrder {
   private ensureSpare(rows: number): void {
     if (this.spareRow.length >= rows) return;
     this.spareBins = new Uint32Array(rows * this.stride);
-    this.spareGh = new Float64Array(2 * rows);
+    this.spareGh = new Float32Array(2 * rows);
     this.spareRow = new Uint32Array(rows);
     if (this.a.margin.length) {
       this.spareMargin = new Float64Array(rows);
@@ -55,8 +55,28 @@ export class RowOrder {
     return this.partitionBy(0, this.a.rows, keep, new Uint8Array(0), 0, 0);
   }
 
+  /**
+   * For positions [start, end) on the `left` side of a split (bin of `feature` <= bin, NaN:
+   * defaultLeft), add `value` to margins[p] (byPosition) or margins[rowOf[p] * K + c].
+   */
+  addOnSide(start: number, end: number, split: { feature: number; bin: number; defaultLeft: boolean; left: boolean }, value: number, margins: Float64Array, byPosition: boolean, K: number, c: number): void {
+    const table = new Uint8Array(256);
+    table.fill(1, 0, split.bin + 1);
+    table[MISSING_BIN] = split.defaultLeft ? 1 : 0;
+    const want = split.left ? 1 : 0;
+    const { bins, rowOf } = this.a;
+    const stride = this.stride;
+    const word = split.feature >> 2;
+    const shift = (split.feature & 3) << 3;
+    for (let p = start; p < end; p++) {
+      if (table[(bins[p * stride + word] >>> shift) & 255] !== want) continue;
+      if (byPosition) margins[p] += value;
+      else margins[rowOf[p] * K + c] += value;
+    }
+  }
+
   /** Gradient pairs (indexed by row) copied into position order for positions [0, count). */
-  loadGradients(byRow: Float64Array, count: number): void {
+  loadGradients(byRow: Float32Array, count: number): void {
     const { gh, rowOf } = this.a;
     for (let p = 0; p < count; p++) {
       const r = rowOf[p];
@@ -65,24 +85,19 @@ export class RowOrder {
     }
   }
 
-  /**
-   * Split positions [start, end): rows whose bin of `feature` is <= bin (NaN: defaultLeft) first.
-   * `final`: the children are leaves and never get a histogram, so gradients need not move.
-   */
-  partition(start: number, end: number, feature: number, bin: number, defaultLeft: boolean, final = false): number {
+  /** Split positions [start, end): rows whose bin of `feature` is <= bin (NaN: defaultLeft) first. */
+  partition(start: number, end: number, feature: number, bin: number, defaultLeft: boolean): number {
     const table = new Uint8Array(256);
     table.fill(1, 0, bin + 1);
     table[MISSING_BIN] = defaultLeft ? 1 : 0;
-    return this.partitionBy(start, end, undefined, table, feature >> 2, (feature & 3) << 3, final);
+    return this.partitionBy(start, end, undefined, table, feature >> 2, (feature & 3) << 3);
   }
 
   /**
    * Left when keep[row] is 1 (when `keep` is given), else when table[bin of the feature] is 1.
-   * With `skipGradients`, gradient pairs are left behind (the children are never built, and
-   * the next tree recomputes them anyway); bins, rowOf and the per-position margin and label
-   * (when kept in position order) always move together.
+   * Bins, gradient pair, rowOf and (when kept in position order) margin and label move together.
    */
-  private partitionBy(start: number, end: number, keep: Uint8Array | undefined, table: Uint8Array, word: number, shift: number, skipGradients = false): number {
+  private partitionBy(start: number, end: number, keep: Uint8Array | undefined, table: Uint8Array, word: number, shift: number): number {
     this.ensureSpare(end - start);
     const { bins, gh, rowOf, margin, label } = this.a;
     const { spareBins, spareGh, spareRow, spareMargin, spareLabel, stride } = this;
@@ -94,10 +109,8 @@ export class RowOrder {
       if (left === 1) {
         if (l !== p) {
           for (let k = 0; k < stride; k++) bins[l * stride + k] = bins[p * stride + k];
-          if (!skipGradients) {
-            gh[2 * l] = gh[2 * p];
-            gh[2 * l + 1] = gh[2 * p + 1];
-          }
+          gh[2 * l] = gh[2 * p];
+          gh[2 * l + 1] = gh[2 * p + 1];
           rowOf[l] = rowOf[p];
           if (state) {
             margin[l] = margin[p];
@@ -107,10 +120,8 @@ export class RowOrder {
         l++;
       } else {
         for (let k = 0; k < stride; k++) spareBins[r * stride + k] = bins[p * stride + k];
-        if (!skipGradients) {
-          spareGh[2 * r] = gh[2 * p];
-          spareGh[2 * r + 1] = gh[2 * p + 1];
-        }
+        spareGh[2 * r] = gh[2 * p];
+        spareGh[2 * r + 1] = gh[2 * p + 1];
         spareRow[r] = rowOf[p];
         if (state) {
           spareMargin[r] = margin[p];
@@ -120,7 +131,7 @@ export class RowOrder {
       }
     }
     bins.set(spareBins.subarray(0, r * stride), l * stride);
-    if (!skipGradients) gh.set(spareGh.subarray(0, 2 * r), 2 * l);
+    gh.set(spareGh.subarray(0, 2 * r), 2 * l);
     rowOf.set(spareRow.subarray(0, r), l);
     if (state) {
       margin.set(spareMargin.subarray(0, r), l);

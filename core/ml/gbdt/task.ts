@@ -19,7 +19,7 @@ export interface HistTask {
 
 /** Messages main -> worker. */
 export type ToWorker =
-  | { type: 'init'; rows: number; nFeatures: number; bins: Uint32Array; gh: Float64Array; rowOf: Uint32Array; margin: Float64Array; label: Float64Array; hist: Float64Array; nBins: Int32Array; rules: SplitRules }
+  | { type: 'init'; rows: number; nFeatures: number; bins: Uint32Array; gh: Float32Array; rowOf: Uint32Array; margin: Float64Array; label: Float64Array; hist: Float64Array; nBins: Int32Array; rules: SplitRules }
   | { type: 'hist'; hist: Float64Array }
   | { type: 'task'; id: number; task: HistTask; share: ThreadShare }
   | { type: 'partition'; id: number; jobs: Int32Array };

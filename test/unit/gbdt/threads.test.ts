@@ -13,9 +13,9 @@ import { gbdtFactory } from '../../../core/ml/models/gbdt';
 import { makeData } from './data';
 
 // Enough features that every thread owns several, with NaNs and all the sampling switched on.
-const tr = makeData(3000, 9, 21, (x, r) => (x[0] * x[1] + Math.sin(3 * x[2]) + 0.3 * r() > 0.2 ? 1 : 0));
+const tr = makeData(1500, 9, 21, (x, r) => (x[0] * x[1] + Math.sin(3 * x[2]) + 0.3 * r() > 0.2 ? 1 : 0));
 for (let i = 0; i < tr.X.rows; i += 7) tr.X.columns[4][i] = NaN;
-const params: Params = { n_estimators: 12, max_depth: 5, subsample: 0.8, colsample_bytree: 0.8, colsample_bynode: 0.7 };
+const params: Params = { n_estimators: 8, max_depth: 5, subsample: 0.8, colsample_bytree: 0.8, colsample_bynode: 0.7 };
 
 async function modelBytes(threads: number, extra: Partial<FitOptions> = {}, p: Params = params): Promise<string> {
   const m = await gbdtFactory.fit(tr.X, tr.y, p, { seed: 11, task: 'classification', threads, ...extra });
