@@ -98,7 +98,13 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   try {
     await run.writeArtifact('model.json', JSON.stringify(model.toJSON()));
     await run.writeArtifact('metrics.json', JSON.stringify({ task: o.task, bootstrap: { n: o.bootstrap ?? 1000, seed: o.seed }, ...metrics, importance: model.importance?.() }, null, 2));
-    const preds = frame.select('timestamp', 'symbol', SPLIT, label.column, ...predCols.map((s) => s.name));
+    // Predictions under the names every reader of a training run expects: y_true, y_pred / y_prob.
+    const role = o.task === 'classification' ? 'y_prob' : 'y_pred';
+    const preds = pl.DataFrame([
+      ...frame.select('timestamp', 'symbol', SPLIT).getColumns(),
+      frame.getColumn(label.column).alias('y_true'),
+      ...predCols.map((c, i) => c.alias(predCols.length === 1 ? role : `${role}_${label.classes?.[i] ?? i}`)),
+    ]);
     const path = await run.artifactPath('predictions.parquet');
     preds.writeParquet(path);
     await run.addArtifact(path, preds.height);

@@ -180,8 +180,8 @@ async function writeStackingRun(o: TrainStackingOptions, f: Fitted): Promise<Tra
     const metricsJson = { task: f.task, evaluation: 'expanding walk-forward over the CV folds: fitted on earlier folds, scored on the next (the first fold is not scored)', bootstrap: { n: o.bootstrap ?? 1000, alpha: 0.05, seed: o.seed }, metrics: f.metrics, base_models: f.baseMetrics, weights: f.weights };
     await run.writeArtifact('metrics.json', JSON.stringify(metricsJson, null, 2));
     const predCols: pl.Series[] = [];
-    if (f.width === 1) predCols.push(pl.Series(f.task === 'classification' ? 'meta_prob' : 'meta_pred', f.oof));
-    else for (let c = 0; c < f.width; c++) predCols.push(pl.Series(`meta_prob_${c}`, f.oof.filter((_, i) => i % f.width === c)));
+    if (f.width === 1) predCols.push(pl.Series(f.task === 'classification' ? 'y_prob' : 'y_pred', f.oof));
+    else for (let c = 0; c < f.width; c++) predCols.push(pl.Series(`y_prob_${c}`, f.oof.filter((_, i) => i % f.width === c)));
     const preds = pl.DataFrame([...f.frame.select('timestamp', 'symbol', ...(f.frame.columns.includes('fold') ? ['fold'] : []), 'y_true').getColumns(), ...predCols]);
     const path = await run.artifactPath('predictions.parquet');
     preds.writeParquet(path);
@@ -189,6 +189,7 @@ async function writeStackingRun(o: TrainStackingOptions, f: Fitted): Promise<Tra
     const flat: Record<string, number> = {};
     for (const [k, v] of Object.entries(f.metrics)) Object.assign(flat, { [k]: v.value, [`${k}_ci_low`]: v.low, [`${k}_ci_high`]: v.high });
     run.setMetrics(flat);
+    if (f.weights) run.setMeta({ meta_weights: f.weights });
     if (f.final.fallback) run.setMeta({ fallback: f.final.fallback });
     await run.complete();
     return { runId: run.id, dir: run.dir, metaLearner: o.metaLearner, baseModels: f.models, features: f.features, task: f.task, metrics: f.metrics, baseMetrics: f.baseMetrics, fallback: f.final.fallback, weights: f.weights };
