@@ -227,6 +227,5 @@ export async function createBackend(
     note(`gbdt: could not start worker threads (${e instanceof Error ? e.message : String(e)}); training on one thread`);
     return new LocalBackend(makeArrays(bins, nBins, false, positionState), rules);
   }
-  for (const w of pool) w.unref();
   return new ThreadedBackend(arrays, rules, pool);
 }
