@@ -144,7 +144,12 @@ export function registerNotebookCommands(deps: NotebookCommandDeps): vscode.Disp
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Restarting the Phasebook kernel' }, () => kernel.restart());
     }),
     reg(CommandId.InterruptKernel, (arg) => requireKernel(deps, arg)?.cancel()),
-    reg(CommandId.ChangeCellKind, (uri, index) => changeCellKind(uri instanceof vscode.Uri ? uri : undefined, typeof index === 'number' ? index : undefined)),
+    reg(CommandId.ChangeCellKind, (uri, index) => {
+      // From the cell toolbar the argument is the cell itself; from its status bar, (notebook uri, index).
+      const cell = uri as Partial<vscode.NotebookCell> | undefined;
+      if (cell?.notebook && typeof cell.index === 'number') return changeCellKind(cell.notebook.uri, cell.index);
+      return changeCellKind(uri instanceof vscode.Uri ? uri : undefined, typeof index === 'number' ? index : undefined);
+    }),
     reg(CommandId.NewNotebook, () => newPipelineNotebook(deps.extensionUri)),
     reg(CommandId.RunHeadless, (arg) => runHeadless(deps, arg)),
     reg(CommandId.ValidateDataFile, (arg) => validateDataFile(deps, arg)),
