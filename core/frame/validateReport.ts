@@ -60,6 +60,14 @@ export interface CheckReport {
   problems: ColumnProblem[];
 }
 
+/** Offending rows of one row check in one column (what the anomalies chart draws). */
+export interface ColumnAnomaly {
+  column: string;
+  check: CheckId;
+  /** Distinct rows of the checked frame this check flagged in this column. */
+  count: number;
+}
+
 export interface ValidationReport {
   contract: string;
   contract_file?: string;
@@ -76,6 +84,8 @@ export interface ValidationReport {
   /** Per-column missing report. */
   columns: Record<string, ColumnMissing>;
   checks: CheckReport[];
+  /** Offending rows per column and row check (checks that ran and found rows; most first). */
+  anomalies: ColumnAnomaly[];
 }
 
 export interface ContractRunOptions {
@@ -148,6 +158,16 @@ function violationFrame(o: CheckOutcome): pl.DataFrame | undefined {
   );
 }
 
+/** Distinct offending rows per column of one check's violations, most first. */
+function columnAnomalies(id: CheckId, offenders: pl.DataFrame): ColumnAnomaly[] {
+  return offenders
+    .groupBy('column')
+    .agg(pl.col('__row').nUnique().cast(pl.Float64).alias('count'))
+    .sort(['count', 'column'], [true, false])
+    .toRecords()
+    .map((r) => ({ column: String(r.column), check: id, count: Number(r.count) }));
+}
+
 function firstRows(input: pl.DataFrame, offenders: pl.DataFrame, n: number): OffendingRow[] {
   const first = offenders.sort('__row', false, true, true).unique({ subset: '__row', keep: 'first', maintainOrder: true }).head(n).toRecords();
   const rows = first.map((r) => Number(r.__row));
@@ -205,6 +225,7 @@ export function applyContract(frame: pl.DataFrame, opts: ContractRunOptions): Co
     checkFreshness(work, maxAge, now),
   ]);
   const checks: CheckReport[] = [];
+  const anomalies: ColumnAnomaly[] = [];
   const quarantine: pl.DataFrame[] = [];
   for (const o of outcomes) {
     const p = policy[o.id] ?? 'fail';
@@ -212,6 +233,7 @@ export function applyContract(frame: pl.DataFrame, opts: ContractRunOptions): Co
     const count = vf ? vf.getColumn('__row').nUnique() : o.problems.length;
     const first = vf ? firstRows(frame, vf, opts.firstRows ?? 5) : [];
     checks.push({ id: o.id, description: CHECK_DOCS[o.id], policy: p, status: statusOf(o, count, p), count, message: messageOf(o, count), first_rows: first, problems: o.problems });
+    if (vf) anomalies.push(...columnAnomalies(o.id, vf));
     if (vf && p === 'quarantine') quarantine.push(vf.select('__row', 'check'));
   }
   let clean = work;
@@ -243,6 +265,7 @@ export function applyContract(frame: pl.DataFrame, opts: ContractRunOptions): Co
     ...(maxAge ? { now: now.toISOString() } : {}),
     columns: missing,
     checks,
+    anomalies,
   };
   return { report, clean, quarantined };
 }

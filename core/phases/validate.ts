@@ -7,6 +7,8 @@
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pl from 'nodejs-polars';
+import { anomalyChart, nullRateChart } from '../charts';
+import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';
 import { withDataset } from '../frame/dataset';
 import { BUILTIN_CONTRACTS, parseDuration, resolveContract } from '../frame/contracts';
@@ -46,35 +48,12 @@ function parseNow(now: string | undefined): Date | undefined {
   return d;
 }
 
-function nullRateChart(report: ValidationReport): ChartOutput {
-  const cols = Object.keys(report.columns);
-  return {
-    id: 'null-rate',
-    title: 'Null rate per column',
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      data: { name: 'null_rates' },
-      mark: 'bar',
-      encoding: {
-        x: { field: 'column', type: 'nominal', sort: null, title: 'column' },
-        y: { field: 'null_rate', type: 'quantitative', axis: { format: '%' }, title: 'null rate' },
-        color: { field: 'over_limit', type: 'nominal', title: 'over max_null_rate' },
-        tooltip: [{ field: 'column' }, { field: 'nulls' }, { field: 'null_rate', format: '.2%' }, { field: 'max_null_rate' }],
-      },
-    },
-    data: {
-      null_rates: pl.DataFrame({
-        column: cols,
-        nulls: cols.map((c) => report.columns[c].nulls),
-        null_rate: cols.map((c) => report.columns[c].null_rate),
-        max_null_rate: cols.map((c) => report.columns[c].max_null_rate),
-        over_limit: cols.map((c) => {
-          const m = report.columns[c];
-          return m.max_null_rate !== null && m.null_rate > m.max_null_rate;
-        }),
-      }),
-    },
-  };
+/** Null rate per column against its limit, and (when a row check flagged rows) offending rows per column and check. */
+function validateCharts(report: ValidationReport): ChartOutput[] {
+  const nullRates = Object.entries(report.columns).map(([column, m]) => ({ column, nulls: m.nulls, null_rate: m.null_rate, max_null_rate: m.max_null_rate }));
+  const charts = [chartToOutput(nullRateChart(nullRates))];
+  if (report.anomalies.length) charts.push(chartToOutput(anomalyChart(report.anomalies)));
+  return charts;
 }
 
 export async function runValidate(config: ValidateConfig, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult> {
@@ -122,7 +101,7 @@ export async function runValidate(config: ValidateConfig, inputs: PhaseResult[],
     summary: { contract: contract.name, rows: report.rows, checks_passed: `${passed}/${ran}`, quarantined: report.quarantined, warnings: warnings.length },
     metrics: { rows: report.rows, quarantined: report.quarantined, checks_failed_or_warned: ran - passed },
     artifacts,
-    charts: [nullRateChart(report)],
+    charts: validateCharts(report),
     tables: [
       {
         title: 'checks',
