@@ -2,14 +2,15 @@
  * `cv`: purged k-fold cross-validation of base models per horizon, keeping out-of-fold predictions
  * as a stacking dataset. Writes a CV run under data/stacking/ (DESIGN §4).
  */
-import pl from 'nodejs-polars';
+import { cvFoldScoresChart } from '../charts';
+import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';
 import { runCrossValidation } from '../ml/cvWorkflow';
 import type { ModelTask, Params } from '../ml/model';
 import { validateOutputName } from '../runs/name';
 import { registerPhase } from './registry';
 import { t } from './schema';
-import { emptyResult, type ChartOutput, type PhaseSpec } from './types';
+import { emptyResult, type PhaseSpec } from './types';
 
 export interface CvConfig {
   models: string[];
@@ -29,33 +30,6 @@ export interface CvValue {
   dir: string;
   horizons: number[];
   models: string[];
-}
-
-function foldChart(folds: { model: string; horizon: number; fold: number; scores: Record<string, number> }[], metric: string): ChartOutput {
-  const rows = folds.filter((f) => Number.isFinite(f.scores[metric]));
-  const data = pl.DataFrame({
-    model: rows.map((f) => f.model),
-    horizon: rows.map((f) => `h${f.horizon}`),
-    fold: rows.map((f) => f.fold + 1),
-    score: rows.map((f) => f.scores[metric]),
-  });
-  return {
-    id: 'cv-fold-scores',
-    title: `Fold ${metric} per model`,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      data: { name: 'folds' },
-      mark: { type: 'point', filled: true, size: 60 },
-      encoding: {
-        x: { field: 'model', type: 'nominal', title: null },
-        y: { field: 'score', type: 'quantitative', title: metric, scale: { zero: false } },
-        color: { field: 'model', type: 'nominal', legend: null },
-        column: { field: 'horizon', type: 'nominal', title: null },
-        tooltip: [{ field: 'model' }, { field: 'fold' }, { field: 'score', format: '.4f' }],
-      },
-    },
-    data: { folds: data },
-  };
 }
 
 export const cvPhase: PhaseSpec<CvConfig> = {
@@ -99,6 +73,7 @@ export const cvPhase: PhaseSpec<CvConfig> = {
       cell: ctx.cell.name,
     });
     const metric = r.best[0]?.metric;
+    const foldChart = metric ? cvFoldScoresChart(r.results.folds, metric) : undefined;
     const value: CvValue = { cvRunId: r.runId, dir: r.dir, horizons: r.results.horizons, models: r.results.models };
     const metrics = Object.fromEntries(r.best.map((b) => [`h${b.horizon}_${b.metric}`, b.value]));
     return emptyResult({
@@ -111,7 +86,7 @@ export const cvPhase: PhaseSpec<CvConfig> = {
         best: r.best.map((b) => `h${b.horizon} ${b.model} ${b.metric}=${b.value.toFixed(4)}`).join('; '),
       },
       metrics,
-      charts: metric ? [foldChart(r.results.folds, metric)] : [],
+      charts: foldChart ? [chartToOutput(foldChart)] : [],
       artifacts: r.stackingFiles.map((f) => ({ path: f.path, label: `stacking dataset h${f.horizon}` })),
       run: { id: r.runId, dir: r.dir, kind: 'cv' },
       value,
