@@ -4,11 +4,13 @@
  * dropped, so no training label (which looks H bars ahead) overlaps the rows it is judged on.
  */
 import pl from 'nodejs-polars';
+import { splitTimelineChart } from '../charts';
+import { chartToOutput, frameToColumns } from '../charts/frames';
 import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, withDataset, type LabelInfo, type SplitName } from '../frame/dataset';
 import { registerPhase } from './registry';
 import { t } from './schema';
-import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
 
 export interface SplitConfig {
   fractions?: number[];
@@ -155,30 +157,6 @@ export function assignSplits(input: pl.DataFrame, c: SplitConfig, labels: readon
   return { frame, rows, embargo, embargoDropped, requested, segments, warnings };
 }
 
-function timelineChart(segments: pl.DataFrame): ChartOutput {
-  return {
-    id: 'split-timeline',
-    title: 'Train / val / test per symbol (embargo between)',
-    data: { segments },
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      data: { name: 'segments' },
-      mark: { type: 'bar', height: { band: 0.7 } },
-      encoding: {
-        y: { field: 'symbol', type: 'nominal', title: null },
-        x: { field: 'start', type: 'temporal', title: null },
-        x2: { field: 'end' },
-        color: {
-          field: 'split',
-          type: 'nominal',
-          scale: { domain: ['train', 'embargo', 'val', 'test'], range: ['#4c78a8', '#bab0ac', '#f58518', '#54a24b'] },
-        },
-        tooltip: [{ field: 'symbol' }, { field: 'split' }, { field: 'start', type: 'temporal' }, { field: 'end', type: 'temporal' }, { field: 'rows' }],
-      },
-    },
-  };
-}
-
 async function run(config: SplitConfig, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult> {
   const ds = inputs[0]?.dataset;
   if (!ds) throw new UserError("'split' needs an upstream cell that produces data", { cell: ctx.cell.name, key: 'from' });
@@ -194,7 +172,7 @@ async function run(config: SplitConfig, inputs: PhaseResult[], ctx: PhaseContext
     dataset: withDataset(ds, { frame: built.frame }),
     summary,
     metrics,
-    charts: [timelineChart(built.segments)],
+    charts: [chartToOutput(splitTimelineChart(frameToColumns(built.segments)))],
     tables: [{ title: 'Split segments per symbol', frame: built.segments }],
     warnings: built.warnings,
   });
