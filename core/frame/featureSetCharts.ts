@@ -1,8 +1,10 @@
 /**
  * Charts of a feature set: a histogram per feature and the correlation matrix. The binning and
- * the correlations are computed in polars; the specs are vega-lite with named data frames.
+ * the correlations are computed in polars; the specs come from the shared builders in core/charts.
  */
 import pl from 'nodejs-polars';
+import { featureCorrelationChart, featureDistributionsChart } from '../charts';
+import { chartToOutput, frameToColumns } from '../charts/frames';
 import type { ChartOutput } from '../phases/types';
 
 /** At most this many features are charted (the first ones, in order). */
@@ -75,47 +77,12 @@ function dot(x: Float64Array, y: Float64Array): number {
   return s;
 }
 
+/** The distributions and correlation charts of the first MAX_CHARTED_FEATURES features (none for an empty frame). */
 export function featureCharts(frame: pl.DataFrame, features: readonly string[]): ChartOutput[] {
   const shown = features.slice(0, MAX_CHARTED_FEATURES);
   if (!shown.length || frame.height === 0) return [];
   return [
-    {
-      id: 'feature-distributions',
-      title: `Feature distributions${features.length > shown.length ? ` (first ${shown.length} of ${features.length})` : ''}`,
-      data: { histograms: featureHistograms(frame, shown) },
-      spec: {
-        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-        data: { name: 'histograms' },
-        facet: { field: 'feature', type: 'nominal', title: null },
-        columns: 4,
-        resolve: { scale: { x: 'independent', y: 'independent' } },
-        spec: {
-          width: 160,
-          height: 90,
-          mark: 'bar',
-          encoding: {
-            x: { field: 'bin_start', type: 'quantitative', bin: { binned: true }, title: null },
-            x2: { field: 'bin_end' },
-            y: { field: 'count', type: 'quantitative', title: 'rows' },
-          },
-        },
-      },
-    },
-    {
-      id: 'feature-correlation',
-      title: 'Feature correlation (Pearson)',
-      data: { correlation: featureCorrelations(frame, shown) },
-      spec: {
-        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-        data: { name: 'correlation' },
-        mark: 'rect',
-        encoding: {
-          x: { field: 'a', type: 'nominal', sort: shown, title: null },
-          y: { field: 'b', type: 'nominal', sort: shown, title: null },
-          color: { field: 'r', type: 'quantitative', scale: { domain: [-1, 1], scheme: 'redblue', reverse: true } },
-          tooltip: [{ field: 'a' }, { field: 'b' }, { field: 'r', format: '.3f' }],
-        },
-      },
-    },
-  ];
+    featureDistributionsChart(frameToColumns(featureHistograms(frame, shown)), shown.length, features.length),
+    featureCorrelationChart(frameToColumns(featureCorrelations(frame, shown)), shown),
+  ].map(chartToOutput);
 }
