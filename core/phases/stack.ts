@@ -2,7 +2,8 @@
  * `stack`: trains a meta-learner on a CV run's out-of-fold predictions (from an upstream `cv`
  * cell, or `stacking_data: RUN_ID`) and writes a stacking training run (DESIGN §4).
  */
-import pl from 'nodejs-polars';
+import { metaWeightsChart } from '../charts';
+import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';
 import { trainStacking } from '../ml/stacking/train';
 import type { CvValue } from './cv';
@@ -57,19 +58,7 @@ export const stackPhase: PhaseSpec<StackConfig> = {
     });
     const metrics: Record<string, number> = {};
     for (const [k, v] of Object.entries(r.metrics)) Object.assign(metrics, { [k]: v.value, [`${k}_ci_low`]: v.low, [`${k}_ci_high`]: v.high });
-    const charts = r.weights
-      ? [{
-          id: 'stack-weights',
-          title: 'Meta-learner weights',
-          spec: {
-            $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-            data: { name: 'weights' },
-            mark: 'bar',
-            encoding: { y: { field: 'input', type: 'nominal', sort: '-x', title: null }, x: { field: 'weight', type: 'quantitative' }, tooltip: [{ field: 'input' }, { field: 'weight', format: '.4f' }] },
-          },
-          data: { weights: pl.DataFrame({ input: Object.keys(r.weights), weight: Object.values(r.weights) }) },
-        }]
-      : [];
+    const weightsChart = r.weights ? metaWeightsChart(r.weights) : undefined;
     const [first] = Object.entries(r.metrics);
     return emptyResult({
       summary: {
@@ -80,7 +69,7 @@ export const stackPhase: PhaseSpec<StackConfig> = {
         ...(first ? { [first[0]]: `${first[1].value.toFixed(4)} [${first[1].low.toFixed(4)}, ${first[1].high.toFixed(4)}]` } : {}),
       },
       metrics,
-      charts,
+      charts: weightsChart ? [chartToOutput(weightsChart)] : [],
       warnings: r.fallback ? [`${r.fallback.from} failed (${r.fallback.reason}); a simpler model was fitted instead`] : [],
       run: { id: r.runId, dir: r.dir, kind: 'stacking' },
       value: { runId: r.runId, dir: r.dir },
