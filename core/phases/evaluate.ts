@@ -1,10 +1,11 @@
 /** `evaluate`: metrics with seeded bootstrap CIs on a split, and the charts that fit the task. */
 import pl from 'nodejs-polars';
+import { evaluateCharts } from '../charts';
+import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';
 import { SPLIT } from '../frame/dataset';
 import { toFloat64 } from '../frame/matrix';
 import { evaluatePredictions, flattenCIs } from '../ml/evaluation/evaluate';
-import { evaluationCharts } from '../ml/evaluation/charts';
 import type { TrainValue } from './train';
 import { registerPhase } from './registry';
 import { t } from './schema';
@@ -73,7 +74,7 @@ export const evaluatePhase: PhaseSpec<EvaluateConfig> = {
         bootstrap: `${ev.n} resamples, seed ${ev.seed}${ev.block > 1 ? `, block ${ev.block}` : ''}`,
       },
       metrics: flattenCIs(ev.metrics),
-      charts: evaluationCharts(task, y, p),
+      charts: evaluateCharts(task === 'regression' ? { task, yTrue: y, yPred: p } : { task, yTrue: y, prob: p }).map(chartToOutput),
       value: { metrics: ev.metrics, bootstrap: { n: ev.n, seed: ev.seed, alpha: ev.alpha, block: ev.block }, headline: first?.[0] },
     });
   },
