@@ -17,7 +17,9 @@ import { splitPhase } from '../../../core/phases/split';
 import { evaluatePhase } from '../../../core/phases/evaluate';
 import { cvPhase } from '../../../core/phases/cv';
 import { stackPhase } from '../../../core/phases/stack';
+import type { ChartSpec } from '../../../core/charts/types';
 import { context, dataset, input, priceFrame, tempDir, timestamps, T0, HOUR } from '../transform/helpers';
+import { renderChart } from './vegaRender';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -28,6 +30,9 @@ function dir(): string {
 }
 
 const rowsOf = (c: ChartOutput, name: string) => c.data[name].toRecords();
+
+/** A phase's chart output read back as the columns the webview decodes from its Arrow frames. */
+const decoded = (c: ChartOutput): ChartSpec => ({ id: c.id, title: c.title, spec: c.spec, data: Object.fromEntries(Object.entries(c.data).map(([k, f]) => [k, frameToColumns(f)])) });
 
 test('frameToColumns: numbers and datetimes as Float64 (epoch ms, null -> NaN), text and booleans as values', () => {
   const f = pl.DataFrame([
@@ -74,6 +79,7 @@ test('validate: null rates from the shared builder (over-limit columns coloured)
   assert.equal(rowsOf(nulls, 'null_rates').find((row) => row.column === 'close')!.over_limit, false);
   const anomalies = rowsOf(r.charts[1], 'anomalies').map((row) => `${row.check}:${row.column}:${row.count}`).sort();
   assert.deepEqual(anomalies, ['duplicates:timestamp:1', 'ohlc:high:1']);
+  assert.equal((await renderChart(decoded(r.charts[1]))).marks.rect, 2, 'one bar per column and check');
   assert.equal(r.warnings.length, 3, 'duplicates, ohlc and nulls warn');
 });
 
@@ -95,6 +101,7 @@ test('split: the timeline is the shared spec; segment bounds travel as epoch ms 
   const seg = chart.data.segments;
   assert.deepEqual(seg.getColumn('start').toArray(), (table.getColumn('start').toArray() as unknown as Date[]).map((d) => d.getTime()));
   assert.deepEqual(seg.getColumn('split').toArray().slice(0, 5), ['train', 'embargo', 'val', 'embargo', 'test']);
+  assert.equal((await renderChart(decoded(chart))).marks.rect, 10, 'five segments for each of two symbols');
 });
 
 /** Two symbols, two features, a binary direction label and its forward return; `n` rows each. */
