@@ -7,6 +7,10 @@
 //   npm run bench -- --scale 0.25      pipeline data at 25% (500k rows)
 //   npm run bench -- --only pipeline,kernel   some steps (pipeline,gbdt,kernel,cache,runindex,explorer,chart)
 //   npm run bench -- --profile         also profile Phasebook's pipeline (node --cpu-prof) and list hot functions
+//   npm run bench -- --raise-stack     run Phasebook's pipeline with a raised stack limit (ulimit -s unlimited,
+//                                      --stack-size): a workaround for code that spreads a whole column into
+//                                      a call (Math.max(...y)); results.md says so
+//   --only with an earlier full run: the other steps' results are kept from bench/out/results.json
 //   npm run bench -- --out FILE        write somewhere else than bench/results.md
 //   node bench/run.mjs --render        rewrite results.md from the last run's bench/out/results.json (no measuring)
 import { execFileSync, spawn } from 'node:child_process';
@@ -47,7 +51,7 @@ const node = process.execPath;
 const load1 = () => loadavg()[0].toFixed(1);
 // xgboost and numpy use OpenMP: its default busy-wait spinning makes 2 threads several times
 // slower than 1 on a loaded machine (measured here); passive waiting gives the reference its fair speed.
-const refEnv = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+const refEnv = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE', PYTHONDONTWRITEBYTECODE: '1' };
 
 /** Runs a command, echoing its output; resolves with its stdout, wall ms and exit code. */
 function run(cmd, args, opts = {}) {
@@ -67,7 +71,7 @@ function run(cmd, args, opts = {}) {
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = performance.now() - t0;
-      if (code !== 0) reject(new Error(`${relative(root, args[0] ?? cmd)} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`));
+      if (code !== 0) reject(new Error(`${relative(root, args.find((a) => /\.(m?js|py)$/.test(a)) ?? cmd)} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`));
       else resolve({ stdout, wallMs });
     });
   });
@@ -114,9 +118,14 @@ async function pipeline(csv) {
   const folds = join(out, 'folds.csv');
   const profDir = join(out, 'profile');
   rmSync(profDir, { recursive: true, force: true });
-  const flags = has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  const pbRun = await run(node, [...flags, join(root, 'dist', 'bench-pipeline.js'), notebook, pbJson, folds]);
-  const phasebook = { ...JSON.parse(readFileSync(pbJson, 'utf8')), processWallMs: pbRun.wallMs };
+  rmSync(pbJson, { force: true });
+  const flags = [...(has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(has('raise-stack') ? ['--stack-size=65500'] : [])];
+  const pbArgs = [...flags, join(root, 'dist', 'bench-pipeline.js'), notebook, pbJson, folds];
+  // The shell's exec replaces itself with node: the measured process is node from its start.
+  const pbRun = has('raise-stack')
+    ? await run('/bin/sh', ['-c', 'ulimit -s unlimited && exec "$0" "$@"', node, ...pbArgs])
+    : await run(node, pbArgs);
+  const phasebook = { ...JSON.parse(readFileSync(pbJson, 'utf8')), processWallMs: pbRun.wallMs, ...(has('raise-stack') ? { launch: '`ulimit -s unlimited` and `node --stack-size=65500` (--raise-stack)' } : {}) };
   const cfgPath = join(out, 'reference_config.json');
   const refJson = join(out, 'reference_result.json');
   writeFileSync(cfgPath, JSON.stringify({ ...referenceConfig(readFileSync(notebook, 'utf8')), csv, folds, out: join(out, 'reference'), result: refJson, threads: cpus().length }, null, 2));
@@ -154,15 +163,22 @@ async function main() {
   const csv = only.some((s) => s === 'pipeline' || s === 'cache') ? ensureData() : undefined;
   const data = { symbols: sizes.symbols, bars: sizes.bars, rows: undefined };
   const p = await step('pipeline', () => pipeline(csv));
-  const micro = {};
-  micro.gbdt = await step('gbdt', gbdt);
-  micro.kernel = await step('kernel', async () => lastJson((await run(node, [join(root, 'dist', 'bench-kernel.js'), '--iterations', String(sizes.kernelIterations)])).stdout));
-  micro.cache = await step('cache', async () => lastJson((await run(node, [join(root, 'dist', 'bench-cache.js'), notebook, '--cell', 'labels'])).stdout));
-  micro.runIndex = await step('runindex', async () => lastJson((await run(node, [join(root, 'dist', 'bench-runindex.js'), '--runs', String(sizes.runs), '--dir', out])).stdout));
-  micro.explorer = await step('explorer', async () => lastJson((await run(node, [join(root, 'dist', 'bench-explorer.js'), '--runs', String(sizes.explorerRuns), '--dir', out])).stdout));
-  micro.chart = await step('chart', async () => lastJson((await run(node, [join(root, 'dist', 'bench-chart.js'), '--points', String(sizes.chartPoints)])).stdout));
-  if (p?.phasebook) data.rows = Number(p.phasebook.stages.find((s) => s.name === 'prices')?.summary?.rows) || undefined;
-  const versions = p?.reference?.versions;
+  // With --only, the steps not run keep their results from the last run of the same size.
+  const earlier = argv.includes('--only') && existsSync(rawPath) ? JSON.parse(readFileSync(rawPath, 'utf8')) : undefined;
+  const micro = { ...(earlier?.micro ?? {}) };
+  const measure = async (key, name, body) => {
+    const r = await step(name, body);
+    if (r !== undefined) micro[key] = { ...r, measuredAt: new Date().toISOString().slice(0, 16), load: load1() };
+  };
+  await measure('gbdt', 'gbdt', gbdt);
+  await measure('kernel', 'kernel', async () => lastJson((await run(node, [join(root, 'dist', 'bench-kernel.js'), '--iterations', String(sizes.kernelIterations)])).stdout));
+  await measure('cache', 'cache', async () => lastJson((await run(node, [join(root, 'dist', 'bench-cache.js'), notebook, '--cell', 'labels'])).stdout));
+  await measure('runIndex', 'runindex', async () => lastJson((await run(node, [join(root, 'dist', 'bench-runindex.js'), '--runs', String(sizes.runs), '--dir', out])).stdout));
+  await measure('explorer', 'explorer', async () => lastJson((await run(node, [join(root, 'dist', 'bench-explorer.js'), '--runs', String(sizes.explorerRuns), '--dir', out])).stdout));
+  await measure('chart', 'chart', async () => lastJson((await run(node, [join(root, 'dist', 'bench-chart.js'), '--points', String(sizes.chartPoints)])).stdout));
+  const pipe = p === undefined ? earlier?.pipeline : p;
+  data.rows = Number(pipe?.phasebook?.stages?.find((s) => s.name === 'prices')?.summary?.rows) || undefined;
+  const versions = pipe?.reference?.versions;
   const polars = JSON.parse(readFileSync(join(root, 'node_modules', 'nodejs-polars', 'package.json'), 'utf8')).version;
   const result = {
     date: started.toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
@@ -179,9 +195,9 @@ async function main() {
       polars,
       python: versions ? `${versions.python} / ${versions.pandas} / ${versions.numpy} / ${versions['scikit-learn']} / ${versions.xgboost}` : undefined,
     },
-    pipeline: p && !p.error ? { phasebook: p.phasebook, reference: p.reference, foldsMatch: p.foldsMatch, sameEvaluation: p.sameEvaluation } : p,
+    pipeline: p === undefined ? earlier?.pipeline : p && !p.error ? { phasebook: p.phasebook, reference: p.reference, foldsMatch: p.foldsMatch, sameEvaluation: p.sameEvaluation, measuredAt: started.toISOString().slice(0, 16), load: loadStart } : p,
     micro,
-    profiles: p?.profiles,
+    profiles: p === undefined ? earlier?.profiles : p?.profiles,
     notes: methodNotes(),
   };
   writeFileSync(rawPath, JSON.stringify(result, null, 2));

@@ -8,5 +8,7 @@ export interface CpuProfile {
   samples?: number[];
   timeDeltas?: number[];
 }
-export function selfTimes(profile: CpuProfile): { total: number; functions: FunctionTime[] };
+export type WhereFn = (url: string, line: number, name: string) => string;
+export function sourceResolver(): WhereFn;
+export function selfTimes(profile: CpuProfile, where?: WhereFn): { total: number; functions: FunctionTime[] };
 export function summarizeProfiles(dir: string, n?: number): { files: number; totalMs: number; top: (FunctionTime & { share: number })[] };

@@ -37,6 +37,8 @@ function pipelineSection(p) {
   const sum = (side, k) => STAGES.reduce((s, n) => s + (stageOf(side, n)?.[k] ?? 0), 0);
   rows.push(['**sum of stages**', sec(sum(pb, 'wallMs')), sec(sum(ref, 'wallMs')), x(ratio(sum(pb, 'wallMs'), sum(ref, 'wallMs'))), sec(sum(pb, 'cpuMs')), sec(sum(ref, 'cpuMs')), x(ratio(sum(pb, 'cpuMs'), sum(ref, 'cpuMs')))]);
   rows.push(['**end to end** (process start to exit)', sec(pb.processWallMs), sec(ref.processWallMs), x(ratio(pb.processWallMs, ref.processWallMs)), '', '', '']);
+  if (pb.failed) out.push(`**Phasebook's run failed in cell \`${pb.failed.cell}\`: ${pb.failed.message}.** The stages after it are missing and end to end is not comparable.`, '');
+  if (pb.launch) out.push(`Phasebook's process was started with ${pb.launch}.`, '');
   out.push(table(['stage', 'Phasebook wall s', 'reference wall s', 'ratio', 'Phasebook CPU s', 'reference CPU s', 'CPU ratio'], rows));
   out.push('');
   out.push('Cross-validation by model (fit + predict, 5 folds, wall seconds):');
@@ -55,34 +57,37 @@ function pipelineSection(p) {
   out.push('');
   out.push(`Folds: ${p.foldsMatch ? 'identical on both sides' : '**differ**'} — train/test rows per fold ${(pb.foldRows ?? []).map((f) => `${f.train}/${f.test}`).join(', ')} (Phasebook) vs ${(ref.foldRows ?? []).map((f) => `${f.train}/${f.test}`).join(', ')} (reference).`);
   if (ref.stackSeconds) out.push(`Reference stack split: meta-learner ${ref.stackSeconds.meta?.toFixed(2)} s, bootstrap evaluation ${ref.stackSeconds.evaluate?.toFixed(2)} s.`);
+  if (p.measuredAt) out.push('', `Measured ${p.measuredAt.replace('T', ' ')} UTC, load ${p.load} at the start.`);
   return out.join('\n');
 }
+
+const when = (v) => (v?.measuredAt ? `\n\nMeasured ${v.measuredAt.replace('T', ' ')} UTC at load ${v.load}.` : '');
 
 function microSection(m) {
   const out = [];
   const err = (v) => (v?.error ? `not measured: ${v.error}` : undefined);
   const g = m?.gbdt;
   out.push(`### GBDT training (bench/gbdt: ${g?.rows ? g.rows.toLocaleString('en-US') : '800,000'} train rows x 20 features, depth 6, 100 trees, eta 0.3, same threads)`);
-  out.push(err(g) ?? (g ? table(['threads', 'rows', 'Phasebook s', 'xgboost s', 'ratio', 'CPU ratio', 'AUC Phasebook', 'AUC xgboost'], [[g.threads, g.rows?.toLocaleString('en-US'), g.oursSeconds?.toFixed(2), g.xgbSeconds?.toFixed(2), x(g.ratio), x(g.cpuRatio), g.oursAuc?.toFixed(4), g.xgbAuc?.toFixed(4)]]) : 'not run'));
+  out.push(err(g) ?? (g ? table(['threads', 'rows', 'Phasebook s', 'xgboost s', 'ratio', 'CPU ratio', 'AUC Phasebook', 'AUC xgboost'], [[g.threads, g.rows?.toLocaleString('en-US'), g.oursSeconds?.toFixed(2), g.xgbSeconds?.toFixed(2), x(g.ratio), x(g.cpuRatio), g.oursAuc?.toFixed(4), g.xgbAuc?.toFixed(4)]]) : 'not run') + when(g));
   const k = m?.kernel;
   out.push('', '### Kernel no-op cell round trip (fork dist/kernel.js, `ts` cell, run with force)');
-  out.push(err(k) ?? (k ? table(['samples', 'p50', 'p95', 'min', 'max', 'cell in kernel p50', 'kernel start'], [[k.samples, fmtMs(k.p50Ms), fmtMs(k.p95Ms), fmtMs(k.minMs), fmtMs(k.maxMs), fmtMs(k.cellP50Ms), fmtMs(k.kernelStartMs)]]) : 'not run'));
+  out.push(err(k) ?? (k ? table(['samples', 'p50', 'p95', 'min', 'max', 'cell in kernel p50', 'kernel start'], [[k.samples, fmtMs(k.p50Ms), fmtMs(k.p95Ms), fmtMs(k.minMs), fmtMs(k.maxMs), fmtMs(k.cellP50Ms), fmtMs(k.kernelStartMs)]]) : 'not run') + when(k));
   const c = m?.cache;
   out.push('', '### Cache hit with a large upstream');
   out.push(err(c) ?? (c ? [
     table(['cell', 'upstream rows', 'memory hit p50', 'memory hit p95', 'disk hit (fresh session)', 'of which first source hash'], [[c.cell, c.upstreamRows?.toLocaleString('en-US'), fmtMs(c.memoryHitP50Ms), fmtMs(c.memoryHitP95Ms), fmtMs(c.diskHitMs), fmtMs(c.firstKeysMs)]]),
     '',
     `Disk hit per restored cell: ${(c.diskCells ?? []).map((d) => `${d.cell} ${fmtMs(d.ms)}`).join(', ')}.`,
-  ].join('\n') : 'not run'));
+  ].join('\n') : 'not run') + when(c));
   const ix = m?.runIndex;
   out.push('', '### Run index (core/runs/index.ts scanRuns)');
-  out.push(err(ix) ?? (ix ? table(['runs', 'first scan', 'warm scan p50', 'warm scan max'], [[ix.runs?.toLocaleString('en-US'), fmtMs(ix.firstScanMs), fmtMs(ix.scanP50Ms), fmtMs(ix.scanMaxMs)]]) : 'not run'));
+  out.push(err(ix) ?? (ix ? table(['runs', 'first scan', 'warm scan p50', 'warm scan max'], [[ix.runs?.toLocaleString('en-US'), fmtMs(ix.firstScanMs), fmtMs(ix.scanP50Ms), fmtMs(ix.scanMaxMs)]]) : 'not run') + when(ix));
   const ex = m?.explorer;
   out.push('', '### New run -> explorer tree (RunWatcher + RunIndex, as the extension wires them)');
-  out.push(err(ex) ?? (ex ? table(['samples', 'runs already listed', 'p50', 'p95', 'max', 'watcher debounce'], [[ex.samples, ex.existingRuns, fmtMs(ex.p50Ms), fmtMs(ex.p95Ms), fmtMs(ex.maxMs), fmtMs(ex.debounceMs)]]) : 'not run'));
+  out.push(err(ex) ?? (ex ? table(['samples', 'runs already listed', 'p50', 'p95', 'max', 'watcher debounce'], [[ex.samples, ex.existingRuns, fmtMs(ex.p50Ms), fmtMs(ex.p95Ms), fmtMs(ex.maxMs), fmtMs(ex.debounceMs)]]) : 'not run') + when(ex));
   const ch = m?.chart;
   out.push('', '### Arrow encode + chart render of a long series');
-  out.push(err(ch) ?? (ch ? table(['points', 'IPC MB', 'encode', 'decode', 'LTTB prepare', 'vega-lite compile + render', 'total', 'drawn points'], [[ch.points?.toLocaleString('en-US'), (ch.ipcBytes / 1e6).toFixed(1), fmtMs(ch.encodeMs), fmtMs(ch.decodeMs), fmtMs(ch.prepareMs), fmtMs(ch.renderMs), fmtMs(ch.totalMs), ch.drawnPoints]]) : 'not run'));
+  out.push(err(ch) ?? (ch ? table(['points', 'IPC MB', 'encode', 'decode', 'LTTB prepare', 'vega-lite compile + render', 'total', 'drawn points'], [[ch.points?.toLocaleString('en-US'), (ch.ipcBytes / 1e6).toFixed(1), fmtMs(ch.encodeMs), fmtMs(ch.decodeMs), fmtMs(ch.prepareMs), fmtMs(ch.renderMs), fmtMs(ch.totalMs), ch.drawnPoints]]) : 'not run') + when(ch));
   return out.join('\n');
 }
 
@@ -110,10 +115,10 @@ export function formatResults(r, analysis = '') {
     table(['', ''], [
       ['CPU', `${mach.cpus} cores (${mach.cpuModel})`],
       ['memory', `${mach.memGb} GB`],
-      ['load average (1 min) at start / end', `${mach.loadStart} / ${mach.loadEnd} — shared with other work, so wall times are noisy; CPU times are steadier`],
+      ['load average (1 min) at start / end', `${mach.loadStart} / ${mach.loadEnd} (this invocation; each section below gives the load it was measured at) — the machine is shared, so wall times are noisy; CPU times are steadier`],
       ['Node / nodejs-polars', `${mach.node} / ${mach.polars}`],
       ['Python / pandas / numpy / scikit-learn / xgboost', mach.python ?? '–'],
-      ['data', `${r.data?.rows?.toLocaleString('en-US')} rows (${r.data?.symbols} symbols x ${r.data?.bars?.toLocaleString('en-US')} hourly bars, seed 7, \`phasebook demo-data --clean\`)`],
+      ['data', `${r.data?.rows?.toLocaleString('en-US') ?? '–'} rows (${r.data?.symbols} symbols x ${r.data?.bars?.toLocaleString('en-US')} hourly bars, seed 7, \`phasebook demo-data --clean\`)`],
     ]),
     '',
     '## Targets',

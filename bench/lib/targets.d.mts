@@ -34,4 +34,7 @@ export interface SideResult {
   metaMetrics?: Record<string, number>;
   baseMetrics?: Record<string, Record<string, number>>;
   stackSeconds?: { meta?: number; evaluate?: number };
+  failed?: { cell: string; message: string };
+  /** How the process was started when not plainly (e.g. a raised stack limit). */
+  launch?: string;
 }

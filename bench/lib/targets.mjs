@@ -20,7 +20,8 @@ export function evaluateTargets(r) {
   const pb = r.pipeline?.phasebook;
   const ref = r.pipeline?.reference;
   const e2e = ratio(pb?.processWallMs, ref?.processWallMs);
-  add('End to end <= 0.5x the reference (wall)', Number.isFinite(e2e) ? `${fmtX(e2e)} (${fmtMs(pb.processWallMs)} vs ${fmtMs(ref.processWallMs)})` : undefined, e2e <= 0.5);
+  if (pb?.failed) add('End to end <= 0.5x the reference (wall)', `Phasebook failed in cell '${pb.failed.cell}': ${pb.failed.message}`, false);
+  else add('End to end <= 0.5x the reference (wall)', Number.isFinite(e2e) ? `${fmtX(e2e)} (${fmtMs(pb.processWallMs)} vs ${fmtMs(ref.processWallMs)})` : undefined, e2e <= 0.5);
   const g = r.micro?.gbdt;
   if (g && !g.error && Number.isFinite(g.ratio)) {
     const aucDiff = g.oursAuc - g.xgbAuc;

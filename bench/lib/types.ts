@@ -27,13 +27,15 @@ export interface PipelineBenchResult {
   /** Fit + predict seconds per base model, summed over folds. */
   modelSeconds: Record<string, number>;
   /** Stacking meta-learner, leave-one-fold-out ROC AUC with its bootstrap CI. */
-  metaAuc: MetricWithCI;
+  metaAuc?: MetricWithCI;
   metaMetrics: Record<string, number>;
   /** Each base model's out-of-fold metrics on the same rows. */
   baseMetrics: Record<string, Record<string, number>>;
   /** How the meta-learner was scored (Phasebook's metrics.json `evaluation`). */
   evaluation?: string;
   runs?: Record<string, string>;
+  /** The first cell that did not finish ok (the stages after it are missing). */
+  failed?: { cell: string; message: string };
 }
 
 export interface LatencySummary {

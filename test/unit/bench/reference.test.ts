@@ -87,7 +87,10 @@ for (const f of folds) for (const i of f.test) testFold[i] = f.fold;
 const foldsPath = join(dir, 'folds.json');
 writeFileSync(foldsPath, JSON.stringify(testFold));
 const outPath = join(dir, 'ref.json');
-const run = spawnSync(PYTHON, ['-c', PY, STAGES_DIR, csv, foldsPath, outPath, JSON.stringify({ lags: LAGS, windows: WINDOWS, horizon: H, pct_embargo: 0.02 })], { encoding: 'utf8' });
+const run = spawnSync(PYTHON, ['-c', PY, STAGES_DIR, csv, foldsPath, outPath, JSON.stringify({ lags: LAGS, windows: WINDOWS, horizon: H, pct_embargo: 0.02 })], {
+  encoding: 'utf8',
+  env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+});
 const skip = run.status === 3 || run.error ? `${PYTHON} cannot import pandas, scikit-learn and xgboost (${run.stdout.trim() || run.error?.message})` : false;
 const ref = run.status === 0 ? (JSON.parse(readFileSync(outPath, 'utf8')) as ReferenceOut) : undefined;
 rmSync(dir, { recursive: true, force: true });

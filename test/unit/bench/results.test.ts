@@ -89,3 +89,12 @@ test('the reference reads its configuration from bench/pipeline.pipeline', () =>
   assert.throws(() => referenceConfig(text.replace('meta_learner: logistic', 'meta_learner: gbdt')), /logistic meta-learner/);
   assert.throws(() => referenceConfig(text.replace(/# %% stack[\s\S]*$/, '')), /no 'stack' cell/);
 });
+
+test('targets and results.md: a Phasebook run that failed in a cell is reported, not compared', () => {
+  const pb = { ...side(1, NaN), failed: { cell: 'stack', message: 'internal error: Maximum call stack size exceeded' } };
+  const r: BenchResults = { ...full, pipeline: { phasebook: pb, reference: side(4, 0.6), foldsMatch: true } };
+  const e2e = evaluateTargets(r).find((t) => t.target.startsWith('End to end'));
+  assert.equal(e2e?.ok, false);
+  assert.match(e2e?.measured ?? '', /failed in cell 'stack'/);
+  assert.match(formatResults(r), /Phasebook's run failed in cell `stack`/);
+});
