@@ -44,7 +44,7 @@ export interface RunWatcherOptions {
   factory?: WatchFactory;
   /** Events are gathered for this long before the changed run folders are reported. */
   debounceMs?: number;
-  /** How often missing or vanished roots are checked. */
+  /** How often missing or vanished roots are checked (a few stat calls: cheap). */
   rootCheckMs?: number;
   onRunDirs(dirs: { dir: string; root: WatchedRoot }[]): void;
   onRootAppeared(root: WatchedRoot): void;
@@ -81,7 +81,7 @@ export class RunWatcher implements DisposableLike {
 
   constructor(private readonly opts: RunWatcherOptions) {
     this.factory = opts.factory ?? chokidarFactory;
-    this.checkTimer = setInterval(() => this.checkRoots(), opts.rootCheckMs ?? 2000);
+    this.checkTimer = setInterval(() => this.checkRoots(), opts.rootCheckMs ?? 250);
     this.checkTimer.unref?.();
   }
 

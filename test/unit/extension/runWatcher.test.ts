@@ -46,14 +46,13 @@ test('runDirOf maps any path inside a run folder to that folder, and ignores dot
   assert.equal(runDirOf('/w/runs', '/w/other/r1'), undefined);
 });
 
-test('runs written on disk appear within a second, updates and deletions follow, and a root deleted and recreated is picked up again', async () => {
+test('runs written on disk appear within a second (also the first one of a root created later), updates and deletions follow, and a root deleted and recreated is picked up again', async () => {
   const ws = join(base, 'ws1');
   const roots = resolveRoots(ws);
   mkdirSync(roots.runs, { recursive: true });
   const index = new RunIndex();
   const watched = watchedRootsOf(roots);
   const watcher = new RunWatcher({
-    rootCheckMs: 100,
     onRunDirs: (dirs) => void index.refresh(dirs),
     onRootAppeared: (r) => void index.scanRoot(r),
     onRootVanished: (r) => index.removeUnder(r.path),
@@ -75,7 +74,8 @@ test('runs written on disk appear within a second, updates and deletions follow,
     const cvDir = join(roots.stacking, '20250102_000000_000001_cd34');
     mkdirSync(cvDir, { recursive: true });
     writeFileSync(join(cvDir, 'cv_results.json'), JSON.stringify({ models: ['ridge'], horizons: [5] }));
-    await until(() => index.get(cvDir) !== undefined, 4000, 'the foreign CV run in a root created after start');
+    const cvMs = await until(() => index.get(cvDir) !== undefined, 4000, 'the foreign CV run in a root created after start');
+    assert.ok(cvMs < 1000, `the first run of a new root appeared after ${cvMs} ms`);
     assert.equal(index.get(cvDir)?.kind, 'cv');
     assert.equal(index.get(cvDir)?.foreign, true);
 
