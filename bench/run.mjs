@@ -3,7 +3,7 @@
 // "Benchmarks").
 //
 //   npm run bench                      full sizes: 2M rows x 20 symbols, GBDT 800k rows, ...
-//   npm run bench -- --quick           scaled down (CI-friendly, a few minutes) -> bench/results-quick.md
+//   npm run bench -- --quick           scaled down (CI-friendly, a few minutes) -> bench/out/results-quick.md
 //   npm run bench -- --scale 0.25      pipeline data at 25% (500k rows)
 //   npm run bench -- --only pipeline,kernel   some steps (pipeline,gbdt,kernel,cache,runindex,explorer,chart)
 //   npm run bench -- --profile         also profile Phasebook's pipeline (node --cpu-prof) and list hot functions
@@ -45,7 +45,7 @@ const python = process.env.PYTHON ?? '/usr/bin/python3';
 const out = join(here, 'out');
 const notebook = join(here, 'pipeline.pipeline');
 // A quick run never overwrites the full run's results.
-const resultsPath = arg('out', join(here, quick ? 'results-quick.md' : 'results.md'));
+const resultsPath = arg('out', quick ? join(here, 'out', 'results-quick.md') : join(here, 'results.md'));
 const rawPath = join(here, 'out', quick ? 'results-quick.json' : 'results.json');
 const node = process.execPath;
 const load1 = () => loadavg()[0].toFixed(1);
