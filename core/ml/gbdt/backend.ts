@@ -7,9 +7,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { BinnedMatrix } from './binning';
-import { SLOT_STRIDE_PER_FEATURE, type SharedArrays, type SplitRules } from './kernel';
-import { PARTITION_FIELDS, RowOrder } from './rows';
-import { assignJobs, mergeCandidates, runHistTask, shareOut, type FromWorker, type HistTask, type ToWorker } from './task';
+import { SLOT_STRIDE_PER_FEATURE, type RowSet, type SharedArrays, type SplitRules } from './kernel';
+import { countSegments, placeSegments, planPartition, RowOrder, scatterSegments } from './rows';
+import { mergeCandidates, runHistTask, shareOut, type FromWorker, type HistTask, type ToWorker } from './task';
 import { findWorkerEntry, startWorker } from './worker-path';
 
 export interface HistBackend {
@@ -37,17 +37,26 @@ function identity(a: Uint32Array): Uint32Array {
   return a;
 }
 
+function makeRowSet(bins: Uint32Array, rows: number, shared: boolean, stateRows: number): RowSet {
+  const u32 = (n: number): Uint32Array => (shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, n * 4))) : new Uint32Array(n));
+  return {
+    bins,
+    gh: shared ? new Float32Array(new SharedArrayBuffer(Math.max(8, rows * 8))) : new Float32Array(2 * rows),
+    rowOf: identity(u32(rows)),
+    margin: allocF64(stateRows, shared),
+    label: allocF64(stateRows, shared),
+  };
+}
+
 function makeArrays(bins: BinnedMatrix, nBins: Int32Array, shared: boolean, positionState: boolean): SharedArrays {
   const { rows, nFeatures } = bins;
   const stateRows = positionState ? rows : 0;
+  const otherBins = shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, bins.data.length * 4))) : new Uint32Array(bins.data.length);
   return {
     rows,
     nFeatures,
-    bins: bins.data,
-    gh: shared ? new Float32Array(new SharedArrayBuffer(Math.max(8, rows * 8))) : new Float32Array(2 * rows),
-    rowOf: identity(shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, rows * 4))) : new Uint32Array(rows)),
-    margin: allocF64(stateRows, shared),
-    label: allocF64(stateRows, shared),
+    sets: [makeRowSet(bins.data, rows, shared, stateRows), makeRowSet(otherBins, rows, shared, stateRows)],
+    current: shared ? new Int32Array(new SharedArrayBuffer(4)) : new Int32Array(1),
     hist: allocF64(INITIAL_SLOTS * nFeatures * SLOT_STRIDE_PER_FEATURE, shared),
     nBins,
   };
@@ -77,7 +86,11 @@ class LocalBackend implements HistBackend {
     this.order = new RowOrder(arrays);
   }
   partition(jobs: Int32Array): Promise<Int32Array> {
-    return Promise.resolve(this.order.runJobs(jobs));
+    const plan = planPartition(jobs, this.arrays.rows, 1);
+    const { nLeft, dest } = placeSegments(jobs, plan, [countSegments(this.arrays, plan.segments[0])]);
+    scatterSegments(this.arrays, plan.segments[0], dest[0], plan.copies[0]);
+    this.arrays.current[0] = 1 - this.arrays.current[0];
+    return Promise.resolve(nLeft);
   }
   ensureSlots(slots: number): void {
     const h = grownHist(this.arrays, slots, false);
@@ -103,10 +116,10 @@ class ThreadedBackend implements HistBackend {
     this.order = new RowOrder(arrays);
     for (const w of pool) {
       w.on('message', (m: FromWorker) => {
-        if (m.type === 'done' || m.type === 'parted') {
+        if (m.type === 'done' || m.type === 'counted') {
           const p = this.pending.get(m.id);
           this.pending.delete(m.id);
-          p?.resolve(m.type === 'done' ? m.candidates : m.nLeft);
+          p?.resolve(m.type === 'done' ? m.candidates : m.counts);
         } else if (m.type === 'error') this.fail(new Error(`gbdt worker failed: ${m.message}`));
       });
       w.on('error', (e) => this.fail(e));
@@ -152,26 +165,17 @@ class ThreadedBackend implements HistBackend {
     return merged;
   }
 
+  /** Two parallel phases over equal slices of the level's rows: count lefts, then scatter. */
   async partition(jobs: Int32Array): Promise<Int32Array> {
     if (this.failure) throw this.failure;
-    const count = jobs.length / PARTITION_FIELDS;
-    const sizes = Array.from({ length: count }, (_, k) => jobs[k * PARTITION_FIELDS + 1] - jobs[k * PARTITION_FIELDS]);
-    const owner = assignJobs(sizes, this.pool.length + 1);
-    const mine = (t: number): number[] => sizes.map((_, k) => k).filter((k) => owner[k] === t);
-    const pick = (ks: number[]): Int32Array => {
-      const out = new Int32Array(ks.length * PARTITION_FIELDS);
-      ks.forEach((k, i) => out.set(jobs.subarray(k * PARTITION_FIELDS, (k + 1) * PARTITION_FIELDS), i * PARTITION_FIELDS));
-      return out;
-    };
-    const replies: { ks: number[]; reply: Promise<Int32Array> }[] = [];
-    for (let t = 1; t <= this.pool.length; t++) {
-      const ks = mine(t);
-      if (ks.length) replies.push({ ks, reply: this.ask(t - 1, (id) => ({ type: 'partition', id, jobs: pick(ks) })) });
-    }
-    const nLeft = new Int32Array(count);
-    const own = mine(0);
-    this.order.runJobs(pick(own)).forEach((v, i) => (nLeft[own[i]] = v));
-    for (const r of replies) (await r.reply).forEach((v, i) => (nLeft[r.ks[i]] = v));
+    const plan = planPartition(jobs, this.arrays.rows, this.pool.length + 1);
+    const asked = plan.segments.slice(1).map((segs, w) => this.ask<Int32Array>(w, (id) => ({ type: 'count', id, segs })));
+    const counts = [countSegments(this.arrays, plan.segments[0]), ...(await Promise.all(asked))];
+    const { nLeft, dest } = placeSegments(jobs, plan, counts);
+    const scattered = plan.segments.slice(1).map((segs, w) => this.ask<Int32Array>(w, (id) => ({ type: 'scatter', id, segs, dest: dest[w + 1], copies: plan.copies[w + 1] })));
+    scatterSegments(this.arrays, plan.segments[0], dest[0], plan.copies[0]);
+    await Promise.all(scattered);
+    this.arrays.current[0] = 1 - this.arrays.current[0];
     return nLeft;
   }
 
@@ -217,7 +221,7 @@ export async function createBackend(
             };
             w.on('message', onMessage);
             w.once('error', reject);
-            const init: ToWorker = { type: 'init', rows: arrays.rows, nFeatures: arrays.nFeatures, bins: arrays.bins, gh: arrays.gh, rowOf: arrays.rowOf, margin: arrays.margin, label: arrays.label, hist: arrays.hist, nBins, rules };
+            const init: ToWorker = { type: 'init', rows: arrays.rows, nFeatures: arrays.nFeatures, sets: arrays.sets, current: arrays.current, hist: arrays.hist, nBins, rules };
             w.postMessage(init);
           }),
       ),

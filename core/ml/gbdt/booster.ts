@@ -60,21 +60,23 @@ export async function trainEnsemble(
   const byPosition = K === 1;
   const backend = await createBackend(bins, nBins, { lambda: params.lambda, minChildWeight: params.minChildWeight }, threads, opts.note, byPosition);
   try {
-    const a = backend.arrays;
     const order = backend.order;
     const base = objective.baseMargin(y, params.baseScore);
-    // K > 1: margins by row (row-major, K per row); K = 1: a.margin by position.
-    const margins = byPosition ? a.margin : new Float64Array(n * K);
-    const labels = byPosition ? a.label : y;
-    if (byPosition) a.label.set(y);
-    for (let i = 0; i < n; i++) for (let c = 0; c < K; c++) margins[i * K + c] = base[c];
+    // K > 1: margins by row (row-major, K per row). K = 1: margin and label by position, in the
+    // live row set (order.now), which every partition replaces.
+    const byRow = byPosition ? new Float64Array(0) : new Float64Array(n * K);
+    const margins = (): Float64Array => (byPosition ? order.now.margin : byRow);
+    const labels = (): Float64Array => (byPosition ? order.now.label : y);
+    if (byPosition) order.now.label.set(y);
+    const m0 = margins();
+    for (let i = 0; i < n; i++) for (let c = 0; c < K; c++) m0[i * K + c] = base[c];
     const valid = opts.valid;
     const validMargins = valid ? new Float64Array(valid.X.rows * K) : undefined;
     if (valid && validMargins) for (let i = 0; i < valid.X.rows; i++) for (let c = 0; c < K; c++) validMargins[i * K + c] = base[c];
     const rng = new GbdtRng(opts.seed);
     const builder = new EnsembleBuilder(K);
     const keep = new Uint8Array(n);
-    const rowGh = byPosition ? a.gh : new Float32Array(2 * n);
+    const rowGh = new Float32Array(byPosition ? 0 : 2 * n);
     const leafScale = mode === 'forest' ? 1 / params.nEstimators : params.learningRate;
     const trainLoss: number[] = [];
     const validLoss: number[] = [];
@@ -84,33 +86,37 @@ export async function trainEnsemble(
       if (opts.signal?.aborted) throw new CancelledError('gbdt training cancelled');
       const nSample = params.subsample < 1 ? order.moveToFront(sampleRows(rng, params.subsample, keep)) : n;
       const treeFeatures = params.colsampleBytree < 1 ? rng.choose(nF, Math.max(1, Math.round(params.colsampleBytree * nF))) : Int32Array.from({ length: nF }, (_, j) => j);
-      objective.prepare(margins, labels);
+      objective.prepare(margins(), labels());
       const grads: Float32Array[] = [];
-      for (let c = 0; c < K; c++) {
-        objective.gradients(margins, labels, c, rowGh);
-        grads.push(K > 1 ? rowGh.slice() : rowGh);
+      if (byPosition) objective.gradients(margins(), labels(), 0, order.now.gh);
+      else {
+        for (let c = 0; c < K; c++) {
+          objective.gradients(byRow, y, c, rowGh);
+          grads.push(rowGh.slice());
+        }
       }
       for (let c = 0; c < K; c++) {
         if (!byPosition) order.loadGradients(grads[c], nSample);
         const root = builder.roots.length;
         const leaves = await growTree({ backend, params, cuts, treeFeatures, nSample, leafScale, rng }, builder);
-        const rowOf = order.rowOf;
+        const { rowOf } = order.now;
+        const m = margins();
         for (const leaf of leaves) {
           const v = builder.value[leaf.node];
-          if (leaf.split) order.addOnSide(leaf.start, leaf.end, leaf.split, v, margins, byPosition, K, c);
-          else if (byPosition) for (let p = leaf.start; p < leaf.end; p++) margins[p] += v;
-          else for (let p = leaf.start; p < leaf.end; p++) margins[rowOf[p] * K + c] += v;
+          if (leaf.split) order.addOnSide(leaf.start, leaf.end, leaf.split, v, m, byPosition, K, c);
+          else if (byPosition) for (let p = leaf.start; p < leaf.end; p++) m[p] += v;
+          else for (let p = leaf.start; p < leaf.end; p++) m[rowOf[p] * K + c] += v;
         }
         const rootNode = builder.roots[root];
         if (nSample < n) {
           // Rows outside this round's sample: route their raw values through the new tree.
-          if (byPosition) addTreeByPosition(builder, rootNode, X.columns, rowOf.subarray(nSample), margins.subarray(nSample));
-          else addTree(builder, rootNode, X.columns, n, margins, K, c, notKept(keep, n - nSample));
+          if (byPosition) addTreeByPosition(builder, rootNode, X.columns, rowOf.subarray(nSample), m.subarray(nSample));
+          else addTree(builder, rootNode, X.columns, n, m, K, c, notKept(keep, n - nSample));
         }
         if (valid && validMargins) addTree(builder, rootNode, valid.X.columns, valid.X.rows, validMargins, K, c);
       }
       rounds = round + 1;
-      if (opts.recordTrainLoss) trainLoss.push(objective.metric(margins, labels));
+      if (opts.recordTrainLoss) trainLoss.push(objective.metric(margins(), labels()));
       if (valid && validMargins) {
         const loss = objective.metric(validMargins, valid.y);
         validLoss.push(loss);

@@ -7,7 +7,7 @@
  */
 import type { HistBackend } from './backend';
 import { EnsembleBuilder } from './ensemble';
-import { CANDIDATE_FIELDS } from './kernel';
+import { CANDIDATE_FIELDS, rowsNow } from './kernel';
 import type { GbdtParams } from './params';
 import type { GbdtRng } from './rng';
 import { PARTITION_FIELDS } from './rows';
@@ -74,9 +74,10 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
   const slots = new SlotAllocator();
   let g = 0;
   let h = 0;
+  const { gh } = rowsNow(a);
   for (let p = 0; p < nSample; p++) {
-    g += a.gh[2 * p];
-    h += a.gh[2 * p + 1];
+    g += gh[2 * p];
+    h += gh[2 * p + 1];
   }
   const root: GrowNode = { id: tree.startTree(), depth: 0, start: 0, end: nSample, g, h, slot: -1, cand: new Float64Array(0) };
   const canSplit = (depth: number): boolean => params.maxDepth === 0 || depth < params.maxDepth;

@@ -14,29 +14,34 @@ export const SLOT_STRIDE_PER_FEATURE = HIST_BINS * 2;
 /** Fields per split candidate in a packed result: gain, feature, bin, defaultLeft, leftG, leftH. */
 export const CANDIDATE_FIELDS = 6;
 
-export interface SharedArrays {
-  rows: number;
-  nFeatures: number;
-  /**
-   * Packed bins (see binning.ts) in position order: feature j at position p is byte j % 4 of
-   * bins[p * ceil(nFeatures / 4) + (j >> 2)]. The main thread physically reorders rows as it
-   * splits nodes (rows.ts), so every node owns a contiguous range of positions.
-   */
+/** Per-position data; two sets exist and `SharedArrays.current[0]` says which one is live. */
+export interface RowSet {
+  /** Packed bins (see binning.ts): feature j at position p is byte j % 4 of bins[p * ceil(nFeatures / 4) + (j >> 2)]. */
   bins: Uint32Array;
-  /** Interleaved gradient / hessian in float32 (as xgboost), in position order; sums are float64. */
+  /** Interleaved gradient / hessian in float32 (as xgboost); histogram sums are float64. */
   gh: Float32Array;
   /** rowOf[p] = original row at position p. */
   rowOf: Uint32Array;
-  /**
-   * Single-output models keep each row's margin and label in position order too (moved along
-   * by partitioning), so gradients and margin updates run sequentially; empty otherwise.
-   */
+  /** Single-output models keep each row's margin and label here too; empty otherwise. */
   margin: Float64Array;
   label: Float64Array;
+}
+
+export interface SharedArrays {
+  rows: number;
+  nFeatures: number;
+  /** Rows in position order (see rows.ts): every tree node owns a contiguous range. */
+  sets: [RowSet, RowSet];
+  /** current[0] = index of the live set (0 or 1); flipped by each partition. */
+  current: Int32Array;
   /** Histogram slots. */
   hist: Float64Array;
   /** Value bins per feature. */
   nBins: Int32Array;
+}
+
+export function rowsNow(a: SharedArrays): RowSet {
+  return a.sets[a.current[0]];
 }
 
 export interface SplitRules {
@@ -80,7 +85,8 @@ export function buildHistogram(a: SharedArrays, slot: number, start: number, end
 }
 
 function buildFull(a: SharedArrays, start: number, end: number, words: Int32Array, offs: Int32Array): void {
-  const { bins, gh, hist } = a;
+  const { bins, gh } = rowsNow(a);
+  const hist = a.hist;
   const stride = Math.ceil(a.nFeatures / 4);
   const nWords = words.length;
   const S = SLOT_STRIDE_PER_FEATURE;
@@ -109,7 +115,8 @@ function buildFull(a: SharedArrays, start: number, end: number, words: Int32Arra
 
 /** Single features out of partly wanted groups: word, bit shift and histogram offset each. */
 function buildLanes(a: SharedArrays, start: number, end: number, words: Int32Array, shifts: Int32Array, offs: Int32Array): void {
-  const { bins, gh, hist } = a;
+  const { bins, gh } = rowsNow(a);
+  const hist = a.hist;
   const stride = Math.ceil(a.nFeatures / 4);
   const n = words.length;
   for (let p = start; p < end; p++) {

@@ -3,7 +3,7 @@
  * subtraction), then find the best split of some nodes — all restricted to the features the
  * thread owns. The main thread merges the per-thread candidates in a fixed order.
  */
-import { bestSplit, buildHistogram, CANDIDATE_FIELDS, subtractHistogram, type SharedArrays, type SplitRules } from './kernel';
+import { bestSplit, buildHistogram, CANDIDATE_FIELDS, subtractHistogram, type RowSet, type SharedArrays, type SplitRules } from './kernel';
 
 /** Per build: slot, start, end, parentSlot (-1: none). */
 export const BUILD_FIELDS = 4;
@@ -19,10 +19,11 @@ export interface HistTask {
 
 /** Messages main -> worker. */
 export type ToWorker =
-  | { type: 'init'; rows: number; nFeatures: number; bins: Uint32Array; gh: Float32Array; rowOf: Uint32Array; margin: Float64Array; label: Float64Array; hist: Float64Array; nBins: Int32Array; rules: SplitRules }
+  | { type: 'init'; rows: number; nFeatures: number; sets: [RowSet, RowSet]; current: Int32Array; hist: Float64Array; nBins: Int32Array; rules: SplitRules }
   | { type: 'hist'; hist: Float64Array }
   | { type: 'task'; id: number; task: HistTask; share: ThreadShare }
-  | { type: 'partition'; id: number; jobs: Int32Array };
+  | { type: 'count'; id: number; segs: Int32Array }
+  | { type: 'scatter'; id: number; segs: Int32Array; dest: Int32Array; copies: Int32Array };
 
 /** The tree features one thread owns: it builds, subtracts and evaluates exactly these. */
 export interface ThreadShare {
@@ -39,26 +40,8 @@ export function shareOut(treeFeatures: Int32Array, threads: number): ThreadShare
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'done'; id: number; candidates: Float64Array }
-  | { type: 'parted'; id: number; nLeft: Int32Array }
+  | { type: 'counted'; id: number; counts: Int32Array }
   | { type: 'error'; message: string };
-
-/**
- * Deal partition jobs to threads, largest first to the least loaded thread (ties: lower
- * thread). Returns the thread of each job. Any assignment gives the same result; this one
- * balances the rows moved.
- */
-export function assignJobs(sizes: readonly number[], threads: number): Int32Array {
-  const order = sizes.map((_, i) => i).sort((x, y) => sizes[y] - sizes[x] || x - y);
-  const load = new Array<number>(threads).fill(0);
-  const owner = new Int32Array(sizes.length);
-  for (const i of order) {
-    let t = 0;
-    for (let u = 1; u < threads; u++) if (load[u] < load[t]) t = u;
-    owner[i] = t;
-    load[t] += sizes[i];
-  }
-  return owner;
-}
 
 export function runHistTask(a: SharedArrays, rules: SplitRules, task: HistTask, share: ThreadShare): Float64Array {
   const { builds, evals, masks } = task;

@@ -5,20 +5,18 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { SharedArrays, SplitRules } from './kernel';
-import { RowOrder } from './rows';
+import { countSegments, scatterSegments } from './rows';
 import { runHistTask, type FromWorker, type ToWorker } from './task';
 
 const port = parentPort;
 if (port) {
   let arrays: SharedArrays | undefined;
-  let order: RowOrder | undefined;
   let rules: SplitRules = { lambda: 1, minChildWeight: 1 };
   const send = (m: FromWorker): void => port.postMessage(m);
   port.on('message', (m: ToWorker) => {
     try {
       if (m.type === 'init') {
-        arrays = { rows: m.rows, nFeatures: m.nFeatures, bins: m.bins, gh: m.gh, rowOf: m.rowOf, margin: m.margin, label: m.label, hist: m.hist, nBins: m.nBins };
-        order = new RowOrder(arrays);
+        arrays = { rows: m.rows, nFeatures: m.nFeatures, sets: m.sets, current: m.current, hist: m.hist, nBins: m.nBins };
         rules = m.rules;
         send({ type: 'ready' });
       } else if (m.type === 'hist') {
@@ -26,9 +24,13 @@ if (port) {
       } else if (m.type === 'task') {
         if (!arrays) throw new Error('gbdt worker: task before init');
         send({ type: 'done', id: m.id, candidates: runHistTask(arrays, rules, m.task, m.share) });
-      } else if (m.type === 'partition') {
-        if (!order) throw new Error('gbdt worker: partition before init');
-        send({ type: 'parted', id: m.id, nLeft: order.runJobs(m.jobs) });
+      } else if (m.type === 'count') {
+        if (!arrays) throw new Error('gbdt worker: count before init');
+        send({ type: 'counted', id: m.id, counts: countSegments(arrays, m.segs) });
+      } else if (m.type === 'scatter') {
+        if (!arrays) throw new Error('gbdt worker: scatter before init');
+        scatterSegments(arrays, m.segs, m.dest, m.copies);
+        send({ type: 'counted', id: m.id, counts: new Int32Array(0) });
       }
     } catch (e) {
       send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
