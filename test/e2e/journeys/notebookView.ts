@@ -25,10 +25,13 @@ export interface CellRow {
   statusText: string;
 }
 
-/** Clicks the notebook toolbar's "Run All" and waits until it turns into "Interrupt" (the run started). */
-export async function clickRunAll(page: Page): Promise<void> {
+/**
+ * Clicks the notebook toolbar's "Run All"; unless told not to, waits until it turns into
+ * "Interrupt" (the run started).
+ */
+export async function clickRunAll(page: Page, waitForStart = true): Promise<void> {
   await page.locator(TOOLBAR).getByRole('button', { name: 'Run All', exact: true }).click();
-  await page.locator(TOOLBAR).getByRole('button', { name: 'Interrupt', exact: true }).waitFor({ timeout: 30_000 });
+  if (waitForStart) await page.locator(TOOLBAR).getByRole('button', { name: 'Interrupt', exact: true }).waitFor({ timeout: 30_000 });
 }
 
 /** Waits until the toolbar offers "Run All" again (no cell queued or running). */
