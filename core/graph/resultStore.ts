@@ -72,8 +72,8 @@ export async function saveResult(cacheRoot: string, key: string, result: PhaseRe
 }
 
 /** Loads a stored result, or undefined when absent, unreadable, or pointing at files since deleted. */
-export async function loadResult(cacheRoot: string, key: string): Promise<PhaseResult | undefined> {
-  const dir = entryDir(cacheRoot, key);
+/** The JSON part of a stored result, if it exists and everything it wrote is still there. */
+async function readValidEntry(dir: string): Promise<StoredResult | undefined> {
   let stored: StoredResult;
   try {
     stored = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as StoredResult;
@@ -84,6 +84,27 @@ export async function loadResult(cacheRoot: string, key: string): Promise<PhaseR
   // A cached result is only valid while what it wrote is still there.
   if (stored.artifacts.some((a) => !existsSync(a.path))) return undefined;
   if (stored.run && !existsSync(join(stored.run.dir, 'run.json'))) return undefined;
+  if (frameRefs(stored).some((f) => !existsSync(join(dir, f)))) return undefined;
+  return stored;
+}
+
+function frameRefs(s: StoredResult): string[] {
+  return [
+    ...(s.dataset ? [s.dataset.frame.file] : []),
+    ...s.charts.flatMap((c) => Object.values(c.data).map((r) => r.file)),
+    ...s.tables.map((t) => t.frame.file),
+  ];
+}
+
+/** Whether a valid stored result exists for a key — without reading its frames (for planning). */
+export async function hasResult(cacheRoot: string, key: string): Promise<boolean> {
+  return (await readValidEntry(entryDir(cacheRoot, key))) !== undefined;
+}
+
+export async function loadResult(cacheRoot: string, key: string): Promise<PhaseResult | undefined> {
+  const dir = entryDir(cacheRoot, key);
+  const stored = await readValidEntry(dir);
+  if (!stored) return undefined;
   try {
     const get = (ref: StoredFrameRef) => pl.readIPC(join(dir, ref.file));
     return {

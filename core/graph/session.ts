@@ -8,7 +8,7 @@ import { resolveRoots, type ArtifactRoots } from '../runs/roots';
 import { buildGraph, type Graph } from './dag';
 import type { CellError, CellOutcome, ExecutionEvent } from './events';
 import { cellsWithErrors, computeCellKeys, isExecutable } from './keys';
-import { loadResult, saveResult } from './resultStore';
+import { hasResult, loadResult, saveResult } from './resultStore';
 import { runCell } from './runCell';
 import { readSettings, type NotebookSettings } from './settings';
 import { expandNotebook, type Expansion } from '../orchestrate/expand';
@@ -206,11 +206,7 @@ export class PipelineSession {
     }
     const keys = await this.keys();
     const errors = cellsWithErrors(this.expandedNb);
-    const needed = new Set<string>();
-    for (const t of targets) {
-      needed.add(t);
-      for (const a of this.graphOf.ancestors(t)) needed.add(a);
-    }
+    const needed = await this.neededCells(targets, keys, req.force ?? false);
     // Ancestors whose last result is still valid are reused without being re-run.
     const plan = executable.filter((n) => needed.has(n) && (targets.has(n) || this.last.get(n)?.key !== keys.get(n) || !keys.has(n)));
     plan.forEach((cell, i) => emit({ type: 'queued', cell, order: i }));
@@ -239,6 +235,30 @@ export class PipelineSession {
     const report: ExecutionReport = { ok: bad.length === 0, exitCode, outcomes, executor: executor?.name ?? 'in-process' };
     if (this.opts.record !== false) report.executionId = await recordExecution({ roots, notebookPath: this.notebookPath, seed: this.seed, started, report, expansion: this.expansionOf, cells, log: this.opts.log });
     return report;
+  }
+
+  /**
+   * The cells a request touches, walking up from the targets: a cell with a valid result (in
+   * memory, or on disk unless forced) is served as it is, so its ancestors are not loaded at all;
+   * a cell that must compute pulls in all its ancestors (phases see them through ctx.upstream).
+   */
+  private async neededCells(targets: Set<string>, keys: Map<string, string>, force: boolean): Promise<Set<string>> {
+    const cacheRoot = this.roots.cache;
+    const valid = async (n: string): Promise<boolean> => {
+      const key = keys.get(n);
+      if (!key || (force && targets.has(n))) return false;
+      if (this.last.get(n)?.key === key) return true;
+      return this.opts.diskCache !== false && (await hasResult(cacheRoot, key));
+    };
+    const needed = new Set<string>();
+    const stack = [...targets];
+    while (stack.length) {
+      const n = stack.pop() as string;
+      if (needed.has(n)) continue;
+      needed.add(n);
+      if (!(await valid(n))) stack.push(...this.graphOf.ancestors(n));
+    }
+    return needed;
   }
 
   /** The serial loop: every planned cell in this process, in order. */

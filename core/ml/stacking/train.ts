@@ -73,23 +73,26 @@ export async function trainStacking(o: TrainStackingOptions): Promise<TrainStack
   const frame = data.frame.filter(pl.col('y_true').isNotNull());
   const X = toFeatureMatrix(frame, features);
   const y = toFloat64(frame, 'y_true');
-  const nClasses = task === 'classification' ? Math.max(2, Math.round(Math.max(...y)) + 1) : undefined;
+  let top = 0;
+  for (const v of y) if (v > top) top = v;
+  const nClasses = task === 'classification' ? Math.max(2, Math.round(top) + 1) : undefined;
+  const rows = frame.height;
   const params = { ...factory.defaults, ...o.params };
   const fitOpts = { seed: o.seed, task, nClasses, signal: o.signal, log: o.log };
 
   // Honest meta-learner scores, forward in time: for each CV fold after the first, the
   // meta-learner is fitted on the earlier folds' OOF rows only and predicts that fold. (Fitting
   // on later folds too would let base-rate shifts between regimes bias the pooled score.)
-  const foldCol = data.meta.hasFold ? (frame.getColumn('fold').toTypedArray() as Int32Array | Float64Array) : blockFolds(frame.height, 5);
+  const foldCol = data.meta.hasFold ? (frame.getColumn('fold').toTypedArray() as Int32Array | Float64Array) : blockFolds(rows, 5);
   const foldIds = [...new Set(Array.from(foldCol as ArrayLike<number>))].sort((a, b) => a - b);
   if (foldIds.length < 2) throw new UserError('the stacking dataset has fewer than 2 folds: nothing to evaluate the meta-learner on', { ...o.location, file: data.path });
   const width = nClasses && nClasses > 2 ? nClasses : 1;
-  const oof = new Float64Array(frame.height * width).fill(NaN);
+  const oof = new Float64Array(rows * width).fill(NaN);
   for (const [i, f] of foldIds.entries()) {
     if (i === 0) continue;
     const test: number[] = [];
     const train: number[] = [];
-    for (let r = 0; r < frame.height; r++) {
+    for (let r = 0; r < rows; r++) {
       if (foldCol[r] === f) test.push(r);
       else if (foldCol[r] < f) train.push(r);
     }
@@ -101,7 +104,7 @@ export async function trainStacking(o: TrainStackingOptions): Promise<TrainStack
     for (let j = 0; j < test.length; j++) for (let c = 0; c < width; c++) oof[test[j] * width + c] = p[j * width + c];
     o.progress?.(i / foldIds.length, `meta-learner fold ${i}/${foldIds.length - 1}`);
   }
-  const scored = Uint32Array.from({ length: frame.height }, (_, r) => r).filter((r) => Number.isFinite(oof[r * width]));
+  const scored = Uint32Array.from({ length: rows }, (_, r) => r).filter((r) => Number.isFinite(oof[r * width]));
   const yScored = takeValues(y, scored);
   const oofScored = new Float64Array(scored.length * width);
   scored.forEach((r, j) => { for (let c = 0; c < width; c++) oofScored[j * width + c] = oof[r * width + c]; });
@@ -132,8 +135,9 @@ function baseModelMetrics(frame: pl.DataFrame, models: string[], cols: string[],
     if (task === 'classification' && probs.length === 2) p = toFloat64(frame, probs[1]);
     else if (task === 'classification' && probs.length > 2 && nClasses) {
       const colsP = probs.map((c) => toFloat64(frame, c));
-      p = new Float64Array(frame.height * probs.length);
-      for (let i = 0; i < frame.height; i++) for (let c = 0; c < probs.length; c++) p[i * probs.length + c] = colsP[c][i];
+      const n = frame.height;
+      p = new Float64Array(n * probs.length);
+      for (let i = 0; i < n; i++) for (let c = 0; c < probs.length; c++) p[i * probs.length + c] = colsP[c][i];
     } else if (cols.includes(`${m}_pred`)) p = toFloat64(frame, `${m}_pred`);
     else continue;
     out[m] = Object.fromEntries(CI_METRICS[task].map((name) => [name, computeMetric(name, y, p)]));

@@ -146,3 +146,21 @@ test('a ts cell transforms its upstream frame', async () => {
     cleanup();
   }
 });
+
+test('a fresh session asked for a cached cell restores only that cell, not its ancestors', async () => {
+  const { path, cleanup } = setup(NB);
+  try {
+    await new PipelineSession(NB, { notebookPath: path, log: silentLogger }).run();
+    const reopened = new PipelineSession(NB, { notebookPath: path, log: silentLogger });
+    const r = await reopened.run({ cells: ['d2'] });
+    assert.deepEqual(r.outcomes.map((o) => [o.cell, o.status]), [['d2', 'cached']]);
+    assert.equal(reopened.lastResult('src'), undefined);
+    // Forcing the cell recomputes it, which does need its ancestors (restored from disk, not rerun).
+    const before = calls.src;
+    const forced = await reopened.run({ cells: ['d2'], force: true });
+    assert.deepEqual(forced.outcomes.map((o) => [o.cell, o.status]), [['src', 'cached'], ['d1', 'cached'], ['d2', 'ok']]);
+    assert.equal(calls.src, before);
+  } finally {
+    cleanup();
+  }
+});
