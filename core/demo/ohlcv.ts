@@ -10,7 +10,7 @@
  *    market), with rare jumps (fat tails) and an intraday volatility / volume cycle;
  *  - open = previous close, high/low beyond open/close by a half-normal
  *    multiple of the bar's volatility; volume grows with the size of the move.
- * Prices are rounded to a tick that suits their level (2 decimals for BTC, 5 for sub-dollar).
+ * Prices are rounded to a tick that suits their current level (2 decimals above 100, more below).
  *
  * Imperfections, at documented places (see `demoDefects`):
  *  - gaps: each symbol with >= 200 bars loses up to 3 short runs (1-3 bars) of bars;
@@ -93,7 +93,6 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
 
   // Per-symbol parameters.
   const p0 = symbols.map((_, i) => (i < START_PRICES.length ? START_PRICES[i] : 10 ** (rng.next() * 4 - 1)));
-  const pow10 = p0.map((p) => 10 ** priceDecimals(p));
   const baseVol = symbols.map(() => 0.005 + 0.007 * rng.next()); // hourly sd 0.5%..1.2%
   const rho = symbols.map(() => 0.35 + 0.45 * rng.next());
   const beta = symbols.map(() => 0.6 + 0.8 * rng.next());
@@ -149,6 +148,7 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
   // can learn. Stationary sd TREND_SD per bar — a modest, realistic edge over a 20-bar horizon.
   const TREND_RHO = 0.995;
   const TREND_SD = 0.0008;
+  const REVERSION = 0.0005;
   const trend = symbols.map(() => TREND_SD * rng.normal());
 
   for (let t = 0; t < bars; t++) {
@@ -168,7 +168,9 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
       const eps = sigma * z;
       lastEps[i] = eps / (R.vol * season);
       const open = close[i]; // 24/7 market: a bar opens at the previous close
-      const c = open * Math.exp(beta[i] * R.drift + trend[i] * baseVol[i] / 0.007 + eps);
+      // Slow pull of log price back to its start level (half-life ~1,400 bars) keeps long series
+      // (100k bars) from drifting to 0 or infinity under the persistent trend.
+      const c = open * Math.exp(beta[i] * R.drift + trend[i] * baseVol[i] / 0.007 - REVERSION * Math.log(open / p0[i]) + eps);
       const hi = Math.max(open, c) * Math.exp(Math.abs(rng.normal()) * sigma * 0.6);
       const lo = Math.min(open, c) * Math.exp(-Math.abs(rng.normal()) * sigma * 0.6);
       const vol = baseVolume[i] * season * Math.exp(0.45 * rng.normal()) * (1 + 3 * Math.abs(eps) / baseVol[i]);
@@ -185,7 +187,7 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
         continue;
       }
       const o = out[i];
-      const P = pow10[i];
+      const P = 10 ** priceDecimals(Math.min(open, c, lo));
       let H = roundTo(hi, P);
       let L = roundTo(lo, P);
       let V = roundTo(vol, 1000);
