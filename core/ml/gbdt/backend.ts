@@ -27,6 +27,8 @@ export interface HistBackend {
 }
 
 const INITIAL_SLOTS = 8;
+/** How long a starting worker may take to say it is ready (tsx compiles the sources first). */
+const READY_TIMEOUT_MS = 60_000;
 
 function allocF64(n: number, shared: boolean): Float64Array {
   return shared && n > 0 ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
@@ -221,6 +223,8 @@ export async function createBackend(
             };
             w.on('message', onMessage);
             w.once('error', reject);
+            // A file that is not our worker never answers: give up rather than hang.
+            setTimeout(() => reject(new Error(`no answer from ${entry.file} within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS).unref();
             const init: ToWorker = { type: 'init', rows: arrays.rows, nFeatures: arrays.nFeatures, sets: arrays.sets, current: arrays.current, hist: arrays.hist, nBins, rules };
             w.postMessage(init);
           }),

@@ -18,7 +18,6 @@ export function findWorkerEntry(env: NodeJS.ProcessEnv = process.env, here: stri
   const candidates = [
     env.PHASEBOOK_GBDT_WORKER,
     join(here, 'gbdt-worker.js'),
-    join(here, 'worker.js'),
     join(here, 'worker.ts'),
     join(here, '..', '..', '..', 'dist', 'gbdt-worker.js'),
   ].filter((c): c is string => !!c);
