@@ -14,7 +14,7 @@ import { DEMO_PIPELINE, ensureDemoData } from './demoWorkspace';
 import { clickRunAll, codeLensLink, focusCell, scanNotebook, waitForRunToEnd, type NotebookScan } from './notebookView';
 import { dashboardOf, drawnCharts, notebookOutputs, type ChartSeen, type DashboardSeen } from './outputFrames';
 import { answerQuickPick, toasts } from './quickInput';
-import { landingLatency, runContextMenu, runRows, runsOnDisk, showFileExplorer, showRunsView, watchLandings, type Landing, type RunOnDisk } from './runsView';
+import { landingLatency, runContextMenu, runRows, runsOnDisk, showFileExplorer, showRunsView, watchLandings, widenSideBar, type Landing, type RunOnDisk } from './runsView';
 
 /** Run All of the demo takes 35-60 s on a quiet machine; the shared CI machine is slower. */
 const RUN_ALL_TIMEOUT_MS = 240_000;
@@ -164,6 +164,7 @@ test('explorer: after the run the Runs view lists the new cross-validation and t
     assert.ok(fromOutputs.some((r) => r.kind === kind), `no cell summary names a ${kind} run: ${JSON.stringify(fromOutputs)}`);
   }
   for (const r of fromOutputs) assert.ok(disk.some((d) => d.id === r.id), `run ${r.id} named in a cell summary is not on disk`);
+  await widenSideBar(page, 620); // so the screenshot shows each run's key metric after its long id
   const rows = await runRows(page);
   const shot = await screenshot(page, 'journey-explorer');
   for (const run of disk) {

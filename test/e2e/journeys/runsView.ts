@@ -160,3 +160,14 @@ export function watchLandings(page: Page, workspaceDir: string, intervalMs = 50)
     },
   };
 }
+
+/** Drags the side bar's edge so it is `width` px wide (run ids are long; the key metric follows them). */
+export async function widenSideBar(page: Page, width: number): Promise<void> {
+  const box = await page.locator(SIDEBAR).boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}
