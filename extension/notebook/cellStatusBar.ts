@@ -1,6 +1,8 @@
 /**
  * Cell status-bar items: the cell's kind and name (click to change the kind; the marker line lives
- * in cell metadata), and "stale" when its inputs changed since it last ran.
+ * in cell metadata), "stale" when its inputs changed since it last ran, and — in an untrusted
+ * workspace — that nothing runs (VS Code's own trust prompt comes before the controller, so the
+ * cell itself has to say why it did not run).
  */
 import * as vscode from 'vscode';
 import { CommandId, NOTEBOOK_TYPE } from '../commandIds';
@@ -23,6 +25,7 @@ export class CellStatusBar implements vscode.NotebookCellStatusBarItemProvider, 
       vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, this),
       models.onDidChange(() => this.emitter.fire()),
       controller.onDidChangeKernel(() => this.emitter.fire()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.emitter.fire()),
     ];
   }
 
@@ -40,6 +43,12 @@ export class CellStatusBar implements vscode.NotebookCellStatusBarItemProvider, 
     kindItem.tooltip = kind ? `${kindDoc(kind) ?? `unknown kind '${kind}'`}\nClick to change the kind or name of this cell.` : 'This cell has no phase kind yet: click to choose one.';
     kindItem.command = { title: 'Change phase kind', command: CommandId.ChangeCellKind, arguments: [cell.notebook.uri, cell.index] };
     items.push(kindItem);
+    if (!vscode.workspace.isTrusted) {
+      const restricted = new vscode.NotebookCellStatusBarItem('$(shield) not run: untrusted workspace', vscode.NotebookCellStatusBarAlignment.Left);
+      restricted.tooltip = 'Phasebook runs nothing in an untrusted workspace (Restricted Mode). Trust this folder to run the pipeline; the run explorer still lists runs.';
+      restricted.command = { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' };
+      items.push(restricted);
+    }
     const kernel = this.controller.existingKernel(cell.notebook);
     if (name && kernel?.stale.has(name)) {
       const stale = new vscode.NotebookCellStatusBarItem('$(history) stale', vscode.NotebookCellStatusBarAlignment.Left);
