@@ -103,6 +103,12 @@ export function residualsVsPredictedChart(yPred: ArrayLike<number>, residuals: A
   }, main.data);
 }
 
+/** The axes every ROC chart shares (one run or several overlaid). */
+export const ROC_AXES = {
+  x: { field: 'fpr', type: 'quantitative', title: 'false positive rate', scale: { domain: [0, 1] } },
+  y: { field: 'tpr', type: 'quantitative', title: 'true positive rate', scale: { domain: [0, 1] } },
+};
+
 /** ROC curve of P(positive) against the true classes, with the chance diagonal; AUC in the title. */
 export function rocChart(yTrue: ArrayLike<number>, score: ArrayLike<number>, positive = 1): ChartSpec | undefined {
   const roc = rocCurve(yTrue, score, 400, positive);
@@ -115,8 +121,7 @@ export function rocChart(yTrue: ArrayLike<number>, score: ArrayLike<number>, pos
         data: { name: 'roc' },
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
-          x: { field: 'fpr', type: 'quantitative', title: 'false positive rate', scale: { domain: [0, 1] } },
-          y: { field: 'tpr', type: 'quantitative', title: 'true positive rate', scale: { domain: [0, 1] } },
+          ...ROC_AXES,
           order: { field: 'order', type: 'quantitative' },
           tooltip: [{ field: 'fpr', format: '.3f' }, { field: 'tpr', format: '.3f' }, { field: 'threshold', format: '.4f' }],
         },

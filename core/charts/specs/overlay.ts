@@ -3,6 +3,7 @@ import { differences, rocCurve } from '../stats';
 import type { ChartSpec } from '../types';
 import { chart, extent } from './common';
 import { metricTitle, type FoldScore } from './cv';
+import { ROC_AXES } from './evaluate';
 
 export function rocOverlayChart(runs: readonly { run: string; yTrue: ArrayLike<number>; prob: ArrayLike<number> }[]): ChartSpec | undefined {
   const run: string[] = [];
@@ -24,8 +25,7 @@ export function rocOverlayChart(runs: readonly { run: string; yTrue: ArrayLike<n
         data: { name: 'roc' },
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
-          x: { field: 'fpr', type: 'quantitative', title: 'false positive rate', scale: { domain: [0, 1] } },
-          y: { field: 'tpr', type: 'quantitative', title: 'true positive rate', scale: { domain: [0, 1] } },
+          ...ROC_AXES,
           color: { field: 'run', type: 'nominal', title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 400 } },
           order: { field: 'order', type: 'quantitative' },
         },
