@@ -11,6 +11,8 @@ interface Entry {
   exec: vscode.NotebookCellExecution;
   cell: vscode.NotebookCell;
   started: boolean;
+  /** Outputs shown so far (the finished branches of a fanned-out cell). */
+  shown: OutputSpec[];
 }
 
 export function toNotebookOutput(spec: OutputSpec): vscode.NotebookCellOutput {
@@ -43,7 +45,7 @@ export class ExecutionRegistry implements vscode.Disposable {
     if (!cell || cell.index < 0) return undefined;
     try {
       const exec = this.controller.createNotebookCellExecution(cell);
-      const entry = { exec, cell, started: false };
+      const entry: Entry = { exec, cell, started: false, shown: [] };
       this.entries.set(name, entry);
       return entry;
     } catch (e) {
@@ -60,6 +62,7 @@ export class ExecutionRegistry implements vscode.Disposable {
     const entry = this.ensure(name);
     if (!entry || entry.started) return;
     this.begin(entry, Date.now(), withOrder);
+    entry.shown = [];
     void entry.exec.clearOutput();
   }
 
@@ -68,7 +71,29 @@ export class ExecutionRegistry implements vscode.Disposable {
     if (!entry?.started) return;
     const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
     const spec: OutputSpec = { items: [{ mime: 'text/plain', data: new TextEncoder().encode(`running… ${pct}%${message ? ` ${message}` : ''}`) }] };
-    void entry.exec.replaceOutput([toNotebookOutput(spec)]);
+    void entry.exec.replaceOutput([...entry.shown, spec].map(toNotebookOutput));
+  }
+
+  /** Adds outputs (one finished branch) to a cell whose execution goes on; starts it if needed. */
+  appendOutputs(name: string, outputs: OutputSpec[], withOrder = true): void {
+    const entry = this.ensure(name);
+    if (!entry) return;
+    if (!entry.started) {
+      this.begin(entry, Date.now(), withOrder);
+      entry.shown = [];
+    }
+    entry.shown.push(...outputs);
+    void entry.exec.replaceOutput(entry.shown.map(toNotebookOutput));
+  }
+
+  /** Ends a cell's execution keeping the outputs it shows (after its last branch). */
+  end(name: string, status: CellStatus): void {
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    if (!entry.started) this.begin(entry, Date.now(), false);
+    void entry.exec.replaceOutput(entry.shown.map(toNotebookOutput));
+    entry.exec.end(status === 'ok' || status === 'cached', Date.now());
+    this.entries.delete(name);
   }
 
   /** Ends a cell's execution with its outputs. `withOrder: false` for restored outputs. */

@@ -8,12 +8,14 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings as readNotebookSettings } from '../../core/graph/settings';
 import type { KernelEvent, OpenReply, RunReply } from '../../core/kernel/protocol';
+import { originOf as originOfBranch } from '../../core/orchestrate/branch';
 import type { ArtifactRoots } from '../../core/runs/roots';
 import type { RunKind } from '../../core/runs/types';
 import type { ExecutionMode, PhasebookSettings } from '../config';
 import type { PhasebookLog } from '../logChannel';
 import { editorIndexOfName } from '../notebook/cellText';
 import { notebookPath, type NotebookModels } from '../notebook/models';
+import { BranchTracker, branchOutputs, isBranch, staleOrigins, type BranchStep } from './branchTracker';
 import { ExecutionRegistry } from './executionRegistry';
 import { KernelGoneError, KernelProcess, KernelRequestError, type KernelState } from './kernelProcess';
 import { cellOutputs } from './outputs';
@@ -46,6 +48,8 @@ export class NotebookKernel implements vscode.Disposable {
   /** Stale cells, kernel state, completed runs or mode changed. */
   readonly onDidChange = this.changed.event;
   readonly registry: ExecutionRegistry;
+  /** Fan-out branches (`train[a][x]`) folded onto their editor cell. */
+  private readonly branches = new BranchTracker();
   private proc?: KernelProcess;
   private starting?: Promise<KernelProcess>;
   private sentText?: string;
@@ -116,6 +120,7 @@ export class NotebookKernel implements vscode.Disposable {
     proc.onState.on(() => this.changed.fire());
     proc.onCrash.on(({ message }) => {
       if (this.proc !== proc) return;
+      this.branches.clear();
       this.registry.failAll(message);
       this.deps.log.error(`${this.label}: ${message}`);
       this.deps.onCrash(this, message);
@@ -157,6 +162,7 @@ export class NotebookKernel implements vscode.Disposable {
     } catch (e) {
       this.requestFailed(e, names);
     } finally {
+      this.flushBranches();
       if (names) this.registry.settle(names);
     }
   }
@@ -168,6 +174,8 @@ export class NotebookKernel implements vscode.Disposable {
       await proc.request<RunReply>({ type: 'runStale' });
     } catch (e) {
       this.requestFailed(e);
+    } finally {
+      this.flushBranches();
     }
   }
 
@@ -183,6 +191,7 @@ export class NotebookKernel implements vscode.Disposable {
       return [];
     } finally {
       this.restoring = false;
+      this.flushBranches();
     }
   }
 
@@ -207,6 +216,7 @@ export class NotebookKernel implements vscode.Disposable {
     const old = this.proc;
     this.proc = undefined;
     this.sentText = undefined;
+    this.branches.clear();
     this.registry.failAll('cancelled: the kernel was restarted');
     this.stale.clear();
     this.changed.fire();
@@ -227,6 +237,10 @@ export class NotebookKernel implements vscode.Disposable {
   }
 
   private onEvent(e: KernelEvent): void {
+    if (e.type !== 'stale' && e.type !== 'runCreated' && isBranch(e.cell)) {
+      this.onBranchEvent(e);
+      return;
+    }
     switch (e.type) {
       case 'queued':
         this.registry.queued(e.cell);
@@ -254,10 +268,65 @@ export class NotebookKernel implements vscode.Disposable {
         return;
       case 'stale':
         this.stale.clear();
-        for (const c of e.cells) this.stale.add(c);
+        for (const c of staleOrigins(e.cells)) this.stale.add(c);
         this.changed.fire();
         return;
     }
+  }
+
+  /** An event of a virtual cell (`train[a][x]`): shown on its editor cell, one execution for all branches. */
+  private onBranchEvent(e: Exclude<KernelEvent, { type: 'stale' } | { type: 'runCreated' }>): void {
+    switch (e.type) {
+      case 'queued':
+        this.registry.queued(originOfBranch(e.cell));
+        return this.apply(this.branches.queued(e.cell));
+      case 'started':
+        return this.apply(this.branches.started(e.cell));
+      case 'progress':
+        return this.apply(this.branches.progress(e.cell, e.fraction, e.message));
+      case 'finished': {
+        const steps = this.branches.finished(e.cell, e.status, this.restoring);
+        const begin = steps.find((s) => s.kind === 'begin');
+        if (begin) this.apply([begin]);
+        const run = e.output?.run;
+        if ((e.status === 'ok' || e.status === 'cached') && run) this.completedRuns.set(e.cell, { ...run, cell: e.cell });
+        else this.completedRuns.delete(e.cell);
+        const cell = originOfBranch(e.cell);
+        this.registry.appendOutputs(cell, branchOutputs(e.cell, e.status, e.durationMs, e.output, e.error), !this.restoring);
+        this.apply(steps.filter((s) => s.kind === 'end'));
+        this.changed.fire();
+        return;
+      }
+    }
+  }
+
+  private apply(steps: BranchStep[]): void {
+    for (const step of steps) {
+      switch (step.kind) {
+        case 'begin':
+          this.registry.started(step.cell, !this.restoring);
+          break;
+        case 'progress':
+          this.registry.progress(step.cell, step.fraction, step.message);
+          break;
+        case 'end':
+          this.registry.end(step.cell, step.status);
+          if (step.status === 'ok' || step.status === 'cached') this.stale.delete(step.cell);
+          break;
+        case 'settle':
+          this.registry.settle([step.cell]);
+          break;
+        case 'append':
+          break;
+      }
+    }
+  }
+
+  private flushBranches(): void {
+    const steps = this.branches.flush();
+    if (!steps.length) return;
+    this.apply(steps);
+    this.changed.fire();
   }
 
   dispose(): void {

@@ -1,0 +1,95 @@
+// A fanned-out notebook inside a real VS Code (issue 8): `scenarios:` and `models:` make the kernel
+// run virtual cells (`train[mean_impute][ridge]`); each editor cell shows one execution for all its
+// branches, ended successful, with one labelled output line per branch. Then "Query metrics…"
+// shows the metrics of those branches as a table, and a SQL mistake opens no table.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite, suiteSetup, test } from 'mocha';
+import * as vscode from 'vscode';
+import { phasebookExtension, workspaceRoot } from '../support';
+import { cellNamed, outputText, phaseCells, phasebookApi, showNotebook, waitForExecutions } from './helpers/phasebook';
+
+const FANOUT_PIPELINE = `# %% load prices
+source: data/fanout_ohlcv_1h.csv
+
+# %% features
+returns: close
+return_type: log
+lags: [1, 2, 3]
+
+# %% preprocess
+scenarios: [mean_impute, median_impute]
+
+# %% labels
+horizon: 5
+task: regression
+
+# %% split
+fractions: [0.7, 0.15, 0.15]
+
+# %% train
+models: [ridge, linear]
+task: regression
+`;
+
+/** A small seeded data set, made with the CLI's generator (2 symbols × 1,500 bars). */
+function ensureFanoutData(): void {
+  const data = join(workspaceRoot().fsPath, 'data', 'fanout_ohlcv_1h.csv');
+  if (existsSync(data)) return;
+  const cli = join(phasebookExtension().extensionUri.fsPath, 'dist', 'cli.js');
+  const r = spawnSync(process.execPath, [cli, 'demo-data', data, '--symbols', '2', '--bars', '1500', '--seed', '7'], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', PHASEBOOK_CLI_MAIN: '1' },
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, `could not make the fan-out data: ${r.stderr}`);
+}
+
+const summaryLines = (cell: vscode.NotebookCell): string[] =>
+  cell.outputs.filter((o) => o.metadata?.phasebookSummary).map((o) => new TextDecoder().decode(o.items.find((i) => i.mime === 'text/plain')?.data ?? new Uint8Array()).split('\n')[0]!);
+
+suite('fanout: branches show on their notebook cells', function () {
+  this.timeout(180_000);
+  let nb: vscode.NotebookDocument;
+
+  suiteSetup(async () => {
+    await phasebookApi();
+    ensureFanoutData();
+    nb = (await showNotebook('fanout.pipeline', FANOUT_PIPELINE)).notebook;
+  });
+
+  test('Run All: every cell ends successful; fanned cells show one labelled line per branch', async () => {
+    const cells = await phaseCells(nb);
+    const t0 = Date.now();
+    await vscode.commands.executeCommand('notebook.execute', nb.uri);
+    await waitForExecutions(cells, t0, 170_000);
+    for (const c of cells) assert.equal(c.executionSummary?.success, true, `cell ${c.index} failed:\n${outputText(c)}\n${outputText(c, 'application/vnd.code.notebook.error')}`);
+
+    const train = await cellNamed(nb, 'train');
+    const trainLines = summaryLines(train).sort();
+    assert.equal(trainLines.length, 4, `train outputs:\n${trainLines.join('\n')}`);
+    const labels = ['mean_impute · linear', 'mean_impute · ridge', 'median_impute · linear', 'median_impute · ridge'];
+    trainLines.forEach((line, i) => assert.ok(line.startsWith(`${labels[i]}: `), `'${line}' is not labelled '${labels[i]}'`));
+    assert.ok(typeof train.executionSummary?.executionOrder === 'number', 'train has no execution order');
+
+    const split = await cellNamed(nb, 'split');
+    assert.deepEqual(summaryLines(split).map((l) => l.split(':')[0]).sort(), ['mean_impute', 'median_impute']);
+    const features = await cellNamed(nb, 'features');
+    assert.equal(summaryLines(features).length, 1);
+    assert.ok(summaryLines(features)[0]!.startsWith('features'), summaryLines(features)[0]);
+  });
+
+  test('Query metrics… shows the branches\' metrics as a table; a SQL error opens none', async () => {
+    await showNotebook('fanout.pipeline');
+    const sql = "SELECT scenario, model, metric, value FROM latest_metrics WHERE origin = 'train' ORDER BY scenario, model, metric";
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('phasebook.queryMetrics', sql);
+    assert.ok(editor, 'no table was opened');
+    const text = editor.document.getText();
+    assert.equal(editor.document.uri.scheme, 'phasebook-query');
+    for (const v of ['mean_impute', 'median_impute', 'ridge', 'linear']) assert.match(text, new RegExp(v), text);
+    assert.match(text, /scenario\s+model\s+metric\s+value/, text);
+    const bad = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('phasebook.queryMetrics', 'SELECT * FROM no_such_table');
+    assert.equal(bad, undefined);
+  });
+});
