@@ -10,6 +10,7 @@ import { StackingTrainer } from './codelens/stackingTrainer';
 import { registerStackingLenses } from './codelens/stackingLenses';
 import { CommandId, NOTEBOOK_TYPE } from './commandIds';
 import { registerNotebookCommands } from './commands/notebookCommands';
+import { registerQueryCommand } from './commands/queryCommand';
 import { registerRunCommands } from './commands/runCommands';
 import { explicitRootDefaults, readSettings } from './config';
 import { registerDashboard } from './dashboard/index';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     return nb ? controller.kernelFor(nb) : undefined;
   };
   push(registerRunCommands({ explorer, dashboards, trainer, tables, log, notebookKernel }));
+  push(registerQueryCommand({ workspaceDir, activeRoots: () => { const nb = vscode.window.activeNotebookEditor?.notebook; return nb ? controller.existingKernel(nb)?.artifactRoots : undefined; } }));
 
   return {
     kernelState: (nb) => controller.existingKernel(nb)?.state ?? 'none',
