@@ -3,6 +3,7 @@ export enum CommandId {
   NewNotebook = 'phasebook.newNotebook',
   RunHeadless = 'phasebook.runHeadless',
   TrainStacking = 'phasebook.trainStacking',
+  QueryMetrics = 'phasebook.queryMetrics',
   OpenRun = 'phasebook.openRun',
   CompareRuns = 'phasebook.compareRuns',
   ListCvRuns = 'phasebook.listCvRuns',

@@ -9,8 +9,9 @@ import { formatUserError, isUserError } from '../../core/errors';
 import { metricsDbPath, queryMetrics } from '../../core/orchestrate/metricsDb';
 import { resolveRoots, type ArtifactRoots } from '../../core/runs/roots';
 import { explicitRootDefaults } from '../config';
+import { CommandId } from '../commandIds';
 
-export const QUERY_METRICS_COMMAND = 'phasebook.queryMetrics';
+export const QUERY_METRICS_COMMAND = CommandId.QueryMetrics;
 export const QUERY_SCHEME = 'phasebook-query';
 export const DEFAULT_QUERY = 'SELECT * FROM latest_metrics LIMIT 50';
 
