@@ -84,14 +84,8 @@ export function frameFacts(result: PhaseResult | undefined): FrameFacts | undefi
   return { rows: df.height, columns: df.width, schemaHash: schemaHash(frameSchema(df)), contentHash: frameHash(df) };
 }
 
-export interface CheckpointInput {
-  job: string;
-  kind: string;
-  branch: Record<string, string>;
-  key: string;
-  structureKey: string;
-  status: 'ok' | 'cached';
-  seed: number;
+/** What the recorder hands over: the metadata's identity fields plus the live result. */
+export interface CheckpointInput extends Pick<CheckpointMeta, 'job' | 'kind' | 'branch' | 'key' | 'structureKey' | 'status' | 'seed'> {
   baseDir: string;
   inputs: { cell: string; key?: string; result?: PhaseResult }[];
   result: PhaseResult;

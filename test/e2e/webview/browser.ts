@@ -2,8 +2,9 @@
 // page errors and what the webview posts to its host (a stand-in for acquireVsCodeApi).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoRoot } from './pageServer';
+import { repoRoot, startPageServer, type PageServer } from './pageServer';
 
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 export const screenshotDir = join(repoRoot, 'test-results', 'webview');
@@ -51,4 +52,24 @@ export async function openPage(browser: Browser, url: string, theme: 'light' | '
 export function screenshotPath(name: string): string {
   mkdirSync(screenshotDir, { recursive: true });
   return join(screenshotDir, `${name}.png`);
+}
+
+/**
+ * One page server and one browser for a test file: started before its tests, closed after.
+ * `open('dashboard.html', 'dark')` opens a watched page served from dist/webview.
+ */
+export function useWebviewPages(): { open(file: string, theme?: 'light' | 'dark'): Promise<WatchedPage> } {
+  let server: PageServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    server = await startPageServer();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    open: (file, theme = 'light') => openPage(browser as Browser, `${(server as PageServer).origin}/${file}`, theme),
+  };
 }

@@ -1,25 +1,13 @@
 // The run dashboard and compare webview (dist/webview/dashboard.js) in headless chromium, on the
 // exact HTML and CSP the extension serves: it signals ready before any data, draws the run's
 // charts, metric cards with CIs and lineage, updates in place, and compare highlights the best run.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { launch, openPage, screenshotPath } from './browser';
+import { screenshotPath, useWebviewPages } from './browser';
 import { classifierPredictions, regressionPredictions, runPayload } from './fixtures';
 import { postToWebview, posted } from './messages';
-import { startPageServer, type PageServer } from './pageServer';
 
-let server: PageServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startPageServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pages = useWebviewPages();
 
 const stacking = runPayload({
   id: 'stacking_h20_20251228_143025_789456_a3f9',
@@ -33,7 +21,7 @@ const stacking = runPayload({
 });
 
 test('dashboard: ready first; metric cards with bootstrap CIs; ROC, calibration and weights draw; lineage links; live update', async () => {
-  const { page, problems } = await openPage(browser, `${server.origin}/dashboard.html`, 'dark');
+  const { page, problems } = await pages.open('dashboard.html', 'dark');
   await page.waitForFunction(() => (window as unknown as { pbPosted: unknown[] }).pbPosted.length > 0);
   assert.deepEqual(await posted(page), [{ type: 'ready' }], 'the webview says ready before any data arrives');
   await postToWebview(page, { type: 'run', run: stacking });
@@ -66,7 +54,7 @@ test('dashboard: ready first; metric cards with bootstrap CIs; ROC, calibration 
 });
 
 test('dashboard: a CV run shows fold scores per model; a host error is shown as its message', async () => {
-  const { page, problems } = await openPage(browser, `${server.origin}/dashboard.html`);
+  const { page, problems } = await pages.open('dashboard.html');
   const folds = ['ridge', 'gbdt', 'svr'].flatMap((model, m) => [5, 20].flatMap((horizon) => [0, 1, 2, 3, 4].map((fold) => ({ model, horizon, fold, scores: { rmse: 1 + m * 0.1 + fold * 0.01, r2: 0.1 } }))));
   await postToWebview(page, { type: 'run', run: runPayload({ id: 'cv_1', kind: 'cv', cv: { models: ['ridge', 'gbdt', 'svr'], horizons: [5, 20], folds } }) });
   await page.waitForFunction(() => document.body.dataset.rendered === '1');
@@ -80,7 +68,7 @@ test('dashboard: a CV run shows fold scores per model; a host error is shown as 
 });
 
 test('compare: best per column highlighted (lower rmse, higher r2, drawdown nearest zero), overlays, config diff', async () => {
-  const { page, problems } = await openPage(browser, `${server.origin}/dashboard.html`);
+  const { page, problems } = await pages.open('dashboard.html');
   const runs = [
     runPayload({ id: 'ridge_h20_a', metrics: { rmse: 0.52, r2: 0.21, max_drawdown: -0.31, rmse_ci_low: 0.5, rmse_ci_high: 0.55 }, config: { model: 'ridge', alpha: 1, horizon: 20 }, frames: { predictions: regressionPredictions(2000, 1, 0.6) } }),
     runPayload({ id: 'gbdt_h20_b', metrics: { rmse: 0.47, r2: 0.19, max_drawdown: -0.12 }, config: { model: 'gbdt', depth: 6, horizon: 20 }, frames: { predictions: regressionPredictions(2000, 2, 0.4) } }),

@@ -1,30 +1,19 @@
 // The notebook output renderer in headless chromium under the extension's strict CSP: charts
 // draw their marks, follow the theme and export; the frame grid virtualises, sorts and shows stats.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { equityChart, predVsTrueChart } from '../../../core/charts';
 import { CHART_MIME, FRAME_MIME } from '../../../extension/dashboard/protocol';
-import { launch, openPage, screenshotPath, type WatchedPage } from './browser';
+import { screenshotPath, useWebviewPages, type WatchedPage } from './browser';
 import { chartMime, ipc, ipcVectors, seeded } from './fixtures';
 import { LargeUtf8, Timestamp, TimeUnit, vectorFromArray } from 'apache-arrow';
 import { posted } from './messages';
-import { startPageServer, type PageServer } from './pageServer';
 
-let server: PageServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startPageServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pages = useWebviewPages();
 
 async function rendererPage(theme: 'light' | 'dark' = 'light'): Promise<WatchedPage> {
-  const w = await openPage(browser, `${server.origin}/renderer.html`, theme);
+  const w = await pages.open('renderer.html', theme);
   await w.page.waitForFunction(() => (window as unknown as { pbReady?: boolean }).pbReady === true);
   return w;
 }
