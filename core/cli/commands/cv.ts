@@ -43,9 +43,8 @@ export const cvCommand: Command = {
       rows: 'all',
     });
     const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env);
-    const probe = new PipelineSession(text, { notebookPath: src.notebookPath, baseDir: src.baseDir, log: createLogger([]), seed });
-    const log = createLogger([jsonLinesSink(`${probe.roots.logs}/pipeline.log`)], levelFromEnv(io.env), { command: 'cv' });
-    const session = new PipelineSession(text, { notebookPath: src.notebookPath, baseDir: src.baseDir, log, seed });
+    const session = new PipelineSession(text, { notebookPath: src.notebookPath, baseDir: src.baseDir, log: createLogger([]), seed });
+    session.setLogger(createLogger([jsonLinesSink(`${session.roots.logs}/pipeline.log`)], levelFromEnv(io.env), { command: 'cv' }));
     const report = await session.run({
       cells: ['__cli_cv'],
       onEvent: (e) => {

@@ -31,14 +31,14 @@ export const runCommand: Command = {
       throw new UserError('notebook not found', { file: positionals[0] });
     }
     const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env);
-    const probe = new PipelineSession(text, { notebookPath: file, log: createLogger([]), seed });
-    const roots = probe.roots;
+    // The log file lives under the notebook's own roots, known once the session has parsed it.
+    const session = new PipelineSession(text, { notebookPath: file, log: createLogger([]), seed, jobs: intFlag(values.jobs, 'jobs', usage) });
     const log = createLogger(
-      [jsonLinesSink(resolve(roots.logs, 'pipeline.log')), ...(levelFromEnv(io.env) === 'debug' ? [textSink(io.err)] : [])],
+      [jsonLinesSink(resolve(session.roots.logs, 'pipeline.log')), ...(levelFromEnv(io.env) === 'debug' ? [textSink(io.err)] : [])],
       levelFromEnv(io.env),
       { notebook: file },
     );
-    const session = new PipelineSession(text, { notebookPath: file, log, seed, jobs: intFlag(values.jobs, 'jobs', usage) });
+    session.setLogger(log);
     const errors = session.parsed.diagnostics.filter((d) => d.severity === 'error');
     for (const d of errors) {
       const cell = session.parsed.cells[d.cellIndex];
