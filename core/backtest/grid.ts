@@ -3,7 +3,7 @@
  * expands to every combination (first key varies slowest), one portfolio container each.
  */
 import { UserError } from '../errors';
-import { closest } from '../phases/schema';
+import { closest } from '../base/schema';
 import type { ParamValue } from './container';
 import { DIRECTIONS, POSITION_MODES, type PortfolioSettings } from './types';
 

@@ -4,8 +4,8 @@
  */
 import { basename, extname } from 'node:path';
 import { UserError } from '../errors';
-import type { KeySpecs } from '../phases/schema';
-import { t } from '../phases/schema';
+import type { KeySpecs } from '../base/schema';
+import { t } from '../base/schema';
 import type { PhaseContext } from '../phases/types';
 import { EVENT_TYPES } from './events';
 import type { PortfolioGrid } from './grid';

@@ -7,7 +7,7 @@
  *   3. `phase_overrides.<phase>` for that phase only
  */
 import { UserError } from '../errors';
-import { closest } from '../phases/schema';
+import { closest } from '../base/schema';
 import { EVENT_TYPES, type EventType } from './events';
 import { RETENTION_POLICIES, type RetentionPolicy } from './tracer';
 

@@ -9,7 +9,7 @@ import pl from 'nodejs-polars';
 import { UserError, ValidationError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP } from '../frame/dataset';
 import { timestampsMs } from '../frame/matrix';
-import { closest } from '../phases/schema';
+import { closest } from '../base/schema';
 import type { BarSeries } from './types';
 
 export const RET_COLUMN = '__bt_ret';

@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import pl from 'nodejs-polars';
 import { UserError, ValidationError } from '../errors';
-import { closest } from '../phases/schema';
+import { closest } from '../base/schema';
 import { castColumn, describeDtype, dtypeOf, isTextDtype, parseTextAs } from './contractTypes';
 import type { ColumnType, TimestampParseOptions } from './contractTypes';
 

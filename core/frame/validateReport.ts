@@ -6,7 +6,7 @@
 import pl from 'nodejs-polars';
 import { UserError, ValidationError } from '../errors';
 import type { ErrorLocation } from '../errors';
-import { closest } from '../phases/schema';
+import { closest } from '../base/schema';
 import type { TimestampParseOptions } from './contractTypes';
 import type { Contract } from './contracts';
 import { ORIGIN_FILE, ORIGIN_LINE, ORIGIN_ROW, originFrame, rowOrigins, splitOrigin } from './io';

@@ -7,7 +7,7 @@ import { bestScores, CV_RESULTS_FILE, summarizeFolds, type CvBest, type CvFoldRe
 import type { ArtifactRoots } from '../runs/roots';
 import { beginRun } from '../runs/store';
 import type { RunSource } from '../phases/types';
-import { closest } from '../phases/schema';
+import { closest } from '../base/schema';
 import { crossValidate, labelEndTimes, purgedKFold, type CvModel } from './cv';
 import type { ModelTask, Params } from './model';
 import { getModel, modelKinds } from './models/index';

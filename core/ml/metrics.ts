@@ -16,7 +16,7 @@
  * `prepareMetric` can evaluate thousands of resamples in O(n) each without copying.
  */
 import { UserError } from '../errors';
-import { closest } from '../phases/schema';
+import { closest } from '../base/schema';
 import type { ModelTask } from './model';
 
 export const REGRESSION_METRICS = ['mae', 'mse', 'rmse', 'r2'] as const;

@@ -4,7 +4,7 @@ import { SPLIT, type Dataset, type LabelInfo } from '../frame/dataset';
 import { toFeatureMatrix, toFloat64 } from '../frame/matrix';
 import type { Logger } from '../log';
 import type { RunSource } from '../phases/types';
-import { closest } from '../phases/schema';
+import { closest } from '../base/schema';
 import { trainingRunId } from '../runs/id';
 import type { ArtifactRoots } from '../runs/roots';
 import { beginRun } from '../runs/store';

@@ -3,7 +3,7 @@
  * "did you mean"), wrong value types (at the value, or the nested element at fault) and missing
  * required keys (at the marker line).
  */
-import { checkType, closest, type KeySpecs } from '../phases/schema';
+import { checkType, closest, type KeySpecs } from '../base/schema';
 import type { BodyLocator } from './locate';
 import type { Diagnostic, DiagnosticCode, Range } from './types';
 import { nodeAtPath, nodeRange, type YamlBody } from './yamlBody';

@@ -5,7 +5,7 @@
  */
 import { buildGraph } from '../graph/dag';
 import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, getPhase, phaseKinds } from '../phases/registry';
-import { closest } from '../phases/schema';
+import { closest } from '../base/schema';
 import { checkKeys } from './checkKeys';
 import { fromTsComment, fromYaml, type FromRefs } from './fromRefs';
 import { BodyLocator, lineRange } from './locate';

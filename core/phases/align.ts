@@ -15,7 +15,7 @@ import type { Dataset } from '../frame/dataset';
 import { parseDuration } from '../frame/contracts';
 import { dtypeOf } from '../frame/contractTypes';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult } from './types';
 import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from './types';
 

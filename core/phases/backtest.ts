@@ -15,7 +15,7 @@ import { runPortfolioPhase, runTrainTest, trainTestFrames, type PhaseRunOutcome,
 import { floatColumn, predictionColumn, prepareFrame, seriesFromFrame } from '../backtest/series';
 import type { BacktestValue } from '../backtest/value';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
 
 export interface BacktestConfig extends CommonBacktestKeys {

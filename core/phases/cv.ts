@@ -9,7 +9,7 @@ import { runCrossValidation } from '../ml/cvWorkflow';
 import type { ModelTask, Params } from '../ml/model';
 import { validateOutputName } from '../runs/name';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult, type PhaseSpec } from './types';
 
 export interface CvConfig {

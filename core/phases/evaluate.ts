@@ -8,7 +8,7 @@ import { toFloat64 } from '../frame/matrix';
 import { evaluatePredictions, flattenCIs } from '../ml/evaluation/evaluate';
 import type { TrainValue } from './train';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult, type PhaseSpec } from './types';
 
 export interface EvaluateConfig {

@@ -12,7 +12,7 @@ import { compileFeatureExpression, FeatureExpressionError, parseFeatureExpressio
 import { featureSetId, gitCommit, saveFeatureList } from '../frame/featureSet';
 import { lagExprs, returnExpr, rollingExprs, ROLLING_STATS, WindowSpecError, type NamedExpr, type ReturnType, type RollingBlock, type RollingStat } from '../frame/rolling';
 import { registerPhase } from './registry';
-import { closest, t } from './schema';
+import { closest, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
 
 interface RollingConfig {

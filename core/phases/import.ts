@@ -9,7 +9,7 @@ import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, type Dataset } from '../frame/dataset';
 import { datasetDir, SPLITS, type ExportMeta } from './export';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
 
 export interface ImportConfig {

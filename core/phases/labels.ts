@@ -6,7 +6,7 @@ import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SYMBOL, TIMESTAMP, withDataset, type LabelInfo } from '../frame/dataset';
 import { registerPhase } from './registry';
-import { closest, t } from './schema';
+import { closest, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
 
 export type LabelTask = 'regression' | 'classification' | 'both';

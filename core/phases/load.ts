@@ -15,7 +15,7 @@ import { canonicalise, displayPath, expandSource, formatOf, isRemoteSource, read
 import type { FileBytes, SourceFormat } from '../frame/io';
 import { cachedCopy, fetchRemote } from '../frame/remote';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult } from './types';
 import type { PhaseContext, PhaseSpec } from './types';
 

@@ -15,7 +15,7 @@ import { beginWorkflowPhase } from '../backtest/results/workflowRun';
 import { isBacktestValue } from '../backtest/value';
 import { writeFileAtomic } from '../runs/atomicWrite';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
 
 export interface MonteCarloConfig extends ResultsKeys, NamingKeys {

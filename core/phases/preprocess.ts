@@ -10,7 +10,7 @@ import { SPLIT, SYMBOL, TIMESTAMP, withDataset } from '../frame/dataset';
 import { clipExprs, fitWindow, imputeExprs, missingRates, type OutlierMethod } from '../frame/impute';
 import { parseBoundary } from './split';
 import { registerPhase } from './registry';
-import { closest, t } from './schema';
+import { closest, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
 
 export type Scenario = 'mean_impute' | 'median_impute' | 'outlier_treatment';

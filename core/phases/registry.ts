@@ -1,6 +1,6 @@
 import type { PhaseSpec } from './types';
-import type { KeySpecs } from './schema';
-import { t } from './schema';
+import type { KeySpecs } from '../base/schema';
+import { t } from '../base/schema';
 
 /**
  * Every phase kind, by name. Add one import + one entry per phase module.

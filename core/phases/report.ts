@@ -20,7 +20,7 @@ import { writeAll, writeWithRetry } from '../reports/write';
 import { ENGINE_VERSION } from '../version';
 import { registerPhase } from './registry';
 import { bootstrapNote, inputLabels, type ScenarioCompareValue } from './scenario_compare';
-import { t } from './schema';
+import { t } from '../base/schema';
 import type { TrainValue } from './train';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
 

@@ -10,7 +10,7 @@ import { SPLIT, withDataset } from '../frame/dataset';
 import { featureSetId } from '../frame/featureSet';
 import { applyScaler, fitScaler, ScalerFitError, SCALE_METHODS, type ScaleMethod, type ScalerJSON } from '../frame/scalers';
 import { registerPhase } from './registry';
-import { closest, t } from './schema';
+import { closest, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
 
 export interface ScaleConfig {

@@ -11,7 +11,7 @@ import { INPUTS_KEY, type CollectedInput } from '../orchestrate/expand';
 import { branchTitle, buildComparison, comparisonCsv, comparisonMarkdown, formatCI, type Comparison, type CompareInput } from '../reports/compare';
 import { writeAll } from '../reports/write';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult, type PhaseResult, type PhaseSpec } from './types';
 
 export interface ScenarioCompareConfig {

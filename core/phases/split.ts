@@ -9,7 +9,7 @@ import { chartToOutput, frameToColumns } from '../charts/frames';
 import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, withDataset, type LabelInfo, type SplitName } from '../frame/dataset';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
 
 export interface SplitConfig {

@@ -8,7 +8,7 @@ import { UserError } from '../errors';
 import { trainStacking } from '../ml/stacking/train';
 import type { CvValue } from './cv';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult, type PhaseSpec } from './types';
 
 export interface StackConfig {

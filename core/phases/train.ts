@@ -4,7 +4,7 @@ import type { ModelTask, Params } from '../ml/model';
 import { trainModel } from '../ml/trainWorkflow';
 import { validateOutputName } from '../runs/name';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult, type PhaseSpec } from './types';
 
 export interface TrainConfig {

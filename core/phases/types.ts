@@ -1,6 +1,6 @@
 import type pl from 'nodejs-polars';
 import type { Dataset } from '../frame/dataset';
-import type { KeySpecs } from './schema';
+import type { KeySpecs } from '../base/schema';
 import type { Logger } from '../log';
 import type { ArtifactRoots } from '../runs/roots';
 import type { RunKind } from '../runs/types';

@@ -18,7 +18,7 @@ import { writeJsonAtomic } from '../frame/validateFile';
 import { applyContract, parsePolicy, POLICIES, validationFailure } from '../frame/validateReport';
 import type { Policy, ValidationReport } from '../frame/validateReport';
 import { registerPhase } from './registry';
-import { t } from './schema';
+import { t } from '../base/schema';
 import { emptyResult } from './types';
 import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from './types';
 

@@ -21,7 +21,7 @@ import { walkForwardWindows, type WindowKind } from '../backtest/windows';
 import { writeFileAtomic } from '../runs/atomicWrite';
 import { TIMESTAMP } from '../frame/dataset';
 import { registerPhase } from './registry';
-import { closest, t } from './schema';
+import { closest, t } from '../base/schema';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
 
 export interface WalkForwardConfig extends CommonBacktestKeys {

@@ -3,7 +3,7 @@
  * Pure over core/phases/registry (the single source of kinds, keys and their docs).
  */
 import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, allPhases, getPhase } from '../../core/phases/registry';
-import { describeType, type KeySpec, type KeySpecs, type ValueType } from '../../core/phases/schema';
+import { describeType, type KeySpec, type KeySpecs, type ValueType } from '../../core/base/schema';
 
 export interface KindInfo {
   kind: string;

@@ -3,7 +3,7 @@
  * keys with their docs, enum values, and upstream cell names after `from:`.
  */
 import * as vscode from 'vscode';
-import { describeType } from '../../core/phases/schema';
+import { describeType } from '../../core/base/schema';
 import { NOTEBOOK_TYPE } from '../commandIds';
 import { kindOfCell } from './cellText';
 import { cellSnippet, keyDocMarkdown, keySpecAt, keySpecsAt, kindDoc, markerKinds, valueChoices } from './keyDocs';

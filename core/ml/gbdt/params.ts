@@ -4,7 +4,7 @@
  * A bad value is a UserError naming the key.
  */
 import { UserError } from '../../errors';
-import { closest } from '../../phases/schema';
+import { closest } from '../../base/schema';
 import type { Params } from '../model';
 
 export type GrowPolicy = 'depthwise' | 'lossguide';

@@ -3,7 +3,7 @@
  * its factory and add one entry to FACTORIES.
  */
 import { UserError } from '../../errors';
-import { closest } from '../../phases/schema';
+import { closest } from '../../base/schema';
 import type { FeatureMatrix, ModelFactory, ModelJSON, Params, TrainedModel } from '../model';
 import { fitWithFallbackUsing, type FallbackFitOptions } from './fallback';
 import { forestFactory } from './forest';

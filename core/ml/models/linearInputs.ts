@@ -4,7 +4,7 @@
  * at prediction time, standardisation statistics, and class targets for least squares.
  */
 import { UserError } from '../../errors';
-import { closest } from '../../phases/schema';
+import { closest } from '../../base/schema';
 import type { FeatureMatrix, FitOptions, ModelTask, Params } from '../model';
 
 /** Rejects a matrix whose columns disagree with `rows` or hold NaN / ±Infinity. */

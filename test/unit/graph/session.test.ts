@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { registerPhase, getPhase } from '../../../core/phases/registry';
 import { emptyResult } from '../../../core/phases/types';
-import { t } from '../../../core/phases/schema';
+import { t } from '../../../core/base/schema';
 import { UserError, ExitCode } from '../../../core/errors';
 import { PipelineSession } from '../../../core/graph/session';
 import type { ExecutionEvent } from '../../../core/graph/events';

@@ -3,7 +3,7 @@
  * beside this code). Importing this module registers them once per process.
  */
 import { getPhase, registerPhase } from '../../../core/phases/registry';
-import { t } from '../../../core/phases/schema';
+import { t } from '../../../core/base/schema';
 import { emptyResult, type PhaseSpec } from '../../../core/phases/types';
 
 const run = async () => emptyResult();

@@ -5,7 +5,7 @@
 import pl from 'nodejs-polars';
 import { join } from 'node:path';
 import { getPhase, registerPhase } from '../../../core/phases/registry';
-import { t } from '../../../core/phases/schema';
+import { t } from '../../../core/base/schema';
 import { emptyResult, type PhaseSpec } from '../../../core/phases/types';
 
 export const TEST_PHASES = __filename;

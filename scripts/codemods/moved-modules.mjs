@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Rewrites relative import specifiers that point at a module moved by the layering work (issue 16),
+// so branches written against the old paths compile after a merge. Idempotent: run it, then tsc.
+// Usage: node scripts/codemods/moved-modules.mjs [--check]   (--check lists the files it would change)
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+/** Old module path -> new module path (relative to the repository, no extension). */
+export const MOVED = {
+  'core/phases/schema': 'core/base/schema',
+  'core/phases/types': 'core/spec/types',
+  'core/phases/registry': 'core/spec/registry',
+  'core/graph/hash': 'core/base/hash',
+  'core/graph/dag': 'core/notebook/dag',
+  'core/graph/session': 'core/engine/session',
+  'core/orchestrate/worker': 'core/engine/worker',
+};
+const DIRS = ['core', 'extension', 'webview', 'test', 'bench', 'scripts'];
+const check = process.argv.includes('--check');
+const has = (m) => ['.ts', '.tsx', '/index.ts'].some((x) => existsSync(join(root, m + x)));
+/** Moves that have happened in this tree (new path there, old path gone). */
+const live = new Set(Object.keys(MOVED).filter((m) => has(MOVED[m]) && !has(m)));
+
+function* files(dir) {
+  if (!existsSync(dir)) return;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) { if (e.name !== 'node_modules' && e.name !== 'dist') yield* files(p); }
+    else if (/\.(ts|tsx|mts|mjs|cjs|js)$/.test(e.name) && !p.includes(`${sep}codemods${sep}`)) yield p;
+  }
+}
+
+const SPEC = /((?:from|import|require\(|import\()\s*)(['"])(\.{1,2}\/[^'"]*)\2/g;
+let changed = 0;
+for (const d of DIRS) {
+  for (const f of files(join(root, d))) {
+    const src = readFileSync(f, 'utf8');
+    const out = src.replace(SPEC, (all, pre, q, spec) => {
+      const abs = relative(root, resolve(dirname(f), spec)).split(sep).join('/');
+      const bare = abs.replace(/\.(ts|js)$/, '').replace(/\/index$/, '');
+      const to = MOVED[bare];
+      if (!to || !live.has(bare)) return all;
+      let rel = relative(dirname(f), join(root, to)).split(sep).join('/');
+      if (!rel.startsWith('.')) rel = './' + rel;
+      return `${pre}${q}${rel}${/\.(ts|js)$/.test(spec) ? spec.slice(spec.lastIndexOf('.')) : ''}${q}`;
+    });
+    if (out !== src) {
+      changed++;
+      if (check) console.log(relative(root, f));
+      else writeFileSync(f, out);
+    }
+  }
+}
+console.log(`${check ? 'would change' : 'changed'} ${changed} file(s)`);
