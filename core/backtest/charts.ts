@@ -6,7 +6,7 @@
 import pl from 'nodejs-polars';
 import { chartToOutput } from '../charts/frames';
 import { equityChart } from '../charts/specs/backtest';
-import type { ChartOutput, TableOutput } from '../phases/types';
+import type { ChartOutput, TableOutput } from '../base/outputs';
 import type { PortfolioMetricsEntry } from './aggregate';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';

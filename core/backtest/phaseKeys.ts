@@ -6,7 +6,7 @@ import { basename, extname } from 'node:path';
 import { UserError } from '../errors';
 import type { KeySpecs } from '../base/schema';
 import { t } from '../base/schema';
-import type { PhaseContext } from '../phases/types';
+import type { PhaseContext } from '../spec/types';
 import { EVENT_TYPES } from './events';
 import type { PortfolioGrid } from './grid';
 import { DEFAULT_PERIODS_PER_YEAR, periodsPerYearFromTimes } from './metrics';

@@ -4,7 +4,7 @@
  * way back, for phases that aggregate in polars before handing columns to a builder.
  */
 import pl from 'nodejs-polars';
-import type { ChartOutput } from '../phases/types';
+import type { ChartOutput } from '../base/outputs';
 import type { ChartColumn, ChartColumns, ChartSpec } from './types';
 
 export function columnsToFrame(cols: ChartColumns): pl.DataFrame {

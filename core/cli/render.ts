@@ -1,6 +1,6 @@
 import type { CellOutcome, ExecutionEvent } from '../graph/events';
 import { formatCellError } from '../graph/cellError';
-import type { SummaryValue } from '../phases/types';
+import type { SummaryValue } from '../base/outputs';
 
 const ICON: Record<CellOutcome['status'], string> = { ok: '✓', cached: '✓', failed: '✗', skipped: '-', cancelled: '■' };
 

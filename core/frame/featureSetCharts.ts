@@ -5,7 +5,7 @@
 import pl from 'nodejs-polars';
 import { featureCorrelationChart, featureDistributionsChart } from '../charts';
 import { chartToOutput, frameToColumns } from '../charts/frames';
-import type { ChartOutput } from '../phases/types';
+import type { ChartOutput } from '../base/outputs';
 
 /** At most this many features are charted (the first ones, in order). */
 export const MAX_CHARTED_FEATURES = 24;

@@ -1,4 +1,4 @@
-import type { PhaseResult } from '../phases/types';
+import type { PhaseResult } from '../spec/types';
 import type { RunKind } from '../runs/types';
 import type { ErrorLocation } from '../errors';
 

@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import type { ParsedNotebook } from '../notebook/types';
-import { getPhase } from '../phases/registry';
+import { getPhase } from '../spec/registry';
 import type { ArtifactRoots } from '../runs/roots';
 import { ENGINE_VERSION } from '../version';
 import { cellCacheKey } from './cacheKey';

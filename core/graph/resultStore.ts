@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset } from '../frame/dataset';
-import type { ChartOutput, PhaseResult, TableOutput } from '../phases/types';
+import type { ChartOutput, PhaseResult, TableOutput } from '../spec/types';
 
 /**
  * The on-disk half of the cell cache: one folder per cache key holding the result's JSON part and

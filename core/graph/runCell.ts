@@ -1,8 +1,8 @@
 import { CancelledError } from '../errors';
 import type { Logger } from '../log';
 import type { Cell } from '../notebook/types';
-import { getPhase } from '../phases/registry';
-import type { PhaseContext, PhaseResult } from '../phases/types';
+import { getPhase } from '../spec/registry';
+import type { PhaseContext, PhaseResult } from '../spec/types';
 import type { ArtifactRoots } from '../runs/roots';
 import { toCellError } from './cellError';
 import type { CellError, ExecutionEvent } from './events';

@@ -3,7 +3,7 @@ import { CancelledError, ExitCode } from '../errors';
 import type { Logger } from '../log';
 import { parseNotebook } from '../notebook/parse';
 import type { Cell, ParsedNotebook } from '../notebook/types';
-import type { PhaseResult } from '../phases/types';
+import type { PhaseResult } from '../spec/types';
 import { resolveRoots, type ArtifactRoots } from '../runs/roots';
 import { buildGraph, type Graph } from './dag';
 import type { CellError, CellOutcome, ExecutionEvent } from './events';

@@ -3,7 +3,7 @@ import { transform } from 'esbuild';
 import { UserError } from '../errors';
 import type { Dataset } from '../frame/dataset';
 import type { Cell } from '../notebook/types';
-import { emptyResult, type PhaseContext, type PhaseResult } from '../phases/types';
+import { emptyResult, type PhaseContext, type PhaseResult } from '../spec/types';
 
 /**
  * A `# %% ts <name>` cell: TypeScript that default-exports a function of its upstream frames.

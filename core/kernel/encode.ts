@@ -1,5 +1,5 @@
 import type pl from 'nodejs-polars';
-import type { PhaseResult } from '../phases/types';
+import type { PhaseResult } from '../spec/types';
 import type { CellOutputPayload } from './protocol';
 
 /** Rows of a table output sent with the cell; the full frame is available through `inspect`. */

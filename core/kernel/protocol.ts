@@ -7,7 +7,7 @@ import type { LogRecord } from '../log';
 import type { ArtifactRoots } from '../runs/roots';
 import type { CellError, CellStatus } from '../graph/events';
 import type { RunKind } from '../runs/types';
-import type { SummaryValue } from '../phases/types';
+import type { SummaryValue } from '../base/outputs';
 
 export type KernelRequest =
   | { type: 'open'; id: number; notebookPath: string; text: string; rootDefaults?: Partial<ArtifactRoots>; seed?: number }

@@ -6,7 +6,7 @@ import type { Logger } from '../log';
 import { bestScores, CV_RESULTS_FILE, summarizeFolds, type CvBest, type CvFoldResult, type CvResults } from '../runs/cvResults';
 import type { ArtifactRoots } from '../runs/roots';
 import { beginRun } from '../runs/store';
-import type { RunSource } from '../phases/types';
+import type { RunSource } from '../spec/types';
 import { closest } from '../base/schema';
 import { crossValidate, labelEndTimes, purgedKFold, type CvModel } from './cv';
 import type { ModelTask, Params } from './model';

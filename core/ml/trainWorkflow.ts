@@ -3,7 +3,7 @@ import { UserError } from '../errors';
 import { SPLIT, type Dataset, type LabelInfo } from '../frame/dataset';
 import { toFeatureMatrix, toFloat64 } from '../frame/matrix';
 import type { Logger } from '../log';
-import type { RunSource } from '../phases/types';
+import type { RunSource } from '../spec/types';
 import { closest } from '../base/schema';
 import { trainingRunId } from '../runs/id';
 import type { ArtifactRoots } from '../runs/roots';

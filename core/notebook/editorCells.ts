@@ -7,7 +7,7 @@
  * reproduces the file byte for byte; an edited value is written with the cell's own line ending,
  * and a new cell gets a `# %% <kind>` marker and the file's dominant line ending.
  */
-import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, allPhases } from '../phases/registry';
+import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, allPhases } from '../spec/registry';
 import { MARKDOWN_KINDS, TS_KIND, markerFor, parseMarker } from './marker';
 import { dominantEol, headerParts, isMarkerLine, normaliseEols, splitLines } from './split';
 import type { NotebookText } from './types';

@@ -4,7 +4,7 @@
  * and keys come from the registry.
  */
 import { buildGraph } from '../graph/dag';
-import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, getPhase, phaseKinds } from '../phases/registry';
+import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, getPhase, phaseKinds } from '../spec/registry';
 import { closest } from '../base/schema';
 import { checkKeys } from './checkKeys';
 import { fromTsComment, fromYaml, type FromRefs } from './fromRefs';

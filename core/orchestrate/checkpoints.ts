@@ -15,7 +15,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ValidationError } from '../errors';
-import type { PhaseResult } from '../phases/types';
+import type { PhaseResult } from '../spec/types';
 import { writeFileAtomic } from '../runs/atomicWrite';
 import { ENGINE_VERSION } from '../version';
 import { jobStem } from './branch';

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Cell } from '../notebook/types';
-import { getPhase } from '../phases/registry';
+import { getPhase } from '../spec/registry';
 import type { Executor } from './executor';
 import type { Expansion } from './expand';
 import { findPoolWorker, LocalPoolExecutor } from './pool';

@@ -10,7 +10,7 @@ import type { Graph } from '../graph/dag';
 import type { CellError, CellOutcome, ExecutionEvent } from '../graph/events';
 import { loadResult } from '../graph/resultStore';
 import type { Logger, LogLevel } from '../log';
-import type { PhaseResult } from '../phases/types';
+import type { PhaseResult } from '../spec/types';
 import type { Executor, Job, NotebookRef, WireOutcome } from './executor';
 import { groupJobs, jobWidth } from './jobs';
 

@@ -17,7 +17,7 @@
  */
 import { buildGraph, isGraphNode, type Graph } from '../graph/dag';
 import type { Cell, Diagnostic } from '../notebook/types';
-import { getPhase } from '../phases/registry';
+import { getPhase } from '../spec/registry';
 import { branchLabels, compatible, mergeBranches, restrictBranch, virtualName, type Branch } from './branch';
 
 /** Phase kinds that gather every branch of their inputs instead of being replicated. */

@@ -14,10 +14,10 @@ import { withDataset } from '../frame/dataset';
 import type { Dataset } from '../frame/dataset';
 import { parseDuration } from '../frame/contracts';
 import { dtypeOf } from '../frame/contractTypes';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult } from './types';
-import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from './types';
+import { emptyResult } from '../spec/types';
+import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from '../spec/types';
 
 export const AGGREGATIONS = ['first', 'last', 'min', 'max', 'sum', 'mean'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];

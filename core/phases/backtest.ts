@@ -14,9 +14,9 @@ import { resultsSettingsFor } from '../backtest/resultsSettings';
 import { runPortfolioPhase, runTrainTest, trainTestFrames, type PhaseRunOutcome, type SequenceName } from '../backtest/sequences';
 import { floatColumn, predictionColumn, prepareFrame, seriesFromFrame } from '../backtest/series';
 import type { BacktestValue } from '../backtest/value';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface BacktestConfig extends CommonBacktestKeys {
   sequence?: SequenceName;

@@ -8,9 +8,9 @@ import { UserError } from '../errors';
 import { runCrossValidation } from '../ml/cvWorkflow';
 import type { ModelTask, Params } from '../ml/model';
 import { validateOutputName } from '../runs/name';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseSpec } from '../spec/types';
 
 export interface CvConfig {
   models: string[];

@@ -7,9 +7,9 @@ import { SPLIT } from '../frame/dataset';
 import { toFloat64 } from '../frame/matrix';
 import { evaluatePredictions, flattenCIs } from '../ml/evaluation/evaluate';
 import type { TrainValue } from './train';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseSpec } from '../spec/types';
 
 export interface EvaluateConfig {
   split?: 'train' | 'val' | 'test';

@@ -12,8 +12,8 @@ import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, type Dataset, type LabelInfo, type SplitName } from '../frame/dataset';
 import { featureSetId } from '../frame/featureSet';
 import { ENGINE_VERSION } from '../version';
-import { registerPhase } from './registry';
-import { emptyResult, type ArtifactRef, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { registerPhase } from '../spec/registry';
+import { emptyResult, type ArtifactRef, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export const SPLITS: readonly SplitName[] = ['train', 'val', 'test'];
 

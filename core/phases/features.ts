@@ -11,9 +11,9 @@ import { featureCharts } from '../frame/featureSetCharts';
 import { compileFeatureExpression, FeatureExpressionError, parseFeatureExpression, referencedColumns } from '../frame/featureSetExpressions';
 import { featureSetId, gitCommit, saveFeatureList } from '../frame/featureSet';
 import { lagExprs, returnExpr, rollingExprs, ROLLING_STATS, WindowSpecError, type NamedExpr, type ReturnType, type RollingBlock, type RollingStat } from '../frame/rolling';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { closest, t } from '../base/schema';
-import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 interface RollingConfig {
   column?: string;

@@ -8,9 +8,9 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, type Dataset } from '../frame/dataset';
 import { datasetDir, SPLITS, type ExportMeta } from './export';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface ImportConfig {
   feature_set_id?: string;

@@ -2,7 +2,7 @@
  * Importing this module registers every built-in phase kind. Each phase module calls
  * registerPhase() at load; add one import line per phase module here.
  */
-export { getPhase, phaseKinds, allPhases, COMMON_KEYS, SETTINGS_KIND, SETTINGS_KEYS } from './registry';
+export { getPhase, phaseKinds, allPhases, COMMON_KEYS, SETTINGS_KIND, SETTINGS_KEYS } from '../spec/registry';
 import './features';
 import './labels';
 import './split';

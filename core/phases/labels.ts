@@ -5,9 +5,9 @@
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SYMBOL, TIMESTAMP, withDataset, type LabelInfo } from '../frame/dataset';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { closest, t } from '../base/schema';
-import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export type LabelTask = 'regression' | 'classification' | 'both';
 

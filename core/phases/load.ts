@@ -14,10 +14,10 @@ import { parseDuration } from '../frame/contracts';
 import { canonicalise, displayPath, expandSource, formatOf, isRemoteSource, readSources, SOURCE_FORMATS, sortCanonical, splitOrigin } from '../frame/io';
 import type { FileBytes, SourceFormat } from '../frame/io';
 import { cachedCopy, fetchRemote } from '../frame/remote';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult } from './types';
-import type { PhaseContext, PhaseSpec } from './types';
+import { emptyResult } from '../spec/types';
+import type { PhaseContext, PhaseSpec } from '../spec/types';
 
 export interface LoadConfig {
   source: string;

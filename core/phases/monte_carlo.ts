@@ -14,9 +14,9 @@ import { PhaseDirWriter } from '../backtest/results/phaseDir';
 import { beginWorkflowPhase } from '../backtest/results/workflowRun';
 import { isBacktestValue } from '../backtest/value';
 import { writeFileAtomic } from '../runs/atomicWrite';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface MonteCarloConfig extends ResultsKeys, NamingKeys {
   simulations?: number;

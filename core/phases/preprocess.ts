@@ -9,9 +9,9 @@ import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, withDataset } from '../frame/dataset';
 import { clipExprs, fitWindow, imputeExprs, missingRates, type OutlierMethod } from '../frame/impute';
 import { parseBoundary } from './split';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { closest, t } from '../base/schema';
-import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export type Scenario = 'mean_impute' | 'median_impute' | 'outlier_treatment';
 

@@ -18,11 +18,11 @@ import { renderChartSvg } from '../reports/svg';
 import { DEFAULT_TEMPLATES, fillTemplate, TEMPLATE_FILES, type TemplateName } from '../reports/templates';
 import { writeAll, writeWithRetry } from '../reports/write';
 import { ENGINE_VERSION } from '../version';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { bootstrapNote, inputLabels, type ScenarioCompareValue } from './scenario_compare';
 import { t } from '../base/schema';
 import type { TrainValue } from './train';
-import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface ReportConfig {
   title?: string;

@@ -9,9 +9,9 @@ import { UserError } from '../errors';
 import { SPLIT, withDataset } from '../frame/dataset';
 import { featureSetId } from '../frame/featureSet';
 import { applyScaler, fitScaler, ScalerFitError, SCALE_METHODS, type ScaleMethod, type ScalerJSON } from '../frame/scalers';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { closest, t } from '../base/schema';
-import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface ScaleConfig {
   method?: ScaleMethod;

@@ -10,9 +10,9 @@ import { UserError } from '../errors';
 import { INPUTS_KEY, type CollectedInput } from '../orchestrate/expand';
 import { branchTitle, buildComparison, comparisonCsv, comparisonMarkdown, formatCI, type Comparison, type CompareInput } from '../reports/compare';
 import { writeAll } from '../reports/write';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface ScenarioCompareConfig {
   metrics?: string[];

@@ -8,9 +8,9 @@ import { splitTimelineChart } from '../charts';
 import { chartToOutput, frameToColumns } from '../charts/frames';
 import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, withDataset, type LabelInfo, type SplitName } from '../frame/dataset';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface SplitConfig {
   fractions?: number[];

@@ -7,9 +7,9 @@ import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';
 import { trainStacking } from '../ml/stacking/train';
 import type { CvValue } from './cv';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseSpec } from '../spec/types';
 
 export interface StackConfig {
   horizon?: number;

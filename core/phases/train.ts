@@ -3,9 +3,9 @@ import { UserError } from '../errors';
 import type { ModelTask, Params } from '../ml/model';
 import { trainModel } from '../ml/trainWorkflow';
 import { validateOutputName } from '../runs/name';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult, type PhaseSpec } from './types';
+import { emptyResult, type PhaseSpec } from '../spec/types';
 
 export interface TrainConfig {
   model: string;

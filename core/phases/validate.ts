@@ -17,10 +17,10 @@ import { CHECK_DOCS, CHECK_IDS } from '../frame/validateChecks';
 import { writeJsonAtomic } from '../frame/validateFile';
 import { applyContract, parsePolicy, POLICIES, validationFailure } from '../frame/validateReport';
 import type { Policy, ValidationReport } from '../frame/validateReport';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { emptyResult } from './types';
-import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from './types';
+import { emptyResult } from '../spec/types';
+import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from '../spec/types';
 
 export { validateDataFile, checkDataFile } from '../frame/validateFile';
 export type { ValidateFileOptions } from '../frame/validateFile';

@@ -20,9 +20,9 @@ import { BAR_COLUMN, runWalkForward } from '../backtest/walkForward';
 import { walkForwardWindows, type WindowKind } from '../backtest/windows';
 import { writeFileAtomic } from '../runs/atomicWrite';
 import { TIMESTAMP } from '../frame/dataset';
-import { registerPhase } from './registry';
+import { registerPhase } from '../spec/registry';
 import { closest, t } from '../base/schema';
-import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface WalkForwardConfig extends CommonBacktestKeys {
   model?: string;

@@ -8,7 +8,7 @@
 import type { CellError, CellStatus } from '../../core/graph/events';
 import { formatCellError } from '../../core/graph/cellError';
 import type { CellOutputPayload } from '../../core/kernel/protocol';
-import type { SummaryValue } from '../../core/phases/types';
+import type { SummaryValue } from '../../core/spec/types';
 import { ipcToMarkdown } from './arrowPreview';
 
 export const FRAME_MIME = 'application/vnd.phasebook.frame+arrow';

@@ -2,7 +2,7 @@
  * What the phase registry says about a cell's keys, shaped for completion, hovers and snippets.
  * Pure over core/phases/registry (the single source of kinds, keys and their docs).
  */
-import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, allPhases, getPhase } from '../../core/phases/registry';
+import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, allPhases, getPhase } from '../../core/spec/registry';
 import { describeType, type KeySpec, type KeySpecs, type ValueType } from '../../core/base/schema';
 
 export interface KindInfo {

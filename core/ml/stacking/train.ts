@@ -2,7 +2,7 @@ import pl from 'nodejs-polars';
 import { UserError, type ErrorLocation } from '../../errors';
 import { toFeatureMatrix, toFloat64 } from '../../frame/matrix';
 import type { Logger } from '../../log';
-import type { RunSource } from '../../phases/types';
+import type { RunSource } from '../../spec/types';
 import { trainingRunId } from '../../runs/id';
 import { beginRun } from '../../runs/store';
 import { loadStackingData } from '../../runs/stackingData';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { silentLogger } from '../../../core/log';
-import type { PhaseContext, PhaseResult } from '../../../core/phases/types';
+import type { PhaseContext, PhaseResult } from '../../../core/spec/types';
 import { resolveRoots } from '../../../core/runs/roots';
 
 export const DAY_MS = 86_400_000;

@@ -6,7 +6,7 @@ import { bandSteps, percentileBands, simulate, type MonteCarloOptions } from '..
 import { UserError } from '../../../core/errors';
 import { backtestPhase } from '../../../core/phases/backtest';
 import { monteCarloPhase } from '../../../core/phases/monte_carlo';
-import { emptyResult } from '../../../core/phases/types';
+import { emptyResult } from '../../../core/spec/types';
 import { scanRuns } from '../../../core/runs/index';
 import { context, daily, frameOf, tempDir } from './helpers';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { backtestPhase } from '../../../core/phases/backtest';
 import { isBacktestValue } from '../../../core/backtest/value';
 import { UserError, ValidationError } from '../../../core/errors';
-import { emptyResult } from '../../../core/phases/types';
+import { emptyResult } from '../../../core/spec/types';
 import { scanRuns } from '../../../core/runs/index';
 import { context, daily, frameOf, tempDir } from './helpers';
 

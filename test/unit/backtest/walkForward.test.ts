@@ -8,7 +8,7 @@ import { isBacktestValue } from '../../../core/backtest/value';
 import { UserError } from '../../../core/errors';
 import { mulberry32 } from '../../../core/ml/rng';
 import { buildLabels } from '../../../core/phases/labels';
-import { emptyResult } from '../../../core/phases/types';
+import { emptyResult } from '../../../core/spec/types';
 import { walkForwardPhase } from '../../../core/phases/walk_forward';
 import { scanRuns } from '../../../core/runs/index';
 import { context, daily, frameOf, tempDir } from './helpers';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import '../../../core/phases/index';
-import { allPhases, COMMON_KEYS } from '../../../core/phases/registry';
+import { allPhases, COMMON_KEYS } from '../../../core/spec/registry';
 import { cellSnippet, keyDocMarkdown, keySpecAt, keySpecsAt, valueChoices } from '../../../extension/notebook/keyDocs';
 import { snippetEntries } from '../../../extension/notebook/snippets';
 

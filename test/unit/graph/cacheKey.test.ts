@@ -8,7 +8,7 @@ import { cellCacheKey } from '../../../core/graph/cacheKey';
 import { buildGraph } from '../../../core/graph/dag';
 import { hashFile } from '../../../core/graph/hash';
 import { parseNotebook } from '../../../core/notebook/parse';
-import { getPhase } from '../../../core/phases/registry';
+import { getPhase } from '../../../core/spec/registry';
 
 /** Keys of every cell, composed the way DESIGN §3 says: upstream keys + file hashes + config. */
 async function keysOf(text: string, baseDir: string, engineVersion = '1.0.0'): Promise<Record<string, string>> {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pl from 'nodejs-polars';
 import { silentLogger } from '../../../core/log';
-import type { PhaseContext, PhaseResult } from '../../../core/phases/types';
-import { emptyResult } from '../../../core/phases/types';
+import type { PhaseContext, PhaseResult } from '../../../core/spec/types';
+import { emptyResult } from '../../../core/spec/types';
 import { resolveRoots } from '../../../core/runs/roots';
 
 export function tempDir(): { dir: string; write(rel: string, text: string | Buffer): string; cleanup(): void } {

@@ -2,9 +2,9 @@
  * Test-only phase kinds (prefixed `t_` so they never clash with the real phases being written
  * beside this code). Importing this module registers them once per process.
  */
-import { getPhase, registerPhase } from '../../../core/phases/registry';
+import { getPhase, registerPhase } from '../../../core/spec/registry';
 import { t } from '../../../core/base/schema';
-import { emptyResult, type PhaseSpec } from '../../../core/phases/types';
+import { emptyResult, type PhaseSpec } from '../../../core/spec/types';
 
 const run = async () => emptyResult();
 

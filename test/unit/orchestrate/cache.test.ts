@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entryDir, saveResult } from '../../../core/graph/resultStore';
-import { emptyResult } from '../../../core/phases/types';
+import { emptyResult } from '../../../core/spec/types';
 import { appendCacheStats, cacheStats, cleanCache } from '../../../core/orchestrate/cacheStats';
 import { main } from '../../../core/cli/main';
 import { parseAge } from '../../../core/cli/commands/cache';

@@ -4,9 +4,9 @@
  */
 import pl from 'nodejs-polars';
 import { join } from 'node:path';
-import { getPhase, registerPhase } from '../../../core/phases/registry';
+import { getPhase, registerPhase } from '../../../core/spec/registry';
 import { t } from '../../../core/base/schema';
-import { emptyResult, type PhaseSpec } from '../../../core/phases/types';
+import { emptyResult, type PhaseSpec } from '../../../core/spec/types';
 
 export const TEST_PHASES = __filename;
 

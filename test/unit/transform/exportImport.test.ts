@@ -10,7 +10,7 @@ import { scalePhase } from '../../../core/phases/scale';
 import { exportPhase, type ExportMeta } from '../../../core/phases/export';
 import { importPhase } from '../../../core/phases/import';
 import { UserError } from '../../../core/errors';
-import type { PhaseResult } from '../../../core/phases/types';
+import type { PhaseResult } from '../../../core/spec/types';
 import { context, dataset, input, priceFrame, tempDir } from './helpers';
 
 let shared: Promise<{ dir: string; scaled: PhaseResult }> | undefined;

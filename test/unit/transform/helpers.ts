@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Dataset } from '../../../core/frame/dataset';
 import { silentLogger } from '../../../core/log';
 import { resolveRoots } from '../../../core/runs/roots';
-import { emptyResult, type PhaseContext, type PhaseResult } from '../../../core/phases/types';
+import { emptyResult, type PhaseContext, type PhaseResult } from '../../../core/spec/types';
 
 export const HOUR = 3_600_000;
 export const T0 = Date.UTC(2024, 0, 1);

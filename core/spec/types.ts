@@ -1,9 +1,11 @@
-import type pl from 'nodejs-polars';
 import type { Dataset } from '../frame/dataset';
+import type { ArtifactRef, ChartOutput, SummaryValue, TableOutput } from '../base/outputs';
 import type { KeySpecs } from '../base/schema';
 import type { Logger } from '../log';
 import type { ArtifactRoots } from '../runs/roots';
 import type { RunKind } from '../runs/types';
+
+export type { ArtifactRef, ChartOutput, SummaryValue, TableOutput };
 
 /** Everything a phase may use while it runs. Phases never touch UI and never import vscode. */
 export interface PhaseContext {
@@ -31,29 +33,6 @@ export interface RunSource {
   cell?: string;
   cli?: string[];
 }
-
-/** A vega-lite chart: the spec carries no inline data; `data` is named frames sent as Arrow IPC. */
-export interface ChartOutput {
-  id: string;
-  title: string;
-  /** A vega-lite spec whose data is `{ name: <key of data> }`. */
-  spec: Record<string, unknown>;
-  data: Record<string, pl.DataFrame>;
-}
-
-export interface TableOutput {
-  title: string;
-  frame: pl.DataFrame;
-}
-
-export interface ArtifactRef {
-  /** Absolute path. */
-  path: string;
-  /** What it is, in a few words ("validation report", "scaler"). */
-  label: string;
-}
-
-export type SummaryValue = string | number | boolean | null;
 
 export interface PhaseResult {
   /** The frame and its meta that flow downstream (absent for sinks like `report`). */
