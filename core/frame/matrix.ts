@@ -1,6 +1,6 @@
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
-import type { FeatureMatrix } from '../ml/model';
+import type { FeatureMatrix } from '../base/matrix';
 import { SYMBOL, TIMESTAMP } from './dataset';
 
 /** Frame columns -> the column-major Float64 matrix models take; nulls become NaN. */

@@ -4,7 +4,7 @@
  * version. Changing any input file therefore changes its cell's key and, through upstreamKeys,
  * the key of every cell downstream; reformatting the YAML (comments, key order, spacing) does not.
  */
-import { canonicalJson, sha256 } from './hash';
+import { canonicalJson, sha256 } from '../base/hash';
 
 export interface CacheKeyInput {
   kind: string;

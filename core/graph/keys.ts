@@ -4,8 +4,8 @@ import { getPhase } from '../spec/registry';
 import type { ArtifactRoots } from '../runs/roots';
 import { ENGINE_VERSION } from '../version';
 import { cellCacheKey } from './cacheKey';
-import { isGraphNode, type Graph } from './dag';
-import { hashFile } from './hash';
+import { isGraphNode, type Graph } from '../notebook/dag';
+import { hashFile } from '../base/hash';
 
 export interface KeyContext {
   baseDir: string;

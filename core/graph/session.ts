@@ -5,7 +5,7 @@ import { parseNotebook } from '../notebook/parse';
 import type { Cell, ParsedNotebook } from '../notebook/types';
 import type { PhaseResult } from '../spec/types';
 import { resolveRoots, type ArtifactRoots } from '../runs/roots';
-import { buildGraph, type Graph } from './dag';
+import { buildGraph, type Graph } from '../notebook/dag';
 import type { CellError, CellOutcome, ExecutionEvent } from './events';
 import { cellsWithErrors, computeCellKeys, isExecutable } from './keys';
 import { hasResult, loadResult, saveResult } from './resultStore';

@@ -4,14 +4,9 @@
  * value. Labels for classification are class codes 0..k-1 stored as numbers.
  */
 
-export interface FeatureMatrix {
-  rows: number;
-  /** columns[j][i] = feature j of row i. */
-  columns: Float64Array[];
-  names: string[];
-}
+import type { FeatureMatrix, ModelTask } from '../base/matrix';
 
-export type ModelTask = 'regression' | 'classification';
+export type { FeatureMatrix, ModelTask };
 
 export interface FitOptions {
   seed: number;

@@ -3,7 +3,7 @@
  * diagnostics (0-based line/column in the whole file). Pure: never touches the disk; phase kinds
  * and keys come from the registry.
  */
-import { buildGraph } from '../graph/dag';
+import { buildGraph } from './dag';
 import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, getPhase, phaseKinds } from '../spec/registry';
 import { closest } from '../base/schema';
 import { checkKeys } from './checkKeys';

@@ -6,7 +6,7 @@
  * serial run would give.
  */
 import { ExitCode } from '../errors';
-import type { Graph } from '../graph/dag';
+import type { Graph } from '../notebook/dag';
 import type { CellError, CellOutcome, ExecutionEvent } from '../graph/events';
 import { loadResult } from '../graph/resultStore';
 import type { Logger, LogLevel } from '../log';

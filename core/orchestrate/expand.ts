@@ -15,7 +15,7 @@
  * the user wrote. Cache keys are computed per virtual cell by computeCellKeys, unchanged: the
  * branch value is in the config, and the upstream keys differ per branch.
  */
-import { buildGraph, isGraphNode, type Graph } from '../graph/dag';
+import { buildGraph, isGraphNode, type Graph } from '../notebook/dag';
 import type { Cell, Diagnostic } from '../notebook/types';
 import { getPhase } from '../spec/registry';
 import { branchLabels, compatible, mergeBranches, restrictBranch, virtualName, type Branch } from './branch';

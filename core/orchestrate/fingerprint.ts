@@ -4,7 +4,7 @@
  * 8 bytes per row are hashed, never the whole frame serialised.
  */
 import type pl from 'nodejs-polars';
-import { canonicalJson, sha256 } from '../graph/hash';
+import { canonicalJson, sha256 } from '../base/hash';
 
 export interface SchemaColumn {
   name: string;

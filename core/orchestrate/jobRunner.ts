@@ -6,7 +6,7 @@
  */
 import { createLogger, type LogRecord, type Logger } from '../log';
 import { PipelineSession } from '../graph/session';
-import { sha256 } from '../graph/hash';
+import { sha256 } from '../base/hash';
 import type { Job, NotebookRef, WireEvent, WireOutcome } from './executor';
 import { toWireEvent } from './executor';
 

@@ -4,7 +4,7 @@
  * child to compute and has no other parent to compute), so a branch `preprocess[a] -> features[a]
  * -> split[a]` runs in one process without reloading its frames between cells.
  */
-import type { Graph } from '../graph/dag';
+import type { Graph } from '../notebook/dag';
 import type { Job } from './executor';
 
 export function groupJobs(compute: readonly string[], graph: Pick<Graph, 'parents' | 'children'>, forced: ReadonlySet<string>): Job[] {

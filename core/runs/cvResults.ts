@@ -5,7 +5,7 @@
  * side uses `summarizeFolds` / `bestScores` so every field is computed the same way.
  */
 import { UserError } from '../errors';
-import type { ModelTask } from '../ml/model';
+import type { ModelTask } from '../base/matrix';
 
 export const CV_RESULTS_FILE = 'cv_results.json';
 

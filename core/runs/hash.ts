@@ -1,7 +1,7 @@
 /** Content hashes for run manifests, on top of the engine's canonical JSON and sha256. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { canonicalJson, sha256 } from '../graph/hash';
+import { canonicalJson, sha256 } from '../base/hash';
 
 export { canonicalJson };
 export const sha256Hex = sha256;

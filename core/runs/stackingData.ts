@@ -6,7 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pl from 'nodejs-polars';
 import { UserError, type ErrorLocation } from '../errors';
-import type { ModelTask } from '../ml/model';
+import type { ModelTask } from '../base/matrix';
 import { CV_RESULTS_FILE, cvOverview, parseCvResults, type CvBest, type CvResults } from './cvResults';
 import { horizonsOfDatasetFiles, STACKING_DIR, stackingDatasetFileName } from './foreign';
 import { parseRunId } from './id';

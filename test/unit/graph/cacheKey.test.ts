@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../notebook/testPhases';
 import { cellCacheKey } from '../../../core/graph/cacheKey';
-import { buildGraph } from '../../../core/graph/dag';
-import { hashFile } from '../../../core/graph/hash';
+import { buildGraph } from '../../../core/notebook/dag';
+import { hashFile } from '../../../core/base/hash';
 import { parseNotebook } from '../../../core/notebook/parse';
 import { getPhase } from '../../../core/spec/registry';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import '../notebook/testPhases';
-import { buildGraph } from '../../../core/graph/dag';
+import { buildGraph } from '../../../core/notebook/dag';
 import { parseNotebook } from '../../../core/notebook/parse';
 
 const nb = (...lines: string[]): string => lines.join('\n') + '\n';

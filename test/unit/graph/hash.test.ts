@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { canonicalJson, hashFile, sha256 } from '../../../core/graph/hash';
+import { canonicalJson, hashFile, sha256 } from '../../../core/base/hash';
 
 test('sha256 of strings and bytes (known vectors)', () => {
   assert.equal(sha256(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');

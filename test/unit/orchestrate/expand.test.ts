@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import '../../../core/phases/index';
-import { buildGraph } from '../../../core/graph/dag';
+import { buildGraph } from '../../../core/notebook/dag';
 import { computeCellKeys } from '../../../core/graph/keys';
 import { parseNotebook } from '../../../core/notebook/parse';
 import { resolveRoots } from '../../../core/runs/roots';
