@@ -25,7 +25,7 @@ const nodeEntries = [
   { in: 'core/kernel/server.ts', out: 'kernel' },
   { in: 'core/cli/main.ts', out: 'cli' },
   { in: 'core/ml/gbdt/worker.ts', out: 'gbdt-worker' },
-  { in: 'core/orchestrate/worker.ts', out: 'orchestrate-worker' },
+  { in: 'core/engine/worker.ts', out: 'orchestrate-worker' },
 ].filter((e) => existsSync(e.in));
 
 const webviewDir = 'webview/entries';

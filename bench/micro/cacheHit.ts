@@ -13,7 +13,7 @@ import '../../core/phases/index';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ExecutionEvent } from '../../core/graph/events';
-import { PipelineSession } from '../../core/graph/session';
+import { PipelineSession } from '../../core/engine/session';
 import { silentLogger } from '../../core/log';
 import { emitResult, flag, numberFlag, runMain } from '../lib/args';
 import { quantile } from '../lib/process';

@@ -14,7 +14,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pl from 'nodejs-polars';
 import { recordPipelineRun } from '../../core/cli/pipelineRun';
-import { PipelineSession } from '../../core/graph/session';
+import { PipelineSession } from '../../core/engine/session';
 import { timestampsMs } from '../../core/frame/matrix';
 import { createLogger, jsonLinesSink } from '../../core/log';
 import type { PipelineBenchResult, StageTime } from '../lib/types';

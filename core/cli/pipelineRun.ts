@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { ExecutionReport, PipelineSession } from '../graph/session';
+import type { ExecutionReport, PipelineSession } from '../engine/session';
 import { newRunId } from '../runs/id';
 import { beginRun } from '../runs/store';
 import type { RunManifest } from '../runs/types';

@@ -32,3 +32,22 @@ export interface CellOutcome {
   /** A line to show beside the status, e.g. "skipped: unchanged since 2026-01-02T10:00:00Z" for a cached cell. */
   note?: string;
 }
+
+export interface RunRequest {
+  /** Cells to run (their stale or never-run ancestors run first). Default: every executable cell. */
+  cells?: string[];
+  /** Ignore the cache for the requested cells (ancestors still reuse valid results). */
+  force?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (e: ExecutionEvent) => void;
+}
+
+export interface ExecutionReport {
+  ok: boolean;
+  exitCode: number;
+  outcomes: CellOutcome[];
+  /** Id of this execution in artifacts/metrics.db (absent when nothing was recorded). */
+  executionId?: string;
+  /** Which executor ran the computed cells ('in-process', 'local-pool', ...). */
+  executor?: string;
+}

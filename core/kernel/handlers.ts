@@ -1,6 +1,6 @@
 import { UserError } from '../errors';
 import type { ExecutionEvent } from '../graph/events';
-import { PipelineSession } from '../graph/session';
+import { PipelineSession } from '../engine/session';
 import { seedFromEnv } from '../graph/settings';
 import type { Logger } from '../log';
 import { encodeResult, frameToIpc } from './encode';

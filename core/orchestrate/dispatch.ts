@@ -33,6 +33,8 @@ export interface DispatchHost {
   blocked(name: string, upstreamFailed: string | undefined, ownError: boolean): CellError;
   /** Note for a cached cell ("skipped: unchanged since ..."). */
   cachedNote(name: string, key: string, result: PhaseResult): Promise<string | undefined>;
+  /** The serial in-process executor, for plans too narrow to fan out (the engine makes it: orchestrate/ never imports engine/). */
+  inProcess(): Executor;
 }
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -101,7 +103,7 @@ export async function runOnExecutor(executor: Executor, h: DispatchHost, preSett
       }
     };
     // Nothing to run side by side: spare the process start-up and run the jobs here.
-    const runner = jobWidth(jobs) < 2 && executor.name === 'local-pool' ? new (await import('./serial')).SerialExecutor() : executor;
+    const runner = jobWidth(jobs) < 2 && executor.name === 'local-pool' ? h.inProcess() : executor;
     for await (const ev of runner.run(jobs, { notebook: h.notebook, signal: h.signal })) {
       if (ev.type === 'cell') {
         const e = ev.event;

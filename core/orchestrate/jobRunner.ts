@@ -5,20 +5,27 @@
  * and by the serial in-process executor.
  */
 import { createLogger, type LogRecord, type Logger } from '../log';
-import { PipelineSession } from '../graph/session';
 import { sha256 } from '../base/hash';
+import type { ExecutionReport, RunRequest } from '../graph/events';
 import type { Job, NotebookRef, WireEvent, WireOutcome } from './executor';
 import { toWireEvent } from './executor';
 
-const sessions = new Map<string, PipelineSession>();
+/** What a job runner needs of a session (engine/session.ts's PipelineSession): the seam that keeps orchestrate/ below engine/. */
+export interface JobSession {
+  setLogger(log: Logger): void;
+  run(req: RunRequest): Promise<ExecutionReport>;
+}
 
-function sessionFor(nb: NotebookRef, log: Logger): PipelineSession {
+/** Opens the session a job runs in (engine/session.ts's `openJobSession`). */
+export type OpenJobSession = (nb: NotebookRef, log: Logger) => JobSession;
+
+const sessions = new Map<string, JobSession>();
+
+function sessionFor(nb: NotebookRef, log: Logger, open: OpenJobSession): JobSession {
   const id = sha256(JSON.stringify([nb.notebookPath, nb.text, nb.baseDir, nb.rootDefaults, nb.rootOverrides, nb.seed]));
   let s = sessions.get(id);
   if (!s) {
-    s = new PipelineSession(nb.text, {
-      notebookPath: nb.notebookPath, baseDir: nb.baseDir, rootDefaults: nb.rootDefaults, rootOverrides: nb.rootOverrides, seed: nb.seed, log, jobs: 1, record: false,
-    });
+    s = open(nb, log);
     sessions.clear();
     sessions.set(id, s);
   }
@@ -42,11 +49,11 @@ export interface JobCallbacks {
 }
 
 /** Runs the job; events of its own cells only (ancestors restored from the cache stay quiet). */
-export async function runJobHere(nb: NotebookRef, job: Job, cb: JobCallbacks, signal?: AbortSignal): Promise<{ ok: boolean; outcomes: WireOutcome[] }> {
+export async function runJobHere(open: OpenJobSession, nb: NotebookRef, job: Job, cb: JobCallbacks, signal?: AbortSignal): Promise<{ ok: boolean; outcomes: WireOutcome[] }> {
   preloadModules(nb.preload);
   const mine = new Set(job.cells);
   const log = createLogger([(r) => cb.log(r)], 'debug');
-  const session = sessionFor(nb, log);
+  const session = sessionFor(nb, log, open);
   const report = await session.run({
     cells: job.cells,
     force: job.force,

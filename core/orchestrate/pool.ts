@@ -23,7 +23,7 @@ function moduleDir(): string {
 
 /** Bundled next to the engine (dist/), or the TypeScript source when running under tsx. */
 export function findPoolWorker(env: NodeJS.ProcessEnv = process.env, here: string = moduleDir()): WorkerEntry | undefined {
-  const candidates = [env.PHASEBOOK_ORCHESTRATE_WORKER, join(here, 'orchestrate-worker.js'), join(here, 'worker.ts'), join(here, '..', '..', 'dist', 'orchestrate-worker.js')];
+  const candidates = [env.PHASEBOOK_ORCHESTRATE_WORKER, join(here, 'orchestrate-worker.js'), join(here, '..', 'engine', 'worker.ts'), join(here, '..', '..', 'dist', 'orchestrate-worker.js')];
   const file = candidates.find((c): c is string => !!c && existsSync(c));
   return file ? { file, typescript: file.endsWith('.ts') } : undefined;
 }

@@ -2,7 +2,7 @@
  * After an execution: its metrics into artifacts/metrics.db and its cache hits and misses into
  * the cache statistics. Never fails the run: a write error is a warning in the log.
  */
-import type { ExecutionReport } from '../graph/session';
+import type { ExecutionReport } from '../graph/events';
 import type { Logger } from '../log';
 import type { Cell } from '../notebook/types';
 import { newRunId } from '../runs/id';

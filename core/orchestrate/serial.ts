@@ -4,11 +4,13 @@
  */
 import type { Executor, ExecutorRunOptions, Job, JobEvent } from './executor';
 import { JobBoard } from './jobs';
-import { runJobHere } from './jobRunner';
+import { runJobHere, type OpenJobSession } from './jobRunner';
 
 export class SerialExecutor implements Executor {
   readonly name = 'serial';
   readonly slots = 1;
+
+  constructor(private readonly open: OpenJobSession) {}
 
   async *run(jobs: Job[], opts: ExecutorRunOptions): AsyncIterable<JobEvent> {
     const board = new JobBoard(jobs);
@@ -24,7 +26,7 @@ export class SerialExecutor implements Executor {
       }
       yield { type: 'job-started', job: job.id, worker: 0 };
       const buffered: JobEvent[] = [];
-      const r = await runJobHere(opts.notebook, job, {
+      const r = await runJobHere(this.open, opts.notebook, job, {
         event: (event) => buffered.push({ type: 'cell', job: job.id, event }),
         log: (record) => buffered.push({ type: 'log', job: job.id, record }),
       }, opts.signal);

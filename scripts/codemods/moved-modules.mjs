@@ -36,11 +36,18 @@ let changed = 0;
 for (const d of DIRS) {
   for (const f of files(join(root, d))) {
     const src = readFileSync(f, 'utf8');
+    const here = relative(root, f).split(sep).join('/').replace(/\.(ts|tsx)$/, '');
+    // A moved file's own relative imports were written against its old folder.
+    const old = Object.keys(MOVED).find((m) => MOVED[m] === here && live.has(m));
+    const exists = (p) => ['', '.ts', '.tsx', '/index.ts'].some((x) => existsSync(p.replace(/\.js$/, '') + x));
     const out = src.replace(SPEC, (all, pre, q, spec) => {
-      const abs = relative(root, resolve(dirname(f), spec)).split(sep).join('/');
+      // ... but only those that no longer resolve from the new folder.
+      const stale = old && !exists(resolve(dirname(f), spec)) && exists(resolve(dirname(join(root, old)), spec));
+      const target = resolve(stale ? dirname(join(root, old)) : dirname(f), spec);
+      const abs = relative(root, target).split(sep).join('/');
       const bare = abs.replace(/\.(ts|js)$/, '').replace(/\/index$/, '');
-      const to = MOVED[bare];
-      if (!to || !live.has(bare)) return all;
+      const to = live.has(bare) ? MOVED[bare] : stale ? abs.replace(/\.(ts|js)$/, '') : undefined;
+      if (!to) return all;
       let rel = relative(dirname(f), join(root, to)).split(sep).join('/');
       if (!rel.startsWith('.')) rel = './' + rel;
       return `${pre}${q}${rel}${/\.(ts|js)$/.test(spec) ? spec.slice(spec.lastIndexOf('.')) : ''}${q}`;

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { ExitCode, UserError } from '../../errors';
-import { PipelineSession } from '../../graph/session';
+import { PipelineSession } from '../../engine/session';
 import { seedFromEnv } from '../../graph/settings';
 import { createLogger, jsonLinesSink, levelFromEnv } from '../../log';
 import type { CvValue } from '../../phases/cv';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../../errors';
-import { PipelineSession } from '../../graph/session';
+import { PipelineSession } from '../../engine/session';
 import { seedFromEnv } from '../../graph/settings';
 import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
 import { intFlag, parseFlags } from '../args';

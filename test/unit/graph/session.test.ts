@@ -8,7 +8,7 @@ import { registerPhase, getPhase } from '../../../core/spec/registry';
 import { emptyResult } from '../../../core/spec/types';
 import { t } from '../../../core/base/schema';
 import { UserError, ExitCode } from '../../../core/errors';
-import { PipelineSession } from '../../../core/graph/session';
+import { PipelineSession } from '../../../core/engine/session';
 import type { ExecutionEvent } from '../../../core/graph/events';
 import { silentLogger } from '../../../core/log';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import './testPhases';
 import { TEST_PHASES } from './testPhases';
-import { PipelineSession, type SessionOptions } from '../../../core/graph/session';
+import { openJobSession, PipelineSession, type SessionOptions } from '../../../core/engine/session';
 import type { ExecutionEvent } from '../../../core/graph/events';
 import { silentLogger } from '../../../core/log';
 import { SerialExecutor } from '../../../core/orchestrate/serial';
@@ -53,7 +53,7 @@ test('the pool, the serial executor and the in-process loop give the same result
   const inProcess = await session(project(), { jobs: 1 }).run();
   const events: ExecutionEvent[] = [];
   const pooled = await session(project(), { executor: new LocalPoolExecutor({ size: 2 }) }).run({ onEvent: (e) => events.push(e) });
-  const serial = await session(project(), { executor: new SerialExecutor() }).run();
+  const serial = await session(project(), { executor: new SerialExecutor(openJobSession) }).run();
   assert.equal(inProcess.executor, 'in-process');
   assert.equal(pooled.executor, 'local-pool');
   for (const r of [inProcess, pooled, serial]) assert.equal(r.exitCode, 0, JSON.stringify(r.outcomes.map((o) => [o.cell, o.status, o.error?.message])));
@@ -75,7 +75,7 @@ test('the pool, the serial executor and the in-process loop give the same result
 test('a failing branch blocks only its own descendants; the others finish (exit 1)', async () => {
   const text = NB.replace('scenarios: [double, triple]', 'scenarios: [double, triple]').replace('# %% o_fit', '# %% o_scale bad\nfrom: src\nscenario: half\nfail: true\n\n# %% o_fit\nfrom: o_scale');
   const p = project(text);
-  const r = await session(p, { executor: new SerialExecutor() }, text).run();
+  const r = await session(p, { executor: new SerialExecutor(openJobSession) }, text).run();
   assert.equal(r.exitCode, 1);
   const status = Object.fromEntries(r.outcomes.map((o) => [o.cell, o.status]));
   assert.equal(status.bad, 'failed');

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../../../core/phases/index';
-import { PipelineSession, type ExecutionReport, type SessionOptions } from '../../../core/graph/session';
+import { PipelineSession, type ExecutionReport, type SessionOptions } from '../../../core/engine/session';
 import { silentLogger } from '../../../core/log';
 import { LocalPoolExecutor } from '../../../core/orchestrate/pool';
 import { main } from '../../../core/cli/main';

@@ -4,9 +4,10 @@
  * over the IPC channel. It exits when the channel closes.
  */
 import '../phases/index';
-import type { Job, NotebookRef } from './executor';
-import { runJobHere } from './jobRunner';
-import type { ToWorker, FromWorker } from './workerProtocol';
+import type { Job, NotebookRef } from '../orchestrate/executor';
+import { runJobHere } from '../orchestrate/jobRunner';
+import { openJobSession } from './session';
+import type { ToWorker, FromWorker } from '../orchestrate/workerProtocol';
 
 function send(m: FromWorker): void {
   process.send?.(m);
@@ -14,7 +15,7 @@ function send(m: FromWorker): void {
 
 async function runOne(job: Job, notebook: NotebookRef): Promise<void> {
   try {
-    const r = await runJobHere(notebook, job, {
+    const r = await runJobHere(openJobSession, notebook, job, {
       event: (event) => send({ type: 'event', job: job.id, event }),
       log: (record) => send({ type: 'log', job: job.id, record }),
     });

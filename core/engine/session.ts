@@ -6,17 +6,19 @@ import type { Cell, ParsedNotebook } from '../notebook/types';
 import type { PhaseResult } from '../spec/types';
 import { resolveRoots, type ArtifactRoots } from '../runs/roots';
 import { buildGraph, type Graph } from '../notebook/dag';
-import type { CellError, CellOutcome, ExecutionEvent } from './events';
-import { cellsWithErrors, computeCellKeys, isExecutable } from './keys';
-import { hasResult, loadResult, saveResult } from './resultStore';
-import { runCell } from './runCell';
-import { readSettings, type NotebookSettings } from './settings';
+import type { CellError, CellOutcome, ExecutionEvent, ExecutionReport, RunRequest } from '../graph/events';
+import { cellsWithErrors, computeCellKeys, isExecutable } from '../graph/keys';
+import { hasResult, loadResult, saveResult } from '../graph/resultStore';
+import { runCell } from '../graph/runCell';
+import { readSettings, type NotebookSettings } from '../graph/settings';
 import { expandNotebook, type Expansion } from '../orchestrate/expand';
 import { CellRecorder, normaliseResult } from '../orchestrate/cellRecorder';
 import type { Executor } from '../orchestrate/executor';
 import { chooseExecutor } from '../orchestrate/choose';
 import { runOnExecutor } from '../orchestrate/dispatch';
 import { recordExecution } from '../orchestrate/record';
+import type { OpenJobSession } from '../orchestrate/jobRunner';
+import { SerialExecutor } from '../orchestrate/serial';
 
 export interface SessionOptions {
   /** Absolute path of the .pipeline file. */
@@ -45,24 +47,7 @@ export interface SessionOptions {
   record?: boolean;
 }
 
-export interface RunRequest {
-  /** Cells to run (their stale or never-run ancestors run first). Default: every executable cell. */
-  cells?: string[];
-  /** Ignore the cache for the requested cells (ancestors still reuse valid results). */
-  force?: boolean;
-  signal?: AbortSignal;
-  onEvent?: (e: ExecutionEvent) => void;
-}
-
-export interface ExecutionReport {
-  ok: boolean;
-  exitCode: number;
-  outcomes: CellOutcome[];
-  /** Id of this execution in artifacts/metrics.db (absent when nothing was recorded). */
-  executionId?: string;
-  /** Which executor ran the computed cells ('in-process', 'local-pool', ...). */
-  executor?: string;
-}
+export type { ExecutionReport, RunRequest };
 
 interface LastRun {
   key: string;
@@ -227,6 +212,7 @@ export class PipelineSession {
         forget: (name) => this.last.delete(name),
         blocked: (name, up, own) => this.blockedError(cells.get(name) as Cell, up, own),
         cachedNote: (name, key, result) => recorder.cached(name, key, result, []),
+        inProcess: () => new SerialExecutor(openJobSession),
       });
     } else outcomes = await this.runHere(req, plan, cells, keys, errors, targets, recorder, emit);
     this.executionCount++;
@@ -360,3 +346,7 @@ export class PipelineSession {
 }
 
 export { CancelledError };
+
+/** The session a job runner (a pool worker, or the serial executor) runs a job's cells in: one process, nothing recorded. */
+export const openJobSession: OpenJobSession = (nb, log) =>
+  new PipelineSession(nb.text, { notebookPath: nb.notebookPath, baseDir: nb.baseDir, rootDefaults: nb.rootDefaults, rootOverrides: nb.rootOverrides, seed: nb.seed, log, jobs: 1, record: false });
