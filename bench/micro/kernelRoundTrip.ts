@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { KernelEvent, RunReply } from '../../core/kernel/protocol';
+import type { KernelEvent } from '../../core/kernel/protocol';
 import { KernelProcess } from '../../extension/kernel/kernelProcess';
 import { emitResult, flag, numberFlag, runMain } from '../lib/args';
 import { quantile } from '../lib/process';
@@ -42,7 +42,7 @@ runMain('bench-kernel', async () => {
     const inKernel: number[] = [];
     for (let i = 0; i < warmup + iterations; i++) {
       const t0 = performance.now();
-      const reply = await kernel.request<RunReply>({ type: 'run', cells: ['noop'], force: true });
+      const reply = await kernel.request({ type: 'run', cells: ['noop'], force: true });
       const ms = performance.now() - t0;
       if (!reply.ok || reply.cells[0]?.status !== 'ok') throw new Error(`the no-op cell did not run: ${JSON.stringify(reply)}`);
       if (i >= warmup) {

@@ -5,10 +5,8 @@ import { seedFromEnv } from '../graph/settings';
 import type { Logger } from '../log';
 import { encodeResult, frameToIpc } from './encode';
 import { trainStacking } from '../ml/stacking/train';
-import type { InspectReply, KernelEvent, KernelRequest, OpenReply, RunReply, TrainStackingReply } from './protocol';
+import type { KernelCallType, KernelEvent, KernelHandlerMap, KernelReplies, KernelRequestOf, RunReply } from './protocol';
 import { previewTable } from './tablePreview';
-
-type Request = Exclude<KernelRequest, { type: 'cancel' } | { type: 'shutdown' }>;
 
 /** What the kernel does for each request; separate from the process plumbing so it can be tested in-process. */
 export class KernelHandlers {
@@ -24,72 +22,69 @@ export class KernelHandlers {
     this.abort?.abort();
   }
 
-  async handle(req: Request): Promise<unknown> {
-    switch (req.type) {
-      case 'open': {
-        this.session = new PipelineSession(req.text, {
-          notebookPath: req.notebookPath,
-          rootDefaults: req.rootDefaults,
-          seed: req.seed ?? seedFromEnv(),
-          log: this.log,
-        });
-        const s = this.session;
-        const reply: OpenReply = { mode: s.mode, seed: s.seed, roots: s.roots, diagnostics: s.parsed.diagnostics.length };
-        return reply;
-      }
-      case 'update': {
-        const stale = await this.need().update(req.text);
-        this.emit({ type: 'stale', cells: stale });
-        return { stale, mode: this.need().mode };
-      }
-      case 'run':
-        return this.run(req.cells, req.force);
-      case 'runStale': {
-        const stale = await this.need().staleCells();
-        return this.run(stale, false);
-      }
-      case 'restore': {
-        const restored = await this.need().restore();
-        for (const [cell, result] of restored) {
-          this.emit({ type: 'finished', cell, status: 'cached', durationMs: 0, output: encodeResult(result) });
-        }
-        return { cells: [...restored.keys()] };
-      }
-      case 'inspect': {
-        const r = this.need().lastResult(req.cell);
-        if (!r?.dataset) throw new UserError(`cell '${req.cell}' has no frame to show (run it first)`);
-        const df = req.limit ? r.dataset.frame.head(req.limit) : r.dataset.frame;
-        const reply: InspectReply = { rows: r.dataset.frame.height, columns: df.columns, ipc: frameToIpc(df) };
-        return reply;
-      }
-      case 'readTable':
-        return previewTable(req.path, req.limit);
-      case 'trainStacking': {
-        const s = this.need();
-        this.abort = new AbortController();
-        try {
-          const r = await trainStacking({
-            stackingRoot: req.stackingRoot ?? s.roots.stacking,
-            runsRoot: req.runsRoot ?? s.roots.runs,
-            cvRunId: req.cvRunId,
-            horizon: req.horizon,
-            metaLearner: req.metaLearner,
-            seed: s.seed,
-            source: { notebook: s.notebookPath, cli: ['codelens', 'train-stacking', req.cvRunId] },
-            baseDir: s.baseDir,
-            log: this.log,
-            signal: this.abort.signal,
-          });
-          const metrics = Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, v.value]));
-          const reply: TrainStackingReply = { runId: r.runId, dir: r.dir, metrics };
-          this.emit({ type: 'runCreated', cell: '', id: r.runId, dir: r.dir, kind: 'stacking' });
-          return reply;
-        } finally {
-          this.abort = undefined;
-        }
-      }
-    }
+  /** Runs one request; the reply is the type `KernelReplies` declares for it. */
+  handle(req: KernelRequestOf<KernelCallType>): Promise<KernelReplies[KernelCallType]> {
+    // The map's type pairs each request with its handler; indexing by a union loses the pairing.
+    const on = this.on[req.type] as (r: typeof req) => Promise<KernelReplies[KernelCallType]>;
+    return on(req);
   }
+
+  private readonly on: KernelHandlerMap = {
+    open: async (req) => {
+      this.session = new PipelineSession(req.text, {
+        notebookPath: req.notebookPath,
+        rootDefaults: req.rootDefaults,
+        seed: req.seed ?? seedFromEnv(),
+        log: this.log,
+      });
+      const s = this.session;
+      return { mode: s.mode, seed: s.seed, roots: s.roots, diagnostics: s.parsed.diagnostics.length };
+    },
+    update: async (req) => {
+      const stale = await this.need().update(req.text);
+      this.emit({ type: 'stale', cells: stale });
+      return { stale, mode: this.need().mode };
+    },
+    run: (req) => this.run(req.cells, req.force),
+    runStale: async () => this.run(await this.need().staleCells(), false),
+    restore: async () => {
+      const restored = await this.need().restore();
+      for (const [cell, result] of restored) {
+        this.emit({ type: 'finished', cell, status: 'cached', durationMs: 0, output: encodeResult(result) });
+      }
+      return { cells: [...restored.keys()] };
+    },
+    inspect: async (req) => {
+      const r = this.need().lastResult(req.cell);
+      if (!r?.dataset) throw new UserError(`cell '${req.cell}' has no frame to show (run it first)`);
+      const df = req.limit ? r.dataset.frame.head(req.limit) : r.dataset.frame;
+      return { rows: r.dataset.frame.height, columns: df.columns, ipc: frameToIpc(df) };
+    },
+    readTable: (req) => previewTable(req.path, req.limit),
+    trainStacking: async (req) => {
+      const s = this.need();
+      this.abort = new AbortController();
+      try {
+        const r = await trainStacking({
+          stackingRoot: req.stackingRoot ?? s.roots.stacking,
+          runsRoot: req.runsRoot ?? s.roots.runs,
+          cvRunId: req.cvRunId,
+          horizon: req.horizon,
+          metaLearner: req.metaLearner,
+          seed: s.seed,
+          source: { notebook: s.notebookPath, cli: ['codelens', 'train-stacking', req.cvRunId] },
+          baseDir: s.baseDir,
+          log: this.log,
+          signal: this.abort.signal,
+        });
+        const metrics = Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, v.value]));
+        this.emit({ type: 'runCreated', cell: '', id: r.runId, dir: r.dir, kind: 'stacking' });
+        return { runId: r.runId, dir: r.dir, metrics };
+      } finally {
+        this.abort = undefined;
+      }
+    },
+  };
 
   private need(): PipelineSession {
     if (!this.session) throw new Error('no notebook open in this kernel');

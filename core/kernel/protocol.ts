@@ -1,7 +1,9 @@
 /**
- * The host <-> kernel contract (DESIGN §5), imported by both sides. Messages travel over the
- * child_process IPC channel with `serialization: 'advanced'`, so Uint8Array payloads (Arrow IPC
- * frames) cross without JSON encoding.
+ * The host <-> kernel contract (docs/design.md §8), imported by both sides. Messages travel over
+ * the child_process IPC channel with `serialization: 'advanced'`, so Uint8Array payloads (Arrow IPC
+ * frames) cross without JSON encoding. Every request that expects a reply has its reply type in
+ * `KernelReplies`: the host's `request()` returns `KernelReplies[K]` and the kernel's handler for
+ * K must return it (`KernelHandlerMap`), so neither side picks a type at a call site.
  */
 import type { LogRecord } from '../log';
 import type { ArtifactRoots } from '../runs/roots';
@@ -17,7 +19,7 @@ export type KernelRequest =
   | { type: 'restore'; id: number }
   | { type: 'inspect'; id: number; cell: string; limit?: number }
   | { type: 'trainStacking'; id: number; cvRunId: string; horizon: number; metaLearner: string; stackingRoot?: string; runsRoot?: string }
-  /** The first rows of a table file (Parquet, IPC, CSV), for the run explorer; needs no open notebook. Reply: TablePreviewReply. */
+  /** The first rows of a table file (Parquet, IPC, CSV), for the run explorer; needs no open notebook. */
   | { type: 'readTable'; id: number; path: string; limit?: number }
   | { type: 'cancel' }
   | { type: 'shutdown' };
@@ -70,7 +72,51 @@ export interface TrainStackingReply {
   metrics: Record<string, number>;
 }
 
-export type { TablePreviewReply } from './tablePreview';
+export interface TablePreviewReply {
+  path: string;
+  /** Rows in the whole file. */
+  rows: number;
+  columns: string[];
+  dtypes: string[];
+  /** The first rows as polars prints them. */
+  text: string;
+  /** The first rows as Arrow IPC stream bytes. */
+  ipc: Uint8Array;
+}
+
+/** The notebook text changed: the cells whose results are now stale (also sent as a `stale` event). */
+export interface UpdateReply {
+  stale: string[];
+  mode: 'autorun' | 'lazy';
+}
+
+/** Results restored from the disk cache after (re)open: one `finished` event per cell, then this. */
+export interface RestoreReply {
+  cells: string[];
+}
+
+/** Request type -> reply type, for every request the kernel answers. */
+export interface KernelReplies {
+  open: OpenReply;
+  update: UpdateReply;
+  run: RunReply;
+  runStale: RunReply;
+  restore: RestoreReply;
+  inspect: InspectReply;
+  trainStacking: TrainStackingReply;
+  readTable: TablePreviewReply;
+}
+
+export type KernelCallType = keyof KernelReplies;
+
+/** A request the kernel answers, as sent (with its id). */
+export type KernelRequestOf<K extends KernelCallType> = Extract<KernelRequest, { type: K }>;
+
+/** A request as the host writes it (the id is added when it is sent). */
+export type KernelCall = { [K in KernelCallType]: Omit<KernelRequestOf<K>, 'id'> }[KernelCallType];
+
+/** The kernel side of the contract: one handler per request type, returning that type's reply. */
+export type KernelHandlerMap = { [K in KernelCallType]: (req: KernelRequestOf<K>) => Promise<KernelReplies[K]> };
 
 export type KernelMessage =
   | { type: 'ready'; pid: number }

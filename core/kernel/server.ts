@@ -1,5 +1,5 @@
 /**
- * The kernel: a child process forked by the extension host, one per open notebook (DESIGN §5).
+ * The kernel: a child process forked by the extension host, one per open notebook (docs/design.md §8).
  * It owns a PipelineSession, runs cells on request, streams events and log lines back, and exits
  * when asked to or when its parent goes away.
  */

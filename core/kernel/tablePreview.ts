@@ -6,18 +6,7 @@ import { extname } from 'node:path';
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { frameToIpc } from './encode';
-
-export interface TablePreviewReply {
-  path: string;
-  /** Rows in the whole file. */
-  rows: number;
-  columns: string[];
-  dtypes: string[];
-  /** The first rows as polars prints them. */
-  text: string;
-  /** The first rows as Arrow IPC stream bytes. */
-  ipc: Uint8Array;
-}
+import type { TablePreviewReply } from './protocol';
 
 function scan(path: string): pl.LazyDataFrame {
   switch (extname(path).toLowerCase()) {

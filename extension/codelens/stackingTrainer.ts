@@ -88,7 +88,7 @@ export class StackingTrainer {
     try {
       const reply = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Training stacking (H${picked.horizon}, ${picked.metaLearner}) on ${run.id}`, cancellable: true },
-        (_progress, token) => (notebookKernel ? notebookKernel.request<TrainStackingReply>(request, token) : this.kernel.request<TrainStackingReply>(request, token)),
+        (_progress, token) => (notebookKernel ? notebookKernel.request(request, token) : this.kernel.request(request, token)),
       );
       this.log.info(`stacking run ${reply.runId} written to ${reply.dir}`);
       await this.explorer.refreshRun(reply.dir);

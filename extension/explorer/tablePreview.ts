@@ -38,7 +38,7 @@ export class TablePreviewProvider implements vscode.TextDocumentContentProvider,
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const path = decodeURIComponent(uri.query);
     try {
-      const reply = await this.kernel.request<TablePreviewReply>({ type: 'readTable', path, limit: PREVIEW_ROWS });
+      const reply = await this.kernel.request({ type: 'readTable', path, limit: PREVIEW_ROWS });
       return tablePreviewText(reply);
     } catch (e) {
       const message = e instanceof KernelRequestError ? e.message : (e as Error).message;

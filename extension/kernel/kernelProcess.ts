@@ -6,14 +6,14 @@
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import type { LogRecord } from '../../core/log';
 import type { CellError } from '../../core/graph/events';
-import type { KernelEvent, KernelMessage, KernelRequest } from '../../core/kernel/protocol';
+import type { KernelCall, KernelCallType, KernelEvent, KernelMessage, KernelReplies, KernelRequest } from '../../core/kernel/protocol';
 import { Signal } from '../util/disposables';
 import { describeKernelExit, TailBuffer, type KernelExit } from './exitReason';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead' | 'stopped';
 
 /** A request without its id (the process numbers them). */
-export type KernelCall = KernelRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+export type { KernelCall };
 
 export interface KernelProcessOptions {
   /** The bundled kernel (dist/kernel.js) or, in tests, any module speaking the protocol. */
@@ -123,8 +123,8 @@ export class KernelProcess {
     return this.readyPromise;
   }
 
-  /** Sends a request and resolves with the kernel's result. */
-  async request<T>(call: KernelCall): Promise<T> {
+  /** Sends a request and resolves with the kernel's reply, typed by the contract (`KernelReplies`). */
+  async request<K extends KernelCallType>(call: KernelCall & { type: K }): Promise<KernelReplies[K]> {
     await this.start();
     const child = this.child;
     if (!child || !child.connected || this.stateOf === 'dead' || this.stateOf === 'stopped') {
@@ -135,7 +135,7 @@ export class KernelProcess {
     const result = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     this.setState('busy');
     child.send(req);
-    return (await result) as T;
+    return (await result) as KernelReplies[K];
   }
 
   /** Interrupts the running request (the kernel aborts its current phase). */

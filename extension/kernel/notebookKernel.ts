@@ -7,7 +7,7 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings as readNotebookSettings } from '../../core/graph/settings';
-import type { KernelEvent, OpenReply, RunReply } from '../../core/kernel/protocol';
+import type { KernelCall, KernelCallType, KernelEvent, KernelReplies } from '../../core/kernel/protocol';
 import { originOf as originOfBranch } from '../../core/orchestrate/branch';
 import type { ArtifactRoots } from '../../core/runs/roots';
 import type { RunKind } from '../../core/runs/types';
@@ -129,7 +129,7 @@ export class NotebookKernel implements vscode.Disposable {
     await proc.start();
     this.deps.log.info(`${this.label}: kernel started (pid ${proc.pid}, memory limit ${settings.kernelMemoryLimitMb} MB)`);
     const model = await this.deps.models.model(this.notebook);
-    const reply = await proc.request<OpenReply>({ type: 'open', notebookPath: file, text: model.text, rootDefaults: this.deps.rootDefaults() });
+    const reply = await proc.request({ type: 'open', notebookPath: file, text: model.text, rootDefaults: this.deps.rootDefaults() });
     this.sentText = model.text;
     this.roots = reply.roots;
     this.deps.onRoots(reply.roots);
@@ -142,7 +142,7 @@ export class NotebookKernel implements vscode.Disposable {
     const model = await this.deps.models.model(this.notebook);
     if (model.text === this.sentText) return;
     this.sentText = model.text;
-    await proc.request<{ stale: string[] }>({ type: 'update', text: model.text });
+    await proc.request({ type: 'update', text: model.text });
   }
 
   /** After an edit: tell a running kernel, then re-run the stale cells in autorun mode. */
@@ -158,7 +158,7 @@ export class NotebookKernel implements vscode.Disposable {
     try {
       const proc = await this.kernel();
       await this.sync();
-      await proc.request<RunReply>({ type: 'run', cells: names, force });
+      await proc.request({ type: 'run', cells: names, force });
     } catch (e) {
       this.requestFailed(e, names);
     } finally {
@@ -171,7 +171,7 @@ export class NotebookKernel implements vscode.Disposable {
     try {
       const proc = await this.kernel();
       await this.sync();
-      await proc.request<RunReply>({ type: 'runStale' });
+      await proc.request({ type: 'runStale' });
     } catch (e) {
       this.requestFailed(e);
     } finally {
@@ -184,7 +184,7 @@ export class NotebookKernel implements vscode.Disposable {
     try {
       const proc = await this.kernel();
       this.restoring = true;
-      const reply = await proc.request<{ cells: string[] }>({ type: 'restore' });
+      const reply = await proc.request({ type: 'restore' });
       return reply.cells;
     } catch (e) {
       this.requestFailed(e);
@@ -200,12 +200,12 @@ export class NotebookKernel implements vscode.Disposable {
   }
 
   /** Any other request (trainStacking...), on this notebook's kernel; a cancelled token interrupts it. */
-  async request<T>(call: Parameters<KernelProcess['request']>[0], token?: vscode.CancellationToken): Promise<T> {
+  async request<K extends KernelCallType>(call: KernelCall & { type: K }, token?: vscode.CancellationToken): Promise<KernelReplies[K]> {
     const proc = await this.kernel();
     await this.sync();
     const sub = token?.onCancellationRequested(() => proc.cancel());
     try {
-      return await proc.request<T>(call);
+      return await proc.request<K>(call);
     } finally {
       sub?.dispose();
     }

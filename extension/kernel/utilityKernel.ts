@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { KernelCall } from './kernelProcess';
+import type { KernelCall, KernelCallType, KernelReplies } from '../../core/kernel/protocol';
 import { KernelProcess } from './kernelProcess';
 import type { PhasebookLog } from '../logChannel';
 
@@ -40,7 +40,7 @@ export class UtilityKernel implements vscode.Disposable {
   }
 
   /** Sends a request; a cancelled token kills the process and rejects. */
-  async request<T>(call: KernelCall, token?: vscode.CancellationToken): Promise<T> {
+  async request<K extends KernelCallType>(call: KernelCall & { type: K }, token?: vscode.CancellationToken): Promise<KernelReplies[K]> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.active++;
     const proc = this.process();
@@ -50,7 +50,7 @@ export class UtilityKernel implements vscode.Disposable {
     });
     try {
       await this.opened;
-      return await proc.request<T>(call);
+      return await proc.request<K>(call);
     } finally {
       cancel?.dispose();
       this.active--;
