@@ -6,7 +6,7 @@ import type * as vscode from 'vscode';
 import type { TrainStackingReply } from '../core/kernel/protocol';
 import type { RunSummary } from '../core/runs/index';
 import type { StackingChoice } from './codelens/stackingTrainer';
-import type { ExecutionMode } from './config';
+import type { ExecutionMode } from './base/config';
 
 export interface PhasebookApi {
   /** Kernel state of a notebook: none | starting | idle | busy | dead | stopped. */

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import {
   HOST_TEST_RESULTS_ENV, HOST_TESTS_ENV, loadFailureReport, startedMarkerPath, writeReport, type HostTestEntry,
-} from '../test/host/protocol';
+} from './util/hostTestProtocol';
 
 let started = false;
 

@@ -11,7 +11,7 @@ import { ensureTestResultsDir, repoRoot } from './harness/paths';
 import { formatReport, readReport } from './harness/report';
 import { stageWorkspace } from './harness/stage';
 import { stackMapperFor } from './harness/stackMap';
-import { HOST_TEST_GREP_ENV, HOST_TEST_RESULTS_ENV } from './host/protocol';
+import { HOST_TEST_GREP_ENV, HOST_TEST_RESULTS_ENV } from '../extension/util/hostTestProtocol';
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);

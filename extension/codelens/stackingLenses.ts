@@ -4,7 +4,7 @@
  */
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { CommandId, NOTEBOOK_TYPE } from '../commandIds';
+import { CommandId, NOTEBOOK_TYPE } from '../base/commandIds';
 import type { PhasebookController } from '../kernel/controller';
 import { kindOfCell } from '../notebook/cellText';
 import { cellLike, cellOfDocument, loadPhases, type NotebookModels } from '../notebook/models';

@@ -9,13 +9,13 @@ import * as vscode from 'vscode';
 import { formatCellError } from '../../core/graph/cellError';
 import type { TrainStackingReply } from '../../core/kernel/protocol';
 import type { RunSummary } from '../../core/runs/index';
-import { readSettings } from '../config';
+import { readSettings } from '../base/config';
 import type { DashboardOpener } from '../dashboard/index';
 import type { RunExplorer } from '../explorer/runExplorer';
 import { KernelGoneError, KernelRequestError } from '../kernel/kernelProcess';
 import type { NotebookKernel } from '../kernel/notebookKernel';
 import type { UtilityKernel } from '../kernel/utilityKernel';
-import type { PhasebookLog } from '../logChannel';
+import type { PhasebookLog } from '../base/logChannel';
 import { horizonChoices, metaLearnerChoices, oneLine, type StackingChoice } from './stackingChoices';
 
 export type { StackingChoice } from './stackingChoices';

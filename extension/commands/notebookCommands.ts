@@ -6,10 +6,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { CommandId, NOTEBOOK_TYPE } from '../commandIds';
+import { CommandId, NOTEBOOK_TYPE } from '../base/commandIds';
 import type { PhasebookController } from '../kernel/controller';
 import type { NotebookKernel } from '../kernel/notebookKernel';
-import type { PhasebookLog } from '../logChannel';
+import type { PhasebookLog } from '../base/logChannel';
 import { changeCellKind } from '../notebook/kindCommand';
 import { BUILTIN_CONTRACTS, cliCommandLine } from './shellLine';
 

@@ -8,8 +8,8 @@ import { formatQueryTable } from '../../core/cli/commands/query';
 import { formatUserError, isUserError } from '../../core/errors';
 import { metricsDbPath, queryMetrics } from '../../core/orchestrate/metricsDb';
 import { resolveRoots, type ArtifactRoots } from '../../core/runs/roots';
-import { explicitRootDefaults } from '../config';
-import { CommandId } from '../commandIds';
+import { explicitRootDefaults } from '../base/config';
+import { CommandId } from '../base/commandIds';
 
 export const QUERY_METRICS_COMMAND = CommandId.QueryMetrics;
 export const QUERY_SCHEME = 'phasebook-query';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSummary } from '../../core/runs/index';
 import type { StackingTrainer } from '../codelens/stackingTrainer';
-import { CommandId } from '../commandIds';
+import { CommandId } from '../base/commandIds';
 import type { DashboardOpener } from '../dashboard/index';
 import type { RunExplorer } from '../explorer/runExplorer';
 import { formatLocalTime, runItemView } from '../explorer/runItems';
@@ -15,7 +15,7 @@ import type { RunGroup } from '../explorer/runIndex';
 import type { RunNode } from '../explorer/runTree';
 import type { TablePreviewProvider } from '../explorer/tablePreview';
 import type { NotebookKernel } from '../kernel/notebookKernel';
-import type { PhasebookLog } from '../logChannel';
+import type { PhasebookLog } from '../base/logChannel';
 
 export interface RunCommandDeps {
   explorer: RunExplorer;

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { resolveRoots, type ArtifactRoots } from '../../core/runs/roots';
-import { readSettings } from '../config';
+import { readSettings } from '../base/config';
 import { RunDashboards, type DashboardLog } from './panels';
 import { RENDERER_ID } from './protocol';
 import { saveExport } from './saveFile';

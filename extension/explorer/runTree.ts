@@ -5,7 +5,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { CommandId } from '../commandIds';
+import { CommandId } from '../base/commandIds';
 import { GROUP_LABEL, GROUP_ORDER, groupOf, type RunGroup, type RunIndex } from './runIndex';
 import { metricRows, runItemView } from './runItems';
 

@@ -4,7 +4,7 @@
  * forwards edits (debounced) so stale cells are marked, and re-run in autorun mode.
  */
 import * as vscode from 'vscode';
-import { CONTROLLER_ID, NOTEBOOK_TYPE } from '../commandIds';
+import { CONTROLLER_ID, NOTEBOOK_TYPE } from '../base/commandIds';
 import type { NotebookModels } from '../notebook/models';
 import { Debouncer } from '../util/disposables';
 import { messageOutput } from './outputs';

@@ -3,7 +3,7 @@
  * and the context keys the toolbar reads (autorun on/off, stale cells present).
  */
 import * as vscode from 'vscode';
-import { CommandId, ContextKey, NOTEBOOK_TYPE } from '../commandIds';
+import { CommandId, ContextKey, NOTEBOOK_TYPE } from '../base/commandIds';
 import type { PhasebookController } from './controller';
 import type { NotebookKernel } from './notebookKernel';
 

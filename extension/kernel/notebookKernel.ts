@@ -11,8 +11,8 @@ import type { KernelCall, KernelCallType, KernelEvent, KernelReplies } from '../
 import { originOf as originOfBranch } from '../../core/orchestrate/branch';
 import type { ArtifactRoots } from '../../core/runs/roots';
 import type { RunKind } from '../../core/runs/types';
-import type { ExecutionMode, PhasebookSettings } from '../config';
-import type { PhasebookLog } from '../logChannel';
+import type { ExecutionMode, PhasebookSettings } from '../base/config';
+import type { PhasebookLog } from '../base/logChannel';
 import { editorIndexOfName } from '../notebook/cellText';
 import { notebookPath, type NotebookModels } from '../notebook/models';
 import { BranchTracker, branchOutputs, isBranch, staleOrigins, type BranchStep } from './branchTracker';

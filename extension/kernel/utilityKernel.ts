@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { KernelCall, KernelCallType, KernelReplies } from '../../core/kernel/protocol';
 import { KernelProcess } from './kernelProcess';
-import type { PhasebookLog } from '../logChannel';
+import type { PhasebookLog } from '../base/logChannel';
 
 /** The empty notebook the utility kernel opens (never written to disk). */
 export const UTILITY_NOTEBOOK = 'phasebook-explorer.pipeline';

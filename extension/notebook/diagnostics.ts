@@ -1,6 +1,6 @@
 /** The core parser's diagnostics shown on the cells as you type (unknown kinds and keys, bad YAML...). */
 import * as vscode from 'vscode';
-import { NOTEBOOK_TYPE } from '../commandIds';
+import { NOTEBOOK_TYPE } from '../base/commandIds';
 import { Debouncer } from '../util/disposables';
 import { cellDiagnostics } from './cellDiagnostics';
 import type { NotebookModels } from './models';

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { isValidName, markerFor } from '../../core/notebook';
 import { parseMarker } from '../../core/notebook/marker';
-import { NOTEBOOK_TYPE } from '../commandIds';
+import { NOTEBOOK_TYPE } from '../base/commandIds';
 import { cellMetadataOf, hasInlineMarker, META_KEY, type CellMetadata } from './cellText';
 import { markerKinds } from './keyDocs';
 import { cellLike, loadPhases } from './models';

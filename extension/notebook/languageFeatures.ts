@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { describeType } from '../../core/base/schema';
-import { NOTEBOOK_TYPE } from '../commandIds';
+import { NOTEBOOK_TYPE } from '../base/commandIds';
 import { kindOfCell } from './cellText';
 import { cellSnippet, keyDocMarkdown, keySpecAt, keySpecsAt, kindDoc, markerKinds, valueChoices } from './keyDocs';
 import { cellLike, cellOfDocument, loadPhases, type NotebookModels } from './models';

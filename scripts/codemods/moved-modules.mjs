@@ -15,6 +15,12 @@ export const MOVED = {
   'core/graph/dag': 'core/notebook/dag',
   'core/graph/session': 'core/engine/session',
   'core/orchestrate/worker': 'core/engine/worker',
+  'extension/commandIds': 'extension/base/commandIds',
+  'extension/config': 'extension/base/config',
+  'extension/logChannel': 'extension/base/logChannel',
+  'extension/logFormat': 'extension/base/logFormat',
+  'extension/notebook/cellStatusBar': 'extension/kernel/cellStatusBar',
+  'test/host/protocol': 'extension/util/hostTestProtocol',
 };
 const DIRS = ['core', 'extension', 'webview', 'test', 'bench', 'scripts'];
 const check = process.argv.includes('--check');

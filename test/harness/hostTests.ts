@@ -12,7 +12,7 @@ import { startCodeServer, type CodeServer } from './codeServer';
 import { ensureTestResultsDir, repoRoot } from './paths';
 import { formatReport, readReport } from './report';
 import { stackMapperFor } from './stackMap';
-import { HOST_TEST_GREP_ENV, HOST_TEST_RESULTS_ENV, HOST_TESTS_ENV, startedMarkerPath, type HostTestReport } from '../host/protocol';
+import { HOST_TEST_GREP_ENV, HOST_TEST_RESULTS_ENV, HOST_TESTS_ENV, startedMarkerPath, type HostTestReport } from '../../extension/util/hostTestProtocol';
 import { TRUST_PROMPTS_ENV, UNTRUSTED_SUITE, untrustedWorkspaceFiles, type TrustPrompt } from '../host/untrustedFixture';
 
 /** Opening a .pipeline file is what activates the extension (activationEvents: onNotebook:phasebook). */

@@ -1,6 +1,6 @@
 // Reads the host-test report and prints it the way `node --test` prints results.
 import { readFileSync } from 'node:fs';
-import { countByState, type HostTestReport, type HostTestResult } from '../host/protocol';
+import { countByState, type HostTestReport, type HostTestResult } from '../../extension/util/hostTestProtocol';
 
 const MARK: Record<HostTestResult['state'], string> = { passed: '✔', failed: '✖', pending: '﹣' };
 

@@ -1,7 +1,7 @@
 // Builds the bundled host-test entry from a list of lazily loaded suites. The launcher's bundler
 // (test/harness/bundleHostTests.ts) generates the list from test/host/suites/*.host.ts.
 import * as vscode from 'vscode';
-import { countByState, HOST_TEST_GREP_ENV, HOST_TEST_RESULTS_ENV, writeReport, type HostTestEntry, type HostTestReport } from './protocol';
+import { countByState, HOST_TEST_GREP_ENV, HOST_TEST_RESULTS_ENV, writeReport, type HostTestEntry, type HostTestReport } from '../../extension/util/hostTestProtocol';
 import { runSuites, type HostSuiteModule } from './runner';
 
 export function createHostTestEntry(suites: HostSuiteModule[]): HostTestEntry {

@@ -2,7 +2,7 @@
 // suite file registers its tests after mocha's globals and `import { suite, test } from 'mocha'`
 // are bound. Collects a HostTestReport; never throws for a failing test.
 import Mocha from 'mocha';
-import type { HostTestReport, HostTestResult } from './protocol';
+import type { HostTestReport, HostTestResult } from '../../extension/util/hostTestProtocol';
 
 export interface HostSuiteModule {
   /** Repository-relative path, for messages. */

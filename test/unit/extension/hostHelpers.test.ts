@@ -4,7 +4,7 @@ import type { RunSummary } from '../../../core/runs/index';
 import { horizonChoices, metaLearnerChoices, oneLine } from '../../../extension/codelens/stackingChoices';
 import { cliCommandLine, quoteArg } from '../../../extension/commands/shellLine';
 import { runItemView } from '../../../extension/explorer/runItems';
-import { formatLogRecord } from '../../../extension/logFormat';
+import { formatLogRecord } from '../../../extension/base/logFormat';
 
 function run(patch: Partial<RunSummary>): RunSummary {
   return { id: 'r', kind: 'training', status: 'complete', created: '2025-01-02T03:04:05.000Z', dir: '/w/runs/r', metrics: {}, foreign: false, ...patch };

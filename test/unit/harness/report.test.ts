@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { HostTestReport } from '../../host/protocol';
+import type { HostTestReport } from '../../../extension/util/hostTestProtocol';
 import { formatReport, parseReport } from '../../harness/report';
 
 const base = { startedAt: '2026-01-01T00:00:00.000Z', durationMs: 42, vscodeVersion: '1.100.3' };

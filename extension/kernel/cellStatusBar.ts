@@ -5,11 +5,11 @@
  * cell itself has to say why it did not run).
  */
 import * as vscode from 'vscode';
-import { CommandId, NOTEBOOK_TYPE } from '../commandIds';
+import { CommandId, NOTEBOOK_TYPE } from '../base/commandIds';
 import type { PhasebookController } from '../kernel/controller';
-import { kindOfCell } from './cellText';
-import { kindDoc } from './keyDocs';
-import { cellLike, loadPhases, type NotebookModels } from './models';
+import { kindOfCell } from '../notebook/cellText';
+import { kindDoc } from '../notebook/keyDocs';
+import { cellLike, loadPhases, type NotebookModels } from '../notebook/models';
 
 export class CellStatusBar implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();

@@ -1,5 +1,5 @@
 /** A kernel log record as one line of the "Phasebook" log channel. Pure. */
-import type { LogRecord } from '../core/log';
+import type { LogRecord } from '../../core/log';
 
 const STANDARD = new Set(['ts', 'level', 'msg', 'cell']);
 

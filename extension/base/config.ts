@@ -1,6 +1,6 @@
 /** The extension's settings (package.json contributes.configuration), read in one place. */
 import * as vscode from 'vscode';
-import { DEFAULT_ROOTS, type ArtifactRoots } from '../core/runs/roots';
+import { DEFAULT_ROOTS, type ArtifactRoots } from '../../core/runs/roots';
 
 export const SECTION = 'phasebook';
 

@@ -1,6 +1,6 @@
 /** The "Phasebook" LogOutputChannel: the host's own messages and every kernel's log lines. */
 import * as vscode from 'vscode';
-import type { LogRecord } from '../core/log';
+import type { LogRecord } from '../../core/log';
 import { formatLogRecord } from './logFormat';
 
 export class PhasebookLog implements vscode.Disposable {
