@@ -1,0 +1,110 @@
+/**
+ * The architecture, enforced (docs/design.md §2): no import cycle (type-only and dynamic imports
+ * count), core/ never imports vscode, product code never imports test/, webviews import values
+ * from extension/ only through the contracts, and every import goes down the layer list below.
+ * A failure names the file, line and specifier at fault.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { findCycles, importsOf, productFiles, twoWayFolders, violations, type ImportEdge, type Rules } from './architecture/imports';
+
+const root = join(__dirname, '..', '..');
+
+/** Lowest first. A folder imports only its own folder and folders above it in this list (of its tree; any tree may import core). */
+export const RULES: Rules = {
+  layers: [
+    // core: the headless engine
+    ['core'], // errors.ts, log.ts, version.ts
+    ['core/base'], // key specs and "did you mean", hashing, output and matrix types
+    ['core/runs'], // run folders, ids, roots, manifests on disk
+    ['core/charts'], // vega-lite spec builders
+    ['core/frame'], // datasets, readers, contracts, feature sets
+    ['core/spec'], // what a phase kind is (PhaseSpec, PhaseResult) and the registry of kinds
+    ['core/notebook'], // the .pipeline format: parse, cells, DAG
+    ['core/ml'], // models, CV, stacking, tuning
+    ['core/backtest'], // positions, P&L, walk-forward, Monte Carlo
+    ['core/graph'], // cache keys, result store, running one cell, execution events
+    ['core/orchestrate'], // fan-out, jobs, executors, records of executions
+    ['core/reports'], // report and comparison rendering
+    ['core/phases'], // the phase kinds (registered into core/spec/registry.ts)
+    ['core/engine'], // PipelineSession, the pool worker's entry
+    ['core/kernel'], // the child process the extension talks to
+    ['core/demo'],
+    ['core/cli'], // the `phasebook` command
+    // webview: bundled for the browser
+    ['webview'], // dom.ts, ui.ts
+    ['webview/chart'],
+    ['webview/grid'],
+    ['webview/dashboard'],
+    ['webview/renderer'],
+    ['webview/entries'],
+    // extension: the VS Code host
+    ['extension/base', 'extension/util'],
+    ['extension/notebook'],
+    ['extension/kernel'],
+    ['extension/dashboard', 'extension/explorer'],
+    ['extension/codelens'],
+    ['extension/commands'],
+    ['extension'], // extension.ts (activate), api.ts, testHook.ts
+  ],
+  webviewContracts: ['extension/dashboard/protocol.ts'],
+};
+
+const files = productFiles(root, ['core', 'extension', 'webview']);
+const edges: ImportEdge[] = files.flatMap((f) => importsOf(root, f));
+
+test('the product has no import cycle (type-only and dynamic imports count)', () => {
+  const cycles = findCycles(edges);
+  assert.deepEqual(cycles.map((c) => c.join(' <-> ')), []);
+});
+
+test('the product keeps its layers: no core -> vscode, no product -> test, webview -> extension only through contracts, imports go down the layer list', () => {
+  assert.deepEqual(violations(edges, RULES), []);
+});
+
+test('no two folders import each other', () => {
+  assert.deepEqual(twoWayFolders(edges), []);
+});
+
+test('every folder of the product is in the layer list', () => {
+  const listed = new Set(RULES.layers.flat());
+  const folders = new Set(files.map((f) => (f.split('/').length > 2 ? f.split('/').slice(0, 2).join('/') : f.split('/')[0])));
+  assert.deepEqual([...folders].filter((f) => !listed.has(f)), []);
+});
+
+// The checker itself: each rule catches what it is meant to, on files that exist only here.
+const fake = (from: string, text: string): ImportEdge[] => importsOf(root, from, text);
+
+test('the checker sees a cycle hidden behind a dynamic import or a type-only import', () => {
+  const a = fake('core/graph/events.ts', "export async function f() { return (await import('../engine/session')).PipelineSession; }");
+  const b = fake('core/engine/session.ts', "import type { CellOutcome } from '../graph/events';");
+  assert.equal(a[0].typeOnly, false);
+  assert.equal(b[0].typeOnly, true);
+  assert.deepEqual(findCycles([...a, ...b]), [['core/engine/session.ts', 'core/graph/events.ts']]);
+  const t = fake('core/base/hash.ts', "type S = import('../engine/session').PipelineSession;");
+  assert.equal(t[0].to, 'core/engine/session.ts');
+  assert.equal(t[0].typeOnly, true);
+});
+
+test('the checker names the file, line and rule of each break', () => {
+  const bad = [
+    ...fake('core/frame/io.ts', "\nimport * as vscode from 'vscode';"),
+    ...fake('core/base/schema.ts', "import { PipelineSession } from '../engine/session';"),
+    ...fake('extension/kernel/outputs.ts', "import { x } from '../../test/unit/architecture/imports';"),
+    ...fake('webview/renderer/render.ts', "import { activate } from '../../extension/extension';\nimport type { RunPayload } from '../../extension/dashboard/protocol';"),
+    ...fake('core/ml/model.ts', "const r = require('../phases/train');"),
+  ];
+  const v = violations(bad, RULES);
+  assert.equal(v.length, 5, v.join('\n'));
+  assert.match(v[0], /^core\/frame\/io\.ts:2 imports 'vscode': core\/ is headless/);
+  assert.match(v[1], /core\/base \(layer 1\) may not import core\/engine/);
+  assert.match(v[2], /product code never imports test\//);
+  assert.match(v[3], /^webview\/renderer\/render\.ts:1 .*only through the contracts/);
+  assert.match(v[4], /^core\/ml\/model\.ts:1 imports '\.\.\/phases\/train': core\/ml .* may not import core\/phases/);
+});
+
+test('the checker lists two-way folder pairs', () => {
+  const e = [...fake('core/ml/model.ts', "import type { Dataset } from '../frame/dataset';"), ...fake('core/frame/matrix.ts', "import type { TrainedModel } from '../ml/model';")];
+  assert.deepEqual(twoWayFolders(e), ['core/frame <-> core/ml']);
+});
