@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { resolveRoots, type ArtifactRoots } from '../../core/runs/roots';
 import { readSettings } from '../base/config';
 import { RunDashboards, type DashboardLog } from './panels';
-import { RENDERER_ID } from './protocol';
+import { isRendererMessage, RENDERER_ID } from './protocol';
 import { saveExport } from './saveFile';
 
 export { RunDashboards, type DashboardOpener } from './panels';
@@ -53,11 +53,9 @@ export function registerDashboard(context: vscode.ExtensionContext, options: Das
   if (options.runChanges) disposables.push(options.runChanges((dirs) => dirs.forEach((d) => dashboards.notifyRunChanged(d))));
   const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
   disposables.push(messaging.onDidReceiveMessage((e) => {
-    const m = e.message as { type?: unknown; fileName?: unknown; mime?: unknown; text?: unknown; base64?: unknown };
-    if (m?.type === 'save' && typeof m.fileName === 'string' && typeof m.mime === 'string') {
-      const dir = vscode.workspace.getWorkspaceFolder(e.editor.notebook.uri)?.uri;
-      void saveExport({ type: 'save', fileName: m.fileName, mime: m.mime, text: typeof m.text === 'string' ? m.text : undefined, base64: typeof m.base64 === 'string' ? m.base64 : undefined }, dir);
-    }
+    if (!isRendererMessage(e.message)) return;
+    const dir = vscode.workspace.getWorkspaceFolder(e.editor.notebook.uri)?.uri;
+    void saveExport(e.message, dir);
   }));
   if (options.registerCommands !== false) {
     disposables.push(

@@ -6,18 +6,8 @@
  */
 import type { RunKind, RunStatus } from '../../core/runs/types';
 
-/** Notebook output mime types (emitted by the notebook controller, drawn by the renderer). */
-export const CHART_MIME = 'application/vnd.phasebook.chart+json';
-export const FRAME_MIME = 'application/vnd.phasebook.frame+arrow';
+/** The notebook renderer's id (package.json contributes.notebookRenderer); its output mimes are in core/kernel/mimes.ts. */
 export const RENDERER_ID = 'phasebook.renderer';
-
-/** What the chart mime carries: a vega-lite spec and each named data source as base64 Arrow IPC. */
-export interface ChartMimePayload {
-  id?: string;
-  title?: string;
-  spec: Record<string, unknown>;
-  data: Record<string, string>;
-}
 
 export interface ArtifactView {
   /** As recorded (relative to the run folder, or absolute). */
@@ -124,4 +114,9 @@ export function isWebviewMessage(m: unknown): m is WebviewToHost {
     default:
       return true;
   }
+}
+
+/** Narrows an untrusted message from the notebook renderer (it only asks to save exports). */
+export function isRendererMessage(m: unknown): m is RendererToHost {
+  return isWebviewMessage(m) && m.type === 'save';
 }

@@ -9,11 +9,10 @@ import type { CellError, CellStatus } from '../../core/graph/events';
 import { formatCellError } from '../../core/graph/cellError';
 import type { CellOutputPayload } from '../../core/kernel/protocol';
 import type { SummaryValue } from '../../core/spec/types';
+import { CHART_MIME, ERROR_MIME, FRAME_MIME, type ChartMimePayload, type FrameMeta } from '../../core/kernel/mimes';
 import { ipcToMarkdown } from './arrowPreview';
 
-export const FRAME_MIME = 'application/vnd.phasebook.frame+arrow';
-export const CHART_MIME = 'application/vnd.phasebook.chart+json';
-export const ERROR_MIME = 'application/vnd.code.notebook.error';
+export { CHART_MIME, ERROR_MIME, FRAME_MIME };
 
 export interface OutputItemSpec {
   mime: string;
@@ -23,14 +22,6 @@ export interface OutputItemSpec {
 export interface OutputSpec {
   items: OutputItemSpec[];
   metadata?: Record<string, unknown>;
-}
-
-/** What a chart output carries: the spec, and each named dataset as base64 Arrow IPC. */
-export interface ChartOutputData {
-  id: string;
-  title: string;
-  spec: Record<string, unknown>;
-  data: Record<string, string>;
 }
 
 const encoder = new TextEncoder();
@@ -94,12 +85,12 @@ export function tableOutput(t: CellOutputPayload['tables'][number]): OutputSpec 
       { mime: FRAME_MIME, data: t.ipc },
       { mime: 'text/markdown', data: text(fallback) },
     ],
-    metadata: { title: t.title, rows: t.rows, columns: t.columns, truncated: t.truncated },
+    metadata: { title: t.title, rows: t.rows, columns: t.columns, truncated: t.truncated } satisfies FrameMeta,
   };
 }
 
 export function chartOutput(c: CellOutputPayload['charts'][number]): OutputSpec {
-  const payload: ChartOutputData = {
+  const payload: Required<Pick<ChartMimePayload, 'id' | 'title'>> & ChartMimePayload = {
     id: c.id,
     title: c.title,
     spec: c.spec,

@@ -4,7 +4,7 @@
  * renderer entry and by the test page.
  */
 import { tableFromIPC } from 'apache-arrow';
-import { CHART_MIME, FRAME_MIME, type ChartMimePayload } from '../../extension/dashboard/protocol';
+import { CHART_MIME, FRAME_MIME, frameMetaOf, isChartMimePayload, type FrameMeta } from '../../core/kernel/mimes';
 import type { ChartColumns } from '../../core/charts/types';
 import { base64ToBytes, ipcToColumns } from '../chart/arrowData';
 import { mountChart, type MountedChart, type SaveFile } from '../chart/embed';
@@ -27,15 +27,10 @@ function watchTheme(): void {
   });
 }
 
-function isChartPayload(x: unknown): x is ChartMimePayload {
-  const p = x as ChartMimePayload | null;
-  return !!p && typeof p === 'object' && !!p.spec && typeof p.spec === 'object' && !!p.data && typeof p.data === 'object';
-}
-
 export function renderChartPayload(payload: unknown, element: HTMLElement, save: SaveFile): Rendered {
   adoptCss(css);
   element.classList.add('pb-root');
-  if (!isChartPayload(payload)) throw new Error('chart output is not { spec, data }');
+  if (!isChartMimePayload(payload)) throw new Error('chart output is not { spec, data }');
   const data: Record<string, ChartColumns> = {};
   for (const [name, b64] of Object.entries(payload.data)) data[name] = ipcToColumns(base64ToBytes(b64));
   const chart = mountChart(element, { id: payload.id ?? 'chart', title: payload.title ?? '', spec: payload.spec, data }, save);
@@ -44,10 +39,7 @@ export function renderChartPayload(payload: unknown, element: HTMLElement, save:
   return { ready: chart.ready, dispose: () => (liveCharts.delete(chart), chart.dispose()) };
 }
 
-export interface FrameMeta {
-  title?: string;
-  rows?: number;
-}
+export type { FrameMeta };
 
 export function renderFrameBytes(bytes: Uint8Array, element: HTMLElement, meta: FrameMeta = {}): Rendered {
   adoptCss(css);
@@ -57,17 +49,12 @@ export function renderFrameBytes(bytes: Uint8Array, element: HTMLElement, meta: 
   return { ready: Promise.resolve(), dispose: () => grid.dispose() };
 }
 
-function frameMeta(metadata: unknown): FrameMeta {
-  const m = (metadata ?? {}) as { title?: unknown; rows?: unknown };
-  return { title: typeof m.title === 'string' ? m.title : undefined, rows: typeof m.rows === 'number' ? m.rows : undefined };
-}
-
 /** Renders one output item by mime into `element`; errors are shown in place, never thrown. */
 export function renderItem(item: { mime: string; metadata?: unknown; json(): unknown; data(): Uint8Array }, element: HTMLElement, save: SaveFile): Rendered {
   element.replaceChildren();
   try {
     if (item.mime === CHART_MIME) return renderChartPayload(item.json(), element, save);
-    if (item.mime === FRAME_MIME) return renderFrameBytes(item.data(), element, frameMeta(item.metadata));
+    if (item.mime === FRAME_MIME) return renderFrameBytes(item.data(), element, frameMetaOf(item.metadata));
     throw new Error(`unsupported mime type ${item.mime}`);
   } catch (err) {
     adoptCss(css);

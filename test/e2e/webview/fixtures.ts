@@ -2,7 +2,8 @@
 // (Arrow IPC streams; base64 inside the chart mime).
 import { Table, tableFromArrays, tableToIPC, type Vector } from 'apache-arrow';
 import type { ChartSpec } from '../../../core/charts/types';
-import type { ChartMimePayload, RunPayload } from '../../../extension/dashboard/protocol';
+import type { ChartMimePayload } from '../../../core/kernel/mimes';
+import type { RunPayload } from '../../../extension/dashboard/protocol';
 
 export function seeded(seed: number): () => number {
   let s = seed >>> 0;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { equityChart, predVsTrueChart } from '../../../core/charts';
-import { CHART_MIME, FRAME_MIME } from '../../../extension/dashboard/protocol';
+import { CHART_MIME, FRAME_MIME } from '../../../core/kernel/mimes';
 import { screenshotPath, useWebviewPages, type WatchedPage } from './browser';
 import { chartMime, ipc, ipcVectors, seeded } from './fixtures';
 import { LargeUtf8, Timestamp, TimeUnit, vectorFromArray } from 'apache-arrow';

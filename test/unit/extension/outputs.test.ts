@@ -4,7 +4,8 @@ import pl from 'nodejs-polars';
 import { tableFromIPC } from 'apache-arrow';
 import type { CellOutputPayload } from '../../../core/kernel/protocol';
 import { frameToIpc } from '../../../core/kernel/encode';
-import { CHART_MIME, cellOutputs, ERROR_MIME, FRAME_MIME, summaryText, type ChartOutputData } from '../../../extension/kernel/outputs';
+import { CHART_MIME, cellOutputs, ERROR_MIME, FRAME_MIME, summaryText } from '../../../extension/kernel/outputs';
+import type { ChartMimePayload } from '../../../core/kernel/mimes';
 
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -42,7 +43,7 @@ test('a chart carries its vega-lite spec and each dataset as base64 Arrow IPC', 
   const spec = { mark: 'bar', data: { name: 'scores' } };
   const [, chart] = cellOutputs('cv', 'ok', 10, payload({ charts: [{ id: 'folds', title: 'Fold scores', spec, data: { scores: frameToIpc(data) } }] }));
   const item = chart!.items.find((i) => i.mime === CHART_MIME)!;
-  const parsed = JSON.parse(decode(item.data)) as ChartOutputData;
+  const parsed = JSON.parse(decode(item.data)) as ChartMimePayload;
   assert.deepEqual(parsed.spec, spec);
   assert.equal(parsed.title, 'Fold scores');
   const back = tableFromIPC(Buffer.from(parsed.data.scores!, 'base64'));
