@@ -9,6 +9,7 @@ import { readSettings } from '../base/config';
 import { RunDashboards, type DashboardLog } from './panels';
 import { isRendererMessage, RENDERER_ID } from './protocol';
 import { saveExport } from './saveFile';
+import { DisposableStore } from '../util/disposables';
 
 export { RunDashboards, type DashboardOpener } from './panels';
 
@@ -49,16 +50,17 @@ export function dirOf(arg: unknown): string | undefined {
 
 export function registerDashboard(context: vscode.ExtensionContext, options: DashboardOptions = {}): DashboardService {
   const dashboards = new RunDashboards({ extensionUri: context.extensionUri, rootsFor, log: options.log });
-  const disposables: vscode.Disposable[] = [dashboards];
-  if (options.runChanges) disposables.push(options.runChanges((dirs) => dirs.forEach((d) => dashboards.notifyRunChanged(d))));
+  const disposables = new DisposableStore();
+  disposables.add(dashboards);
+  if (options.runChanges) disposables.add(options.runChanges((dirs) => dirs.forEach((d) => dashboards.notifyRunChanged(d))));
   const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
-  disposables.push(messaging.onDidReceiveMessage((e) => {
+  disposables.add(messaging.onDidReceiveMessage((e) => {
     if (!isRendererMessage(e.message)) return;
     const dir = vscode.workspace.getWorkspaceFolder(e.editor.notebook.uri)?.uri;
     void saveExport(e.message, dir);
   }));
   if (options.registerCommands !== false) {
-    disposables.push(
+    disposables.add(vscode.Disposable.from(
       vscode.commands.registerCommand('phasebook.openDashboard', async (arg?: unknown) => {
         let dir = dirOf(arg);
         if (!dir) {
@@ -75,7 +77,7 @@ export function registerDashboard(context: vscode.ExtensionContext, options: Das
         }
         return dirs.length ? dashboards.compare(dirs) : undefined;
       }),
-    );
+    ));
   }
   return {
     openRun: (dir) => dashboards.openRun(dir),
@@ -84,6 +86,6 @@ export function registerDashboard(context: vscode.ExtensionContext, options: Das
     get openRuns() {
       return dashboards.openRuns;
     },
-    dispose: () => disposables.forEach((d) => d.dispose()),
+    dispose: () => disposables.dispose(),
   };
 }

@@ -14,8 +14,9 @@ import type { PhasebookLog } from '../base/logChannel';
 import { LAYOUTS, RunIndex, type WatchedRoot } from './runIndex';
 import { RunTreeProvider, type RunNode } from './runTree';
 import { RunWatcher, type WatchFactory } from './runWatcher';
+import { Disposable } from '../util/disposables';
 
-export class RunExplorer implements vscode.Disposable {
+export class RunExplorer extends Disposable implements vscode.Disposable {
   readonly index = new RunIndex();
   readonly tree: RunTreeProvider;
   readonly view: vscode.TreeView<RunNode>;
@@ -24,11 +25,11 @@ export class RunExplorer implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string[]>();
   /** Run folders added, changed or removed. */
   readonly onDidChangeRuns = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
   private ready: Promise<void> = Promise.resolve();
   private warnedPolling = false;
 
   constructor(private readonly log: PhasebookLog, factory?: WatchFactory) {
+    super();
     this.tree = new RunTreeProvider(this.index);
     this.view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true });
     this.watcher = new RunWatcher({
@@ -53,7 +54,7 @@ export class RunExplorer implements vscode.Disposable {
       this.view.description = this.index.size ? `${this.index.size} run${this.index.size === 1 ? '' : 's'}` : undefined;
       this.changed.fire(c.dirs);
     });
-    this.subscriptions.push(
+    this.track(
       this.tree,
       this.view,
       this.changed,
@@ -151,7 +152,4 @@ export class RunExplorer implements vscode.Disposable {
     return this.watcher.isPolling;
   }
 
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-  }
 }

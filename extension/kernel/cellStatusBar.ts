@@ -10,23 +10,24 @@ import type { PhasebookController } from '../kernel/controller';
 import { kindOfCell } from '../notebook/cellText';
 import { kindDoc } from '../notebook/keyDocs';
 import { cellLike, loadPhases, type NotebookModels } from '../notebook/models';
+import { Disposable } from '../util/disposables';
 
-export class CellStatusBar implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
+export class CellStatusBar extends Disposable implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCellStatusBarItems = this.emitter.event;
-  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly models: NotebookModels,
     private readonly controller: PhasebookController,
   ) {
-    this.subscriptions = [
+    super();
+    this.track(
       this.emitter,
       vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, this),
       models.onDidChange(() => this.emitter.fire()),
       controller.onDidChangeKernel(() => this.emitter.fire()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.emitter.fire()),
-    ];
+    );
   }
 
   async provideCellStatusBarItems(cell: vscode.NotebookCell): Promise<vscode.NotebookCellStatusBarItem[]> {
@@ -60,7 +61,4 @@ export class CellStatusBar implements vscode.NotebookCellStatusBarItemProvider, 
     return items;
   }
 
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-  }
 }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { CONTROLLER_ID, NOTEBOOK_TYPE } from '../base/commandIds';
 import type { NotebookModels } from '../notebook/models';
-import { Debouncer } from '../util/disposables';
+import { Disposable, Debouncer } from '../util/disposables';
 import { messageOutput } from './outputs';
 import { toNotebookOutput } from './executionRegistry';
 import { NotebookKernel, type NotebookKernelDeps } from './notebookKernel';
@@ -19,7 +19,7 @@ const EDIT_DEBOUNCE_MS = 300;
 
 export type KernelDeps = Omit<NotebookKernelDeps, 'controller'>;
 
-export class PhasebookController implements vscode.Disposable {
+export class PhasebookController extends Disposable implements vscode.Disposable {
   readonly controller: vscode.NotebookController;
   private readonly kernels = new Map<string, NotebookKernel>();
   private readonly edits = new Map<string, Debouncer>();
@@ -27,12 +27,12 @@ export class PhasebookController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<NotebookKernel>();
   /** A kernel's state, stale cells, runs or mode changed. */
   readonly onDidChangeKernel = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
     private readonly models: NotebookModels,
     private readonly deps: KernelDeps,
   ) {
+    super();
     const c = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Phasebook');
     c.supportedLanguages = ['yaml', 'typescript'];
     c.supportsExecutionOrder = true;
@@ -41,7 +41,7 @@ export class PhasebookController implements vscode.Disposable {
     c.executeHandler = (cells, notebook) => this.execute(cells, notebook);
     c.interruptHandler = (notebook) => this.kernels.get(notebook.uri.toString())?.cancel();
     this.controller = c;
-    this.subscriptions.push(
+    this.track(
       c,
       this.changed,
       c.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
@@ -132,10 +132,10 @@ export class PhasebookController implements vscode.Disposable {
     await this.kernelFor(notebook).run(all ? undefined : names);
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const d of this.edits.values()) d.dispose();
     for (const k of this.kernels.values()) k.dispose();
     this.kernels.clear();
-    for (const s of this.subscriptions) s.dispose();
+    super.dispose();
   }
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { CommandId, ContextKey, NOTEBOOK_TYPE } from '../base/commandIds';
 import type { PhasebookController } from './controller';
 import type { NotebookKernel } from './notebookKernel';
+import { Disposable } from '../util/disposables';
 
 const STATE_TEXT: Record<string, { icon: string; text: string }> = {
   none: { icon: 'circle-large-outline', text: 'not started' },
@@ -16,20 +17,20 @@ const STATE_TEXT: Record<string, { icon: string; text: string }> = {
   stopped: { icon: 'debug-stop', text: 'stopped' },
 };
 
-export class KernelStatusBar implements vscode.Disposable {
+export class KernelStatusBar extends Disposable implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('phasebook.kernel', vscode.StatusBarAlignment.Left, 50);
-  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly controller: PhasebookController) {
+    super();
     this.item.name = 'Phasebook kernel';
     this.item.command = CommandId.RestartKernel;
-    this.subscriptions = [
+    this.track(
       this.item,
       vscode.window.onDidChangeActiveNotebookEditor(() => void this.update()),
       controller.onDidChangeKernel((k) => {
         if (k.notebook === vscode.window.activeNotebookEditor?.notebook) void this.update();
       }),
-    ];
+    );
     void this.update();
   }
 
@@ -59,7 +60,4 @@ export class KernelStatusBar implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', ContextKey.HasStaleCells, kernel.stale.size > 0);
   }
 
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-  }
 }

@@ -1,7 +1,7 @@
 /** The core parser's diagnostics shown on the cells as you type (unknown kinds and keys, bad YAML...). */
 import * as vscode from 'vscode';
 import { NOTEBOOK_TYPE } from '../base/commandIds';
-import { Debouncer } from '../util/disposables';
+import { Disposable, Debouncer } from '../util/disposables';
 import { cellDiagnostics } from './cellDiagnostics';
 import type { NotebookModels } from './models';
 
@@ -11,20 +11,20 @@ const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
-export class CellDiagnosticsProvider implements vscode.Disposable {
+export class CellDiagnosticsProvider extends Disposable implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('phasebook');
   private readonly pending = new Map<string, Debouncer>();
   /** Cell documents that got diagnostics, per notebook, so they can be cleared. */
   private readonly shown = new Map<string, vscode.Uri[]>();
-  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly models: NotebookModels) {
-    this.subscriptions = [
+    super();
+    this.track(
       this.collection,
       models.onDidChange((nb) => this.schedule(nb)),
       vscode.workspace.onDidOpenNotebookDocument((nb) => void this.update(nb)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.clear(nb)),
-    ];
+    );
     for (const nb of vscode.workspace.notebookDocuments) void this.update(nb);
   }
 
@@ -76,8 +76,8 @@ export class CellDiagnosticsProvider implements vscode.Disposable {
     this.pending.delete(key);
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const d of this.pending.values()) d.dispose();
-    for (const s of this.subscriptions) s.dispose();
+    super.dispose();
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { modelOf, notebookMetadataOf, type CellLike, type NotebookModel } from './cellText';
+import { Disposable } from '../util/disposables';
 
 let phasesLoaded: Promise<unknown> | undefined;
 
@@ -31,15 +32,15 @@ export function notebookPath(doc: vscode.NotebookDocument): string {
   return `${folder}/${name.endsWith('.pipeline') ? name : `${name}.pipeline`}`;
 }
 
-export class NotebookModels implements vscode.Disposable {
+export class NotebookModels extends Disposable implements vscode.Disposable {
   private readonly cache = new Map<string, NotebookModel>();
   private readonly emitter = new vscode.EventEmitter<vscode.NotebookDocument>();
   /** A notebook's text changed (cells edited, added, removed, or their markers changed). */
   readonly onDidChange = this.emitter.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor() {
-    this.subscriptions.push(
+    super();
+    this.track(
       this.emitter,
       vscode.workspace.onDidChangeNotebookDocument((e) => this.changed(e.notebook)),
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -74,8 +75,8 @@ export class NotebookModels implements vscode.Disposable {
     return model;
   }
 
-  dispose(): void {
-    for (const d of this.subscriptions) d.dispose();
+  override dispose(): void {
+    super.dispose();
     this.cache.clear();
   }
 }

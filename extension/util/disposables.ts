@@ -1,4 +1,4 @@
-/** Small lifetime helpers: everything the host creates is disposed (DESIGN §1). */
+/** Small lifetime helpers: everything the host creates is disposed (docs/design.md §9.2). */
 
 export interface DisposableLike {
   dispose(): unknown;
@@ -31,6 +31,29 @@ export class DisposableStore implements DisposableLike {
         // one failing dispose must not keep the rest alive
       }
     }
+  }
+}
+
+/**
+ * The base of every host object that owns listeners, providers or items: `track()` what you create
+ * and it is disposed with you (once, newest first). Override `dispose()` for other clean-up and call
+ * `super.dispose()`.
+ */
+export abstract class Disposable implements DisposableLike {
+  private readonly owned = new DisposableStore();
+
+  protected track<T extends DisposableLike>(item: T, ...more: DisposableLike[]): T {
+    this.owned.add(item);
+    for (const m of more) this.owned.add(m);
+    return item;
+  }
+
+  protected get isDisposed(): boolean {
+    return this.owned.isDisposed;
+  }
+
+  dispose(): void {
+    this.owned.dispose();
   }
 }
 
