@@ -12,6 +12,8 @@ import type { NotebookKernel } from '../kernel/notebookKernel';
 import type { PhasebookLog } from '../base/logChannel';
 import { changeCellKind } from '../notebook/kindCommand';
 import { BUILTIN_CONTRACTS, cliCommandLine } from './shellLine';
+import { registerCommand, type CommandSpec } from '../base/commands';
+import { UNTRUSTED_MESSAGE } from '../base/commandBoundary';
 
 export interface NotebookCommandDeps {
   controller: PhasebookController;
@@ -39,7 +41,7 @@ function requireKernel(deps: NotebookCommandDeps, arg?: unknown): NotebookKernel
 
 function untrusted(): boolean {
   if (vscode.workspace.isTrusted) return false;
-  void vscode.window.showWarningMessage('Phasebook runs nothing in an untrusted workspace. Trust this folder to run pipelines.');
+  void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE);
   return true;
 }
 
@@ -129,12 +131,9 @@ async function validateDataFile(deps: NotebookCommandDeps, arg?: unknown): Promi
 }
 
 export function registerNotebookCommands(deps: NotebookCommandDeps): vscode.Disposable {
-  const reg = (id: CommandId, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  const reg = (id: CommandId, run: (...args: unknown[]) => unknown, opts: Omit<CommandSpec, 'id' | 'run'> = {}) => registerCommand(deps.log, { id, run, ...opts });
   return vscode.Disposable.from(
-    reg(CommandId.RunStaleCells, async (arg) => {
-      if (untrusted()) return;
-      await requireKernel(deps, arg)?.runStale();
-    }),
+    reg(CommandId.RunStaleCells, async (arg) => requireKernel(deps, arg)?.runStale(), { needsTrust: true }),
     reg(CommandId.ToggleAutorun, (arg) => setMode(deps, arg, 'toggle')),
     reg(CommandId.SwitchToAutorun, (arg) => setMode(deps, arg, 'autorun')),
     reg(CommandId.SwitchToLazy, (arg) => setMode(deps, arg, 'lazy')),

@@ -16,6 +16,7 @@ import type { RunNode } from '../explorer/runTree';
 import type { TablePreviewProvider } from '../explorer/tablePreview';
 import type { NotebookKernel } from '../kernel/notebookKernel';
 import type { PhasebookLog } from '../base/logChannel';
+import { registerCommand, type CommandSpec } from '../base/commands';
 
 export interface RunCommandDeps {
   explorer: RunExplorer;
@@ -120,7 +121,7 @@ async function listCvRuns(deps: RunCommandDeps): Promise<void> {
 }
 
 export function registerRunCommands(deps: RunCommandDeps): vscode.Disposable {
-  const reg = (id: CommandId, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  const reg = (id: CommandId, run: (...args: unknown[]) => unknown, opts: Omit<CommandSpec, 'id' | 'run'> = {}) => registerCommand(deps.log, { id, run, ...opts });
   return vscode.Disposable.from(
     reg(CommandId.OpenDashboard, async (arg) => {
       const dir = runDirsOf(deps, arg)[0] ?? (await pickRun(deps, 'Open which run?'));
