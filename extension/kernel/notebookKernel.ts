@@ -8,24 +8,16 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings as readNotebookSettings } from '../../core/graph/settings';
 import type { KernelCall, KernelCallType, KernelEvent, KernelReplies } from '../../core/kernel/protocol';
-import { originOf as originOfBranch } from '../../core/orchestrate/branch';
 import type { ArtifactRoots } from '../../core/runs/roots';
-import type { RunKind } from '../../core/runs/types';
 import type { ExecutionMode, PhasebookSettings } from '../base/config';
 import type { PhasebookLog } from '../base/logChannel';
 import { editorIndexOfName } from '../notebook/cellText';
 import { notebookPath, type NotebookModels } from '../notebook/models';
-import { BranchTracker, branchOutputs, isBranch, staleOrigins, type BranchStep } from './branchTracker';
 import { ExecutionRegistry } from './executionRegistry';
+import { ExecutionState, type CreatedRun, type ExecutionStep } from './executionState';
 import { KernelGoneError, KernelProcess, KernelRequestError, type KernelState } from './kernelProcess';
-import { cellOutputs } from './outputs';
 
-export interface CreatedRun {
-  id: string;
-  dir: string;
-  kind: RunKind;
-  cell: string;
-}
+export type { CreatedRun };
 
 export interface NotebookKernelDeps {
   controller: vscode.NotebookController;
@@ -40,21 +32,20 @@ export interface NotebookKernelDeps {
 }
 
 export class NotebookKernel implements vscode.Disposable {
+  /** Stale cells, completed runs and fan-out branches, from the kernel's events (a pure reducer). */
+  private readonly execution = new ExecutionState();
   /** Cells whose inputs changed since they last ran. */
-  readonly stale = new Set<string>();
+  readonly stale: ReadonlySet<string> = this.execution.stale;
   /** The last completed run of each cell that created one (for the stacking CodeLens). */
-  readonly completedRuns = new Map<string, CreatedRun>();
+  readonly completedRuns: ReadonlyMap<string, CreatedRun> = this.execution.completedRuns;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Stale cells, kernel state, completed runs or mode changed. */
   readonly onDidChange = this.changed.event;
   readonly registry: ExecutionRegistry;
-  /** Fan-out branches (`train[a][x]`) folded onto their editor cell. */
-  private readonly branches = new BranchTracker();
   private proc?: KernelProcess;
   private starting?: Promise<KernelProcess>;
   private sentText?: string;
   private modeOverride?: ExecutionMode;
-  private restoring = false;
   private roots?: ArtifactRoots;
   private disposed = false;
 
@@ -120,7 +111,7 @@ export class NotebookKernel implements vscode.Disposable {
     proc.onState.on(() => this.changed.fire());
     proc.onCrash.on(({ message }) => {
       if (this.proc !== proc) return;
-      this.branches.clear();
+      this.execution.clearBranches();
       this.registry.failAll(message);
       this.deps.log.error(`${this.label}: ${message}`);
       this.deps.onCrash(this, message);
@@ -183,14 +174,14 @@ export class NotebookKernel implements vscode.Disposable {
   async restore(): Promise<string[]> {
     try {
       const proc = await this.kernel();
-      this.restoring = true;
+      this.execution.restoring = true;
       const reply = await proc.request({ type: 'restore' });
       return reply.cells;
     } catch (e) {
       this.requestFailed(e);
       return [];
     } finally {
-      this.restoring = false;
+      this.execution.restoring = false;
       this.flushBranches();
     }
   }
@@ -216,9 +207,9 @@ export class NotebookKernel implements vscode.Disposable {
     const old = this.proc;
     this.proc = undefined;
     this.sentText = undefined;
-    this.branches.clear();
+    this.execution.clearBranches();
     this.registry.failAll('cancelled: the kernel was restarted');
-    this.stale.clear();
+    this.execution.stale.clear();
     this.changed.fire();
     if (old) await old.shutdown();
     await this.kernel();
@@ -237,96 +228,45 @@ export class NotebookKernel implements vscode.Disposable {
   }
 
   private onEvent(e: KernelEvent): void {
-    if (e.type !== 'stale' && e.type !== 'runCreated' && isBranch(e.cell)) {
-      this.onBranchEvent(e);
-      return;
-    }
-    switch (e.type) {
-      case 'queued':
-        this.registry.queued(e.cell);
-        return;
-      case 'started':
-        this.registry.started(e.cell);
-        return;
-      case 'progress':
-        this.registry.progress(e.cell, e.fraction, e.message);
-        return;
-      case 'finished': {
-        const outputs = cellOutputs(e.cell, e.status, e.durationMs, e.output, e.error);
-        this.registry.finished(e.cell, e.status, e.durationMs, outputs, !this.restoring);
-        if (e.status === 'ok' || e.status === 'cached') {
-          this.stale.delete(e.cell);
-          const run = e.output?.run;
-          if (run) this.completedRuns.set(e.cell, { ...run, cell: e.cell });
-          else this.completedRuns.delete(e.cell);
-        } else if (e.status === 'failed') this.completedRuns.delete(e.cell);
-        this.changed.fire();
-        return;
-      }
-      case 'runCreated':
-        this.deps.onRunCreated({ id: e.id, dir: e.dir, kind: e.kind, cell: e.cell });
-        return;
-      case 'stale':
-        this.stale.clear();
-        for (const c of staleOrigins(e.cells)) this.stale.add(c);
-        this.changed.fire();
-        return;
-    }
+    this.apply(this.execution.onEvent(e));
   }
 
-  /** An event of a virtual cell (`train[a][x]`): shown on its editor cell, one execution for all branches. */
-  private onBranchEvent(e: Exclude<KernelEvent, { type: 'stale' } | { type: 'runCreated' }>): void {
-    switch (e.type) {
-      case 'queued':
-        this.registry.queued(originOfBranch(e.cell));
-        return this.apply(this.branches.queued(e.cell));
-      case 'started':
-        return this.apply(this.branches.started(e.cell));
-      case 'progress':
-        return this.apply(this.branches.progress(e.cell, e.fraction, e.message));
-      case 'finished': {
-        const steps = this.branches.finished(e.cell, e.status, this.restoring);
-        const begin = steps.find((s) => s.kind === 'begin');
-        if (begin) this.apply([begin]);
-        const run = e.output?.run;
-        if ((e.status === 'ok' || e.status === 'cached') && run) this.completedRuns.set(e.cell, { ...run, cell: e.cell });
-        else this.completedRuns.delete(e.cell);
-        const cell = originOfBranch(e.cell);
-        this.registry.appendOutputs(cell, branchOutputs(e.cell, e.status, e.durationMs, e.output, e.error), !this.restoring);
-        this.apply(steps.filter((s) => s.kind === 'end'));
-        this.changed.fire();
-        return;
-      }
-    }
-  }
-
-  private apply(steps: BranchStep[]): void {
+  private apply(steps: readonly ExecutionStep[]): void {
     for (const step of steps) {
       switch (step.kind) {
-        case 'begin':
-          this.registry.started(step.cell, !this.restoring);
+        case 'queued':
+          this.registry.queued(step.cell);
+          break;
+        case 'started':
+          this.registry.started(step.cell, step.withOrder);
           break;
         case 'progress':
           this.registry.progress(step.cell, step.fraction, step.message);
           break;
+        case 'finished':
+          this.registry.finished(step.cell, step.status, step.durationMs, step.outputs, step.withOrder);
+          break;
+        case 'appendOutputs':
+          this.registry.appendOutputs(step.cell, step.outputs, step.withOrder);
+          break;
         case 'end':
           this.registry.end(step.cell, step.status);
-          if (step.status === 'ok' || step.status === 'cached') this.stale.delete(step.cell);
           break;
         case 'settle':
           this.registry.settle([step.cell]);
           break;
-        case 'append':
+        case 'runCreated':
+          this.deps.onRunCreated(step.run);
+          break;
+        case 'changed':
+          this.changed.fire();
           break;
       }
     }
   }
 
   private flushBranches(): void {
-    const steps = this.branches.flush();
-    if (!steps.length) return;
-    this.apply(steps);
-    this.changed.fire();
+    this.apply(this.execution.flush());
   }
 
   dispose(): void {
