@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ExitCode, UserError } from '../../errors';
+import { ExitCode, UserError, formatUserError } from '../../errors';
+import { diagnosticToUserError } from '../../notebook/userError';
 import { PipelineSession } from '../../graph/session';
 import { seedFromEnv } from '../../graph/settings';
 import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
@@ -8,6 +9,7 @@ import { intFlag, parseFlags } from '../args';
 import type { Command } from '../io';
 import { formatOutcome, progressLine } from '../render';
 import { recordPipelineRun } from '../pipelineRun';
+import { SETTINGS_KIND } from '../../phases/registry';
 
 const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--force] [--seed N] [--jobs N]';
 
@@ -39,10 +41,15 @@ export const runCommand: Command = {
       { notebook: file },
     );
     session.setLogger(log);
+    // A notebook with errors (cycle, unknown `from`, duplicate names, bad keys) runs nothing and
+    // records no pipeline run: every diagnostic is listed once, then exit 1.
     const errors = session.parsed.diagnostics.filter((d) => d.severity === 'error');
-    for (const d of errors) {
-      const cell = session.parsed.cells[d.cellIndex];
-      io.err(`${positionals[0]}:${d.range.start.line + 1}:${d.range.start.column + 1}${cell ? ` cell '${cell.name}'` : ''}: ${d.message}\n`);
+    if (errors.length) {
+      const lines = errors.map((d) => formatUserError(diagnosticToUserError({ ...session.parsed, file: positionals[0] }, d)));
+      throw new UserError(`the notebook has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was run`, { file: positionals[0] }, lines);
+    }
+    if (!session.parsed.cells.some((c) => c.type !== 'markdown' && c.kind !== SETTINGS_KIND)) {
+      throw new UserError('nothing to run: the notebook has no phase or ts cells', { file: positionals[0] }, ['add a cell such as `# %% load prices` with `source: data.csv`']);
     }
     const cells = values.cell;
     for (const c of cells ?? []) {
