@@ -86,6 +86,8 @@ export interface ValidationReport {
   checks: CheckReport[];
   /** Offending rows per column and row check (checks that ran and found rows; most first). */
   anomalies: ColumnAnomaly[];
+  /** What reading the file dropped before the checks ran (CSV rows quarantined for their field count). */
+  read_warnings?: string[];
 }
 
 export interface ContractRunOptions {
