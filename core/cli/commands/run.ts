@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ExitCode, UserError, formatUserError } from '../../errors';
 import { diagnosticToUserError } from '../../notebook/userError';
 import { PipelineSession } from '../../graph/session';
+import { ioFault } from '../../graph/faults';
 import { seedFromEnv } from '../../graph/settings';
 import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
 import { intFlag, parseFlags } from '../args';
@@ -29,8 +30,9 @@ export const runCommand: Command = {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
-    } catch {
-      throw new UserError('notebook not found', { file: positionals[0] });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError('notebook not found', { file: positionals[0] });
+      throw ioFault(e) ?? e;
     }
     const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env);
     // The log file lives under the notebook's own roots, known once the session has parsed it.

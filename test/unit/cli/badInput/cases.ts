@@ -1,0 +1,7 @@
+/** Every bad-input case, for the test that runs them all and greps for stacks. */
+import { csvCases } from './csvCases';
+import { faultCases } from './faultCases';
+import { notebookCases } from './notebookCases';
+import type { BadInputCase } from './harness';
+
+export const allCases: BadInputCase[] = [...notebookCases, ...csvCases, ...faultCases];
