@@ -8,6 +8,7 @@ const long = `${rows[7]},1,2`; // file line 9
 const ragged = [HEADER, ...rows.map((r, i) => (i === 3 ? short : i === 7 ? long : r))].join('\n') + '\n';
 const validate = (file = 'data.csv', ...more: string[]) => ['validate', file, '--contract', 'ohlcv', ...more];
 const run = ['run', 'nb.pipeline'];
+const allBad = [HEADER, ...demoRows(6).map((r) => r.replace(/,([\d.]+)$/, ',-1'))].join('\n') + '\n';
 
 export const csvCases: BadInputCase[] = [
   // 1: wrong field count
@@ -40,5 +41,14 @@ export const csvCases: BadInputCase[] = [
     args: run,
     code: 0,
     says: [/✓ prices/, /warning: the file has no rows/],
+  },
+  // 7: the first cell that sees no rows says so
+  {
+    id: 'csv-all-rows-quarantined',
+    files: { 'data.csv': allBad, 'nb.pipeline': '# %% load prices\nsource: data.csv\n\n# %% validate\ncontract: ohlcv\npolicy: { ohlc: quarantine }\n\n# %% features\nreturns: close\n' },
+    args: ['run', 'nb.pipeline'],
+    code: 2,
+    says: [/✗ validate/, /cell 'validate' key 'policy': no rows left: all 6 rows were quarantined/, /ohlc: 6 rows: volume < 0/],
+    never: [/windows longer/, /\(complete\)/],
   },
 ];
