@@ -2,7 +2,8 @@
 import { contractCases } from './contractCases';
 import { csvCases } from './csvCases';
 import { faultCases } from './faultCases';
+import { flagCases } from './flagCases';
 import { notebookCases } from './notebookCases';
 import type { BadInputCase } from './harness';
 
-export const allCases: BadInputCase[] = [...notebookCases, ...csvCases, ...faultCases, ...contractCases];
+export const allCases: BadInputCase[] = [...notebookCases, ...csvCases, ...faultCases, ...contractCases, ...flagCases];
