@@ -19,6 +19,13 @@ export function intFlag(v: string | undefined, name: string, usage: string): num
   return n;
 }
 
+export function numberFlag(v: string | undefined, name: string, usage: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} takes a number, got '${v}'`, usage);
+  return n;
+}
+
 export function listFlag(v: string | undefined): string[] | undefined {
   return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
 }

@@ -3,7 +3,10 @@
  * Exit codes: 0 success, 1 recoverable error, 2 validation failure.
  */
 import '../phases/index';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { ExitCode, formatUserError, isUserError } from '../errors';
+import { ioFault } from '../graph/faults';
 import { processIO, type CliIO, type Command } from './io';
 import { runCommand } from './commands/run';
 import { runsCommand } from './commands/runs';
@@ -54,12 +57,27 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   try {
     return await cmd.run(rest, io);
   } catch (e) {
-    if (isUserError(e)) {
-      io.err(`phasebook ${name}: ${formatUserError(e)}\n`);
-      return e.exitCode;
+    const user = isUserError(e) ? e : ioFault(e);
+    if (user) {
+      io.err(`phasebook ${name}: ${formatUserError(user)}\n`);
+      return user.exitCode;
     }
-    io.err(`phasebook ${name}: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    // A bug: one line for the user, the stack for whoever fixes it in the log.
+    const log = logInternalError(io, name, e);
+    io.err(`phasebook ${name}: internal error (a bug in phasebook): ${e instanceof Error ? e.message : String(e)}\n  the stack is in ${log}\n`);
     return ExitCode.Error;
+  }
+}
+
+/** Appends the stack of an internal error to logs/pipeline.log under the working folder. */
+function logInternalError(io: CliIO, command: string, e: unknown): string {
+  const path = resolve(io.cwd, 'logs', 'pipeline.log');
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    appendFileSync(path, JSON.stringify({ ts: new Date().toISOString(), level: 'error', msg: 'internal error', command, stack: e instanceof Error ? e.stack : String(e) }) + '\n');
+    return relative(io.cwd, path);
+  } catch {
+    return 'nowhere (logs/ is not writable)';
   }
 }
 

@@ -3,10 +3,13 @@
  * are found, never silently nulled), Parquet, concatenation, and the row origin (file + line) each
  * row came from, for error messages that point into the source file.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import pl from 'nodejs-polars';
-import { UserError, ValidationError } from '../errors';
+import { isUserError, UserError, ValidationError } from '../errors';
+import { conformingCsv } from './csvScan';
+import { globToRegExp } from './glob';
+import type { BadRowPolicy, CsvRecordShape } from './csvScan';
 import { closest } from '../base/schema';
 import { castColumn, describeDtype, dtypeOf, isTextDtype, parseTextAs } from './contractTypes';
 import type { ColumnType, TimestampParseOptions } from './contractTypes';
@@ -55,38 +58,7 @@ export function formatOf(source: string, explicit?: SourceFormat): SourceFormat 
   throw new UserError(`cannot tell the format of '${source}' from its extension; add \`format: csv\` or \`format: parquet\``, { key: 'format' });
 }
 
-/** Converts a glob (`*`, `?`, `**`, `[abc]`, `{a,b}`) over '/'-separated paths to a RegExp. */
-export function globToRegExp(pattern: string): RegExp {
-  let re = '';
-  let inBraces = 0;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '*') {
-      if (pattern[i + 1] === '*') {
-        const slash = pattern[i + 2] === '/';
-        re += slash ? '(?:[^/]*/)*' : '.*';
-        i += slash ? 2 : 1;
-      } else re += '[^/]*';
-    } else if (ch === '?') re += '[^/]';
-    else if (ch === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        const body = pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        re += `[${body}]`;
-        i = end;
-      }
-    } else if (ch === '{') {
-      inBraces++;
-      re += '(?:';
-    } else if (ch === '}' && inBraces > 0) {
-      inBraces--;
-      re += ')';
-    } else if (ch === ',' && inBraces > 0) re += '|';
-    else re += ch.replace(/[.+^$()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
+export { globToRegExp };
 
 function walkFiles(dir: string, out: string[]): void {
   let names: string[];
@@ -156,27 +128,73 @@ export interface FileBytes {
   bytes: Buffer;
 }
 
+/** How a file is read: what to do with CSV rows whose field count differs from the header's. */
+export interface ReadOptions {
+  badRows?: BadRowPolicy;
+  /** Told about the rows dropped under `badRows: quarantine`, per file. */
+  onQuarantine?: (file: string, rows: CsvRecordShape[], headerFields: number) => void;
+  /** When every file has no rows: throw a ValidationError (default) or tell `onEmpty` and go on. */
+  onEmpty?: (message: string) => void;
+}
+
+/** "data.csv has no rows (only a header line)": the message of a source with no data. */
+export function noRowsMessage(files: string[]): string {
+  const names = files.slice(0, 3).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : '');
+  return files.length === 1 ? 'the file has no rows, only a header line' : `none of the ${files.length} files has any rows (${names})`;
+}
+
+const IO_CODES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+  ENOENT: 'no such file',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+};
+
+/** The bytes of a local data file; an I/O error is a UserError naming the file and the cause. */
+export function readFileBytes(path: string): FileBytes {
+  try {
+    return { name: path, bytes: readFileSync(path) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new UserError(`cannot read ${displayPath(path)}: ${IO_CODES[code] ?? (e as Error).message}${code ? ` (${code})` : ''}`, { file: displayPath(path) });
+  }
+}
+
 /**
  * Reads one file into a frame with its origin columns. CSV columns are all text (Utf8): casting is
- * left to the caller so bad cells can be reported by line. Parquet keeps its own types.
+ * left to the caller so bad cells can be reported by line. The CSV is scanned first (csvScan.ts):
+ * quoting errors and rows with the wrong field count name their line, and each row's origin line
+ * is where its record starts. Parquet keeps its own types.
  */
-export function readTable(file: FileBytes, format: SourceFormat): pl.DataFrame {
+export function readTable(file: FileBytes, format: SourceFormat, opts: ReadOptions = {}): pl.DataFrame {
   let frame: pl.DataFrame;
+  let lines: number[] | undefined;
+  const shown = displayPath(file.name);
   try {
-    frame =
-      format === 'csv'
-        ? pl.readCSV(file.bytes, { inferSchemaLength: 0, nullValues: CSV_NULL_VALUES, sep: file.name.toLowerCase().endsWith('.tsv') ? '\t' : ',' })
-        : pl.readParquet(file.bytes);
+    if (format === 'csv') {
+      const sep = file.name.toLowerCase().endsWith('.tsv') ? '\t' : ',';
+      const text = file.bytes.toString('utf8');
+      if (!text.trim()) throw new ValidationError('the file is empty: no header line and no rows', { file: shown });
+      const csv = conformingCsv(text, sep, shown, opts.badRows ?? 'fail');
+      if (csv.quarantined.length) opts.onQuarantine?.(shown, csv.quarantined, csv.headerFields);
+      lines = csv.lines;
+      frame = pl.readCSV(Buffer.from(csv.text), { inferSchemaLength: 0, nullValues: CSV_NULL_VALUES, sep });
+    } else frame = pl.readParquet(file.bytes);
   } catch (e) {
+    if (isUserError(e)) throw e;
     const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    throw new UserError(`cannot read ${format.toUpperCase()} file ${displayPath(file.name)}: ${msg}`, { file: displayPath(file.name) });
+    throw new UserError(`cannot read ${format.toUpperCase()} file ${shown}: ${msg}`, { file: shown });
   }
   for (const c of ORIGIN_COLUMNS) if (frame.columns.includes(c)) frame = frame.drop(c);
-  return frame.withRowIndex(ORIGIN_ROW, 1).withColumns(
-    pl.lit(displayPath(file.name)).alias(ORIGIN_FILE),
+  const exactLines = lines && lines.length === frame.height ? lines : undefined;
+  const out = frame.withRowIndex(ORIGIN_ROW, 1).withColumns(
+    pl.lit(shown).alias(ORIGIN_FILE),
     pl.col(ORIGIN_ROW).cast(pl.Int64),
     (format === 'csv' ? pl.col(ORIGIN_ROW).cast(pl.Int64).add(1).cast(pl.Int64) : pl.lit(null).cast(pl.Int64)).alias(ORIGIN_LINE),
   );
+  return exactLines ? out.withColumn(pl.Series(ORIGIN_LINE, exactLines, pl.Int64)) : out;
 }
 
 /** Stacks frames whose columns may differ (missing columns become null; types are relaxed). */
@@ -240,9 +258,9 @@ export interface SourceColumns {
  * the columns it has), adds the file stem as a constant symbol where the file has none, and
  * stacks the result. CSV columns stay text.
  */
-export function readSources(files: FileBytes[], format: SourceFormat, cols: SourceColumns): pl.DataFrame {
+export function readSources(files: FileBytes[], format: SourceFormat, cols: SourceColumns, opts: ReadOptions = {}): pl.DataFrame {
   const frames = files.map((f) => {
-    let t = readTable(f, format);
+    let t = readTable(f, format, opts);
     const where = { file: displayPath(f.name), key: undefined as string | undefined };
     if (!t.columns.includes(cols.timestamp)) {
       where.key = 'timestamp';
@@ -262,7 +280,13 @@ export function readSources(files: FileBytes[], format: SourceFormat, cols: Sour
     if (!symbolCol) t = t.withColumns(pl.lit(fileStem(f.name)).alias('symbol'));
     return t;
   });
-  return concatTables(frames);
+  const all = concatTables(frames);
+  if (all.height === 0) {
+    const message = noRowsMessage(files.map((f) => displayPath(f.name)));
+    if (!opts.onEmpty) throw new ValidationError(message, { file: displayPath(files[0].name) }, ['a data file needs a header line and at least one row']);
+    opts.onEmpty(message);
+  }
+  return all;
 }
 
 export interface CanonicalOptions {

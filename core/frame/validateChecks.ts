@@ -9,10 +9,10 @@ import type { ColumnType, TimestampParseOptions } from './contractTypes';
 import type { Contract } from './contracts';
 import { parseDuration } from './contracts';
 
-export const CHECK_IDS = ['columns', 'dtypes', 'timezone', 'order', 'duplicates', 'ranges', 'ohlc', 'nulls', 'freshness'] as const;
+export const CHECK_IDS = ['columns', 'dtypes', 'timezone', 'order', 'duplicates', 'finite', 'ranges', 'ohlc', 'nulls', 'freshness'] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 /** Checks whose offenders are rows (so they can be quarantined). */
-export const ROW_CHECKS: ReadonlySet<CheckId> = new Set<CheckId>(['dtypes', 'order', 'duplicates', 'ranges', 'ohlc']);
+export const ROW_CHECKS: ReadonlySet<CheckId> = new Set<CheckId>(['dtypes', 'order', 'duplicates', 'finite', 'ranges', 'ohlc']);
 
 export const CHECK_DOCS: Record<CheckId, string> = {
   columns: 'required columns are present',
@@ -20,8 +20,9 @@ export const CHECK_DOCS: Record<CheckId, string> = {
   timezone: 'timestamps are Datetime in UTC',
   order: 'timestamp and symbol are present and timestamps increase per symbol (no row earlier than one above it)',
   duplicates: 'no (symbol, timestamp) pair appears twice',
+  finite: 'numeric values are finite (no NaN, inf or -inf)',
   ranges: 'values lie within the contract min/max',
-  ohlc: 'low <= open, close <= high; low <= high; volume >= 0',
+  ohlc: 'low <= open, close <= high; low <= high; volume >= 0 (among finite values; the offending column is the first one named)',
   nulls: 'null rate per column is at most max_null_rate',
   freshness: 'the newest row of every symbol is at most max_age old',
 };
@@ -162,6 +163,19 @@ export function checkDuplicates(frame: pl.DataFrame): CheckOutcome {
   });
 }
 
+const isFloat = (frame: pl.DataFrame, c: string) => ['Float32', 'Float64'].includes(dtypeOf(frame, c).variant);
+
+/** NaN, inf and -inf in every float column, one condition per column (named in messages and charts). */
+export function checkFinite(frame: pl.DataFrame): CheckOutcome {
+  const conditions: RowCondition[] = frame.columns
+    .filter((c) => isFloat(frame, c))
+    .flatMap((c) => [
+      { column: c, problem: `${c} is NaN`, involved: [c], when: pl.col(c).isNan() },
+      { column: c, problem: `${c} is infinite`, involved: [c], when: pl.col(c).isInfinite() },
+    ]);
+  return outcome('finite', { conditions });
+}
+
 export function checkRanges(frame: pl.DataFrame, contract: Contract): CheckOutcome {
   const conditions: RowCondition[] = [];
   for (const [c, r] of Object.entries(contract.columns)) {
@@ -183,10 +197,13 @@ export function checkOhlc(frame: pl.DataFrame, contract: Contract): CheckOutcome
     ['close', 'high', 'close > high', (a, b) => a.gt(b)],
   ];
   const conditions: RowCondition[] = [];
+  // Relations hold among finite values (a NaN is the `finite` check's); the row is charged to the
+  // column the message names first ('close > high' is a fault of close).
+  const finite = (c: string) => (isFloat(frame, c) ? pl.col(c).isFinite() : pl.lit(true));
   for (const [a, b, problem, broken] of rules) {
-    if (has(a) && has(b)) conditions.push({ column: a === 'low' ? 'low' : b, problem, involved: [a, b], when: broken(pl.col(a), pl.col(b)) });
+    if (has(a) && has(b)) conditions.push({ column: a, problem, involved: [a, b], when: finite(a).and(finite(b)).and(broken(pl.col(a), pl.col(b))) });
   }
-  if (has('volume')) conditions.push({ column: 'volume', problem: 'volume < 0', involved: ['volume'], when: pl.col('volume').lt(0) });
+  if (has('volume')) conditions.push({ column: 'volume', problem: 'volume < 0', involved: ['volume'], when: finite('volume').and(pl.col('volume').lt(0)) });
   return outcome('ohlc', { conditions });
 }
 

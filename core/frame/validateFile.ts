@@ -3,10 +3,12 @@
  * text, so a corrupted cell is reported by its line and column instead of being nulled, and rows
  * are checked in file order.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveContract } from './contracts';
-import { expandSource, formatOf, readSources, splitOrigin, displayPath } from './io';
+import { expandSource, formatOf, readFileBytes, readSources, splitOrigin, displayPath } from './io';
+import { describeRagged } from './csvScan';
+import type { BadRowPolicy } from './csvScan';
 import type { SourceFormat } from './io';
 import { applyContract, parsePolicy, validationFailure } from './validateReport';
 import type { ContractOutcome, Policy, PolicyMap, ValidationReport } from './validateReport';
@@ -30,6 +32,8 @@ export interface ValidateFileOptions {
   reportPath?: string;
   /** Write quarantined rows here as Parquet (when there are any). */
   quarantinePath?: string;
+  /** CSV rows with the wrong field count: fail (default) or quarantine (dropped, listed in `readWarnings`). */
+  badRows?: BadRowPolicy;
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
@@ -40,13 +44,17 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 }
 
 /** Applies a contract to a file without throwing for bad data (the outcome says what failed). */
-export function checkDataFile(path: string, contract: string, opts: ValidateFileOptions = {}): ContractOutcome & { sourceNames: Record<string, string> } {
+export function checkDataFile(path: string, contract: string, opts: ValidateFileOptions = {}): ContractOutcome & { sourceNames: Record<string, string>; readWarnings: string[] } {
   const baseDir = opts.baseDir ?? process.cwd();
   const c = resolveContract(contract, baseDir);
   const files = expandSource(path, baseDir);
   const format = formatOf(path, opts.format);
   const tsSource = opts.timestamp ?? 'timestamp';
-  const raw = readSources(files.map((f) => ({ name: f, bytes: readFileSync(f) })), format, { timestamp: tsSource, symbol: opts.symbol });
+  const readWarnings: string[] = [];
+  const raw = readSources(files.map(readFileBytes), format, { timestamp: tsSource, symbol: opts.symbol }, {
+    badRows: opts.badRows,
+    onQuarantine: (file, rows, headerFields) => readWarnings.push(`${file}: quarantined ${rows.length} row${rows.length === 1 ? '' : 's'} with the wrong number of fields`, ...describeRagged(rows, headerFields).map((d) => `  ${d}`)),
+  });
   const frame = splitOrigin(raw);
   const sourceNames: Record<string, string> = { timestamp: tsSource, ...(opts.symbol ? { symbol: opts.symbol } : {}) };
   const outcome = applyContract(frame, {
@@ -59,7 +67,7 @@ export function checkDataFile(path: string, contract: string, opts: ValidateFile
     sources: files.map((f) => displayPath(f)),
     sourceNames,
   });
-  return { ...outcome, sourceNames };
+  return { ...outcome, sourceNames, readWarnings };
 }
 
 /**
@@ -70,7 +78,8 @@ export function checkDataFile(path: string, contract: string, opts: ValidateFile
  */
 export async function validateDataFile(path: string, contract: string, opts: ValidateFileOptions = {}): Promise<ValidationReport> {
   const baseDir = opts.baseDir ?? process.cwd();
-  const { report, quarantined, sourceNames } = checkDataFile(path, contract, opts);
+  const { report, quarantined, sourceNames, readWarnings } = checkDataFile(path, contract, opts);
+  if (readWarnings.length) report.read_warnings = readWarnings;
   if (opts.quarantinePath && quarantined.height) {
     const q = resolve(baseDir, opts.quarantinePath);
     mkdirSync(dirname(q), { recursive: true });

@@ -17,6 +17,7 @@ import {
   checkColumns,
   checkDtypes,
   checkDuplicates,
+  checkFinite,
   checkFreshness,
   checkNulls,
   checkOhlc,
@@ -86,6 +87,8 @@ export interface ValidationReport {
   checks: CheckReport[];
   /** Offending rows per column and row check (checks that ran and found rows; most first). */
   anomalies: ColumnAnomaly[];
+  /** What reading the file dropped before the checks ran (CSV rows quarantined for their field count). */
+  read_warnings?: string[];
 }
 
 export interface ContractRunOptions {
@@ -219,6 +222,7 @@ export function applyContract(frame: pl.DataFrame, opts: ContractRunOptions): Co
     checkTimezone(work),
     checkOrder(work),
     checkDuplicates(work),
+    checkFinite(work),
     checkRanges(work, contract),
     checkOhlc(work, contract),
     checkNulls(missing),

@@ -5,6 +5,7 @@ import { getPhase } from '../spec/registry';
 import type { PhaseContext, PhaseResult } from '../spec/types';
 import type { ArtifactRoots } from '../runs/roots';
 import { toCellError } from './cellError';
+import { ioFault, polarsFault } from './faults';
 import type { CellError, ExecutionEvent } from './events';
 import { runTsCell } from './tsCell';
 
@@ -49,8 +50,11 @@ export async function runCell(cell: Cell, inputs: PhaseResult[], rc: CellRunCont
     return { ok: true, result };
   } catch (e) {
     const cancelled = e instanceof CancelledError || rc.signal.aborted;
-    const error = toCellError(cancelled ? new CancelledError() : e, cell, rc.notebookPath);
-    if (!cancelled) rc.log.error(error.message, error.stack ? { stack: error.stack } : undefined);
+    // An I/O error or a polars error on the user's data is the user's: named, its stack only logged.
+    const fault = cancelled ? undefined : (ioFault(e) ?? polarsFault(e, inputs));
+    const error = toCellError(cancelled ? new CancelledError() : (fault ?? e), cell, rc.notebookPath);
+    const stack = error.stack ?? (fault ? (e as Error).stack : undefined);
+    if (!cancelled) rc.log.error(error.message, stack ? { stack } : undefined);
     return { ok: false, error, cancelled };
   }
 }

@@ -38,7 +38,12 @@ async function compile(cell: Cell): Promise<TsCellFn> {
     if (id in allowedModules) return allowedModules[id];
     throw new UserError(`a ts cell may only import 'nodejs-polars', not '${id}'`);
   };
-  new Function('module', 'exports', 'require', code)(mod, mod.exports, req);
+  try {
+    new Function('module', 'exports', 'require', code)(mod, mod.exports, req);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`the cell's module body threw: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const fn = (mod.exports.default ?? mod.exports) as unknown;
   if (typeof fn !== 'function') throw new UserError('a ts cell must `export default function (inputs, { pl }) { ... }`');
   return fn as TsCellFn;

@@ -3,7 +3,6 @@
  * `timestamp` Datetime(ms, UTC), `symbol` Utf8, the other columns typed; sorted by symbol then
  * timestamp.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
@@ -11,7 +10,9 @@ import type { Dataset } from '../frame/dataset';
 import { COLUMN_TYPE_NAMES, normaliseColumnType } from '../frame/contractTypes';
 import type { ColumnType, ColumnTypeName } from '../frame/contractTypes';
 import { parseDuration } from '../frame/contracts';
-import { canonicalise, displayPath, expandSource, formatOf, isRemoteSource, readSources, SOURCE_FORMATS, sortCanonical, splitOrigin } from '../frame/io';
+import { canonicalise, displayPath, expandSource, formatOf, isRemoteSource, readFileBytes, readSources, SOURCE_FORMATS, sortCanonical, splitOrigin } from '../frame/io';
+import { BAD_ROW_POLICIES, describeRagged } from '../frame/csvScan';
+import type { BadRowPolicy } from '../frame/csvScan';
 import type { FileBytes, SourceFormat } from '../frame/io';
 import { cachedCopy, fetchRemote } from '../frame/remote';
 import { registerPhase } from '../spec/registry';
@@ -28,6 +29,8 @@ export interface LoadConfig {
   timezone?: string;
   columns?: Record<string, ColumnTypeName>;
   retry?: { retries?: number; base_delay?: string };
+  bad_rows?: BadRowPolicy;
+  empty?: 'fail' | 'warn';
 }
 
 /** Remote cached copies live here. */
@@ -69,11 +72,19 @@ export async function runLoad(config: LoadConfig, ctx: PhaseContext) {
     files = [r.file];
     if (r.warning) warnings.push(r.warning);
   } else {
-    files = expandSource(config.source, ctx.baseDir).map((p) => ({ name: p, bytes: readFileSync(p) }));
+    files = expandSource(config.source, ctx.baseDir).map(readFileBytes);
   }
   ctx.progress(0.3, `read ${files.length} file${files.length === 1 ? '' : 's'}`);
   const tsSource = config.timestamp ?? 'timestamp';
-  const raw = readSources(files, format, { timestamp: tsSource, symbol: config.symbol });
+  let quarantinedRows = 0;
+  const raw = readSources(files, format, { timestamp: tsSource, symbol: config.symbol }, {
+    badRows: config.bad_rows,
+    onEmpty: config.empty === 'warn' ? (m) => warnings.push(m) : undefined,
+    onQuarantine: (file, rows, headerFields) => {
+      quarantinedRows += rows.length;
+      warnings.push(`${file}: quarantined ${rows.length} row${rows.length === 1 ? '' : 's'} with the wrong number of fields — ${describeRagged(rows, headerFields, 3).join('; ')}`);
+    },
+  });
   const columns: Record<string, ColumnType> = {};
   for (const [c, ty] of Object.entries(config.columns ?? {})) columns[c] = normaliseColumnType(ty);
   const canon = canonicalise(raw, {
@@ -99,6 +110,7 @@ export async function runLoad(config: LoadConfig, ctx: PhaseContext) {
       from: span[0] instanceof Date ? span[0].toISOString() : null,
       to: span[1] instanceof Date ? span[1].toISOString() : null,
       files: files.length,
+      ...(quarantinedRows ? { quarantined: quarantinedRows } : {}),
     },
     tables: [{ title: 'first rows', frame: frame.head(10) }],
     warnings,
@@ -117,6 +129,8 @@ export const loadPhase: PhaseSpec<LoadConfig> = {
     timestamp_format: { type: t.string(), doc: 'strftime format of the timestamp text (e.g. `%d/%m/%Y %H:%M`). Default: ISO-8601 with or without offset, plain dates, or epoch s/ms/us/ns.' },
     timezone: { type: t.string(), doc: 'Time zone of timestamps written without an offset (IANA name). Default UTC. Output is always UTC.' },
     columns: { type: t.object(undefined, t.string(COLUMN_TYPE_NAMES)), doc: 'Types some columns must have: `{ close: float, trades: int }` (number|float|int|string|bool|datetime). A cell that does not read is an error naming its line. Other columns are inferred.' },
+    bad_rows: { type: t.string(BAD_ROW_POLICIES), doc: 'CSV rows whose field count differs from the header\'s: `fail` (default: an error naming file:line and the counts) or `quarantine` (dropped, counted and listed in the warnings).' },
+    empty: { type: t.string(['fail', 'warn']), doc: 'A source with no rows: `fail` (default: an error saying the file has no rows) or `warn`.' },
     retry: {
       type: t.object({
         retries: { type: t.integer({ min: 0, max: 10 }), doc: 'Retries after the first attempt. Default 3.' },

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import pl from 'nodejs-polars';
 import { anomalyChart, nullRateChart } from '../charts';
 import { chartToOutput } from '../charts/frames';
-import { UserError } from '../errors';
+import { UserError, ValidationError } from '../errors';
 import { withDataset } from '../frame/dataset';
 import { BUILTIN_CONTRACTS, parseDuration, resolveContract } from '../frame/contracts';
 import { displayPath } from '../frame/io';
@@ -91,6 +91,13 @@ export async function runValidate(config: ValidateConfig, inputs: PhaseResult[],
   }
   const failure = validationFailure(report, { reportPath: displayPath(reportPath) });
   if (failure) throw failure;
+  if (!clean.height) {
+    throw new ValidationError(
+      report.rows ? `no rows left: all ${report.rows} rows were quarantined` : 'the input has no rows',
+      { key: report.rows ? 'policy' : undefined },
+      report.rows ? [...report.checks.filter((c) => c.status === 'quarantined').map((c) => `${c.id}: ${c.message}`), `quarantined rows: ${displayPath(qPath)}`] : [],
+    );
+  }
   const warnings = report.checks
     .filter((c) => c.status === 'warn' || c.status === 'quarantined')
     .map((c) => `${c.id}: ${c.message}${c.status === 'quarantined' ? ` — quarantined to ${displayPath(qPath)}` : ''}`);

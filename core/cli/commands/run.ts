@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ExitCode, UserError } from '../../errors';
+import { ExitCode, UserError, formatUserError } from '../../errors';
+import { diagnosticToUserError } from '../../notebook/userError';
 import { PipelineSession } from '../../engine/session';
+import { ioFault } from '../../graph/faults';
 import { seedFromEnv } from '../../graph/settings';
 import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
 import { intFlag, parseFlags } from '../args';
 import type { Command } from '../io';
 import { formatOutcome, progressLine } from '../render';
 import { recordPipelineRun } from '../pipelineRun';
+import { SETTINGS_KIND } from '../../phases/registry';
 
 const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--force] [--seed N] [--jobs N]';
 
@@ -27,8 +30,9 @@ export const runCommand: Command = {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
-    } catch {
-      throw new UserError('notebook not found', { file: positionals[0] });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError('notebook not found', { file: positionals[0] });
+      throw ioFault(e) ?? e;
     }
     const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env);
     // The log file lives under the notebook's own roots, known once the session has parsed it.
@@ -39,10 +43,15 @@ export const runCommand: Command = {
       { notebook: file },
     );
     session.setLogger(log);
+    // A notebook with errors (cycle, unknown `from`, duplicate names, bad keys) runs nothing and
+    // records no pipeline run: every diagnostic is listed once, then exit 1.
     const errors = session.parsed.diagnostics.filter((d) => d.severity === 'error');
-    for (const d of errors) {
-      const cell = session.parsed.cells[d.cellIndex];
-      io.err(`${positionals[0]}:${d.range.start.line + 1}:${d.range.start.column + 1}${cell ? ` cell '${cell.name}'` : ''}: ${d.message}\n`);
+    if (errors.length) {
+      const lines = errors.map((d) => formatUserError(diagnosticToUserError({ ...session.parsed, file: positionals[0] }, d)));
+      throw new UserError(`the notebook has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was run`, { file: positionals[0] }, lines);
+    }
+    if (!session.parsed.cells.some((c) => c.type !== 'markdown' && c.kind !== SETTINGS_KIND)) {
+      throw new UserError('nothing to run: the notebook has no phase or ts cells', { file: positionals[0] }, ['add a cell such as `# %% load prices` with `source: data.csv`']);
     }
     const cells = values.cell;
     for (const c of cells ?? []) {

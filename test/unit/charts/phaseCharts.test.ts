@@ -49,7 +49,7 @@ test('frameToColumns: numbers and datetimes as Float64 (epoch ms, null -> NaN), 
   assert.deepEqual(columnsToFrame(cols).getColumn('s').toArray(), ['a', null]);
 });
 
-// BTC rows; line 3 has close > high (the ohlc check names high), line 6 duplicates line 5, and volume is null on line 7.
+// BTC rows; line 3 has close > high (the ohlc check names close, the column its message names first), line 6 duplicates line 5, and volume is null on line 7.
 const PRICES = [
   'ts,symbol,open,high,low,close,volume',
   '2024-01-01T00:00:00Z,BTC,100,110,90,105,5',
@@ -78,7 +78,7 @@ test('validate: null rates from the shared builder (over-limit columns coloured)
   assert.equal(volume.over_limit, true, '1 of 6 rows is above max_null_rate 0.1');
   assert.equal(rowsOf(nulls, 'null_rates').find((row) => row.column === 'close')!.over_limit, false);
   const anomalies = rowsOf(r.charts[1], 'anomalies').map((row) => `${row.check}:${row.column}:${row.count}`).sort();
-  assert.deepEqual(anomalies, ['duplicates:timestamp:1', 'ohlc:high:1']);
+  assert.deepEqual(anomalies, ['duplicates:timestamp:1', 'ohlc:close:1']);
   assert.equal((await renderChart(decoded(r.charts[1]))).marks.rect, 2, 'one bar per column and check');
   assert.equal(r.warnings.length, 3, 'duplicates, ohlc and nulls warn');
 });
@@ -89,7 +89,7 @@ test('validate: a clean frame has no anomalies chart, and the report keeps the p
   assert.deepEqual(r.charts.map((c) => c.id), ['null-rate']);
   const bad = await validated(PRICES, { contract: 'ohlcv', policy: { ohlc: 'quarantine', duplicates: 'quarantine', nulls: 'warn' } });
   const report = JSON.parse(readFileSync(bad.artifacts.find((a) => a.label === 'validation report')!.path, 'utf8'));
-  assert.deepEqual(report.anomalies.map((a: { check: string; column: string; count: number }) => `${a.check}:${a.column}:${a.count}`).sort(), ['duplicates:timestamp:1', 'ohlc:high:1']);
+  assert.deepEqual(report.anomalies.map((a: { check: string; column: string; count: number }) => `${a.check}:${a.column}:${a.count}`).sort(), ['duplicates:timestamp:1', 'ohlc:close:1']);
 });
 
 test('split: the timeline is the shared spec; segment bounds travel as epoch ms equal to the table times', async () => {

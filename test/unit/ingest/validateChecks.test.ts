@@ -182,7 +182,7 @@ test('without a known source file the error names the row of the checked frame a
   assert.equal(err.exitCode, 2);
   assert.equal(err.location.file, undefined);
   assert.equal(err.location.row, 2);
-  assert.equal(err.location.dataColumn, 'high');
+  assert.equal(err.location.dataColumn, 'close');
   assert.match(err.message, /^contract 'ohlcv': ohlc check failed: 1 row: close > high/);
   assert.equal(err.details[0], 'row 2: BTC 2024-01-01T01:00:00.000Z close > high (close=11, high=10)');
 });
