@@ -5,6 +5,7 @@
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SYMBOL, TIMESTAMP, withDataset, type LabelInfo } from '../frame/dataset';
+import { bornIn } from '../frame/provenance';
 import { registerPhase } from './registry';
 import { closest, t } from './schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
@@ -111,7 +112,7 @@ async function run(config: LabelsConfig, inputs: PhaseResult[], ctx: PhaseContex
   }
   const warnings = built.droppedNull > 0 ? [`${built.droppedNull} rows dropped because the target was null now or H bars ahead`] : [];
   return emptyResult({
-    dataset: withDataset(ds, { frame: built.frame, labels: [...ds.labels, ...built.labels] }),
+    dataset: withDataset(ds, { frame: built.frame, labels: [...ds.labels, ...built.labels.map((l) => bornIn(l, ctx.cell.name))] }),
     summary,
     metrics,
     warnings,
