@@ -29,6 +29,17 @@ export interface LabelInfo {
   task: Task;
   /** Class names for classification, index = class code stored in the column. */
   classes?: string[];
+  /** Where the label was built and the cells it came through (core/frame/provenance.ts). */
+  origin?: LabelOrigin;
+}
+
+export interface LabelOrigin {
+  /** The cell that built the label (or the label it derives from). */
+  cell: string;
+  /** Hops since, in order: "feed 'future' of align cell 'aligned'", "ts cell 'mix'". */
+  via: string[];
+  /** For a derived label: the label column it was computed from. */
+  from?: string;
 }
 
 export const TIMESTAMP = 'timestamp';

@@ -4,6 +4,8 @@ import { UserError } from '../errors';
 import type { Dataset } from '../frame/dataset';
 import type { Cell } from '../notebook/types';
 import { emptyResult, type PhaseContext, type PhaseResult } from '../spec/types';
+import { labelLeakMessage, mergeLabels, passedThrough } from '../frame/provenance';
+import { probeLabelDependence } from './tsLabelProbe';
 
 /**
  * A `# %% ts <name>` cell: TypeScript that default-exports a function of its upstream frames.
@@ -68,25 +70,28 @@ export async function runTsCell(cell: Cell, inputs: PhaseResult[], ctx: PhaseCon
     throw new UserError(`the cell's function threw: ${e instanceof Error ? e.message : String(e)}`);
   }
   const base: Dataset = datasets[0] ?? { frame: pl.DataFrame({}), features: [], labels: [], sources: [] };
-  let frame: pl.DataFrame;
-  let features: string[] | undefined;
-  if (pl.DataFrame.isDataFrame(out)) {
-    frame = out;
-  } else if (out && typeof out === 'object' && pl.DataFrame.isDataFrame((out as { frame?: unknown }).frame)) {
-    frame = (out as { frame: pl.DataFrame }).frame;
-    const f = (out as { features?: unknown }).features;
-    if (Array.isArray(f)) features = f.map(String);
-  } else {
-    throw new UserError('the cell\'s function must return a DataFrame or { frame, features }');
-  }
+  const { frame, features } = unpack(out);
   const cols = new Set(frame.columns);
   const missing = (features ?? []).filter((f) => !cols.has(f));
   if (missing.length) throw new UserError(`returned features not in the frame: ${missing.join(', ')}`);
-  const dataset: Dataset = {
-    ...base,
-    frame,
-    features: features ?? base.features.filter((f) => cols.has(f)),
-    labels: base.labels.filter((l) => cols.has(l.column)),
-  };
-  return emptyResult({ dataset, summary: { rows: frame.height, columns: frame.width } });
+  // Labels of every input stay labels; new columns computed from a label become labels too.
+  const hop = `ts cell '${cell.name}'`;
+  const carried = mergeLabels(...datasets.map((d) => d.labels)).filter((l) => cols.has(l.column)).map((l) => passedThrough(l, hop));
+  const probe = await probeLabelDependence(async (fs) => unpack(await fn(fs, { pl, seed: ctx.seed })).frame, frames, frame, carried, cell.name);
+  const labels = [...carried, ...probe.derived];
+  const warnings = probe.inconclusive ? [`could not check which columns derive from labels: ${probe.inconclusive}`] : [];
+  const chosen = features ?? base.features.filter((f) => cols.has(f));
+  const leak = chosen.find((f) => labels.some((l) => l.column === f));
+  if (leak) throw new UserError(labelLeakMessage(leak, labels.find((l) => l.column === leak)), { cell: cell.name });
+  const dataset: Dataset = { ...base, frame, features: chosen, labels };
+  return emptyResult({ dataset, summary: { rows: frame.height, columns: frame.width }, warnings });
+}
+
+function unpack(out: unknown): { frame: pl.DataFrame; features?: string[] } {
+  if (pl.DataFrame.isDataFrame(out)) return { frame: out };
+  if (out && typeof out === 'object' && pl.DataFrame.isDataFrame((out as { frame?: unknown }).frame)) {
+    const f = (out as { features?: unknown }).features;
+    return { frame: (out as { frame: pl.DataFrame }).frame, ...(Array.isArray(f) ? { features: f.map(String) } : {}) };
+  }
+  throw new UserError('the cell\'s function must return a DataFrame or { frame, features }');
 }

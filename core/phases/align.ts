@@ -18,6 +18,7 @@ import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
 import { emptyResult } from '../spec/types';
 import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from '../spec/types';
+import { mergeLabels, passedThrough } from '../frame/provenance';
 
 export const AGGREGATIONS = ['first', 'last', 'min', 'max', 'sum', 'mean'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
@@ -183,8 +184,17 @@ export async function runAlign(config: AlignConfig, inputs: PhaseResult[], ctx: 
   for (const r of report.slice(1)) summary[`missing_${r.feed}`] = r.missing;
   const base = inputs[0].dataset as Dataset;
   const sources = [...new Set(inputs.flatMap((r) => r.dataset?.sources ?? []))];
+  // Labels of every feed stay labels (renamed with their columns): a label joined in from a
+  // second feed is as much the future as one built on the first.
+  const labels = mergeLabels(
+    ...inputs.map((r, i) =>
+      (r.dataset?.labels ?? [])
+        .filter((l) => frame.columns.includes(renamed[names[i]]?.[l.column] ?? l.column))
+        .map((l) => passedThrough(l, `feed '${names[i]}' of align cell '${ctx.cell.name}'`, renamed[names[i]]?.[l.column] ?? l.column)),
+    ),
+  );
   return emptyResult({
-    dataset: withDataset(base, { frame, sources }),
+    dataset: withDataset(base, { frame, sources, labels }),
     summary,
     metrics: Object.fromEntries(report.map((r) => [`missing_rate_${r.feed}`, r.bars ? r.missing / r.bars : 0])),
     charts: [missingChart(report)],

@@ -6,7 +6,8 @@
  */
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
-import { SYMBOL, TIMESTAMP, withDataset, type Dataset } from '../frame/dataset';
+import { SYMBOL, TIMESTAMP, withDataset, type Dataset, type LabelInfo } from '../frame/dataset';
+import { labelLeakMessage } from '../frame/provenance';
 import { featureCharts } from '../frame/featureSetCharts';
 import { compileFeatureExpression, FeatureExpressionError, parseFeatureExpression, referencedColumns } from '../frame/featureSetExpressions';
 import { featureSetId, gitCommit, saveFeatureList } from '../frame/featureSet';
@@ -69,7 +70,8 @@ export interface FeatureBuild {
  * Builds the features of a config on a frame (pure: no files). The frame is sorted by symbol then
  * time; the `cell` name only appears in error locations.
  */
-export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedColumns: readonly string[] = [], cell?: string): FeatureBuild {
+export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedColumns: ReadonlyArray<string | LabelInfo> = [], cell?: string): FeatureBuild {
+  const labelOf = (name: string) => protectedColumns.find((p) => (typeof p === 'string' ? p : p.column) === name);
   const norm = normalizeFeaturesConfig(c);
   for (const col of [SYMBOL, TIMESTAMP]) {
     if (!input.columns.includes(col)) throw new UserError(`the input has no '${col}' column: features are computed per symbol in time order`, { cell });
@@ -80,7 +82,8 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
   const added: string[] = [];
   const has = (name: string) => existing.includes(name) || added.includes(name);
   const need = (name: string, key: string) => {
-    if (protectedColumns.includes(name)) throw new UserError(`'${name}' is a label column: a feature built from it would leak the future`, { cell, key });
+    const label = labelOf(name);
+    if (label !== undefined) throw new UserError(labelLeakMessage(name, typeof label === 'string' ? undefined : label), { cell, key });
     if (has(name)) return;
     const near = closest(name, [...existing, ...added]);
     throw new UserError(`no column '${name}'${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key }, [`columns: ${[...existing, ...added].join(', ')}`]);
@@ -168,8 +171,7 @@ function finiteOrNull(e: pl.Expr, name: string): pl.Expr {
 
 async function run(config: FeaturesConfig, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult> {
   const ds = inputDataset(inputs, ctx);
-  const labelCols = ds.labels.map((l) => l.column);
-  const built = buildFeatures(ds.frame, config, labelCols, ctx.cell.name);
+  const built = buildFeatures(ds.frame, config, ds.labels, ctx.cell.name);
   const features = [...ds.features.filter((f) => !built.added.includes(f)), ...built.added];
   if (!features.length) throw new UserError('no features configured: add `returns:`, `lags:`, `rolling:` or `expressions:`', { cell: ctx.cell.name });
   if (built.frame.height === 0) {

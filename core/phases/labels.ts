@@ -8,6 +8,7 @@ import { SYMBOL, TIMESTAMP, withDataset, type LabelInfo } from '../frame/dataset
 import { registerPhase } from '../spec/registry';
 import { closest, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
+import { bornIn } from '../frame/provenance';
 
 export type LabelTask = 'regression' | 'classification' | 'both';
 
@@ -111,7 +112,7 @@ async function run(config: LabelsConfig, inputs: PhaseResult[], ctx: PhaseContex
   }
   const warnings = built.droppedNull > 0 ? [`${built.droppedNull} rows dropped because the target was null now or H bars ahead`] : [];
   return emptyResult({
-    dataset: withDataset(ds, { frame: built.frame, labels: [...ds.labels, ...built.labels] }),
+    dataset: withDataset(ds, { frame: built.frame, labels: [...ds.labels, ...built.labels.map((l) => bornIn(l, ctx.cell.name))] }),
     summary,
     metrics,
     warnings,
