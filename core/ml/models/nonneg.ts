@@ -17,7 +17,7 @@ import { solveNonneg } from './nonnegSolver';
 
 const KIND = 'nonneg';
 const TASKS = ['classification', 'regression'] as const;
-const DEFAULTS: Params = { l2: 0.01 };
+const DEFAULTS: Params = { l2: 0.001 };
 /** Probabilities are clipped to [EPS, 1 - EPS] before the logit. */
 const EPS = 1e-6;
 

@@ -28,7 +28,7 @@ test('non-negative logistic on base logits matches scipy L-BFGS-B with bounds on
   sol.weights.forEach((w, j) => assert.ok(Math.abs(w - c.weights[j]) < 0.03, `w${j} ${w} vs ${c.weights[j]}`));
   assert.equal(sol.weights[2], 0, 'the wrong-signed base gets exactly 0');
   assert.ok(Math.abs(sol.intercept - c.intercept) < 0.01);
-  const m = await requireModel('nonneg').fit(matrix(c.P), Float64Array.from(c.y), {}, { seed: 1, task: 'classification', nClasses: 2 });
+  const m = await requireModel('nonneg').fit(matrix(c.P), Float64Array.from(c.y), { l2: ref.l2 }, { seed: 1, task: 'classification', nClasses: 2 });
   assert.deepEqual(Array.from((m.toJSON() as unknown as { coef: number[] }).coef), Array.from(sol.weights));
 });
 
