@@ -8,7 +8,8 @@ import type { ArtifactRoots } from '../runs/roots';
 import { beginRun } from '../runs/store';
 import type { RunSource } from '../spec/types';
 import { closest } from '../base/schema';
-import { crossValidate, labelEndTimes, purgedKFold, type CvModel } from './cv';
+import { crossValidate, labelEndTimes, primaryMetric, purgedKFold, takeValues, type CvModel } from './cv';
+import { bootstrapCI, type BootstrapRecord } from './bootstrap';
 import type { ModelTask, Params } from './model';
 import { getModel, modelKinds } from './models/index';
 import { buildStackingFrame } from './stacking/oofFrame';
@@ -99,6 +100,8 @@ export async function runCrossValidation(o: CvWorkflowOptions): Promise<CvWorkfl
   });
   try {
     const folds: CvFoldResult[] = [];
+    const pooled: NonNullable<CvResults['pooled']> = {};
+    let bootstrap: BootstrapRecord | undefined;
     const stackingFiles: CvWorkflowResult['stackingFiles'] = [];
     const totalSteps = horizons.length * o.models.length;
     let step = 0;
@@ -126,6 +129,19 @@ export async function runCrossValidation(o: CvWorkflowOptions): Promise<CvWorkfl
         onProgress: (p) => o.progress?.((step + p.fraction * o.models.length) / totalSteps, `h${h} ${p.model} fold ${p.fold + 1}/${splits.length}`),
       });
       step += o.models.length;
+      // Pooled: every model scored once over all its out-of-fold rows (not a mean of fold scores),
+      // with a block-bootstrap interval on the primary metric (blocks >= the horizon, bars not rows).
+      const tested = Uint32Array.from({ length: y.length }, (_, i) => i).filter((i) => cv.foldOf[i] !== -1);
+      const primary = primaryMetric(o.task, nClasses ?? 2).name;
+      for (const name of o.models) {
+        const p = new Float64Array(tested.length * cv.width);
+        tested.forEach((r, j) => { for (let c = 0; c < cv.width; c++) p[j * cv.width + c] = cv.oof[name][r * cv.width + c]; });
+        const ci = bootstrapCI(takeValues(y, tested), p, primary, { seed: o.seed, horizon: h, times: takeValues(times, tested), location: { cell: o.cell } });
+        const { metric: _m, estimate: _e, low: _l, high: _h, dropped: _d, ...record } = ci;
+        bootstrap = record;
+        const scores = Object.fromEntries(Object.entries(cv.overall[name] ?? {}).map(([m, v]) => [m, m === primary ? { value: v, low: ci.low, high: ci.high } : { value: v }]));
+        (pooled[name] ??= {})[String(h)] = scores;
+      }
       for (const f of cv.perFold) {
         folds.push({ model: f.model, horizon: h, fold: f.fold, scores: f.scores, params: f.params, train_rows: f.trainRows, test_rows: f.testRows, seconds: f.seconds });
       }
@@ -155,15 +171,27 @@ export async function runCrossValidation(o: CvWorkflowOptions): Promise<CvWorkfl
       task: Object.fromEntries(horizons.map((h) => [String(h), o.task])),
       folds,
       summary: summarizeFolds(folds),
+      summary_is: 'per fold: mean and population sd (ddof 0) of the fold scores',
+      pooled,
+      pooled_is: 'pooled: each model scored once over all its out-of-fold rows; low/high: block-bootstrap interval on the primary metric',
+      ...(bootstrap ? { bootstrap } : {}),
     };
     const best = bestScores(results);
     await run.writeArtifact(CV_RESULTS_FILE, JSON.stringify(results, null, 2));
     const metrics: Record<string, number> = {};
-    for (const b of best) metrics[`h${b.horizon}_${b.metric}`] = b.value;
+    for (const b of best) {
+      metrics[`h${b.horizon}_${b.metric}`] = b.value;
+      const pooledBest = pooled[b.model]?.[String(b.horizon)]?.[b.metric];
+      if (pooledBest) {
+        metrics[`h${b.horizon}_${b.metric}_pooled`] = pooledBest.value;
+        if (pooledBest.low !== undefined && pooledBest.high !== undefined) Object.assign(metrics, { [`h${b.horizon}_${b.metric}_pooled_ci_low`]: pooledBest.low, [`h${b.horizon}_${b.metric}_pooled_ci_high`]: pooledBest.high });
+      }
+    }
     run.setMetrics(metrics);
     run.setMeta({ models: o.models, horizons, n_splits: o.nSplits, task: o.task, best });
     await run.complete();
     return { runId: run.id, dir: run.dir, results, best, stackingFiles };
+
   } catch (e) {
     await run.fail(e instanceof Error ? e.message : String(e));
     throw e;

@@ -1,13 +1,14 @@
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SPLIT, type Dataset, type LabelInfo } from '../frame/dataset';
-import { toFeatureMatrix, toFloat64 } from '../frame/matrix';
+import { timestampsMs, toFeatureMatrix, toFloat64 } from '../frame/matrix';
 import type { Logger } from '../log';
 import type { RunSource } from '../spec/types';
 import { closest } from '../base/schema';
 import { trainingRunId } from '../runs/id';
 import type { ArtifactRoots } from '../runs/roots';
 import { beginRun } from '../runs/store';
+import type { BootstrapMethod, BootstrapRecord } from './bootstrap';
 import { evaluatePredictions, flattenCIs, type MetricCI } from './evaluation/evaluate';
 import type { ModelTask, Params, TrainedModel } from './model';
 import { fitWithFallback, getModel, modelKinds } from './models/index';
@@ -25,7 +26,12 @@ export interface TrainOptions {
   source: RunSource;
   log: Logger;
   signal?: AbortSignal;
+  /** Bootstrap resamples for the CIs (default 1000). */
   bootstrap?: number;
+  /** moving_block (default, blocks of bars >= the label horizon) or iid. */
+  bootstrapMethod?: BootstrapMethod;
+  /** Block length in bars (default max(horizon, ceil(bars^(1/3)))). */
+  block?: number;
 }
 
 export interface TrainResult {
@@ -37,6 +43,8 @@ export interface TrainResult {
   predictionColumn: string;
   frame: pl.DataFrame;
   metrics: Record<'val' | 'test', Record<string, MetricCI>>;
+  /** How each split's intervals were drawn. */
+  bootstrap: Partial<Record<'val' | 'test', BootstrapRecord>>;
 }
 
 function pickLabel(d: Dataset, task: ModelTask, horizon?: number): LabelInfo {
@@ -81,13 +89,20 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const splitOf = d.frame.getColumn(SPLIT).toArray() as string[];
   const yAll = toFloat64(d.frame, label.column);
   const metrics = { val: {}, test: {} } as TrainResult['metrics'];
+  const bootstrap: TrainResult['bootstrap'] = {};
+  const timesAll = timestampsMs(d.frame);
   for (const s of ['val', 'test'] as const) {
     const rows = splitOf.flatMap((v, i) => (v === s ? [i] : []));
     if (!rows.length) continue;
     const y = Float64Array.from(rows, (i) => yAll[i]);
     const p = new Float64Array(rows.length * k);
     rows.forEach((i, j) => { for (let c = 0; c < k; c++) p[j * k + c] = all[i * k + c]; });
-    metrics[s] = evaluatePredictions(y, p, { task: o.task, seed: o.seed, n: o.bootstrap }).metrics;
+    const ev = evaluatePredictions(y, p, {
+      task: o.task, seed: o.seed, n: o.bootstrap, method: o.bootstrapMethod, block: o.block, horizon: label.horizon,
+      times: Float64Array.from(rows, (i) => timesAll[i]), location: { key: o.block !== undefined ? 'block' : 'bootstrap' },
+    });
+    metrics[s] = ev.metrics;
+    bootstrap[s] = ev.bootstrap;
   }
   const run = await beginRun({
     root: o.roots.runs, kind: 'training', id: trainingRunId(o.model, label.horizon), outputName: o.outputName,
@@ -97,7 +112,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   });
   try {
     await run.writeArtifact('model.json', JSON.stringify(model.toJSON()));
-    await run.writeArtifact('metrics.json', JSON.stringify({ task: o.task, bootstrap: { n: o.bootstrap ?? 1000, seed: o.seed }, ...metrics, importance: model.importance?.() }, null, 2));
+    await run.writeArtifact('metrics.json', JSON.stringify({ task: o.task, bootstrap, ...metrics, importance: model.importance?.() }, null, 2));
     // Predictions under the names every reader of a training run expects: y_true, y_pred / y_prob.
     const role = o.task === 'classification' ? 'y_prob' : 'y_pred';
     const preds = pl.DataFrame([
@@ -114,5 +129,5 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     await run.fail(e instanceof Error ? e.message : String(e));
     throw e;
   }
-  return { runId: run.id, dir: run.dir, model, label, predictionColumn, frame, metrics };
+  return { runId: run.id, dir: run.dir, model, label, predictionColumn, frame, metrics, bootstrap };
 }

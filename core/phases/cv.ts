@@ -5,6 +5,7 @@
 import { cvFoldScoresChart } from '../charts';
 import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';
+import { describeBootstrap } from '../ml/bootstrap';
 import { runCrossValidation } from '../ml/cvWorkflow';
 import type { ModelTask, Params } from '../ml/model';
 import { validateOutputName } from '../runs/name';
@@ -83,7 +84,13 @@ export const cvPhase: PhaseSpec<CvConfig> = {
         models: r.results.models.join(', '),
         horizons: r.results.horizons.join(', '),
         folds: r.results.n_splits,
-        best: r.best.map((b) => `h${b.horizon} ${b.model} ${b.metric}=${b.value.toFixed(4)}`).join('; '),
+        best: r.best.map((b) => {
+          const sd = r.results.summary[b.model]?.[String(b.horizon)]?.[b.metric]?.std;
+          const pooled = r.results.pooled?.[b.model]?.[String(b.horizon)]?.[b.metric];
+          const ci = pooled?.low !== undefined && pooled.high !== undefined ? ` [${pooled.low.toFixed(4)}, ${pooled.high.toFixed(4)}]` : '';
+          return `h${b.horizon} ${b.model} ${b.metric} per fold ${b.value.toFixed(4)} ± ${(sd ?? NaN).toFixed(4)}${pooled ? `, pooled ${pooled.value.toFixed(4)}${ci}` : ''}`;
+        }).join('; '),
+        ...(r.results.bootstrap ? { intervals: describeBootstrap(r.results.bootstrap) } : {}),
       },
       metrics,
       charts: foldChart ? [chartToOutput(foldChart)] : [],

@@ -4,18 +4,18 @@ import { evaluateCharts } from '../charts';
 import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';
 import { SPLIT } from '../frame/dataset';
-import { toFloat64 } from '../frame/matrix';
+import { timestampsMs, toFloat64 } from '../frame/matrix';
+import { describeBootstrap } from '../ml/bootstrap';
 import { evaluatePredictions, flattenCIs } from '../ml/evaluation/evaluate';
 import type { TrainValue } from './train';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
 import { emptyResult, type PhaseSpec } from '../spec/types';
+import { BOOTSTRAP_KEYS, resamplingOf, type BootstrapConfig } from './bootstrapKeys';
 
-export interface EvaluateConfig {
+export interface EvaluateConfig extends BootstrapConfig {
   split?: 'train' | 'val' | 'test';
   metrics?: string[];
-  bootstrap?: number;
-  block?: number;
   alpha?: number;
   prediction?: string;
   target?: string;
@@ -40,8 +40,7 @@ export const evaluatePhase: PhaseSpec<EvaluateConfig> = {
   keys: {
     split: { type: t.string(['train', 'val', 'test']), doc: 'Rows to score (default test).' },
     metrics: { type: t.list(t.string()), doc: 'Metrics (default: all of the task): mae, mse, rmse, r2 / accuracy, precision, recall, f1, log_loss, roc_auc, brier.' },
-    bootstrap: { type: t.integer({ min: 1 }), doc: 'Bootstrap resamples (default 1000).' },
-    block: { type: t.integer({ min: 1 }), doc: 'Moving-block length for serially dependent rows (default 1 = iid resampling).' },
+    ...BOOTSTRAP_KEYS,
     alpha: { type: t.number({ min: 0.001, max: 0.5 }), doc: 'Two-sided level: 0.05 gives 95% intervals.' },
     prediction: { type: t.string(), doc: 'Prediction column (default: the upstream train cell\'s).' },
     target: { type: t.string(), doc: 'Target column (default: the upstream train cell\'s).' },
@@ -63,7 +62,8 @@ export const evaluatePhase: PhaseSpec<EvaluateConfig> = {
     if (!rows.height) throw new UserError(`the ${split} split has no rows`, { key: 'split' });
     const y = toFloat64(rows, target);
     const p = toFloat64(rows, prediction);
-    const ev = evaluatePredictions(y, p, { task, metrics: c.metrics, n: c.bootstrap, alpha: c.alpha, block: c.block, seed: ctx.seed });
+    const horizon = d.labels.find((l) => l.column === target)?.horizon ?? tv?.horizon;
+    const ev = evaluatePredictions(y, p, { task, metrics: c.metrics, ...resamplingOf(c), alpha: c.alpha, seed: ctx.seed, horizon, times: timestampsMs(rows) });
     const first = Object.entries(ev.metrics)[0];
     return emptyResult({
       dataset: d,
@@ -71,11 +71,11 @@ export const evaluatePhase: PhaseSpec<EvaluateConfig> = {
         split,
         rows: rows.height,
         ...Object.fromEntries(headline(ev.metrics).map(([k, v]) => [k, `${v.value.toFixed(4)} [${v.low.toFixed(4)}, ${v.high.toFixed(4)}]`])),
-        bootstrap: `${ev.n} resamples, seed ${ev.seed}${ev.block > 1 ? `, block ${ev.block}` : ''}`,
+        bootstrap: describeBootstrap(ev.bootstrap),
       },
       metrics: flattenCIs(ev.metrics),
       charts: evaluateCharts(task === 'regression' ? { task, yTrue: y, yPred: p } : { task, yTrue: y, prob: p }).map(chartToOutput),
-      value: { metrics: ev.metrics, bootstrap: { n: ev.n, seed: ev.seed, alpha: ev.alpha, block: ev.block }, headline: first?.[0] },
+      value: { metrics: ev.metrics, bootstrap: ev.bootstrap, headline: first?.[0] },
     });
   },
 };

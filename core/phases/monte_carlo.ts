@@ -50,7 +50,8 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
   const batch = c.batch_size ?? 100;
   const percentiles = [...new Set(c.percentiles ?? DEFAULT_PERCENTILES)].sort((a, b) => a - b);
   if (percentiles.some((p) => !(p >= 0 && p <= 100))) throw new UserError('percentiles must be between 0 and 100', { cell, key: 'percentiles' });
-  const method = c.method ?? 'bootstrap';
+  // Backtest returns are time-ordered (positions are held for bars on end): blocks by default, iid when asked by name.
+  const method = c.method ?? 'block_bootstrap';
   const blockSize = c.block_size ?? Math.max(2, Math.round(Math.sqrt(source.length)));
   const opts = { method, blockSize, seed: c.seed ?? ctx.seed, initialCapital: bt.initialCapital, periodsPerYear: bt.periodsPerYear, resample };
   const steps = bandSteps(source.length, c.band_points ?? 200);
@@ -130,7 +131,7 @@ export const monteCarloPhase: PhaseSpec<MonteCarloConfig> = {
   keys: {
     simulations: { type: t.integer({ min: 1 }), doc: 'Number of simulations (default 1000).' },
     batch_size: { type: t.integer({ min: 1 }), doc: 'Simulations per batch; each batch is written when it ends (default 100).' },
-    method: { type: t.string(['bootstrap', 'block_bootstrap']), doc: 'bootstrap (default, iid) or block_bootstrap (keeps autocorrelation).' },
+    method: { type: t.string(['bootstrap', 'block_bootstrap']), doc: 'block_bootstrap (default: keeps autocorrelation and holding periods) or bootstrap (iid, when asked for by name).' },
     block_size: { type: t.integer({ min: 1 }), doc: 'Block length for block_bootstrap (default sqrt of the length).' },
     resample: { type: t.string(['returns', 'trades']), doc: 'returns (default): per-bar returns; trades: trade returns.' },
     percentiles: { type: t.list(t.number({ min: 0, max: 100 })), doc: 'Band percentiles (default 5, 25, 50, 75, 95).' },

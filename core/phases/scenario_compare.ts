@@ -13,6 +13,7 @@ import { writeAll } from '../reports/write';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
 import { emptyResult, type PhaseResult, type PhaseSpec } from '../spec/types';
+import { describeBootstrap, type BootstrapRecord } from '../ml/bootstrap';
 
 export interface ScenarioCompareConfig {
   metrics?: string[];
@@ -35,11 +36,13 @@ interface BootstrapInfo {
   seed: number;
   alpha: number;
   block: number;
+  method?: string;
 }
 
 export function bootstrapNote(results: readonly PhaseResult[]): string | undefined {
   const b = results.map((r) => (r.value as { bootstrap?: BootstrapInfo } | undefined)?.bootstrap).find((x) => x && typeof x.n === 'number');
   if (!b) return undefined;
+  if (b.method) return `${describeBootstrap(b as BootstrapRecord)}`;
   return `${Math.round((1 - b.alpha) * 100)}% bootstrap intervals, ${b.n} resamples, seed ${b.seed}${b.block > 1 ? `, moving blocks of ${b.block}` : ''}`;
 }
 

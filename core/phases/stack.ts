@@ -5,18 +5,21 @@
 import { metaWeightsChart } from '../charts';
 import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';
+import { describeBootstrap } from '../ml/bootstrap';
+import { formatCond } from '../ml/stacking/diagnostics';
+import { describeComparison } from '../ml/stacking/scoreReport';
 import { trainStacking } from '../ml/stacking/train';
+import { BOOTSTRAP_KEYS, type BootstrapConfig } from './bootstrapKeys';
 import type { CvValue } from './cv';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
 import { emptyResult, type PhaseSpec } from '../spec/types';
 
-export interface StackConfig {
+export interface StackConfig extends BootstrapConfig {
   horizon?: number;
   meta_learner?: string;
   stacking_data?: string;
   params?: Record<string, number | string | boolean>;
-  bootstrap?: number;
 }
 
 function isCvValue(v: unknown): v is CvValue {
@@ -29,10 +32,10 @@ export const stackPhase: PhaseSpec<StackConfig> = {
   needsInput: true,
   keys: {
     horizon: { type: t.integer({ min: 1 }), doc: 'Horizon whose stacking dataset to use (default: the CV run\'s last horizon).' },
-    meta_learner: { type: t.string(), doc: 'logistic (default), ridge, gbdt, ...' },
+    meta_learner: { type: t.string(), doc: 'nonneg (default: non-negative, L2-regularised logistic on base logits / ridge on base predictions; logistic for > 2 classes), logistic, ridge, gbdt, ...' },
     stacking_data: { type: t.string(), doc: 'A CV run id under data/stacking/ to use instead of an upstream cv cell.' },
     params: { type: t.object(undefined, t.any()), doc: 'Meta-learner hyper-parameters.' },
-    bootstrap: { type: t.integer({ min: 1 }), doc: 'Bootstrap resamples for the metric CIs (default 1000).' },
+    ...BOOTSTRAP_KEYS,
   },
   async run(c, inputs, ctx) {
     const upstream = inputs.map((i) => i.value).find(isCvValue);
@@ -45,9 +48,11 @@ export const stackPhase: PhaseSpec<StackConfig> = {
       runsRoot: ctx.roots.runs,
       cvRunId,
       horizon,
-      metaLearner: c.meta_learner ?? 'logistic',
+      metaLearner: c.meta_learner,
       params: c.params,
       bootstrap: c.bootstrap,
+      bootstrapMethod: c.bootstrap_method,
+      block: c.block,
       seed: ctx.seed,
       source: ctx.source,
       baseDir: ctx.baseDir,
@@ -58,19 +63,29 @@ export const stackPhase: PhaseSpec<StackConfig> = {
     });
     const metrics: Record<string, number> = {};
     for (const [k, v] of Object.entries(r.metrics)) Object.assign(metrics, { [k]: v.value, [`${k}_ci_low`]: v.low, [`${k}_ci_high`]: v.high });
+    for (const [k, v] of Object.entries(r.scores.perFold)) Object.assign(metrics, { [`${k}_fold_mean`]: v.mean, [`${k}_fold_sd`]: v.sd });
+    if (r.comparison) Object.assign(metrics, { [`stack_minus_best_base_${r.comparison.metric}`]: r.comparison.difference.value });
     const weightsChart = r.weights ? metaWeightsChart(r.weights) : undefined;
     const [first] = Object.entries(r.metrics);
+    const perFold = first ? r.scores.perFold[first[0]] : undefined;
+    const wf = r.walkForward;
     return emptyResult({
       summary: {
         run: r.runId,
         cv_run: cvRunId,
         horizon,
         meta_learner: r.metaLearner,
-        ...(first ? { [first[0]]: `${first[1].value.toFixed(4)} [${first[1].low.toFixed(4)}, ${first[1].high.toFixed(4)}]` } : {}),
+        ...(first ? { [`${first[0]} pooled`]: `${first[1].value.toFixed(4)} [${first[1].low.toFixed(4)}, ${first[1].high.toFixed(4)}]` } : {}),
+        ...(first && perFold ? { [`${first[0]} per fold`]: `${perFold.mean.toFixed(4)} ± ${perFold.sd.toFixed(4)} (${perFold.values.length} folds)` } : {}),
+        ...(r.comparison ? { vs_best_base: describeComparison(r.comparison) } : {}),
+        ...(r.weights ? { weights: Object.entries(r.weights).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ') } : {}),
+        condition_number: formatCond(r.diagnostics.conditionNumber),
+        walk_forward: `${wf.folds.length} folds scored, ${wf.scoredRows.toLocaleString('en-US')} rows; purged ${wf.folds.reduce((s, f) => s + f.purged, 0)} training rows, embargoed ${wf.folds.reduce((s, f) => s + f.embargoed, 0)} (${wf.embargoBars} bars)`,
+        intervals: describeBootstrap(r.bootstrap),
       },
       metrics,
       charts: weightsChart ? [chartToOutput(weightsChart)] : [],
-      warnings: r.fallback ? [`${r.fallback.from} failed (${r.fallback.reason}); a simpler model was fitted instead`] : [],
+      warnings: [...r.warnings, ...(r.fallback ? [`${r.fallback.from} failed (${r.fallback.reason}); a simpler model was fitted instead`] : [])],
       run: { id: r.runId, dir: r.dir, kind: 'stacking' },
       value: { runId: r.runId, dir: r.dir },
     });

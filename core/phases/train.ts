@@ -6,14 +6,15 @@ import { validateOutputName } from '../runs/name';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
 import { emptyResult, type PhaseSpec } from '../spec/types';
+import { describeBootstrap } from '../ml/bootstrap';
+import { BOOTSTRAP_KEYS, type BootstrapConfig } from './bootstrapKeys';
 
-export interface TrainConfig {
+export interface TrainConfig extends BootstrapConfig {
   model: string;
   horizon?: number;
   task?: ModelTask;
   params?: Params;
   output_name?: string;
-  bootstrap?: number;
 }
 
 /** What a train cell hands to `evaluate` / `backtest` downstream. */
@@ -38,7 +39,7 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
     task: { type: t.string(['classification', 'regression']), doc: 'Default classification (direction); regression predicts the forward return.' },
     params: { type: t.object(undefined, t.any()), doc: 'Hyper-parameters, e.g. { max_depth: 4, early_stopping_rounds: 20 }.' },
     output_name: { type: t.string(), doc: 'Run folder name instead of a generated id (one safe path segment; never overwritten).' },
-    bootstrap: { type: t.integer({ min: 1 }), doc: 'Bootstrap resamples for the metric CIs (default 1000).' },
+    ...BOOTSTRAP_KEYS,
   },
   async run(c, inputs, ctx) {
     const dataset = inputs[0]?.dataset;
@@ -47,7 +48,8 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
     const task = c.task ?? 'classification';
     const r = await trainModel({
       dataset, model: c.model, horizon: c.horizon, task, params: c.params, outputName: c.output_name,
-      roots: ctx.roots, baseDir: ctx.baseDir, seed: ctx.seed, source: ctx.source, log: ctx.log, signal: ctx.signal, bootstrap: c.bootstrap,
+      roots: ctx.roots, baseDir: ctx.baseDir, seed: ctx.seed, source: ctx.source, log: ctx.log, signal: ctx.signal,
+      bootstrap: c.bootstrap, bootstrapMethod: c.bootstrap_method, block: c.block,
     });
     const value: TrainValue = {
       runId: r.runId, dir: r.dir, model: c.model, task, horizon: r.label.horizon, target: r.label.column, predictionColumn: r.predictionColumn, classes: r.label.classes,
@@ -60,6 +62,7 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
         model: c.model,
         horizon: r.label.horizon,
         ...(headline ? { [`test ${headline[0]}`]: `${headline[1].value.toFixed(4)} [${headline[1].low.toFixed(4)}, ${headline[1].high.toFixed(4)}]` } : {}),
+        ...(r.bootstrap.test ?? r.bootstrap.val ? { intervals: describeBootstrap((r.bootstrap.test ?? r.bootstrap.val)!) } : {}),
         ...(r.model.fallback ? { fallback: `${r.model.fallback.from} -> ${r.model.kind}` } : {}),
       },
       metrics: Object.fromEntries(Object.entries(r.metrics.test).map(([k, v]) => [k, v.value])),

@@ -54,7 +54,7 @@ export function reportVars(c: Comparison, facts: ReportFacts, figures: readonly 
     ? figures.map((f) => (f.file ? `![${f.title}](${f.file})` : `- ${f.title}: *figure missing* (${f.error ?? 'not written'})`)).join('\n\n')
     : '*No predictions upstream: no figures.*';
   const caveats = [
-    `- Intervals come from ${bootstrap}; rows of a time series are serially dependent, so iid resampling understates the uncertainty unless a block length is set on \`evaluate\`.`,
+    `- Intervals come from ${bootstrap}; rows of a time series are serially dependent (and overlapping labels more so), so the default is a moving-block bootstrap over timestamps; iid resampling, when asked for, understates the uncertainty.`,
     `- One split (${facts.split}) of one data set: the ranking may not hold on other periods; confirm with walk-forward evaluation before deploying.`,
     ties.length ? `- ${ties.length + 1} branches are statistically indistinguishable on ${c.rankBy}; prefer the simplest of them.` : '',
     figures.some((f) => !f.file) ? '- Some figures could not be written (see the report).' : '',

@@ -6,6 +6,8 @@
  */
 import { UserError } from '../errors';
 import type { ModelTask } from '../base/matrix';
+import type { BootstrapRecord } from '../ml/bootstrap';
+import type { ModelTask } from '../ml/model';
 
 export const CV_RESULTS_FILE = 'cv_results.json';
 
@@ -42,6 +44,13 @@ export interface CvResults {
   folds: CvFoldResult[];
   /** summary[model][horizon][metric] = mean and std over folds. */
   summary: Record<string, Record<string, Record<string, MetricSummary>>>;
+  /** What `summary` is, in words (per fold). */
+  summary_is?: string;
+  /** pooled[model][horizon][metric]: one score over all out-of-fold rows; low/high where an interval was drawn. */
+  pooled?: Record<string, Record<string, Record<string, { value: number; low?: number; high?: number }>>>;
+  pooled_is?: string;
+  /** How the pooled intervals were drawn (method, block, unit, n, alpha, seed). */
+  bootstrap?: BootstrapRecord;
 }
 
 /** The best model of one horizon by the primary metric. */

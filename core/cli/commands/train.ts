@@ -10,7 +10,7 @@ import { formatStackingResult } from '../stackingReport';
 import { cvCommand } from './cv';
 
 const usage =
-  'phasebook train --model stacking --horizon 20 (--stacking-data CV_RUN_ID | --base-models a,b (--data FILE | --pipeline FILE)) [--meta-learner logistic|ridge|gbdt] [--seed N] [--dir PROJECT]';
+  'phasebook train --model stacking --horizon 20 (--stacking-data CV_RUN_ID | --base-models a,b (--data FILE | --pipeline FILE)) [--meta-learner nonneg|logistic|ridge|gbdt] [--seed N] [--dir PROJECT]';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -49,7 +49,7 @@ export const trainCommand: Command = {
       runsRoot: roots.runs,
       cvRunId,
       horizon,
-      metaLearner: values['meta-learner'] ?? 'logistic',
+      metaLearner: values['meta-learner'],
       seed,
       source: { cli: ['train', ...argv] },
       baseDir: base,

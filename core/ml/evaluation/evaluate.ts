@@ -1,4 +1,4 @@
-import { bootstrapCI } from '../bootstrap';
+import { bootstrapMetrics, type BootstrapRecord, type ResamplingOptions } from '../bootstrap';
 import { metricsForTask } from '../metrics';
 import type { ModelTask } from '../model';
 
@@ -8,29 +8,32 @@ export interface MetricCI {
   high: number;
 }
 
-export interface EvaluationOptions {
+export interface EvaluationOptions extends ResamplingOptions {
   task: ModelTask;
   metrics?: string[];
   /** Resamples (default 1000). */
   n?: number;
   alpha?: number;
   seed: number;
-  /** Moving-block length for serially dependent rows (default 1 = iid). */
-  block?: number;
 }
 
-/** Every metric of the task with a seeded bootstrap CI (the seed is stored with the result). */
-export function evaluatePredictions(yTrue: Float64Array, yPred: Float64Array, o: EvaluationOptions): { metrics: Record<string, MetricCI>; seed: number; n: number; alpha: number; block: number } {
+export interface Evaluation {
+  metrics: Record<string, MetricCI>;
+  /** How the intervals were drawn (method, block, unit, n, alpha, seed): metrics.json keeps it. */
+  bootstrap: BootstrapRecord;
+}
+
+/**
+ * Every metric of the task with a seeded bootstrap CI, all from the same resamples. The rows
+ * are time-ordered: by default a moving-block bootstrap over bars (pass `times` so rows of one
+ * timestamp resample together, and `horizon` so blocks are at least the label horizon).
+ */
+export function evaluatePredictions(yTrue: Float64Array, yPred: Float64Array, o: EvaluationOptions): Evaluation {
   const names = o.metrics ?? metricsForTask(o.task);
-  const n = o.n ?? 1000;
-  const alpha = o.alpha ?? 0.05;
-  const block = o.block ?? 1;
+  const { intervals, record } = bootstrapMetrics(yTrue, yPred, names, o);
   const metrics: Record<string, MetricCI> = {};
-  for (const name of names) {
-    const ci = bootstrapCI(yTrue, yPred, name, { n, alpha, seed: o.seed, block: block > 1 ? block : undefined });
-    metrics[ci.metric] = { value: ci.estimate, low: ci.low, high: ci.high };
-  }
-  return { metrics, seed: o.seed, n, alpha, block };
+  for (const [k, v] of Object.entries(intervals)) metrics[k] = { value: v.estimate, low: v.low, high: v.high };
+  return { metrics, bootstrap: record };
 }
 
 /** `{ auc: 0.6, auc_ci_low: .., auc_ci_high: .. }` — the flat form run.json keeps. */

@@ -10,6 +10,7 @@ import { forestFactory } from './forest';
 import { gbdtFactory } from './gbdt';
 import { linearFactory } from './linear';
 import { logisticFactory } from './logistic';
+import { nonnegFactory } from './nonneg';
 import { poly2Factory } from './poly2';
 import { ridgeFactory } from './ridge';
 import { svrFactory } from './svr';
@@ -22,6 +23,7 @@ const FACTORIES: readonly ModelFactory[] = [
   poly2Factory,
   gbdtFactory,
   forestFactory,
+  nonnegFactory,
 ];
 
 export type { FallbackFitOptions } from './fallback';

@@ -17,6 +17,12 @@ const stacking = runPayload({
   lineage: { notebook: 'demo.pipeline', cell: 'stack', featureSetId: '3f2a9c01b7de', gitCommit: 'c'.repeat(40), seed: 42, parentRun: { id: 'cv_20251228_140000_000000_aaaa', dir: '/work/data/stacking/cv_20251228_140000_000000_aaaa' } },
   artifacts: [{ path: 'predictions.parquet', absPath: '/work/runs/s/predictions.parquet', exists: true, rows: 3000, bytes: 52_000, sha256: 'f'.repeat(64) }],
   metaWeights: { ridge_pred: 0.8, gbdt_pred: -0.15, svr_pred: 0.3 },
+  meta: {
+    stack_vs_best_base: { metric: 'roc_auc', best_base: 'ridge', stack: 0.6125, best: 0.6236, difference: { value: -0.0111, low: -0.0248, high: 0.0045 }, per_fold: { mean: -0.011, sd: 0.0175 }, rows: 12782 },
+    bootstrap: { method: 'moving_block', block: 20, unit: 'bars', units: 2564, rows: 12782, n: 1000, alpha: 0.05, seed: 42 },
+    condition_number: 35.8,
+    warnings: ['base predictions ridge_prob_up and logistic_prob_up correlate at 0.99789 (> 0.99)'],
+  },
   frames: { predictions: classifierPredictions(3000, 4) },
 });
 
@@ -35,6 +41,10 @@ test('dashboard: ready first; metric cards with bootstrap CIs; ROC, calibration 
   assert.equal(await page.$$eval('[data-chart-id="evaluate-roc"] svg .mark-line.role-mark path', (p) => p.length), 2);
   assert.equal(await page.$$eval('[data-chart-id="evaluate-calibration"] svg .mark-symbol.role-mark path', (p) => p.length), 10);
   assert.match(await page.textContent('[data-chart-id="evaluate-roc"] .pb-chart-title') ?? '', /^ROC \(AUC 0\.\d{3}\)$/);
+  const stack = await page.textContent('.pb-section-stacking') ?? '';
+  for (const s of ['best base: ridge', 'stack − best base (pooled)-0.0111  [-0.0248, +0.0045]', 'stack − best base (per fold)-0.011 ± 0.0175', '12,782', 'condition number35.8', '20-bar blocks over 2,564 bars', 'correlate at 0.99789']) {
+    assert.ok(stack.includes(s), `stacking section shows ${s}: ${stack}`);
+  }
   const lineage = await page.textContent('.pb-section-lineage');
   for (const s of ['demo.pipeline', 'stack', '3f2a9c01b7de', 'c'.repeat(40), '42', 'cv_20251228_140000_000000_aaaa']) assert.ok(lineage?.includes(s), `lineage shows ${s}`);
   await page.click('.pb-section-lineage >> text=cv_20251228_140000_000000_aaaa');

@@ -150,7 +150,7 @@ test('cv and stack: fold scores and meta-learner weights come from the shared bu
   assert.deepEqual(cv.charts.map((c) => c.id), ['cv-fold-scores']);
   const folds = rowsOf(cv.charts[0], 'folds');
   assert.equal(folds.length, 6, '2 models x 3 folds');
-  const metric = String(cv.summary.best).match(/ (\w+)=/)![1];
+  const metric = String(cv.summary.best).match(/ (\w+) per fold /)![1];
   const expected = cvFoldScoresChart(folds.map((row) => ({ model: String(row.model), horizon: Number(row.h), fold: Number(row.fold) - 1, scores: { [metric]: Number(row.score) } })), metric)!;
   assert.deepEqual(cv.charts[0].spec, expected.spec);
   assert.equal(cv.charts[0].title, `Fold ${metric} per model`);

@@ -24,7 +24,7 @@ test('the same seed gives the same interval, another seed another one; the seed 
   assert.deepEqual(a, b);
   assert.notEqual(a.low, c.low);
   assert.equal(a.seed, 42);
-  assert.equal(a.method, 'percentile');
+  assert.equal(a.method, 'moving_block');
   assert.equal(a.estimate, computeMetric('mae', y, p));
 });
 
@@ -34,7 +34,7 @@ test('the interval for a mean error agrees with normal theory (mean +- 1.96 sd /
   const abs = y.map(Math.abs);
   const mean = abs.reduce((s, v) => s + v, 0) / n;
   const sd = Math.sqrt(abs.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
-  const ci = bootstrapCI(y, p, 'mae', { seed: 3, n: 2000 });
+  const ci = bootstrapCI(y, p, 'mae', { seed: 3, n: 2000, method: 'iid' });
   const half = (1.96 * sd) / Math.sqrt(n);
   assert.ok(ci.low < ci.estimate && ci.estimate < ci.high);
   assert.ok(Math.abs(ci.high - ci.low - 2 * half) < 0.1 * 2 * half, `width ${ci.high - ci.low} vs ${2 * half}`);
@@ -54,9 +54,10 @@ test('moving-block bootstrap widens the interval for autocorrelated errors, iid 
   const y = new Float64Array(n);
   for (let i = 1; i < n; i++) y[i] = 0.9 * y[i - 1] + gaussian(r);
   const p = new Float64Array(n);
-  const iid = bootstrapCI(y, p, 'mse', { seed: 1, n: 400 });
+  const iid = bootstrapCI(y, p, 'mse', { seed: 1, n: 400, method: 'iid' });
   const blocked = bootstrapCI(y, p, 'mse', { seed: 1, n: 400, block: 100 });
-  assert.equal(blocked.method, 'moving-block percentile');
+  assert.equal(iid.method, 'iid');
+  assert.equal(blocked.method, 'moving_block');
   assert.equal(blocked.block, 100);
   assert.ok(blocked.high - blocked.low > 2 * (iid.high - iid.low), `block ${blocked.high - blocked.low}, iid ${iid.high - iid.low}`);
 });

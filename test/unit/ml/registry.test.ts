@@ -32,7 +32,8 @@ test('the registry lists the linear family and unknown kinds get a suggestion', 
 
 test('every registered kind fits, predicts, and reloads from JSON with identical predictions', async () => {
   const { X, yReg, yBin, y3 } = data(300, 1);
-  for (const kind of modelKinds()) {
+  // nonneg combines base-model outputs (probabilities for classification): test/unit/ml/nonneg.test.ts
+  for (const kind of modelKinds().filter((k) => k !== 'nonneg')) {
     const f = requireModel(kind);
     for (const task of f.tasks) {
       const cases = task === 'regression' ? [{ y: yReg, k: undefined }] : [{ y: yBin, k: 2 }, { y: y3, k: 3 }];
