@@ -6,6 +6,7 @@ import { extname } from 'node:path';
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { frameToIpc } from './encode';
+import { scalarInt } from '../frame/int64';
 
 export interface TablePreviewReply {
   path: string;
@@ -40,7 +41,7 @@ export async function previewTable(path: string, limit = 200): Promise<TablePrev
   try {
     head = await scan(path).head(limit).collect();
     const count = await scan(path).select(pl.len().alias('n')).collect();
-    rows = Number(count.getColumn('n').get(0));
+    rows = scalarInt(count, 'n', 0)!;
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`cannot read ${path}: ${(e as Error).message}`, { file: path });

@@ -14,6 +14,7 @@ import { lagExprs, returnExpr, rollingExprs, ROLLING_STATS, WindowSpecError, typ
 import { registerPhase } from './registry';
 import { closest, t } from './schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from './types';
+import { scalarInt } from '../frame/int64';
 
 interface RollingConfig {
   column?: string;
@@ -155,8 +156,8 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
   return {
     frame: flagged.filter(pl.col('__valid')).drop(['__valid', '__warmup', '__i']),
     added,
-    droppedWarmup: Number(counts.getColumn('warmup').get(0) ?? 0),
-    droppedNull: Number(counts.getColumn('other').get(0) ?? 0),
+    droppedWarmup: scalarInt(counts, 'warmup', 0)!,
+    droppedNull: scalarInt(counts, 'other', 0)!,
   };
 }
 
