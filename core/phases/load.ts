@@ -71,6 +71,7 @@ export async function runLoad(config: LoadConfig, ctx: PhaseContext) {
   } else {
     files = expandSource(config.source, ctx.baseDir).map((p) => ({ name: p, bytes: readFileSync(p) }));
   }
+  for (const f of files) ctx.log.debug(`read ${f.name} (${f.bytes.length} bytes)`, { file: f.name, bytes: f.bytes.length });
   ctx.progress(0.3, `read ${files.length} file${files.length === 1 ? '' : 's'}`);
   const tsSource = config.timestamp ?? 'timestamp';
   const raw = readSources(files, format, { timestamp: tsSource, symbol: config.symbol });
