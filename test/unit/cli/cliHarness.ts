@@ -15,9 +15,9 @@ export async function cli(cwd: string, args: string[], env: NodeJS.ProcessEnv = 
 }
 
 /** A temp project with data.csv (hourly demo bars) and nb.pipeline. */
-export function project(notebook: string, data: { symbols?: number; bars?: number; start?: string } = {}): { dir: string; cleanup: () => void } {
+export function project(notebook: string, data: { symbols?: number; bars?: number; start?: string; seed?: number } = {}): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'pb-cli-'));
-  writeDemoCsv(join(dir, 'data.csv'), { symbols: data.symbols ?? 1, bars: data.bars ?? 600, seed: 3, ...(data.start ? { start: data.start } : {}) });
+  writeDemoCsv(join(dir, 'data.csv'), { symbols: data.symbols ?? 1, bars: data.bars ?? 600, seed: data.seed ?? 3, ...(data.start ? { start: data.start } : {}) });
   writeFileSync(join(dir, 'nb.pipeline'), notebook);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
