@@ -17,6 +17,7 @@ import { beginWorkflowPhase, type WorkflowPhaseOptions } from './results/workflo
 import type { ResultsSettings } from './resultsSettings';
 import { seriesFromFrame } from './series';
 import type { BarSeries } from './types';
+import { scalarInt } from '../frame/int64';
 
 export type SequenceName = 'single_pass' | 'train_test';
 
@@ -77,7 +78,7 @@ export function trainTestFrames(df: pl.DataFrame, trainFraction: number | undefi
   }
   const f = trainFraction ?? 0.8;
   if (!(f > 0 && f < 1)) throw new UserError(`train_fraction must be between 0 and 1, got ${f}`, { cell, key: 'train_fraction' });
-  const bars = df.select(pl.col(TIMESTAMP).nUnique().alias('n')).getColumn('n').get(0) as number;
+  const bars = scalarInt(df.select(pl.col(TIMESTAMP).nUnique().alias('n')), 'n', 0)!;
   const cut = Math.floor(bars * f);
   if (cut < 2 || bars - cut < 2) throw new UserError(`train_fraction ${f} leaves fewer than 2 bars on one side (${bars} bars)`, { cell, key: 'train_fraction' });
   const rank = pl.col(TIMESTAMP).rank('dense');

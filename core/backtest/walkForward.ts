@@ -10,6 +10,7 @@ import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import type { LabelInfo } from '../frame/dataset';
 import { TIMESTAMP } from '../frame/dataset';
+import { scalarInt } from '../frame/int64';
 import { toFeatureMatrix, toFloat64 } from '../frame/matrix';
 import type { Logger } from '../log';
 import type { Params } from '../ml/model';
@@ -100,7 +101,7 @@ class Chunks {
   }
 }
 
-const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms));
+const iso = (ms: number | null) => (ms !== null && Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms));
 
 export async function runWalkForward(w: WalkForwardInput): Promise<WalkForwardOutcome> {
   const bar = pl.col(BAR_COLUMN);
@@ -143,7 +144,7 @@ export async function runWalkForward(w: WalkForwardInput): Promise<WalkForwardOu
       },
     });
     times.add(series.barTimes);
-    const t = (df: pl.DataFrame, which: 'min' | 'max') => iso(Number(df.select(pl.col(TIMESTAMP).cast(pl.Int64)[which]()).getColumn(TIMESTAMP).get(0)));
+    const t = (df: pl.DataFrame, which: 'min' | 'max') => iso(scalarInt(df.select(pl.col(TIMESTAMP).cast(pl.Datetime('ms')).cast(pl.Int64)[which]()), TIMESTAMP));
     const rec: WindowRecord = {
       window_id: win.id,
       train: [t(train, 'min'), t(train, 'max')],
@@ -157,6 +158,7 @@ export async function runWalkForward(w: WalkForwardInput): Promise<WalkForwardOu
       aggregate: o.aggregate,
       total_trades: o.totalTrades,
     };
+    w.log.debug(`${win.id}: train ${rec.train[0]} .. ${rec.train[1]} (${rec.train_rows} rows), test ${rec.test[0]} .. ${rec.test[1]} (${rec.test_rows} rows)`, { window: win.id, train: rec.train, test: rec.test });
     windows.push(rec);
     w.onWindow?.(rec);
   }

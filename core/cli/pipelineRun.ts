@@ -33,6 +33,7 @@ export async function recordPipelineRun(session: PipelineSession, report: Execut
       duration_ms: Math.round(o.durationMs),
       cache_key: o.cacheKey,
       run: o.result?.run?.id,
+      seed: o.result?.seed ?? session.seed,
       error: o.error?.message,
     })),
     exit_code: report.exitCode,

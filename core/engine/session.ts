@@ -6,9 +6,9 @@ import type { Cell, ParsedNotebook } from '../notebook/types';
 import type { PhaseResult } from '../spec/types';
 import { resolveRoots, type ArtifactRoots } from '../runs/roots';
 import { buildGraph, type Graph } from '../notebook/dag';
-import type { CellError, CellOutcome, ExecutionEvent, ExecutionReport, RunRequest } from '../graph/events';
+import type { CellError, CellOutcome, ExecutionEvent } from '../graph/events';
 import { cellsWithErrors, computeCellKeys, isExecutable } from '../graph/keys';
-import { hasResult, loadResult, saveResult } from '../graph/resultStore';
+import { hasResult, loadResult, saveResult, type CacheReadOptions } from '../graph/resultStore';
 import { runCell } from '../graph/runCell';
 import { readSettings, type NotebookSettings } from '../graph/settings';
 import { expandNotebook, type Expansion } from '../orchestrate/expand';
@@ -112,6 +112,12 @@ export class PipelineSession {
     return this.settingsOf.mode ?? 'lazy';
   }
 
+  /** How the disk cache is read: cache.max_age from the settings cell, decisions logged at debug. */
+  private cacheRead(cell?: string): CacheReadOptions {
+    if (this.settingsOf.problem) throw this.settingsOf.problem;
+    return { maxAgeMs: this.settingsOf.cacheMaxAgeMs, log: this.opts.log, ...(cell ? { cell } : {}) };
+  }
+
   get roots(): ArtifactRoots {
     return resolveRoots(this.baseDir, { ...this.opts.rootDefaults, ...this.settingsOf.roots, ...this.opts.rootOverrides });
   }
@@ -167,7 +173,7 @@ export class PipelineSession {
     for (const name of this.graphOf.order) {
       const key = keys.get(name);
       if (!key) continue;
-      const r = this.last.get(name)?.key === key ? this.last.get(name)?.result : await loadResult(this.roots.cache, key);
+      const r = this.last.get(name)?.key === key ? this.last.get(name)?.result : await loadResult(this.roots.cache, key, this.cacheRead(name));
       if (r) {
         this.last.set(name, { key, result: r });
         out.set(name, r);
@@ -207,6 +213,7 @@ export class PipelineSession {
       outcomes = await runOnExecutor(executor, {
         plan, graph: this.graphOf, keys, errors, targets, force: req.force ?? false, cacheRoot: roots.cache, log: this.opts.log, signal: req.signal, emit,
         notebook: { notebookPath: this.notebookPath, text: this.text, baseDir: this.baseDir, rootDefaults: this.opts.rootDefaults, rootOverrides: this.opts.rootOverrides, seed: this.seed, preload: this.opts.preload },
+        cacheRead: (name) => this.cacheRead(name),
         memo: (name, key) => (this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined),
         adopt: (name, key, result) => this.last.set(name, { key, result }),
         forget: (name) => this.last.delete(name),
@@ -214,7 +221,10 @@ export class PipelineSession {
         cachedNote: (name, key, result) => recorder.cached(name, key, result, []),
         inProcess: () => new SerialExecutor(openJobSession),
       });
-    } else outcomes = await this.runHere(req, plan, cells, keys, errors, targets, recorder, emit);
+    } else {
+      if (plan.length) this.opts.log.debug(`dispatching ${plan.length} cell(s) to the in-process executor`, { executor: 'in-process', cells: plan });
+      outcomes = await this.runHere(req, plan, cells, keys, errors, targets, recorder, emit);
+    }
     this.executionCount++;
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'cancelled' || o.status === 'skipped');
     const exitCode = bad.some((o) => o.error?.exitCode === ExitCode.Validation) ? ExitCode.Validation : bad.length ? ExitCode.Error : ExitCode.Ok;
@@ -234,7 +244,7 @@ export class PipelineSession {
       const key = keys.get(n);
       if (!key || (force && targets.has(n))) return false;
       if (this.last.get(n)?.key === key) return true;
-      return this.opts.diskCache !== false && (await hasResult(cacheRoot, key));
+      return this.opts.diskCache !== false && (await hasResult(cacheRoot, key, this.cacheRead()));
     };
     const needed = new Set<string>();
     const stack = [...targets];
@@ -273,7 +283,7 @@ export class PipelineSession {
       const t0 = performance.now();
       const force = req.force && targets.has(name);
       const memo = !force && this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined;
-      const cached = memo ?? (!force && this.opts.diskCache !== false ? await loadResult(roots.cache, key) : undefined);
+      const cached = memo ?? (!force && this.opts.diskCache !== false ? await loadResult(roots.cache, key, this.cacheRead(name)) : undefined);
       const parents = this.graphOf.parents(name);
       if (cached) {
         this.last.set(name, { key, result: cached });

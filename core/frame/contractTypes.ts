@@ -7,6 +7,7 @@
  */
 import pl from 'nodejs-polars';
 import type { DataType } from 'nodejs-polars';
+import { int64Values } from './int64';
 
 /** Types a contract or a `columns:` key may ask for. `float` is an alias of `number`. */
 export type ColumnType = 'number' | 'int' | 'string' | 'bool' | 'datetime';
@@ -207,7 +208,7 @@ export function castColumn(frame: pl.DataFrame, column: string, t: ColumnType, t
   const bad = out.filter(pl.col('__had').and(pl.col(column).isNull()));
   return {
     values: out.getColumn(column),
-    badRows: (bad.getColumn('__row').head(limit).toArray() as number[]).map(Number),
+    badRows: int64Values(bad.getColumn('__row').head(limit)) as number[],
     badCount: bad.height,
     badRowIndex: bad.getColumn('__row'),
   };

@@ -8,6 +8,7 @@
  */
 import pl from 'nodejs-polars';
 import { SYMBOL } from './dataset';
+import { int64At } from './int64';
 
 export type ScaleMethod = 'standard' | 'minmax' | 'robust';
 export const SCALE_METHODS: readonly ScaleMethod[] = ['standard', 'minmax', 'robust'];
@@ -64,7 +65,7 @@ export function fitScaler(train: pl.DataFrame, columns: readonly string[], metho
   const params: ScalerJSON['params'] = {};
   const rows: Record<string, number> = {};
   keys.forEach((k, i) => {
-    rows[k] = Number(stats.getColumn('__rows').get(i));
+    rows[k] = int64At(stats.getColumn('__rows'), i) ?? 0;
     params[k] = {};
     columns.forEach((c, j) => {
       const center = stats.getColumn(`c${j}`).get(i) as number | null;

@@ -1,15 +1,33 @@
 import pl from 'nodejs-polars';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset } from '../frame/dataset';
 import type { ChartOutput, PhaseResult, TableOutput } from '../spec/types';
+import type { Logger } from '../log';
 
 /**
  * The on-disk half of the cell cache: one folder per cache key holding the result's JSON part and
  * its frames as Arrow IPC files. Written to a temp folder and renamed into place, so a reader
  * sees a whole entry or none.
+ *
+ * Expiry (notes/001's cache manager): an entry's age is the time since it was last written or
+ * restored (result.json's mtime; restoring touches it). Past `maxAgeMs` (default 30 days, the
+ * notebook's `settings: cache: { max_age: 30d }`) it is not served: the cell recomputes and
+ * overwrites it. `cache clean` deletes such entries; `cache stats` counts them.
  */
+export const DEFAULT_MAX_AGE_DAYS = 30;
+export const DAY_MS = 86_400_000;
+
+export interface CacheReadOptions {
+  /** Entries unused for longer are not served (default DEFAULT_MAX_AGE_DAYS). */
+  maxAgeMs?: number;
+  /** Cache decisions are logged at debug here. */
+  log?: Logger;
+  /** Cell name for the log line. */
+  cell?: string;
+  now?: number;
+}
 
 interface StoredFrameRef {
   file: string;
@@ -27,6 +45,7 @@ interface StoredResult {
   warnings: string[];
   run?: PhaseResult['run'];
   value?: unknown;
+  seed?: number;
 }
 
 export function entryDir(cacheRoot: string, key: string): string {
@@ -35,7 +54,9 @@ export function entryDir(cacheRoot: string, key: string): string {
 
 export async function saveResult(cacheRoot: string, key: string, result: PhaseResult): Promise<void> {
   const dir = entryDir(cacheRoot, key);
-  if (existsSync(join(dir, 'result.json'))) return;
+  // A cell computes only when its entry was not served (absent, expired, invalid or forced):
+  // the new result replaces the old one, so it is fresh and points at what the cell just wrote.
+  if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
   const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(16).slice(2)}`;
   await mkdir(tmp, { recursive: true });
   try {
@@ -57,6 +78,7 @@ export async function saveResult(cacheRoot: string, key: string, result: PhaseRe
       warnings: result.warnings,
       run: result.run,
       value: result.value,
+      ...(result.seed !== undefined ? { seed: result.seed } : {}),
     };
     await writeFile(join(tmp, 'result.json'), JSON.stringify(stored));
     try {
@@ -71,21 +93,39 @@ export async function saveResult(cacheRoot: string, key: string, result: PhaseRe
   }
 }
 
-/** Loads a stored result, or undefined when absent, unreadable, or pointing at files since deleted. */
-/** The JSON part of a stored result, if it exists and everything it wrote is still there. */
-async function readValidEntry(dir: string): Promise<StoredResult | undefined> {
+/** The JSON part of a stored result if it exists, is not expired, and everything it wrote is still there; else why not. */
+async function probeEntry(dir: string, o: CacheReadOptions): Promise<{ stored: StoredResult } | { miss: string }> {
+  const file = join(dir, 'result.json');
+  let usedMs: number;
+  try {
+    usedMs = (await stat(file)).mtimeMs;
+  } catch {
+    return { miss: 'no entry' };
+  }
+  const maxAge = o.maxAgeMs ?? DEFAULT_MAX_AGE_DAYS * DAY_MS;
+  const age = (o.now ?? Date.now()) - usedMs;
+  if (age > maxAge) return { miss: `expired: last used ${(age / DAY_MS).toFixed(1)} days ago, max_age ${(maxAge / DAY_MS).toFixed(1)} days` };
   let stored: StoredResult;
   try {
-    stored = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as StoredResult;
+    stored = JSON.parse(await readFile(file, 'utf8')) as StoredResult;
   } catch {
-    return undefined;
+    return { miss: 'unreadable entry' };
   }
-  if (stored.version !== 1) return undefined;
+  if (stored.version !== 1) return { miss: `entry version ${stored.version}` };
   // A cached result is only valid while what it wrote is still there.
-  if (stored.artifacts.some((a) => !existsSync(a.path))) return undefined;
-  if (stored.run && !existsSync(join(stored.run.dir, 'run.json'))) return undefined;
-  if (frameRefs(stored).some((f) => !existsSync(join(dir, f)))) return undefined;
-  return stored;
+  const gone = stored.artifacts.find((a) => !existsSync(a.path));
+  if (gone) return { miss: `artifact ${gone.path} is gone` };
+  if (stored.run && !existsSync(join(stored.run.dir, 'run.json'))) return { miss: `run ${stored.run.dir} is gone` };
+  if (frameRefs(stored).some((f) => !existsSync(join(dir, f)))) return { miss: 'a stored frame is gone' };
+  return { stored };
+}
+
+async function readValidEntry(dir: string, key: string, o: CacheReadOptions): Promise<StoredResult | undefined> {
+  const p = await probeEntry(dir, o);
+  const who = o.cell ? `cell '${o.cell}'` : 'entry';
+  if ('miss' in p) o.log?.debug(`cache miss for ${who} (key ${key.slice(0, 12)}): ${p.miss}`, { cache: 'miss', key, reason: p.miss, ...(o.cell ? { cell: o.cell } : {}) });
+  else o.log?.debug(`cache hit for ${who} (key ${key.slice(0, 12)})`, { cache: 'hit', key, ...(o.cell ? { cell: o.cell } : {}) });
+  return 'stored' in p ? p.stored : undefined;
 }
 
 function frameRefs(s: StoredResult): string[] {
@@ -97,13 +137,14 @@ function frameRefs(s: StoredResult): string[] {
 }
 
 /** Whether a valid stored result exists for a key — without reading its frames (for planning). */
-export async function hasResult(cacheRoot: string, key: string): Promise<boolean> {
-  return (await readValidEntry(entryDir(cacheRoot, key))) !== undefined;
+export async function hasResult(cacheRoot: string, key: string, o: CacheReadOptions = {}): Promise<boolean> {
+  return 'stored' in (await probeEntry(entryDir(cacheRoot, key), o));
 }
 
-export async function loadResult(cacheRoot: string, key: string): Promise<PhaseResult | undefined> {
+/** Loads a stored result, or undefined when absent, expired, unreadable, or pointing at files since deleted. */
+export async function loadResult(cacheRoot: string, key: string, o: CacheReadOptions = {}): Promise<PhaseResult | undefined> {
   const dir = entryDir(cacheRoot, key);
-  const stored = await readValidEntry(dir);
+  const stored = await readValidEntry(dir, key, o);
   if (!stored) return undefined;
   try {
     const get = (ref: StoredFrameRef) => pl.readIPC(join(dir, ref.file));
@@ -117,6 +158,7 @@ export async function loadResult(cacheRoot: string, key: string): Promise<PhaseR
       warnings: stored.warnings,
       run: stored.run,
       value: stored.value,
+      ...(stored.seed !== undefined ? { seed: stored.seed } : {}),
     };
   } catch {
     return undefined;

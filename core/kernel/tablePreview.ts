@@ -7,6 +7,7 @@ import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { frameToIpc } from './encode';
 import type { TablePreviewReply } from './protocol';
+import { scalarInt } from '../frame/int64';
 
 function scan(path: string): pl.LazyDataFrame {
   switch (extname(path).toLowerCase()) {
@@ -29,7 +30,7 @@ export async function previewTable(path: string, limit = 200): Promise<TablePrev
   try {
     head = await scan(path).head(limit).collect();
     const count = await scan(path).select(pl.len().alias('n')).collect();
-    rows = Number(count.getColumn('n').get(0));
+    rows = scalarInt(count, 'n', 0)!;
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`cannot read ${path}: ${(e as Error).message}`, { file: path });

@@ -109,6 +109,9 @@ export async function runCrossValidation(o: CvWorkflowOptions): Promise<CvWorkfl
       const label = labels[hi];
       const y = toFloat64(frame, label.column);
       const splits = purgedKFold(times, labelEndTimes(times, codes, h), { nSplits: o.nSplits, pctEmbargo: o.pctEmbargo });
+      for (const [k, f] of splits.entries()) {
+        o.log.debug(`fold ${k} of h${h}: test ${new Date(f.testStart).toISOString()} .. ${new Date(f.testEnd).toISOString()}, ${f.train.length} training rows (${f.purged} purged, ${f.embargoed} embargoed), ${f.test.length} test rows`, { fold: k, horizon: h, test_start: f.testStart, test_end: f.testEnd, purged: f.purged, embargoed: f.embargoed });
+      }
       const nClasses = label.classes?.length;
       const tuned = new Map<string, ReturnType<typeof tuneOnFolds>>();
       const cvModels: CvModel[] = o.models.map((kind, mi) => {

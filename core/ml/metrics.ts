@@ -37,7 +37,7 @@ const DIRECTIONS: Record<MetricName, MetricDirection> = {
   roc_auc: 'max',
   brier: 'min',
 };
-const ALIASES: Record<string, MetricName> = { auc: 'roc_auc', logloss: 'log_loss', brier_score: 'brier', r_squared: 'r2' };
+const ALIASES: Record<string, MetricName> = { auc: 'roc_auc', logloss: 'log_loss', mlogloss: 'log_loss', brier_score: 'brier', r_squared: 'r2' };
 const ALL = Object.keys(DIRECTIONS) as MetricName[];
 
 /** The canonical name of a metric (accepts auc, logloss, brier_score); unknown names are UserErrors. */

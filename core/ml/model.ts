@@ -25,6 +25,28 @@ export interface FitOptions {
 /** A JSON-safe object; big numeric arrays are stored as plain number arrays or base64 (see `encodeF64`). */
 export type ModelJSON = { kind: string; task: ModelTask; nClasses?: number; features: string[] } & Record<string, unknown>;
 
+/** What early stopping did (run.json meta.early_stopping, the train cell's summary). */
+export interface EarlyStoppingReport {
+  /** The monitored validation metric (the objective's loss) and its direction. */
+  metric: string;
+  direction: 'min' | 'max';
+  patience: number;
+  min_delta: number;
+  /** 0-based round of the best score; the model keeps rounds 0..best_round. */
+  best_round: number;
+  best_score: number;
+  rounds_run: number;
+  stopped_early: boolean;
+}
+
+/** One candidate checkpoint of a model: the model as it stood after `step` (a boosting round), scored on validation. */
+export interface ModelSnapshot {
+  step: number;
+  /** Validation loss after this step (lower is better). */
+  score: number;
+  toJSON(): ModelJSON;
+}
+
 export interface TrainedModel {
   readonly kind: string;
   readonly task: ModelTask;
@@ -39,6 +61,10 @@ export interface TrainedModel {
   importance?(): Record<string, number>;
   /** Set when training failed and a simpler model was fitted instead. */
   fallback?: { from: string; reason: string };
+  /** Set by models trained with early stopping on a validation set. */
+  readonly earlyStopping?: EarlyStoppingReport;
+  /** Iterative models: the model after each step, with its validation loss (top-N checkpoints pick from these). */
+  snapshots?(): ModelSnapshot[];
   toJSON(): ModelJSON;
 }
 

@@ -12,6 +12,7 @@ import type { BootstrapMethod, BootstrapRecord } from './bootstrap';
 import { evaluatePredictions, flattenCIs, type MetricCI } from './evaluation/evaluate';
 import type { ModelTask, Params, TrainedModel } from './model';
 import { fitWithFallback, getModel, modelKinds } from './models/index';
+import { keepTopCheckpoints, readCheckpoint, type CheckpointRecord, type CheckpointSettings } from './training/trainCheckpoints';
 
 export interface TrainOptions {
   dataset: Dataset;
@@ -32,6 +33,11 @@ export interface TrainOptions {
   bootstrapMethod?: BootstrapMethod;
   /** Block length in bars (default max(horizon, ceil(bars^(1/3)))). */
   block?: number;
+  /** Keep the N best models by validation loss in the run's checkpoints/. */
+  checkpoints?: CheckpointSettings;
+  /** Use this checkpoint (RUN_ID[@STEP] or a file) instead of fitting. */
+  fromCheckpoint?: string;
+  cell?: string;
 }
 
 export interface TrainResult {
@@ -45,6 +51,9 @@ export interface TrainResult {
   metrics: Record<'val' | 'test', Record<string, MetricCI>>;
   /** How each split's intervals were drawn. */
   bootstrap: Partial<Record<'val' | 'test', BootstrapRecord>>;
+  checkpoints?: CheckpointRecord;
+  /** The checkpoint the model came from (from_checkpoint). */
+  checkpoint?: { file: string; step?: number };
 }
 
 function pickLabel(d: Dataset, task: ModelTask, horizon?: number): LabelInfo {
@@ -77,10 +86,25 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   if (!train.height) throw new UserError('the train split is empty', { key: 'model' });
   const nClasses = label.classes?.length;
   const params = { ...factory.defaults, ...o.params };
-  const model = await fitWithFallback(o.model, toFeatureMatrix(train, d.features), toFloat64(train, label.column), params, {
-    seed: o.seed, task: o.task, nClasses, signal: o.signal, log: o.log,
-    valid: val.height ? { X: toFeatureMatrix(val, d.features), y: toFloat64(val, label.column) } : undefined,
-  });
+  let checkpoint: TrainResult['checkpoint'];
+  let model: TrainedModel;
+  if (o.fromCheckpoint) {
+    const c = readCheckpoint(o.fromCheckpoint, o.roots.runs, o.baseDir, o.cell);
+    o.log.debug(`read checkpoint ${c.file}`, { file: c.file });
+    const kind = c.json.kind;
+    const from = getModel(kind);
+    if (!from) throw new UserError(`checkpoint ${c.file} holds an unknown model kind '${kind}'`, { cell: o.cell, key: 'from_checkpoint', file: c.file });
+    if (kind !== o.model) throw new UserError(`checkpoint ${c.file} is a ${kind} model, but the cell trains '${o.model}'`, { cell: o.cell, key: 'from_checkpoint', file: c.file });
+    const missing = c.json.features.filter((f) => !d.features.includes(f));
+    if (missing.length) throw new UserError(`checkpoint ${c.file} needs feature(s) the input lacks: ${missing.join(', ')}`, { cell: o.cell, key: 'from_checkpoint', file: c.file });
+    model = from.fromJSON(c.json);
+    checkpoint = { file: c.file, ...(c.step !== undefined ? { step: c.step } : {}) };
+  } else {
+    model = await fitWithFallback(o.model, toFeatureMatrix(train, d.features), toFloat64(train, label.column), params, {
+      seed: o.seed, task: o.task, nClasses, signal: o.signal, log: o.log,
+      valid: val.height ? { X: toFeatureMatrix(val, d.features), y: toFloat64(val, label.column) } : undefined,
+    });
+  }
   const all = model.predict(toFeatureMatrix(d.frame, d.features));
   const k = nClasses && nClasses > 2 ? nClasses : 1;
   const predictionColumn = o.task === 'classification' ? `prob_${o.model}_h${label.horizon}` : `pred_${o.model}_h${label.horizon}`;
@@ -106,12 +130,27 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   }
   const run = await beginRun({
     root: o.roots.runs, kind: 'training', id: trainingRunId(o.model, label.horizon), outputName: o.outputName,
-    config: { model: o.model, horizon: label.horizon, task: o.task, params, features: d.features, target: label.column },
+    config: { model: o.model, horizon: label.horizon, task: o.task, params, features: d.features, target: label.column, ...(o.checkpoints ? { checkpoints: o.checkpoints } : {}), ...(o.fromCheckpoint ? { from_checkpoint: o.fromCheckpoint } : {}) },
     seed: o.seed, source: o.source, featureSetId: d.featureSetId, baseDir: o.baseDir,
-    meta: { model: o.model, horizon: label.horizon, task: o.task, ...(model.fallback ? { fallback: model.fallback } : {}) },
+    meta: {
+      model: o.model, horizon: label.horizon, task: o.task,
+      ...(model.fallback ? { fallback: model.fallback } : {}),
+      ...(model.earlyStopping ? { early_stopping: model.earlyStopping } : {}),
+      ...(checkpoint ? { from_checkpoint: checkpoint } : {}),
+    },
   });
+  let checkpoints: CheckpointRecord | undefined;
   try {
     await run.writeArtifact('model.json', JSON.stringify(model.toJSON()));
+    // A model read from a checkpoint was not trained here: there are no new candidates to keep.
+    if (o.checkpoints && !checkpoint) {
+      const valLoss = metrics.val[o.task === 'classification' ? 'log_loss' : 'rmse']?.value;
+      const kept = await keepTopCheckpoints(model, run.dir, o.checkpoints, valLoss, o.cell);
+      for (const f of kept.files) await run.addArtifact(f);
+      checkpoints = kept.record;
+      run.setMeta({ checkpoints });
+      o.log.debug(`kept ${kept.record.kept.length} of ${kept.record.candidates} checkpoint candidate(s) by ${kept.record.metric}`, { checkpoints: kept.record.kept.map((k) => k.step) });
+    }
     await run.writeArtifact('metrics.json', JSON.stringify({ task: o.task, bootstrap, ...metrics, importance: model.importance?.() }, null, 2));
     // Predictions under the names every reader of a training run expects: y_true, y_pred / y_prob.
     const role = o.task === 'classification' ? 'y_prob' : 'y_pred';
@@ -129,5 +168,5 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     await run.fail(e instanceof Error ? e.message : String(e));
     throw e;
   }
-  return { runId: run.id, dir: run.dir, model, label, predictionColumn, frame, metrics, bootstrap };
+  return { runId: run.id, dir: run.dir, model, label, predictionColumn, frame, metrics, bootstrap, ...(checkpoints ? { checkpoints } : {}), ...(checkpoint ? { checkpoint } : {}) };
 }

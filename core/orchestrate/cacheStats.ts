@@ -11,10 +11,10 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { entryDir } from '../graph/resultStore';
+import { DAY_MS, DEFAULT_MAX_AGE_DAYS, entryDir } from '../graph/resultStore';
 
+export { DEFAULT_MAX_AGE_DAYS };
 export const STATS_FILE = 'stats.jsonl';
-export const DEFAULT_MAX_AGE_DAYS = 30;
 
 export type KindCounts = Record<string, { hits: number; misses: number }>;
 
@@ -83,10 +83,18 @@ export interface CacheStats {
   hitRatePercent?: number;
   byKind: KindCounts;
   executions: number;
+  /** The max age the counts below use (ms). */
+  maxAgeMs: number;
+  /** Entries unused for longer than maxAgeMs: no longer served, removed by `cache clean`. */
+  expired: number;
+  expiredBytes: number;
 }
 
-export async function cacheStats(cacheRoot: string): Promise<CacheStats> {
+export async function cacheStats(cacheRoot: string, opts: { maxAgeMs?: number; now?: Date } = {}): Promise<CacheStats> {
   const entries = await listEntries(cacheRoot);
+  const maxAgeMs = opts.maxAgeMs ?? DEFAULT_MAX_AGE_DAYS * DAY_MS;
+  const now = (opts.now ?? new Date()).getTime();
+  const expired = entries.filter((e) => now - e.lastUsed.getTime() > maxAgeMs);
   const byKind: KindCounts = {};
   let executions = 0;
   const file = join(cacheRoot, STATS_FILE);
@@ -119,6 +127,9 @@ export async function cacheStats(cacheRoot: string): Promise<CacheStats> {
     hitRatePercent: hits + misses ? (100 * hits) / (hits + misses) : undefined,
     byKind,
     executions,
+    maxAgeMs,
+    expired: expired.length,
+    expiredBytes: expired.reduce((a, e) => a + e.bytes, 0),
   };
 }
 
@@ -131,7 +142,7 @@ export interface CleanResult {
 /** Removes entries unused for longer than `maxAgeMs` (every entry with `all`), and stray temp folders. */
 export async function cleanCache(cacheRoot: string, opts: { maxAgeMs?: number; all?: boolean; now?: Date } = {}): Promise<CleanResult> {
   const now = (opts.now ?? new Date()).getTime();
-  const maxAge = opts.maxAgeMs ?? DEFAULT_MAX_AGE_DAYS * 86_400_000;
+  const maxAge = opts.maxAgeMs ?? DEFAULT_MAX_AGE_DAYS * DAY_MS;
   const entries = await listEntries(cacheRoot);
   let removed = 0;
   let freedBytes = 0;

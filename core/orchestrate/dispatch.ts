@@ -8,7 +8,7 @@
 import { ExitCode } from '../errors';
 import type { Graph } from '../notebook/dag';
 import type { CellError, CellOutcome, ExecutionEvent } from '../graph/events';
-import { loadResult } from '../graph/resultStore';
+import { loadResult, type CacheReadOptions } from '../graph/resultStore';
 import type { Logger, LogLevel } from '../log';
 import type { PhaseResult } from '../spec/types';
 import type { Executor, Job, NotebookRef, WireOutcome } from './executor';
@@ -22,6 +22,8 @@ export interface DispatchHost {
   targets: ReadonlySet<string>;
   force: boolean;
   cacheRoot: string;
+  /** How a cell's cache entry is read (max age, debug log of the decision). */
+  cacheRead?(cell: string): CacheReadOptions;
   notebook: NotebookRef;
   log: Logger;
   signal?: AbortSignal;
@@ -67,7 +69,7 @@ export async function runOnExecutor(executor: Executor, h: DispatchHost, preSett
     }
     const forced = h.force && h.targets.has(name);
     const t0 = performance.now();
-    const hit = forced ? undefined : (h.memo(name, key) ?? (await loadResult(h.cacheRoot, key)));
+    const hit = forced ? undefined : (h.memo(name, key) ?? (await loadResult(h.cacheRoot, key, h.cacheRead?.(name))));
     if (hit) {
       h.emit({ type: 'started', cell: name, order: i });
       h.adopt(name, key, hit);
@@ -82,7 +84,8 @@ export async function runOnExecutor(executor: Executor, h: DispatchHost, preSett
     const settle = async (w: WireOutcome): Promise<void> => {
       const key = h.keys.get(w.cell);
       if ((w.status === 'ok' || w.status === 'cached') && key) {
-        const r = await loadResult(h.cacheRoot, key);
+        // Just written by the job: read back whatever its age.
+        const r = await loadResult(h.cacheRoot, key, { maxAgeMs: Infinity });
         if (r) {
           h.adopt(w.cell, key, r);
           finish({ ...w, result: r });
@@ -104,6 +107,7 @@ export async function runOnExecutor(executor: Executor, h: DispatchHost, preSett
     };
     // Nothing to run side by side: spare the process start-up and run the jobs here.
     const runner = jobWidth(jobs) < 2 && executor.name === 'local-pool' ? h.inProcess() : executor;
+    h.log.debug(`dispatching ${jobs.length} job(s) to the ${runner.name} executor`, { executor: runner.name, jobs: jobs.map((j) => ({ id: j.id, cells: j.cells })) });
     for await (const ev of runner.run(jobs, { notebook: h.notebook, signal: h.signal })) {
       if (ev.type === 'cell') {
         const e = ev.event;

@@ -15,6 +15,7 @@ import { lagExprs, returnExpr, rollingExprs, ROLLING_STATS, WindowSpecError, typ
 import { registerPhase } from '../spec/registry';
 import { closest, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
+import { scalarInt } from '../frame/int64';
 
 interface RollingConfig {
   column?: string;
@@ -158,8 +159,8 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
   return {
     frame: flagged.filter(pl.col('__valid')).drop(['__valid', '__warmup', '__i']),
     added,
-    droppedWarmup: Number(counts.getColumn('warmup').get(0) ?? 0),
-    droppedNull: Number(counts.getColumn('other').get(0) ?? 0),
+    droppedWarmup: scalarInt(counts, 'warmup', 0)!,
+    droppedNull: scalarInt(counts, 'other', 0)!,
   };
 }
 

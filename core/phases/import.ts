@@ -90,6 +90,7 @@ async function run(config: ImportConfig, _inputs: PhaseResult[], ctx: PhaseConte
     );
   }
   const { dataset, meta } = readExport(dir, cell, config.path !== undefined ? 'path' : 'feature_set_id');
+  ctx.log.debug(`read the exported dataset ${dir} (meta.json and ${SPLITS.length * 2} parquet files)`, { dir });
   return emptyResult({
     dataset,
     summary: { feature_set_id: meta.feature_set_id, train_rows: meta.rows.train, val_rows: meta.rows.val, test_rows: meta.rows.test, features: meta.features.length, labels: meta.labels.length },

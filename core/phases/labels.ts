@@ -9,6 +9,7 @@ import { registerPhase } from '../spec/registry';
 import { closest, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { bornIn } from '../frame/provenance';
+import { scalarInt } from '../frame/int64';
 
 export type LabelTask = 'regression' | 'classification' | 'both';
 
@@ -83,8 +84,8 @@ export function buildLabels(input: pl.DataFrame, c: LabelsConfig, cell?: string)
   return {
     frame: flagged.filter(pl.col('__valid')).drop(['__tail', '__valid']),
     labels,
-    droppedTail: Number(counts.getColumn('tail').get(0) ?? 0),
-    droppedNull: Number(counts.getColumn('other').get(0) ?? 0),
+    droppedTail: scalarInt(counts, 'tail', 0)!,
+    droppedNull: scalarInt(counts, 'other', 0)!,
   };
 }
 

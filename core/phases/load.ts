@@ -74,6 +74,7 @@ export async function runLoad(config: LoadConfig, ctx: PhaseContext) {
   } else {
     files = expandSource(config.source, ctx.baseDir).map(readFileBytes);
   }
+  for (const f of files) ctx.log.debug(`read ${f.name} (${f.bytes.length} bytes)`, { file: f.name, bytes: f.bytes.length });
   ctx.progress(0.3, `read ${files.length} file${files.length === 1 ? '' : 's'}`);
   const tsSource = config.timestamp ?? 'timestamp';
   let quarantinedRows = 0;

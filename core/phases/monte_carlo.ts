@@ -58,7 +58,7 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
   const naming = resultsNaming(c, ctx);
   const results = resultsSettingsFor({ [naming.phase]: 'monte_carlo' }, c, cell)[naming.phase];
 
-  const wf = await beginWorkflowPhase({ resultsRoot: ctx.roots.results, name: naming.name, nameKey: naming.nameKey, phase: naming.phase, owner: naming.owner, config: c as Record<string, unknown>, seed: ctx.seed, source: ctx.source, baseDir: ctx.baseDir, cell });
+  const wf = await beginWorkflowPhase({ resultsRoot: ctx.roots.results, name: naming.name, nameKey: naming.nameKey, phase: naming.phase, owner: naming.owner, config: c as Record<string, unknown>, seed: opts.seed, source: ctx.source, baseDir: ctx.baseDir, cell });
   const writer = await PhaseDirWriter.open(wf.phaseDir, results.results_storage);
   try {
     const bands = new Float64Array(sims * steps.length);
@@ -110,8 +110,10 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
         resample,
         [`total_return_p${lo}_p${hi}`]: `${pct(dist.total_return[`p${lo}`])} .. ${pct(dist.total_return[`p${hi}`])}`,
         prob_loss: pct(dist.total_return.share_below_zero),
+        seed: opts.seed,
       },
       metrics,
+      seed: opts.seed,
       charts: [monteCarloBandsOutput(stepX, band, resample === 'returns' ? 'bars' : 'trades')],
       run: { id: wf.runId, dir: wf.runDir, kind: 'backtest' },
       value: { kind: 'monte_carlo', simulations: all, bands: band, steps: stepX },

@@ -12,6 +12,7 @@ import { parseBoundary } from './split';
 import { registerPhase } from '../spec/registry';
 import { closest, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
+import { scalarInt } from '../frame/int64';
 
 export type Scenario = 'mean_impute' | 'median_impute' | 'outlier_treatment';
 
@@ -73,7 +74,7 @@ export function preprocessFrame(input: pl.DataFrame, c: PreprocessConfig, labelC
   }
   const frame0 = input.sort([SYMBOL, TIMESTAMP]);
   const window = fitWindow(frame0.columns, { fitUntil: c.fit_until ? parseBoundary(c.fit_until, cell, 'fit_until') : undefined, fitFraction: c.fit_fraction });
-  const fitRows = Number(frame0.select(window.mask.sum().alias('n')).getColumn('n').get(0));
+  const fitRows = scalarInt(frame0.select(window.mask.sum().alias('n')), 'n', 0)!;
   if (fitRows === 0) throw new UserError(`the fit window (${window.describe}) holds no rows: statistics cannot be fitted`, { cell, key: c.fit_until ? 'fit_until' : 'fit_fraction' });
   const perSymbol = c.per_symbol ?? true;
   const naBefore = missingRates(frame0, columns);
@@ -86,7 +87,7 @@ export function preprocessFrame(input: pl.DataFrame, c: PreprocessConfig, labelC
     const flagged = frame0.withColumns(...clipExprs(columns, method, resolveLimits(c, cell), window, perSymbol));
     const helpers = columns.map((col) => `__clipped_${col}`);
     const counts = flagged.select(...helpers.map((h) => pl.col(h).sum()));
-    columns.forEach((col, j) => (clipped[col] = Number(counts.getColumn(helpers[j]).get(0))));
+    columns.forEach((col, j) => (clipped[col] = scalarInt(counts, helpers[j], 0)!));
     frame = flagged.drop(helpers);
   }
   return { frame, columns, fitRows, fitDescribe: window.describe, naBefore, naAfter: missingRates(frame, columns), clipped };

@@ -11,6 +11,7 @@ import { SPLIT, SYMBOL, TIMESTAMP, withDataset, type LabelInfo, type SplitName }
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
+import { int64Values } from '../frame/int64';
 
 export interface SplitConfig {
   fractions?: number[];
@@ -131,7 +132,7 @@ export function assignSplits(input: pl.DataFrame, c: SplitConfig, labels: readon
     .collectSync();
   const segSymbol = segments.getColumn(SYMBOL).toArray() as string[];
   const segSplit = segments.getColumn('split').toArray() as (SplitName | 'embargo')[];
-  const segRows = segments.getColumn('rows').toArray() as number[];
+  const segRows = int64Values(segments.getColumn('rows')) as number[];
   const rows: Record<SplitName, number> = { train: 0, val: 0, test: 0 };
   let embargoDropped = 0;
   const have: Record<SplitName, Set<string>> = { train: new Set(), val: new Set(), test: new Set() };

@@ -2,6 +2,9 @@
 import { UserError } from '../errors';
 import type { ModelTask, Params } from '../ml/model';
 import { trainModel } from '../ml/trainWorkflow';
+import { CHECKPOINT_DIR, CHECKPOINT_METRICS, type CheckpointSettings } from '../ml/training/trainCheckpoints';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { validateOutputName } from '../runs/name';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
@@ -15,6 +18,8 @@ export interface TrainConfig extends BootstrapConfig {
   task?: ModelTask;
   params?: Params;
   output_name?: string;
+  checkpoints?: CheckpointSettings;
+  from_checkpoint?: string;
 }
 
 /** What a train cell hands to `evaluate` / `backtest` downstream. */
@@ -40,6 +45,23 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
     params: { type: t.object(undefined, t.any()), doc: 'Hyper-parameters, e.g. { max_depth: 4, early_stopping_rounds: 20 }.' },
     output_name: { type: t.string(), doc: 'Run folder name instead of a generated id (one safe path segment; never overwritten).' },
     ...BOOTSTRAP_KEYS,
+    checkpoints: {
+      type: t.object({
+        top_n: { type: t.integer({ min: 1 }), doc: 'How many of the best models to keep.', required: true },
+        metric: { type: t.string([...CHECKPOINT_METRICS]), doc: 'Ranking metric: val_loss (the validation loss after each boosting round; lower is better).' },
+      }),
+      doc: 'Keep the N best models by validation loss in the run folder\'s checkpoints/ (gbdt: one per boosting round considered).',
+    },
+    from_checkpoint: { type: t.string(), doc: 'Use a kept checkpoint instead of fitting: RUN_ID (its best), RUN_ID@STEP, or a checkpoint file.' },
+  },
+  inputFiles(config, ctx) {
+    const ref = config.from_checkpoint;
+    if (!ref) return [];
+    const target = ref.replace(/@\d+$/, '');
+    const asPath = isAbsolute(target) ? target : resolve(ctx.baseDir, target);
+    if (existsSync(asPath) && !existsSync(join(asPath, CHECKPOINT_DIR))) return [asPath];
+    const runDir = existsSync(join(asPath, CHECKPOINT_DIR)) ? asPath : join(ctx.roots.runs, target);
+    return [join(runDir, CHECKPOINT_DIR, 'checkpoint_checkpoints.json')];
   },
   async run(c, inputs, ctx) {
     const dataset = inputs[0]?.dataset;
@@ -47,7 +69,7 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
     if (c.output_name !== undefined) validateOutputName(c.output_name, { key: 'output_name' });
     const task = c.task ?? 'classification';
     const r = await trainModel({
-      dataset, model: c.model, horizon: c.horizon, task, params: c.params, outputName: c.output_name,
+      dataset, model: c.model, horizon: c.horizon, task, params: c.params, outputName: c.output_name, checkpoints: c.checkpoints, fromCheckpoint: c.from_checkpoint, cell: ctx.cell.name,
       roots: ctx.roots, baseDir: ctx.baseDir, seed: ctx.seed, source: ctx.source, log: ctx.log, signal: ctx.signal,
       bootstrap: c.bootstrap, bootstrapMethod: c.bootstrap_method, block: c.block,
     });
@@ -64,6 +86,13 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
         ...(headline ? { [`test ${headline[0]}`]: `${headline[1].value.toFixed(4)} [${headline[1].low.toFixed(4)}, ${headline[1].high.toFixed(4)}]` } : {}),
         ...(r.bootstrap.test ?? r.bootstrap.val ? { intervals: describeBootstrap((r.bootstrap.test ?? r.bootstrap.val)!) } : {}),
         ...(r.model.fallback ? { fallback: `${r.model.fallback.from} -> ${r.model.kind}` } : {}),
+        ...(r.model.earlyStopping ? {
+          best_round: r.model.earlyStopping.best_round,
+          rounds_run: `${r.model.earlyStopping.rounds_run}${r.model.earlyStopping.stopped_early ? ' (stopped early)' : ''}`,
+          [`best_val_${r.model.earlyStopping.metric}`]: Number(r.model.earlyStopping.best_score.toFixed(6)),
+        } : {}),
+        ...(r.checkpoints ? { checkpoints: `${r.checkpoints.kept.length} kept (steps ${r.checkpoints.kept.map((k) => k.step).join(', ')}) in ${r.checkpoints.dir}/` } : {}),
+        ...(r.checkpoint ? { from_checkpoint: r.checkpoint.step !== undefined ? `step ${r.checkpoint.step}` : r.checkpoint.file } : {}),
       },
       metrics: Object.fromEntries(Object.entries(r.metrics.test).map(([k, v]) => [k, v.value])),
       warnings: r.model.fallback ? [`${r.model.fallback.from} failed to train (${r.model.fallback.reason}); fell back to ${r.model.kind}`] : [],

@@ -31,6 +31,12 @@ export const SETTINGS_KEYS: KeySpecs = {
     }),
     doc: 'Artifact roots, relative to the notebook folder.',
   },
+  cache: {
+    type: t.object({
+      max_age: { type: t.oneOf(t.string(), t.number({ min: 0 })), doc: 'Entries unused for longer are not served (recomputed): 30d, 12h, 90m, 45s, or a number of days. Default 30d.' },
+    }),
+    doc: 'The cell cache (.phasebook/cache).',
+  },
 };
 
 /**

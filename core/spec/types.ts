@@ -49,6 +49,8 @@ export interface PhaseResult {
   run?: { id: string; dir: string; kind: RunKind };
   /** Non-frame output for downstream phases of a particular kind (e.g. cv results for `stack`). */
   value?: unknown;
+  /** The seed this cell actually used, when it is not the execution's (a cell's own `seed:`). */
+  seed?: number;
 }
 
 export interface PhaseSpec<C = Record<string, unknown>> {

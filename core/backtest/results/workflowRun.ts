@@ -54,6 +54,8 @@ type Meta = {
   windows: Record<string, string[]>;
   folds?: number;
   phase_status: Record<string, string>;
+  /** The seed each phase used (a cell's own `seed:` wins over the execution's). */
+  phase_seeds: Record<string, number>;
 } & Record<string, unknown>;
 
 async function readManifest(dir: string): Promise<RunManifest | undefined> {
@@ -73,6 +75,7 @@ function metaOf(m: RunManifest | undefined): Meta {
     phase_metrics: { ...(meta.phase_metrics ?? {}) },
     windows: { ...(meta.windows ?? {}) },
     phase_status: { ...(meta.phase_status ?? {}) },
+    phase_seeds: { ...(meta.phase_seeds ?? {}) },
   };
 }
 
@@ -104,6 +107,7 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
   if (!meta.phases.includes(o.phase)) meta.phases.push(o.phase);
   meta.phase_owners[o.phase] = o.owner;
   meta.phase_status[o.phase] = 'running';
+  meta.phase_seeds[o.phase] = o.seed;
   delete meta.phase_metrics[o.phase];
   delete meta.windows[o.phase];
   const configs = { ...((before?.config as Record<string, unknown>) ?? {}), [o.phase]: o.config };

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../../errors';
 import { cacheStats, cleanCache, DEFAULT_MAX_AGE_DAYS, type CacheStats } from '../../orchestrate/cacheStats';
+import { parseMaxAge } from '../../graph/settings';
 import { resolveRoots } from '../../runs/roots';
 import { renderTable } from '../../runs/table';
 import { parseFlags } from '../args';
@@ -10,10 +11,12 @@ const usage = 'phasebook cache stats|clean [--max-age 30d] [--all] [--json] [--d
 
 /** `30d`, `12h`, `90m`, `45s` -> milliseconds. */
 export function parseAge(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(d|h|m|s)$/.exec(text.trim());
-  if (!m) throw new UserError(`--max-age takes a number and a unit (d, h, m or s), e.g. 30d; got '${text}'`, {}, [`usage: ${usage}`]);
-  return Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[m[2] as 'd' | 'h' | 'm' | 's'];
+  const ms = /^\s*\d/.test(text) && /[dhms]\s*$/.test(text) ? parseMaxAge(text) : undefined;
+  if (ms === undefined) throw new UserError(`--max-age takes a number and a unit (d, h, m or s), e.g. 30d; got '${text}'`, {}, [`usage: ${usage}`]);
+  return ms;
 }
+
+const ageText = (ms: number) => (ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms / 1000}s`);
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -32,6 +35,7 @@ export function formatCacheStats(s: CacheStats): string {
     `cache       ${s.root}`,
     `entries     ${s.entries} (${formatBytes(s.bytes)})`,
     `last used   oldest ${when(s.oldest)}, newest ${when(s.newest)} (UTC)`,
+    `expired     ${s.expired} (${formatBytes(s.expiredBytes)}) unused for more than ${ageText(s.maxAgeMs)}: not served, removed by \`cache clean\``,
     `hit rate    ${s.hitRatePercent === undefined ? '– (no executions recorded yet)' : `${s.hitRatePercent.toFixed(1)}% (${s.hits} hits, ${s.misses} misses over ${s.executions} executions)`}`,
   ];
   const kinds = Object.entries(s.byKind).sort(([a], [b]) => a.localeCompare(b));
@@ -52,12 +56,12 @@ export const cacheCommand: Command = {
     const [action, ...extra] = positionals;
     if (!action || extra.length || !['stats', 'clean'].includes(action)) throw new UserError(action ? `unknown cache action '${action}'` : 'say what to do: stats or clean', {}, [`usage: ${usage}`]);
     const root = values.cache ? resolve(io.cwd, values.cache) : resolveRoots(resolve(io.cwd, values.dir ?? '.')).cache;
+    const maxAgeMs = values['max-age'] !== undefined ? parseAge(values['max-age']) : DEFAULT_MAX_AGE_DAYS * 86_400_000;
     if (action === 'stats') {
-      const s = await cacheStats(root);
+      const s = await cacheStats(root, { maxAgeMs });
       io.out(values.json ? `${JSON.stringify(s, null, 2)}\n` : formatCacheStats(s));
       return ExitCode.Ok;
     }
-    const maxAgeMs = values['max-age'] !== undefined ? parseAge(values['max-age']) : DEFAULT_MAX_AGE_DAYS * 86_400_000;
     const r = await cleanCache(root, { maxAgeMs, all: values.all });
     io.out(values.json ? `${JSON.stringify(r)}\n` : `removed ${r.removed} entr${r.removed === 1 ? 'y' : 'ies'} (${formatBytes(r.freedBytes)}), kept ${r.kept}${values.all ? '' : ` (unused for at most ${values['max-age'] ?? `${DEFAULT_MAX_AGE_DAYS}d`})`}\n`);
     return ExitCode.Ok;

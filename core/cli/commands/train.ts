@@ -8,20 +8,31 @@ import { intFlag, listFlag, parseFlags } from '../args';
 import type { Command } from '../io';
 import { formatStackingResult } from '../stackingReport';
 import { cvCommand } from './cv';
+import { runTrainCell } from './trainCell';
 
 const usage =
-  'phasebook train --model stacking --horizon 20 (--stacking-data CV_RUN_ID | --base-models a,b (--data FILE | --pipeline FILE)) [--meta-learner nonneg|logistic|ridge|gbdt] [--seed N] [--dir PROJECT]';
+  'phasebook train --model stacking --horizon 20 (--stacking-data CV_RUN_ID | --base-models a,b (--data FILE | --pipeline FILE)) [--meta-learner nonneg|logistic|ridge|gbdt] [--seed N] [--dir PROJECT]\n' +
+  '       phasebook train (--top-n N [--checkpoint-metric val_loss] | --from-checkpoint RUN_ID[@STEP]|FILE) [--pipeline FILE] [--cell NAME] [--seed N] [--dir PROJECT]';
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'Train a stacking meta-learner on a CV run\'s out-of-fold predictions (or generate them first with --base-models).',
+  summary: 'Train a stacking meta-learner on a CV run\'s out-of-fold predictions, or a notebook train cell with top-N checkpoints / from a checkpoint.',
   usage,
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       model: { type: 'string' }, horizon: { type: 'string' }, 'stacking-data': { type: 'string' }, 'meta-learner': { type: 'string' },
       'base-models': { type: 'string' }, data: { type: 'string' }, pipeline: { type: 'string' }, seed: { type: 'string' }, dir: { type: 'string' },
-      'n-splits': { type: 'string' },
+      'n-splits': { type: 'string' }, 'top-n': { type: 'string' }, 'checkpoint-metric': { type: 'string' }, 'from-checkpoint': { type: 'string' }, cell: { type: 'string' },
     }, usage);
+    if (values['top-n'] !== undefined || values['from-checkpoint'] !== undefined || values.cell !== undefined) {
+      if (values.model !== undefined && values.model !== 'stacking') throw new UserError('--model is the train cell\'s own key here: leave it out', {}, [`usage: ${usage}`]);
+      const topN = intFlag(values['top-n'], 'top-n', usage);
+      if (topN !== undefined && topN < 1) throw new UserError(`--top-n takes a whole number >= 1, got ${topN}`, {}, [`usage: ${usage}`]);
+      return runTrainCell({
+        pipeline: values.pipeline, cell: values.cell, topN, metric: values['checkpoint-metric'], fromCheckpoint: values['from-checkpoint'],
+        seed: intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env), dir: values.dir, argv,
+      }, io, usage);
+    }
     if (values.model !== 'stacking') throw new UserError(values.model ? `--model '${values.model}' is not trainable from the command line yet; use a notebook \`train\` cell` : '--model is required', {}, [`usage: ${usage}`]);
     const horizon = intFlag(values.horizon, 'horizon', usage);
     if (horizon === undefined) throw new UserError('--horizon is required', {}, [`usage: ${usage}`]);

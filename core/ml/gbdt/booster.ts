@@ -4,14 +4,15 @@
  * the training (and validation) margins. Early stopping watches the validation loss.
  */
 import { CancelledError } from '../../errors';
-import type { FeatureMatrix } from '../model';
+import type { EarlyStoppingReport, FeatureMatrix } from '../model';
 import { createBackend } from './backend';
 import { binMatrix, computeAllCuts, cutSampleRows } from './binning';
-import { addTree, addTreeByPosition, EnsembleBuilder, type Ensemble } from './ensemble';
+import { addTree, addTreeByPosition, EnsembleBuilder, truncateEnsemble, type Ensemble } from './ensemble';
 import { growTree } from './grower';
 import type { Objective } from './objectives';
 import type { GbdtParams } from './params';
 import { GbdtRng } from './rng';
+import { EarlyStopping } from '../training/earlyStopping';
 
 export interface TrainOptions {
   seed: number;
@@ -35,7 +36,12 @@ export interface TrainedEnsemble {
   /** Training loss per round (before early-stopping truncation), when recordTrainLoss. */
   trainLoss: number[];
   workers: number;
+  /** Every round that ran (before early-stopping truncation): what checkpoints are cut from. */
+  allRounds: Ensemble;
+  /** With early stopping on: the monitored metric, the best round (0-based) and its score, the rounds run. */
+  earlyStopping?: EarlyStoppingReport;
 }
+
 
 /**
  * `forest` mode: gradients are taken at the base margin every round and each tree's leaves
@@ -80,7 +86,7 @@ export async function trainEnsemble(
     const leafScale = mode === 'forest' ? 1 / params.nEstimators : params.learningRate;
     const trainLoss: number[] = [];
     const validLoss: number[] = [];
-    let best = { round: -1, loss: Infinity };
+    const stopper = mode === 'boost' && params.earlyStoppingRounds > 0 && valid ? new EarlyStopping({ patience: params.earlyStoppingRounds, minDelta: params.minDelta, metric: objective.metricName }) : undefined;
     let rounds = 0;
     for (let round = 0; round < params.nEstimators; round++) {
       if (opts.signal?.aborted) throw new CancelledError('gbdt training cancelled');
@@ -120,14 +126,17 @@ export async function trainEnsemble(
       if (valid && validMargins) {
         const loss = objective.metric(validMargins, valid.y);
         validLoss.push(loss);
-        if (loss < best.loss) best = { round, loss };
-        if (mode === 'boost' && params.earlyStoppingRounds > 0 && round - best.round >= params.earlyStoppingRounds) break;
+        if (stopper?.step(loss)) break;
       }
       opts.onProgress?.(rounds / params.nEstimators);
     }
-    if (mode === 'boost' && params.earlyStoppingRounds > 0 && best.round >= 0) rounds = best.round + 1;
-    builder.truncate(rounds * K);
-    return { ensemble: builder.build(), baseMargin: base, rounds, validLoss, trainLoss, workers: backend.workers };
+    const ran = rounds;
+    if (stopper && stopper.bestStep >= 0) rounds = stopper.bestStep + 1;
+    const allRounds = builder.build();
+    const earlyStopping: EarlyStoppingReport | undefined = stopper && stopper.bestStep >= 0
+      ? { metric: stopper.comparator.metric, direction: stopper.comparator.direction, patience: stopper.patience, min_delta: stopper.minDelta, best_round: stopper.bestStep, best_score: stopper.best, rounds_run: ran, stopped_early: stopper.stopped }
+      : undefined;
+    return { ensemble: truncateEnsemble(allRounds, rounds * K), allRounds, baseMargin: base, rounds, validLoss, trainLoss, workers: backend.workers, ...(earlyStopping ? { earlyStopping } : {}) };
   } finally {
     await backend.close();
   }

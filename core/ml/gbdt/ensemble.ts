@@ -18,6 +18,22 @@ export interface Ensemble {
   gain: Float64Array;
 }
 
+/** The first `trees` trees of an ensemble (views, no copy): trees are stored one after another. */
+export function truncateEnsemble(e: Ensemble, trees: number): Ensemble {
+  if (trees >= e.roots.length) return e;
+  const end = e.roots[trees];
+  return {
+    outputs: e.outputs,
+    roots: e.roots.subarray(0, trees),
+    feature: e.feature.subarray(0, end),
+    threshold: e.threshold.subarray(0, end),
+    left: e.left.subarray(0, end),
+    defaultLeft: e.defaultLeft.subarray(0, end),
+    value: e.value.subarray(0, end),
+    gain: e.gain.subarray(0, end),
+  };
+}
+
 /** Growable columns while training. */
 export class EnsembleBuilder {
   readonly roots: number[] = [];

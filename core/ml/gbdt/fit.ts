@@ -54,8 +54,10 @@ export async function fitTreeModel(kind: 'gbdt' | 'forest', X: FeatureMatrix, y:
     features: [...X.names],
     params: raw,
     ensemble: trained.ensemble,
+    allRounds: trained.allRounds,
     baseMargin: trained.baseMargin,
     rounds: trained.rounds,
     validLoss: trained.validLoss,
+    ...(trained.earlyStopping ? { earlyStopping: trained.earlyStopping } : {}),
   });
 }

@@ -27,6 +27,8 @@ export interface GbdtParams {
   maxBin: number;
   /** 0 = off. Needs FitOptions.valid. */
   earlyStoppingRounds: number;
+  /** An early-stopping improvement must beat the best validation loss by more than this (default 0). */
+  minDelta: number;
   /** Initial prediction (probability for logloss, mean for regression); undefined = from the labels. */
   baseScore: number | undefined;
 }
@@ -44,6 +46,7 @@ export const GBDT_DEFAULTS: Params = {
   colsample_bynode: 1,
   max_bin: 255,
   early_stopping_rounds: 0,
+  min_delta: 0,
 };
 
 const ALIASES: Record<string, string> = {
@@ -54,6 +57,7 @@ const ALIASES: Record<string, string> = {
   num_boost_round: 'n_estimators',
   n_trees: 'n_estimators',
   num_leaves: 'max_leaves',
+  early_stopping_min_delta: 'min_delta',
 };
 
 const KNOWN = [...Object.keys(GBDT_DEFAULTS), 'grow_policy', 'base_score'];
@@ -73,6 +77,7 @@ const RANGES: Record<string, Range> = {
   colsample_bynode: { min: 0, max: 1, minExclusive: true },
   max_bin: { min: 2, max: 255, int: true },
   early_stopping_rounds: { min: 0, max: 1e6, int: true },
+  min_delta: { min: 0, max: Infinity },
   base_score: { min: -Infinity, max: Infinity },
 };
 
@@ -125,6 +130,7 @@ export function parseGbdtParams(raw: Params, model = 'gbdt', extra: readonly str
     colsampleBynode: num('colsample_bynode'),
     maxBin: num('max_bin'),
     earlyStoppingRounds: num('early_stopping_rounds'),
+    minDelta: num('min_delta'),
     baseScore: p.base_score === undefined ? undefined : num('base_score'),
   };
 }

@@ -1,7 +1,7 @@
 /** A trained gbdt / forest model: prediction, importance and its JSON form. */
 import { UserError } from '../../errors';
-import type { FeatureMatrix, ModelJSON, ModelTask, Params, TrainedModel } from '../model';
-import { gainImportance, predictMargins, type Ensemble } from './ensemble';
+import type { EarlyStoppingReport, FeatureMatrix, ModelJSON, ModelSnapshot, ModelTask, Params, TrainedModel } from '../model';
+import { gainImportance, predictMargins, truncateEnsemble, type Ensemble } from './ensemble';
 import { forestMean, objectiveFor, type Objective } from './objectives';
 import { ensembleFromJSON, ensembleToJSON, type EnsembleJSON } from './serialise';
 
@@ -17,6 +17,9 @@ export interface TreeModelState {
   baseMargin: Float64Array;
   rounds: number;
   validLoss: number[];
+  earlyStopping?: EarlyStoppingReport;
+  /** Every round trained (in memory only, not in model.json): for checkpoints past the best round. */
+  allRounds?: Ensemble;
 }
 
 export function objectiveOf(kind: 'gbdt' | 'forest', task: ModelTask, nClasses: number | undefined): Objective {
@@ -65,6 +68,26 @@ export class TreeModel implements TrainedModel {
     return this.state.validLoss;
   }
 
+  get earlyStopping(): EarlyStoppingReport | undefined {
+    return this.state.earlyStopping;
+  }
+
+  /** The model after each boosting round that has a validation loss. */
+  snapshots(): ModelSnapshot[] {
+    const s = this.state;
+    const all = s.allRounds ?? s.ensemble;
+    const K = all.outputs;
+    const out: ModelSnapshot[] = [];
+    for (let r = 0; r < s.validLoss.length && (r + 1) * K <= all.roots.length; r++) {
+      out.push({
+        step: r,
+        score: s.validLoss[r],
+        toJSON: () => new TreeModel({ ...s, ensemble: truncateEnsemble(all, (r + 1) * K), rounds: r + 1, validLoss: s.validLoss.slice(0, r + 1), earlyStopping: undefined, allRounds: undefined }).toJSON(),
+      });
+    }
+    return out;
+  }
+
   /** Raw margins (before the link function), row-major, one per output. */
   predictMargins(X: FeatureMatrix): Float64Array {
     return predictMargins(this.state.ensemble, this.state.baseMargin, alignColumns(X, this.features, this.kind), X.rows);
@@ -91,6 +114,7 @@ export class TreeModel implements TrainedModel {
       params: s.params,
       rounds: s.rounds,
       validLoss: s.validLoss,
+      ...(s.earlyStopping ? { earlyStopping: s.earlyStopping } : {}),
       baseMargin: Array.from(s.baseMargin),
       trees: ensembleToJSON(s.ensemble),
     };
@@ -113,6 +137,7 @@ export class TreeModel implements TrainedModel {
       baseMargin,
       rounds: Number(json.rounds ?? 0),
       validLoss: (json.validLoss as number[] | undefined) ?? [],
+      ...(json.earlyStopping ? { earlyStopping: json.earlyStopping as EarlyStoppingReport } : {}),
     });
   }
 }
