@@ -93,7 +93,7 @@ test('each path prediction comes from the split the path assigns to that group, 
     kind: 'tag', tasks: ['regression'], defaults: {},
     async fit(X, _y, _p, opts) {
       const id = fits++;
-      return { kind: 'tag', task: opts.task, features: X.names, predict: (Q) => new Float64Array(Q.rows).fill(id), toJSON: () => ({}) };
+      return { kind: 'tag', task: opts.task, features: X.names, predict: (Q) => new Float64Array(Q.rows).fill(id), toJSON: () => ({ kind: 'tag', task: opts.task, features: X.names }) };
     },
     fromJSON() { throw new Error('not used'); },
   };
