@@ -37,6 +37,9 @@ export interface CpcvSplit extends SplitFold {
   /** Per group: rows removed by the purge / by the embargo (0 for test groups). */
   purgedByGroup: number[];
   embargoedByGroup: number[];
+  /** The rows removed by the purge and by the embargo, ascending. */
+  purgedRows: Uint32Array;
+  embargoedRows: Uint32Array;
 }
 
 export interface CpcvPlan {
@@ -122,6 +125,8 @@ export function combinatorialPurgedKFold(times: Float64Array, labelEnds: Float64
     for (const g of testGroups) isTest[g] = 1;
     const purgedByGroup = new Array<number>(nGroups).fill(0);
     const embargoedByGroup = new Array<number>(nGroups).fill(0);
+    const purgedRows: number[] = [];
+    const embargoedRows: number[] = [];
     let nTrain = 0;
     let nTest = 0;
     for (let i = 0; i < n; i++) {
@@ -147,9 +152,13 @@ export function combinatorialPurgedKFold(times: Float64Array, labelEnds: Float64
           }
         }
       }
-      if (removed === 'purged') purgedByGroup[g]++;
-      else if (removed === 'embargoed') embargoedByGroup[g]++;
-      else trainBuf[nTrain++] = i;
+      if (removed === 'purged') {
+        purgedByGroup[g]++;
+        purgedRows.push(i);
+      } else if (removed === 'embargoed') {
+        embargoedByGroup[g]++;
+        embargoedRows.push(i);
+      } else trainBuf[nTrain++] = i;
     }
     const first = testGroups[0];
     const last = testGroups[testGroups.length - 1];
@@ -164,6 +173,8 @@ export function combinatorialPurgedKFold(times: Float64Array, labelEnds: Float64
       testGroups,
       purgedByGroup,
       embargoedByGroup,
+      purgedRows: Uint32Array.from(purgedRows),
+      embargoedRows: Uint32Array.from(embargoedRows),
     });
   }
 
@@ -175,4 +186,46 @@ export function combinatorialPurgedKFold(times: Float64Array, labelEnds: Float64
     if (j !== nPaths) throw new Error(`group ${g} is tested by ${j} splits, expected ${nPaths}`);
   }
   return { groups, splits, paths, groupOfRow };
+}
+
+export type CpcvRole = 'train' | 'test' | 'purged' | 'embargoed';
+
+export interface CpcvSegment {
+  split: number;
+  role: CpcvRole;
+  /** First bar time (ms) of the run, and the first bar time after it (its own last bar at the end). */
+  start: number;
+  end: number;
+  rows: number;
+}
+
+/**
+ * Per split, runs of consecutive bars with one role, for the timeline chart. A bar takes the
+ * strongest role of its rows: test > purged > embargoed > train.
+ */
+export function cpcvTimeline(plan: CpcvPlan, times: Float64Array): CpcvSegment[] {
+  const ix = indexTimes(times);
+  const roles: CpcvRole[] = ['train', 'embargoed', 'purged', 'test'];
+  const out: CpcvSegment[] = [];
+  const barRows = new Uint32Array(ix.bars.length);
+  for (let i = 0; i < times.length; i++) barRows[ix.barOf[i]]++;
+  for (const s of plan.splits) {
+    const barRole = new Uint8Array(ix.bars.length); // index into roles
+    const mark = (rows: Uint32Array, r: number): void => {
+      for (const i of rows) if (r > barRole[ix.barOf[i]]) barRole[ix.barOf[i]] = r;
+    };
+    mark(s.embargoedRows, 1);
+    mark(s.purgedRows, 2);
+    mark(s.test, 3);
+    let from = 0;
+    for (let b = 1; b <= ix.bars.length; b++) {
+      if (b === ix.bars.length || barRole[b] !== barRole[from]) {
+        let rows = 0;
+        for (let k = from; k < b; k++) rows += barRows[k];
+        out.push({ split: s.fold, role: roles[barRole[from]], start: ix.bars[from], end: ix.bars[Math.min(b, ix.bars.length - 1)], rows });
+        from = b;
+      }
+    }
+  }
+  return out;
 }
