@@ -10,6 +10,7 @@ export { featureDistributionsChart, featureCorrelationChart } from './specs/feat
 export { splitTimelineChart, SPLIT_COLORS } from './specs/split';
 export { cvFoldScoresChart, foldMetrics, metricTitle, type FoldScore } from './specs/cv';
 export { cpcvTimelineChart, CPCV_COLORS } from './specs/cpcv';
+export { pboLogitChart } from './specs/pbo';
 export { metaWeightsChart } from './specs/stack';
 export { evaluateCharts, predVsTrueChart, residualHistogramChart, residualsVsPredictedChart, rocChart, calibrationChart, SCATTER_LIMIT, type EvaluateInput } from './specs/evaluate';
 export { equityChart, EQUITY_POINTS, type EquitySeries } from './specs/backtest';
