@@ -9,6 +9,8 @@ export { nullRateChart, anomalyChart, type NullRateRow, type AnomalyRow } from '
 export { featureDistributionsChart, featureCorrelationChart } from './specs/features';
 export { splitTimelineChart, SPLIT_COLORS } from './specs/split';
 export { cvFoldScoresChart, foldMetrics, metricTitle, type FoldScore } from './specs/cv';
+export { cpcvTimelineChart, CPCV_COLORS } from './specs/cpcv';
+export { pboLogitChart } from './specs/pbo';
 export { metaWeightsChart } from './specs/stack';
 export { evaluateCharts, predVsTrueChart, residualHistogramChart, residualsVsPredictedChart, rocChart, calibrationChart, SCATTER_LIMIT, type EvaluateInput } from './specs/evaluate';
 export { equityChart, EQUITY_POINTS, type EquitySeries } from './specs/backtest';

@@ -47,7 +47,7 @@ export interface CvWorkflowResult {
   stackingFiles: { horizon: number; path: string; rows: number }[];
 }
 
-function resolveModels(kinds: string[], task: ModelTask, cell?: string) {
+export function resolveModels(kinds: string[], task: ModelTask, cell?: string) {
   if (!kinds.length) throw new UserError('no models to cross-validate', { cell, key: 'models' }, [`models: ${modelKinds().join(', ')}`]);
   if (new Set(kinds).size !== kinds.length) throw new UserError('a model is listed twice', { cell, key: 'models' });
   return kinds.map((kind) => {
@@ -61,7 +61,7 @@ function resolveModels(kinds: string[], task: ModelTask, cell?: string) {
   });
 }
 
-function labelFor(labels: LabelInfo[], horizon: number, task: ModelTask, cell?: string): LabelInfo {
+export function labelFor(labels: LabelInfo[], horizon: number, task: ModelTask, cell?: string): LabelInfo {
   const l = labels.find((x) => x.horizon === horizon && x.task === task);
   if (!l) {
     const have = [...new Set(labels.filter((x) => x.task === task).map((x) => x.horizon))];

@@ -7,6 +7,7 @@ import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';
 import { describeBootstrap } from '../ml/bootstrap';
 import { runCrossValidation } from '../ml/cvWorkflow';
+import { runCpcvCell } from './cvCpcv';
 import type { ModelTask, Params } from '../ml/model';
 import { validateOutputName } from '../runs/name';
 import { registerPhase } from '../spec/registry';
@@ -18,6 +19,10 @@ export interface CvConfig {
   horizons?: number[];
   task?: ModelTask;
   n_splits?: number;
+  /** purged_kfold (default) or cpcv (combinatorial purged CV, issue 17). */
+  scheme?: 'purged_kfold' | 'cpcv';
+  n_groups?: number;
+  n_test_groups?: number;
   pct_embargo?: number;
   params?: Record<string, Params>;
   tune?: boolean | { n_trials?: number; method?: 'random' | 'tpe' };
@@ -42,6 +47,9 @@ export const cvPhase: PhaseSpec<CvConfig> = {
     horizons: { type: t.list(t.integer({ min: 1 })), doc: 'Label horizons to cross-validate (default: every horizon the labels cell built).' },
     task: { type: t.string(['classification', 'regression']), doc: 'classification predicts the direction class (dir_h{H}); regression the forward return (fwd_ret_h{H}). Default classification.' },
     n_splits: { type: t.integer({ min: 2 }), doc: 'Number of folds (default 5).' },
+    scheme: { type: t.string(['purged_kfold', 'cpcv']), doc: 'purged_kfold (default), or cpcv: combinatorial purged CV with C(n_groups, n_test_groups) splits reassembled into full out-of-sample paths.' },
+    n_groups: { type: t.integer({ min: 3 }), doc: 'cpcv: number of time groups N (default 6).' },
+    n_test_groups: { type: t.integer({ min: 1 }), doc: 'cpcv: groups tested per split k (default 2); C(N-1, k-1) paths.' },
     pct_embargo: { type: t.number({ min: 0, max: 0.5 }), doc: 'Share of rows after each test fold removed from training (default 0.01).' },
     params: { type: t.object(undefined, t.object(undefined, t.any())), doc: 'Hyper-parameters per model, e.g. { gbdt: { max_depth: 4 } }.' },
     tune: { type: t.oneOf(t.boolean(), t.object({ n_trials: { type: t.integer({ min: 1 }), doc: 'Trials per fold.' }, method: { type: t.string(['random', 'tpe']), doc: 'Search method.' } })), doc: 'Tune each model by inner CV on the training folds only (TPE by default).' },
@@ -52,6 +60,7 @@ export const cvPhase: PhaseSpec<CvConfig> = {
     const dataset = inputs[0]?.dataset;
     if (!dataset) throw new UserError('cv needs an upstream frame with features and labels');
     if (c.output_name !== undefined) validateOutputName(c.output_name);
+    if (c.scheme === 'cpcv') return runCpcvCell(c, dataset, ctx);
     const tune = c.tune === true ? { nTrials: 20, method: 'tpe' as const } : c.tune ? { nTrials: c.tune.n_trials ?? 20, method: c.tune.method ?? 'tpe' } : undefined;
     const r = await runCrossValidation({
       dataset,

@@ -14,6 +14,8 @@ import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
 import { emptyResult, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { describeBootstrap, type BootstrapRecord } from '../ml/bootstrap';
+import { compareSelection, type CompareSelection } from './compareSelection';
+import { selectionMarkdown, selectionMetrics } from './selection';
 
 export interface ScenarioCompareConfig {
   metrics?: string[];
@@ -29,6 +31,8 @@ export interface ScenarioCompareValue {
   bootstrap?: string;
   table: string;
   summary: string;
+  /** Deflated Sharpe, PBO and MinBTL of the study, from the trial ledger (issue 17). */
+  selection?: CompareSelection;
 }
 
 interface BootstrapInfo {
@@ -80,12 +84,13 @@ export const scenarioComparePhase: PhaseSpec<ScenarioCompareConfig> = {
     }
     const comparison = buildComparison(rows, { metrics: c.metrics, rankBy: c.rank_by });
     const bootstrap = bootstrapNote(inputs);
+    const selection = await compareSelection(inputs, c[INPUTS_KEY], labels, comparison, ctx, warnings);
     const dir = resolve(ctx.baseDir, c.output_dir ?? 'reports');
     const table = join(dir, 'scenario_table.csv');
     const summary = join(dir, 'scenario_summary.md');
     const files = await writeAll([
       { path: table, data: comparisonCsv(comparison), label: 'scenario table' },
-      { path: summary, data: comparisonMarkdown(comparison, { bootstrap, title: c.title }), label: 'scenario summary' },
+      { path: summary, data: comparisonMarkdown(comparison, { bootstrap, title: c.title }) + (selection ? `\n${selectionMarkdown(selection)}` : ''), label: 'scenario summary' },
     ], ctx.log);
     for (const m of files.missing) warnings.push(`${m.label} not written (${m.path}): ${m.error} — marked missing`);
     const best = comparison.rows[0];
@@ -94,15 +99,18 @@ export const scenarioComparePhase: PhaseSpec<ScenarioCompareConfig> = {
       rank: comparison.rows.map((r) => r.rank),
       ...Object.fromEntries(comparison.metrics.map((m) => [m, comparison.rows.map((r) => formatCI(r.metrics[m]))])),
     });
-    const value: ScenarioCompareValue = { comparison, bootstrap, table, summary };
+    const value: ScenarioCompareValue = { comparison, bootstrap, table, summary, selection };
     return emptyResult({
       summary: {
         branches: comparison.rows.length,
         rank_by: `${comparison.rankBy} (${comparison.direction === 'min' ? 'lower' : 'higher'} is better)`,
         ...(best ? { best: `${branchTitle(best.labels)}: ${formatCI(best.metrics[comparison.rankBy])}` } : {}),
         tied_with_best: comparison.rows.filter((r) => r !== best && r.tiedWithBest).length,
+        ...(selection ? { selection: `${selection.line}${selection.source === 'default' ? ' (sign-of-prediction backtest per branch)' : ''}` } : {}),
         ...(files.missing.length ? { missing: files.missing.map((m) => m.label).join(', ') } : {}),
       },
+      ...(selection ? { metrics: selectionMetrics(selection) } : {}),
+      charts: selection?.chart ? [selection.chart] : [],
       tables: [{ title: 'Scenario comparison', frame }],
       artifacts: files.written,
       warnings,

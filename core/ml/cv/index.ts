@@ -7,3 +7,5 @@ export { crossValidate, testFoldOfRows, type CvModel, type CvProgress, type Cros
 export { scorePredictions, primaryMetric, metricDirection, rocAuc, type Scores, type Direction } from './scores';
 export { takeRows, takeValues, mapRows } from './rows';
 export { createRng, type Rng } from './prng';
+export { combinatorialPurgedKFold, cpcvTimeline, binomial, MAX_CPCV_SPLITS, type CpcvSegment, type CpcvRole, type CpcvOptions, type CpcvPlan, type CpcvSplit, type CpcvGroup } from './cpcv';
+export { crossValidateCpcv, pathsBySplit, type CpcvValidateOptions, type CpcvValidateResult } from './cpcvValidate';
