@@ -34,6 +34,7 @@ export async function recordPipelineRun(session: PipelineSession, report: Execut
       cache_key: o.cacheKey,
       run: o.result?.run?.id,
       error: o.error?.message,
+      ...(o.attempts !== undefined ? { attempts: o.attempts, worker: o.worker } : {}),
     })),
     exit_code: report.exitCode,
   });

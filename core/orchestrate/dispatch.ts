@@ -102,7 +102,7 @@ export async function runOnExecutor(executor: Executor, h: DispatchHost, preSett
     };
     // Nothing to run side by side: spare the process start-up and run the jobs here.
     const runner = jobWidth(jobs) < 2 && executor.name === 'local-pool' ? new (await import('./serial')).SerialExecutor() : executor;
-    for await (const ev of runner.run(jobs, { notebook: h.notebook, signal: h.signal })) {
+    for await (const ev of runner.run(jobs, { notebook: h.notebook, signal: h.signal, plan: { keys: h.keys, ancestors: (c) => h.graph.ancestors(c), cacheRoot: h.cacheRoot } })) {
       if (ev.type === 'cell') {
         const e = ev.event;
         if (e.type === 'finished') {
