@@ -6,6 +6,7 @@ export interface NotebookSettings {
   seed?: number;
   mode?: 'autorun' | 'lazy';
   roots?: Partial<ArtifactRoots>;
+  executor?: { kind?: string; redis?: string; store?: string };
 }
 
 export function readSettings(parsed: ParsedNotebook): NotebookSettings {
@@ -17,6 +18,11 @@ export function readSettings(parsed: ParsedNotebook): NotebookSettings {
   if (c.mode === 'autorun' || c.mode === 'lazy') out.mode = c.mode;
   if (c.roots && typeof c.roots === 'object') {
     out.roots = Object.fromEntries(Object.entries(c.roots as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Partial<ArtifactRoots>;
+  }
+  if (c.executor && typeof c.executor === 'object') {
+    const e = c.executor as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    out.executor = { kind: str(e.kind), redis: str(e.redis), store: str(e.store) };
   }
   return out;
 }
