@@ -12,7 +12,7 @@ import { pullEntry, pushEntry, storeHasEntry } from '../../store/cacheEntries';
 import type { ArtifactStore } from '../../store/types';
 import type { NotebookRef, WireEvent, WireOutcome } from '../executor';
 import type { LogRecord } from '../../log';
-import { cancelKey, JOB_NAME, type CellJobData, type CellJobResult } from './protocol';
+import { cancelKey, fleetJobId, fleetScope, JOB_NAME, type CellJobData, type CellJobResult } from './protocol';
 import { redactRedisUrl } from './redisUrl';
 
 export interface FleetContext {
@@ -47,7 +47,7 @@ const fail = (cell: string, message: string, details: string[] = []): CellRun =>
 
 async function inStore(c: FleetContext, key: string): Promise<boolean> {
   if (c.stored.has(key)) return true;
-  const yes = await storeHasEntry(c.store, key);
+  const yes = await storeHasEntry(c.store, fleetScope(c.notebook.baseDir), key);
   if (yes) c.stored.add(key);
   return yes;
 }
@@ -76,19 +76,19 @@ async function retrying<T>(c: FleetContext, cell: string, fn: () => Promise<T>):
 const PENDING = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children', 'active']);
 
 /** Asks the queue to stop a job: removed when queued, signalled (a Redis key its worker polls) when running. */
-export async function cancelCellJob(c: FleetContext, key: string): Promise<void> {
-  const job = await c.queue.getJob(key).catch(() => undefined);
+export async function cancelCellJob(c: FleetContext, id: string): Promise<void> {
+  const job = await c.queue.getJob(id).catch(() => undefined);
   if (!job) return;
   const state = await job.getState().catch(() => 'unknown');
   if (state !== 'active') await job.remove().catch(() => undefined);
   if (state === 'active' || state === 'unknown') {
     const client = await c.queue.backend.client;
-    await client.set(cancelKey(c.queueName, key), 'cancelled by the coordinator', { EX: 3600 }).catch(() => undefined);
+    await client.set(cancelKey(c.queueName, id), 'cancelled by the coordinator', { EX: 3600 }).catch(() => undefined);
   }
 }
 
-async function addJob(c: FleetContext, data: CellJobData): Promise<void> {
-  const existing = await c.queue.getJob(data.key);
+async function addJob(c: FleetContext, data: CellJobData, id: string): Promise<void> {
+  const existing = await c.queue.getJob(id);
   if (existing) {
     const state = await existing.getState();
     if (PENDING.has(state) && !data.force) return; // Another coordinator asked first: share its job.
@@ -96,9 +96,9 @@ async function addJob(c: FleetContext, data: CellJobData): Promise<void> {
     await existing.remove().catch(() => undefined);
   }
   const client = await c.queue.backend.client;
-  await client.del(cancelKey(c.queueName, data.key));
+  await client.del(cancelKey(c.queueName, id));
   await c.queue.add(JOB_NAME, data, {
-    jobId: data.key,
+    jobId: id,
     attempts: c.attempts,
     backoff: { type: 'exponential', delay: c.backoffMs },
     removeOnComplete: { age: 24 * 3600, count: 10000 },
@@ -111,9 +111,10 @@ const attemptsOf = (job: BullJob): number => Math.max(1, job.attemptsStarted ?? 
 export async function runCellOnFleet(c: FleetContext, cell: string, force: boolean): Promise<CellRun> {
   const key = c.keys.get(cell);
   if (!key) return fail(cell, `cell '${cell}' has no cache key`);
+  const id = fleetJobId(key, c.notebook.baseDir);
   const cancelled = (): CellRun => ({ events: [], logs: [], outcome: { cell, status: 'cancelled', durationMs: 0 } });
   const restored = async (note: string): Promise<CellRun | undefined> =>
-    (await pullEntry(c.store, c.cacheRoot, key)) ? { events: [], logs: [], outcome: { cell, status: 'cached', durationMs: 0, cacheKey: key, note } } : undefined;
+    (await pullEntry(c.store, fleetScope(c.notebook.baseDir), c.cacheRoot, key)) ? { events: [], logs: [], outcome: { cell, status: 'cached', durationMs: 0, cacheKey: key, note } } : undefined;
   try {
     if (!force && (await inStore(c, key))) {
       const r = await restored('computed by another run of the fleet: restored from the artifact store');
@@ -124,22 +125,24 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
       const k = c.keys.get(a);
       if (!k) return fail(cell, `input cell '${a}' of '${cell}' has no cache key`);
       if (!(await inStore(c, k))) {
-        if (!(await pushEntry(c.store, c.cacheRoot, k))) return fail(cell, `the result of input cell '${a}' is neither in the local cache nor in the artifact store ${c.store.url}`);
+        if (!(await pushEntry(c.store, fleetScope(c.notebook.baseDir), c.cacheRoot, k))) return fail(cell, `the result of input cell '${a}' is neither in the local cache nor in the artifact store ${c.store.url}`);
         c.stored.add(k);
       }
       inputKeys.push(k);
     }
     const data: CellJobData = { engine: ENGINE_VERSION, notebook: c.notebook, cell, key, inputKeys, force };
-    await retrying(c, cell, () => addJob(c, data));
+    await retrying(c, cell, () => addJob(c, data, id));
     let readds = 0;
     for (;;) {
       if (c.signal?.aborted) {
-        await cancelCellJob(c, key);
+        await cancelCellJob(c, id);
         return cancelled();
       }
       const { job, state } = await retrying(c, cell, async () => {
-        const j = await c.queue.getJob(key);
-        return { job: j, state: j ? await j.getState() : 'missing' };
+        const j = await c.queue.getJob(id);
+        const st = j ? await j.getState() : 'missing';
+        // Fetched while it was still running: read it again for its return value or failure.
+        return { job: st === 'completed' || st === 'failed' ? ((await c.queue.getJob(id)) ?? j) : j, state: st };
       });
       if (!job || state === 'missing' || state === 'unknown') {
         // Redis lost the job (restarted without its data): the worker may have finished anyway.
@@ -148,14 +151,14 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
           if (r) return { ...r, outcome: { ...r.outcome, status: 'ok' } };
         }
         if (++readds > 3) return fail(cell, `the job of cell '${cell}' kept disappearing from Redis at ${redactRedisUrl(c.redisUrl)}`);
-        await retrying(c, cell, () => addJob(c, data));
+        await retrying(c, cell, () => addJob(c, data, id));
         continue;
       }
       if (state === 'completed') {
         const rv = job.returnvalue as CellJobResult | null;
         if (!rv?.outcome) return fail(cell, `the job of cell '${cell}' completed without an outcome`);
         const outcome: WireOutcome = { ...rv.outcome, attempts: attemptsOf(job), worker: rv.worker };
-        if ((outcome.status === 'ok' || outcome.status === 'cached') && !(await pullEntry(c.store, c.cacheRoot, key))) {
+        if ((outcome.status === 'ok' || outcome.status === 'cached') && !(await pullEntry(c.store, fleetScope(c.notebook.baseDir), c.cacheRoot, key))) {
           return fail(cell, `the result of cell '${cell}' is missing from the artifact store ${c.store.url} after it ran on ${rv.worker}`);
         }
         if (outcome.status === 'ok') c.stored.add(key);
@@ -166,7 +169,7 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
         const r = fail(cell, `the fleet could not run cell '${cell}' (${attemptsOf(job)} attempt${attemptsOf(job) === 1 ? '' : 's'}): ${job.failedReason}`);
         return { ...r, outcome: { ...r.outcome, attempts: attemptsOf(job) } };
       }
-      await c.wake(key);
+      await c.wake(id);
     }
   } catch (e) {
     if (e instanceof RedisLost) return fail(cell, e.message, e.details);

@@ -10,6 +10,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { Job as BullJob, Worker } from 'bullmq';
 import type { LogRecord } from '../../log';
 import { ENGINE_VERSION } from '../../version';
@@ -18,7 +19,7 @@ import type { ArtifactStore } from '../../store/types';
 import type { Job, WireEvent, WireOutcome } from '../executor';
 import { findPoolWorker, forkWorker, type WorkerEntry } from '../pool';
 import type { FromWorker, ToWorker } from '../workerProtocol';
-import { cancelKey, DEFAULT_QUEUE, MAX_LOGS, type CellJobData, type CellJobResult } from './protocol';
+import { cancelKey, DEFAULT_QUEUE, fleetScope, MAX_LOGS, type CellJobData, type CellJobResult } from './protocol';
 import { parseRedisUrl } from './redisUrl';
 
 export interface FleetWorkerOptions {
@@ -71,7 +72,7 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
   };
 
   /** Runs one cell in a child; rejects when the child dies or the job is cancelled. */
-  const runInChild = (job: Job, data: CellJobData, cancelled: () => Promise<string | null>): Promise<{ events: WireEvent[]; outcome?: WireOutcome; logs: LogRecord[] }> =>
+  const runInChild = (job: Job, data: CellJobData, cacheDir: string, cancelled: () => Promise<string | null>): Promise<{ events: WireEvent[]; outcome?: WireOutcome; logs: LogRecord[] }> =>
     new Promise((ok, no) => {
       const slot = takeSlot();
       slot.busy = true;
@@ -105,7 +106,7 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
       slot.child.on('message', onMsg);
       slot.child.on('exit', onExit);
       slot.child.stderr?.on('data', onErr);
-      const msg: ToWorker = { type: 'run', job, notebook: { ...data.notebook, rootOverrides: { ...data.notebook.rootOverrides, cache: o.cacheDir } } };
+      const msg: ToWorker = { type: 'run', job, notebook: { ...data.notebook, rootOverrides: { ...data.notebook.rootOverrides, cache: cacheDir } } };
       slot.child.send(msg);
     });
 
@@ -119,18 +120,20 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
         throw new Refused(`refused: the job was queued by engine ${data.engine} and this worker runs engine ${ENGINE_VERSION}; start workers of the coordinator's version`);
       }
       log('info', 'job started', fields);
+      const scope = fleetScope(data.notebook.baseDir);
+      const cacheDir = join(o.cacheDir, scope);
       for (const k of data.inputKeys) {
-        if (!(await pullEntry(o.store, o.cacheDir, k))) throw new Error(`input ${k.slice(0, 16)} of cell '${data.cell}' is not in the artifact store ${o.store.url}`);
+        if (!(await pullEntry(o.store, scope, cacheDir, k))) throw new Error(`input ${k.slice(0, 16)} of cell '${data.cell}' is not in the artifact store ${o.store.url}`);
       }
       const client = await (worker as Worker).backend.client;
-      const r = await runInChild({ id: data.cell, cells: [data.cell], dependsOn: [], force: data.force }, data, () => client.get(cancelKey(queueName, String(bj.id))));
+      const r = await runInChild({ id: data.cell, cells: [data.cell], dependsOn: [], force: data.force }, data, cacheDir, () => client.get(cancelKey(queueName, String(bj.id))));
       if (!r.outcome) throw new Error(`the worker's session returned no outcome for cell '${data.cell}'`);
       const outcome = r.outcome;
       if ((outcome.status === 'ok' || outcome.status === 'cached') && outcome.cacheKey !== data.key) {
         throw new Refused(`refused: this worker computes key ${outcome.cacheKey?.slice(0, 16)} for cell '${data.cell}', the coordinator ${data.key.slice(0, 16)}: its data files or code differ from the coordinator's`);
       }
       if (outcome.status === 'ok' || outcome.status === 'cached') {
-        if (!(await pushEntry(o.store, o.cacheDir, data.key))) throw new Error(`cell '${data.cell}' ran but left no cache entry to push`);
+        if (!(await pushEntry(o.store, scope, cacheDir, data.key))) throw new Error(`cell '${data.cell}' ran but left no cache entry to push`);
       }
       log('info', 'job finished', { ...fields, status: outcome.status, ms: Math.round(performance.now() - t0) });
       return { worker: name, events: r.events, outcome, logs: r.logs };

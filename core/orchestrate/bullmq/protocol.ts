@@ -5,8 +5,18 @@
  * seed), the cell's name and the keys of the inputs to pull from the artifact store — never a
  * result: results travel through the store (core/store/cacheEntries.ts).
  */
+import { sha256 } from '../../graph/hash';
 import type { LogRecord } from '../../log';
 import type { NotebookRef, WireEvent, WireOutcome } from '../executor';
+
+/**
+ * A project's tag: results name the files their cells wrote under the project folder, so the
+ * same cache key in two projects is two pieces of work. Job ids and store manifests carry it.
+ */
+export const fleetScope = (baseDir: string): string => sha256(baseDir).slice(0, 12);
+
+/** The BullMQ job id of a cell: its cache key, then the project's tag (BullMQ ids may not hold ':'). */
+export const fleetJobId = (key: string, baseDir: string): string => `${key}-${fleetScope(baseDir)}`;
 
 export const DEFAULT_QUEUE = 'phasebook-cells';
 export const JOB_NAME = 'cell';
