@@ -91,7 +91,8 @@ async function addJob(c: FleetContext, data: CellJobData, id: string): Promise<v
   const existing = await c.queue.getJob(id);
   if (existing) {
     const state = await existing.getState();
-    if (PENDING.has(state) && !data.force) return; // Another coordinator asked first: share its job.
+    // Another coordinator asked first: share its job (queued, running, or done with its result stored).
+    if (!data.force && (PENDING.has(state) || (state === 'completed' && (await inStore(c, data.key))))) return;
     // Finished earlier without a result in the store (failed, or its result was since removed).
     await existing.remove().catch(() => undefined);
   }

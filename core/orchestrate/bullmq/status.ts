@@ -17,7 +17,11 @@ export async function readFleetStatus(redis: string, queueName = DEFAULT_QUEUE, 
   queue.on('error', () => undefined);
   try {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([queue.waitUntilReady(), new Promise((_, no) => (timer = setTimeout(() => no(new Error(`cannot reach Redis at ${redactRedisUrl(redis)}`)), timeoutMs)))]).finally(() => clearTimeout(timer));
+    const unreachable = (why: string) => new Error(`cannot reach Redis at ${redactRedisUrl(redis)}: ${why}`);
+    await Promise.race([
+      queue.waitUntilReady().catch((e: Error) => Promise.reject(unreachable(e.message))),
+      new Promise((_, no) => (timer = setTimeout(() => no(unreachable(`no answer in ${timeoutMs / 1000} s`)), timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
     // A worker holds more than one connection: one line per worker name.
     const seen = new Map<string, { name: string; addr: string; age: number }>();
