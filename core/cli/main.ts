@@ -17,8 +17,10 @@ import { demoDataCommand } from './commands/demoData';
 import { trainCommand } from './commands/train';
 import { queryCommand } from './commands/query';
 import { cacheCommand } from './commands/cache';
+import { workerCommand } from './commands/worker';
+import { fleetCommand } from './commands/fleet';
 
-export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand];
+export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand, workerCommand, fleetCommand];
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));

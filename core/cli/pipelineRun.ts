@@ -35,6 +35,7 @@ export async function recordPipelineRun(session: PipelineSession, report: Execut
       run: o.result?.run?.id,
       seed: o.result?.seed ?? session.seed,
       error: o.error?.message,
+      ...(o.attempts !== undefined ? { attempts: o.attempts, worker: o.worker } : {}),
     })),
     exit_code: report.exitCode,
   });

@@ -31,6 +31,9 @@ export interface CellOutcome {
   result?: PhaseResult;
   /** A line to show beside the status, e.g. "skipped: unchanged since 2026-01-02T10:00:00Z" for a cached cell. */
   note?: string;
+  /** Attempts it took on a worker fleet (1 when the first one succeeded), and the worker that ran it. */
+  attempts?: number;
+  worker?: string;
 }
 
 export interface RunRequest {

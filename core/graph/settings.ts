@@ -11,6 +11,7 @@ export interface NotebookSettings {
   cacheMaxAgeMs?: number;
   /** A setting that could not be read (raised when the notebook runs, not when it opens). */
   problem?: UserError;
+  executor?: { kind?: string; redis?: string; store?: string };
 }
 
 export function readSettings(parsed: ParsedNotebook): NotebookSettings {
@@ -32,6 +33,11 @@ export function readSettings(parsed: ParsedNotebook): NotebookSettings {
         ...(parsed.file ? { file: parsed.file } : {}), cell: cell.name, key: 'cache.max_age', ...(at ? { line: at.line + 1 } : {}),
       });
     } else out.cacheMaxAgeMs = ms;
+  }
+  if (c.executor && typeof c.executor === 'object') {
+    const e = c.executor as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    out.executor = { kind: str(e.kind), redis: str(e.redis), store: str(e.store) };
   }
   return out;
 }

@@ -108,7 +108,7 @@ export async function runOnExecutor(executor: Executor, h: DispatchHost, preSett
     // Nothing to run side by side: spare the process start-up and run the jobs here.
     const runner = jobWidth(jobs) < 2 && executor.name === 'local-pool' ? h.inProcess() : executor;
     h.log.debug(`dispatching ${jobs.length} job(s) to the ${runner.name} executor`, { executor: runner.name, jobs: jobs.map((j) => ({ id: j.id, cells: j.cells })) });
-    for await (const ev of runner.run(jobs, { notebook: h.notebook, signal: h.signal })) {
+    for await (const ev of runner.run(jobs, { notebook: h.notebook, signal: h.signal, plan: { keys: h.keys, ancestors: (c) => h.graph.ancestors(c), cacheRoot: h.cacheRoot } })) {
       if (ev.type === 'cell') {
         const e = ev.event;
         if (e.type === 'finished') {

@@ -52,6 +52,8 @@ export type JobEvent =
 export interface ExecutorRunOptions {
   notebook: NotebookRef;
   signal?: AbortSignal;
+  /** The plan's cache keys and graph, and the coordinator's cache root (executors beyond this machine need them). */
+  plan?: { keys: ReadonlyMap<string, string>; ancestors(cell: string): string[]; cacheRoot: string };
 }
 
 export interface Executor {

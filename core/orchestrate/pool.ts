@@ -28,7 +28,7 @@ export function findPoolWorker(env: NodeJS.ProcessEnv = process.env, here: strin
   return file ? { file, typescript: file.endsWith('.ts') } : undefined;
 }
 
-function forkWorker(entry: WorkerEntry): ChildProcess {
+export function forkWorker(entry: WorkerEntry): ChildProcess {
   const execArgv = entry.typescript ? ['--require', require.resolve('tsx/cjs', { paths: [moduleDir(), process.cwd()] })] : [];
   return fork(entry.file, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, PHASEBOOK_WORKER: '1' } });
 }
@@ -41,7 +41,7 @@ interface Slot {
 }
 
 /** A queue an async generator can wait on. */
-class EventQueue<T> {
+export class EventQueue<T> {
   private items: T[] = [];
   private wake?: () => void;
   push(x: T): void {

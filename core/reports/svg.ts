@@ -23,6 +23,19 @@ function load(): Promise<[VegaLite, Vega]> {
   return libs;
 }
 
+/**
+ * Vega numbers gradients from a counter global to the process (`gradient_0`, `gradient_1`, ...):
+ * renumbered per document, so a figure's bytes do not depend on what the process drew before
+ * (a fleet worker or a pool worker that already rendered another report).
+ */
+export function localIds(svg: string): string {
+  const ids = new Map<string, string>();
+  return svg.replace(/\bgradient_\d+\b/g, (id) => {
+    if (!ids.has(id)) ids.set(id, `gradient_${ids.size}`);
+    return ids.get(id) as string;
+  });
+}
+
 /** The chart as a standalone SVG document. Vega warnings are returned, errors thrown. */
 export async function renderChartSvg(chart: ChartSpec): Promise<{ svg: string; warnings: string[] }> {
   const [vl, vega] = await load();
@@ -43,7 +56,7 @@ export async function renderChartSvg(chart: ChartSpec): Promise<{ svg: string; w
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
   try {
     await view.runAsync();
-    const svg = await view.toSVG();
+    const svg = localIds(await view.toSVG());
     return { svg: svg.startsWith('<?xml') ? svg : `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`, warnings };
   } finally {
     view.finalize();

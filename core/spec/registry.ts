@@ -37,6 +37,14 @@ export const SETTINGS_KEYS: KeySpecs = {
     }),
     doc: 'The cell cache (.phasebook/cache).',
   },
+  executor: {
+    type: t.object({
+      kind: { type: t.string(['serial', 'local-pool', 'bullmq']), doc: 'Where computed cells run: this process, a local worker pool, or a BullMQ worker fleet.' },
+      redis: { type: t.string(), doc: 'bullmq: the Redis URL, e.g. redis://127.0.0.1:6379' },
+      store: { type: t.string(), doc: 'bullmq: the artifact store, a shared directory or s3://bucket/prefix?endpoint=...' },
+    }),
+    doc: 'Executor of the computed cells (the command line\'s --executor/--redis/--store win).',
+  },
 };
 
 /**

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ExitCode, UserError, formatUserError } from '../../errors';
+import { ExitCode, UserError } from '../../errors';
 import { diagnosticToUserError } from '../../notebook/userError';
-import { PipelineSession } from '../../engine/session';
+import { PipelineSession, type SessionOptions } from '../../engine/session';
 import { ioFault } from '../../graph/faults';
-import { seedFromEnv } from '../../graph/settings';
+import { readSettings, seedFromEnv } from '../../graph/settings';
+import { executorFrom } from '../executorFlags';
 import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
 import { intFlag, parseFlags } from '../args';
 import type { Command } from '../io';
@@ -12,7 +13,7 @@ import { formatOutcome, progressLine } from '../render';
 import { recordPipelineRun } from '../pipelineRun';
 import { SETTINGS_KIND } from '../../phases/registry';
 
-const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--force] [--seed N] [--jobs N]';
+const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
 
 export const runCommand: Command = {
   name: 'run',
@@ -24,6 +25,9 @@ export const runCommand: Command = {
       force: { type: 'boolean' },
       seed: { type: 'string' },
       jobs: { type: 'string' },
+      executor: { type: 'string' },
+      redis: { type: 'string' },
+      store: { type: 'string' },
     }, usage);
     if (positionals.length !== 1) throw new UserError('give exactly one .pipeline file', {}, [`usage: ${usage}`]);
     const file = resolve(io.cwd, positionals[0]);
@@ -36,7 +40,12 @@ export const runCommand: Command = {
     }
     const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env);
     // The log file lives under the notebook's own roots, known once the session has parsed it.
-    const session = new PipelineSession(text, { notebookPath: file, log: createLogger([]), seed, jobs: intFlag(values.jobs, 'jobs', usage) });
+    const jobs = intFlag(values.jobs, 'jobs', usage);
+    const sessionOpts: SessionOptions = { notebookPath: file, log: createLogger([]), seed, jobs };
+    const session = new PipelineSession(text, sessionOpts);
+    // The executor may come from the notebook's settings block, known once the session has parsed it.
+    const chosen = executorFrom({ kind: values.executor, redis: values.redis, store: values.store }, readSettings(session.parsed).executor, { cwd: io.cwd, jobs, usage });
+    sessionOpts.executor = chosen.executor;
     const log = createLogger(
       [jsonLinesSink(resolve(session.roots.logs, 'pipeline.log')), ...(levelFromEnv(io.env) === 'debug' ? [textSink(io.err)] : [])],
       levelFromEnv(io.env),
@@ -76,6 +85,7 @@ export const runCommand: Command = {
         }
       },
     });
+    await chosen.store?.close();
     const run = await recordPipelineRun(session, report, { started, argv: ['run', ...argv] });
     log.info('pipeline finished', { ok: report.ok, exitCode: report.exitCode, run: run.id });
     const counts = report.outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {});

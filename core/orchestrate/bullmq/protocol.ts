@@ -1,0 +1,49 @@
+/**
+ * What crosses Redis between a coordinator and the fleet (issue 15). A job is one computed cell;
+ * its BullMQ job id is the cell's cache key, so two coordinators asking for the same work share
+ * one job. It carries only what a worker needs to rebuild the session (notebook text, roots,
+ * seed), the cell's name and the keys of the inputs to pull from the artifact store — never a
+ * result: results travel through the store (core/store/cacheEntries.ts).
+ */
+import { sha256 } from '../../graph/hash';
+import type { LogRecord } from '../../log';
+import type { NotebookRef, WireEvent, WireOutcome } from '../executor';
+
+/**
+ * A project's tag: results name the files their cells wrote under the project folder, so the
+ * same cache key in two projects is two pieces of work. Job ids and store manifests carry it.
+ */
+export const fleetScope = (baseDir: string): string => sha256(baseDir).slice(0, 12);
+
+/** The BullMQ job id of a cell: its cache key, then the project's tag (BullMQ ids may not hold ':'). */
+export const fleetJobId = (key: string, baseDir: string): string => `${key}-${fleetScope(baseDir)}`;
+
+export const DEFAULT_QUEUE = 'phasebook-cells';
+export const JOB_NAME = 'cell';
+/** Redis key a coordinator sets to ask the worker running a job to stop (value: the reason). */
+export const cancelKey = (queue: string, jobId: string): string => `phasebook:${queue}:cancel:${jobId}`;
+
+export interface CellJobData {
+  /** The coordinator's engine version: a worker of another version refuses the job. */
+  engine: string;
+  notebook: NotebookRef;
+  cell: string;
+  /** The cell's cache key (also the job id). */
+  key: string;
+  /** Keys of every ancestor the cell reads (its session restores them from the cache). */
+  inputKeys: string[];
+  force: boolean;
+}
+
+export interface CellJobResult {
+  /** The worker's name (host:pid/slot). */
+  worker: string;
+  /** The cell's events as the worker saw them (started, progress, run-created, finished). */
+  events: WireEvent[];
+  outcome: WireOutcome;
+  /** The cell's log records (the last ones when there are many). */
+  logs: LogRecord[];
+}
+
+/** How many records of a cell's log go back to the coordinator through Redis. */
+export const MAX_LOGS = 200;
