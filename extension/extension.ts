@@ -26,6 +26,7 @@ import { CellDiagnosticsProvider } from './notebook/diagnostics';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { NotebookModels } from './notebook/models';
 import { PipelineSerializer, SERIALIZER_OPTIONS } from './notebook/serializer';
+import { registerTerminalPath } from './terminalPath';
 
 export function activate(context: vscode.ExtensionContext): PhasebookApi {
   void maybeRunHostTests(context);
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(registerLanguageFeatures(models));
   push(registerStackingLenses(models, controller));
   push(registerNotebookCommands({ controller, log, extensionUri: context.extensionUri }));
+  push(registerTerminalPath(context, log));
   const notebookKernel = (uri: vscode.Uri) => {
     const nb = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString());
     return nb ? controller.kernelFor(nb) : undefined;
