@@ -10,7 +10,7 @@ import { formatStackingResult } from '../stackingReport';
 import { cvCommand } from './cv';
 
 const usage =
-  'phasebook train --model stacking --horizon 20 (--stacking-data CV_RUN_ID | --base-models a,b (--data FILE | --pipeline FILE)) [--meta-learner logistic|ridge|gbdt] [--seed N] [--dir PROJECT]';
+  'phasebook train --model stacking --horizon 20 (--stacking-data CV_RUN_ID | --base-models a,b (--data FILE | --pipeline FILE)) [--meta-learner logistic|ridge|gbdt] [--seed N] [--dir PROJECT] [--stacking-root DIR] [--runs-root DIR]';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -20,14 +20,18 @@ export const trainCommand: Command = {
     const { values } = parseFlags(argv, {
       model: { type: 'string' }, horizon: { type: 'string' }, 'stacking-data': { type: 'string' }, 'meta-learner': { type: 'string' },
       'base-models': { type: 'string' }, data: { type: 'string' }, pipeline: { type: 'string' }, seed: { type: 'string' }, dir: { type: 'string' },
-      'n-splits': { type: 'string' },
+      'n-splits': { type: 'string' }, 'stacking-root': { type: 'string' }, 'runs-root': { type: 'string' },
     }, usage);
     if (values.model !== 'stacking') throw new UserError(values.model ? `--model '${values.model}' is not trainable from the command line yet; use a notebook \`train\` cell` : '--model is required', {}, [`usage: ${usage}`]);
     const horizon = intFlag(values.horizon, 'horizon', usage);
     if (horizon === undefined) throw new UserError('--horizon is required', {}, [`usage: ${usage}`]);
     const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env) ?? 42;
     const base = resolve(io.cwd, values.dir ?? '.');
-    const roots = resolveRoots(base);
+    // Roots other than the defaults under --dir (a notebook's `roots:`), relative to --dir or absolute.
+    const roots = resolveRoots(base, {
+      ...(values['stacking-root'] ? { stacking: values['stacking-root'] } : {}),
+      ...(values['runs-root'] ? { runs: values['runs-root'] } : {}),
+    });
     let cvRunId = values['stacking-data'];
     if (!cvRunId) {
       const baseModels = listFlag(values['base-models']);
