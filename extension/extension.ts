@@ -29,6 +29,7 @@ import { PipelineSerializer, SERIALIZER_OPTIONS } from './notebook/serializer';
 import { registerTerminalPath } from './terminalPath';
 
 export function activate(context: vscode.ExtensionContext): PhasebookApi {
+  const activationStart = Date.now();
   void maybeRunHostTests(context);
   const push = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(registerRunCommands({ explorer, dashboards, trainer, tables, log, notebookKernel }));
   push(registerQueryCommand({ workspaceDir, activeRoots: () => { const nb = vscode.window.activeNotebookEditor?.notebook; return nb ? controller.existingKernel(nb)?.artifactRoots : undefined; } }));
 
+  log.info(`Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${Date.now() - activationStart} ms`);
   return {
     kernelState: (nb) => controller.existingKernel(nb)?.state ?? 'none',
     kernelPid: (nb) => controller.existingKernel(nb)?.pid,
