@@ -26,8 +26,10 @@ import { CellDiagnosticsProvider } from './notebook/diagnostics';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { NotebookModels } from './notebook/models';
 import { PipelineSerializer, SERIALIZER_OPTIONS } from './notebook/serializer';
+import { registerTerminalPath } from './terminalPath';
 
 export function activate(context: vscode.ExtensionContext): PhasebookApi {
+  const activationStart = Date.now();
   void maybeRunHostTests(context);
   const push = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
@@ -69,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(registerLanguageFeatures(models));
   push(registerStackingLenses(models, controller));
   push(registerNotebookCommands({ controller, log, extensionUri: context.extensionUri }));
+  push(registerTerminalPath(context, log));
   const notebookKernel = (uri: vscode.Uri) => {
     const nb = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString());
     return nb ? controller.kernelFor(nb) : undefined;
@@ -76,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(registerRunCommands({ explorer, dashboards, trainer, tables, log, notebookKernel }));
   push(registerQueryCommand({ workspaceDir, activeRoots: () => { const nb = vscode.window.activeNotebookEditor?.notebook; return nb ? controller.existingKernel(nb)?.artifactRoots : undefined; } }));
 
+  log.info(`Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${Date.now() - activationStart} ms`);
   return {
     kernelState: (nb) => controller.existingKernel(nb)?.state ?? 'none',
     kernelPid: (nb) => controller.existingKernel(nb)?.pid,

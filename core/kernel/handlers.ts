@@ -4,6 +4,7 @@ import { PipelineSession } from '../engine/session';
 import { seedFromEnv } from '../graph/settings';
 import type { Logger } from '../log';
 import { encodeResult, frameToIpc } from './encode';
+import { trainStackingArgs } from '../ml/stacking/reproduce';
 import { trainStacking } from '../ml/stacking/train';
 import type { KernelCallType, KernelEvent, KernelHandlerMap, KernelReplies, KernelRequestOf, RunReply } from './protocol';
 import { previewTable } from './tablePreview';
@@ -65,15 +66,18 @@ export class KernelHandlers {
       const s = this.need();
       this.abort = new AbortController();
       try {
-        const r = await trainStacking({
+        const run = {
           stackingRoot: req.stackingRoot ?? s.roots.stacking,
           runsRoot: req.runsRoot ?? s.roots.runs,
           cvRunId: req.cvRunId,
           horizon: req.horizon,
           metaLearner: req.metaLearner,
           seed: s.seed,
-          source: { notebook: s.notebookPath, cli: ['codelens', 'train-stacking', req.cvRunId] },
           baseDir: s.baseDir,
+        };
+        const r = await trainStacking({
+          ...run,
+          source: { notebook: s.notebookPath, cli: trainStackingArgs(run) },
           log: this.log,
           signal: this.abort.signal,
         });

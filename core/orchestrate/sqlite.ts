@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../runs/atomicWrite';
 
 export type SqlValue = number | string | Uint8Array | null;
@@ -29,12 +29,21 @@ interface SqlJsStatic {
 
 let engine: Promise<SqlJsStatic> | undefined;
 
+/**
+ * sql.js's wasm: next to the bundle in a packaged extension (scripts/package.mjs copies it into
+ * dist/), else from node_modules (a checkout, tests under tsx).
+ */
+export function sqlWasmPath(): string {
+  const packaged = join(__dirname, 'sql-wasm.wasm');
+  return existsSync(packaged) ? packaged : require.resolve('sql.js/dist/sql-wasm.wasm');
+}
+
 /** Loads the wasm engine once per process. */
 export function sqlEngine(): Promise<SqlJsStatic> {
   engine ??= (async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const init = require('sql.js') as (cfg: { wasmBinary: ArrayBuffer }) => Promise<SqlJsStatic>;
-    const wasm = readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'));
+    const wasm = readFileSync(sqlWasmPath());
     return init({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer });
   })();
   return engine;

@@ -26,6 +26,7 @@ export enum CommandId {
   DeleteRun = 'phasebook.deleteRun',
   OpenArtifact = 'phasebook.openArtifact',
   PreviewTable = 'phasebook.previewTable',
+  InstallCli = 'phasebook.installCli',
 }
 
 /** Context keys the manifest's `when` clauses read. */

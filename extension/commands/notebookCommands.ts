@@ -11,9 +11,10 @@ import type { PhasebookController } from '../kernel/controller';
 import type { NotebookKernel } from '../kernel/notebookKernel';
 import type { PhasebookLog } from '../base/logChannel';
 import { changeCellKind } from '../notebook/kindCommand';
-import { BUILTIN_CONTRACTS, cliCommandLine } from './shellLine';
+import { BUILTIN_CONTRACTS } from './shellLine';
 import { registerCommand, type CommandSpec } from '../base/commands';
 import { UNTRUSTED_MESSAGE } from '../base/commandBoundary';
+import { runCliTask } from './cliTask';
 
 export interface NotebookCommandDeps {
   controller: PhasebookController;
@@ -77,23 +78,10 @@ export async function newPipelineNotebook(extensionUri: vscode.Uri): Promise<vsc
   return vscode.window.showNotebookDocument(doc);
 }
 
-function phasebookTerminal(): vscode.Terminal {
-  const existing = vscode.window.terminals.find((t) => t.name === 'Phasebook');
-  if (existing) return existing;
-  return vscode.window.createTerminal({ name: 'Phasebook', env: { ELECTRON_RUN_AS_NODE: '1' } });
-}
-
-export function cliPath(extensionUri: vscode.Uri): string {
-  return vscode.Uri.joinPath(extensionUri, 'dist', 'cli.js').fsPath;
-}
-
-/** Sends `phasebook <args>` to the Phasebook terminal; returns the command line. */
-export function runInTerminal(extensionUri: vscode.Uri, args: string[]): string {
-  const line = cliCommandLine(process.execPath, cliPath(extensionUri), args);
-  const terminal = phasebookTerminal();
-  terminal.show(true);
-  terminal.sendText(line);
-  return line;
+/** Runs `phasebook <args>` as a task (cliTask.ts); returns the command line. */
+export async function runInTerminal(extensionUri: vscode.Uri, args: string[]): Promise<string> {
+  const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  return (await runCliTask(extensionUri.fsPath, args, cwd)).line;
 }
 
 async function runHeadless(deps: NotebookCommandDeps, arg?: unknown): Promise<string | undefined> {

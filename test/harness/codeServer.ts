@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTestResultsDir, installedCodeServer, repoRoot } from './paths';
+import { installVsix } from './installVsix';
 import { stageExtension, stageWorkspace, writeUserSettings } from './stage';
 
 export interface CodeServerOptions {
@@ -22,6 +23,10 @@ export interface CodeServerOptions {
   startTimeoutMs?: number;
   /** Keep the temp folders after stop() (for debugging); also PHASEBOOK_KEEP_TEMP=1. */
   keepTemp?: boolean;
+  /** Install this .vsix with `--install-extension` instead of staging the checkout's build (test/install). */
+  vsix?: string;
+  /** Start from an empty workspace (plus workspaceFiles) instead of a copy of examples/. */
+  emptyWorkspace?: boolean;
   /** Runs after the folders are staged, before the server starts; returns extra environment. */
   prepare?: (dirs: StagedDirs) => Promise<Record<string, string>> | Record<string, string>;
 }
@@ -117,8 +122,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   let extensionDir: string;
   let preparedEnv: Record<string, string>;
   try {
-    extensionDir = stageExtension(repoRoot, extensionsDir);
-    stageWorkspace(repoRoot, workspaceDir, options.workspaceFiles);
+    extensionDir = options.vsix
+      ? installVsix(tools, options.vsix, { extensionsDir, userDataDir, base })
+      : stageExtension(repoRoot, extensionsDir);
+    stageWorkspace(repoRoot, workspaceDir, options.workspaceFiles, !options.emptyWorkspace);
     writeUserSettings(userDataDir, {
       ...(options.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {}),
       ...options.settings,

@@ -24,7 +24,7 @@ export function readManifest(repoRoot: string): ExtensionManifest & Record<strin
 }
 
 /** Folders of the repository that ship with the extension (copied when present). */
-export const EXTENSION_PAYLOAD = ['dist', 'media', 'snippets', 'examples'] as const;
+export const EXTENSION_PAYLOAD = ['dist', 'bin', 'media', 'snippets', 'examples'] as const;
 export const EXTENSION_FILES = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'] as const;
 
 /**
@@ -62,11 +62,11 @@ export function isExamplesOutput(relativePath: string): boolean {
   return EXAMPLES_OUTPUTS.some((out) => p === out || p.startsWith(`${out}/`));
 }
 
-/** Copies examples/ into `workspaceDir` (without generated outputs) and writes `extraFiles`. */
-export function stageWorkspace(repoRoot: string, workspaceDir: string, extraFiles: Record<string, string> = {}): void {
+/** Copies examples/ into `workspaceDir` (without generated outputs, unless `withExamples` is false) and writes `extraFiles`. */
+export function stageWorkspace(repoRoot: string, workspaceDir: string, extraFiles: Record<string, string> = {}, withExamples = true): void {
   mkdirSync(workspaceDir, { recursive: true });
   const examples = join(repoRoot, 'examples');
-  if (existsSync(examples)) {
+  if (withExamples && existsSync(examples)) {
     cpSync(examples, workspaceDir, {
       recursive: true,
       filter: (src) => src === examples || !isExamplesOutput(relative(examples, src)),

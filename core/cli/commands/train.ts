@@ -11,7 +11,7 @@ import { cvCommand } from './cv';
 import { runTrainCell } from './trainCell';
 
 const usage =
-  'phasebook train --model stacking --horizon 20 (--stacking-data CV_RUN_ID | --base-models a,b (--data FILE | --pipeline FILE)) [--meta-learner nonneg|logistic|ridge|gbdt] [--seed N] [--dir PROJECT]\n' +
+  'phasebook train --model stacking --horizon 20 (--stacking-data CV_RUN_ID | --base-models a,b (--data FILE | --pipeline FILE)) [--meta-learner nonneg|logistic|ridge|gbdt] [--seed N] [--dir PROJECT] [--stacking-root DIR] [--runs-root DIR]\n' +
   '       phasebook train (--top-n N [--checkpoint-metric val_loss] | --from-checkpoint RUN_ID[@STEP]|FILE) [--pipeline FILE] [--cell NAME] [--seed N] [--dir PROJECT]';
 
 export const trainCommand: Command = {
@@ -23,6 +23,7 @@ export const trainCommand: Command = {
       model: { type: 'string' }, horizon: { type: 'string' }, 'stacking-data': { type: 'string' }, 'meta-learner': { type: 'string' },
       'base-models': { type: 'string' }, data: { type: 'string' }, pipeline: { type: 'string' }, seed: { type: 'string' }, dir: { type: 'string' },
       'n-splits': { type: 'string' }, 'top-n': { type: 'string' }, 'checkpoint-metric': { type: 'string' }, 'from-checkpoint': { type: 'string' }, cell: { type: 'string' },
+      'stacking-root': { type: 'string' }, 'runs-root': { type: 'string' },
     }, usage);
     if (values['top-n'] !== undefined || values['from-checkpoint'] !== undefined || values.cell !== undefined) {
       if (values.model !== undefined && values.model !== 'stacking') throw new UserError('--model is the train cell\'s own key here: leave it out', {}, [`usage: ${usage}`]);
@@ -38,7 +39,11 @@ export const trainCommand: Command = {
     if (horizon === undefined) throw new UserError('--horizon is required', {}, [`usage: ${usage}`]);
     const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env) ?? 42;
     const base = resolve(io.cwd, values.dir ?? '.');
-    const roots = resolveRoots(base);
+    // Roots other than the defaults under --dir (a notebook's `roots:`), relative to --dir or absolute.
+    const roots = resolveRoots(base, {
+      ...(values['stacking-root'] ? { stacking: values['stacking-root'] } : {}),
+      ...(values['runs-root'] ? { runs: values['runs-root'] } : {}),
+    });
     let cvRunId = values['stacking-data'];
     if (!cvRunId) {
       const baseModels = listFlag(values['base-models']);
