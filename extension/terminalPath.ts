@@ -10,8 +10,8 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
-import { CommandId } from './commandIds';
-import type { PhasebookLog } from './logChannel';
+import { CommandId } from './base/commandIds';
+import type { PhasebookLog } from './base/logChannel';
 import { onPath, shimDir, shimLauncher, shimText } from './terminalShim';
 
 /** The extension's own bin/ folder, when it holds the launcher (a packaged extension, or a checkout's bin/). */

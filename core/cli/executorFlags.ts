@@ -6,6 +6,7 @@ import { BullmqExecutor } from '../orchestrate/bullmq/executor';
 import type { Executor } from '../orchestrate/executor';
 import { LocalPoolExecutor } from '../orchestrate/pool';
 import { SerialExecutor } from '../orchestrate/serial';
+import { openJobSession } from '../engine/session';
 import { openStore } from '../store/open';
 import type { ArtifactStore } from '../store/types';
 import { UsageError } from './io';
@@ -27,7 +28,7 @@ export function executorFrom(flags: ExecutorChoice, settings: ExecutorChoice | u
     return {};
   }
   if (!(EXECUTOR_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--executor takes ${EXECUTOR_KINDS.join(', ')}; got '${kind}'`, opts.usage);
-  if (kind === 'serial') return { executor: new SerialExecutor() };
+  if (kind === 'serial') return { executor: new SerialExecutor(openJobSession) };
   if (kind === 'local-pool') return { executor: new LocalPoolExecutor({ size: opts.jobs }) };
   if (!redis || !storeUrl) throw new UsageError(`the bullmq executor needs ${!redis ? '--redis URL' : '--store URL'} (or redis:/store: in the notebook's executor settings)`, opts.usage);
   const store = openStore(storeUrl, opts.cwd);

@@ -6,7 +6,7 @@ import type { Cell, ParsedNotebook } from '../notebook/types';
 import type { PhaseResult } from '../spec/types';
 import { resolveRoots, type ArtifactRoots } from '../runs/roots';
 import { buildGraph, type Graph } from '../notebook/dag';
-import type { CellError, CellOutcome, ExecutionEvent } from '../graph/events';
+import type { CellError, CellOutcome, ExecutionEvent, ExecutionReport, RunRequest } from '../graph/events';
 import { cellsWithErrors, computeCellKeys, isExecutable } from '../graph/keys';
 import { hasResult, loadResult, saveResult, type CacheReadOptions } from '../graph/resultStore';
 import { runCell } from '../graph/runCell';

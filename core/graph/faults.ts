@@ -7,7 +7,7 @@
 import { UserError, isUserError } from '../errors';
 import { describeDtype, isTextDtype } from '../frame/contractTypes';
 import { displayPath } from '../frame/io';
-import type { PhaseResult } from '../phases/types';
+import type { PhaseResult } from '../spec/types';
 import type { DataType } from 'nodejs-polars';
 
 const IO_WORDS: Record<string, string> = {

@@ -1,6 +1,6 @@
 /** The bootstrap keys `train`, `stack` and `evaluate` share, and how they become resampling options. */
 import type { BootstrapMethod } from '../ml/bootstrap';
-import { t, type KeySpecs } from './schema';
+import { t, type KeySpecs } from '../base/schema';
 
 export interface BootstrapConfig {
   bootstrap?: number;

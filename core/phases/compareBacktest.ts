@@ -13,7 +13,7 @@ import { DEFAULT_PORTFOLIO } from '../backtest/types';
 import { isBacktestValue } from '../backtest/value';
 import { SPLIT } from '../frame/dataset';
 import type { CellTrial } from './selection';
-import type { PhaseResult } from './types';
+import type { PhaseResult } from '../spec/types';
 
 export interface BranchReturns extends CellTrial {
   /** 'backtest' when the branch had one, 'default' when made here from its predictions. */

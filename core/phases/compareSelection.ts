@@ -5,7 +5,7 @@ import type { CollectedInput } from '../orchestrate/expand';
 import type { Comparison } from '../reports/compare';
 import { branchReturns, type BranchReturns } from './compareBacktest';
 import { recordAndSelect, type SelectionOutcome } from './selection';
-import type { ChartOutput, PhaseContext, PhaseResult } from './types';
+import type { ChartOutput, PhaseContext, PhaseResult } from '../spec/types';
 
 export interface CompareSelection extends SelectionOutcome {
   /** How the branches got their returns. */

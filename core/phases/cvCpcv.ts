@@ -6,7 +6,7 @@ import type { Dataset } from '../frame/dataset';
 import { runCpcv } from '../ml/cpcvWorkflow';
 import type { ModelTask, Params } from '../ml/model';
 import { validateOutputName } from '../runs/name';
-import { emptyResult, type PhaseContext, type PhaseResult } from './types';
+import { emptyResult, type PhaseContext, type PhaseResult } from '../spec/types';
 
 export interface CpcvCellConfig {
   models: string[];

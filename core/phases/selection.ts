@@ -7,7 +7,7 @@
 import { metricsDbPath } from '../orchestrate/metricsDb';
 import { defaultStudy, listTrials, originOf, recordTrials, type TrialInput } from '../runs/trials';
 import { selectionLine, selectionReport, type SelectionReport } from '../stats';
-import type { PhaseContext } from './types';
+import type { PhaseContext } from '../spec/types';
 
 export const SELECTION_METRIC = 'sharpe_ratio';
 

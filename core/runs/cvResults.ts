@@ -7,7 +7,6 @@
 import { UserError } from '../errors';
 import type { ModelTask } from '../base/matrix';
 import type { BootstrapRecord } from '../ml/bootstrap';
-import type { ModelTask } from '../ml/model';
 
 export const CV_RESULTS_FILE = 'cv_results.json';
 

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { sha256 } from '../graph/hash';
+import { sha256 } from '../base/hash';
 import { entryDir } from '../graph/resultStore';
 import { StoreError, type ArtifactStore } from './types';
 

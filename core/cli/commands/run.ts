@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ExitCode, UserError } from '../../errors';
+import { ExitCode, UserError, formatUserError } from '../../errors';
 import { diagnosticToUserError } from '../../notebook/userError';
 import { PipelineSession, type SessionOptions } from '../../engine/session';
 import { ioFault } from '../../graph/faults';
@@ -11,7 +11,7 @@ import { intFlag, parseFlags } from '../args';
 import type { Command } from '../io';
 import { formatOutcome, progressLine } from '../render';
 import { recordPipelineRun } from '../pipelineRun';
-import { SETTINGS_KIND } from '../../phases/registry';
+import { SETTINGS_KIND } from '../../spec/registry';
 
 const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
 

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ExitCode, UserError } from '../../errors';
-import { PipelineSession } from '../../graph/session';
+import { PipelineSession } from '../../engine/session';
 import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
 import type { Cell } from '../../notebook/types';
 import { resolveRoots } from '../../runs/roots';

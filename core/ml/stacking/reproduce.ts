@@ -14,7 +14,7 @@ export function trainStackingArgs(o: ReproducibleStacking): string[] {
   const defaults = resolveRoots(o.baseDir);
   const args = [
     'train', '--model', 'stacking', '--horizon', String(o.horizon), '--stacking-data', o.cvRunId,
-    '--meta-learner', o.metaLearner, '--seed', String(o.seed), '--dir', o.baseDir,
+    ...(o.metaLearner ? ['--meta-learner', o.metaLearner] : []), '--seed', String(o.seed), '--dir', o.baseDir,
   ];
   if (resolve(o.baseDir, o.stackingRoot) !== defaults.stacking) args.push('--stacking-root', resolve(o.baseDir, o.stackingRoot));
   if (resolve(o.baseDir, o.runsRoot) !== defaults.runs) args.push('--runs-root', resolve(o.baseDir, o.runsRoot));

@@ -1,10 +1,6 @@
 import pl from 'nodejs-polars';
 import { UserError } from '../../errors';
 import { symbolCodes, timestampsMs, toFeatureMatrix, toFloat64 } from '../../frame/matrix';
-import type { Logger } from '../../log';
-import type { RunSource } from '../../spec/types';
-import { trainingRunId } from '../../runs/id';
-import { beginRun } from '../../runs/store';
 import { loadStackingData } from '../../runs/stackingData';
 import type { BootstrapOptions } from '../bootstrap';
 import { labelEndTimes, primaryMetric, takeRows, takeValues } from '../cv';

@@ -1,7 +1,7 @@
 /** What trainStacking takes and gives back. */
 import type { ErrorLocation } from '../../errors';
 import type { Logger } from '../../log';
-import type { RunSource } from '../../phases/types';
+import type { RunSource } from '../../spec/types';
 import type { BootstrapMethod, BootstrapRecord } from '../bootstrap';
 import type { ModelTask } from '../model';
 import type { BaseDiagnostics } from './diagnostics';

@@ -5,7 +5,7 @@
  * seed), the cell's name and the keys of the inputs to pull from the artifact store — never a
  * result: results travel through the store (core/store/cacheEntries.ts).
  */
-import { sha256 } from '../../graph/hash';
+import { sha256 } from '../../base/hash';
 import type { LogRecord } from '../../log';
 import type { NotebookRef, WireEvent, WireOutcome } from '../executor';
 

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import '../../../core/phases/index';
-import { PipelineSession } from '../../../core/graph/session';
+import { PipelineSession } from '../../../core/engine/session';
 import { silentLogger } from '../../../core/log';
 import { studyDir } from '../orchestrate/study';
 

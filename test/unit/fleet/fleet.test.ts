@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../../../core/phases/index';
-import { PipelineSession, type ExecutionReport, type SessionOptions } from '../../../core/graph/session';
+import { PipelineSession, type ExecutionReport, type SessionOptions } from '../../../core/engine/session';
 import { silentLogger } from '../../../core/log';
 import { BullmqExecutor } from '../../../core/orchestrate/bullmq/executor';
 import { openStore } from '../../../core/store/open';

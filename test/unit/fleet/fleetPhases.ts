@@ -5,9 +5,9 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getPhase, registerPhase } from '../../../core/phases/registry';
-import { t } from '../../../core/phases/schema';
-import { emptyResult } from '../../../core/phases/types';
+import { getPhase, registerPhase } from '../../../core/spec/registry';
+import { t } from '../../../core/base/schema';
+import { emptyResult } from '../../../core/spec/types';
 
 export const FLEET_PHASES = __filename;
 

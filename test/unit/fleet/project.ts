@@ -6,7 +6,7 @@ import '../orchestrate/testPhases';
 import './fleetPhases';
 import { TEST_PHASES } from '../orchestrate/testPhases';
 import { FLEET_PHASES } from './fleetPhases';
-import { PipelineSession, type SessionOptions } from '../../../core/graph/session';
+import { PipelineSession, type SessionOptions } from '../../../core/engine/session';
 import { silentLogger } from '../../../core/log';
 
 export const FAN = `# %% o_src src

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256 } from '../../../core/graph/hash';
+import { sha256 } from '../../../core/base/hash';
 import { entryDir } from '../../../core/graph/resultStore';
 import { BullmqExecutor } from '../../../core/orchestrate/bullmq/executor';
 import { fleetScope } from '../../../core/orchestrate/bullmq/protocol';
