@@ -14,8 +14,9 @@ import { demoDataCommand } from './commands/demoData';
 import { trainCommand } from './commands/train';
 import { queryCommand } from './commands/query';
 import { cacheCommand } from './commands/cache';
+import { trialsCommand } from './commands/trials';
 
-export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand];
+export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand, trialsCommand];
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));
