@@ -19,8 +19,9 @@ import { queryCommand } from './commands/query';
 import { cacheCommand } from './commands/cache';
 import { workerCommand } from './commands/worker';
 import { fleetCommand } from './commands/fleet';
+import { trialsCommand } from './commands/trials';
 
-export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand, workerCommand, fleetCommand];
+export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand, trialsCommand, workerCommand, fleetCommand];
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));

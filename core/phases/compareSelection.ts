@@ -4,13 +4,12 @@ import { chartToOutput } from '../charts/frames';
 import type { CollectedInput } from '../orchestrate/expand';
 import type { Comparison } from '../reports/compare';
 import { branchReturns, type BranchReturns } from './compareBacktest';
-import { recordAndSelect, type SelectionOutcome } from './selection';
+import { recordAndSelect, type SelectionOutcome, compactSelection } from './selection';
 import type { ChartOutput, PhaseContext, PhaseResult } from '../spec/types';
 
 export interface CompareSelection extends SelectionOutcome {
   /** How the branches got their returns. */
   source: 'backtest' | 'default' | 'mixed';
-  chart?: ChartOutput;
 }
 
 const key = (labels: Record<string, string>): string => JSON.stringify(Object.entries(labels).sort());
@@ -22,7 +21,7 @@ export async function compareSelection(
   comparison: Comparison,
   ctx: PhaseContext,
   warnings: string[],
-): Promise<CompareSelection | undefined> {
+): Promise<{ selection: CompareSelection; chart?: ChartOutput } | undefined> {
   const branches: BranchReturns[] = [];
   const origins = new Set<string>();
   const byLabels = new Map<string, number>();
@@ -50,8 +49,7 @@ export async function compareSelection(
   const sources = new Set(branches.map((b) => b.source));
   const pbo = sel.report.pbo;
   return {
-    ...sel,
-    source: sources.size > 1 ? 'mixed' : [...sources][0],
+    selection: { ...compactSelection(sel), source: sources.size > 1 ? 'mixed' : [...sources][0] },
     chart: pbo ? chartToOutput(pboLogitChart(pbo.logits, pbo.pbo, pbo.trials)) : undefined,
   };
 }

@@ -21,6 +21,7 @@ import { ENGINE_VERSION } from '../version';
 import { registerPhase } from '../spec/registry';
 import { bootstrapNote, inputLabels, type ScenarioCompareValue } from './scenario_compare';
 import { t } from '../base/schema';
+import { reportSelectionSection } from './reportSelection';
 import type { TrainValue } from './train';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
@@ -127,7 +128,12 @@ export const reportPhase: PhaseSpec<ReportConfig> = {
       rows: rows ? `${rows} rows` : 'rows as evaluated',
       bootstrap: compare?.bootstrap ?? bootstrapNote(inputs),
     }, figures);
-    const docs = (Object.keys(TEMPLATE_FILES) as TemplateName[]).map((k) => ({ path: join(dir, TEMPLATE_FILES[k]), data: fillTemplate(templates[k], vars), label: TEMPLATE_FILES[k] }));
+    const selection = compare?.selection ? await reportSelectionSection(compare.selection, dir, ctx.log, warnings) : undefined;
+    const docs = (Object.keys(TEMPLATE_FILES) as TemplateName[]).map((k) => ({
+      path: join(dir, TEMPLATE_FILES[k]),
+      data: fillTemplate(templates[k], vars) + (selection && k === 'memo' ? `\n${selection.markdown}` : ''),
+      label: TEMPLATE_FILES[k],
+    }));
     const written = await writeAll(docs, ctx.log);
     for (const m of written.missing) warnings.push(`${m.label} not written (${m.path}): ${m.error} — marked missing`);
     const missing = [...written.missing.map((m) => m.label), ...figures.filter((f) => !f.file).map((f) => f.title)];
@@ -137,9 +143,10 @@ export const reportPhase: PhaseSpec<ReportConfig> = {
         figures: figures.filter((f) => f.file).length,
         best: vars.best,
         [comparison.rankBy]: vars.best_value.replace(`${comparison.rankBy} `, ''),
+        ...(compare?.selection ? { selection: compare.selection.line } : {}),
         ...(missing.length ? { missing: missing.join(', ') } : {}),
       },
-      artifacts: [...written.written, ...figures.filter((f) => f.file).map((f) => ({ path: join(dir, f.file as string), label: f.title }))],
+      artifacts: [...written.written, ...(selection?.figure ? [{ path: selection.figure, label: 'PBO logit distribution' }] : []), ...figures.filter((f) => f.file).map((f) => ({ path: join(dir, f.file as string), label: f.title }))],
       warnings,
     });
   },

@@ -84,7 +84,8 @@ export const scenarioComparePhase: PhaseSpec<ScenarioCompareConfig> = {
     }
     const comparison = buildComparison(rows, { metrics: c.metrics, rankBy: c.rank_by });
     const bootstrap = bootstrapNote(inputs);
-    const selection = await compareSelection(inputs, c[INPUTS_KEY], labels, comparison, ctx, warnings);
+    const chosen = await compareSelection(inputs, c[INPUTS_KEY], labels, comparison, ctx, warnings);
+    const selection = chosen?.selection;
     const dir = resolve(ctx.baseDir, c.output_dir ?? 'reports');
     const table = join(dir, 'scenario_table.csv');
     const summary = join(dir, 'scenario_summary.md');
@@ -110,7 +111,7 @@ export const scenarioComparePhase: PhaseSpec<ScenarioCompareConfig> = {
         ...(files.missing.length ? { missing: files.missing.map((m) => m.label).join(', ') } : {}),
       },
       ...(selection ? { metrics: selectionMetrics(selection) } : {}),
-      charts: selection?.chart ? [selection.chart] : [],
+      charts: chosen?.chart ? [chosen.chart] : [],
       tables: [{ title: 'Scenario comparison', frame }],
       artifacts: files.written,
       warnings,

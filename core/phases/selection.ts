@@ -56,11 +56,18 @@ export async function recordAndSelect(ctx: Pick<PhaseContext, 'notebookPath' | '
   }
 }
 
+/** Without PBO's per-split IS/OOS details (the logits stay, for the chart): what a cell hands downstream. */
+export function compactSelection(s: SelectionOutcome): SelectionOutcome {
+  const pbo = s.report.pbo;
+  return pbo ? { ...s, report: { ...s.report, pbo: { ...pbo, isSharpe: [], oosSharpe: [], winner: [] } } } : s;
+}
+
 /** Flat metrics for metrics.db and the dashboards. */
 export function selectionMetrics(s: SelectionOutcome): Record<string, number> {
   const r = s.report;
   const out: Record<string, number> = {
     trials: r.trials,
+    distinct_trials: r.distinct,
     deflated_sharpe: r.deflated.dsr,
     probabilistic_sharpe: r.deflated.psr,
     expected_max_sharpe: r.deflated.expectedMax * Math.sqrt(r.periodsPerYear),
@@ -80,18 +87,18 @@ export function selectionMarkdown(s: SelectionOutcome): string {
     '',
     `${s.line}.`,
     '',
-    `Study \`${s.study}\`: ${r.trials} trial${r.trials === 1 ? '' : 's'} in artifacts/metrics.db${s.excluded ? ` (${s.excluded} excluded by name, see \`phasebook trials --study "${s.study}"\`)` : ''}; selected \`${r.selected}\`.`,
+    `Study \`${s.study}\`: ${r.trials} trial${r.trials === 1 ? '' : 's'} in artifacts/metrics.db, ${r.distinct} with distinct returns (N = ${r.distinct} below)${s.excluded ? ` (${s.excluded} excluded by name, see \`phasebook trials --study "${s.study}"\`)` : ''}; selected \`${r.selected}\`.`,
     '',
     '| statistic | value | inputs |',
     '| --- | --- | --- |',
     `| Sharpe (annualised) | ${n(r.sharpe, 3)} | per-period SR ${n(d.selected.sharpe, 5)} × √${n(r.periodsPerYear, 1)} |`,
     `| Probabilistic Sharpe (vs 0) | ${n(d.psr)} | T = ${d.selected.n}, skew ${n(d.selected.skew, 3)}, kurtosis ${n(d.selected.kurtosis, 3)} |`,
-    `| Expected max Sharpe of ${r.trials} unskilled trials | ${n(d.expectedMax * Math.sqrt(r.periodsPerYear), 3)} | V[SR] of the trials ${n(d.sharpeVariance, 8)} (per period) |`,
+    `| Expected max Sharpe of ${r.distinct} unskilled trials | ${n(d.expectedMax * Math.sqrt(r.periodsPerYear), 3)} | V[SR] of the trials ${n(d.sharpeVariance, 8)} (per period) |`,
     `| Deflated Sharpe | ${n(d.dsr)} | PSR against that expected maximum |`,
     r.pbo
       ? `| PBO (CSCV) | ${n(r.pbo.pbo)} | ${r.pbo.groups} groups, ${r.pbo.logits.length} splits, ${r.pbo.periods} common periods; P(OOS Sharpe < 0) ${n(r.pbo.probOosLoss)} |`
       : `| PBO (CSCV) | n/a | ${r.pboSkipped ?? ''} |`,
-    `| Minimum backtest length | ${n(r.minBacktestYears, 2)} years | for ${r.trials} trials at Sharpe ${n(r.sharpe, 2)}; this backtest spans ${n(r.backtestYears, 2)} years |`,
+    `| Minimum backtest length | ${n(r.minBacktestYears, 2)} years | for ${r.distinct} trials at Sharpe ${n(r.sharpe, 2)}; this backtest spans ${n(r.backtestYears, 2)} years |`,
     '',
     'Deflated Sharpe: Bailey & López de Prado (2014); PBO: Bailey, Borwein, López de Prado & Zhu (2015); MinBTL: Bailey et al. (2014). A deflated Sharpe below 0.95 means the headline Sharpe is not significant once the number of trials is counted.',
     '',

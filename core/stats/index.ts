@@ -14,4 +14,4 @@ export {
   type DeflatedSharpe,
 } from './sharpe';
 export { probabilityOfBacktestOverfitting, combinations, defaultPboGroups, type PboOptions, type PboResult } from './pbo';
-export { selectionReport, selectionLine, alignTrials, type SelectionTrial, type SelectionReport } from './selection';
+export { selectionReport, selectionLine, alignTrials, distinctTrials, type SelectionTrial, type SelectionReport } from './selection';

@@ -15,7 +15,9 @@ export interface SelectionTrial {
 }
 
 export interface SelectionReport {
+  /** Trials counted, and how many distinct return series they have: N in the statistics is the distinct count. */
   trials: number;
+  distinct: number;
   selected: string;
   /** Annualised Sharpe of the selected trial (per-period Sharpe × √periods_per_year). */
   sharpe: number;
@@ -50,18 +52,33 @@ export function alignTrials(trials: readonly SelectionTrial[]): Float64Array[] {
   });
 }
 
-export function selectionReport(trials: readonly SelectionTrial[], selected?: string): SelectionReport | undefined {
-  if (!trials.length) return undefined;
+/** Trials with identical times and returns (e.g. two models giving the same positions) are one trial: the first of each kept. */
+export function distinctTrials(trials: readonly SelectionTrial[]): SelectionTrial[] {
+  const seen = new Set<string>();
+  return trials.filter((t) => {
+    const k = `${Array.from(t.times).join(',')}|${Array.from(t.returns).join(',')}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function selectionReport(all: readonly SelectionTrial[], selected?: string): SelectionReport | undefined {
+  if (!all.length) return undefined;
+  const chosen = selected === undefined ? undefined : all.find((t) => t.name === selected);
+  const unique = distinctTrials(all);
+  // the selected trial stands for its duplicates
+  const trials = chosen && !unique.includes(chosen) ? unique.map((t) => (t.returns.join() === chosen.returns.join() && t.times.join() === chosen.times.join() ? chosen : t)) : unique;
   const moments = trials.map((t) => returnMoments(t.returns));
   const sharpes = moments.map((m) => m.sharpe);
-  let idx = selected === undefined ? -1 : trials.findIndex((t) => t.name === selected);
+  let idx = chosen ? trials.indexOf(chosen) : -1;
   if (idx < 0) idx = sharpes.indexOf(Math.max(...sharpes));
   const sel = trials[idx];
   const deflated = deflatedSharpe(sel.returns, sharpes);
   const sharpe = moments[idx].sharpe * Math.sqrt(sel.periodsPerYear);
   let pbo: PboResult | undefined;
   let pboSkipped: string | undefined;
-  if (trials.length < 2) pboSkipped = 'PBO needs at least 2 trials';
+  if (trials.length < 2) pboSkipped = 'PBO needs at least 2 distinct trials';
   else {
     const aligned = alignTrials(trials);
     const T = aligned[0]?.length ?? 0;
@@ -69,7 +86,8 @@ export function selectionReport(trials: readonly SelectionTrial[], selected?: st
     else pbo = probabilityOfBacktestOverfitting(aligned);
   }
   return {
-    trials: trials.length,
+    trials: all.length,
+    distinct: trials.length,
     selected: sel.name,
     sharpe,
     periodsPerYear: sel.periodsPerYear,
@@ -85,7 +103,8 @@ const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 
 /** "Sharpe 1.42 · deflated 0.31 after 48 trials · PBO 0.37". */
 export function selectionLine(r: SelectionReport): string {
-  const parts = [`Sharpe ${f2(r.sharpe)}`, `deflated ${f2(r.deflated.dsr)} after ${r.trials} trial${r.trials === 1 ? '' : 's'}`];
+  const distinct = r.distinct < r.trials ? ` (${r.distinct} distinct)` : '';
+  const parts = [`Sharpe ${f2(r.sharpe)}`, `deflated ${f2(r.deflated.dsr)} after ${r.trials} trial${r.trials === 1 ? '' : 's'}${distinct}`];
   if (r.pbo) parts.push(`PBO ${f2(r.pbo.pbo)}`);
   return parts.join(' · ');
 }
