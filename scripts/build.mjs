@@ -7,7 +7,7 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 // Native and host-provided modules stay outside the bundle; so do vega and vega-lite in the Node
 // bundles (ES modules loaded with a dynamic import() for headless SVG; the webviews bundle them).
-const external = ['vscode', 'nodejs-polars', 'nodejs-polars-*', 'chokidar', 'fsevents', 'esbuild', 'vega', 'vega-lite', 'vega-canvas', 'canvas', 'sql.js'];
+const external = ['vscode', 'nodejs-polars', 'nodejs-polars-*', 'chokidar', 'fsevents', 'esbuild', 'vega', 'vega-lite', 'vega-canvas', 'canvas', 'sql.js', 'bullmq', 'ioredis', '@aws-sdk/*'];
 
 const node = {
   bundle: true,
