@@ -17,7 +17,7 @@ const outRoot = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--ou
 // esbuild binary copied next to the bundle (it refuses to be bundled without ESBUILD_BINARY_PATH).
 const external = packaged
   ? ['vscode', '*.node', 'nodejs-polars-*', 'fsevents', 'canvas']
-  : ['vscode', 'nodejs-polars', 'nodejs-polars-*', 'chokidar', 'fsevents', 'esbuild', 'vega', 'vega-lite', 'vega-canvas', 'canvas', 'sql.js'];
+  : ['vscode', 'nodejs-polars', 'nodejs-polars-*', 'chokidar', 'fsevents', 'esbuild', 'vega', 'vega-lite', 'vega-canvas', 'canvas', 'sql.js', 'bullmq', 'ioredis', '@aws-sdk/*'];
 const packagedNode = packaged ? {
   // vega-canvas's node build awaits import('canvas') at top level (not expressible in CJS); nobody
   // installs node-canvas and SVG needs no canvas, so the bundles take its browser build (no canvas).
