@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { UserError } from '../errors';
-import { openDatabase, updateDatabase, type QueryResult, type SqlDatabase, type SqlValue } from './sqlite';
+import { openDatabase, updateDatabase, type QueryResult, type SqlDatabase, type SqlValue } from '../runs/sqlite';
 
 export const METRICS_DB = 'metrics.db';
 

@@ -6,7 +6,7 @@
  */
 import { UserError } from '../errors';
 import type { ModelTask } from '../base/matrix';
-import type { BootstrapRecord } from '../ml/bootstrap';
+import type { BootstrapRecord } from '../base/resampling';
 
 export const CV_RESULTS_FILE = 'cv_results.json';
 

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { UserError } from '../errors';
-import { openDatabase, updateDatabase, type SqlDatabase, type SqlValue } from '../orchestrate/sqlite';
+import { openDatabase, updateDatabase, type SqlDatabase, type SqlValue } from './sqlite';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS trials (study TEXT, trial TEXT, execution TEXT, notebook TEXT, cell TEXT, origin TEXT, branch TEXT, metric TEXT, value REAL, periods INTEGER, periods_per_year REAL, times BLOB, returns BLOB, recorded TEXT, PRIMARY KEY (study, trial));

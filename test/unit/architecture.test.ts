@@ -17,6 +17,7 @@ export const RULES: Rules = {
     // core: the headless engine
     ['core'], // errors.ts, log.ts, version.ts
     ['core/base'], // key specs and "did you mean", hashing, output and matrix types
+    ['core/stats'], // selection statistics (PSR, DSR, PBO, MinBTL): pure math
     ['core/runs'], // run folders, ids, roots, manifests on disk
     ['core/charts'], // vega-lite spec builders
     ['core/frame'], // datasets, readers, contracts, feature sets
@@ -25,6 +26,7 @@ export const RULES: Rules = {
     ['core/ml'], // models, CV, stacking, tuning
     ['core/backtest'], // positions, P&L, walk-forward, Monte Carlo
     ['core/graph'], // cache keys, result store, running one cell, execution events
+    ['core/store'], // the content-addressed artifact store (directory, S3)
     ['core/orchestrate'], // fan-out, jobs, executors, records of executions
     ['core/reports'], // report and comparison rendering
     ['core/phases'], // the phase kinds (registered into core/spec/registry.ts)

@@ -9,7 +9,9 @@
  */
 import { UserError } from '../../errors';
 import { metricName, prepareMetric, type MetricName } from '../metrics';
-import { makeSampler, type Resampling, type ResamplingOptions } from './resample';
+import { makeSampler, type ResamplingOptions } from './resample';
+import type { BootstrapRecord } from '../../base/resampling';
+export type { BootstrapRecord } from '../../base/resampling';
 
 export interface BootstrapOptions extends ResamplingOptions {
   /** Resamples (default 1000). */
@@ -28,13 +30,6 @@ export interface Interval {
   dropped: number;
 }
 
-/** What metrics.json records next to the intervals: method, block, unit, n, alpha, seed. */
-export interface BootstrapRecord extends Resampling {
-  /** Resamples drawn. */
-  n: number;
-  alpha: number;
-  seed: number;
-}
 
 export interface BootstrapCI extends Interval, BootstrapRecord {
   metric: MetricName;

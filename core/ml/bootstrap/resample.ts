@@ -12,10 +12,11 @@
  * metrics of ../metrics evaluate without copying rows.
  */
 import { UserError, type ErrorLocation } from '../../errors';
+import type { BootstrapMethod, Resampling } from '../../base/resampling';
+export type { BootstrapMethod, Resampling } from '../../base/resampling';
 import { indexTimes } from '../cv/timeIndex';
 import { mulberry32 } from '../rng';
 
-export type BootstrapMethod = 'moving_block' | 'iid';
 
 export interface ResamplingOptions {
   /** 'moving_block' (default) or 'iid'. */
@@ -31,18 +32,6 @@ export interface ResamplingOptions {
 }
 
 /** What metrics.json records about a resampling (with n, alpha and seed beside it). */
-export interface Resampling {
-  method: BootstrapMethod;
-  /** Bars per block (1 for iid). */
-  block: number;
-  /** What is drawn: whole timestamps ('bars') or single rows ('rows'). */
-  unit: 'bars' | 'rows';
-  /** How many units the data has (bars, or rows). */
-  units: number;
-  rows: number;
-  /** How the block was chosen, e.g. "max(horizon 20, ceil(3195^(1/3)) = 15)"; absent when given. */
-  blockRule?: string;
-}
 
 export interface Sampler {
   info: Resampling;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../../../core/phases/index';
-import { PipelineSession } from '../../../core/graph/session';
+import { PipelineSession } from '../../../core/engine/session';
 import { silentLogger } from '../../../core/log';
 import { main } from '../../../core/cli/main';
 import type { CliIO } from '../../../core/cli/io';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../runs/atomicWrite';
+import { writeFileAtomic } from './atomicWrite';
 
 export type SqlValue = number | string | Uint8Array | null;
 
