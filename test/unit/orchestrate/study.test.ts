@@ -62,8 +62,9 @@ test('a fanned-out study gives byte-identical artifacts serially and on the work
   const reports = files(join(A.dir, 'reports'));
   const names = Object.keys(reports).sort();
   assert.deepEqual(names.filter((f) => !f.startsWith('figs/')), ['model_communication_report.md', 'model_evaluation_memo.md', 'reflection.md', 'scenario_summary.md', 'scenario_table.csv']);
-  // The best branch's four figures, as SVG.
-  const figs = names.filter((f) => f.startsWith('figs/'));
+  // The best branch's four figures, as SVG, and the selection section's PBO logit chart.
+  assert.ok(names.includes('figs/selection_pbo_logits.svg'), names.join(', '));
+  const figs = names.filter((f) => f.startsWith('figs/') && f !== 'figs/selection_pbo_logits.svg');
   assert.equal(figs.length, 4);
   assert.deepEqual(figs.map((f) => f.replace(/^figs\/[a-z_]+_(ridge|linear)_/, '')).sort(), ['hexbin.svg', 'pred_vs_true.svg', 'residual_hist.svg', 'residuals_vs_predicted.svg']);
   assert.match(readFileSync(join(A.dir, 'reports', figs[0]), 'utf8'), /^<\?xml[\s\S]*<svg[\s\S]*<\/svg>/);
