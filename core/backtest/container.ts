@@ -59,7 +59,7 @@ export function runContainer(series: BarSeries, o: ContainerOptions): ContainerR
   const run = runBacktest(series, o.settings);
   const metrics = computeMetrics(run.portfolio, run.trades, { initialCapital: o.settings.initial_capital, periodsPerYear: o.periodsPerYear });
   const tracer = new EventTracer({ types: o.results.event_tracing, policy: o.results.retention_policy, windowSize: o.results.sliding_window_size });
-  emitEvents(run, series, tracer.types, (e) => tracer.trace(e));
+  emitEvents(run, series, tracer.types, (e) => tracer.trace(e), (e) => tracer.position(e));
   const results: ContainerResults = {
     container_id: o.id,
     params: o.params,

@@ -64,9 +64,14 @@ function rowsByBar(bar: Int32Array, bars: number): Int32Array {
   return out;
 }
 
-/** Feeds the run's events of the wanted types to `sink`, in time order. */
-export function emitEvents(run: BacktestRun, series: BarSeries, wanted: ReadonlySet<EventType>, sink: (e: BacktestEvent) => void): void {
-  if (!wanted.size) return;
+/**
+ * Feeds the run's events of the wanted types to `sink`, in time order. `onPosition` hears every
+ * position open and close from the portfolio's own trades, whatever is traced (retention needs
+ * to know positions even when the user traces no POSITION_CLOSE): an open before the traced
+ * events of its row, a close after them (on a flip, before the open).
+ */
+export function emitEvents(run: BacktestRun, series: BarSeries, wanted: ReadonlySet<EventType>, sink: (e: BacktestEvent) => void, onPosition?: (e: PositionOpenEvent | PositionCloseEvent) => void): void {
+  if (!wanted.size && !onPosition) return;
   const { bar, barTimes, symbols } = series;
   const n = bar.length;
   const bars = barTimes.length;
@@ -76,7 +81,7 @@ export function emitEvents(run: BacktestRun, series: BarSeries, wanted: Readonly
   const wantFill = wanted.has('FILL');
   const wantUpdate = wanted.has('PORTFOLIO_UPDATE');
   // Per row: the trade opening there, the trade closed there by a change, the trade ending there with the data.
-  const needTrades = wantOpen || wantClose || wantFill;
+  const needTrades = wantOpen || wantClose || wantFill || onPosition !== undefined;
   const openAt = needTrades ? new Int32Array(n).fill(-1) : undefined;
   const closeAt = needTrades ? new Int32Array(n).fill(-1) : undefined;
   const endAt = needTrades ? new Int32Array(n).fill(-1) : undefined;
@@ -124,6 +129,16 @@ export function emitEvents(run: BacktestRun, series: BarSeries, wanted: Readonly
         if (bar[i] !== b) break;
         const closing = closeAt![i];
         const opening = openAt![i];
+        const openEvent: PositionOpenEvent | undefined = opening >= 0 && (wantOpen || onPosition)
+          ? { type: 'POSITION_OPEN', bar: b, time: timeOf(b), trade_id: opening, symbol: symbols[t.symbol[opening]], side: t.side[opening] > 0 ? 'long' : 'short', size: Math.abs(run.held[i]) }
+          : undefined;
+        const closeEv = closing >= 0 && (wantClose || onPosition) ? closeEvent(closing, b, timeOf(b)) : undefined;
+        // A position exists before its opening fill is traced, and a closed one until after its
+        // closing fill — except on a flip, where the row's fill opens the new trade.
+        if (openEvent) {
+          if (closeEv) onPosition?.(closeEv);
+          onPosition?.(openEvent);
+        }
         if (wantFill) {
           const from = i > 0 && symOf![i - 1] === symOf![i] ? run.held[i - 1] : 0;
           const to = run.held[i];
@@ -132,11 +147,16 @@ export function emitEvents(run: BacktestRun, series: BarSeries, wanted: Readonly
             sink({ type: 'FILL', bar: b, time: timeOf(b), trade_id: trade, symbol: symbols[symOf![i]], from, to, quantity: to - from, cost: run.cost[i] });
           }
         }
-        if (wantClose && closing >= 0) sink(closeEvent(closing, b, timeOf(b)));
-        if (wantOpen && opening >= 0) {
-          sink({ type: 'POSITION_OPEN', bar: b, time: timeOf(b), trade_id: opening, symbol: symbols[t.symbol[opening]], side: t.side[opening] > 0 ? 'long' : 'short', size: Math.abs(run.held[i]) });
+        if (closeEv) {
+          if (wantClose) sink(closeEv);
+          if (!openEvent) onPosition?.(closeEv);
         }
-        if (wantClose && endAt![i] >= 0) sink(closeEvent(endAt![i], b, timeOf(b)));
+        if (openEvent && wantOpen) sink(openEvent);
+        if (endAt![i] >= 0 && (wantClose || onPosition)) {
+          const e = closeEvent(endAt![i], b, timeOf(b));
+          if (wantClose) sink(e);
+          onPosition?.(e);
+        }
       }
     }
     if (wantUpdate) {

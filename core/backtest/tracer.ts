@@ -5,8 +5,12 @@
  *                   PORTFOLIO_UPDATEs are kept only since the last close
  *   sliding_window  the last `windowSize` events
  *   minimal         only the POSITION_OPEN of positions still open (the active positions)
+ * Which positions are open comes from the portfolio itself (`position()`, fed by emitEvents for
+ * every open and close), never from the traced events: tracing [POSITION_OPEN, FILL] without
+ * POSITION_CLOSE still drops a trade's events when it closes, and `openPositions()` is the same
+ * whatever is traced.
  */
-import type { BacktestEvent, EventType, PositionOpenEvent } from './events';
+import type { BacktestEvent, EventType, PositionCloseEvent, PositionOpenEvent } from './events';
 
 export const RETENTION_POLICIES = ['trade_complete', 'sliding_window', 'minimal'] as const;
 export type RetentionPolicy = (typeof RETENTION_POLICIES)[number];
@@ -33,6 +37,8 @@ export class EventTracer {
   // trade_complete / minimal
   private byTrade = new Map<number, Seq[]>();
   private sinceClose: Seq[] = [];
+  /** Open positions by trade id, from the portfolio's state. */
+  private open = new Map<number, PositionOpenEvent>();
 
   constructor(private readonly opts: TracerOptions) {
     this.types = new Set(opts.types);
@@ -51,11 +57,25 @@ export class EventTracer {
         this.keepTradeComplete(s);
         break;
       case 'minimal':
-        if (e.type === 'POSITION_OPEN') this.setTrade(e.trade_id, [s]);
-        else if (e.type === 'POSITION_CLOSE') this.dropTrade(e.trade_id);
+        if (e.type === 'POSITION_OPEN' && this.open.has(e.trade_id)) this.setTrade(e.trade_id, [s]);
         break;
     }
     if (this.held > this.peakRetained) this.peakRetained = this.held;
+  }
+
+  /** A position opened or closed in the portfolio (traced or not): what retention keys on. */
+  position(e: PositionOpenEvent | PositionCloseEvent): void {
+    if (e.type === 'POSITION_OPEN') {
+      this.open.set(e.trade_id, e);
+      return;
+    }
+    this.open.delete(e.trade_id);
+    if (this.opts.policy === 'sliding_window') return;
+    this.dropTrade(e.trade_id);
+    if (this.opts.policy === 'trade_complete') {
+      this.held -= this.sinceClose.length;
+      this.sinceClose = [];
+    }
   }
 
   /** Retained events, oldest first. */
@@ -66,12 +86,9 @@ export class EventTracer {
     return all.sort((a, b) => a.seq - b.seq).map((s) => s.event);
   }
 
-  /** POSITION_OPEN events of positions still open (tracked when POSITION_OPEN is traced). */
+  /** Positions still open, from the portfolio's state (whatever is traced, under every policy). */
   openPositions(): PositionOpenEvent[] {
-    if (this.opts.policy === 'sliding_window') return [];
-    const out: PositionOpenEvent[] = [];
-    for (const l of this.byTrade.values()) for (const s of l) if (s.event.type === 'POSITION_OPEN') out.push(s.event);
-    return out;
+    return [...this.open.values()].sort((a, b) => a.bar - b.bar || a.trade_id - b.trade_id);
   }
 
   retainedCount(): number {
@@ -96,12 +113,10 @@ export class EventTracer {
       this.held++;
       return;
     }
-    if (e.type === 'POSITION_CLOSE') {
-      this.dropTrade(e.trade_id);
-      this.held -= this.sinceClose.length;
-      this.sinceClose = [];
-      return;
-    }
+    // The close itself is counted, not held: position() drops the trade as it closes.
+    if (e.type === 'POSITION_CLOSE') return;
+    // Events of a trade already closed (or never opened) are not kept.
+    if (!this.open.has(e.trade_id)) return;
     const l = this.byTrade.get(e.trade_id);
     if (l) {
       l.push(s);
