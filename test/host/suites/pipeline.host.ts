@@ -82,7 +82,7 @@ suite('pipeline: the demo notebook', function () {
     await setCellText(evaluate, evaluate.document.getText().replace('block: 24', 'block: 12'));
     await waitForExecutions([evaluate], t0, 60_000);
     assert.equal(evaluate.executionSummary?.success, true, outputText(evaluate));
-    assert.match(outputText(evaluate), /block 12/);
+    assert.match(outputText(evaluate), /12-bar blocks/);
     await vscode.commands.executeCommand('phasebook.switchToLazy', nb.uri);
   });
 
