@@ -38,8 +38,9 @@ suite('terminal', () => {
   suiteSetup(async () => {
     await phasebookExtension().activate();
     // The harness opens its activation notebook through quick open; a quick pick of ours must not
-    // steal that input: wait until the notebook is shown.
-    const deadline = Date.now() + 60_000;
+    // steal that input: wait until the notebook is shown (bounded well inside the hook's timeout:
+    // when an earlier suite closed every editor there is no notebook to wait for).
+    const deadline = Date.now() + 15_000;
     while (!vscode.window.visibleNotebookEditors.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 500));
   });
