@@ -17,6 +17,7 @@ export async function maybeRunHostTests(context: vscode.ExtensionContext): Promi
   if (resultsPath) writeFileSync(startedMarkerPath(resultsPath), new Date().toISOString());
   // Let activate() return first, so the suites see the extension as active.
   await new Promise((resolveLater) => setTimeout(resolveLater, 0));
+  await activationEditorSettled();
   const output = vscode.window.createOutputChannel('Phasebook Host Tests');
   context.subscriptions.push(output);
   output.appendLine(`running host tests from ${entryPath}`);
@@ -30,4 +31,18 @@ export async function maybeRunHostTests(context: vscode.ExtensionContext): Promi
     output.appendLine(`host tests could not run: ${(err as Error).stack ?? String(err)}`);
     if (resultsPath) writeReport(resultsPath, loadFailureReport(vscode.version, `load ${entryPath}`, err));
   }
+}
+
+/**
+ * The launcher activates the extension by opening a notebook through quick open; that editor is
+ * still being created when activate() runs. A suite that opens its own notebook at once races it
+ * and VS Code fails one of the two ("Notebook Editor creation failure"). Wait until a notebook
+ * editor shows (bounded: a launcher that opened none must not hang the tests), then let it settle.
+ */
+async function activationEditorSettled(): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!vscode.window.visibleNotebookEditors.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 500));
 }
