@@ -76,7 +76,7 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
   const phases = sequence === 'train_test' ? { [SEARCH_PHASE]: 'parameter_search' as const, [VALIDATION_PHASE]: 'validation' as const } : { [naming.phase]: 'single_pass' as const };
   const settings = resultsSettingsFor(phases, c, cell);
   const warnings: string[] = [];
-  const workflow = { resultsRoot: ctx.roots.results, name: naming.name, nameKey: naming.nameKey, owner: naming.owner, config: c as Record<string, unknown>, seed: ctx.seed, source: ctx.source, baseDir: ctx.baseDir, cell };
+  const workflow = { resultsRoot: ctx.roots.results, resultsDir: naming.resultsDir, workflow: naming.workflow, owner: naming.owner, config: c as Record<string, unknown>, seed: ctx.seed, source: ctx.source, baseDir: ctx.baseDir, cell };
   const common = { workflow, points, signal: ctx.signal, config: { sequence, prediction: signalColumn } };
 
   let shown: PhaseRunOutcome;

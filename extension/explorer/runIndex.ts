@@ -115,7 +115,12 @@ export class RunIndex {
   async refresh(dirs: Iterable<{ dir: string; root: WatchedRoot }>): Promise<IndexChange> {
     const groups = new Set<RunGroup>();
     const changed: string[] = [];
-    for (const { dir, root } of dirs) {
+    // A results_dir folder changed (a workflow run in it may be gone): re-read the runs indexed under it.
+    const all = [...dirs];
+    for (const { dir, root } of [...all]) {
+      for (const d of this.runs.keys()) if (d.startsWith(`${dir}/`) && !all.some((x) => x.dir === d)) all.push({ dir: d, root });
+    }
+    for (const { dir, root } of all) {
       const before = this.runs.get(dir);
       const after = await this.reader.read(dir, root.roots);
       if (!after) {
