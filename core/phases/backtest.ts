@@ -1,6 +1,6 @@
 /**
  * `backtest`: trades an upstream frame's predictions (next-bar execution, fees and slippage in
- * bps) and writes the results layout under results/{results_dir|workflow}/{phase}/. With a
+ * bps) and writes the results layout under results/[{results_dir}/]{workflow_id}/{phase}/ (notes/002). With a
  * `grid`, every combination of portfolio settings runs as its own container; `sequence:
  * train_test` searches the grid on the train rows and validates the best on the test rows.
  */
