@@ -1,7 +1,7 @@
 /**
  * `monte_carlo`: resamples the returns (or trades) of an upstream `backtest` / `walk_forward`
  * cell, N simulations in batches; each batch is a container written when it finishes
- * (containers/batch_{k}_results.json). The phase folder gets bands.json (equity percentile bands
+ * ({phase}/batch_{k}_results.json). The phase folder gets bands.json (equity percentile bands
  * per step) and the aggregate: percentiles of total return, max drawdown and Sharpe.
  */
 import { join } from 'node:path';
