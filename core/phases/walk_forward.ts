@@ -65,7 +65,7 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
   const naming = resultsNaming(c, ctx);
   const results = resultsSettingsFor({ [naming.phase]: 'walk_forward' }, c, cell)[naming.phase];
 
-  const wf = await beginWorkflowPhase({ resultsRoot: ctx.roots.results, name: naming.name, nameKey: naming.nameKey, phase: naming.phase, owner: naming.owner, config: c as unknown as Record<string, unknown>, seed: ctx.seed, source: ctx.source, baseDir: ctx.baseDir, cell });
+  const wf = await beginWorkflowPhase({ resultsRoot: ctx.roots.results, resultsDir: naming.resultsDir, workflow: naming.workflow, phase: naming.phase, owner: naming.owner, config: c as unknown as Record<string, unknown>, seed: ctx.seed, source: ctx.source, baseDir: ctx.baseDir, cell });
   try {
     let done = 0;
     const o = await runWalkForward({

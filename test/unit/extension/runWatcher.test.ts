@@ -38,6 +38,17 @@ function until(cond: () => boolean, timeoutMs: number, what: string): Promise<nu
   });
 }
 
+test('runDirOf in a results root: {results_dir}/{workflow_id} once its run.json exists (notes/002)', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'pb-rundirof-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, 'study', 'sweep', 'search'), { recursive: true });
+  const file = join(root, 'study', 'sweep', 'search', 'portfolio_001_results.json');
+  assert.equal(runDirOf(root, file, 'results'), join(root, 'study'));
+  writeFileSync(join(root, 'study', 'sweep', 'run.json'), '{}');
+  assert.equal(runDirOf(root, file, 'results'), join(root, 'study', 'sweep'));
+  assert.equal(runDirOf(root, file, 'runs'), join(root, 'study'), 'other layouts: the first folder');
+});
+
 test('runDirOf maps any path inside a run folder to that folder, and ignores dot-folders and the root', () => {
   assert.equal(runDirOf('/w/runs', '/w/runs/r1/metrics.json'), '/w/runs/r1');
   assert.equal(runDirOf('/w/runs', '/w/runs/r1/a/b/c.json'), '/w/runs/r1');
