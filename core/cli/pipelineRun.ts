@@ -3,18 +3,25 @@ import type { ExecutionReport, PipelineSession } from '../engine/session';
 import { newRunId } from '../runs/id';
 import { beginRun } from '../runs/store';
 import type { RunManifest } from '../runs/types';
+import type { CellOverrides } from '../notebook/overrides';
 
 /**
  * A headless notebook execution is itself a run: `runs/pipeline_{ts}_{hex}/run.json` lists every
  * cell's outcome, the runs the cells created and the artifacts they wrote, so `phasebook runs`
  * and the explorer show what a CLI call did.
  */
-export async function recordPipelineRun(session: PipelineSession, report: ExecutionReport, opts: { started: Date; argv: string[] }): Promise<RunManifest> {
+export async function recordPipelineRun(session: PipelineSession, report: ExecutionReport, opts: { started: Date; argv: string[]; overrides?: CellOverrides; branch?: Record<string, string> }): Promise<RunManifest> {
   const writer = await beginRun({
     root: session.roots.runs,
     kind: 'pipeline',
     id: `pipeline_${newRunId()}`,
-    config: { notebook: relative(session.baseDir, session.notebookPath), cells: report.outcomes.map((o) => o.cell) },
+    config: {
+      notebook: relative(session.baseDir, session.notebookPath),
+      cells: report.outcomes.map((o) => o.cell),
+      // What this run changed without editing the notebook: the --config keys and the branch asked for.
+      ...(opts.overrides ? { overrides: { file: opts.overrides.file, cells: opts.overrides.cells } } : {}),
+      ...(opts.branch && Object.keys(opts.branch).length ? { branch: opts.branch } : {}),
+    },
     seed: session.seed,
     source: { notebook: session.notebookPath, cli: opts.argv },
     baseDir: session.baseDir,
