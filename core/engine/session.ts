@@ -93,6 +93,11 @@ export class PipelineSession {
     return this.opts.overrides ? applyOverrides(nb, this.opts.overrides) : nb;
   }
 
+  /** The notebook text this session runs. */
+  get notebookText(): string {
+    return this.text;
+  }
+
   /** The notebook as written (cells index like the file). */
   get parsed(): ParsedNotebook {
     return this.parsedNb;
