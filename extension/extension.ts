@@ -1,6 +1,6 @@
 /**
  * Activation: builds every feature of the host and hands each Disposable to the context.
- * Data flows one way (DESIGN §1): the host sends notebooks and requests to kernels, and shows what
+ * Data flows one way (docs/design.md §1.1): the host sends notebooks and requests to kernels, and shows what
  * comes back and what lands on disk; it never computes.
  */
 import * as vscode from 'vscode';

@@ -1,5 +1,5 @@
 /**
- * `phasebook` on the PATH (issue 18 item 3). Integrated terminals get the installed extension's
+ * `phasebook` on the PATH (docs/design.md §9.10). Integrated terminals get the installed extension's
  * bin/ folder prepended to PATH and PHASEBOOK_NODE set to this extension host's runtime (an
  * EnvironmentVariableCollection), so the command works where the welcome view says it does, even
  * without node installed. "Install 'phasebook' command in PATH" writes a shim into ~/.local/bin

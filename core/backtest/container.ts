@@ -1,5 +1,5 @@
 /**
- * A portfolio container (notes/002): one portfolio's backtest with its own event tracing. Its
+ * A portfolio container (docs/design.md §5.7): one portfolio's backtest with its own event tracing. Its
  * results object is what `containers/{id}_results.json` holds:
  *   metrics, event counts, the events its retention policy kept, open positions,
  *   trades (all closed trades; not under `minimal`),

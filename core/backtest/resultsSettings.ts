@@ -1,5 +1,5 @@
 /**
- * Results management settings per phase (notes/002): where results go (`results_storage`), which
+ * Results management settings per phase (docs/design.md §5.7): where results go (`results_storage`), which
  * events are traced (`event_tracing`) and what is kept of them (`retention_policy`,
  * `sliding_window_size`). Precedence, lowest first:
  *   1. the workflow's defaults for the phase (WORKFLOW_DEFAULTS by phase role)

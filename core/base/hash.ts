@@ -1,5 +1,5 @@
 /**
- * Hashing for cache keys (DESIGN §3): sha256 of bytes, a canonical JSON form of configs (so key
+ * Hashing for cache keys (docs/design.md §4.1): sha256 of bytes, a canonical JSON form of configs (so key
  * order and YAML formatting never change a key), and content hashes of files, memoised by
  * (path, size, mtime, inode) so an unchanged file is read once.
  */

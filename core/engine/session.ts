@@ -35,7 +35,7 @@ export interface SessionOptions {
   /** Keep results on disk under roots.cache (default true). */
   diskCache?: boolean;
   /**
-   * Worker processes for fanned-out notebooks (issue 8): 1 runs every cell in this process.
+   * Worker processes for fanned-out notebooks (docs/design.md §4.6): 1 runs every cell in this process.
    * Default: PHASEBOOK_JOBS, else os.availableParallelism() when the notebook fans out, else 1.
    */
   jobs?: number;

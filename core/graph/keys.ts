@@ -36,7 +36,7 @@ export function cellsWithErrors(parsed: ParsedNotebook): Set<string> {
 }
 
 /**
- * The cache key every executable cell would have if run now (DESIGN §3): computed statically from
+ * The cache key every executable cell would have if run now (docs/design.md §4.1): computed statically from
  * kind, canonical config, upstream keys, content hashes of the files it reads, the seed and the
  * engine version. A cell with an error (or below one) has no key.
  */

@@ -72,7 +72,7 @@ export function labelFor(labels: LabelInfo[], horizon: number, task: ModelTask, 
 
 /**
  * Cross-validates base models per horizon with purged k-fold + embargo, and writes a CV run
- * (DESIGN §4): cv_results.json, stacking/stacking_dataset_h{H}.parquet (OOF predictions + y_true),
+ * (docs/design.md §7.3, §7.5): cv_results.json, stacking/stacking_dataset_h{H}.parquet (OOF predictions + y_true),
  * tuned_params/{model}_h{H}.json. run.json last, so a crashed run never shows as complete.
  */
 export async function runCrossValidation(o: CvWorkflowOptions): Promise<CvWorkflowResult> {

@@ -1,5 +1,5 @@
 /**
- * The atomic run store (DESIGN §4). A run is a directory created exclusively under an artifact
+ * The atomic run store (docs/design.md §7.2). A run is a directory created exclusively under an artifact
  * root; `run.json` is written at the start with status `running` and rewritten last, atomically,
  * by `complete()` or `fail()`. A process that dies in between leaves `running`, never `complete`.
  */

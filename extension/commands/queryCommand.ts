@@ -1,5 +1,5 @@
 /**
- * "Phasebook: Query metrics…" (issue 8): SQL on artifacts/metrics.db, the result as an aligned
+ * "Phasebook: Query metrics…" (docs/design.md §4.8): SQL on artifacts/metrics.db, the result as an aligned
  * table in a read-only `phasebook-query:` document (the same layout as `phasebook query`). A SQL
  * mistake is an error message that lists the tables and views.
  */

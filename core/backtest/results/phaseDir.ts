@@ -1,5 +1,5 @@
 /**
- * The results layout of one phase (or one window of a phase), DESIGN §4 and notes/002:
+ * The results layout of one phase (or one window of a phase), docs/design.md §5.7:
  *   containers/{id}_results.json   one per portfolio container, written when it finishes
  *   all_trades.json                every container's trades (with container_id), streamed
  *   aggregate_results.json         aggregate metrics, total trades, containers tracked

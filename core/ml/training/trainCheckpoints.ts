@@ -1,5 +1,5 @@
 /**
- * Top-N checkpoints of a training run (notes/001: CheckpointManager("./checkpoints", top_n=3)).
+ * Top-N checkpoints of a training run (docs/design.md §4.10.4).
  * A `train` cell with `checkpoints: { top_n: 3, metric: val_loss }` keeps the N best models by
  * validation loss in the run folder's `checkpoints/` (one JSON model per file, worse ones
  * deleted by the manager), recorded in run.json meta.checkpoints and its artifacts.

@@ -1,5 +1,5 @@
 /**
- * The `bullmq` executor (issue 15): the coordinator keeps the DAG and hands every computed cell
+ * The `bullmq` executor (docs/design.md §4.9): the coordinator keeps the DAG and hands every computed cell
  * to a worker fleet as one BullMQ job on Redis (job id = the cell's cache key). A plan's job (a
  * chain of cells, core/orchestrate/jobs.ts) runs its cells one after another; independent jobs
  * are all queued at once and the fleet's size decides how many run side by side. Results come

@@ -18,7 +18,7 @@ import { landingLatency, runContextMenu, runRows, runsOnDisk, showFileExplorer, 
 
 /** Run All of the demo takes 35-60 s on a quiet machine; the shared CI machine is slower. */
 const RUN_ALL_TIMEOUT_MS = 240_000;
-/** "The new runs appear in the explorer within a second" (issue 4). */
+/** "The new runs appear in the explorer within a second" (docs/design.md §9.8). */
 const LANDING_LIMIT_MS = 1000;
 const LENS_TITLE = 'Train stacking on this run';
 

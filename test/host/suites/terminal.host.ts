@@ -1,4 +1,4 @@
-// The CLI the UI points to is there (issue 18 item 3): integrated terminals find `phasebook` on
+// The CLI the UI points to is there (docs/design.md §9.10): integrated terminals find `phasebook` on
 // their PATH, and "Validate data file…" runs its command whole, as a task whose exit code is the
 // CLI's (0 valid, 2 invalid), instead of typing it into a terminal that may drop characters.
 import * as assert from 'node:assert/strict';
