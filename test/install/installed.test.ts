@@ -5,7 +5,8 @@
 // and after "Install 'phasebook' command in PATH". The installed folder holds no symlink and no
 // node_modules, and the kernel maps its nodejs-polars addon from that folder, not from a checkout.
 // PHASEBOOK_VSIX=<file> tests that package instead of building one; PHASEBOOK_INSTALL_DEMO=1 also
-// times the first Run All of examples/demo.pipeline in the installed extension (bench/analysis.md, "The installed extension").
+// times the first Run All of examples/demo.pipeline in the installed extension (bench/analysis.md, "The installed
+// extension").
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
