@@ -16,6 +16,7 @@
 import pl from 'nodejs-polars';
 import { SYMBOL } from './dataset';
 import { checkWindow, MAX_ROLLING_WINDOW, WindowSpecError } from './rolling';
+import { didYouMean } from '../base/schema';
 
 export type ExprNode =
   | { type: 'number'; value: number; pos: number }
@@ -241,7 +242,7 @@ function compileCall(node: Extract<ExprNode, { type: 'call' }>, by: string): pl.
   const spec = FUNCTIONS[node.fn];
   if (!spec) {
     const near = EXPRESSION_FUNCTIONS.find((f) => f.startsWith(node.fn.slice(0, 3)));
-    throw new FeatureExpressionError(`unknown function '${node.fn}'${near ? ` (did you mean '${near}'?)` : ''}; known: ${EXPRESSION_FUNCTIONS.join(', ')}`, node.pos);
+    throw new FeatureExpressionError(`unknown function '${node.fn}'${didYouMean(near)}; known: ${EXPRESSION_FUNCTIONS.join(', ')}`, node.pos);
   }
   const [lo, hi] = spec.arity;
   if (node.args.length < lo || node.args.length > hi) {
