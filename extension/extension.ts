@@ -13,7 +13,7 @@ import { registerNotebookCommands } from './commands/notebookCommands';
 import { registerQueryCommand } from './commands/queryCommand';
 import { registerRunCommands } from './commands/runCommands';
 import { explicitRootDefaults, readSettings } from './base/config';
-import { registerDashboard } from './dashboard/index';
+import { registerDashboard } from './dashboard/register';
 import { RunExplorer } from './explorer/runExplorer';
 import { GROUP_LABEL, GROUP_ORDER } from './explorer/runIndex';
 import { TablePreviewProvider } from './explorer/tablePreview';

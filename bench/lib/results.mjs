@@ -80,7 +80,7 @@ function microSection(m) {
     `Disk hit per restored cell: ${(c.diskCells ?? []).map((d) => `${d.cell} ${fmtMs(d.ms)}`).join(', ')}.`,
   ].join('\n') : 'not run') + when(c));
   const ix = m?.runIndex;
-  out.push('', '### Run index (core/runs/index.ts scanRuns)');
+  out.push('', '### Run index (core/runs/scan.ts scanRuns)');
   out.push(err(ix) ?? (ix ? table(['runs', 'first scan', 'warm scan p50', 'warm scan max'], [[ix.runs?.toLocaleString('en-US'), fmtMs(ix.firstScanMs), fmtMs(ix.scanP50Ms), fmtMs(ix.scanMaxMs)]]) : 'not run') + when(ix));
   const ex = m?.explorer;
   out.push('', '### New run -> explorer tree (RunWatcher + RunIndex, as the extension wires them)');

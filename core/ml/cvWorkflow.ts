@@ -11,7 +11,7 @@ import { unknownName } from '../base/schema';
 import { crossValidate, labelEndTimes, primaryMetric, purgedKFold, takeValues, type CvModel } from './cv';
 import { bootstrapCI, type BootstrapRecord } from './bootstrap';
 import type { ModelTask, Params } from './model';
-import { getModel, modelKinds } from './models/index';
+import { getModel, modelKinds } from './models/registry';
 import { buildStackingFrame } from './stacking/oofFrame';
 import { tuneOnFolds, type TuneResult } from './tune';
 

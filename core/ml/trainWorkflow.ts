@@ -11,7 +11,7 @@ import { beginRun } from '../runs/store';
 import type { BootstrapMethod, BootstrapRecord } from './bootstrap';
 import { evaluatePredictions, flattenCIs, type MetricCI } from './evaluation/evaluate';
 import type { ModelTask, Params, TrainedModel } from './model';
-import { fitWithFallback, getModel, modelKinds } from './models/index';
+import { fitWithFallback, getModel, modelKinds } from './models/registry';
 import { keepTopCheckpoints, readCheckpoint, type CheckpointRecord, type CheckpointSettings } from './training/trainCheckpoints';
 
 export interface TrainOptions {

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { UserError } from '../../core/errors';
-import { readRun } from '../../core/runs/index';
+import { readRun } from '../../core/runs/scan';
 import { listDirSync, readJsonSync } from '../../core/runs/readSync';
 import type { ArtifactRoots } from '../../core/runs/roots';
 import type { RunManifest } from '../../core/runs/types';

@@ -21,6 +21,10 @@ export const MOVED = {
   'extension/logFormat': 'extension/base/logFormat',
   'extension/notebook/cellStatusBar': 'extension/kernel/cellStatusBar',
   'test/host/protocol': 'extension/util/hostTestProtocol',
+  // index.ts only for barrels (docs/design.md §2.4)
+  'core/ml/models': 'core/ml/models/registry',
+  'core/runs': 'core/runs/scan',
+  'extension/dashboard': 'extension/dashboard/register',
 };
 const DIRS = ['core', 'extension', 'webview', 'test', 'bench', 'scripts'];
 const check = process.argv.includes('--check');

@@ -5,7 +5,7 @@ import { loadStackingData } from '../../runs/stackingData';
 import type { BootstrapOptions } from '../bootstrap';
 import { labelEndTimes, primaryMetric, takeRows, takeValues } from '../cv';
 import type { ModelTask, TrainedModel } from '../model';
-import { fitWithFallback, getModel, modelKinds } from '../models/index';
+import { fitWithFallback, getModel, modelKinds } from '../models/registry';
 import { baseDiagnostics, collinearWarnings } from './diagnostics';
 import { metaFeatureColumns } from './metaFeatures';
 import { metaWalkForward, timeBlockFolds, type MetaFold } from './metaFolds';
