@@ -96,7 +96,10 @@ class Chunks {
   join(): Float64Array {
     const out = new Float64Array(this.parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
-    for (const p of this.parts) (out.set(p, o), (o += p.length));
+    for (const p of this.parts) {
+      out.set(p, o);
+      o += p.length;
+    }
     return out;
   }
 }

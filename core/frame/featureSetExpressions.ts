@@ -212,7 +212,10 @@ export function referencedColumns(node: ExprNode): string[] {
   const walk = (n: ExprNode): void => {
     if (n.type === 'column') out.add(n.name);
     else if (n.type === 'neg') walk(n.arg);
-    else if (n.type === 'binary') (walk(n.left), walk(n.right));
+    else if (n.type === 'binary') {
+      walk(n.left);
+      walk(n.right);
+    }
     else if (n.type === 'call') n.args.forEach(walk);
   };
   walk(node);

@@ -54,7 +54,7 @@ export async function computeCellKeys(parsed: ParsedNotebook, graph: Graph, ctx:
     if (cell.type === 'phase') {
       const spec = getPhase(cell.kind);
       if (!spec) continue;
-      let files: string[] = [];
+      let files: string[];
       try {
         files = spec.inputFiles ? await spec.inputFiles(cell.config, ctx) : [];
       } catch {

@@ -11,6 +11,7 @@ const FILTERS: Record<string, Record<string, string[]>> = {
 /** Keeps only a safe file name (no folders, no control characters). */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? 'export';
+  // eslint-disable-next-line no-control-regex -- control characters are replaced, so they are matched
   return base.replace(/[\u0000-\u001f<>:"|?*]+/g, '_').replace(/^\.+/, '').slice(0, 120) || 'export';
 }
 

@@ -193,8 +193,8 @@ test(`CodeLens: "${LENS_TITLE}" on the cv cell asks horizon and meta-learner, sh
   await showRunsView(page);
   const before = new Set(runsOnDisk(server.workspaceDir).map((r) => r.id));
   const watcher = watchLandings(page, server.workspaceDir);
-  let landings: Landing[] = [];
-  let progressSeen = '';
+  let landings: Landing[];
+  let progressSeen: string;
   try {
     await lens.click();
     const horizon = await answerQuickPick(page, /horizon/i, 'H20');
