@@ -102,7 +102,10 @@ function profileSection(profiles) {
   return out.join('\n');
 }
 
-/** The whole results.md. `r` is what bench/run.mjs collected; `analysis` is hand-written text kept from bench/analysis.md. */
+/**
+ * The whole results.md. `r` is what bench/run.mjs collected; `analysis` is hand-written text kept from
+ * bench/analysis.md.
+ */
 export function formatResults(r, analysis = '') {
   const mach = r.machine ?? {};
   const lines = [

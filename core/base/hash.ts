@@ -102,7 +102,3 @@ export async function hashFile(path: string): Promise<string> {
   return hash;
 }
 
-/** Forget memoised file hashes (tests, or after a bulk rewrite of files). */
-export function clearFileHashMemo(): void {
-  memo.clear();
-}

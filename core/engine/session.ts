@@ -43,7 +43,10 @@ export interface SessionOptions {
   executor?: Executor;
   /** Modules pool workers load before running (phase kinds registered outside core/phases). */
   preload?: string[];
-  /** Write checkpoints, job logs, metrics.db rows and cache statistics (default true; pool workers record only checkpoints and job logs). */
+  /**
+   * Write checkpoints, job logs, metrics.db rows and cache statistics (default true; pool workers record only
+   * checkpoints and job logs).
+   */
   record?: boolean;
 }
 
@@ -357,6 +360,9 @@ export class PipelineSession {
 
 export { CancelledError };
 
-/** The session a job runner (a pool worker, or the serial executor) runs a job's cells in: one process, nothing recorded. */
+/**
+ * The session a job runner (a pool worker, or the serial executor) runs a job's cells in: one process, nothing
+ * recorded.
+ */
 export const openJobSession: OpenJobSession = (nb, log) =>
   new PipelineSession(nb.text, { notebookPath: nb.notebookPath, baseDir: nb.baseDir, rootDefaults: nb.rootDefaults, rootOverrides: nb.rootOverrides, seed: nb.seed, log, jobs: 1, record: false });

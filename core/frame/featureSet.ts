@@ -3,7 +3,7 @@
  * `feature_list_{id}.json` file that records it (with the git commit, when there is one).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINE_VERSION } from '../version';
 import { sha256 } from '../base/hash';
@@ -77,9 +77,3 @@ export function saveFeatureList(
   return path;
 }
 
-/** Reads a feature list back; undefined when there is none for this id. */
-export function loadFeatureList(artifactsDir: string, id: string): FeatureListFile | undefined {
-  const path = featureListPath(artifactsDir, id);
-  if (!existsSync(path)) return undefined;
-  return JSON.parse(readFileSync(path, 'utf8')) as FeatureListFile;
-}

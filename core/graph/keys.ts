@@ -21,7 +21,10 @@ export interface KeyContext {
 /** Cells that take part in execution: phase and ts cells (not markdown, not settings). */
 export const isExecutable = isGraphNode;
 
-/** Keys that say where inputs come from or describe a cell: upstream keys already cover the first, the second changes nothing. */
+/**
+ * Keys that say where inputs come from or describe a cell: upstream keys already cover the first, the second changes
+ * nothing.
+ */
 const NOT_IN_KEY = new Set(['from', 'description']);
 
 function keyConfig(config: Record<string, unknown>): Record<string, unknown> {

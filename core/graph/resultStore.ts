@@ -93,7 +93,9 @@ export async function saveResult(cacheRoot: string, key: string, result: PhaseRe
   }
 }
 
-/** The JSON part of a stored result if it exists, is not expired, and everything it wrote is still there; else why not. */
+/**
+ * The JSON part of a stored result if it exists, is not expired, and everything it wrote is still there; else why not.
+ */
 async function probeEntry(dir: string, o: CacheReadOptions): Promise<{ stored: StoredResult } | { miss: string }> {
   const file = join(dir, 'result.json');
   let usedMs: number;

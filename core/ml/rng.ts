@@ -26,11 +26,6 @@ export function mulberry32(seed: number): Rng {
   };
 }
 
-/** A uniform integer in [0, n). */
-export function randInt(rng: Rng, n: number): number {
-  return Math.floor(rng() * n);
-}
-
 /** Fisher-Yates shuffle in place; returns the same array. */
 export function shuffle<T extends { length: number; [i: number]: unknown }>(arr: T, rng: Rng): T {
   for (let i = arr.length - 1; i > 0; i--) {

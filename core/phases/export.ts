@@ -41,7 +41,7 @@ export function datasetDir(artifactsDir: string, id: string): string {
 
 export function polarsVersion(): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- read at run time: the installed polars, not a bundled copy
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed polars, read at run time
     return (require('nodejs-polars/package.json') as { version: string }).version;
   } catch {
     return 'unknown';

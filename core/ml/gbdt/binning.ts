@@ -24,11 +24,6 @@ export interface BinnedMatrix {
   data: Uint32Array;
 }
 
-/** The bin of feature j in row r of a packed matrix. */
-export function binAt(m: BinnedMatrix, j: number, r: number): number {
-  return (m.data[r * m.nGroups + (j >> 2)] >>> ((j & 3) << 3)) & 255;
-}
-
 /** Cut points of one feature from the given (sampled) values. NaNs are ignored. */
 export function computeCuts(values: Float64Array, maxBin: number): Float64Array {
   let m = 0;

@@ -13,7 +13,6 @@ import { writeStackingRun } from './run';
 import { compareWithBestBase, scoreReport, STACK_METRICS, type ScoreReport } from './scoreReport';
 import type { TrainStackingOptions, TrainStackingResult } from './types';
 
-export type { MetricWithCI } from './scoreReport';
 
 export type { TrainStackingOptions, TrainStackingResult } from './types';
 

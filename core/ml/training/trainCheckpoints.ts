@@ -75,7 +75,9 @@ export async function keepTopCheckpoints(model: TrainedModel, runDir: string, c:
   return { record, files: [...kept.map((e) => join(dir, e.file)), manager.metadataPath] };
 }
 
-/** `RUN_ID`, `RUN_ID@STEP`, a run folder, or a checkpoint file -> the checkpoint's model JSON and where it came from. */
+/**
+ * `RUN_ID`, `RUN_ID@STEP`, a run folder, or a checkpoint file -> the checkpoint's model JSON and where it came from.
+ */
 export function readCheckpoint(ref: string, runsRoot: string, baseDir: string, cell?: string): { json: ModelJSON; file: string; step?: number; runDir?: string } {
   const at = /^(.*)@(\d+)$/.exec(ref);
   const target = at ? at[1] : ref;

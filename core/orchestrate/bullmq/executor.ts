@@ -19,7 +19,10 @@ export interface BullmqExecutorOptions {
   redis: string;
   store: ArtifactStore;
   queue?: string;
-  /** Attempts per cell (a worker that dies or errors; default 3), with exponential backoff from backoffMs (default 1000). */
+  /**
+   * Attempts per cell (a worker that dies or errors; default 3), with exponential backoff from backoffMs (default
+   * 1000).
+   */
   attempts?: number;
   backoffMs?: number;
   /** How long Redis may stay unreachable before the waiting cells fail (default 30 s). */

@@ -14,7 +14,9 @@ const rows = (n: number, bad?: number) => Array.from({ length: n }, (_, i) => {
   return `${ts},BTCUSDT,100,${high},${low},100.5,10`;
 });
 
-/** Runs "Validate data file…" on `file`, picking the first contract offered (ohlcv); resolves with the task's exit code. */
+/**
+ * Runs "Validate data file…" on `file`, picking the first contract offered (ohlcv); resolves with the task's exit code.
+ */
 async function validateViaCommand(file: vscode.Uri): Promise<{ name: string; exitCode: number | undefined }> {
   const ended = new Promise<{ name: string; exitCode: number | undefined }>((resolve) => {
     const sub = vscode.tasks.onDidEndTaskProcess((e) => {
