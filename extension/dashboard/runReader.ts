@@ -57,7 +57,12 @@ function cvOf(dir: string, notes: string[]): RunPayload['cv'] {
   }
   const v = json.value as Record<string, unknown>;
   const folds: FoldView[] = Array.isArray(v.folds)
-    ? v.folds.filter(isRecord).map((f) => ({ model: String(f.model), horizon: Number(f.horizon), fold: Number(f.fold ?? 0), scores: numberRecord(f.scores) ?? {} }))
+    ? v.folds.filter(isRecord).map((f) => ({
+        model: String(f.model),
+        horizon: Number(f.horizon),
+        fold: Number(f.fold ?? 0),
+        scores: numberRecord(f.scores) ?? {},
+      }))
     : [];
   return {
     primary_metric: typeof v.primary_metric === 'string' ? v.primary_metric : undefined,
