@@ -77,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     return nb ? controller.kernelFor(nb) : undefined;
   };
   push(registerRunCommands({ explorer, dashboards, trainer, tables, log, notebookKernel }));
-  push(registerQueryCommand({ workspaceDir, activeRoots: () => { const nb = vscode.window.activeNotebookEditor?.notebook; return nb ? controller.existingKernel(nb)?.artifactRoots : undefined; } }));
+  push(registerQueryCommand({ log, workspaceDir, activeRoots: () => { const nb = vscode.window.activeNotebookEditor?.notebook; return nb ? controller.existingKernel(nb)?.artifactRoots : undefined; } }));
 
   log.info(`Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${Date.now() - activationStart} ms`);
   return {
