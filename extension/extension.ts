@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new PipelineSerializer(), SERIALIZER_OPTIONS));
   const models = push(new NotebookModels());
   const explorer = push(new RunExplorer(log));
-  const dashboards = push(registerDashboard(context, { log, runChanges: explorer.onDidChangeRuns, registerCommands: false }));
+  const dashboards = push(registerDashboard(context, { log, runChanges: explorer.onDidChangeRuns }));
   const controller = push(
     new PhasebookController(models, {
       models,
