@@ -1,6 +1,5 @@
 // `npm run bench`: Phasebook against the pandas / scikit-learn / xgboost workflow on the same data
-// and machine, plus the micro-benchmarks, written to bench/results.md (see docs/design.md,
-// "Benchmarks").
+// and machine, plus the micro-benchmarks, written to bench/results.md (see docs/design.md §11.6).
 //
 //   npm run bench                      full sizes: 2M rows x 20 symbols, GBDT 800k rows, ...
 //   npm run bench -- --quick           scaled down (CI-friendly, a few minutes) -> bench/out/results-quick.md

@@ -4,7 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { TrainStackingReply } from '../core/kernel/protocol';
-import type { RunSummary } from '../core/runs/index';
+import type { RunSummary } from '../core/runs/scan';
 import type { StackingChoice } from './codelens/stackingTrainer';
 import type { ExecutionMode } from './base/config';
 

@@ -1,6 +1,6 @@
 /**
  * Activation: builds every feature of the host and hands each Disposable to the context.
- * Data flows one way (DESIGN §1): the host sends notebooks and requests to kernels, and shows what
+ * Data flows one way (docs/design.md §1.1): the host sends notebooks and requests to kernels, and shows what
  * comes back and what lands on disk; it never computes.
  */
 import * as vscode from 'vscode';
@@ -13,7 +13,7 @@ import { registerNotebookCommands } from './commands/notebookCommands';
 import { registerQueryCommand } from './commands/queryCommand';
 import { registerRunCommands } from './commands/runCommands';
 import { explicitRootDefaults, readSettings } from './base/config';
-import { registerDashboard } from './dashboard/index';
+import { registerDashboard } from './dashboard/register';
 import { RunExplorer } from './explorer/runExplorer';
 import { GROUP_LABEL, GROUP_ORDER } from './explorer/runIndex';
 import { TablePreviewProvider } from './explorer/tablePreview';
@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new PipelineSerializer(), SERIALIZER_OPTIONS));
   const models = push(new NotebookModels());
   const explorer = push(new RunExplorer(log));
-  const dashboards = push(registerDashboard(context, { log, runChanges: explorer.onDidChangeRuns, registerCommands: false }));
+  const dashboards = push(registerDashboard(context, { log, runChanges: explorer.onDidChangeRuns }));
   const controller = push(
     new PhasebookController(models, {
       models,
@@ -77,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     return nb ? controller.kernelFor(nb) : undefined;
   };
   push(registerRunCommands({ explorer, dashboards, trainer, tables, log, notebookKernel }));
-  push(registerQueryCommand({ workspaceDir, activeRoots: () => { const nb = vscode.window.activeNotebookEditor?.notebook; return nb ? controller.existingKernel(nb)?.artifactRoots : undefined; } }));
+  push(registerQueryCommand({ log, workspaceDir, activeRoots: () => { const nb = vscode.window.activeNotebookEditor?.notebook; return nb ? controller.existingKernel(nb)?.artifactRoots : undefined; } }));
 
   log.info(`Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${Date.now() - activationStart} ms`);
   return {

@@ -1,4 +1,5 @@
-// Runs node's test runner over every *.test.ts below the given folders, or the given files (Node 20 has no globs).
+// Runs node's test runner over the given *.test.ts files and every *.test.ts below the given folders
+// (Node 20 has no globs).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -14,8 +15,8 @@ const walk = (d) => {
   }
 };
 for (const d of dirs.length ? dirs : ['test/unit']) {
-  if (statSync(d).isDirectory()) walk(d);
-  else files.push(d);
+  if (statSync(d).isFile()) files.push(d);
+  else walk(d);
 }
 if (!files.length) {
   console.error('no test files found');

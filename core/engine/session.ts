@@ -36,7 +36,7 @@ export interface SessionOptions {
   /** Keep results on disk under roots.cache (default true). */
   diskCache?: boolean;
   /**
-   * Worker processes for fanned-out notebooks (issue 8): 1 runs every cell in this process.
+   * Worker processes for fanned-out notebooks (docs/design.md §4.6): 1 runs every cell in this process.
    * Default: PHASEBOOK_JOBS, else os.availableParallelism() when the notebook fans out, else 1.
    */
   jobs?: number;
@@ -44,7 +44,10 @@ export interface SessionOptions {
   executor?: Executor;
   /** Modules pool workers load before running (phase kinds registered outside core/phases). */
   preload?: string[];
-  /** Write checkpoints, job logs, metrics.db rows and cache statistics (default true; pool workers record only checkpoints and job logs). */
+  /**
+   * Write checkpoints, job logs, metrics.db rows and cache statistics (default true; pool workers record only
+   * checkpoints and job logs).
+   */
   record?: boolean;
   /** Cell keys replaced for this session's runs (`phasebook run --config FILE.yaml`), checked against the key specs. */
   overrides?: CellOverrides;
@@ -371,6 +374,9 @@ export class PipelineSession {
 
 export { CancelledError };
 
-/** The session a job runner (a pool worker, or the serial executor) runs a job's cells in: one process, nothing recorded. */
+/**
+ * The session a job runner (a pool worker, or the serial executor) runs a job's cells in: one process, nothing
+ * recorded.
+ */
 export const openJobSession: OpenJobSession = (nb, log) =>
   new PipelineSession(nb.text, { notebookPath: nb.notebookPath, baseDir: nb.baseDir, rootDefaults: nb.rootDefaults, rootOverrides: nb.rootOverrides, seed: nb.seed, overrides: nb.overrides, log, jobs: 1, record: false });

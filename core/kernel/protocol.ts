@@ -24,8 +24,6 @@ export type KernelRequest =
   | { type: 'cancel' }
   | { type: 'shutdown' };
 
-export type KernelRequestType = KernelRequest['type'];
-
 /** A cell's outputs in transportable form: frames are Arrow IPC stream bytes. */
 export interface CellOutputPayload {
   summary: Record<string, SummaryValue>;

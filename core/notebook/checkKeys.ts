@@ -3,7 +3,7 @@
  * "did you mean"), wrong value types (at the value, or the nested element at fault) and missing
  * required keys (at the marker line).
  */
-import { checkType, closest, type KeySpecs } from '../base/schema';
+import { checkType, closest, didYouMean, type KeySpecs } from '../base/schema';
 import type { BodyLocator } from './locate';
 import type { Diagnostic, DiagnosticCode, Range } from './types';
 import { nodeAtPath, nodeRange, type YamlBody } from './yamlBody';
@@ -46,7 +46,7 @@ export function checkKeys(input: KeyCheckInput): Diagnostic[] {
         cellIndex,
         key,
         range: keyRange,
-        message: `unknown key '${key}' for ${owner}${near ? ` (did you mean '${near}'?)` : ''}`,
+        message: `unknown key '${key}' for ${owner}${didYouMean(near)}`,
       });
       continue;
     }

@@ -1,5 +1,5 @@
 /**
- * One executor interface for running a notebook's cells (issue 8). A Job is "run these cells of
+ * One executor interface for running a notebook's cells (docs/design.md §4.6). A Job is "run these cells of
  * this notebook"; the data plane is the content-addressed disk cache (.phasebook/cache/<key>):
  * a job loads its upstream results from there and stores its outputs there, so whoever runs it
  * needs only the notebook text, the cell names, the seed and the roots. Results are identical

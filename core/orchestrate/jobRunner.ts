@@ -10,7 +10,10 @@ import type { ExecutionReport, RunRequest } from '../graph/events';
 import type { Job, NotebookRef, WireEvent, WireOutcome } from './executor';
 import { toWireEvent } from './executor';
 
-/** What a job runner needs of a session (engine/session.ts's PipelineSession): the seam that keeps orchestrate/ below engine/. */
+/**
+ * What a job runner needs of a session (engine/session.ts's PipelineSession): the seam that keeps orchestrate/ below
+ * engine/.
+ */
 export interface JobSession {
   setLogger(log: Logger): void;
   run(req: RunRequest): Promise<ExecutionReport>;

@@ -1,5 +1,5 @@
 /**
- * artifacts/metrics.db (issue 8): every metric of every executed cell, queryable with SQL.
+ * artifacts/metrics.db (docs/design.md §4.8): every metric of every executed cell, queryable with SQL.
  *
  *   executions(execution_id, notebook, started, finished, seed, exit_code, executor, engine_version)
  *   cells(execution_id, cell, origin, kind, scenario, model, branch, status, duration_ms, cache_key, run_id)

@@ -1,6 +1,6 @@
 /**
  * `cv`: purged k-fold cross-validation of base models per horizon, keeping out-of-fold predictions
- * as a stacking dataset. Writes a CV run under data/stacking/ (DESIGN §4).
+ * as a stacking dataset. Writes a CV run under data/stacking/ (docs/design.md §7.3).
  */
 import { cvFoldScoresChart } from '../charts';
 import { chartToOutput } from '../charts/frames';
@@ -19,7 +19,7 @@ export interface CvConfig {
   horizons?: number[];
   task?: ModelTask;
   n_splits?: number;
-  /** purged_kfold (default) or cpcv (combinatorial purged CV, issue 17). */
+  /** purged_kfold (default) or cpcv (combinatorial purged CV, docs/design.md §6.3). */
   scheme?: 'purged_kfold' | 'cpcv';
   n_groups?: number;
   n_test_groups?: number;

@@ -14,7 +14,7 @@ import { compileFeatureExpression, FeatureExpressionError, parseFeatureExpressio
 import { featureSetId, gitCommit, saveFeatureList } from '../frame/featureSet';
 import { lagExprs, returnExpr, rollingExprs, ROLLING_STATS, WindowSpecError, type NamedExpr, type ReturnType, type RollingBlock, type RollingStat } from '../frame/rolling';
 import { registerPhase } from '../spec/registry';
-import { closest, t } from '../base/schema';
+import { closest, didYouMean, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { scalarInt } from '../frame/int64';
 
@@ -88,7 +88,7 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
     if (label !== undefined) throw new UserError(labelLeakMessage(name, typeof label === 'string' ? undefined : label), { cell, key });
     if (has(name)) return;
     const near = closest(name, [...existing, ...added]);
-    throw new UserError(`no column '${name}'${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key }, [`columns: ${[...existing, ...added].join(', ')}`]);
+    throw new UserError(`no column '${name}'${didYouMean(near)}`, { cell, key }, [`columns: ${[...existing, ...added].join(', ')}`]);
   };
   const add = (exprs: NamedExpr[], key: string) => {
     for (const e of exprs) {

@@ -2,7 +2,7 @@
  * RunSummary: one line of the run index (explorer rows, `phasebook runs`). Built from a run.json,
  * or from the files of a run written by another tool (`foreign: true`).
  */
-import { bestScores, type CvBest } from './cvResults';
+import type { CvBest } from './cvResults';
 import { parseRunId } from './id';
 import type { RunKind, RunManifest, RunStatus } from './types';
 
@@ -158,11 +158,6 @@ function isCvBest(v: unknown): v is CvBest {
   if (v === null || typeof v !== 'object') return false;
   const b = v as Record<string, unknown>;
   return typeof b.model === 'string' && typeof b.metric === 'string' && typeof b.horizon === 'number' && typeof b.value === 'number';
-}
-
-/** What a CV run writer puts in its run.json meta so the index needs no other file. */
-export function cvRunMeta(cv: Parameters<typeof bestScores>[0] & { models: string[]; horizons: number[]; n_splits: number }): Record<string, unknown> {
-  return { models: cv.models, horizons: cv.horizons, n_splits: cv.n_splits, best: bestScores(cv) };
 }
 
 export function failedSummary(dir: string, fallback: { id: string; kind: RunKind; mtime: Date }, error: string): RunSummary {

@@ -1,4 +1,4 @@
-/** Run manifests (DESIGN §4). `run.json` is written last, atomically. */
+/** Run manifests (docs/design.md §7.2). `run.json` is written last, atomically. */
 
 export type RunKind = 'cv' | 'training' | 'stacking' | 'backtest' | 'workflow' | 'pipeline';
 export type RunStatus = 'running' | 'complete' | 'failed';

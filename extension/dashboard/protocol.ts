@@ -6,7 +6,9 @@
  */
 import type { RunKind, RunStatus } from '../../core/runs/types';
 
-/** The notebook renderer's id (package.json contributes.notebookRenderer); its output mimes are in core/kernel/mimes.ts. */
+/**
+ * The notebook renderer's id (package.json contributes.notebookRenderer); its output mimes are in core/kernel/mimes.ts.
+ */
 export const RENDERER_ID = 'phasebook.renderer';
 
 export interface ArtifactView {

@@ -70,8 +70,14 @@ export function parseEquityCurve(value: unknown, group: string): Curve | undefin
   value.forEach((p, i) => {
     let t: unknown = i;
     let v: unknown;
-    if (typeof p === 'number') (v = p), (temporal = false);
-    else if (Array.isArray(p)) (t = p[0]), (v = p[1]);
+    if (typeof p === 'number') {
+      v = p;
+      temporal = false;
+    }
+    else if (Array.isArray(p)) {
+      t = p[0];
+      v = p[1];
+    }
     else if (p && typeof p === 'object') {
       const o = p as Record<string, unknown>;
       t = TIME_KEYS.map((k) => o[k]).find((z) => z !== undefined) ?? i;

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { UserError } from '../../core/errors';
-import { readRun } from '../../core/runs/index';
+import { readRun } from '../../core/runs/scan';
 import { listDirSync, readJsonSync } from '../../core/runs/readSync';
 import type { ArtifactRoots } from '../../core/runs/roots';
 import type { RunManifest } from '../../core/runs/types';
@@ -57,7 +57,12 @@ function cvOf(dir: string, notes: string[]): RunPayload['cv'] {
   }
   const v = json.value as Record<string, unknown>;
   const folds: FoldView[] = Array.isArray(v.folds)
-    ? v.folds.filter(isRecord).map((f) => ({ model: String(f.model), horizon: Number(f.horizon), fold: Number(f.fold ?? 0), scores: numberRecord(f.scores) ?? {} }))
+    ? v.folds.filter(isRecord).map((f) => ({
+        model: String(f.model),
+        horizon: Number(f.horizon),
+        fold: Number(f.fold ?? 0),
+        scores: numberRecord(f.scores) ?? {},
+      }))
     : [];
   return {
     primary_metric: typeof v.primary_metric === 'string' ? v.primary_metric : undefined,

@@ -7,7 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { resolveRoots, type ArtifactRoots } from '../../core/runs/roots';
-import type { RunSummary } from '../../core/runs/index';
+import type { RunSummary } from '../../core/runs/scan';
 import { RUNS_VIEW_ID } from '../base/commandIds';
 import { readSettings } from '../base/config';
 import type { PhasebookLog } from '../base/logChannel';

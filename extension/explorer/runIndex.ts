@@ -4,7 +4,7 @@
  * changed) — never a full rescan per event. Node only: no vscode.
  */
 import { dirname, join } from 'node:path';
-import { newestFirst, readRun, scanRuns, type RunSummary } from '../../core/runs/index';
+import { newestFirst, readRun, scanRuns, type RunSummary } from '../../core/runs/scan';
 import type { ArtifactRoots } from '../../core/runs/roots';
 import type { RunKind } from '../../core/runs/types';
 import { Signal } from '../util/disposables';

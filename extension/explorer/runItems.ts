@@ -1,5 +1,5 @@
 /** How a run shows in the explorer: label, description, tooltip, icon, context value. Pure. */
-import type { RunSummary } from '../../core/runs/index';
+import type { RunSummary } from '../../core/runs/scan';
 import { formatNumber } from '../kernel/outputs';
 
 export interface RunItemView {

@@ -1,5 +1,5 @@
 /**
- * Fan-out branches on their notebook cell (issue 8). The kernel runs virtual cells named
+ * Fan-out branches on their notebook cell (docs/design.md §9.4). The kernel runs virtual cells named
  * `<cell>[<value>]...`; the editor has one cell for all of them. This tracker folds the branch
  * events of each editor cell into one execution: begun at the first branch's start, one labelled
  * output per finished branch, ended when the last pending branch finishes. Pure: no vscode.

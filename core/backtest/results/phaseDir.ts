@@ -1,5 +1,5 @@
 /**
- * The results layout of one phase (or one window of a phase), DESIGN §4 and notes/002
+ * The results layout of one phase (or one window of a phase), docs/design.md §5.7
  * (`results/[{results_dir}/]{workflow_id}/{phase}/[{window_id}/]`):
  *   {container_id}_results.json    one per portfolio container, written when it finishes
  *   all_trades.json                every container's trades (with container_id), streamed

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../../errors';
 import { writeFileAtomic } from '../../runs/atomicWrite';
 import { gitCommit } from '../../runs/git';
-import { configHash, hashFile } from '../../runs/hash';
+import { configHash, fileDigest } from '../../runs/hash';
 import { pathSegmentProblem } from '../../runs/name';
 import { MANIFEST_FILE } from '../../runs/store';
 import type { ArtifactEntry, RunManifest } from '../../runs/types';
@@ -144,7 +144,7 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
     if (folds) m.folds = folds;
     const artifacts: ArtifactEntry[] = current.artifacts.filter((a) => !a.path.startsWith(`${o.phase}/`));
     for (const f of extra.files ?? []) {
-      const h = await hashFile(join(runDir, f)).catch(() => undefined);
+      const h = await fileDigest(join(runDir, f)).catch(() => undefined);
       if (h) artifacts.push({ path: f, bytes: h.bytes, sha256: h.sha256 });
     }
     const statuses = Object.values(m.phase_status);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../../errors';
-import { formatRunsTable, scanRuns } from '../../runs/index';
+import { formatRunsTable, scanRuns } from '../../runs/scan';
 import { resolveRoots } from '../../runs/roots';
 import type { RunKind } from '../../runs/types';
 import { parseFlags } from '../args';

@@ -7,7 +7,7 @@ import { UserError } from '../../../core/errors';
 import { backtestPhase } from '../../../core/phases/backtest';
 import { monteCarloPhase } from '../../../core/phases/monte_carlo';
 import { emptyResult } from '../../../core/spec/types';
-import { scanRuns } from '../../../core/runs/index';
+import { scanRuns } from '../../../core/runs/scan';
 import { context, daily, frameOf, tempDir } from './helpers';
 
 const returns = Float64Array.from({ length: 250 }, (_, i) => 0.01 * Math.sin(1.3 * i) + 0.001);

@@ -6,7 +6,7 @@ import { backtestPhase } from '../../../core/phases/backtest';
 import { isBacktestValue } from '../../../core/backtest/value';
 import { UserError, ValidationError } from '../../../core/errors';
 import { emptyResult } from '../../../core/spec/types';
-import { scanRuns } from '../../../core/runs/index';
+import { scanRuns } from '../../../core/runs/scan';
 import { context, daily, frameOf, tempDir } from './helpers';
 
 function input(n = 300) {

@@ -10,7 +10,7 @@ import { mulberry32 } from '../../../core/ml/rng';
 import { buildLabels } from '../../../core/phases/labels';
 import { emptyResult } from '../../../core/spec/types';
 import { walkForwardPhase } from '../../../core/phases/walk_forward';
-import { scanRuns } from '../../../core/runs/index';
+import { scanRuns } from '../../../core/runs/scan';
 import { context, daily, frameOf, tempDir } from './helpers';
 
 test('windows: rolling and expanding, purged, the last test cut at the end', () => {

@@ -49,7 +49,8 @@ test('frameToColumns: numbers and datetimes as Float64 (epoch ms, null -> NaN), 
   assert.deepEqual(columnsToFrame(cols).getColumn('s').toArray(), ['a', null]);
 });
 
-// BTC rows; line 3 has close > high (the ohlc check names close, the column its message names first), line 6 duplicates line 5, and volume is null on line 7.
+// BTC rows; line 3 has close > high (the ohlc check names close, the column its message names first), line 6 duplicates
+// line 5, and volume is null on line 7.
 const PRICES = [
   'ts,symbol,open,high,low,close,volume',
   '2024-01-01T00:00:00Z,BTC,100,110,90,105,5',

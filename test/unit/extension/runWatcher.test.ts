@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { RunSummary } from '../../../core/runs/index';
+import type { RunSummary } from '../../../core/runs/scan';
 import { resolveRoots, type ArtifactRoots } from '../../../core/runs/roots';
 import { coreRunReader, groupOf, RunIndex, type WatchedRoot } from '../../../extension/explorer/runIndex';
 import { RunWatcher, runDirOf, WATCHER_LIMIT_WARNING, type WatchHandle, type WatchOptions } from '../../../extension/explorer/runWatcher';

@@ -13,7 +13,7 @@ import { listDirSync, mapTimeSliced, mtimeSync, readJsonSync, readSmallFileSync 
 import { failedSummary, keyMetricFromBest, newestFirst, summarizeManifest, type RunSummary } from './summary';
 import type { RunKind } from './types';
 
-export type { RunSummary, KeyMetric } from './summary';
+export type { RunSummary } from './summary';
 export { newestFirst } from './summary';
 export { formatRunsTable } from './table';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { formatRunsTable, readRun, runDirFor, scanRuns } from '../../../core/runs/index';
+import { formatRunsTable, readRun, runDirFor, scanRuns } from '../../../core/runs/scan';
 import { resolveRoots, type ArtifactRoots } from '../../../core/runs/roots';
 import { beginRun } from '../../../core/runs/store';
 
