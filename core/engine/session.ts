@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { CancelledError, ExitCode } from '../errors';
 import type { Logger } from '../log';
 import { parseNotebook } from '../notebook/parse';
+import { applyOverrides, type CellOverrides } from '../notebook/overrides';
 import type { Cell, ParsedNotebook } from '../notebook/types';
 import type { PhaseResult } from '../spec/types';
 import { resolveRoots, type ArtifactRoots } from '../runs/roots';
@@ -45,6 +46,8 @@ export interface SessionOptions {
   preload?: string[];
   /** Write checkpoints, job logs, metrics.db rows and cache statistics (default true; pool workers record only checkpoints and job logs). */
   record?: boolean;
+  /** Cell keys replaced for this session's runs (`phasebook run --config FILE.yaml`), checked against the key specs. */
+  overrides?: CellOverrides;
 }
 
 export type { ExecutionReport, RunRequest };
@@ -77,11 +80,22 @@ export class PipelineSession {
     this.notebookPath = resolve(opts.notebookPath);
     this.baseDir = opts.baseDir ? resolve(opts.baseDir) : dirname(this.notebookPath);
     this.text = text;
-    this.parsedNb = parseNotebook(text, { file: this.notebookPath });
+    this.parsedNb = this.parse(text);
     this.expansionOf = expandNotebook(this.parsedNb, buildGraph(this.parsedNb.cells));
     this.expandedNb = { ...this.parsedNb, cells: this.expansionOf.cells, diagnostics: [...this.parsedNb.diagnostics, ...this.expansionOf.diagnostics] };
     this.graphOf = this.expansionOf.graph;
     this.settingsOf = readSettings(this.parsedNb);
+  }
+
+  /** The notebook as written (cells index like the file), with the run's overrides applied. */
+  private parse(text: string): ParsedNotebook {
+    const nb = parseNotebook(text, { file: this.notebookPath });
+    return this.opts.overrides ? applyOverrides(nb, this.opts.overrides) : nb;
+  }
+
+  /** The notebook text this session runs. */
+  get notebookText(): string {
+    return this.text;
   }
 
   /** The notebook as written (cells index like the file). */
@@ -125,7 +139,7 @@ export class PipelineSession {
   /** Replaces the notebook text (an edit). Returns the cells that became stale. */
   async update(text: string): Promise<string[]> {
     this.text = text;
-    this.parsedNb = parseNotebook(text, { file: this.notebookPath });
+    this.parsedNb = this.parse(text);
     this.expansionOf = expandNotebook(this.parsedNb, buildGraph(this.parsedNb.cells));
     this.expandedNb = { ...this.parsedNb, cells: this.expansionOf.cells, diagnostics: [...this.parsedNb.diagnostics, ...this.expansionOf.diagnostics] };
     this.graphOf = this.expansionOf.graph;
@@ -212,7 +226,7 @@ export class PipelineSession {
     if (executor) {
       outcomes = await runOnExecutor(executor, {
         plan, graph: this.graphOf, keys, errors, targets, force: req.force ?? false, cacheRoot: roots.cache, log: this.opts.log, signal: req.signal, emit,
-        notebook: { notebookPath: this.notebookPath, text: this.text, baseDir: this.baseDir, rootDefaults: this.opts.rootDefaults, rootOverrides: this.opts.rootOverrides, seed: this.seed, preload: this.opts.preload },
+        notebook: { notebookPath: this.notebookPath, text: this.text, baseDir: this.baseDir, rootDefaults: this.opts.rootDefaults, rootOverrides: this.opts.rootOverrides, seed: this.seed, preload: this.opts.preload, overrides: this.opts.overrides },
         cacheRead: (name) => this.cacheRead(name),
         memo: (name, key) => (this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined),
         adopt: (name, key, result) => this.last.set(name, { key, result }),
@@ -359,4 +373,4 @@ export { CancelledError };
 
 /** The session a job runner (a pool worker, or the serial executor) runs a job's cells in: one process, nothing recorded. */
 export const openJobSession: OpenJobSession = (nb, log) =>
-  new PipelineSession(nb.text, { notebookPath: nb.notebookPath, baseDir: nb.baseDir, rootDefaults: nb.rootDefaults, rootOverrides: nb.rootOverrides, seed: nb.seed, log, jobs: 1, record: false });
+  new PipelineSession(nb.text, { notebookPath: nb.notebookPath, baseDir: nb.baseDir, rootDefaults: nb.rootDefaults, rootOverrides: nb.rootOverrides, seed: nb.seed, overrides: nb.overrides, log, jobs: 1, record: false });

@@ -19,10 +19,11 @@ export interface JobSession {
 /** Opens the session a job runs in (engine/session.ts's `openJobSession`). */
 export type OpenJobSession = (nb: NotebookRef, log: Logger) => JobSession;
 
+/** The last job session, reused while everything that shapes its plan and keys (the id below) is the same. */
 const sessions = new Map<string, JobSession>();
 
 function sessionFor(nb: NotebookRef, log: Logger, open: OpenJobSession): JobSession {
-  const id = sha256(JSON.stringify([nb.notebookPath, nb.text, nb.baseDir, nb.rootDefaults, nb.rootOverrides, nb.seed]));
+  const id = sha256(JSON.stringify([nb.notebookPath, nb.text, nb.baseDir, nb.rootDefaults, nb.rootOverrides, nb.seed, nb.overrides?.cells ?? null]));
   let s = sessions.get(id);
   if (!s) {
     s = open(nb, log);

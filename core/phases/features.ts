@@ -4,6 +4,7 @@
  * dropped and counted; so are later rows with a null input. The feature set gets an id and a
  * `feature_list_{id}.json` artifact.
  */
+import { relative } from 'node:path';
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SYMBOL, TIMESTAMP, withDataset, type Dataset, type LabelInfo } from '../frame/dataset';
@@ -184,7 +185,7 @@ async function run(config: FeaturesConfig, inputs: PhaseResult[], ctx: PhaseCont
     id,
     features,
     config: norm,
-    description: config.description ?? `features from cell '${ctx.cell.name}' of ${ctx.notebookPath}`,
+    description: config.description ?? `features from cell '${ctx.cell.name}' of ${relative(ctx.baseDir, ctx.notebookPath)}`,
     gitCommit: gitCommit(ctx.baseDir),
   });
   const warnings: string[] = [];

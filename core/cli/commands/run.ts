@@ -12,8 +12,23 @@ import type { Command } from '../io';
 import { formatOutcome, progressLine } from '../render';
 import { recordPipelineRun } from '../pipelineRun';
 import { SETTINGS_KIND } from '../../spec/registry';
+import { readOverrides, type CellOverrides } from '../../notebook/overrides';
+import { branchTargets } from '../branchSelect';
 
-const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
+const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--scenario S] [--model M] [--config OVERRIDES.yaml] [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
+
+/** The `--config FILE.yaml` overrides, read and parsed (checked against the cells once the notebook is parsed). */
+async function overridesFrom(path: string | undefined, cwd: string): Promise<CellOverrides | undefined> {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError('overrides file not found', { file: path }, ['--config names a YAML file of cell keys, e.g. `train: { alpha: 0.5 }`']);
+    throw ioFault(e) ?? e;
+  }
+  return readOverrides(text, path);
+}
 
 export const runCommand: Command = {
   name: 'run',
@@ -22,6 +37,9 @@ export const runCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseFlags(argv, {
       cell: { type: 'string', multiple: true },
+      scenario: { type: 'string' },
+      model: { type: 'string' },
+      config: { type: 'string' },
       force: { type: 'boolean' },
       seed: { type: 'string' },
       jobs: { type: 'string' },
@@ -41,7 +59,8 @@ export const runCommand: Command = {
     const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env);
     // The log file lives under the notebook's own roots, known once the session has parsed it.
     const jobs = intFlag(values.jobs, 'jobs', usage);
-    const sessionOpts: SessionOptions = { notebookPath: file, log: createLogger([]), seed, jobs };
+    const overrides = await overridesFrom(values.config, io.cwd);
+    const sessionOpts: SessionOptions = { notebookPath: file, log: createLogger([]), seed, jobs, overrides };
     const session = new PipelineSession(text, sessionOpts);
     // The executor may come from the notebook's settings block, known once the session has parsed it.
     const chosen = executorFrom({ kind: values.executor, redis: values.redis, store: values.store }, readSettings(session.parsed).executor, { cwd: io.cwd, jobs, usage });
@@ -68,11 +87,14 @@ export const runCommand: Command = {
         throw new UserError(`no cell named '${c}'`, { file: positionals[0] }, [`cells: ${session.parsed.cells.filter((x) => x.type !== 'markdown').map((x) => x.name).join(', ')}`]);
       }
     }
-    const width = Math.max(8, ...session.parsed.cells.map((c) => c.name.length));
+    const filter = { ...(values.scenario ? { scenario: values.scenario } : {}), ...(values.model ? { model: values.model } : {}) };
+    const branch = branchTargets(session.expansion, session.parsed.cells, cells, filter, usage);
+    if (branch?.skipped.length) io.out(`(${branch.skipped.join(', ')} gather${branch.skipped.length === 1 ? 's' : ''} every branch: not run for one branch)\n`);
+    const width = Math.max(8, ...(branch?.cells ?? session.parsed.cells.map((c) => c.name)).map((c) => c.length));
     const started = new Date();
-    log.info('pipeline started', { seed: session.seed, cells: cells ?? 'all' });
+    log.info('pipeline started', { seed: session.seed, cells: branch?.cells ?? cells ?? 'all' });
     const report = await session.run({
-      cells,
+      cells: branch?.cells ?? cells,
       force: values.force,
       onEvent: (e) => {
         if (io.tty) {
@@ -86,7 +108,7 @@ export const runCommand: Command = {
       },
     });
     await chosen.store?.close();
-    const run = await recordPipelineRun(session, report, { started, argv: ['run', ...argv] });
+    const run = await recordPipelineRun(session, report, { started, argv: ['run', ...argv], overrides, branch: filter });
     log.info('pipeline finished', { ok: report.ok, exitCode: report.exitCode, run: run.id });
     const counts = report.outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {});
     io.out(`\n${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} — pipeline run ${run.id} (${run.status})\n`);
