@@ -12,6 +12,7 @@ import { CommandId, NOTEBOOK_TYPE } from './base/commandIds';
 import { registerNotebookCommands } from './commands/notebookCommands';
 import { registerQueryCommand } from './commands/queryCommand';
 import { registerRunCommands } from './commands/runCommands';
+import { registerRecordedCommands } from './commands/recordedCommands';
 import { explicitRootDefaults, readSettings } from './base/config';
 import { registerDashboard } from './dashboard/index';
 import { RunExplorer } from './explorer/runExplorer';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     return nb ? controller.kernelFor(nb) : undefined;
   };
   push(registerRunCommands({ explorer, dashboards, trainer, tables, log, notebookKernel }));
+  push(registerRecordedCommands({ explorer, log }));
   push(registerQueryCommand({ workspaceDir, activeRoots: () => { const nb = vscode.window.activeNotebookEditor?.notebook; return nb ? controller.existingKernel(nb)?.artifactRoots : undefined; } }));
 
   log.info(`Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${Date.now() - activationStart} ms`);
