@@ -77,6 +77,14 @@ function checkpointItem(k: RecordedCheckpoint, metric: string, of: number): vsco
   };
 }
 
+/** Copies to the clipboard; a browser host may refuse (or never answer): then the text is shown instead. */
+async function copyText(text: string): Promise<void> {
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000));
+  const ok = await Promise.race([Promise.resolve(vscode.env.clipboard.writeText(text)).then(() => true, () => false), timeout]);
+  if (ok) vscode.window.setStatusBarMessage(`Phasebook: copied ${text}`, 4000);
+  else void vscode.window.showInformationMessage(`Phasebook: the clipboard cannot be reached here; copy it yourself: ${text}`);
+}
+
 async function openCheckpoint(deps: RecordedCommandDeps, arg: unknown): Promise<OpenedCheckpoint | undefined> {
   const dir = runDirOf(arg) ?? (await pickRunDir(deps, 'Open a checkpoint of which run?', (s) => !!s.checkpoints));
   if (!dir) return undefined;
@@ -108,10 +116,7 @@ async function openCheckpoint(deps: RecordedCommandDeps, arg: unknown): Promise<
     ],
     { title: `Train from ${id}@${chosen.step}`, placeHolder: 'Copy how to train from this checkpoint (Esc: just look at it)' },
   );
-  if (copy) {
-    await vscode.env.clipboard.writeText(copy.text);
-    vscode.window.setStatusBarMessage(`Phasebook: copied ${copy.text}`, 4000);
-  }
+  if (copy) await copyText(copy.text);
   return { file: chosen.path, step: chosen.step, ...(copy ? { copied: copy.text } : {}) };
 }
 
