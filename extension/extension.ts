@@ -3,6 +3,7 @@
  * Data flows one way (DESIGN §1): the host sends notebooks and requests to kernels, and shows what
  * comes back and what lands on disk; it never computes.
  */
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { maybeRunHostTests } from './testHook';
 import type { PhasebookApi } from './api';
@@ -109,6 +110,15 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     explorerRows: async () => {
       await explorer.whenReady();
       return GROUP_ORDER.filter((g) => explorer.index.group(g).length).map((g) => ({ group: GROUP_LABEL[g], runs: explorer.index.group(g).map((s) => s.id) }));
+    },
+    explorerFolderRows: async (dir, folder) => {
+      const tree = explorer.tree;
+      const target = (await tree.getChildren(tree.runNode(dir))).find((n) => n.type === 'file' && n.path === join(dir, folder));
+      const rows = target ? await tree.getChildren(target) : [];
+      return rows.map((n) => {
+        const item = tree.getTreeItem(n);
+        return { name: n.type === 'file' ? basename(n.path) : String(item.label), ...(typeof item.description === 'string' ? { description: item.description } : {}), ...(item.contextValue ? { contextValue: item.contextValue } : {}) };
+      });
     },
     watcherIsPolling: () => explorer.isPolling,
     diagnostics: (cell) => diagnostics.diagnosticsOf(cell),

@@ -66,6 +66,14 @@ suite('run files', function () {
     writeRun(ckDir(), { ...base(ckId, 'training'), meta: { model: 'gbdt', checkpoints: { metric: 'val_loss', direction: 'min', top_n: 3, dir: 'checkpoints', kept, candidates: 80 } } }, files);
     const run = await api.waitForRun((s) => s.dir === ckDir(), 5000);
     assert.equal(run.checkpoints, 3, 'the explorer knows the run kept 3 checkpoints (its context menu offers the command)');
+    // In the tree, the run's checkpoints/ folder lists the kept checkpoints best first, with step and score.
+    const rows = await api.explorerFolderRows(ckDir(), 'checkpoints');
+    assert.deepEqual(rows.slice(0, 3).map((r) => [r.name, r.description, r.contextValue]), [
+      ['checkpoint_step41.json', '#1 · step 41 · val_loss 0.6101', 'artifact checkpoint'],
+      ['checkpoint_step39.json', '#2 · step 39 · val_loss 0.6123', 'artifact checkpoint'],
+      ['checkpoint_step44.json', '#3 · step 44 · val_loss 0.614', 'artifact checkpoint'],
+    ]);
+    assert.equal(rows[3]?.name, 'checkpoint_checkpoints.json');
     // A user accepts the first item twice: the best checkpoint, then "Copy the train cell line".
     const opened = (await withQuickPicks(() => vscode.commands.executeCommand('phasebook.openCheckpoint', ckDir()), accept)) as { file: string; step: number; copied?: string } | undefined;
     assert.equal(opened?.step, 41, 'the best (lowest val_loss) checkpoint is offered first');
