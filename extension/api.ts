@@ -26,6 +26,8 @@ export interface PhasebookApi {
   waitForRun(match: (run: RunSummary) => boolean, timeoutMs?: number): Promise<RunSummary>;
   /** Top-level explorer rows and the runs under a group label, as the tree shows them. */
   explorerRows(): Promise<{ group: string; runs: string[] }[]>;
+  /** The rows the tree shows inside a folder of a run (e.g. its checkpoints/), in order. */
+  explorerFolderRows(runDir: string, folder: string): Promise<{ name: string; description?: string; contextValue?: string }[]>;
   watcherIsPolling(): boolean;
   /** Diagnostics shown on a cell. */
   diagnostics(cell: vscode.NotebookCell): readonly vscode.Diagnostic[];

@@ -6,9 +6,10 @@ import { newRunId } from '../runs/id';
 import { beginRun } from '../runs/store';
 import type { RunManifest } from '../runs/types';
 import type { CellOverrides } from '../notebook/overrides';
+import { STORED_NOTEBOOK } from '../runs/recorded';
 
-/** The copy of the notebook text each pipeline run keeps in its folder. */
-export const STORED_NOTEBOOK = 'notebook.pipeline';
+/** The copy of the notebook text each pipeline run keeps in its folder (core/runs/recorded.ts reads it back). */
+export { STORED_NOTEBOOK };
 
 /**
  * A headless notebook execution is itself a run: `runs/pipeline_{ts}_{hex}/run.json` lists every

@@ -34,6 +34,8 @@ export interface RunSummary {
   phases?: string[];
   /** The CV run a stacking run was trained on. */
   parent?: string;
+  /** Top-N checkpoints a training run kept (meta.checkpoints; see ./recorded.ts). */
+  checkpoints?: number;
 }
 
 const MODEL_METRICS = ['roc_auc', 'auc', 'accuracy', 'f1', 'r2', 'rmse', 'mae', 'mse', 'log_loss', 'brier'];
@@ -147,6 +149,8 @@ function applyMeta(s: RunSummary, meta: Record<string, unknown>): void {
   if (phases?.length) s.phases = phases;
   const parent = typeof meta.cv_run_id === 'string' ? meta.cv_run_id : typeof meta.parent === 'string' ? meta.parent : undefined;
   if (parent) s.parent = parent;
+  const kept = (meta.checkpoints as { kept?: unknown } | null | undefined)?.kept;
+  if (Array.isArray(kept) && kept.length) s.checkpoints = kept.length;
   if (Array.isArray(meta.best)) {
     const best = (meta.best as unknown[]).filter(isCvBest);
     const key = keyMetricFromBest(best);

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { watch } from 'chokidar';
-import { resultsRunDir } from '../../core/runs/index';
+import { resultsRunDir } from '../../core/runs/scan';
 import type { DisposableLike } from '../util/disposables';
 import type { Layout, WatchedRoot } from './runIndex';
 
