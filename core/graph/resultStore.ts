@@ -46,6 +46,7 @@ interface StoredResult {
   run?: PhaseResult['run'];
   value?: unknown;
   seed?: number;
+  ran?: PhaseResult['ran'];
 }
 
 export function entryDir(cacheRoot: string, key: string): string {
@@ -79,6 +80,7 @@ export async function saveResult(cacheRoot: string, key: string, result: PhaseRe
       run: result.run,
       value: result.value,
       ...(result.seed !== undefined ? { seed: result.seed } : {}),
+      ...(result.ran ? { ran: result.ran } : {}),
     };
     await writeFile(join(tmp, 'result.json'), JSON.stringify(stored));
     try {
@@ -159,6 +161,7 @@ export async function loadResult(cacheRoot: string, key: string, o: CacheReadOpt
       run: stored.run,
       value: stored.value,
       ...(stored.seed !== undefined ? { seed: stored.seed } : {}),
+      ...(stored.ran ? { ran: stored.ran } : {}),
     };
   } catch {
     return undefined;

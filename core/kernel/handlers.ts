@@ -42,12 +42,16 @@ export class KernelHandlers {
       return { mode: s.mode, seed: s.seed, roots: s.roots, diagnostics: s.parsed.diagnostics.length };
     },
     update: async (req) => {
-      const stale = await this.need().update(req.text);
+      const s = this.need();
+      await s.update(req.text);
+      // An edit back to a config with a cached result brings that result back (and clears the error).
+      for (const [cell, result] of await s.revive()) this.emit({ type: 'finished', cell, status: 'cached', durationMs: 0, output: encodeResult(result) });
+      const stale = await s.staleCells();
       this.emit({ type: 'stale', cells: stale });
       return { stale, mode: this.need().mode };
     },
     run: (req) => this.run(req.cells, req.force),
-    runStale: async () => this.run(await this.need().staleCells(), false),
+    runStale: async () => this.run(await this.need().cellsToRerun(), false),
     restore: async () => {
       const restored = await this.need().restore();
       for (const [cell, result] of restored) {

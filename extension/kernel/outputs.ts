@@ -10,6 +10,7 @@ import { formatCellError } from '../../core/graph/cellError';
 import type { CellOutputPayload } from '../../core/kernel/protocol';
 import type { SummaryValue } from '../../core/spec/types';
 import { CHART_MIME, ERROR_MIME, FRAME_MIME, type ChartMimePayload, type FrameMeta } from '../../core/kernel/mimes';
+import { originOf } from '../../core/orchestrate/branch';
 import { ipcToMarkdown } from './arrowPreview';
 
 export { CHART_MIME, ERROR_MIME, FRAME_MIME };
@@ -45,6 +46,16 @@ export function formatDuration(ms: number): string {
   return `${m} min ${Math.round((ms - m * 60_000) / 1000)} s`;
 }
 
+/** A cache hit says when the result was computed and how long that took: "cached (ran 1.30 s on 2026-12-02 12:40)". */
+export function cachedWord(ran: CellOutputPayload['ran']): string {
+  if (!ran) return 'cached';
+  const at = new Date(ran.at);
+  if (Number.isNaN(at.getTime())) return 'cached';
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const when = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  return `cached (ran ${formatDuration(ran.durationMs)} on ${when})`;
+}
+
 const STATUS_WORD: Record<CellStatus, string> = { ok: 'done', cached: 'cached', failed: 'failed', skipped: 'not run', cancelled: 'cancelled' };
 
 /** The one-line headline plus one line per summary fact, warning, run and artifact. */
@@ -55,7 +66,7 @@ export function summaryText(cell: string, status: CellStatus, durationMs: number
     head.push(`${formatNumber(d.rows)} rows × ${formatNumber(d.columns)} columns`);
     if (d.features) head.push(`${formatNumber(d.features)} features`);
   }
-  head.push(status === 'cached' ? 'cached' : formatDuration(durationMs));
+  head.push(status === 'cached' ? cachedWord(out?.ran) : formatDuration(durationMs));
   if (status !== 'ok' && status !== 'cached') head.push(STATUS_WORD[status]);
   const lines = [head.join(' · ')];
   for (const [k, v] of Object.entries(out?.summary ?? {})) lines.push(`  ${k}: ${formatValue(v)}`);
@@ -119,8 +130,24 @@ export function errorOutput(cell: string, error: CellError): OutputSpec {
   };
 }
 
+/**
+ * A cell that did not run because an upstream cell failed: one muted line, not another error
+ * (the error is shown once, on the cell at fault).
+ */
+export function waitingOutput(upstream: string): OutputSpec {
+  const line = `waiting for '${upstream}': it failed; fix it and run again`;
+  return {
+    items: [
+      { mime: 'text/markdown', data: text(`*${line}*`) },
+      { mime: 'text/plain', data: text(line) },
+    ],
+    metadata: { phasebookWaiting: upstream },
+  };
+}
+
 /** Every output of a finished cell, in display order. */
 export function cellOutputs(cell: string, status: CellStatus, durationMs: number, out?: CellOutputPayload, error?: CellError): OutputSpec[] {
+  if (status === 'skipped' && error?.blockedBy) return [waitingOutput(originOf(error.blockedBy))];
   const specs: OutputSpec[] = [];
   if (error) specs.push(errorOutput(cell, error));
   if (out || !error) specs.push({ items: [{ mime: 'text/plain', data: text(summaryText(cell, status, durationMs, out)) }], metadata: { phasebookSummary: true, status } });
