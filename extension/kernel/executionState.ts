@@ -56,6 +56,8 @@ export class ExecutionState {
   /** Cells the kernel queued or started and has not finished: a finish without it is a restore. */
   private readonly pending = new Set<string>();
   private readonly branches = new BranchTracker();
+  /** Paths in summaries print relative to this folder (the notebook's workspace folder). */
+  displayBase?: string;
   /** True while restoring from the cache: executions then take no execution order. */
   restoring = false;
 
@@ -72,7 +74,7 @@ export class ExecutionState {
       case 'progress':
         return [{ kind: 'progress', cell: e.cell, fraction: e.fraction, message: e.message }];
       case 'finished': {
-        const outputs = cellOutputs(e.cell, e.status, e.durationMs, e.output, e.error);
+        const outputs = cellOutputs(e.cell, e.status, e.durationMs, e.output, e.error, this.displayBase);
         const restored = this.restoring || !this.pending.delete(e.cell);
         this.noteOutcome(e.cell, e.status, e.error?.blockedBy);
         if (good(e.status)) {
@@ -128,7 +130,7 @@ export class ExecutionState {
         else this.completedRuns.delete(e.cell);
         return [
           ...this.fromBranches(begin),
-          { kind: 'appendOutputs', cell: originOf(e.cell), outputs: branchOutputs(e.cell, e.status, e.durationMs, e.output, e.error), withOrder: !this.restoring },
+          { kind: 'appendOutputs', cell: originOf(e.cell), outputs: branchOutputs(e.cell, e.status, e.durationMs, e.output, e.error, this.displayBase), withOrder: !this.restoring },
           ...this.fromBranches(steps.filter((s) => s.kind === 'end')),
           { kind: 'changed' },
         ];

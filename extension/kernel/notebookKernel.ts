@@ -55,6 +55,7 @@ export class NotebookKernel implements vscode.Disposable {
     readonly notebook: vscode.NotebookDocument,
     private readonly deps: NotebookKernelDeps,
   ) {
+    this.execution.displayBase = vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri.fsPath ?? dirname(notebookPath(notebook));
     this.registry = new ExecutionRegistry(deps.controller, (name) => this.cellOf(name), (m) => deps.log.warn(m));
   }
 
