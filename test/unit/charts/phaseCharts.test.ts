@@ -86,7 +86,11 @@ test('validate: null rates from the shared builder (over-limit columns coloured)
 test('validate: a clean frame has no anomalies chart, and the report keeps the per-column breakdown', async () => {
   const clean = PRICES.split('\n').filter((_, i) => i !== 2 && i !== 5 && i !== 6).join('\n');
   const r = await validated(clean, { contract: 'ohlcv' });
-  assert.deepEqual(r.charts.map((c) => c.id), ['null-rate']);
+  assert.deepEqual(r.charts.map((c) => c.id), [], 'no null-rate chart of all-zero bars, no anomalies chart');
+  const checks = r.tables.find((t) => t.title === 'checks')!.frame;
+  const rows = checks.toRecords() as { check: string; status: string; policy: string | null }[];
+  assert.ok(rows.some((row) => row.status === 'pass'), JSON.stringify(rows));
+  for (const row of rows) if (row.status === 'pass') assert.equal(row.policy, null, `a passing check shows a policy: ${JSON.stringify(row)}`);
   const bad = await validated(PRICES, { contract: 'ohlcv', policy: { ohlc: 'quarantine', duplicates: 'quarantine', nulls: 'warn' } });
   const report = JSON.parse(readFileSync(bad.artifacts.find((a) => a.label === 'validation report')!.path, 'utf8'));
   assert.deepEqual(report.anomalies.map((a: { check: string; column: string; count: number }) => `${a.check}:${a.column}:${a.count}`).sort(), ['duplicates:timestamp:1', 'ohlc:close:1']);
