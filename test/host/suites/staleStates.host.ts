@@ -47,6 +47,17 @@ suite('stale and cached states', function () {
     for (const c of cells) assert.equal(c.executionSummary?.success, true, describeCell(c));
   });
 
+  test('summaries say each fact once, with paths relative to the workspace', async () => {
+    const scale = outputText(await cellNamed(nb, 'scale'));
+    assert.equal(scale.split('\n').filter((l) => /^ {2}scaler:/.test(l)).length, 1, scale);
+    assert.match(scale, /^ {2}scaler: host-tests\/states\/artifacts\/scaler_\w+\.json$/m, scale);
+    const cv = outputText(await cellNamed(nb, 'cv'));
+    assert.equal(cv.split('\n').filter((l) => /^ {2}run:/.test(l)).length, 1, cv);
+    assert.match(cv, /^ {2}run: \S+ \(cv\) host-tests\/states\/\S+$/m, cv);
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    for (const text of [scale, cv]) assert.ok(!text.includes(root), `an absolute path: ${text}`);
+  });
+
   test('the stacking CodeLens on a stale cv cell says the run predates the edit', async () => {
     const cv = await cellNamed(nb, 'cv');
     const fresh = await lensTitles(nb, cv);
