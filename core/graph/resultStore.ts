@@ -47,6 +47,7 @@ interface StoredResult {
   value?: unknown;
   seed?: number;
   ran?: PhaseResult['ran'];
+  modelMetrics?: PhaseResult['modelMetrics'];
 }
 
 export function entryDir(cacheRoot: string, key: string): string {
@@ -81,6 +82,7 @@ export async function saveResult(cacheRoot: string, key: string, result: PhaseRe
       value: result.value,
       ...(result.seed !== undefined ? { seed: result.seed } : {}),
       ...(result.ran ? { ran: result.ran } : {}),
+      ...(result.modelMetrics ? { modelMetrics: result.modelMetrics } : {}),
     };
     await writeFile(join(tmp, 'result.json'), JSON.stringify(stored));
     try {
@@ -162,6 +164,7 @@ export async function loadResult(cacheRoot: string, key: string, o: CacheReadOpt
       value: stored.value,
       ...(stored.seed !== undefined ? { seed: stored.seed } : {}),
       ...(stored.ran ? { ran: stored.ran } : {}),
+      ...(stored.modelMetrics ? { modelMetrics: stored.modelMetrics } : {}),
     };
   } catch {
     return undefined;

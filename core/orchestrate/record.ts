@@ -52,6 +52,7 @@ export async function recordExecution(r: RecordInput): Promise<string | undefine
       cacheKey: o.cacheKey,
       runId: o.result?.run?.id,
       metrics: o.result?.metrics,
+      modelMetrics: o.result?.modelMetrics,
     };
   });
   const path = metricsDbPath(r.roots.artifacts);

@@ -53,6 +53,8 @@ export interface PhaseResult {
   seed?: number;
   /** When the cell computed this result and how long it took (a cache hit shows "cached (ran 1.3 s on ...)"). */
   ran?: { at: string; durationMs: number };
+  /** Metrics per model (a CV run's every model), recorded in metrics.db with their model. */
+  modelMetrics?: { model: string; metrics: Record<string, number> }[];
 }
 
 export interface PhaseSpec<C = Record<string, unknown>> {
