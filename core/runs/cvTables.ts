@@ -3,7 +3,7 @@
  * and metric the mean ± sd over folds and the pooled out-of-fold score with its interval; every
  * fold's scores; and the per-model metrics metrics.db records (model column set). Pure.
  */
-import type { CvResults } from './cvResults';
+import type { CvFoldResult, CvResults } from './cvResults';
 
 export interface CvModelRow {
   horizon: number;
@@ -19,14 +19,14 @@ export interface CvModelRow {
 const num = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
 
 /** Every metric scored in some fold, in first-seen order. */
-function metricsOf(r: Pick<CvResults, 'folds'>): string[] {
+function metricsOf(r: { folds: readonly Pick<CvFoldResult, 'scores'>[] }): string[] {
   const seen: string[] = [];
   for (const f of r.folds) for (const [k, v] of Object.entries(f.scores ?? {})) if (typeof v === 'number' && !seen.includes(k)) seen.push(k);
   return seen;
 }
 
 /** One row per horizon, model and metric: mean and sd over folds, pooled score and its interval. */
-export function cvModelRows(r: Pick<CvResults, 'folds' | 'summary' | 'pooled' | 'models' | 'horizons'>): CvModelRow[] {
+export function cvModelRows(r: Pick<CvResults, 'summary' | 'pooled' | 'models' | 'horizons'> & { folds: readonly Pick<CvFoldResult, 'scores'>[] }): CvModelRow[] {
   const rows: CvModelRow[] = [];
   const metrics = metricsOf(r);
   for (const h of r.horizons) {
@@ -43,11 +43,11 @@ export function cvModelRows(r: Pick<CvResults, 'folds' | 'summary' | 'pooled' | 
 }
 
 /** One row per horizon, model and fold, one column per metric. */
-export function cvFoldRows(r: Pick<CvResults, 'folds'>): Record<string, string | number | null>[] {
+export function cvFoldRows(r: { folds: readonly (Pick<CvFoldResult, 'model' | 'horizon' | 'fold' | 'scores'> & Partial<Pick<CvFoldResult, 'train_rows' | 'test_rows'>>)[] }): Record<string, string | number | null>[] {
   const metrics = metricsOf(r);
   return [...r.folds]
     .sort((a, b) => a.horizon - b.horizon || a.model.localeCompare(b.model) || a.fold - b.fold)
-    .map((f) => ({ horizon: f.horizon, model: f.model, fold: f.fold + 1, train_rows: f.train_rows, test_rows: f.test_rows, ...Object.fromEntries(metrics.map((m) => [m, num(f.scores?.[m])])) }));
+    .map((f) => ({ horizon: f.horizon, model: f.model, fold: f.fold + 1, ...(f.train_rows !== undefined ? { train_rows: f.train_rows, test_rows: f.test_rows ?? null } : {}), ...Object.fromEntries(metrics.map((m) => [m, num(f.scores?.[m])])) }));
 }
 
 /**
