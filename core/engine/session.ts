@@ -170,7 +170,7 @@ export class PipelineSession {
     return this.graphOf.order.filter((n) => stale.has(n));
   }
 
-  /** What "Run stale cells" runs: the stale cells, plus those whose last outcome failed, was blocked or was cancelled. */
+  /** What "Run stale cells" runs: the stale cells, plus those whose last outcome failed, was blocked or cancelled. */
   async cellsToRerun(): Promise<string[]> {
     const stale = new Set(await this.staleCells());
     const bad = (n: string): boolean => { const st = this.outcomes.get(n)?.status; return st === 'failed' || st === 'skipped' || st === 'cancelled'; };

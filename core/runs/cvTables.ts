@@ -21,12 +21,15 @@ const num = (v: number | undefined): number | null => (v === undefined || !Numbe
 /** Every metric scored in some fold, in first-seen order. */
 function metricsOf(r: { folds: readonly Pick<CvFoldResult, 'scores'>[] }): string[] {
   const seen: string[] = [];
-  for (const f of r.folds) for (const [k, v] of Object.entries(f.scores ?? {})) if (typeof v === 'number' && !seen.includes(k)) seen.push(k);
+  for (const f of r.folds)
+    for (const [k, v] of Object.entries(f.scores ?? {})) if (typeof v === 'number' && !seen.includes(k)) seen.push(k);
   return seen;
 }
 
 /** One row per horizon, model and metric: mean and sd over folds, pooled score and its interval. */
-export function cvModelRows(r: Pick<CvResults, 'summary' | 'pooled' | 'models' | 'horizons'> & { folds: readonly Pick<CvFoldResult, 'scores'>[] }): CvModelRow[] {
+export function cvModelRows(
+  r: Pick<CvResults, 'summary' | 'pooled' | 'models' | 'horizons'> & { folds: readonly Pick<CvFoldResult, 'scores'>[] },
+): CvModelRow[] {
   const rows: CvModelRow[] = [];
   const metrics = metricsOf(r);
   for (const h of r.horizons) {
@@ -35,7 +38,16 @@ export function cvModelRows(r: Pick<CvResults, 'summary' | 'pooled' | 'models' |
         const s = r.summary[model]?.[String(h)]?.[metric];
         const p = r.pooled?.[model]?.[String(h)]?.[metric];
         if (!s && !p) continue;
-        rows.push({ horizon: h, model, metric, fold_mean: num(s?.mean), fold_sd: num(s?.std), pooled: num(p?.value), pooled_ci_low: num(p?.low), pooled_ci_high: num(p?.high) });
+        rows.push({
+          horizon: h,
+          model,
+          metric,
+          fold_mean: num(s?.mean),
+          fold_sd: num(s?.std),
+          pooled: num(p?.value),
+          pooled_ci_low: num(p?.low),
+          pooled_ci_high: num(p?.high),
+        });
       }
     }
   }
@@ -43,11 +55,20 @@ export function cvModelRows(r: Pick<CvResults, 'summary' | 'pooled' | 'models' |
 }
 
 /** One row per horizon, model and fold, one column per metric. */
-export function cvFoldRows(r: { folds: readonly (Pick<CvFoldResult, 'model' | 'horizon' | 'fold' | 'scores'> & Partial<Pick<CvFoldResult, 'train_rows' | 'test_rows'>>)[] }): Record<string, string | number | null>[] {
+export function cvFoldRows(r: {
+  folds: readonly (Pick<CvFoldResult, 'model' | 'horizon' | 'fold' | 'scores'> &
+    Partial<Pick<CvFoldResult, 'train_rows' | 'test_rows'>>)[];
+}): Record<string, string | number | null>[] {
   const metrics = metricsOf(r);
   return [...r.folds]
     .sort((a, b) => a.horizon - b.horizon || a.model.localeCompare(b.model) || a.fold - b.fold)
-    .map((f) => ({ horizon: f.horizon, model: f.model, fold: f.fold + 1, ...(f.train_rows !== undefined ? { train_rows: f.train_rows, test_rows: f.test_rows ?? null } : {}), ...Object.fromEntries(metrics.map((m) => [m, num(f.scores?.[m])])) }));
+    .map((f) => ({
+      horizon: f.horizon,
+      model: f.model,
+      fold: f.fold + 1,
+      ...(f.train_rows !== undefined ? { train_rows: f.train_rows, test_rows: f.test_rows ?? null } : {}),
+      ...Object.fromEntries(metrics.map((m) => [m, num(f.scores?.[m])])),
+    }));
 }
 
 /**

@@ -22,7 +22,11 @@ export function summaryCovers(summaryKeys: readonly string[], metric: string): b
 }
 
 /** One line per metric the summary does not state: `log_loss: 0.7064 [0.6718, 0.7365] · per fold 0.7064 ± 0.0252`. */
-export function metricLines(summaryKeys: readonly string[], metrics: Record<string, number>, fmt: (v: number) => string): string[] {
+export function metricLines(
+  summaryKeys: readonly string[],
+  metrics: Record<string, number>,
+  fmt: (v: number) => string,
+): string[] {
   const groups = new Map<string, Partial<Record<Part | 'value', number>>>();
   for (const [k, v] of Object.entries(metrics)) {
     // A metric whose own name the summary uses is stated there, parts and all.
@@ -35,8 +39,13 @@ export function metricLines(summaryKeys: readonly string[], metrics: Record<stri
   for (const [base, g] of groups) {
     if (summaryCovers(summaryKeys, base)) continue;
     const bits: string[] = [];
-    if (g.value !== undefined) bits.push(fmt(g.value) + (g._ci_low !== undefined && g._ci_high !== undefined ? ` [${fmt(g._ci_low)}, ${fmt(g._ci_high)}]` : ''));
-    if (g._fold_mean !== undefined) bits.push(`per fold ${fmt(g._fold_mean)}${g._fold_sd !== undefined ? ` ± ${fmt(g._fold_sd)}` : ''}`);
+    if (g.value !== undefined)
+      bits.push(
+        fmt(g.value) +
+          (g._ci_low !== undefined && g._ci_high !== undefined ? ` [${fmt(g._ci_low)}, ${fmt(g._ci_high)}]` : ''),
+      );
+    if (g._fold_mean !== undefined)
+      bits.push(`per fold ${fmt(g._fold_mean)}${g._fold_sd !== undefined ? ` ± ${fmt(g._fold_sd)}` : ''}`);
     if (!bits.length) for (const p of PARTS) if (g[p] !== undefined) bits.push(`${p.slice(1)} ${fmt(g[p] as number)}`);
     lines.push(`${base}: ${bits.join(' · ')}`);
   }

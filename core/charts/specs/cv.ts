@@ -1,4 +1,4 @@
-/** cv: score of every fold per model (points, with a legend of the models), the mean per model (tick), one column per horizon. */
+/** cv: every fold's score per model (points, a legend of models), the mean per model (tick), a column per horizon. */
 import type { ChartSpec } from '../types';
 import { metricGoal, rankingMetric } from '../metrics';
 import { chart } from './common';

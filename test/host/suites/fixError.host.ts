@@ -5,7 +5,18 @@ import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { PhasebookApi } from '../../../extension/api';
-import { cellNamed, describeCell, outputText, phaseCells, phasebookApi, setCellText, showNotebook, TINY_CSV, waitFor, waitForExecutions } from './helpers/phasebook';
+import {
+  cellNamed,
+  describeCell,
+  outputText,
+  phaseCells,
+  phasebookApi,
+  setCellText,
+  showNotebook,
+  TINY_CSV,
+  waitFor,
+  waitForExecutions,
+} from './helpers/phasebook';
 import { writeWorkspaceFile } from '../support';
 
 const NOTEBOOK = [
@@ -60,17 +71,33 @@ suite('fix an error: editing a failed cell back clears its error', function () {
     assert.equal(features.executionSummary?.success, false, describeCell(features));
     assert.match(outputText(features, ERROR_MIME), /no column 'retrun'/);
     for (const c of [labels, split]) {
-      assert.notEqual(c.executionSummary?.success, false, `a blocked cell is shown as another error: ${describeCell(c)}`);
+      assert.notEqual(
+        c.executionSummary?.success,
+        false,
+        `a blocked cell is shown as another error: ${describeCell(c)}`,
+      );
       assert.equal(outputText(c, ERROR_MIME), '', `a blocked cell has an error output: ${describeCell(c)}`);
       assert.match(outputText(c), /^waiting for 'features'/, describeCell(c));
     }
 
     // Edit back to the config that ran: no run, yet the error is gone and the outputs are back.
     await setCellText(features, features.document.getText().replace('column: retrun,', 'column: ret,'));
-    await waitFor(() => outputText(features, ERROR_MIME) === '' && features.executionSummary?.success === true && features, 20_000, () => `the error to clear: ${describeCell(features)}`);
-    assert.match(outputText(features).split('\n')[0]!, /^features · .* · cached \(ran [\d.]+ (ms|s) on \d{4}-\d\d-\d\d \d\d:\d\d\)$/, describeCell(features));
+    await waitFor(
+      () => outputText(features, ERROR_MIME) === '' && features.executionSummary?.success === true && features,
+      20_000,
+      () => `the error to clear: ${describeCell(features)}`,
+    );
+    assert.match(
+      outputText(features).split('\n')[0]!,
+      /^features · .* · cached \(ran [\d.]+ (ms|s) on \d{4}-\d\d-\d\d \d\d:\d\d\)$/,
+      describeCell(features),
+    );
     for (const c of [labels, split]) {
-      await waitFor(() => c.executionSummary?.success === true && c, 20_000, () => `a descendant to come back: ${describeCell(c)}`);
+      await waitFor(
+        () => c.executionSummary?.success === true && c,
+        20_000,
+        () => `a descendant to come back: ${describeCell(c)}`,
+      );
       assert.match(outputText(c).split('\n')[0]!, /· cached \(ran /, describeCell(c));
     }
     assert.deepEqual(api.staleCells(nb), [], 'nothing is stale');
@@ -90,10 +117,15 @@ suite('fix an error: editing a failed cell back clears its error', function () {
     assert.equal(features.executionSummary?.success, false, describeCell(features));
     // A new config (never run): stale, not revived; run-stale runs it and the cells waiting on it.
     await setCellText(features, good.replace('windows: [3]', 'windows: [4]'));
-    await waitFor(() => api.staleCells(nb).includes('features'), 10_000, () => `features to be stale: ${api.staleCells(nb).join(', ')}`);
+    await waitFor(
+      () => api.staleCells(nb).includes('features'),
+      10_000,
+      () => `features to be stale: ${api.staleCells(nb).join(', ')}`,
+    );
     t0 = Date.now();
     const ran = await vscode.commands.executeCommand<string[]>('phasebook.runStaleCells', nb.uri);
-    for (const n of ['features', 'labels', 'split']) assert.ok(ran?.includes(n), `'${n}' not run: ${JSON.stringify(ran)}`);
+    for (const n of ['features', 'labels', 'split'])
+      assert.ok(ran?.includes(n), `'${n}' not run: ${JSON.stringify(ran)}`);
     await waitForExecutions([features, labels, split], t0, 60_000);
     for (const c of [features, labels, split]) assert.equal(c.executionSummary?.success, true, describeCell(c));
     assert.deepEqual(api.staleCells(nb), []);

@@ -5,29 +5,65 @@ import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { PhasebookApi } from '../../../extension/api';
-import { cellNamed, describeCell, outputText, phaseCells, phasebookApi, setCellText, showNotebook, TINY_CSV, waitFor, waitForExecutions } from './helpers/phasebook';
+import {
+  cellNamed,
+  describeCell,
+  outputText,
+  phaseCells,
+  phasebookApi,
+  setCellText,
+  showNotebook,
+  TINY_CSV,
+  waitFor,
+  waitForExecutions,
+} from './helpers/phasebook';
 import { writeWorkspaceFile } from '../support';
 
 const NOTEBOOK = [
-  '# %% load prices', 'source: tiny.csv', 'timestamp: ts', 'symbol: symbol', '',
-  '# %% features', 'returns: close', 'lags: [1, 2]', '',
-  '# %% labels', 'horizon: 2', 'target: close', 'threshold: 0', '',
-  '# %% split', 'fractions: [0.7, 0.15, 0.15]', '',
-  '# %% scale', 'method: robust', '',
-  '# %% cv', 'models: [ridge]', 'n_splits: 2', '',
+  '# %% load prices',
+  'source: tiny.csv',
+  'timestamp: ts',
+  'symbol: symbol',
+  '',
+  '# %% features',
+  'returns: close',
+  'lags: [1, 2]',
+  '',
+  '# %% labels',
+  'horizon: 2',
+  'target: close',
+  'threshold: 0',
+  '',
+  '# %% split',
+  'fractions: [0.7, 0.15, 0.15]',
+  '',
+  '# %% scale',
+  'method: robust',
+  '',
+  '# %% cv',
+  'models: [ridge]',
+  'n_splits: 2',
+  '',
 ].join('\n');
 
 async function lensTitles(nb: vscode.NotebookDocument, cell: vscode.NotebookCell): Promise<string[]> {
   const editor = await vscode.window.showNotebookDocument(nb);
   editor.revealRange(new vscode.NotebookRange(cell.index, cell.index + 1), vscode.NotebookEditorRevealType.InCenter);
   editor.selections = [new vscode.NotebookRange(cell.index, cell.index + 1)];
-  const lenses = await waitFor(async () => {
-    try {
-      return await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', cell.document.uri);
-    } catch {
-      return undefined;
-    }
-  }, 15_000, 'the cv cell editor');
+  const lenses = await waitFor(
+    async () => {
+      try {
+        return await vscode.commands.executeCommand<vscode.CodeLens[]>(
+          'vscode.executeCodeLensProvider',
+          cell.document.uri,
+        );
+      } catch {
+        return undefined;
+      }
+    },
+    15_000,
+    'the cv cell editor',
+  );
   return lenses.map((l) => l.command?.title ?? '');
 }
 
@@ -61,13 +97,20 @@ suite('stale and cached states', function () {
   test('the stacking CodeLens on a stale cv cell says the run predates the edit', async () => {
     const cv = await cellNamed(nb, 'cv');
     const fresh = await lensTitles(nb, cv);
-    assert.ok(fresh.some((t) => t.includes('Train stacking on this run') && !t.includes('stale')), `lenses: ${fresh.join(' | ')}`);
+    assert.ok(
+      fresh.some((t) => t.includes('Train stacking on this run') && !t.includes('stale')),
+      `lenses: ${fresh.join(' | ')}`,
+    );
     await setCellText(cv, cv.document.getText().replace('n_splits: 2', 'n_splits: 3'));
     await waitFor(() => api.staleCells(nb).includes('cv'), 10_000, 'cv to be stale');
-    const stale = await waitFor(async () => {
-      const titles = await lensTitles(nb, cv);
-      return titles.some((t) => /stale: \S+ predates your edit/.test(t)) && titles;
-    }, 10_000, 'the lens to say the run is stale');
+    const stale = await waitFor(
+      async () => {
+        const titles = await lensTitles(nb, cv);
+        return titles.some((t) => /stale: \S+ predates your edit/.test(t)) && titles;
+      },
+      10_000,
+      'the lens to say the run is stale',
+    );
     assert.ok(stale.length === 1, `one lens, not the old run offered twice: ${stale.join(' | ')}`);
   });
 
@@ -77,7 +120,11 @@ suite('stale and cached states', function () {
     const cells = await phaseCells(copy);
     await waitFor(() => cells.every((c) => c.outputs.length > 0) && cells, 60_000, 'restored outputs');
     for (const c of cells) {
-      assert.match(outputText(c).split('\n')[0]!, /· cached \(ran [\d.]+ (ms|s|min \d+ s) on \d{4}-\d\d-\d\d \d\d:\d\d\)$/, describeCell(c));
+      assert.match(
+        outputText(c).split('\n')[0]!,
+        /· cached \(ran [\d.]+ (ms|s|min \d+ s) on \d{4}-\d\d-\d\d \d\d:\d\d\)$/,
+        describeCell(c),
+      );
       assert.equal(c.executionSummary?.timing, undefined, `a restored cell shows a timer: ${describeCell(c)}`);
       assert.equal(c.executionSummary?.success, true, describeCell(c));
     }
