@@ -46,6 +46,8 @@ interface StoredResult {
   run?: PhaseResult['run'];
   value?: unknown;
   seed?: number;
+  ran?: PhaseResult['ran'];
+  modelMetrics?: PhaseResult['modelMetrics'];
 }
 
 export function entryDir(cacheRoot: string, key: string): string {
@@ -79,6 +81,8 @@ export async function saveResult(cacheRoot: string, key: string, result: PhaseRe
       run: result.run,
       value: result.value,
       ...(result.seed !== undefined ? { seed: result.seed } : {}),
+      ...(result.ran ? { ran: result.ran } : {}),
+      ...(result.modelMetrics ? { modelMetrics: result.modelMetrics } : {}),
     };
     await writeFile(join(tmp, 'result.json'), JSON.stringify(stored));
     try {
@@ -161,6 +165,8 @@ export async function loadResult(cacheRoot: string, key: string, o: CacheReadOpt
       run: stored.run,
       value: stored.value,
       ...(stored.seed !== undefined ? { seed: stored.seed } : {}),
+      ...(stored.ran ? { ran: stored.ran } : {}),
+      ...(stored.modelMetrics ? { modelMetrics: stored.modelMetrics } : {}),
     };
   } catch {
     return undefined;

@@ -10,7 +10,7 @@ import { readRun } from '../../core/runs/scan';
 import { listDirSync, readJsonSync } from '../../core/runs/readSync';
 import type { ArtifactRoots } from '../../core/runs/roots';
 import type { RunManifest } from '../../core/runs/types';
-import type { ArtifactView, FoldView, Lineage, RunPayload } from './protocol';
+import type { ArtifactView, CvPooled, FoldView, Lineage, RunPayload } from './protocol';
 import { readEquity, readPredictions } from './runFrames';
 
 const MODEL_JSON_LIMIT = 2 * 1024 * 1024;
@@ -70,6 +70,7 @@ function cvOf(dir: string, notes: string[]): RunPayload['cv'] {
     horizons: Array.isArray(v.horizons) ? v.horizons.map(Number) : [...new Set(folds.map((f) => f.horizon))],
     n_splits: typeof v.n_splits === 'number' ? v.n_splits : undefined,
     folds,
+    ...(isRecord(v.pooled) ? { pooled: v.pooled as CvPooled } : {}),
   };
 }
 

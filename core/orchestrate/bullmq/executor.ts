@@ -94,7 +94,7 @@ export class BullmqExecutor implements Executor {
       let failedAt: string | undefined;
       for (const cell of job.cells) {
         if (failedAt) {
-          outcomes.push({ cell, status: 'skipped', durationMs: 0, error: { message: `not run: upstream cell '${failedAt}' failed`, location: { cell }, details: [], exitCode: ExitCode.Error } });
+          outcomes.push({ cell, status: 'skipped', durationMs: 0, error: { message: `not run: upstream cell '${failedAt}' failed`, location: { cell }, details: [], exitCode: ExitCode.Error, blockedBy: failedAt } });
           continue;
         }
         const r = await runCellOnFleet(ctx, cell, job.force);
