@@ -9,7 +9,9 @@ import type { RunManifest } from '../runs/types';
  * cell's outcome, the runs the cells created and the artifacts they wrote, so `phasebook runs`
  * and the explorer show what a CLI call did.
  */
-export async function recordPipelineRun(session: PipelineSession, report: ExecutionReport, opts: { started: Date; argv: string[] }): Promise<RunManifest> {
+export async function recordPipelineRun(session: PipelineSession, report: ExecutionReport, opts: { started: Date; argv: string[]; cancelled?: boolean }): Promise<RunManifest> {
+  // A run stopped by Ctrl-C or the kernel's interrupt is never complete, even when every cell it had started finished.
+  const cancelled = opts.cancelled === true || report.outcomes.some((o) => o.status === 'cancelled');
   const writer = await beginRun({
     root: session.roots.runs,
     kind: 'pipeline',
@@ -38,6 +40,8 @@ export async function recordPipelineRun(session: PipelineSession, report: Execut
       ...(o.attempts !== undefined ? { attempts: o.attempts, worker: o.worker } : {}),
     })),
     exit_code: report.exitCode,
+    ...(cancelled ? { cancelled: true } : {}),
   });
+  if (cancelled) return writer.fail(`cancelled: ${report.outcomes.filter((o) => o.status === 'cancelled').length} cell(s) stopped or never started`);
   return report.ok ? writer.complete() : writer.fail(report.outcomes.find((o) => o.error)?.error?.message ?? 'failed');
 }
