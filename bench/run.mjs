@@ -167,7 +167,7 @@ async function fleet() {
   const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
   console.log(`\n== fleet (load ${loadStart})`);
   const r = lastJson((await run(node, ['--import', 'tsx', join(here, 'fleet', 'run.ts'), ...(arg('workers') ? ['--workers', arg('workers')] : [])], { echo: false })).stdout);
-  for (const x of fleetRows(r)) console.log(`${x.label.padEnd(20)} ${(x.wallMs / 1000).toFixed(1).padStart(7)} s   ${x.vsSerial.toFixed(2)}x serial   (load ${x.load})`);
+  for (const x of fleetRows(r)) console.log(`${x.label.padEnd(20)} ${(x.wallMs / 1000).toFixed(1).padStart(7)} s   ${x.vsSerial.toFixed(2)}x serial   same bytes: ${x.sameBytes ? 'yes' : 'NO'}   (load ${x.load})`);
   console.log(`per-job queue overhead: ${r.overhead.perJobMs.toFixed(1)} ms (empty ts cell, median of ${r.overhead.runs}: ${r.overhead.fleetMedianMs.toFixed(1)} ms fleet vs ${r.overhead.serialMedianMs.toFixed(1)} ms serial)`);
   const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
   const md = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';

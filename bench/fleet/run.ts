@@ -4,10 +4,12 @@
  * each time) with the serial executor, the local pool, and the bullmq executor on 1, 2 and 4
  * `phasebook worker` processes (concurrency 1 each) on a redis-server of its own on 127.0.0.1;
  * then the per-job queue overhead: one empty `ts` cell run again and again (--force) in one
- * coordinator process, serial vs through Redis + the directory store. Prints one JSON line.
+ * coordinator process, serial vs through Redis + the directory store. Each run's reports and
+ * predictions are compared with the serial run's bytes. Prints one JSON line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +62,17 @@ function exec(args: string[], cwd: string): Promise<number> {
   });
 }
 
+const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+
+/** What must be the same bytes as the serial run: every report, and every branch's predictions. */
+function outputs(dir: string): string {
+  const reports = readdirSync(join(dir, 'reports'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => `${join(e.parentPath ?? e.path, e.name).slice(dir.length)} ${sha(join(e.parentPath ?? e.path, e.name))}`).sort();
+  const preds = readdirSync(join(dir, 'runs')).filter((r) => existsSync(join(dir, 'runs', r, 'predictions.parquet'))).map((r) => sha(join(dir, 'runs', r, 'predictions.parquet'))).sort();
+  if (!reports.length || !preds.length) throw new Error(`${dir}: no reports or predictions written`);
+  return sha256hex([...reports, ...preds].join('\n'));
+}
+const sha256hex = (s: string) => createHash('sha256').update(s).digest('hex');
+
 const data = join(root, 'examples', 'data', 'demo_ohlcv_1h.csv');
 
 function project(): string {
@@ -96,16 +109,18 @@ async function main(): Promise<void> {
   const port = await freePort();
   const redisProc = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', mkdtempSync(join(tmpdir(), 'pb-bench-redis-'))], { stdio: 'ignore' });
   const redis = `redis://127.0.0.1:${port}`;
-  const rows: { executor: string; workers?: number; wallMs: number; load: number }[] = [];
+  const rows: { executor: string; workers?: number; wallMs: number; load: number; sameBytes: boolean }[] = [];
+  let serialOut = '';
   const workers: ChildProcess[] = [];
   try {
     for (let i = 0; i < 100 && !(await ping(port)); i++) await sleep(50);
     const nb = (d: string) => join(d, 'scenarios.pipeline');
     let d = project();
     if (pipelines) {
-      rows.push({ executor: 'serial', wallMs: await exec(['run', nb(d), '--executor', 'serial'], d), load: load1() });
+      rows.push({ executor: 'serial', wallMs: await exec(['run', nb(d), '--executor', 'serial'], d), load: load1(), sameBytes: true });
+      serialOut = outputs(d);
       d = project();
-      rows.push({ executor: 'local-pool', wallMs: await exec(['run', nb(d), '--executor', 'local-pool'], d), load: load1() });
+      rows.push({ executor: 'local-pool', wallMs: await exec(['run', nb(d), '--executor', 'local-pool'], d), load: load1(), sameBytes: outputs(d) === serialOut });
     }
     for (const n of pipelines ? fleetSizes : []) {
       // A fresh store per fleet size: nothing is served from an earlier size's results.
@@ -113,7 +128,7 @@ async function main(): Promise<void> {
       for (const w of workers.splice(0)) await stop(w);
       for (let i = 0; i < n; i++) workers.push(await startWorker(redis, store));
       d = project();
-      rows.push({ executor: 'bullmq', workers: n, wallMs: await exec(['run', nb(d), '--executor', 'bullmq', '--redis', redis, '--store', store], d), load: load1() });
+      rows.push({ executor: 'bullmq', workers: n, wallMs: await exec(['run', nb(d), '--executor', 'bullmq', '--redis', redis, '--store', store], d), load: load1(), sameBytes: outputs(d) === serialOut });
     }
     // Per-job overhead: an empty ts cell, forced, in one coordinator process (the round trip
     // through Redis, the worker's child process and the artifact store, without process start).
