@@ -16,7 +16,13 @@ export { STORED_NOTEBOOK };
  * cell's outcome, the runs the cells created and the artifacts they wrote, so `phasebook runs`
  * and the explorer show what a CLI call did.
  */
-export async function recordPipelineRun(session: PipelineSession, report: ExecutionReport, opts: { started: Date; argv: string[]; overrides?: CellOverrides; branch?: Record<string, string> }): Promise<RunManifest> {
+export async function recordPipelineRun(
+  session: PipelineSession,
+  report: ExecutionReport,
+  opts: { started: Date; argv: string[]; overrides?: CellOverrides; branch?: Record<string, string>; cancelled?: boolean },
+): Promise<RunManifest> {
+  // A run stopped by Ctrl-C or the kernel's interrupt is never complete, even when every cell it had started finished.
+  const cancelled = opts.cancelled === true || report.outcomes.some((o) => o.status === 'cancelled');
   const writer = await beginRun({
     root: session.roots.runs,
     kind: 'pipeline',
@@ -72,6 +78,8 @@ export async function recordPipelineRun(session: PipelineSession, report: Execut
       cell_configs: resolvedConfigs(session, cells),
       inputs: await inputFileRecords(session, cells),
     },
+    ...(cancelled ? { cancelled: true } : {}),
   });
+  if (cancelled) return writer.fail(`cancelled: ${report.outcomes.filter((o) => o.status === 'cancelled').length} cell(s) stopped or never started`);
   return report.ok ? writer.complete() : writer.fail(report.outcomes.find((o) => o.error)?.error?.message ?? 'failed');
 }

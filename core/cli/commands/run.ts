@@ -93,9 +93,20 @@ export const runCommand: Command = {
     const width = Math.max(8, ...(branch?.cells ?? session.parsed.cells.map((c) => c.name)).map((c) => c.length));
     const started = new Date();
     log.info('pipeline started', { seed: session.seed, cells: branch?.cells ?? cells ?? 'all' });
+    // Ctrl-C (SIGINT) cancels: queued cells never start, running ones are signalled (on a fleet:
+    // queued jobs removed from Redis, running jobs told to stop), and the run is recorded as
+    // cancelled, never complete. A second Ctrl-C quits at once (the listener is gone by then).
+    const cancel = new AbortController();
+    const onSigint = (): void => {
+      io.err('\ncancelling: queued cells will not start, running cells are being stopped (Ctrl-C again to quit at once)\n');
+      cancel.abort();
+    };
+    process.once('SIGINT', onSigint);
+    io.signal?.addEventListener('abort', () => cancel.abort(), { once: true });
     const report = await session.run({
       cells: branch?.cells ?? cells,
       force: values.force,
+      signal: cancel.signal,
       onEvent: (e) => {
         if (io.tty) {
           const p = progressLine(e);
@@ -106,12 +117,12 @@ export const runCommand: Command = {
           io.out(formatOutcome({ cell: e.cell, status: e.status, durationMs: e.durationMs, result: e.result, error: e.error, note: e.note }, width) + '\n');
         }
       },
-    });
+    }).finally(() => process.off('SIGINT', onSigint));
     await chosen.store?.close();
-    const run = await recordPipelineRun(session, report, { started, argv: ['run', ...argv], overrides, branch: filter });
+    const run = await recordPipelineRun(session, report, { started, argv: ['run', ...argv], overrides, branch: filter, cancelled: cancel.signal.aborted });
     log.info('pipeline finished', { ok: report.ok, exitCode: report.exitCode, run: run.id });
     const counts = report.outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {});
-    io.out(`\n${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} — pipeline run ${run.id} (${run.status})\n`);
+    io.out(`\n${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} — pipeline run ${run.id} (${cancel.signal.aborted ? 'cancelled' : run.status})\n`);
     return report.exitCode as ExitCode;
   },
 };
