@@ -5,9 +5,16 @@
  * written or read is a warning, never a failed cell.
  */
 import { metricsDbPath } from '../orchestrate/metricsDb';
-import { defaultStudy, listTrials, originOf, recordTrials, type TrialInput } from '../runs/trials';
+import { defaultStudy, ledgerState, listTrials, originOf, recordTrials, type TrialInput } from '../runs/trials';
 import { selectionLine, selectionReport, type SelectionReport } from '../stats';
-import type { PhaseContext } from '../spec/types';
+import type { PhaseContext, PhaseSpec } from '../spec/types';
+
+/**
+ * keyState of the cells that compute statistics from the ledger: the notebook's ledger state, so
+ * `phasebook trials --exclude/--include` or a trial recorded by another run recomputes them (and
+ * everything downstream, the report) instead of serving the numbers cached before.
+ */
+export const ledgerKeyState: NonNullable<PhaseSpec['keyState']> = (_config, ctx) => (ctx.notebookPath ? ledgerState(metricsDbPath(ctx.roots.artifacts), ctx.notebookPath) : 'no notebook');
 
 export const SELECTION_METRIC = 'sharpe_ratio';
 
