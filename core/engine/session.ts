@@ -157,7 +157,7 @@ export class PipelineSession {
 
   /** The cache key each cell would have now. */
   async keys(): Promise<Map<string, string>> {
-    return computeCellKeys(this.expandedNb, this.graphOf, { baseDir: this.baseDir, roots: this.roots, seed: this.seed });
+    return computeCellKeys(this.expandedNb, this.graphOf, { baseDir: this.baseDir, roots: this.roots, seed: this.seed, notebookPath: this.notebookPath });
   }
 
   /** Keys without file contents: equal while only the data changed (checkpoints' drift check). */

@@ -11,6 +11,8 @@ export interface KeyContext {
   baseDir: string;
   roots: ArtifactRoots;
   seed: number;
+  /** The notebook file, for phases whose key reads per-notebook state (keyState). */
+  notebookPath?: string;
   /**
    * Leave file contents out (file names stay) and never add a volatile nonce: the "structure key"
    * checkpoints compare to tell schema drift of the data from an edit of the pipeline.
@@ -54,6 +56,7 @@ export async function computeCellKeys(parsed: ParsedNotebook, graph: Graph, ctx:
     if (parents.some((p) => !keys.has(p))) continue;
     const fileHashes: Record<string, string> = {};
     let volatileNonce: string | undefined;
+    let state: string | undefined;
     if (cell.type === 'phase') {
       const spec = getPhase(cell.kind);
       if (!spec) continue;
@@ -67,6 +70,13 @@ export async function computeCellKeys(parsed: ParsedNotebook, graph: Graph, ctx:
         const abs = resolve(ctx.baseDir, f);
         fileHashes[relative(ctx.baseDir, abs)] = ctx.structureOnly ? 'file' : await hashFile(abs).catch(() => 'missing');
       }
+      if (spec.keyState && !ctx.structureOnly) {
+        try {
+          state = await spec.keyState(cell.config, { roots: ctx.roots, notebookPath: ctx.notebookPath });
+        } catch (e) {
+          state = `unreadable: ${(e as Error).message}`;
+        }
+      }
       if (spec.volatile && !ctx.structureOnly) volatileNonce = `${Date.now()}-${Math.random()}`;
     }
     keys.set(
@@ -77,7 +87,7 @@ export async function computeCellKeys(parsed: ParsedNotebook, graph: Graph, ctx:
         upstreamKeys: parents.map((p) => keys.get(p) as string),
         fileHashes,
         engineVersion: ENGINE_VERSION,
-        extra: { seed: ctx.seed, volatile: volatileNonce },
+        extra: state === undefined ? { seed: ctx.seed, volatile: volatileNonce } : { seed: ctx.seed, volatile: volatileNonce, state },
       }),
     );
   }

@@ -16,6 +16,7 @@ import { floatColumn, predictionColumn, prepareFrame, seriesFromFrame } from '..
 import type { BacktestValue } from '../backtest/value';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
+import { backtestSelection } from './selection';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface BacktestConfig extends CommonBacktestKeys {
@@ -108,6 +109,11 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
   Object.assign(summary, headline(shown));
   const charts = [equityOutput(shown.best.run.portfolio.equity, shown.barTimes, `Equity and drawdown: ${shown.phase} ${shown.best.container_id}`)].filter((x): x is ChartOutput => !!x);
   const value = valueOf(shown, ppy, containers);
+  const sel = await backtestSelection(ctx, value, warnings);
+  if (sel) {
+    summary.selection = sel.line;
+    Object.assign(metrics, sel.metrics);
+  }
   return emptyResult({
     dataset: ds,
     summary,

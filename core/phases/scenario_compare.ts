@@ -15,7 +15,7 @@ import { t } from '../base/schema';
 import { emptyResult, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { describeBootstrap, type BootstrapRecord } from '../ml/bootstrap';
 import { compareSelection, type CompareSelection } from './compareSelection';
-import { selectionMarkdown, selectionMetrics } from './selection';
+import { ledgerKeyState, selectionMarkdown, selectionMetrics } from './selection';
 
 export interface ScenarioCompareConfig {
   metrics?: string[];
@@ -58,6 +58,7 @@ export function inputLabels(meta: readonly CollectedInput[] | undefined, n: numb
 }
 
 export const scenarioComparePhase: PhaseSpec<ScenarioCompareConfig> = {
+  keyState: ledgerKeyState,
   kind: 'scenario_compare',
   doc: 'Side-by-side metrics with bootstrap CIs for every scenario x model branch: reports/scenario_table.csv and reports/scenario_summary.md.',
   needsInput: true,

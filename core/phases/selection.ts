@@ -4,10 +4,18 @@
  * study's statistics from every non-excluded trial the ledger holds. A ledger that cannot be
  * written or read is a warning, never a failed cell.
  */
+import type { BacktestValue } from '../backtest/value';
 import { metricsDbPath } from '../orchestrate/metricsDb';
-import { defaultStudy, listTrials, originOf, recordTrials, type TrialInput } from '../runs/trials';
+import { defaultStudy, ledgerState, listTrials, originOf, recordTrials, type TrialInput } from '../runs/trials';
 import { selectionLine, selectionReport, type SelectionReport } from '../stats';
-import type { PhaseContext } from '../spec/types';
+import type { PhaseContext, PhaseSpec } from '../spec/types';
+
+/**
+ * keyState of the cells that compute statistics from the ledger: the notebook's ledger state, so
+ * `phasebook trials --exclude/--include` or a trial recorded by another run recomputes them (and
+ * everything downstream, the report) instead of serving the numbers cached before.
+ */
+export const ledgerKeyState: NonNullable<PhaseSpec['keyState']> = (_config, ctx) => (ctx.notebookPath ? ledgerState(metricsDbPath(ctx.roots.artifacts), ctx.notebookPath) : 'no notebook');
 
 export const SELECTION_METRIC = 'sharpe_ratio';
 
@@ -104,4 +112,17 @@ export function selectionMarkdown(s: SelectionOutcome): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * The headline of a backtest / walk_forward cell: its shown portfolio recorded as a trial of the
+ * cell's study, and the study's line ("Sharpe 1.42 · deflated 0.31 after 48 trials · PBO 0.37");
+ * with one trial so far the line says there is nothing to deflate for yet.
+ */
+export async function backtestSelection(ctx: Pick<PhaseContext, 'notebookPath' | 'roots' | 'log' | 'cell'>, v: BacktestValue, warnings: string[]): Promise<{ line: string; metrics: Record<string, number> } | undefined> {
+  const cell = ctx.cell.name;
+  const sel = await recordAndSelect(ctx, originOf(cell), [{ cell, branch: {}, value: Number(v.best.metrics.sharpe_ratio ?? NaN), times: v.times, returns: v.returns, periodsPerYear: v.periodsPerYear }], 0, warnings);
+  if (!sel) return undefined;
+  const line = sel.report.trials === 1 ? `${sel.line} (the only trial of study ${sel.study} so far: nothing to deflate for yet)` : sel.line;
+  return { line, metrics: Object.fromEntries(Object.entries(selectionMetrics(sel)).map(([k, x]) => [`selection_${k}`, x])) };
 }

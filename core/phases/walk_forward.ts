@@ -22,6 +22,7 @@ import { writeFileAtomic } from '../runs/atomicWrite';
 import { TIMESTAMP } from '../frame/dataset';
 import { registerPhase } from '../spec/registry';
 import { closest, didYouMean, t } from '../base/schema';
+import { backtestSelection } from './selection';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface WalkForwardConfig extends CommonBacktestKeys {
@@ -109,6 +110,8 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
       containers: {},
     };
     const m = best.metrics;
+    const sel = await backtestSelection(ctx, value, warnings);
+    if (sel) Object.assign(metrics, sel.metrics);
     const fallbacks = o.windows.filter((w) => w.fallback);
     if (fallbacks.length) warnings.push(`${fallbacks.length} window(s) fell back to a simpler model: ${fallbacks[0].fallback}`);
     return emptyResult({
@@ -122,6 +125,7 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
         oos_sharpe: Number.isFinite(m.sharpe_ratio) ? Number(m.sharpe_ratio.toFixed(3)) : 'n/a',
         oos_total_return: `${(100 * m.total_return).toFixed(2)}%`,
         oos_max_drawdown: `${(100 * m.max_drawdown).toFixed(2)}%`,
+        ...(sel ? { selection: sel.line } : {}),
       },
       metrics,
       charts,

@@ -141,3 +141,28 @@ export async function setTrialExclusion(dbPath: string, study: string, trial: st
     else db.run('INSERT OR REPLACE INTO trial_exclusions VALUES (?, ?, ?, ?)', [study, trial, reason, new Date().toISOString()]);
   });
 }
+
+/**
+ * The ledger state a selection cell's cache key includes, for one notebook: a hash over the
+ * exclusions of the notebook's studies (`<notebook file>/...`), so `phasebook trials --exclude`
+ * or `--include` recomputes the cells that compute statistics from the ledger instead of serving
+ * numbers from before. Only exclusions: trials are recorded by the cells themselves during a run,
+ * and a key must not change between the plan and the job that reads it back. 'none' without any.
+ */
+export async function ledgerState(dbPath: string, notebookPath: string): Promise<string> {
+  const db = await openDatabase(dbPath);
+  if (!db) return 'none';
+  try {
+    const has = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'trial_exclusions'")[0]?.values.length;
+    if (!has) return 'none';
+    const prefix = `${basename(notebookPath)}/`;
+    const res = db.exec(`SELECT study, trial FROM trial_exclusions WHERE substr(study, 1, ${prefix.length}) = '${prefix.replace(/'/g, "''")}' ORDER BY study, trial`)[0];
+    const rows = res?.values ?? [];
+    if (!rows.length) return 'none';
+    const h = createHash('sha256');
+    for (const r of rows) h.update(`${String(r[0])}\0${String(r[1])}\n`);
+    return `excluded:${rows.length}:${h.digest('hex').slice(0, 16)}`;
+  } finally {
+    db.close();
+  }
+}

@@ -67,6 +67,12 @@ export interface PhaseSpec<C = Record<string, unknown>> {
   needsInput: boolean;
   /** Files the phase will read, for cache keys; resolved against ctx.baseDir. */
   inputFiles?(config: C, ctx: Pick<PhaseContext, 'baseDir' | 'roots'>): Promise<string[]> | string[];
+  /**
+   * State outside config, inputs and files that the output depends on (the trial ledger a
+   * selection cell reads): a short string, part of the cache key, so a change of that state
+   * recomputes the cell.
+   */
+  keyState?(config: C, ctx: { roots: ArtifactRoots; notebookPath?: string }): Promise<string> | string;
   /** Set when the phase's output depends on something besides config + inputs (never cache). */
   volatile?: boolean;
   run(config: C, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult>;
