@@ -31,7 +31,8 @@ interface Record_ {
   seed?: number;
 }
 
-const signed = (v: number | undefined) => (v === undefined ? '—' : `${v >= 0 ? '+' : ''}${formatNumber(v)}`);
+/** Differences as the CLI prints them: signed, 4 decimals (never 1e-4 notation for a small gap). */
+const signed = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(4)}`);
 
 function row(name: string, value: string): HTMLElement {
   return el('tr', undefined, el('th', undefined, name), el('td', undefined, value));

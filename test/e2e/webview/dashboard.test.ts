@@ -21,6 +21,7 @@ const stacking = runPayload({
     stack_vs_best_base: { metric: 'roc_auc', best_base: 'ridge', stack: 0.6125, best: 0.6236, difference: { value: -0.0111, low: -0.0248, high: 0.0045 }, per_fold: { mean: -0.011, sd: 0.0175 }, rows: 12782 },
     bootstrap: { method: 'moving_block', block: 20, unit: 'bars', units: 2564, rows: 12782, n: 1000, alpha: 0.05, seed: 42 },
     condition_number: 35.8,
+    holdout: { split: 'test', rows: 2856, train_rows: 15873, metrics: { roc_auc: { value: 0.5183, low: 0.4359, high: 0.5835 } }, comparison: { metric: 'roc_auc', bestBase: 'ridge', stack: 0.5183, best: 0.5196, difference: { value: -0.0013, low: -0.0028, high: -0.00009 } } },
     warnings: ['base predictions ridge_prob_up and logistic_prob_up correlate at 0.99789 (> 0.99)'],
   },
   frames: { predictions: classifierPredictions(3000, 4) },
@@ -42,7 +43,8 @@ test('dashboard: ready first; metric cards with bootstrap CIs; ROC, calibration 
   assert.equal(await page.$$eval('[data-chart-id="evaluate-calibration"] svg .mark-symbol.role-mark path', (p) => p.length), 10);
   assert.match(await page.textContent('[data-chart-id="evaluate-roc"] .pb-chart-title') ?? '', /^ROC \(AUC 0\.\d{3}\)$/);
   const stack = await page.textContent('.pb-section-stacking') ?? '';
-  for (const s of ['best base: ridge', 'stack − best base (pooled)-0.0111  [-0.0248, +0.0045]', 'stack − best base (per fold)-0.011 ± 0.0175', '12,782', 'condition number35.8', '20-bar blocks over 2,564 bars', 'correlate at 0.99789']) {
+  for (const s of ['best base: ridge', 'stack − best base (pooled)-0.0111  [-0.0248, +0.0045]', 'stack − best base (per fold)-0.0110 ± 0.0175', '12,782', 'condition number35.8', '20-bar blocks over 2,564 bars', 'correlate at 0.99789',
+    'holdout: stack roc_auc (test split, 2,856 rows)0.5183  [0.4359, 0.5835]', 'holdout: ridge (refitted on 15,873 development rows)0.5196', 'holdout: stack − best base-0.0013  [-0.0028, -0.0001]']) {
     assert.ok(stack.includes(s), `stacking section shows ${s}: ${stack}`);
   }
   const lineage = await page.textContent('.pb-section-lineage');
