@@ -56,7 +56,13 @@ export interface RunPayload {
   meta: Record<string, unknown>;
   lineage: Lineage;
   artifacts: ArtifactView[];
-  cv?: { primary_metric?: string; models: string[]; horizons: number[]; n_splits?: number; folds: FoldView[] };
+  cv?: {
+    primary_metric?: string; models: string[]; horizons: number[]; n_splits?: number; folds: FoldView[];
+    /** cv_results.json `summary`: per model, horizon and metric the mean and sd over folds. */
+    summary?: Record<string, Record<string, Record<string, { mean?: number; std?: number }>>>;
+    /** cv_results.json `pooled`: one score over every out-of-fold row, with its block-bootstrap interval where drawn. */
+    pooled?: Record<string, Record<string, Record<string, { value?: number; low?: number; high?: number }>>>;
+  };
   metaWeights?: Record<string, number>;
   /** Arrow IPC streams by role: `predictions` (y_true, y_pred / prob...), `equity` (x, equity, group). */
   frames: { predictions?: Uint8Array; equity?: Uint8Array };

@@ -65,6 +65,8 @@ function cvOf(dir: string, notes: string[]): RunPayload['cv'] {
     horizons: Array.isArray(v.horizons) ? v.horizons.map(Number) : [...new Set(folds.map((f) => f.horizon))],
     n_splits: typeof v.n_splits === 'number' ? v.n_splits : undefined,
     folds,
+    ...(isRecord(v.summary) ? { summary: v.summary as NonNullable<RunPayload['cv']>['summary'] } : {}),
+    ...(isRecord(v.pooled) ? { pooled: v.pooled as NonNullable<RunPayload['cv']>['pooled'] } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { tag } from '../ui';
 import { runChartInput } from './decode';
 import type { HostChannel } from './host';
 import { artifactsTable, configTable, lineageTable, metricCards, section, statusTag } from './sections';
+import { cvScoresSection } from './cvSection';
 import { stackingSection } from './stackingSection';
 
 export interface RenderedView {
@@ -29,7 +30,7 @@ export function renderRun(root: HTMLElement, run: RunPayload, host: HostChannel,
     run.error ? el('div', 'pb-error', run.error) : undefined,
     run.notes.length ? el('ul', 'pb-notes', ...run.notes.map((n) => el('li', undefined, n))) : undefined,
   );
-  const page = el('div', 'pb-dash pb-run', header, section('Metrics', metricCards(run.metrics)), stackingSection(run));
+  const page = el('div', 'pb-dash pb-run', header, section('Metrics', metricCards(run.metrics)), cvScoresSection(run), stackingSection(run));
   page.dataset.runId = run.id;
   root.replaceChildren(page);
   let charts: ReturnType<typeof chartsForRun> = [];

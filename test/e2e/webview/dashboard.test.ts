@@ -68,8 +68,15 @@ test('dashboard: ready first; metric cards with bootstrap CIs; ROC, calibration 
 test('dashboard: a CV run shows fold scores per model; a host error is shown as its message', async () => {
   const { page, problems } = await pages.open('dashboard.html');
   const folds = ['ridge', 'gbdt', 'svr'].flatMap((model, m) => [5, 20].flatMap((horizon) => [0, 1, 2, 3, 4].map((fold) => ({ model, horizon, fold, scores: { rmse: 1 + m * 0.1 + fold * 0.01, r2: 0.1 } }))));
-  await postToWebview(page, { type: 'run', run: runPayload({ id: 'cv_1', kind: 'cv', cv: { models: ['ridge', 'gbdt', 'svr'], horizons: [5, 20], folds } }) });
+  const summary = { ridge: { 5: { rmse: { mean: 1.02, std: 0.01414 } }, 20: { rmse: { mean: 1.02, std: 0.01414 } } } };
+  const pooled = { ridge: { 5: { rmse: { value: 1.0193, low: 0.98, high: 1.061 }, r2: { value: 0.1 } } } };
+  await postToWebview(page, { type: 'run', run: runPayload({ id: 'cv_1', kind: 'cv', cv: { models: ['ridge', 'gbdt', 'svr'], horizons: [5, 20], folds, summary, pooled } }) });
   await page.waitForFunction(() => document.body.dataset.rendered === '1');
+  // Per fold and pooled side by side, labelled: the CV headline and a stack compare like for like.
+  const scores = await page.$$eval('.pb-section-cv-scores tr', (trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent).join(' | ')));
+  assert.equal(scores[0], 'rmse | per fold (mean ± sd) | pooled [95% interval]');
+  assert.equal(scores[1], 'ridge h5 | 1.0200 ± 0.0141 (5 folds) | 1.0193  [0.9800, 1.0610]');
+  assert.equal(scores[2], 'gbdt h5 | — | —', 'a model without scores says so');
   assert.equal(await page.$$eval('[data-chart-id="cv-fold-scores"] svg .mark-symbol.role-mark path', (p) => p.length), 30);
   assert.match(await page.textContent('[data-chart-id="cv-fold-scores"]') ?? '', /rmse \(lower is better\)/);
   await page.screenshot({ path: screenshotPath('dashboard-cv'), fullPage: true });
