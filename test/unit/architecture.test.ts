@@ -31,6 +31,7 @@ export const RULES: Rules = {
     ['core/reports'], // report and comparison rendering
     ['core/phases'], // the phase kinds (registered into core/spec/registry.ts)
     ['core/engine'], // PipelineSession, the pool worker's entry
+    ['core/audit'], // the causality auditor (i12a); its report types are read by extension/audit
     ['core/kernel'], // the child process the extension talks to
     ['core/demo'],
     ['core/cli'], // the `phasebook` command
@@ -44,6 +45,7 @@ export const RULES: Rules = {
     // extension: the VS Code host
     ['extension/base', 'extension/util'],
     ['extension/notebook'],
+    ['extension/audit'], // the causality audit's diagnostics and cell badges
     ['extension/kernel'],
     ['extension/dashboard', 'extension/explorer'],
     ['extension/codelens'],
