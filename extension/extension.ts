@@ -70,7 +70,8 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
 
   push(new CellStatusBar(models, controller));
   const audit = push(new AuditView(models));
-  push(new AuditSource(explorer.onDidChangeRuns, audit, log));
+  const pipelineRuns = () => explorer.index.all().filter((r) => r.kind === 'pipeline').sort((a, b) => b.created.localeCompare(a.created)).map((r) => r.dir);
+  push(new AuditSource(explorer.onDidChangeRuns, audit, log, pipelineRuns));
   push(new KernelStatusBar(controller));
   push(registerLanguageFeatures(models));
   push(registerStackingLenses(models, controller));

@@ -62,6 +62,23 @@ suite('causality audit on the cells', function () {
     assert.equal(badges[(await cellNamed(nb, 'labels')).index], '', 'a cell the audit did not cover has no badge');
   });
 
+  test('a notebook opened after its run landed shows the audit of its newest run', async () => {
+    const file = join(workspaceRoot().fsPath, 'host-tests', 'audit-later.pipeline');
+    writeFileSync(file, TEXT);
+    const id = 'pipeline_20261202_120500_000002_a0d2';
+    const dir = join(workspaceRoot().fsPath, 'runs', id);
+    mkdirSync(dir, { recursive: true });
+    const manifest = { id, kind: 'pipeline', status: 'failed', created: new Date().toISOString(), source: { cli: ['run'] }, config: {}, config_hash: 'h', seed: 42, metrics: {}, artifacts: [], engine_version: 'test', audit: reportFor(file) };
+    writeFileSync(join(dir, '.tmp-run.json'), JSON.stringify(manifest));
+    renameSync(join(dir, '.tmp-run.json'), join(dir, 'run.json'));
+    await api.waitForRun((r) => r.dir === dir, 10_000);
+    const later = (await showNotebook('host-tests/audit-later.pipeline')).notebook;
+    const features = await cellNamed(later, 'features');
+    const diags = await waitFor(() => api.auditDiagnostics(features).length > 0 && api.auditDiagnostics(features), 10_000, 'the audit diagnostic on the reopened notebook');
+    assert.equal(features.document.lineAt(diags[0].range.start.line).text, '  fut: fwd_ret_h1 * 1');
+    assert.equal(api.auditBadges(later)[features.index], 'look-ahead');
+  });
+
   test('editing the notebook clears the audit marks (they described the old text)', async () => {
     const features = await cellNamed(nb, 'features');
     await setCellText(features, 'returns: close\nexpressions:\n  ok: close / shift(close, 1)');
