@@ -38,6 +38,7 @@ export async function recordPipelineRun(session: PipelineSession, report: Execut
       ...(o.attempts !== undefined ? { attempts: o.attempts, worker: o.worker } : {}),
     })),
     exit_code: report.exitCode,
+    ...(report.audit ? { audit: report.audit } : {}),
   });
   return report.ok ? writer.complete() : writer.fail(report.outcomes.find((o) => o.error)?.error?.message ?? 'failed');
 }
