@@ -30,8 +30,8 @@ export const RULES: Rules = {
     ['core/orchestrate'], // fan-out, jobs, executors, records of executions
     ['core/reports'], // report and comparison rendering
     ['core/phases'], // the phase kinds (registered into core/spec/registry.ts)
+    ['core/audit'], // the causality auditor (i12a): recomputes cells on perturbed input; the engine's gate calls it
     ['core/engine'], // PipelineSession, the pool worker's entry
-    ['core/audit'], // the causality auditor (i12a); its report types are read by extension/audit
     ['core/kernel'], // the child process the extension talks to
     ['core/demo'],
     ['core/cli'], // the `phasebook` command
