@@ -58,9 +58,10 @@ export function auditMarks(report: AuditReport, model: NotebookModel): AuditMark
   return { diagnostics, badges };
 }
 
-/** The audit report in a run.json, when it has one of a known version. */
+/** The audit report in a run.json (top-level `audit`, or `meta.audit` where the run store keeps it), when it is of a known version. */
 export function auditOfManifest(json: unknown): AuditReport | undefined {
-  const a = (json as { audit?: unknown } | null)?.audit as Partial<AuditReport> | undefined;
+  const m = json as { audit?: unknown; meta?: { audit?: unknown } } | null;
+  const a = (m?.audit ?? m?.meta?.audit) as Partial<AuditReport> | undefined;
   if (!a || typeof a !== 'object' || a.version !== 1 || typeof a.notebook !== 'string' || !Array.isArray(a.cells)) return undefined;
   return a as AuditReport;
 }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import '../../../core/phases/index';
+import { main } from '../../../core/cli/main';
+import { writeDemoCsv } from '../../../core/demo/ohlcv';
 import { splitNotebook, toEditorCells } from '../../../core/notebook';
 import type { AuditFinding, AuditReport, CellAudit } from '../../../core/audit/types';
 import { auditMarks, auditOfManifest } from '../../../extension/audit/auditMarks';
@@ -52,4 +57,37 @@ test('run.json: the audit report is taken only when it is of the known version',
   assert.equal(auditOfManifest({ id: 'pipeline_x' }), undefined);
   assert.equal(auditOfManifest({ audit: { ...r, version: 2 } }), undefined);
   assert.equal(auditOfManifest(null), undefined);
+  assert.deepEqual(auditOfManifest({ id: 'pipeline_x', meta: { audit: r } }), r, 'the run store keeps it under meta');
+});
+
+test('end to end: phasebook run refuses a ts shift(-1) (exit 2); its run.json audit marks the ts cell at the shift line, the clean cells with a check, not the inheriting cell', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-auditmarks-'));
+  try {
+    writeDemoCsv(join(dir, 'data.csv'), { symbols: 2, bars: 600, seed: 5 });
+    const text = [
+      '# %% load prices', 'source: data.csv', '', '# %% validate', 'contract: ohlcv', 'policy: { ohlc: quarantine, duplicates: quarantine, order: quarantine }', '',
+      '# %% features', 'returns: close', 'lags: [1, 2]', '', '# %% ts peek', '// from: features', 'export default function (inputs, { pl }) {',
+      "  return inputs.features.withColumns(pl.col('close').shift(-1).alias('peek'));", '}', '', '# %% labels', 'horizon: 5', '', '# %% cv', 'models: [ridge]', 'n_splits: 3', '',
+    ].join('\n');
+    writeFileSync(join(dir, 'nb.pipeline'), text);
+    let out = '';
+    const code = await main(['run', 'nb.pipeline'], { out: (s) => { out += s; }, err: (s) => { out += s; }, tty: false, cwd: dir, env: {} });
+    assert.equal(code, 2, out);
+    const run = readdirSync(join(dir, 'runs')).find((d) => d.startsWith('pipeline_'));
+    assert.ok(run);
+    const report = auditOfManifest(JSON.parse(readFileSync(join(dir, 'runs', run, 'run.json'), 'utf8')));
+    assert.ok(report, 'run.json carries the audit');
+    const cells = cellsOf(text);
+    const m = auditMarks(report, modelOf('', cells));
+    assert.equal(m.diagnostics.length, 1, JSON.stringify(m.diagnostics));
+    const d = m.diagnostics[0];
+    assert.equal(d.editorIndex, 3, 'the ts cell');
+    assert.match(cells[3].value.split('\n')[d.line], /shift\(-1\)/);
+    assert.match(d.message, /column 'peek'/);
+    assert.equal(m.badges.get(3)?.badge, 'look-ahead');
+    for (const i of [0, 1, 2]) assert.equal(m.badges.get(i)?.badge, 'clean', `cell ${i}`);
+    assert.equal(m.badges.get(4), undefined, 'labels only inherited the leak');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
