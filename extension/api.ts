@@ -31,6 +31,10 @@ export interface PhasebookApi {
   watcherIsPolling(): boolean;
   /** Diagnostics shown on a cell. */
   diagnostics(cell: vscode.NotebookCell): readonly vscode.Diagnostic[];
+  /** The causality audit's diagnostics on a cell (from the last pipeline run's run.json `audit`). */
+  auditDiagnostics(cell: vscode.NotebookCell): readonly vscode.Diagnostic[];
+  /** The audit badge per editor cell: 'look-ahead', 'clean', 'inconclusive' or '' (none). */
+  auditBadges(notebook: vscode.NotebookDocument): string[];
   /** Trains stacking without the quick picks (the choice given), in the notebook's kernel when one is given. */
   trainStacking(cvRunDir: string, choice: StackingChoice, notebook?: vscode.NotebookDocument): Promise<TrainStackingReply | undefined>;
   /** Run folders with an open dashboard panel. */

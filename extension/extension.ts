@@ -23,6 +23,8 @@ import { PhasebookController } from './kernel/controller';
 import { KernelStatusBar } from './kernel/kernelStatusBar';
 import { UtilityKernel } from './kernel/utilityKernel';
 import { PhasebookLog } from './base/logChannel';
+import { AuditSource } from './audit/auditSource';
+import { AuditView } from './audit/auditView';
 import { CellStatusBar } from './kernel/cellStatusBar';
 import { CellDiagnosticsProvider } from './notebook/diagnostics';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
@@ -69,6 +71,9 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   const diagnostics = push(new CellDiagnosticsProvider(models));
 
   push(new CellStatusBar(models, controller));
+  const audit = push(new AuditView(models));
+  const pipelineRuns = () => explorer.index.all().filter((r) => r.kind === 'pipeline').sort((a, b) => b.created.localeCompare(a.created)).map((r) => r.dir);
+  push(new AuditSource(explorer.onDidChangeRuns, audit, log, pipelineRuns));
   push(new KernelStatusBar(controller));
   push(registerLanguageFeatures(models));
   push(registerStackingLenses(models, controller));
@@ -122,6 +127,8 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     },
     watcherIsPolling: () => explorer.isPolling,
     diagnostics: (cell) => diagnostics.diagnosticsOf(cell),
+    auditDiagnostics: (cell) => audit.diagnosticsOf(cell),
+    auditBadges: (notebook) => audit.badges(notebook),
     trainStacking: (dir, choice, notebook) => trainer.trainOn(dir, choice, notebook ? notebookKernel(notebook.uri) : undefined),
     openDashboards: () => dashboards.openRuns,
   };

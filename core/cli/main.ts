@@ -21,8 +21,9 @@ import { workerCommand } from './commands/worker';
 import { fleetCommand } from './commands/fleet';
 import { trialsCommand } from './commands/trials';
 import { reproduceCommand } from './commands/reproduce';
+import { auditCommand } from './commands/audit';
 
-export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand, trialsCommand, reproduceCommand, workerCommand, fleetCommand];
+export const commands: Command[] = [runCommand, auditCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand, trialsCommand, reproduceCommand, workerCommand, fleetCommand];
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));

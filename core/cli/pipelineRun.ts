@@ -79,6 +79,7 @@ export async function recordPipelineRun(
       inputs: await inputFileRecords(session, cells),
     },
     ...(cancelled ? { cancelled: true } : {}),
+    ...(report.audit ? { audit: report.audit } : {}),
   });
   if (cancelled) return writer.fail(`cancelled: ${report.outcomes.filter((o) => o.status === 'cancelled').length} cell(s) stopped or never started`);
   return report.ok ? writer.complete() : writer.fail(report.outcomes.find((o) => o.error)?.error?.message ?? 'failed');

@@ -7,7 +7,7 @@ import type { Cell, ParsedNotebook } from '../notebook/types';
 import type { PhaseResult } from '../spec/types';
 import { resolveRoots, type ArtifactRoots } from '../runs/roots';
 import { buildGraph, type Graph } from '../notebook/dag';
-import type { CellError, CellOutcome, CellStatus, ExecutionEvent, ExecutionReport, RunRequest } from '../graph/events';
+import type { CellError, CellOutcome, CellStatus, ExecutionEvent, ExecutionReport as GraphExecutionReport, RunRequest } from '../graph/events';
 import { cellsWithErrors, computeCellKeys, isExecutable } from '../graph/keys';
 import { hasResult, loadResult, saveResult, type CacheReadOptions } from '../graph/resultStore';
 import { runCell } from '../graph/runCell';
@@ -20,6 +20,9 @@ import { runOnExecutor } from '../orchestrate/dispatch';
 import { recordExecution } from '../orchestrate/record';
 import type { OpenJobSession } from '../orchestrate/jobRunner';
 import { SerialExecutor } from '../orchestrate/serial';
+import { auditCached, auditGate } from '../audit/gate';
+import { isDataCell } from '../audit/audit';
+import type { AuditMode, AuditReport } from '../audit/types';
 
 export interface SessionOptions {
   /** Absolute path of the .pipeline file. */
@@ -53,7 +56,12 @@ export interface SessionOptions {
   overrides?: CellOverrides;
 }
 
-export type { ExecutionReport, RunRequest };
+export type { RunRequest };
+
+/** An execution's report, with the causality audit its gate made (when a model cell was planned). */
+export interface ExecutionReport extends GraphExecutionReport {
+  audit?: AuditReport;
+}
 
 interface LastRun {
   key: string;
@@ -128,6 +136,22 @@ export class PipelineSession {
 
   get seed(): number {
     return this.opts.seed ?? this.settingsOf.seed ?? 42;
+  }
+
+  /** The notebook's `audit:` setting (default error). */
+  get auditMode(): AuditMode {
+    return this.settingsOf.audit ?? 'error';
+  }
+
+  /** Audits data cells (default: every one) for look-ahead, the audit cache serving unchanged cells. */
+  async audit(cells?: string[]): Promise<AuditReport> {
+    const all = new Map(this.expandedNb.cells.map((c) => [c.name, c]));
+    const targets = (cells ?? this.graphOf.order).flatMap((t) => (all.has(t) ? [t] : this.expansionOf.copies.get(t) ?? [])).filter((n) => isDataCell(all.get(n)));
+    return auditCached({ ...this.auditBase(all), keys: await this.keys() }, targets);
+  }
+
+  private auditBase(cells: Map<string, Cell>) {
+    return { notebookPath: this.notebookPath, baseDir: this.baseDir, seed: this.seed, cells, graph: this.graphOf, mode: this.auditMode, log: this.opts.log, cacheRoot: this.opts.diskCache === false ? undefined : this.roots.cache };
   }
 
   get mode(): 'autorun' | 'lazy' {
@@ -260,6 +284,7 @@ export class PipelineSession {
     // Ancestors whose last result is still valid are reused without being re-run.
     const plan = executable.filter((n) => needed.has(n) && (targets.has(n) || this.last.get(n)?.key !== keys.get(n) || !keys.has(n)));
     plan.forEach((cell, i) => emit({ type: 'queued', cell, order: i }));
+    const gate = await auditGate({ ...this.auditBase(cells), keys, plan: plan.filter((n) => !errors.has(n)) });
 
     const roots = this.roots;
     const recorder = new CellRecorder({
@@ -279,16 +304,16 @@ export class PipelineSession {
         blocked: (name, up, own) => this.blockedError(cells.get(name) as Cell, up, own),
         cachedNote: (name, key, result) => recorder.cached(name, key, result, []),
         inProcess: () => new SerialExecutor(openJobSession),
-      });
+      }, new Map([...gate.blocked].map(([cell, error]) => [cell, this.finish(emit, { cell, status: 'failed', durationMs: 0, error })])));
     } else {
       if (plan.length) this.opts.log.debug(`dispatching ${plan.length} cell(s) to the in-process executor`, { executor: 'in-process', cells: plan });
-      outcomes = await this.runHere(req, plan, cells, keys, errors, targets, recorder, emit);
+      outcomes = await this.runHere(req, plan, cells, keys, errors, targets, recorder, emit, gate.blocked);
     }
     this.executionCount++;
     for (const o of outcomes) this.outcomes.set(o.cell, { key: keys.get(o.cell), status: o.status });
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'cancelled' || o.status === 'skipped');
     const exitCode = bad.some((o) => o.error?.exitCode === ExitCode.Validation) ? ExitCode.Validation : bad.length ? ExitCode.Error : ExitCode.Ok;
-    const report: ExecutionReport = { ok: bad.length === 0, exitCode, outcomes, executor: executor?.name ?? 'in-process' };
+    const report: ExecutionReport = { ok: bad.length === 0, exitCode, outcomes, executor: executor?.name ?? 'in-process', ...(gate.report ? { audit: gate.report } : {}) };
     if (this.opts.record !== false) report.executionId = await recordExecution({ roots, notebookPath: this.notebookPath, seed: this.seed, started, report, expansion: this.expansionOf, cells, log: this.opts.log });
     return report;
   }
@@ -320,6 +345,7 @@ export class PipelineSession {
   /** The serial loop: every planned cell in this process, in order. */
   private async runHere(
     req: RunRequest, plan: string[], cells: Map<string, Cell>, keys: Map<string, string>, errors: Set<string>, targets: Set<string>, recorder: CellRecorder, emit: (e: ExecutionEvent) => void,
+    refused: ReadonlyMap<string, CellError> = new Map(),
   ): Promise<CellOutcome[]> {
     const outcomes: CellOutcome[] = [];
     const failed = new Set<string>();
@@ -330,6 +356,12 @@ export class PipelineSession {
       const upstreamFailed = this.graphOf.ancestors(name).find((a) => failed.has(a));
       if (req.signal?.aborted) {
         outcomes.push(this.finish(emit, { cell: name, status: 'cancelled', durationMs: 0 }));
+        failed.add(name);
+        continue;
+      }
+      const audit = refused.get(name);
+      if (audit && !upstreamFailed) {
+        outcomes.push(this.finish(emit, { cell: name, status: 'failed', durationMs: 0, error: audit }));
         failed.add(name);
         continue;
       }

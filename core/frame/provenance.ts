@@ -4,6 +4,7 @@
  * dataset from several inputs carries the labels of all of them, and a `ts` cell's new columns
  * are probed for dependence on the labels it was given (core/graph/tsLabelProbe.ts).
  */
+import { ValidationError, type ErrorLocation } from '../errors';
 import type { LabelInfo } from './dataset';
 
 /** One hop of a label on its way downstream ("feed 'future' of align cell 'aligned'"). */
@@ -46,4 +47,12 @@ export function describeOrigin(label: LabelInfo): string {
 export function labelLeakMessage(column: string, label: LabelInfo | undefined): string {
   const where = label ? describeOrigin(label) : '';
   return `'${column}' is a label column${where ? ` (${where})` : ''}: a feature built from it would leak the future`;
+}
+
+/** The refusal itself: a validation failure (exit 2) the causality auditor recognises. */
+export class LabelLeakError extends ValidationError {
+  constructor(column: string, label: LabelInfo | undefined, location: ErrorLocation = {}) {
+    super(labelLeakMessage(column, label), location);
+    this.name = 'LabelLeakError';
+  }
 }

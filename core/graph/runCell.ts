@@ -20,7 +20,7 @@ export interface CellRunContext {
   emit: (e: ExecutionEvent) => void;
 }
 
-export type CellRunOutcome = { ok: true; result: PhaseResult } | { ok: false; error: CellError; cancelled: boolean };
+export type CellRunOutcome = { ok: true; result: PhaseResult } | { ok: false; error: CellError; cancelled: boolean; /** What the cell threw. */ cause?: unknown };
 
 /** Runs one phase or ts cell on its inputs; never throws. */
 export async function runCell(cell: Cell, inputs: PhaseResult[], rc: CellRunContext): Promise<CellRunOutcome> {
@@ -55,6 +55,6 @@ export async function runCell(cell: Cell, inputs: PhaseResult[], rc: CellRunCont
     const error = toCellError(cancelled ? new CancelledError() : (fault ?? e), cell, rc.notebookPath);
     const stack = error.stack ?? (fault ? (e as Error).stack : undefined);
     if (!cancelled) rc.log.error(error.message, stack ? { stack } : undefined);
-    return { ok: false, error, cancelled };
+    return { ok: false, error, cancelled, cause: e };
   }
 }

@@ -12,6 +12,8 @@ export interface NotebookSettings {
   /** A setting that could not be read (raised when the notebook runs, not when it opens). */
   problem?: UserError;
   executor?: { kind?: string; redis?: string; store?: string };
+  /** `audit:` error (default), warn or off: the causality gate before model cells. */
+  audit?: 'error' | 'warn' | 'off';
 }
 
 export function readSettings(parsed: ParsedNotebook): NotebookSettings {
@@ -21,6 +23,7 @@ export function readSettings(parsed: ParsedNotebook): NotebookSettings {
   const out: NotebookSettings = {};
   if (typeof c.seed === 'number' && Number.isInteger(c.seed)) out.seed = c.seed;
   if (c.mode === 'autorun' || c.mode === 'lazy') out.mode = c.mode;
+  if (c.audit === 'error' || c.audit === 'warn' || c.audit === 'off') out.audit = c.audit;
   if (c.roots && typeof c.roots === 'object') {
     out.roots = Object.fromEntries(Object.entries(c.roots as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Partial<ArtifactRoots>;
   }

@@ -4,7 +4,7 @@ import { UserError } from '../errors';
 import type { Dataset } from '../frame/dataset';
 import type { Cell } from '../notebook/types';
 import { emptyResult, type PhaseContext, type PhaseResult } from '../spec/types';
-import { labelLeakMessage, mergeLabels, passedThrough } from '../frame/provenance';
+import { LabelLeakError, mergeLabels, passedThrough } from '../frame/provenance';
 import { probeLabelDependence } from './tsLabelProbe';
 
 /**
@@ -82,7 +82,7 @@ export async function runTsCell(cell: Cell, inputs: PhaseResult[], ctx: PhaseCon
   const warnings = probe.inconclusive ? [`could not check which columns derive from labels: ${probe.inconclusive}`] : [];
   const chosen = features ?? base.features.filter((f) => cols.has(f));
   const leak = chosen.find((f) => labels.some((l) => l.column === f));
-  if (leak) throw new UserError(labelLeakMessage(leak, labels.find((l) => l.column === leak)), { cell: cell.name });
+  if (leak) throw new LabelLeakError(leak, labels.find((l) => l.column === leak), { cell: cell.name });
   const dataset: Dataset = { ...base, frame, features: chosen, labels };
   return emptyResult({ dataset, summary: { rows: frame.height, columns: frame.width }, warnings });
 }

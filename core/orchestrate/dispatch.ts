@@ -51,7 +51,7 @@ export function planJobs(compute: readonly string[], graph: Graph, forced: Reado
 
 export async function runOnExecutor(executor: Executor, h: DispatchHost, preSettled?: Map<string, CellOutcome>): Promise<CellOutcome[]> {
   const outcomes = new Map<string, CellOutcome>(preSettled);
-  const failed = new Set<string>();
+  const failed = new Set<string>([...outcomes.values()].filter((o) => o.status !== 'ok' && o.status !== 'cached').map((o) => o.cell));
   const finish = (o: CellOutcome): void => {
     outcomes.set(o.cell, o);
     if (o.status !== 'ok' && o.status !== 'cached') failed.add(o.cell);

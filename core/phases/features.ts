@@ -8,7 +8,7 @@ import { relative } from 'node:path';
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SYMBOL, TIMESTAMP, withDataset, type Dataset, type LabelInfo } from '../frame/dataset';
-import { labelLeakMessage } from '../frame/provenance';
+import { LabelLeakError } from '../frame/provenance';
 import { featureCharts } from '../frame/featureSetCharts';
 import { compileFeatureExpression, FeatureExpressionError, parseFeatureExpression, referencedColumns } from '../frame/featureSetExpressions';
 import { featureSetId, gitCommit, saveFeatureList } from '../frame/featureSet';
@@ -85,7 +85,7 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
   const has = (name: string) => existing.includes(name) || added.includes(name);
   const need = (name: string, key: string) => {
     const label = labelOf(name);
-    if (label !== undefined) throw new UserError(labelLeakMessage(name, typeof label === 'string' ? undefined : label), { cell, key });
+    if (label !== undefined) throw new LabelLeakError(name, typeof label === 'string' ? undefined : label, { cell, key });
     if (has(name)) return;
     const near = closest(name, [...existing, ...added]);
     throw new UserError(`no column '${name}'${didYouMean(near)}`, { cell, key }, [`columns: ${[...existing, ...added].join(', ')}`]);

@@ -7,6 +7,7 @@ import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';
 import { describeBootstrap } from '../ml/bootstrap';
 import { formatCond } from '../ml/stacking/diagnostics';
+import { describeHoldout } from '../ml/stacking/holdout';
 import { describeComparison } from '../ml/stacking/scoreReport';
 import { trainStacking } from '../ml/stacking/train';
 import { BOOTSTRAP_KEYS, type BootstrapConfig } from './bootstrapKeys';
@@ -20,6 +21,7 @@ export interface StackConfig extends BootstrapConfig {
   meta_learner?: string;
   stacking_data?: string;
   params?: Record<string, number | string | boolean>;
+  holdout?: boolean;
 }
 
 function isCvValue(v: unknown): v is CvValue {
@@ -35,10 +37,15 @@ export const stackPhase: PhaseSpec<StackConfig> = {
     meta_learner: { type: t.string(), doc: 'nonneg (default: non-negative, L2-regularised logistic on base logits / ridge on base predictions; logistic for > 2 classes), logistic, ridge, gbdt, ...' },
     stacking_data: { type: t.string(), doc: 'A CV run id under data/stacking/ to use instead of an upstream cv cell.' },
     params: { type: t.object(undefined, t.any()), doc: 'Meta-learner hyper-parameters.' },
+    holdout: { type: t.boolean(), doc: 'Also score the stack on the held-out test split: base models refitted on all development rows, the meta-learner applied; labelled "holdout" (default false: the test split stays for one final look).' },
     ...BOOTSTRAP_KEYS,
   },
   async run(c, inputs, ctx) {
-    const upstream = inputs.map((i) => i.value).find(isCvValue);
+    const cvInput = inputs.find((i) => isCvValue(i.value));
+    const upstream = cvInput?.value as CvValue | undefined;
+    // The dataset the CV run cross-validated (its test split is the holdout): the cv cell's, or any upstream cell's with stacking_data.
+    const holdoutData = c.holdout ? (cvInput?.dataset ?? inputs.find((i) => i.dataset)?.dataset) : undefined;
+    if (c.holdout && !holdoutData) throw new UserError('holdout needs an upstream cell with the dataset the CV run used (its test split is the holdout); the stacking dataset has only out-of-fold rows', { key: 'holdout' });
     const cvRunId = c.stacking_data ?? upstream?.cvRunId;
     if (!cvRunId) throw new UserError('stack needs an upstream `cv` cell (from:) or `stacking_data: <CV run id>`', { key: 'stacking_data' });
     const horizon = c.horizon ?? upstream?.horizons[upstream.horizons.length - 1];
@@ -53,6 +60,7 @@ export const stackPhase: PhaseSpec<StackConfig> = {
       bootstrap: c.bootstrap,
       bootstrapMethod: c.bootstrap_method,
       block: c.block,
+      holdout: holdoutData,
       seed: ctx.seed,
       source: ctx.source,
       baseDir: ctx.baseDir,
@@ -65,8 +73,11 @@ export const stackPhase: PhaseSpec<StackConfig> = {
     for (const [k, v] of Object.entries(r.metrics)) Object.assign(metrics, { [k]: v.value, [`${k}_ci_low`]: v.low, [`${k}_ci_high`]: v.high });
     for (const [k, v] of Object.entries(r.scores.perFold)) Object.assign(metrics, { [`${k}_fold_mean`]: v.mean, [`${k}_fold_sd`]: v.sd });
     if (r.comparison) Object.assign(metrics, { [`stack_minus_best_base_${r.comparison.metric}`]: r.comparison.difference.value });
+    const h = r.holdout;
+    if (h) for (const [k, v] of Object.entries(h.metrics)) Object.assign(metrics, { [`holdout_${k}`]: v.value, [`holdout_${k}_ci_low`]: v.low, [`holdout_${k}_ci_high`]: v.high });
     const weightsChart = r.weights ? metaWeightsChart(r.weights) : undefined;
     const [first] = Object.entries(r.metrics);
+    const hFirst = h && first ? h.metrics[first[0]] : undefined;
     const perFold = first ? r.scores.perFold[first[0]] : undefined;
     const wf = r.walkForward;
     return emptyResult({
@@ -82,6 +93,8 @@ export const stackPhase: PhaseSpec<StackConfig> = {
         condition_number: formatCond(r.diagnostics.conditionNumber),
         walk_forward: `${wf.folds.length} folds scored, ${wf.scoredRows.toLocaleString('en-US')} rows; purged ${wf.folds.reduce((s, f) => s + f.purged, 0)} training rows, embargoed ${wf.folds.reduce((s, f) => s + f.embargoed, 0)} (${wf.embargoBars} bars)`,
         intervals: describeBootstrap(r.bootstrap),
+        ...(h && first && hFirst ? { [`holdout ${first[0]}`]: `${hFirst.value.toFixed(4)} [${hFirst.low.toFixed(4)}, ${hFirst.high.toFixed(4)}] (test split, ${h.rows.toLocaleString('en-US')} rows)` } : {}),
+        ...(h ? { holdout_vs_best_base: describeHoldout(h) } : {}),
       },
       metrics,
       charts: weightsChart ? [chartToOutput(weightsChart)] : [],

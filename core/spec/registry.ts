@@ -37,6 +37,11 @@ export const SETTINGS_KEYS: KeySpecs = {
     }),
     doc: 'The cell cache (.phasebook/cache).',
   },
+  audit: {
+    type: t.string(['error', 'warn', 'off']),
+    doc: 'The causality audit before cv, train, walk_forward and backtest cells: error stops a run whose upstream cells look ahead (exit 2), warn records it and goes on, off skips it. Default error.',
+    default: 'error',
+  },
   executor: {
     type: t.object({
       kind: { type: t.string(['serial', 'local-pool', 'bullmq']), doc: 'Where computed cells run: this process, a local worker pool, or a BullMQ worker fleet.' },

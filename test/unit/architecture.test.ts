@@ -33,6 +33,7 @@ export const RULES: Rules = {
     ['core/orchestrate'], // fan-out, jobs, executors, records of executions
     ['core/reports'], // report and comparison rendering
     ['core/phases'], // the phase kinds (registered into core/spec/registry.ts)
+    ['core/audit'], // the causality auditor (i12a): recomputes cells on perturbed input; the engine's gate calls it
     ['core/engine'], // PipelineSession, the pool worker's entry
     ['core/kernel'], // the child process the extension talks to
     ['core/demo'],
@@ -47,6 +48,7 @@ export const RULES: Rules = {
     // extension: the VS Code host
     ['extension/base', 'extension/util'],
     ['extension/notebook'],
+    ['extension/audit'], // the causality audit's diagnostics and cell badges
     ['extension/kernel'],
     ['extension/dashboard', 'extension/explorer'],
     ['extension/codelens'],

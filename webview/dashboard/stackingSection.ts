@@ -16,6 +16,15 @@ interface Comparison {
   rows?: number;
 }
 
+/** run.json's `holdout`: the stack on the held-out test split (absent unless `holdout: true`). */
+interface Holdout {
+  split?: string;
+  rows?: number;
+  train_rows?: number;
+  metrics?: Record<string, { value?: number; low?: number; high?: number }>;
+  comparison?: { metric?: string; bestBase?: string; stack?: number; best?: number; difference?: { value?: number; low?: number; high?: number } };
+}
+
 interface Record_ {
   method?: string;
   block?: number;
@@ -25,7 +34,8 @@ interface Record_ {
   seed?: number;
 }
 
-const signed = (v: number | undefined) => (v === undefined ? '—' : `${v >= 0 ? '+' : ''}${formatNumber(v)}`);
+/** Differences as the CLI prints them: signed, 4 decimals (never 1e-4 notation for a small gap). */
+const signed = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(4)}`);
 
 function row(name: string, value: string): HTMLElement {
   return el('tr', undefined, el('th', undefined, name), el('td', undefined, value));
@@ -48,6 +58,19 @@ export function stackingSection(run: RunPayload): HTMLElement | undefined {
       row('stack − best base (per fold)', `${signed(c.per_fold?.mean)} ± ${formatNumber(c.per_fold?.sd)}`),
       row('same rows', c.rows !== undefined ? c.rows.toLocaleString('en-US') : '—'),
     );
+  }
+  const h = run.meta.holdout as Holdout | undefined;
+  if (h) {
+    const hc = h.comparison;
+    const metric = hc?.metric ?? Object.keys(h.metrics ?? {})[0];
+    const m = metric ? h.metrics?.[metric] : undefined;
+    rows.push(row(`holdout: stack ${metric ?? ''} (${h.split ?? 'test'} split, ${h.rows?.toLocaleString('en-US') ?? '?'} rows)`, m ? `${formatNumber(m.value)}  [${formatNumber(m.low)}, ${formatNumber(m.high)}]` : '—'));
+    if (hc) {
+      rows.push(
+        row(`holdout: ${hc.bestBase ?? '?'} (refitted on ${h.train_rows?.toLocaleString('en-US') ?? '?'} development rows)`, formatNumber(hc.best)),
+        row('holdout: stack − best base', `${signed(hc.difference?.value)}  [${signed(hc.difference?.low)}, ${signed(hc.difference?.high)}]`),
+      );
+    }
   }
   if (run.metaWeights) rows.push(row('weights', Object.entries(run.metaWeights).map(([k, v]) => `${k} ${formatNumber(v)}`).join(', ')));
   if (cond !== undefined) rows.push(row('condition number', typeof cond === 'number' ? formatNumber(cond) : String(cond)));

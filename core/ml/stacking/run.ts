@@ -4,6 +4,7 @@ import { trainingRunId } from '../../runs/id';
 import { beginRun } from '../../runs/store';
 import { describeBootstrap } from '../bootstrap';
 import type { ModelTask, TrainedModel } from '../model';
+import { describeHoldout } from './holdout';
 import { describeComparison } from './scoreReport';
 import type { TrainStackingOptions, TrainStackingResult } from './types';
 
@@ -23,6 +24,10 @@ export interface FittedStack {
 export const STACK_EVALUATION =
   'purged expanding walk-forward over the CV folds: each fold after the first is predicted by a meta-learner fitted on the earlier folds, ' +
   'less rows whose label ends at or after the fold starts (purge) and the CV embargo as a gap before it; the first fold is not scored';
+
+export const HOLDOUT_EVALUATION =
+  'holdout: every base model refitted on all development rows (not test; rows whose label reaches the test split purged), ' +
+  'the deployed meta-learner applied to their test predictions, scored once on the test split';
 
 export async function writeStackingRun(o: TrainStackingOptions, f: FittedStack): Promise<TrainStackingResult> {
   const r = f.result;
@@ -52,6 +57,7 @@ export async function writeStackingRun(o: TrainStackingOptions, f: FittedStack):
       weights: r.weights,
       diagnostics: { condition_number: Number.isFinite(r.diagnostics.conditionNumber) ? r.diagnostics.conditionNumber : 'infinite', correlation: r.diagnostics.correlation, features: r.diagnostics.features, collinear: r.diagnostics.collinear },
       warnings: r.warnings,
+      ...(r.holdout ? { holdout: { ...r.holdout, evaluation: HOLDOUT_EVALUATION, description: describeHoldout(r.holdout), bootstrap: { ...r.holdout.bootstrap, description: describeBootstrap(r.holdout.bootstrap) } } } : {}),
     };
     await run.writeArtifact('metrics.json', JSON.stringify(metricsJson, null, 2));
     const predCols: pl.Series[] = [];
@@ -66,6 +72,11 @@ export async function writeStackingRun(o: TrainStackingOptions, f: FittedStack):
     for (const [k, v] of Object.entries(r.scores.perFold)) Object.assign(flat, { [`${k}_fold_mean`]: v.mean, [`${k}_fold_sd`]: v.sd });
     const c = r.comparison;
     if (c) Object.assign(flat, { [`best_base_${c.metric}`]: c.best, [`stack_minus_best_base_${c.metric}`]: c.difference.value, [`stack_minus_best_base_${c.metric}_ci_low`]: c.difference.low, [`stack_minus_best_base_${c.metric}_ci_high`]: c.difference.high });
+    const h = r.holdout;
+    if (h) {
+      for (const [k, v] of Object.entries(h.metrics)) Object.assign(flat, { [`holdout_${k}`]: v.value, [`holdout_${k}_ci_low`]: v.low, [`holdout_${k}_ci_high`]: v.high });
+      if (h.comparison) Object.assign(flat, { [`holdout_best_base_${h.comparison.metric}`]: h.comparison.best, [`holdout_stack_minus_best_base_${h.comparison.metric}`]: h.comparison.difference.value });
+    }
     if (Number.isFinite(r.diagnostics.conditionNumber)) flat.condition_number = r.diagnostics.conditionNumber;
     run.setMetrics(flat);
     if (r.weights) run.setMeta({ meta_weights: r.weights });
@@ -74,6 +85,7 @@ export async function writeStackingRun(o: TrainStackingOptions, f: FittedStack):
       ...(c ? { stack_vs_best_base: { metric: c.metric, best_base: c.bestBase, stack: c.stack, best: c.best, difference: c.difference, per_fold: { mean: c.perFold.mean, sd: c.perFold.sd }, rows: c.rows, description: describeComparison(c) } } : {}),
       condition_number: Number.isFinite(r.diagnostics.conditionNumber) ? r.diagnostics.conditionNumber : 'infinite',
       ...(r.warnings.length ? { warnings: r.warnings } : {}),
+      ...(h ? { holdout: { split: h.split, rows: h.rows, train_rows: h.trainRows, metrics: h.metrics, comparison: h.comparison, description: describeHoldout(h) } } : {}),
     });
     if (f.final.fallback) run.setMeta({ fallback: f.final.fallback });
     await run.complete();

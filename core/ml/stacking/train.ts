@@ -10,6 +10,7 @@ import { baseDiagnostics, collinearWarnings } from './diagnostics';
 import { metaFeatureColumns } from './metaFeatures';
 import { metaWalkForward, timeBlockFolds, type MetaFold } from './metaFolds';
 import { writeStackingRun } from './run';
+import { stackHoldout } from './holdoutRun';
 import { compareWithBestBase, scoreReport, STACK_METRICS, type ScoreReport } from './scoreReport';
 import type { TrainStackingOptions, TrainStackingResult } from './types';
 
@@ -112,6 +113,10 @@ export async function trainStacking(o: TrainStackingOptions): Promise<TrainStack
   const baseScores: Record<string, ScoreReport> = {};
   for (const [name, p] of Object.entries(bases)) baseScores[name] = scoreReport(y, p, width, scored, folds, metricNames, [primary], boot).report;
   const comparison = compareWithBestBase(y, oof, bases, width, scored, folds, task, nClasses, boot);
+  // The holdout compares with the walk-forward's best base: chosen before the test rows were seen.
+  const holdout = o.holdout
+    ? await stackHoldout(o, o.holdout, data, { task, nClasses, features, meta: final, width, metrics: metricNames, bestBase: comparison?.bestBase })
+    : undefined;
   const diagnostics = baseDiagnostics(X.columns, features);
   const warnings = collinearWarnings(diagnostics);
   for (const w of warnings) o.log.warn(w);
@@ -134,6 +139,7 @@ export async function trainStacking(o: TrainStackingOptions): Promise<TrainStack
       fallback: final.fallback,
       weights: coefficientWeights(final, features),
       foldWeights,
+      holdout,
     },
   };
   return writeStackingRun(o, fitted);

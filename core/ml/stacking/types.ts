@@ -4,7 +4,9 @@ import type { Logger } from '../../log';
 import type { RunSource } from '../../spec/types';
 import type { BootstrapMethod, BootstrapRecord } from '../bootstrap';
 import type { ModelTask } from '../model';
+import type { Dataset } from '../../frame/dataset';
 import type { BaseDiagnostics } from './diagnostics';
+import type { HoldoutReport } from './holdout';
 import type { MetaFold } from './metaFolds';
 import type { MetricWithCI, ScoreReport, StackComparison } from './scoreReport';
 
@@ -26,6 +28,11 @@ export interface TrainStackingOptions {
   bootstrapMethod?: BootstrapMethod;
   /** Block length in bars (default max(horizon, ceil(bars^(1/3)))). */
   block?: number;
+  /**
+   * Also score the stack on the held-out `test` split of this dataset (the CV run's input): base
+   * models refitted on all development rows, the deployed meta-learner applied. Off when absent.
+   */
+  holdout?: Dataset;
   signal?: AbortSignal;
   progress?: (fraction: number, message?: string) => void;
   location?: ErrorLocation;
@@ -55,5 +62,7 @@ export interface TrainStackingResult {
   weights?: Record<string, number>;
   /** Meta-learner weights fitted in each walk-forward fold: how stable they are. */
   foldWeights: Record<string, number>[];
+  /** The stack on the held-out test split, when asked for (`holdout: true`). */
+  holdout?: HoldoutReport;
 }
 

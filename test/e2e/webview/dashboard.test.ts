@@ -21,6 +21,7 @@ const stacking = runPayload({
     stack_vs_best_base: { metric: 'roc_auc', best_base: 'ridge', stack: 0.6125, best: 0.6236, difference: { value: -0.0111, low: -0.0248, high: 0.0045 }, per_fold: { mean: -0.011, sd: 0.0175 }, rows: 12782 },
     bootstrap: { method: 'moving_block', block: 20, unit: 'bars', units: 2564, rows: 12782, n: 1000, alpha: 0.05, seed: 42 },
     condition_number: 35.8,
+    holdout: { split: 'test', rows: 2856, train_rows: 15873, metrics: { roc_auc: { value: 0.5183, low: 0.4359, high: 0.5835 } }, comparison: { metric: 'roc_auc', bestBase: 'ridge', stack: 0.5183, best: 0.5196, difference: { value: -0.0013, low: -0.0028, high: -0.00009 } } },
     warnings: ['base predictions ridge_prob_up and logistic_prob_up correlate at 0.99789 (> 0.99)'],
   },
   frames: { predictions: classifierPredictions(3000, 4) },
@@ -42,7 +43,8 @@ test('dashboard: ready first; metric cards with bootstrap CIs; ROC, calibration 
   assert.equal(await page.$$eval('[data-chart-id="evaluate-calibration"] svg .mark-symbol.role-mark path', (p) => p.length), 10);
   assert.match(await page.textContent('[data-chart-id="evaluate-roc"] .pb-chart-title') ?? '', /^ROC \(AUC 0\.\d{3}\)$/);
   const stack = await page.textContent('.pb-section-stacking') ?? '';
-  for (const s of ['best base: ridge', 'stack − best base (pooled)-0.0111  [-0.0248, +0.0045]', 'stack − best base (per fold)-0.011 ± 0.0175', '12,782', 'condition number35.8', '20-bar blocks over 2,564 bars', 'correlate at 0.99789']) {
+  for (const s of ['best base: ridge', 'stack − best base (pooled)-0.0111  [-0.0248, +0.0045]', 'stack − best base (per fold)-0.0110 ± 0.0175', '12,782', 'condition number35.8', '20-bar blocks over 2,564 bars', 'correlate at 0.99789',
+    'holdout: stack roc_auc (test split, 2,856 rows)0.5183  [0.4359, 0.5835]', 'holdout: ridge (refitted on 15,873 development rows)0.5196', 'holdout: stack − best base-0.0013  [-0.0028, -0.0001]']) {
     assert.ok(stack.includes(s), `stacking section shows ${s}: ${stack}`);
   }
   const lineage = await page.textContent('.pb-section-lineage');
@@ -66,8 +68,12 @@ test('dashboard: ready first; metric cards with bootstrap CIs; ROC, calibration 
 test('dashboard: a CV run shows fold scores per model; a host error is shown as its message', async () => {
   const { page, problems } = await pages.open('dashboard.html');
   const folds = ['ridge', 'gbdt', 'svr'].flatMap((model, m) => [5, 20].flatMap((horizon) => [0, 1, 2, 3, 4].map((fold) => ({ model, horizon, fold, scores: { rmse: 1 + m * 0.1 + fold * 0.01, r2: 0.1 } }))));
-  await postToWebview(page, { type: 'run', run: runPayload({ id: 'cv_1', kind: 'cv', cv: { models: ['ridge', 'gbdt', 'svr'], horizons: [5, 20], folds } }) });
+  const pooled = { ridge: { 5: { rmse: { value: 1.0193, low: 0.98, high: 1.061 }, r2: { value: 0.1 } } } };
+  await postToWebview(page, { type: 'run', run: runPayload({ id: 'cv_1', kind: 'cv', cv: { models: ['ridge', 'gbdt', 'svr'], horizons: [5, 20], folds, pooled } }) });
   await page.waitForFunction(() => document.body.dataset.rendered === '1');
+  // Per fold and pooled side by side, labelled: the CV headline and a stack compare like for like.
+  assert.match(await page.textContent('.pb-cv-models tr[data-model="ridge"][data-horizon="5"] td[data-metric="rmse"]') ?? '', /pooled 1\.019\d*\s*\[0\.98\d*, 1\.061\d*\]/);
+  assert.doesNotMatch(await page.textContent('.pb-cv-models tr[data-model="gbdt"][data-horizon="5"] td[data-metric="rmse"]') ?? '', /pooled/, 'a model without a pooled score shows none');
   assert.equal(await page.$$eval('[data-chart-id="cv-fold-scores"] svg .mark-symbol.role-mark path', (p) => p.length), 30);
   assert.match(await page.textContent('[data-chart-id="cv-fold-scores"]') ?? '', /rmse \(lower is better\)/);
   // Every model per horizon, each metric as mean ± sd over folds (issue 18 item 5): ridge h5 rmse folds 1.00..1.04.

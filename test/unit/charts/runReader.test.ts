@@ -27,7 +27,7 @@ test('a stacking run: metrics with CIs, lineage with its parent CV run, weights,
     const cvDir = join(roots.stacking, 'cv_20251228_140000_000000_aaaa');
     mkdirSync(cvDir, { recursive: true });
     writeFileSync(join(cvDir, 'run.json'), manifest({ id: 'cv_20251228_140000_000000_aaaa', kind: 'cv' }));
-    writeFileSync(join(cvDir, 'cv_results.json'), JSON.stringify({ run_id: 'x', created: '2025-12-28T14:00:00Z', models: ['ridge'], horizons: [20], n_splits: 2, task: { 20: 'classification' }, folds: [{ model: 'ridge', horizon: 20, fold: 0, scores: { roc_auc: 0.6 }, params: {}, train_rows: 1, test_rows: 1, seconds: 0 }], summary: {} }));
+    writeFileSync(join(cvDir, 'cv_results.json'), JSON.stringify({ run_id: 'x', created: '2025-12-28T14:00:00Z', models: ['ridge'], horizons: [20], n_splits: 2, task: { 20: 'classification' }, folds: [{ model: 'ridge', horizon: 20, fold: 0, scores: { roc_auc: 0.6 }, params: {}, train_rows: 1, test_rows: 1, seconds: 0 }], summary: { ridge: { 20: { roc_auc: { mean: 0.6, std: 0 } } } }, pooled: { ridge: { 20: { roc_auc: { value: 0.61, low: 0.55, high: 0.66 } } } } }));
     const dir = join(roots.runs, 'stacking_h20_20251228_143025_789456_a3f9');
     mkdirSync(dir, { recursive: true });
     pl.DataFrame({ y_true: [0, 1, 1, 0], y_prob: [0.2, 0.7, 0.6, 0.4], notes: ['a', 'b', 'c', 'd'], symbol: ['A', 'A', 'B', 'B'] }).writeParquet(join(dir, 'predictions.parquet'));
@@ -52,6 +52,8 @@ test('a stacking run: metrics with CIs, lineage with its parent CV run, weights,
     const cv = await readRunPayload(cvDir, roots);
     assert.equal(cv.kind, 'cv');
     assert.deepEqual(cv.cv?.folds, [{ model: 'ridge', horizon: 20, fold: 0, scores: { roc_auc: 0.6 } }]);
+    // The dashboard's CV models table shows the pooled score beside the fold mean: it is read.
+    assert.deepEqual(cv.cv?.pooled?.ridge?.['20']?.roc_auc, { value: 0.61, low: 0.55, high: 0.66 });
   } finally {
     cleanup();
   }
