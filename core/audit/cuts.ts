@@ -28,12 +28,14 @@ export function fitBoundary(order: readonly string[], cells: ReadonlyMap<string,
   const up = (x: number | undefined) => {
     if (x !== undefined) b = b === undefined ? x : Math.max(b, x);
   };
+  // A preprocess cell's own window counts only when nothing is split: with a split, fitting past the training rows is the leak.
+  const split = order.some((n) => base.get(n)?.result?.dataset?.frame.columns.includes(SPLIT));
   for (const name of order) {
     const f = base.get(name)?.result?.dataset?.frame;
     if (!f || !f.columns.includes(TIMESTAMP)) continue;
     if (f.columns.includes(SPLIT)) up(maxTs(f.filter(pl.col(SPLIT).eq(pl.lit('train')))));
     const cell = cells.get(name);
-    if (cell?.type === 'phase' && cell.kind === 'preprocess' && !f.columns.includes(SPLIT)) {
+    if (cell?.type === 'phase' && cell.kind === 'preprocess' && !split) {
       const c = cell.config as { fit_until?: string; fit_fraction?: number };
       if (typeof c.fit_until === 'string') up(Date.parse(/Z|[+-]\d\d:?\d\d$/.test(c.fit_until) ? c.fit_until : `${c.fit_until.replace(' ', 'T')}${c.fit_until.length === 10 ? 'T00:00:00' : ''}Z`) - 1);
       else {
