@@ -40,6 +40,8 @@ export interface AuditInput {
   log?: Logger;
   /** How many cuts (default 3). */
   cuts?: number;
+  /** A cell's current result when the caller holds it (saves recomputing the unperturbed baseline). */
+  baseline?: (cell: string) => PhaseResult | undefined;
 }
 
 /** Counters a test can read: how many cell recomputations the auditor has made in this process. */
@@ -99,6 +101,11 @@ export async function auditNotebook(a: AuditInput): Promise<AuditReport> {
     // Baseline, in memory. A cell refused for a feature built from a label runs again with the labels hidden, so its look-ahead is measured too.
     const base = new Map<string, Computed>();
     for (const name of order) {
+      const held = a.baseline?.(name);
+      if (held) {
+        base.set(name, { result: held });
+        continue;
+      }
       let c = await run(name, base, false);
       if (c.cause instanceof LabelLeakError) c = await run(name, base, true);
       base.set(name, c);

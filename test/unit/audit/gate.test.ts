@@ -45,3 +45,13 @@ test('audit: off skips the audit: the cv cell runs', async () => {
   assert.equal(report.audit, undefined);
   assert.equal(report.outcomes.find((o) => o.cell === 'cv')?.status, 'ok');
 });
+
+test('cells that already ran in the session are the audit baseline: only the perturbed runs are computed', async () => {
+  const session = notebook(dir, 'held', text.replace('horizon: 5', 'horizon: 6'));
+  await session.run({ cells: ['split'] });
+  const report = await session.run({ cells: ['cv'] });
+  assert.equal(report.audit?.verdict, 'leak');
+  // prices, features, leaky, labels, split: 4 cells below the source, 3 cuts, no baseline recomputation.
+  assert.equal(report.audit?.cells.length, 5);
+  assert.equal(report.audit?.recomputed, 3 * 4);
+});
