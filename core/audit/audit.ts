@@ -40,6 +40,8 @@ export interface AuditInput {
   log?: Logger;
   /** How many cuts (default 3). */
   cuts?: number;
+  /** A cell's current result when the caller holds it (saves recomputing the unperturbed baseline). */
+  baseline?: (cell: string) => PhaseResult | undefined;
 }
 
 /** Counters a test can read: how many cell recomputations the auditor has made in this process. */
@@ -99,6 +101,11 @@ export async function auditNotebook(a: AuditInput): Promise<AuditReport> {
     // Baseline, in memory. A cell refused for a feature built from a label runs again with the labels hidden, so its look-ahead is measured too.
     const base = new Map<string, Computed>();
     for (const name of order) {
+      const held = a.baseline?.(name);
+      if (held) {
+        base.set(name, { result: held });
+        continue;
+      }
       let c = await run(name, base, false);
       if (c.cause instanceof LabelLeakError) c = await run(name, base, true);
       base.set(name, c);
@@ -177,7 +184,18 @@ function mergeInputLabels(ins: PhaseResult[]): LabelInfo[] {
 /** Per label column of `ds`: per-symbol cutoffs, counted in the bars of the frame the label was built on. */
 function labelCutoffMap(ds: Dataset, cutMs: number, a: AuditInput, base: Map<string, Computed>): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
-  for (const l of ds.labels) {
+  // A labels cell writes both fwd_ret_h{H} and dir_h{H} but declares only the task's: every column it adds looks H bars ahead.
+  const written: LabelInfo[] = [];
+  for (const [cellName, c] of base) {
+    const cell = a.cells.get(cellName);
+    const out = c.result?.dataset;
+    const parent = a.graph.parents(cellName)[0];
+    const input = parent ? base.get(parent)?.result?.dataset?.frame : undefined;
+    if (cell?.type !== 'phase' || cell.kind !== 'labels' || !out || !input) continue;
+    const h = Math.max(0, ...out.labels.filter((l) => l.origin?.cell === cellName || !input.columns.includes(l.column)).map((l) => l.horizon));
+    for (const col of out.frame.columns.filter((x) => !input.columns.includes(x))) written.push({ column: col, horizon: h, task: 'regression', origin: { cell: cellName, via: [] } });
+  }
+  for (const l of [...ds.labels, ...written.filter((w) => !ds.labels.some((l) => l.column === w.column))]) {
     if (!ds.frame.columns.includes(l.column)) continue;
     const born = l.origin?.cell;
     const parent = born && a.cells.has(born) ? a.graph.parents(born)[0] : undefined;

@@ -28,12 +28,17 @@ export function fitBoundary(order: readonly string[], cells: ReadonlyMap<string,
   const up = (x: number | undefined) => {
     if (x !== undefined) b = b === undefined ? x : Math.max(b, x);
   };
+  // A preprocess cell's declared window is a boundary when it ends before the data does; one that
+  // covers every row (fit_fraction: 1) is a fit on all rows, the leak, as soon as a split exists.
+  const split = order.some((n) => base.get(n)?.result?.dataset?.frame.columns.includes(SPLIT));
   for (const name of order) {
     const f = base.get(name)?.result?.dataset?.frame;
     if (!f || !f.columns.includes(TIMESTAMP)) continue;
     if (f.columns.includes(SPLIT)) up(maxTs(f.filter(pl.col(SPLIT).eq(pl.lit('train')))));
     const cell = cells.get(name);
-    if (cell?.type === 'phase' && cell.kind === 'preprocess' && !f.columns.includes(SPLIT)) {
+    if (cell?.type === 'phase' && cell.kind === 'preprocess') {
+      const before = b;
+      b = undefined;
       const c = cell.config as { fit_until?: string; fit_fraction?: number };
       if (typeof c.fit_until === 'string') up(Date.parse(/Z|[+-]\d\d:?\d\d$/.test(c.fit_until) ? c.fit_until : `${c.fit_until.replace(' ', 'T')}${c.fit_until.length === 10 ? 'T00:00:00' : ''}Z`) - 1);
       else {
@@ -44,6 +49,9 @@ export function fitBoundary(order: readonly string[], cells: ReadonlyMap<string,
           .withColumns(pl.intRange(0, pl.len()).over(SYMBOL).alias('i'), pl.len().over(SYMBOL).alias('n'));
         up(maxTs(ranked.filter(pl.col('i').lt(pl.col('n').cast(pl.Float64).mul(frac).floor())).select(pl.col('t').alias(TIMESTAMP))));
       }
+      const end = b;
+      b = before;
+      if (end !== undefined && (!split || end < (maxTs(f) ?? Infinity))) up(end);
     }
   }
   return b;

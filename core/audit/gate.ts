@@ -36,7 +36,7 @@ interface CacheEntry {
 }
 
 /** Bump when the auditor's rules change, so no verdict of older rules is served. */
-export const AUDIT_RULES = 1;
+export const AUDIT_RULES = 2;
 const entryPath = (root: string, key: string) => join(root, 'audit', `r${AUDIT_RULES}-${key}.json`);
 
 function readEntry(root: string | undefined, key: string | undefined): CacheEntry | undefined {

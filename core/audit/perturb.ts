@@ -2,9 +2,11 @@
  * The auditor's perturbation and comparison (issue 12, docs/drafts/i12a.md).
  *
  * Perturbation: within each symbol, the rows stamped after the cut T swap their value columns as
- * whole rows (timestamp and symbol stay), seeded, and only among rows with the same null pattern.
- * So OHLC relations still hold, validation still passes, nulls stay where they were (a null-drop
- * keeps its row count) — and every value after T is a different bar's.
+ * whole rows (timestamp and symbol stay), seeded, and only among rows with the same null pattern;
+ * then every float value after T is multiplied by one seeded factor per symbol (0.8-0.95 or
+ * 1.05-1.2), so sums, means, quantiles and variances over all rows move too (a permutation alone
+ * keeps them). OHLC relations still hold (a positive factor keeps high >= open, close >= low),
+ * validation still passes, nulls stay where they were (a null-drop keeps its row count).
  *
  * Comparison: the rows stamped <= T (label columns: <= T minus their horizon, counted in bars of
  * the frame the label was built on) must be equal — same rows, and every value equal (nulls and
@@ -41,7 +43,14 @@ export function perturbAfter(frame: pl.DataFrame, cutMs: number, seed: number): 
   );
   const slots = ranked.select('__row', '__g', '__pos', TIMESTAMP, ...(sym.length ? [SYMBOL] : []));
   const donors = ranked.select(pl.col('__g'), pl.col('__rpos').alias('__pos'), ...values.map((c) => pl.col(c)));
-  const moved = slots.join(donors, { on: ['__g', '__pos'], how: 'left' }).select('__row', ...frame.columns);
+  const floats = values.filter((c) => frame.getColumn(c).dtype.equals(pl.Float64) || frame.getColumn(c).dtype.equals(pl.Float32));
+  const syms = sym.length ? (future.getColumn(SYMBOL).cast(pl.Utf8).unique().sort().toArray() as string[]) : [''];
+  const factors = pl.DataFrame({ __s: syms, __f: syms.map(() => { const u = rnd(); return u < 0.5 ? 0.8 + 0.3 * u : 1.05 + 0.3 * (u - 0.5); }) });
+  const moved = slots.join(donors, { on: ['__g', '__pos'], how: 'left' })
+    .withColumns(sym.length ? pl.col(SYMBOL).cast(pl.Utf8).alias('__s') : pl.lit('').alias('__s'))
+    .join(factors, { on: '__s', how: 'left' })
+    .withColumns(...floats.map((c) => pl.col(c).mul(pl.col('__f')).cast(frame.getColumn(c).dtype).alias(c)))
+    .select('__row', ...frame.columns);
   const past = indexed.filter(ts.gt(cutMs).not()).select('__row', ...frame.columns);
   return pl.concat([past, moved.select(...past.columns)], { how: 'vertical' }).sort('__row').drop('__row');
 }

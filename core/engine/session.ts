@@ -284,7 +284,8 @@ export class PipelineSession {
     // Ancestors whose last result is still valid are reused without being re-run.
     const plan = executable.filter((n) => needed.has(n) && (targets.has(n) || this.last.get(n)?.key !== keys.get(n) || !keys.has(n)));
     plan.forEach((cell, i) => emit({ type: 'queued', cell, order: i }));
-    const gate = await auditGate({ ...this.auditBase(cells), keys, plan: plan.filter((n) => !errors.has(n)) });
+    const held = (n: string) => (this.last.get(n)?.key === keys.get(n) ? this.last.get(n)?.result : undefined);
+    const gate = await auditGate({ ...this.auditBase(cells), keys, plan: plan.filter((n) => !errors.has(n)), baseline: held });
 
     const roots = this.roots;
     const recorder = new CellRecorder({

@@ -33,7 +33,7 @@ export const RULES: Rules = {
     ['core/orchestrate'], // fan-out, jobs, executors, records of executions
     ['core/reports'], // report and comparison rendering
     ['core/phases'], // the phase kinds (registered into core/spec/registry.ts)
-    ['core/audit'], // the causality auditor (i12a): recomputes cells on perturbed input; the engine's gate calls it
+    ['core/audit'], // the causality auditor: perturb the future, recompute data cells, compare the past
     ['core/engine'], // PipelineSession, the pool worker's entry
     ['core/kernel'], // the child process the extension talks to
     ['core/demo'],
