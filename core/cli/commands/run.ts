@@ -14,6 +14,19 @@ import { recordPipelineRun } from '../pipelineRun';
 import { SETTINGS_KIND } from '../../spec/registry';
 import { readOverrides, type CellOverrides } from '../../notebook/overrides';
 import { branchTargets } from '../branchSelect';
+import type { AuditReport } from '../../audit/types';
+
+/** One line on the gate's audit: what was checked, and what it cost (the details: `phasebook audit`). */
+function auditLine(a: AuditReport): string {
+  const by = (v: string) => a.cells.filter((c) => c.verdict === v).map((c) => c.cell);
+  const leaks = by('leak');
+  const unsure = by('inconclusive');
+  const cost = a.recomputed ? `${a.recomputed} recomputations on perturbed input, ${(a.durationMs / 1000).toFixed(1)} s` : 'from the audit cache';
+  const head = `causality audit (${a.mode}): ${a.cells.length} cell${a.cells.length === 1 ? '' : 's'} above the model cells, ${a.cuts.length} cuts, ${cost}`;
+  const verdict = leaks.length ? `look-ahead in ${leaks.join(', ')}${a.downgraded ? ' (audit: warn let the run go on)' : ''}`
+    : unsure.length ? `no look-ahead found; not decided: ${unsure.join(', ')}` : 'every cell causal';
+  return `${head} — ${verdict}`;
+}
 
 const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--scenario S] [--model M] [--config OVERRIDES.yaml] [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
 
@@ -121,6 +134,7 @@ export const runCommand: Command = {
     await chosen.store?.close();
     const run = await recordPipelineRun(session, report, { started, argv: ['run', ...argv], overrides, branch: filter, cancelled: cancel.signal.aborted });
     log.info('pipeline finished', { ok: report.ok, exitCode: report.exitCode, run: run.id });
+    if (report.audit) io.out(`\n${auditLine(report.audit)}\n`);
     const counts = report.outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {});
     io.out(`\n${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} — pipeline run ${run.id} (${cancel.signal.aborted ? 'cancelled' : run.status})\n`);
     return report.exitCode as ExitCode;
