@@ -98,17 +98,29 @@ function differs(a: pl.Expr, b: pl.Expr, numeric: boolean): pl.Expr {
  * at <= T is reported as column '(rows)'.
  */
 export function movedColumns(before: pl.DataFrame, after: pl.DataFrame, cutMs: number, labels: ReadonlyMap<string, Map<string, number>>): Moved[] {
-  const a = prefix(before, cutMs);
-  const b = prefix(after, cutMs);
+  let a = prefix(before, cutMs);
+  let b = prefix(after, cutMs);
   const hasSym = a.columns.includes(SYMBOL);
   const ts = (f: pl.DataFrame) => f.getColumn(TIMESTAMP).cast(pl.Int64);
-  const keysA = pl.DataFrame([ts(a).alias('t'), ...(hasSym ? [a.getColumn(SYMBOL).cast(pl.Utf8).alias('s')] : [])]);
-  const keysB = pl.DataFrame([ts(b).alias('t'), ...(hasSym && b.columns.includes(SYMBOL) ? [b.getColumn(SYMBOL).cast(pl.Utf8).alias('s')] : [])]);
+  const keysOf = (f: pl.DataFrame) => pl.DataFrame([ts(f).alias('t'), ...(hasSym && f.columns.includes(SYMBOL) ? [f.getColumn(SYMBOL).cast(pl.Utf8).alias('s')] : [])]);
+  let keysA = keysOf(a);
+  const keysB = keysOf(b);
   if (a.height !== b.height || !keysA.frameEqual(keysB)) {
     const both = pl.concat([keysA.withColumns(pl.lit(1).alias('w')), keysB.withColumns(pl.lit(-1).alias('w'))], { how: 'vertical' });
     const diff = both.groupBy(keysA.columns).agg(pl.col('w').sum().alias('w')).filter(pl.col('w').neq(0)).sort('t');
     const first = diff.height ? int64At(diff.getColumn('t'), 0) as number : (int64At(keysA.getColumn('t'), 0) ?? cutMs);
-    return [{ column: '(rows)', firstMs: first, rowsCompared: Math.max(a.height, b.height), rowsMoved: Math.max(1, diff.height) }];
+    // Which rows a frame with labels keeps may depend on the labels (a flat class dropped, a null
+    // target): rows whose label reaches past the cut may come and go. Only a change in rows before
+    // every label's cutoff is a leak; otherwise the rows both frames have are compared.
+    const rowCut = Math.min(cutMs, ...[...labels.values()].flatMap((m) => [...m.values()]));
+    if (!labels.size || first <= rowCut || !hasSym || !b.columns.includes(SYMBOL)) {
+      return [{ column: '(rows)', firstMs: first, rowsCompared: Math.max(a.height, b.height), rowsMoved: Math.max(1, diff.height) }];
+    }
+    const on = [TIMESTAMP, SYMBOL];
+    const common = (f: pl.DataFrame, other: pl.DataFrame) => f.join(other.select(...on), { on, how: 'semi' });
+    [a, b] = [common(a, b), common(b, a)];
+    keysA = keysOf(a);
+    if (!keysA.frameEqual(keysOf(b))) return [{ column: '(rows)', firstMs: first, rowsCompared: Math.max(a.height, b.height), rowsMoved: Math.max(1, diff.height) }];
   }
   const out: Moved[] = [];
   const sym = hasSym ? keysA.getColumn('s') : undefined;
