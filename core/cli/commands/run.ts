@@ -8,12 +8,13 @@ import { readSettings, seedFromEnv } from '../../graph/settings';
 import { executorFrom } from '../executorFlags';
 import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
 import { intFlag, parseFlags } from '../args';
+import { codeAllowed, gateCode } from '../codeGate';
 import type { Command } from '../io';
 import { formatOutcome, progressLine } from '../render';
 import { recordPipelineRun } from '../pipelineRun';
 import { SETTINGS_KIND } from '../../spec/registry';
 
-const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
+const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--allow-code] [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
 
 export const runCommand: Command = {
   name: 'run',
@@ -23,6 +24,7 @@ export const runCommand: Command = {
     const { values, positionals } = parseFlags(argv, {
       cell: { type: 'string', multiple: true },
       force: { type: 'boolean' },
+      'allow-code': { type: 'boolean' },
       seed: { type: 'string' },
       jobs: { type: 'string' },
       executor: { type: 'string' },
@@ -68,6 +70,8 @@ export const runCommand: Command = {
         throw new UserError(`no cell named '${c}'`, { file: positionals[0] }, [`cells: ${session.parsed.cells.filter((x) => x.type !== 'markdown').map((x) => x.name).join(', ')}`]);
       }
     }
+    const note = gateCode(session.parsed, positionals[0], codeAllowed(values['allow-code'], io.env), `phasebook run ${positionals[0]}`, cells);
+    if (note) io.err(note);
     const width = Math.max(8, ...session.parsed.cells.map((c) => c.name.length));
     const started = new Date();
     log.info('pipeline started', { seed: session.seed, cells: cells ?? 'all' });

@@ -9,7 +9,7 @@ export const locationCases: BadInputCase[] = [
     id: 'loc-ts-syntax-line6',
     // body line 6 is file line 10; the compiler stops at the second '=' (column 13)
     files: { 'nb.pipeline': `${LOAD}# %% ts extra\n${TS_BODY}` },
-    args: ['run', 'nb.pipeline'],
+    args: ['run', 'nb.pipeline', '--allow-code'],
     code: 1,
     says: [/nb\.pipeline:10:13 cell 'extra': TypeScript does not compile: Unexpected "="/],
     never: [/nb\.pipeline:4:1 /, /complete/],
