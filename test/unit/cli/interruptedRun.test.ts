@@ -1,12 +1,12 @@
 /**
- * Cause 11 through the CLI: a real `phasebook cv` SIGKILLed while its run is open leaves a run.json
+ * Cause 11 through the CLI: a real `phasebook cv` (or `phasebook run` of a notebook's cv cell) SIGKILLed while its run is open leaves a run.json
  * saying `running`; `phasebook runs` shows it as `interrupted` (never running), and
  * `phasebook runs --prune-interrupted` removes it, saying so, and leaves complete runs alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDemoCsv } from '../../../core/demo/ohlcv';
@@ -27,8 +27,8 @@ function runningRun(root: string): string | undefined {
   return undefined;
 }
 
-async function killMidRun(dir: string): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cliChild.ts'), dir, ...CV], { cwd: join(__dirname, '..', '..', '..'), stdio: 'ignore' });
+async function killMidRun(dir: string, args: string[] = CV): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cliChild.ts'), dir, ...args], { cwd: join(__dirname, '..', '..', '..'), stdio: 'ignore' });
   const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_code, signal) => res(signal)));
   const root = join(dir, 'data', 'stacking');
   const t0 = Date.now();
@@ -67,4 +67,14 @@ test('a phasebook cv killed mid-run shows as interrupted, and --prune-interrupte
   const after = JSON.parse((await cli(dir, ['runs', '--json'])).out) as { status: string }[];
   assert.deepEqual(after.map((r) => r.status), ['complete'], 'the complete run is kept');
   assert.match((await cli(dir, ['runs', '--prune-interrupted'])).out, /no interrupted runs/);
+});
+
+test('a phasebook run killed while its cv cell is running leaves an interrupted cv run, and no complete pipeline run', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-kill-run-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeDemoCsv(join(dir, 'data.csv'), { symbols: 1, bars: 3000, seed: 3 });
+  writeFileSync(join(dir, 'nb.pipeline'), '# %% load prices\nsource: data.csv\n\n# %% features\nreturns: close\nlags: [1, 2]\n\n# %% labels\nhorizon: 5\ntarget: close\n\n# %% cv\nmodels: [gbdt]\nn_splits: 3\n');
+  const killed = await killMidRun(dir, ['run', 'nb.pipeline']);
+  const runs = JSON.parse((await cli(dir, ['runs', '--json'])).out) as { id: string; kind: string; status: string }[];
+  assert.deepEqual(runs.map((r) => [r.id, r.kind, r.status]), [[killed, 'cv', 'interrupted']]);
 });
