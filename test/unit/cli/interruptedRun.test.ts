@@ -57,6 +57,7 @@ test('a phasebook cv killed mid-run shows as interrupted, and --prune-interrupte
   assert.match(row?.error ?? '', /is no longer running/);
   assert.ok(!runs.some((r) => r.status === 'running'), 'no run shows as running');
   assert.match((await cli(dir, ['runs'])).out, /interrupted/);
+  assert.match((await cli(dir, ['cv-runs'])).out, new RegExp(`${killed}\\s+interrupted`), 'cv-runs (what stacking picks from) agrees');
 
   const pruned = await cli(dir, ['runs', '--prune-interrupted']);
   assert.equal(pruned.code, 0);
