@@ -1,11 +1,12 @@
 // `npm run bench`: Phasebook against the pandas / scikit-learn / xgboost workflow on the same data
-// and machine, plus the micro-benchmarks, written to bench/results.md (see docs/design.md,
-// "Benchmarks").
+// and machine, plus the micro-benchmarks, written to bench/results.md (see docs/design.md §11.6).
 //
 //   npm run bench                      full sizes: 2M rows x 20 symbols, GBDT 800k rows, ...
 //   npm run bench -- --quick           scaled down (CI-friendly, a few minutes) -> bench/out/results-quick.md
 //   npm run bench -- --scale 0.25      pipeline data at 25% (500k rows)
 //   npm run bench -- --only pipeline,kernel   some steps (pipeline,gbdt,kernel,cache,runindex,explorer,chart)
+//   npm run bench -- --only fleet      scenarios.pipeline serial vs local pool vs 1/2/4 fleet workers + queue overhead
+//                                      (needs redis-server): its own section of results.md, the rest kept
 //   npm run bench -- --profile         also profile Phasebook's pipeline (node --cpu-prof) and list hot functions
 //   npm run bench -- --raise-stack     run Phasebook's pipeline with a raised stack limit (ulimit -s unlimited,
 //                                      --stack-size): a workaround for code that spreads a whole column into
@@ -22,6 +23,7 @@ import { bundleBenchEntries } from './lib/bundle.mjs';
 import { referenceConfig } from './lib/notebook.mjs';
 import { summarizeProfiles } from './lib/profile.mjs';
 import { formatResults } from './lib/results.mjs';
+import { fleetRows, fleetSection, spliceFleet } from './lib/fleet.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -150,12 +152,35 @@ async function gbdt() {
 function render() {
   const result = JSON.parse(readFileSync(rawPath, 'utf8'));
   const analysisPath = join(here, 'analysis.md');
-  writeFileSync(resultsPath, formatResults(result, existsSync(analysisPath) && !result.quick ? readFileSync(analysisPath, 'utf8') : ''));
+  const md = formatResults(result, existsSync(analysisPath) && !result.quick ? readFileSync(analysisPath, 'utf8') : '');
+  // The fleet section (--only fleet) is measured on its own: keep the one already in results.md.
+  const before = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '';
+  const kept = before.includes('<!-- fleet -->') ? before.slice(before.indexOf('<!-- fleet -->'), before.indexOf('<!-- /fleet -->') + '<!-- /fleet -->'.length) : '';
+  writeFileSync(resultsPath, kept ? spliceFleet(md, kept) : md);
   console.log(`wrote ${relative(root, resultsPath)} from ${relative(root, rawPath)}`);
+}
+
+/** The fleet step writes only its own section of results.md (it needs none of the others' data). */
+async function fleet() {
+  const loadStart = load1();
+  const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  console.log(`\n== fleet (load ${loadStart})`);
+  const r = lastJson((await run(node, ['--import', 'tsx', join(here, 'fleet', 'run.ts'), ...(arg('workers') ? ['--workers', arg('workers')] : [])], { echo: false })).stdout);
+  for (const x of fleetRows(r)) console.log(`${x.label.padEnd(20)} ${(x.wallMs / 1000).toFixed(1).padStart(7)} s   ${x.vsSerial.toFixed(2)}x serial   same bytes: ${x.sameBytes ? 'yes' : 'NO'}   (load ${x.load})`);
+  console.log(`per-job queue overhead: ${r.overhead.perJobMs.toFixed(1)} ms (empty ts cell, median of ${r.overhead.runs}: ${r.overhead.fleetMedianMs.toFixed(1)} ms fleet vs ${r.overhead.serialMedianMs.toFixed(1)} ms serial)`);
+  const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
+  const md = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
+  writeFileSync(resultsPath, spliceFleet(md, fleetSection(r, { date, cpus: cpus().length, loadStart, loadEnd: load1(), uptime })));
+  writeFileSync(join(out, 'fleet.json'), JSON.stringify({ date, ...r }, null, 2));
+  console.log(`wrote the fleet section of ${relative(root, resultsPath)}`);
 }
 
 async function main() {
   if (has('render')) return render();
+  if (only.length === 1 && only[0] === 'fleet') {
+    mkdirSync(out, { recursive: true });
+    return fleet();
+  }
   const started = new Date();
   const loadStart = load1();
   mkdirSync(out, { recursive: true });

@@ -4,7 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { TrainStackingReply } from '../core/kernel/protocol';
-import type { RunSummary } from '../core/runs/index';
+import type { RunSummary } from '../core/runs/scan';
 import type { StackingChoice } from './codelens/stackingTrainer';
 import type { ExecutionMode } from './base/config';
 
@@ -26,6 +26,8 @@ export interface PhasebookApi {
   waitForRun(match: (run: RunSummary) => boolean, timeoutMs?: number): Promise<RunSummary>;
   /** Top-level explorer rows and the runs under a group label, as the tree shows them. */
   explorerRows(): Promise<{ group: string; runs: string[] }[]>;
+  /** The rows the tree shows inside a folder of a run (e.g. its checkpoints/), in order. */
+  explorerFolderRows(runDir: string, folder: string): Promise<{ name: string; description?: string; contextValue?: string }[]>;
   watcherIsPolling(): boolean;
   /** Diagnostics shown on a cell. */
   diagnostics(cell: vscode.NotebookCell): readonly vscode.Diagnostic[];

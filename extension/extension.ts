@@ -1,8 +1,9 @@
 /**
  * Activation: builds every feature of the host and hands each Disposable to the context.
- * Data flows one way (DESIGN §1): the host sends notebooks and requests to kernels, and shows what
+ * Data flows one way (docs/design.md §1.1): the host sends notebooks and requests to kernels, and shows what
  * comes back and what lands on disk; it never computes.
  */
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { maybeRunHostTests } from './testHook';
 import type { PhasebookApi } from './api';
@@ -12,8 +13,9 @@ import { CommandId, NOTEBOOK_TYPE } from './base/commandIds';
 import { registerNotebookCommands } from './commands/notebookCommands';
 import { registerQueryCommand } from './commands/queryCommand';
 import { registerRunCommands } from './commands/runCommands';
+import { registerRecordedCommands } from './commands/recordedCommands';
 import { explicitRootDefaults, readSettings } from './base/config';
-import { registerDashboard } from './dashboard/index';
+import { registerDashboard } from './dashboard/register';
 import { RunExplorer } from './explorer/runExplorer';
 import { GROUP_LABEL, GROUP_ORDER } from './explorer/runIndex';
 import { TablePreviewProvider } from './explorer/tablePreview';
@@ -42,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new PipelineSerializer(), SERIALIZER_OPTIONS));
   const models = push(new NotebookModels());
   const explorer = push(new RunExplorer(log));
-  const dashboards = push(registerDashboard(context, { log, runChanges: explorer.onDidChangeRuns, registerCommands: false }));
+  const dashboards = push(registerDashboard(context, { log, runChanges: explorer.onDidChangeRuns }));
   const controller = push(
     new PhasebookController(models, {
       models,
@@ -77,7 +79,8 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     return nb ? controller.kernelFor(nb) : undefined;
   };
   push(registerRunCommands({ explorer, dashboards, trainer, tables, log, notebookKernel }));
-  push(registerQueryCommand({ workspaceDir, activeRoots: () => { const nb = vscode.window.activeNotebookEditor?.notebook; return nb ? controller.existingKernel(nb)?.artifactRoots : undefined; } }));
+  push(registerRecordedCommands({ explorer, log }));
+  push(registerQueryCommand({ log, workspaceDir, activeRoots: () => { const nb = vscode.window.activeNotebookEditor?.notebook; return nb ? controller.existingKernel(nb)?.artifactRoots : undefined; } }));
 
   log.info(`Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${Date.now() - activationStart} ms`);
   return {
@@ -107,6 +110,15 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     explorerRows: async () => {
       await explorer.whenReady();
       return GROUP_ORDER.filter((g) => explorer.index.group(g).length).map((g) => ({ group: GROUP_LABEL[g], runs: explorer.index.group(g).map((s) => s.id) }));
+    },
+    explorerFolderRows: async (dir, folder) => {
+      const tree = explorer.tree;
+      const target = (await tree.getChildren(tree.runNode(dir))).find((n) => n.type === 'file' && n.path === join(dir, folder));
+      const rows = target ? await tree.getChildren(target) : [];
+      return rows.map((n) => {
+        const item = tree.getTreeItem(n);
+        return { name: n.type === 'file' ? basename(n.path) : String(item.label), ...(typeof item.description === 'string' ? { description: item.description } : {}), ...(item.contextValue ? { contextValue: item.contextValue } : {}) };
+      });
     },
     watcherIsPolling: () => explorer.isPolling,
     diagnostics: (cell) => diagnostics.diagnosticsOf(cell),

@@ -1,5 +1,5 @@
 /**
- * `phasebook` on the PATH (issue 18 item 3). Integrated terminals get the installed extension's
+ * `phasebook` on the PATH (docs/design.md §9.10). Integrated terminals get the installed extension's
  * bin/ folder prepended to PATH and PHASEBOOK_NODE set to this extension host's runtime (an
  * EnvironmentVariableCollection), so the command works where the welcome view says it does, even
  * without node installed. "Install 'phasebook' command in PATH" writes a shim into ~/.local/bin
@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId } from './base/commandIds';
+import { registerCommand } from './base/commands';
 import type { PhasebookLog } from './base/logChannel';
 import { onPath, shimDir, shimLauncher, shimText } from './terminalShim';
 
@@ -83,5 +84,5 @@ export function registerTerminalPath(context: vscode.ExtensionContext, log: Phas
     env.replace('PHASEBOOK_NODE', process.execPath);
     void refreshShim(bin, log);
   }
-  return vscode.commands.registerCommand(CommandId.InstallCli, () => installCliShim(bin, log));
+  return registerCommand(log, { id: CommandId.InstallCli, run: () => installCliShim(bin, log) });
 }

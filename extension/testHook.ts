@@ -23,6 +23,7 @@ export async function maybeRunHostTests(context: vscode.ExtensionContext): Promi
   output.appendLine(`running host tests from ${entryPath}`);
   try {
     // A runtime path chosen by the launcher; not part of the extension bundle.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time
     const entry = require(entryPath) as HostTestEntry;
     const report = await entry.runHostTests();
     const failed = report.tests.filter((t) => t.state === 'failed').length;

@@ -94,7 +94,10 @@ try {
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(installed, null, 2)}\n`);
 
   rmSync(out, { force: true });
-  run(join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--target', target, '--no-dependencies', '--out', out], stage);
+  // The project has no public repository yet, so package.json names none (no invented URL): vsce is
+  // told so, and leaves README's relative links as they are instead of pointing them at a guess.
+  const noRepository = manifest.repository ? [] : ['--allow-missing-repository', '--no-rewrite-relative-links'];
+  run(join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--target', target, '--no-dependencies', ...noRepository, '--out', out], stage);
   const packed = statSync(out).size;
   console.log(`phasebook package: ${out} — ${mb(packed)} (${target}; ${mb(sizeOf(stage) - sizeOf(join(stage, '.vscodeignore')))} installed)`);
 } catch (e) {

@@ -1,4 +1,5 @@
-// Runs node's test runner over every *.test.ts below the given folders (Node 20 has no globs).
+// Runs node's test runner over the given *.test.ts files and every *.test.ts below the given folders
+// (Node 20 has no globs).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -13,7 +14,10 @@ const walk = (d) => {
     else if (name.endsWith('.test.ts')) files.push(p);
   }
 };
-for (const d of dirs.length ? dirs : ['test/unit']) walk(d);
+for (const d of dirs.length ? dirs : ['test/unit']) {
+  if (statSync(d).isFile()) files.push(d);
+  else walk(d);
+}
 if (!files.length) {
   console.error('no test files found');
   process.exit(1);

@@ -34,7 +34,10 @@ export function button(label: string, onClick: (ev: Event) => void, opts: Button
   const el = document.createElement(initUi() ? 'vscode-button' : 'button');
   el.textContent = label;
   el.setAttribute('appearance', opts.appearance ?? 'secondary');
-  if (opts.title) (el.title = opts.title), el.setAttribute('aria-label', opts.title);
+  if (opts.title) {
+    el.title = opts.title;
+    el.setAttribute('aria-label', opts.title);
+  }
   el.className = `pb-button ${opts.className ?? ''}`.trim();
   el.addEventListener('click', onClick);
   return el;
@@ -68,7 +71,10 @@ export function dropdown(choices: readonly Choice[], value: string, onChange: (v
   const toolkit = initUi();
   const el = document.createElement(toolkit ? 'vscode-dropdown' : 'select') as HTMLElement & { value: string };
   el.className = 'pb-dropdown';
-  if (title) (el.title = title), el.setAttribute('aria-label', title);
+  if (title) {
+    el.title = title;
+    el.setAttribute('aria-label', title);
+  }
   for (const c of choices) {
     const o = document.createElement(toolkit ? 'vscode-option' : 'option') as HTMLElement & { value: string };
     o.textContent = c.label;

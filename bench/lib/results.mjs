@@ -80,7 +80,7 @@ function microSection(m) {
     `Disk hit per restored cell: ${(c.diskCells ?? []).map((d) => `${d.cell} ${fmtMs(d.ms)}`).join(', ')}.`,
   ].join('\n') : 'not run') + when(c));
   const ix = m?.runIndex;
-  out.push('', '### Run index (core/runs/index.ts scanRuns)');
+  out.push('', '### Run index (core/runs/scan.ts scanRuns)');
   out.push(err(ix) ?? (ix ? table(['runs', 'first scan', 'warm scan p50', 'warm scan max'], [[ix.runs?.toLocaleString('en-US'), fmtMs(ix.firstScanMs), fmtMs(ix.scanP50Ms), fmtMs(ix.scanMaxMs)]]) : 'not run') + when(ix));
   const ex = m?.explorer;
   out.push('', '### New run -> explorer tree (RunWatcher + RunIndex, as the extension wires them)');
@@ -102,7 +102,10 @@ function profileSection(profiles) {
   return out.join('\n');
 }
 
-/** The whole results.md. `r` is what bench/run.mjs collected; `analysis` is hand-written text kept from bench/analysis.md. */
+/**
+ * The whole results.md. `r` is what bench/run.mjs collected; `analysis` is hand-written text kept from
+ * bench/analysis.md.
+ */
 export function formatResults(r, analysis = '') {
   const mach = r.machine ?? {};
   const lines = [

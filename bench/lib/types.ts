@@ -37,11 +37,3 @@ export interface PipelineBenchResult {
   /** The first cell that did not finish ok (the stages after it are missing). */
   failed?: { cell: string; message: string };
 }
-
-export interface LatencySummary {
-  samples: number;
-  p50Ms: number;
-  p95Ms: number;
-  minMs: number;
-  maxMs: number;
-}

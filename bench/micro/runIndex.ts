@@ -1,6 +1,6 @@
 /**
  * Run index over many runs on disk: writes N complete runs (run.json manifests as the engine
- * writes them) under fresh artifact roots, then times core/runs/index.ts scanRuns over them —
+ * writes them) under fresh artifact roots, then times core/runs/scan.ts scanRuns over them —
  * the first scan after writing, then repeated scans (p50).
  *
  * Usage: node dist/bench-runindex.js [--runs 10000] [--repeat 5] [--dir DIR]
@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scanRuns } from '../../core/runs/index';
+import { scanRuns } from '../../core/runs/scan';
 import { resolveRoots } from '../../core/runs/roots';
 import { emitResult, flag, numberFlag, runMain } from '../lib/args';
 import { writeFakeRuns } from '../lib/fakeRuns';

@@ -1,5 +1,5 @@
 /**
- * Aggregate metrics of a phase's portfolios (notes/002 `_aggregate_portfolio_metrics`): the best
+ * Aggregate metrics of a phase's portfolios (docs/design.md §5.7): the best
  * Sharpe and that portfolio's metrics, the count, and the averages of Sharpe, total return, max
  * drawdown and win rate over the portfolios where each is defined.
  */

@@ -1,6 +1,6 @@
 /**
- * A portfolio container (notes/002): one portfolio's backtest with its own event tracing. Its
- * results object is what `containers/{id}_results.json` holds:
+ * A portfolio container (docs/design.md §5.7): one portfolio's backtest with its own event tracing.
+ * Its results object is what `{phase}/[{window_id}/]{id}_results.json` holds:
  *   metrics, event counts, the events its retention policy kept, open positions,
  *   trades (all closed trades; not under `minimal`),
  *   equity_curve (only when PORTFOLIO_UPDATE is traced: the last `sliding_window_size` bars under

@@ -3,7 +3,7 @@
  * expands to every combination (first key varies slowest), one portfolio container each.
  */
 import { UserError } from '../errors';
-import { closest } from '../base/schema';
+import { closest, didYouMean } from '../base/schema';
 import type { ParamValue } from './container';
 import { DIRECTIONS, POSITION_MODES, type PortfolioSettings } from './types';
 
@@ -39,7 +39,7 @@ export function expandGrid(base: PortfolioSettings, grid: PortfolioGrid = {}, ce
   for (const k of keys) {
     if (!(GRID_KEYS as readonly string[]).includes(k)) {
       const near = closest(k, GRID_KEYS);
-      throw new UserError(`grid key '${k}' is not a portfolio setting${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key: 'grid' }, [`grid keys: ${GRID_KEYS.join(', ')}`]);
+      throw new UserError(`grid key '${k}' is not a portfolio setting${didYouMean(near)}`, { cell, key: 'grid' }, [`grid keys: ${GRID_KEYS.join(', ')}`]);
     }
     const values = grid[k as GridKey]!;
     if (!Array.isArray(values) || !values.length) throw new UserError(`grid.${k} needs a non-empty list of values`, { cell, key: `grid.${k}` });

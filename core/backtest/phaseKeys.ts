@@ -23,8 +23,8 @@ const settingsKeys = {
 };
 
 export const RESULTS_KEYS: KeySpecs = {
-  results_dir: { type: t.string(), doc: 'Folder under the results root; cells with the same results_dir form one workflow run.' },
-  workflow: { type: t.string(), doc: 'Workflow name, the results folder when results_dir is not set (default: {notebook}_{cell}).' },
+  results_dir: { type: t.string(), doc: 'Folder under the results root that holds workflow runs: results/{results_dir}/{workflow}/{phase}/.' },
+  workflow: { type: t.string(), doc: 'Workflow id, the run folder (default: the notebook name under a results_dir, else {notebook}_{cell}); cells with the same results_dir and workflow form one workflow run.' },
   phase: { type: t.string(), doc: 'Name of this phase inside the results folder (default: the cell name).' },
   ...settingsKeys,
   phase_overrides: { type: t.object(undefined, t.object(settingsKeys)), doc: 'Per phase: results_storage, event_tracing, retention_policy, sliding_window_size.' },
@@ -101,9 +101,31 @@ export function periodsPerYear(c: PortfolioKeys, barTimes: Float64Array, warning
   return DEFAULT_PERIODS_PER_YEAR;
 }
 
-/** The results folder name and the phase name of a cell. */
-export function resultsNaming(c: NamingKeys, ctx: Pick<PhaseContext, 'notebookPath' | 'cell'>): { name: string; nameKey: string; phase: string; owner: string } {
+/**
+ * Where a cell's phase goes (notes/002): results/[{results_dir}/]{workflow_id}/{phase}/. The run is
+ * the workflow folder; its id is `{results_dir}/{workflow_id}` (or `{workflow_id}` alone).
+ * workflow_id defaults to the notebook's name under a results_dir (so the cells of one notebook
+ * sharing a results_dir form one workflow run), else to {notebook}_{cell}.
+ */
+export function resultsNaming(c: NamingKeys, ctx: Pick<PhaseContext, 'notebookPath' | 'cell'>): ResultsNaming {
   const stem = basename(ctx.notebookPath, extname(ctx.notebookPath)) || 'pipeline';
-  const name = c.results_dir ?? c.workflow ?? `${stem}_${ctx.cell.name}`;
-  return { name, nameKey: c.results_dir !== undefined ? 'results_dir' : 'workflow', phase: c.phase ?? ctx.cell.name, owner: `${basename(ctx.notebookPath)}#${ctx.cell.name}` };
+  const workflow = c.workflow ?? (c.results_dir !== undefined ? stem : `${stem}_${ctx.cell.name}`);
+  return {
+    ...(c.results_dir !== undefined ? { resultsDir: c.results_dir } : {}),
+    workflow,
+    name: c.results_dir !== undefined ? `${c.results_dir}/${workflow}` : workflow,
+    phase: c.phase ?? ctx.cell.name,
+    owner: `${basename(ctx.notebookPath)}#${ctx.cell.name}`,
+  };
+}
+
+export interface ResultsNaming {
+  /** The results_dir key, when set: a folder of workflow runs under the results root. */
+  resultsDir?: string;
+  /** The workflow id: the run folder. */
+  workflow: string;
+  /** The run id: `{results_dir}/{workflow}` or `{workflow}`. */
+  name: string;
+  phase: string;
+  owner: string;
 }

@@ -1,5 +1,5 @@
 /**
- * One execution window of portfolios (notes/002): every grid point runs as a container on the
+ * One execution window of portfolios (docs/design.md §5.7): every grid point runs as a container on the
  * same bars; each container's results are written (disk) or kept (memory) as soon as it finishes,
  * then its per-row arrays are dropped. Only the best portfolio's run (by Sharpe) is kept, for
  * charts and for Monte Carlo. Ends with aggregate_results.json and phase_summary.json.

@@ -1,5 +1,5 @@
 /**
- * Results management settings per phase (notes/002): where results go (`results_storage`), which
+ * Results management settings per phase (docs/design.md §5.7): where results go (`results_storage`), which
  * events are traced (`event_tracing`) and what is kept of them (`retention_policy`,
  * `sliding_window_size`). Precedence, lowest first:
  *   1. the workflow's defaults for the phase (WORKFLOW_DEFAULTS by phase role)
@@ -7,7 +7,7 @@
  *   3. `phase_overrides.<phase>` for that phase only
  */
 import { UserError } from '../errors';
-import { closest } from '../base/schema';
+import { closest, didYouMean, unknownName } from '../base/schema';
 import { EVENT_TYPES, type EventType } from './events';
 import { RETENTION_POLICIES, type RetentionPolicy } from './tracer';
 
@@ -66,8 +66,7 @@ export function resolveResultsSettings(defaults: ResultsSettings, global: Result
 export function checkEventTypes(names: readonly string[], location: { cell?: string; key: string }): EventType[] {
   return names.map((name) => {
     if ((EVENT_TYPES as readonly string[]).includes(name)) return name as EventType;
-    const near = closest(name, EVENT_TYPES);
-    throw new UserError(`unknown event type '${name}'${near ? ` (did you mean '${near}'?)` : ''}`, location, [`event types: ${EVENT_TYPES.join(', ')}`]);
+    throw new UserError(unknownName('event type', name, EVENT_TYPES), location, [`event types: ${EVENT_TYPES.join(', ')}`]);
   });
 }
 
@@ -90,7 +89,7 @@ export function resultsSettingsFor(phases: Record<string, PhaseRole>, keys: Resu
   for (const name of Object.keys(keys.phase_overrides ?? {})) {
     if (names.includes(name)) continue;
     const near = closest(name, names);
-    throw new UserError(`phase_overrides names a phase '${name}' that this cell does not have${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key: 'phase_overrides' }, [
+    throw new UserError(`phase_overrides names a phase '${name}' that this cell does not have${didYouMean(near)}`, { cell, key: 'phase_overrides' }, [
       `phases of this cell: ${names.join(', ')}`,
     ]);
   }

@@ -9,7 +9,7 @@ import pl from 'nodejs-polars';
 import { UserError, ValidationError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP } from '../frame/dataset';
 import { timestampsMs } from '../frame/matrix';
-import { closest } from '../base/schema';
+import { closest, didYouMean } from '../base/schema';
 import type { BarSeries } from './types';
 
 export const RET_COLUMN = '__bt_ret';
@@ -30,7 +30,7 @@ const PREDICTION_NAMES = ['prediction', 'pred', 'y_pred', 'signal', 'y_prob', 'p
 
 function missing(column: string, key: string, columns: string[], cell?: string, hint?: string): UserError {
   const near = closest(column, columns);
-  return new UserError(`the input has no column '${column}'${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key, dataColumn: column }, [
+  return new UserError(`the input has no column '${column}'${didYouMean(near)}`, { cell, key, dataColumn: column }, [
     `columns: ${columns.join(', ')}`,
     ...(hint ? [hint] : []),
   ]);

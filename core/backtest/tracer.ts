@@ -1,5 +1,5 @@
 /**
- * Event tracing with a retention policy (notes/002): the tracer counts every traced event and
+ * Event tracing with a retention policy (docs/design.md §5.7): the tracer counts every traced event and
  * keeps only what its policy allows, so memory stays bounded however long the backtest:
  *   trade_complete  events of open trades; a trade's events are dropped when it closes, and
  *                   PORTFOLIO_UPDATEs are kept only since the last close

@@ -61,8 +61,6 @@ export class TradeTableBuilder {
   }
 }
 
-export const EMPTY_TRADES: TradeTable = new TradeTableBuilder(1).build();
-
 /** One trade as written to results files. Times are ISO-8601 UTC when the data has them. */
 export interface TradeRecord {
   trade_id: number;

@@ -116,4 +116,3 @@ export interface BacktestMetrics {
   final_equity: number;
 }
 
-export type MetricName = keyof BacktestMetrics;

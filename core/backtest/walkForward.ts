@@ -14,7 +14,7 @@ import { scalarInt } from '../frame/int64';
 import { toFeatureMatrix, toFloat64 } from '../frame/matrix';
 import type { Logger } from '../log';
 import type { Params } from '../ml/model';
-import { fitWithFallback } from '../ml/models/index';
+import { fitWithFallback } from '../ml/models/registry';
 import type { AggregateMetrics } from './aggregate';
 import type { GridPoint } from './grid';
 import { computeMetrics, equityFromReturns, metricsJson } from './metrics';
@@ -96,7 +96,10 @@ class Chunks {
   join(): Float64Array {
     const out = new Float64Array(this.parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
-    for (const p of this.parts) (out.set(p, o), (o += p.length));
+    for (const p of this.parts) {
+      out.set(p, o);
+      o += p.length;
+    }
     return out;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Hashing for cache keys (DESIGN §3): sha256 of bytes, a canonical JSON form of configs (so key
+ * Hashing for cache keys (docs/design.md §4.1): sha256 of bytes, a canonical JSON form of configs (so key
  * order and YAML formatting never change a key), and content hashes of files, memoised by
  * (path, size, mtime, inode) so an unchanged file is read once.
  */
@@ -71,13 +71,19 @@ interface Memo {
 }
 const memo = new Map<string, Memo>();
 
-function hashStream(path: string): Promise<string> {
+/** sha256 (hex) and size of a file's content, streamed (artifacts may be large); not memoised. */
+export function fileDigest(path: string): Promise<{ sha256: string; bytes: number }> {
   return new Promise((ok, fail) => {
     const h = createHash('sha256');
+    let bytes = 0;
     createReadStream(path)
-      .on('data', (chunk) => h.update(chunk))
+      .on('data', (chunk: Buffer | string) => {
+        const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        bytes += b.length;
+        h.update(b);
+      })
       .on('error', fail)
-      .on('end', () => ok(h.digest('hex')));
+      .on('end', () => ok({ sha256: h.digest('hex'), bytes }));
   });
 }
 
@@ -88,7 +94,7 @@ export async function hashFile(path: string): Promise<string> {
   const stamp = `${st.size}:${st.mtimeNs}:${st.ino}`;
   const hit = memo.get(abs);
   if (hit && hit.stamp === stamp) return hit.hash;
-  const hash = hashStream(abs);
+  const hash = fileDigest(abs).then((d) => d.sha256);
   memo.set(abs, { stamp, hash });
   hash.catch(() => {
     if (memo.get(abs)?.hash === hash) memo.delete(abs);
@@ -96,7 +102,3 @@ export async function hashFile(path: string): Promise<string> {
   return hash;
 }
 
-/** Forget memoised file hashes (tests, or after a bulk rewrite of files). */
-export function clearFileHashMemo(): void {
-  memo.clear();
-}

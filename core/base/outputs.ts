@@ -1,4 +1,7 @@
-/** What a phase shows besides its frame: charts, tables, artifacts and summary values (a leaf: charts/, frame/ and backtest/ build them). */
+/**
+ * What a phase shows besides its frame: charts, tables, artifacts and summary values (a leaf: charts/, frame/ and
+ * backtest/ build them).
+ */
 import type pl from 'nodejs-polars';
 
 /** A vega-lite chart: the spec carries no inline data; `data` is named frames sent as Arrow IPC. */

@@ -124,7 +124,7 @@ export function checkType(value: unknown, type: ValueType, path = ''): TypeProbl
           if (p) return p;
         } else if (type.keys) {
           const near = closest(k, Object.keys(type.keys));
-          return { path: sub, message: `unknown key '${k}'${near ? ` (did you mean '${near}'?)` : ''}` };
+          return { path: sub, message: `unknown key '${k}'${didYouMean(near)}` };
         }
       }
       for (const [k, spec] of Object.entries(type.keys ?? {})) {
@@ -175,4 +175,14 @@ export function closest(word: string, candidates: readonly string[]): string | u
   }
   const limit = Math.max(2, Math.floor(word.length / 3));
   return bestD <= limit ? best : undefined;
+}
+
+/** The one wording of a suggestion: ` (did you mean 'x'?)`, or nothing when no name is near. */
+export function didYouMean(near: string | undefined): string {
+  return near ? ` (did you mean '${near}'?)` : '';
+}
+
+/** The one wording of a name that is not in a known list: `unknown model 'ridgee' (did you mean 'ridge'?)`. */
+export function unknownName(what: string, name: string, known: readonly string[]): string {
+  return `unknown ${what} '${name}'${didYouMean(closest(name, known))}`;
 }

@@ -85,8 +85,24 @@ export function configDiff(configs: readonly (Record<string, unknown> | undefine
 }
 
 /**
+ * Where a metric's bars start. A bounded score (every value and CI bound in [0, 1]: AUC, accuracy,
+ * Brier...) starts just below its smallest value, so 0.5275 and 0.5076 look different; any other
+ * metric starts at 0 (bar length then reads as magnitude).
+ */
+export function barBaseline(values: readonly number[]): number {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (!finite.length) return 0;
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  if (lo < 0 || hi > 1) return 0;
+  const span = hi - lo || Math.max(Math.abs(lo) * 0.05, 1e-3);
+  return Math.max(0, lo - span * 0.5);
+}
+
+/**
  * One bar per run for each shared metric (with its bootstrap CI as an error bar when present),
- * a small multiple per metric with its own scale. At most `maxMetrics` metrics (shared ones first).
+ * a small multiple per metric with its own scale, bounded scores scaled to their data
+ * (barBaseline). At most `maxMetrics` metrics (shared ones first).
  */
 export function metricBarsChart(runs: readonly CompareRun[], maxMetrics = 8): ChartSpec | undefined {
   const table = compareMetricsTable(runs);
@@ -101,7 +117,10 @@ export function metricBarsChart(runs: readonly CompareRun[], maxMetrics = 8): Ch
   const value: number[] = [];
   const lo: number[] = [];
   const hi: number[] = [];
+  const base: number[] = [];
   for (const { c, j } of shared) {
+    const cells = table.rows.map((r) => r[j]).filter((cell) => cell.value !== undefined && Number.isFinite(cell.value));
+    const from = barBaseline(cells.flatMap((cell) => [cell.value as number, cell.ciLow ?? NaN, cell.ciHigh ?? NaN]));
     table.rows.forEach((r, i) => {
       const cell = r[j];
       if (cell.value === undefined || !Number.isFinite(cell.value)) return;
@@ -110,6 +129,7 @@ export function metricBarsChart(runs: readonly CompareRun[], maxMetrics = 8): Ch
       value.push(cell.value);
       lo.push(cell.ciLow ?? NaN);
       hi.push(cell.ciHigh ?? NaN);
+      base.push(from);
     });
   }
   return chart('compare-metrics', 'Metrics per run (bars: value, whiskers: bootstrap CI)', {
@@ -126,6 +146,7 @@ export function metricBarsChart(runs: readonly CompareRun[], maxMetrics = 8): Ch
           encoding: {
             x: { field: 'run', type: 'nominal', title: null, axis: { labels: false, ticks: false } },
             y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+            y2: { field: 'base' },
             color: { field: 'run', type: 'nominal', title: 'run' },
             tooltip: [{ field: 'run' }, { field: 'metric' }, { field: 'value', format: '.4f' }, { field: 'ci_low', format: '.4f' }, { field: 'ci_high', format: '.4f' }],
           },
@@ -136,5 +157,5 @@ export function metricBarsChart(runs: readonly CompareRun[], maxMetrics = 8): Ch
         },
       ],
     },
-  }, { metrics: { run, metric, value: Float64Array.from(value), ci_low: Float64Array.from(lo), ci_high: Float64Array.from(hi) } });
+  }, { metrics: { run, metric, value: Float64Array.from(value), ci_low: Float64Array.from(lo), ci_high: Float64Array.from(hi), base: Float64Array.from(base) } });
 }

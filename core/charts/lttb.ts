@@ -31,10 +31,16 @@ export function lttbOf(idx: Uint32Array, x: ArrayLike<number>, y: ArrayLike<numb
     // Mean of the next bucket (the last point for the final bucket).
     let avgStart = Math.floor((b + 1) * every) + 1;
     let avgEnd = Math.min(Math.floor((b + 2) * every) + 1, n);
-    if (avgStart >= n) (avgStart = n - 1), (avgEnd = n);
+    if (avgStart >= n) {
+      avgStart = n - 1;
+      avgEnd = n;
+    }
     let ax = 0;
     let ay = 0;
-    for (let j = avgStart; j < avgEnd; j++) (ax += x[idx[j]]), (ay += y[idx[j]]);
+    for (let j = avgStart; j < avgEnd; j++) {
+      ax += x[idx[j]];
+      ay += y[idx[j]];
+    }
     const len = avgEnd - avgStart;
     ax /= len;
     ay /= len;
@@ -46,7 +52,10 @@ export function lttbOf(idx: Uint32Array, x: ArrayLike<number>, y: ArrayLike<numb
     let chosen = start;
     for (let j = start; j < end; j++) {
       const area = Math.abs((px - ax) * (y[idx[j]] - py) - (px - x[idx[j]]) * (ay - py));
-      if (area > best) (best = area), (chosen = j);
+      if (area > best) {
+        best = area;
+        chosen = j;
+      }
     }
     out[b + 1] = idx[chosen];
     a = chosen;
@@ -78,7 +87,10 @@ export function lttbByGroup(groups: ArrayLike<unknown>, x: ArrayLike<number>, y:
   }
   const out = new Uint32Array(total);
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out.sort();
 }
 

@@ -115,7 +115,11 @@ export function compareCharts(runs: readonly RunChartInput[]): ChartSpec[] {
     const group: string[] = [];
     for (const r of eq) {
       const e = r.equity!;
-      for (let i = 0; i < Math.min(e.x.length, e.equity.length); i++) (x.push(e.x[i]), equity.push(e.equity[i]), group.push(e.group ? `${r.id} ${e.group[i]}` : r.id));
+      for (let i = 0; i < Math.min(e.x.length, e.equity.length); i++) {
+        x.push(e.x[i]);
+        equity.push(e.equity[i]);
+        group.push(e.group ? `${r.id} ${e.group[i]}` : r.id);
+      }
     }
     out.push(equityChart({ x, equity, group, temporal: eq.every((r) => r.equity!.temporal !== false) }, 'Equity and drawdown per run'));
   }

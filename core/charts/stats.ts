@@ -38,7 +38,10 @@ export function histogram(values: ArrayLike<number>, bins = 30): Histogram {
   }
   const bin_start = new Float64Array(k);
   const bin_end = new Float64Array(k);
-  for (let b = 0; b < k; b++) (bin_start[b] = lo + b * width), (bin_end[b] = b === k - 1 && hi > lo ? hi : lo + (b + 1) * width);
+  for (let b = 0; b < k; b++) {
+    bin_start[b] = lo + b * width;
+    bin_end[b] = b === k - 1 && hi > lo ? hi : lo + (b + 1) * width;
+  }
   return { bin_start, bin_end, count };
 }
 
@@ -71,7 +74,10 @@ export function bins2d(x: ArrayLike<number>, y: ArrayLike<number>, bins = 50, sa
       if (b < ylo) ylo = b;
       if (b > yhi) yhi = b;
     }
-    if (fx.length) (xr = [xlo, xhi]), (yr = [ylo, yhi]);
+    if (fx.length) {
+      xr = [xlo, xhi];
+      yr = [ylo, yhi];
+    }
   }
   const empty = { x_start: new Float64Array(0), x_end: new Float64Array(0), y_start: new Float64Array(0), y_end: new Float64Array(0), count: new Float64Array(0) };
   if (!xr || !yr) return empty;
@@ -146,8 +152,14 @@ export function rocCurve(yTrue: ArrayLike<number>, score: ArrayLike<number>, max
     const t = Math.max(ip >= 0 ? pos[ip] : -Infinity, ineg >= 0 ? neg[ineg] : -Infinity);
     const tp0 = tp;
     const fp0 = fp;
-    while (ip >= 0 && pos[ip] === t) (tp++, ip--);
-    while (ineg >= 0 && neg[ineg] === t) (fp++, ineg--);
+    while (ip >= 0 && pos[ip] === t) {
+      tp++;
+      ip--;
+    }
+    while (ineg >= 0 && neg[ineg] === t) {
+      fp++;
+      ineg--;
+    }
     auc += (fp - fp0) * (tp + tp0) / 2;
     fpr.push(nn ? fp / nn : NaN);
     tpr.push(np ? tp / np : NaN);

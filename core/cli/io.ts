@@ -8,6 +8,8 @@ export interface CliIO {
   tty: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Cancels a running command as Ctrl-C does (for callers that embed the CLI). */
+  signal?: AbortSignal;
 }
 
 export const processIO = (): CliIO => ({

@@ -20,8 +20,9 @@ import { cacheCommand } from './commands/cache';
 import { workerCommand } from './commands/worker';
 import { fleetCommand } from './commands/fleet';
 import { trialsCommand } from './commands/trials';
+import { reproduceCommand } from './commands/reproduce';
 
-export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand, trialsCommand, workerCommand, fleetCommand];
+export const commands: Command[] = [runCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand, trialsCommand, reproduceCommand, workerCommand, fleetCommand];
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));

@@ -3,7 +3,10 @@ import { formatCond } from '../ml/stacking/diagnostics';
 import { describeComparison } from '../ml/stacking/scoreReport';
 import type { TrainStackingResult } from '../ml/stacking/train';
 
-/** The lines `phasebook train --model stacking` prints: run, pooled and per-fold metrics, base models beside, stack vs best base. */
+/**
+ * The lines `phasebook train --model stacking` prints: run, pooled and per-fold metrics, base models beside, stack vs
+ * best base.
+ */
 export function formatStackingResult(r: TrainStackingResult, rel: (p: string) => string): string {
   const names = Object.keys(r.metrics);
   const wf = r.walkForward;

@@ -122,7 +122,10 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
       const len = rng.int(1, 4);
       const at = rng.int(Math.floor(bars * 0.1), Math.floor(bars * 0.9) - len);
       const clash = protectedBars.some((b) => b >= at - 2 && b <= at + len + 1) || taken.some(([s0, l0]) => at <= s0 + l0 + 1 && s0 <= at + len + 1);
-      if (!clash) (g[at] = len, taken.push([at, len]));
+      if (!clash) {
+        g[at] = len;
+        taken.push([at, len]);
+      }
     }
     return g;
   });
@@ -212,7 +215,10 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
   // Rows are symbol-major: turn per-symbol positions into 1-based data rows.
   const offset: number[] = [];
   let acc = 0;
-  for (const o of out) (offset.push(acc), (acc += o.len));
+  for (const o of out) {
+    offset.push(acc);
+    acc += o.len;
+  }
   const symIndex = new Map(symbols.map((s, i) => [s, i]));
   for (const d of defects) {
     const i = symIndex.get(d.symbol)!;

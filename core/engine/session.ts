@@ -2,11 +2,12 @@ import { dirname, resolve } from 'node:path';
 import { CancelledError, ExitCode } from '../errors';
 import type { Logger } from '../log';
 import { parseNotebook } from '../notebook/parse';
+import { applyOverrides, type CellOverrides } from '../notebook/overrides';
 import type { Cell, ParsedNotebook } from '../notebook/types';
 import type { PhaseResult } from '../spec/types';
 import { resolveRoots, type ArtifactRoots } from '../runs/roots';
 import { buildGraph, type Graph } from '../notebook/dag';
-import type { CellError, CellOutcome, ExecutionEvent, ExecutionReport, RunRequest } from '../graph/events';
+import type { CellError, CellOutcome, CellStatus, ExecutionEvent, ExecutionReport, RunRequest } from '../graph/events';
 import { cellsWithErrors, computeCellKeys, isExecutable } from '../graph/keys';
 import { hasResult, loadResult, saveResult, type CacheReadOptions } from '../graph/resultStore';
 import { runCell } from '../graph/runCell';
@@ -35,7 +36,7 @@ export interface SessionOptions {
   /** Keep results on disk under roots.cache (default true). */
   diskCache?: boolean;
   /**
-   * Worker processes for fanned-out notebooks (issue 8): 1 runs every cell in this process.
+   * Worker processes for fanned-out notebooks (docs/design.md §4.6): 1 runs every cell in this process.
    * Default: PHASEBOOK_JOBS, else os.availableParallelism() when the notebook fans out, else 1.
    */
   jobs?: number;
@@ -43,8 +44,13 @@ export interface SessionOptions {
   executor?: Executor;
   /** Modules pool workers load before running (phase kinds registered outside core/phases). */
   preload?: string[];
-  /** Write checkpoints, job logs, metrics.db rows and cache statistics (default true; pool workers record only checkpoints and job logs). */
+  /**
+   * Write checkpoints, job logs, metrics.db rows and cache statistics (default true; pool workers record only
+   * checkpoints and job logs).
+   */
   record?: boolean;
+  /** Cell keys replaced for this session's runs (`phasebook run --config FILE.yaml`), checked against the key specs. */
+  overrides?: CellOverrides;
 }
 
 export type { ExecutionReport, RunRequest };
@@ -70,6 +76,11 @@ export class PipelineSession {
   private graphOf: Graph;
   private settingsOf: NotebookSettings;
   private readonly last = new Map<string, LastRun>();
+  /**
+   * Each cell's key and status at its last outcome, good or not (issue 18): a failed or blocked
+   * cell has no `last` result, yet editing its config makes it stale, and "run stale" reruns it.
+   */
+  private readonly outcomes = new Map<string, { key?: string; status: CellStatus }>();
   private executionCount = 0;
 
   constructor(text: string, opts: SessionOptions) {
@@ -77,11 +88,22 @@ export class PipelineSession {
     this.notebookPath = resolve(opts.notebookPath);
     this.baseDir = opts.baseDir ? resolve(opts.baseDir) : dirname(this.notebookPath);
     this.text = text;
-    this.parsedNb = parseNotebook(text, { file: this.notebookPath });
+    this.parsedNb = this.parse(text);
     this.expansionOf = expandNotebook(this.parsedNb, buildGraph(this.parsedNb.cells));
     this.expandedNb = { ...this.parsedNb, cells: this.expansionOf.cells, diagnostics: [...this.parsedNb.diagnostics, ...this.expansionOf.diagnostics] };
     this.graphOf = this.expansionOf.graph;
     this.settingsOf = readSettings(this.parsedNb);
+  }
+
+  /** The notebook as written (cells index like the file), with the run's overrides applied. */
+  private parse(text: string): ParsedNotebook {
+    const nb = parseNotebook(text, { file: this.notebookPath });
+    return this.opts.overrides ? applyOverrides(nb, this.opts.overrides) : nb;
+  }
+
+  /** The notebook text this session runs. */
+  get notebookText(): string {
+    return this.text;
   }
 
   /** The notebook as written (cells index like the file). */
@@ -125,7 +147,7 @@ export class PipelineSession {
   /** Replaces the notebook text (an edit). Returns the cells that became stale. */
   async update(text: string): Promise<string[]> {
     this.text = text;
-    this.parsedNb = parseNotebook(text, { file: this.notebookPath });
+    this.parsedNb = this.parse(text);
     this.expansionOf = expandNotebook(this.parsedNb, buildGraph(this.parsedNb.cells));
     this.expandedNb = { ...this.parsedNb, cells: this.expansionOf.cells, diagnostics: [...this.parsedNb.diagnostics, ...this.expansionOf.diagnostics] };
     this.graphOf = this.expansionOf.graph;
@@ -143,18 +165,54 @@ export class PipelineSession {
     return computeCellKeys(this.expandedNb, this.graphOf, { baseDir: this.baseDir, roots: this.roots, seed: this.seed, structureOnly: true });
   }
 
-  /** Cells that ran before but whose inputs, config or files have changed since (and their descendants). */
+  /**
+   * Cells whose key changed since their last outcome — a good result, a failure or a block — and
+   * their descendants that had an outcome too.
+   */
   async staleCells(): Promise<string[]> {
-    const keys = await this.keys();
+    return this.staleFrom(await this.keys());
+  }
+
+  private staleFrom(keys: Map<string, string>): string[] {
     const stale = new Set<string>();
+    const had = (n: string): boolean => this.outcomes.has(n) || this.last.has(n);
     for (const name of this.graphOf.order) {
-      const prev = this.last.get(name);
-      if (prev && prev.key !== keys.get(name)) {
+      if (!had(name) || stale.has(name)) continue;
+      const prevKey = this.outcomes.has(name) ? this.outcomes.get(name)?.key : this.last.get(name)?.key;
+      if (prevKey !== keys.get(name)) {
         stale.add(name);
-        for (const d of this.graphOf.descendants(name)) if (this.last.has(d)) stale.add(d);
+        for (const d of this.graphOf.descendants(name)) if (had(d)) stale.add(d);
       }
     }
     return this.graphOf.order.filter((n) => stale.has(n));
+  }
+
+  /** What "Run stale cells" runs: the stale cells, plus those whose last outcome failed, was blocked or cancelled. */
+  async cellsToRerun(): Promise<string[]> {
+    const stale = new Set(await this.staleCells());
+    const bad = (n: string): boolean => { const st = this.outcomes.get(n)?.status; return st === 'failed' || st === 'skipped' || st === 'cancelled'; };
+    return this.graphOf.order.filter((n) => stale.has(n) || bad(n));
+  }
+
+  /**
+   * After an edit: stale cells whose new key has a result (in memory, or in the disk cache) take
+   * it back without running — undoing an edit brings the outputs back and clears the error.
+   * Returns the revived results in graph order.
+   */
+  async revive(): Promise<Map<string, PhaseResult>> {
+    const out = new Map<string, PhaseResult>();
+    const keys = await this.keys();
+    for (const name of this.staleFrom(keys)) {
+      const key = keys.get(name);
+      if (!key) continue;
+      const memo = this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined;
+      const r = memo ?? (this.opts.diskCache === false || this.settingsOf.problem ? undefined : await loadResult(this.roots.cache, key, this.cacheRead(name)));
+      if (!r) continue;
+      this.last.set(name, { key, result: r });
+      this.outcomes.set(name, { key, status: 'cached' });
+      out.set(name, r);
+    }
+    return out;
   }
 
   /** The last result of a cell, if it is still valid. */
@@ -176,6 +234,7 @@ export class PipelineSession {
       const r = this.last.get(name)?.key === key ? this.last.get(name)?.result : await loadResult(this.roots.cache, key, this.cacheRead(name));
       if (r) {
         this.last.set(name, { key, result: r });
+        this.outcomes.set(name, { key, status: 'cached' });
         out.set(name, r);
       }
     }
@@ -212,7 +271,7 @@ export class PipelineSession {
     if (executor) {
       outcomes = await runOnExecutor(executor, {
         plan, graph: this.graphOf, keys, errors, targets, force: req.force ?? false, cacheRoot: roots.cache, log: this.opts.log, signal: req.signal, emit,
-        notebook: { notebookPath: this.notebookPath, text: this.text, baseDir: this.baseDir, rootDefaults: this.opts.rootDefaults, rootOverrides: this.opts.rootOverrides, seed: this.seed, preload: this.opts.preload },
+        notebook: { notebookPath: this.notebookPath, text: this.text, baseDir: this.baseDir, rootDefaults: this.opts.rootDefaults, rootOverrides: this.opts.rootOverrides, seed: this.seed, preload: this.opts.preload, overrides: this.opts.overrides },
         cacheRead: (name) => this.cacheRead(name),
         memo: (name, key) => (this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined),
         adopt: (name, key, result) => this.last.set(name, { key, result }),
@@ -226,6 +285,7 @@ export class PipelineSession {
       outcomes = await this.runHere(req, plan, cells, keys, errors, targets, recorder, emit);
     }
     this.executionCount++;
+    for (const o of outcomes) this.outcomes.set(o.cell, { key: keys.get(o.cell), status: o.status });
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'cancelled' || o.status === 'skipped');
     const exitCode = bad.some((o) => o.error?.exitCode === ExitCode.Validation) ? ExitCode.Validation : bad.length ? ExitCode.Error : ExitCode.Ok;
     const report: ExecutionReport = { ok: bad.length === 0, exitCode, outcomes, executor: executor?.name ?? 'in-process' };
@@ -312,7 +372,7 @@ export class PipelineSession {
       });
       const durationMs = performance.now() - t0;
       if (r.ok) {
-        r.result = normaliseResult(r.result);
+        r.result = { ...normaliseResult(r.result), ran: { at: startedAt.toISOString(), durationMs: Math.round(durationMs) } };
         await recorder.computed(name, key, r.result, parents.map((p, j) => ({ cell: p, key: keys.get(p), result: inputs[j] })), startedAt, durationMs);
         this.last.set(name, { key, result: r.result });
         if (r.result.run) emit({ type: 'run-created', cell: name, id: r.result.run.id, dir: r.result.run.dir, kind: r.result.run.kind });
@@ -332,6 +392,7 @@ export class PipelineSession {
   /** Forgets every in-memory result (kernel restart keeps the disk cache). */
   clear(): void {
     this.last.clear();
+    this.outcomes.clear();
   }
 
   private finish(emit: (e: ExecutionEvent) => void, o: CellOutcome): CellOutcome {
@@ -351,12 +412,15 @@ export class PipelineSession {
       };
     }
     const msg = upstreamFailed ? `not run: upstream cell '${upstreamFailed}' failed` : 'not run: an upstream cell has errors';
-    return { message: msg, location: { file, cell: cell.name, line: cell.headerLine + 1 }, details: [], exitCode: ExitCode.Error };
+    return { message: msg, location: { file, cell: cell.name, line: cell.headerLine + 1 }, details: [], exitCode: ExitCode.Error, ...(upstreamFailed ? { blockedBy: upstreamFailed } : {}) };
   }
 }
 
 export { CancelledError };
 
-/** The session a job runner (a pool worker, or the serial executor) runs a job's cells in: one process, nothing recorded. */
+/**
+ * The session a job runner (a pool worker, or the serial executor) runs a job's cells in: one process, nothing
+ * recorded.
+ */
 export const openJobSession: OpenJobSession = (nb, log) =>
-  new PipelineSession(nb.text, { notebookPath: nb.notebookPath, baseDir: nb.baseDir, rootDefaults: nb.rootDefaults, rootOverrides: nb.rootOverrides, seed: nb.seed, log, jobs: 1, record: false });
+  new PipelineSession(nb.text, { notebookPath: nb.notebookPath, baseDir: nb.baseDir, rootDefaults: nb.rootDefaults, rootOverrides: nb.rootOverrides, seed: nb.seed, overrides: nb.overrides, log, jobs: 1, record: false });

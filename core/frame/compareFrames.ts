@@ -17,7 +17,9 @@ export interface ColumnChange {
 /** Relative tolerance for floats: recomputing the same prefix gives the same bits, but sums over windows may round. */
 export const FLOAT_TOLERANCE = 1e-9;
 
-/** Mask expression: true where `a` and `b` (two columns of one frame) disagree. Nulls and NaNs equal only themselves. */
+/**
+ * Mask expression: true where `a` and `b` (two columns of one frame) disagree. Nulls and NaNs equal only themselves.
+ */
 function differs(numeric: boolean, tol: number): pl.Expr {
   const a = pl.col('__a');
   const b = pl.col('__b');

@@ -9,7 +9,7 @@ import { basename, extname, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { UserError } from '../errors';
-import { checkType, closest, t } from '../base/schema';
+import { checkType, closest, didYouMean, t } from '../base/schema';
 import type { ValueType } from '../base/schema';
 import { COLUMN_TYPE_NAMES, normaliseColumnType } from './contractTypes';
 import type { ColumnType, ColumnTypeName } from './contractTypes';
@@ -206,7 +206,7 @@ export function resolveContract(spec: unknown, baseDir: string): Contract {
     if (/\.ya?ml$/i.test(spec)) return readContractFile(resolve(baseDir, spec));
     const near = closest(spec, Object.keys(BUILTIN_CONTRACTS));
     throw new UserError(
-      `unknown contract '${spec}'${near ? ` (did you mean '${near}'?)` : ''}`,
+      `unknown contract '${spec}'${didYouMean(near)}`,
       { key: 'contract' },
       [`built-in contracts: ${Object.keys(BUILTIN_CONTRACTS).join(', ')}; or give a .yaml file`],
     );

@@ -61,7 +61,7 @@ export function scanCsv(text: string, sep: string, file: string): CsvScan {
       continue;
     }
     let fields = 1;
-    let end = n;
+    let end: number;
     for (;;) {
       if (i < n && text.charCodeAt(i) === QUOTE) {
         const openAt = i;

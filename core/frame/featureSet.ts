@@ -2,11 +2,11 @@
  * Feature set versioning: an id that names exactly which features were built and how, and the
  * `feature_list_{id}.json` file that records it (with the git commit, when there is one).
  */
-import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINE_VERSION } from '../version';
+import { sha256 } from '../base/hash';
 
 /** JSON with object keys sorted at every level, so equal configs hash equal. */
 export function canonicalJson(value: unknown): string {
@@ -29,7 +29,7 @@ function sortKeys(value: unknown): unknown {
 /** First 12 hex of sha256 over the sorted feature names and the canonical config. */
 export function featureSetId(features: readonly string[], config: unknown): string {
   const payload = canonicalJson({ features: [...features].sort(), config });
-  return createHash('sha256').update(payload).digest('hex').slice(0, 12);
+  return sha256(payload).slice(0, 12);
 }
 
 /** `git rev-parse HEAD` in dir, or undefined outside a git repository (or without git). */
@@ -77,9 +77,3 @@ export function saveFeatureList(
   return path;
 }
 
-/** Reads a feature list back; undefined when there is none for this id. */
-export function loadFeatureList(artifactsDir: string, id: string): FeatureListFile | undefined {
-  const path = featureListPath(artifactsDir, id);
-  if (!existsSync(path)) return undefined;
-  return JSON.parse(readFileSync(path, 'utf8')) as FeatureListFile;
-}

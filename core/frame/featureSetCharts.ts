@@ -59,7 +59,11 @@ export function featureCorrelations(frame: pl.DataFrame, features: readonly stri
   const a: string[] = [];
   const b: string[] = [];
   const r: number[] = [];
-  for (const f of features) (a.push(f), b.push(f), r.push(1));
+  for (const f of features) {
+    a.push(f);
+    b.push(f);
+    r.push(1);
+  }
   for (let i = 0; i < features.length; i++) {
     for (let j = i + 1; j < features.length; j++) {
       const v = norm[i] > 0 && norm[j] > 0 ? Math.max(-1, Math.min(1, dot(cols[i], cols[j]) / (norm[i] * norm[j]))) : NaN;

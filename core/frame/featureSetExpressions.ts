@@ -16,6 +16,7 @@
 import pl from 'nodejs-polars';
 import { SYMBOL } from './dataset';
 import { checkWindow, MAX_ROLLING_WINDOW, WindowSpecError } from './rolling';
+import { didYouMean } from '../base/schema';
 
 export type ExprNode =
   | { type: 'number'; value: number; pos: number }
@@ -211,7 +212,10 @@ export function referencedColumns(node: ExprNode): string[] {
   const walk = (n: ExprNode): void => {
     if (n.type === 'column') out.add(n.name);
     else if (n.type === 'neg') walk(n.arg);
-    else if (n.type === 'binary') (walk(n.left), walk(n.right));
+    else if (n.type === 'binary') {
+      walk(n.left);
+      walk(n.right);
+    }
     else if (n.type === 'call') n.args.forEach(walk);
   };
   walk(node);
@@ -241,7 +245,7 @@ function compileCall(node: Extract<ExprNode, { type: 'call' }>, by: string): pl.
   const spec = FUNCTIONS[node.fn];
   if (!spec) {
     const near = EXPRESSION_FUNCTIONS.find((f) => f.startsWith(node.fn.slice(0, 3)));
-    throw new FeatureExpressionError(`unknown function '${node.fn}'${near ? ` (did you mean '${near}'?)` : ''}; known: ${EXPRESSION_FUNCTIONS.join(', ')}`, node.pos);
+    throw new FeatureExpressionError(`unknown function '${node.fn}'${didYouMean(near)}; known: ${EXPRESSION_FUNCTIONS.join(', ')}`, node.pos);
   }
   const [lo, hi] = spec.arity;
   if (node.args.length < lo || node.args.length > hi) {

@@ -6,7 +6,7 @@
 import pl from 'nodejs-polars';
 import { UserError, ValidationError } from '../errors';
 import type { ErrorLocation } from '../errors';
-import { closest } from '../base/schema';
+import { closest, didYouMean } from '../base/schema';
 import type { TimestampParseOptions } from './contractTypes';
 import type { Contract } from './contracts';
 import { ORIGIN_FILE, ORIGIN_LINE, ORIGIN_ROW, originFrame, rowOrigins, splitOrigin } from './io';
@@ -128,7 +128,7 @@ export function parsePolicy(value: unknown): PolicyMap {
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (!(CHECK_IDS as readonly string[]).includes(k)) {
       const near = closest(k, CHECK_IDS);
-      throw new UserError(`unknown check '${k}' in policy${near ? ` (did you mean '${near}'?)` : ''}`, { key: 'policy' }, [`checks: ${CHECK_IDS.join(', ')}`]);
+      throw new UserError(`unknown check '${k}' in policy${didYouMean(near)}`, { key: 'policy' }, [`checks: ${CHECK_IDS.join(', ')}`]);
     }
     if (!isPolicy(v)) throw new UserError(`policy of '${k}' must be fail, warn or quarantine, got '${String(v)}'`, { key: 'policy' });
     if (v === 'quarantine' && !ROW_CHECKS.has(k as CheckId)) {

@@ -1,5 +1,5 @@
 /**
- * A cell's cache key (DESIGN §3): sha256 of the canonical JSON of its kind, config, the keys of its
+ * A cell's cache key (docs/design.md §3.4, §4.1): sha256 of the canonical JSON of its kind, config, the keys of its
  * upstream cells (in input order), the content hashes of the files it reads and the engine
  * version. Changing any input file therefore changes its cell's key and, through upstreamKeys,
  * the key of every cell downstream; reformatting the YAML (comments, key order, spacing) does not.

@@ -20,6 +20,8 @@ export interface CellError {
   exitCode: number;
   /** Only for internal errors (bugs), never for user mistakes. */
   stack?: string;
+  /** Set when the cell did not run because this upstream cell failed (the host shows it muted, "waiting for ..."). */
+  blockedBy?: string;
 }
 
 export interface CellOutcome {

@@ -21,7 +21,10 @@ export interface KeyContext {
 /** Cells that take part in execution: phase and ts cells (not markdown, not settings). */
 export const isExecutable = isGraphNode;
 
-/** Keys that say where inputs come from or describe a cell: upstream keys already cover the first, the second changes nothing. */
+/**
+ * Keys that say where inputs come from or describe a cell: upstream keys already cover the first, the second changes
+ * nothing.
+ */
 const NOT_IN_KEY = new Set(['from', 'description']);
 
 function keyConfig(config: Record<string, unknown>): Record<string, unknown> {
@@ -36,7 +39,7 @@ export function cellsWithErrors(parsed: ParsedNotebook): Set<string> {
 }
 
 /**
- * The cache key every executable cell would have if run now (DESIGN §3): computed statically from
+ * The cache key every executable cell would have if run now (docs/design.md §4.1): computed statically from
  * kind, canonical config, upstream keys, content hashes of the files it reads, the seed and the
  * engine version. A cell with an error (or below one) has no key.
  */
@@ -54,7 +57,7 @@ export async function computeCellKeys(parsed: ParsedNotebook, graph: Graph, ctx:
     if (cell.type === 'phase') {
       const spec = getPhase(cell.kind);
       if (!spec) continue;
-      let files: string[] = [];
+      let files: string[];
       try {
         files = spec.inputFiles ? await spec.inputFiles(cell.config, ctx) : [];
       } catch {

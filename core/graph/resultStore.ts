@@ -11,7 +11,7 @@ import type { Logger } from '../log';
  * its frames as Arrow IPC files. Written to a temp folder and renamed into place, so a reader
  * sees a whole entry or none.
  *
- * Expiry (notes/001's cache manager): an entry's age is the time since it was last written or
+ * Expiry (docs/design.md §4.10.6): an entry's age is the time since it was last written or
  * restored (result.json's mtime; restoring touches it). Past `maxAgeMs` (default 30 days, the
  * notebook's `settings: cache: { max_age: 30d }`) it is not served: the cell recomputes and
  * overwrites it. `cache clean` deletes such entries; `cache stats` counts them.
@@ -46,6 +46,8 @@ interface StoredResult {
   run?: PhaseResult['run'];
   value?: unknown;
   seed?: number;
+  ran?: PhaseResult['ran'];
+  modelMetrics?: PhaseResult['modelMetrics'];
 }
 
 export function entryDir(cacheRoot: string, key: string): string {
@@ -79,6 +81,8 @@ export async function saveResult(cacheRoot: string, key: string, result: PhaseRe
       run: result.run,
       value: result.value,
       ...(result.seed !== undefined ? { seed: result.seed } : {}),
+      ...(result.ran ? { ran: result.ran } : {}),
+      ...(result.modelMetrics ? { modelMetrics: result.modelMetrics } : {}),
     };
     await writeFile(join(tmp, 'result.json'), JSON.stringify(stored));
     try {
@@ -93,7 +97,9 @@ export async function saveResult(cacheRoot: string, key: string, result: PhaseRe
   }
 }
 
-/** The JSON part of a stored result if it exists, is not expired, and everything it wrote is still there; else why not. */
+/**
+ * The JSON part of a stored result if it exists, is not expired, and everything it wrote is still there; else why not.
+ */
 async function probeEntry(dir: string, o: CacheReadOptions): Promise<{ stored: StoredResult } | { miss: string }> {
   const file = join(dir, 'result.json');
   let usedMs: number;
@@ -159,6 +165,8 @@ export async function loadResult(cacheRoot: string, key: string, o: CacheReadOpt
       run: stored.run,
       value: stored.value,
       ...(stored.seed !== undefined ? { seed: stored.seed } : {}),
+      ...(stored.ran ? { ran: stored.ran } : {}),
+      ...(stored.modelMetrics ? { modelMetrics: stored.modelMetrics } : {}),
     };
   } catch {
     return undefined;

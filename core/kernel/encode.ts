@@ -18,6 +18,7 @@ export function encodeResult(r: PhaseResult): CellOutputPayload {
     warnings: r.warnings,
     artifacts: r.artifacts.map((a) => ({ path: a.path, label: a.label })),
     run: r.run,
+    ...(r.ran ? { ran: r.ran } : {}),
     charts: r.charts.map((c) => ({
       id: c.id,
       title: c.title,

@@ -8,6 +8,7 @@ import { trainStackingArgs } from '../ml/stacking/reproduce';
 import { trainStacking } from '../ml/stacking/train';
 import type { KernelCallType, KernelEvent, KernelHandlerMap, KernelReplies, KernelRequestOf, RunReply } from './protocol';
 import { previewTable } from './tablePreview';
+import { recordStandaloneRun } from '../orchestrate/record';
 
 /** What the kernel does for each request; separate from the process plumbing so it can be tested in-process. */
 export class KernelHandlers {
@@ -42,12 +43,16 @@ export class KernelHandlers {
       return { mode: s.mode, seed: s.seed, roots: s.roots, diagnostics: s.parsed.diagnostics.length };
     },
     update: async (req) => {
-      const stale = await this.need().update(req.text);
+      const s = this.need();
+      await s.update(req.text);
+      // An edit back to a config with a cached result brings that result back (and clears the error).
+      for (const [cell, result] of await s.revive()) this.emit({ type: 'finished', cell, status: 'cached', durationMs: 0, output: encodeResult(result) });
+      const stale = await s.staleCells();
       this.emit({ type: 'stale', cells: stale });
       return { stale, mode: this.need().mode };
     },
     run: (req) => this.run(req.cells, req.force),
-    runStale: async () => this.run(await this.need().staleCells(), false),
+    runStale: async () => this.run(await this.need().cellsToRerun(), false),
     restore: async () => {
       const restored = await this.need().restore();
       for (const [cell, result] of restored) {
@@ -75,6 +80,7 @@ export class KernelHandlers {
           seed: s.seed,
           baseDir: s.baseDir,
         };
+        const started = new Date();
         const r = await trainStacking({
           ...run,
           source: { notebook: s.notebookPath, cli: trainStackingArgs(run) },
@@ -82,6 +88,11 @@ export class KernelHandlers {
           signal: this.abort.signal,
         });
         const metrics = Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, v.value]));
+        await recordStandaloneRun({
+          artifactsRoot: s.roots.artifacts, notebookPath: s.notebookPath, seed: s.seed, started, cell: 'train-stacking', kind: 'stack', runId: r.runId, log: this.log,
+          metrics: withIntervals(r.metrics),
+          modelMetrics: Object.entries(r.baseMetrics).map(([model, m]) => ({ model, metrics: m })),
+        });
         this.emit({ type: 'runCreated', cell: '', id: r.runId, dir: r.dir, kind: 'stacking' });
         return { runId: r.runId, dir: r.dir, metrics };
       } finally {
@@ -105,6 +116,17 @@ export class KernelHandlers {
       this.abort = undefined;
     }
   }
+}
+
+/** `{ roc_auc: { value, low, high } }` as metrics.db's flat form: roc_auc, roc_auc_ci_low, roc_auc_ci_high. */
+function withIntervals(metrics: Record<string, { value: number; low?: number; high?: number }>): Record<string, number> {
+  const flat: Record<string, number> = {};
+  for (const [k, v] of Object.entries(metrics)) {
+    flat[k] = v.value;
+    if (v.low !== undefined && Number.isFinite(v.low)) flat[`${k}_ci_low`] = v.low;
+    if (v.high !== undefined && Number.isFinite(v.high)) flat[`${k}_ci_high`] = v.high;
+  }
+  return flat;
 }
 
 function toKernelEvent(e: ExecutionEvent): KernelEvent {

@@ -24,8 +24,6 @@ export type KernelRequest =
   | { type: 'cancel' }
   | { type: 'shutdown' };
 
-export type KernelRequestType = KernelRequest['type'];
-
 /** A cell's outputs in transportable form: frames are Arrow IPC stream bytes. */
 export interface CellOutputPayload {
   summary: Record<string, SummaryValue>;
@@ -33,6 +31,8 @@ export interface CellOutputPayload {
   warnings: string[];
   artifacts: { path: string; label: string }[];
   run?: { id: string; dir: string; kind: RunKind };
+  /** When the result was computed and how long that took (shown on a cache hit). */
+  ran?: { at: string; durationMs: number };
   charts: { id: string; title: string; spec: Record<string, unknown>; data: Record<string, Uint8Array> }[];
   tables: { title: string; rows: number; columns: string[]; ipc: Uint8Array; truncated: boolean }[];
   /** The dataset's shape, for the one-line summary. */

@@ -7,11 +7,11 @@ import { bestScores, CV_RESULTS_FILE, summarizeFolds, type CvBest, type CvFoldRe
 import type { ArtifactRoots } from '../runs/roots';
 import { beginRun } from '../runs/store';
 import type { RunSource } from '../spec/types';
-import { closest } from '../base/schema';
+import { unknownName } from '../base/schema';
 import { crossValidate, labelEndTimes, primaryMetric, purgedKFold, takeValues, type CvModel } from './cv';
 import { bootstrapCI, type BootstrapRecord } from './bootstrap';
 import type { ModelTask, Params } from './model';
-import { getModel, modelKinds } from './models/index';
+import { getModel, modelKinds } from './models/registry';
 import { buildStackingFrame } from './stacking/oofFrame';
 import { tuneOnFolds, type TuneResult } from './tune';
 
@@ -53,8 +53,7 @@ export function resolveModels(kinds: string[], task: ModelTask, cell?: string) {
   return kinds.map((kind) => {
     const factory = getModel(kind);
     if (!factory) {
-      const near = closest(kind, modelKinds());
-      throw new UserError(`unknown model '${kind}'${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key: 'models' }, [`models: ${modelKinds().join(', ')}`]);
+      throw new UserError(unknownName('model', kind, modelKinds()), { cell, key: 'models' }, [`models: ${modelKinds().join(', ')}`]);
     }
     if (!factory.tasks.includes(task)) throw new UserError(`model '${kind}' does not do ${task} (it does: ${factory.tasks.join(', ')})`, { cell, key: 'models' });
     return factory;
@@ -72,7 +71,7 @@ export function labelFor(labels: LabelInfo[], horizon: number, task: ModelTask, 
 
 /**
  * Cross-validates base models per horizon with purged k-fold + embargo, and writes a CV run
- * (DESIGN §4): cv_results.json, stacking/stacking_dataset_h{H}.parquet (OOF predictions + y_true),
+ * (docs/design.md §7.3, §7.5): cv_results.json, stacking/stacking_dataset_h{H}.parquet (OOF predictions + y_true),
  * tuned_params/{model}_h{H}.json. run.json last, so a crashed run never shows as complete.
  */
 export async function runCrossValidation(o: CvWorkflowOptions): Promise<CvWorkflowResult> {

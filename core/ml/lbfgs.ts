@@ -80,7 +80,7 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, opts:
       slope = dot(g, d);
     }
     let t = 1;
-    let fNew = NaN;
+    let fNew: number;
     for (let halvings = 0; ; halvings++) {
       for (let i = 0; i < n; i++) xNew[i] = x[i] + t * d[i];
       fNew = fg(xNew, gNew);

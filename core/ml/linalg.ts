@@ -181,16 +181,3 @@ export function toRowMajor(columns: readonly Float64Array[], rows: number): Floa
   return out;
 }
 
-/** Mean and population standard deviation (ddof = 0, like scikit-learn's StandardScaler). */
-export function meanStd(x: Float64Array): { mean: number; std: number } {
-  const n = x.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[i];
-  const mean = s / n;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const d = x[i] - mean;
-    v += d * d;
-  }
-  return { mean, std: Math.sqrt(v / n) };
-}

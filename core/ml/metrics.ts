@@ -16,7 +16,7 @@
  * `prepareMetric` can evaluate thousands of resamples in O(n) each without copying.
  */
 import { UserError } from '../errors';
-import { closest } from '../base/schema';
+import { closest, didYouMean } from '../base/schema';
 import type { ModelTask } from './model';
 
 export const REGRESSION_METRICS = ['mae', 'mse', 'rmse', 'r2'] as const;
@@ -46,7 +46,7 @@ export function metricName(name: string): MetricName {
   if (n in DIRECTIONS) return n as MetricName;
   if (n in ALIASES) return ALIASES[n];
   const near = closest(n, [...ALL, ...Object.keys(ALIASES)]);
-  throw new UserError(`unknown metric '${name}'${near ? `; did you mean '${near}'?` : ''}`, { key: 'metric' }, [`metrics: ${ALL.join(', ')}`]);
+  throw new UserError(`unknown metric '${name}'${didYouMean(near)}`, { key: 'metric' }, [`metrics: ${ALL.join(', ')}`]);
 }
 
 /** Whether larger ('max') or smaller ('min') values of a metric are better. */

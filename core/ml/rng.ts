@@ -26,11 +26,6 @@ export function mulberry32(seed: number): Rng {
   };
 }
 
-/** A uniform integer in [0, n). */
-export function randInt(rng: Rng, n: number): number {
-  return Math.floor(rng() * n);
-}
-
 /** Fisher-Yates shuffle in place; returns the same array. */
 export function shuffle<T extends { length: number; [i: number]: unknown }>(arr: T, rng: Rng): T {
   for (let i = arr.length - 1; i > 0; i--) {
@@ -76,4 +71,46 @@ export function sampleWithoutReplacement(n: number, k: number, rng: Rng): Uint32
     out = all.slice(0, k);
   }
   return out.sort();
+}
+
+/**
+ * The seeded random source of splitters, tuning and the tree learners: `next`, `int`, `normal` and
+ * `choose` over one mulberry32 stream, so the same seed gives the same folds, trials and trees.
+ */
+export class SeededRng {
+  private readonly draw: Rng;
+
+  constructor(seed: number) {
+    this.draw = mulberry32(seed);
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.draw();
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.draw() * n);
+  }
+
+  /** Standard normal (Box-Muller). */
+  normal(): number {
+    let u = this.next();
+    while (u === 0) u = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+
+  /** `k` distinct indices out of [0, n), sorted ascending (partial Fisher-Yates). */
+  choose(n: number, k: number): Int32Array {
+    const all = new Int32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    for (let i = 0; i < k; i++) {
+      const j = i + this.int(n - i);
+      const t = all[i];
+      all[i] = all[j];
+      all[j] = t;
+    }
+    return all.slice(0, k).sort();
+  }
 }

@@ -4,14 +4,14 @@ import { SPLIT, type Dataset, type LabelInfo } from '../frame/dataset';
 import { timestampsMs, toFeatureMatrix, toFloat64 } from '../frame/matrix';
 import type { Logger } from '../log';
 import type { RunSource } from '../spec/types';
-import { closest } from '../base/schema';
+import { unknownName } from '../base/schema';
 import { trainingRunId } from '../runs/id';
 import type { ArtifactRoots } from '../runs/roots';
 import { beginRun } from '../runs/store';
 import type { BootstrapMethod, BootstrapRecord } from './bootstrap';
 import { evaluatePredictions, flattenCIs, type MetricCI } from './evaluation/evaluate';
 import type { ModelTask, Params, TrainedModel } from './model';
-import { fitWithFallback, getModel, modelKinds } from './models/index';
+import { fitWithFallback, getModel, modelKinds } from './models/registry';
 import { keepTopCheckpoints, readCheckpoint, type CheckpointRecord, type CheckpointSettings } from './training/trainCheckpoints';
 
 export interface TrainOptions {
@@ -73,8 +73,7 @@ function pickLabel(d: Dataset, task: ModelTask, horizon?: number): LabelInfo {
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const factory = getModel(o.model);
   if (!factory) {
-    const near = closest(o.model, modelKinds());
-    throw new UserError(`unknown model '${o.model}'${near ? ` (did you mean '${near}'?)` : ''}`, { key: 'model' }, [`models: ${modelKinds().join(', ')}`]);
+    throw new UserError(unknownName('model', o.model, modelKinds()), { key: 'model' }, [`models: ${modelKinds().join(', ')}`]);
   }
   const d = o.dataset;
   if (!d.frame.columns.includes(SPLIT)) throw new UserError('train needs train/val/test splits: add a `split` cell upstream', { key: 'model' });

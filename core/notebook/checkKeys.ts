@@ -4,7 +4,7 @@
  * required keys (at the marker line).
  */
 import type { Node, Pair } from 'yaml';
-import { checkType, closest, type KeySpecs, type ValueProblem } from '../base/schema';
+import { checkType, closest, didYouMean, type KeySpecs, type ValueProblem } from '../base/schema';
 import type { BodyLocator } from './locate';
 import type { Diagnostic, DiagnosticCode, Range } from './types';
 import { nodeAtPath, nodeRange, valueTextStart, type YamlBody } from './yamlBody';
@@ -57,7 +57,7 @@ export function checkKeys(input: KeyCheckInput): Diagnostic[] {
         cellIndex,
         key,
         range: keyRange,
-        message: `unknown key '${key}' for ${owner}${near ? ` (did you mean '${near}'?)` : ''}`,
+        message: `unknown key '${key}' for ${owner}${didYouMean(near)}`,
       });
       continue;
     }

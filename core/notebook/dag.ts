@@ -1,5 +1,5 @@
 /**
- * The cell DAG (DESIGN §3): nodes are the executable cells (phase and ts cells; not markdown, not
+ * The cell DAG (docs/design.md §3.4): nodes are the executable cells (phase and ts cells; not markdown, not
  * the settings cell), edges run from each upstream named in a cell's `from` to that cell.
  * References to unknown cells are ignored here (the parser reports them).
  */

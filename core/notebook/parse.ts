@@ -5,7 +5,7 @@
  */
 import { buildGraph } from './dag';
 import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, getPhase, phaseKinds } from '../spec/registry';
-import { closest } from '../base/schema';
+import { closest, didYouMean } from '../base/schema';
 import { checkKeys } from './checkKeys';
 import { fromTsComment, fromYaml, type FromRefs } from './fromRefs';
 import { BodyLocator, lineRange } from './locate';
@@ -48,7 +48,7 @@ function kindDiagnostics(d: Draft): Diagnostic[] {
     const candidates = [...phaseKinds(), SETTINGS_KIND, 'md', TS_KIND];
     const near = closest(cell.kind, candidates);
     const k = marker.kind;
-    err('unknown-kind', lineRange(cell.headerLine, k.column, k.column + k.text.length), `unknown phase kind '${cell.kind}'${near ? ` (did you mean '${near}'?)` : ''}`);
+    err('unknown-kind', lineRange(cell.headerLine, k.column, k.column + k.text.length), `unknown phase kind '${cell.kind}'${didYouMean(near)}`);
   }
   if (marker.extra) {
     const x = marker.extra;
@@ -121,7 +121,7 @@ function resolveFrom(drafts: Draft[]): Diagnostic[] {
       };
       if (!target) {
         const near = closest(name, producerNames.filter((n) => n !== cell.name));
-        err(`unknown cell '${name}' in from${near ? ` (did you mean '${near}'?)` : ''}`);
+        err(`unknown cell '${name}' in from${didYouMean(near)}`);
       } else if (target.type === 'markdown') err(`cell '${name}' is a markdown cell and has no output`);
       else if (target.kind === SETTINGS_KIND && target.type === 'phase') err(`cell '${name}' is the settings cell and has no output`);
     });

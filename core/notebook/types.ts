@@ -1,5 +1,5 @@
 /**
- * The in-memory model of a `.pipeline` file (DESIGN §2).
+ * The in-memory model of a `.pipeline` file (docs/design.md §3).
  *
  * The text is kept as raw slices so that serialize(parse(text)) === text byte for byte:
  * a preamble (anything before the first `# %%` marker) and, per cell, its marker line and

@@ -1,5 +1,5 @@
 /**
- * Branches of a fanned-out notebook (issue 8). A cell with `scenarios: [a, b]` or `models: [x, y]`
+ * Branches of a fanned-out notebook (docs/design.md §4.6). A cell with `scenarios: [a, b]` or `models: [x, y]`
  * becomes one virtual cell per value, named `<cell>[<value>]`; every descendant is replicated per
  * branch (`train[a][x]`). A branch is the list of fan-out choices that led to a virtual cell, in
  * the graph order of the fan-out cells.
@@ -34,7 +34,7 @@ export function originOf(name: string): string {
 
 /**
  * A file-name stem for a cell's checkpoint and log: `train[median_impute][ridge]` ->
- * `train_median_impute_ridge` (issue 8: `artifacts/{job}[_{scenario}][_{model}].ok`).
+ * `train_median_impute_ridge` (docs/design.md §4.7: `artifacts/{job}[_{scenario}][_{model}].ok`).
  */
 export function jobStem(name: string): string {
   const { origin, values } = splitVirtualName(name);

@@ -1,7 +1,7 @@
 /**
- * The feature cache (notes/001) is the cell cache in .phasebook/cache: entries keyed by the
+ * The feature cache (docs/design.md §4.8) is the cell cache in .phasebook/cache: entries keyed by the
  * content hash of a cell's inputs (file contents, upstream keys) and its config, so features are
- * computed once per distinct input and config. This module adds what notes/001 asks of it:
+ * computed once per distinct input and config. This module adds what a feature cache needs besides:
  * hit-rate and size statistics, a maximum age, and cleanup (`phasebook cache stats|clean`).
  *
  * Hits and misses are appended per execution to `stats.jsonl` in the cache root (append-only, so

@@ -10,7 +10,7 @@ export function normaliseResult(r: PhaseResult): PhaseResult {
 }
 
 /**
- * What a session records around each cell it runs (issue 8): the drift check before computing,
+ * What a session records around each cell it runs (docs/design.md §4.7): the drift check before computing,
  * the job log while computing, the checkpoint after (computed or restored), and the
  * "skipped: unchanged since ..." note for a cell whose checkpoint already has its key.
  */

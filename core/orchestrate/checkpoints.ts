@@ -1,5 +1,5 @@
 /**
- * Job checkpoints (issue 8, notes/004): every cell that completes writes
+ * Job checkpoints (docs/design.md §4.7): every cell that completes writes
  * `artifacts/{job}[_{scenario}][_{model}].meta.json` (input and output hashes, rows, timings,
  * versions) and then the marker `….ok`, so a marker always has its metadata.
  *

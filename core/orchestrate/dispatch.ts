@@ -35,7 +35,10 @@ export interface DispatchHost {
   blocked(name: string, upstreamFailed: string | undefined, ownError: boolean): CellError;
   /** Note for a cached cell ("skipped: unchanged since ..."). */
   cachedNote(name: string, key: string, result: PhaseResult): Promise<string | undefined>;
-  /** The serial in-process executor, for plans too narrow to fan out (the engine makes it: orchestrate/ never imports engine/). */
+  /**
+   * The serial in-process executor, for plans too narrow to fan out (the engine makes it: orchestrate/ never imports
+   * engine/).
+   */
   inProcess(): Executor;
 }
 

@@ -1,5 +1,5 @@
 /**
- * One executor interface for running a notebook's cells (issue 8). A Job is "run these cells of
+ * One executor interface for running a notebook's cells (docs/design.md §4.6). A Job is "run these cells of
  * this notebook"; the data plane is the content-addressed disk cache (.phasebook/cache/<key>):
  * a job loads its upstream results from there and stores its outputs there, so whoever runs it
  * needs only the notebook text, the cell names, the seed and the roots. Results are identical
@@ -10,6 +10,7 @@
 import type { CellOutcome, ExecutionEvent } from '../graph/events';
 import type { LogRecord } from '../log';
 import type { ArtifactRoots } from '../runs/roots';
+import type { CellOverrides } from '../notebook/overrides';
 
 /** Everything a worker needs to rebuild the session that plans and keys the cells. */
 export interface NotebookRef {
@@ -21,6 +22,8 @@ export interface NotebookRef {
   seed: number;
   /** Modules a worker loads first (extra phase kinds registered by plugins or tests). */
   preload?: string[];
+  /** Cell keys replaced for this run (`--config FILE.yaml`): a worker applies them as the coordinator did. */
+  overrides?: CellOverrides;
 }
 
 export interface Job {

@@ -1,5 +1,5 @@
 /**
- * Fan-out as graph expansion before planning (issue 8). Pure: a parsed notebook and its graph in,
+ * Fan-out as graph expansion before planning (docs/design.md §4.6). Pure: a parsed notebook and its graph in,
  * virtual cells and their graph out.
  *
  * - A phase cell with a fan-out key (`scenarios: [..]` on a cell whose phase has `scenario`,

@@ -1,5 +1,5 @@
 /**
- * One log per job (issue 8): `logs/{job}[_{scenario}][_{model}].log`, JSON lines like
+ * One log per job (docs/design.md §4.8): `logs/{job}[_{scenario}][_{model}].log`, JSON lines like
  * logs/pipeline.log, written beside the session's own logger (which still gets every record).
  */
 import { join } from 'node:path';

@@ -10,7 +10,10 @@ import type { ExecutionReport, RunRequest } from '../graph/events';
 import type { Job, NotebookRef, WireEvent, WireOutcome } from './executor';
 import { toWireEvent } from './executor';
 
-/** What a job runner needs of a session (engine/session.ts's PipelineSession): the seam that keeps orchestrate/ below engine/. */
+/**
+ * What a job runner needs of a session (engine/session.ts's PipelineSession): the seam that keeps orchestrate/ below
+ * engine/.
+ */
 export interface JobSession {
   setLogger(log: Logger): void;
   run(req: RunRequest): Promise<ExecutionReport>;
@@ -19,10 +22,11 @@ export interface JobSession {
 /** Opens the session a job runs in (engine/session.ts's `openJobSession`). */
 export type OpenJobSession = (nb: NotebookRef, log: Logger) => JobSession;
 
+/** The last job session, reused while everything that shapes its plan and keys (the id below) is the same. */
 const sessions = new Map<string, JobSession>();
 
 function sessionFor(nb: NotebookRef, log: Logger, open: OpenJobSession): JobSession {
-  const id = sha256(JSON.stringify([nb.notebookPath, nb.text, nb.baseDir, nb.rootDefaults, nb.rootOverrides, nb.seed]));
+  const id = sha256(JSON.stringify([nb.notebookPath, nb.text, nb.baseDir, nb.rootDefaults, nb.rootOverrides, nb.seed, nb.overrides?.cells ?? null]));
   let s = sessions.get(id);
   if (!s) {
     s = open(nb, log);

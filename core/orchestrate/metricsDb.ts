@@ -1,5 +1,5 @@
 /**
- * artifacts/metrics.db (issue 8): every metric of every executed cell, queryable with SQL.
+ * artifacts/metrics.db (docs/design.md §4.8): every metric of every executed cell, queryable with SQL.
  *
  *   executions(execution_id, notebook, started, finished, seed, exit_code, executor, engine_version)
  *   cells(execution_id, cell, origin, kind, scenario, model, branch, status, duration_ms, cache_key, run_id)
@@ -47,6 +47,8 @@ export interface CellRow {
   cacheKey?: string;
   runId?: string;
   metrics?: Record<string, number>;
+  /** Metrics of each model the cell scored (a CV run): rows with the model column set. */
+  modelMetrics?: { model: string; metrics: Record<string, number> }[];
 }
 
 export interface MetricRow {
@@ -83,6 +85,11 @@ export function insertExecution(db: SqlDatabase, e: ExecutionRow, cells: readonl
       cell.run([e.executionId, c.cell, c.origin, c.kind, scenario, model, branch, c.status, Math.round(c.durationMs), c.cacheKey ?? null, c.runId ?? null]);
       for (const m of foldMetrics(c.metrics ?? {})) {
         metric.run([e.executionId, c.runId ?? null, c.cell, c.origin, scenario, model, branch, m.metric, finite(m.value), m.ciLow, m.ciHigh, c.status]);
+      }
+      for (const mm of c.modelMetrics ?? []) {
+        for (const m of foldMetrics(mm.metrics)) {
+          metric.run([e.executionId, c.runId ?? null, c.cell, c.origin, scenario, mm.model, branch, m.metric, finite(m.value), m.ciLow, m.ciHigh, c.status]);
+        }
       }
     }
   } finally {

@@ -52,6 +52,7 @@ export async function recordExecution(r: RecordInput): Promise<string | undefine
       cacheKey: o.cacheKey,
       runId: o.result?.run?.id,
       metrics: o.result?.metrics,
+      modelMetrics: o.result?.modelMetrics,
     };
   });
   const path = metricsDbPath(r.roots.artifacts);
@@ -66,6 +67,39 @@ export async function recordExecution(r: RecordInput): Promise<string | undefine
       executor: r.report.executor ?? 'in-process',
       engineVersion: ENGINE_VERSION,
     }, rows);
+    return executionId;
+  } catch (e) {
+    r.log.warn(`could not write ${path}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+export interface StandaloneRun {
+  artifactsRoot: string;
+  notebookPath: string;
+  seed: number;
+  started: Date;
+  /** What made it, as the cells table's cell ("train-stacking" for the CodeLens). */
+  cell: string;
+  kind: string;
+  runId: string;
+  metrics: Record<string, number>;
+  modelMetrics?: { model: string; metrics: Record<string, number> }[];
+  log: Logger;
+}
+
+/**
+ * A run made outside a notebook execution (the "Train stacking on this run" CodeLens): one
+ * execution in metrics.db (executor "codelens") holding its metrics, so `phasebook query` sees it
+ * beside the notebook's runs. Never fails the run: a write error is a warning.
+ */
+export async function recordStandaloneRun(r: StandaloneRun): Promise<string | undefined> {
+  const executionId = `exec_${newRunId(r.started)}`;
+  const path = metricsDbPath(r.artifactsRoot);
+  try {
+    await writeExecution(path, {
+      executionId, notebook: r.notebookPath, started: r.started.toISOString(), finished: new Date().toISOString(), seed: r.seed, exitCode: 0, executor: 'codelens', engineVersion: ENGINE_VERSION,
+    }, [{ cell: r.cell, origin: r.cell, kind: r.kind, branch: {}, status: 'ok', durationMs: Date.now() - r.started.getTime(), runId: r.runId, metrics: r.metrics, modelMetrics: r.modelMetrics }]);
     return executionId;
   } catch (e) {
     r.log.warn(`could not write ${path}: ${(e as Error).message}`);

@@ -1,6 +1,6 @@
 /**
  * `backtest`: trades an upstream frame's predictions (next-bar execution, fees and slippage in
- * bps) and writes the results layout under results/{results_dir|workflow}/{phase}/. With a
+ * bps) and writes the results layout under results/[{results_dir}/]{workflow_id}/{phase}/ (notes/002). With a
  * `grid`, every combination of portfolio settings runs as its own container; `sequence:
  * train_test` searches the grid on the train rows and validates the best on the test rows.
  */
@@ -76,7 +76,7 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
   const phases = sequence === 'train_test' ? { [SEARCH_PHASE]: 'parameter_search' as const, [VALIDATION_PHASE]: 'validation' as const } : { [naming.phase]: 'single_pass' as const };
   const settings = resultsSettingsFor(phases, c, cell);
   const warnings: string[] = [];
-  const workflow = { resultsRoot: ctx.roots.results, name: naming.name, nameKey: naming.nameKey, owner: naming.owner, config: c as Record<string, unknown>, seed: ctx.seed, source: ctx.source, baseDir: ctx.baseDir, cell };
+  const workflow = { resultsRoot: ctx.roots.results, resultsDir: naming.resultsDir, workflow: naming.workflow, owner: naming.owner, config: c as Record<string, unknown>, seed: ctx.seed, source: ctx.source, baseDir: ctx.baseDir, cell };
   const common = { workflow, points, signal: ctx.signal, config: { sequence, prediction: signalColumn } };
 
   let shown: PhaseRunOutcome;

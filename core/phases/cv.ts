@@ -1,7 +1,8 @@
 /**
  * `cv`: purged k-fold cross-validation of base models per horizon, keeping out-of-fold predictions
- * as a stacking dataset. Writes a CV run under data/stacking/ (DESIGN §4).
+ * as a stacking dataset. Writes a CV run under data/stacking/ (docs/design.md §7.3).
  */
+import pl from 'nodejs-polars';
 import { cvFoldScoresChart } from '../charts';
 import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';
@@ -10,6 +11,7 @@ import { runCrossValidation } from '../ml/cvWorkflow';
 import { runCpcvCell } from './cvCpcv';
 import type { ModelTask, Params } from '../ml/model';
 import { validateOutputName } from '../runs/name';
+import { cvFoldRows, cvModelMetrics, cvModelRows } from '../runs/cvTables';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
 import { emptyResult, type PhaseSpec } from '../spec/types';
@@ -19,7 +21,7 @@ export interface CvConfig {
   horizons?: number[];
   task?: ModelTask;
   n_splits?: number;
-  /** purged_kfold (default) or cpcv (combinatorial purged CV, issue 17). */
+  /** purged_kfold (default) or cpcv (combinatorial purged CV, docs/design.md §6.3). */
   scheme?: 'purged_kfold' | 'cpcv';
   n_groups?: number;
   n_test_groups?: number;
@@ -86,6 +88,7 @@ export const cvPhase: PhaseSpec<CvConfig> = {
     const foldChart = metric ? cvFoldScoresChart(r.results.folds, metric) : undefined;
     const value: CvValue = { cvRunId: r.runId, dir: r.dir, horizons: r.results.horizons, models: r.results.models };
     const metrics = Object.fromEntries(r.best.map((b) => [`h${b.horizon}_${b.metric}`, b.value]));
+    const modelRows = cvModelRows(r.results);
     return emptyResult({
       dataset,
       summary: {
@@ -102,7 +105,12 @@ export const cvPhase: PhaseSpec<CvConfig> = {
         ...(r.results.bootstrap ? { intervals: describeBootstrap(r.results.bootstrap) } : {}),
       },
       metrics,
+      modelMetrics: cvModelMetrics(modelRows),
       charts: foldChart ? [chartToOutput(foldChart)] : [],
+      tables: [
+        { title: 'Models per horizon: mean ± sd over folds, pooled out-of-fold score [CI]', frame: pl.DataFrame(modelRows as unknown as Record<string, unknown>[]) },
+        { title: 'Scores per fold', frame: pl.DataFrame(cvFoldRows(r.results)) },
+      ],
       artifacts: r.stackingFiles.map((f) => ({ path: f.path, label: `stacking dataset h${f.horizon}` })),
       run: { id: r.runId, dir: r.dir, kind: 'cv' },
       value,

@@ -1,4 +1,7 @@
-/** The cv cell with `scheme: cpcv` (issue 17): runs core/ml/cpcvWorkflow and shows the paths and the timeline. */
+/**
+ * The cv cell with `scheme: cpcv` (docs/design.md §6.3): runs core/ml/cpcvWorkflow and shows the paths and the
+ * timeline.
+ */
 import { cpcvTimelineChart } from '../charts';
 import { chartToOutput } from '../charts/frames';
 import { UserError } from '../errors';

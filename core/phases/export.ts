@@ -5,7 +5,6 @@
  * renamed into place, so a reader never sees half an export.
  */
 import pl from 'nodejs-polars';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { UserError } from '../errors';
@@ -14,6 +13,7 @@ import { featureSetId } from '../frame/featureSet';
 import { ENGINE_VERSION } from '../version';
 import { registerPhase } from '../spec/registry';
 import { emptyResult, type ArtifactRef, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
+import { sha256 } from '../base/hash';
 
 export const SPLITS: readonly SplitName[] = ['train', 'val', 'test'];
 
@@ -41,6 +41,7 @@ export function datasetDir(artifactsDir: string, id: string): string {
 
 export function polarsVersion(): string {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed polars, read at run time
     return (require('nodejs-polars/package.json') as { version: string }).version;
   } catch {
     return 'unknown';
@@ -70,7 +71,7 @@ export function writeExport(ds: Dataset, dir: string, seed: number, cell?: strin
       for (const [name, cols] of [[`X_${s}.parquet`, xCols], [`y_${s}.parquet`, yCols]] as const) {
         const path = join(tmp, name);
         part.select(...cols).writeParquet(path);
-        files[name] = createHash('sha256').update(readFileSync(path)).digest('hex');
+        files[name] = sha256(readFileSync(path));
       }
     }
     const scalerRel = ds.scalerPath ? relative(dir, ds.scalerPath).split(sep).join('/') : null;

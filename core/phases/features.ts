@@ -4,6 +4,7 @@
  * dropped and counted; so are later rows with a null input. The feature set gets an id and a
  * `feature_list_{id}.json` artifact.
  */
+import { relative } from 'node:path';
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SYMBOL, TIMESTAMP, withDataset, type Dataset, type LabelInfo } from '../frame/dataset';
@@ -13,7 +14,7 @@ import { compileFeatureExpression, FeatureExpressionError, parseFeatureExpressio
 import { featureSetId, gitCommit, saveFeatureList } from '../frame/featureSet';
 import { lagExprs, returnExpr, rollingExprs, ROLLING_STATS, WindowSpecError, type NamedExpr, type ReturnType, type RollingBlock, type RollingStat } from '../frame/rolling';
 import { registerPhase } from '../spec/registry';
-import { closest, t, type ValueProblem } from '../base/schema';
+import { closest, didYouMean, t, type ValueProblem } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { scalarInt } from '../frame/int64';
 
@@ -87,7 +88,7 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
     if (label !== undefined) throw new UserError(labelLeakMessage(name, typeof label === 'string' ? undefined : label), { cell, key });
     if (has(name)) return;
     const near = closest(name, [...existing, ...added]);
-    throw new UserError(`no column '${name}'${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key }, [`columns: ${[...existing, ...added].join(', ')}`]);
+    throw new UserError(`no column '${name}'${didYouMean(near)}`, { cell, key }, [`columns: ${[...existing, ...added].join(', ')}`]);
   };
   const add = (exprs: NamedExpr[], key: string) => {
     for (const e of exprs) {
@@ -184,7 +185,7 @@ async function run(config: FeaturesConfig, inputs: PhaseResult[], ctx: PhaseCont
     id,
     features,
     config: norm,
-    description: config.description ?? `features from cell '${ctx.cell.name}' of ${ctx.notebookPath}`,
+    description: config.description ?? `features from cell '${ctx.cell.name}' of ${relative(ctx.baseDir, ctx.notebookPath)}`,
     gitCommit: gitCommit(ctx.baseDir),
   });
   const warnings: string[] = [];

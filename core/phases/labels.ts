@@ -6,7 +6,7 @@ import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SYMBOL, TIMESTAMP, withDataset, type LabelInfo } from '../frame/dataset';
 import { registerPhase } from '../spec/registry';
-import { closest, t } from '../base/schema';
+import { closest, didYouMean, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { bornIn } from '../frame/provenance';
 import { scalarInt } from '../frame/int64';
@@ -51,7 +51,7 @@ export function buildLabels(input: pl.DataFrame, c: LabelsConfig, cell?: string)
   for (const col of [SYMBOL, TIMESTAMP]) if (!input.columns.includes(col)) throw new UserError(`the input has no '${col}' column`, { cell });
   if (!input.columns.includes(target)) {
     const near = closest(target, input.columns);
-    throw new UserError(`no target column '${target}'${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key: 'target' }, [`columns: ${input.columns.join(', ')}`]);
+    throw new UserError(`no target column '${target}'${didYouMean(near)}`, { cell, key: 'target' }, [`columns: ${input.columns.join(', ')}`]);
   }
   const task = c.task ?? 'both';
   const classes = directionClasses(threshold);

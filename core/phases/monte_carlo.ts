@@ -1,7 +1,7 @@
 /**
  * `monte_carlo`: resamples the returns (or trades) of an upstream `backtest` / `walk_forward`
  * cell, N simulations in batches; each batch is a container written when it finishes
- * (containers/batch_{k}_results.json). The phase folder gets bands.json (equity percentile bands
+ * ({phase}/batch_{k}_results.json). The phase folder gets bands.json (equity percentile bands
  * per step) and the aggregate: percentiles of total return, max drawdown and Sharpe.
  */
 import { join } from 'node:path';
@@ -58,7 +58,7 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
   const naming = resultsNaming(c, ctx);
   const results = resultsSettingsFor({ [naming.phase]: 'monte_carlo' }, c, cell)[naming.phase];
 
-  const wf = await beginWorkflowPhase({ resultsRoot: ctx.roots.results, name: naming.name, nameKey: naming.nameKey, phase: naming.phase, owner: naming.owner, config: c as Record<string, unknown>, seed: opts.seed, source: ctx.source, baseDir: ctx.baseDir, cell });
+  const wf = await beginWorkflowPhase({ resultsRoot: ctx.roots.results, resultsDir: naming.resultsDir, workflow: naming.workflow, phase: naming.phase, owner: naming.owner, config: c as Record<string, unknown>, seed: opts.seed, source: ctx.source, baseDir: ctx.baseDir, cell });
   const writer = await PhaseDirWriter.open(wf.phaseDir, results.results_storage);
   try {
     const bands = new Float64Array(sims * steps.length);

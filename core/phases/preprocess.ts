@@ -10,7 +10,7 @@ import { SPLIT, SYMBOL, TIMESTAMP, withDataset } from '../frame/dataset';
 import { clipExprs, fitWindow, imputeExprs, missingRates, type OutlierMethod } from '../frame/impute';
 import { parseBoundary } from './split';
 import { registerPhase } from '../spec/registry';
-import { closest, t } from '../base/schema';
+import { closest, didYouMean, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { scalarInt } from '../frame/int64';
 
@@ -68,7 +68,7 @@ export function preprocessFrame(input: pl.DataFrame, c: PreprocessConfig, labelC
   for (const col of columns) {
     if (!input.columns.includes(col)) {
       const near = closest(col, input.columns);
-      throw new UserError(`no column '${col}'${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key: 'columns' }, [`columns: ${input.columns.join(', ')}`]);
+      throw new UserError(`no column '${col}'${didYouMean(near)}`, { cell, key: 'columns' }, [`columns: ${input.columns.join(', ')}`]);
     }
     if (RESERVED.has(col) || !input.getColumn(col).isNumeric()) throw new UserError(`column '${col}' is not a numeric value column`, { cell, key: 'columns' });
   }

@@ -10,7 +10,7 @@ import { SPLIT, withDataset } from '../frame/dataset';
 import { featureSetId } from '../frame/featureSet';
 import { applyScaler, fitScaler, ScalerFitError, SCALE_METHODS, type ScaleMethod, type ScalerJSON } from '../frame/scalers';
 import { registerPhase } from '../spec/registry';
-import { closest, t } from '../base/schema';
+import { closest, didYouMean, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface ScaleConfig {
@@ -42,7 +42,7 @@ async function run(config: ScaleConfig, inputs: PhaseResult[], ctx: PhaseContext
   for (const c of columns) {
     if (!ds.frame.columns.includes(c)) {
       const near = closest(c, ds.frame.columns);
-      throw new UserError(`no column '${c}'${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key: 'columns' });
+      throw new UserError(`no column '${c}'${didYouMean(near)}`, { cell, key: 'columns' });
     }
     if (labelCols.has(c)) throw new UserError(`'${c}' is a label column; labels are not scaled`, { cell, key: 'columns' });
     if (!ds.frame.getColumn(c).isNumeric()) throw new UserError(`column '${c}' is not numeric (${String(ds.frame.getColumn(c).dtype)})`, { cell, key: 'columns' });

@@ -31,7 +31,7 @@ export interface ScenarioCompareValue {
   bootstrap?: string;
   table: string;
   summary: string;
-  /** Deflated Sharpe, PBO and MinBTL of the study, from the trial ledger (issue 17). */
+  /** Deflated Sharpe, PBO and MinBTL of the study, from the trial ledger (docs/design.md §6.10). */
   selection?: CompareSelection;
 }
 

@@ -138,7 +138,10 @@ export function assignSplits(input: pl.DataFrame, c: SplitConfig, labels: readon
   const have: Record<SplitName, Set<string>> = { train: new Set(), val: new Set(), test: new Set() };
   segSplit.forEach((s, i) => {
     if (s === 'embargo') embargoDropped += segRows[i];
-    else (rows[s] += segRows[i], have[s].add(segSymbol[i]));
+    else {
+      rows[s] += segRows[i];
+      have[s].add(segSymbol[i]);
+    }
   });
 
   for (const s of requested) {

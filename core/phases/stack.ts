@@ -1,6 +1,6 @@
 /**
  * `stack`: trains a meta-learner on a CV run's out-of-fold predictions (from an upstream `cv`
- * cell, or `stacking_data: RUN_ID`) and writes a stacking training run (DESIGN §4).
+ * cell, or `stacking_data: RUN_ID`) and writes a stacking training run (docs/design.md §6.8, §7.2).
  */
 import { metaWeightsChart } from '../charts';
 import { chartToOutput } from '../charts/frames';

@@ -1,4 +1,4 @@
-/** `train`: fit one model on the train split and write a training run (DESIGN §4). */
+/** `train`: fit one model on the train split and write a training run (docs/design.md §7.2). */
 import { UserError } from '../errors';
 import type { ModelTask, Params } from '../ml/model';
 import { trainModel } from '../ml/trainWorkflow';

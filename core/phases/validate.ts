@@ -48,10 +48,14 @@ function parseNow(now: string | undefined): Date | undefined {
   return d;
 }
 
-/** Null rate per column against its limit, and (when a row check flagged rows) offending rows per column and check. */
-function validateCharts(report: ValidationReport): ChartOutput[] {
+/**
+ * Null rate per column against its limit (only when some column has nulls: a chart of zeros says
+ * nothing the "nulls: pass" row does not), and (when a row check flagged rows) offending rows per
+ * column and check.
+ */
+export function validateCharts(report: ValidationReport): ChartOutput[] {
   const nullRates = Object.entries(report.columns).map(([column, m]) => ({ column, nulls: m.nulls, null_rate: m.null_rate, max_null_rate: m.max_null_rate }));
-  const charts = [chartToOutput(nullRateChart(nullRates))];
+  const charts = nullRates.some((r) => r.nulls > 0) ? [chartToOutput(nullRateChart(nullRates))] : [];
   if (report.anomalies.length) charts.push(chartToOutput(anomalyChart(report.anomalies)));
   return charts;
 }
@@ -115,7 +119,8 @@ export async function runValidate(config: ValidateConfig, inputs: PhaseResult[],
         frame: pl.DataFrame({
           check: report.checks.map((c) => c.id),
           status: report.checks.map((c) => c.status),
-          policy: report.checks.map((c) => c.policy),
+          // The policy is what happens when a check fails: on a check that passed it only reads as a failure.
+          policy: report.checks.map((c) => (c.status === 'pass' || c.status === 'skipped' ? null : c.policy)),
           count: report.checks.map((c) => c.count),
           message: report.checks.map((c) => c.message),
         }),

@@ -21,7 +21,7 @@ import { walkForwardWindows, type WindowKind } from '../backtest/windows';
 import { writeFileAtomic } from '../runs/atomicWrite';
 import { TIMESTAMP } from '../frame/dataset';
 import { registerPhase } from '../spec/registry';
-import { closest, t } from '../base/schema';
+import { closest, didYouMean, t } from '../base/schema';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface WalkForwardConfig extends CommonBacktestKeys {
@@ -47,7 +47,7 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
   if (!label) {
     const names = ds.labels.map((l) => l.column);
     const near = closest(c.label!, names);
-    throw new UserError(`no label '${c.label}'${near ? ` (did you mean '${near}'?)` : ''}`, { cell, key: 'label' }, [`labels: ${names.join(', ')}`]);
+    throw new UserError(`no label '${c.label}'${didYouMean(near)}`, { cell, key: 'label' }, [`labels: ${names.join(', ')}`]);
   }
   const features = c.features ?? ds.features;
   if (!features.length) throw new UserError('walk_forward needs feature columns: add a `features` cell upstream or set `features:`', { cell, key: 'features' });
@@ -65,7 +65,7 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
   const naming = resultsNaming(c, ctx);
   const results = resultsSettingsFor({ [naming.phase]: 'walk_forward' }, c, cell)[naming.phase];
 
-  const wf = await beginWorkflowPhase({ resultsRoot: ctx.roots.results, name: naming.name, nameKey: naming.nameKey, phase: naming.phase, owner: naming.owner, config: c as unknown as Record<string, unknown>, seed: ctx.seed, source: ctx.source, baseDir: ctx.baseDir, cell });
+  const wf = await beginWorkflowPhase({ resultsRoot: ctx.roots.results, resultsDir: naming.resultsDir, workflow: naming.workflow, phase: naming.phase, owner: naming.owner, config: c as unknown as Record<string, unknown>, seed: ctx.seed, source: ctx.source, baseDir: ctx.baseDir, cell });
   try {
     let done = 0;
     const o = await runWalkForward({

@@ -1,5 +1,5 @@
 /**
- * Scenario x model comparison (notes/004 step 9): side-by-side metrics with their bootstrap CIs,
+ * Scenario x model comparison (docs/design.md §4.8): side-by-side metrics with their bootstrap CIs,
  * ranked by one metric in its direction, as a table (CSV) and a Markdown summary. Pure.
  */
 import { metricDirection, type MetricDirection } from '../ml/metrics';

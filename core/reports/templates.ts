@@ -1,5 +1,5 @@
 /**
- * Report templates (notes/004 step 10): the model communication report, the evaluation memo and
+ * Report templates (docs/design.md §4.8): the model communication report, the evaluation memo and
  * the reflection, as Markdown with `{{name}}` placeholders. A `report` cell may point
  * `templates:` at a folder holding its own versions (same file names, same placeholders).
  * Nothing time-dependent goes in: the same inputs give byte-identical reports.

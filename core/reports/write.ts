@@ -1,5 +1,5 @@
 /**
- * Report and figure writes under the failure policy of issue 8: a failed write is retried once;
+ * Report and figure writes under the failure policy (docs/design.md §4.7): a failed write is retried once;
  * if it fails again the run goes on and the artefact is reported missing (a warning), never a
  * failed cell.
  */

@@ -68,7 +68,7 @@ export function lowerIsBetter(metric: string): boolean {
 }
 
 /** mean and std of every score per model and horizon. */
-export function summarizeFolds(folds: readonly CvFoldResult[]): CvResults['summary'] {
+export function summarizeFolds(folds: readonly Pick<CvFoldResult, 'model' | 'horizon' | 'scores'>[]): CvResults['summary'] {
   const groups = new Map<string, Map<string, Map<string, number[]>>>();
   for (const f of folds) {
     const byH = groups.get(f.model) ?? new Map<string, Map<string, number[]>>();

@@ -1,5 +1,5 @@
 /**
- * Runs without a run.json, written by other tools in the layouts of DESIGN §4:
+ * Runs without a run.json, written by other tools in the layouts of docs/design.md §7.4:
  *   data/stacking/<id>/   cv_results.json and/or stacking/stacking_dataset_h{H}.parquet   -> cv
  *   runs/<id>/            model.json and/or metrics.json                                 -> training / stacking
  *   results/<name>/<phase>/[<window>/]   phase_summary.json / aggregate_results.json      -> backtest / workflow

@@ -1,5 +1,5 @@
 /**
- * Run ids (DESIGN §4): `{YYYYMMDD_HHMMSS_ffffff}_{4 hex}` in UTC with real microseconds and two
+ * Run ids (docs/design.md §7.1): `{YYYYMMDD_HHMMSS_ffffff}_{4 hex}` in UTC with real microseconds and two
  * random bytes, and `{model}_h{H}_{...}` for training runs, e.g.
  * `xgboost_h20_20251228_143025_789456_a3f9`.
  */

@@ -10,6 +10,7 @@ export const MAX_NAME_LENGTH = 128;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 const FORBIDDEN_CHARS = /[/\\<>:"|?*]/;
 // C0 and C1 control characters, DEL, Unicode line/paragraph separators and bidi overrides.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** Why `name` is not a safe single path segment, or undefined when it is. */

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 
-/** Where runs and artifacts live (DESIGN §4). Relative roots resolve against a base directory. */
+/** Where runs and artifacts live (docs/design.md §4.4, §7). Relative roots resolve against a base directory. */
 export interface ArtifactRoots {
   stacking: string;
   runs: string;

@@ -1,5 +1,5 @@
 /**
- * The CV -> stacking hand-over (issue 3): list CV runs (`phasebook cv-runs`) and load the
+ * The CV -> stacking hand-over (docs/design.md §7.5): list CV runs (`phasebook cv-runs`) and load the
  * out-of-fold stacking dataset of one run and horizon, with errors that list what does exist.
  */
 import { readdir, stat } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * The atomic run store (DESIGN §4). A run is a directory created exclusively under an artifact
+ * The atomic run store (docs/design.md §7.2). A run is a directory created exclusively under an artifact
  * root; `run.json` is written at the start with status `running` and rewritten last, atomically,
  * by `complete()` or `fail()`. A process that dies in between leaves `running`, never `complete`.
  */
@@ -9,7 +9,7 @@ import { UserError } from '../errors';
 import { ENGINE_VERSION } from '../version';
 import { writeFileAtomic } from './atomicWrite';
 import { gitCommit } from './git';
-import { configHash, hashFile, sha256Hex } from './hash';
+import { configHash, fileDigest, sha256Hex } from './hash';
 import { newRunId } from './id';
 import { currentWriter, HEARTBEAT_MS } from './liveness';
 import { pathSegmentProblem, validateOutputName } from './name';
@@ -165,7 +165,7 @@ class DirRunWriter implements RunWriter {
   async addArtifact(path: string, rows?: number): Promise<ArtifactEntry> {
     this.assertOpen();
     const abs = isAbsolute(path) ? path : this.inside(path);
-    const { sha256, bytes } = await hashFile(abs);
+    const { sha256, bytes } = await fileDigest(abs);
     return this.record({ path: this.relativeName(abs), bytes, sha256, ...rowsField(rows) });
   }
 

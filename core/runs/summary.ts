@@ -2,7 +2,7 @@
  * RunSummary: one line of the run index (explorer rows, `phasebook runs`). Built from a run.json,
  * or from the files of a run written by another tool (`foreign: true`).
  */
-import { bestScores, type CvBest } from './cvResults';
+import type { CvBest } from './cvResults';
 import { parseRunId } from './id';
 import type { RunKind, RunManifest, RunStatus } from './types';
 
@@ -34,6 +34,8 @@ export interface RunSummary {
   phases?: string[];
   /** The CV run a stacking run was trained on. */
   parent?: string;
+  /** Top-N checkpoints a training run kept (meta.checkpoints; see ./recorded.ts). */
+  checkpoints?: number;
 }
 
 const MODEL_METRICS = ['roc_auc', 'auc', 'accuracy', 'f1', 'r2', 'rmse', 'mae', 'mse', 'log_loss', 'brier'];
@@ -147,6 +149,8 @@ function applyMeta(s: RunSummary, meta: Record<string, unknown>): void {
   if (phases?.length) s.phases = phases;
   const parent = typeof meta.cv_run_id === 'string' ? meta.cv_run_id : typeof meta.parent === 'string' ? meta.parent : undefined;
   if (parent) s.parent = parent;
+  const kept = (meta.checkpoints as { kept?: unknown } | null | undefined)?.kept;
+  if (Array.isArray(kept) && kept.length) s.checkpoints = kept.length;
   if (Array.isArray(meta.best)) {
     const best = (meta.best as unknown[]).filter(isCvBest);
     const key = keyMetricFromBest(best);
@@ -158,11 +162,6 @@ function isCvBest(v: unknown): v is CvBest {
   if (v === null || typeof v !== 'object') return false;
   const b = v as Record<string, unknown>;
   return typeof b.model === 'string' && typeof b.metric === 'string' && typeof b.horizon === 'number' && typeof b.value === 'number';
-}
-
-/** What a CV run writer puts in its run.json meta so the index needs no other file. */
-export function cvRunMeta(cv: Parameters<typeof bestScores>[0] & { models: string[]; horizons: number[]; n_splits: number }): Record<string, unknown> {
-  return { models: cv.models, horizons: cv.horizons, n_splits: cv.n_splits, best: bestScores(cv) };
 }
 
 export function failedSummary(dir: string, fallback: { id: string; kind: RunKind; mtime: Date }, error: string): RunSummary {

@@ -1,5 +1,5 @@
 /**
- * The trial ledger (issue 17): every evaluated configuration of a study, in artifacts/metrics.db,
+ * The trial ledger (docs/design.md §6.10): every evaluated configuration of a study, in artifacts/metrics.db,
  * with its per-period out-of-sample returns, so selection-adjusted statistics (core/stats) can be
  * computed from everything that was tried, not only from what is shown.
  *

@@ -1,4 +1,4 @@
-/** Run manifests (DESIGN §4). `run.json` is written last, atomically. */
+/** Run manifests (docs/design.md §7.2). `run.json` is written last, atomically. */
 import type { RunWriterInfo } from './liveness';
 
 export type RunKind = 'cv' | 'training' | 'stacking' | 'backtest' | 'workflow' | 'pipeline';

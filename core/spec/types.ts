@@ -51,6 +51,10 @@ export interface PhaseResult {
   value?: unknown;
   /** The seed this cell actually used, when it is not the execution's (a cell's own `seed:`). */
   seed?: number;
+  /** When the cell computed this result and how long it took (a cache hit shows "cached (ran 1.3 s on ...)"). */
+  ran?: { at: string; durationMs: number };
+  /** Metrics per model (a CV run's every model), recorded in metrics.db with their model. */
+  modelMetrics?: { model: string; metrics: Record<string, number> }[];
 }
 
 export interface PhaseSpec<C = Record<string, unknown>> {

@@ -1,4 +1,7 @@
-/** Selection-adjusted statistics (issue 17): PSR, DSR, expected max Sharpe of N trials, PBO by CSCV, MinBTL. Pure. */
+/**
+ * Selection-adjusted statistics (docs/design.md §6.10): PSR, DSR, expected max Sharpe of N trials, PBO by CSCV,
+ * MinBTL. Pure.
+ */
 export { normalCdf, normalPdf, normalQuantile, erfc } from './normal';
 export {
   EULER_GAMMA,

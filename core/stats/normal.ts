@@ -19,7 +19,9 @@ function erfSeries(x: number): number {
   return ((2 / SQRT_PI) * Math.exp(-x2)) * sum;
 }
 
-/** erfc(x) for x > 0 by the continued fraction e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) (modified Lentz). */
+/**
+ * erfc(x) for x > 0 by the continued fraction e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) (modified Lentz).
+ */
 function erfcFraction(x: number): number {
   const tiny = 1e-300;
   let f = x;

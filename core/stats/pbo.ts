@@ -1,7 +1,7 @@
 /**
  * Probability of Backtest Overfitting by combinatorially symmetric cross-validation (CSCV; Bailey,
  * Borwein, López de Prado & Zhu, "The Probability of Backtest Overfitting", J. Computational
- * Finance 2017, SSRN 2326253, 2015). Definitions, also in docs/drafts/i17.md:
+ * Finance 2017, SSRN 2326253, 2015). Definitions, also in docs/design.md §6.10:
  *   M      T periods × N trials of per-period returns (aligned on the same periods)
  *   groups S contiguous blocks of rows, block g = rows [⌊gT/S⌋, ⌊(g+1)T/S⌋); S even
  *   splits  every choice of S/2 blocks as in-sample (IS), the other S/2 out-of-sample (OOS), in

@@ -52,7 +52,10 @@ export function alignTrials(trials: readonly SelectionTrial[]): Float64Array[] {
   });
 }
 
-/** Trials with identical times and returns (e.g. two models giving the same positions) are one trial: the first of each kept. */
+/**
+ * Trials with identical times and returns (e.g. two models giving the same positions) are one trial: the first of each
+ * kept.
+ */
 export function distinctTrials(trials: readonly SelectionTrial[]): SelectionTrial[] {
   const seen = new Set<string>();
   return trials.filter((t) => {

@@ -3,7 +3,7 @@
  * Correcting for Selection Bias, Backtest Overfitting and Non-Normality", J. Portfolio Management
  * 2014) and the Minimum Backtest Length (Bailey, Borwein, López de Prado & Zhu, "Pseudo-Mathematics
  * and Financial Charlatanism", Notices of the AMS 2014). Sharpe ratios here are per period (not
- * annualised): T is the number of periods. Definitions, also in docs/drafts/i17.md:
+ * annualised): T is the number of periods. Definitions, also in docs/design.md §6.10:
  *   SR      mean(r) / std(r, ddof=1)                      (0 when std = 0)
  *   γ3      m3 / m2^1.5,  γ4 = m4 / m2²  with m_k = Σ(r − mean)^k / T  (skew; kurtosis, not excess)
  *   PSR(SR*) = Φ( (SR − SR*) √(T − 1) / √(1 − γ3·SR + (γ4 − 1)/4 · SR²) )

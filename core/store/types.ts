@@ -1,5 +1,5 @@
 /**
- * The artifact store (issue 15): where a worker fleet exchanges cell results. One interface, two
+ * The artifact store (docs/design.md §4.9): where a worker fleet exchanges cell results. One interface, two
  * backends — a directory (local disk or a shared filesystem such as NFS) and S3-compatible object
  * storage. Objects are immutable: a name is written once (atomically) and never changes, so a
  * reader sees a whole object or none and two writers of one name write the same bytes.

@@ -27,6 +27,8 @@ export enum CommandId {
   OpenArtifact = 'phasebook.openArtifact',
   PreviewTable = 'phasebook.previewTable',
   InstallCli = 'phasebook.installCli',
+  OpenCheckpoint = 'phasebook.openCheckpoint',
+  OpenRunNotebook = 'phasebook.openRunNotebook',
 }
 
 /** Context keys the manifest's `when` clauses read. */

@@ -11,6 +11,15 @@ import { cellLike, cellOfDocument, loadPhases, type NotebookModels } from '../no
 
 export const TRAIN_STACKING_TITLE = 'Train stacking on this run';
 
+/** The lens on a cv cell; when the cell is stale its run predates the edit, and the lens says so. */
+export function cvLensText(runId: string, stale: boolean): { title: string; tooltip: string } {
+  if (!stale) return { title: `$(layers) ${TRAIN_STACKING_TITLE}`, tooltip: `Train a meta-learner on the out-of-fold predictions of ${runId}` };
+  return {
+    title: `$(warning) ${TRAIN_STACKING_TITLE} (stale: ${runId} predates your edit)`,
+    tooltip: `This cv cell changed since ${runId} ran: its out-of-fold predictions are from the old config. Run the cell first to stack the current one, or train on the old run anyway.`,
+  };
+}
+
 export class CvCellLensProvider implements vscode.CodeLensProvider {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
@@ -28,9 +37,10 @@ export class CvCellLensProvider implements vscode.CodeLensProvider {
     if (!found || kindOfCell(cellLike(found.cell)) !== 'cv') return [];
     await loadPhases();
     const name = this.models.modelNow(found.notebook).names[found.cell.index];
-    const run = name ? this.controller.existingKernel(found.notebook)?.completedRuns.get(name) : undefined;
+    const kernel = this.controller.existingKernel(found.notebook);
+    const run = name ? kernel?.completedRuns.get(name) : undefined;
     if (!run || run.kind !== 'cv') return [];
-    return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: `$(layers) ${TRAIN_STACKING_TITLE}`, tooltip: `Train a meta-learner on the out-of-fold predictions of ${run.id}`, command: CommandId.TrainStackingOnRun, arguments: [run.dir, found.notebook.uri] })];
+    return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { ...cvLensText(run.id, !!name && !!kernel?.stale.has(name)), command: CommandId.TrainStackingOnRun, arguments: [run.dir, found.notebook.uri] })];
   }
 
   dispose(): void {

@@ -121,7 +121,13 @@ async function validateDataFile(deps: NotebookCommandDeps, arg?: unknown): Promi
 export function registerNotebookCommands(deps: NotebookCommandDeps): vscode.Disposable {
   const reg = (id: CommandId, run: (...args: unknown[]) => unknown, opts: Omit<CommandSpec, 'id' | 'run'> = {}) => registerCommand(deps.log, { id, run, ...opts });
   return vscode.Disposable.from(
-    reg(CommandId.RunStaleCells, async (arg) => requireKernel(deps, arg)?.runStale(), { needsTrust: true }),
+    reg(CommandId.RunStaleCells, async (arg) => {
+      const kernel = requireKernel(deps, arg);
+      if (!kernel) return undefined;
+      const ran = await kernel.runStale();
+      if (!ran.length) void vscode.window.showInformationMessage('Phasebook: nothing to run — no cell is stale, failed or waiting on a failed cell.');
+      return ran;
+    }, { needsTrust: true }),
     reg(CommandId.ToggleAutorun, (arg) => setMode(deps, arg, 'toggle')),
     reg(CommandId.SwitchToAutorun, (arg) => setMode(deps, arg, 'autorun')),
     reg(CommandId.SwitchToLazy, (arg) => setMode(deps, arg, 'lazy')),

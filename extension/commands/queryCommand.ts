@@ -1,15 +1,16 @@
 /**
- * "Phasebook: Query metrics…" (issue 8): SQL on artifacts/metrics.db, the result as an aligned
+ * "Phasebook: Query metrics…" (docs/design.md §4.8): SQL on artifacts/metrics.db, the result as an aligned
  * table in a read-only `phasebook-query:` document (the same layout as `phasebook query`). A SQL
  * mistake is an error message that lists the tables and views.
  */
 import * as vscode from 'vscode';
 import { formatQueryTable } from '../../core/cli/commands/query';
-import { formatUserError, isUserError } from '../../core/errors';
 import { metricsDbPath, queryMetrics } from '../../core/orchestrate/metricsDb';
 import { resolveRoots, type ArtifactRoots } from '../../core/runs/roots';
 import { explicitRootDefaults } from '../base/config';
 import { CommandId } from '../base/commandIds';
+import { registerCommand } from '../base/commands';
+import type { PhasebookLog } from '../base/logChannel';
 
 export const QUERY_METRICS_COMMAND = CommandId.QueryMetrics;
 export const QUERY_SCHEME = 'phasebook-query';
@@ -19,6 +20,7 @@ export interface QueryCommandDeps {
   /** The roots of the active notebook's kernel, when one runs. */
   activeRoots(): ArtifactRoots | undefined;
   workspaceDir(): string;
+  log: PhasebookLog;
 }
 
 /** The document text: the SQL and database, then the table. */
@@ -47,7 +49,10 @@ export function registerQueryCommand(deps: QueryCommandDeps): vscode.Disposable 
   let lastSql = DEFAULT_QUERY;
   return vscode.Disposable.from(
     vscode.workspace.registerTextDocumentContentProvider(QUERY_SCHEME, docs),
-    vscode.commands.registerCommand(QUERY_METRICS_COMMAND, async (sqlArg?: string): Promise<vscode.TextEditor | undefined> => {
+    registerCommand(deps.log, {
+      id: QUERY_METRICS_COMMAND,
+      args: (raw): [string | undefined] => [typeof raw[0] === 'string' ? raw[0] : undefined],
+      run: async (sqlArg): Promise<vscode.TextEditor | undefined> => {
       const sql =
         typeof sqlArg === 'string'
           ? sqlArg
@@ -60,15 +65,11 @@ export function registerQueryCommand(deps: QueryCommandDeps): vscode.Disposable 
       if (!sql?.trim()) return undefined;
       lastSql = sql;
       const db = metricsDbPath(deps.activeRoots()?.artifacts ?? resolveRoots(deps.workspaceDir(), explicitRootDefaults()).artifacts);
-      try {
-        const table = formatQueryTable(await queryMetrics(db, sql));
-        const doc = await vscode.workspace.openTextDocument(docs.add(queryResultText(db, sql, table)));
-        return await vscode.window.showTextDocument(doc, { preview: true });
-      } catch (e) {
-        const message = isUserError(e) ? formatUserError(e) : `internal error: ${(e as Error).message}`;
-        void vscode.window.showErrorMessage(`Phasebook: ${message}`, { modal: false });
-        return undefined;
-      }
+      // A SQL error is the user's (a UserError): the command layer shows it and opens nothing.
+      const table = formatQueryTable(await queryMetrics(db, sql));
+      const doc = await vscode.workspace.openTextDocument(docs.add(queryResultText(db, sql, table)));
+      return await vscode.window.showTextDocument(doc, { preview: true });
+      },
     }),
   );
 }

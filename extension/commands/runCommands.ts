@@ -5,10 +5,10 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { RunSummary } from '../../core/runs/index';
+import type { RunSummary } from '../../core/runs/scan';
 import type { StackingTrainer } from '../codelens/stackingTrainer';
 import { CommandId } from '../base/commandIds';
-import type { DashboardOpener } from '../dashboard/index';
+import type { DashboardOpener } from '../dashboard/register';
 import type { RunExplorer } from '../explorer/runExplorer';
 import { formatLocalTime, runItemView } from '../explorer/runItems';
 import type { RunGroup } from '../explorer/runIndex';

@@ -6,7 +6,9 @@
  */
 import type { RunKind, RunStatus } from '../../core/runs/types';
 
-/** The notebook renderer's id (package.json contributes.notebookRenderer); its output mimes are in core/kernel/mimes.ts. */
+/**
+ * The notebook renderer's id (package.json contributes.notebookRenderer); its output mimes are in core/kernel/mimes.ts.
+ */
 export const RENDERER_ID = 'phasebook.renderer';
 
 export interface ArtifactView {
@@ -33,6 +35,9 @@ export interface Lineage {
   parentRun?: { id: string; dir?: string };
 }
 
+/** pooled[model][horizon][metric]: one score over all out-of-fold rows, with its interval when drawn. */
+export type CvPooled = Record<string, Record<string, Record<string, { value: number; low?: number; high?: number }>>>;
+
 export interface FoldView {
   model: string;
   horizon: number;
@@ -56,7 +61,7 @@ export interface RunPayload {
   meta: Record<string, unknown>;
   lineage: Lineage;
   artifacts: ArtifactView[];
-  cv?: { primary_metric?: string; models: string[]; horizons: number[]; n_splits?: number; folds: FoldView[] };
+  cv?: { primary_metric?: string; models: string[]; horizons: number[]; n_splits?: number; folds: FoldView[]; pooled?: CvPooled };
   metaWeights?: Record<string, number>;
   /** Arrow IPC streams by role: `predictions` (y_true, y_pred / prob...), `equity` (x, equity, group). */
   frames: { predictions?: Uint8Array; equity?: Uint8Array };

@@ -70,8 +70,14 @@ export function parseEquityCurve(value: unknown, group: string): Curve | undefin
   value.forEach((p, i) => {
     let t: unknown = i;
     let v: unknown;
-    if (typeof p === 'number') (v = p), (temporal = false);
-    else if (Array.isArray(p)) (t = p[0]), (v = p[1]);
+    if (typeof p === 'number') {
+      v = p;
+      temporal = false;
+    }
+    else if (Array.isArray(p)) {
+      t = p[0];
+      v = p[1];
+    }
     else if (p && typeof p === 'object') {
       const o = p as Record<string, unknown>;
       t = TIME_KEYS.map((k) => o[k]).find((z) => z !== undefined) ?? i;
@@ -85,10 +91,15 @@ export function parseEquityCurve(value: unknown, group: string): Curve | undefin
   return y.some(Number.isFinite) ? { group, x, y, temporal } : undefined;
 }
 
-/** `containers/` folders of a results run: at the top, per phase, or per phase and window. */
+/**
+ * Folders of a results run that hold `{container_id}_results.json` (notes/002): each phase and
+ * window folder, and the `containers/` folders of the layout before it (at the top, per phase, or
+ * per phase and window).
+ */
 function containerDirs(dir: string): { dir: string; label: string }[] {
   const out: { dir: string; label: string }[] = [];
   const visit = (d: string, label: string, depth: number): void => {
+    out.push({ dir: d, label });
     for (const e of listDirSync(d)) {
       if (!e.isDirectory() || e.name.startsWith('.')) continue;
       if (e.name === 'containers') out.push({ dir: join(d, e.name), label });
@@ -98,6 +109,9 @@ function containerDirs(dir: string): { dir: string; label: string }[] {
   visit(dir, '', 0);
   return out;
 }
+
+/** Results files that are not a container's: the phase's aggregate. */
+const NOT_CONTAINER = new Set(['aggregate_results.json', 'cv_results.json']);
 
 export async function readEquity(dir: string): Promise<FrameRead & { temporal: boolean }> {
   const notes: string[] = [];
@@ -133,7 +147,7 @@ export async function readEquity(dir: string): Promise<FrameRead & { temporal: b
   let points = 0;
   for (const c of containerDirs(dir)) {
     for (const e of listDirSync(c.dir)) {
-      if (!e.isFile() || !e.name.endsWith('_results.json')) continue;
+      if (!e.isFile() || !e.name.endsWith('_results.json') || NOT_CONTAINER.has(e.name)) continue;
       if (++files > MAX_CONTAINER_FILES) break;
       const path = join(c.dir, e.name);
       if (statSync(path).size > MAX_CONTAINER_BYTES) {

@@ -6,11 +6,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { UserError } from '../../core/errors';
-import { readRun } from '../../core/runs/index';
+import { readRun } from '../../core/runs/scan';
 import { listDirSync, readJsonSync } from '../../core/runs/readSync';
 import type { ArtifactRoots } from '../../core/runs/roots';
 import type { RunManifest } from '../../core/runs/types';
-import type { ArtifactView, FoldView, Lineage, RunPayload } from './protocol';
+import type { ArtifactView, CvPooled, FoldView, Lineage, RunPayload } from './protocol';
 import { readEquity, readPredictions } from './runFrames';
 
 const MODEL_JSON_LIMIT = 2 * 1024 * 1024;
@@ -57,7 +57,12 @@ function cvOf(dir: string, notes: string[]): RunPayload['cv'] {
   }
   const v = json.value as Record<string, unknown>;
   const folds: FoldView[] = Array.isArray(v.folds)
-    ? v.folds.filter(isRecord).map((f) => ({ model: String(f.model), horizon: Number(f.horizon), fold: Number(f.fold ?? 0), scores: numberRecord(f.scores) ?? {} }))
+    ? v.folds.filter(isRecord).map((f) => ({
+        model: String(f.model),
+        horizon: Number(f.horizon),
+        fold: Number(f.fold ?? 0),
+        scores: numberRecord(f.scores) ?? {},
+      }))
     : [];
   return {
     primary_metric: typeof v.primary_metric === 'string' ? v.primary_metric : undefined,
@@ -65,6 +70,7 @@ function cvOf(dir: string, notes: string[]): RunPayload['cv'] {
     horizons: Array.isArray(v.horizons) ? v.horizons.map(Number) : [...new Set(folds.map((f) => f.horizon))],
     n_splits: typeof v.n_splits === 'number' ? v.n_splits : undefined,
     folds,
+    ...(isRecord(v.pooled) ? { pooled: v.pooled as CvPooled } : {}),
   };
 }
 

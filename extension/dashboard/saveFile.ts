@@ -8,10 +8,14 @@ const FILTERS: Record<string, Record<string, string[]>> = {
   'text/csv': { 'CSV table': ['csv'] },
 };
 
+// Control characters, and the characters Windows refuses in a file name.
+// eslint-disable-next-line no-control-regex -- control characters are what it matches
+const UNSAFE_CHARS = /[\u0000-\u001f<>:"|?*]+/g;
+
 /** Keeps only a safe file name (no folders, no control characters). */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? 'export';
-  return base.replace(/[\u0000-\u001f<>:"|?*]+/g, '_').replace(/^\.+/, '').slice(0, 120) || 'export';
+  return base.replace(UNSAFE_CHARS, '_').replace(/^\.+/, '').slice(0, 120) || 'export';
 }
 
 export async function saveExport(msg: SaveFileMessage, defaultDir?: vscode.Uri): Promise<vscode.Uri | undefined> {

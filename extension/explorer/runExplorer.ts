@@ -7,7 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { resolveRoots, type ArtifactRoots } from '../../core/runs/roots';
-import type { RunSummary } from '../../core/runs/index';
+import type { RunSummary } from '../../core/runs/scan';
 import { RUNS_VIEW_ID } from '../base/commandIds';
 import { readSettings } from '../base/config';
 import type { PhasebookLog } from '../base/logChannel';
@@ -129,8 +129,10 @@ export class RunExplorer extends Disposable implements vscode.Disposable {
     const abs = resolve(dir);
     const parent = dirname(abs);
     // A run outside every known root: watch its parent folder as a runs root from now on.
-    if (!this.watchedRoots().some((r) => r.path === parent)) this.addRoots({ ...resolveRoots(parent), runs: parent });
-    const owner = this.watchedRoots().find((r) => r.path === parent);
+    // A workflow run in a results_dir (results/{results_dir}/{workflow_id}) belongs to the results root.
+    const ownerOf = () => this.watchedRoots().find((r) => r.path === parent || (r.layout === 'results' && r.path === dirname(parent)));
+    if (!ownerOf()) this.addRoots({ ...resolveRoots(parent), runs: parent });
+    const owner = ownerOf();
     if (owner) await this.index.refresh([{ dir: abs, root: owner }]);
     return this.index.get(abs);
   }

@@ -3,8 +3,8 @@
  * the artifact roots, then kept current one run folder at a time (readRun on the folder that
  * changed) — never a full rescan per event. Node only: no vscode.
  */
-import { join } from 'node:path';
-import { newestFirst, readRun, scanRuns, type RunSummary } from '../../core/runs/index';
+import { dirname, join } from 'node:path';
+import { newestFirst, readRun, scanRuns, type RunSummary } from '../../core/runs/scan';
 import type { ArtifactRoots } from '../../core/runs/roots';
 import type { RunKind } from '../../core/runs/types';
 import { Signal } from '../util/disposables';
@@ -115,7 +115,16 @@ export class RunIndex {
   async refresh(dirs: Iterable<{ dir: string; root: WatchedRoot }>): Promise<IndexChange> {
     const groups = new Set<RunGroup>();
     const changed: string[] = [];
-    for (const { dir, root } of dirs) {
+    // A results_dir folder changed (a workflow run in it may be gone): re-read the runs indexed under it.
+    // A workflow run in a results_dir: re-read its folder too, which read as a run of another tool
+    // while the run's files were written before its run.json.
+    const all = [...dirs];
+    for (const { dir, root } of [...all]) {
+      for (const d of this.runs.keys()) if (d.startsWith(`${dir}/`) && !all.some((x) => x.dir === d)) all.push({ dir: d, root });
+      const parent = dirname(dir);
+      if (this.runs.has(parent) && !all.some((x) => x.dir === parent)) all.push({ dir: parent, root });
+    }
+    for (const { dir, root } of all) {
       const before = this.runs.get(dir);
       const after = await this.reader.read(dir, root.roots);
       if (!after) {

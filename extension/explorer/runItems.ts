@@ -1,5 +1,5 @@
 /** How a run shows in the explorer: label, description, tooltip, icon, context value. Pure. */
-import type { RunSummary } from '../../core/runs/index';
+import type { RunSummary } from '../../core/runs/scan';
 import { formatNumber } from '../kernel/outputs';
 
 export interface RunItemView {
@@ -8,7 +8,7 @@ export interface RunItemView {
   tooltip: string;
   /** Codicon id and theme color id of the status icon. */
   icon: { id: string; color?: string };
-  /** For menus: `run`, plus `cv` / `training`..., plus the status. */
+  /** For menus: `run`, plus `run-cv` / `run-training`..., the status, and `run-checkpoints` when it kept some. */
   contextValue: string;
 }
 
@@ -39,6 +39,7 @@ export function runItemView(s: RunSummary): RunItemView {
   if (s.folds !== undefined) lines.push(`folds: ${s.folds}`);
   if (s.parent) lines.push(`trained on CV run ${s.parent}`);
   if (s.keyMetric) lines.push(`${s.keyMetric.name}: ${formatNumber(s.keyMetric.value)}`);
+  if (s.checkpoints) lines.push(`checkpoints kept: ${s.checkpoints}`);
   if (s.error) lines.push(`error: ${s.error}`);
   lines.push(s.dir);
   return {
@@ -46,7 +47,7 @@ export function runItemView(s: RunSummary): RunItemView {
     description: parts.join(' · '),
     tooltip: lines.join('\n'),
     icon: STATUS_ICON[s.status],
-    contextValue: `run run-${s.kind} run-${s.status}`,
+    contextValue: `run run-${s.kind} run-${s.status}${s.checkpoints ? ' run-checkpoints' : ''}`,
   };
 }
 

@@ -2,10 +2,12 @@
  * The run explorer tree: groups by kind -> runs (newest first, paged) -> metrics and artifacts.
  * Children are read lazily when a node expands; a change refreshes only the groups it touched.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { CHECKPOINT_FOLDER, recordedCheckpoints } from '../../core/runs/recorded';
 import { CommandId } from '../base/commandIds';
+import { formatNumber } from '../kernel/outputs';
 import { GROUP_LABEL, GROUP_ORDER, groupOf, type RunGroup, type RunIndex } from './runIndex';
 import { metricRows, runItemView } from './runItems';
 
@@ -15,7 +17,15 @@ export type RunNode =
   | { type: 'more'; group: RunGroup }
   | { type: 'metrics'; dir: string }
   | { type: 'metric'; dir: string; name: string; value: string }
-  | { type: 'file'; path: string; isDir: boolean; runDir: string };
+  | { type: 'file'; path: string; isDir: boolean; runDir: string; checkpoint?: CheckpointView };
+
+/** A kept checkpoint file as the tree shows it (from run.json meta.checkpoints). */
+export interface CheckpointView {
+  step: number;
+  score: number;
+  rank: number;
+  metric: string;
+}
 
 /** Runs shown per group before a "show more" row. */
 export const PAGE_SIZE = 200;
@@ -116,6 +126,12 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode
         item.id = `file:${node.path}`;
         item.contextValue = node.isDir ? 'artifactFolder' : TABLE_FILES.test(node.path) ? 'artifact artifactTable' : 'artifact';
         if (!node.isDir) item.command = { title: 'Open artifact', command: CommandId.OpenArtifact, arguments: [node] };
+        if (node.checkpoint) {
+          const c = node.checkpoint;
+          item.description = `#${c.rank} · step ${c.step} · ${c.metric} ${formatNumber(c.score)}`;
+          item.tooltip = `checkpoint ${c.rank === 1 ? '(best) ' : ''}kept at step ${c.step}, ${c.metric} ${c.score}\nOpen checkpoint… copies the from_checkpoint line or the CLI command`;
+          item.contextValue = 'artifact checkpoint';
+        }
         return item;
       }
     }
@@ -146,7 +162,8 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode
         return s ? metricRows(s).map((m) => ({ type: 'metric', dir: node.dir, name: m.name, value: m.value })) : [];
       }
       case 'file':
-        return node.isDir ? listFiles(node.path, node.runDir) : [];
+        if (!node.isDir) return [];
+        return node.path === join(node.runDir, CHECKPOINT_FOLDER) ? withCheckpoints(await listFiles(node.path, node.runDir), node.runDir) : listFiles(node.path, node.runDir);
       default:
         return [];
     }
@@ -177,4 +194,23 @@ async function listFiles(dir: string, runDir: string): Promise<RunNode[]> {
   } catch {
     return [];
   }
+}
+
+/** The checkpoints/ folder's files, the kept checkpoints first (best first) with their step and score. */
+async function withCheckpoints(files: RunNode[], runDir: string): Promise<RunNode[]> {
+  let record: ReturnType<typeof recordedCheckpoints>;
+  try {
+    record = recordedCheckpoints(runDir, JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')));
+  } catch {
+    return files;
+  }
+  if (!record) return files;
+  const byPath = new Map(record.kept.map((k) => [k.path, k]));
+  const metric = record.metric;
+  const decorated = files.map((f): RunNode => {
+    const k = f.type === 'file' ? byPath.get(f.path) : undefined;
+    return k && f.type === 'file' ? { ...f, checkpoint: { step: k.step, score: k.score, rank: k.rank, metric } } : f;
+  });
+  const rank = (n: RunNode) => (n.type === 'file' && n.checkpoint ? n.checkpoint.rank : Number.MAX_SAFE_INTEGER);
+  return decorated.sort((a, b) => rank(a) - rank(b));
 }

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { watch } from 'chokidar';
+import { resultsRunDir } from '../../core/runs/scan';
 import type { DisposableLike } from '../util/disposables';
 import type { Layout, WatchedRoot } from './runIndex';
 
@@ -56,13 +57,17 @@ export interface RunWatcherOptions {
 export const WATCHER_LIMIT_WARNING =
   'Phasebook: the system ran out of file watchers (ENOSPC), so the run explorer now polls the artifact roots every second instead of watching them. Raise fs.inotify.max_user_watches for instant updates.';
 
-/** The run folder a changed path belongs to: the first folder below the root. */
-export function runDirOf(root: string, path: string): string | undefined {
+/**
+ * The run folder a changed path belongs to: the first folder below the root, or in a results root
+ * `{results_dir}/{workflow_id}` when the first folder is a results_dir (notes/002).
+ */
+export function runDirOf(root: string, path: string, layout?: Layout): string | undefined {
   const rel = relative(root, path);
   if (!rel || rel.startsWith('..') || isAbsolute(rel)) return undefined;
-  const first = rel.split(sep)[0];
+  const segments = rel.split(sep);
+  const first = segments[0];
   if (!first || first.startsWith('.')) return undefined;
-  return join(root, first);
+  return layout === 'results' ? resultsRunDir(root, segments) : join(root, first);
 }
 
 interface Watched {
@@ -122,7 +127,7 @@ export class RunWatcher implements DisposableLike {
         this.checkRoots();
         return;
       }
-      const dir = runDirOf(w.root.path, path);
+      const dir = runDirOf(w.root.path, path, w.root.layout);
       if (dir) this.queue(dir, w.root);
     });
     handle.on('error', (e) => this.watchError(e, w));

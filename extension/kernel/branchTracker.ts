@@ -1,5 +1,5 @@
 /**
- * Fan-out branches on their notebook cell (issue 8). The kernel runs virtual cells named
+ * Fan-out branches on their notebook cell (docs/design.md §9.4). The kernel runs virtual cells named
  * `<cell>[<value>]...`; the editor has one cell for all of them. This tracker folds the branch
  * events of each editor cell into one execution: begun at the first branch's start, one labelled
  * output per finished branch, ended when the last pending branch finishes. Pure: no vscode.
@@ -30,11 +30,11 @@ export function staleOrigins(cells: readonly string[]): string[] {
 }
 
 /** A finished branch's outputs: its summary as `<label>: <headline>` (then detail lines), tables, charts. */
-export function branchOutputs(name: string, status: CellStatus, durationMs: number, out?: CellOutputPayload, error?: CellError): OutputSpec[] {
+export function branchOutputs(name: string, status: CellStatus, durationMs: number, out?: CellOutputPayload, error?: CellError, base?: string): OutputSpec[] {
   const label = branchLabel(name);
-  const summary = summaryText(name, status, durationMs, out);
+  const summary = summaryText(name, status, durationMs, out, base);
   const labelled = `${label}: ${summary.startsWith(`${name} · `) ? summary.slice(name.length + 3) : summary}`;
-  return cellOutputs(name, status, durationMs, out, error).map((spec) =>
+  return cellOutputs(name, status, durationMs, out, error, base).map((spec) =>
     spec.metadata?.phasebookSummary
       ? { items: [{ mime: 'text/plain', data: new TextEncoder().encode(labelled) }], metadata: { ...spec.metadata, branch: label, virtualCell: name } }
       : { ...spec, metadata: { ...spec.metadata, branch: label, virtualCell: name } },

@@ -58,6 +58,13 @@ export class CellStatusBar extends Disposable implements vscode.NotebookCellStat
       stale.accessibilityInformation = { label: `cell ${name} is stale` };
       items.push(stale);
     }
+    const upstream = name ? kernel?.waiting.get(name) : undefined;
+    if (upstream) {
+      const waiting = new vscode.NotebookCellStatusBarItem(`$(debug-pause) waiting for '${upstream}'`, vscode.NotebookCellStatusBarAlignment.Left);
+      waiting.tooltip = `This cell did not run because cell '${upstream}' failed. Fix '${upstream}', then run the stale cells.`;
+      waiting.command = { title: 'Run stale cells', command: CommandId.RunStaleCells, arguments: [cell.notebook.uri] };
+      items.push(waiting);
+    }
     return items;
   }
 

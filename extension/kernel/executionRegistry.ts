@@ -87,23 +87,29 @@ export class ExecutionRegistry implements vscode.Disposable {
   }
 
   /** Ends a cell's execution keeping the outputs it shows (after its last branch). */
-  end(name: string, status: CellStatus): void {
+  end(name: string, success: boolean | undefined): void {
     const entry = this.entries.get(name);
     if (!entry) return;
     if (!entry.started) this.begin(entry, Date.now(), false);
     void entry.exec.replaceOutput(entry.shown.map(toNotebookOutput));
-    entry.exec.end(status === 'ok' || status === 'cached', Date.now());
+    entry.exec.end(success, Date.now());
     this.entries.delete(name);
   }
 
-  /** Ends a cell's execution with its outputs. `withOrder: false` for restored outputs. */
-  finished(name: string, status: CellStatus, durationMs: number, outputs: OutputSpec[], withOrder = true): void {
+  /**
+   * Ends a cell's execution with its outputs. `withOrder: false` for restored outputs; `restored`
+   * results carry no timer (VS Code would show "0.0s": the summary says when it ran and how long).
+   */
+  finished(name: string, status: CellStatus, success: boolean | undefined, durationMs: number, outputs: OutputSpec[], withOrder = true, restored = false): void {
     const entry = this.ensure(name);
     if (!entry) return;
     const now = Date.now();
-    if (!entry.started) this.begin(entry, now - Math.max(0, Math.round(durationMs)), withOrder && status !== 'skipped');
+    if (restored && !entry.started) {
+      entry.exec.start();
+      entry.started = true;
+    } else if (!entry.started) this.begin(entry, now - Math.max(0, Math.round(durationMs)), withOrder && status !== 'skipped');
     void entry.exec.replaceOutput(outputs.map(toNotebookOutput));
-    entry.exec.end(status === 'ok' || status === 'cached', now);
+    entry.exec.end(success, restored ? undefined : now);
     this.entries.delete(name);
   }
 

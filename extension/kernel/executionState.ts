@@ -24,9 +24,14 @@ export type ExecutionStep =
   | { kind: 'queued'; cell: string }
   | { kind: 'started'; cell: string; withOrder: boolean }
   | { kind: 'progress'; cell: string; fraction: number; message?: string }
-  | { kind: 'finished'; cell: string; status: CellStatus; durationMs: number; outputs: OutputSpec[]; withOrder: boolean }
+  /**
+   * `success`: true for ok/cached, false for failed/cancelled, undefined for a cell blocked by an
+   * upstream failure (no red mark: it waits). `restored`: the result came back from the cache
+   * without the cell being queued (notebook reopened, or an edit undone) — no execution order, no timer.
+   */
+  | { kind: 'finished'; cell: string; status: CellStatus; success: boolean | undefined; durationMs: number; outputs: OutputSpec[]; withOrder: boolean; restored: boolean }
   | { kind: 'appendOutputs'; cell: string; outputs: OutputSpec[]; withOrder: boolean }
-  | { kind: 'end'; cell: string; status: CellStatus }
+  | { kind: 'end'; cell: string; status: CellStatus; success: boolean | undefined }
   | { kind: 'settle'; cell: string }
   | { kind: 'runCreated'; run: CreatedRun }
   /** Stale cells or completed runs changed (the status bars and lenses redraw). */
@@ -34,12 +39,25 @@ export type ExecutionStep =
 
 const good = (s: CellStatus): boolean => s === 'ok' || s === 'cached';
 
+/** The cell execution's verdict: a cell that only waited on a failed upstream cell is neither good nor bad. */
+export function successOf(status: CellStatus): boolean | undefined {
+  if (status === 'skipped') return undefined;
+  return good(status);
+}
+
 export class ExecutionState {
   /** Cells whose inputs changed since they last ran. */
   readonly stale = new Set<string>();
   /** The last completed run of each cell that created one (for the stacking CodeLens). */
   readonly completedRuns = new Map<string, CreatedRun>();
+  /** Cells whose last outcome was a failure, and the upstream cell each blocked cell waits for. */
+  readonly failed = new Set<string>();
+  readonly waiting = new Map<string, string>();
+  /** Cells the kernel queued or started and has not finished: a finish without it is a restore. */
+  private readonly pending = new Set<string>();
   private readonly branches = new BranchTracker();
+  /** Paths in summaries print relative to this folder (the notebook's workspace folder). */
+  displayBase?: string;
   /** True while restoring from the cache: executions then take no execution order. */
   restoring = false;
 
@@ -48,20 +66,24 @@ export class ExecutionState {
     if (e.type !== 'stale' && e.type !== 'runCreated' && isBranch(e.cell)) return this.onBranchEvent(e);
     switch (e.type) {
       case 'queued':
+        this.pending.add(e.cell);
         return [{ kind: 'queued', cell: e.cell }];
       case 'started':
+        this.pending.add(e.cell);
         return [{ kind: 'started', cell: e.cell, withOrder: true }];
       case 'progress':
         return [{ kind: 'progress', cell: e.cell, fraction: e.fraction, message: e.message }];
       case 'finished': {
-        const outputs = cellOutputs(e.cell, e.status, e.durationMs, e.output, e.error);
+        const outputs = cellOutputs(e.cell, e.status, e.durationMs, e.output, e.error, this.displayBase);
+        const restored = this.restoring || !this.pending.delete(e.cell);
+        this.noteOutcome(e.cell, e.status, e.error?.blockedBy);
         if (good(e.status)) {
           this.stale.delete(e.cell);
           const run = e.output?.run;
           if (run) this.completedRuns.set(e.cell, { ...run, cell: e.cell });
           else this.completedRuns.delete(e.cell);
         } else if (e.status === 'failed') this.completedRuns.delete(e.cell);
-        return [{ kind: 'finished', cell: e.cell, status: e.status, durationMs: e.durationMs, outputs, withOrder: !this.restoring }, { kind: 'changed' }];
+        return [{ kind: 'finished', cell: e.cell, status: e.status, success: successOf(e.status), durationMs: e.durationMs, outputs, withOrder: !restored, restored }, { kind: 'changed' }];
       }
       case 'runCreated':
         return [{ kind: 'runCreated', run: { id: e.id, dir: e.dir, kind: e.kind, cell: e.cell } }];
@@ -70,6 +92,14 @@ export class ExecutionState {
         for (const c of staleOrigins(e.cells)) this.stale.add(c);
         return [{ kind: 'changed' }];
     }
+  }
+
+  /** A failure marks the cell failed; a block records what it waits for; a good result clears both. */
+  private noteOutcome(cell: string, status: CellStatus, blockedBy: string | undefined): void {
+    this.waiting.delete(cell);
+    this.failed.delete(cell);
+    if (status === 'failed' || status === 'cancelled') this.failed.add(cell);
+    else if (status === 'skipped' && blockedBy) this.waiting.set(cell, originOf(blockedBy));
   }
 
   /** A request ended: fanned-out cells whose branches all reported end now. */
@@ -81,6 +111,7 @@ export class ExecutionState {
   /** The kernel is gone (crash) or replaced (restart): branch progress is forgotten. */
   clearBranches(): void {
     this.branches.clear();
+    this.pending.clear();
   }
 
   private onBranchEvent(e: Exclude<KernelEvent, { type: 'stale' } | { type: 'runCreated' }>): ExecutionStep[] {
@@ -99,7 +130,7 @@ export class ExecutionState {
         else this.completedRuns.delete(e.cell);
         return [
           ...this.fromBranches(begin),
-          { kind: 'appendOutputs', cell: originOf(e.cell), outputs: branchOutputs(e.cell, e.status, e.durationMs, e.output, e.error), withOrder: !this.restoring },
+          { kind: 'appendOutputs', cell: originOf(e.cell), outputs: branchOutputs(e.cell, e.status, e.durationMs, e.output, e.error, this.displayBase), withOrder: !this.restoring },
           ...this.fromBranches(steps.filter((s) => s.kind === 'end')),
           { kind: 'changed' },
         ];
@@ -118,7 +149,7 @@ export class ExecutionState {
           out.push({ kind: 'progress', cell: step.cell, fraction: step.fraction, message: step.message });
           break;
         case 'end':
-          out.push({ kind: 'end', cell: step.cell, status: step.status });
+          out.push({ kind: 'end', cell: step.cell, status: step.status, success: successOf(step.status) });
           if (good(step.status)) this.stale.delete(step.cell);
           break;
         case 'settle':

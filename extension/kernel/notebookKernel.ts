@@ -38,6 +38,8 @@ export class NotebookKernel implements vscode.Disposable {
   readonly stale: ReadonlySet<string> = this.execution.stale;
   /** The last completed run of each cell that created one (for the stacking CodeLens). */
   readonly completedRuns: ReadonlyMap<string, CreatedRun> = this.execution.completedRuns;
+  /** Cells blocked by an upstream failure, and the cell each waits for. */
+  readonly waiting: ReadonlyMap<string, string> = this.execution.waiting;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Stale cells, kernel state, completed runs or mode changed. */
   readonly onDidChange = this.changed.event;
@@ -53,6 +55,7 @@ export class NotebookKernel implements vscode.Disposable {
     readonly notebook: vscode.NotebookDocument,
     private readonly deps: NotebookKernelDeps,
   ) {
+    this.execution.displayBase = vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri.fsPath ?? dirname(notebookPath(notebook));
     this.registry = new ExecutionRegistry(deps.controller, (name) => this.cellOf(name), (m) => deps.log.warn(m));
   }
 
@@ -158,13 +161,16 @@ export class NotebookKernel implements vscode.Disposable {
     }
   }
 
-  async runStale(): Promise<void> {
+  /** Runs the stale, failed and waiting cells; returns the cells the kernel ran (none: nothing to run). */
+  async runStale(): Promise<string[]> {
     try {
       const proc = await this.kernel();
       await this.sync();
-      await proc.request({ type: 'runStale' });
+      const reply = await proc.request({ type: 'runStale' });
+      return reply.cells.map((c) => c.cell);
     } catch (e) {
       this.requestFailed(e);
+      return [];
     } finally {
       this.flushBranches();
     }
@@ -244,13 +250,13 @@ export class NotebookKernel implements vscode.Disposable {
           this.registry.progress(step.cell, step.fraction, step.message);
           break;
         case 'finished':
-          this.registry.finished(step.cell, step.status, step.durationMs, step.outputs, step.withOrder);
+          this.registry.finished(step.cell, step.status, step.success, step.durationMs, step.outputs, step.withOrder, step.restored);
           break;
         case 'appendOutputs':
           this.registry.appendOutputs(step.cell, step.outputs, step.withOrder);
           break;
         case 'end':
-          this.registry.end(step.cell, step.status);
+          this.registry.end(step.cell, step.success);
           break;
         case 'settle':
           this.registry.settle([step.cell]);

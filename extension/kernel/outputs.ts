@@ -10,7 +10,9 @@ import { formatCellError } from '../../core/graph/cellError';
 import type { CellOutputPayload } from '../../core/kernel/protocol';
 import type { SummaryValue } from '../../core/spec/types';
 import { CHART_MIME, ERROR_MIME, FRAME_MIME, type ChartMimePayload, type FrameMeta } from '../../core/kernel/mimes';
+import { originOf } from '../../core/orchestrate/branch';
 import { ipcToMarkdown } from './arrowPreview';
+import { metricLines, shownPath } from './summaryLines';
 
 export { CHART_MIME, ERROR_MIME, FRAME_MIME };
 
@@ -45,25 +47,45 @@ export function formatDuration(ms: number): string {
   return `${m} min ${Math.round((ms - m * 60_000) / 1000)} s`;
 }
 
+/** A cache hit says when the result was computed and how long that took: "cached (ran 1.30 s on 2026-12-02 12:40)". */
+export function cachedWord(ran: CellOutputPayload['ran']): string {
+  if (!ran) return 'cached';
+  const at = new Date(ran.at);
+  if (Number.isNaN(at.getTime())) return 'cached';
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const when = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  return `cached (ran ${formatDuration(ran.durationMs)} on ${when})`;
+}
+
 const STATUS_WORD: Record<CellStatus, string> = { ok: 'done', cached: 'cached', failed: 'failed', skipped: 'not run', cancelled: 'cancelled' };
 
-/** The one-line headline plus one line per summary fact, warning, run and artifact. */
-export function summaryText(cell: string, status: CellStatus, durationMs: number, out: CellOutputPayload | undefined): string {
+/**
+ * The one-line headline plus one line per summary fact, metric, warning, run and artifact, each
+ * said once (summaryLines); paths relative to `base` (the workspace folder) when given.
+ */
+export function summaryText(cell: string, status: CellStatus, durationMs: number, out: CellOutputPayload | undefined, base?: string): string {
   const head = [cell];
   if (out?.dataset) {
     const d = out.dataset;
     head.push(`${formatNumber(d.rows)} rows × ${formatNumber(d.columns)} columns`);
     if (d.features) head.push(`${formatNumber(d.features)} features`);
   }
-  head.push(status === 'cached' ? 'cached' : formatDuration(durationMs));
+  head.push(status === 'cached' ? cachedWord(out?.ran) : formatDuration(durationMs));
   if (status !== 'ok' && status !== 'cached') head.push(STATUS_WORD[status]);
   const lines = [head.join(' · ')];
-  for (const [k, v] of Object.entries(out?.summary ?? {})) lines.push(`  ${k}: ${formatValue(v)}`);
-  for (const [k, v] of Object.entries(out?.metrics ?? {})) if (!(k in (out?.summary ?? {}))) lines.push(`  ${k}: ${formatNumber(v)}`);
+  const summary = out?.summary ?? {};
+  // Facts the run or artifact lines below say anyway (the run id, an artifact's path) are said there.
+  const said = new Set<unknown>([out?.run?.id, out?.run?.dir, ...(out?.artifacts ?? []).map((a) => a.path)].filter((v) => v !== undefined));
+  for (const [k, v] of Object.entries(summary)) {
+    if (said.has(v)) continue;
+    if (k === 'feature_set_id' && v === out?.dataset?.featureSetId) continue;
+    lines.push(`  ${k}: ${typeof v === 'string' ? shownPath(v, base) : formatValue(v)}`);
+  }
+  for (const l of metricLines(Object.keys(summary), out?.metrics ?? {}, formatNumber)) lines.push(`  ${l}`);
   if (out?.dataset?.featureSetId) lines.push(`  feature set: ${out.dataset.featureSetId}`);
-  if (out?.run) lines.push(`  run: ${out.run.id} (${out.run.kind}) ${out.run.dir}`);
-  for (const a of out?.artifacts ?? []) lines.push(`  ${a.label}: ${a.path}`);
-  for (const w of out?.warnings ?? []) lines.push(`  ⚠ ${w}`);
+  if (out?.run) lines.push(`  run: ${out.run.id} (${out.run.kind}) ${shownPath(out.run.dir, base)}`);
+  for (const a of out?.artifacts ?? []) lines.push(`  ${a.label}: ${shownPath(a.path, base)}`);
+  for (const w of out?.warnings ?? []) lines.push(`  ⚠ ${base ? w.split(base + '/').join('') : w}`);
   return lines.join('\n');
 }
 
@@ -119,14 +141,38 @@ export function errorOutput(cell: string, error: CellError): OutputSpec {
   };
 }
 
+/**
+ * A cell that did not run because an upstream cell failed: one muted line, not another error
+ * (the error is shown once, on the cell at fault).
+ */
+export function waitingOutput(upstream: string): OutputSpec {
+  const line = `waiting for '${upstream}': it failed; fix it and run again`;
+  return {
+    items: [
+      { mime: 'text/markdown', data: text(`*${line}*`) },
+      { mime: 'text/plain', data: text(line) },
+    ],
+    metadata: { phasebookWaiting: upstream },
+  };
+}
+
 /** Every output of a finished cell, in display order. */
-export function cellOutputs(cell: string, status: CellStatus, durationMs: number, out?: CellOutputPayload, error?: CellError): OutputSpec[] {
+export function cellOutputs(cell: string, status: CellStatus, durationMs: number, out?: CellOutputPayload, error?: CellError, base?: string): OutputSpec[] {
+  if (status === 'skipped' && error?.blockedBy) return [waitingOutput(originOf(error.blockedBy))];
   const specs: OutputSpec[] = [];
   if (error) specs.push(errorOutput(cell, error));
-  if (out || !error) specs.push({ items: [{ mime: 'text/plain', data: text(summaryText(cell, status, durationMs, out)) }], metadata: { phasebookSummary: true, status } });
+  if (out || !error) specs.push({ items: [{ mime: 'text/plain', data: text(summaryText(cell, status, durationMs, out, base)) }], metadata: { phasebookSummary: true, status, ...summaryPaths(out, base) } });
   for (const t of out?.tables ?? []) specs.push(tableOutput(t));
   for (const c of out?.charts ?? []) specs.push(chartOutput(c));
   return specs;
+}
+
+/** The full paths behind the relative ones the summary shows (for tools and a future hover). */
+function summaryPaths(out: CellOutputPayload | undefined, base: string | undefined): { paths?: Record<string, string> } {
+  if (!base || !out) return {};
+  const full = [...(out.run ? [out.run.dir] : []), ...out.artifacts.map((a) => a.path)];
+  const paths = Object.fromEntries(full.map((p) => [shownPath(p, base), p]).filter(([rel, p]) => rel !== p));
+  return Object.keys(paths).length ? { paths } : {};
 }
 
 /** A plain message on a cell (untrusted workspace, kernel gone...). */

@@ -55,12 +55,23 @@ export function keySpecAt(kind: string, path: readonly string[], key: string): K
   return keySpecsAt(kind, path)?.[key];
 }
 
+/**
+ * A phase doc as markdown that shows as written: outside `code spans`, the characters markdown
+ * reads as emphasis or markup are escaped (`{col}_roll_{stat}_{w}` would otherwise turn italic).
+ */
+export function docMarkdown(doc: string): string {
+  return doc
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_~[\]<>#|]/g, (c) => `\\${c}`)))
+    .join('');
+}
+
 /** Markdown documentation of one key: what it is, its type, required/default. */
 export function keyDocMarkdown(name: string, spec: KeySpec): string {
   const facts = [`\`${name}\`: ${describeType(spec.type)}`];
   if (spec.required) facts.push('required');
   if (spec.default !== undefined) facts.push(`default \`${JSON.stringify(spec.default)}\``);
-  return `${facts.join(' · ')}\n\n${spec.doc}`;
+  return `${facts.join(' · ')}\n\n${docMarkdown(spec.doc)}`;
 }
 
 /** Values worth offering for a key: enum members, true/false. */

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { describeType } from '../../core/base/schema';
 import { NOTEBOOK_TYPE } from '../base/commandIds';
 import { kindOfCell } from './cellText';
-import { cellSnippet, keyDocMarkdown, keySpecAt, keySpecsAt, kindDoc, markerKinds, valueChoices } from './keyDocs';
+import { cellSnippet, docMarkdown, keyDocMarkdown, keySpecAt, keySpecsAt, kindDoc, markerKinds, valueChoices } from './keyDocs';
 import { cellLike, cellOfDocument, loadPhases, type NotebookModels } from './models';
 import { keyAt, positionContext } from './yamlContext';
 
@@ -18,7 +18,7 @@ function kindItems(range: vscode.Range | undefined, withMarker: boolean): vscode
     .map((k, i) => {
       const item = new vscode.CompletionItem(withMarker ? `# %% ${k.kind}` : k.kind, vscode.CompletionItemKind.Class);
       item.detail = 'phase kind';
-      item.documentation = new vscode.MarkdownString(k.doc);
+      item.documentation = new vscode.MarkdownString(docMarkdown(k.doc));
       item.sortText = String(i).padStart(3, '0');
       if (withMarker) item.insertText = new vscode.SnippetString(cellSnippet(k.kind).join('\n'));
       if (range) item.range = range;
@@ -93,7 +93,7 @@ export class PhaseHoverProvider implements vscode.HoverProvider {
     const lineText = document.lineAt(position.line).text;
     if (lineText.startsWith('# %%')) {
       const doc = kindDoc(kind);
-      return doc ? new vscode.Hover(new vscode.MarkdownString(`**${kind}** — ${doc}`)) : undefined;
+      return doc ? new vscode.Hover(new vscode.MarkdownString(`**${kind}** — ${docMarkdown(doc)}`)) : undefined;
     }
     const at = keyAt(document.getText(), position.line, position.character);
     if (!at) return undefined;

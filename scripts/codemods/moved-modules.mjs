@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Rewrites relative import specifiers that point at a module moved by the layering work (issue 16),
+// Rewrites relative import specifiers that point at a module moved by the layering work (docs/design.md §2.2),
 // so branches written against the old paths compile after a merge. Idempotent: run it, then tsc.
 // Usage: node scripts/codemods/moved-modules.mjs [--check]   (--check lists the files it would change)
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -21,6 +21,10 @@ export const MOVED = {
   'extension/logFormat': 'extension/base/logFormat',
   'extension/notebook/cellStatusBar': 'extension/kernel/cellStatusBar',
   'test/host/protocol': 'extension/util/hostTestProtocol',
+  // index.ts only for barrels (docs/design.md §2.4)
+  'core/ml/models': 'core/ml/models/registry',
+  'core/runs': 'core/runs/scan',
+  'extension/dashboard': 'extension/dashboard/register',
 };
 const DIRS = ['core', 'extension', 'webview', 'test', 'bench', 'scripts'];
 const check = process.argv.includes('--check');

@@ -48,7 +48,7 @@ export async function openWorkbench(server: CodeServer, options: OpenWorkbenchOp
   } catch (err) {
     await browser.close();
     throw new Error(`the workbench did not load from ${server.workbenchUrl}: ${(err as Error).message}\n`
-      + `server log tail:\n${server.logTail()}`);
+      + `server log tail:\n${server.logTail()}`, { cause: err });
   }
 }
 

@@ -16,7 +16,7 @@ export function parseReport(text: string, file: string): HostTestReport {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}: not JSON (${(err as Error).message})`);
+    throw new Error(`${file}: not JSON (${(err as Error).message})`, { cause: err });
   }
   const r = data as HostTestReport;
   if (typeof r !== 'object' || r === null || !Array.isArray(r.tests) || !r.tests.every(isResult)) {

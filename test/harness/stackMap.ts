@@ -4,7 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import { basename, relative, resolve, dirname } from 'node:path';
 
-/** Returns a function rewriting `…/<bundle>:line:col` frames to `source.ts:line:col`; frames in node_modules are dropped. */
+/**
+ * Returns a function rewriting `…/<bundle>:line:col` frames to `source.ts:line:col`; frames in node_modules are
+ * dropped.
+ */
 export function stackMapperFor(bundlePath: string, repoRoot: string): (stack: string) => string {
   const mapPath = `${bundlePath}.map`;
   if (!existsSync(mapPath)) return (stack) => stack;

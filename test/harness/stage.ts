@@ -62,7 +62,10 @@ export function isExamplesOutput(relativePath: string): boolean {
   return EXAMPLES_OUTPUTS.some((out) => p === out || p.startsWith(`${out}/`));
 }
 
-/** Copies examples/ into `workspaceDir` (without generated outputs, unless `withExamples` is false) and writes `extraFiles`. */
+/**
+ * Copies examples/ into `workspaceDir` (without generated outputs, unless `withExamples` is false) and writes
+ * `extraFiles`.
+ */
 export function stageWorkspace(repoRoot: string, workspaceDir: string, extraFiles: Record<string, string> = {}, withExamples = true): void {
   mkdirSync(workspaceDir, { recursive: true });
   const examples = join(repoRoot, 'examples');

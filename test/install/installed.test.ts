@@ -1,11 +1,12 @@
-// Tested as installed (issue 21): `npm run package` builds the .vsix, code-server installs it with
+// Tested as installed (docs/design.md §11.5): `npm run package` builds the .vsix, code-server installs it with
 // `--install-extension` into a fresh extensions folder, and a folder holding only a CSV is opened.
 // A user's short journey there: New pipeline notebook (the template) -> Run All -> a CV notebook's
 // run appears in the Runs view -> its dashboard opens; `phasebook` works in an integrated terminal
 // and after "Install 'phasebook' command in PATH". The installed folder holds no symlink and no
 // node_modules, and the kernel maps its nodejs-polars addon from that folder, not from a checkout.
 // PHASEBOOK_VSIX=<file> tests that package instead of building one; PHASEBOOK_INSTALL_DEMO=1 also
-// times the first Run All of examples/demo.pipeline in the installed extension (docs/drafts/i21.md).
+// times the first Run All of examples/demo.pipeline in the installed extension (bench/analysis.md, "The installed
+// extension").
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

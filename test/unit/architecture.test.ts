@@ -11,7 +11,10 @@ import { findCycles, importsOf, productFiles, twoWayFolders, violations, type Im
 
 const root = join(__dirname, '..', '..');
 
-/** Lowest first. A folder imports only its own folder and folders above it in this list (of its tree; any tree may import core). */
+/**
+ * Lowest first. A folder imports only its own folder and folders above it in this list (of its tree; any tree may
+ * import core).
+ */
 export const RULES: Rules = {
   layers: [
     // core: the headless engine

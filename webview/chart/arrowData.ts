@@ -12,13 +12,6 @@ export function base64ToBytes(b64: string): Uint8Array {
   return out;
 }
 
-export function bytesToBase64(bytes: Uint8Array): string {
-  let s = '';
-  const CHUNK = 0x8000;
-  for (let i = 0; i < bytes.length; i += CHUNK) s += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  return btoa(s);
-}
-
 const NUMERIC = new Set<Type>([Type.Int, Type.Float, Type.Decimal]);
 
 export function isNumericType(t: DataType): boolean {

@@ -93,7 +93,10 @@ export function onThemeChange(onChange: () => void, doc: Document = document): (
   let last = JSON.stringify(currentTheme(doc));
   const check = (): void => {
     const now = JSON.stringify(currentTheme(doc));
-    if (now !== last) (last = now), onChange();
+    if (now !== last) {
+      last = now;
+      onChange();
+    }
   };
   const obs = new MutationObserver(check);
   obs.observe(doc.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });

@@ -32,7 +32,10 @@ export function metricsTable(runs: readonly RunPayload[], host: HostChannel): HT
       const cell = t.rows[i][j];
       const td = el('td', 'pb-num', formatNumber(cell.value));
       if (cell.ciLow !== undefined && cell.ciHigh !== undefined) td.title = `95% CI [${formatNumber(cell.ciLow)}, ${formatNumber(cell.ciHigh)}]`;
-      if (c.best.includes(i)) td.classList.add('pb-best'), td.setAttribute('aria-label', `${formatNumber(cell.value)}, best ${c.name}`);
+      if (c.best.includes(i)) {
+        td.classList.add('pb-best');
+        td.setAttribute('aria-label', `${formatNumber(cell.value)}, best ${c.name}`);
+      }
       td.dataset.metric = c.name;
       tr.append(td);
     });

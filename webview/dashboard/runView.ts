@@ -8,6 +8,7 @@ import { runChartInput } from './decode';
 import type { HostChannel } from './host';
 import { artifactsTable, configTable, lineageTable, metricCards, section, statusTag } from './sections';
 import { stackingSection } from './stackingSection';
+import { cvSection } from './cvSection';
 
 export interface RenderedView {
   charts: MountedChart[];
@@ -29,7 +30,7 @@ export function renderRun(root: HTMLElement, run: RunPayload, host: HostChannel,
     run.error ? el('div', 'pb-error', run.error) : undefined,
     run.notes.length ? el('ul', 'pb-notes', ...run.notes.map((n) => el('li', undefined, n))) : undefined,
   );
-  const page = el('div', 'pb-dash pb-run', header, section('Metrics', metricCards(run.metrics)), stackingSection(run));
+  const page = el('div', 'pb-dash pb-run', header, section('Metrics', metricCards(run.metrics)), stackingSection(run), cvSection(run));
   page.dataset.runId = run.id;
   root.replaceChildren(page);
   let charts: ReturnType<typeof chartsForRun> = [];

@@ -38,7 +38,10 @@ function formatBytes(b: number | undefined): string {
   const units = ['KB', 'MB', 'GB', 'TB'];
   let v = b;
   let u = -1;
-  while (v >= 1024 && u < units.length - 1) (v /= 1024), u++;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 

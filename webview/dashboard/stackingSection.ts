@@ -1,4 +1,7 @@
-/** A stacking run's own section: stack vs the best base model on the same rows, weights, conditioning, how intervals were drawn. */
+/**
+ * A stacking run's own section: stack vs the best base model on the same rows, weights, conditioning, how intervals
+ * were drawn.
+ */
 import type { RunPayload } from '../../extension/dashboard/protocol';
 import { el, formatNumber } from '../dom';
 import { section } from './sections';

@@ -52,9 +52,15 @@ export function argsortFloat(keys: Float64Array, direction: SortDirection = 'asc
     let h = bits[2 * i + 1];
     let l = bits[2 * i];
     // IEEE-754 to an unsigned order: negative numbers flip all bits, positive ones the sign bit.
-    if (h & 0x80000000) (h = ~h), (l = ~l);
+    if (h & 0x80000000) {
+      h = ~h;
+      l = ~l;
+    }
     else h |= 0x80000000;
-    if (flip) (h = ~h), (l = ~l);
+    if (flip) {
+      h = ~h;
+      l = ~l;
+    }
     hi[i] = h >>> 0;
     lo[i] = l >>> 0;
   }
@@ -82,7 +88,10 @@ export function argsortText(values: readonly (string | null)[], direction: SortD
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v === null) nulls.push(i);
-    else (rank[i] = distinct.get(v)!), (valid[nv++] = i);
+    else {
+      rank[i] = distinct.get(v)!;
+      valid[nv++] = i;
+    }
   }
   const order = radixOrder(valid.subarray(0, nv), rank, undefined);
   const out = new Uint32Array(n);

@@ -23,7 +23,11 @@ export function columnStats(v: Vector): ColumnStats {
     const x = numericColumn(v);
     let min = Infinity;
     let max = -Infinity;
-    for (const t of x) if (!Number.isNaN(t)) (t < min && (min = t), t > max && (max = t));
+    for (const t of x) {
+      if (Number.isNaN(t)) continue;
+      if (t < min) min = t;
+      if (t > max) max = t;
+    }
     return { kind: 'temporal', count: n, nulls, min, max };
   }
   if (isNumericType(v.type)) {

@@ -1,6 +1,7 @@
 /**
- * The results layout of one phase (or one window of a phase), DESIGN §4 and notes/002:
- *   containers/{id}_results.json   one per portfolio container, written when it finishes
+ * The results layout of one phase (or one window of a phase), docs/design.md §5.7
+ * (`results/[{results_dir}/]{workflow_id}/{phase}/[{window_id}/]`):
+ *   {container_id}_results.json    one per portfolio container, written when it finishes
  *   all_trades.json                every container's trades (with container_id), streamed
  *   aggregate_results.json         aggregate metrics, total trades, containers tracked
  *   phase_summary.json             phase, timestamp, containers, metrics summary, config
@@ -8,6 +9,8 @@
  * and renamed when the phase finishes, so a half-written phase never shows a complete trade list.
  * With `results_storage: memory` only aggregate_results.json and phase_summary.json are written
  * (the run explorer reads them); containers and trades stay in memory for the next phase.
+ * Before notes/002 was followed, container files sat one folder deeper, in `containers/`
+ * (OLD_CONTAINERS_DIR); the run index and the dashboard still read that layout.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
@@ -17,7 +20,8 @@ import type { AggregateMetrics } from '../aggregate';
 import type { ContainerResults } from '../container';
 import type { ResultsSettings } from '../resultsSettings';
 
-export const CONTAINERS_DIR = 'containers';
+/** Where container files were in the layout before notes/002 (still read, never written). */
+export const OLD_CONTAINERS_DIR = 'containers';
 export const AGGREGATE_FILE = 'aggregate_results.json';
 export const TRADES_FILE = 'all_trades.json';
 export const SUMMARY_FILE = 'phase_summary.json';
@@ -62,7 +66,6 @@ export class PhaseDirWriter {
     await mkdir(dir, { recursive: true });
     const w = new PhaseDirWriter(dir, storage);
     if (storage === 'disk') {
-      await mkdir(join(dir, CONTAINERS_DIR), { recursive: true });
       w.tradesTemp = join(dir, `.tmp-${TRADES_FILE}-${randomBytes(3).toString('hex')}`);
       w.trades = await open(w.tradesTemp, 'w');
       await w.trades.write('[');
@@ -86,7 +89,7 @@ export class PhaseDirWriter {
       this.tradeCount += trades.length;
       return;
     }
-    await writeFileAtomic(join(this.dir, CONTAINERS_DIR, containerFile(c.container_id)), JSON.stringify(c, null, 1) + '\n');
+    await writeFileAtomic(join(this.dir, containerFile(c.container_id)), JSON.stringify(c, null, 1) + '\n');
     for (let i = 0; i < trades.length; i += TRADE_CHUNK) {
       const part = trades.slice(i, i + TRADE_CHUNK).map((t, j) => (this.tradeCount + i + j === 0 ? '\n' : ',\n') + JSON.stringify({ container_id: c.container_id, ...t }));
       await this.trades!.write(part.join(''));

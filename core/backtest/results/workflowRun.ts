@@ -1,6 +1,7 @@
 /**
- * The workflow run around results phases: `results/{results_dir|workflow}/run.json`. Several
- * cells may write phases into one results folder (the same `results_dir`), so the folder is not
+ * The workflow run around results phases (notes/002): `results/[{results_dir}/]{workflow_id}/run.json`,
+ * its phases in `{phase}/[{window_id}/]`. Several cells may write phases into one workflow run (the
+ * same results_dir and workflow), so the folder is not
  * created exclusively like other runs: each phase registers itself in run.json (status
  * `running`), and run.json is rewritten atomically, last, when the phase completes or fails.
  * Re-running a cell replaces its phase folder; a phase written by another cell is never replaced.
@@ -14,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../../errors';
 import { writeFileAtomic } from '../../runs/atomicWrite';
 import { gitCommit } from '../../runs/git';
-import { configHash, hashFile } from '../../runs/hash';
+import { configHash, fileDigest } from '../../runs/hash';
 import { pathSegmentProblem } from '../../runs/name';
 import { MANIFEST_FILE } from '../../runs/store';
 import { currentWriter, HEARTBEAT_MS } from '../../runs/liveness';
@@ -23,8 +24,10 @@ import { ENGINE_VERSION } from '../../version';
 
 export interface WorkflowPhaseOptions {
   resultsRoot: string;
-  /** Folder name under the results root (results_dir, else the workflow name). */
-  name: string;
+  /** The results_dir key: a folder of workflow runs under the results root (optional). */
+  resultsDir?: string;
+  /** The workflow id: the run folder (under results_dir when set). */
+  workflow: string;
   phase: string;
   /** Who writes the phase: `notebook#cell` (or the CLI command). */
   owner: string;
@@ -32,8 +35,6 @@ export interface WorkflowPhaseOptions {
   seed: number;
   source: RunManifest['source'];
   baseDir?: string;
-  /** Key in error locations for a bad name: results_dir or workflow. */
-  nameKey?: string;
   cell?: string;
 }
 
@@ -88,18 +89,20 @@ function topMetrics(meta: Meta): Record<string, number> {
 }
 
 export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<WorkflowPhase> {
-  for (const [value, key] of [[o.name, o.nameKey ?? 'results_dir'], [o.phase, 'phase']] as const) {
-    const problem = pathSegmentProblem(value);
+  const segments: Array<[string | undefined, string]> = [[o.resultsDir, 'results_dir'], [o.workflow, 'workflow'], [o.phase, 'phase']];
+  for (const [value, key] of segments) {
+    const problem = value === undefined ? undefined : pathSegmentProblem(value);
     if (problem) throw new UserError(`invalid ${key} ${JSON.stringify(value)}: ${problem}`, { cell: o.cell, key });
   }
-  const runDir = join(resolve(o.resultsRoot), o.name);
+  const id = o.resultsDir !== undefined ? `${o.resultsDir}/${o.workflow}` : o.workflow;
+  const runDir = o.resultsDir !== undefined ? join(resolve(o.resultsRoot), o.resultsDir, o.workflow) : join(resolve(o.resultsRoot), o.workflow);
   await mkdir(runDir, { recursive: true });
   const before = await readManifest(runDir);
   const meta = metaOf(before);
   const owner = meta.phase_owners[o.phase];
   if (owner && owner !== o.owner) {
-    throw new UserError(`results/${o.name}/${o.phase} was written by ${owner}; it is not replaced`, { cell: o.cell, key: o.nameKey ?? 'results_dir' }, [
-      'choose another results_dir (or phase name), or delete that folder first',
+    throw new UserError(`results/${id}/${o.phase} was written by ${owner}; it is not replaced`, { cell: o.cell, key: 'phase' }, [
+      'choose another phase name (or workflow, or results_dir), or delete that folder first',
     ]);
   }
   const phaseDir = join(runDir, o.phase);
@@ -114,7 +117,7 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
   const configs = { ...((before?.config as Record<string, unknown>) ?? {}), [o.phase]: o.config };
   const commit = await gitCommit(o.baseDir ?? process.cwd());
   const manifest: RunManifest = {
-    id: o.name,
+    id,
     kind: meta.phases.length > 1 ? 'workflow' : 'backtest',
     status: 'running',
     created: before?.created ?? new Date().toISOString(),
@@ -149,7 +152,7 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
     if (folds) m.folds = folds;
     const artifacts: ArtifactEntry[] = current.artifacts.filter((a) => !a.path.startsWith(`${o.phase}/`));
     for (const f of extra.files ?? []) {
-      const h = await hashFile(join(runDir, f)).catch(() => undefined);
+      const h = await fileDigest(join(runDir, f)).catch(() => undefined);
       if (h) artifacts.push({ path: f, bytes: h.bytes, sha256: h.sha256 });
     }
     const statuses = Object.values(m.phase_status);
@@ -171,7 +174,7 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
   return {
     runDir,
     phaseDir,
-    runId: o.name,
+    runId: id,
     complete: (metrics, extra = {}) => finish('complete', metrics, extra),
     fail: (error) => finish('failed', {}, { error }),
   };

@@ -1,4 +1,4 @@
-/** cv: score of every fold per model (points), the mean per model (tick), one column per horizon. */
+/** cv: every fold's score per model (points, a legend of models), the mean per model (tick), a column per horizon. */
 import type { ChartSpec } from '../types';
 import { metricGoal, rankingMetric } from '../metrics';
 import { chart } from './common';
@@ -39,7 +39,7 @@ export function cvFoldScoresChart(folds: readonly FoldScore[], metric?: string, 
           encoding: {
             x: { field: 'model', type: 'nominal', title: null },
             y,
-            color: { field: 'model', type: 'nominal', legend: null },
+            color: { field: 'model', type: 'nominal', title: 'model', legend: { orient: 'right' } },
             tooltip: [{ field: 'model' }, { field: 'horizon' }, { field: 'fold' }, { field: 'score', format: '.4f' }],
           },
         },

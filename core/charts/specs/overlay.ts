@@ -78,7 +78,10 @@ export function residualOverlayChart(runs: readonly { run: string; yTrue: ArrayL
   for (const r of res) {
     const counts = new Float64Array(bins);
     let n = 0;
-    for (const v of r.d) if (Number.isFinite(v)) (counts[Math.min(bins - 1, Math.floor((v - lo) / width))]++, n++);
+    for (const v of r.d) if (Number.isFinite(v)) {
+      counts[Math.min(bins - 1, Math.floor((v - lo) / width))]++;
+      n++;
+    }
     if (!n) continue;
     counts.forEach((c, b) => (run.push(r.run), mid.push(lo + (b + 0.5) * width), density.push(c / n / width)));
   }

@@ -1,4 +1,7 @@
-/** PBO by CSCV: the distribution of the logits λ of the in-sample winner's out-of-sample rank; the mass at λ ≤ 0 is the PBO. */
+/**
+ * PBO by CSCV: the distribution of the logits λ of the in-sample winner's out-of-sample rank; the mass at λ ≤ 0 is the
+ * PBO.
+ */
 import type { ChartSpec } from '../types';
 import { chart } from './common';
 

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { ExitCode, UserError, formatUserError, isUserError } from '../../errors';
-import { requireModel } from '../../ml/models/index';
+import { requireModel } from '../../ml/models/registry';
 import { pathSegmentProblem } from '../../runs/name';
 import { diagnosticToUserError } from '../../notebook/userError';
 import { PipelineSession } from '../../engine/session';

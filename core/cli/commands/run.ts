@@ -13,8 +13,23 @@ import type { Command } from '../io';
 import { formatOutcome, progressLine } from '../render';
 import { recordPipelineRun } from '../pipelineRun';
 import { SETTINGS_KIND } from '../../spec/registry';
+import { readOverrides, type CellOverrides } from '../../notebook/overrides';
+import { branchTargets } from '../branchSelect';
 
-const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--allow-code] [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
+const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--scenario S] [--model M] [--config OVERRIDES.yaml] [--allow-code] [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
+
+/** The `--config FILE.yaml` overrides, read and parsed (checked against the cells once the notebook is parsed). */
+async function overridesFrom(path: string | undefined, cwd: string): Promise<CellOverrides | undefined> {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError('overrides file not found', { file: path }, ['--config names a YAML file of cell keys, e.g. `train: { alpha: 0.5 }`']);
+    throw ioFault(e) ?? e;
+  }
+  return readOverrides(text, path);
+}
 
 export const runCommand: Command = {
   name: 'run',
@@ -23,6 +38,9 @@ export const runCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseFlags(argv, {
       cell: { type: 'string', multiple: true },
+      scenario: { type: 'string' },
+      model: { type: 'string' },
+      config: { type: 'string' },
       force: { type: 'boolean' },
       'allow-code': { type: 'boolean' },
       seed: { type: 'string' },
@@ -43,7 +61,8 @@ export const runCommand: Command = {
     const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env);
     // The log file lives under the notebook's own roots, known once the session has parsed it.
     const jobs = intFlag(values.jobs, 'jobs', usage);
-    const sessionOpts: SessionOptions = { notebookPath: file, log: createLogger([]), seed, jobs };
+    const overrides = await overridesFrom(values.config, io.cwd);
+    const sessionOpts: SessionOptions = { notebookPath: file, log: createLogger([]), seed, jobs, overrides };
     const session = new PipelineSession(text, sessionOpts);
     // The executor may come from the notebook's settings block, known once the session has parsed it.
     const chosen = executorFrom({ kind: values.executor, redis: values.redis, store: values.store }, readSettings(session.parsed).executor, { cwd: io.cwd, jobs, usage });
@@ -72,12 +91,26 @@ export const runCommand: Command = {
     }
     const note = gateCode(session.parsed, positionals[0], codeAllowed(values['allow-code'], io.env), `phasebook run ${positionals[0]}`, cells);
     if (note) io.err(note);
-    const width = Math.max(8, ...session.parsed.cells.map((c) => c.name.length));
+    const filter = { ...(values.scenario ? { scenario: values.scenario } : {}), ...(values.model ? { model: values.model } : {}) };
+    const branch = branchTargets(session.expansion, session.parsed.cells, cells, filter, usage);
+    if (branch?.skipped.length) io.out(`(${branch.skipped.join(', ')} gather${branch.skipped.length === 1 ? 's' : ''} every branch: not run for one branch)\n`);
+    const width = Math.max(8, ...(branch?.cells ?? session.parsed.cells.map((c) => c.name)).map((c) => c.length));
     const started = new Date();
-    log.info('pipeline started', { seed: session.seed, cells: cells ?? 'all' });
+    log.info('pipeline started', { seed: session.seed, cells: branch?.cells ?? cells ?? 'all' });
+    // Ctrl-C (SIGINT) cancels: queued cells never start, running ones are signalled (on a fleet:
+    // queued jobs removed from Redis, running jobs told to stop), and the run is recorded as
+    // cancelled, never complete. A second Ctrl-C quits at once (the listener is gone by then).
+    const cancel = new AbortController();
+    const onSigint = (): void => {
+      io.err('\ncancelling: queued cells will not start, running cells are being stopped (Ctrl-C again to quit at once)\n');
+      cancel.abort();
+    };
+    process.once('SIGINT', onSigint);
+    io.signal?.addEventListener('abort', () => cancel.abort(), { once: true });
     const report = await session.run({
-      cells,
+      cells: branch?.cells ?? cells,
       force: values.force,
+      signal: cancel.signal,
       onEvent: (e) => {
         if (io.tty) {
           const p = progressLine(e);
@@ -88,12 +121,12 @@ export const runCommand: Command = {
           io.out(formatOutcome({ cell: e.cell, status: e.status, durationMs: e.durationMs, result: e.result, error: e.error, note: e.note }, width) + '\n');
         }
       },
-    });
+    }).finally(() => process.off('SIGINT', onSigint));
     await chosen.store?.close();
-    const run = await recordPipelineRun(session, report, { started, argv: ['run', ...argv] });
+    const run = await recordPipelineRun(session, report, { started, argv: ['run', ...argv], overrides, branch: filter, cancelled: cancel.signal.aborted });
     log.info('pipeline finished', { ok: report.ok, exitCode: report.exitCode, run: run.id });
     const counts = report.outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {});
-    io.out(`\n${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} — pipeline run ${run.id} (${run.status})\n`);
+    io.out(`\n${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} — pipeline run ${run.id} (${cancel.signal.aborted ? 'cancelled' : run.status})\n`);
     return report.exitCode as ExitCode;
   },
 };

@@ -1,12 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../../errors';
-import { formatRunsTable, scanRuns } from '../../runs/index';
+import { formatRunsTable, scanRuns } from '../../runs/scan';
 import { resolveRoots } from '../../runs/roots';
 import type { RunKind } from '../../runs/types';
 import { parseFlags } from '../args';
 import type { CliIO, Command } from '../io';
-import type { RunSummary } from '../../runs/index';
+import type { RunSummary } from '../../runs/scan';
 
 const usage = 'phasebook runs [--kind cv|training|stacking|backtest|workflow|pipeline] [--json] [--prune-interrupted] [--dir PROJECT]';
 const KINDS: RunKind[] = ['cv', 'training', 'stacking', 'backtest', 'workflow', 'pipeline'];

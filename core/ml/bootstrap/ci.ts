@@ -102,7 +102,10 @@ export function bootstrapDifference(yTrue: Float64Array, predA: Float64Array, pr
   return { interval: intervals[0], record };
 }
 
-/** The one-line description summaries print, e.g. "moving-block bootstrap, 20-bar blocks over 3,195 bars, 1000 resamples, seed 42". */
+/**
+ * The one-line description summaries print, e.g. "moving-block bootstrap, 20-bar blocks over 3,195 bars, 1000
+ * resamples, seed 42".
+ */
 export function describeBootstrap(r: BootstrapRecord): string {
   const level = `${Math.round((1 - r.alpha) * 100)}%`;
   const how = r.method === 'iid' ? `iid bootstrap over ${r.rows.toLocaleString('en-US')} rows` : `moving-block bootstrap, ${r.block}-${r.unit === 'bars' ? 'bar' : 'row'} blocks over ${r.units.toLocaleString('en-US')} ${r.unit}`;

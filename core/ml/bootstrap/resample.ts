@@ -25,7 +25,10 @@ export interface ResamplingOptions {
   block?: number;
   /** The label horizon in bars: the default block is at least this. */
   horizon?: number;
-  /** Timestamp per row: rows sharing a timestamp are one bar and resample together. Without it each row is a bar, in the order given. */
+  /**
+   * Timestamp per row: rows sharing a timestamp are one bar and resample together. Without it each row is a bar, in the
+   * order given.
+   */
   times?: Float64Array;
   /** Where a bad option is reported (its key is filled in). */
   location?: ErrorLocation;
@@ -92,7 +95,10 @@ function seedState(seed: number): Int32Array {
   return s;
 }
 
-/** Adds runs of `span` consecutive indices from uniform starts in [0, range) to `counts` until `total` are drawn (the last run cut short). */
+/**
+ * Adds runs of `span` consecutive indices from uniform starts in [0, range) to `counts` until `total` are drawn (the
+ * last run cut short).
+ */
 function drawRuns(counts: Uint32Array, total: number, range: number, span: number, st: Int32Array): void {
   let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
   const f = range / 4294967296;

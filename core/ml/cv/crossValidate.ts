@@ -58,7 +58,10 @@ export interface CvFoldResult {
 }
 
 export interface CrossValidateResult {
-  /** Per model: `width` values per row (regression value, P(class 1), or class probabilities); NaN where no fold tested the row. */
+  /**
+   * Per model: `width` values per row (regression value, P(class 1), or class probabilities); NaN where no fold tested
+   * the row.
+   */
   oof: Record<string, Float64Array>;
   /** Values per row in every oof array: 1, or nClasses when nClasses > 2. */
   width: number;

@@ -6,6 +6,6 @@ export { labelEndTimes } from './labelEnds';
 export { crossValidate, testFoldOfRows, type CvModel, type CvProgress, type CrossValidateOptions, type CrossValidateResult, type CvFoldResult } from './crossValidate';
 export { scorePredictions, primaryMetric, metricDirection, rocAuc, type Scores, type Direction } from './scores';
 export { takeRows, takeValues, mapRows } from './rows';
-export { createRng, type Rng } from './prng';
+export { SeededRng } from '../rng';
 export { combinatorialPurgedKFold, cpcvTimeline, binomial, MAX_CPCV_SPLITS, type CpcvSegment, type CpcvRole, type CpcvOptions, type CpcvPlan, type CpcvSplit, type CpcvGroup } from './cpcv';
 export { crossValidateCpcv, pathsBySplit, type CpcvValidateOptions, type CpcvValidateResult } from './cpcvValidate';

@@ -1,7 +1,7 @@
 /**
  * Purged k-fold with embargo (de Prado, Advances in Financial ML, ch. 7), cut on time.
  *
- * Definitions (also in docs/design.md, "Cross-validation and tuning"):
+ * Definitions (also in docs/design.md §6.1):
  * - Bars are the distinct timestamps. Folds are contiguous blocks of bars, balanced by row count
  *   (boundary k is the bar holding the row at time-sorted position round(k * rows / n_splits)).
  * - The test labels span [testStart, maxTestLabelEnd]: from the first test timestamp to the

@@ -7,7 +7,7 @@
  * with v <= cuts[b] (the last bin takes everything above the last cut), so "bin <= b" and
  * "v <= cuts[b]" route a row the same way: trees trained on bins predict on raw values.
  */
-import { GbdtRng } from './rng';
+import { SeededRng } from '../rng';
 
 export const MISSING_BIN = 255;
 /** Histogram slots per feature: 255 value bins at most + the missing bin. */
@@ -22,11 +22,6 @@ export interface BinnedMatrix {
   nGroups: number;
   /** Packed bins, length nGroups * rows (backed by a SharedArrayBuffer when shared). */
   data: Uint32Array;
-}
-
-/** The bin of feature j in row r of a packed matrix. */
-export function binAt(m: BinnedMatrix, j: number, r: number): number {
-  return (m.data[r * m.nGroups + (j >> 2)] >>> ((j & 3) << 3)) & 255;
 }
 
 /** Cut points of one feature from the given (sampled) values. NaNs are ignored. */
@@ -60,7 +55,7 @@ export function computeCuts(values: Float64Array, maxBin: number): Float64Array 
 /** Row indices for cut finding: all rows when few, else a seeded sample (sorted). */
 export function cutSampleRows(rows: number, seed: number, limit = CUT_SAMPLE_ROWS): Int32Array | undefined {
   if (rows <= limit) return undefined;
-  return new GbdtRng(seed ^ 0x5bd1e995).choose(rows, limit);
+  return new SeededRng(seed ^ 0x5bd1e995).choose(rows, limit);
 }
 
 export function computeAllCuts(columns: readonly Float64Array[], maxBin: number, sample: Int32Array | undefined): Float64Array[] {

@@ -11,7 +11,7 @@ import { addTree, addTreeByPosition, EnsembleBuilder, truncateEnsemble, type Ens
 import { growTree } from './grower';
 import type { Objective } from './objectives';
 import type { GbdtParams } from './params';
-import { GbdtRng } from './rng';
+import { SeededRng } from '../rng';
 import { EarlyStopping } from '../training/earlyStopping';
 
 export interface TrainOptions {
@@ -79,7 +79,7 @@ export async function trainEnsemble(
     const valid = opts.valid;
     const validMargins = valid ? new Float64Array(valid.X.rows * K) : undefined;
     if (valid && validMargins) for (let i = 0; i < valid.X.rows; i++) for (let c = 0; c < K; c++) validMargins[i * K + c] = base[c];
-    const rng = new GbdtRng(opts.seed);
+    const rng = new SeededRng(opts.seed);
     const builder = new EnsembleBuilder(K);
     const keep = new Uint8Array(n);
     const rowGh = new Float32Array(byPosition ? 0 : 2 * n);
@@ -143,7 +143,7 @@ export async function trainEnsemble(
 }
 
 /** keep[row] = 1 for this round's seeded Bernoulli sample of rows (at least one row). */
-function sampleRows(rng: GbdtRng, fraction: number, keep: Uint8Array): Uint8Array {
+function sampleRows(rng: SeededRng, fraction: number, keep: Uint8Array): Uint8Array {
   let m = 0;
   for (let i = 0; i < keep.length; i++) m += keep[i] = rng.next() < fraction ? 1 : 0;
   if (m === 0 && keep.length > 0) keep[rng.int(keep.length)] = 1;

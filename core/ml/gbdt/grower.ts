@@ -9,7 +9,7 @@ import type { HistBackend } from './backend';
 import { EnsembleBuilder } from './ensemble';
 import { CANDIDATE_FIELDS, rowsNow } from './kernel';
 import type { GbdtParams } from './params';
-import type { GbdtRng } from './rng';
+import type { SeededRng } from '../rng';
 import { PARTITION_FIELDS } from './rows';
 import { EVAL_FIELDS } from './task';
 
@@ -25,7 +25,7 @@ export interface GrowInput {
   nSample: number;
   /** Leaf value multiplier (learning rate, or 1 / trees for a forest). */
   leafScale: number;
-  rng: GbdtRng;
+  rng: SeededRng;
 }
 
 /**

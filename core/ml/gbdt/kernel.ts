@@ -16,7 +16,9 @@ export const CANDIDATE_FIELDS = 6;
 
 /** Per-position data; two sets exist and `SharedArrays.current[0]` says which one is live. */
 export interface RowSet {
-  /** Packed bins (see binning.ts): feature j at position p is byte j % 4 of bins[p * ceil(nFeatures / 4) + (j >> 2)]. */
+  /**
+   * Packed bins (see binning.ts): feature j at position p is byte j % 4 of bins[p * ceil(nFeatures / 4) + (j >> 2)].
+   */
   bins: Uint32Array;
   /** Interleaved gradient / hessian in float32 (as xgboost); histogram sums are float64. */
   gh: Float32Array;

@@ -4,7 +4,7 @@
  * A bad value is a UserError naming the key.
  */
 import { UserError } from '../../errors';
-import { closest } from '../../base/schema';
+import { closest, didYouMean } from '../../base/schema';
 import type { Params } from '../model';
 
 export type GrowPolicy = 'depthwise' | 'lossguide';
@@ -89,7 +89,7 @@ export function parseGbdtParams(raw: Params, model = 'gbdt', extra: readonly str
     if (extra.includes(key)) continue;
     if (!KNOWN.includes(key)) {
       const near = closest(key0, [...KNOWN, ...Object.keys(ALIASES), ...extra]);
-      throw new UserError(`unknown ${model} parameter '${key0}'${near ? ` (did you mean '${near}'?)` : ''}`, { key: key0 }, [
+      throw new UserError(`unknown ${model} parameter '${key0}'${didYouMean(near)}`, { key: key0 }, [
         `known: ${KNOWN.join(', ')}`,
       ]);
     }

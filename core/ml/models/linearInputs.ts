@@ -4,7 +4,7 @@
  * at prediction time, standardisation statistics, and class targets for least squares.
  */
 import { UserError } from '../../errors';
-import { closest } from '../../base/schema';
+import { closest, didYouMean } from '../../base/schema';
 import type { FeatureMatrix, FitOptions, ModelTask, Params } from '../model';
 
 /** Rejects a matrix whose columns disagree with `rows` or hold NaN / ±Infinity. */
@@ -78,7 +78,7 @@ export function resolveParams(
     if (!(key in defaults)) {
       const guess = closest(key, Object.keys(defaults));
       throw new UserError(
-        `model '${kind}' has no parameter '${key}'${guess ? `; did you mean '${guess}'?` : ''}`,
+        `model '${kind}' has no parameter '${key}'${didYouMean(guess)}`,
         { key },
         [`parameters: ${Object.keys(defaults).join(', ')}`],
       );

@@ -8,7 +8,7 @@ export interface OofColumns {
 }
 
 /**
- * The stacking dataset of one horizon (DESIGN §4, notes/000): one row per row that a test fold
+ * The stacking dataset of one horizon (docs/design.md §7.5): one row per row that a test fold
  * predicted — timestamp, symbol, fold, y_true (the stacking target), y_ret (the forward return)
  * and per model `{model}_pred` plus, for classifiers, `{model}_prob_{class}`. Rows never in a test
  * fold are left out, never filled.

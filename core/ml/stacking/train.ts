@@ -5,7 +5,7 @@ import { loadStackingData } from '../../runs/stackingData';
 import type { BootstrapOptions } from '../bootstrap';
 import { labelEndTimes, primaryMetric, takeRows, takeValues } from '../cv';
 import type { ModelTask, TrainedModel } from '../model';
-import { fitWithFallback, getModel, modelKinds } from '../models/index';
+import { fitWithFallback, getModel, modelKinds } from '../models/registry';
 import { baseDiagnostics, collinearWarnings } from './diagnostics';
 import { metaFeatureColumns } from './metaFeatures';
 import { metaWalkForward, timeBlockFolds, type MetaFold } from './metaFolds';
@@ -13,7 +13,6 @@ import { writeStackingRun } from './run';
 import { compareWithBestBase, scoreReport, STACK_METRICS, type ScoreReport } from './scoreReport';
 import type { TrainStackingOptions, TrainStackingResult } from './types';
 
-export type { MetricWithCI } from './scoreReport';
 
 export type { TrainStackingOptions, TrainStackingResult } from './types';
 

@@ -2,7 +2,7 @@
  * Top-N checkpoint retention. Each checkpoint is a JSON payload (a model's toJSON()) ranked by
  * its score in the metric's direction; only the best N stay on disk, the rest are deleted.
  *
- * Layout in `dir` (DESIGN §4 artifacts/: checkpoints as *.ok + metadata):
+ * Layout in `dir` (docs/design.md §6.9: checkpoints as *.ok + metadata):
  *   {prefix}_step{step}.json       the payload, written atomically
  *   {prefix}_step{step}.json.ok    written after the payload: marks it complete; holds its entry
  *                                  (step, score, sha256, bytes, created) as JSON

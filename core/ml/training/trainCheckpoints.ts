@@ -1,5 +1,5 @@
 /**
- * Top-N checkpoints of a training run (notes/001: CheckpointManager("./checkpoints", top_n=3)).
+ * Top-N checkpoints of a training run (docs/design.md §4.10.4).
  * A `train` cell with `checkpoints: { top_n: 3, metric: val_loss }` keeps the N best models by
  * validation loss in the run folder's `checkpoints/` (one JSON model per file, worse ones
  * deleted by the manager), recorded in run.json meta.checkpoints and its artifacts.
@@ -75,7 +75,9 @@ export async function keepTopCheckpoints(model: TrainedModel, runDir: string, c:
   return { record, files: [...kept.map((e) => join(dir, e.file)), manager.metadataPath] };
 }
 
-/** `RUN_ID`, `RUN_ID@STEP`, a run folder, or a checkpoint file -> the checkpoint's model JSON and where it came from. */
+/**
+ * `RUN_ID`, `RUN_ID@STEP`, a run folder, or a checkpoint file -> the checkpoint's model JSON and where it came from.
+ */
 export function readCheckpoint(ref: string, runsRoot: string, baseDir: string, cell?: string): { json: ModelJSON; file: string; step?: number; runDir?: string } {
   const at = /^(.*)@(\d+)$/.exec(ref);
   const target = at ? at[1] : ref;

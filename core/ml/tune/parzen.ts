@@ -3,7 +3,7 @@
  * truncated to the range, one per observation plus a wide prior component at the centre of the
  * range; and smoothed frequencies for categorical choices.
  */
-import type { Rng } from '../cv/prng';
+import type { SeededRng as Rng } from '../rng';
 
 /** Complementary error function (Numerical Recipes erfcc, |rel. error| < 1.2e-7). */
 function erfc(x: number): number {

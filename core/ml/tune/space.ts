@@ -6,7 +6,7 @@
  */
 import { UserError } from '../../errors';
 import type { ModelFactory, Params } from '../model';
-import type { Rng } from '../cv/prng';
+import type { SeededRng as Rng } from '../rng';
 
 export type SearchSpace = NonNullable<ModelFactory['space']>;
 export type Domain = SearchSpace[string];

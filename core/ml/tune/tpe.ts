@@ -7,7 +7,7 @@
  * is the joint argmax over independently drawn candidates).
  */
 import type { Params } from '../model';
-import type { Rng } from '../cv/prng';
+import type { SeededRng as Rng } from '../rng';
 import { fitCategoricalParzen, fitNumericParzen, logPdfNumericParzen, sampleCategorical, sampleNumericParzen } from './parzen';
 import { fromInternal, internalBounds, isNumericDomain, toInternal, type Choice, type SearchSpace } from './space';
 

@@ -5,7 +5,7 @@
  */
 import { CancelledError, UserError } from '../../errors';
 import { TrainingFailure, type Params } from '../model';
-import { createRng } from '../cv/prng';
+import { SeededRng } from '../rng';
 import { checkSpace, sampleUniform, type SearchSpace } from './space';
 import { suggestTpe, TPE_DEFAULTS, type Observation } from './tpe';
 
@@ -67,7 +67,7 @@ function better(a: Trial, b: Trial | undefined, direction: 'max' | 'min'): boole
 export async function tune(opts: TuneOptions): Promise<TuneResult> {
   checkTuneOptions(opts);
   const { space, direction, method } = opts;
-  const rng = createRng(opts.seed);
+  const rng = new SeededRng(opts.seed);
   // a space without parameters has one point: evaluate it once
   const nTrials = Object.keys(space).length === 0 ? 1 : opts.nTrials;
   const nStartup = Math.min(opts.nStartup ?? 10, nTrials);

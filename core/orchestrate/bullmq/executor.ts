@@ -1,5 +1,5 @@
 /**
- * The `bullmq` executor (issue 15): the coordinator keeps the DAG and hands every computed cell
+ * The `bullmq` executor (docs/design.md §4.9): the coordinator keeps the DAG and hands every computed cell
  * to a worker fleet as one BullMQ job on Redis (job id = the cell's cache key). A plan's job (a
  * chain of cells, core/orchestrate/jobs.ts) runs its cells one after another; independent jobs
  * are all queued at once and the fleet's size decides how many run side by side. Results come
@@ -19,7 +19,10 @@ export interface BullmqExecutorOptions {
   redis: string;
   store: ArtifactStore;
   queue?: string;
-  /** Attempts per cell (a worker that dies or errors; default 3), with exponential backoff from backoffMs (default 1000). */
+  /**
+   * Attempts per cell (a worker that dies or errors; default 3), with exponential backoff from backoffMs (default
+   * 1000).
+   */
   attempts?: number;
   backoffMs?: number;
   /** How long Redis may stay unreachable before the waiting cells fail (default 30 s). */
@@ -91,7 +94,7 @@ export class BullmqExecutor implements Executor {
       let failedAt: string | undefined;
       for (const cell of job.cells) {
         if (failedAt) {
-          outcomes.push({ cell, status: 'skipped', durationMs: 0, error: { message: `not run: upstream cell '${failedAt}' failed`, location: { cell }, details: [], exitCode: ExitCode.Error } });
+          outcomes.push({ cell, status: 'skipped', durationMs: 0, error: { message: `not run: upstream cell '${failedAt}' failed`, location: { cell }, details: [], exitCode: ExitCode.Error, blockedBy: failedAt } });
           continue;
         }
         const r = await runCellOnFleet(ctx, cell, job.force);

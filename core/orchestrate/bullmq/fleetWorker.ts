@@ -110,7 +110,6 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
       slot.child.send(msg);
     });
 
-  let worker: Worker | undefined;
   const process1 = async (bj: BullJob): Promise<CellJobResult> => {
     const data = bj.data as CellJobData;
     const fields = { job: bj.id, cell: data.cell, attempt: bj.attemptsStarted };
@@ -125,7 +124,7 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
       for (const k of data.inputKeys) {
         if (!(await pullEntry(o.store, scope, cacheDir, k))) throw new Error(`input ${k.slice(0, 16)} of cell '${data.cell}' is not in the artifact store ${o.store.url}`);
       }
-      const client = await (worker as Worker).backend.client;
+      const client = await worker.backend.client;
       const r = await runInChild({ id: data.cell, cells: [data.cell], dependsOn: [], force: data.force }, data, cacheDir, () => client.get(cancelKey(queueName, String(bj.id))));
       if (!r.outcome) throw new Error(`the worker's session returned no outcome for cell '${data.cell}'`);
       const outcome = r.outcome;
@@ -146,7 +145,7 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
   };
 
   const target = parseRedisUrl(o.redis);
-  worker = new BullWorker(queueName, process1, {
+  const worker: Worker = new BullWorker(queueName, process1, {
     connection: { ...target, maxRetriesPerRequest: null, retryStrategy: (n: number) => Math.min(200 * n, 2000) },
     concurrency: Math.max(1, o.concurrency),
     name,
@@ -163,7 +162,7 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
   return {
     name,
     async close() {
-      await worker?.close();
+      await worker.close();
       for (const s of slots) {
         if (s.child.connected) s.child.disconnect();
         s.child.kill('SIGKILL');

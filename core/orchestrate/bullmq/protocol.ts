@@ -1,5 +1,5 @@
 /**
- * What crosses Redis between a coordinator and the fleet (issue 15). A job is one computed cell;
+ * What crosses Redis between a coordinator and the fleet (docs/design.md §4.9). A job is one computed cell;
  * its BullMQ job id is the cell's cache key, so two coordinators asking for the same work share
  * one job. It carries only what a worker needs to rebuild the session (notebook text, roots,
  * seed), the cell's name and the keys of the inputs to pull from the artifact store — never a

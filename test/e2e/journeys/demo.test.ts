@@ -18,7 +18,7 @@ import { landingLatency, runContextMenu, runRows, runsOnDisk, showFileExplorer, 
 
 /** Run All of the demo takes 35-60 s on a quiet machine; the shared CI machine is slower. */
 const RUN_ALL_TIMEOUT_MS = 240_000;
-/** "The new runs appear in the explorer within a second" (issue 4). */
+/** "The new runs appear in the explorer within a second" (docs/design.md §9.8). */
 const LANDING_LIMIT_MS = 1000;
 const LENS_TITLE = 'Train stacking on this run';
 
@@ -193,8 +193,8 @@ test(`CodeLens: "${LENS_TITLE}" on the cv cell asks horizon and meta-learner, sh
   await showRunsView(page);
   const before = new Set(runsOnDisk(server.workspaceDir).map((r) => r.id));
   const watcher = watchLandings(page, server.workspaceDir);
-  let landings: Landing[] = [];
-  let progressSeen = '';
+  let landings: Landing[];
+  let progressSeen: string;
   try {
     await lens.click();
     const horizon = await answerQuickPick(page, /horizon/i, 'H20');

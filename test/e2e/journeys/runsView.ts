@@ -90,7 +90,7 @@ export interface RunOnDisk {
 export function runsOnDisk(workspaceDir: string): RunOnDisk[] {
   const out: RunOnDisk[] = [];
   for (const root of ['data/stacking', 'runs']) {
-    let names: string[] = [];
+    let names: string[];
     try { names = readdirSync(join(workspaceDir, root)); } catch { continue; }
     for (const name of names) {
       const file = join(workspaceDir, root, name, 'run.json');

@@ -1,7 +1,6 @@
 // Restricted Mode as a user meets it: the folder is not trusted; the Runs view still lists the runs
 // on disk; Run All makes VS Code ask for trust; the user says Cancel; nothing runs, and the
-// notebook says why on its cells (issue 4: "in an untrusted workspace nothing executes (say so on
-// the cell)"). Screenshots: test-results/journey-untrusted-*.png.
+// notebook says why on its cells (docs/design.md §9.7). Screenshots: test-results/journey-untrusted-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';

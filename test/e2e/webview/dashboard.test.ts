@@ -70,6 +70,10 @@ test('dashboard: a CV run shows fold scores per model; a host error is shown as 
   await page.waitForFunction(() => document.body.dataset.rendered === '1');
   assert.equal(await page.$$eval('[data-chart-id="cv-fold-scores"] svg .mark-symbol.role-mark path', (p) => p.length), 30);
   assert.match(await page.textContent('[data-chart-id="cv-fold-scores"]') ?? '', /rmse \(lower is better\)/);
+  // Every model per horizon, each metric as mean ± sd over folds (issue 18 item 5): ridge h5 rmse folds 1.00..1.04.
+  assert.equal(await page.$$eval('.pb-cv-models tbody tr', (r) => r.length), 6, '3 models x 2 horizons');
+  assert.equal((await page.textContent('.pb-cv-models tr[data-model="ridge"][data-horizon="5"] td[data-metric="rmse"]'))?.trim(), '1.02 ± 0.01414');
+  assert.equal(await page.$$eval('.pb-cv-folds tbody tr', (r) => r.length), 30, 'one row per model, horizon and fold');
   await page.screenshot({ path: screenshotPath('dashboard-cv'), fullPage: true });
   await postToWebview(page, { type: 'error', message: "'/x' is not a run folder" });
   await page.waitForSelector('.pb-error');

@@ -1,4 +1,4 @@
-// A fanned-out notebook inside a real VS Code (issue 8): `scenarios:` and `models:` make the kernel
+// A fanned-out notebook inside a real VS Code (docs/design.md §4.6, §9.4): `scenarios:` and `models:` make the kernel
 // run virtual cells (`train[mean_impute][ridge]`); each editor cell shows one execution for all its
 // branches, ended successful, with one labelled output line per branch. Then "Query metrics…"
 // shows the metrics of those branches as a table, and a SQL mistake opens no table.

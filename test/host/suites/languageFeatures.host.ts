@@ -70,4 +70,17 @@ suite('language features in phase cells', function () {
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(text, /`timestamp`: a string/);
   });
+
+  test('a key doc with underscores renders as written, not as emphasis ({col}_roll_{stat}_{w})', async () => {
+    const features = await cellNamed(nb, 'features');
+    await setCellText(features, 'returns: close\nrolling: { column: ret, windows: [3], stats: [mean] }\n');
+    const hovers = await waitFor(async () => {
+      const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', features.document.uri, new vscode.Position(1, 3));
+      return h.length > 0 && h;
+    }, 10_000, 'a hover on rolling');
+    const md = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    const html = await vscode.commands.executeCommand<string>('markdown.api.render', md);
+    assert.match(html, /\{col\}_roll_\{stat\}_\{w\}/, `the name is not shown as written: ${html}`);
+    assert.ok(!/<em>/.test(html), `the hover renders emphasis: ${html}`);
+  });
 });

@@ -51,7 +51,7 @@ suite('pipeline: the demo notebook', function () {
     const t0 = Date.now();
     await runCells(nb, [labels]);
     await waitForExecutions([labels], t0, 30_000);
-    assert.match(outputText(labels).split('\n')[0]!, /· cached$/);
+    assert.match(outputText(labels).split('\n')[0]!, /· cached \(ran .+ on .+\)$/);
     const timing = labels.executionSummary?.timing;
     assert.ok(timing && timing.endTime - timing.startTime < 1000, `took ${timing ? timing.endTime - timing.startTime : '?'} ms`);
   });
@@ -137,7 +137,7 @@ suite('pipeline: the demo notebook', function () {
     const names = await api.cellNames(copy);
     await waitFor(() => cells.every((c) => c.outputs.length > 0) && cells, 60_000, 'restored outputs');
     for (const c of cells) {
-      assert.match(outputText(c).split('\n')[0]!, /· cached$/, `cell '${names[c.index]}'`);
+      assert.match(outputText(c).split('\n')[0]!, /· cached \(ran .+ on .+\)$/, `cell '${names[c.index]}'`);
       assert.equal(c.executionSummary?.executionOrder, undefined, `cell '${names[c.index]}' was run`);
     }
     assert.equal(api.runs().length, runsBefore, 'restoring created runs');

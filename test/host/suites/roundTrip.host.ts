@@ -1,5 +1,5 @@
 // A .pipeline file survives open -> edit -> undo the edit -> save byte for byte, through the real
-// notebook serializer (docs/design.md: "The file round-trips byte for byte").
+// notebook serializer (docs/design.md §3.3, §9.5: an unchanged notebook saves byte for byte).
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';

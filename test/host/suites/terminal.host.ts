@@ -1,4 +1,4 @@
-// The CLI the UI points to is there (issue 18 item 3): integrated terminals find `phasebook` on
+// The CLI the UI points to is there (docs/design.md §9.10): integrated terminals find `phasebook` on
 // their PATH, and "Validate data file…" runs its command whole, as a task whose exit code is the
 // CLI's (0 valid, 2 invalid), instead of typing it into a terminal that may drop characters.
 import * as assert from 'node:assert/strict';
@@ -14,7 +14,9 @@ const rows = (n: number, bad?: number) => Array.from({ length: n }, (_, i) => {
   return `${ts},BTCUSDT,100,${high},${low},100.5,10`;
 });
 
-/** Runs "Validate data file…" on `file`, picking the first contract offered (ohlcv); resolves with the task's exit code. */
+/**
+ * Runs "Validate data file…" on `file`, picking the first contract offered (ohlcv); resolves with the task's exit code.
+ */
 async function validateViaCommand(file: vscode.Uri): Promise<{ name: string; exitCode: number | undefined }> {
   const ended = new Promise<{ name: string; exitCode: number | undefined }>((resolve) => {
     const sub = vscode.tasks.onDidEndTaskProcess((e) => {

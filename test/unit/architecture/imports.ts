@@ -126,7 +126,9 @@ export function folderOf(file: string): string {
 }
 
 export interface Rules {
-  /** Folders lowest first, per tree; a file may import only from its own folder or a lower one of its tree (or core). */
+  /**
+   * Folders lowest first, per tree; a file may import only from its own folder or a lower one of its tree (or core).
+   */
   layers: readonly (readonly string[])[];
   /** extension/ modules webview/ may import values from (message and mime contracts). */
   webviewContracts: readonly string[];

@@ -6,7 +6,7 @@ import { backtestPhase } from '../../../core/phases/backtest';
 import { isBacktestValue } from '../../../core/backtest/value';
 import { UserError, ValidationError } from '../../../core/errors';
 import { emptyResult } from '../../../core/spec/types';
-import { scanRuns } from '../../../core/runs/index';
+import { scanRuns } from '../../../core/runs/scan';
 import { context, daily, frameOf, tempDir } from './helpers';
 
 function input(n = 300) {
@@ -29,11 +29,13 @@ test('backtest writes the results layout with a grid of portfolios, and scanRuns
   const ctx = context(dir, 'bt');
   const r = await backtestPhase.run({ grid: { threshold: [0, 0.5], fee_bps: [0, 10] } }, [input()], ctx);
   const phaseDir = join(dir, 'results', 'demo_bt', 'bt');
-  assert.deepEqual(readdirSync(join(phaseDir, 'containers')).sort(), ['portfolio_001_results.json', 'portfolio_002_results.json', 'portfolio_003_results.json', 'portfolio_004_results.json']);
+  // notes/002: results/{workflow_id}/{phase}/{container_id}_results.json, no containers/ folder
+  assert.ok(!existsSync(join(phaseDir, 'containers')));
+  assert.deepEqual(readdirSync(phaseDir).filter((f) => f.startsWith('portfolio_')).sort(), ['portfolio_001_results.json', 'portfolio_002_results.json', 'portfolio_003_results.json', 'portfolio_004_results.json']);
   const agg = json(join(phaseDir, 'aggregate_results.json'));
   assert.equal(agg.containers_tracked, 4);
   assert.equal(agg.aggregate_metrics.portfolio_count, 4);
-  const all = [1, 2, 3, 4].map((i) => json(join(phaseDir, 'containers', `portfolio_00${i}_results.json`)));
+  const all = [1, 2, 3, 4].map((i) => json(join(phaseDir, `portfolio_00${i}_results.json`)));
   const sharpes = all.map((c) => c.metrics.sharpe_ratio as number);
   assert.equal(agg.aggregate_metrics.best_sharpe_ratio, Math.max(...sharpes));
   assert.ok(Math.abs(agg.aggregate_metrics.avg_sharpe_ratio - sharpes.reduce((a, b) => a + b) / 4) < 1e-12);
@@ -68,11 +70,12 @@ test('train_test: search on the train rows, validate the best on the test rows; 
   const dir = tempDir();
   const ctx = context(dir, 'bt');
   const r = await backtestPhase.run({ sequence: 'train_test', results_dir: 'exp1', grid: { threshold: [0, 0.3, 0.6] } }, [input(400)], ctx);
-  const root = join(dir, 'results', 'exp1');
-  assert.ok(existsSync(join(root, 'parameter_search', 'containers', 'portfolio_003_results.json')));
+  // notes/002: results/{results_dir}/{workflow_id}/{phase}/ (workflow_id defaults to the notebook's name)
+  const root = join(dir, 'results', 'exp1', 'demo');
+  assert.ok(existsSync(join(root, 'parameter_search', 'portfolio_003_results.json')));
   assert.ok(existsSync(join(root, 'parameter_search', 'all_trades.json')));
   // validation defaults to memory: summaries only, containers handed downstream
-  assert.ok(!existsSync(join(root, 'validation', 'containers')));
+  assert.ok(!existsSync(join(root, 'validation', 'portfolio_001_results.json')));
   assert.ok(existsSync(join(root, 'validation', 'phase_summary.json')));
   const v = r.value;
   assert.ok(isBacktestValue(v));
@@ -86,7 +89,8 @@ test('train_test: search on the train rows, validate the best on the test rows; 
   assert.deepEqual(manifest.meta.phases, ['parameter_search', 'validation']);
   assert.equal(typeof manifest.metrics['validation.sharpe_ratio'], 'number');
   const runs = await scanRuns(ctx.roots);
-  const run = runs.find((x) => x.id === 'exp1')!;
+  const run = runs.find((x) => x.id === 'exp1/demo')!;
+  assert.equal(run.dir, root);
   assert.equal(run.kind, 'workflow');
   assert.deepEqual(run.phases, ['parameter_search', 'validation']);
 });
@@ -97,7 +101,7 @@ test('phase_overrides put the validation on disk too; re-running replaces the ph
   const cfg = { sequence: 'train_test' as const, results_dir: 'exp2', phase_overrides: { validation: { results_storage: 'disk' as const } } };
   await backtestPhase.run(cfg, [input()], ctx);
   await backtestPhase.run(cfg, [input()], ctx);
-  assert.deepEqual(readdirSync(join(dir, 'results', 'exp2', 'validation', 'containers')), ['portfolio_001_results.json']);
+  assert.deepEqual(readdirSync(join(dir, 'results', 'exp2', 'demo', 'validation')).filter((f) => f.startsWith('portfolio_')), ['portfolio_001_results.json']);
   // another cell may not overwrite it
   await assert.rejects(backtestPhase.run(cfg, [input()], context(dir, 'other')), (e: unknown) => e instanceof UserError && /was written by demo\.pipeline#bt/.test(e.message));
 });

@@ -74,7 +74,8 @@ test('retention knows positions from the portfolio, not from what is traced: no 
     assert.equal(some.peakRetained, short.peakRetained, `${policy}: the memory bound does not grow with the run`);
     assert.ok(some.peakRetained <= (policy === 'minimal' ? 1 : 10), `${policy}: at most one open trade's events (${some.peakRetained})`);
     assert.deepEqual(some.openPositions(), all.openPositions(), `${policy}: the same open positions whatever is traced`);
-    // Every retained event belongs to a trade still open at the end (none: the data ends by marking the last one to market).
+    // Every retained event belongs to a trade still open at the end (none: the data ends by marking the last one to
+    // market).
     assert.deepEqual(some.retained().filter((e) => e.type !== 'PORTFOLIO_UPDATE'), []);
   }
   // Mid-run, the open positions are the portfolio's: one at a time for one symbol.

@@ -10,7 +10,7 @@ import { mulberry32 } from '../../../core/ml/rng';
 import { buildLabels } from '../../../core/phases/labels';
 import { emptyResult } from '../../../core/spec/types';
 import { walkForwardPhase } from '../../../core/phases/walk_forward';
-import { scanRuns } from '../../../core/runs/index';
+import { scanRuns } from '../../../core/runs/scan';
 import { context, daily, frameOf, tempDir } from './helpers';
 
 test('windows: rolling and expanding, purged, the last test cut at the end', () => {
@@ -43,7 +43,7 @@ test('walk_forward retrains per window, writes each window, and the run lists it
   const windows = readdirSync(phaseDir).filter((d) => d.startsWith('window_')).sort();
   assert.deepEqual(windows, ['window_000', 'window_001', 'window_002', 'window_003', 'window_004']);
   for (const w of windows) {
-    for (const f of ['aggregate_results.json', 'phase_summary.json', 'all_trades.json', 'containers/portfolio_002_results.json']) assert.ok(existsSync(join(phaseDir, w, f)), `${w}/${f}`);
+    for (const f of ['aggregate_results.json', 'phase_summary.json', 'all_trades.json', 'portfolio_002_results.json']) assert.ok(existsSync(join(phaseDir, w, f)), `${w}/${f}`);
   }
   const info = JSON.parse(readFileSync(join(phaseDir, 'windows.json'), 'utf8'));
   // 699 labelled bars: tests at 200..299, ..., 600..698; training always ends a purge bar before the test.

@@ -11,7 +11,10 @@ test('LTTB of a 1M-point series keeps the ends, the threshold count and a single
   const n = 1_000_000;
   const x = new Float64Array(n);
   const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) (x[i] = i), (y[i] = Math.sin(i / 5000));
+  for (let i = 0; i < n; i++) {
+    x[i] = i;
+    y[i] = Math.sin(i / 5000);
+  }
   y[612_345] = 40;
   y[700_001] = -40;
   const t0 = performance.now();
@@ -35,7 +38,11 @@ test('LTTB per group thins each group separately and keeps each group\'s ends', 
   const g: string[] = [];
   const x: number[] = [];
   const y: number[] = [];
-  for (const s of ['A', 'B']) for (let i = 0; i < 1000; i++) (g.push(s), x.push(i), y.push(s === 'A' ? i : -i));
+  for (const s of ['A', 'B']) for (let i = 0; i < 1000; i++) {
+    g.push(s);
+    x.push(i);
+    y.push(s === 'A' ? i : -i);
+  }
   const idx = lttbByGroup(g, x, y, 50);
   const a = [...idx].filter((i) => g[i] === 'A');
   const b = [...idx].filter((i) => g[i] === 'B');

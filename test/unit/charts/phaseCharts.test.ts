@@ -20,6 +20,7 @@ import { stackPhase } from '../../../core/phases/stack';
 import type { ChartSpec } from '../../../core/charts/types';
 import { context, dataset, input, priceFrame, tempDir, timestamps, T0, HOUR } from '../transform/helpers';
 import { renderChart } from './vegaRender';
+import { queryMetrics, writeExecution } from '../../../core/orchestrate/metricsDb';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -49,7 +50,8 @@ test('frameToColumns: numbers and datetimes as Float64 (epoch ms, null -> NaN), 
   assert.deepEqual(columnsToFrame(cols).getColumn('s').toArray(), ['a', null]);
 });
 
-// BTC rows; line 3 has close > high (the ohlc check names close, the column its message names first), line 6 duplicates line 5, and volume is null on line 7.
+// BTC rows; line 3 has close > high (the ohlc check names close, the column its message names first), line 6 duplicates
+// line 5, and volume is null on line 7.
 const PRICES = [
   'ts,symbol,open,high,low,close,volume',
   '2024-01-01T00:00:00Z,BTC,100,110,90,105,5',
@@ -86,7 +88,11 @@ test('validate: null rates from the shared builder (over-limit columns coloured)
 test('validate: a clean frame has no anomalies chart, and the report keeps the per-column breakdown', async () => {
   const clean = PRICES.split('\n').filter((_, i) => i !== 2 && i !== 5 && i !== 6).join('\n');
   const r = await validated(clean, { contract: 'ohlcv' });
-  assert.deepEqual(r.charts.map((c) => c.id), ['null-rate']);
+  assert.deepEqual(r.charts.map((c) => c.id), [], 'no null-rate chart of all-zero bars, no anomalies chart');
+  const checks = r.tables.find((t) => t.title === 'checks')!.frame;
+  const rows = checks.toRecords() as { check: string; status: string; policy: string | null }[];
+  assert.ok(rows.some((row) => row.status === 'pass'), JSON.stringify(rows));
+  for (const row of rows) if (row.status === 'pass') assert.equal(row.policy, null, `a passing check shows a policy: ${JSON.stringify(row)}`);
   const bad = await validated(PRICES, { contract: 'ohlcv', policy: { ohlc: 'quarantine', duplicates: 'quarantine', nulls: 'warn' } });
   const report = JSON.parse(readFileSync(bad.artifacts.find((a) => a.label === 'validation report')!.path, 'utf8'));
   assert.deepEqual(report.anomalies.map((a: { check: string; column: string; count: number }) => `${a.check}:${a.column}:${a.count}`).sort(), ['duplicates:timestamp:1', 'ohlc:close:1']);
@@ -161,4 +167,36 @@ test('cv and stack: fold scores and meta-learner weights come from the shared bu
   const magnitudes = weights.map((row) => Math.abs(Number(row.weight)));
   assert.deepEqual(magnitudes, [...magnitudes].sort((a, b) => b - a), 'largest weight first');
   assert.deepEqual(stack.charts[0].spec, metaWeightsChart({ a: 1 })!.spec);
+});
+
+test('cv reports every model (issue 18 item 5): per horizon mean ± sd over folds and pooled for every metric, a per-fold table, a legend on the fold chart, per-model rows for metrics.db', async () => {
+  const base = dir();
+  const ds = dataset(modelFrame(60), { features: ['x1', 'x2'], labels: [{ column: 'dir_h1', horizon: 1, task: 'classification', classes: ['down', 'up'] }] });
+  const cv = await cvPhase.run({ models: ['logistic', 'ridge'], n_splits: 3 }, input(ds), context(base, { name: 'cv', kind: 'cv', index: 1 }));
+  const results = JSON.parse(readFileSync(join(cv.run!.dir, 'cv_results.json'), 'utf8'));
+  const [models, folds] = cv.tables;
+  assert.match(models!.title, /mean ± sd over folds, pooled/);
+  const rows = models!.frame.toRecords() as { horizon: number; model: string; metric: string; fold_mean: number; fold_sd: number; pooled: number | null }[];
+  const metrics = [...new Set(rows.map((r) => r.metric))];
+  assert.ok(metrics.length >= 3 && metrics.includes('roc_auc') && metrics.includes('log_loss'), metrics.join(', '));
+  assert.equal(rows.length, 2 * metrics.length, 'every model, every metric');
+  for (const r of rows) {
+    assert.equal(r.fold_mean, results.summary[r.model]['1'][r.metric].mean, `${r.model} ${r.metric} mean`);
+    assert.equal(r.fold_sd, results.summary[r.model]['1'][r.metric].std, `${r.model} ${r.metric} sd`);
+    assert.equal(r.pooled, results.pooled?.[r.model]?.['1']?.[r.metric]?.value ?? null, `${r.model} ${r.metric} pooled`);
+  }
+  assert.equal(folds!.frame.height, 6, '2 models x 3 folds');
+  assert.deepEqual(folds!.frame.columns.slice(0, 3), ['horizon', 'model', 'fold']);
+  const color = ((cv.charts[0]!.spec as { spec: { layer: { encoding: { color: { legend: unknown } } }[] } }).spec.layer[0]!.encoding.color);
+  assert.notEqual(color.legend, null, 'the fold chart has a legend of the models');
+  assert.deepEqual(cv.modelMetrics!.map((m) => m.model).sort(), ['logistic', 'ridge']);
+  const ridge = cv.modelMetrics!.find((m) => m.model === 'ridge')!.metrics;
+  assert.equal(ridge.h1_roc_auc, results.summary.ridge['1'].roc_auc.mean);
+  assert.ok('h1_roc_auc_fold_sd' in ridge && 'h1_log_loss_pooled' in ridge, Object.keys(ridge).join(', '));
+  const db = join(base, 'metrics.db');
+  await writeExecution(db, { executionId: 'e1', notebook: 'nb', started: '2026-12-02T00:00:00Z', finished: '2026-12-02T00:00:01Z', seed: 1, exitCode: 0, executor: 'in-process', engineVersion: 'x' }, [
+    { cell: 'cv', origin: 'cv', kind: 'cv', branch: {}, status: 'ok', durationMs: 5, runId: cv.run!.id, metrics: cv.metrics, modelMetrics: cv.modelMetrics },
+  ]);
+  const got = await queryMetrics(db, "SELECT model, count(*) FROM metrics WHERE metric = 'h1_roc_auc' GROUP BY model ORDER BY model");
+  assert.deepEqual(got.rows, [[null, 1], ['logistic', 1], ['ridge', 1]], 'the best (no model) and every model');
 });

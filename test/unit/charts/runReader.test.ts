@@ -79,6 +79,27 @@ test('a backtest written by another tool: equity curves of its containers, artif
   }
 });
 
+test('a workflow run in the notes/002 layout: equity curves of the containers in its phase and window folders', async () => {
+  const { base, cleanup } = workspace();
+  try {
+    const roots = resolveRoots(base);
+    const run = join(roots.results, 'study', 'sweep');
+    const phase = join(run, 'search');
+    mkdirSync(join(phase, 'window_001'), { recursive: true });
+    writeFileSync(join(run, 'run.json'), JSON.stringify({ id: 'study/sweep', kind: 'workflow', status: 'complete', created: '2024-01-02T00:00:00.000Z', metrics: {}, artifacts: [], meta: { phases: ['search'] } }));
+    writeFileSync(join(phase, 'aggregate_results.json'), JSON.stringify({ aggregate_metrics: { best_sharpe_ratio: 1 }, total_trades: 1, containers_tracked: 1 }));
+    writeFileSync(join(phase, 'portfolio_001_results.json'), JSON.stringify({ equity_curve: [100, 101, 103] }));
+    writeFileSync(join(phase, 'window_001', 'portfolio_001_results.json'), JSON.stringify({ equity_curve: [100, 98] }));
+    const p = await readRunPayload(run, roots);
+    assert.equal(p.kind, 'workflow');
+    const t = tableFromIPC(p.frames.equity!);
+    assert.equal(t.numRows, 5, 'the aggregate is not read as a container');
+    assert.deepEqual([...new Set(t.getChild('group')!.toArray() as string[])].sort(), ['search/portfolio_001', 'search/window_001/portfolio_001']);
+  } finally {
+    cleanup();
+  }
+});
+
 test('equity curves: numbers, [t, v] pairs and objects; timestamps become epoch ms', () => {
   assert.deepEqual(parseEquityCurve([1, 2], 'g'), { group: 'g', x: [0, 1], y: [1, 2], temporal: false });
   assert.deepEqual(parseEquityCurve([['2024-01-01T00:00:00Z', 5]], 'g')?.x, [Date.UTC(2024, 0, 1)]);

@@ -10,9 +10,18 @@ export interface Rendered {
   /** Drawn line/area series (mark instances with at least one point). */
   series: Record<string, number>;
   warnings: string[];
+  /** Drawn rects (bars) with their datum and pixel height. */
+  bars: { datum: Record<string, unknown>; height: number }[];
 }
 
-interface SceneNode { marktype?: string; role?: string; items?: SceneNode[] }
+interface SceneNode { marktype?: string; role?: string; items?: SceneNode[]; datum?: Record<string, unknown>; height?: number }
+
+function collectBars(node: SceneNode, out: Rendered['bars']): void {
+  for (const child of node.items ?? []) {
+    if (child.marktype === 'rect' && child.role === 'mark') for (const it of child.items ?? []) out.push({ datum: it.datum ?? {}, height: it.height ?? 0 });
+    collectBars(child, out);
+  }
+}
 
 function countMarks(node: SceneNode, out: Record<string, number>, series: Record<string, number>): void {
   for (const child of node.items ?? []) {
@@ -43,7 +52,10 @@ export async function renderChart(chart: ChartSpec): Promise<Rendered> {
   const svg = await view.toSVG();
   const marks: Record<string, number> = {};
   const series: Record<string, number> = {};
-  countMarks((view.scenegraph() as unknown as { root: SceneNode }).root, marks, series);
+  const root = (view.scenegraph() as unknown as { root: SceneNode }).root;
+  countMarks(root, marks, series);
+  const bars: Rendered['bars'] = [];
+  collectBars(root, bars);
   view.finalize();
-  return { svg, marks, series, warnings };
+  return { svg, marks, series, warnings, bars };
 }

@@ -18,7 +18,10 @@ function age(dir: string, days: number): number {
   const t = new Date(Date.now() - days * 86_400_000);
   let n = 0;
   for (const shard of readdirSync(root).filter((s) => s.length === 2)) {
-    for (const key of readdirSync(join(root, shard))) (utimesSync(join(root, shard, key, 'result.json'), t, t), n++);
+    for (const key of readdirSync(join(root, shard))) {
+      utimesSync(join(root, shard, key, 'result.json'), t, t);
+      n++;
+    }
   }
   return n;
 }

@@ -28,3 +28,22 @@ export const readJson = (path: string): any => JSON.parse(readFileSync(path, 'ut
 export function logRecords(dir: string): { level: string; msg: string; [k: string]: unknown }[] {
   return readFileSync(join(dir, 'logs', 'pipeline.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
+
+/**
+ * A CSV of hourly bars from 2022-01-03 with a `pred` column (a sine that flips sign every few
+ * bars), for backtest cells: `symbols` symbols (AAA, BBB, ...), `bars` bars each.
+ */
+export function writePredictionCsv(path: string, symbols: number, bars: number): void {
+  const lines = ['timestamp,symbol,open,high,low,close,volume,pred'];
+  const t0 = Date.UTC(2022, 0, 3);
+  for (let s = 0; s < symbols; s++) {
+    const sym = String.fromCharCode(65 + s).repeat(3);
+    let c = 100;
+    for (let i = 0; i < bars; i++) {
+      c *= 1 + 0.01 * Math.sin(i * 0.37 + s);
+      const ts = new Date(t0 + i * 3_600_000).toISOString().replace('.000Z', 'Z');
+      lines.push(`${ts},${sym},${c},${c * 1.01},${c * 0.99},${c},1000,${Math.sin(0.3 * (i + 1) + s).toFixed(4)}`);
+    }
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}

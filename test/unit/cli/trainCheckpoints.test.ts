@@ -29,7 +29,10 @@ function trainingRuns(dir: string): string[] {
   return readdirSync(join(dir, 'runs')).filter((d) => d.startsWith('gbdt_')).sort();
 }
 
-/** The best round under the note's rule: an improvement must beat the best by more than minDelta; stop after `patience` without one. */
+/**
+ * The best round under the note's rule: an improvement must beat the best by more than minDelta; stop after `patience`
+ * without one.
+ */
 function expectedBest(loss: number[], patience: number, minDelta: number): { best: number; ran: number } {
   let best = 0;
   for (let r = 1; r < loss.length; r++) {

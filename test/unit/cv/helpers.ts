@@ -1,6 +1,6 @@
 /** Test-only helpers: a tiny k-nearest-neighbour model on feature 0, data generators, a leaky splitter. */
 import type { FeatureMatrix, ModelFactory, Params, TrainedModel } from '../../../core/ml/model';
-import { createRng } from '../../../core/ml/cv/prng';
+import { SeededRng } from '../../../core/ml/rng';
 import type { Fold } from '../../../core/ml/cv/types';
 
 /** k-NN on column 0: mean label of the k nearest training rows (P(class 1) for binary, value for regression). */
@@ -55,7 +55,7 @@ export function knnFactory(onFit?: (X: FeatureMatrix, y: Float64Array, params: P
 
 /** The leaky baseline: shuffled k-fold that ignores time. */
 export function shuffledKFold(rows: number, nSplits: number, seed: number): Fold[] {
-  const rng = createRng(seed);
+  const rng = new SeededRng(seed);
   const perm = Uint32Array.from({ length: rows }, (_, i) => i);
   for (let i = rows - 1; i > 0; i--) {
     const j = rng.int(i + 1);
@@ -93,7 +93,7 @@ export function panel(spans: readonly { start: number; length: number }[]): { ti
  * the past move (honest), and the bar number (honest, but smooth in time).
  */
 export function randomWalkDataset(rows: number, horizon: number, seed: number) {
-  const rng = createRng(seed);
+  const rng = new SeededRng(seed);
   const total = rows + horizon;
   const price = new Float64Array(total);
   for (let i = 1; i < total; i++) price[i] = price[i - 1] + rng.normal();

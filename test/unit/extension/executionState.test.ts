@@ -75,5 +75,49 @@ test('a request that returns with a branch unfinished ends its cell cancelled at
   feed(s, [{ type: 'queued', cell: 'train[a]', order: 0 }, { type: 'queued', cell: 'train[b]', order: 1 }, { type: 'started', cell: 'train[a]', order: 0 }, { type: 'finished', cell: 'train[a]', status: 'ok', durationMs: 1, output: out() }]);
   const flushed = s.flush();
   assert.deepEqual(flushed.map((x) => x.kind), ['end', 'changed']);
-  assert.deepEqual(flushed[0], { kind: 'end', cell: 'train', status: 'cancelled' });
+  assert.deepEqual(flushed[0], { kind: 'end', cell: 'train', status: 'cancelled', success: false });
+});
+
+test('a cell blocked by a failed upstream cell ends with no verdict and one muted line, not another error', () => {
+  const s = new ExecutionState();
+  const err = { message: "no column 'retrun'", location: { cell: 'features' }, details: [], exitCode: 1 };
+  const blocked = { message: "not run: upstream cell 'features' failed", location: { cell: 'labels' }, details: [], exitCode: 1, blockedBy: 'features' };
+  const steps = [
+    { type: 'queued', cell: 'features', order: 0 },
+    { type: 'queued', cell: 'labels', order: 1 },
+    { type: 'started', cell: 'features', order: 0 },
+    { type: 'finished', cell: 'features', status: 'failed', durationMs: 5, error: err },
+    { type: 'finished', cell: 'labels', status: 'skipped', durationMs: 0, error: blocked },
+  ].flatMap((e) => s.onEvent(e as KernelEvent)).filter((st) => st.kind === 'finished');
+  const [features, labels] = steps as Extract<ExecutionStep, { kind: 'finished' }>[];
+  assert.equal(features!.success, false, 'the cell at fault is red');
+  assert.equal(labels!.success, undefined, 'the blocked cell is not red');
+  assert.equal(labels!.outputs.length, 1);
+  const shown = new TextDecoder().decode(labels!.outputs[0]!.items.find((i) => i.mime === 'text/plain')!.data);
+  assert.match(shown, /^waiting for 'features'/);
+  assert.ok(!labels!.outputs[0]!.items.some((i) => i.mime === 'application/vnd.code.notebook.error'), 'no error output on the blocked cell');
+  assert.deepEqual([...s.failed], ['features']);
+  assert.deepEqual([...s.waiting], [['labels', 'features']]);
+  // The fix: features comes back from the cache (no queue: restored), labels too; both clear.
+  const revived = [
+    { type: 'finished', cell: 'features', status: 'cached', durationMs: 0, output: out({ ran: { at: '2026-12-02T10:00:00Z', durationMs: 1300 } }) },
+    { type: 'finished', cell: 'labels', status: 'cached', durationMs: 0, output: out() },
+    { type: 'stale', cells: [] },
+  ].flatMap((e) => s.onEvent(e as KernelEvent)).filter((st) => st.kind === 'finished') as Extract<ExecutionStep, { kind: 'finished' }>[];
+  assert.deepEqual(revived.map((r) => [r.cell, r.success, r.restored, r.withOrder]), [['features', true, true, false], ['labels', true, true, false]]);
+  const summary = new TextDecoder().decode(revived[0]!.outputs[0]!.items[0]!.data).split('\n')[0]!;
+  assert.match(summary, /^features · cached \(ran 1\.30 s on \d{4}-\d\d-\d\d \d\d:\d\d\)$/, 'a cache hit says when it ran and for how long');
+  assert.deepEqual([...s.failed], []);
+  assert.deepEqual([...s.waiting], []);
+});
+
+test('a cell the kernel queued is not a restore: it takes an execution order and a timer', () => {
+  const s = new ExecutionState();
+  const fin = [
+    { type: 'queued', cell: 'load', order: 0 },
+    { type: 'started', cell: 'load', order: 0 },
+    { type: 'finished', cell: 'load', status: 'cached', durationMs: 3, output: out() },
+  ].flatMap((e) => s.onEvent(e as KernelEvent)).find((st) => st.kind === 'finished') as Extract<ExecutionStep, { kind: 'finished' }>;
+  assert.equal(fin.restored, false);
+  assert.equal(fin.withOrder, true);
 });

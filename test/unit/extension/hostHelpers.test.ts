@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunSummary } from '../../../core/runs/index';
+import type { RunSummary } from '../../../core/runs/scan';
 import { horizonChoices, metaLearnerChoices, oneLine } from '../../../extension/codelens/stackingChoices';
 import { cliCommandLine, quoteArg } from '../../../extension/commands/shellLine';
 import { runItemView } from '../../../extension/explorer/runItems';

@@ -43,3 +43,9 @@ test('snippets/pipeline.json holds one snippet per phase kind, with keys the kin
     }
   }
 });
+
+test('docs shown as markdown keep underscores and stars literal outside code spans', async () => {
+  const { docMarkdown } = await import('../../../extension/notebook/keyDocs');
+  assert.equal(docMarkdown('blocks: {col}_roll_{stat}_{w}.'), 'blocks: {col}\\_roll\\_{stat}\\_{w}.');
+  assert.equal(docMarkdown('per check: `ohlc_x`, a*b'), 'per check: `ohlc_x`, a\\*b');
+});

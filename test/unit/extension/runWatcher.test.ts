@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { RunSummary } from '../../../core/runs/index';
+import type { RunSummary } from '../../../core/runs/scan';
 import { resolveRoots, type ArtifactRoots } from '../../../core/runs/roots';
 import { coreRunReader, groupOf, RunIndex, type WatchedRoot } from '../../../extension/explorer/runIndex';
 import { RunWatcher, runDirOf, WATCHER_LIMIT_WARNING, type WatchHandle, type WatchOptions } from '../../../extension/explorer/runWatcher';
@@ -37,6 +37,17 @@ function until(cond: () => boolean, timeoutMs: number, what: string): Promise<nu
     tick();
   });
 }
+
+test('runDirOf in a results root: {results_dir}/{workflow_id} once its run.json exists (notes/002)', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'pb-rundirof-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, 'study', 'sweep', 'search'), { recursive: true });
+  const file = join(root, 'study', 'sweep', 'search', 'portfolio_001_results.json');
+  assert.equal(runDirOf(root, file, 'results'), join(root, 'study'));
+  writeFileSync(join(root, 'study', 'sweep', 'run.json'), '{}');
+  assert.equal(runDirOf(root, file, 'results'), join(root, 'study', 'sweep'));
+  assert.equal(runDirOf(root, file, 'runs'), join(root, 'study'), 'other layouts: the first folder');
+});
 
 test('runDirOf maps any path inside a run folder to that folder, and ignores dot-folders and the root', () => {
   assert.equal(runDirOf('/w/runs', '/w/runs/r1/metrics.json'), '/w/runs/r1');

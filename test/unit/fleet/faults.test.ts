@@ -22,7 +22,7 @@ import { FAN, HELD, project, session, until } from './project';
 
 let redis: RedisHandle;
 let storeDir: string;
-let workers: WorkerHandle[] = [];
+const workers: WorkerHandle[] = [];
 const skip = !hasRedis && 'redis-server is not installed';
 
 const spawnWorker = async () => {

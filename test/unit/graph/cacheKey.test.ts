@@ -10,7 +10,7 @@ import { hashFile } from '../../../core/base/hash';
 import { parseNotebook } from '../../../core/notebook/parse';
 import { getPhase } from '../../../core/spec/registry';
 
-/** Keys of every cell, composed the way DESIGN §3 says: upstream keys + file hashes + config. */
+/** Keys of every cell, composed the way docs/design.md §4.1 says: upstream keys + file hashes + config. */
 async function keysOf(text: string, baseDir: string, engineVersion = '1.0.0'): Promise<Record<string, string>> {
   const parsed = parseNotebook(text);
   assert.deepEqual(parsed.diagnostics, []);

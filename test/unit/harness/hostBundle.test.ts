@@ -28,6 +28,7 @@ test('stack frames in the bundle map back to the suite source line', async () =>
   writeFileSync(src, 'export function boom(): never {\n  const x = 1;\n  throw new Error(`boom ${x}`);\n}\n');
   const out = join(scratch, 'out', 'index.js');
   await esbuild.build({ entryPoints: [src], bundle: true, platform: 'node', format: 'cjs', sourcemap: 'external', outfile: out, logLevel: 'error' });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle just built
   const mod = require(out) as { boom: () => never };
   let stack = '';
   try { mod.boom(); } catch (err) { stack = (err as Error).stack ?? ''; }

@@ -71,9 +71,7 @@ test('quarantine moves offending rows to a side file and the pipeline goes on wi
   assert.equal(report.rows_clean, 4);
   assert.match(report.quarantine_file ?? '', /quarantine_check_prices\.parquet$/);
   assert.deepEqual(readReport(), report, 'validation_report.json holds the latest report');
-  const chart = r.charts.find((c) => c.id === 'null-rate')!;
-  assert.deepEqual(chart.data.null_rates.getColumn('column').toArray(), ['timestamp', 'symbol', 'open', 'high', 'low', 'close', 'volume']);
-  assert.deepEqual(chart.spec.data, { name: 'null_rates' });
+  assert.equal(r.charts.find((c) => c.id === 'null-rate'), undefined, 'no column has nulls: no chart of zeros');
   // a later clean run removes the stale side file
   const clean = await loaded('clean', PRICES.split('\n').filter((_, i) => i !== 3 && i !== 5).join('\n'));
   await runValidate({ contract: 'ohlcv', policy: { ohlc: 'quarantine' } }, [clean], ctx);

@@ -61,7 +61,7 @@ test('a missing value is rejected with the feature column and row', async () => 
 });
 
 test('a misspelt parameter is a UserError with a suggestion', async () => {
-  await assert.rejects(ridgeFactory.fit(X, y, { alpah: 1 }, reg), /no parameter 'alpah'; did you mean 'alpha'/);
+  await assert.rejects(ridgeFactory.fit(X, y, { alpah: 1 }, reg), /no parameter 'alpah' \(did you mean 'alpha'\?\)/);
 });
 
 test('prediction matches features by name and names the missing ones', async () => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../core/errors';
 import type { FeatureMatrix } from '../../../core/ml/model';
-import { modelFromJSON, requireModel } from '../../../core/ml/models/index';
+import { modelFromJSON, requireModel } from '../../../core/ml/models/registry';
 import { solveNonneg } from '../../../core/ml/models/nonnegSolver';
 import { mulberry32 } from '../../../core/ml/rng';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitWithFallback, getModel, modelFromJSON, modelKinds, requireModel } from '../../../core/ml/models/index';
+import { fitWithFallback, getModel, modelFromJSON, modelKinds, requireModel } from '../../../core/ml/models/registry';
 import type { FeatureMatrix } from '../../../core/ml/model';
 import { createLogger, type LogRecord } from '../../../core/log';
 import { UserError } from '../../../core/errors';

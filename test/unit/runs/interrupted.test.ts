@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readRun } from '../../../core/runs/index';
+import { readRun } from '../../../core/runs/scan';
 import { currentWriter, STALE_MS } from '../../../core/runs/liveness';
 import { beginRun } from '../../../core/runs/store';
 

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import pl from 'nodejs-polars';
 import { UserError } from '../../../core/errors';
 import { ENGINE_VERSION } from '../../../core/version';
-import { readRun } from '../../../core/runs/index';
+import { readRun } from '../../../core/runs/scan';
 import { beginRun, withRun } from '../../../core/runs/store';
 import type { RunManifest } from '../../../core/runs/types';
 

@@ -5,7 +5,7 @@ import { crossValidate } from '../../../core/ml/cv/crossValidate';
 import { purgedKFold } from '../../../core/ml/cv/purgedKFold';
 import type { FeatureMatrix, ModelFactory } from '../../../core/ml/model';
 import { ridgeFactory } from '../../../core/ml/models/ridge';
-import { createRng } from '../../../core/ml/cv/prng';
+import { SeededRng } from '../../../core/ml/rng';
 import { knnFactory, matrix, randomWalkDataset } from '../cv/helpers';
 
 const d = randomWalkDataset(600, 5, 21);
@@ -71,7 +71,7 @@ test('nested CV end to end: crossValidate uses each fold\'s tuned params', async
 });
 
 test('the real ridge: purged CV of a linear signal scores well and tuning rejects heavy shrinkage', async () => {
-  const rng = createRng(3);
+  const rng = new SeededRng(3);
   const n = 500;
   const x1 = Float64Array.from({ length: n }, () => rng.normal());
   const x2 = Float64Array.from({ length: n }, () => rng.normal());

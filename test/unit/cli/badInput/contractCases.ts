@@ -1,4 +1,7 @@
-/** Cause 6: non-finite values fail the `finite` check at their column and line; relations charge the column they name first. */
+/**
+ * Cause 6: non-finite values fail the `finite` check at their column and line; relations charge the column they name
+ * first.
+ */
 import { csvWithField, NB_VALIDATED } from './data';
 import type { BadInputCase } from './harness';
 

@@ -3,7 +3,7 @@
  * its factory and add one entry to FACTORIES.
  */
 import { UserError } from '../../errors';
-import { closest } from '../../base/schema';
+import { unknownName } from '../../base/schema';
 import type { FeatureMatrix, ModelFactory, ModelJSON, Params, TrainedModel } from '../model';
 import { fitWithFallbackUsing, type FallbackFitOptions } from './fallback';
 import { forestFactory } from './forest';
@@ -41,8 +41,7 @@ export function getModel(kind: string): ModelFactory | undefined {
 export function requireModel(kind: string): ModelFactory {
   const f = getModel(kind);
   if (f) return f;
-  const near = closest(kind, modelKinds());
-  throw new UserError(`unknown model '${kind}'${near ? `; did you mean '${near}'?` : ''}`, { key: 'models' }, [`models: ${modelKinds().join(', ')}`]);
+  throw new UserError(unknownName('model', kind, modelKinds()), { key: 'models' }, [`models: ${modelKinds().join(', ')}`]);
 }
 
 /** Reloads any saved model by its `kind`. */

@@ -3,6 +3,7 @@
  * for runs of other tools, a few small JSON files) with small synchronous reads in time slices
  * of a few milliseconds, yielding to the event loop between slices; never Parquet.
  */
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CV_RESULTS_FILE, cvOverview } from './cvResults';
 import { readForeignCvRun, readForeignResultsRun, readForeignTrainingRun } from './foreign';
@@ -13,7 +14,7 @@ import { listDirSync, mapTimeSliced, mtimeSync, readJsonSync, readSmallFileSync 
 import { failedSummary, keyMetricFromBest, newestFirst, summarizeManifest, type RunSummary } from './summary';
 import type { RunKind } from './types';
 
-export type { RunSummary, KeyMetric } from './summary';
+export type { RunSummary } from './summary';
 export { newestFirst } from './summary';
 export { formatRunsTable } from './table';
 
@@ -27,7 +28,7 @@ export interface ScanOptions {
 
 /** Every run under the stacking, runs and results roots, newest first. */
 export async function scanRuns(roots: ArtifactRoots, opts: ScanOptions = {}): Promise<RunSummary[]> {
-  const jobs: Array<{ dir: string; layout: Layout }> = [];
+  const jobs: Array<{ dir: string; layout: Layout; id: string }> = [];
   const seen = new Set<string>();
   for (const layout of ['stacking', 'runs', 'results'] as const) {
     const root = resolve(roots[layout]);
@@ -37,10 +38,12 @@ export async function scanRuns(roots: ArtifactRoots, opts: ScanOptions = {}): Pr
       const dir = join(root, e.name);
       if (seen.has(dir)) continue;
       seen.add(dir);
-      jobs.push({ dir, layout });
+      const nested = layout === 'results' ? workflowRunsIn(dir) : [];
+      if (!nested.length) jobs.push({ dir, layout, id: e.name });
+      for (const d of nested) if (!seen.has(d)) seen.add(d), jobs.push({ dir: d, layout, id: `${e.name}/${basename(d)}` });
     }
   }
-  const found = await mapTimeSliced(jobs, (j) => readRunAs(j.dir, j.layout));
+  const found = await mapTimeSliced(jobs, (j) => readRunAs(j.dir, j.layout, j.id));
   const runs = found.filter((r): r is RunSummary => !!r && (!opts.kind || r.kind === opts.kind));
   return runs.sort(newestFirst);
 }
@@ -51,7 +54,31 @@ export async function scanRuns(roots: ArtifactRoots, opts: ScanOptions = {}): Pr
  */
 export async function readRun(dir: string, roots?: ArtifactRoots): Promise<RunSummary | undefined> {
   const abs = resolve(dir);
-  return readRunAs(abs, roots ? layoutOf(abs, roots) : undefined);
+  const at = roots ? layoutOf(abs, roots) : undefined;
+  return readRunAs(abs, at?.layout, at?.id ?? basename(abs));
+}
+
+/**
+ * The workflow runs in a results-root folder that is a results_dir (notes/002:
+ * results/{results_dir}/{workflow_id}/): its subfolders holding run.json, when the folder itself
+ * has none. Empty for a run folder, and for the layout before notes/002 (results/{name}/{phase}/).
+ */
+export function workflowRunsIn(dir: string): string[] {
+  if (existsSync(join(dir, MANIFEST_FILE))) return [];
+  return listDirSync(dir)
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && existsSync(join(dir, e.name, MANIFEST_FILE)))
+    .map((e) => join(dir, e.name));
+}
+
+/**
+ * The run folder under a results root that a path below it belongs to: `{results_dir}/{workflow_id}`
+ * when the first folder is a results_dir (no run.json, the second holds one), else the first folder.
+ */
+export function resultsRunDir(root: string, segments: readonly string[]): string {
+  const first = join(root, segments[0]!);
+  const second = segments[1];
+  if (second && !second.startsWith('.') && !existsSync(join(first, MANIFEST_FILE)) && existsSync(join(first, second, MANIFEST_FILE))) return join(first, second);
+  return first;
 }
 
 /**
@@ -64,21 +91,24 @@ export function runDirFor(path: string, roots: ArtifactRoots): string | undefine
     const root = resolve(roots[layout]);
     const rel = relative(root, abs);
     if (!rel || rel.startsWith('..') || isAbsolute(rel)) continue;
-    const first = rel.split(sep)[0]!;
-    if (first.startsWith('.')) return undefined;
-    return join(root, first);
+    const segments = rel.split(sep);
+    if (segments[0]!.startsWith('.')) return undefined;
+    return layout === 'results' ? resultsRunDir(root, segments) : join(root, segments[0]!);
   }
   return undefined;
 }
 
-function layoutOf(dir: string, roots: ArtifactRoots): Layout | undefined {
+/** The layout of the root a run folder sits in, and its id (`{results_dir}/{workflow_id}` nested in a results root). */
+function layoutOf(dir: string, roots: ArtifactRoots): { layout: Layout; id: string } | undefined {
   const parent = dirname(dir);
-  for (const layout of ['stacking', 'runs', 'results'] as const) if (resolve(roots[layout]) === parent) return layout;
+  for (const layout of ['stacking', 'runs', 'results'] as const) if (resolve(roots[layout]) === parent) return { layout, id: basename(dir) };
+  if (resolve(roots.results) === dirname(parent) && existsSync(join(dir, MANIFEST_FILE)) && !existsSync(join(parent, MANIFEST_FILE))) {
+    return { layout: 'results', id: `${basename(parent)}/${basename(dir)}` };
+  }
   return undefined;
 }
 
-function readRunAs(dir: string, layout: Layout | undefined): RunSummary | undefined {
-  const id = basename(dir);
+function readRunAs(dir: string, layout: Layout | undefined, id: string): RunSummary | undefined {
   let text: string | undefined;
   try {
     text = readSmallFileSync(join(dir, MANIFEST_FILE));
@@ -88,6 +118,8 @@ function readRunAs(dir: string, layout: Layout | undefined): RunSummary | undefi
   if (text !== undefined) return fromManifestText(text, dir, id, layout);
   const entries = listDirSync(dir);
   if (!entries.length) return undefined;
+  // A results_dir holding workflow runs is not itself a run.
+  if ((layout === 'results' || layout === undefined) && workflowRunsIn(dir).length) return undefined;
   if (layout === 'stacking') return readForeignCvRun(dir, id, entries);
   if (layout === 'runs') return readForeignTrainingRun(dir, id, entries);
   if (layout === 'results') return readForeignResultsRun(dir, id, entries);

@@ -17,12 +17,6 @@ export interface DashboardOptions {
   log?: DashboardLog;
   /** Run folders whose files changed (the explorer's watcher); each one refreshes its panels. */
   runChanges?: vscode.Event<readonly string[]>;
-  /**
-   * Register `phasebook.openDashboard` (a folder path / Uri / tree node with `dir`) and
-   * `phasebook.compareRuns` (several). Off when another module already routes those ids to
-   * `openRun` / `compare` (extension/commands/runCommands.ts does).
-   */
-  registerCommands?: boolean;
 }
 
 export interface DashboardService extends vscode.Disposable {
@@ -38,16 +32,6 @@ export function rootsFor(dir: string): ArtifactRoots | undefined {
   return folder ? resolveRoots(folder.uri.fsPath, readSettings(folder.uri).artifactRoots) : undefined;
 }
 
-/** A run folder from a command argument: a path, a Uri, or a tree node carrying `dir`/`runDir`. */
-export function dirOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg instanceof vscode.Uri) return arg.fsPath;
-  const o = arg as { dir?: unknown; runDir?: unknown } | undefined;
-  if (typeof o?.dir === 'string') return o.dir;
-  if (typeof o?.runDir === 'string') return o.runDir;
-  return undefined;
-}
-
 export function registerDashboard(context: vscode.ExtensionContext, options: DashboardOptions = {}): DashboardService {
   const dashboards = new RunDashboards({ extensionUri: context.extensionUri, rootsFor, log: options.log });
   const disposables = new DisposableStore();
@@ -59,26 +43,6 @@ export function registerDashboard(context: vscode.ExtensionContext, options: Das
     const dir = vscode.workspace.getWorkspaceFolder(e.editor.notebook.uri)?.uri;
     void saveExport(e.message, dir);
   }));
-  if (options.registerCommands !== false) {
-    disposables.add(vscode.Disposable.from(
-      vscode.commands.registerCommand('phasebook.openDashboard', async (arg?: unknown) => {
-        let dir = dirOf(arg);
-        if (!dir) {
-          const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Open dashboard', title: 'Run folder' });
-          dir = picked?.[0]?.fsPath;
-        }
-        return dir ? dashboards.openRun(dir) : undefined;
-      }),
-      vscode.commands.registerCommand('phasebook.compareRuns', async (arg?: unknown, selected?: unknown) => {
-        let dirs = (Array.isArray(selected) ? selected : Array.isArray(arg) ? arg : [arg]).map(dirOf).filter((d): d is string => !!d);
-        if (dirs.length < 2) {
-          const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: true, openLabel: 'Compare', title: 'Run folders to compare' });
-          dirs = picked?.map((u) => u.fsPath) ?? [];
-        }
-        return dirs.length ? dashboards.compare(dirs) : undefined;
-      }),
-    ));
-  }
   return {
     openRun: (dir) => dashboards.openRun(dir),
     compare: (dirs) => dashboards.compare(dirs),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { formatRunsTable, readRun, runDirFor, scanRuns } from '../../../core/runs/index';
+import { formatRunsTable, readRun, runDirFor, scanRuns } from '../../../core/runs/scan';
 import { resolveRoots, type ArtifactRoots } from '../../../core/runs/roots';
 import { beginRun } from '../../../core/runs/store';
 
@@ -154,6 +154,21 @@ test('runDirFor maps a changed file to its run folder', (t) => {
   assert.equal(runDirFor(roots.runs, roots), undefined);
   assert.equal(runDirFor(join(base, 'elsewhere', 'x'), roots), undefined);
   assert.equal(runDirFor(join(roots.runs, '.tmp-x'), roots), undefined);
+});
+
+test('notes/002 layout: a results_dir folder holds workflow runs; runDirFor, readRun and scanRuns find them, never the folder itself', async (t) => {
+  const { roots } = workspace(t);
+  const run = join(roots.results, 'study', 'sweep');
+  // Files first, run.json not yet: the folder is read the old way (as before) until it arrives.
+  put(join(run, 'search', 'portfolio_001_results.json'), {});
+  assert.equal(runDirFor(join(run, 'search', 'portfolio_001_results.json'), roots), join(roots.results, 'study'));
+  put(join(run, 'run.json'), { id: 'study/sweep', kind: 'workflow', status: 'complete', created: '2026-01-01T00:00:00.000Z', metrics: {}, artifacts: [], meta: { phases: ['search'] } });
+  assert.equal(runDirFor(join(run, 'search', 'portfolio_001_results.json'), roots), run);
+  assert.equal(runDirFor(join(run, 'run.json'), roots), run);
+  assert.equal((await readRun(run, roots))?.id, 'study/sweep');
+  assert.equal(await readRun(join(roots.results, 'study'), roots), undefined, 'the results_dir is not a run');
+  const runs = await scanRuns(roots);
+  assert.deepEqual(runs.map((r) => [r.id, r.dir]), [['study/sweep', run]]);
 });
 
 test('formatRunsTable prints id, kind, status, created and key metric in aligned columns', () => {
