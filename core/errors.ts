@@ -20,6 +20,11 @@ export interface ErrorLocation {
   line?: number;
   /** 1-based column. */
   column?: number;
+  /**
+   * 0-based character offset inside the value of `key` (e.g. where an expression breaks): turned
+   * into the exact line and column of the notebook by the cell-error boundary. Never shown.
+   */
+  offset?: number;
   /** Data column at fault, for data errors. */
   dataColumn?: string;
   /** 1-based data row at fault, for data errors. */

@@ -23,6 +23,19 @@ export interface KeySpec {
    * branch per value, each setting this singular key — which then counts as present.
    */
   fanOutOf?: string;
+  /**
+   * A check of a well-typed value beyond its type (an expression's syntax), run by the notebook
+   * parser so the problem is a diagnostic at the nested key — and `offset` into its text — at fault.
+   */
+  check?: (value: unknown) => ValueProblem | undefined;
+}
+
+/** A problem `check` found: the nested path at fault ('' for the value itself) and where in its text. */
+export interface ValueProblem {
+  path: string;
+  message: string;
+  /** 0-based character offset inside the value's text. */
+  offset?: number;
 }
 
 export type KeySpecs = Record<string, KeySpec>;
@@ -119,9 +132,17 @@ export function checkType(value: unknown, type: ValueType, path = ''): TypeProbl
       }
       return undefined;
     }
-    case 'oneOf':
-      for (const o of type.options) if (!checkType(value, o, path)) return undefined;
-      return fail();
+    case 'oneOf': {
+      // No option fits: blame the deepest problem of an option whose shape fits the value (a bad
+      // element of a list of blocks), so it is reported at the nested key, not at the parent.
+      let deepest: TypeProblem | undefined;
+      for (const o of type.options) {
+        const p = checkType(value, o, path);
+        if (!p) return undefined;
+        if (p.path.length > path.length && (!deepest || p.path.length > deepest.path.length)) deepest = p;
+      }
+      return deepest ?? fail();
+    }
   }
 }
 

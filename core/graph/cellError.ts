@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { CancelledError, ExitCode, isUserError } from '../errors';
-import type { Cell } from '../notebook/types';
+import type { Cell, Position } from '../notebook/types';
 import type { CellError } from './events';
 
 /**
@@ -10,12 +10,16 @@ import type { CellError } from './events';
 export function toCellError(e: unknown, cell: Cell, notebookPath: string, cwd = process.cwd()): CellError {
   const nb = relative(cwd, notebookPath) || notebookPath;
   if (isUserError(e)) {
-    const loc = { ...e.location, cell: cell.name };
+    const { offset, ...rest } = e.location;
+    const loc = { ...rest, cell: cell.name };
     if (!loc.file) {
       loc.file = nb;
-      const pos = loc.key ? cell.keyPositions[loc.key.split('.')[0]] : undefined;
-      loc.line = (pos?.line ?? cell.headerLine) + 1;
-      loc.column = (pos?.column ?? 0) + 1;
+      // A line given by the thrower (the compiler's, for a ts cell) is a notebook line already.
+      if (loc.line === undefined) {
+        const pos = placeOf(cell, loc.key, offset);
+        loc.line = pos.line + 1;
+        loc.column = pos.column + 1;
+      }
     }
     return { message: e.message, location: loc, details: e.details, exitCode: e.exitCode };
   }
@@ -30,6 +34,27 @@ export function toCellError(e: unknown, cell: Cell, notebookPath: string, cwd = 
     exitCode: ExitCode.Error,
     stack: err.stack,
   };
+}
+
+/**
+ * Where a key path ('expressions.fut', 'grid.lr', 'rolling[0].windows') is written: the deepest
+ * prefix of it the cell has, at `offset` into its value when the whole path is found; else the marker.
+ */
+export function placeOf(cell: Cell, key: string | undefined, offset?: number): Position {
+  const paths = cell.keyPaths ?? {};
+  let path = key;
+  while (path) {
+    const place = paths[path];
+    if (place) {
+      if (offset !== undefined && path === key && place.value) return { line: place.value.line, column: place.value.column + offset };
+      const at = place.key ?? place.value;
+      if (at) return at;
+    }
+    const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    path = cut > 0 ? path.slice(0, cut) : undefined;
+  }
+  const top = key ? cell.keyPositions[key.split(/[.[]/)[0]] : undefined;
+  return top ?? { line: cell.headerLine, column: 0 };
 }
 
 export function formatCellError(e: CellError): string {

@@ -3,10 +3,11 @@
  * "did you mean"), wrong value types (at the value, or the nested element at fault) and missing
  * required keys (at the marker line).
  */
-import { checkType, closest, didYouMean, type KeySpecs } from '../base/schema';
+import type { Node, Pair } from 'yaml';
+import { checkType, closest, didYouMean, type KeySpecs, type ValueProblem } from '../base/schema';
 import type { BodyLocator } from './locate';
 import type { Diagnostic, DiagnosticCode, Range } from './types';
-import { nodeAtPath, nodeRange, type YamlBody } from './yamlBody';
+import { nodeAtPath, nodeRange, valueTextStart, type YamlBody } from './yamlBody';
 
 export interface KeyCheckInput {
   body: YamlBody;
@@ -31,6 +32,16 @@ function joinPath(key: string, sub: string): string {
   return sub.startsWith('[') ? `${key}${sub}` : `${key}.${sub}`;
 }
 
+/** A `check` problem at the nested value it names, from `offset` to the end of that value. */
+function checkDiagnostic(input: KeyCheckInput, key: string, pair: Pair<unknown, unknown>, p: ValueProblem): Diagnostic {
+  const { loc, cellIndex, headerRange } = input;
+  const node = nodeAtPath(pair, p.path);
+  const start = valueTextStart(node);
+  const end = (node as Node | null)?.range?.[1];
+  const range = start !== undefined && end !== undefined ? loc.range(Math.min(start + (p.offset ?? 0), end), end) : nodeRange(loc, pair.key, headerRange);
+  return { severity: 'error', code: 'wrong-type', cellIndex, key: joinPath(key, p.path), range, message: p.message };
+}
+
 export function checkKeys(input: KeyCheckInput): Diagnostic[] {
   const { body, loc, specs, cellIndex, headerRange, owner } = input;
   const out: Diagnostic[] = [];
@@ -52,7 +63,11 @@ export function checkKeys(input: KeyCheckInput): Diagnostic[] {
     }
     if (!body.ok) continue;
     const problem = checkType(body.config[key], spec.type);
-    if (!problem) continue;
+    if (!problem) {
+      const extra = spec.check?.(body.config[key]);
+      if (extra) out.push(checkDiagnostic(input, key, pair, extra));
+      continue;
+    }
     const code = codeFor(problem.message);
     const node = nodeAtPath(pair, problem.path, code === 'unknown-key');
     const valueEnd = keyRange.end;

@@ -68,6 +68,7 @@ function readBody(d: Draft, loc: BodyLocator): Diagnostic[] {
   const body = parseYamlBody(loc, cell.index);
   cell.config = body.config;
   cell.keyPositions = body.keyPositions;
+  cell.keyPaths = body.keyPaths;
   const out = [...body.diagnostics];
   d.quiet = !body.ok;
   const isSettings = cell.kind === SETTINGS_KIND;
@@ -173,6 +174,7 @@ export function parseNotebook(text: string, opts: ParseOptions = {}): ParsedNote
       from: [],
       explicitFrom: false,
       keyPositions: {},
+      keyPaths: {},
     };
     drafts.push({ cell, marker, headerText: head.text, headerRange: lineRange(line, 0, head.text.length), quiet: false, needsInput: false });
     line += (head.eol ? 1 : 0) + countEols(raw.body);

@@ -82,6 +82,17 @@ export interface Cell {
   fromRanges?: Range[];
   /** Where each top-level config key sits (0-based, whole file) — for diagnostics and hovers. */
   keyPositions: Record<string, Position>;
+  /**
+   * Every nested key and list element ('expressions.fut', 'rolling[0].windows'): where its key and
+   * its value text start (0-based, whole file) — so an error in a nested key is reported at it.
+   */
+  keyPaths: Record<string, KeyPlace>;
+}
+
+/** Where a (nested) key sits: its key (absent for list elements) and the first character of its value's text. */
+export interface KeyPlace {
+  key?: Position;
+  value?: Position;
 }
 
 export interface ParsedNotebook {

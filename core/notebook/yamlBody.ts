@@ -4,7 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { BodyLocator } from './locate';
-import type { Diagnostic, Position, Range } from './types';
+import type { Diagnostic, KeyPlace, Position, Range } from './types';
 
 export interface YamlBody {
   /** The parsed config ({} when the body is empty, not a mapping, or has syntax errors). */
@@ -14,8 +14,11 @@ export interface YamlBody {
   /** Top-level pairs, by key, when the body is a mapping. */
   pairs: Map<string, Pair<unknown, unknown>>;
   keyPositions: Record<string, Position>;
+  /** Every nested key and list element ('a', 'a.b', 'a[0]', 'a[0].b'): where its key and its value text start. */
+  keyPaths: Record<string, KeyPlace>;
   diagnostics: Diagnostic[];
 }
+
 
 function describeNode(node: unknown): string {
   if (isSeq(node)) return 'a list';
@@ -29,7 +32,7 @@ function yamlMessage(code: string, message: string): string {
 }
 
 export function parseYamlBody(loc: BodyLocator, cellIndex: number): YamlBody {
-  const out: YamlBody = { config: {}, ok: true, pairs: new Map(), keyPositions: {}, diagnostics: [] };
+  const out: YamlBody = { config: {}, ok: true, pairs: new Map(), keyPositions: {}, keyPaths: {}, diagnostics: [] };
   const doc: Document = parseDocument(loc.source, { prettyErrors: false });
   for (const e of doc.errors) {
     out.ok = false;
@@ -55,6 +58,7 @@ export function parseYamlBody(loc: BodyLocator, cellIndex: number): YamlBody {
     if (!out.pairs.has(name)) out.pairs.set(name, pair);
     const r = (key as Node | null)?.range;
     if (r && !(name in out.keyPositions)) out.keyPositions[name] = loc.position(r[0]);
+    if (!(name in out.keyPaths)) collectPaths(loc, name, pair.key, pair.value, out.keyPaths);
   }
   if (!out.ok) return out;
   try {
@@ -94,4 +98,29 @@ export function nodeAtPath(pair: Pair<unknown, unknown>, path: string, wantKey =
     } else break;
   }
   return wantKey ? keyNode : node;
+}
+
+/** Offset of the first character of a node's value text: after the opening quote of a quoted scalar. */
+export function valueTextStart(node: unknown): number | undefined {
+  const r = (node as Node | null)?.range;
+  if (!r) return undefined;
+  const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+  return r[0] + (quoted ? 1 : 0);
+}
+
+/** Records `path` and every key and list element below it. */
+function collectPaths(loc: BodyLocator, path: string, key: unknown, value: unknown, into: Record<string, KeyPlace>): void {
+  const place: KeyPlace = {};
+  const kr = (key as Node | null)?.range;
+  if (kr) place.key = loc.position(kr[0]);
+  const vs = valueTextStart(value);
+  if (vs !== undefined) place.value = loc.position(vs);
+  if (!(path in into)) into[path] = place;
+  if (isMap(value)) {
+    for (const it of value.items) {
+      if (isPair(it) && isScalar(it.key)) collectPaths(loc, `${path}.${String(it.key.value)}`, it.key, it.value, into);
+    }
+  } else if (isSeq(value)) {
+    value.items.forEach((it, i) => collectPaths(loc, `${path}[${i}]`, undefined, it, into));
+  }
 }

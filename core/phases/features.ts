@@ -14,7 +14,7 @@ import { compileFeatureExpression, FeatureExpressionError, parseFeatureExpressio
 import { featureSetId, gitCommit, saveFeatureList } from '../frame/featureSet';
 import { lagExprs, returnExpr, rollingExprs, ROLLING_STATS, WindowSpecError, type NamedExpr, type ReturnType, type RollingBlock, type RollingStat } from '../frame/rolling';
 import { registerPhase } from '../spec/registry';
-import { closest, didYouMean, t } from '../base/schema';
+import { closest, didYouMean, t, type ValueProblem } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { scalarInt } from '../frame/int64';
 
@@ -140,7 +140,7 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
       for (const col of referencedColumns(tree)) need(col, key);
       exprs.push({ name, expr });
     } catch (e) {
-      if (e instanceof FeatureExpressionError) throw new UserError(`${e.message} in "${src}"`, { cell, key, column: e.position + 1 });
+      if (e instanceof FeatureExpressionError) throw new UserError(`${e.message} in "${src}"`, { cell, key, offset: e.position });
       throw e;
     }
   }
@@ -229,6 +229,7 @@ export const featuresPhase: PhaseSpec<FeaturesConfig> = {
     },
     expressions: {
       type: t.object(undefined, t.string()),
+      check: checkExpressions,
       doc: 'name: expression. Columns, numbers, + - * / ( ), log, exp, abs, sqrt, sign, pow, min, max, shift(x, n), diff, pct_change, rolling_mean|std|min|max|sum(x, n).',
     },
   },
@@ -236,3 +237,16 @@ export const featuresPhase: PhaseSpec<FeaturesConfig> = {
 };
 
 registerPhase(featuresPhase);
+
+/** The syntax of every expression, for the parser: the first broken one, at its character. */
+function checkExpressions(value: unknown): ValueProblem | undefined {
+  for (const [name, src] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+    try {
+      parseFeatureExpression(String(src));
+    } catch (e) {
+      if (e instanceof FeatureExpressionError) return { path: name, message: `${e.message} in "${String(src)}"`, offset: e.position };
+      throw e;
+    }
+  }
+  return undefined;
+}

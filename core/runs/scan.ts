@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CV_RESULTS_FILE, cvOverview } from './cvResults';
 import { readForeignCvRun, readForeignResultsRun, readForeignTrainingRun } from './foreign';
+import { isWriterInfo, writerGone } from './liveness';
 import type { ArtifactRoots } from './roots';
 import { MANIFEST_FILE } from './store';
 import { listDirSync, mapTimeSliced, mtimeSync, readJsonSync, readSmallFileSync } from './readSync';
@@ -135,9 +136,18 @@ function fromManifestText(text: string, dir: string, id: string, layout: Layout 
   }
   const needsMtime = !(json && typeof json === 'object' && typeof (json as { created?: unknown }).created === 'string');
   const s = summarizeManifest(json, dir, { id, kind: fallbackKind, mtime: needsMtime ? mtimeSync(dir) : new Date(0) });
+  if (s.status === 'running') markInterrupted(s, (json as { writer?: unknown }).writer);
   const meta = (json as { meta?: { best?: unknown } }).meta;
   if (s.kind === 'cv' && !Array.isArray(meta?.best)) addCvResults(s);
   return s;
+}
+
+/** A `running` run whose writer is gone (killed mid-way) is `interrupted`, never `running`. */
+function markInterrupted(s: RunSummary, writer: unknown): void {
+  const why = writerGone(isWriterInfo(writer) ? writer : undefined, mtimeSync(join(s.dir, MANIFEST_FILE)));
+  if (!why) return;
+  s.status = 'interrupted';
+  s.error = `interrupted: ${why}`;
 }
 
 /** A CV run whose run.json lacks the overview: read models, horizons, folds and best from cv_results.json. */

@@ -14,6 +14,7 @@ import { pathSegmentProblem } from './name';
 import { listDirSync, mapTimeSliced, mtimeSync, readJsonSync, type JsonRead } from './readSync';
 import { newestFirst } from './summary';
 import { MANIFEST_FILE } from './store';
+import { isWriterInfo, writerGone } from './liveness';
 import { formatCreated, formatMetricValue, renderTable } from './table';
 import type { RunManifest, RunStatus } from './types';
 
@@ -65,6 +66,11 @@ function readCvRunInfo(dir: string, id: string): CvRunInfo | undefined {
       if (m.kind !== undefined && m.kind !== 'cv') return undefined;
       info.status = m.status === 'complete' || m.status === 'running' ? m.status : 'failed';
       if (typeof m.error === 'string') info.error = m.error;
+      const gone = info.status === 'running' ? writerGone(isWriterInfo(m.writer) ? m.writer : undefined, mtimeSync(join(dir, MANIFEST_FILE))) : undefined;
+      if (gone) {
+        info.status = 'interrupted';
+        info.error = `interrupted: ${gone}`;
+      }
       if (typeof m.created === 'string' && !Number.isNaN(Date.parse(m.created))) created = new Date(m.created).toISOString();
     }
   }

@@ -3,7 +3,7 @@
  * root; `run.json` is written at the start with status `running` and rewritten last, atomically,
  * by `complete()` or `fail()`. A process that dies in between leaves `running`, never `complete`.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, utimes } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors';
 import { ENGINE_VERSION } from '../version';
@@ -11,6 +11,7 @@ import { writeFileAtomic } from './atomicWrite';
 import { gitCommit } from './git';
 import { configHash, fileDigest, sha256Hex } from './hash';
 import { newRunId } from './id';
+import { currentWriter, HEARTBEAT_MS } from './liveness';
 import { pathSegmentProblem, validateOutputName } from './name';
 import type { ArtifactEntry, RunKind, RunManifest } from './types';
 
@@ -95,6 +96,7 @@ export async function beginRun(opts: BeginRunOptions): Promise<RunWriter> {
     metrics: {},
     artifacts: [],
     ...(opts.meta ? { meta: { ...opts.meta } } : {}),
+    writer: currentWriter(),
     engine_version: ENGINE_VERSION,
   };
   await writeManifest(dir, manifest);
@@ -123,11 +125,20 @@ function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
 
 class DirRunWriter implements RunWriter {
   private finished = false;
+  /** Touches run.json while the run is open, so the index can tell a live writer from a dead one. */
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     readonly dir: string,
     private readonly m: RunManifest,
-  ) {}
+  ) {
+    const file = join(dir, MANIFEST_FILE);
+    this.heartbeat = setInterval(() => {
+      const now = new Date();
+      utimes(file, now, now).catch(() => undefined);
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
 
   get id(): string {
     return this.m.id;
@@ -179,7 +190,9 @@ class DirRunWriter implements RunWriter {
   private async finish(status: 'complete' | 'failed', error?: string): Promise<RunManifest> {
     this.assertOpen();
     this.finished = true;
+    clearInterval(this.heartbeat);
     this.m.status = status;
+    delete this.m.writer;
     this.m.finished = new Date().toISOString();
     if (error !== undefined) this.m.error = error;
     await writeManifest(this.dir, this.m);

@@ -1,7 +1,12 @@
 /** Run manifests (docs/design.md §7.2). `run.json` is written last, atomically. */
+import type { RunWriterInfo } from './liveness';
 
 export type RunKind = 'cv' | 'training' | 'stacking' | 'backtest' | 'workflow' | 'pipeline';
-export type RunStatus = 'running' | 'complete' | 'failed';
+/**
+ * `interrupted` is never written: the index shows a `running` run whose writer is gone so
+ * (core/runs/liveness.ts).
+ */
+export type RunStatus = 'running' | 'complete' | 'failed' | 'interrupted';
 
 export interface ArtifactEntry {
   /** Path relative to the run directory (or absolute when outside it). */
@@ -30,5 +35,7 @@ export interface RunManifest {
   /** Model, horizon, parent CV run, fallbacks... */
   meta?: Record<string, unknown>;
   error?: string;
+  /** The process writing the run while it is `running`; it touches run.json every few seconds. */
+  writer?: RunWriterInfo;
   engine_version: string;
 }

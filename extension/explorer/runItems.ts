@@ -24,6 +24,7 @@ const STATUS_ICON: Record<RunSummary['status'], { id: string; color?: string }> 
   complete: { id: 'pass', color: 'testing.iconPassed' },
   running: { id: 'sync~spin', color: 'charts.blue' },
   failed: { id: 'error', color: 'testing.iconFailed' },
+  interrupted: { id: 'debug-disconnect', color: 'testing.iconErrored' },
 };
 
 export function runItemView(s: RunSummary): RunItemView {

@@ -10,7 +10,7 @@
  * phase_metrics (per phase), windows (window ids per walk-forward phase) and folds (their total).
  * Top-level metrics are the phase's own for a one-phase run, `{phase}.{metric}` otherwise.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, utimes } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../errors';
 import { writeFileAtomic } from '../../runs/atomicWrite';
@@ -18,6 +18,7 @@ import { gitCommit } from '../../runs/git';
 import { configHash, fileDigest } from '../../runs/hash';
 import { pathSegmentProblem } from '../../runs/name';
 import { MANIFEST_FILE } from '../../runs/store';
+import { currentWriter, HEARTBEAT_MS } from '../../runs/liveness';
 import type { ArtifactEntry, RunManifest } from '../../runs/types';
 import { ENGINE_VERSION } from '../../version';
 
@@ -128,11 +129,18 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
     metrics: topMetrics(meta),
     artifacts: (before?.artifacts ?? []).filter((a) => !a.path.startsWith(`${o.phase}/`)),
     meta,
+    writer: currentWriter(),
     engine_version: ENGINE_VERSION,
   };
   await write(runDir, manifest);
+  const beat = setInterval(() => {
+    const now = new Date();
+    utimes(join(runDir, MANIFEST_FILE), now, now).catch(() => undefined);
+  }, HEARTBEAT_MS);
+  beat.unref();
 
   const finish = async (status: 'complete' | 'failed', metrics: Record<string, number>, extra: { windows?: string[]; files?: string[]; error?: string }) => {
+    clearInterval(beat);
     // Re-read: another cell may have finished its phase in the meantime.
     const current = (await readManifest(runDir)) ?? manifest;
     const m = metaOf(current);
@@ -157,6 +165,7 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
       artifacts,
       meta: m,
     };
+    if (next.status !== 'running') delete next.writer;
     if (extra.error !== undefined) next.error = `${o.phase}: ${extra.error}`;
     else if (next.status !== 'failed') delete next.error;
     await write(runDir, next);

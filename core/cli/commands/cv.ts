@@ -9,11 +9,12 @@ import { createLogger, jsonLinesSink, levelFromEnv } from '../../log';
 import type { CvValue } from '../../phases/cv';
 import { formatCellError } from '../../graph/cellError';
 import { intFlag, listFlag, numberFlag, parseFlags } from '../args';
+import { codeAllowed, gateCode } from '../codeGate';
 import { UsageError, type Command } from '../io';
 import { formatOutcome } from '../render';
 import { CLI_VALIDATE_CELL, featureSource } from '../synthetic';
 
-const usage = 'phasebook cv (--data OHLCV.csv|.parquet | --pipeline FILE.pipeline) --models ridge,gbdt,logistic --horizons 5,10,20 [--n-splits 5] [--task classification|regression] [--tune --n-trials 100] [--output-name NAME] [--seed N]';
+const usage = 'phasebook cv (--data OHLCV.csv|.parquet | --pipeline FILE.pipeline) --models ridge,gbdt,logistic --horizons 5,10,20 [--n-splits 5] [--task classification|regression] [--tune --n-trials 100] [--output-name NAME] [--seed N] [--allow-code]';
 
 export const cvCommand: Command = {
   name: 'cv',
@@ -24,6 +25,7 @@ export const cvCommand: Command = {
       data: { type: 'string' }, pipeline: { type: 'string' }, models: { type: 'string' }, horizons: { type: 'string' },
       'n-splits': { type: 'string' }, task: { type: 'string' }, tune: { type: 'boolean' }, 'n-trials': { type: 'string' },
       'output-name': { type: 'string' }, seed: { type: 'string' }, 'pct-embargo': { type: 'string' },
+      'allow-code': { type: 'boolean' },
     }, usage);
     const models = listFlag(values.models);
     if (!models?.length) throw new UserError('--models is required', {}, [`usage: ${usage}`]);
@@ -72,6 +74,8 @@ export const cvCommand: Command = {
     if (flagged) throw new UsageError(flagged.message, usage);
     const own = session.parsed.diagnostics.find((d) => d.severity === 'error');
     if (own) throw diagnosticToUserError({ ...session.parsed, file: values.pipeline }, own);
+    const note = gateCode(session.parsed, values.pipeline ?? 'phasebook-cli.pipeline', codeAllowed(values['allow-code'], io.env), `phasebook cv ${argv.join(' ')}`, ['__cli_cv']);
+    if (note) io.err(note);
     session.setLogger(createLogger([jsonLinesSink(`${session.roots.logs}/pipeline.log`)], levelFromEnv(io.env), { command: 'cv' }));
     let quarantine: string[] = [];
     const report = await session.run({

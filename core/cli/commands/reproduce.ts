@@ -18,10 +18,11 @@ import { createLogger } from '../../log';
 import type { CellOverrides } from '../../notebook/overrides';
 import { DEFAULT_ROOTS, type ArtifactRoots } from '../../runs/roots';
 import { parseFlags } from '../args';
+import { codeAllowed, gateCode } from '../codeGate';
 import type { Command } from '../io';
 import { STORED_NOTEBOOK } from '../pipelineRun';
 
-const usage = 'phasebook reproduce RUN_ID|RUN_DIR [--runs-root DIR] [--keep]';
+const usage = 'phasebook reproduce RUN_ID|RUN_DIR [--runs-root DIR] [--keep] [--allow-code]';
 
 interface StoredCell { cell: string; status: string; artifacts?: { path: string; sha256: string }[]; run?: string }
 interface Recipe {
@@ -112,7 +113,7 @@ export const reproduceCommand: Command = {
   summary: 'Re-run a pipeline run from its stored notebook in a scratch folder and check every artifact\'s sha256.',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, { 'runs-root': { type: 'string' }, keep: { type: 'boolean' } }, usage);
+    const { values, positionals } = parseFlags(argv, { 'runs-root': { type: 'string' }, keep: { type: 'boolean' }, 'allow-code': { type: 'boolean' } }, usage);
     if (positionals.length !== 1) throw new UserError('give exactly one run id or run folder', {}, [`usage: ${usage}`]);
     const runsRoot = resolve(io.cwd, values['runs-root'] ?? DEFAULT_ROOTS.runs);
     const { dir, manifest, onlyCell } = locate(positionals[0] as string, io.cwd, runsRoot);
@@ -160,6 +161,8 @@ export const reproduceCommand: Command = {
       // Roots the notebook puts outside its folder (absolute paths) are moved into the scratch folder too.
       const outside = Object.entries(open().roots).filter(([, p]) => !inside(relative(base, p)));
       const session = open(Object.fromEntries(outside.map(([k]) => [k, join(scratch, '.outside', k)])));
+      const note = gateCode(session.parsed, manifest.config.notebook ?? STORED_NOTEBOOK, codeAllowed(values['allow-code'], io.env), `phasebook reproduce ${positionals[0]}`, onlyCell ? [onlyCell] : manifest.config.cells);
+      if (note) io.err(note);
       const recorded = (manifest.meta?.cells ?? []).filter((c) => !onlyCell || c.cell === onlyCell);
       io.out(`reproducing ${manifest.id}${onlyCell ? ` (cell '${onlyCell}')` : ''} in ${scratch}\n`);
       const report = await session.run({ cells: onlyCell ? [onlyCell] : manifest.config.cells, force: true });

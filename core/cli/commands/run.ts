@@ -8,6 +8,7 @@ import { readSettings, seedFromEnv } from '../../graph/settings';
 import { executorFrom } from '../executorFlags';
 import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
 import { intFlag, parseFlags } from '../args';
+import { codeAllowed, gateCode } from '../codeGate';
 import type { Command } from '../io';
 import { formatOutcome, progressLine } from '../render';
 import { recordPipelineRun } from '../pipelineRun';
@@ -28,7 +29,7 @@ function auditLine(a: AuditReport): string {
   return `${head} — ${verdict}`;
 }
 
-const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--scenario S] [--model M] [--config OVERRIDES.yaml] [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
+const usage = 'phasebook run FILE.pipeline [--cell NAME]... [--scenario S] [--model M] [--config OVERRIDES.yaml] [--allow-code] [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
 
 /** The `--config FILE.yaml` overrides, read and parsed (checked against the cells once the notebook is parsed). */
 async function overridesFrom(path: string | undefined, cwd: string): Promise<CellOverrides | undefined> {
@@ -54,6 +55,7 @@ export const runCommand: Command = {
       model: { type: 'string' },
       config: { type: 'string' },
       force: { type: 'boolean' },
+      'allow-code': { type: 'boolean' },
       seed: { type: 'string' },
       jobs: { type: 'string' },
       executor: { type: 'string' },
@@ -100,6 +102,8 @@ export const runCommand: Command = {
         throw new UserError(`no cell named '${c}'`, { file: positionals[0] }, [`cells: ${session.parsed.cells.filter((x) => x.type !== 'markdown').map((x) => x.name).join(', ')}`]);
       }
     }
+    const note = gateCode(session.parsed, positionals[0], codeAllowed(values['allow-code'], io.env), `phasebook run ${positionals[0]}`, cells);
+    if (note) io.err(note);
     const filter = { ...(values.scenario ? { scenario: values.scenario } : {}), ...(values.model ? { model: values.model } : {}) };
     const branch = branchTargets(session.expansion, session.parsed.cells, cells, filter, usage);
     if (branch?.skipped.length) io.out(`(${branch.skipped.join(', ')} gather${branch.skipped.length === 1 ? 's' : ''} every branch: not run for one branch)\n`);

@@ -12,7 +12,7 @@ import { runTrainCell } from './trainCell';
 
 const usage =
   'phasebook train --model stacking --horizon 20 (--stacking-data CV_RUN_ID | --base-models a,b (--data FILE | --pipeline FILE)) [--meta-learner nonneg|logistic|ridge|gbdt] [--seed N] [--dir PROJECT] [--stacking-root DIR] [--runs-root DIR]\n' +
-  '       phasebook train (--top-n N [--checkpoint-metric val_loss] | --from-checkpoint RUN_ID[@STEP]|FILE) [--pipeline FILE] [--cell NAME] [--seed N] [--dir PROJECT]';
+  '       phasebook train (--top-n N [--checkpoint-metric val_loss] | --from-checkpoint RUN_ID[@STEP]|FILE) [--pipeline FILE] [--cell NAME] [--allow-code] [--seed N] [--dir PROJECT]';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -23,7 +23,7 @@ export const trainCommand: Command = {
       model: { type: 'string' }, horizon: { type: 'string' }, 'stacking-data': { type: 'string' }, 'meta-learner': { type: 'string' },
       'base-models': { type: 'string' }, data: { type: 'string' }, pipeline: { type: 'string' }, seed: { type: 'string' }, dir: { type: 'string' },
       'n-splits': { type: 'string' }, 'top-n': { type: 'string' }, 'checkpoint-metric': { type: 'string' }, 'from-checkpoint': { type: 'string' }, cell: { type: 'string' },
-      'stacking-root': { type: 'string' }, 'runs-root': { type: 'string' },
+      'stacking-root': { type: 'string' }, 'runs-root': { type: 'string' }, 'allow-code': { type: 'boolean' },
     }, usage);
     if (values['top-n'] !== undefined || values['from-checkpoint'] !== undefined || values.cell !== undefined) {
       if (values.model !== undefined && values.model !== 'stacking') throw new UserError('--model is the train cell\'s own key here: leave it out', {}, [`usage: ${usage}`]);
@@ -31,7 +31,7 @@ export const trainCommand: Command = {
       if (topN !== undefined && topN < 1) throw new UserError(`--top-n takes a whole number >= 1, got ${topN}`, {}, [`usage: ${usage}`]);
       return runTrainCell({
         pipeline: values.pipeline, cell: values.cell, topN, metric: values['checkpoint-metric'], fromCheckpoint: values['from-checkpoint'],
-        seed: intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env), dir: values.dir, argv,
+        seed: intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env), dir: values.dir, argv, allowCode: values['allow-code'],
       }, io, usage);
     }
     if (values.model !== 'stacking') throw new UserError(values.model ? `--model '${values.model}' is not trainable from the command line yet; use a notebook \`train\` cell` : '--model is required', {}, [`usage: ${usage}`]);

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ExitCode, UserError } from '../../errors';
 import { PipelineSession } from '../../engine/session';
+import { codeAllowed, gateCode } from '../codeGate';
 import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
 import type { Cell } from '../../notebook/types';
 import { resolveRoots } from '../../runs/roots';
@@ -26,6 +27,8 @@ export interface TrainCellArgs {
   seed?: number;
   dir?: string;
   argv: string[];
+  /** --allow-code: ts cells upstream of the train cell may run. */
+  allowCode?: boolean;
 }
 
 /** The cell's text with `key: value` lines replaced or added (top-level keys only). */
@@ -87,6 +90,8 @@ export async function runTrainCell(a: TrainCellArgs, io: CliIO, usage: string): 
   session.setLogger(createLogger([jsonLinesSink(resolve(session.roots.logs, 'pipeline.log')), ...(level === 'debug' ? [textSink(io.err)] : [])], level, { notebook: pipeline, command: 'train' }));
   const errors = session.parsed.diagnostics.filter((d) => d.severity === 'error');
   for (const d of errors) io.err(`${pipeline}:${d.range.start.line + 1}:${d.range.start.column + 1}: ${d.message}\n`);
+  const note = gateCode(session.parsed, a.pipeline ?? pipeline, codeAllowed(a.allowCode, io.env), `phasebook ${['train', ...a.argv].join(' ')}`, [name]);
+  if (note) io.err(note);
   const started = new Date();
   const width = Math.max(8, ...session.parsed.cells.map((c) => c.name.length));
   const report = await session.run({

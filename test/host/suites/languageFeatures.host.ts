@@ -50,6 +50,19 @@ suite('language features in phase cells', function () {
     assert.ok(labels(from).includes('prices'), labels(from).join(', '));
   });
 
+  test('an error in a nested key is a diagnostic on that key\'s own line and column, not its parent\'s', async () => {
+    const features = await cellNamed(nb, 'features');
+    await setCellText(features, 'returns: close\nexpressions:\n  ok: close / open\n  fut: close +* 2');
+    // Wait for the diagnostic of this text (the previous test's text leaves others behind for a moment).
+    const d = await waitFor(() => api.diagnostics(features).find((x) => /expected a number, a column or a function at '\*'/.test(x.message)), 10_000, 'the nested diagnostic');
+    assert.equal(d.range.start.line, 3, 'on the line of fut:, not of expressions:');
+    assert.equal(d.range.start.character, 14, "at the stray '*'");
+    await setCellText(features, 'returns: close\nrolling:\n  - windows: [5]\n  - windows: [10, x]');
+    const list = await waitFor(() => api.diagnostics(features).find((x) => /rolling\[1\]\.windows\[1\]/.test(x.message)), 10_000, 'the list-element diagnostic');
+    assert.equal(list.range.start.line, 3, 'on the second block of the list');
+    assert.equal(list.range.start.character, 18);
+  });
+
   test('hovering a key shows its documentation', async () => {
     const prices = await cellNamed(nb, 'prices');
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', prices.document.uri, new vscode.Position(1, 3));

@@ -3,7 +3,8 @@
 // appear within a second; deleted runs and roots disappear,
 // recreated roots come back; a run opens its dashboard, a Parquet artifact opens as a table.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
@@ -11,6 +12,7 @@ import * as vscode from 'vscode';
 import type { PhasebookApi } from '../../../extension/api';
 import { phasebookApi, waitFor } from './helpers/phasebook';
 import { workspaceRoot } from '../support';
+import { runItemView } from '../../../extension/explorer/runItems';
 
 /** Another process writing a run folder the way the run store does (run.json last, via rename). */
 function writeRunElsewhere(dir: string, manifest: Record<string, unknown> | undefined, files: Record<string, string> = {}): Promise<void> {
@@ -63,6 +65,21 @@ suite('run explorer', function () {
     assert.equal(run.foreign, true);
     const rows = await api.explorerRows();
     assert.ok(rows.find((g) => g.group === 'Cross-validation')?.runs.includes(id));
+  });
+
+  test('a running run.json whose writer pid is dead shows as interrupted, not running', async () => {
+    const id = 'ridge_h5_20250101_000000_000002_dead';
+    const dir = join(ws(), 'runs', id);
+    // The writer: a process that has exited by the time the explorer reads its run.json.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const pid = Number(dead.stdout);
+    assert.ok(pid > 0, dead.stderr);
+    await writeRunElsewhere(dir, { ...manifest(id, 'training', {}), status: 'running', writer: { pid, host: hostname(), started: new Date().toISOString() } });
+    const run = await api.waitForRun((s) => s.dir === dir, 5000);
+    assert.equal(run.status, 'interrupted');
+    assert.match(run.error ?? '', new RegExp(`pid ${pid}`));
+    assert.equal(runItemView(run).description.split(' · ')[0], 'interrupted');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('a deleted run folder leaves the tree; a results root deleted and recreated is picked up again', async () => {

@@ -5,6 +5,7 @@ import { csvWithField, NB_LOAD_FEATURES } from './data';
 import type { BadInputCase } from './harness';
 
 const run = ['run', 'nb.pipeline'];
+const runCode = ['run', 'nb.pipeline', '--allow-code'];
 const tsNotebook = (body: string) => `# %% load prices\nsource: data.csv\n\n# %% ts custom\n${body}\n`;
 
 export const faultCases: BadInputCase[] = [
@@ -18,21 +19,21 @@ export const faultCases: BadInputCase[] = [
   {
     id: 'fault-ts-module-body-throws',
     files: { 'nb.pipeline': tsNotebook("throw new Error('boom at load');\nexport default function (inputs) { return inputs.prices; }") },
-    args: run,
+    args: runCode,
     code: 1,
     says: [/cell 'custom'.*the cell's module body threw: boom at load/],
   },
   {
     id: 'fault-ts-function-throws',
     files: { 'nb.pipeline': tsNotebook("export default function () { throw new Error('boom in fn'); }") },
-    args: run,
+    args: runCode,
     code: 1,
     says: [/cell 'custom'.*the cell's function threw: boom in fn/],
   },
   {
     id: 'fault-ts-polars-error-in-user-code',
     files: { 'nb.pipeline': tsNotebook("export default function (inputs, { pl }) { return inputs.prices.select(pl.col('nope')); }") },
-    args: run,
+    args: runCode,
     code: 1,
     says: [/cell 'custom'.*nope/],
   },

@@ -1,0 +1,5 @@
+/** `phasebook ARGS` as a real process in the folder DIR: `node --import tsx cliChild.ts DIR ARGS...`. */
+import { main } from '../../../core/cli/main';
+
+process.chdir(process.argv[2]!);
+main(process.argv.slice(3)).then((code) => process.exit(code));
