@@ -8,6 +8,7 @@ import { metricsDbPath } from '../orchestrate/metricsDb';
 import { defaultStudy, listTrials, originOf, recordTrials, type TrialInput } from '../runs/trials';
 import { selectionLine, selectionReport, type SelectionReport } from '../stats';
 import type { PhaseContext } from '../spec/types';
+import type { BacktestValue } from '../backtest/value';
 
 export const SELECTION_METRIC = 'sharpe_ratio';
 
@@ -54,6 +55,17 @@ export async function recordAndSelect(ctx: Pick<PhaseContext, 'notebookPath' | '
     else ctx.log.warn(msg);
     return undefined;
   }
+}
+
+/**
+ * The headline of a backtest / walk_forward cell: its shown result (the best container) recorded as
+ * one trial of the cell's study (`<notebook>/<cell>/sharpe_ratio`), then the study's statistics.
+ * A re-run with the same returns is the same trial; a changed cell with new returns is a new one.
+ */
+export async function cellSelection(ctx: Pick<PhaseContext, 'notebookPath' | 'roots' | 'log' | 'cell'>, v: BacktestValue, warnings: string[]): Promise<SelectionOutcome | undefined> {
+  const cell = ctx.cell.name;
+  const trial: CellTrial = { cell, branch: {}, value: Number(v.best.metrics.sharpe_ratio ?? NaN), times: v.times, returns: v.returns, periodsPerYear: v.periodsPerYear };
+  return recordAndSelect(ctx, originOf(cell), [trial], 0, warnings);
 }
 
 /** Without PBO's per-split IS/OOS details (the logits stay, for the chart): what a cell hands downstream. */
