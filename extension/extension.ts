@@ -120,6 +120,11 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
         return { name: n.type === 'file' ? basename(n.path) : String(item.label), ...(typeof item.description === 'string' ? { description: item.description } : {}), ...(item.contextValue ? { contextValue: item.contextValue } : {}) };
       });
     },
+    explorerRunRow: async (dir) => {
+      await explorer.whenReady();
+      const item = explorer.tree.getTreeItem(explorer.tree.runNode(dir));
+      return { ...(typeof item.description === 'string' ? { description: item.description } : {}), ...(typeof item.tooltip === 'string' ? { tooltip: item.tooltip } : {}) };
+    },
     watcherIsPolling: () => explorer.isPolling,
     diagnostics: (cell) => diagnostics.diagnosticsOf(cell),
     trainStacking: (dir, choice, notebook) => trainer.trainOn(dir, choice, notebook ? notebookKernel(notebook.uri) : undefined),
