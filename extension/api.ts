@@ -28,6 +28,8 @@ export interface PhasebookApi {
   explorerRows(): Promise<{ group: string; runs: string[] }[]>;
   /** The rows the tree shows inside a folder of a run (e.g. its checkpoints/), in order. */
   explorerFolderRows(runDir: string, folder: string): Promise<{ name: string; description?: string; contextValue?: string }[]>;
+  /** The row the tree shows for a run: its description and tooltip text. */
+  explorerRunRow(runDir: string): Promise<{ description?: string; tooltip?: string }>;
   watcherIsPolling(): boolean;
   /** Diagnostics shown on a cell. */
   diagnostics(cell: vscode.NotebookCell): readonly vscode.Diagnostic[];

@@ -125,6 +125,11 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
         return { name: n.type === 'file' ? basename(n.path) : String(item.label), ...(typeof item.description === 'string' ? { description: item.description } : {}), ...(item.contextValue ? { contextValue: item.contextValue } : {}) };
       });
     },
+    explorerRunRow: async (dir) => {
+      await explorer.whenReady();
+      const item = explorer.tree.getTreeItem(explorer.tree.runNode(dir));
+      return { ...(typeof item.description === 'string' ? { description: item.description } : {}), ...(typeof item.tooltip === 'string' ? { tooltip: item.tooltip } : {}) };
+    },
     watcherIsPolling: () => explorer.isPolling,
     diagnostics: (cell) => diagnostics.diagnosticsOf(cell),
     auditDiagnostics: (cell) => audit.diagnosticsOf(cell),

@@ -11,12 +11,13 @@ import { metricsJson } from '../backtest/metrics';
 import { baseSettings, looksLikeProbability, periodsPerYear, PORTFOLIO_KEYS, RESULTS_KEYS, resultsNaming, SERIES_KEYS, type CommonBacktestKeys } from '../backtest/phaseKeys';
 import { firstNonProbability } from '../backtest/positions';
 import { resultsSettingsFor } from '../backtest/resultsSettings';
+import { recordPhaseSelection } from '../backtest/results/workflowRun';
 import { runPortfolioPhase, runTrainTest, trainTestFrames, type PhaseRunOutcome, type SequenceName } from '../backtest/sequences';
 import { floatColumn, predictionColumn, prepareFrame, seriesFromFrame } from '../backtest/series';
 import type { BacktestValue } from '../backtest/value';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
-import { backtestSelection } from './selection';
+import { cellSelection, cellSelectionMetrics } from './selection';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface BacktestConfig extends CommonBacktestKeys {
@@ -109,10 +110,11 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
   Object.assign(summary, headline(shown));
   const charts = [equityOutput(shown.best.run.portfolio.equity, shown.barTimes, `Equity and drawdown: ${shown.phase} ${shown.best.container_id}`)].filter((x): x is ChartOutput => !!x);
   const value = valueOf(shown, ppy, containers);
-  const sel = await backtestSelection(ctx, value, warnings);
+  const sel = await cellSelection(ctx, value, warnings);
   if (sel) {
     summary.selection = sel.line;
-    Object.assign(metrics, sel.metrics);
+    Object.assign(metrics, cellSelectionMetrics(sel));
+    await recordPhaseSelection(shown.runDir, shown.phase, sel.line).catch((e: Error) => warnings.push(`selection headline not written to run.json: ${e.message}`));
   }
   return emptyResult({
     dataset: ds,

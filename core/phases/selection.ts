@@ -64,6 +64,17 @@ export async function recordAndSelect(ctx: Pick<PhaseContext, 'notebookPath' | '
   }
 }
 
+/**
+ * The headline of a backtest / walk_forward cell: its shown result (the best container) recorded as
+ * one trial of the cell's study (`<notebook>/<cell>/sharpe_ratio`), then the study's statistics.
+ * A re-run with the same returns is the same trial; a changed cell with new returns is a new one.
+ */
+export async function cellSelection(ctx: Pick<PhaseContext, 'notebookPath' | 'roots' | 'log' | 'cell'>, v: BacktestValue, warnings: string[]): Promise<SelectionOutcome | undefined> {
+  const cell = ctx.cell.name;
+  const trial: CellTrial = { cell, branch: {}, value: Number(v.best.metrics.sharpe_ratio ?? NaN), times: v.times, returns: v.returns, periodsPerYear: v.periodsPerYear };
+  return recordAndSelect(ctx, originOf(cell), [trial], 0, warnings);
+}
+
 /** Without PBO's per-split IS/OOS details (the logits stay, for the chart): what a cell hands downstream. */
 export function compactSelection(s: SelectionOutcome): SelectionOutcome {
   const pbo = s.report.pbo;
@@ -114,15 +125,7 @@ export function selectionMarkdown(s: SelectionOutcome): string {
   return lines.join('\n');
 }
 
-/**
- * The headline of a backtest / walk_forward cell: its shown portfolio recorded as a trial of the
- * cell's study, and the study's line ("Sharpe 1.42 · deflated 0.31 after 48 trials · PBO 0.37");
- * with one trial so far the line says there is nothing to deflate for yet.
- */
-export async function backtestSelection(ctx: Pick<PhaseContext, 'notebookPath' | 'roots' | 'log' | 'cell'>, v: BacktestValue, warnings: string[]): Promise<{ line: string; metrics: Record<string, number> } | undefined> {
-  const cell = ctx.cell.name;
-  const sel = await recordAndSelect(ctx, originOf(cell), [{ cell, branch: {}, value: Number(v.best.metrics.sharpe_ratio ?? NaN), times: v.times, returns: v.returns, periodsPerYear: v.periodsPerYear }], 0, warnings);
-  if (!sel) return undefined;
-  const line = sel.report.trials === 1 ? `${sel.line} (the only trial of study ${sel.study} so far: nothing to deflate for yet)` : sel.line;
-  return { line, metrics: Object.fromEntries(Object.entries(selectionMetrics(sel)).map(([k, x]) => [`selection_${k}`, x])) };
+/** The selection statistics as `selection_*` metrics of a backtest or walk_forward cell. */
+export function cellSelectionMetrics(sel: SelectionOutcome): Record<string, number> {
+  return Object.fromEntries(Object.entries(selectionMetrics(sel)).map(([k, x]) => [`selection_${k}`, x]));
 }

@@ -13,7 +13,7 @@ import { expandGrid } from '../backtest/grid';
 import { equityFromReturns, finiteMetrics, metricsJson } from '../backtest/metrics';
 import { baseSettings, periodsPerYear, PORTFOLIO_KEYS, RESULTS_KEYS, resultsNaming, SERIES_KEYS, type CommonBacktestKeys } from '../backtest/phaseKeys';
 import { resultsSettingsFor } from '../backtest/resultsSettings';
-import { beginWorkflowPhase } from '../backtest/results/workflowRun';
+import { beginWorkflowPhase, recordPhaseSelection } from '../backtest/results/workflowRun';
 import { prepareFrame } from '../backtest/series';
 import type { BacktestValue } from '../backtest/value';
 import { BAR_COLUMN, runWalkForward } from '../backtest/walkForward';
@@ -22,8 +22,8 @@ import { writeFileAtomic } from '../runs/atomicWrite';
 import { TIMESTAMP } from '../frame/dataset';
 import { registerPhase } from '../spec/registry';
 import { closest, didYouMean, t } from '../base/schema';
-import { backtestSelection } from './selection';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
+import { cellSelection, cellSelectionMetrics } from './selection';
 
 export interface WalkForwardConfig extends CommonBacktestKeys {
   model?: string;
@@ -109,9 +109,10 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
       initialCapital: best.settings.initial_capital,
       containers: {},
     };
+    const sel = await cellSelection(ctx, value, warnings);
+    if (sel) await recordPhaseSelection(wf.runDir, naming.phase, sel.line).catch((e: Error) => warnings.push(`selection headline not written to run.json: ${e.message}`));
     const m = best.metrics;
-    const sel = await backtestSelection(ctx, value, warnings);
-    if (sel) Object.assign(metrics, sel.metrics);
+    if (sel) Object.assign(metrics, cellSelectionMetrics(sel));
     const fallbacks = o.windows.filter((w) => w.fallback);
     if (fallbacks.length) warnings.push(`${fallbacks.length} window(s) fell back to a simpler model: ${fallbacks[0].fallback}`);
     return emptyResult({

@@ -36,6 +36,8 @@ export interface RunSummary {
   parent?: string;
   /** Top-N checkpoints a training run kept (meta.checkpoints; see ./recorded.ts). */
   checkpoints?: number;
+  /** Selection-adjusted headline per results phase (meta.selection), e.g. "Sharpe 1.42 · deflated 0.31 after 48 trials · PBO 0.37". */
+  selection?: Record<string, string>;
 }
 
 const MODEL_METRICS = ['roc_auc', 'auc', 'accuracy', 'f1', 'r2', 'rmse', 'mae', 'mse', 'log_loss', 'brier'];
@@ -151,6 +153,11 @@ function applyMeta(s: RunSummary, meta: Record<string, unknown>): void {
   if (parent) s.parent = parent;
   const kept = (meta.checkpoints as { kept?: unknown } | null | undefined)?.kept;
   if (Array.isArray(kept) && kept.length) s.checkpoints = kept.length;
+  const sel = meta.selection;
+  if (sel !== null && typeof sel === 'object' && !Array.isArray(sel)) {
+    const lines = Object.entries(sel as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string');
+    if (lines.length) s.selection = Object.fromEntries(lines);
+  }
   if (Array.isArray(meta.best)) {
     const best = (meta.best as unknown[]).filter(isCvBest);
     const key = keyMetricFromBest(best);

@@ -104,9 +104,11 @@ export function selectionReport(all: readonly SelectionTrial[], selected?: strin
 
 const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 
-/** "Sharpe 1.42 · deflated 0.31 after 48 trials · PBO 0.37". */
+/** "Sharpe 1.42 · deflated 0.31 after 48 trials · PBO 0.37"; "Sharpe 1.42 · 1 trial: no selection adjustment". */
 export function selectionLine(r: SelectionReport): string {
   const distinct = r.distinct < r.trials ? ` (${r.distinct} distinct)` : '';
+  // one distinct trial: nothing was selected, so there is nothing to deflate (DSR would equal PSR against 0)
+  if (r.distinct === 1) return `Sharpe ${f2(r.sharpe)} · ${r.trials} trial${r.trials === 1 ? '' : 's'}${distinct}: no selection adjustment`;
   const parts = [`Sharpe ${f2(r.sharpe)}`, `deflated ${f2(r.deflated.dsr)} after ${r.trials} trial${r.trials === 1 ? '' : 's'}${distinct}`];
   if (r.pbo) parts.push(`PBO ${f2(r.pbo.pbo)}`);
   return parts.join(' · ');

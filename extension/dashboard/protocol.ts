@@ -63,6 +63,8 @@ export interface RunPayload {
   artifacts: ArtifactView[];
   cv?: { primary_metric?: string; models: string[]; horizons: number[]; n_splits?: number; folds: FoldView[]; pooled?: CvPooled };
   metaWeights?: Record<string, number>;
+  /** Selection-adjusted headline per results phase (run.json meta.selection): "Sharpe 1.42 · deflated 0.31 after 48 trials". */
+  selection?: Record<string, string>;
   /** Arrow IPC streams by role: `predictions` (y_true, y_pred / prob...), `equity` (x, equity, group). */
   frames: { predictions?: Uint8Array; equity?: Uint8Array };
   /** Whether `frames.equity` x is epoch ms (true) or a bar index. */

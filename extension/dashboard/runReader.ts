@@ -144,6 +144,7 @@ export async function readRunPayload(dir: string, roots?: ArtifactRoots): Promis
     config: isRecord(manifest?.config) ? manifest.config : {},
     meta,
     lineage: lineageOf(manifest, meta, summary.parent, roots),
+    selection: summary.selection,
     artifacts: artifactsOf(summary.dir, manifest),
     frames: {},
     notes,

@@ -39,6 +39,8 @@ export function runItemView(s: RunSummary): RunItemView {
   if (s.folds !== undefined) lines.push(`folds: ${s.folds}`);
   if (s.parent) lines.push(`trained on CV run ${s.parent}`);
   if (s.keyMetric) lines.push(`${s.keyMetric.name}: ${formatNumber(s.keyMetric.value)}`);
+  const selection = Object.entries(s.selection ?? {});
+  for (const [phase, line] of selection) lines.push(selection.length > 1 ? `${phase}: ${line}` : line);
   if (s.checkpoints) lines.push(`checkpoints kept: ${s.checkpoints}`);
   if (s.error) lines.push(`error: ${s.error}`);
   lines.push(s.dir);

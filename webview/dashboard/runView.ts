@@ -23,11 +23,22 @@ export function chartsSection(charts: ReturnType<typeof chartsForRun>, save: Sav
   return { element, mounted: charts.map((c) => mountChart(body, c, save)) };
 }
 
+/** The selection-adjusted headline under the title, one line per phase ("validation: Sharpe 1.42 · deflated 0.31 after 48 trials"). */
+function selectionLines(selection: Record<string, string> | undefined): HTMLElement[] {
+  const lines = Object.entries(selection ?? {});
+  return lines.map(([phase, line]) => {
+    const div = el('div', 'pb-selection', lines.length > 1 ? `${phase}: ${line}` : line);
+    div.dataset.phase = phase;
+    return div;
+  });
+}
+
 export function renderRun(root: HTMLElement, run: RunPayload, host: HostChannel, save: SaveFile): RenderedView {
   const header = el('header', 'pb-run-head',
     el('h1', undefined, run.id),
     el('div', 'pb-subtitle', tag(run.kind), statusTag(run), el('span', undefined, `created ${run.created.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`), run.finished ? el('span', undefined, `finished ${run.finished.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`) : undefined, run.foreign ? tag('written by another tool') : undefined),
     run.error ? el('div', 'pb-error', run.error) : undefined,
+    ...selectionLines(run.selection),
     run.notes.length ? el('ul', 'pb-notes', ...run.notes.map((n) => el('li', undefined, n))) : undefined,
   );
   const page = el('div', 'pb-dash pb-run', header, section('Metrics', metricCards(run.metrics)), stackingSection(run), cvSection(run));

@@ -180,6 +180,18 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
   };
 }
 
+/**
+ * Records a phase's selection-adjusted headline ("Sharpe 1.42 · deflated 0.31 after 48 trials")
+ * in run.json `meta.selection[phase]`, for the run explorer and the dashboard. No-op without run.json.
+ */
+export async function recordPhaseSelection(runDir: string, phase: string, line: string): Promise<void> {
+  const current = await readManifest(runDir);
+  if (!current) return;
+  const meta = (current.meta ?? {}) as Record<string, unknown>;
+  const prev = meta.selection !== null && typeof meta.selection === 'object' && !Array.isArray(meta.selection) ? (meta.selection as Record<string, string>) : {};
+  await write(runDir, { ...current, meta: { ...meta, selection: { ...prev, [phase]: line } } });
+}
+
 function write(dir: string, m: RunManifest): Promise<void> {
   return writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(m, null, 2) + '\n');
 }

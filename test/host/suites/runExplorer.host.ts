@@ -130,6 +130,23 @@ suite('run explorer', function () {
     await waitFor(() => !api.runs().some((s) => s.dir === nested), 5000, 'the nested run to leave');
   });
 
+  test("a backtest run's tooltip shows its selection-adjusted headline (run.json meta.selection)", async () => {
+    const dir = join(ws(), 'results', 'nb_selection_host');
+    const line = 'Sharpe 1.42 · deflated 0.31 after 48 trials · PBO 0.37';
+    await writeRunElsewhere(dir, { ...manifest('nb_selection_host', 'backtest', { sharpe_ratio: 1.42 }), meta: { phases: ['bt'], selection: { bt: line } } }, {
+      'bt/portfolio_001_results.json': JSON.stringify({ container_id: 'portfolio_001' }),
+    });
+    const run = await api.waitForRun((s) => s.dir === dir, 5000);
+    assert.deepEqual(run.selection, { bt: line });
+    const row = await api.explorerRunRow(dir);
+    assert.ok(row.tooltip?.split('\n').includes(line), row.tooltip);
+    // a re-run rewrites run.json with the new count; the tooltip follows
+    const next = 'Sharpe 1.10 · deflated 0.12 after 49 trials · PBO 0.41';
+    await writeRunElsewhere(dir, { ...manifest('nb_selection_host', 'backtest', { sharpe_ratio: 1.1 }), meta: { phases: ['bt'], selection: { bt: next } } });
+    await waitFor(async () => (await api.explorerRunRow(dir)).tooltip?.split('\n').includes(next), 5000, 'the tooltip to show the new headline');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   test('"Open dashboard" opens a panel for the run; a Parquet artifact opens as a table view', async () => {
     const id = 'ridge_h5_20250101_000000_000001_e2e1';
     const dir = join(ws(), 'runs', id);

@@ -63,6 +63,10 @@ test('walk_forward retrains per window, writes each window, and the run lists it
   assert.deepEqual(run.phases, ['wf']);
   const manifest = JSON.parse(readFileSync(join(dir, 'results', 'demo_wf', 'run.json'), 'utf8'));
   assert.deepEqual(manifest.meta.windows.wf, windows);
+  // the stitched out-of-sample result is the first trial of the cell's study: no selection adjustment yet
+  assert.match(String(r.summary.selection), /^Sharpe \d+\.\d\d · 1 trial: no selection adjustment$/);
+  assert.deepEqual(manifest.meta.selection, { wf: r.summary.selection });
+  assert.deepEqual(run.selection, { wf: r.summary.selection });
 });
 
 test('walk_forward names a missing label and a too-long training window', async () => {
