@@ -40,7 +40,7 @@ test('walk_forward headline: 1 trial said as such, a changed cell is a second tr
     writeDemoCsv(join(dir, 'data.csv'), { symbols: 1, bars: 600, seed: 3 });
     writeFileSync(join(dir, 'nb.pipeline'), notebook('[1, 2]'));
     const first = await run(dir);
-    assert.match(first, /Sharpe -?\d+\.\d\d · deflated \d\.\d\d after 1 trial \(the only trial of study nb\.pipeline\/wf\/sharpe_ratio so far: nothing to deflate for yet\)/);
+    assert.match(first, /selection: Sharpe -?\d+\.\d\d · 1 trial: no selection adjustment/);
     await run(dir);
     const db = join(dir, 'artifacts', 'metrics.db');
     assert.equal((await listTrials(db, 'nb.pipeline/wf/sharpe_ratio')).length, 1, 'same returns, same trial');
