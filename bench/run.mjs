@@ -15,7 +15,16 @@
 //   npm run bench -- --out FILE        write somewhere else than bench/results.md
 //   node bench/run.mjs --render        rewrite results.md from the last run's bench/out/results.json (no measuring)
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+  lstatSync,
+} from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +62,11 @@ const node = process.execPath;
 const load1 = () => loadavg()[0].toFixed(1);
 // xgboost and numpy use OpenMP: its default busy-wait spinning makes 2 threads several times
 // slower than 1 on a loaded machine (measured here); passive waiting gives the reference its fair speed.
-const refEnv = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE', PYTHONDONTWRITEBYTECODE: '1' };
+const refEnv = {
+  ...process.env,
+  OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE',
+  PYTHONDONTWRITEBYTECODE: '1',
+};
 
 /** Runs a command, echoing its output; resolves with its stdout, wall ms and exit code. */
 function run(cmd, args, opts = {}) {
@@ -73,13 +86,25 @@ function run(cmd, args, opts = {}) {
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = performance.now() - t0;
-      if (code !== 0) reject(new Error(`${relative(root, args.find((a) => /\.(m?js|py)$/.test(a)) ?? cmd)} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`));
+      if (code !== 0)
+        reject(
+          new Error(
+            `${relative(root, args.find((a) => /\.(m?js|py)$/.test(a)) ?? cmd)} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`,
+          ),
+        );
       else resolve({ stdout, wallMs });
     });
   });
 }
 
-const lastJson = (stdout) => JSON.parse(stdout.trim().split('\n').filter((l) => /^[[{]/.test(l)).pop());
+const lastJson = (stdout) =>
+  JSON.parse(
+    stdout
+      .trim()
+      .split('\n')
+      .filter((l) => /^[[{]/.test(l))
+      .pop(),
+  );
 
 async function step(name, body) {
   if (!only.includes(name)) return undefined;
@@ -97,7 +122,22 @@ function ensureData() {
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     console.log(`writing ${relative(root, file)} ...`);
-    execFileSync(node, [join(root, 'dist', 'cli.js'), 'demo-data', file, '--symbols', String(sizes.symbols), '--bars', String(sizes.bars), '--clean', '--seed', '7'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      node,
+      [
+        join(root, 'dist', 'cli.js'),
+        'demo-data',
+        file,
+        '--symbols',
+        String(sizes.symbols),
+        '--bars',
+        String(sizes.bars),
+        '--clean',
+        '--seed',
+        '7',
+      ],
+      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
   }
   const link = join(out, 'data', 'ohlcv.csv');
   if (existsSync(link) || lstatExists(link)) unlinkSync(link);
@@ -113,7 +153,8 @@ function lstatExists(p) {
   }
 }
 
-const sameFolds = (a = [], b = []) => a.length > 0 && a.length === b.length && a.every((f, i) => f.train === b[i].train && f.test === b[i].test);
+const sameFolds = (a = [], b = []) =>
+  a.length > 0 && a.length === b.length && a.every((f, i) => f.train === b[i].train && f.test === b[i].test);
 
 async function pipeline(csv) {
   const pbJson = join(out, 'phasebook_result.json');
@@ -121,29 +162,69 @@ async function pipeline(csv) {
   const profDir = join(out, 'profile');
   rmSync(profDir, { recursive: true, force: true });
   rmSync(pbJson, { force: true });
-  const flags = [...(has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(has('raise-stack') ? ['--stack-size=65500'] : [])];
+  const flags = [
+    ...(has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+    ...(has('raise-stack') ? ['--stack-size=65500'] : []),
+  ];
   const pbArgs = [...flags, join(root, 'dist', 'bench-pipeline.js'), notebook, pbJson, folds];
   // The shell's exec replaces itself with node: the measured process is node from its start.
   const pbRun = has('raise-stack')
     ? await run('/bin/sh', ['-c', 'ulimit -s unlimited && exec "$0" "$@"', node, ...pbArgs])
     : await run(node, pbArgs);
-  const phasebook = { ...JSON.parse(readFileSync(pbJson, 'utf8')), processWallMs: pbRun.wallMs, ...(has('raise-stack') ? { launch: '`ulimit -s unlimited` and `node --stack-size=65500` (--raise-stack)' } : {}) };
+  const phasebook = {
+    ...JSON.parse(readFileSync(pbJson, 'utf8')),
+    processWallMs: pbRun.wallMs,
+    ...(has('raise-stack') ? { launch: '`ulimit -s unlimited` and `node --stack-size=65500` (--raise-stack)' } : {}),
+  };
   const cfgPath = join(out, 'reference_config.json');
   const refJson = join(out, 'reference_result.json');
-  writeFileSync(cfgPath, JSON.stringify({ ...referenceConfig(readFileSync(notebook, 'utf8')), csv, folds, out: join(out, 'reference'), result: refJson, threads: cpus().length }, null, 2));
+  writeFileSync(
+    cfgPath,
+    JSON.stringify(
+      {
+        ...referenceConfig(readFileSync(notebook, 'utf8')),
+        csv,
+        folds,
+        out: join(out, 'reference'),
+        result: refJson,
+        threads: cpus().length,
+      },
+      null,
+      2,
+    ),
+  );
   const refRun = await run(python, [join(here, 'reference', 'pipeline_reference.py'), cfgPath], { env: refEnv });
   const reference = { ...JSON.parse(readFileSync(refJson, 'utf8')), processWallMs: refRun.wallMs };
-  const profiles = has('profile') && existsSync(profDir)
-    ? [{ title: "Phasebook's pipeline run", note: `${summarizeProfiles(profDir).files} thread profiles, profiled in the measured run (sampling adds a few percent)`, ...summarizeProfiles(profDir) }]
-    : [];
+  const profiles =
+    has('profile') && existsSync(profDir)
+      ? [
+          {
+            title: "Phasebook's pipeline run",
+            note: `${summarizeProfiles(profDir).files} thread profiles, profiled in the measured run (sampling adds a few percent)`,
+            ...summarizeProfiles(profDir),
+          },
+        ]
+      : [];
   if (phasebook.evaluation !== reference.evaluation) {
-    console.warn(`warning: Phasebook scores the meta-learner by "${phasebook.evaluation}" but the reference by "${reference.evaluation}": update bench/reference/pipeline_reference.py`);
+    console.warn(
+      `warning: Phasebook scores the meta-learner by "${phasebook.evaluation}" but the reference by "${reference.evaluation}": update bench/reference/pipeline_reference.py`,
+    );
   }
-  return { phasebook, reference, foldsMatch: sameFolds(phasebook.foldRows, reference.foldRows), sameEvaluation: phasebook.evaluation === reference.evaluation, profiles };
+  return {
+    phasebook,
+    reference,
+    foldsMatch: sameFolds(phasebook.foldRows, reference.foldRows),
+    sameEvaluation: phasebook.evaluation === reference.evaluation,
+    profiles,
+  };
 }
 
 async function gbdt() {
-  const r = await run(node, [join(here, 'gbdt', 'run.mjs'), '--rows', String(sizes.gbdtRows), '--threads', String(cpus().length)], { env: refEnv });
+  const r = await run(
+    node,
+    [join(here, 'gbdt', 'run.mjs'), '--rows', String(sizes.gbdtRows), '--threads', String(cpus().length)],
+    { env: refEnv },
+  );
   const rows = [lastJson(r.stdout)].flat();
   const best = rows.find((x) => x.threads === cpus().length) ?? rows[rows.length - 1];
   return { ...best, rows: sizes.gbdtRows };
@@ -155,7 +236,9 @@ function render() {
   const md = formatResults(result, existsSync(analysisPath) && !result.quick ? readFileSync(analysisPath, 'utf8') : '');
   // The fleet section (--only fleet) is measured on its own: keep the one already in results.md.
   const before = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '';
-  const kept = before.includes('<!-- fleet -->') ? before.slice(before.indexOf('<!-- fleet -->'), before.indexOf('<!-- /fleet -->') + '<!-- /fleet -->'.length) : '';
+  const kept = before.includes('<!-- fleet -->')
+    ? before.slice(before.indexOf('<!-- fleet -->'), before.indexOf('<!-- /fleet -->') + '<!-- /fleet -->'.length)
+    : '';
   writeFileSync(resultsPath, kept ? spliceFleet(md, kept) : md);
   console.log(`wrote ${relative(root, resultsPath)} from ${relative(root, rawPath)}`);
 }
@@ -165,12 +248,28 @@ async function fleet() {
   const loadStart = load1();
   const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
   console.log(`\n== fleet (load ${loadStart})`);
-  const r = lastJson((await run(node, ['--import', 'tsx', join(here, 'fleet', 'run.ts'), ...(arg('workers') ? ['--workers', arg('workers')] : [])], { echo: false })).stdout);
-  for (const x of fleetRows(r)) console.log(`${x.label.padEnd(20)} ${(x.wallMs / 1000).toFixed(1).padStart(7)} s   ${x.vsSerial.toFixed(2)}x serial   same bytes: ${x.sameBytes ? 'yes' : 'NO'}   (load ${x.load})`);
-  console.log(`per-job queue overhead: ${r.overhead.perJobMs.toFixed(1)} ms (empty ts cell, median of ${r.overhead.runs}: ${r.overhead.fleetMedianMs.toFixed(1)} ms fleet vs ${r.overhead.serialMedianMs.toFixed(1)} ms serial)`);
+  const r = lastJson(
+    (
+      await run(
+        node,
+        ['--import', 'tsx', join(here, 'fleet', 'run.ts'), ...(arg('workers') ? ['--workers', arg('workers')] : [])],
+        { echo: false },
+      )
+    ).stdout,
+  );
+  for (const x of fleetRows(r))
+    console.log(
+      `${x.label.padEnd(20)} ${(x.wallMs / 1000).toFixed(1).padStart(7)} s   ${x.vsSerial.toFixed(2)}x serial   same bytes: ${x.sameBytes ? 'yes' : 'NO'}   (load ${x.load})`,
+    );
+  console.log(
+    `per-job queue overhead: ${r.overhead.perJobMs.toFixed(1)} ms (empty ts cell, median of ${r.overhead.runs}: ${r.overhead.fleetMedianMs.toFixed(1)} ms fleet vs ${r.overhead.serialMedianMs.toFixed(1)} ms serial)`,
+  );
   const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
   const md = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
-  writeFileSync(resultsPath, spliceFleet(md, fleetSection(r, { date, cpus: cpus().length, loadStart, loadEnd: load1(), uptime })));
+  writeFileSync(
+    resultsPath,
+    spliceFleet(md, fleetSection(r, { date, cpus: cpus().length, loadStart, loadEnd: load1(), uptime })),
+  );
   writeFileSync(join(out, 'fleet.json'), JSON.stringify({ date, ...r }, null, 2));
   console.log(`wrote the fleet section of ${relative(root, resultsPath)}`);
 }
@@ -189,18 +288,36 @@ async function main() {
   const data = { symbols: sizes.symbols, bars: sizes.bars, rows: undefined };
   const p = await step('pipeline', () => pipeline(csv));
   // With --only, the steps not run keep their results from the last run of the same size.
-  const earlier = argv.includes('--only') && existsSync(rawPath) ? JSON.parse(readFileSync(rawPath, 'utf8')) : undefined;
+  const earlier =
+    argv.includes('--only') && existsSync(rawPath) ? JSON.parse(readFileSync(rawPath, 'utf8')) : undefined;
   const micro = { ...(earlier?.micro ?? {}) };
   const measure = async (key, name, body) => {
     const r = await step(name, body);
     if (r !== undefined) micro[key] = { ...r, measuredAt: new Date().toISOString().slice(0, 16), load: load1() };
   };
   await measure('gbdt', 'gbdt', gbdt);
-  await measure('kernel', 'kernel', async () => lastJson((await run(node, [join(root, 'dist', 'bench-kernel.js'), '--iterations', String(sizes.kernelIterations)])).stdout));
-  await measure('cache', 'cache', async () => lastJson((await run(node, [join(root, 'dist', 'bench-cache.js'), notebook, '--cell', 'labels'])).stdout));
-  await measure('runIndex', 'runindex', async () => lastJson((await run(node, [join(root, 'dist', 'bench-runindex.js'), '--runs', String(sizes.runs), '--dir', out])).stdout));
-  await measure('explorer', 'explorer', async () => lastJson((await run(node, [join(root, 'dist', 'bench-explorer.js'), '--runs', String(sizes.explorerRuns), '--dir', out])).stdout));
-  await measure('chart', 'chart', async () => lastJson((await run(node, [join(root, 'dist', 'bench-chart.js'), '--points', String(sizes.chartPoints)])).stdout));
+  await measure('kernel', 'kernel', async () =>
+    lastJson(
+      (await run(node, [join(root, 'dist', 'bench-kernel.js'), '--iterations', String(sizes.kernelIterations)])).stdout,
+    ),
+  );
+  await measure('cache', 'cache', async () =>
+    lastJson((await run(node, [join(root, 'dist', 'bench-cache.js'), notebook, '--cell', 'labels'])).stdout),
+  );
+  await measure('runIndex', 'runindex', async () =>
+    lastJson(
+      (await run(node, [join(root, 'dist', 'bench-runindex.js'), '--runs', String(sizes.runs), '--dir', out])).stdout,
+    ),
+  );
+  await measure('explorer', 'explorer', async () =>
+    lastJson(
+      (await run(node, [join(root, 'dist', 'bench-explorer.js'), '--runs', String(sizes.explorerRuns), '--dir', out]))
+        .stdout,
+    ),
+  );
+  await measure('chart', 'chart', async () =>
+    lastJson((await run(node, [join(root, 'dist', 'bench-chart.js'), '--points', String(sizes.chartPoints)])).stdout),
+  );
   const pipe = p === undefined ? earlier?.pipeline : p;
   data.rows = Number(pipe?.phasebook?.stages?.find((s) => s.name === 'prices')?.summary?.rows) || undefined;
   const versions = pipe?.reference?.versions;
@@ -218,9 +335,23 @@ async function main() {
       loadEnd: load1(),
       node: process.version,
       polars,
-      python: versions ? `${versions.python} / ${versions.pandas} / ${versions.numpy} / ${versions['scikit-learn']} / ${versions.xgboost}` : undefined,
+      python: versions
+        ? `${versions.python} / ${versions.pandas} / ${versions.numpy} / ${versions['scikit-learn']} / ${versions.xgboost}`
+        : undefined,
     },
-    pipeline: p === undefined ? earlier?.pipeline : p && !p.error ? { phasebook: p.phasebook, reference: p.reference, foldsMatch: p.foldsMatch, sameEvaluation: p.sameEvaluation, measuredAt: started.toISOString().slice(0, 16), load: loadStart } : p,
+    pipeline:
+      p === undefined
+        ? earlier?.pipeline
+        : p && !p.error
+          ? {
+              phasebook: p.phasebook,
+              reference: p.reference,
+              foldsMatch: p.foldsMatch,
+              sameEvaluation: p.sameEvaluation,
+              measuredAt: started.toISOString().slice(0, 16),
+              load: loadStart,
+            }
+          : p,
     micro,
     profiles: p === undefined ? earlier?.profiles : p?.profiles,
     notes: methodNotes(),
@@ -233,10 +364,10 @@ function methodNotes() {
   return [
     'Wall times are per stage inside one process on each side (Phasebook: the session\'s `finished` events; reference: `time.perf_counter`); CPU times are the process\'s user + system time over the same span (all threads). "End to end" is one process from spawn to exit on each side, interpreter start and imports included.',
     'Phasebook runs the notebook through `PipelineSession` from a bundle built like `dist/cli.js`, with what `phasebook run` does around it (JSON-lines log, disk cache writes, the pipeline run record): disk-cache writes fall between cells and count in end to end only.',
-    'The reference runs with `OMP_WAIT_POLICY=PASSIVE`: on this shared, loaded machine OpenMP\'s default spin-waiting made xgboost 7x slower with 2 threads than with 1 (1.5 s vs 10.5 s on 16k rows); passive waiting is the reference\'s fair speed here. The GBDT micro-benchmark runs with the same setting.',
+    "The reference runs with `OMP_WAIT_POLICY=PASSIVE`: on this shared, loaded machine OpenMP's default spin-waiting made xgboost 7x slower with 2 threads than with 1 (1.5 s vs 10.5 s on 16k rows); passive waiting is the reference's fair speed here. The GBDT micro-benchmark runs with the same setting.",
     'The reference writes its stacking dataset and predictions as pickles (Debian has no pyarrow, so no Parquet); Phasebook writes Parquet. Both write the same JSON reports.',
-    'Same folds: Phasebook\'s CV run exports every row\'s test fold; the reference joins them on (symbol, timestamp) and applies Phasebook\'s purge and 1% embargo itself; the train/test row counts per fold are compared above.',
-    'Models: ridge = StandardScaler + Ridge(alpha 1) on the 0/1 label, clipped to [0, 1] (Phasebook\'s linear probability model); logistic = StandardScaler + LogisticRegression(C 1) (scikit-learn\'s default lbfgs, tol 1e-4; Phasebook uses Newton, tol 1e-8); gbdt = xgboost `hist` with the notebook\'s parameters (max_bin + 1, as Phasebook keeps a bin for missing values) vs Phasebook\'s histogram GBDT; threads = all cores on both sides.',
+    "Same folds: Phasebook's CV run exports every row's test fold; the reference joins them on (symbol, timestamp) and applies Phasebook's purge and 1% embargo itself; the train/test row counts per fold are compared above.",
+    "Models: ridge = StandardScaler + Ridge(alpha 1) on the 0/1 label, clipped to [0, 1] (Phasebook's linear probability model); logistic = StandardScaler + LogisticRegression(C 1) (scikit-learn's default lbfgs, tol 1e-4; Phasebook uses Newton, tol 1e-8); gbdt = xgboost `hist` with the notebook's parameters (max_bin + 1, as Phasebook keeps a bin for missing values) vs Phasebook's histogram GBDT; threads = all cores on both sides.",
     'The chart benchmark renders headlessly (vega View, renderer none, to SVG): the same compile + dataflow as the webview without a window to paint.',
   ];
 }

@@ -37,7 +37,12 @@ export class UserError extends Error {
   /** Extra lines shown under the message (listings of what does exist, offending rows...). */
   readonly details: string[];
 
-  constructor(message: string, location: ErrorLocation = {}, details: string[] = [], exitCode: ExitCode = ExitCode.Error) {
+  constructor(
+    message: string,
+    location: ErrorLocation = {},
+    details: string[] = [],
+    exitCode: ExitCode = ExitCode.Error,
+  ) {
     super(message);
     this.name = 'UserError';
     this.exitCode = exitCode;

@@ -31,7 +31,11 @@ export function levelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
   return v in ORDER ? (v as LogLevel) : 'info';
 }
 
-export function createLogger(sinks: LogSink[], level: LogLevel = levelFromEnv(), base: Record<string, unknown> = {}): Logger {
+export function createLogger(
+  sinks: LogSink[],
+  level: LogLevel = levelFromEnv(),
+  base: Record<string, unknown> = {},
+): Logger {
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
     const rec: LogRecord = { ts: new Date().toISOString(), level: lvl, msg, ...base, ...fields };

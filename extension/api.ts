@@ -27,7 +27,10 @@ export interface PhasebookApi {
   /** Top-level explorer rows and the runs under a group label, as the tree shows them. */
   explorerRows(): Promise<{ group: string; runs: string[] }[]>;
   /** The rows the tree shows inside a folder of a run (e.g. its checkpoints/), in order. */
-  explorerFolderRows(runDir: string, folder: string): Promise<{ name: string; description?: string; contextValue?: string }[]>;
+  explorerFolderRows(
+    runDir: string,
+    folder: string,
+  ): Promise<{ name: string; description?: string; contextValue?: string }[]>;
   /** The row the tree shows for a run: its description and tooltip text. */
   explorerRunRow(runDir: string): Promise<{ description?: string; tooltip?: string }>;
   watcherIsPolling(): boolean;
@@ -38,7 +41,11 @@ export interface PhasebookApi {
   /** The audit badge per editor cell: 'look-ahead', 'clean', 'inconclusive' or '' (none). */
   auditBadges(notebook: vscode.NotebookDocument): string[];
   /** Trains stacking without the quick picks (the choice given), in the notebook's kernel when one is given. */
-  trainStacking(cvRunDir: string, choice: StackingChoice, notebook?: vscode.NotebookDocument): Promise<TrainStackingReply | undefined>;
+  trainStacking(
+    cvRunDir: string,
+    choice: StackingChoice,
+    notebook?: vscode.NotebookDocument,
+  ): Promise<TrainStackingReply | undefined>;
   /** Run folders with an open dashboard panel. */
   openDashboards(): string[];
 }

@@ -41,7 +41,9 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   };
   const kernelModulePath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath;
   const log = push(new PhasebookLog());
-  log.info(`Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activating (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
+  log.info(
+    `Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activating (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`,
+  );
 
   push(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new PipelineSerializer(), SERIALIZER_OPTIONS));
   const models = push(new NotebookModels());
@@ -57,22 +59,32 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
       onRunCreated: (run) => void explorer.refreshRun(run.dir),
       onRoots: (roots) => explorer.addRoots(roots),
       onCrash: (kernel, message) => {
-        void vscode.window.showErrorMessage(`${kernel.label}: ${message}`, 'Restart kernel', 'Show logs').then((choice) => {
-          if (choice === 'Restart kernel') void vscode.commands.executeCommand(CommandId.RestartKernel, kernel.notebook.uri);
-          if (choice === 'Show logs') log.show();
-        });
+        void vscode.window
+          .showErrorMessage(`${kernel.label}: ${message}`, 'Restart kernel', 'Show logs')
+          .then((choice) => {
+            if (choice === 'Restart kernel')
+              void vscode.commands.executeCommand(CommandId.RestartKernel, kernel.notebook.uri);
+            if (choice === 'Show logs') log.show();
+          });
       },
     }),
   );
   const workspaceDir = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? context.extensionUri.fsPath;
-  const utility = push(new UtilityKernel(kernelModulePath, workspaceDir, () => readSettings().kernelMemoryLimitMb, log));
+  const utility = push(
+    new UtilityKernel(kernelModulePath, workspaceDir, () => readSettings().kernelMemoryLimitMb, log),
+  );
   const tables = push(new TablePreviewProvider(utility));
   const trainer = new StackingTrainer(explorer, dashboards, utility, log);
   const diagnostics = push(new CellDiagnosticsProvider(models));
 
   push(new CellStatusBar(models, controller));
   const audit = push(new AuditView(models));
-  const pipelineRuns = () => explorer.index.all().filter((r) => r.kind === 'pipeline').sort((a, b) => b.created.localeCompare(a.created)).map((r) => r.dir);
+  const pipelineRuns = () =>
+    explorer.index
+      .all()
+      .filter((r) => r.kind === 'pipeline')
+      .sort((a, b) => b.created.localeCompare(a.created))
+      .map((r) => r.dir);
   push(new AuditSource(explorer.onDidChangeRuns, audit, log, pipelineRuns));
   push(new KernelStatusBar(controller));
   push(registerLanguageFeatures(models));
@@ -85,9 +97,20 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   };
   push(registerRunCommands({ explorer, dashboards, trainer, tables, log, notebookKernel }));
   push(registerRecordedCommands({ explorer, log }));
-  push(registerQueryCommand({ log, workspaceDir, activeRoots: () => { const nb = vscode.window.activeNotebookEditor?.notebook; return nb ? controller.existingKernel(nb)?.artifactRoots : undefined; } }));
+  push(
+    registerQueryCommand({
+      log,
+      workspaceDir,
+      activeRoots: () => {
+        const nb = vscode.window.activeNotebookEditor?.notebook;
+        return nb ? controller.existingKernel(nb)?.artifactRoots : undefined;
+      },
+    }),
+  );
 
-  log.info(`Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${Date.now() - activationStart} ms`);
+  log.info(
+    `Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${Date.now() - activationStart} ms`,
+  );
   return {
     kernelState: (nb) => controller.existingKernel(nb)?.state ?? 'none',
     kernelPid: (nb) => controller.existingKernel(nb)?.pid,
@@ -114,27 +137,40 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
       }),
     explorerRows: async () => {
       await explorer.whenReady();
-      return GROUP_ORDER.filter((g) => explorer.index.group(g).length).map((g) => ({ group: GROUP_LABEL[g], runs: explorer.index.group(g).map((s) => s.id) }));
+      return GROUP_ORDER.filter((g) => explorer.index.group(g).length).map((g) => ({
+        group: GROUP_LABEL[g],
+        runs: explorer.index.group(g).map((s) => s.id),
+      }));
     },
     explorerFolderRows: async (dir, folder) => {
       const tree = explorer.tree;
-      const target = (await tree.getChildren(tree.runNode(dir))).find((n) => n.type === 'file' && n.path === join(dir, folder));
+      const target = (await tree.getChildren(tree.runNode(dir))).find(
+        (n) => n.type === 'file' && n.path === join(dir, folder),
+      );
       const rows = target ? await tree.getChildren(target) : [];
       return rows.map((n) => {
         const item = tree.getTreeItem(n);
-        return { name: n.type === 'file' ? basename(n.path) : String(item.label), ...(typeof item.description === 'string' ? { description: item.description } : {}), ...(item.contextValue ? { contextValue: item.contextValue } : {}) };
+        return {
+          name: n.type === 'file' ? basename(n.path) : String(item.label),
+          ...(typeof item.description === 'string' ? { description: item.description } : {}),
+          ...(item.contextValue ? { contextValue: item.contextValue } : {}),
+        };
       });
     },
     explorerRunRow: async (dir) => {
       await explorer.whenReady();
       const item = explorer.tree.getTreeItem(explorer.tree.runNode(dir));
-      return { ...(typeof item.description === 'string' ? { description: item.description } : {}), ...(typeof item.tooltip === 'string' ? { tooltip: item.tooltip } : {}) };
+      return {
+        ...(typeof item.description === 'string' ? { description: item.description } : {}),
+        ...(typeof item.tooltip === 'string' ? { tooltip: item.tooltip } : {}),
+      };
     },
     watcherIsPolling: () => explorer.isPolling,
     diagnostics: (cell) => diagnostics.diagnosticsOf(cell),
     auditDiagnostics: (cell) => audit.diagnosticsOf(cell),
     auditBadges: (notebook) => audit.badges(notebook),
-    trainStacking: (dir, choice, notebook) => trainer.trainOn(dir, choice, notebook ? notebookKernel(notebook.uri) : undefined),
+    trainStacking: (dir, choice, notebook) =>
+      trainer.trainOn(dir, choice, notebook ? notebookKernel(notebook.uri) : undefined),
     openDashboards: () => dashboards.openRuns,
   };
 }

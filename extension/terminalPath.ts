@@ -38,18 +38,26 @@ async function writeShim(path: string, launcher: string): Promise<void> {
 /** Installs ~/.local/bin/phasebook; returns its path (undefined when the user declined or it failed). */
 export async function installCliShim(bin: string | undefined, log: PhasebookLog): Promise<string | undefined> {
   if (!bin) {
-    void vscode.window.showErrorMessage('Phasebook: this installation has no bin/phasebook launcher to put on the PATH.');
+    void vscode.window.showErrorMessage(
+      'Phasebook: this installation has no bin/phasebook launcher to put on the PATH.',
+    );
     return undefined;
   }
   if (process.platform === 'win32') {
-    void vscode.window.showInformationMessage(`Phasebook: integrated terminals already have \`phasebook\`. For other terminals add ${bin} to your PATH.`);
+    void vscode.window.showInformationMessage(
+      `Phasebook: integrated terminals already have \`phasebook\`. For other terminals add ${bin} to your PATH.`,
+    );
     return undefined;
   }
   const dir = shimDir(homedir());
   const path = join(dir, 'phasebook');
   const existing = await readShim(path);
   if (existing !== undefined && shimLauncher(existing) === undefined) {
-    const choice = await vscode.window.showWarningMessage(`${path} exists and was not written by Phasebook. Replace it?`, { modal: true }, 'Replace');
+    const choice = await vscode.window.showWarningMessage(
+      `${path} exists and was not written by Phasebook. Replace it?`,
+      { modal: true },
+      'Replace',
+    );
     if (choice !== 'Replace') return undefined;
   }
   try {
@@ -59,7 +67,9 @@ export async function installCliShim(bin: string | undefined, log: PhasebookLog)
     return undefined;
   }
   log.info(`installed the 'phasebook' command: ${path}`);
-  const hint = onPath(dir, process.env.PATH) ? '' : ` ${dir} is not on your PATH: add \`export PATH="$HOME/.local/bin:$PATH"\` to your shell profile.`;
+  const hint = onPath(dir, process.env.PATH)
+    ? ''
+    : ` ${dir} is not on your PATH: add \`export PATH="$HOME/.local/bin:$PATH"\` to your shell profile.`;
   void vscode.window.showInformationMessage(`Phasebook: 'phasebook' command installed in ${dir}.${hint}`);
   return path;
 }
@@ -71,7 +81,10 @@ async function refreshShim(bin: string, log: PhasebookLog): Promise<void> {
   const launcher = shimLauncher((await readShim(path)) ?? '');
   const current = join(bin, 'phasebook');
   if (launcher === undefined || (launcher === current && existsSync(launcher))) return;
-  await writeShim(path, current).then(() => log.info(`updated the 'phasebook' command ${path} to run ${current}`), () => undefined);
+  await writeShim(path, current).then(
+    () => log.info(`updated the 'phasebook' command ${path} to run ${current}`),
+    () => undefined,
+  );
 }
 
 export function registerTerminalPath(context: vscode.ExtensionContext, log: PhasebookLog): vscode.Disposable {

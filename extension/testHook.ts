@@ -4,7 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import {
-  HOST_TEST_RESULTS_ENV, HOST_TESTS_ENV, loadFailureReport, startedMarkerPath, writeReport, type HostTestEntry,
+  HOST_TEST_RESULTS_ENV,
+  HOST_TESTS_ENV,
+  loadFailureReport,
+  startedMarkerPath,
+  writeReport,
+  type HostTestEntry,
 } from './util/hostTestProtocol';
 
 let started = false;

@@ -17,14 +17,33 @@ const outRoot = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--ou
 // esbuild binary copied next to the bundle (it refuses to be bundled without ESBUILD_BINARY_PATH).
 const external = packaged
   ? ['vscode', '*.node', 'nodejs-polars-*', 'fsevents', 'canvas']
-  : ['vscode', 'nodejs-polars', 'nodejs-polars-*', 'chokidar', 'fsevents', 'esbuild', 'vega', 'vega-lite', 'vega-canvas', 'canvas', 'sql.js', 'bullmq', 'ioredis', '@aws-sdk/*'];
-const packagedNode = packaged ? {
-  // vega-canvas's node build awaits import('canvas') at top level (not expressible in CJS); nobody
-  // installs node-canvas and SVG needs no canvas, so the bundles take its browser build (no canvas).
-  alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
-  define: { 'process.env.ESBUILD_BINARY_PATH': '__phasebookEsbuildBinary' },
-  banner: { js: "var __phasebookEsbuildBinary = require('path').join(__dirname, process.platform === 'win32' ? 'esbuild.exe' : 'esbuild');" },
-} : {};
+  : [
+      'vscode',
+      'nodejs-polars',
+      'nodejs-polars-*',
+      'chokidar',
+      'fsevents',
+      'esbuild',
+      'vega',
+      'vega-lite',
+      'vega-canvas',
+      'canvas',
+      'sql.js',
+      'bullmq',
+      'ioredis',
+      '@aws-sdk/*',
+    ];
+const packagedNode = packaged
+  ? {
+      // vega-canvas's node build awaits import('canvas') at top level (not expressible in CJS); nobody
+      // installs node-canvas and SVG needs no canvas, so the bundles take its browser build (no canvas).
+      alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
+      define: { 'process.env.ESBUILD_BINARY_PATH': '__phasebookEsbuildBinary' },
+      banner: {
+        js: "var __phasebookEsbuildBinary = require('path').join(__dirname, process.platform === 'win32' ? 'esbuild.exe' : 'esbuild');",
+      },
+    }
+  : {};
 
 const node = {
   bundle: true,
@@ -50,27 +69,41 @@ const webviewDir = 'webview/entries';
 // Notebook renderers are imported by VS Code as ES modules; every other webview entry is an IIFE.
 const ESM_ENTRIES = new Set(['renderer']);
 const allWebEntries = existsSync(webviewDir)
-  ? readdirSync(webviewDir).filter((f) => f.endsWith('.ts')).map((f) => ({ in: join(webviewDir, f), out: f.replace(/\.ts$/, '') }))
+  ? readdirSync(webviewDir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => ({ in: join(webviewDir, f), out: f.replace(/\.ts$/, '') }))
   : [];
 const webEntries = allWebEntries.filter((e) => !ESM_ENTRIES.has(e.out));
 const esmWebEntries = allWebEntries.filter((e) => ESM_ENTRIES.has(e.out));
 
 mkdirSync(join(outRoot, 'webview'), { recursive: true });
 // `--webview` builds only the browser bundles (test:webview, bench:charts).
-const builds = process.argv.includes('--webview') ? [] : [
-  { ...node, entryPoints: nodeEntries, outdir: outRoot },
-];
+const builds = process.argv.includes('--webview') ? [] : [{ ...node, entryPoints: nodeEntries, outdir: outRoot }];
 if (webEntries.length) {
   builds.push({
-    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production,
-    minify: production, entryPoints: webEntries, outdir: join(outRoot, 'webview'), logLevel: 'warning',
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    entryPoints: webEntries,
+    outdir: join(outRoot, 'webview'),
+    logLevel: 'warning',
     loader: { '.css': 'text' },
   });
 }
 if (esmWebEntries.length) {
   builds.push({
-    bundle: true, platform: 'browser', target: 'es2022', format: 'esm', sourcemap: !production,
-    minify: production, entryPoints: esmWebEntries, outdir: join(outRoot, 'webview'), logLevel: 'warning',
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    sourcemap: !production,
+    minify: production,
+    entryPoints: esmWebEntries,
+    outdir: join(outRoot, 'webview'),
+    logLevel: 'warning',
     loader: { '.css': 'text' },
   });
 }

@@ -7,7 +7,10 @@ import { join } from 'node:path';
 const cli = join('dist', 'cli.js');
 const data = join('examples', 'data', 'demo_ohlcv_1h.csv');
 const run = (args) => {
-  const r = spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit', env: { ...process.env, PHASEBOOK_CLI_MAIN: '1' } });
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, PHASEBOOK_CLI_MAIN: '1' },
+  });
   return r.status ?? 1;
 };
 if (!existsSync(data)) {

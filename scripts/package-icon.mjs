@@ -6,7 +6,10 @@ import { chromium } from 'playwright-core';
 import { DEFAULT_CHROMIUM } from './tools/paths.mjs';
 
 const svg = readFileSync('media/icon.svg', 'utf8');
-const browser = await chromium.launch({ executablePath: process.env.PHASEBOOK_CHROMIUM || DEFAULT_CHROMIUM, args: ['--no-sandbox'] });
+const browser = await chromium.launch({
+  executablePath: process.env.PHASEBOOK_CHROMIUM || DEFAULT_CHROMIUM,
+  args: ['--no-sandbox'],
+});
 try {
   const page = await browser.newPage({ viewport: { width: 128, height: 128 } });
   await page.setContent(`<html><body style="margin:0;background:transparent">${svg}</body></html>`);

@@ -21,7 +21,17 @@ export function nativePackages(target, versions) {
   if (!t) throw new Error(`unknown target '${target}'; targets: ${Object.keys(TARGETS).join(', ')}`);
   const windows = target.startsWith('win32-');
   return [
-    { name: `nodejs-polars-${t.polars}`, version: versions.polars, file: `nodejs-polars.${t.polars}.node`, as: `nodejs-polars.${t.polars}.node` },
-    { name: `@esbuild/${t.esbuild}`, version: versions.esbuild, file: windows ? 'esbuild.exe' : 'bin/esbuild', as: windows ? 'esbuild.exe' : 'esbuild' },
+    {
+      name: `nodejs-polars-${t.polars}`,
+      version: versions.polars,
+      file: `nodejs-polars.${t.polars}.node`,
+      as: `nodejs-polars.${t.polars}.node`,
+    },
+    {
+      name: `@esbuild/${t.esbuild}`,
+      version: versions.esbuild,
+      file: windows ? 'esbuild.exe' : 'bin/esbuild',
+      as: windows ? 'esbuild.exe' : 'esbuild',
+    },
   ];
 }

@@ -6,7 +6,18 @@
 // them). No node_modules: nothing in the installed extension resolves from outside its folder.
 // The default target is this machine's. Prints the package's size.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nativePackages, TARGETS } from './package-targets.mjs';
@@ -36,16 +47,25 @@ function run(cmd, args, cwd = repoRoot) {
 /** A published package's folder: node_modules' copy when it is that version, else `npm pack` into .build/npm. */
 function packageDir(name, version) {
   const local = join(repoRoot, 'node_modules', name);
-  if (existsSync(join(local, 'package.json')) && JSON.parse(readFileSync(join(local, 'package.json'), 'utf8')).version === version) return local;
+  if (
+    existsSync(join(local, 'package.json')) &&
+    JSON.parse(readFileSync(join(local, 'package.json'), 'utf8')).version === version
+  )
+    return local;
   const cache = join(repoRoot, '.build', 'npm', `${name.replace('/', '+')}-${version}`);
   if (!existsSync(join(cache, 'package', 'package.json'))) {
     mkdirSync(cache, { recursive: true });
-    const r = spawnSync('npm', ['pack', `${name}@${version}`, '--pack-destination', cache, '--silent'], { cwd: cache, encoding: 'utf8' });
+    const r = spawnSync('npm', ['pack', `${name}@${version}`, '--pack-destination', cache, '--silent'], {
+      cwd: cache,
+      encoding: 'utf8',
+    });
     const tgz = readdirSync(cache).find((f) => f.endsWith('.tgz'));
     if (r.status !== 0 || !tgz) {
       rmSync(cache, { recursive: true, force: true });
-      throw new Error(`${name}@${version} is not on the npm registry, so there is no ${target} binary to package `
-        + `(${(r.stderr || '').trim().split('\n').pop() || 'npm pack failed'})`);
+      throw new Error(
+        `${name}@${version} is not on the npm registry, so there is no ${target} binary to package ` +
+          `(${(r.stderr || '').trim().split('\n').pop() || 'npm pack failed'})`,
+      );
     }
     run('tar', ['xzf', tgz], cache);
   }
@@ -86,7 +106,8 @@ try {
   // bin/: the CLI with whichever node runs it (bin/phasebook.js is the repository's bin/phasebook),
   // behind sh and cmd launchers that use the editor's own runtime (PHASEBOOK_NODE) when node is not installed.
   copyInto('bin/phasebook.js', join(repoRoot, 'bin', 'phasebook'));
-  for (const f of readdirSync(join(repoRoot, 'scripts', 'package-bin'))) copyInto(join('bin', f), join(repoRoot, 'scripts', 'package-bin', f));
+  for (const f of readdirSync(join(repoRoot, 'scripts', 'package-bin')))
+    copyInto(join('bin', f), join(repoRoot, 'scripts', 'package-bin', f));
   chmodSync(join(stage, 'bin', 'phasebook'), 0o755);
 
   // The installed manifest: what VS Code reads. Nothing to install, build or override at the user's.
@@ -97,9 +118,15 @@ try {
   // The project has no public repository yet, so package.json names none (no invented URL): vsce is
   // told so, and leaves README's relative links as they are instead of pointing them at a guess.
   const noRepository = manifest.repository ? [] : ['--allow-missing-repository', '--no-rewrite-relative-links'];
-  run(join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--target', target, '--no-dependencies', ...noRepository, '--out', out], stage);
+  run(
+    join(repoRoot, 'node_modules', '.bin', 'vsce'),
+    ['package', '--target', target, '--no-dependencies', ...noRepository, '--out', out],
+    stage,
+  );
   const packed = statSync(out).size;
-  console.log(`phasebook package: ${out} — ${mb(packed)} (${target}; ${mb(sizeOf(stage) - sizeOf(join(stage, '.vscodeignore')))} installed)`);
+  console.log(
+    `phasebook package: ${out} — ${mb(packed)} (${target}; ${mb(sizeOf(stage) - sizeOf(join(stage, '.vscodeignore')))} installed)`,
+  );
 } catch (e) {
   console.error(`phasebook package: ${e.message}`);
   process.exit(1);

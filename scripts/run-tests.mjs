@@ -22,5 +22,7 @@ if (!files.length) {
   console.error('no test files found');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--import', 'tsx', ...passthrough, ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--import', 'tsx', ...passthrough, ...files], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

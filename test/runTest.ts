@@ -21,7 +21,10 @@ async function main(): Promise<number> {
   const bundle = join(base, 'host-tests', 'index.js');
   const reportPath = join(ensureTestResultsDir(), 'host-test-report.json');
   try {
-    const suites = await bundleHostTests(bundle, argv.filter((a) => !a.startsWith('--')));
+    const suites = await bundleHostTests(
+      bundle,
+      argv.filter((a) => !a.startsWith('--')),
+    );
     const workspace = join(base, 'workspace');
     stageWorkspace(repoRoot, workspace);
     console.log(`# VS Code ${version} (downloaded by @vscode/test-electron); suites: ${suites.join(', ')}`);
@@ -32,9 +35,18 @@ async function main(): Promise<number> {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: bundle, // exports run(), which rejects when a test fails
       extensionTestsEnv: { [HOST_TEST_RESULTS_ENV]: reportPath, ...(grep ? { [HOST_TEST_GREP_ENV]: grep } : {}) },
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(base, 'user-data')],
-    }).catch((err: unknown) => { runError = err; });
-    if (!existsSync(reportPath)) throw new Error(`VS Code did not run the tests: ${String(runError ?? 'no report written')}`);
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        join(base, 'user-data'),
+      ],
+    }).catch((err: unknown) => {
+      runError = err;
+    });
+    if (!existsSync(reportPath))
+      throw new Error(`VS Code did not run the tests: ${String(runError ?? 'no report written')}`);
     const report = readReport(reportPath);
     const mapStack = stackMapperFor(bundle, repoRoot);
     for (const t of report.tests) if (t.error?.stack) t.error.stack = mapStack(t.error.stack);

@@ -1,6 +1,10 @@
 /** Tiny DOM helpers (no innerHTML: every text goes through textContent). */
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, ...children: (Node | string | undefined | null | false)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  ...children: (Node | string | undefined | null | false)[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
   for (const c of children) if (c !== undefined && c !== null && c !== false) e.append(c);

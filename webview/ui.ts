@@ -5,7 +5,13 @@
  * elements are unavailable) the controls fall back to native elements with the same behaviour.
  */
 import {
-  provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeDropdown, vsCodeOption, vsCodeProgressRing,
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeCheckbox,
+  vsCodeDivider,
+  vsCodeDropdown,
+  vsCodeOption,
+  vsCodeProgressRing,
 } from '@vscode/webview-ui-toolkit';
 
 let registered: boolean | undefined;
@@ -15,7 +21,14 @@ export function initUi(): boolean {
   if (registered !== undefined) return registered;
   try {
     if (!customElements.get('vscode-button')) {
-      provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeDivider(), vsCodeProgressRing());
+      provideVSCodeDesignSystem().register(
+        vsCodeButton(),
+        vsCodeCheckbox(),
+        vsCodeDropdown(),
+        vsCodeOption(),
+        vsCodeDivider(),
+        vsCodeProgressRing(),
+      );
     }
     registered = Boolean(customElements.get('vscode-button'));
   } catch {
@@ -67,7 +80,12 @@ export interface Choice {
   label: string;
 }
 
-export function dropdown(choices: readonly Choice[], value: string, onChange: (value: string) => void, title?: string): HTMLElement {
+export function dropdown(
+  choices: readonly Choice[],
+  value: string,
+  onChange: (value: string) => void,
+  title?: string,
+): HTMLElement {
   const toolkit = initUi();
   const el = document.createElement(toolkit ? 'vscode-dropdown' : 'select') as HTMLElement & { value: string };
   el.className = 'pb-dropdown';

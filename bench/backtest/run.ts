@@ -54,7 +54,10 @@ function engineBench(): void {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const run = runBacktest(series, settings);
-    const m = computeMetrics(run.portfolio, run.trades, { initialCapital: settings.initial_capital, periodsPerYear: 525_960 });
+    const m = computeMetrics(run.portfolio, run.trades, {
+      initialCapital: settings.initial_capital,
+      periodsPerYear: 525_960,
+    });
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
@@ -66,10 +69,20 @@ function engineBench(): void {
       `(min ${Math.min(...wall).toFixed(0)}), median ${med(cpu).toFixed(0)} ms CPU (min ${Math.min(...cpu).toFixed(0)}); load average ${loadavg()[0].toFixed(1)}`,
   );
   const t1 = performance.now();
-  const c = runContainer(series, { id: 'portfolio_001', params: {}, settings, results: WORKFLOW_DEFAULTS.parameter_search, periodsPerYear: 525_960 });
+  const c = runContainer(series, {
+    id: 'portfolio_001',
+    params: {},
+    settings,
+    results: WORKFLOW_DEFAULTS.parameter_search,
+    periodsPerYear: 525_960,
+  });
   console.log(
     `container (trace ${WORKFLOW_DEFAULTS.parameter_search.event_tracing.join(', ')}; ${WORKFLOW_DEFAULTS.parameter_search.retention_policy}): ${(performance.now() - t1).toFixed(0)} ms, ` +
-      `${Object.values(c.results.event_counts).reduce((a, b) => a + b, 0).toLocaleString('en')} events traced, peak retained ${c.results.peak_retained_events}, ${c.results.trades!.length.toLocaleString('en')} trade records`,
+      `${Object.values(c.results.event_counts)
+        .reduce((a, b) => a + b, 0)
+        .toLocaleString(
+          'en',
+        )} events traced, peak retained ${c.results.peak_retained_events}, ${c.results.trades!.length.toLocaleString('en')} trade records`,
   );
 }
 
@@ -84,11 +97,25 @@ async function memoryBench(): Promise<void> {
   let p = 100;
   for (const x of r) close.push((p *= 1 + x));
   const frame0 = pl.DataFrame([
-    pl.Series('timestamp', Array.from({ length: n }, (_, i) => Date.UTC(2020, 0, 1) + i * 3_600_000)).cast(pl.Int64).cast(pl.Datetime('ms', 'UTC')),
+    pl
+      .Series(
+        'timestamp',
+        Array.from({ length: n }, (_, i) => Date.UTC(2020, 0, 1) + i * 3_600_000),
+      )
+      .cast(pl.Int64)
+      .cast(pl.Datetime('ms', 'UTC')),
     pl.Series('symbol', new Array<string>(n).fill('BENCH'), pl.Utf8),
     pl.Series('close', close, pl.Float64),
-    pl.Series('f1', r.map((_, i) => (r[i + 1] ?? 0) + (rng() - 0.5) * 0.02), pl.Float64),
-    pl.Series('f2', Array.from({ length: n }, () => rng()), pl.Float64),
+    pl.Series(
+      'f1',
+      r.map((_, i) => (r[i + 1] ?? 0) + (rng() - 0.5) * 0.02),
+      pl.Float64,
+    ),
+    pl.Series(
+      'f2',
+      Array.from({ length: n }, () => rng()),
+      pl.Float64,
+    ),
   ]);
   const built = buildLabels(frame0, { horizon: 1 });
   let df = prepareFrame(built.frame, {});
@@ -99,12 +126,24 @@ async function memoryBench(): Promise<void> {
   const rss: number[] = [];
   gc?.();
   const start = process.memoryUsage().rss;
-  console.log(`memory: ${wins.length} windows (train ${trainBars}, test ${testBars} bars), start RSS ${mb(start)} MB${gc ? '' : ' (run with --expose-gc for a GC before each reading)'}`);
+  console.log(
+    `memory: ${wins.length} windows (train ${trainBars}, test ${testBars} bars), start RSS ${mb(start)} MB${gc ? '' : ' (run with --expose-gc for a GC before each reading)'}`,
+  );
   const t0 = performance.now();
   await runWalkForward({
-    frame: df, windows: wins, features: ['f1', 'f2'], label, model: 'logistic', params: {},
-    points: expandGrid({ ...DEFAULT_PORTFOLIO, center: 0.5 }, { fee_bps: [0, 5] }), results: WORKFLOW_DEFAULTS.walk_forward,
-    periodsPerYear: 8766, phase: 'wf', phaseDir: dir, seed: 1, log: silentLogger,
+    frame: df,
+    windows: wins,
+    features: ['f1', 'f2'],
+    label,
+    model: 'logistic',
+    params: {},
+    points: expandGrid({ ...DEFAULT_PORTFOLIO, center: 0.5 }, { fee_bps: [0, 5] }),
+    results: WORKFLOW_DEFAULTS.walk_forward,
+    periodsPerYear: 8766,
+    phase: 'wf',
+    phaseDir: dir,
+    seed: 1,
+    log: silentLogger,
     onWindow: () => {
       gc?.();
       rss.push(process.memoryUsage().rss);
@@ -116,7 +155,8 @@ async function memoryBench(): Promise<void> {
   console.log(`RSS MB after each window: ${line.join(' ')}`);
   const firstTen = rss.slice(0, 10).reduce((a, b) => a + b, 0) / Math.min(10, rss.length);
   const lastTen = rss.slice(-10).reduce((a, b) => a + b, 0) / Math.min(10, rss.length);
-  const tenAt = (from: number) => rss.slice(from, from + 10).reduce((a, b) => a + b, 0) / rss.slice(from, from + 10).length;
+  const tenAt = (from: number) =>
+    rss.slice(from, from + 10).reduce((a, b) => a + b, 0) / rss.slice(from, from + 10).length;
   console.log(
     `mean RSS windows 1-10 ${mb(firstTen)} MB, 21-30 ${mb(tenAt(20))} MB, last 10 ${mb(lastTen)} MB; ` +
       `drift after warm-up (21-30 -> last 10) ${mb(lastTen - tenAt(20))} MB; ${secs.toFixed(1)} s total`,

@@ -12,7 +12,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 function seeded(seed) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function seriesPayload() {
@@ -20,10 +20,24 @@ function seriesPayload() {
   const x = new Float64Array(N);
   const y = new Float64Array(N);
   let v = 100;
-  for (let i = 0; i < N; i++) (x[i] = Date.UTC(2000, 0, 1) + i * 60_000), (y[i] = v *= 1 + (rnd() - 0.5) * 0.002);
+  for (let i = 0; i < N; i++) ((x[i] = Date.UTC(2000, 0, 1) + i * 60_000), (y[i] = v *= 1 + (rnd() - 0.5) * 0.002));
   const ipc = tableToIPC(new Table({ ts: vectorFromArray(x), price: vectorFromArray(y) }), 'stream');
-  const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', data: { name: 'series' }, mark: 'line', width: 800, encoding: { x: { field: 'ts', type: 'temporal' }, y: { field: 'price', type: 'quantitative', scale: { zero: false } } } };
-  return JSON.stringify({ id: 'bench-series', title: '1M-point series', spec, data: { series: Buffer.from(ipc).toString('base64') } });
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    data: { name: 'series' },
+    mark: 'line',
+    width: 800,
+    encoding: {
+      x: { field: 'ts', type: 'temporal' },
+      y: { field: 'price', type: 'quantitative', scale: { zero: false } },
+    },
+  };
+  return JSON.stringify({
+    id: 'bench-series',
+    title: '1M-point series',
+    spec,
+    data: { series: Buffer.from(ipc).toString('base64') },
+  });
 }
 
 function tableBytes() {
@@ -58,18 +72,31 @@ try {
     const { page, problems } = await openPage(browser, `${server.origin}/renderer.html`);
     await page.waitForFunction(() => window.pbReady === true);
     // Bytes are in the page before the clock starts (VS Code hands the renderer a Uint8Array).
-    await page.evaluate(({ series, table }) => {
-      window.benchSeries = new TextEncoder().encode(series);
-      window.benchTable = Uint8Array.from(atob(table), (c) => c.charCodeAt(0));
-    }, { series, table });
+    await page.evaluate(
+      ({ series, table }) => {
+        window.benchSeries = new TextEncoder().encode(series);
+        window.benchTable = Uint8Array.from(atob(table), (c) => c.charCodeAt(0));
+      },
+      { series, table },
+    );
     const t = await page.evaluate(async () => {
       const nextPaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      const item = (id, mime, bytes, metadata = {}) => ({ id, mime, metadata, data: () => bytes, text: () => new TextDecoder().decode(bytes), json: () => JSON.parse(new TextDecoder().decode(bytes)) });
+      const item = (id, mime, bytes, metadata = {}) => ({
+        id,
+        mime,
+        metadata,
+        data: () => bytes,
+        text: () => new TextDecoder().decode(bytes),
+        json: () => JSON.parse(new TextDecoder().decode(bytes)),
+      });
       const out = document.getElementById('out');
       const chartHost = document.createElement('div');
       out.append(chartHost);
       let t0 = performance.now();
-      await window.pbRenderer.renderOutputItem(item('c', 'application/vnd.phasebook.chart+json', window.benchSeries), chartHost);
+      await window.pbRenderer.renderOutputItem(
+        item('c', 'application/vnd.phasebook.chart+json', window.benchSeries),
+        chartHost,
+      );
       if (!chartHost.querySelector('svg .mark-line path')) throw new Error('no line drawn');
       await nextPaint();
       const chart = performance.now() - t0;
@@ -77,7 +104,10 @@ try {
       const gridHost = document.createElement('div');
       out.append(gridHost);
       t0 = performance.now();
-      await window.pbRenderer.renderOutputItem(item('g', 'application/vnd.phasebook.frame+arrow', window.benchTable, { title: 'bars', rows: 1000000 }), gridHost);
+      await window.pbRenderer.renderOutputItem(
+        item('g', 'application/vnd.phasebook.frame+arrow', window.benchTable, { title: 'bars', rows: 1000000 }),
+        gridHost,
+      );
       await nextPaint();
       const grid = performance.now() - t0;
       const domRows = gridHost.querySelectorAll('.pb-grid-data').length;
@@ -101,18 +131,30 @@ try {
         frames.push(now - last);
         last = now;
       }
-      return { chart, note, grid, domRows, sortNumber, sortText, scrollFrameMs: frames.reduce((a, b) => a + b, 0) / frames.length };
+      return {
+        chart,
+        note,
+        grid,
+        domRows,
+        sortNumber,
+        sortText,
+        scrollFrameMs: frames.reduce((a, b) => a + b, 0) / frames.length,
+      };
     });
     if (problems.length) throw new Error(problems.join('\n'));
     for (const k of Object.keys(results)) results[k].push(t[k]);
-    console.log(`run ${run + 1}: chart ${t.chart.toFixed(0)} ms (${t.note}); grid ${t.grid.toFixed(0)} ms (${t.domRows} row elements); sort f64 ${t.sortNumber.toFixed(0)} ms, str ${t.sortText.toFixed(0)} ms; scroll ${t.scrollFrameMs.toFixed(1)} ms/frame`);
+    console.log(
+      `run ${run + 1}: chart ${t.chart.toFixed(0)} ms (${t.note}); grid ${t.grid.toFixed(0)} ms (${t.domRows} row elements); sort f64 ${t.sortNumber.toFixed(0)} ms, str ${t.sortText.toFixed(0)} ms; scroll ${t.scrollFrameMs.toFixed(1)} ms/frame`,
+    );
     await page.context().close();
   }
   const summary = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
   console.log(`\nmedian of ${RUNS} (1,000,000 points / rows, headless chromium, renderer bundle):`);
   console.log(`  time to first chart, 1M-point line series: ${summary.chart} ms`);
   console.log(`  time to first grid paint, 1M rows x 6 columns: ${summary.grid} ms`);
-  console.log(`  sort 1M rows by a f64 column: ${summary.sortNumber} ms; by a text column (500 values): ${summary.sortText} ms`);
+  console.log(
+    `  sort 1M rows by a f64 column: ${summary.sortNumber} ms; by a text column (500 values): ${summary.sortText} ms`,
+  );
   console.log(`  scrolling: ${summary.scrollFrameMs} ms per frame (60 jumps across the table)`);
   console.log(JSON.stringify({ bench: 'charts', rows: N, ...summary }));
 } finally {

@@ -58,7 +58,9 @@ function exec(args: string[], cwd: string): Promise<number> {
     const p = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (b) => (err = (err + b).slice(-2000)));
-    p.on('close', (code) => (code === 0 ? ok(performance.now() - t0) : no(new Error(`phasebook ${args.join(' ')} exited ${code}: ${err}`))));
+    p.on('close', (code) =>
+      code === 0 ? ok(performance.now() - t0) : no(new Error(`phasebook ${args.join(' ')} exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -66,8 +68,16 @@ const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('
 
 /** What must be the same bytes as the serial run: every report, and every branch's predictions. */
 function outputs(dir: string): string {
-  const reports = readdirSync(join(dir, 'reports'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => `${join(e.parentPath ?? e.path, e.name).slice(dir.length)} ${sha(join(e.parentPath ?? e.path, e.name))}`).sort();
-  const preds = readdirSync(join(dir, 'runs')).filter((r) => existsSync(join(dir, 'runs', r, 'predictions.parquet'))).map((r) => sha(join(dir, 'runs', r, 'predictions.parquet'))).sort();
+  const reports = readdirSync(join(dir, 'reports'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map(
+      (e) => `${join(e.parentPath ?? e.path, e.name).slice(dir.length)} ${sha(join(e.parentPath ?? e.path, e.name))}`,
+    )
+    .sort();
+  const preds = readdirSync(join(dir, 'runs'))
+    .filter((r) => existsSync(join(dir, 'runs', r, 'predictions.parquet')))
+    .map((r) => sha(join(dir, 'runs', r, 'predictions.parquet')))
+    .sort();
   if (!reports.length || !preds.length) throw new Error(`${dir}: no reports or predictions written`);
   return sha256hex([...reports, ...preds].join('\n'));
 }
@@ -84,7 +94,22 @@ function project(): string {
 }
 
 async function startWorker(redis: string, store: string): Promise<ChildProcess> {
-  const p = spawn(process.execPath, [cli, 'worker', '--redis', redis, '--store', store, '--cache', mkdtempSync(join(tmpdir(), 'pb-bench-wcache-')), '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const p = spawn(
+    process.execPath,
+    [
+      cli,
+      'worker',
+      '--redis',
+      redis,
+      '--store',
+      store,
+      '--cache',
+      mkdtempSync(join(tmpdir(), 'pb-bench-wcache-')),
+      '--concurrency',
+      '1',
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   await new Promise<void>((ok, no) => {
     let buf = '';
     p.stdout?.on('data', (b) => {
@@ -107,7 +132,22 @@ const stop = async (p: ChildProcess, sig: NodeJS.Signals = 'SIGTERM'): Promise<v
 async function main(): Promise<void> {
   if (!existsSync(data)) await exec(['demo-data', data, '--symbols', '5', '--bars', '4000', '--seed', '7'], root);
   const port = await freePort();
-  const redisProc = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', mkdtempSync(join(tmpdir(), 'pb-bench-redis-'))], { stdio: 'ignore' });
+  const redisProc = spawn(
+    REDIS,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      mkdtempSync(join(tmpdir(), 'pb-bench-redis-')),
+    ],
+    { stdio: 'ignore' },
+  );
   const redis = `redis://127.0.0.1:${port}`;
   const rows: { executor: string; workers?: number; wallMs: number; load: number; sameBytes: boolean }[] = [];
   let serialOut = '';
@@ -117,10 +157,20 @@ async function main(): Promise<void> {
     const nb = (d: string) => join(d, 'scenarios.pipeline');
     let d = project();
     if (pipelines) {
-      rows.push({ executor: 'serial', wallMs: await exec(['run', nb(d), '--executor', 'serial'], d), load: load1(), sameBytes: true });
+      rows.push({
+        executor: 'serial',
+        wallMs: await exec(['run', nb(d), '--executor', 'serial'], d),
+        load: load1(),
+        sameBytes: true,
+      });
       serialOut = outputs(d);
       d = project();
-      rows.push({ executor: 'local-pool', wallMs: await exec(['run', nb(d), '--executor', 'local-pool'], d), load: load1(), sameBytes: outputs(d) === serialOut });
+      rows.push({
+        executor: 'local-pool',
+        wallMs: await exec(['run', nb(d), '--executor', 'local-pool'], d),
+        load: load1(),
+        sameBytes: outputs(d) === serialOut,
+      });
     }
     for (const n of pipelines ? fleetSizes : []) {
       // A fresh store per fleet size: nothing is served from an earlier size's results.
@@ -128,7 +178,13 @@ async function main(): Promise<void> {
       for (const w of workers.splice(0)) await stop(w);
       for (let i = 0; i < n; i++) workers.push(await startWorker(redis, store));
       d = project();
-      rows.push({ executor: 'bullmq', workers: n, wallMs: await exec(['run', nb(d), '--executor', 'bullmq', '--redis', redis, '--store', store], d), load: load1(), sameBytes: outputs(d) === serialOut });
+      rows.push({
+        executor: 'bullmq',
+        workers: n,
+        wallMs: await exec(['run', nb(d), '--executor', 'bullmq', '--redis', redis, '--store', store], d),
+        load: load1(),
+        sameBytes: outputs(d) === serialOut,
+      });
     }
     // Per-job overhead: an empty ts cell, forced, in one coordinator process (the round trip
     // through Redis, the worker's child process and the artifact store, without process start).
@@ -144,16 +200,37 @@ async function main(): Promise<void> {
       for (let i = 0; i < overheadRuns + 2; i++) {
         const t0 = performance.now();
         const r = await s.run({ force: true });
-        if (!r.ok || r.outcomes[0]?.status !== 'ok') throw new Error(`empty cell: ${JSON.stringify(r.outcomes.map((o) => [o.status, o.error?.message]))}`);
-        if (r.executor === 'bullmq' && !r.outcomes[0].worker) throw new Error('the empty cell did not run on a fleet worker');
+        if (!r.ok || r.outcomes[0]?.status !== 'ok')
+          throw new Error(`empty cell: ${JSON.stringify(r.outcomes.map((o) => [o.status, o.error?.message]))}`);
+        if (r.executor === 'bullmq' && !r.outcomes[0].worker)
+          throw new Error('the empty cell did not run on a fleet worker');
         if (i >= 2) out.push(performance.now() - t0);
       }
       return out.sort((a, b) => a - b);
     };
     const median = (xs: number[]) => xs[Math.floor(xs.length / 2)];
-    const serialMs = await timeRuns(new PipelineSession(text, { notebookPath: path, log: silentLogger, executor: new SerialExecutor(openJobSession) }));
-    const fleetMs = await timeRuns(new PipelineSession(text, { notebookPath: path, log: silentLogger, executor: new BullmqExecutor({ redis, store: openStore(store), pollMs: 200 }) }));
-    const overhead = { runs: overheadRuns, serialMedianMs: median(serialMs), fleetMedianMs: median(fleetMs), fleetP90Ms: fleetMs[Math.floor(fleetMs.length * 0.9)], perJobMs: median(fleetMs) - median(serialMs), load: load1() };
+    const serialMs = await timeRuns(
+      new PipelineSession(text, {
+        notebookPath: path,
+        log: silentLogger,
+        executor: new SerialExecutor(openJobSession),
+      }),
+    );
+    const fleetMs = await timeRuns(
+      new PipelineSession(text, {
+        notebookPath: path,
+        log: silentLogger,
+        executor: new BullmqExecutor({ redis, store: openStore(store), pollMs: 200 }),
+      }),
+    );
+    const overhead = {
+      runs: overheadRuns,
+      serialMedianMs: median(serialMs),
+      fleetMedianMs: median(fleetMs),
+      fleetP90Ms: fleetMs[Math.floor(fleetMs.length * 0.9)],
+      perJobMs: median(fleetMs) - median(serialMs),
+      load: load1(),
+    };
     process.stdout.write(JSON.stringify({ rows, overhead }) + '\n');
   } finally {
     for (const w of workers) await stop(w);

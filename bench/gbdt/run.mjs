@@ -31,7 +31,10 @@ const python = process.env.PYTHON ?? '/usr/bin/python3';
 // of the build being green.
 const bundle = join(root, 'dist', 'gbdt-bench.js');
 await esbuild.build({
-  entryPoints: { 'gbdt-bench': join(root, 'core', 'ml', 'models', 'gbdt.ts'), 'gbdt-worker': join(root, 'core', 'ml', 'gbdt', 'worker.ts') },
+  entryPoints: {
+    'gbdt-bench': join(root, 'core', 'ml', 'models', 'gbdt.ts'),
+    'gbdt-worker': join(root, 'core', 'ml', 'gbdt', 'worker.ts'),
+  },
   outdir: join(root, 'dist'),
   bundle: true,
   platform: 'node',
@@ -61,14 +64,15 @@ function auc(p, y) {
   const idx = Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[a] - p[b]);
   let pos = 0;
   let sum = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j < idx.length && p[idx[j]] === p[idx[i]]) j++;
     const avgRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (y[idx[k]] === 1) {
-      pos++;
-      sum += avgRank;
-    }
+    for (let k = i; k < j; k++)
+      if (y[idx[k]] === 1) {
+        pos++;
+        sum += avgRank;
+      }
     i = j;
   }
   const neg = y.length - pos;
@@ -81,13 +85,20 @@ const results = [];
 for (const threads of threadList) {
   const out = execFileSync(
     python,
-    [join(here, 'xgb_reference.py'), data.xPath, data.yPath, rows, train, FEATURES, threads, trees, depth, eta].map(String),
+    [join(here, 'xgb_reference.py'), data.xPath, data.yPath, rows, train, FEATURES, threads, trees, depth, eta].map(
+      String,
+    ),
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const xgb = JSON.parse(out.trim().split('\n').pop());
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const model = await gbdtFactory.fit(Xtr, ytr, { n_estimators: trees, max_depth: depth, learning_rate: eta, max_bin: 255 }, { seed: 1, task: 'classification', threads });
+  const model = await gbdtFactory.fit(
+    Xtr,
+    ytr,
+    { n_estimators: trees, max_depth: depth, learning_rate: eta, max_bin: 255 },
+    { seed: 1, task: 'classification', threads },
+  );
   const ours = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   const oursCpu = (cpu.user + cpu.system) / 1e6;

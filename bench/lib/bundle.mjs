@@ -22,7 +22,18 @@ export async function bundleBenchEntries(root, names = Object.keys(BENCH_ENTRIES
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
-    external: ['vscode', 'nodejs-polars', 'nodejs-polars-*', 'chokidar', 'fsevents', 'esbuild', 'vega', 'vega-lite', 'apache-arrow', 'sql.js'],
+    external: [
+      'vscode',
+      'nodejs-polars',
+      'nodejs-polars-*',
+      'chokidar',
+      'fsevents',
+      'esbuild',
+      'vega',
+      'vega-lite',
+      'apache-arrow',
+      'sql.js',
+    ],
     logLevel: 'warning',
   });
   return Object.fromEntries(names.map((n) => [n, join(root, 'dist', `${n}.js`)]));

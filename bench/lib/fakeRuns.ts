@@ -9,7 +9,12 @@ import { ENGINE_VERSION } from '../../core/version';
 import type { RunKind, RunManifest } from '../../core/runs/types';
 
 const LAYOUT_OF: Record<RunKind, 'stacking' | 'runs' | 'results'> = {
-  cv: 'stacking', training: 'runs', stacking: 'runs', pipeline: 'runs', backtest: 'results', workflow: 'results',
+  cv: 'stacking',
+  training: 'runs',
+  stacking: 'runs',
+  pipeline: 'runs',
+  backtest: 'results',
+  workflow: 'results',
 };
 const KINDS: RunKind[] = ['cv', 'training', 'stacking', 'pipeline'];
 
@@ -20,7 +25,10 @@ function stamp(d: Date): string {
 
 export function fakeManifest(i: number, kind: RunKind, created: Date): RunManifest {
   const hex = (i & 0xffff).toString(16).padStart(4, '0');
-  const id = kind === 'cv' ? `${stamp(created)}_${hex}` : `${kind === 'pipeline' ? 'pipeline' : kind === 'stacking' ? 'stacking_h20' : 'gbdt_h20'}_${stamp(created)}_${hex}`;
+  const id =
+    kind === 'cv'
+      ? `${stamp(created)}_${hex}`
+      : `${kind === 'pipeline' ? 'pipeline' : kind === 'stacking' ? 'stacking_h20' : 'gbdt_h20'}_${stamp(created)}_${hex}`;
   return {
     id,
     kind,
@@ -28,7 +36,13 @@ export function fakeManifest(i: number, kind: RunKind, created: Date): RunManife
     created: created.toISOString(),
     finished: new Date(created.getTime() + 42_000).toISOString(),
     source: { notebook: '/work/project/examples/demo.pipeline', cell: kind },
-    config: { models: ['ridge', 'logistic', 'gbdt'], horizons: [20], n_splits: 5, pct_embargo: 0.01, params: { gbdt: { max_depth: 6, n_estimators: 100 } } },
+    config: {
+      models: ['ridge', 'logistic', 'gbdt'],
+      horizons: [20],
+      n_splits: 5,
+      pct_embargo: 0.01,
+      params: { gbdt: { max_depth: 6, n_estimators: 100 } },
+    },
     config_hash: `${i.toString(16).padStart(8, '0')}${'0'.repeat(56)}`,
     feature_set_id: 'c5aaab269561',
     git_commit: '51c7d73',
@@ -45,7 +59,11 @@ export function fakeManifest(i: number, kind: RunKind, created: Date): RunManife
 }
 
 /** Writes `count` complete runs spread over the roots' layouts; returns how many per layout. */
-export function writeFakeRuns(roots: Record<'stacking' | 'runs' | 'results', string>, count: number, start = new Date('2025-06-01T00:00:00Z')): Record<string, number> {
+export function writeFakeRuns(
+  roots: Record<'stacking' | 'runs' | 'results', string>,
+  count: number,
+  start = new Date('2025-06-01T00:00:00Z'),
+): Record<string, number> {
   const per: Record<string, number> = {};
   for (let i = 0; i < count; i++) {
     const kind = KINDS[i % KINDS.length];

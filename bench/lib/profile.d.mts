@@ -11,4 +11,7 @@ export interface CpuProfile {
 export type WhereFn = (url: string, line: number, name: string) => string;
 export function sourceResolver(): WhereFn;
 export function selfTimes(profile: CpuProfile, where?: WhereFn): { total: number; functions: FunctionTime[] };
-export function summarizeProfiles(dir: string, n?: number): { files: number; totalMs: number; top: (FunctionTime & { share: number })[] };
+export function summarizeProfiles(
+  dir: string,
+  n?: number,
+): { files: number; totalMs: number; top: (FunctionTime & { share: number })[] };

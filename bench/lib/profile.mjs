@@ -76,6 +76,9 @@ export function summarizeProfiles(dir, n = 15) {
       merged.set(key, a);
     }
   }
-  const top = [...merged.values()].sort((a, b) => b.selfMs - a.selfMs).slice(0, n).map((t) => ({ ...t, share: total ? t.selfMs / total : 0 }));
+  const top = [...merged.values()]
+    .sort((a, b) => b.selfMs - a.selfMs)
+    .slice(0, n)
+    .map((t) => ({ ...t, share: total ? t.selfMs / total : 0 }));
   return { files: files.length, totalMs: total, top };
 }

@@ -16,7 +16,13 @@ export interface BenchResults {
   quick?: boolean;
   data?: { symbols?: number; bars?: number; rows?: number };
   machine?: Record<string, unknown>;
-  pipeline?: { phasebook?: SideResult; reference?: SideResult; foldsMatch?: boolean; sameEvaluation?: boolean; error?: string };
+  pipeline?: {
+    phasebook?: SideResult;
+    reference?: SideResult;
+    foldsMatch?: boolean;
+    sameEvaluation?: boolean;
+    error?: string;
+  };
   micro?: Record<string, Record<string, unknown> | undefined>;
   profiles?: { title: string; note: string; top: { name: string; where: string; selfMs: number; share: number }[] }[];
   notes?: string[];

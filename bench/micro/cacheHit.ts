@@ -36,7 +36,10 @@ runMain('bench-cache', async () => {
   const disk = await session.run({ cells: [cell], onEvent });
   const diskHitMs = performance.now() - d0 + firstKeysMs;
   const ran = events.filter((e) => e.status !== 'cached');
-  if (!disk.ok || ran.length) throw new Error(`not a cache hit: ${ran.map((e) => `${e.cell} ${e.status}`).join(', ') || 'the run failed'} (run the pipeline benchmark first)`);
+  if (!disk.ok || ran.length)
+    throw new Error(
+      `not a cache hit: ${ran.map((e) => `${e.cell} ${e.status}`).join(', ') || 'the run failed'} (run the pipeline benchmark first)`,
+    );
   const diskCells = events.map((e) => ({ cell: e.cell, ms: e.durationMs }));
   const upstream = session.graph.parents(cell)[0];
   const upstreamRows = upstream ? session.lastResult(upstream)?.dataset?.frame.height : undefined;

@@ -32,7 +32,10 @@ function series(points: number): pl.DataFrame {
     t[i] = Date.UTC(2020, 0, 1) + i * 60_000;
     v[i] = x;
   }
-  return pl.DataFrame({ timestamp: pl.Series('timestamp', t).cast(pl.Int64).cast(pl.Datetime('ms', 'UTC')), equity: v });
+  return pl.DataFrame({
+    timestamp: pl.Series('timestamp', t).cast(pl.Int64).cast(pl.Datetime('ms', 'UTC')),
+    equity: v,
+  });
 }
 
 const SPEC = {
@@ -41,7 +44,10 @@ const SPEC = {
   width: 800,
   height: 300,
   mark: 'line',
-  encoding: { x: { field: 'timestamp', type: 'temporal' }, y: { field: 'equity', type: 'quantitative', scale: { zero: false } } },
+  encoding: {
+    x: { field: 'timestamp', type: 'temporal' },
+    y: { field: 'equity', type: 'quantitative', scale: { zero: false } },
+  },
 };
 
 runMain('bench-chart', async () => {
@@ -49,7 +55,15 @@ runMain('bench-chart', async () => {
   const repeat = numberFlag('repeat', 3);
   const [vl, vega] = await Promise.all([importEsm<VegaLite>('vega-lite'), importEsm<Vega>('vega')]);
   const frame = series(points);
-  const rounds: { encodeMs: number; decodeMs: number; prepareMs: number; renderMs: number; totalMs: number; bytes: number; drawn: number }[] = [];
+  const rounds: {
+    encodeMs: number;
+    decodeMs: number;
+    prepareMs: number;
+    renderMs: number;
+    totalMs: number;
+    bytes: number;
+    drawn: number;
+  }[] = [];
   for (let r = 0; r < repeat; r++) {
     const t0 = performance.now();
     const ipc = frameToIpc(frame);
@@ -65,8 +79,31 @@ runMain('bench-chart', async () => {
     view.finalize();
     const t4 = performance.now();
     if (!svg.includes('<path')) throw new Error('the chart rendered no line');
-    rounds.push({ encodeMs: t1 - t0, decodeMs: t2 - t1, prepareMs: t3 - t2, renderMs: t4 - t3, totalMs: t4 - t0, bytes: ipc.byteLength, drawn: prepared.datasets.equity?.length ?? 0 });
+    rounds.push({
+      encodeMs: t1 - t0,
+      decodeMs: t2 - t1,
+      prepareMs: t3 - t2,
+      renderMs: t4 - t3,
+      totalMs: t4 - t0,
+      bytes: ipc.byteLength,
+      drawn: prepared.datasets.equity?.length ?? 0,
+    });
   }
-  const med = (k: keyof (typeof rounds)[number]) => quantile(rounds.map((x) => x[k]), 0.5);
-  emitResult({ points, drawnPoints: rounds[0].drawn, ipcBytes: rounds[0].bytes, samples: rounds.length, encodeMs: med('encodeMs'), decodeMs: med('decodeMs'), prepareMs: med('prepareMs'), renderMs: med('renderMs'), totalMs: med('totalMs'), firstTotalMs: rounds[0].totalMs });
+  const med = (k: keyof (typeof rounds)[number]) =>
+    quantile(
+      rounds.map((x) => x[k]),
+      0.5,
+    );
+  emitResult({
+    points,
+    drawnPoints: rounds[0].drawn,
+    ipcBytes: rounds[0].bytes,
+    samples: rounds.length,
+    encodeMs: med('encodeMs'),
+    decodeMs: med('decodeMs'),
+    prepareMs: med('prepareMs'),
+    renderMs: med('renderMs'),
+    totalMs: med('totalMs'),
+    firstTotalMs: rounds[0].totalMs,
+  });
 });

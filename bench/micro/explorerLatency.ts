@@ -44,7 +44,14 @@ runMain('bench-explorer', async () => {
     await sleep(1000); // chokidar's initial crawl of the roots
     const latencies: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const run = await beginRun({ root: roots.stacking, kind: 'cv', config: { bench: i }, seed: 42, source: { cli: ['bench'] }, baseDir: base });
+      const run = await beginRun({
+        root: roots.stacking,
+        kind: 'cv',
+        config: { bench: i },
+        seed: 42,
+        source: { cli: ['bench'] },
+        baseDir: base,
+      });
       await run.writeArtifact('cv_results.json', JSON.stringify({ folds: [] }));
       await sleep(300); // let the 'running' state reach the index first, as a real CV run would
       const seen = new Promise<number>((resolve, reject) => {
@@ -61,7 +68,14 @@ runMain('bench-explorer', async () => {
       await run.complete();
       latencies.push((await seen) - t0);
     }
-    emitResult({ samples: latencies.length, existingRuns: existing, p50Ms: quantile(latencies, 0.5), p95Ms: quantile(latencies, 0.95), maxMs: Math.max(...latencies), debounceMs: 150 });
+    emitResult({
+      samples: latencies.length,
+      existingRuns: existing,
+      p50Ms: quantile(latencies, 0.5),
+      p95Ms: quantile(latencies, 0.95),
+      maxMs: Math.max(...latencies),
+      debounceMs: 150,
+    });
   } finally {
     watcher.dispose();
     rmSync(base, { recursive: true, force: true });

@@ -44,7 +44,8 @@ runMain('bench-kernel', async () => {
       const t0 = performance.now();
       const reply = await kernel.request({ type: 'run', cells: ['noop'], force: true });
       const ms = performance.now() - t0;
-      if (!reply.ok || reply.cells[0]?.status !== 'ok') throw new Error(`the no-op cell did not run: ${JSON.stringify(reply)}`);
+      if (!reply.ok || reply.cells[0]?.status !== 'ok')
+        throw new Error(`the no-op cell did not run: ${JSON.stringify(reply)}`);
       if (i >= warmup) {
         roundTrips.push(ms);
         inKernel.push(cellMs);

@@ -33,7 +33,15 @@ runMain('bench-runindex', async () => {
       await scanRuns(roots);
       times.push(performance.now() - t0);
     }
-    emitResult({ runs: count, perLayout, writeMs, firstScanMs, scanP50Ms: quantile(times, 0.5), scanMaxMs: Math.max(...times), samples: times.length });
+    emitResult({
+      runs: count,
+      perLayout,
+      writeMs,
+      firstScanMs,
+      scanP50Ms: quantile(times, 0.5),
+      scanMaxMs: Math.max(...times),
+      samples: times.length,
+    });
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

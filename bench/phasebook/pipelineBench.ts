@@ -21,7 +21,14 @@ import type { PipelineBenchResult, StageTime } from '../lib/types';
 import { cpuMs, maxRssMb } from '../lib/process';
 
 interface CvResultsJson {
-  folds: { model: string; fold: number; train_rows: number; test_rows: number; seconds: number; scores: Record<string, number> }[];
+  folds: {
+    model: string;
+    fold: number;
+    train_rows: number;
+    test_rows: number;
+    seconds: number;
+    scores: Record<string, number>;
+  }[];
 }
 interface StackMetricsJson {
   evaluation?: string;
@@ -31,13 +38,15 @@ interface StackMetricsJson {
 
 async function main(): Promise<void> {
   const [notebookArg, resultArg, foldsArg] = process.argv.slice(2);
-  if (!notebookArg || !resultArg || !foldsArg) throw new Error('usage: bench-pipeline NOTEBOOK.pipeline RESULT.json FOLDS.csv');
+  if (!notebookArg || !resultArg || !foldsArg)
+    throw new Error('usage: bench-pipeline NOTEBOOK.pipeline RESULT.json FOLDS.csv');
   const notebookPath = resolve(notebookArg);
   const text = readFileSync(notebookPath, 'utf8');
   const probe = new PipelineSession(text, { notebookPath, log: createLogger([]) });
   const roots = probe.roots;
   // A cold run: no cached results, no earlier runs.
-  for (const dir of [roots.cache, roots.stacking, roots.runs, roots.artifacts, roots.logs]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [roots.cache, roots.stacking, roots.runs, roots.artifacts, roots.logs])
+    rmSync(dir, { recursive: true, force: true });
 
   const log = createLogger([jsonLinesSink(join(roots.logs, 'pipeline.log'))], 'info', { notebook: notebookPath });
   const session = new PipelineSession(text, { notebookPath, log });
@@ -49,8 +58,16 @@ async function main(): Promise<void> {
     onEvent: (e) => {
       if (e.type === 'started') cpuAt.set(e.cell, cpuMs());
       if (e.type === 'finished') {
-        stages.push({ name: e.cell, status: e.status, wallMs: e.durationMs, cpuMs: cpuMs() - (cpuAt.get(e.cell) ?? cpuMs()), summary: e.result?.summary ?? {} });
-        process.stdout.write(`  phasebook ${e.cell.padEnd(9)} ${e.status.padEnd(6)} ${(e.durationMs / 1000).toFixed(2)} s\n`);
+        stages.push({
+          name: e.cell,
+          status: e.status,
+          wallMs: e.durationMs,
+          cpuMs: cpuMs() - (cpuAt.get(e.cell) ?? cpuMs()),
+          summary: e.result?.summary ?? {},
+        });
+        process.stdout.write(
+          `  phasebook ${e.cell.padEnd(9)} ${e.status.padEnd(6)} ${(e.durationMs / 1000).toFixed(2)} s\n`,
+        );
       }
     },
   });
@@ -65,15 +82,26 @@ async function main(): Promise<void> {
   // Outside the timings: what the runs wrote.
   const cvOut = report.outcomes.find((o) => o.result?.run?.kind === 'cv')?.result?.run;
   const stackOut = report.outcomes.find((o) => o.result?.run?.kind === 'stacking')?.result?.run;
-  if (!cvOut) throw new Error(`the cv cell did not produce a CV run${failed ? ` (cell '${failed.cell}' failed: ${failed.message})` : ''}`);
+  if (!cvOut)
+    throw new Error(
+      `the cv cell did not produce a CV run${failed ? ` (cell '${failed.cell}' failed: ${failed.message})` : ''}`,
+    );
   const cv = JSON.parse(readFileSync(join(cvOut.dir, 'cv_results.json'), 'utf8')) as CvResultsJson;
-  const stack: StackMetricsJson | undefined = stackOut ? (JSON.parse(readFileSync(join(stackOut.dir, 'metrics.json'), 'utf8')) as StackMetricsJson) : undefined;
+  const stack: StackMetricsJson | undefined = stackOut
+    ? (JSON.parse(readFileSync(join(stackOut.dir, 'metrics.json'), 'utf8')) as StackMetricsJson)
+    : undefined;
   const modelSeconds: Record<string, number> = {};
   for (const f of cv.folds) modelSeconds[f.model] = (modelSeconds[f.model] ?? 0) + f.seconds;
-  const foldRows = [...new Map(cv.folds.map((f) => [f.fold, { fold: f.fold, train: f.train_rows, test: f.test_rows }])).values()];
+  const foldRows = [
+    ...new Map(cv.folds.map((f) => [f.fold, { fold: f.fold, train: f.train_rows, test: f.test_rows }])).values(),
+  ];
 
   const stacking = pl.readParquet(join(cvOut.dir, 'stacking', 'stacking_dataset_h20.parquet'));
-  pl.DataFrame([pl.Series('timestamp_ms', timestampsMs(stacking)).cast(pl.Int64), stacking.getColumn('symbol'), stacking.getColumn('fold')]).writeCSV(resolve(foldsArg));
+  pl.DataFrame([
+    pl.Series('timestamp_ms', timestampsMs(stacking)).cast(pl.Int64),
+    stacking.getColumn('symbol'),
+    stacking.getColumn('fold'),
+  ]).writeCSV(resolve(foldsArg));
 
   const result: PipelineBenchResult = {
     side: 'phasebook',

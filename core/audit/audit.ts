@@ -24,9 +24,21 @@ import { locate } from './locate';
 import type { AuditCut, AuditFinding, AuditMode, AuditReport, AuditVerdict, CellAudit } from './types';
 
 /** Phase kinds whose output is a time-stamped dataset the auditor can compare. */
-export const DATA_KINDS = new Set(['load', 'import', 'validate', 'align', 'preprocess', 'features', 'labels', 'split', 'scale', 'export']);
+export const DATA_KINDS = new Set([
+  'load',
+  'import',
+  'validate',
+  'align',
+  'preprocess',
+  'features',
+  'labels',
+  'split',
+  'scale',
+  'export',
+]);
 
-export const isDataCell = (c: Cell | undefined): boolean => !!c && (c.type === 'ts' || (c.type === 'phase' && DATA_KINDS.has(c.kind)));
+export const isDataCell = (c: Cell | undefined): boolean =>
+  !!c && (c.type === 'ts' || (c.type === 'phase' && DATA_KINDS.has(c.kind)));
 
 export interface AuditInput {
   notebookPath: string;
@@ -85,14 +97,31 @@ export async function auditNotebook(a: AuditInput): Promise<AuditReport> {
     const parents = a.graph.parents(name);
     const ins = parents.map((p) => results.get(p)?.result);
     if (ins.some((r) => !r)) return { error: `an input did not compute` };
-    const inputs = (ins as PhaseResult[]).map((r) => (guardOff && r.dataset ? { ...r, dataset: { ...r.dataset, labels: [] } } : r));
-    const upstream = new Map(a.graph.ancestors(name).flatMap((n) => (results.get(n)?.result ? [[n, results.get(n)?.result as PhaseResult] as const] : [])));
+    const inputs = (ins as PhaseResult[]).map((r) =>
+      guardOff && r.dataset ? { ...r, dataset: { ...r.dataset, labels: [] } } : r,
+    );
+    const upstream = new Map(
+      a.graph
+        .ancestors(name)
+        .flatMap((n) => (results.get(n)?.result ? [[n, results.get(n)?.result as PhaseResult] as const] : [])),
+    );
     recomputed++;
     auditCounters.recomputed++;
-    const out = await runCell(cell, inputs, { notebookPath: a.notebookPath, baseDir: a.baseDir, roots, seed: a.seed, log: silentLogger, signal: new AbortController().signal, upstream, emit: () => undefined });
+    const out = await runCell(cell, inputs, {
+      notebookPath: a.notebookPath,
+      baseDir: a.baseDir,
+      roots,
+      seed: a.seed,
+      log: silentLogger,
+      signal: new AbortController().signal,
+      upstream,
+      emit: () => undefined,
+    });
     if (!out.ok) return { error: out.error.message, cause: out.cause };
     if (guardOff && out.result.dataset) {
-      const labels = mergeInputLabels(ins as PhaseResult[]).filter((l) => out.result.dataset?.frame.columns.includes(l.column));
+      const labels = mergeInputLabels(ins as PhaseResult[]).filter((l) =>
+        out.result.dataset?.frame.columns.includes(l.column),
+      );
       out.result = { ...out.result, dataset: { ...out.result.dataset, labels } };
     }
     return { result: out.result, guardOff };
@@ -112,11 +141,17 @@ export async function auditNotebook(a: AuditInput): Promise<AuditReport> {
     }
     const boundary = fitBoundary(order, a.cells, base);
     const sources = order.filter((n) => !a.graph.parents(n).length);
-    const cuts: AuditCut[] = chooseCuts(sources.map((s) => base.get(s)?.result?.dataset?.frame).filter((f): f is pl.DataFrame => !!f), boundary, a.cuts ?? 3).map((ms) => ({ ms, iso: iso(ms) }));
+    const cuts: AuditCut[] = chooseCuts(
+      sources.map((s) => base.get(s)?.result?.dataset?.frame).filter((f): f is pl.DataFrame => !!f),
+      boundary,
+      a.cuts ?? 3,
+    ).map((ms) => ({ ms, iso: iso(ms) }));
     const findings = new Map<string, AuditFinding[]>();
     const reasons = new Map<string, string>();
     for (const n of order) if (base.get(n)?.error) reasons.set(n, `the cell does not run: ${base.get(n)?.error}`);
-    if (!cuts.length) for (const n of order) if (!reasons.has(n)) reasons.set(n, 'no cut time: no rows after the end of the fit window');
+    if (!cuts.length)
+      for (const n of order)
+        if (!reasons.has(n)) reasons.set(n, 'no cut time: no rows after the end of the fit window');
     for (const [k, cut] of cuts.entries()) {
       const pert = new Map<string, Computed>();
       const movedNow = new Map<string, string>(); // cell -> the cell whose own leak it shows
@@ -125,7 +160,14 @@ export async function auditNotebook(a: AuditInput): Promise<AuditReport> {
         if (b.error) continue;
         if (sources.includes(name)) {
           const d = b.result?.dataset;
-          pert.set(name, { result: d ? { ...(b.result as PhaseResult), dataset: { ...d, frame: perturbAfter(d.frame, cut.ms, a.seed + 7919 * (k + 1)) } } : b.result });
+          pert.set(name, {
+            result: d
+              ? {
+                  ...(b.result as PhaseResult),
+                  dataset: { ...d, frame: perturbAfter(d.frame, cut.ms, a.seed + 7919 * (k + 1)) },
+                }
+              : b.result,
+          });
           continue;
         }
         const p = await run(name, pert, b.guardOff ?? false);
@@ -133,7 +175,8 @@ export async function auditNotebook(a: AuditInput): Promise<AuditReport> {
         const bf = b.result?.dataset?.frame;
         const pf = p.result?.dataset?.frame;
         if (p.error || !bf || !pf) {
-          if (!reasons.has(name) && p.error) reasons.set(name, `the cell threw on perturbed input (cut ${cut.iso}): ${p.error}`);
+          if (!reasons.has(name) && p.error)
+            reasons.set(name, `the cell threw on perturbed input (cut ${cut.iso}): ${p.error}`);
           continue;
         }
         if (!bf.columns.includes(TIMESTAMP)) {
@@ -143,7 +186,10 @@ export async function auditNotebook(a: AuditInput): Promise<AuditReport> {
         const labels = labelCutoffMap(b.result?.dataset as Dataset, cut.ms, a, base);
         const moved = movedColumns(bf, pf, cut.ms, labels);
         if (!moved.length) continue;
-        const inherited = a.graph.parents(name).map((q) => movedNow.get(q)).find((x) => x !== undefined);
+        const inherited = a.graph
+          .parents(name)
+          .map((q) => movedNow.get(q))
+          .find((x) => x !== undefined);
         movedNow.set(name, inherited ?? name);
         const list = findings.get(name) ?? [];
         for (const m of moved) {
@@ -160,19 +206,51 @@ export async function auditNotebook(a: AuditInput): Promise<AuditReport> {
       const cell = a.cells.get(name) as Cell;
       const fs = findings.get(name) ?? [];
       const verdict: AuditVerdict = fs.length ? 'leak' : reasons.has(name) ? 'inconclusive' : 'clean';
-      return { cell: name, cellIndex: cell.index, cellKind: cell.type === 'ts' ? 'ts' : cell.kind, verdict, findings: fs, ...(reasons.has(name) && !fs.length ? { reason: reasons.get(name) } : {}), cached: false };
+      return {
+        cell: name,
+        cellIndex: cell.index,
+        cellKind: cell.type === 'ts' ? 'ts' : cell.kind,
+        verdict,
+        findings: fs,
+        ...(reasons.has(name) && !fs.length ? { reason: reasons.get(name) } : {}),
+        cached: false,
+      };
     });
     const report = finishReport(a, cuts, cellAudits, recomputed, performance.now() - t0);
-    log.debug(`audit: ${order.length} cell(s), ${cuts.length} cut(s), ${recomputed} recomputation(s), ${report.verdict}`, { audit: { cells: order.length, cuts: cuts.map((c) => c.iso), recomputed } });
+    log.debug(
+      `audit: ${order.length} cell(s), ${cuts.length} cut(s), ${recomputed} recomputation(s), ${report.verdict}`,
+      { audit: { cells: order.length, cuts: cuts.map((c) => c.iso), recomputed } },
+    );
     return report;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function finishReport(a: Pick<AuditInput, 'notebookPath' | 'seed' | 'mode'>, cuts: AuditCut[], cells: CellAudit[], recomputed: number, durationMs: number): AuditReport {
-  const verdict: AuditVerdict = cells.some((c) => c.verdict === 'leak') ? 'leak' : cells.some((c) => c.verdict === 'inconclusive') ? 'inconclusive' : 'clean';
-  return { version: 1, notebook: a.notebookPath, mode: a.mode, downgraded: verdict === 'leak' && a.mode !== 'error', verdict, cuts, seed: a.seed, cells, recomputed, durationMs: Math.round(durationMs) };
+export function finishReport(
+  a: Pick<AuditInput, 'notebookPath' | 'seed' | 'mode'>,
+  cuts: AuditCut[],
+  cells: CellAudit[],
+  recomputed: number,
+  durationMs: number,
+): AuditReport {
+  const verdict: AuditVerdict = cells.some((c) => c.verdict === 'leak')
+    ? 'leak'
+    : cells.some((c) => c.verdict === 'inconclusive')
+      ? 'inconclusive'
+      : 'clean';
+  return {
+    version: 1,
+    notebook: a.notebookPath,
+    mode: a.mode,
+    downgraded: verdict === 'leak' && a.mode !== 'error',
+    verdict,
+    cuts,
+    seed: a.seed,
+    cells,
+    recomputed,
+    durationMs: Math.round(durationMs),
+  };
 }
 
 function mergeInputLabels(ins: PhaseResult[]): LabelInfo[] {
@@ -182,7 +260,12 @@ function mergeInputLabels(ins: PhaseResult[]): LabelInfo[] {
 }
 
 /** Per label column of `ds`: per-symbol cutoffs, counted in the bars of the frame the label was built on. */
-function labelCutoffMap(ds: Dataset, cutMs: number, a: AuditInput, base: Map<string, Computed>): Map<string, Map<string, number>> {
+function labelCutoffMap(
+  ds: Dataset,
+  cutMs: number,
+  a: AuditInput,
+  base: Map<string, Computed>,
+): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
   // A labels cell writes both fwd_ret_h{H} and dir_h{H} but declares only the task's: every column it adds looks H bars ahead.
   const written: LabelInfo[] = [];
@@ -192,8 +275,14 @@ function labelCutoffMap(ds: Dataset, cutMs: number, a: AuditInput, base: Map<str
     const parent = a.graph.parents(cellName)[0];
     const input = parent ? base.get(parent)?.result?.dataset?.frame : undefined;
     if (cell?.type !== 'phase' || cell.kind !== 'labels' || !out || !input) continue;
-    const h = Math.max(0, ...out.labels.filter((l) => l.origin?.cell === cellName || !input.columns.includes(l.column)).map((l) => l.horizon));
-    for (const col of out.frame.columns.filter((x) => !input.columns.includes(x))) written.push({ column: col, horizon: h, task: 'regression', origin: { cell: cellName, via: [] } });
+    const h = Math.max(
+      0,
+      ...out.labels
+        .filter((l) => l.origin?.cell === cellName || !input.columns.includes(l.column))
+        .map((l) => l.horizon),
+    );
+    for (const col of out.frame.columns.filter((x) => !input.columns.includes(x)))
+      written.push({ column: col, horizon: h, task: 'regression', origin: { cell: cellName, via: [] } });
   }
   for (const l of [...ds.labels, ...written.filter((w) => !ds.labels.some((l) => l.column === w.column))]) {
     if (!ds.frame.columns.includes(l.column)) continue;
@@ -206,14 +295,31 @@ function labelCutoffMap(ds: Dataset, cutMs: number, a: AuditInput, base: Map<str
   return out;
 }
 
-function finding(a: AuditInput, name: string, m: Moved, cut: AuditCut, label: boolean, inheritedFrom: string | undefined): AuditFinding {
+function finding(
+  a: AuditInput,
+  name: string,
+  m: Moved,
+  cut: AuditCut,
+  label: boolean,
+  inheritedFrom: string | undefined,
+): AuditFinding {
   const cell = a.cells.get(name) as Cell;
   const at = iso(m.firstMs);
   const what = m.column === '(rows)' ? 'the set of rows' : `column '${m.column}'`;
   return {
-    cell: name, cellIndex: cell.index, cellKind: cell.type === 'ts' ? 'ts' : cell.kind, column: m.column, firstMovedMs: m.firstMs, firstMovedIso: at,
-    ...(m.symbol !== undefined ? { symbol: m.symbol } : {}), cut, rowsCompared: m.rowsCompared, rowsMoved: m.rowsMoved, label,
-    ...(inheritedFrom ? { inheritedFrom } : {}), location: locate(cell, m.column, a.notebookPath),
+    cell: name,
+    cellIndex: cell.index,
+    cellKind: cell.type === 'ts' ? 'ts' : cell.kind,
+    column: m.column,
+    firstMovedMs: m.firstMs,
+    firstMovedIso: at,
+    ...(m.symbol !== undefined ? { symbol: m.symbol } : {}),
+    cut,
+    rowsCompared: m.rowsCompared,
+    rowsMoved: m.rowsMoved,
+    label,
+    ...(inheritedFrom ? { inheritedFrom } : {}),
+    location: locate(cell, m.column, a.notebookPath),
     message: `${what} at ${at}${m.symbol ? ` (${m.symbol})` : ''} moved when the rows after ${cut.iso} were replaced: it reads the future${inheritedFrom && inheritedFrom !== name ? ` (through cell '${inheritedFrom}')` : ''}`,
   };
 }

@@ -23,7 +23,11 @@ const maxTs = (f: pl.DataFrame): number | undefined => {
 };
 
 /** The latest timestamp a fitted statistic of these cells may have seen (undefined: none fits). */
-export function fitBoundary(order: readonly string[], cells: ReadonlyMap<string, Cell>, base: ReadonlyMap<string, HasResult>): number | undefined {
+export function fitBoundary(
+  order: readonly string[],
+  cells: ReadonlyMap<string, Cell>,
+  base: ReadonlyMap<string, HasResult>,
+): number | undefined {
   let b: number | undefined;
   const up = (x: number | undefined) => {
     if (x !== undefined) b = b === undefined ? x : Math.max(b, x);
@@ -40,14 +44,28 @@ export function fitBoundary(order: readonly string[], cells: ReadonlyMap<string,
       const before = b;
       b = undefined;
       const c = cell.config as { fit_until?: string; fit_fraction?: number };
-      if (typeof c.fit_until === 'string') up(Date.parse(/Z|[+-]\d\d:?\d\d$/.test(c.fit_until) ? c.fit_until : `${c.fit_until.replace(' ', 'T')}${c.fit_until.length === 10 ? 'T00:00:00' : ''}Z`) - 1);
+      if (typeof c.fit_until === 'string')
+        up(
+          Date.parse(
+            /Z|[+-]\d\d:?\d\d$/.test(c.fit_until)
+              ? c.fit_until
+              : `${c.fit_until.replace(' ', 'T')}${c.fit_until.length === 10 ? 'T00:00:00' : ''}Z`,
+          ) - 1,
+        );
       else {
         const frac = typeof c.fit_fraction === 'number' ? c.fit_fraction : 0.7;
         const sym = f.columns.includes(SYMBOL) ? SYMBOL : undefined;
-        const ranked = f.select(pl.col(TIMESTAMP).cast(pl.Int64).alias('t'), sym ? pl.col(SYMBOL) : pl.lit('').alias(SYMBOL))
+        const ranked = f
+          .select(pl.col(TIMESTAMP).cast(pl.Int64).alias('t'), sym ? pl.col(SYMBOL) : pl.lit('').alias(SYMBOL))
           .sort([SYMBOL, 't'])
           .withColumns(pl.intRange(0, pl.len()).over(SYMBOL).alias('i'), pl.len().over(SYMBOL).alias('n'));
-        up(maxTs(ranked.filter(pl.col('i').lt(pl.col('n').cast(pl.Float64).mul(frac).floor())).select(pl.col('t').alias(TIMESTAMP))));
+        up(
+          maxTs(
+            ranked
+              .filter(pl.col('i').lt(pl.col('n').cast(pl.Float64).mul(frac).floor()))
+              .select(pl.col('t').alias(TIMESTAMP)),
+          ),
+        );
       }
       const end = b;
       b = before;
@@ -59,7 +77,9 @@ export function fitBoundary(order: readonly string[], cells: ReadonlyMap<string,
 
 /** `count` cut times after `boundary` (or across the whole timeline), snapped to nulls when near. */
 export function chooseCuts(sources: readonly pl.DataFrame[], boundary: number | undefined, count: number): number[] {
-  const stamps = sources.filter((f) => f.columns.includes(TIMESTAMP)).map((f) => f.select(pl.col(TIMESTAMP).cast(pl.Int64).alias('t')));
+  const stamps = sources
+    .filter((f) => f.columns.includes(TIMESTAMP))
+    .map((f) => f.select(pl.col(TIMESTAMP).cast(pl.Int64).alias('t')));
   if (!stamps.length) return [];
   let all = pl.concat(stamps, { how: 'vertical' }).unique().sort('t');
   if (boundary !== undefined) all = all.filter(pl.col('t').gt(boundary));
@@ -72,7 +92,9 @@ export function chooseCuts(sources: readonly pl.DataFrame[], boundary: number | 
   const cuts = new Set<number>();
   for (let k = 1; k <= count; k++) {
     const at = ts[Math.min(n - 1, Math.floor((n * k) / (count + 1)))];
-    const near = nulls.filter((x) => Math.abs(x - at) <= window && x < ts[n] && (boundary === undefined || x > boundary)).sort((x, y) => Math.abs(x - at) - Math.abs(y - at))[0];
+    const near = nulls
+      .filter((x) => Math.abs(x - at) <= window && x < ts[n] && (boundary === undefined || x > boundary))
+      .sort((x, y) => Math.abs(x - at) - Math.abs(y - at))[0];
     cuts.add(near ?? at);
   }
   return [...cuts].sort((x, y) => x - y);
@@ -83,7 +105,9 @@ function nullStamps(sources: readonly pl.DataFrame[]): number[] {
   for (const f of sources) {
     const values = valueColumns(f);
     if (!f.columns.includes(TIMESTAMP) || !values.length) continue;
-    const hit = f.filter(pl.anyHorizontal(values.map((c) => pl.col(c).isNull()))).select(pl.col(TIMESTAMP).cast(pl.Int64).alias('t'));
+    const hit = f
+      .filter(pl.anyHorizontal(values.map((c) => pl.col(c).isNull())))
+      .select(pl.col(TIMESTAMP).cast(pl.Int64).alias('t'));
     for (const v of int64Values(hit.getColumn('t'))) if (v !== null) out.push(v);
   }
   return out;

@@ -62,9 +62,17 @@ export async function auditCached(g: Omit<GateInput, 'plan'>, targets: readonly 
   const order = auditedCells(g.graph, g.cells, targets);
   const hits = order.map((n) => readEntry(g.cacheRoot, g.keys.get(n)));
   if (order.length && hits.every((h) => h)) {
-    g.log?.debug(`audit: ${order.length} cell(s) served from the audit cache`, { audit: { cached: order.length, recomputed: 0 } });
+    g.log?.debug(`audit: ${order.length} cell(s) served from the audit cache`, {
+      audit: { cached: order.length, recomputed: 0 },
+    });
     const cuts = (hits[0] as CacheEntry).cuts;
-    return finishReport(g, cuts, hits.map((h) => ({ ...(h as CacheEntry).audit, cached: true })), 0, performance.now() - t0);
+    return finishReport(
+      g,
+      cuts,
+      hits.map((h) => ({ ...(h as CacheEntry).audit, cached: true })),
+      0,
+      performance.now() - t0,
+    );
   }
   const report = await auditNotebook({ ...g, targets: order });
   for (const c of report.cells) {
@@ -115,7 +123,12 @@ export async function auditGate(g: GateInput): Promise<GateOutcome> {
     blocked.set(m, {
       message: `not run: cell '${f.cell}' looks ahead — its column '${f.column}' at ${f.firstMovedIso} changed when the rows after ${f.cut.iso} were replaced (causality audit; \`phasebook audit\` shows every finding; \`audit: warn\` in the settings cell lets the run go on)`,
       location: { file: g.notebookPath, cell: m, line: cell.headerLine + 1 },
-      details: own.slice(0, 5).map((x) => `${x.location ? `line ${x.location.line}: ` : ''}cell '${x.cell}' column '${x.column}' first moved at ${x.firstMovedIso} (cut ${x.cut.iso})`),
+      details: own
+        .slice(0, 5)
+        .map(
+          (x) =>
+            `${x.location ? `line ${x.location.line}: ` : ''}cell '${x.cell}' column '${x.column}' first moved at ${x.firstMovedIso} (cut ${x.cut.iso})`,
+        ),
       exitCode: ExitCode.Validation,
     });
   }

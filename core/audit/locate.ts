@@ -13,16 +13,23 @@ export function locate(cell: Cell, column: string, file: string): AuditLocation 
     let i = lines.findIndex((l) => quoted.test(l) && /alias|withColumn|\bas\b|:/.test(l));
     if (i < 0) i = lines.findIndex((l) => quoted.test(l));
     if (i < 0) i = lines.findIndex((l) => /export\s+default/.test(l));
-    return i < 0 ? { file, line: cell.headerLine + 1 } : { file, line: cell.bodyLine + i + 1, column: Math.max(1, lines[i].search(/\S/) + 1) };
+    return i < 0
+      ? { file, line: cell.headerLine + 1 }
+      : { file, line: cell.bodyLine + i + 1, column: Math.max(1, lines[i].search(/\S/) + 1) };
   }
   const pos = cell.keyPositions;
   const expr = cell.config.expressions as Record<string, unknown> | undefined;
-  const key = expr && column in expr ? 'expressions' : Object.keys(pos).find((k) => k === column) ?? Object.keys(pos).find((k) => k !== 'from' && k !== 'description');
+  const key =
+    expr && column in expr
+      ? 'expressions'
+      : (Object.keys(pos).find((k) => k === column) ??
+        Object.keys(pos).find((k) => k !== 'from' && k !== 'description'));
   if (!key || !pos[key]) return { file, line: cell.headerLine + 1 };
   if (key === 'expressions') {
     const lines = cell.source.split('\n');
     const i = lines.findIndex((l) => new RegExp(`^\\s*${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:`).test(l));
-    if (i >= 0) return { file, line: cell.bodyLine + i + 1, column: lines[i].search(/\S/) + 1, key: `expressions.${column}` };
+    if (i >= 0)
+      return { file, line: cell.bodyLine + i + 1, column: lines[i].search(/\S/) + 1, key: `expressions.${column}` };
   }
   return { file, line: pos[key].line + 1, column: pos[key].column + 1, key };
 }

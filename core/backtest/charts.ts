@@ -12,7 +12,12 @@ import type { PortfolioMetricsEntry } from './aggregate';
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
 /** Equity and drawdown of one portfolio; x is time when the bars have times, else the bar index. */
-export function equityOutput(equity: Float64Array, barTimes: Float64Array, title: string, group?: string[]): ChartOutput | undefined {
+export function equityOutput(
+  equity: Float64Array,
+  barTimes: Float64Array,
+  title: string,
+  group?: string[],
+): ChartOutput | undefined {
   const temporal = barTimes.length > 0 && Number.isFinite(barTimes[0]);
   const x = temporal ? barTimes : Float64Array.from({ length: equity.length }, (_, i) => i);
   const spec = equityChart({ x, equity, temporal, ...(group ? { group } : {}) }, title);
@@ -30,9 +35,17 @@ export interface WindowMetricsRow {
 /** Sharpe, total return and max drawdown of each walk-forward window (best portfolio). */
 export function windowMetricsOutput(rows: readonly WindowMetricsRow[]): ChartOutput {
   const long = rows.flatMap((r) =>
-    (['sharpe_ratio', 'total_return', 'max_drawdown'] as const).map((m) => ({ window: r.window_id, metric: m, value: r[m] ?? NaN })),
+    (['sharpe_ratio', 'total_return', 'max_drawdown'] as const).map((m) => ({
+      window: r.window_id,
+      metric: m,
+      value: r[m] ?? NaN,
+    })),
   );
-  const data = pl.DataFrame({ window: long.map((l) => l.window), metric: long.map((l) => l.metric), value: long.map((l) => l.value) });
+  const data = pl.DataFrame({
+    window: long.map((l) => l.window),
+    metric: long.map((l) => l.metric),
+    value: long.map((l) => l.value),
+  });
   return {
     id: 'walk-forward-windows',
     title: 'Metrics per walk-forward window',
@@ -54,7 +67,11 @@ export function windowMetricsOutput(rows: readonly WindowMetricsRow[]): ChartOut
 }
 
 /** Percentile bands of simulated equity (`bands[p]` per step) with the median line. */
-export function monteCarloBandsOutput(step: Float64Array, bands: Record<string, Float64Array>, xTitle: string): ChartOutput {
+export function monteCarloBandsOutput(
+  step: Float64Array,
+  bands: Record<string, Float64Array>,
+  xTitle: string,
+): ChartOutput {
   const cols: Record<string, Float64Array> = { step, ...bands };
   const names = Object.keys(bands).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
   const pairs: [string, string][] = [];
@@ -62,12 +79,23 @@ export function monteCarloBandsOutput(step: Float64Array, bands: Record<string, 
   const mid = names.length % 2 ? names[(names.length - 1) / 2] : undefined;
   const layers: Record<string, unknown>[] = pairs.map(([lo, hi], k) => ({
     mark: { type: 'area', opacity: 0.15 + 0.15 * k, color: '#4c78a8' },
-    encoding: { x: { field: 'step', type: 'quantitative', title: xTitle }, y: { field: lo, type: 'quantitative', title: 'equity', scale: { zero: false } }, y2: { field: hi } },
+    encoding: {
+      x: { field: 'step', type: 'quantitative', title: xTitle },
+      y: { field: lo, type: 'quantitative', title: 'equity', scale: { zero: false } },
+      y2: { field: hi },
+    },
   }));
-  if (mid) layers.push({ mark: { type: 'line', color: '#1f3b73' }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: mid, type: 'quantitative' } } });
+  if (mid)
+    layers.push({
+      mark: { type: 'line', color: '#1f3b73' },
+      encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: mid, type: 'quantitative' } },
+    });
   layers.push({
     mark: { type: 'rule', opacity: 0 },
-    encoding: { x: { field: 'step', type: 'quantitative' }, tooltip: [{ field: 'step' }, ...names.map((n) => ({ field: n, format: ',.2f' }))] },
+    encoding: {
+      x: { field: 'step', type: 'quantitative' },
+      tooltip: [{ field: 'step' }, ...names.map((n) => ({ field: n, format: ',.2f' }))],
+    },
   });
   return {
     id: 'monte-carlo-bands',
@@ -80,9 +108,38 @@ export function monteCarloBandsOutput(step: Float64Array, bands: Record<string, 
 /** One row per portfolio: its grid params and headline metrics. */
 export function portfolioTable(portfolios: readonly PortfolioMetricsEntry[], title = 'Portfolios'): TableOutput {
   const paramNames = [...new Set(portfolios.flatMap((p) => Object.keys(p.params ?? {})))];
-  const metricNames = ['sharpe_ratio', 'sortino_ratio', 'total_return', 'max_drawdown', 'win_rate', 'profit_factor', 'trade_count', 'exposure'];
-  const series: pl.Series[] = [pl.Series('container', portfolios.map((p) => p.container_id), pl.Utf8)];
-  for (const n of paramNames) series.push(pl.Series(n, portfolios.map((p) => (p.params?.[n] === undefined ? null : String(p.params[n]))), pl.Utf8));
-  for (const n of metricNames) series.push(pl.Series(n, portfolios.map((p) => p.metrics[n] ?? null), pl.Float64));
+  const metricNames = [
+    'sharpe_ratio',
+    'sortino_ratio',
+    'total_return',
+    'max_drawdown',
+    'win_rate',
+    'profit_factor',
+    'trade_count',
+    'exposure',
+  ];
+  const series: pl.Series[] = [
+    pl.Series(
+      'container',
+      portfolios.map((p) => p.container_id),
+      pl.Utf8,
+    ),
+  ];
+  for (const n of paramNames)
+    series.push(
+      pl.Series(
+        n,
+        portfolios.map((p) => (p.params?.[n] === undefined ? null : String(p.params[n]))),
+        pl.Utf8,
+      ),
+    );
+  for (const n of metricNames)
+    series.push(
+      pl.Series(
+        n,
+        portfolios.map((p) => p.metrics[n] ?? null),
+        pl.Float64,
+      ),
+    );
   return { title, frame: pl.DataFrame(series) };
 }

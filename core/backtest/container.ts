@@ -57,9 +57,22 @@ export interface ContainerOptions {
 
 export function runContainer(series: BarSeries, o: ContainerOptions): ContainerRun {
   const run = runBacktest(series, o.settings);
-  const metrics = computeMetrics(run.portfolio, run.trades, { initialCapital: o.settings.initial_capital, periodsPerYear: o.periodsPerYear });
-  const tracer = new EventTracer({ types: o.results.event_tracing, policy: o.results.retention_policy, windowSize: o.results.sliding_window_size });
-  emitEvents(run, series, tracer.types, (e) => tracer.trace(e), (e) => tracer.position(e));
+  const metrics = computeMetrics(run.portfolio, run.trades, {
+    initialCapital: o.settings.initial_capital,
+    periodsPerYear: o.periodsPerYear,
+  });
+  const tracer = new EventTracer({
+    types: o.results.event_tracing,
+    policy: o.results.retention_policy,
+    windowSize: o.results.sliding_window_size,
+  });
+  emitEvents(
+    run,
+    series,
+    tracer.types,
+    (e) => tracer.trace(e),
+    (e) => tracer.position(e),
+  );
   const results: ContainerResults = {
     container_id: o.id,
     params: o.params,
@@ -74,8 +87,11 @@ export function runContainer(series: BarSeries, o: ContainerOptions): ContainerR
   };
   if (o.results.retention_policy !== 'minimal') {
     const t = run.trades;
-    results.trades = Array.from({ length: t.count }, (_, i) => tradeRecord(t, i, series.symbols, series.bar, series.barTimes));
-    if (o.results.event_tracing.includes('PORTFOLIO_UPDATE')) results.equity_curve = equityCurve(run, series, o.results);
+    results.trades = Array.from({ length: t.count }, (_, i) =>
+      tradeRecord(t, i, series.symbols, series.bar, series.barTimes),
+    );
+    if (o.results.event_tracing.includes('PORTFOLIO_UPDATE'))
+      results.equity_curve = equityCurve(run, series, o.results);
   }
   return { results, metrics, run };
 }

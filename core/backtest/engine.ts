@@ -20,7 +20,8 @@ import type { BacktestRun, BarSeries, PortfolioSettings } from './types';
 export function runBacktest(series: BarSeries, s: PortfolioSettings): BacktestRun {
   const { signal, ret, starts, bar } = series;
   const n = signal.length;
-  if (ret.length !== n || bar.length !== n) throw new Error(`runBacktest: signal (${n}), ret (${ret.length}) and bar (${bar.length}) differ in length`);
+  if (ret.length !== n || bar.length !== n)
+    throw new Error(`runBacktest: signal (${n}), ret (${ret.length}) and bar (${bar.length}) differ in length`);
   const bars = series.barTimes.length;
   const k = Math.max(1, starts.length);
   const w = 1 / k;

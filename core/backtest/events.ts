@@ -70,7 +70,13 @@ function rowsByBar(bar: Int32Array, bars: number): Int32Array {
  * to know positions even when the user traces no POSITION_CLOSE): an open before the traced
  * events of its row, a close after them (on a flip, before the open).
  */
-export function emitEvents(run: BacktestRun, series: BarSeries, wanted: ReadonlySet<EventType>, sink: (e: BacktestEvent) => void, onPosition?: (e: PositionOpenEvent | PositionCloseEvent) => void): void {
+export function emitEvents(
+  run: BacktestRun,
+  series: BarSeries,
+  wanted: ReadonlySet<EventType>,
+  sink: (e: BacktestEvent) => void,
+  onPosition?: (e: PositionOpenEvent | PositionCloseEvent) => void,
+): void {
   if (!wanted.size && !onPosition) return;
   const { bar, barTimes, symbols } = series;
   const n = bar.length;
@@ -129,9 +135,18 @@ export function emitEvents(run: BacktestRun, series: BarSeries, wanted: Readonly
         if (bar[i] !== b) break;
         const closing = closeAt![i];
         const opening = openAt![i];
-        const openEvent: PositionOpenEvent | undefined = opening >= 0 && (wantOpen || onPosition)
-          ? { type: 'POSITION_OPEN', bar: b, time: timeOf(b), trade_id: opening, symbol: symbols[t.symbol[opening]], side: t.side[opening] > 0 ? 'long' : 'short', size: Math.abs(run.held[i]) }
-          : undefined;
+        const openEvent: PositionOpenEvent | undefined =
+          opening >= 0 && (wantOpen || onPosition)
+            ? {
+                type: 'POSITION_OPEN',
+                bar: b,
+                time: timeOf(b),
+                trade_id: opening,
+                symbol: symbols[t.symbol[opening]],
+                side: t.side[opening] > 0 ? 'long' : 'short',
+                size: Math.abs(run.held[i]),
+              }
+            : undefined;
         const closeEv = closing >= 0 && (wantClose || onPosition) ? closeEvent(closing, b, timeOf(b)) : undefined;
         // A position exists before its opening fill is traced, and a closed one until after its
         // closing fill — except on a flip, where the row's fill opens the new trade.
@@ -144,7 +159,17 @@ export function emitEvents(run: BacktestRun, series: BarSeries, wanted: Readonly
           const to = run.held[i];
           if (to !== from) {
             const trade = opening >= 0 ? opening : to !== 0 ? tradeOf![i] : closing;
-            sink({ type: 'FILL', bar: b, time: timeOf(b), trade_id: trade, symbol: symbols[symOf![i]], from, to, quantity: to - from, cost: run.cost[i] });
+            sink({
+              type: 'FILL',
+              bar: b,
+              time: timeOf(b),
+              trade_id: trade,
+              symbol: symbols[symOf![i]],
+              from,
+              to,
+              quantity: to - from,
+              cost: run.cost[i],
+            });
           }
         }
         if (closeEv) {
@@ -160,7 +185,14 @@ export function emitEvents(run: BacktestRun, series: BarSeries, wanted: Readonly
       }
     }
     if (wantUpdate) {
-      sink({ type: 'PORTFOLIO_UPDATE', bar: b, time: timeOf(b), equity: run.portfolio.equity[b], pnl: run.portfolio.pnl[b], exposure: run.portfolio.exposure[b] });
+      sink({
+        type: 'PORTFOLIO_UPDATE',
+        bar: b,
+        time: timeOf(b),
+        equity: run.portfolio.equity[b],
+        pnl: run.portfolio.pnl[b],
+        exposure: run.portfolio.exposure[b],
+      });
     }
   }
 }

@@ -26,11 +26,14 @@ function checkValue(key: GridKey, v: ParamValue, cell?: string): void {
   const where = { cell, key: `grid.${key}` };
   if (key === 'mode' || key === 'direction') {
     const allowed: readonly string[] = key === 'mode' ? POSITION_MODES : DIRECTIONS;
-    if (typeof v !== 'string' || !allowed.includes(v)) throw new UserError(`grid value ${JSON.stringify(v)} is not a ${key}`, where, [`${key}: ${allowed.join(', ')}`]);
+    if (typeof v !== 'string' || !allowed.includes(v))
+      throw new UserError(`grid value ${JSON.stringify(v)} is not a ${key}`, where, [`${key}: ${allowed.join(', ')}`]);
     return;
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new UserError(`grid value ${JSON.stringify(v)} must be a number`, where);
-  if ((key === 'fee_bps' || key === 'slippage_bps' || key === 'threshold') && v < 0) throw new UserError(`grid value ${v} must be >= 0`, where);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new UserError(`grid value ${JSON.stringify(v)} must be a number`, where);
+  if ((key === 'fee_bps' || key === 'slippage_bps' || key === 'threshold') && v < 0)
+    throw new UserError(`grid value ${v} must be >= 0`, where);
 }
 
 /** Every combination of the grid applied to `base`; one point (the base) for an empty grid. */
@@ -39,13 +42,20 @@ export function expandGrid(base: PortfolioSettings, grid: PortfolioGrid = {}, ce
   for (const k of keys) {
     if (!(GRID_KEYS as readonly string[]).includes(k)) {
       const near = closest(k, GRID_KEYS);
-      throw new UserError(`grid key '${k}' is not a portfolio setting${didYouMean(near)}`, { cell, key: 'grid' }, [`grid keys: ${GRID_KEYS.join(', ')}`]);
+      throw new UserError(`grid key '${k}' is not a portfolio setting${didYouMean(near)}`, { cell, key: 'grid' }, [
+        `grid keys: ${GRID_KEYS.join(', ')}`,
+      ]);
     }
     const values = grid[k as GridKey]!;
-    if (!Array.isArray(values) || !values.length) throw new UserError(`grid.${k} needs a non-empty list of values`, { cell, key: `grid.${k}` });
+    if (!Array.isArray(values) || !values.length)
+      throw new UserError(`grid.${k} needs a non-empty list of values`, { cell, key: `grid.${k}` });
     for (const v of values) checkValue(k as GridKey, v, cell);
   }
   let points: Record<string, ParamValue>[] = [{}];
   for (const k of keys) points = points.flatMap((p) => grid[k as GridKey]!.map((v) => ({ ...p, [k]: v })));
-  return points.map((params, i) => ({ id: portfolioId(i), params, settings: { ...base, ...params } as PortfolioSettings }));
+  return points.map((params, i) => ({
+    id: portfolioId(i),
+    params,
+    settings: { ...base, ...params } as PortfolioSettings,
+  }));
 }

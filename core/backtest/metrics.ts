@@ -32,7 +32,11 @@ export interface MetricsOptions {
   periodsPerYear: number;
 }
 
-export function computeMetrics(p: PortfolioSeries, trades: Pick<TradeTable, 'count' | 'ret'>, opts: MetricsOptions): BacktestMetrics {
+export function computeMetrics(
+  p: PortfolioSeries,
+  trades: Pick<TradeTable, 'count' | 'ret'>,
+  opts: MetricsOptions,
+): BacktestMetrics {
   const r = p.pnl;
   const n = r.length;
   const ppy = opts.periodsPerYear;
@@ -98,7 +102,10 @@ export function equityFromReturns(pnl: Float64Array, initialCapital: number): Fl
 }
 
 /** Deepest drawdown (<= 0) and the longest run of bars below the running peak. */
-export function drawdownStats(equity: Float64Array, initialCapital: number): { maxDrawdown: number; maxDuration: number } {
+export function drawdownStats(
+  equity: Float64Array,
+  initialCapital: number,
+): { maxDrawdown: number; maxDuration: number } {
   let peak = initialCapital;
   let maxDd = 0;
   let run = 0;

@@ -45,7 +45,14 @@ function simSeed(seed: number, sim: number): number {
  * Runs simulations [from, to) of `source`, writing equity at `steps` into `bands` (row-major,
  * row = simulation - from) and returning each simulation's metrics.
  */
-export function simulate(source: Float64Array, o: MonteCarloOptions, from: number, to: number, steps: Int32Array, bands: Float64Array): SimulationMetrics[] {
+export function simulate(
+  source: Float64Array,
+  o: MonteCarloOptions,
+  from: number,
+  to: number,
+  steps: Int32Array,
+  bands: Float64Array,
+): SimulationMetrics[] {
   const m = source.length;
   const out: SimulationMetrics[] = [];
   const block = o.method === 'block_bootstrap' ? Math.max(1, Math.min(o.blockSize, m)) : 1;
@@ -75,15 +82,29 @@ export function simulate(source: Float64Array, o: MonteCarloOptions, from: numbe
     }
     const mean = sum / m;
     const variance = m > 1 ? (sumSq - m * mean * mean) / (m - 1) : NaN;
-    const sharpe = o.resample === 'returns' && variance > 0 ? (mean / Math.sqrt(variance)) * Math.sqrt(o.periodsPerYear) : NaN;
-    out.push({ sim, total_return: equity / o.initialCapital - 1, max_drawdown: maxDd, sharpe_ratio: Number.isFinite(sharpe) ? sharpe : null, final_equity: equity });
+    const sharpe =
+      o.resample === 'returns' && variance > 0 ? (mean / Math.sqrt(variance)) * Math.sqrt(o.periodsPerYear) : NaN;
+    out.push({
+      sim,
+      total_return: equity / o.initialCapital - 1,
+      max_drawdown: maxDd,
+      sharpe_ratio: Number.isFinite(sharpe) ? sharpe : null,
+      final_equity: equity,
+    });
   }
   return out;
 }
 
 /** Percentile `p` (0..100) per step over simulations: `bands` row-major (sims x steps). */
-export function percentileBands(bands: Float64Array, sims: number, steps: number, percentiles: readonly number[]): Record<string, Float64Array> {
-  const out: Record<string, Float64Array> = Object.fromEntries(percentiles.map((p) => [`p${p}`, new Float64Array(steps)]));
+export function percentileBands(
+  bands: Float64Array,
+  sims: number,
+  steps: number,
+  percentiles: readonly number[],
+): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = Object.fromEntries(
+    percentiles.map((p) => [`p${p}`, new Float64Array(steps)]),
+  );
   const col = new Float64Array(sims);
   for (let j = 0; j < steps; j++) {
     for (let i = 0; i < sims; i++) col[i] = bands[i * steps + j];
@@ -94,7 +115,10 @@ export function percentileBands(bands: Float64Array, sims: number, steps: number
 }
 
 /** Percentiles, mean and the share below zero of one metric over all simulations. */
-export function distribution(values: readonly (number | null)[], percentiles: readonly number[]): Record<string, number> {
+export function distribution(
+  values: readonly (number | null)[],
+  percentiles: readonly number[],
+): Record<string, number> {
   const v = Float64Array.from(values.filter((x): x is number => x !== null && Number.isFinite(x))).sort();
   const out: Record<string, number> = {};
   if (!v.length) return out;

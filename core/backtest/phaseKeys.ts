@@ -13,37 +13,74 @@ import { DEFAULT_PERIODS_PER_YEAR, periodsPerYearFromTimes } from './metrics';
 import { RESULTS_STORAGES, type ResultsKeys } from './resultsSettings';
 import type { SeriesColumns } from './series';
 import { RETENTION_POLICIES } from './tracer';
-import { DEFAULT_PORTFOLIO, DIRECTIONS, POSITION_MODES, type Direction, type PortfolioSettings, type PositionMode } from './types';
+import {
+  DEFAULT_PORTFOLIO,
+  DIRECTIONS,
+  POSITION_MODES,
+  type Direction,
+  type PortfolioSettings,
+  type PositionMode,
+} from './types';
 
 const settingsKeys = {
-  results_storage: { type: t.string(RESULTS_STORAGES), doc: 'memory: keep results for the next phase; disk: write them and keep a summary.' },
+  results_storage: {
+    type: t.string(RESULTS_STORAGES),
+    doc: 'memory: keep results for the next phase; disk: write them and keep a summary.',
+  },
   event_tracing: { type: t.list(t.string(EVENT_TYPES)), doc: `Events to trace: ${EVENT_TYPES.join(', ')}.` },
-  retention_policy: { type: t.string(RETENTION_POLICIES), doc: 'trade_complete: drop a trade\'s events when it closes; sliding_window: keep the last N; minimal: open positions only.' },
+  retention_policy: {
+    type: t.string(RETENTION_POLICIES),
+    doc: "trade_complete: drop a trade's events when it closes; sliding_window: keep the last N; minimal: open positions only.",
+  },
   sliding_window_size: { type: t.integer({ min: 1 }), doc: 'Events kept by sliding_window (default 1000).' },
 };
 
 export const RESULTS_KEYS: KeySpecs = {
-  results_dir: { type: t.string(), doc: 'Folder under the results root that holds workflow runs: results/{results_dir}/{workflow}/{phase}/.' },
-  workflow: { type: t.string(), doc: 'Workflow id, the run folder (default: the notebook name under a results_dir, else {notebook}_{cell}); cells with the same results_dir and workflow form one workflow run.' },
+  results_dir: {
+    type: t.string(),
+    doc: 'Folder under the results root that holds workflow runs: results/{results_dir}/{workflow}/{phase}/.',
+  },
+  workflow: {
+    type: t.string(),
+    doc: 'Workflow id, the run folder (default: the notebook name under a results_dir, else {notebook}_{cell}); cells with the same results_dir and workflow form one workflow run.',
+  },
   phase: { type: t.string(), doc: 'Name of this phase inside the results folder (default: the cell name).' },
   ...settingsKeys,
-  phase_overrides: { type: t.object(undefined, t.object(settingsKeys)), doc: 'Per phase: results_storage, event_tracing, retention_policy, sliding_window_size.' },
+  phase_overrides: {
+    type: t.object(undefined, t.object(settingsKeys)),
+    doc: 'Per phase: results_storage, event_tracing, retention_policy, sliding_window_size.',
+  },
 };
 
 export const PORTFOLIO_KEYS: KeySpecs = {
-  mode: { type: t.string(POSITION_MODES), doc: 'sign (default): long above center, short below; threshold: flat inside center +- threshold; probability: size 2p - 1.' },
+  mode: {
+    type: t.string(POSITION_MODES),
+    doc: 'sign (default): long above center, short below; threshold: flat inside center +- threshold; probability: size 2p - 1.',
+  },
   center: { type: t.number(), doc: 'Neutral prediction (default 0, or 0.5 for probabilities).' },
   threshold: { type: t.number({ min: 0 }), doc: 'Dead band around center for mode threshold (default 0).' },
   direction: { type: t.string(DIRECTIONS), doc: 'long_short (default), long_only or short_only.' },
   fee_bps: { type: t.number({ min: 0 }), doc: 'Fee per unit of traded notional, in basis points (default 0).' },
-  slippage_bps: { type: t.number({ min: 0 }), doc: 'Slippage per unit of traded notional, in basis points (default 0).' },
+  slippage_bps: {
+    type: t.number({ min: 0 }),
+    doc: 'Slippage per unit of traded notional, in basis points (default 0).',
+  },
   initial_capital: { type: t.number({ min: 0 }), doc: 'Starting capital (default 100000).' },
-  periods_per_year: { type: t.number({ min: 0 }), doc: 'Bars per year for CAGR, Sharpe and Sortino (default: from the bar times).' },
-  grid: { type: t.object(undefined, t.list(t.oneOf(t.number(), t.string()))), doc: 'Parameter search: lists of values for mode, center, threshold, direction, fee_bps, slippage_bps.' },
+  periods_per_year: {
+    type: t.number({ min: 0 }),
+    doc: 'Bars per year for CAGR, Sharpe and Sortino (default: from the bar times).',
+  },
+  grid: {
+    type: t.object(undefined, t.list(t.oneOf(t.number(), t.string()))),
+    doc: 'Parameter search: lists of values for mode, center, threshold, direction, fee_bps, slippage_bps.',
+  },
 };
 
 export const SERIES_KEYS: KeySpecs = {
-  prediction: { type: t.string(), doc: 'Prediction column (default: prediction, pred, y_pred, signal, prob..., or the single *_pred / *_prob_1).' },
+  prediction: {
+    type: t.string(),
+    doc: 'Prediction column (default: prediction, pred, y_pred, signal, prob..., or the single *_pred / *_prob_1).',
+  },
   returns: { type: t.string(), doc: 'Column of bar returns (default: computed from price).' },
   returns_type: { type: t.string(['simple', 'log']), doc: 'simple (default) or log returns in the returns column.' },
   price: { type: t.string(), doc: 'Price column bar returns are computed from (default close).' },
@@ -97,7 +134,9 @@ export function periodsPerYear(c: PortfolioKeys, barTimes: Float64Array, warning
   }
   const p = periodsPerYearFromTimes(barTimes);
   if (p !== undefined) return p;
-  warnings.push(`the bars carry no time span: annualising with ${DEFAULT_PERIODS_PER_YEAR} periods per year (set periods_per_year)`);
+  warnings.push(
+    `the bars carry no time span: annualising with ${DEFAULT_PERIODS_PER_YEAR} periods per year (set periods_per_year)`,
+  );
   return DEFAULT_PERIODS_PER_YEAR;
 }
 

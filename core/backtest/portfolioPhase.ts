@@ -57,12 +57,19 @@ export async function runPortfolioWindow(w: PortfolioWindowInput): Promise<Portf
   try {
     for (const p of w.points) {
       if (w.signal?.aborted) throw new Error('cancelled');
-      const c = runContainer(w.series, { id: p.id, params: p.params, settings: p.settings, results: w.results, periodsPerYear: w.periodsPerYear });
+      const c = runContainer(w.series, {
+        id: p.id,
+        params: p.params,
+        settings: p.settings,
+        results: w.results,
+        periodsPerYear: w.periodsPerYear,
+      });
       await writer.writeContainer(c.results);
       w.onContainer?.(p.id, c.run);
       portfolios.push({ container_id: p.id, params: p.params, metrics: c.results.metrics });
       if (w.results.results_storage === 'memory') kept.push(c.results);
-      if (better(c.metrics, best?.metrics)) best = { container_id: p.id, params: p.params, settings: p.settings, metrics: c.metrics, run: c.run };
+      if (better(c.metrics, best?.metrics))
+        best = { container_id: p.id, params: p.params, settings: p.settings, metrics: c.metrics, run: c.run };
     }
   } catch (e) {
     await writer.abort();
@@ -76,7 +83,9 @@ export async function runPortfolioWindow(w: PortfolioWindowInput): Promise<Portf
       results_storage: w.results.results_storage,
       event_tracing: w.results.event_tracing,
       retention_policy: w.results.retention_policy,
-      ...(w.results.retention_policy === 'sliding_window' ? { sliding_window_size: w.results.sliding_window_size } : {}),
+      ...(w.results.retention_policy === 'sliding_window'
+        ? { sliding_window_size: w.results.sliding_window_size }
+        : {}),
       ...(w.config ?? {}),
     },
   });

@@ -8,7 +8,10 @@
  */
 import type { PortfolioSettings } from './types';
 
-export function targetPosition(signal: number, s: Pick<PortfolioSettings, 'mode' | 'center' | 'threshold' | 'direction'>): number {
+export function targetPosition(
+  signal: number,
+  s: Pick<PortfolioSettings, 'mode' | 'center' | 'threshold' | 'direction'>,
+): number {
   if (!(signal === signal)) return 0; // NaN
   let p: number;
   switch (s.mode) {
@@ -29,7 +32,10 @@ export function targetPosition(signal: number, s: Pick<PortfolioSettings, 'mode'
 }
 
 /** Target positions for every row (what a trader would hold from the next bar on); one tight loop per mode. */
-export function targetPositions(signal: Float64Array, s: Pick<PortfolioSettings, 'mode' | 'center' | 'threshold' | 'direction'>): Float64Array {
+export function targetPositions(
+  signal: Float64Array,
+  s: Pick<PortfolioSettings, 'mode' | 'center' | 'threshold' | 'direction'>,
+): Float64Array {
   const n = signal.length;
   const out = new Float64Array(n);
   const hi = s.direction === 'short_only' ? 0 : 1;

@@ -28,13 +28,33 @@ const POSITION_EVENTS: EventType[] = ['POSITION_OPEN', 'POSITION_CLOSE', 'FILL']
 
 export const WORKFLOW_DEFAULTS: Record<PhaseRole, ResultsSettings> = {
   // One backtest: everything on disk, with the equity curve.
-  single_pass: { results_storage: 'disk', event_tracing: [...POSITION_EVENTS, 'PORTFOLIO_UPDATE'], retention_policy: 'trade_complete', sliding_window_size: 1000 },
+  single_pass: {
+    results_storage: 'disk',
+    event_tracing: [...POSITION_EVENTS, 'PORTFOLIO_UPDATE'],
+    retention_policy: 'trade_complete',
+    sliding_window_size: 1000,
+  },
   // Many portfolios on the training part: large, so on disk, trades only.
-  parameter_search: { results_storage: 'disk', event_tracing: [...POSITION_EVENTS], retention_policy: 'trade_complete', sliding_window_size: 1000 },
+  parameter_search: {
+    results_storage: 'disk',
+    event_tracing: [...POSITION_EVENTS],
+    retention_policy: 'trade_complete',
+    sliding_window_size: 1000,
+  },
   // The chosen portfolio on the test part: kept in memory for the next phase, with equity.
-  validation: { results_storage: 'memory', event_tracing: [...POSITION_EVENTS, 'PORTFOLIO_UPDATE'], retention_policy: 'sliding_window', sliding_window_size: 1000 },
+  validation: {
+    results_storage: 'memory',
+    event_tracing: [...POSITION_EVENTS, 'PORTFOLIO_UPDATE'],
+    retention_policy: 'sliding_window',
+    sliding_window_size: 1000,
+  },
   // One container set per window, written when the window ends.
-  walk_forward: { results_storage: 'disk', event_tracing: [...POSITION_EVENTS], retention_policy: 'trade_complete', sliding_window_size: 1000 },
+  walk_forward: {
+    results_storage: 'disk',
+    event_tracing: [...POSITION_EVENTS],
+    retention_policy: 'trade_complete',
+    sliding_window_size: 1000,
+  },
   // Simulations keep metrics only.
   monte_carlo: { results_storage: 'disk', event_tracing: [], retention_policy: 'minimal', sliding_window_size: 1000 },
 };
@@ -51,7 +71,11 @@ export interface ResultsKeys {
 }
 
 /** Applies the three levels in order; a later level replaces a key, never merges lists. */
-export function resolveResultsSettings(defaults: ResultsSettings, global: ResultsSettingsPatch = {}, override: ResultsSettingsPatch = {}): ResultsSettings {
+export function resolveResultsSettings(
+  defaults: ResultsSettings,
+  global: ResultsSettingsPatch = {},
+  override: ResultsSettingsPatch = {},
+): ResultsSettings {
   const out: ResultsSettings = { ...defaults, event_tracing: [...defaults.event_tracing] };
   for (const level of [global, override]) {
     for (const key of ['results_storage', 'event_tracing', 'retention_policy', 'sliding_window_size'] as const) {
@@ -66,11 +90,16 @@ export function resolveResultsSettings(defaults: ResultsSettings, global: Result
 export function checkEventTypes(names: readonly string[], location: { cell?: string; key: string }): EventType[] {
   return names.map((name) => {
     if ((EVENT_TYPES as readonly string[]).includes(name)) return name as EventType;
-    throw new UserError(unknownName('event type', name, EVENT_TYPES), location, [`event types: ${EVENT_TYPES.join(', ')}`]);
+    throw new UserError(unknownName('event type', name, EVENT_TYPES), location, [
+      `event types: ${EVENT_TYPES.join(', ')}`,
+    ]);
   });
 }
 
-function patchOf(k: ResultsSettingsPatch & { event_tracing?: string[] }, location: { cell?: string; key: string }): ResultsSettingsPatch {
+function patchOf(
+  k: ResultsSettingsPatch & { event_tracing?: string[] },
+  location: { cell?: string; key: string },
+): ResultsSettingsPatch {
   const p: ResultsSettingsPatch = {};
   if (k.results_storage !== undefined) p.results_storage = k.results_storage;
   if (k.event_tracing !== undefined) p.event_tracing = checkEventTypes(k.event_tracing, location);
@@ -83,20 +112,30 @@ function patchOf(k: ResultsSettingsPatch & { event_tracing?: string[] }, locatio
  * Settings of each named phase of a cell. `phases` maps phase name -> role; a `phase_overrides`
  * entry for a phase the cell does not have is an error naming the phases it does have.
  */
-export function resultsSettingsFor(phases: Record<string, PhaseRole>, keys: ResultsKeys, cell?: string): Record<string, ResultsSettings> {
+export function resultsSettingsFor(
+  phases: Record<string, PhaseRole>,
+  keys: ResultsKeys,
+  cell?: string,
+): Record<string, ResultsSettings> {
   const global = patchOf(keys as ResultsSettingsPatch & { event_tracing?: string[] }, { cell, key: 'event_tracing' });
   const names = Object.keys(phases);
   for (const name of Object.keys(keys.phase_overrides ?? {})) {
     if (names.includes(name)) continue;
     const near = closest(name, names);
-    throw new UserError(`phase_overrides names a phase '${name}' that this cell does not have${didYouMean(near)}`, { cell, key: 'phase_overrides' }, [
-      `phases of this cell: ${names.join(', ')}`,
-    ]);
+    throw new UserError(
+      `phase_overrides names a phase '${name}' that this cell does not have${didYouMean(near)}`,
+      { cell, key: 'phase_overrides' },
+      [`phases of this cell: ${names.join(', ')}`],
+    );
   }
   const out: Record<string, ResultsSettings> = {};
   for (const [name, role] of Object.entries(phases)) {
     const o = keys.phase_overrides?.[name];
-    out[name] = resolveResultsSettings(WORKFLOW_DEFAULTS[role], global, o ? patchOf(o, { cell, key: `phase_overrides.${name}.event_tracing` }) : {});
+    out[name] = resolveResultsSettings(
+      WORKFLOW_DEFAULTS[role],
+      global,
+      o ? patchOf(o, { cell, key: `phase_overrides.${name}.event_tracing` }) : {},
+    );
   }
   return out;
 }

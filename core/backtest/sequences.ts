@@ -53,11 +53,30 @@ export function phaseMetrics(o: PortfolioWindowOutcome): Record<string, number> 
 export async function runPortfolioPhase(r: PhaseRunRequest): Promise<PhaseRunOutcome> {
   const wf = await beginWorkflowPhase({ ...r.workflow, phase: r.phase });
   try {
-    const o = await runPortfolioWindow({ phase: r.phase, dir: wf.phaseDir, series: r.series, points: r.points, results: r.results, periodsPerYear: r.periodsPerYear, config: r.config, signal: r.signal });
+    const o = await runPortfolioWindow({
+      phase: r.phase,
+      dir: wf.phaseDir,
+      series: r.series,
+      points: r.points,
+      results: r.results,
+      periodsPerYear: r.periodsPerYear,
+      config: r.config,
+      signal: r.signal,
+    });
     const metrics = phaseMetrics(o);
-    const files = [AGGREGATE_FILE, SUMMARY_FILE, ...(r.results.results_storage === 'disk' ? [TRADES_FILE] : [])].map((f) => `${r.phase}/${f}`);
+    const files = [AGGREGATE_FILE, SUMMARY_FILE, ...(r.results.results_storage === 'disk' ? [TRADES_FILE] : [])].map(
+      (f) => `${r.phase}/${f}`,
+    );
     await wf.complete(metrics, { files });
-    return { ...o, phase: r.phase, runDir: wf.runDir, phaseDir: wf.phaseDir, runId: wf.runId, metrics, barTimes: r.series.barTimes };
+    return {
+      ...o,
+      phase: r.phase,
+      runDir: wf.runDir,
+      phaseDir: wf.phaseDir,
+      runId: wf.runId,
+      metrics,
+      barTimes: r.series.barTimes,
+    };
   } catch (e) {
     await wf.fail(e instanceof Error ? e.message : String(e)).catch(() => undefined);
     throw e;
@@ -65,31 +84,53 @@ export async function runPortfolioPhase(r: PhaseRunRequest): Promise<PhaseRunOut
 }
 
 /** Train and test parts of a prepared frame. */
-export function trainTestFrames(df: pl.DataFrame, trainFraction: number | undefined, cell?: string): { train: pl.DataFrame; test: pl.DataFrame; by: string } {
+export function trainTestFrames(
+  df: pl.DataFrame,
+  trainFraction: number | undefined,
+  cell?: string,
+): { train: pl.DataFrame; test: pl.DataFrame; by: string } {
   if (df.columns.includes(SPLIT) && trainFraction === undefined) {
     const train = df.filter(pl.col(SPLIT).eq(pl.lit('train')));
     const test = df.filter(pl.col(SPLIT).eq(pl.lit('test')));
     if (!train.height || !test.height) {
-      throw new UserError(`train_test needs rows with split 'train' and 'test' (found ${train.height} and ${test.height})`, { cell, key: 'sequence' }, [
-        'or set train_fraction: to cut by time instead',
-      ]);
+      throw new UserError(
+        `train_test needs rows with split 'train' and 'test' (found ${train.height} and ${test.height})`,
+        { cell, key: 'sequence' },
+        ['or set train_fraction: to cut by time instead'],
+      );
     }
     return { train, test, by: 'split column' };
   }
   const f = trainFraction ?? 0.8;
-  if (!(f > 0 && f < 1)) throw new UserError(`train_fraction must be between 0 and 1, got ${f}`, { cell, key: 'train_fraction' });
+  if (!(f > 0 && f < 1))
+    throw new UserError(`train_fraction must be between 0 and 1, got ${f}`, { cell, key: 'train_fraction' });
   const bars = scalarInt(df.select(pl.col(TIMESTAMP).nUnique().alias('n')), 'n', 0)!;
   const cut = Math.floor(bars * f);
-  if (cut < 2 || bars - cut < 2) throw new UserError(`train_fraction ${f} leaves fewer than 2 bars on one side (${bars} bars)`, { cell, key: 'train_fraction' });
+  if (cut < 2 || bars - cut < 2)
+    throw new UserError(`train_fraction ${f} leaves fewer than 2 bars on one side (${bars} bars)`, {
+      cell,
+      key: 'train_fraction',
+    });
   const rank = pl.col(TIMESTAMP).rank('dense');
   return { train: df.filter(rank.ltEq(cut)), test: df.filter(rank.gt(cut)), by: `first ${f} of the bars` };
 }
 
 /** The train series, then the test series of the best portfolio: two phases. */
 export async function runTrainTest(
-  req: Omit<PhaseRunRequest, 'phase' | 'series' | 'results'> & { train: pl.DataFrame; test: pl.DataFrame; signalColumn: string; results: { search: ResultsSettings; validation: ResultsSettings }; names: { search: string; validation: string } },
+  req: Omit<PhaseRunRequest, 'phase' | 'series' | 'results'> & {
+    train: pl.DataFrame;
+    test: pl.DataFrame;
+    signalColumn: string;
+    results: { search: ResultsSettings; validation: ResultsSettings };
+    names: { search: string; validation: string };
+  },
 ): Promise<{ search: PhaseRunOutcome; validation: PhaseRunOutcome }> {
-  const search = await runPortfolioPhase({ ...req, phase: req.names.search, series: seriesFromFrame(req.train, req.signalColumn), results: req.results.search });
+  const search = await runPortfolioPhase({
+    ...req,
+    phase: req.names.search,
+    series: seriesFromFrame(req.train, req.signalColumn),
+    results: req.results.search,
+  });
   const best = req.points.find((p) => p.id === search.best.container_id)!;
   const validation = await runPortfolioPhase({
     ...req,

@@ -26,7 +26,17 @@ export interface SeriesColumns {
   split?: string;
 }
 
-const PREDICTION_NAMES = ['prediction', 'pred', 'y_pred', 'signal', 'y_prob', 'prob', 'probability', 'meta_pred', 'stacking_pred'];
+const PREDICTION_NAMES = [
+  'prediction',
+  'pred',
+  'y_pred',
+  'signal',
+  'y_prob',
+  'prob',
+  'probability',
+  'meta_pred',
+  'stacking_pred',
+];
 
 function missing(column: string, key: string, columns: string[], cell?: string, hint?: string): UserError {
   const near = closest(column, columns);
@@ -46,7 +56,9 @@ export function predictionColumn(columns: string[], configured: string | undefin
   const suffixed = columns.filter((c) => /_(pred|prob_1)$/.test(c));
   if (suffixed.length === 1) return suffixed[0];
   throw new UserError(
-    suffixed.length ? `the input has several prediction columns (${suffixed.join(', ')}); choose one` : 'the input has no prediction column',
+    suffixed.length
+      ? `the input has several prediction columns (${suffixed.join(', ')}); choose one`
+      : 'the input has no prediction column',
     { cell, key: 'prediction' },
     [`columns: ${columns.join(', ')}`, 'set `prediction: <column>`'],
   );
@@ -58,14 +70,20 @@ export function predictionColumn(columns: string[], configured: string | undefin
  */
 export function prepareFrame(input: pl.DataFrame, c: SeriesColumns, cell?: string): pl.DataFrame {
   const cols = input.columns;
-  if (!cols.includes(TIMESTAMP)) throw new UserError(`the input has no '${TIMESTAMP}' column`, { cell, dataColumn: TIMESTAMP }, [`columns: ${cols.join(', ')}`]);
+  if (!cols.includes(TIMESTAMP))
+    throw new UserError(`the input has no '${TIMESTAMP}' column`, { cell, dataColumn: TIMESTAMP }, [
+      `columns: ${cols.join(', ')}`,
+    ]);
   let df = cols.includes(SYMBOL) ? input : input.withColumns(pl.lit('all').alias(SYMBOL));
   df = df.withRowIndex('__bt_row', 1).sort([SYMBOL, TIMESTAMP]);
   const dup = df.filter(pl.col(TIMESTAMP).isDuplicated().over(SYMBOL));
   if (dup.height) {
     const row = Math.max(...(dup.head(2).getColumn('__bt_row').toArray() as unknown[]).map(Number));
     const sym = String(dup.getColumn(SYMBOL).get(0));
-    throw new ValidationError(`symbol '${sym}' has two rows at one timestamp: a backtest needs one bar per symbol and time`, { cell, row, dataColumn: TIMESTAMP });
+    throw new ValidationError(
+      `symbol '${sym}' has two rows at one timestamp: a backtest needs one bar per symbol and time`,
+      { cell, row, dataColumn: TIMESTAMP },
+    );
   }
   let ret: pl.Expr;
   if (c.returns !== undefined) {
@@ -74,13 +92,18 @@ export function prepareFrame(input: pl.DataFrame, c: SeriesColumns, cell?: strin
     ret = c.returns_type === 'log' ? r.exp().sub(1) : r;
   } else {
     const price = c.price ?? 'close';
-    if (!cols.includes(price)) throw missing(price, 'price', cols, cell, 'set `price: <column>` or `returns: <column of bar returns>`');
+    if (!cols.includes(price))
+      throw missing(price, 'price', cols, cell, 'set `price: <column>` or `returns: <column of bar returns>`');
     const p = pl.col(price).cast(pl.Float64);
     ret = p.div(p.shift(1).over(SYMBOL)).sub(1);
   }
   df = df.withColumns(ret.alias(RET_COLUMN));
   if (c.split !== undefined) {
-    if (!cols.includes(SPLIT)) throw new UserError(`split: ${c.split} needs a '${SPLIT}' column (add a split cell upstream)`, { cell, key: 'split' });
+    if (!cols.includes(SPLIT))
+      throw new UserError(`split: ${c.split} needs a '${SPLIT}' column (add a split cell upstream)`, {
+        cell,
+        key: 'split',
+      });
     df = df.filter(pl.col(SPLIT).eq(pl.lit(c.split)));
     if (!df.height) throw new UserError(`no rows with split '${c.split}'`, { cell, key: 'split' });
   }
@@ -113,7 +136,10 @@ export function seriesFromFrame(df: pl.DataFrame, signal: Float64Array | string)
     bar = Int32Array.from({ length: n }, (_, i) => i);
     barTimes = times;
   } else {
-    const ranks = df.select(pl.col(TIMESTAMP).rank('dense').cast(pl.Int32).sub(1).alias('b')).getColumn('b').toTypedArray() as Int32Array;
+    const ranks = df
+      .select(pl.col(TIMESTAMP).rank('dense').cast(pl.Int32).sub(1).alias('b'))
+      .getColumn('b')
+      .toTypedArray() as Int32Array;
     bar = Int32Array.from(ranks);
     let bars = 0;
     for (let i = 0; i < n; i++) if (bar[i] + 1 > bars) bars = bar[i] + 1;
@@ -125,5 +151,8 @@ export function seriesFromFrame(df: pl.DataFrame, signal: Float64Array | string)
 
 /** A numeric column as Float64 with nulls as NaN (one copy). */
 export function floatColumn(df: pl.DataFrame, name: string): Float64Array {
-  return df.select(pl.col(name).cast(pl.Float64).fillNull(pl.lit(NaN))).getColumn(name).toTypedArray() as Float64Array;
+  return df
+    .select(pl.col(name).cast(pl.Float64).fillNull(pl.lit(NaN)))
+    .getColumn(name)
+    .toTypedArray() as Float64Array;
 }

@@ -42,7 +42,8 @@ export class EventTracer {
 
   constructor(private readonly opts: TracerOptions) {
     this.types = new Set(opts.types);
-    if (opts.policy === 'sliding_window' && !(opts.windowSize >= 1)) throw new Error(`sliding_window needs a size >= 1, got ${opts.windowSize}`);
+    if (opts.policy === 'sliding_window' && !(opts.windowSize >= 1))
+      throw new Error(`sliding_window needs a size >= 1, got ${opts.windowSize}`);
   }
 
   trace(e: BacktestEvent): void {
@@ -80,7 +81,8 @@ export class EventTracer {
 
   /** Retained events, oldest first. */
   retained(): BacktestEvent[] {
-    if (this.opts.policy === 'sliding_window') return [...this.ring.slice(this.ringStart), ...this.ring.slice(0, this.ringStart)];
+    if (this.opts.policy === 'sliding_window')
+      return [...this.ring.slice(this.ringStart), ...this.ring.slice(0, this.ringStart)];
     const all: Seq[] = [...this.sinceClose];
     for (const l of this.byTrade.values()) all.push(...l);
     return all.sort((a, b) => a.seq - b.seq).map((s) => s.event);

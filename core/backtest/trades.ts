@@ -75,12 +75,17 @@ export interface TradeRecord {
   open_at_end: boolean;
 }
 
-
 /**
  * Trade `i` as a record. `bar`/`barTimes` map rows to portfolio bars and times; the exit bar of a
  * trade closed by a position change is the bar where it changed, of one open at the end its last bar.
  */
-export function tradeRecord(t: TradeTable, i: number, symbols: readonly string[], bar: Int32Array, barTimes: Float64Array): TradeRecord {
+export function tradeRecord(
+  t: TradeTable,
+  i: number,
+  symbols: readonly string[],
+  bar: Int32Array,
+  barTimes: Float64Array,
+): TradeRecord {
   const entry = t.entryRow[i];
   const lastHeld = t.exitRow[i] - 1;
   const exitRowBar = t.openAtEnd[i] ? bar[lastHeld] : bar[t.exitRow[i]];

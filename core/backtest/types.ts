@@ -115,4 +115,3 @@ export interface BacktestMetrics {
   periods_per_year: number;
   final_equity: number;
 }
-

@@ -8,7 +8,12 @@ export interface BacktestValue {
   runDir: string;
   /** The phase whose portfolio this is (validation for train_test, the walk-forward phase...). */
   phase: string;
-  best: { container_id: string; params: Record<string, ParamValue>; settings: PortfolioSettings; metrics: Record<string, number | null> };
+  best: {
+    container_id: string;
+    params: Record<string, ParamValue>;
+    settings: PortfolioSettings;
+    metrics: Record<string, number | null>;
+  };
   /** Net portfolio return per bar of that portfolio (out-of-sample, stitched, for walk_forward). */
   returns: Float64Array;
   /** Epoch ms of each bar (NaN when unknown). */
@@ -22,5 +27,10 @@ export interface BacktestValue {
 }
 
 export function isBacktestValue(v: unknown): v is BacktestValue {
-  return typeof v === 'object' && v !== null && (v as BacktestValue).kind === 'backtest' && (v as BacktestValue).returns instanceof Float64Array;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v as BacktestValue).kind === 'backtest' &&
+    (v as BacktestValue).returns instanceof Float64Array
+  );
 }

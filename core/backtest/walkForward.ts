@@ -108,24 +108,41 @@ const iso = (ms: number | null) => (ms !== null && Number.isFinite(ms) ? new Dat
 
 export async function runWalkForward(w: WalkForwardInput): Promise<WalkForwardOutcome> {
   const bar = pl.col(BAR_COLUMN);
-  const stitched = new Map(w.points.map((p) => [p.id, { pnl: new Chunks(), exposure: new Chunks(), turnover: new Chunks(), trades: new Chunks() }]));
+  const stitched = new Map(
+    w.points.map((p) => [
+      p.id,
+      { pnl: new Chunks(), exposure: new Chunks(), turnover: new Chunks(), trades: new Chunks() },
+    ]),
+  );
   const times = new Chunks();
   const windows: WindowRecord[] = [];
   const task = w.label.task;
   const nClasses = task === 'classification' ? (w.label.classes?.length ?? 2) : undefined;
   for (const win of w.windows) {
     if (w.signal?.aborted) throw new Error('cancelled');
-    const train = w.frame.filter(bar.gtEq(win.trainStart).and(bar.lt(win.trainEnd)).and(pl.col(w.label.column).isNotNull()));
+    const train = w.frame.filter(
+      bar.gtEq(win.trainStart).and(bar.lt(win.trainEnd)).and(pl.col(w.label.column).isNotNull()),
+    );
     const test = w.frame.filter(bar.gtEq(win.testStart).and(bar.lt(win.testEnd)));
-    if (train.height < 2) throw new UserError(`${win.id}: only ${train.height} training rows with a label`, { cell: w.cell, key: 'train_bars' });
-    const model = await fitWithFallback(w.model, toFeatureMatrix(train, w.features, w.cell), toFloat64(train, w.label.column), w.params, {
-      seed: w.seed + win.index,
-      task,
-      ...(nClasses ? { nClasses } : {}),
-      threads: 1,
-      signal: w.signal,
-      log: w.log,
-    });
+    if (train.height < 2)
+      throw new UserError(`${win.id}: only ${train.height} training rows with a label`, {
+        cell: w.cell,
+        key: 'train_bars',
+      });
+    const model = await fitWithFallback(
+      w.model,
+      toFeatureMatrix(train, w.features, w.cell),
+      toFloat64(train, w.label.column),
+      w.params,
+      {
+        seed: w.seed + win.index,
+        task,
+        ...(nClasses ? { nClasses } : {}),
+        threads: 1,
+        signal: w.signal,
+        log: w.log,
+      },
+    );
     const pred = model.predict(toFeatureMatrix(test, w.features, w.cell));
     const series = seriesFromFrame(test, signalFromPrediction(pred, w.label, test.height));
     const o = await runPortfolioWindow({
@@ -137,7 +154,12 @@ export async function runWalkForward(w: WalkForwardInput): Promise<WalkForwardOu
       results: w.results,
       periodsPerYear: w.periodsPerYear,
       signal: w.signal,
-      config: { model: w.model, label: w.label.column, train_bars: [win.trainStart, win.trainEnd], test_bars: [win.testStart, win.testEnd] },
+      config: {
+        model: w.model,
+        label: w.label.column,
+        train_bars: [win.trainStart, win.trainEnd],
+        test_bars: [win.testStart, win.testEnd],
+      },
       onContainer: (id: string, run: BacktestRun) => {
         const s = stitched.get(id)!;
         s.pnl.add(run.portfolio.pnl);
@@ -147,7 +169,8 @@ export async function runWalkForward(w: WalkForwardInput): Promise<WalkForwardOu
       },
     });
     times.add(series.barTimes);
-    const t = (df: pl.DataFrame, which: 'min' | 'max') => iso(scalarInt(df.select(pl.col(TIMESTAMP).cast(pl.Datetime('ms')).cast(pl.Int64)[which]()), TIMESTAMP));
+    const t = (df: pl.DataFrame, which: 'min' | 'max') =>
+      iso(scalarInt(df.select(pl.col(TIMESTAMP).cast(pl.Datetime('ms')).cast(pl.Int64)[which]()), TIMESTAMP));
     const rec: WindowRecord = {
       window_id: win.id,
       train: [t(train, 'min'), t(train, 'max')],
@@ -161,7 +184,10 @@ export async function runWalkForward(w: WalkForwardInput): Promise<WalkForwardOu
       aggregate: o.aggregate,
       total_trades: o.totalTrades,
     };
-    w.log.debug(`${win.id}: train ${rec.train[0]} .. ${rec.train[1]} (${rec.train_rows} rows), test ${rec.test[0]} .. ${rec.test[1]} (${rec.test_rows} rows)`, { window: win.id, train: rec.train, test: rec.test });
+    w.log.debug(
+      `${win.id}: train ${rec.train[0]} .. ${rec.train[1]} (${rec.train_rows} rows), test ${rec.test[0]} .. ${rec.test[1]} (${rec.test_rows} rows)`,
+      { window: win.id, train: rec.train, test: rec.test },
+    );
     windows.push(rec);
     w.onWindow?.(rec);
   }
@@ -171,7 +197,11 @@ export async function runWalkForward(w: WalkForwardInput): Promise<WalkForwardOu
     const pnl = s.pnl.join();
     const equity = equityFromReturns(pnl, p.settings.initial_capital);
     const tradeReturns = s.trades.join();
-    const metrics = computeMetrics({ pnl, exposure: s.exposure.join(), turnover: s.turnover.join(), equity }, { count: tradeReturns.length, ret: tradeReturns }, { initialCapital: p.settings.initial_capital, periodsPerYear: w.periodsPerYear });
+    const metrics = computeMetrics(
+      { pnl, exposure: s.exposure.join(), turnover: s.turnover.join(), equity },
+      { count: tradeReturns.length, ret: tradeReturns },
+      { initialCapital: p.settings.initial_capital, periodsPerYear: w.periodsPerYear },
+    );
     return { container_id: p.id, params: p.params, settings: p.settings, metrics, pnl, tradeReturns };
   });
   return { windows, portfolios, times: allTimes };

@@ -49,10 +49,12 @@ export function canonicalJson(x: unknown): string {
     seen.add(obj);
     let out: string;
     if (Array.isArray(obj)) out = `[${obj.map(walk).join(',')}]`;
-    else if (ArrayBuffer.isView(obj)) out = `[${Array.from(obj as unknown as ArrayLike<number | bigint>, walk).join(',')}]`;
+    else if (ArrayBuffer.isView(obj))
+      out = `[${Array.from(obj as unknown as ArrayLike<number | bigint>, walk).join(',')}]`;
     else if (obj instanceof Set) out = `[${[...obj].map(walk).join(',')}]`;
     else {
-      const entries: [string, unknown][] = obj instanceof Map ? [...obj].map(([k, val]) => [String(k), val]) : Object.entries(obj);
+      const entries: [string, unknown][] =
+        obj instanceof Map ? [...obj].map(([k, val]) => [String(k), val]) : Object.entries(obj);
       const members = entries
         .filter(([, val]) => val !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -101,4 +103,3 @@ export async function hashFile(path: string): Promise<string> {
   });
   return hash;
 }
-

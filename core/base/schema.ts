@@ -41,7 +41,8 @@ export interface ValueProblem {
 export type KeySpecs = Record<string, KeySpec>;
 
 export const t = {
-  string: (enumValues?: readonly string[]): ValueType => (enumValues ? { type: 'string', enum: enumValues } : { type: 'string' }),
+  string: (enumValues?: readonly string[]): ValueType =>
+    enumValues ? { type: 'string', enum: enumValues } : { type: 'string' },
   number: (opts: { integer?: boolean; min?: number; max?: number } = {}): ValueType => ({ type: 'number', ...opts }),
   integer: (opts: { min?: number; max?: number } = {}): ValueType => ({ type: 'number', integer: true, ...opts }),
   boolean: (): ValueType => ({ type: 'boolean' }),
@@ -98,8 +99,10 @@ export function checkType(value: unknown, type: ValueType, path = ''): TypeProbl
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) return fail();
       if (type.integer && !Number.isInteger(value)) return fail();
-      if (type.min !== undefined && value < type.min) return { path, message: `must be at least ${type.min}, got ${value}` };
-      if (type.max !== undefined && value > type.max) return { path, message: `must be at most ${type.max}, got ${value}` };
+      if (type.min !== undefined && value < type.min)
+        return { path, message: `must be at least ${type.min}, got ${value}` };
+      if (type.max !== undefined && value > type.max)
+        return { path, message: `must be at most ${type.max}, got ${value}` };
       return undefined;
     case 'boolean':
       return typeof value === 'boolean' ? undefined : fail();
@@ -128,7 +131,8 @@ export function checkType(value: unknown, type: ValueType, path = ''): TypeProbl
         }
       }
       for (const [k, spec] of Object.entries(type.keys ?? {})) {
-        if (spec.required && !(k in (value as object))) return { path: path ? `${path}.${k}` : k, message: `missing required key '${k}'` };
+        if (spec.required && !(k in (value as object)))
+          return { path: path ? `${path}.${k}` : k, message: `missing required key '${k}'` };
       }
       return undefined;
     }

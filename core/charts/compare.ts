@@ -37,19 +37,35 @@ export function compareMetricsTable(runs: readonly CompareRun[]): MetricsTable {
   const perRun = runs.map((r) => new Map(metricsWithCi(r.metrics ?? {}).map((m) => [m.name, m])));
   const names: string[] = [];
   for (const m of perRun) for (const k of m.keys()) if (!names.includes(k)) names.push(k);
-  const rows = perRun.map((m) => names.map((n): CompareCell => {
-    const c = m.get(n);
-    return c ? { value: c.value, ciLow: c.ciLow, ciHigh: c.ciHigh } : {};
-  }));
+  const rows = perRun.map((m) =>
+    names.map((n): CompareCell => {
+      const c = m.get(n);
+      return c ? { value: c.value, ciLow: c.ciLow, ciHigh: c.ciHigh } : {};
+    }),
+  );
   const columns = names.map((name, j) => {
     const goal = metricGoal(name);
-    return { name, goal, best: runs.length > 1 ? bestIndices(rows.map((r) => r[j].value), goal) : [] };
+    return {
+      name,
+      goal,
+      best:
+        runs.length > 1
+          ? bestIndices(
+              rows.map((r) => r[j].value),
+              goal,
+            )
+          : [],
+    };
   });
   return { columns, rows };
 }
 
 /** Flattens nested config objects to dotted keys; arrays and scalars are leaves. */
-export function flattenConfig(config: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+export function flattenConfig(
+  config: unknown,
+  prefix = '',
+  out: Record<string, unknown> = {},
+): Record<string, unknown> {
   if (config && typeof config === 'object' && !Array.isArray(config)) {
     const entries = Object.entries(config as Record<string, unknown>);
     if (!entries.length && prefix) out[prefix] = {};
@@ -107,7 +123,11 @@ export function barBaseline(values: readonly number[]): number {
 export function metricBarsChart(runs: readonly CompareRun[], maxMetrics = 8): ChartSpec | undefined {
   const table = compareMetricsTable(runs);
   const shared = table.columns
-    .map((c, j) => ({ c, j, have: table.rows.filter((r) => r[j].value !== undefined && Number.isFinite(r[j].value)).length }))
+    .map((c, j) => ({
+      c,
+      j,
+      have: table.rows.filter((r) => r[j].value !== undefined && Number.isFinite(r[j].value)).length,
+    }))
     .filter((x) => x.have > 0 && x.c.goal !== 'none')
     .sort((a, b) => b.have - a.have || a.j - b.j)
     .slice(0, maxMetrics);
@@ -132,30 +152,54 @@ export function metricBarsChart(runs: readonly CompareRun[], maxMetrics = 8): Ch
       base.push(from);
     });
   }
-  return chart('compare-metrics', 'Metrics per run (bars: value, whiskers: bootstrap CI)', {
-    data: { name: 'metrics' },
-    facet: { field: 'metric', type: 'nominal', title: null, sort: null },
-    columns: 4,
-    resolve: { scale: { y: 'independent' } },
-    spec: {
-      width: 150,
-      height: 120,
-      layer: [
-        {
-          mark: 'bar',
-          encoding: {
-            x: { field: 'run', type: 'nominal', title: null, axis: { labels: false, ticks: false } },
-            y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-            y2: { field: 'base' },
-            color: { field: 'run', type: 'nominal', title: 'run' },
-            tooltip: [{ field: 'run' }, { field: 'metric' }, { field: 'value', format: '.4f' }, { field: 'ci_low', format: '.4f' }, { field: 'ci_high', format: '.4f' }],
+  return chart(
+    'compare-metrics',
+    'Metrics per run (bars: value, whiskers: bootstrap CI)',
+    {
+      data: { name: 'metrics' },
+      facet: { field: 'metric', type: 'nominal', title: null, sort: null },
+      columns: 4,
+      resolve: { scale: { y: 'independent' } },
+      spec: {
+        width: 150,
+        height: 120,
+        layer: [
+          {
+            mark: 'bar',
+            encoding: {
+              x: { field: 'run', type: 'nominal', title: null, axis: { labels: false, ticks: false } },
+              y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+              y2: { field: 'base' },
+              color: { field: 'run', type: 'nominal', title: 'run' },
+              tooltip: [
+                { field: 'run' },
+                { field: 'metric' },
+                { field: 'value', format: '.4f' },
+                { field: 'ci_low', format: '.4f' },
+                { field: 'ci_high', format: '.4f' },
+              ],
+            },
           },
-        },
-        {
-          mark: { type: 'rule', color: '#888' },
-          encoding: { x: { field: 'run', type: 'nominal' }, y: { field: 'ci_low', type: 'quantitative' }, y2: { field: 'ci_high' } },
-        },
-      ],
+          {
+            mark: { type: 'rule', color: '#888' },
+            encoding: {
+              x: { field: 'run', type: 'nominal' },
+              y: { field: 'ci_low', type: 'quantitative' },
+              y2: { field: 'ci_high' },
+            },
+          },
+        ],
+      },
     },
-  }, { metrics: { run, metric, value: Float64Array.from(value), ci_low: Float64Array.from(lo), ci_high: Float64Array.from(hi), base: Float64Array.from(base) } });
+    {
+      metrics: {
+        run,
+        metric,
+        value: Float64Array.from(value),
+        ci_low: Float64Array.from(lo),
+        ci_high: Float64Array.from(hi),
+        base: Float64Array.from(base),
+      },
+    },
+  );
 }

@@ -14,7 +14,11 @@ export function columnsToFrame(cols: ChartColumns): pl.DataFrame {
     const arr = col as readonly unknown[];
     if (arr.every((v) => typeof v === 'number')) return pl.Series(name, Float64Array.from(arr as number[]), pl.Float64);
     if (arr.every((v) => typeof v === 'boolean')) return pl.Series(name, [...(arr as boolean[])], pl.Bool);
-    return pl.Series(name, arr.map((v) => (v === null || v === undefined ? null : String(v))), pl.Utf8);
+    return pl.Series(
+      name,
+      arr.map((v) => (v === null || v === undefined ? null : String(v))),
+      pl.Utf8,
+    );
   });
   return pl.DataFrame(series);
 }
@@ -28,7 +32,18 @@ export function chartToOutput(chart: ChartSpec): ChartOutput {
   };
 }
 
-const NUMERIC = new Set(['Int8', 'Int16', 'Int32', 'Int64', 'UInt8', 'UInt16', 'UInt32', 'UInt64', 'Float32', 'Float64']);
+const NUMERIC = new Set([
+  'Int8',
+  'Int16',
+  'Int32',
+  'Int64',
+  'UInt8',
+  'UInt16',
+  'UInt32',
+  'UInt64',
+  'Float32',
+  'Float64',
+]);
 
 /**
  * A polars frame as chart columns: numbers as Float64Array (null -> NaN), datetimes and dates as
@@ -42,8 +57,10 @@ export function frameToColumns(frame: pl.DataFrame): ChartColumns {
     const c = pl.col(name);
     let col: ChartColumn;
     if (NUMERIC.has(variant)) col = floats(frame.select(c.cast(pl.Float64).fillNull(pl.lit(NaN))));
-    else if (variant === 'Datetime' || variant === 'Date') col = floats(frame.select(c.cast(pl.Datetime('ms')).cast(pl.Int64).cast(pl.Float64).fillNull(pl.lit(NaN))));
-    else if (variant === 'Bool' && frame.getColumn(name).nullCount() === 0) col = frame.getColumn(name).toArray() as boolean[];
+    else if (variant === 'Datetime' || variant === 'Date')
+      col = floats(frame.select(c.cast(pl.Datetime('ms')).cast(pl.Int64).cast(pl.Float64).fillNull(pl.lit(NaN))));
+    else if (variant === 'Bool' && frame.getColumn(name).nullCount() === 0)
+      col = frame.getColumn(name).toArray() as boolean[];
     else col = frame.select(c.cast(pl.Utf8)).getColumn(name).toArray() as (string | null)[];
     out[name] = col;
   });

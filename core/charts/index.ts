@@ -12,7 +12,16 @@ export { cvFoldScoresChart, foldMetrics, metricTitle, type FoldScore } from './s
 export { cpcvTimelineChart, CPCV_COLORS } from './specs/cpcv';
 export { pboLogitChart } from './specs/pbo';
 export { metaWeightsChart } from './specs/stack';
-export { evaluateCharts, predVsTrueChart, residualHistogramChart, residualsVsPredictedChart, rocChart, calibrationChart, SCATTER_LIMIT, type EvaluateInput } from './specs/evaluate';
+export {
+  evaluateCharts,
+  predVsTrueChart,
+  residualHistogramChart,
+  residualsVsPredictedChart,
+  rocChart,
+  calibrationChart,
+  SCATTER_LIMIT,
+  type EvaluateInput,
+} from './specs/evaluate';
 export { equityChart, EQUITY_POINTS, type EquitySeries } from './specs/backtest';
 export { rocOverlayChart, cvOverlayChart, residualOverlayChart } from './specs/overlay';
 export * from './rows';

@@ -68,7 +68,12 @@ export function lttbOf(idx: Uint32Array, x: ArrayLike<number>, y: ArrayLike<numb
  * LTTB per group (e.g. per symbol or per run): at most `threshold` points of each group, indices
  * ascending over the whole input. Groups keep their order of first appearance.
  */
-export function lttbByGroup(groups: ArrayLike<unknown>, x: ArrayLike<number>, y: ArrayLike<number>, threshold: number): Uint32Array {
+export function lttbByGroup(
+  groups: ArrayLike<unknown>,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  threshold: number,
+): Uint32Array {
   const n = Math.min(groups.length, x.length, y.length);
   const members = new Map<unknown, number[]>();
   for (let i = 0; i < n; i++) {

@@ -8,7 +8,8 @@ import { lowerIsBetter } from '../runs/cvResults';
 export type MetricGoal = 'max' | 'min' | 'min_abs' | 'none';
 
 const DRAWDOWN = /drawdown/i;
-const NOT_A_SCORE = /(^|_)(rows|seconds|secs|time|duration|count|n|trades|samples|horizon|folds|n_splits|seed|epochs|iterations|trees|features|containers|portfolio_count|total_trades|bytes|size|ci_low|ci_high|std|duration_bars)$|^(n_|num_)/i;
+const NOT_A_SCORE =
+  /(^|_)(rows|seconds|secs|time|duration|count|n|trades|samples|horizon|folds|n_splits|seed|epochs|iterations|trees|features|containers|portfolio_count|total_trades|bytes|size|ci_low|ci_high|std|duration_bars)$|^(n_|num_)/i;
 
 export function metricGoal(name: string): MetricGoal {
   if (DRAWDOWN.test(name) && !/duration/i.test(name)) return 'min_abs';
@@ -29,7 +30,8 @@ export function isBetter(goal: MetricGoal, a: number, b: number): boolean {
 export function bestIndices(values: readonly (number | undefined)[], goal: MetricGoal): number[] {
   if (goal === 'none') return [];
   let best: number | undefined;
-  for (const v of values) if (v !== undefined && Number.isFinite(v) && (best === undefined || isBetter(goal, v, best))) best = v;
+  for (const v of values)
+    if (v !== undefined && Number.isFinite(v) && (best === undefined || isBetter(goal, v, best))) best = v;
   if (best === undefined) return [];
   const out: number[] = [];
   values.forEach((v, i) => {
@@ -52,7 +54,12 @@ export function metricsWithCi(metrics: Record<string, number>): MetricWithCi[] {
     if (/_ci_(low|high)$/.test(name) || typeof value !== 'number') continue;
     const lo = metrics[`${name}_ci_low`];
     const hi = metrics[`${name}_ci_high`];
-    out.push({ name, value, ...(typeof lo === 'number' ? { ciLow: lo } : {}), ...(typeof hi === 'number' ? { ciHigh: hi } : {}) });
+    out.push({
+      name,
+      value,
+      ...(typeof lo === 'number' ? { ciLow: lo } : {}),
+      ...(typeof hi === 'number' ? { ciHigh: hi } : {}),
+    });
   }
   return out;
 }

@@ -44,7 +44,10 @@ export function rowsToCsv(rows: readonly ChartRow[], fields?: readonly string[])
  * A spec ready for vega-embed: `$schema` dropped (builders and phases write v5/v6 URLs; the
  * renderer bundles one version and never fetches), and named data inlined as `datasets`.
  */
-export function embeddableSpec(spec: Record<string, unknown>, datasets: Record<string, ChartRow[]>): Record<string, unknown> {
+export function embeddableSpec(
+  spec: Record<string, unknown>,
+  datasets: Record<string, ChartRow[]>,
+): Record<string, unknown> {
   const { $schema: _schema, ...rest } = spec;
   void _schema;
   return { ...rest, datasets: { ...((rest.datasets as Record<string, unknown>) ?? {}), ...datasets } };

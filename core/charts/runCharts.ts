@@ -38,7 +38,17 @@ export interface PredictionArrays {
 }
 
 const PRED_NAMES = ['y_pred', 'pred', 'prediction', 'predicted', 'y_hat', 'meta_pred', 'stacking_pred'];
-const PROB_NAMES = ['y_prob', 'prob', 'proba', 'prob_1', 'y_prob_1', 'p1', 'probability', 'meta_prob_1', 'stacking_prob_1'];
+const PROB_NAMES = [
+  'y_prob',
+  'prob',
+  'proba',
+  'prob_1',
+  'y_prob_1',
+  'p1',
+  'probability',
+  'meta_prob_1',
+  'stacking_prob_1',
+];
 
 function numeric(col: ChartColumns[string] | undefined): ArrayLike<number> | undefined {
   if (!col) return undefined;
@@ -79,7 +89,8 @@ export function predictionArrays(cols: ChartColumns): PredictionArrays | undefin
 
 export function chartsForRun(input: RunChartInput): ChartSpec[] {
   const out: (ChartSpec | undefined)[] = [];
-  if (input.cvResults?.folds?.length) out.push(cvFoldScoresChart(input.cvResults.folds, undefined, input.cvResults.primary_metric));
+  if (input.cvResults?.folds?.length)
+    out.push(cvFoldScoresChart(input.cvResults.folds, undefined, input.cvResults.primary_metric));
   if (input.metaWeights) out.push(metaWeightsChart(input.metaWeights));
   if (input.predictions) {
     const p = predictionArrays(input.predictions);
@@ -98,7 +109,13 @@ export function compareCharts(runs: readonly RunChartInput[]): ChartSpec[] {
   if (cv.length) {
     const metrics = [...new Set(cv.flatMap((r) => foldMetrics(r.cvResults!.folds)))];
     const metric = rankingMetric(cv[0].cvResults!.primary_metric, metrics);
-    if (metric) out.push(cvOverlayChart(cv.map((r) => ({ run: r.id, folds: r.cvResults!.folds })), metric));
+    if (metric)
+      out.push(
+        cvOverlayChart(
+          cv.map((r) => ({ run: r.id, folds: r.cvResults!.folds })),
+          metric,
+        ),
+      );
   }
   const preds = runs.flatMap((r) => {
     const p = r.predictions ? predictionArrays(r.predictions) : undefined;
@@ -121,7 +138,12 @@ export function compareCharts(runs: readonly RunChartInput[]): ChartSpec[] {
         group.push(e.group ? `${r.id} ${e.group[i]}` : r.id);
       }
     }
-    out.push(equityChart({ x, equity, group, temporal: eq.every((r) => r.equity!.temporal !== false) }, 'Equity and drawdown per run'));
+    out.push(
+      equityChart(
+        { x, equity, group, temporal: eq.every((r) => r.equity!.temporal !== false) },
+        'Equity and drawdown per run',
+      ),
+    );
   }
   return out.filter((c): c is ChartSpec => c !== undefined);
 }

@@ -63,7 +63,10 @@ export function bins2d(x: ArrayLike<number>, y: ArrayLike<number>, bins = 50, sa
   let xr: [number, number] | undefined;
   let yr: [number, number] | undefined;
   {
-    let xlo = Infinity, xhi = -Infinity, ylo = Infinity, yhi = -Infinity;
+    let xlo = Infinity,
+      xhi = -Infinity,
+      ylo = Infinity,
+      yhi = -Infinity;
     for (let i = 0; i < n; i++) {
       const a = x[i];
       const b = y[i];
@@ -79,7 +82,13 @@ export function bins2d(x: ArrayLike<number>, y: ArrayLike<number>, bins = 50, sa
       yr = [ylo, yhi];
     }
   }
-  const empty = { x_start: new Float64Array(0), x_end: new Float64Array(0), y_start: new Float64Array(0), y_end: new Float64Array(0), count: new Float64Array(0) };
+  const empty = {
+    x_start: new Float64Array(0),
+    x_end: new Float64Array(0),
+    y_start: new Float64Array(0),
+    y_end: new Float64Array(0),
+    count: new Float64Array(0),
+  };
   if (!xr || !yr) return empty;
   if (sameScale) xr = yr = [Math.min(xr[0], yr[0]), Math.max(xr[1], yr[1])];
   const k = Math.max(1, Math.floor(bins));
@@ -93,7 +102,13 @@ export function bins2d(x: ArrayLike<number>, y: ArrayLike<number>, bins = 50, sa
   }
   let cells = 0;
   for (let c = 0; c < grid.length; c++) if (grid[c] > 0) cells++;
-  const out = { x_start: new Float64Array(cells), x_end: new Float64Array(cells), y_start: new Float64Array(cells), y_end: new Float64Array(cells), count: new Float64Array(cells) };
+  const out = {
+    x_start: new Float64Array(cells),
+    x_end: new Float64Array(cells),
+    y_start: new Float64Array(cells),
+    y_end: new Float64Array(cells),
+    count: new Float64Array(cells),
+  };
   let o = 0;
   for (let c = 0; c < grid.length; c++) {
     if (grid[c] === 0) continue;
@@ -160,7 +175,7 @@ export function rocCurve(yTrue: ArrayLike<number>, score: ArrayLike<number>, max
       fp++;
       ineg--;
     }
-    auc += (fp - fp0) * (tp + tp0) / 2;
+    auc += ((fp - fp0) * (tp + tp0)) / 2;
     fpr.push(nn ? fp / nn : NaN);
     tpr.push(np ? tp / np : NaN);
     thr.push(t);

@@ -10,12 +10,7 @@ export type VegaLiteSpec = Record<string, unknown>;
 
 /** One column of chart data. Numbers use NaN for missing; temporal values are epoch ms. */
 export type ChartColumn =
-  | Float64Array
-  | Int32Array
-  | Uint32Array
-  | readonly number[]
-  | readonly (string | null)[]
-  | readonly boolean[];
+  Float64Array | Int32Array | Uint32Array | readonly number[] | readonly (string | null)[] | readonly boolean[];
 
 /** Columns of equal length, by field name. */
 export type ChartColumns = Record<string, ChartColumn>;
@@ -59,7 +54,9 @@ export function columnLength(cols: ChartColumns): number {
 export function downsampleHints(spec: VegaLiteSpec): DownsampleHint[] {
   const meta = spec.usermeta as { phasebook?: PhasebookUsermeta } | undefined;
   const hints = meta?.phasebook?.downsample;
-  return Array.isArray(hints) ? hints.filter((h) => h && typeof h.data === 'string' && typeof h.x === 'string' && typeof h.y === 'string') : [];
+  return Array.isArray(hints)
+    ? hints.filter((h) => h && typeof h.data === 'string' && typeof h.x === 'string' && typeof h.y === 'string')
+    : [];
 }
 
 /** `spec` with a downsample hint added to its usermeta. */

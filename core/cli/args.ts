@@ -27,5 +27,10 @@ export function numberFlag(v: string | undefined, name: string, usage: string): 
 }
 
 export function listFlag(v: string | undefined): string[] | undefined {
-  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v === undefined
+    ? undefined
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }

@@ -37,10 +37,17 @@ function checkFilter(expansion: Expansion, filter: BranchFilter, usage: string):
   const values = fanOutValues(expansion);
   for (const [key, value] of Object.entries(filter)) {
     const known = values.get(key);
-    if (!known) throw new UsageError(`--${key} ${value}: no cell of this notebook fans out over ${key}s (\`${key}s: [...]\`)`, usage);
+    if (!known)
+      throw new UsageError(
+        `--${key} ${value}: no cell of this notebook fans out over ${key}s (\`${key}s: [...]\`)`,
+        usage,
+      );
     if (!known.includes(value)) {
       const near = closest(value, known);
-      throw new UsageError(`--${key} ${value}: not a ${key} of this notebook${near ? ` (did you mean '${near}'?)` : ''}; ${key}s: ${known.join(', ')}`, usage);
+      throw new UsageError(
+        `--${key} ${value}: not a ${key} of this notebook${near ? ` (did you mean '${near}'?)` : ''}; ${key}s: ${known.join(', ')}`,
+        usage,
+      );
     }
   }
 }
@@ -59,21 +66,35 @@ export function branchTargets(
   if (!Object.keys(filter).length) return undefined;
   checkFilter(expansion, filter, usage);
   const byName = new Map(notebookCells.map((c) => [c.name, c]));
-  const executable = notebookCells.filter((c) => c.type === 'ts' || (c.type === 'phase' && c.kind !== 'settings')).map((c) => c.name);
+  const executable = notebookCells
+    .filter((c) => c.type === 'ts' || (c.type === 'phase' && c.kind !== 'settings'))
+    .map((c) => c.name);
   const matches = (name: string): boolean => {
     const v = expansion.virtual.get(name);
-    return !v || Object.entries(filter).every(([key, value]) => v.branch.every((b) => b.key !== key || b.value === value));
+    return (
+      !v || Object.entries(filter).every(([key, value]) => v.branch.every((b) => b.key !== key || b.value === value))
+    );
   };
   const out: BranchTargets = { cells: [], skipped: [] };
   for (const name of requested ?? executable) {
     const cell = byName.get(name);
     if (cell && COLLECTING_KINDS.has(cell.kind)) {
-      if (requested) throw new UsageError(`cell '${name}' gathers every branch: it cannot run for one branch (drop --${Object.keys(filter).join('/--')})`, usage);
+      if (requested)
+        throw new UsageError(
+          `cell '${name}' gathers every branch: it cannot run for one branch (drop --${Object.keys(filter).join('/--')})`,
+          usage,
+        );
       out.skipped.push(name);
       continue;
     }
     for (const copy of expansion.copies.get(name) ?? [name]) if (matches(copy)) out.cells.push(copy);
   }
-  if (!out.cells.length) throw new UsageError(`no cell runs on branch ${Object.entries(filter).map(([k, v]) => `${k}=${v}`).join(', ')}`, usage);
+  if (!out.cells.length)
+    throw new UsageError(
+      `no cell runs on branch ${Object.entries(filter)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+      usage,
+    );
   return out;
 }

@@ -11,7 +11,8 @@ import type { Cell, ParsedNotebook } from '../notebook/types';
 
 export const ALLOW_CODE_ENV = 'PHASEBOOK_ALLOW_CODE';
 
-export const ARBITRARY_CODE = 'a ts cell is arbitrary TypeScript that runs with your permissions (it can read and write your files and start processes)';
+export const ARBITRARY_CODE =
+  'a ts cell is arbitrary TypeScript that runs with your permissions (it can read and write your files and start processes)';
 
 /** The ts cells a run of `cells` (all when undefined) would execute, in cell order. */
 export function tsCellsToRun(parsed: ParsedNotebook, cells?: readonly string[]): Cell[] {
@@ -30,7 +31,13 @@ export function codeAllowed(flag: boolean | undefined, env: NodeJS.ProcessEnv): 
  * Refuses (exit 2, naming the first ts cell and how to allow it) unless code is allowed; when it
  * is, returns the note printed before running: what the user has allowed.
  */
-export function gateCode(parsed: ParsedNotebook, file: string, allowed: boolean, command: string, cells?: readonly string[]): string | undefined {
+export function gateCode(
+  parsed: ParsedNotebook,
+  file: string,
+  allowed: boolean,
+  command: string,
+  cells?: readonly string[],
+): string | undefined {
   const ts = tsCellsToRun(parsed, cells);
   if (!ts.length) return undefined;
   const names = ts.map((c) => `'${c.name}'`).join(', ');
@@ -39,7 +46,10 @@ export function gateCode(parsed: ParsedNotebook, file: string, allowed: boolean,
   throw new UserError(
     `ts cell '${first.name}' is code, and code cells run only when you allow them: ${ARBITRARY_CODE}`,
     { file, cell: first.name, line: first.headerLine + 1, column: 1 },
-    [`if you trust this notebook: ${command} --allow-code   (or set ${ALLOW_CODE_ENV}=1)`, ...(ts.length > 1 ? [`ts cells that would run: ${names}`] : [])],
+    [
+      `if you trust this notebook: ${command} --allow-code   (or set ${ALLOW_CODE_ENV}=1)`,
+      ...(ts.length > 1 ? [`ts cells that would run: ${names}`] : []),
+    ],
     ExitCode.Validation,
   );
 }

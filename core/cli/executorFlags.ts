@@ -19,7 +19,11 @@ export interface ExecutorChoice {
   store?: string;
 }
 
-export function executorFrom(flags: ExecutorChoice, settings: ExecutorChoice | undefined, opts: { cwd: string; jobs?: number; usage: string }): { executor?: Executor; store?: ArtifactStore } {
+export function executorFrom(
+  flags: ExecutorChoice,
+  settings: ExecutorChoice | undefined,
+  opts: { cwd: string; jobs?: number; usage: string },
+): { executor?: Executor; store?: ArtifactStore } {
   const kind = flags.kind ?? settings?.kind;
   const redis = flags.redis ?? settings?.redis;
   const storeUrl = flags.store ?? settings?.store;
@@ -27,10 +31,15 @@ export function executorFrom(flags: ExecutorChoice, settings: ExecutorChoice | u
     if (flags.redis || flags.store) throw new UsageError('--redis and --store go with --executor bullmq', opts.usage);
     return {};
   }
-  if (!(EXECUTOR_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--executor takes ${EXECUTOR_KINDS.join(', ')}; got '${kind}'`, opts.usage);
+  if (!(EXECUTOR_KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`--executor takes ${EXECUTOR_KINDS.join(', ')}; got '${kind}'`, opts.usage);
   if (kind === 'serial') return { executor: new SerialExecutor(openJobSession) };
   if (kind === 'local-pool') return { executor: new LocalPoolExecutor({ size: opts.jobs }) };
-  if (!redis || !storeUrl) throw new UsageError(`the bullmq executor needs ${!redis ? '--redis URL' : '--store URL'} (or redis:/store: in the notebook's executor settings)`, opts.usage);
+  if (!redis || !storeUrl)
+    throw new UsageError(
+      `the bullmq executor needs ${!redis ? '--redis URL' : '--store URL'} (or redis:/store: in the notebook's executor settings)`,
+      opts.usage,
+    );
   const store = openStore(storeUrl, opts.cwd);
   return { executor: new BullmqExecutor({ redis, store }), store };
 }

@@ -34,7 +34,10 @@ export class FlagNotebook {
   /** Cells whose every key is the CLI's (not the user's notebook). */
   readonly cells = new Set<string>();
 
-  constructor(public text: string, public readonly what: string) {}
+  constructor(
+    public text: string,
+    public readonly what: string,
+  ) {}
 
   /** Declares that `cell` (already in the text) takes `key` from a flag. */
   from(cell: string, key: string, flag: string, value: string | undefined): this {
@@ -46,7 +49,12 @@ export class FlagNotebook {
   }
 
   /** Appends `# %% kind name` with `body`; `flags` maps keys to [flag, value typed]. */
-  add(kind: string, name: string, body: Record<string, unknown>, flags: Record<string, [string, string | undefined]> = {}): this {
+  add(
+    kind: string,
+    name: string,
+    body: Record<string, unknown>,
+    flags: Record<string, [string, string | undefined]> = {},
+  ): this {
     this.text = appendCell(this.text, `${kind} ${name}`, body);
     this.cells.add(name);
     for (const [key, [flag, value]] of Object.entries(flags)) this.from(name, key, flag, value);
@@ -62,7 +70,13 @@ export class FlagNotebook {
     // Keep a data file's place (file:line, row, column); drop the made-up notebook's.
     const dataFile = location.file && !location.file.endsWith('.pipeline');
     const where: ErrorLocation = dataFile
-      ? { file: location.file, line: location.line, column: location.column, row: location.row, dataColumn: location.dataColumn }
+      ? {
+          file: location.file,
+          line: location.line,
+          column: location.column,
+          row: location.row,
+          dataColumn: location.dataColumn,
+        }
       : { row: location.row, dataColumn: location.dataColumn };
     const head = src ? `${src.flag} '${src.value}': ${plain}` : `${this.what}: ${plain}`;
     return new UserError(head, where, details, exitCode);
@@ -74,7 +88,9 @@ export class FlagNotebook {
 
   /** The first error diagnostic of a CLI-written cell, as a flag error. */
   fromDiagnostics(parsed: ParsedNotebook): UserError | undefined {
-    const d: Diagnostic | undefined = parsed.diagnostics.find((x) => x.severity === 'error' && this.cells.has(parsed.cells[x.cellIndex]?.name ?? ''));
+    const d: Diagnostic | undefined = parsed.diagnostics.find(
+      (x) => x.severity === 'error' && this.cells.has(parsed.cells[x.cellIndex]?.name ?? ''),
+    );
     if (!d) return undefined;
     return this.userError({ cell: parsed.cells[d.cellIndex].name, key: d.key }, d.message, [], 1);
   }

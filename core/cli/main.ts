@@ -23,7 +23,22 @@ import { trialsCommand } from './commands/trials';
 import { reproduceCommand } from './commands/reproduce';
 import { auditCommand } from './commands/audit';
 
-export const commands: Command[] = [runCommand, auditCommand, runsCommand, validateCommand, cvCommand, trainCommand, cvRunsCommand, demoDataCommand, queryCommand, cacheCommand, trialsCommand, reproduceCommand, workerCommand, fleetCommand];
+export const commands: Command[] = [
+  runCommand,
+  auditCommand,
+  runsCommand,
+  validateCommand,
+  cvCommand,
+  trainCommand,
+  cvRunsCommand,
+  demoDataCommand,
+  queryCommand,
+  cacheCommand,
+  trialsCommand,
+  reproduceCommand,
+  workerCommand,
+  fleetCommand,
+];
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length));
@@ -69,7 +84,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     // A bug: one line for the user, the stack for whoever fixes it in the log.
     const log = logInternalError(io, name, e);
-    io.err(`phasebook ${name}: internal error (a bug in phasebook): ${e instanceof Error ? e.message : String(e)}\n  the stack is in ${log}\n`);
+    io.err(
+      `phasebook ${name}: internal error (a bug in phasebook): ${e instanceof Error ? e.message : String(e)}\n  the stack is in ${log}\n`,
+    );
     return ExitCode.Error;
   }
 }
@@ -79,7 +96,16 @@ function logInternalError(io: CliIO, command: string, e: unknown): string {
   const path = resolve(io.cwd, 'logs', 'pipeline.log');
   try {
     mkdirSync(dirname(path), { recursive: true });
-    appendFileSync(path, JSON.stringify({ ts: new Date().toISOString(), level: 'error', msg: 'internal error', command, stack: e instanceof Error ? e.stack : String(e) }) + '\n');
+    appendFileSync(
+      path,
+      JSON.stringify({
+        ts: new Date().toISOString(),
+        level: 'error',
+        msg: 'internal error',
+        command,
+        stack: e instanceof Error ? e.stack : String(e),
+      }) + '\n',
+    );
     return relative(io.cwd, path);
   } catch {
     return 'nowhere (logs/ is not writable)';

@@ -19,7 +19,13 @@ export { STORED_NOTEBOOK };
 export async function recordPipelineRun(
   session: PipelineSession,
   report: ExecutionReport,
-  opts: { started: Date; argv: string[]; overrides?: CellOverrides; branch?: Record<string, string>; cancelled?: boolean },
+  opts: {
+    started: Date;
+    argv: string[];
+    overrides?: CellOverrides;
+    branch?: Record<string, string>;
+    cancelled?: boolean;
+  },
 ): Promise<RunManifest> {
   // A run stopped by Ctrl-C or the kernel's interrupt is never complete, even when every cell it had started finished.
   const cancelled = opts.cancelled === true || report.outcomes.some((o) => o.status === 'cancelled');
@@ -37,7 +43,10 @@ export async function recordPipelineRun(
     seed: session.seed,
     source: { notebook: session.notebookPath, cli: opts.argv },
     baseDir: session.baseDir,
-    featureSetId: report.outcomes.map((o) => o.result?.dataset?.featureSetId).filter(Boolean).pop(),
+    featureSetId: report.outcomes
+      .map((o) => o.result?.dataset?.featureSetId)
+      .filter(Boolean)
+      .pop(),
   });
   const metrics: Record<string, number> = {};
   const cellArtifacts = new Map<string, { path: string; sha256: string }[]>();
@@ -81,6 +90,9 @@ export async function recordPipelineRun(
     ...(cancelled ? { cancelled: true } : {}),
     ...(report.audit ? { audit: report.audit } : {}),
   });
-  if (cancelled) return writer.fail(`cancelled: ${report.outcomes.filter((o) => o.status === 'cancelled').length} cell(s) stopped or never started`);
+  if (cancelled)
+    return writer.fail(
+      `cancelled: ${report.outcomes.filter((o) => o.status === 'cancelled').length} cell(s) stopped or never started`,
+    );
   return report.ok ? writer.complete() : writer.fail(report.outcomes.find((o) => o.error)?.error?.message ?? 'failed');
 }

@@ -19,7 +19,11 @@ export function formatDuration(ms: number): string {
 /** One line per finished cell: "✓ features  0.42 s  rows: 47,880 · features: 17". */
 export function formatOutcome(o: CellOutcome, width: number): string {
   const status = o.status === 'cached' ? 'cached' : o.status === 'ok' ? formatDuration(o.durationMs) : o.status;
-  const summary = o.result ? Object.entries(o.result.summary).map(([k, v]) => `${k}: ${formatValue(v)}`).join(' · ') : '';
+  const summary = o.result
+    ? Object.entries(o.result.summary)
+        .map(([k, v]) => `${k}: ${formatValue(v)}`)
+        .join(' · ')
+    : '';
   let line = `${ICON[o.status]} ${o.cell.padEnd(width)}  ${status.padEnd(9)}  ${summary}`.trimEnd();
   if (o.note) line += `\n    ${o.note}`;
   if (o.result?.run) line += `\n    run ${o.result.run.id}  ${o.result.run.dir}`;

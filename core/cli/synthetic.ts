@@ -39,7 +39,10 @@ export function defaultFeaturesNotebook(dataPath: string, typed: string): FlagNo
 }
 
 /** A user's notebook up to (and including) its last `features` cell. */
-export async function notebookFeatures(path: string, typed: string): Promise<{ nb: FlagNotebook; featuresCell: string }> {
+export async function notebookFeatures(
+  path: string,
+  typed: string,
+): Promise<{ nb: FlagNotebook; featuresCell: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -50,14 +53,29 @@ export async function notebookFeatures(path: string, typed: string): Promise<{ n
   const parsed = parseNotebook(text, { file: path });
   const features = parsed.cells.filter((c) => c.type === 'phase' && c.kind === 'features').pop();
   if (!features) throw new UserError('the notebook has no `features` cell to build on', { file: typed });
-  return { nb: new FlagNotebook(text.endsWith('\n') ? text : `${text}\n`, `--pipeline '${typed}'`), featuresCell: features.name };
+  return {
+    nb: new FlagNotebook(text.endsWith('\n') ? text : `${text}\n`, `--pipeline '${typed}'`),
+    featuresCell: features.name,
+  };
 }
 
 export async function featureSource(io: { cwd: string }, values: { data?: string; pipeline?: string }, usage: string) {
-  if (Boolean(values.data) === Boolean(values.pipeline)) throw new UserError('give exactly one of --data FILE or --pipeline FILE', {}, [`usage: ${usage}`]);
+  if (Boolean(values.data) === Boolean(values.pipeline))
+    throw new UserError('give exactly one of --data FILE or --pipeline FILE', {}, [`usage: ${usage}`]);
   if (values.data) {
-    return { nb: defaultFeaturesNotebook(resolve(io.cwd, values.data), values.data), featuresCell: 'features', notebookPath: resolve(io.cwd, 'phasebook-cli.pipeline'), baseDir: io.cwd, validated: true };
+    return {
+      nb: defaultFeaturesNotebook(resolve(io.cwd, values.data), values.data),
+      featuresCell: 'features',
+      notebookPath: resolve(io.cwd, 'phasebook-cli.pipeline'),
+      baseDir: io.cwd,
+      validated: true,
+    };
   }
   const path = resolve(io.cwd, values.pipeline as string);
-  return { ...(await notebookFeatures(path, values.pipeline as string)), notebookPath: path, baseDir: io.cwd, validated: false };
+  return {
+    ...(await notebookFeatures(path, values.pipeline as string)),
+    notebookPath: path,
+    baseDir: io.cwd,
+    validated: false,
+  };
 }

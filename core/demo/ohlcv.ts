@@ -56,11 +56,36 @@ export interface OhlcvResult {
   defects: Defect[];
 }
 
-const NAMES = ['BTC', 'ETH', 'SOL', 'BNB', 'XRP', 'ADA', 'DOGE', 'AVAX', 'DOT', 'LINK', 'LTC', 'ATOM', 'UNI', 'XLM', 'ETC', 'FIL', 'APT', 'ARB', 'NEAR', 'OP'];
-const START_PRICES = [42000, 2300, 100, 310, 0.62, 0.59, 0.09, 38, 8.1, 15, 72, 10, 6.3, 0.13, 22, 5.9, 9.4, 1.9, 3.6, 3.7];
+const NAMES = [
+  'BTC',
+  'ETH',
+  'SOL',
+  'BNB',
+  'XRP',
+  'ADA',
+  'DOGE',
+  'AVAX',
+  'DOT',
+  'LINK',
+  'LTC',
+  'ATOM',
+  'UNI',
+  'XLM',
+  'ETC',
+  'FIL',
+  'APT',
+  'ARB',
+  'NEAR',
+  'OP',
+];
+const START_PRICES = [
+  42000, 2300, 100, 310, 0.62, 0.59, 0.09, 38, 8.1, 15, 72, 10, 6.3, 0.13, 22, 5.9, 9.4, 1.9, 3.6, 3.7,
+];
 
 export function demoSymbols(n: number): string[] {
-  return Array.from({ length: n }, (_, i) => (i < NAMES.length ? `${NAMES[i]}USDT` : `SYM${String(i + 1).padStart(3, '0')}USDT`));
+  return Array.from({ length: n }, (_, i) =>
+    i < NAMES.length ? `${NAMES[i]}USDT` : `SYM${String(i + 1).padStart(3, '0')}USDT`,
+  );
 }
 
 /** Decimals of the price tick: 2 for prices >= 100, more for smaller ones (max 8). */
@@ -121,7 +146,9 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
     for (let k = 0; k < count; k++) {
       const len = rng.int(1, 4);
       const at = rng.int(Math.floor(bars * 0.1), Math.floor(bars * 0.9) - len);
-      const clash = protectedBars.some((b) => b >= at - 2 && b <= at + len + 1) || taken.some(([s0, l0]) => at <= s0 + l0 + 1 && s0 <= at + len + 1);
+      const clash =
+        protectedBars.some((b) => b >= at - 2 && b <= at + len + 1) ||
+        taken.some(([s0, l0]) => at <= s0 + l0 + 1 && s0 <= at + len + 1);
       if (!clash) {
         g[at] = len;
         taken.push([at, len]);
@@ -140,7 +167,15 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
 
   // Output arrays per symbol (room for the duplicated rows).
   const cap = bars + 2;
-  const out: Columns[] = symbols.map(() => ({ ts: new Float64Array(cap), o: new Float64Array(cap), h: new Float64Array(cap), l: new Float64Array(cap), c: new Float64Array(cap), v: new Float64Array(cap), len: 0 }));
+  const out: Columns[] = symbols.map(() => ({
+    ts: new Float64Array(cap),
+    o: new Float64Array(cap),
+    h: new Float64Array(cap),
+    l: new Float64Array(cap),
+    c: new Float64Array(cap),
+    v: new Float64Array(cap),
+    len: 0,
+  }));
   const h2 = baseVol.map((v) => v * v); // GARCH variance
   const lastEps = new Float64Array(n);
   const close = Float64Array.from(p0);
@@ -173,10 +208,11 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
       const open = close[i]; // 24/7 market: a bar opens at the previous close
       // Slow pull of log price back to its start level (half-life ~1,400 bars) keeps long series
       // (100k bars) from drifting to 0 or infinity under the persistent trend.
-      const c = open * Math.exp(beta[i] * R.drift + trend[i] * baseVol[i] / 0.007 - REVERSION * Math.log(open / p0[i]) + eps);
+      const c =
+        open * Math.exp(beta[i] * R.drift + (trend[i] * baseVol[i]) / 0.007 - REVERSION * Math.log(open / p0[i]) + eps);
       const hi = Math.max(open, c) * Math.exp(Math.abs(rng.normal()) * sigma * 0.6);
       const lo = Math.min(open, c) * Math.exp(-Math.abs(rng.normal()) * sigma * 0.6);
-      const vol = baseVolume[i] * season * Math.exp(0.45 * rng.normal()) * (1 + 3 * Math.abs(eps) / baseVol[i]);
+      const vol = baseVolume[i] * season * Math.exp(0.45 * rng.normal()) * (1 + (3 * Math.abs(eps)) / baseVol[i]);
       close[i] = c;
 
       if (skip[i] > 0) {
@@ -201,13 +237,31 @@ export function generateOhlcvWithDefects(opts: OhlcvOptions): OhlcvResult {
       }
       if (flag & NV) {
         V = -V;
-        defects.push({ kind: 'negative_volume', symbol: symbols[i], timestamp: new Date(ts).toISOString(), row: o.len });
+        defects.push({
+          kind: 'negative_volume',
+          symbol: symbols[i],
+          timestamp: new Date(ts).toISOString(),
+          row: o.len,
+        });
       }
       writeRow(o, ts, roundTo(open, P), H, L, roundTo(c, P), V);
       if (flag & DUP) {
-        defects.push({ kind: 'duplicate_timestamp', symbol: symbols[i], timestamp: new Date(ts).toISOString(), row: o.len });
+        defects.push({
+          kind: 'duplicate_timestamp',
+          symbol: symbols[i],
+          timestamp: new Date(ts).toISOString(),
+          row: o.len,
+        });
         // the bar re-sent with a slightly different close (kept inside its high/low)
-        writeRow(o, ts, roundTo(open, P), H, L, roundTo(Math.min(Math.max(c * (1 + 0.0001 * rng.normal()), lo), hi), P), V);
+        writeRow(
+          o,
+          ts,
+          roundTo(open, P),
+          H,
+          L,
+          roundTo(Math.min(Math.max(c * (1 + 0.0001 * rng.normal()), lo), hi), P),
+          V,
+        );
       }
     }
   }

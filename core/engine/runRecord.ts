@@ -33,14 +33,23 @@ export async function inputFileRecords(session: PipelineSession, cells: readonly
     }
     for (const f of files) {
       const abs = resolve(session.baseDir, f);
-      out.push({ cell: cell.name, path: relative(session.baseDir, abs), sha256: await hashFile(abs).catch(() => 'missing') });
+      out.push({
+        cell: cell.name,
+        path: relative(session.baseDir, abs),
+        sha256: await hashFile(abs).catch(() => 'missing'),
+      });
     }
   }
   return out;
 }
 
 /** The config each given cell ran with (ts cells: their source is in the stored notebook). */
-export function resolvedConfigs(session: PipelineSession, cells: readonly string[]): Record<string, Record<string, unknown>> {
+export function resolvedConfigs(
+  session: PipelineSession,
+  cells: readonly string[],
+): Record<string, Record<string, unknown>> {
   const wanted = new Set(cells);
-  return Object.fromEntries(session.expansion.cells.filter((c) => wanted.has(c.name) && c.type === 'phase').map((c) => [c.name, c.config]));
+  return Object.fromEntries(
+    session.expansion.cells.filter((c) => wanted.has(c.name) && c.type === 'phase').map((c) => [c.name, c.config]),
+  );
 }

@@ -7,7 +7,14 @@ import type { Cell, ParsedNotebook } from '../notebook/types';
 import type { PhaseResult } from '../spec/types';
 import { resolveRoots, type ArtifactRoots } from '../runs/roots';
 import { buildGraph, type Graph } from '../notebook/dag';
-import type { CellError, CellOutcome, CellStatus, ExecutionEvent, ExecutionReport as GraphExecutionReport, RunRequest } from '../graph/events';
+import type {
+  CellError,
+  CellOutcome,
+  CellStatus,
+  ExecutionEvent,
+  ExecutionReport as GraphExecutionReport,
+  RunRequest,
+} from '../graph/events';
 import { cellsWithErrors, computeCellKeys, isExecutable } from '../graph/keys';
 import { hasResult, loadResult, saveResult, type CacheReadOptions } from '../graph/resultStore';
 import { runCell } from '../graph/runCell';
@@ -98,7 +105,11 @@ export class PipelineSession {
     this.text = text;
     this.parsedNb = this.parse(text);
     this.expansionOf = expandNotebook(this.parsedNb, buildGraph(this.parsedNb.cells));
-    this.expandedNb = { ...this.parsedNb, cells: this.expansionOf.cells, diagnostics: [...this.parsedNb.diagnostics, ...this.expansionOf.diagnostics] };
+    this.expandedNb = {
+      ...this.parsedNb,
+      cells: this.expansionOf.cells,
+      diagnostics: [...this.parsedNb.diagnostics, ...this.expansionOf.diagnostics],
+    };
     this.graphOf = this.expansionOf.graph;
     this.settingsOf = readSettings(this.parsedNb);
   }
@@ -146,12 +157,23 @@ export class PipelineSession {
   /** Audits data cells (default: every one) for look-ahead, the audit cache serving unchanged cells. */
   async audit(cells?: string[]): Promise<AuditReport> {
     const all = new Map(this.expandedNb.cells.map((c) => [c.name, c]));
-    const targets = (cells ?? this.graphOf.order).flatMap((t) => (all.has(t) ? [t] : this.expansionOf.copies.get(t) ?? [])).filter((n) => isDataCell(all.get(n)));
+    const targets = (cells ?? this.graphOf.order)
+      .flatMap((t) => (all.has(t) ? [t] : (this.expansionOf.copies.get(t) ?? [])))
+      .filter((n) => isDataCell(all.get(n)));
     return auditCached({ ...this.auditBase(all), keys: await this.keys() }, targets);
   }
 
   private auditBase(cells: Map<string, Cell>) {
-    return { notebookPath: this.notebookPath, baseDir: this.baseDir, seed: this.seed, cells, graph: this.graphOf, mode: this.auditMode, log: this.opts.log, cacheRoot: this.opts.diskCache === false ? undefined : this.roots.cache };
+    return {
+      notebookPath: this.notebookPath,
+      baseDir: this.baseDir,
+      seed: this.seed,
+      cells,
+      graph: this.graphOf,
+      mode: this.auditMode,
+      log: this.opts.log,
+      cacheRoot: this.opts.diskCache === false ? undefined : this.roots.cache,
+    };
   }
 
   get mode(): 'autorun' | 'lazy' {
@@ -165,7 +187,11 @@ export class PipelineSession {
   }
 
   get roots(): ArtifactRoots {
-    return resolveRoots(this.baseDir, { ...this.opts.rootDefaults, ...this.settingsOf.roots, ...this.opts.rootOverrides });
+    return resolveRoots(this.baseDir, {
+      ...this.opts.rootDefaults,
+      ...this.settingsOf.roots,
+      ...this.opts.rootOverrides,
+    });
   }
 
   /** Replaces the notebook text (an edit). Returns the cells that became stale. */
@@ -173,7 +199,11 @@ export class PipelineSession {
     this.text = text;
     this.parsedNb = this.parse(text);
     this.expansionOf = expandNotebook(this.parsedNb, buildGraph(this.parsedNb.cells));
-    this.expandedNb = { ...this.parsedNb, cells: this.expansionOf.cells, diagnostics: [...this.parsedNb.diagnostics, ...this.expansionOf.diagnostics] };
+    this.expandedNb = {
+      ...this.parsedNb,
+      cells: this.expansionOf.cells,
+      diagnostics: [...this.parsedNb.diagnostics, ...this.expansionOf.diagnostics],
+    };
     this.graphOf = this.expansionOf.graph;
     this.settingsOf = readSettings(this.parsedNb);
     return this.staleCells();
@@ -181,12 +211,22 @@ export class PipelineSession {
 
   /** The cache key each cell would have now. */
   async keys(): Promise<Map<string, string>> {
-    return computeCellKeys(this.expandedNb, this.graphOf, { baseDir: this.baseDir, roots: this.roots, seed: this.seed, notebookPath: this.notebookPath });
+    return computeCellKeys(this.expandedNb, this.graphOf, {
+      baseDir: this.baseDir,
+      roots: this.roots,
+      seed: this.seed,
+      notebookPath: this.notebookPath,
+    });
   }
 
   /** Keys without file contents: equal while only the data changed (checkpoints' drift check). */
   async structureKeys(): Promise<Map<string, string>> {
-    return computeCellKeys(this.expandedNb, this.graphOf, { baseDir: this.baseDir, roots: this.roots, seed: this.seed, structureOnly: true });
+    return computeCellKeys(this.expandedNb, this.graphOf, {
+      baseDir: this.baseDir,
+      roots: this.roots,
+      seed: this.seed,
+      structureOnly: true,
+    });
   }
 
   /**
@@ -214,7 +254,10 @@ export class PipelineSession {
   /** What "Run stale cells" runs: the stale cells, plus those whose last outcome failed, was blocked or cancelled. */
   async cellsToRerun(): Promise<string[]> {
     const stale = new Set(await this.staleCells());
-    const bad = (n: string): boolean => { const st = this.outcomes.get(n)?.status; return st === 'failed' || st === 'skipped' || st === 'cancelled'; };
+    const bad = (n: string): boolean => {
+      const st = this.outcomes.get(n)?.status;
+      return st === 'failed' || st === 'skipped' || st === 'cancelled';
+    };
     return this.graphOf.order.filter((n) => stale.has(n) || bad(n));
   }
 
@@ -230,7 +273,11 @@ export class PipelineSession {
       const key = keys.get(name);
       if (!key) continue;
       const memo = this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined;
-      const r = memo ?? (this.opts.diskCache === false || this.settingsOf.problem ? undefined : await loadResult(this.roots.cache, key, this.cacheRead(name)));
+      const r =
+        memo ??
+        (this.opts.diskCache === false || this.settingsOf.problem
+          ? undefined
+          : await loadResult(this.roots.cache, key, this.cacheRead(name)));
       if (!r) continue;
       this.last.set(name, { key, result: r });
       this.outcomes.set(name, { key, status: 'cached' });
@@ -255,7 +302,10 @@ export class PipelineSession {
     for (const name of this.graphOf.order) {
       const key = keys.get(name);
       if (!key) continue;
-      const r = this.last.get(name)?.key === key ? this.last.get(name)?.result : await loadResult(this.roots.cache, key, this.cacheRead(name));
+      const r =
+        this.last.get(name)?.key === key
+          ? this.last.get(name)?.result
+          : await loadResult(this.roots.cache, key, this.cacheRead(name));
       if (r) {
         this.last.set(name, { key, result: r });
         this.outcomes.set(name, { key, status: 'cached' });
@@ -282,40 +332,111 @@ export class PipelineSession {
     const errors = cellsWithErrors(this.expandedNb);
     const needed = await this.neededCells(targets, keys, req.force ?? false);
     // Ancestors whose last result is still valid are reused without being re-run.
-    const plan = executable.filter((n) => needed.has(n) && (targets.has(n) || this.last.get(n)?.key !== keys.get(n) || !keys.has(n)));
+    const plan = executable.filter(
+      (n) => needed.has(n) && (targets.has(n) || this.last.get(n)?.key !== keys.get(n) || !keys.has(n)),
+    );
     plan.forEach((cell, i) => emit({ type: 'queued', cell, order: i }));
     const held = (n: string) => (this.last.get(n)?.key === keys.get(n) ? this.last.get(n)?.result : undefined);
-    const gate = await auditGate({ ...this.auditBase(cells), keys, plan: plan.filter((n) => !errors.has(n)), baseline: held });
+    const gate = await auditGate({
+      ...this.auditBase(cells),
+      keys,
+      plan: plan.filter((n) => !errors.has(n)),
+      baseline: held,
+    });
 
     const roots = this.roots;
     const recorder = new CellRecorder({
-      roots, baseDir: this.baseDir, notebookPath: this.notebookPath, seed: this.seed, expansion: this.expansionOf, cells,
-      structureKeys: () => this.structureKeys(), log: this.opts.log,
+      roots,
+      baseDir: this.baseDir,
+      notebookPath: this.notebookPath,
+      seed: this.seed,
+      expansion: this.expansionOf,
+      cells,
+      structureKeys: () => this.structureKeys(),
+      log: this.opts.log,
     });
-    const executor = this.opts.diskCache === false ? undefined : chooseExecutor({ opts: this.opts, expansion: this.expansionOf, cells: plan.map((n) => cells.get(n) as Cell) });
+    const executor =
+      this.opts.diskCache === false
+        ? undefined
+        : chooseExecutor({
+            opts: this.opts,
+            expansion: this.expansionOf,
+            cells: plan.map((n) => cells.get(n) as Cell),
+          });
     let outcomes: CellOutcome[];
     if (executor) {
-      outcomes = await runOnExecutor(executor, {
-        plan, graph: this.graphOf, keys, errors, targets, force: req.force ?? false, cacheRoot: roots.cache, log: this.opts.log, signal: req.signal, emit,
-        notebook: { notebookPath: this.notebookPath, text: this.text, baseDir: this.baseDir, rootDefaults: this.opts.rootDefaults, rootOverrides: this.opts.rootOverrides, seed: this.seed, preload: this.opts.preload, overrides: this.opts.overrides },
-        cacheRead: (name) => this.cacheRead(name),
-        memo: (name, key) => (this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined),
-        adopt: (name, key, result) => this.last.set(name, { key, result }),
-        forget: (name) => this.last.delete(name),
-        blocked: (name, up, own) => this.blockedError(cells.get(name) as Cell, up, own),
-        cachedNote: (name, key, result) => recorder.cached(name, key, result, []),
-        inProcess: () => new SerialExecutor(openJobSession),
-      }, new Map([...gate.blocked].map(([cell, error]) => [cell, this.finish(emit, { cell, status: 'failed', durationMs: 0, error })])));
+      outcomes = await runOnExecutor(
+        executor,
+        {
+          plan,
+          graph: this.graphOf,
+          keys,
+          errors,
+          targets,
+          force: req.force ?? false,
+          cacheRoot: roots.cache,
+          log: this.opts.log,
+          signal: req.signal,
+          emit,
+          notebook: {
+            notebookPath: this.notebookPath,
+            text: this.text,
+            baseDir: this.baseDir,
+            rootDefaults: this.opts.rootDefaults,
+            rootOverrides: this.opts.rootOverrides,
+            seed: this.seed,
+            preload: this.opts.preload,
+            overrides: this.opts.overrides,
+          },
+          cacheRead: (name) => this.cacheRead(name),
+          memo: (name, key) => (this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined),
+          adopt: (name, key, result) => this.last.set(name, { key, result }),
+          forget: (name) => this.last.delete(name),
+          blocked: (name, up, own) => this.blockedError(cells.get(name) as Cell, up, own),
+          cachedNote: (name, key, result) => recorder.cached(name, key, result, []),
+          inProcess: () => new SerialExecutor(openJobSession),
+        },
+        new Map(
+          [...gate.blocked].map(([cell, error]) => [
+            cell,
+            this.finish(emit, { cell, status: 'failed', durationMs: 0, error }),
+          ]),
+        ),
+      );
     } else {
-      if (plan.length) this.opts.log.debug(`dispatching ${plan.length} cell(s) to the in-process executor`, { executor: 'in-process', cells: plan });
+      if (plan.length)
+        this.opts.log.debug(`dispatching ${plan.length} cell(s) to the in-process executor`, {
+          executor: 'in-process',
+          cells: plan,
+        });
       outcomes = await this.runHere(req, plan, cells, keys, errors, targets, recorder, emit, gate.blocked);
     }
     this.executionCount++;
     for (const o of outcomes) this.outcomes.set(o.cell, { key: keys.get(o.cell), status: o.status });
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'cancelled' || o.status === 'skipped');
-    const exitCode = bad.some((o) => o.error?.exitCode === ExitCode.Validation) ? ExitCode.Validation : bad.length ? ExitCode.Error : ExitCode.Ok;
-    const report: ExecutionReport = { ok: bad.length === 0, exitCode, outcomes, executor: executor?.name ?? 'in-process', ...(gate.report ? { audit: gate.report } : {}) };
-    if (this.opts.record !== false) report.executionId = await recordExecution({ roots, notebookPath: this.notebookPath, seed: this.seed, started, report, expansion: this.expansionOf, cells, log: this.opts.log });
+    const exitCode = bad.some((o) => o.error?.exitCode === ExitCode.Validation)
+      ? ExitCode.Validation
+      : bad.length
+        ? ExitCode.Error
+        : ExitCode.Ok;
+    const report: ExecutionReport = {
+      ok: bad.length === 0,
+      exitCode,
+      outcomes,
+      executor: executor?.name ?? 'in-process',
+      ...(gate.report ? { audit: gate.report } : {}),
+    };
+    if (this.opts.record !== false)
+      report.executionId = await recordExecution({
+        roots,
+        notebookPath: this.notebookPath,
+        seed: this.seed,
+        started,
+        report,
+        expansion: this.expansionOf,
+        cells,
+        log: this.opts.log,
+      });
     return report;
   }
 
@@ -345,7 +466,14 @@ export class PipelineSession {
 
   /** The serial loop: every planned cell in this process, in order. */
   private async runHere(
-    req: RunRequest, plan: string[], cells: Map<string, Cell>, keys: Map<string, string>, errors: Set<string>, targets: Set<string>, recorder: CellRecorder, emit: (e: ExecutionEvent) => void,
+    req: RunRequest,
+    plan: string[],
+    cells: Map<string, Cell>,
+    keys: Map<string, string>,
+    errors: Set<string>,
+    targets: Set<string>,
+    recorder: CellRecorder,
+    emit: (e: ExecutionEvent) => void,
     refused: ReadonlyMap<string, CellError> = new Map(),
   ): Promise<CellOutcome[]> {
     const outcomes: CellOutcome[] = [];
@@ -368,7 +496,9 @@ export class PipelineSession {
       }
       if (upstreamFailed || errors.has(name) || !key) {
         const err = this.blockedError(cell, upstreamFailed, errors.has(name));
-        outcomes.push(this.finish(emit, { cell: name, status: errors.has(name) ? 'failed' : 'skipped', durationMs: 0, error: err }));
+        outcomes.push(
+          this.finish(emit, { cell: name, status: errors.has(name) ? 'failed' : 'skipped', durationMs: 0, error: err }),
+        );
         failed.add(name);
         continue;
       }
@@ -376,12 +506,30 @@ export class PipelineSession {
       const t0 = performance.now();
       const force = req.force && targets.has(name);
       const memo = !force && this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined;
-      const cached = memo ?? (!force && this.opts.diskCache !== false ? await loadResult(roots.cache, key, this.cacheRead(name)) : undefined);
+      const cached =
+        memo ??
+        (!force && this.opts.diskCache !== false
+          ? await loadResult(roots.cache, key, this.cacheRead(name))
+          : undefined);
       const parents = this.graphOf.parents(name);
       if (cached) {
         this.last.set(name, { key, result: cached });
-        const note = await recorder.cached(name, key, cached, parents.map((p) => ({ cell: p, key: keys.get(p), result: this.last.get(p)?.result })));
-        outcomes.push(this.finish(emit, { cell: name, status: 'cached', durationMs: performance.now() - t0, result: cached, cacheKey: key, note }));
+        const note = await recorder.cached(
+          name,
+          key,
+          cached,
+          parents.map((p) => ({ cell: p, key: keys.get(p), result: this.last.get(p)?.result })),
+        );
+        outcomes.push(
+          this.finish(emit, {
+            cell: name,
+            status: 'cached',
+            durationMs: performance.now() - t0,
+            result: cached,
+            cacheKey: key,
+            note,
+          }),
+        );
         continue;
       }
       const inputs = parents.map((p) => this.last.get(p)?.result as PhaseResult);
@@ -389,7 +537,9 @@ export class PipelineSession {
       const drift = await recorder.drift(name, parents, inputs);
       if (drift) {
         failed.add(name);
-        outcomes.push(this.finish(emit, { cell: name, status: 'failed', durationMs: performance.now() - t0, error: drift }));
+        outcomes.push(
+          this.finish(emit, { cell: name, status: 'failed', durationMs: performance.now() - t0, error: drift }),
+        );
         continue;
       }
       const startedAt = new Date();
@@ -405,18 +555,39 @@ export class PipelineSession {
       });
       const durationMs = performance.now() - t0;
       if (r.ok) {
-        r.result = { ...normaliseResult(r.result), ran: { at: startedAt.toISOString(), durationMs: Math.round(durationMs) } };
-        await recorder.computed(name, key, r.result, parents.map((p, j) => ({ cell: p, key: keys.get(p), result: inputs[j] })), startedAt, durationMs);
+        r.result = {
+          ...normaliseResult(r.result),
+          ran: { at: startedAt.toISOString(), durationMs: Math.round(durationMs) },
+        };
+        await recorder.computed(
+          name,
+          key,
+          r.result,
+          parents.map((p, j) => ({ cell: p, key: keys.get(p), result: inputs[j] })),
+          startedAt,
+          durationMs,
+        );
         this.last.set(name, { key, result: r.result });
-        if (r.result.run) emit({ type: 'run-created', cell: name, id: r.result.run.id, dir: r.result.run.dir, kind: r.result.run.kind });
+        if (r.result.run)
+          emit({
+            type: 'run-created',
+            cell: name,
+            id: r.result.run.id,
+            dir: r.result.run.dir,
+            kind: r.result.run.kind,
+          });
         if (this.opts.diskCache !== false) {
-          await saveResult(roots.cache, key, r.result).catch((e: Error) => this.opts.log.warn(`could not cache cell '${name}': ${e.message}`));
+          await saveResult(roots.cache, key, r.result).catch((e: Error) =>
+            this.opts.log.warn(`could not cache cell '${name}': ${e.message}`),
+          );
         }
         outcomes.push(this.finish(emit, { cell: name, status: 'ok', durationMs, result: r.result, cacheKey: key }));
       } else {
         this.last.delete(name);
         failed.add(name);
-        outcomes.push(this.finish(emit, { cell: name, status: r.cancelled ? 'cancelled' : 'failed', durationMs, error: r.error }));
+        outcomes.push(
+          this.finish(emit, { cell: name, status: r.cancelled ? 'cancelled' : 'failed', durationMs, error: r.error }),
+        );
       }
     }
     return outcomes;
@@ -429,7 +600,16 @@ export class PipelineSession {
   }
 
   private finish(emit: (e: ExecutionEvent) => void, o: CellOutcome): CellOutcome {
-    emit({ type: 'finished', cell: o.cell, status: o.status, durationMs: o.durationMs, result: o.result, error: o.error, cacheKey: o.cacheKey, note: o.note });
+    emit({
+      type: 'finished',
+      cell: o.cell,
+      status: o.status,
+      durationMs: o.durationMs,
+      result: o.result,
+      error: o.error,
+      cacheKey: o.cacheKey,
+      note: o.note,
+    });
     return o;
   }
 
@@ -439,13 +619,27 @@ export class PipelineSession {
       const diag = this.parsedNb.diagnostics.find((d) => d.severity === 'error' && d.cellIndex === cell.index);
       return {
         message: diag?.message ?? 'this cell has errors',
-        location: { file, cell: cell.name, key: diag?.key, line: (diag?.range.start.line ?? cell.headerLine) + 1, column: (diag?.range.start.column ?? 0) + 1 },
+        location: {
+          file,
+          cell: cell.name,
+          key: diag?.key,
+          line: (diag?.range.start.line ?? cell.headerLine) + 1,
+          column: (diag?.range.start.column ?? 0) + 1,
+        },
         details: [],
         exitCode: ExitCode.Error,
       };
     }
-    const msg = upstreamFailed ? `not run: upstream cell '${upstreamFailed}' failed` : 'not run: an upstream cell has errors';
-    return { message: msg, location: { file, cell: cell.name, line: cell.headerLine + 1 }, details: [], exitCode: ExitCode.Error, ...(upstreamFailed ? { blockedBy: upstreamFailed } : {}) };
+    const msg = upstreamFailed
+      ? `not run: upstream cell '${upstreamFailed}' failed`
+      : 'not run: an upstream cell has errors';
+    return {
+      message: msg,
+      location: { file, cell: cell.name, line: cell.headerLine + 1 },
+      details: [],
+      exitCode: ExitCode.Error,
+      ...(upstreamFailed ? { blockedBy: upstreamFailed } : {}),
+    };
   }
 }
 
@@ -456,4 +650,14 @@ export { CancelledError };
  * recorded.
  */
 export const openJobSession: OpenJobSession = (nb, log) =>
-  new PipelineSession(nb.text, { notebookPath: nb.notebookPath, baseDir: nb.baseDir, rootDefaults: nb.rootDefaults, rootOverrides: nb.rootOverrides, seed: nb.seed, overrides: nb.overrides, log, jobs: 1, record: false });
+  new PipelineSession(nb.text, {
+    notebookPath: nb.notebookPath,
+    baseDir: nb.baseDir,
+    rootDefaults: nb.rootDefaults,
+    rootOverrides: nb.rootOverrides,
+    seed: nb.seed,
+    overrides: nb.overrides,
+    log,
+    jobs: 1,
+    record: false,
+  });

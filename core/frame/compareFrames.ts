@@ -24,7 +24,15 @@ function differs(numeric: boolean, tol: number): pl.Expr {
   const a = pl.col('__a');
   const b = pl.col('__b');
   const nullMismatch = a.isNull().neq(b.isNull());
-  if (!numeric) return nullMismatch.or(a.isNotNull().and(b.isNotNull()).and(a.cast(pl.Utf8).neq(b.cast(pl.Utf8)))).fillNull(true);
+  if (!numeric)
+    return nullMismatch
+      .or(
+        a
+          .isNotNull()
+          .and(b.isNotNull())
+          .and(a.cast(pl.Utf8).neq(b.cast(pl.Utf8))),
+      )
+      .fillNull(true);
   const x = a.cast(pl.Float64);
   const y = b.cast(pl.Float64);
   const nanMismatch = x.isNan().fillNull(false).neq(y.isNan().fillNull(false));
@@ -39,7 +47,12 @@ function differs(numeric: boolean, tol: number): pl.Expr {
  * Columns of `columns` whose values differ between `a` and `b` row by row. The frames must have
  * the same height; a column missing from either frame counts as changed at row 0.
  */
-export function changedColumns(a: pl.DataFrame, b: pl.DataFrame, columns: readonly string[], tol = FLOAT_TOLERANCE): ColumnChange[] {
+export function changedColumns(
+  a: pl.DataFrame,
+  b: pl.DataFrame,
+  columns: readonly string[],
+  tol = FLOAT_TOLERANCE,
+): ColumnChange[] {
   if (a.height !== b.height) throw new Error(`changedColumns: heights differ (${a.height} vs ${b.height})`);
   const out: ColumnChange[] = [];
   for (const c of columns) {

@@ -90,10 +90,12 @@ export function parseTimestampText(text: pl.Expr, opts: TimestampParseOptions = 
   if (opts.format) {
     const parsed = text.str.strip().str.strptime(pl.Datetime('ms'), opts.format);
     const aware = /%[#:]?z|%\+/.test(opts.format);
-    return (aware ? parsed.dt.convertTimeZone('UTC') : parsed.dt.replaceTimeZone(tz).dt.convertTimeZone('UTC')).cast(UTC_MS);
+    return (aware ? parsed.dt.convertTimeZone('UTC') : parsed.dt.replaceTimeZone(tz).dt.convertTimeZone('UTC')).cast(
+      UTC_MS,
+    );
   }
-  const n = text
-    .str.strip()
+  const n = text.str
+    .strip()
     .str.replace('^(\\d{4}-\\d{2}-\\d{2})[ T]', '${1}T')
     .str.replace('^(\\d{4}-\\d{2}-\\d{2})$', '${1}T00:00:00')
     .str.replace('T(\\d{2}:\\d{2})($|[Z+-])', 'T${1}:00${2}')
@@ -102,14 +104,21 @@ export function parseTimestampText(text: pl.Expr, opts: TimestampParseOptions = 
   const epoch = n.cast(pl.Int64, false);
   const abs = epoch.abs();
   const epochMs = pl
-    .when(abs.lt(1e11)).then(epoch.mul(1000))
-    .when(abs.lt(1e14)).then(epoch)
-    .when(abs.lt(1e17)).then(epoch.div(1000).floor().cast(pl.Int64))
+    .when(abs.lt(1e11))
+    .then(epoch.mul(1000))
+    .when(abs.lt(1e14))
+    .then(epoch)
+    .when(abs.lt(1e17))
+    .then(epoch.div(1000).floor().cast(pl.Int64))
     .otherwise(epoch.div(1_000_000).floor().cast(pl.Int64));
   return pl
-    .when(n.str.contains('^-?\\d+$')).then(epochMs.cast(pl.Datetime('ms')).dt.replaceTimeZone('UTC'))
-    .when(n.str.contains('[+-]\\d{2}:\\d{2}$')).then(n.str.strptime(pl.Datetime('ms'), '%Y-%m-%dT%H:%M:%S%.f%:z').dt.convertTimeZone('UTC'))
-    .otherwise(n.str.strptime(pl.Datetime('ms'), '%Y-%m-%dT%H:%M:%S%.f').dt.replaceTimeZone(tz).dt.convertTimeZone('UTC'))
+    .when(n.str.contains('^-?\\d+$'))
+    .then(epochMs.cast(pl.Datetime('ms')).dt.replaceTimeZone('UTC'))
+    .when(n.str.contains('[+-]\\d{2}:\\d{2}$'))
+    .then(n.str.strptime(pl.Datetime('ms'), '%Y-%m-%dT%H:%M:%S%.f%:z').dt.convertTimeZone('UTC'))
+    .otherwise(
+      n.str.strptime(pl.Datetime('ms'), '%Y-%m-%dT%H:%M:%S%.f').dt.replaceTimeZone(tz).dt.convertTimeZone('UTC'),
+    )
     .cast(UTC_MS);
 }
 
@@ -121,19 +130,27 @@ export function parseTimestampText(text: pl.Expr, opts: TimestampParseOptions = 
  */
 function fastTimestamps(frame: pl.DataFrame, column: string, ts: TimestampParseOptions): pl.Series | undefined {
   const text = pl.col(column).cast(pl.Utf8);
-  const probe = frame.select(
-    text.isNotNull().sum().alias('n'),
-    text.str.contains('(Z|[+-]\\d{2}:?\\d{2})$').sum().alias('offsets'),
-    text.str.contains('^\\d{4}-\\d{2}-\\d{2}T').sum().alias('t'),
-    text.str.contains('^\\d{4}-\\d{2}-\\d{2} ').sum().alias('space'),
-  ).row(0).map(Number);
+  const probe = frame
+    .select(
+      text.isNotNull().sum().alias('n'),
+      text.str.contains('(Z|[+-]\\d{2}:?\\d{2})$').sum().alias('offsets'),
+      text.str.contains('^\\d{4}-\\d{2}-\\d{2}T').sum().alias('t'),
+      text.str.contains('^\\d{4}-\\d{2}-\\d{2} ').sum().alias('space'),
+    )
+    .row(0)
+    .map(Number);
   const [n, offsets, tSep, spaceSep] = probe;
   if (n === 0) return undefined;
   let candidate: pl.Expr | undefined;
-  if (offsets === n && tSep === n) candidate = text.str.strptime(pl.Datetime('ms'), '%+').dt.convertTimeZone('UTC').cast(UTC_MS);
+  if (offsets === n && tSep === n)
+    candidate = text.str.strptime(pl.Datetime('ms'), '%+').dt.convertTimeZone('UTC').cast(UTC_MS);
   else if (offsets === 0 && (tSep === n || spaceSep === n)) {
     const fmt = tSep === n ? '%Y-%m-%dT%H:%M:%S%.f' : '%Y-%m-%d %H:%M:%S%.f';
-    candidate = text.str.strptime(pl.Datetime('ms'), fmt).dt.replaceTimeZone(ts.timezone ?? 'UTC').dt.convertTimeZone('UTC').cast(UTC_MS);
+    candidate = text.str
+      .strptime(pl.Datetime('ms'), fmt)
+      .dt.replaceTimeZone(ts.timezone ?? 'UTC')
+      .dt.convertTimeZone('UTC')
+      .cast(UTC_MS);
   }
   if (!candidate) return undefined;
   const values = frame.select(candidate.alias(column)).getColumn(column);
@@ -146,7 +163,9 @@ export function timestampExpr(column: string, dt: DataType, opts: TimestampParse
   if (isTextDtype(dt)) return parseTimestampText(c.cast(pl.Utf8), opts);
   if (dt.variant === 'Datetime') {
     const tz = datetimeZone(dt);
-    return (tz ? c.dt.convertTimeZone('UTC') : c.dt.replaceTimeZone(opts.timezone ?? 'UTC').dt.convertTimeZone('UTC')).cast(UTC_MS);
+    return (
+      tz ? c.dt.convertTimeZone('UTC') : c.dt.replaceTimeZone(opts.timezone ?? 'UTC').dt.convertTimeZone('UTC')
+    ).cast(UTC_MS);
   }
   if (dt.variant === 'Date') return c.cast(pl.Datetime('ms')).dt.replaceTimeZone('UTC').cast(UTC_MS);
   if (isNumericDtype(dt)) return parseTimestampText(c.cast(pl.Int64, false).cast(pl.Utf8), opts);
@@ -165,7 +184,13 @@ export function parseTextAs(text: pl.Expr, t: ColumnType, ts: TimestampParseOpti
       return text;
     case 'bool': {
       const l = s.str.toLowerCase();
-      return pl.when(l.isIn(['true', '1', 'yes'])).then(pl.lit(true)).when(l.isIn(['false', '0', 'no'])).then(pl.lit(false)).otherwise(pl.lit(null)).cast(pl.Bool);
+      return pl
+        .when(l.isIn(['true', '1', 'yes']))
+        .then(pl.lit(true))
+        .when(l.isIn(['false', '0', 'no']))
+        .then(pl.lit(false))
+        .otherwise(pl.lit(null))
+        .cast(pl.Bool);
     }
     case 'datetime':
       return parseTimestampText(text, ts);
@@ -188,7 +213,13 @@ export interface CastOutcome {
  * Columns that already have the type are returned unchanged. Returns undefined when the column's
  * dtype cannot be converted at all (e.g. a datetime asked to be a number).
  */
-export function castColumn(frame: pl.DataFrame, column: string, t: ColumnType, ts: TimestampParseOptions = {}, limit = 20): CastOutcome | undefined {
+export function castColumn(
+  frame: pl.DataFrame,
+  column: string,
+  t: ColumnType,
+  ts: TimestampParseOptions = {},
+  limit = 20,
+): CastOutcome | undefined {
   const dt = dtypeOf(frame, column);
   if (isTextDtype(dt) && t === 'datetime' && !ts.format) {
     const fast = fastTimestamps(frame, column, ts);
@@ -200,7 +231,11 @@ export function castColumn(frame: pl.DataFrame, column: string, t: ColumnType, t
   else if (t === 'number' && dt.variant === 'Bool') return undefined;
   else if (t === 'datetime') expr = timestampExpr(column, dt, ts);
   else if (t === 'string') expr = pl.col(column).cast(pl.Utf8);
-  else if (t === 'int' && isNumericDtype(dt)) expr = pl.when(pl.col(column).eq(pl.col(column).floor())).then(pl.col(column).cast(pl.Int64, false)).otherwise(pl.lit(null).cast(pl.Int64));
+  else if (t === 'int' && isNumericDtype(dt))
+    expr = pl
+      .when(pl.col(column).eq(pl.col(column).floor()))
+      .then(pl.col(column).cast(pl.Int64, false))
+      .otherwise(pl.lit(null).cast(pl.Int64));
   else return undefined;
   const out = frame
     .withRowIndex('__row')

@@ -48,7 +48,8 @@ export const DEFAULT_MAX_NULL_RATE = 0.05;
 export const BUILTIN_CONTRACTS: Readonly<Record<string, Contract>> = {
   ohlcv: {
     name: 'ohlcv',
-    description: 'Price bars: open, high, low, close >= 0 with low <= open, close <= high; volume >= 0 (checked by ohlc).',
+    description:
+      'Price bars: open, high, low, close >= 0 with low <= open, close <= high; volume >= 0 (checked by ohlc).',
     columns: { open: num(0), high: num(0), low: num(0), close: num(0), volume: num() },
     ohlc: true,
     maxNullRate: DEFAULT_MAX_NULL_RATE,
@@ -83,12 +84,21 @@ export const BUILTIN_CONTRACTS: Readonly<Record<string, Contract>> = {
   },
 };
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 /** `250ms`, `30s`, `15m`, `1h`, `2d`, `1w` in milliseconds; a UserError naming the key otherwise. */
 export function parseDuration(text: string, key: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d|w)\s*$/.exec(String(text));
-  if (!m) throw new UserError(`'${text}' is not a duration (use a number and a unit: 500ms, 30s, 15m, 1h, 2d, 1w)`, { key });
+  if (!m)
+    throw new UserError(`'${text}' is not a duration (use a number and a unit: 500ms, 30s, 15m, 1h, 2d, 1w)`, { key });
   return Number(m[1]) * DURATION_UNITS[m[2]];
 }
 
@@ -110,14 +120,21 @@ export const CONTRACT_SCHEMA: ValueType = t.object({
   name: { type: t.string(), doc: 'Contract name (default: the file name).' },
   extends: { type: t.string(Object.keys(BUILTIN_CONTRACTS)), doc: 'Start from a built-in contract.' },
   description: { type: t.string(), doc: 'What the feed is.' },
-  columns: { type: t.object(undefined, columnRuleType), doc: 'Column -> type, or { dtype, required, min, max, max_null_rate }.' },
+  columns: {
+    type: t.object(undefined, columnRuleType),
+    doc: 'Column -> type, or { dtype, required, min, max, max_null_rate }.',
+  },
   max_null_rate: { type: t.number({ min: 0, max: 1 }), doc: 'Default null-rate limit of the value columns.' },
   ohlc: { type: t.boolean(), doc: 'Check OHLC relations.' },
   max_age: { type: t.string(), doc: 'Freshness limit (`2d`).' },
-  freshness: { type: t.object({ max_age: { type: t.string(), doc: 'Freshness limit (`2d`).' } }), doc: 'Freshness: { max_age }.' },
+  freshness: {
+    type: t.object({ max_age: { type: t.string(), doc: 'Freshness limit (`2d`).' } }),
+    doc: 'Freshness: { max_age }.',
+  },
 });
 
-type RawColumn = ColumnTypeName | { dtype?: ColumnTypeName; required?: boolean; min?: number; max?: number; max_null_rate?: number };
+type RawColumn =
+  ColumnTypeName | { dtype?: ColumnTypeName; required?: boolean; min?: number; max?: number; max_null_rate?: number };
 interface RawContract {
   name?: string;
   extends?: string;
@@ -138,7 +155,7 @@ function contractFrom(raw: RawContract, fallbackName: string, file?: string): Co
     else {
       const prev = columns[col];
       columns[col] = {
-        type: r.dtype ? normaliseColumnType(r.dtype) : prev?.type ?? 'number',
+        type: r.dtype ? normaliseColumnType(r.dtype) : (prev?.type ?? 'number'),
         required: r.required ?? prev?.required ?? true,
         min: r.min ?? prev?.min,
         max: r.max ?? prev?.max,
@@ -185,13 +202,22 @@ export function readContractFile(path: string): Contract {
   if (doc.errors.length) {
     const e = doc.errors[0];
     const at = lines.linePos(e.pos[0]);
-    throw new UserError(`invalid YAML in contract: ${e.message.split('\n')[0]}`, { file, line: at.line, column: at.col });
+    throw new UserError(`invalid YAML in contract: ${e.message.split('\n')[0]}`, {
+      file,
+      line: at.line,
+      column: at.col,
+    });
   }
   const raw: unknown = doc.toJS();
   const problem = checkType(raw, CONTRACT_SCHEMA);
   if (problem) {
     const at = keyPosition(doc, problem.path.split('.').filter(Boolean), lines);
-    throw new UserError(`contract${problem.path ? ` key '${problem.path}'` : ''}: ${problem.message}`, { file, line: at?.line, column: at?.col, key: problem.path || undefined });
+    throw new UserError(`contract${problem.path ? ` key '${problem.path}'` : ''}: ${problem.message}`, {
+      file,
+      line: at?.line,
+      column: at?.col,
+      key: problem.path || undefined,
+    });
   }
   return contractFrom(raw as RawContract, basename(path, extname(path)), file);
 }
@@ -205,13 +231,14 @@ export function resolveContract(spec: unknown, baseDir: string): Contract {
     if (spec in BUILTIN_CONTRACTS) return BUILTIN_CONTRACTS[spec];
     if (/\.ya?ml$/i.test(spec)) return readContractFile(resolve(baseDir, spec));
     const near = closest(spec, Object.keys(BUILTIN_CONTRACTS));
-    throw new UserError(
-      `unknown contract '${spec}'${didYouMean(near)}`,
-      { key: 'contract' },
-      [`built-in contracts: ${Object.keys(BUILTIN_CONTRACTS).join(', ')}; or give a .yaml file`],
-    );
+    throw new UserError(`unknown contract '${spec}'${didYouMean(near)}`, { key: 'contract' }, [
+      `built-in contracts: ${Object.keys(BUILTIN_CONTRACTS).join(', ')}; or give a .yaml file`,
+    ]);
   }
   const problem = checkType(spec, CONTRACT_SCHEMA);
-  if (problem) throw new UserError(`contract${problem.path ? ` key '${problem.path}'` : ''}: ${problem.message}`, { key: 'contract' });
+  if (problem)
+    throw new UserError(`contract${problem.path ? ` key '${problem.path}'` : ''}: ${problem.message}`, {
+      key: 'contract',
+    });
   return contractFrom(spec as RawContract, 'inline');
 }

@@ -70,7 +70,13 @@ export function scanCsv(text: string, sep: string, file: string): CsvScan {
         i++;
         for (;;) {
           if (i >= n) {
-            throw fail(`unclosed quote: the quoted field opened on line ${openLine} never closes`, openAt, openLine, openLineStart, 'close the quote, or double a quote inside a quoted field ("")');
+            throw fail(
+              `unclosed quote: the quoted field opened on line ${openLine} never closes`,
+              openAt,
+              openLine,
+              openLineStart,
+              'close the quote, or double a quote inside a quoted field ("")',
+            );
           }
           const c = text.charCodeAt(i);
           if (c === QUOTE) {
@@ -89,7 +95,13 @@ export function scanCsv(text: string, sep: string, file: string): CsvScan {
         }
         const after = i < n ? text.charCodeAt(i) : -1;
         if (after !== -1 && after !== SEP && after !== LF && !(after === CR && text.charCodeAt(i + 1) === LF)) {
-          throw fail(`text after a closing quote: '${text.slice(openAt, Math.min(n, i + 10)).split(/\r?\n/)[0]}'`, i, line, lineStart, 'quote the whole field and double any quote inside it ("")');
+          throw fail(
+            `text after a closing quote: '${text.slice(openAt, Math.min(n, i + 10)).split(/\r?\n/)[0]}'`,
+            i,
+            line,
+            lineStart,
+            'quote the whole field and double any quote inside it ("")',
+          );
         }
       } else {
         const fieldStart = i;
@@ -97,8 +109,17 @@ export function scanCsv(text: string, sep: string, file: string): CsvScan {
           const c = text.charCodeAt(i);
           if (c === SEP || c === LF || (c === CR && text.charCodeAt(i + 1) === LF)) break;
           if (c === QUOTE) {
-            const field = text.slice(fieldStart).split(/[\r\n]/)[0].split(sep)[0];
-            throw fail(`stray quote inside an unquoted field: '${field}'`, i, line, lineStart, 'quote the whole field and double any quote inside it ("")');
+            const field = text
+              .slice(fieldStart)
+              .split(/[\r\n]/)[0]
+              .split(sep)[0];
+            throw fail(
+              `stray quote inside an unquoted field: '${field}'`,
+              i,
+              line,
+              lineStart,
+              'quote the whole field and double any quote inside it ("")',
+            );
           }
           i++;
         }
@@ -137,7 +158,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "line 5: 4 fields", the first few, for messages and warnings. */
 export function describeRagged(bad: CsvRecordShape[], headerFields: number, limit = 5): string[] {
-  const lines = bad.slice(0, limit).map((r) => `line ${r.line}: ${plural(r.fields, 'field')} (the header has ${headerFields})`);
+  const lines = bad
+    .slice(0, limit)
+    .map((r) => `line ${r.line}: ${plural(r.fields, 'field')} (the header has ${headerFields})`);
   if (bad.length > limit) lines.push(`… and ${bad.length - limit} more`);
   return lines;
 }
@@ -158,11 +181,17 @@ export function raggedError(file: string, bad: CsvRecordShape[], headerFields: n
  * The text polars should parse and the 1-based line of each of its data rows: blank lines and
  * quarantined records removed. With policy `fail`, a ragged record is a ValidationError.
  */
-export function conformingCsv(text: string, sep: string, file: string, policy: BadRowPolicy): { text: string; lines: number[]; quarantined: CsvRecordShape[]; headerFields: number } {
+export function conformingCsv(
+  text: string,
+  sep: string,
+  file: string,
+  policy: BadRowPolicy,
+): { text: string; lines: number[]; quarantined: CsvRecordShape[]; headerFields: number } {
   const scan = scanCsv(text, sep, file);
   const bad = raggedRecords(scan);
   if (bad.length && policy === 'fail') throw raggedError(file, bad, scan.headerFields);
-  if (!bad.length && !scan.blankLines) return { text, lines: scan.records.map((r) => r.line), quarantined: [], headerFields: scan.headerFields };
+  if (!bad.length && !scan.blankLines)
+    return { text, lines: scan.records.map((r) => r.line), quarantined: [], headerFields: scan.headerFields };
   const keep = scan.records.map((r) => r.fields === scan.headerFields);
   const parts = [text.slice(scan.headerStart, scan.bodyStart).replace(/\r?\n?$/, '\n')];
   const lines: number[] = [];

@@ -35,7 +35,11 @@ export function featureSetId(features: readonly string[], config: unknown): stri
 /** `git rev-parse HEAD` in dir, or undefined outside a git repository (or without git). */
 export function gitCommit(dir: string): string | undefined {
   try {
-    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+    const out = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    });
     const sha = out.toString().trim();
     return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
   } catch {
@@ -76,4 +80,3 @@ export function saveFeatureList(
   renameSync(tmp, path);
   return path;
 }
-

@@ -30,7 +30,14 @@ export function featureHistograms(frame: pl.DataFrame, features: readonly string
     .unpivot([], [...features], { variableName: 'feature', valueName: 'x' })
     .filter(x.isNotNull().and(x.isFinite()))
     .withColumns(lo.alias('lo'), width.alias('width'))
-    .withColumns(x.sub(pl.col('lo')).div(pl.col('width')).floor().clip(0, bins - 1).alias('bin'))
+    .withColumns(
+      x
+        .sub(pl.col('lo'))
+        .div(pl.col('width'))
+        .floor()
+        .clip(0, bins - 1)
+        .alias('bin'),
+    )
     .groupBy(['feature', 'bin'])
     .agg(pl.len().cast(pl.Float64).alias('count'), pl.col('lo').first(), pl.col('width').first())
     .select(
@@ -53,7 +60,9 @@ export function featureHistograms(frame: pl.DataFrame, features: readonly string
 export function featureCorrelations(frame: pl.DataFrame, features: readonly string[]): pl.DataFrame {
   const finite = pl.allHorizontal(features.map((f) => pl.col(f).cast(pl.Float64).isFinite().fillNull(false)));
   const rows = thinned(frame).filter(finite);
-  const z = rows.select(...features.map((f) => pl.col(f).cast(pl.Float64).sub(pl.col(f).cast(pl.Float64).mean()).fillNull(0).alias(f)));
+  const z = rows.select(
+    ...features.map((f) => pl.col(f).cast(pl.Float64).sub(pl.col(f).cast(pl.Float64).mean()).fillNull(0).alias(f)),
+  );
   const cols = features.map((f) => z.getColumn(f).toTypedArray() as Float64Array);
   const norm = cols.map((c) => Math.sqrt(dot(c, c)));
   const a: string[] = [];
@@ -66,7 +75,8 @@ export function featureCorrelations(frame: pl.DataFrame, features: readonly stri
   }
   for (let i = 0; i < features.length; i++) {
     for (let j = i + 1; j < features.length; j++) {
-      const v = norm[i] > 0 && norm[j] > 0 ? Math.max(-1, Math.min(1, dot(cols[i], cols[j]) / (norm[i] * norm[j]))) : NaN;
+      const v =
+        norm[i] > 0 && norm[j] > 0 ? Math.max(-1, Math.min(1, dot(cols[i], cols[j]) / (norm[i] * norm[j]))) : NaN;
       a.push(features[i], features[j]);
       b.push(features[j], features[i]);
       r.push(v, v);

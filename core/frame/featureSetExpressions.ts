@@ -27,7 +27,10 @@ export type ExprNode =
 
 /** A syntax or meaning error at a 0-based character position of the expression text. */
 export class FeatureExpressionError extends Error {
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(message);
     this.name = 'FeatureExpressionError';
   }
@@ -87,7 +90,11 @@ function tokenize(src: string): Token[] {
     } else if (c === '"' || c === "'" || c === '`') {
       const end = src.indexOf(c, i + 1);
       if (end < 0) throw new FeatureExpressionError(`unterminated ${c === '`' ? 'quoted column name' : 'string'}`, i);
-      out.push(c === '`' ? { kind: 'id', value: src.slice(i + 1, end), pos: i } : { kind: 'str', value: src.slice(i + 1, end), pos: i });
+      out.push(
+        c === '`'
+          ? { kind: 'id', value: src.slice(i + 1, end), pos: i }
+          : { kind: 'str', value: src.slice(i + 1, end), pos: i },
+      );
       i = end + 1;
     } else if ('+-*/(),.'.includes(c)) {
       out.push({ kind: 'op', value: c, pos: i });
@@ -146,7 +153,8 @@ export function parseFeatureExpression(src: string): ExprNode {
       if (t.value === 'col') {
         expect('(');
         const s = peek();
-        if (s.kind !== 'str') throw new FeatureExpressionError(`col() takes a quoted column name${describeAt(s)}`, s.pos);
+        if (s.kind !== 'str')
+          throw new FeatureExpressionError(`col() takes a quoted column name${describeAt(s)}`, s.pos);
         k++;
         expect(')');
         return { type: 'column', name: s.value, pos: t.pos };
@@ -161,7 +169,8 @@ export function parseFeatureExpression(src: string): ExprNode {
     while (isOp('.')) {
       k++;
       const t = peek();
-      if (t.kind !== 'id') throw new FeatureExpressionError(`expected a function name after '.'${describeAt(t)}`, t.pos);
+      if (t.kind !== 'id')
+        throw new FeatureExpressionError(`expected a function name after '.'${describeAt(t)}`, t.pos);
       k++;
       e = { type: 'call', fn: t.value, args: [e, ...args()], pos: t.pos };
     }
@@ -215,8 +224,7 @@ export function referencedColumns(node: ExprNode): string[] {
     else if (n.type === 'binary') {
       walk(n.left);
       walk(n.right);
-    }
-    else if (n.type === 'call') n.args.forEach(walk);
+    } else if (n.type === 'call') n.args.forEach(walk);
   };
   walk(node);
   return [...out];
@@ -245,30 +253,44 @@ function compileCall(node: Extract<ExprNode, { type: 'call' }>, by: string): pl.
   const spec = FUNCTIONS[node.fn];
   if (!spec) {
     const near = EXPRESSION_FUNCTIONS.find((f) => f.startsWith(node.fn.slice(0, 3)));
-    throw new FeatureExpressionError(`unknown function '${node.fn}'${didYouMean(near)}; known: ${EXPRESSION_FUNCTIONS.join(', ')}`, node.pos);
+    throw new FeatureExpressionError(
+      `unknown function '${node.fn}'${didYouMean(near)}; known: ${EXPRESSION_FUNCTIONS.join(', ')}`,
+      node.pos,
+    );
   }
   const [lo, hi] = spec.arity;
   if (node.args.length < lo || node.args.length > hi) {
     const want = lo === hi ? `${lo}` : `${lo} or ${hi}`;
-    throw new FeatureExpressionError(`${node.fn}() takes ${want} argument${hi > 1 ? 's' : ''}, got ${node.args.length}`, node.pos);
+    throw new FeatureExpressionError(
+      `${node.fn}() takes ${want} argument${hi > 1 ? 's' : ''}, got ${node.args.length}`,
+      node.pos,
+    );
   }
   const x = compileFeatureExpression(node.args[0], by);
   const n = (i: number, dflt?: number): number => {
     const a = node.args[i];
     if (a === undefined && dflt !== undefined) return dflt;
     const v = a?.type === 'number' ? a.value : a?.type === 'neg' && a.arg.type === 'number' ? -a.arg.value : undefined;
-    if (v === undefined) throw new FeatureExpressionError(`argument ${i + 1} of ${node.fn}() must be a plain number`, a?.pos ?? node.pos);
+    if (v === undefined)
+      throw new FeatureExpressionError(`argument ${i + 1} of ${node.fn}() must be a plain number`, a?.pos ?? node.pos);
     return v;
   };
   const lookback = (i: number, dflt?: number): number => {
     const v = n(i, dflt);
     if (!Number.isInteger(v) || v < 1) {
-      throw new FeatureExpressionError(`${node.fn}(..., ${v}) would read ${v <= 0 ? 'the current or a future bar' : 'a fraction of a bar'}: use a whole number >= 1 (features may only look back)`, node.pos);
+      throw new FeatureExpressionError(
+        `${node.fn}(..., ${v}) would read ${v <= 0 ? 'the current or a future bar' : 'a fraction of a bar'}: use a whole number >= 1 (features may only look back)`,
+        node.pos,
+      );
     }
-    if (v > MAX_ROLLING_WINDOW) throw new FeatureExpressionError(`${node.fn}(..., ${v}) is larger than ${MAX_ROLLING_WINDOW} rows`, node.pos);
+    if (v > MAX_ROLLING_WINDOW)
+      throw new FeatureExpressionError(`${node.fn}(..., ${v}) is larger than ${MAX_ROLLING_WINDOW} rows`, node.pos);
     return v;
   };
-  const rolling = (make: (e: pl.Expr, o: { windowSize: number }) => pl.Expr, stat: 'mean' | 'std' | 'min' | 'max'): pl.Expr => {
+  const rolling = (
+    make: (e: pl.Expr, o: { windowSize: number }) => pl.Expr,
+    stat: 'mean' | 'std' | 'min' | 'max',
+  ): pl.Expr => {
     const w = lookback(1);
     try {
       checkWindow(w, stat);
@@ -290,7 +312,14 @@ function compileCall(node: Extract<ExprNode, { type: 'call' }>, by: string): pl.
     case 'sqrt':
       return x.pow(0.5);
     case 'sign':
-      return pl.when(x.gt(0)).then(pl.lit(1)).when(x.lt(0)).then(pl.lit(-1)).when(x.eq(0)).then(pl.lit(0)).otherwise(pl.lit(null));
+      return pl
+        .when(x.gt(0))
+        .then(pl.lit(1))
+        .when(x.lt(0))
+        .then(pl.lit(-1))
+        .when(x.eq(0))
+        .then(pl.lit(0))
+        .otherwise(pl.lit(null));
     case 'pow':
       return x.pow(n(1));
     case 'min': {

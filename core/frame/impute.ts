@@ -24,11 +24,17 @@ export interface FitWindow {
 export function fitWindow(columns: readonly string[], opts: { fitUntil?: Date; fitFraction?: number }): FitWindow {
   if (columns.includes(SPLIT)) return { mask: pl.col(SPLIT).eq(pl.lit('train')), describe: "split == 'train'" };
   if (opts.fitUntil) {
-    return { mask: pl.col(TIMESTAMP).lt(pl.lit(opts.fitUntil).cast(pl.Datetime('ms', 'UTC'))), describe: `timestamp < ${opts.fitUntil.toISOString()}` };
+    return {
+      mask: pl.col(TIMESTAMP).lt(pl.lit(opts.fitUntil).cast(pl.Datetime('ms', 'UTC'))),
+      describe: `timestamp < ${opts.fitUntil.toISOString()}`,
+    };
   }
   const f = opts.fitFraction ?? 0.7;
   const idx = pl.intRange(0, pl.len()).over(SYMBOL);
-  return { mask: idx.lt(pl.len().over(SYMBOL).cast(pl.Float64).mul(f).floor()), describe: `first ${+(f * 100).toFixed(4)}% of each symbol's rows` };
+  return {
+    mask: idx.lt(pl.len().over(SYMBOL).cast(pl.Float64).mul(f).floor()),
+    describe: `first ${+(f * 100).toFixed(4)}% of each symbol's rows`,
+  };
 }
 
 /** Null or NaN. */
@@ -48,7 +54,12 @@ function fitted(stat: pl.Expr, perSymbol: boolean): pl.Expr {
 }
 
 /** Fills missing values of each column with its mean/median over the fit window (per symbol when asked). */
-export function imputeExprs(columns: readonly string[], stat: ImputeStat, window: FitWindow, perSymbol: boolean): pl.Expr[] {
+export function imputeExprs(
+  columns: readonly string[],
+  stat: ImputeStat,
+  window: FitWindow,
+  perSymbol: boolean,
+): pl.Expr[] {
   return columns.map((c) => {
     const x = clean(c);
     const inFit = x.filter(window.mask);
@@ -58,7 +69,13 @@ export function imputeExprs(columns: readonly string[], stat: ImputeStat, window
 }
 
 /** [lower, upper] bounds of each column from the fit window. */
-export function outlierBounds(c: string, method: OutlierMethod, limits: number | readonly number[], window: FitWindow, perSymbol: boolean): [pl.Expr, pl.Expr] {
+export function outlierBounds(
+  c: string,
+  method: OutlierMethod,
+  limits: number | readonly number[],
+  window: FitWindow,
+  perSymbol: boolean,
+): [pl.Expr, pl.Expr] {
   const inFit = clean(c).filter(window.mask);
   if (method === 'winsorize') {
     const [lo, hi] = limits as readonly number[];
@@ -74,7 +91,13 @@ export function outlierBounds(c: string, method: OutlierMethod, limits: number |
  * Clips each column to its bounds. Adds `__clipped_{c}` boolean helper columns (true where a
  * value was moved) that the caller counts and drops.
  */
-export function clipExprs(columns: readonly string[], method: OutlierMethod, limits: number | readonly number[], window: FitWindow, perSymbol: boolean): pl.Expr[] {
+export function clipExprs(
+  columns: readonly string[],
+  method: OutlierMethod,
+  limits: number | readonly number[],
+  window: FitWindow,
+  perSymbol: boolean,
+): pl.Expr[] {
   return columns.flatMap((c) => {
     const x = clean(c);
     const [lo, hi] = outlierBounds(c, method, limits, window, perSymbol);

@@ -49,12 +49,14 @@ export function int64Values(s: pl.Series, what = s.name): (number | null)[] {
   if (!isWide(s)) return (s.toArray() as (number | bigint | null)[]).map((v) => (v === null ? null : Number(v)));
   const nulls = s.isNull().toArray() as boolean[];
   const signed = !/UInt64/.test(String(s.dtype));
-  const typed = ((signed ? s.cast(pl.Int64) : s).fillNull('zero') as pl.Series).toTypedArray() as BigInt64Array | BigUint64Array;
+  const typed = ((signed ? s.cast(pl.Int64) : s).fillNull('zero') as pl.Series).toTypedArray() as
+    BigInt64Array | BigUint64Array;
   const max = BigInt(Number.MAX_SAFE_INTEGER);
   const out: (number | null)[] = new Array(typed.length);
   for (let i = 0; i < typed.length; i++) {
     if (nulls[i]) out[i] = null;
-    else if (typed[i] > max || typed[i] < -max) throw new RangeError(`${what}: ${typed[i]} at row ${i} is beyond 2^53 and cannot be read exactly as a number`);
+    else if (typed[i] > max || typed[i] < -max)
+      throw new RangeError(`${what}: ${typed[i]} at row ${i} is beyond 2^53 and cannot be read exactly as a number`);
     else out[i] = Number(typed[i]);
   }
   return out;

@@ -55,7 +55,10 @@ export function formatOf(source: string, explicit?: SourceFormat): SourceFormat 
   const ext = extname(source.replace(/[?#].*$/, '')).toLowerCase();
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv';
   if (ext === '.parquet' || ext === '.pq') return 'parquet';
-  throw new UserError(`cannot tell the format of '${source}' from its extension; add \`format: csv\` or \`format: parquet\``, { key: 'format' });
+  throw new UserError(
+    `cannot tell the format of '${source}' from its extension; add \`format: csv\` or \`format: parquet\``,
+    { key: 'format' },
+  );
 }
 
 export { globToRegExp };
@@ -106,7 +109,8 @@ export function expandSource(source: string, baseDir: string): string[] {
   const all: string[] = [];
   walkFiles(root, all);
   const matched = all.filter((f) => re.test(relative(root, f).split(sep).join('/')));
-  if (!matched.length) throw new UserError(`no file matches the glob '${source}' (searched ${displayPath(root)})`, { key: 'source' });
+  if (!matched.length)
+    throw new UserError(`no file matches the glob '${source}' (searched ${displayPath(root)})`, { key: 'source' });
   return matched;
 }
 
@@ -140,7 +144,9 @@ export interface ReadOptions {
 /** "data.csv has no rows (only a header line)": the message of a source with no data. */
 export function noRowsMessage(files: string[]): string {
   const names = files.slice(0, 3).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : '');
-  return files.length === 1 ? 'the file has no rows, only a header line' : `none of the ${files.length} files has any rows (${names})`;
+  return files.length === 1
+    ? 'the file has no rows, only a header line'
+    : `none of the ${files.length} files has any rows (${names})`;
 }
 
 const IO_CODES: Record<string, string> = {
@@ -158,7 +164,10 @@ export function readFileBytes(path: string): FileBytes {
     return { name: path, bytes: readFileSync(path) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new UserError(`cannot read ${displayPath(path)}: ${IO_CODES[code] ?? (e as Error).message}${code ? ` (${code})` : ''}`, { file: displayPath(path) });
+    throw new UserError(
+      `cannot read ${displayPath(path)}: ${IO_CODES[code] ?? (e as Error).message}${code ? ` (${code})` : ''}`,
+      { file: displayPath(path) },
+    );
   }
 }
 
@@ -189,11 +198,15 @@ export function readTable(file: FileBytes, format: SourceFormat, opts: ReadOptio
   }
   for (const c of ORIGIN_COLUMNS) if (frame.columns.includes(c)) frame = frame.drop(c);
   const exactLines = lines && lines.length === frame.height ? lines : undefined;
-  const out = frame.withRowIndex(ORIGIN_ROW, 1).withColumns(
-    pl.lit(shown).alias(ORIGIN_FILE),
-    pl.col(ORIGIN_ROW).cast(pl.Int64),
-    (format === 'csv' ? pl.col(ORIGIN_ROW).cast(pl.Int64).add(1).cast(pl.Int64) : pl.lit(null).cast(pl.Int64)).alias(ORIGIN_LINE),
-  );
+  const out = frame
+    .withRowIndex(ORIGIN_ROW, 1)
+    .withColumns(
+      pl.lit(shown).alias(ORIGIN_FILE),
+      pl.col(ORIGIN_ROW).cast(pl.Int64),
+      (format === 'csv' ? pl.col(ORIGIN_ROW).cast(pl.Int64).add(1).cast(pl.Int64) : pl.lit(null).cast(pl.Int64)).alias(
+        ORIGIN_LINE,
+      ),
+    );
   return exactLines ? out.withColumn(pl.Series(ORIGIN_LINE, exactLines, pl.Int64)) : out;
 }
 
@@ -232,7 +245,11 @@ export function rowOrigins(frame: pl.DataFrame, rows: number[]): (RowOrigin | un
   return rows.map((r) => {
     if (r < 0 || r >= o.height) return undefined;
     const rec = o.row(r);
-    return { file: String(rec[0]), row: Number(rec[1]), line: rec[2] === null || rec[2] === undefined ? null : Number(rec[2]) };
+    return {
+      file: String(rec[0]),
+      row: Number(rec[1]),
+      line: rec[2] === null || rec[2] === undefined ? null : Number(rec[2]),
+    };
   });
 }
 
@@ -258,22 +275,41 @@ export interface SourceColumns {
  * the columns it has), adds the file stem as a constant symbol where the file has none, and
  * stacks the result. CSV columns stay text.
  */
-export function readSources(files: FileBytes[], format: SourceFormat, cols: SourceColumns, opts: ReadOptions = {}): pl.DataFrame {
+export function readSources(
+  files: FileBytes[],
+  format: SourceFormat,
+  cols: SourceColumns,
+  opts: ReadOptions = {},
+): pl.DataFrame {
   const frames = files.map((f) => {
     let t = readTable(f, format, opts);
     const where = { file: displayPath(f.name), key: undefined as string | undefined };
     if (!t.columns.includes(cols.timestamp)) {
       where.key = 'timestamp';
-      throw new UserError(`timestamp column '${cols.timestamp}' not found in ${displayPath(f.name)}`, where, missingColumnDetails(cols.timestamp, t.columns));
+      throw new UserError(
+        `timestamp column '${cols.timestamp}' not found in ${displayPath(f.name)}`,
+        where,
+        missingColumnDetails(cols.timestamp, t.columns),
+      );
     }
     if (cols.symbol !== undefined && !t.columns.includes(cols.symbol)) {
       where.key = 'symbol';
-      throw new UserError(`symbol column '${cols.symbol}' not found in ${displayPath(f.name)}`, where, missingColumnDetails(cols.symbol, t.columns));
+      throw new UserError(
+        `symbol column '${cols.symbol}' not found in ${displayPath(f.name)}`,
+        where,
+        missingColumnDetails(cols.symbol, t.columns),
+      );
     }
     const symbolCol = cols.symbol ?? (t.columns.includes('symbol') ? 'symbol' : undefined);
-    for (const [canonical, source] of [['timestamp', cols.timestamp], ['symbol', symbolCol ?? 'symbol']] as const) {
+    for (const [canonical, source] of [
+      ['timestamp', cols.timestamp],
+      ['symbol', symbolCol ?? 'symbol'],
+    ] as const) {
       if (source !== canonical && t.columns.includes(canonical)) {
-        throw new UserError(`${displayPath(f.name)} has a column '${canonical}' besides the ${canonical} column '${source}'; rename or drop one`, { file: displayPath(f.name), key: canonical });
+        throw new UserError(
+          `${displayPath(f.name)} has a column '${canonical}' besides the ${canonical} column '${source}'; rename or drop one`,
+          { file: displayPath(f.name), key: canonical },
+        );
       }
     }
     t = t.rename({ [cols.timestamp]: 'timestamp', ...(symbolCol ? { [symbolCol]: 'symbol' } : {}) });
@@ -283,7 +319,10 @@ export function readSources(files: FileBytes[], format: SourceFormat, cols: Sour
   const all = concatTables(frames);
   if (all.height === 0) {
     const message = noRowsMessage(files.map((f) => displayPath(f.name)));
-    if (!opts.onEmpty) throw new ValidationError(message, { file: displayPath(files[0].name) }, ['a data file needs a header line and at least one row']);
+    if (!opts.onEmpty)
+      throw new ValidationError(message, { file: displayPath(files[0].name) }, [
+        'a data file needs a header line and at least one row',
+      ]);
     opts.onEmpty(message);
   }
   return all;
@@ -313,14 +352,28 @@ export interface CanonicalFrame {
 /** First offending rows, as "file line 3: 'abc'" lines, read from the origin columns. */
 export function describeRows(frame: pl.DataFrame, rows: number[], column: string, limit = 5): string[] {
   const sub = frame.withRowIndex('__r').filter(pl.col('__r').isIn(rows.slice(0, limit)));
-  const recs = sub.select(pl.col(column).cast(pl.Utf8).alias('v'), ...ORIGIN_COLUMNS.filter((c) => frame.columns.includes(c)).map((c) => pl.col(c))).toRecords();
+  const recs = sub
+    .select(
+      pl.col(column).cast(pl.Utf8).alias('v'),
+      ...ORIGIN_COLUMNS.filter((c) => frame.columns.includes(c)).map((c) => pl.col(c)),
+    )
+    .toRecords();
   return recs.map((r) => {
-    const where = r[ORIGIN_FILE] ? `${String(r[ORIGIN_FILE])} ${r[ORIGIN_LINE] ? `line ${String(r[ORIGIN_LINE])}` : `row ${String(r[ORIGIN_ROW])}`}` : 'row';
+    const where = r[ORIGIN_FILE]
+      ? `${String(r[ORIGIN_FILE])} ${r[ORIGIN_LINE] ? `line ${String(r[ORIGIN_LINE])}` : `row ${String(r[ORIGIN_ROW])}`}`
+      : 'row';
     return `${where}: '${String(r.v)}'`;
   });
 }
 
-function badCellError(frame: pl.DataFrame, rows: number[], count: number, column: string, sourceColumn: string, what: string): ValidationError {
+function badCellError(
+  frame: pl.DataFrame,
+  rows: number[],
+  count: number,
+  column: string,
+  sourceColumn: string,
+  what: string,
+): ValidationError {
   const first = frame.row(rows[0]);
   const names = frame.columns;
   const get = (c: string) => (names.includes(c) ? first[names.indexOf(c)] : undefined);
@@ -340,37 +393,68 @@ function badCellError(frame: pl.DataFrame, rows: number[], count: number, column
   );
 }
 
-const TYPE_WORDS: Record<ColumnType, string> = { number: 'a number', int: 'a whole number', string: 'text', bool: 'true/false', datetime: 'a timestamp' };
+const TYPE_WORDS: Record<ColumnType, string> = {
+  number: 'a number',
+  int: 'a whole number',
+  string: 'text',
+  bool: 'true/false',
+  datetime: 'a timestamp',
+};
 
 /** Parses the timestamp, casts declared columns strictly, infers the rest. Row order is kept. */
 export function canonicalise(input: pl.DataFrame, opts: CanonicalOptions): CanonicalFrame {
   let frame = input;
   const warnings: string[] = [];
   const ts = castColumn(frame, 'timestamp', 'datetime', opts.timestampParse);
-  if (!ts) throw new UserError(`timestamp column '${opts.timestampSource}' has type ${describeDtype(dtypeOf(frame, 'timestamp'))}, which is not a time`, { key: 'timestamp' });
+  if (!ts)
+    throw new UserError(
+      `timestamp column '${opts.timestampSource}' has type ${describeDtype(dtypeOf(frame, 'timestamp'))}, which is not a time`,
+      { key: 'timestamp' },
+    );
   if (ts.badCount && opts.badTimestamps === 'throw') {
     const e = badCellError(frame, ts.badRows, ts.badCount, 'timestamp', opts.timestampSource, 'a timestamp');
-    e.details.push('timestamps are read as ISO-8601 (with or without offset), dates or epoch numbers; set `timestamp_format:` for other layouts');
+    e.details.push(
+      'timestamps are read as ISO-8601 (with or without offset), dates or epoch numbers; set `timestamp_format:` for other layouts',
+    );
     throw e;
   }
   frame = frame.withColumns(ts.values.alias('timestamp'), pl.col('symbol').cast(pl.Utf8));
   for (const [col, t] of Object.entries(opts.columns ?? {})) {
-    if (!frame.columns.includes(col)) throw new UserError(`column '${col}' (in \`columns:\`) not found`, { key: 'columns' }, missingColumnDetails(col, frame.columns));
+    if (!frame.columns.includes(col))
+      throw new UserError(
+        `column '${col}' (in \`columns:\`) not found`,
+        { key: 'columns' },
+        missingColumnDetails(col, frame.columns),
+      );
     const out = castColumn(frame, col, t, opts.timestampParse);
-    if (!out) throw new ValidationError(`column '${col}' has type ${describeDtype(dtypeOf(frame, col))}, which cannot be read as ${TYPE_WORDS[t]}`, { dataColumn: col });
+    if (!out)
+      throw new ValidationError(
+        `column '${col}' has type ${describeDtype(dtypeOf(frame, col))}, which cannot be read as ${TYPE_WORDS[t]}`,
+        { dataColumn: col },
+      );
     if (out.badCount) throw badCellError(frame, out.badRows, out.badCount, col, col, TYPE_WORDS[t]);
     frame = frame.withColumns(out.values.alias(col));
   }
   if (opts.inferTypes) {
-    const text = frame.columns.filter((c) => !ORIGIN_COLUMNS.includes(c) && c !== 'timestamp' && c !== 'symbol' && !(c in (opts.columns ?? {})) && isTextDtype(dtypeOf(frame, c)));
+    const text = frame.columns.filter(
+      (c) =>
+        !ORIGIN_COLUMNS.includes(c) &&
+        c !== 'timestamp' &&
+        c !== 'symbol' &&
+        !(c in (opts.columns ?? {})) &&
+        isTextDtype(dtypeOf(frame, c)),
+    );
     if (text.length) {
-      const counts = frame.select(
-        ...text.flatMap((c) => [
-          pl.col(c).isNotNull().sum().alias(`${c}\u0000n`),
-          parseTextAs(pl.col(c), 'int').isNotNull().sum().alias(`${c}\u0000i`),
-          parseTextAs(pl.col(c), 'number').isNotNull().sum().alias(`${c}\u0000f`),
-        ]),
-      ).row(0).map(Number);
+      const counts = frame
+        .select(
+          ...text.flatMap((c) => [
+            pl.col(c).isNotNull().sum().alias(`${c}\u0000n`),
+            parseTextAs(pl.col(c), 'int').isNotNull().sum().alias(`${c}\u0000i`),
+            parseTextAs(pl.col(c), 'number').isNotNull().sum().alias(`${c}\u0000f`),
+          ]),
+        )
+        .row(0)
+        .map(Number);
       text.forEach((c, k) => {
         const [n, i, f] = counts.slice(3 * k, 3 * k + 3);
         if (n === 0) return;
@@ -379,7 +463,9 @@ export function canonicalise(input: pl.DataFrame, opts: CanonicalOptions): Canon
         else if (f > 0 && f >= n / 2) {
           const bad = castColumn(frame, c, 'number');
           const rows = bad ? describeRows(frame, bad.badRows, c, 3) : [];
-          warnings.push(`column '${c}': ${n - f} value${n - f === 1 ? ' is' : 's are'} not a number (${rows.join('; ')}); the column is kept as text — \`validate\` reports such rows`);
+          warnings.push(
+            `column '${c}': ${n - f} value${n - f === 1 ? ' is' : 's are'} not a number (${rows.join('; ')}); the column is kept as text — \`validate\` reports such rows`,
+          );
         }
       });
     }

@@ -18,13 +18,23 @@ export function bornIn(label: LabelInfo, cell: string): LabelInfo {
 /** The label after a hop; `column` when the hop renamed it. */
 export function passedThrough(label: LabelInfo, hop: LabelHop, column = label.column): LabelInfo {
   const origin = label.origin ?? { cell: '(unknown)', via: [] };
-  return { ...label, column, origin: { cell: origin.cell, via: [...origin.via, hop], ...(origin.from ? { from: origin.from } : {}) } };
+  return {
+    ...label,
+    column,
+    origin: { cell: origin.cell, via: [...origin.via, hop], ...(origin.from ? { from: origin.from } : {}) },
+  };
 }
 
 /** A new column computed from label `source` (by a ts cell, an expression...): a label with the source's horizon. */
 export function derivedLabel(column: string, source: LabelInfo, hop: LabelHop): LabelInfo {
   const o = source.origin ?? { cell: '(unknown)', via: [] };
-  return { column, horizon: source.horizon, task: source.task, ...(source.classes ? { classes: source.classes } : {}), origin: { cell: o.cell, via: [...o.via, hop], from: source.column } };
+  return {
+    column,
+    horizon: source.horizon,
+    task: source.task,
+    ...(source.classes ? { classes: source.classes } : {}),
+    origin: { cell: o.cell, via: [...o.via, hop], from: source.column },
+  };
 }
 
 /** Labels of several inputs, first occurrence of a column wins. */

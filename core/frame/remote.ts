@@ -62,7 +62,10 @@ function writeAtomic(path: string, data: string | Buffer): void {
 }
 
 /** The latest cached copy of a URL, if any (no network). */
-export function cachedCopy(url: string, cacheDir: string): { path: string; sha256: string; fetched: string } | undefined {
+export function cachedCopy(
+  url: string,
+  cacheDir: string,
+): { path: string; sha256: string; fetched: string } | undefined {
   const e = readIndex(cacheDir)[url];
   if (!e) return undefined;
   const path = join(cacheDir, e.file);
@@ -83,7 +86,10 @@ export function storeCopy(url: string, bytes: Buffer, cacheDir: string, ext: str
 }
 
 class HttpStatusError extends Error {
-  constructor(readonly status: number, statusText: string) {
+  constructor(
+    readonly status: number,
+    statusText: string,
+  ) {
     super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
   }
 }
@@ -119,7 +125,8 @@ async function attempt(url: string, opts: RemoteOptions): Promise<Buffer> {
 function describeFailure(e: unknown): string {
   if (e instanceof Error) {
     const cause = (e as Error & { cause?: unknown }).cause;
-    const code = cause && typeof cause === 'object' && 'code' in cause ? ` (${String((cause as { code: unknown }).code)})` : '';
+    const code =
+      cause && typeof cause === 'object' && 'code' in cause ? ` (${String((cause as { code: unknown }).code)})` : '';
     return `${e.message}${code}`;
   }
   return String(e);
@@ -151,7 +158,10 @@ export async function fetchRemote(url: string, opts: RemoteOptions): Promise<Rem
   const why = describeFailure(lastError);
   const cached = cachedCopy(url, opts.cacheDir);
   if (!cached) {
-    throw new UserError(`cannot fetch ${url}: ${why} after ${attempts} attempt${attempts === 1 ? '' : 's'}, and there is no cached copy`, { key: 'source' });
+    throw new UserError(
+      `cannot fetch ${url}: ${why} after ${attempts} attempt${attempts === 1 ? '' : 's'}, and there is no cached copy`,
+      { key: 'source' },
+    );
   }
   return {
     url,

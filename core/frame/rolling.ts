@@ -44,7 +44,10 @@ export function lagName(column: string, lag: number): string {
 /** `column` shifted by each lag, per symbol. Lags must be positive: a negative lag reads the future. */
 export function lagExprs(column: string, lags: readonly number[], by: string = SYMBOL): NamedExpr[] {
   return lags.map((k) => {
-    if (!Number.isInteger(k) || k < 1) throw new WindowSpecError(`lag ${k} is not allowed: lags must be whole numbers >= 1 (a lag below 1 would use the current or a future bar)`);
+    if (!Number.isInteger(k) || k < 1)
+      throw new WindowSpecError(
+        `lag ${k} is not allowed: lags must be whole numbers >= 1 (a lag below 1 would use the current or a future bar)`,
+      );
     if (k > MAX_ROLLING_WINDOW) throw new WindowSpecError(`lag ${k} is larger than ${MAX_ROLLING_WINDOW} rows`);
     return { name: lagName(column, k), expr: pl.col(column).shift(k).over(by).alias(lagName(column, k)) };
   });
@@ -55,11 +58,17 @@ export function rollingName(column: string, stat: RollingStat, window: number): 
 }
 
 export function checkWindow(window: number, stat: RollingStat): void {
-  if (!Number.isInteger(window) || window < 1) throw new WindowSpecError(`window ${window} must be a whole number >= 1`);
+  if (!Number.isInteger(window) || window < 1)
+    throw new WindowSpecError(`window ${window} must be a whole number >= 1`);
   if (window > MAX_ROLLING_WINDOW) {
-    throw new WindowSpecError(`window ${window} is larger than ${MAX_ROLLING_WINDOW} rows, the most nodejs-polars supports; use a coarser bar size or a smaller window`);
+    throw new WindowSpecError(
+      `window ${window} is larger than ${MAX_ROLLING_WINDOW} rows, the most nodejs-polars supports; use a coarser bar size or a smaller window`,
+    );
   }
-  if ((stat === 'std' || stat === 'zscore') && window < 2) throw new WindowSpecError(`window ${window} is too small for '${stat}': a sample standard deviation needs at least 2 rows`);
+  if ((stat === 'std' || stat === 'zscore') && window < 2)
+    throw new WindowSpecError(
+      `window ${window} is too small for '${stat}': a sample standard deviation needs at least 2 rows`,
+    );
 }
 
 /** The rolling statistic of an expression over `window` rows, per symbol. */

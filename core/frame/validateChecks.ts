@@ -9,10 +9,28 @@ import type { ColumnType, TimestampParseOptions } from './contractTypes';
 import type { Contract } from './contracts';
 import { parseDuration } from './contracts';
 
-export const CHECK_IDS = ['columns', 'dtypes', 'timezone', 'order', 'duplicates', 'finite', 'ranges', 'ohlc', 'nulls', 'freshness'] as const;
+export const CHECK_IDS = [
+  'columns',
+  'dtypes',
+  'timezone',
+  'order',
+  'duplicates',
+  'finite',
+  'ranges',
+  'ohlc',
+  'nulls',
+  'freshness',
+] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 /** Checks whose offenders are rows (so they can be quarantined). */
-export const ROW_CHECKS: ReadonlySet<CheckId> = new Set<CheckId>(['dtypes', 'order', 'duplicates', 'finite', 'ranges', 'ohlc']);
+export const ROW_CHECKS: ReadonlySet<CheckId> = new Set<CheckId>([
+  'dtypes',
+  'order',
+  'duplicates',
+  'finite',
+  'ranges',
+  'ohlc',
+]);
 
 export const CHECK_DOCS: Record<CheckId, string> = {
   columns: 'required columns are present',
@@ -78,7 +96,13 @@ export function evaluateConditions(frame: pl.DataFrame, outcomes: CheckOutcome[]
     const found: Violation[] = [];
     for (const c of o.conditions ?? []) {
       const i = k++;
-      if (hits[i] > 0) found.push({ column: c.column, problem: c.problem, involved: c.involved, rows: masks.getColumn(`c${i}`).argTrue().rename(ROW) });
+      if (hits[i] > 0)
+        found.push({
+          column: c.column,
+          problem: c.problem,
+          involved: c.involved,
+          rows: masks.getColumn(`c${i}`).argTrue().rename(ROW),
+        });
     }
     return { ...o, violations: [...o.violations, ...found], conditions: undefined };
   });
@@ -97,8 +121,13 @@ export function expectedTypes(contract: Contract): Record<string, ColumnType> {
 
 export function checkColumns(frame: pl.DataFrame, contract: Contract): CheckOutcome {
   const problems: ColumnProblem[] = [];
-  for (const [c, r] of Object.entries({ timestamp: { required: true }, symbol: { required: true }, ...contract.columns })) {
-    if (r.required && !frame.columns.includes(c)) problems.push({ column: c, message: `required column '${c}' is missing` });
+  for (const [c, r] of Object.entries({
+    timestamp: { required: true },
+    symbol: { required: true },
+    ...contract.columns,
+  })) {
+    if (r.required && !frame.columns.includes(c))
+      problems.push({ column: c, message: `required column '${c}' is missing` });
   }
   return outcome('columns', { problems });
 }
@@ -108,7 +137,11 @@ export function checkColumns(frame: pl.DataFrame, contract: Contract): CheckOutc
  * do not read are violations; anything else is a column problem. Returns the frame with columns
  * converted (unreadable cells null) for the later checks.
  */
-export function checkDtypes(frame: pl.DataFrame, contract: Contract, ts: TimestampParseOptions): { outcome: CheckOutcome; frame: pl.DataFrame } {
+export function checkDtypes(
+  frame: pl.DataFrame,
+  contract: Contract,
+  ts: TimestampParseOptions,
+): { outcome: CheckOutcome; frame: pl.DataFrame } {
   const violations: Violation[] = [];
   const problems: ColumnProblem[] = [];
   let out = frame;
@@ -122,7 +155,16 @@ export function checkDtypes(frame: pl.DataFrame, contract: Contract, ts: Timesta
       continue;
     }
     out = out.withColumns(cast.values.alias(c));
-    if (cast.badCount) violations.push({ column: c, problem: type === 'datetime' ? 'not a timestamp' : `not ${type === 'int' ? 'a whole number' : type === 'number' ? 'a number' : type}`, involved: [c], rows: cast.badRowIndex });
+    if (cast.badCount)
+      violations.push({
+        column: c,
+        problem:
+          type === 'datetime'
+            ? 'not a timestamp'
+            : `not ${type === 'int' ? 'a whole number' : type === 'number' ? 'a number' : type}`,
+        involved: [c],
+        rows: cast.badRowIndex,
+      });
   }
   return { outcome: outcome('dtypes', { violations, problems }), frame: out };
 }
@@ -133,12 +175,18 @@ export function checkTimezone(frame: pl.DataFrame): CheckOutcome {
   if (dt.variant !== 'Datetime') return outcome('timezone', { skipped: 'timestamp is not a datetime' });
   const tz = datetimeZone(dt);
   if (tz === 'UTC') return outcome('timezone');
-  const message = tz ? `timestamps are in time zone ${tz}, not UTC` : 'timestamps have no time zone (naive); load them with `timezone:` so they become UTC';
+  const message = tz
+    ? `timestamps are in time zone ${tz}, not UTC`
+    : 'timestamps have no time zone (naive); load them with `timezone:` so they become UTC';
   return outcome('timezone', { problems: [{ column: 'timestamp', message }] });
 }
 
 function hasTime(frame: pl.DataFrame): boolean {
-  return frame.columns.includes('timestamp') && frame.columns.includes('symbol') && dtypeOf(frame, 'timestamp').variant === 'Datetime';
+  return (
+    frame.columns.includes('timestamp') &&
+    frame.columns.includes('symbol') &&
+    dtypeOf(frame, 'timestamp').variant === 'Datetime'
+  );
 }
 
 /** Rows with no timestamp or symbol, or a timestamp earlier than one above it for the same symbol. */
@@ -147,9 +195,19 @@ export function checkOrder(frame: pl.DataFrame): CheckOutcome {
   const prevMax = pl.col('timestamp').cumMax().shift(1).over('symbol');
   return outcome('order', {
     conditions: [
-      { column: 'timestamp', problem: 'timestamp missing', involved: ['timestamp'], when: pl.col('timestamp').isNull() },
+      {
+        column: 'timestamp',
+        problem: 'timestamp missing',
+        involved: ['timestamp'],
+        when: pl.col('timestamp').isNull(),
+      },
       { column: 'symbol', problem: 'symbol missing', involved: ['symbol'], when: pl.col('symbol').isNull() },
-      { column: 'timestamp', problem: 'earlier than a row above it', involved: ['timestamp'], when: pl.col('timestamp').lt(prevMax) },
+      {
+        column: 'timestamp',
+        problem: 'earlier than a row above it',
+        involved: ['timestamp'],
+        when: pl.col('timestamp').lt(prevMax),
+      },
     ],
   });
 }
@@ -159,7 +217,14 @@ export function checkDuplicates(frame: pl.DataFrame): CheckOutcome {
   if (!hasTime(frame)) return outcome('duplicates', { skipped: 'needs timestamp (datetime) and symbol columns' });
   const seen = pl.col('timestamp').cumCount().over('symbol', 'timestamp');
   return outcome('duplicates', {
-    conditions: [{ column: 'timestamp', problem: 'duplicate timestamp for this symbol', involved: ['timestamp'], when: pl.col('timestamp').isNotNull().and(seen.gt(1)) }],
+    conditions: [
+      {
+        column: 'timestamp',
+        problem: 'duplicate timestamp for this symbol',
+        involved: ['timestamp'],
+        when: pl.col('timestamp').isNotNull().and(seen.gt(1)),
+      },
+    ],
   });
 }
 
@@ -180,8 +245,10 @@ export function checkRanges(frame: pl.DataFrame, contract: Contract): CheckOutco
   const conditions: RowCondition[] = [];
   for (const [c, r] of Object.entries(contract.columns)) {
     if (!frame.columns.includes(c) || !isNumericDtype(dtypeOf(frame, c))) continue;
-    if (r.min !== undefined) conditions.push({ column: c, problem: `below min ${r.min}`, involved: [c], when: pl.col(c).lt(r.min) });
-    if (r.max !== undefined) conditions.push({ column: c, problem: `above max ${r.max}`, involved: [c], when: pl.col(c).gt(r.max) });
+    if (r.min !== undefined)
+      conditions.push({ column: c, problem: `below min ${r.min}`, involved: [c], when: pl.col(c).lt(r.min) });
+    if (r.max !== undefined)
+      conditions.push({ column: c, problem: `above max ${r.max}`, involved: [c], when: pl.col(c).gt(r.max) });
   }
   return outcome('ranges', { conditions });
 }
@@ -201,9 +268,23 @@ export function checkOhlc(frame: pl.DataFrame, contract: Contract): CheckOutcome
   // column the message names first ('close > high' is a fault of close).
   const finite = (c: string) => (isFloat(frame, c) ? pl.col(c).isFinite() : pl.lit(true));
   for (const [a, b, problem, broken] of rules) {
-    if (has(a) && has(b)) conditions.push({ column: a, problem, involved: [a, b], when: finite(a).and(finite(b)).and(broken(pl.col(a), pl.col(b))) });
+    if (has(a) && has(b))
+      conditions.push({
+        column: a,
+        problem,
+        involved: [a, b],
+        when: finite(a)
+          .and(finite(b))
+          .and(broken(pl.col(a), pl.col(b))),
+      });
   }
-  if (has('volume')) conditions.push({ column: 'volume', problem: 'volume < 0', involved: ['volume'], when: finite('volume').and(pl.col('volume').lt(0)) });
+  if (has('volume'))
+    conditions.push({
+      column: 'volume',
+      problem: 'volume < 0',
+      involved: ['volume'],
+      when: finite('volume').and(pl.col('volume').lt(0)),
+    });
   return outcome('ohlc', { conditions });
 }
 
@@ -219,15 +300,30 @@ export interface ColumnMissing {
  * input (a cell that is present but unreadable is a `dtypes` offence, not a missing value); types
  * are those after conversion.
  */
-export function missingReport(input: pl.DataFrame, typed: pl.DataFrame, contract: Contract, cellMaxNullRate?: number): Record<string, ColumnMissing> {
+export function missingReport(
+  input: pl.DataFrame,
+  typed: pl.DataFrame,
+  contract: Contract,
+  cellMaxNullRate?: number,
+): Record<string, ColumnMissing> {
   const out: Record<string, ColumnMissing> = {};
   if (!input.width) return out;
   const counts = input.nullCount().row(0).map(Number);
   input.columns.forEach((c, i) => {
     const rule = contract.columns[c];
     // missing timestamps / symbols are row offences of the `order` check
-    const limit = c === 'timestamp' || c === 'symbol' ? null : rule ? cellMaxNullRate ?? rule.maxNullRate ?? contract.maxNullRate : cellMaxNullRate ?? null;
-    out[c] = { dtype: describeDtype(dtypeOf(typed, c)), nulls: counts[i], null_rate: input.height ? counts[i] / input.height : 0, max_null_rate: limit };
+    const limit =
+      c === 'timestamp' || c === 'symbol'
+        ? null
+        : rule
+          ? (cellMaxNullRate ?? rule.maxNullRate ?? contract.maxNullRate)
+          : (cellMaxNullRate ?? null);
+    out[c] = {
+      dtype: describeDtype(dtypeOf(typed, c)),
+      nulls: counts[i],
+      null_rate: input.height ? counts[i] / input.height : 0,
+      max_null_rate: limit,
+    };
   });
   return out;
 }
@@ -236,7 +332,10 @@ export function checkNulls(missing: Record<string, ColumnMissing>): CheckOutcome
   const problems: ColumnProblem[] = [];
   for (const [c, m] of Object.entries(missing)) {
     if (m.max_null_rate !== null && m.null_rate > m.max_null_rate) {
-      problems.push({ column: c, message: `column '${c}' is ${(100 * m.null_rate).toFixed(2)}% null (${m.nulls} rows), above max_null_rate ${m.max_null_rate}` });
+      problems.push({
+        column: c,
+        message: `column '${c}' is ${(100 * m.null_rate).toFixed(2)}% null (${m.nulls} rows), above max_null_rate ${m.max_null_rate}`,
+      });
     }
   }
   return outcome('nulls', { problems });
@@ -244,7 +343,11 @@ export function checkNulls(missing: Record<string, ColumnMissing>): CheckOutcome
 
 function formatAge(ms: number): string {
   const h = Math.floor(ms / 3_600_000);
-  return h >= 48 ? `${Math.floor(h / 24)}d ${h % 24}h` : h >= 1 ? `${h}h ${Math.floor((ms % 3_600_000) / 60_000)}m` : `${Math.round(ms / 60_000)}m`;
+  return h >= 48
+    ? `${Math.floor(h / 24)}d ${h % 24}h`
+    : h >= 1
+      ? `${h}h ${Math.floor((ms % 3_600_000) / 60_000)}m`
+      : `${Math.round(ms / 60_000)}m`;
 }
 
 /** Per symbol, the newest timestamp must be no older than maxAge before `now`. */
@@ -259,7 +362,10 @@ export function checkFreshness(frame: pl.DataFrame, maxAge: string | undefined, 
     const ts = v instanceof Date ? v : undefined;
     const age = ts ? now.getTime() - ts.getTime() : Infinity;
     if (age > limit) {
-      problems.push({ column: 'timestamp', message: `symbol ${String(r.symbol)}: newest row ${ts ? `${ts.toISOString()} is ${formatAge(age)} old` : 'has no timestamp'} (max_age ${maxAge}, now ${now.toISOString()})` });
+      problems.push({
+        column: 'timestamp',
+        message: `symbol ${String(r.symbol)}: newest row ${ts ? `${ts.toISOString()} is ${formatAge(age)} old` : 'has no timestamp'} (max_age ${maxAge}, now ${now.toISOString()})`,
+      });
     }
   }
   return outcome('freshness', { problems });

@@ -44,17 +44,30 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 }
 
 /** Applies a contract to a file without throwing for bad data (the outcome says what failed). */
-export function checkDataFile(path: string, contract: string, opts: ValidateFileOptions = {}): ContractOutcome & { sourceNames: Record<string, string>; readWarnings: string[] } {
+export function checkDataFile(
+  path: string,
+  contract: string,
+  opts: ValidateFileOptions = {},
+): ContractOutcome & { sourceNames: Record<string, string>; readWarnings: string[] } {
   const baseDir = opts.baseDir ?? process.cwd();
   const c = resolveContract(contract, baseDir);
   const files = expandSource(path, baseDir);
   const format = formatOf(path, opts.format);
   const tsSource = opts.timestamp ?? 'timestamp';
   const readWarnings: string[] = [];
-  const raw = readSources(files.map(readFileBytes), format, { timestamp: tsSource, symbol: opts.symbol }, {
-    badRows: opts.badRows,
-    onQuarantine: (file, rows, headerFields) => readWarnings.push(`${file}: quarantined ${rows.length} row${rows.length === 1 ? '' : 's'} with the wrong number of fields`, ...describeRagged(rows, headerFields).map((d) => `  ${d}`)),
-  });
+  const raw = readSources(
+    files.map(readFileBytes),
+    format,
+    { timestamp: tsSource, symbol: opts.symbol },
+    {
+      badRows: opts.badRows,
+      onQuarantine: (file, rows, headerFields) =>
+        readWarnings.push(
+          `${file}: quarantined ${rows.length} row${rows.length === 1 ? '' : 's'} with the wrong number of fields`,
+          ...describeRagged(rows, headerFields).map((d) => `  ${d}`),
+        ),
+    },
+  );
   const frame = splitOrigin(raw);
   const sourceNames: Record<string, string> = { timestamp: tsSource, ...(opts.symbol ? { symbol: opts.symbol } : {}) };
   const outcome = applyContract(frame, {
@@ -76,7 +89,11 @@ export function checkDataFile(path: string, contract: string, opts: ValidateFile
  * the first offending line and column if a check with policy `fail` failed; otherwise returns the
  * report.
  */
-export async function validateDataFile(path: string, contract: string, opts: ValidateFileOptions = {}): Promise<ValidationReport> {
+export async function validateDataFile(
+  path: string,
+  contract: string,
+  opts: ValidateFileOptions = {},
+): Promise<ValidationReport> {
   const baseDir = opts.baseDir ?? process.cwd();
   const { report, quarantined, sourceNames, readWarnings } = checkDataFile(path, contract, opts);
   if (readWarnings.length) report.read_warnings = readWarnings;

@@ -120,19 +120,30 @@ export function parsePolicy(value: unknown): PolicyMap {
   if (value === undefined || value === null) return {};
   const isPolicy = (v: unknown): v is Policy => typeof v === 'string' && (POLICIES as readonly string[]).includes(v);
   if (typeof value === 'string') {
-    if (!isPolicy(value)) throw new UserError(`unknown policy '${value}' (use fail, warn or quarantine)`, { key: 'policy' });
-    return Object.fromEntries(CHECK_IDS.map((id) => [id, value === 'quarantine' && !ROW_CHECKS.has(id) ? 'fail' : value]));
+    if (!isPolicy(value))
+      throw new UserError(`unknown policy '${value}' (use fail, warn or quarantine)`, { key: 'policy' });
+    return Object.fromEntries(
+      CHECK_IDS.map((id) => [id, value === 'quarantine' && !ROW_CHECKS.has(id) ? 'fail' : value]),
+    );
   }
-  if (typeof value !== 'object' || Array.isArray(value)) throw new UserError('`policy:` must be fail | warn | quarantine, or a mapping { check: policy }', { key: 'policy' });
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new UserError('`policy:` must be fail | warn | quarantine, or a mapping { check: policy }', {
+      key: 'policy',
+    });
   const out: PolicyMap = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (!(CHECK_IDS as readonly string[]).includes(k)) {
       const near = closest(k, CHECK_IDS);
-      throw new UserError(`unknown check '${k}' in policy${didYouMean(near)}`, { key: 'policy' }, [`checks: ${CHECK_IDS.join(', ')}`]);
+      throw new UserError(`unknown check '${k}' in policy${didYouMean(near)}`, { key: 'policy' }, [
+        `checks: ${CHECK_IDS.join(', ')}`,
+      ]);
     }
-    if (!isPolicy(v)) throw new UserError(`policy of '${k}' must be fail, warn or quarantine, got '${String(v)}'`, { key: 'policy' });
+    if (!isPolicy(v))
+      throw new UserError(`policy of '${k}' must be fail, warn or quarantine, got '${String(v)}'`, { key: 'policy' });
     if (v === 'quarantine' && !ROW_CHECKS.has(k as CheckId)) {
-      throw new UserError(`'${k}' is a column check and cannot quarantine rows (use fail or warn)`, { key: 'policy' }, [`row checks: ${[...ROW_CHECKS].join(', ')}`]);
+      throw new UserError(`'${k}' is a column check and cannot quarantine rows (use fail or warn)`, { key: 'policy' }, [
+        `row checks: ${[...ROW_CHECKS].join(', ')}`,
+      ]);
     }
     out[k as CheckId] = v;
   }
@@ -151,12 +162,14 @@ function violationFrame(o: CheckOutcome): pl.DataFrame | undefined {
   if (!o.violations.length) return undefined;
   return pl.concat(
     o.violations.map((v) =>
-      pl.DataFrame([v.rows.cast(pl.UInt32).rename('__row')]).withColumns(
-        pl.lit(o.id).alias('check'),
-        pl.lit(v.column).alias('column'),
-        pl.lit(v.problem).alias('problem'),
-        pl.lit(v.involved.join(',')).alias('involved'),
-      ),
+      pl
+        .DataFrame([v.rows.cast(pl.UInt32).rename('__row')])
+        .withColumns(
+          pl.lit(o.id).alias('check'),
+          pl.lit(v.column).alias('column'),
+          pl.lit(v.problem).alias('problem'),
+          pl.lit(v.involved.join(',')).alias('involved'),
+        ),
     ),
   );
 }
@@ -172,7 +185,11 @@ function columnAnomalies(id: CheckId, offenders: pl.DataFrame): ColumnAnomaly[] 
 }
 
 function firstRows(input: pl.DataFrame, offenders: pl.DataFrame, n: number): OffendingRow[] {
-  const first = offenders.sort('__row', false, true, true).unique({ subset: '__row', keep: 'first', maintainOrder: true }).head(n).toRecords();
+  const first = offenders
+    .sort('__row', false, true, true)
+    .unique({ subset: '__row', keep: 'first', maintainOrder: true })
+    .head(n)
+    .toRecords();
   const rows = first.map((r) => Number(r.__row));
   const origins = rowOrigins(input, rows);
   const cols = input.columns;
@@ -187,7 +204,12 @@ function firstRows(input: pl.DataFrame, offenders: pl.DataFrame, n: number): Off
       timestamp: get('timestamp') === null ? null : String(get('timestamp')),
       column: String(r.column),
       problem: String(r.problem),
-      values: Object.fromEntries(String(r.involved).split(',').filter(Boolean).map((c) => [c, get(c)])),
+      values: Object.fromEntries(
+        String(r.involved)
+          .split(',')
+          .filter(Boolean)
+          .map((c) => [c, get(c)]),
+      ),
     };
   });
 }
@@ -202,7 +224,11 @@ function messageOf(o: CheckOutcome, count: number): string {
   if (o.skipped) return `skipped: ${o.skipped}`;
   if (!count) return 'ok';
   if (o.problems.length) return o.problems.map((p) => p.message).join('; ');
-  const kinds = [...new Set(o.violations.map((v) => `${v.problem}${v.column && !v.problem.includes(v.column) ? ` (${v.column})` : ''}`))];
+  const kinds = [
+    ...new Set(
+      o.violations.map((v) => `${v.problem}${v.column && !v.problem.includes(v.column) ? ` (${v.column})` : ''}`),
+    ),
+  ];
   return `${count} row${count === 1 ? '' : 's'}: ${kinds.join(', ')}`;
 }
 
@@ -236,7 +262,16 @@ export function applyContract(frame: pl.DataFrame, opts: ContractRunOptions): Co
     const vf = violationFrame(o);
     const count = vf ? vf.getColumn('__row').nUnique() : o.problems.length;
     const first = vf ? firstRows(frame, vf, opts.firstRows ?? 5) : [];
-    checks.push({ id: o.id, description: CHECK_DOCS[o.id], policy: p, status: statusOf(o, count, p), count, message: messageOf(o, count), first_rows: first, problems: o.problems });
+    checks.push({
+      id: o.id,
+      description: CHECK_DOCS[o.id],
+      policy: p,
+      status: statusOf(o, count, p),
+      count,
+      message: messageOf(o, count),
+      first_rows: first,
+      problems: o.problems,
+    });
     if (vf) anomalies.push(...columnAnomalies(o.id, vf));
     if (vf && p === 'quarantine') quarantine.push(vf.select('__row', 'check'));
   }
@@ -249,10 +284,15 @@ export function applyContract(frame: pl.DataFrame, opts: ContractRunOptions): Co
       .groupBy('__row')
       .agg(pl.col('check').str.concat(',').alias('quarantine_reason'));
     const origin = originFrame(frame);
-    const dropBad = (f: pl.DataFrame) => f.withRowIndex('__row').join(reasons, { on: '__row', how: 'anti' }).drop('__row');
+    const dropBad = (f: pl.DataFrame) =>
+      f.withRowIndex('__row').join(reasons, { on: '__row', how: 'anti' }).drop('__row');
     clean = dropBad(work);
     if (origin) clean = splitOrigin(pl.concat([clean, dropBad(origin)], { how: 'horizontal' }));
-    const named = origin?.rename({ [ORIGIN_FILE]: 'source_file', [ORIGIN_ROW]: 'source_row', [ORIGIN_LINE]: 'source_line' });
+    const named = origin?.rename({
+      [ORIGIN_FILE]: 'source_file',
+      [ORIGIN_ROW]: 'source_row',
+      [ORIGIN_LINE]: 'source_line',
+    });
     const source = named ? pl.concat([frame, named], { how: 'horizontal' }) : frame;
     quarantined = source.withRowIndex('__row').join(reasons, { on: '__row', how: 'inner' }).sort('__row').drop('__row');
   }
@@ -276,7 +316,9 @@ export function applyContract(frame: pl.DataFrame, opts: ContractRunOptions): Co
 
 function describeOffender(r: OffendingRow, names: Record<string, string>): string {
   const where = r.file ? `${r.file} ${r.line ? `line ${r.line}` : `row ${r.source_row}`}` : `row ${r.row}`;
-  const vals = Object.entries(r.values).map(([c, v]) => `${names[c] ?? c}=${v === null ? 'null' : String(v)}`).join(', ');
+  const vals = Object.entries(r.values)
+    .map(([c, v]) => `${names[c] ?? c}=${v === null ? 'null' : String(v)}`)
+    .join(', ');
   return `${where}: ${r.symbol ?? '?'} ${r.timestamp ?? '(no timestamp)'} ${r.problem}${vals ? ` (${vals})` : ''}`;
 }
 
@@ -285,14 +327,17 @@ function describeOffender(r: OffendingRow, names: Record<string, string>): strin
  * check, its column and first offending row (file line when known), lists the next rows and the
  * other failing checks.
  */
-export function validationFailure(report: ValidationReport, opts: { reportPath?: string; sourceNames?: Record<string, string> } = {}): ValidationError | undefined {
+export function validationFailure(
+  report: ValidationReport,
+  opts: { reportPath?: string; sourceNames?: Record<string, string> } = {},
+): ValidationError | undefined {
   const failed = report.checks.filter((c) => c.status === 'fail');
   if (!failed.length) return undefined;
   const names = opts.sourceNames ?? {};
   const c = failed[0];
   const r0 = c.first_rows[0];
   const column = r0?.column ?? c.problems[0]?.column;
-  const loc: ErrorLocation = { dataColumn: column ? names[column] ?? column : undefined };
+  const loc: ErrorLocation = { dataColumn: column ? (names[column] ?? column) : undefined };
   if (r0?.file) {
     // the row's place in its source file is known (the frame came straight from `load`)
     loc.file = r0.file;

@@ -46,7 +46,8 @@ export function placeOf(cell: Cell, key: string | undefined, offset?: number): P
   while (path) {
     const place = paths[path];
     if (place) {
-      if (offset !== undefined && path === key && place.value) return { line: place.value.line, column: place.value.column + offset };
+      if (offset !== undefined && path === key && place.value)
+        return { line: place.value.line, column: place.value.column + offset };
       const at = place.key ?? place.value;
       if (at) return at;
     }
@@ -65,6 +66,8 @@ export function formatCellError(e: CellError): string {
     l.key ? `key '${l.key}'` : '',
     l.row !== undefined ? `row ${l.row}` : '',
     l.dataColumn ? `column '${l.dataColumn}'` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   return [where ? `${where}: ${e.message}` : e.message, ...e.details.map((d) => `  ${d}`)].join('\n');
 }

@@ -9,7 +9,16 @@ export type ExecutionEvent =
   | { type: 'queued'; cell: string; order: number }
   | { type: 'started'; cell: string; order: number }
   | { type: 'progress'; cell: string; fraction: number; message?: string }
-  | { type: 'finished'; cell: string; status: CellStatus; durationMs: number; result?: PhaseResult; error?: CellError; cacheKey?: string; note?: string }
+  | {
+      type: 'finished';
+      cell: string;
+      status: CellStatus;
+      durationMs: number;
+      result?: PhaseResult;
+      error?: CellError;
+      cacheKey?: string;
+      note?: string;
+    }
   | { type: 'run-created'; cell: string; id: string; dir: string; kind: RunKind };
 
 export interface CellError {

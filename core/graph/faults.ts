@@ -24,7 +24,18 @@ const IO_WORDS: Record<string, string> = {
   EDQUOT: 'disk quota exceeded',
 };
 
-const VERBS: Record<string, string> = { open: 'open', read: 'read', write: 'write', mkdir: 'create the folder', rename: 'move', scandir: 'list', stat: 'find', unlink: 'remove', rmdir: 'remove', copyfile: 'copy' };
+const VERBS: Record<string, string> = {
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  mkdir: 'create the folder',
+  rename: 'move',
+  scandir: 'list',
+  stat: 'find',
+  unlink: 'remove',
+  rmdir: 'remove',
+  copyfile: 'copy',
+};
 
 /** An errno error with a path (EACCES, ENOSPC, ...) as a UserError naming the path, else undefined. */
 export function ioFault(e: unknown): UserError | undefined {
@@ -33,7 +44,10 @@ export function ioFault(e: unknown): UserError | undefined {
   if (!x.code || !x.syscall || !(x.code in IO_WORDS)) return undefined;
   const path = x.path ? displayPath(x.path) : undefined;
   const verb = VERBS[x.syscall] ?? x.syscall;
-  return new UserError(`cannot ${verb}${path ? ` ${path}` : ''}: ${IO_WORDS[x.code]} (${x.code})`, path ? { file: path } : {});
+  return new UserError(
+    `cannot ${verb}${path ? ` ${path}` : ''}: ${IO_WORDS[x.code]} (${x.code})`,
+    path ? { file: path } : {},
+  );
 }
 
 const isPolarsError = (e: Error) => /[\\/]nodejs-polars[\\/]/.test(e.stack ?? '');
@@ -68,5 +82,9 @@ export function polarsFault(e: unknown, inputs: readonly PhaseResult[]): UserErr
       `a \`validate\` cell above this one reports (or quarantines) the rows that are not numbers; \`columns: { ${first}: float }\` on the load cell makes each one an error naming its line`,
     );
   }
-  return new UserError(`the data does not fit this operation: ${message}`, column ? { dataColumn: column } : {}, details);
+  return new UserError(
+    `the data does not fit this operation: ${message}`,
+    column ? { dataColumn: column } : {},
+    details,
+  );
 }

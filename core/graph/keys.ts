@@ -36,7 +36,9 @@ function keyConfig(config: Record<string, unknown>): Record<string, unknown> {
 /** Names of cells that have error diagnostics. */
 export function cellsWithErrors(parsed: ParsedNotebook): Set<string> {
   // By the cell's notebook index, so every virtual copy of a fanned-out cell shares its errors.
-  const indices = new Set(parsed.diagnostics.filter((d) => d.severity === 'error' && d.cellIndex >= 0).map((d) => d.cellIndex));
+  const indices = new Set(
+    parsed.diagnostics.filter((d) => d.severity === 'error' && d.cellIndex >= 0).map((d) => d.cellIndex),
+  );
   return new Set(parsed.cells.filter((c) => indices.has(c.index)).map((c) => c.name));
 }
 
@@ -45,7 +47,11 @@ export function cellsWithErrors(parsed: ParsedNotebook): Set<string> {
  * kind, canonical config, upstream keys, content hashes of the files it reads, the seed and the
  * engine version. A cell with an error (or below one) has no key.
  */
-export async function computeCellKeys(parsed: ParsedNotebook, graph: Graph, ctx: KeyContext): Promise<Map<string, string>> {
+export async function computeCellKeys(
+  parsed: ParsedNotebook,
+  graph: Graph,
+  ctx: KeyContext,
+): Promise<Map<string, string>> {
   const keys = new Map<string, string>();
   const bad = cellsWithErrors(parsed);
   const byName = new Map(parsed.cells.map((c) => [c.name, c]));
@@ -68,7 +74,9 @@ export async function computeCellKeys(parsed: ParsedNotebook, graph: Graph, ctx:
       }
       for (const f of files) {
         const abs = resolve(ctx.baseDir, f);
-        fileHashes[relative(ctx.baseDir, abs)] = ctx.structureOnly ? 'file' : await hashFile(abs).catch(() => 'missing');
+        fileHashes[relative(ctx.baseDir, abs)] = ctx.structureOnly
+          ? 'file'
+          : await hashFile(abs).catch(() => 'missing');
       }
       if (spec.keyState && !ctx.structureOnly) {
         try {
@@ -87,7 +95,10 @@ export async function computeCellKeys(parsed: ParsedNotebook, graph: Graph, ctx:
         upstreamKeys: parents.map((p) => keys.get(p) as string),
         fileHashes,
         engineVersion: ENGINE_VERSION,
-        extra: state === undefined ? { seed: ctx.seed, volatile: volatileNonce } : { seed: ctx.seed, volatile: volatileNonce, state },
+        extra:
+          state === undefined
+            ? { seed: ctx.seed, volatile: volatileNonce }
+            : { seed: ctx.seed, volatile: volatileNonce, state },
       }),
     );
   }

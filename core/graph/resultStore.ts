@@ -75,7 +75,10 @@ export async function saveResult(cacheRoot: string, key: string, result: PhaseRe
       summary: result.summary,
       metrics: result.metrics,
       artifacts: result.artifacts,
-      charts: result.charts.map((c) => ({ ...c, data: Object.fromEntries(Object.entries(c.data).map(([k, df]) => [k, put(df)])) })),
+      charts: result.charts.map((c) => ({
+        ...c,
+        data: Object.fromEntries(Object.entries(c.data).map(([k, df]) => [k, put(df)])),
+      })),
       tables: result.tables.map((t) => ({ ...t, frame: put(t.frame) })),
       warnings: result.warnings,
       run: result.run,
@@ -110,7 +113,10 @@ async function probeEntry(dir: string, o: CacheReadOptions): Promise<{ stored: S
   }
   const maxAge = o.maxAgeMs ?? DEFAULT_MAX_AGE_DAYS * DAY_MS;
   const age = (o.now ?? Date.now()) - usedMs;
-  if (age > maxAge) return { miss: `expired: last used ${(age / DAY_MS).toFixed(1)} days ago, max_age ${(maxAge / DAY_MS).toFixed(1)} days` };
+  if (age > maxAge)
+    return {
+      miss: `expired: last used ${(age / DAY_MS).toFixed(1)} days ago, max_age ${(maxAge / DAY_MS).toFixed(1)} days`,
+    };
   let stored: StoredResult;
   try {
     stored = JSON.parse(await readFile(file, 'utf8')) as StoredResult;
@@ -129,8 +135,19 @@ async function probeEntry(dir: string, o: CacheReadOptions): Promise<{ stored: S
 async function readValidEntry(dir: string, key: string, o: CacheReadOptions): Promise<StoredResult | undefined> {
   const p = await probeEntry(dir, o);
   const who = o.cell ? `cell '${o.cell}'` : 'entry';
-  if ('miss' in p) o.log?.debug(`cache miss for ${who} (key ${key.slice(0, 12)}): ${p.miss}`, { cache: 'miss', key, reason: p.miss, ...(o.cell ? { cell: o.cell } : {}) });
-  else o.log?.debug(`cache hit for ${who} (key ${key.slice(0, 12)})`, { cache: 'hit', key, ...(o.cell ? { cell: o.cell } : {}) });
+  if ('miss' in p)
+    o.log?.debug(`cache miss for ${who} (key ${key.slice(0, 12)}): ${p.miss}`, {
+      cache: 'miss',
+      key,
+      reason: p.miss,
+      ...(o.cell ? { cell: o.cell } : {}),
+    });
+  else
+    o.log?.debug(`cache hit for ${who} (key ${key.slice(0, 12)})`, {
+      cache: 'hit',
+      key,
+      ...(o.cell ? { cell: o.cell } : {}),
+    });
   return 'stored' in p ? p.stored : undefined;
 }
 
@@ -148,7 +165,11 @@ export async function hasResult(cacheRoot: string, key: string, o: CacheReadOpti
 }
 
 /** Loads a stored result, or undefined when absent, expired, unreadable, or pointing at files since deleted. */
-export async function loadResult(cacheRoot: string, key: string, o: CacheReadOptions = {}): Promise<PhaseResult | undefined> {
+export async function loadResult(
+  cacheRoot: string,
+  key: string,
+  o: CacheReadOptions = {},
+): Promise<PhaseResult | undefined> {
   const dir = entryDir(cacheRoot, key);
   const stored = await readValidEntry(dir, key, o);
   if (!stored) return undefined;
@@ -159,7 +180,10 @@ export async function loadResult(cacheRoot: string, key: string, o: CacheReadOpt
       summary: stored.summary,
       metrics: stored.metrics,
       artifacts: stored.artifacts,
-      charts: stored.charts.map((c) => ({ ...c, data: Object.fromEntries(Object.entries(c.data).map(([k, ref]) => [k, get(ref)])) })),
+      charts: stored.charts.map((c) => ({
+        ...c,
+        data: Object.fromEntries(Object.entries(c.data).map(([k, ref]) => [k, get(ref)])),
+      })),
       tables: stored.tables.map((t) => ({ ...t, frame: get(t.frame) })),
       warnings: stored.warnings,
       run: stored.run,

@@ -20,7 +20,9 @@ export interface CellRunContext {
   emit: (e: ExecutionEvent) => void;
 }
 
-export type CellRunOutcome = { ok: true; result: PhaseResult } | { ok: false; error: CellError; cancelled: boolean; /** What the cell threw. */ cause?: unknown };
+export type CellRunOutcome =
+  | { ok: true; result: PhaseResult }
+  | { ok: false; error: CellError; cancelled: boolean; /** What the cell threw. */ cause?: unknown };
 
 /** Runs one phase or ts cell on its inputs; never throws. */
 export async function runCell(cell: Cell, inputs: PhaseResult[], rc: CellRunContext): Promise<CellRunOutcome> {

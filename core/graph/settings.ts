@@ -25,16 +25,24 @@ export function readSettings(parsed: ParsedNotebook): NotebookSettings {
   if (c.mode === 'autorun' || c.mode === 'lazy') out.mode = c.mode;
   if (c.audit === 'error' || c.audit === 'warn' || c.audit === 'off') out.audit = c.audit;
   if (c.roots && typeof c.roots === 'object') {
-    out.roots = Object.fromEntries(Object.entries(c.roots as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Partial<ArtifactRoots>;
+    out.roots = Object.fromEntries(
+      Object.entries(c.roots as Record<string, unknown>).filter(([, v]) => typeof v === 'string'),
+    ) as Partial<ArtifactRoots>;
   }
   const cache = c.cache as { max_age?: unknown } | undefined;
   if (cache && typeof cache === 'object' && cache.max_age !== undefined) {
     const ms = parseMaxAge(cache.max_age);
     const at = cell.keyPositions.cache;
     if (ms === undefined) {
-      out.problem = new UserError(`cache.max_age takes a number and a unit (d, h, m or s), e.g. 30d; got ${JSON.stringify(cache.max_age)}`, {
-        ...(parsed.file ? { file: parsed.file } : {}), cell: cell.name, key: 'cache.max_age', ...(at ? { line: at.line + 1 } : {}),
-      });
+      out.problem = new UserError(
+        `cache.max_age takes a number and a unit (d, h, m or s), e.g. 30d; got ${JSON.stringify(cache.max_age)}`,
+        {
+          ...(parsed.file ? { file: parsed.file } : {}),
+          cell: cell.name,
+          key: 'cache.max_age',
+          ...(at ? { line: at.line + 1 } : {}),
+        },
+      );
     } else out.cacheMaxAgeMs = ms;
   }
   if (c.executor && typeof c.executor === 'object') {
@@ -50,7 +58,9 @@ export function parseMaxAge(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v * 86_400_000 : undefined;
   if (typeof v !== 'string') return undefined;
   const m = /^(\d+(?:\.\d+)?)\s*(d|h|m|s)$/.exec(v.trim());
-  return m ? Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[m[2] as 'd' | 'h' | 'm' | 's'] : undefined;
+  return m
+    ? Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[m[2] as 'd' | 'h' | 'm' | 's']
+    : undefined;
 }
 
 /** PHASEBOOK_SEED from the environment: unset or empty -> undefined; anything but a whole number >= 0 is an error. */

@@ -26,7 +26,9 @@ const allowedModules: Record<string, unknown> = { 'nodejs-polars': pl };
 async function compile(cell: Cell): Promise<TsCellFn> {
   let code: string;
   try {
-    code = (await transform(cell.source, { loader: 'ts', format: 'cjs', target: 'node20', sourcefile: `${cell.name}.ts` })).code;
+    code = (
+      await transform(cell.source, { loader: 'ts', format: 'cjs', target: 'node20', sourcefile: `${cell.name}.ts` })
+    ).code;
   } catch (e) {
     const err = e as { errors?: { text: string; location?: { line: number; column: number } }[] };
     const first = err.errors?.[0];
@@ -47,7 +49,8 @@ async function compile(cell: Cell): Promise<TsCellFn> {
     throw new UserError(`the cell's module body threw: ${e instanceof Error ? e.message : String(e)}`);
   }
   const fn = (mod.exports.default ?? mod.exports) as unknown;
-  if (typeof fn !== 'function') throw new UserError('a ts cell must `export default function (inputs, { pl }) { ... }`');
+  if (typeof fn !== 'function')
+    throw new UserError('a ts cell must `export default function (inputs, { pl }) { ... }`');
   return fn as TsCellFn;
 }
 
@@ -76,13 +79,28 @@ export async function runTsCell(cell: Cell, inputs: PhaseResult[], ctx: PhaseCon
   if (missing.length) throw new UserError(`returned features not in the frame: ${missing.join(', ')}`);
   // Labels of every input stay labels; new columns computed from a label become labels too.
   const hop = `ts cell '${cell.name}'`;
-  const carried = mergeLabels(...datasets.map((d) => d.labels)).filter((l) => cols.has(l.column)).map((l) => passedThrough(l, hop));
-  const probe = await probeLabelDependence(async (fs) => unpack(await fn(fs, { pl, seed: ctx.seed })).frame, frames, frame, carried, cell.name);
+  const carried = mergeLabels(...datasets.map((d) => d.labels))
+    .filter((l) => cols.has(l.column))
+    .map((l) => passedThrough(l, hop));
+  const probe = await probeLabelDependence(
+    async (fs) => unpack(await fn(fs, { pl, seed: ctx.seed })).frame,
+    frames,
+    frame,
+    carried,
+    cell.name,
+  );
   const labels = [...carried, ...probe.derived];
-  const warnings = probe.inconclusive ? [`could not check which columns derive from labels: ${probe.inconclusive}`] : [];
+  const warnings = probe.inconclusive
+    ? [`could not check which columns derive from labels: ${probe.inconclusive}`]
+    : [];
   const chosen = features ?? base.features.filter((f) => cols.has(f));
   const leak = chosen.find((f) => labels.some((l) => l.column === f));
-  if (leak) throw new LabelLeakError(leak, labels.find((l) => l.column === leak), { cell: cell.name });
+  if (leak)
+    throw new LabelLeakError(
+      leak,
+      labels.find((l) => l.column === leak),
+      { cell: cell.name },
+    );
   const dataset: Dataset = { ...base, frame, features: chosen, labels };
   return emptyResult({ dataset, summary: { rows: frame.height, columns: frame.width }, warnings });
 }
@@ -93,5 +111,5 @@ function unpack(out: unknown): { frame: pl.DataFrame; features?: string[] } {
     const f = (out as { features?: unknown }).features;
     return { frame: (out as { frame: pl.DataFrame }).frame, ...(Array.isArray(f) ? { features: f.map(String) } : {}) };
   }
-  throw new UserError('the cell\'s function must return a DataFrame or { frame, features }');
+  throw new UserError("the cell's function must return a DataFrame or { frame, features }");
 }

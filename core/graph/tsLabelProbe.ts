@@ -29,10 +29,18 @@ function scrambled(frames: Record<string, pl.DataFrame>, columns: readonly strin
   return out;
 }
 
-export async function probeLabelDependence(fn: FrameFn, frames: Record<string, pl.DataFrame>, output: pl.DataFrame, labels: readonly LabelInfo[], cell: string): Promise<ProbeOutcome> {
+export async function probeLabelDependence(
+  fn: FrameFn,
+  frames: Record<string, pl.DataFrame>,
+  output: pl.DataFrame,
+  labels: readonly LabelInfo[],
+  cell: string,
+): Promise<ProbeOutcome> {
   const present = labels.filter((l) => Object.values(frames).some((f) => f.columns.includes(l.column)));
   const labelCols = new Set(labels.map((l) => l.column));
-  const candidates = output.columns.filter((c) => !labelCols.has(c) && c !== 'timestamp' && c !== 'symbol' && c !== 'split');
+  const candidates = output.columns.filter(
+    (c) => !labelCols.has(c) && c !== 'timestamp' && c !== 'symbol' && c !== 'split',
+  );
   if (!present.length || !candidates.length) return { derived: [] };
   const groups: LabelInfo[][] = present.slice(0, MAX_PROBED).map((l) => [l]);
   if (present.length > MAX_PROBED) groups.push(present.slice(MAX_PROBED));
@@ -40,11 +48,20 @@ export async function probeLabelDependence(fn: FrameFn, frames: Record<string, p
   for (const group of groups) {
     let probe: pl.DataFrame | undefined;
     try {
-      probe = await fn(scrambled(frames, group.map((l) => l.column)));
+      probe = await fn(
+        scrambled(
+          frames,
+          group.map((l) => l.column),
+        ),
+      );
     } catch (e) {
-      return { derived, inconclusive: `the function threw when its label columns were scrambled (${e instanceof Error ? e.message : String(e)})` };
+      return {
+        derived,
+        inconclusive: `the function threw when its label columns were scrambled (${e instanceof Error ? e.message : String(e)})`,
+      };
     }
-    if (!probe || probe.height !== output.height) return { derived, inconclusive: 'the output changed shape when the label columns were scrambled' };
+    if (!probe || probe.height !== output.height)
+      return { derived, inconclusive: 'the output changed shape when the label columns were scrambled' };
     const left = candidates.filter((c) => !derived.some((d) => d.column === c));
     for (const ch of changedColumns(output, probe, left)) {
       const source = group.reduce((m, l) => (l.horizon > m.horizon ? l : m), group[0]);

@@ -31,7 +31,12 @@ export function encodeResult(r: PhaseResult): CellOutputPayload {
       return { title: t.title, rows: t.frame.height, columns: t.frame.columns, ipc: frameToIpc(frame), truncated };
     }),
     dataset: r.dataset
-      ? { rows: r.dataset.frame.height, columns: r.dataset.frame.width, features: r.dataset.features.length, featureSetId: r.dataset.featureSetId }
+      ? {
+          rows: r.dataset.frame.height,
+          columns: r.dataset.frame.width,
+          features: r.dataset.features.length,
+          featureSetId: r.dataset.featureSetId,
+        }
       : undefined,
   };
 }

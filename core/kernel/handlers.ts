@@ -6,7 +6,14 @@ import type { Logger } from '../log';
 import { encodeResult, frameToIpc } from './encode';
 import { trainStackingArgs } from '../ml/stacking/reproduce';
 import { trainStacking } from '../ml/stacking/train';
-import type { KernelCallType, KernelEvent, KernelHandlerMap, KernelReplies, KernelRequestOf, RunReply } from './protocol';
+import type {
+  KernelCallType,
+  KernelEvent,
+  KernelHandlerMap,
+  KernelReplies,
+  KernelRequestOf,
+  RunReply,
+} from './protocol';
 import { previewTable } from './tablePreview';
 import { recordStandaloneRun } from '../orchestrate/record';
 
@@ -46,7 +53,8 @@ export class KernelHandlers {
       const s = this.need();
       await s.update(req.text);
       // An edit back to a config with a cached result brings that result back (and clears the error).
-      for (const [cell, result] of await s.revive()) this.emit({ type: 'finished', cell, status: 'cached', durationMs: 0, output: encodeResult(result) });
+      for (const [cell, result] of await s.revive())
+        this.emit({ type: 'finished', cell, status: 'cached', durationMs: 0, output: encodeResult(result) });
       const stale = await s.staleCells();
       this.emit({ type: 'stale', cells: stale });
       return { stale, mode: this.need().mode };
@@ -89,7 +97,14 @@ export class KernelHandlers {
         });
         const metrics = Object.fromEntries(Object.entries(r.metrics).map(([k, v]) => [k, v.value]));
         await recordStandaloneRun({
-          artifactsRoot: s.roots.artifacts, notebookPath: s.notebookPath, seed: s.seed, started, cell: 'train-stacking', kind: 'stack', runId: r.runId, log: this.log,
+          artifactsRoot: s.roots.artifacts,
+          notebookPath: s.notebookPath,
+          seed: s.seed,
+          started,
+          cell: 'train-stacking',
+          kind: 'stack',
+          runId: r.runId,
+          log: this.log,
           metrics: withIntervals(r.metrics),
           modelMetrics: Object.entries(r.baseMetrics).map(([model, m]) => ({ model, metrics: m })),
         });
@@ -111,7 +126,11 @@ export class KernelHandlers {
     const onEvent = (e: ExecutionEvent) => this.emit(toKernelEvent(e));
     try {
       const report = await this.need().run({ cells, force, signal: this.abort.signal, onEvent });
-      return { ok: report.ok, exitCode: report.exitCode, cells: report.outcomes.map((o) => ({ cell: o.cell, status: o.status })) };
+      return {
+        ok: report.ok,
+        exitCode: report.exitCode,
+        cells: report.outcomes.map((o) => ({ cell: o.cell, status: o.status })),
+      };
     } finally {
       this.abort = undefined;
     }
@@ -119,7 +138,9 @@ export class KernelHandlers {
 }
 
 /** `{ roc_auc: { value, low, high } }` as metrics.db's flat form: roc_auc, roc_auc_ci_low, roc_auc_ci_high. */
-function withIntervals(metrics: Record<string, { value: number; low?: number; high?: number }>): Record<string, number> {
+function withIntervals(
+  metrics: Record<string, { value: number; low?: number; high?: number }>,
+): Record<string, number> {
   const flat: Record<string, number> = {};
   for (const [k, v] of Object.entries(metrics)) {
     flat[k] = v.value;
@@ -132,7 +153,14 @@ function withIntervals(metrics: Record<string, { value: number; low?: number; hi
 function toKernelEvent(e: ExecutionEvent): KernelEvent {
   switch (e.type) {
     case 'finished':
-      return { type: 'finished', cell: e.cell, status: e.status, durationMs: e.durationMs, error: e.error, output: e.result ? encodeResult(e.result) : undefined };
+      return {
+        type: 'finished',
+        cell: e.cell,
+        status: e.status,
+        durationMs: e.durationMs,
+        error: e.error,
+        output: e.result ? encodeResult(e.result) : undefined,
+      };
     case 'run-created':
       return { type: 'runCreated', cell: e.cell, id: e.id, dir: e.dir, kind: e.kind };
     default:

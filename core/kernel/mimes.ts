@@ -45,7 +45,8 @@ export function frameMetaOf(metadata: unknown): FrameMeta {
   return {
     title: typeof m.title === 'string' ? m.title : undefined,
     rows: typeof m.rows === 'number' ? m.rows : undefined,
-    columns: Array.isArray(m.columns) && m.columns.every((c) => typeof c === 'string') ? (m.columns as string[]) : undefined,
+    columns:
+      Array.isArray(m.columns) && m.columns.every((c) => typeof c === 'string') ? (m.columns as string[]) : undefined,
     truncated: typeof m.truncated === 'boolean' ? m.truncated : undefined,
   };
 }

@@ -12,13 +12,28 @@ import type { RunKind } from '../runs/types';
 import type { SummaryValue } from '../base/outputs';
 
 export type KernelRequest =
-  | { type: 'open'; id: number; notebookPath: string; text: string; rootDefaults?: Partial<ArtifactRoots>; seed?: number }
+  | {
+      type: 'open';
+      id: number;
+      notebookPath: string;
+      text: string;
+      rootDefaults?: Partial<ArtifactRoots>;
+      seed?: number;
+    }
   | { type: 'update'; id: number; text: string }
   | { type: 'run'; id: number; cells?: string[]; force?: boolean }
   | { type: 'runStale'; id: number }
   | { type: 'restore'; id: number }
   | { type: 'inspect'; id: number; cell: string; limit?: number }
-  | { type: 'trainStacking'; id: number; cvRunId: string; horizon: number; metaLearner: string; stackingRoot?: string; runsRoot?: string }
+  | {
+      type: 'trainStacking';
+      id: number;
+      cvRunId: string;
+      horizon: number;
+      metaLearner: string;
+      stackingRoot?: string;
+      runsRoot?: string;
+    }
   /** The first rows of a table file (Parquet, IPC, CSV), for the run explorer; needs no open notebook. */
   | { type: 'readTable'; id: number; path: string; limit?: number }
   | { type: 'cancel' }
@@ -43,7 +58,14 @@ export type KernelEvent =
   | { type: 'queued'; cell: string; order: number }
   | { type: 'started'; cell: string; order: number }
   | { type: 'progress'; cell: string; fraction: number; message?: string }
-  | { type: 'finished'; cell: string; status: CellStatus; durationMs: number; output?: CellOutputPayload; error?: CellError }
+  | {
+      type: 'finished';
+      cell: string;
+      status: CellStatus;
+      durationMs: number;
+      output?: CellOutputPayload;
+      error?: CellError;
+    }
   | { type: 'runCreated'; cell: string; id: string; dir: string; kind: RunKind }
   | { type: 'stale'; cells: string[] };
 

@@ -20,7 +20,9 @@ function scan(path: string): pl.LazyDataFrame {
     case '.csv':
       return pl.scanCSV(path);
     default:
-      throw new UserError(`cannot show ${path} as a table: expected a .parquet, .ipc/.arrow/.feather or .csv file`, { file: path });
+      throw new UserError(`cannot show ${path} as a table: expected a .parquet, .ipc/.arrow/.feather or .csv file`, {
+        file: path,
+      });
   }
 }
 

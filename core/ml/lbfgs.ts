@@ -63,7 +63,9 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, opts:
       const yk = Y[k];
       for (let i = 0; i < n; i++) d[i] -= alpha[k] * yk[i];
     }
-    const gamma = S.length ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1]) : 1 / Math.max(1, Math.sqrt(dot(g, g)));
+    const gamma = S.length
+      ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1])
+      : 1 / Math.max(1, Math.sqrt(dot(g, g)));
     for (let i = 0; i < n; i++) d[i] *= gamma;
     for (let k = 0; k < S.length; k++) {
       const beta = rho[k] * dot(Y[k], d);

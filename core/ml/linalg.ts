@@ -66,9 +66,15 @@ export function accumulateGram(
         const k1 = Math.min(k + 1, q - 1);
         const ok = k * B;
         const ok1 = k1 * B;
-        let a00 = 0, a01 = 0, a10 = 0, a11 = 0;
+        let a00 = 0,
+          a01 = 0,
+          a10 = 0,
+          a11 = 0;
         for (let r = 0; r < m; r++) {
-          const x0 = T[oj + r], x1 = T[oj1 + r], y0 = T[ok + r], y1 = T[ok1 + r];
+          const x0 = T[oj + r],
+            x1 = T[oj1 + r],
+            y0 = T[ok + r],
+            y1 = T[ok1 + r];
           a00 += x0 * y0;
           a01 += x0 * y1;
           a10 += x1 * y0;
@@ -105,13 +111,18 @@ export function accumulateGram(
  * as is). Fails at the first pivot that is not clearly positive relative to that diagonal entry
  * (`relTol`), which is how a singular or near-singular system shows itself.
  */
-export function choleskyInPlace(a: Float64Array, n: number, relTol = 1e-11): { ok: true } | { ok: false; index: number } {
+export function choleskyInPlace(
+  a: Float64Array,
+  n: number,
+  relTol = 1e-11,
+): { ok: true } | { ok: false; index: number } {
   for (let j = 0; j < n; j++) {
     const rj = j * n;
     const original = a[rj + j];
     let d = original;
     for (let k = 0; k < j; k++) d -= a[rj + k] * a[rj + k];
-    if (!(d > relTol * Math.max(Math.abs(original), Number.MIN_VALUE)) || !Number.isFinite(d)) return { ok: false, index: j };
+    if (!(d > relTol * Math.max(Math.abs(original), Number.MIN_VALUE)) || !Number.isFinite(d))
+      return { ok: false, index: j };
     const ljj = Math.sqrt(d);
     a[rj + j] = ljj;
     for (let i = j + 1; i < n; i++) {
@@ -180,4 +191,3 @@ export function toRowMajor(columns: readonly Float64Array[], rows: number): Floa
   }
   return out;
 }
-

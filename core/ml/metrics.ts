@@ -20,7 +20,15 @@ import { closest, didYouMean } from '../base/schema';
 import type { ModelTask } from './model';
 
 export const REGRESSION_METRICS = ['mae', 'mse', 'rmse', 'r2'] as const;
-export const CLASSIFICATION_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'log_loss', 'roc_auc', 'brier'] as const;
+export const CLASSIFICATION_METRICS = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'log_loss',
+  'roc_auc',
+  'brier',
+] as const;
 export type MetricName = (typeof REGRESSION_METRICS)[number] | (typeof CLASSIFICATION_METRICS)[number];
 export type MetricDirection = 'max' | 'min';
 
@@ -37,7 +45,13 @@ const DIRECTIONS: Record<MetricName, MetricDirection> = {
   roc_auc: 'max',
   brier: 'min',
 };
-const ALIASES: Record<string, MetricName> = { auc: 'roc_auc', logloss: 'log_loss', mlogloss: 'log_loss', brier_score: 'brier', r_squared: 'r2' };
+const ALIASES: Record<string, MetricName> = {
+  auc: 'roc_auc',
+  logloss: 'log_loss',
+  mlogloss: 'log_loss',
+  brier_score: 'brier',
+  r_squared: 'r2',
+};
 const ALL = Object.keys(DIRECTIONS) as MetricName[];
 
 /** The canonical name of a metric (accepts auc, logloss, brier_score); unknown names are UserErrors. */
@@ -72,11 +86,15 @@ function checkInputs(name: MetricName, yTrue: Float64Array, yPred: Float64Array)
   const n = yTrue.length;
   if (n === 0) throw new UserError(`metric '${name}': no rows to score`);
   if (yPred.length % n !== 0) throw new UserError(`metric '${name}': ${yPred.length} predictions for ${n} rows`);
-  for (let i = 0; i < n; i++) if (yTrue[i] - yTrue[i] !== 0) throw new UserError(`metric '${name}': y_true is missing at row ${i + 1}`, { row: i + 1 });
+  for (let i = 0; i < n; i++)
+    if (yTrue[i] - yTrue[i] !== 0)
+      throw new UserError(`metric '${name}': y_true is missing at row ${i + 1}`, { row: i + 1 });
   for (let i = 0; i < yPred.length; i++) {
     if (yPred[i] - yPred[i] !== 0) {
       const k = yPred.length / n;
-      throw new UserError(`metric '${name}': prediction is missing at row ${Math.floor(i / k) + 1}`, { row: Math.floor(i / k) + 1 });
+      throw new UserError(`metric '${name}': prediction is missing at row ${Math.floor(i / k) + 1}`, {
+        row: Math.floor(i / k) + 1,
+      });
     }
   }
   const k = yPred.length / n;
@@ -88,13 +106,18 @@ function checkInputs(name: MetricName, yTrue: Float64Array, yPred: Float64Array)
   for (let i = 0; i < n; i++) {
     const v = yTrue[i];
     if (!Number.isInteger(v) || v < 0 || v >= classes) {
-      throw new UserError(`metric '${name}': y_true at row ${i + 1} is ${v}, expected a class code 0..${classes - 1}`, { row: i + 1 });
+      throw new UserError(`metric '${name}': y_true at row ${i + 1} is ${v}, expected a class code 0..${classes - 1}`, {
+        row: i + 1,
+      });
     }
   }
   if (name !== 'roc_auc' || k > 1) {
     for (let i = 0; i < yPred.length; i++) {
       if (yPred[i] < 0 || yPred[i] > 1) {
-        throw new UserError(`metric '${name}' needs probabilities in [0, 1]; row ${Math.floor(i / k) + 1} has ${yPred[i]}`, { row: Math.floor(i / k) + 1 });
+        throw new UserError(
+          `metric '${name}' needs probabilities in [0, 1]; row ${Math.floor(i / k) + 1} has ${yPred[i]}`,
+          { row: Math.floor(i / k) + 1 },
+        );
       }
     }
   }
@@ -106,26 +129,45 @@ function regression(name: MetricName, y: Float64Array, p: Float64Array): Weighte
   switch (name) {
     case 'mae':
       return (w) => {
-        let s = 0, W = 0;
-        for (let i = 0; i < n; i++) { s += w[i] * Math.abs(y[i] - p[i]); W += w[i]; }
+        let s = 0,
+          W = 0;
+        for (let i = 0; i < n; i++) {
+          s += w[i] * Math.abs(y[i] - p[i]);
+          W += w[i];
+        }
         return s / W;
       };
     case 'mse':
     case 'rmse': {
       const root = name === 'rmse';
       return (w) => {
-        let s = 0, W = 0;
-        for (let i = 0; i < n; i++) { const e = y[i] - p[i]; s += w[i] * e * e; W += w[i]; }
+        let s = 0,
+          W = 0;
+        for (let i = 0; i < n; i++) {
+          const e = y[i] - p[i];
+          s += w[i] * e * e;
+          W += w[i];
+        }
         return root ? Math.sqrt(s / W) : s / W;
       };
     }
     default: // r2
       return (w) => {
-        let W = 0, sy = 0, sse = 0;
-        for (let i = 0; i < n; i++) { const e = y[i] - p[i]; W += w[i]; sy += w[i] * y[i]; sse += w[i] * e * e; }
+        let W = 0,
+          sy = 0,
+          sse = 0;
+        for (let i = 0; i < n; i++) {
+          const e = y[i] - p[i];
+          W += w[i];
+          sy += w[i] * y[i];
+          sse += w[i] * e * e;
+        }
         const mean = sy / W;
         let sst = 0;
-        for (let i = 0; i < n; i++) { const d = y[i] - mean; sst += w[i] * d * d; }
+        for (let i = 0; i < n; i++) {
+          const d = y[i] - mean;
+          sst += w[i] * d * d;
+        }
         if (sst === 0) return sse === 0 ? 1 : 0;
         return 1 - sse / sst;
       };
@@ -147,10 +189,13 @@ function ascending(score: (i: number) => number, n: number): { order: Uint32Arra
 /** Weighted AUC of `positive` against the rest, walking precomputed ascending order by tie groups. */
 function aucOver(order: Uint32Array, sorted: Float64Array, positive: Uint8Array, w: Uint32Array): number {
   const n = order.length;
-  let negBelow = 0, area = 0, P = 0;
-  for (let s = 0; s < n; ) {
+  let negBelow = 0,
+    area = 0,
+    P = 0;
+  for (let s = 0; s < n;) {
     let e = s;
-    let pos = 0, neg = 0;
+    let pos = 0,
+      neg = 0;
     const v = sorted[s];
     while (e < n && sorted[e] === v) {
       const i = order[e];
@@ -181,15 +226,24 @@ function binary(name: MetricName, y: Float64Array, p: Float64Array): WeightedMet
       loss[i] = -Math.log((y[i] === 1 ? q : 1 - q) / s);
     }
     return (w) => {
-      let s = 0, W = 0;
-      for (let i = 0; i < n; i++) { s += w[i] * loss[i]; W += w[i]; }
+      let s = 0,
+        W = 0;
+      for (let i = 0; i < n; i++) {
+        s += w[i] * loss[i];
+        W += w[i];
+      }
       return s / W;
     };
   }
   if (name === 'brier') {
     return (w) => {
-      let s = 0, W = 0;
-      for (let i = 0; i < n; i++) { const e = p[i] - y[i]; s += w[i] * e * e; W += w[i]; }
+      let s = 0,
+        W = 0;
+      for (let i = 0; i < n; i++) {
+        const e = p[i] - y[i];
+        s += w[i] * e * e;
+        W += w[i];
+      }
       return s / W;
     };
   }
@@ -200,14 +254,21 @@ function binary(name: MetricName, y: Float64Array, p: Float64Array): WeightedMet
   return (w) => {
     c.fill(0);
     for (let i = 0; i < n; i++) c[code[i]] += w[i];
-    const tn = c[0], fp = c[1], fn = c[2], tp = c[3];
+    const tn = c[0],
+      fp = c[1],
+      fn = c[2],
+      tp = c[3];
     const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
     const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
     switch (name) {
-      case 'accuracy': return (tp + tn) / (tn + fp + fn + tp);
-      case 'precision': return precision;
-      case 'recall': return recall;
-      default: return precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+      case 'accuracy':
+        return (tp + tn) / (tn + fp + fn + tp);
+      case 'precision':
+        return precision;
+      case 'recall':
+        return recall;
+      default:
+        return precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
     }
   };
 }
@@ -228,7 +289,10 @@ function multiclass(name: MetricName, y: Float64Array, P: Float64Array, k: numbe
     for (let i = 0; i < n; i++) {
       if (name === 'brier') {
         let s = 0;
-        for (let c = 0; c < k; c++) { const e = P[i * k + c] - (y[i] === c ? 1 : 0); s += e * e; }
+        for (let c = 0; c < k; c++) {
+          const e = P[i * k + c] - (y[i] === c ? 1 : 0);
+          s += e * e;
+        }
         loss[i] = s;
       } else {
         let s = 0;
@@ -237,8 +301,12 @@ function multiclass(name: MetricName, y: Float64Array, P: Float64Array, k: numbe
       }
     }
     return (w) => {
-      let s = 0, W = 0;
-      for (let i = 0; i < n; i++) { s += w[i] * loss[i]; W += w[i]; }
+      let s = 0,
+        W = 0;
+      for (let i = 0; i < n; i++) {
+        s += w[i] * loss[i];
+        W += w[i];
+      }
       return s / W;
     };
   }
@@ -252,10 +320,17 @@ function multiclass(name: MetricName, y: Float64Array, P: Float64Array, k: numbe
   return (w) => {
     cm.fill(0);
     for (let i = 0; i < n; i++) cm[pairs[i]] += w[i];
-    let correct = 0, total = 0, sum = 0, labels = 0;
+    let correct = 0,
+      total = 0,
+      sum = 0,
+      labels = 0;
     for (let c = 0; c < k; c++) {
-      let truth = 0, predicted = 0;
-      for (let d = 0; d < k; d++) { truth += cm[c * k + d]; predicted += cm[d * k + c]; }
+      let truth = 0,
+        predicted = 0;
+      for (let d = 0; d < k; d++) {
+        truth += cm[c * k + d];
+        predicted += cm[d * k + c];
+      }
       const tp = cm[c * k + c];
       correct += tp;
       total += truth;
@@ -263,7 +338,8 @@ function multiclass(name: MetricName, y: Float64Array, P: Float64Array, k: numbe
       labels++;
       const prec = predicted > 0 ? tp / predicted : 0;
       const rec = truth > 0 ? tp / truth : 0;
-      sum += name === 'precision' ? prec : name === 'recall' ? rec : prec + rec > 0 ? (2 * prec * rec) / (prec + rec) : 0;
+      sum +=
+        name === 'precision' ? prec : name === 'recall' ? rec : prec + rec > 0 ? (2 * prec * rec) / (prec + rec) : 0;
     }
     return name === 'accuracy' ? correct / total : sum / labels;
   };
@@ -288,7 +364,12 @@ export function computeMetric(name: string, yTrue: Float64Array, yPred: Float64A
 }
 
 /** Every metric of a task (or the given ones), by canonical name. */
-export function computeMetrics(task: ModelTask, yTrue: Float64Array, yPred: Float64Array, names: readonly string[] = metricsForTask(task)): Record<string, number> {
+export function computeMetrics(
+  task: ModelTask,
+  yTrue: Float64Array,
+  yPred: Float64Array,
+  names: readonly string[] = metricsForTask(task),
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const n of names) out[metricName(n)] = computeMetric(n, yTrue, yPred);
   return out;

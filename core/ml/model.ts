@@ -23,7 +23,10 @@ export interface FitOptions {
 }
 
 /** A JSON-safe object; big numeric arrays are stored as plain number arrays or base64 (see `encodeF64`). */
-export type ModelJSON = { kind: string; task: ModelTask; nClasses?: number; features: string[] } & Record<string, unknown>;
+export type ModelJSON = { kind: string; task: ModelTask; nClasses?: number; features: string[] } & Record<
+  string,
+  unknown
+>;
 
 /** What early stopping did (run.json meta.early_stopping, the train cell's summary). */
 export interface EarlyStoppingReport {

@@ -49,7 +49,8 @@ export function permutation(n: number, rng: Rng): Uint32Array {
  * Floyd's algorithm when k is small next to n, a partial shuffle otherwise.
  */
 export function sampleWithoutReplacement(n: number, k: number, rng: Rng): Uint32Array {
-  if (!Number.isInteger(n) || !Number.isInteger(k) || k < 0 || n < 0) throw new RangeError(`bad sample size k=${k} of n=${n}`);
+  if (!Number.isInteger(n) || !Number.isInteger(k) || k < 0 || n < 0)
+    throw new RangeError(`bad sample size k=${k} of n=${n}`);
   if (k > n) throw new RangeError(`cannot draw ${k} distinct indices from ${n}`);
   let out: Uint32Array;
   if (k * 4 < n) {

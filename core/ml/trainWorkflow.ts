@@ -12,7 +12,12 @@ import type { BootstrapMethod, BootstrapRecord } from './bootstrap';
 import { evaluatePredictions, flattenCIs, type MetricCI } from './evaluation/evaluate';
 import type { ModelTask, Params, TrainedModel } from './model';
 import { fitWithFallback, getModel, modelKinds } from './models/registry';
-import { keepTopCheckpoints, readCheckpoint, type CheckpointRecord, type CheckpointSettings } from './training/trainCheckpoints';
+import {
+  keepTopCheckpoints,
+  readCheckpoint,
+  type CheckpointRecord,
+  type CheckpointSettings,
+} from './training/trainCheckpoints';
 
 export interface TrainOptions {
   dataset: Dataset;
@@ -60,7 +65,13 @@ function pickLabel(d: Dataset, task: ModelTask, horizon?: number): LabelInfo {
   const labels = d.labels.filter((l) => l.task === task && (horizon === undefined || l.horizon === horizon));
   if (!labels.length) {
     const have = d.labels.filter((l) => l.task === task).map((l) => l.horizon);
-    throw new UserError(horizon === undefined ? `no ${task} label upstream (add a \`labels\` cell)` : `no ${task} label for horizon ${horizon}`, { key: 'horizon' }, have.length ? [`horizons with labels: ${have.join(', ')}`] : []);
+    throw new UserError(
+      horizon === undefined
+        ? `no ${task} label upstream (add a \`labels\` cell)`
+        : `no ${task} label for horizon ${horizon}`,
+      { key: 'horizon' },
+      have.length ? [`horizons with labels: ${have.join(', ')}`] : [],
+    );
   }
   return labels[labels.length - 1];
 }
@@ -73,10 +84,13 @@ function pickLabel(d: Dataset, task: ModelTask, horizon?: number): LabelInfo {
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const factory = getModel(o.model);
   if (!factory) {
-    throw new UserError(unknownName('model', o.model, modelKinds()), { key: 'model' }, [`models: ${modelKinds().join(', ')}`]);
+    throw new UserError(unknownName('model', o.model, modelKinds()), { key: 'model' }, [
+      `models: ${modelKinds().join(', ')}`,
+    ]);
   }
   const d = o.dataset;
-  if (!d.frame.columns.includes(SPLIT)) throw new UserError('train needs train/val/test splits: add a `split` cell upstream', { key: 'model' });
+  if (!d.frame.columns.includes(SPLIT))
+    throw new UserError('train needs train/val/test splits: add a `split` cell upstream', { key: 'model' });
   if (!d.features.length) throw new UserError('the input has no feature columns', {});
   const label = pickLabel(d, o.task, o.horizon);
   const part = (name: string) => d.frame.filter(pl.col(SPLIT).eq(pl.lit(name)));
@@ -92,22 +106,50 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     o.log.debug(`read checkpoint ${c.file}`, { file: c.file });
     const kind = c.json.kind;
     const from = getModel(kind);
-    if (!from) throw new UserError(`checkpoint ${c.file} holds an unknown model kind '${kind}'`, { cell: o.cell, key: 'from_checkpoint', file: c.file });
-    if (kind !== o.model) throw new UserError(`checkpoint ${c.file} is a ${kind} model, but the cell trains '${o.model}'`, { cell: o.cell, key: 'from_checkpoint', file: c.file });
+    if (!from)
+      throw new UserError(`checkpoint ${c.file} holds an unknown model kind '${kind}'`, {
+        cell: o.cell,
+        key: 'from_checkpoint',
+        file: c.file,
+      });
+    if (kind !== o.model)
+      throw new UserError(`checkpoint ${c.file} is a ${kind} model, but the cell trains '${o.model}'`, {
+        cell: o.cell,
+        key: 'from_checkpoint',
+        file: c.file,
+      });
     const missing = c.json.features.filter((f) => !d.features.includes(f));
-    if (missing.length) throw new UserError(`checkpoint ${c.file} needs feature(s) the input lacks: ${missing.join(', ')}`, { cell: o.cell, key: 'from_checkpoint', file: c.file });
+    if (missing.length)
+      throw new UserError(`checkpoint ${c.file} needs feature(s) the input lacks: ${missing.join(', ')}`, {
+        cell: o.cell,
+        key: 'from_checkpoint',
+        file: c.file,
+      });
     model = from.fromJSON(c.json);
     checkpoint = { file: c.file, ...(c.step !== undefined ? { step: c.step } : {}) };
   } else {
     model = await fitWithFallback(o.model, toFeatureMatrix(train, d.features), toFloat64(train, label.column), params, {
-      seed: o.seed, task: o.task, nClasses, signal: o.signal, log: o.log,
+      seed: o.seed,
+      task: o.task,
+      nClasses,
+      signal: o.signal,
+      log: o.log,
       valid: val.height ? { X: toFeatureMatrix(val, d.features), y: toFloat64(val, label.column) } : undefined,
     });
   }
   const all = model.predict(toFeatureMatrix(d.frame, d.features));
   const k = nClasses && nClasses > 2 ? nClasses : 1;
-  const predictionColumn = o.task === 'classification' ? `prob_${o.model}_h${label.horizon}` : `pred_${o.model}_h${label.horizon}`;
-  const predCols = k === 1 ? [pl.Series(predictionColumn, all)] : Array.from({ length: k }, (_, c) => pl.Series(`${predictionColumn}_${label.classes?.[c] ?? c}`, all.filter((_, i) => i % k === c)));
+  const predictionColumn =
+    o.task === 'classification' ? `prob_${o.model}_h${label.horizon}` : `pred_${o.model}_h${label.horizon}`;
+  const predCols =
+    k === 1
+      ? [pl.Series(predictionColumn, all)]
+      : Array.from({ length: k }, (_, c) =>
+          pl.Series(
+            `${predictionColumn}_${label.classes?.[c] ?? c}`,
+            all.filter((_, i) => i % k === c),
+          ),
+        );
   const frame = pl.DataFrame([...d.frame.getColumns(), ...predCols]);
   const splitOf = d.frame.getColumn(SPLIT).toArray() as string[];
   const yAll = toFloat64(d.frame, label.column);
@@ -119,20 +161,45 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     if (!rows.length) continue;
     const y = Float64Array.from(rows, (i) => yAll[i]);
     const p = new Float64Array(rows.length * k);
-    rows.forEach((i, j) => { for (let c = 0; c < k; c++) p[j * k + c] = all[i * k + c]; });
+    rows.forEach((i, j) => {
+      for (let c = 0; c < k; c++) p[j * k + c] = all[i * k + c];
+    });
     const ev = evaluatePredictions(y, p, {
-      task: o.task, seed: o.seed, n: o.bootstrap, method: o.bootstrapMethod, block: o.block, horizon: label.horizon,
-      times: Float64Array.from(rows, (i) => timesAll[i]), location: { key: o.block !== undefined ? 'block' : 'bootstrap' },
+      task: o.task,
+      seed: o.seed,
+      n: o.bootstrap,
+      method: o.bootstrapMethod,
+      block: o.block,
+      horizon: label.horizon,
+      times: Float64Array.from(rows, (i) => timesAll[i]),
+      location: { key: o.block !== undefined ? 'block' : 'bootstrap' },
     });
     metrics[s] = ev.metrics;
     bootstrap[s] = ev.bootstrap;
   }
   const run = await beginRun({
-    root: o.roots.runs, kind: 'training', id: trainingRunId(o.model, label.horizon), outputName: o.outputName,
-    config: { model: o.model, horizon: label.horizon, task: o.task, params, features: d.features, target: label.column, ...(o.checkpoints ? { checkpoints: o.checkpoints } : {}), ...(o.fromCheckpoint ? { from_checkpoint: o.fromCheckpoint } : {}) },
-    seed: o.seed, source: o.source, featureSetId: d.featureSetId, baseDir: o.baseDir,
+    root: o.roots.runs,
+    kind: 'training',
+    id: trainingRunId(o.model, label.horizon),
+    outputName: o.outputName,
+    config: {
+      model: o.model,
+      horizon: label.horizon,
+      task: o.task,
+      params,
+      features: d.features,
+      target: label.column,
+      ...(o.checkpoints ? { checkpoints: o.checkpoints } : {}),
+      ...(o.fromCheckpoint ? { from_checkpoint: o.fromCheckpoint } : {}),
+    },
+    seed: o.seed,
+    source: o.source,
+    featureSetId: d.featureSetId,
+    baseDir: o.baseDir,
     meta: {
-      model: o.model, horizon: label.horizon, task: o.task,
+      model: o.model,
+      horizon: label.horizon,
+      task: o.task,
       ...(model.fallback ? { fallback: model.fallback } : {}),
       ...(model.earlyStopping ? { early_stopping: model.earlyStopping } : {}),
       ...(checkpoint ? { from_checkpoint: checkpoint } : {}),
@@ -148,9 +215,15 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       for (const f of kept.files) await run.addArtifact(f);
       checkpoints = kept.record;
       run.setMeta({ checkpoints });
-      o.log.debug(`kept ${kept.record.kept.length} of ${kept.record.candidates} checkpoint candidate(s) by ${kept.record.metric}`, { checkpoints: kept.record.kept.map((k) => k.step) });
+      o.log.debug(
+        `kept ${kept.record.kept.length} of ${kept.record.candidates} checkpoint candidate(s) by ${kept.record.metric}`,
+        { checkpoints: kept.record.kept.map((k) => k.step) },
+      );
     }
-    await run.writeArtifact('metrics.json', JSON.stringify({ task: o.task, bootstrap, ...metrics, importance: model.importance?.() }, null, 2));
+    await run.writeArtifact(
+      'metrics.json',
+      JSON.stringify({ task: o.task, bootstrap, ...metrics, importance: model.importance?.() }, null, 2),
+    );
     // Predictions under the names every reader of a training run expects: y_true, y_pred / y_prob.
     const role = o.task === 'classification' ? 'y_prob' : 'y_pred';
     const preds = pl.DataFrame([
@@ -167,5 +240,16 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     await run.fail(e instanceof Error ? e.message : String(e));
     throw e;
   }
-  return { runId: run.id, dir: run.dir, model, label, predictionColumn, frame, metrics, bootstrap, ...(checkpoints ? { checkpoints } : {}), ...(checkpoint ? { checkpoint } : {}) };
+  return {
+    runId: run.id,
+    dir: run.dir,
+    model,
+    label,
+    predictionColumn,
+    frame,
+    metrics,
+    bootstrap,
+    ...(checkpoints ? { checkpoints } : {}),
+    ...(checkpoint ? { checkpoint } : {}),
+  };
 }

@@ -38,7 +38,10 @@ function checkDiagnostic(input: KeyCheckInput, key: string, pair: Pair<unknown, 
   const node = nodeAtPath(pair, p.path);
   const start = valueTextStart(node);
   const end = (node as Node | null)?.range?.[1];
-  const range = start !== undefined && end !== undefined ? loc.range(Math.min(start + (p.offset ?? 0), end), end) : nodeRange(loc, pair.key, headerRange);
+  const range =
+    start !== undefined && end !== undefined
+      ? loc.range(Math.min(start + (p.offset ?? 0), end), end)
+      : nodeRange(loc, pair.key, headerRange);
   return { severity: 'error', code: 'wrong-type', cellIndex, key: joinPath(key, p.path), range, message: p.message };
 }
 
@@ -84,11 +87,25 @@ export function checkKeys(input: KeyCheckInput): Diagnostic[] {
   for (const [key, spec] of Object.entries(specs)) {
     if (spec.fanOutOf && body.pairs.has(key) && body.pairs.has(spec.fanOutOf)) {
       const range = nodeRange(loc, body.pairs.get(key)?.key, headerRange);
-      out.push({ severity: 'error', code: 'wrong-type', cellIndex, key, range, message: `'${key}' fans the cell out over '${spec.fanOutOf}' values: remove '${spec.fanOutOf}:' (or '${key}:')` });
+      out.push({
+        severity: 'error',
+        code: 'wrong-type',
+        cellIndex,
+        key,
+        range,
+        message: `'${key}' fans the cell out over '${spec.fanOutOf}' values: remove '${spec.fanOutOf}:' (or '${key}:')`,
+      });
     }
     const fannedOut = Object.entries(specs).some(([k, s]) => s.fanOutOf === key && body.pairs.has(k));
     if (spec.required && !body.pairs.has(key) && !fannedOut) {
-      out.push({ severity: 'error', code: 'missing-key', cellIndex, key, range: headerRange, message: `missing required key '${key}' for ${owner}` });
+      out.push({
+        severity: 'error',
+        code: 'missing-key',
+        cellIndex,
+        key,
+        range: headerRange,
+        message: `missing required key '${key}' for ${owner}`,
+      });
     }
   }
   return out;

@@ -30,7 +30,11 @@ export function isGraphNode(cell: Cell): boolean {
   return cell.type === 'ts' || (cell.type === 'phase' && cell.kind !== 'settings');
 }
 
-function topoOrder(nodes: readonly string[], parents: Map<string, string[]>, children: Map<string, string[]>): string[] {
+function topoOrder(
+  nodes: readonly string[],
+  parents: Map<string, string[]>,
+  children: Map<string, string[]>,
+): string[] {
   const indegree = new Map(nodes.map((n) => [n, parents.get(n)?.length ?? 0]));
   const rank = new Map(nodes.map((n, i) => [n, i]));
   const ready = nodes.filter((n) => indegree.get(n) === 0);

@@ -41,19 +41,26 @@ export function readOverrides(text: string, file: string): CellOverrides {
   const out: CellOverrides = { file, cells: {}, at: {} };
   if (doc.contents === null) return out;
   if (!isMap(doc.contents)) {
-    throw new UserError('expected a mapping of cell names to keys, e.g. `train: { alpha: 0.5 }`', { file, ...position(lines, doc.contents) });
+    throw new UserError('expected a mapping of cell names to keys, e.g. `train: { alpha: 0.5 }`', {
+      file,
+      ...position(lines, doc.contents),
+    });
   }
   for (const pair of doc.contents.items as Pair[]) {
     const cell = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
     out.at[cell] = position(lines, pair.key);
     if (!isMap(pair.value)) {
-      throw new UserError(`cell '${cell}' needs a mapping of keys, e.g. \`${cell}: { key: value }\``, { file, ...out.at[cell] });
+      throw new UserError(`cell '${cell}' needs a mapping of keys, e.g. \`${cell}: { key: value }\``, {
+        file,
+        ...out.at[cell],
+      });
     }
     const keys: Record<string, unknown> = {};
     for (const kv of pair.value.items as Pair[]) {
       const key = isScalar(kv.key) ? String(kv.key.value) : String(kv.key);
       out.at[`${cell}.${key}`] = position(lines, kv.key);
-      keys[key] = (kv.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (isScalar(kv.value) ? kv.value.value : null);
+      keys[key] =
+        (kv.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (isScalar(kv.value) ? kv.value.value : null);
     }
     out.cells[cell] = keys;
   }
@@ -75,16 +82,26 @@ export function applyOverrides(nb: ParsedNotebook, ov: CellOverrides): ParsedNot
     const where = { file: ov.file, ...ov.at[name] };
     const i = cells.findIndex((c) => c.type !== 'markdown' && c.name === name);
     if (i < 0) {
-      const near = closest(name, named.map((c) => c.name));
-      throw new UserError(`no cell named '${name}'${near ? ` (did you mean '${near}'?)` : ''}`, where, [`cells: ${named.map((c) => c.name).join(', ')}`]);
+      const near = closest(
+        name,
+        named.map((c) => c.name),
+      );
+      throw new UserError(`no cell named '${name}'${near ? ` (did you mean '${near}'?)` : ''}`, where, [
+        `cells: ${named.map((c) => c.name).join(', ')}`,
+      ]);
     }
     const cell = cells[i] as Cell;
     const specs = specsOf(cell);
-    if (!specs) throw new UserError(`cell '${name}' is a ${cell.type} cell: only phase and settings cells have keys to override`, where);
+    if (!specs)
+      throw new UserError(
+        `cell '${name}' is a ${cell.type} cell: only phase and settings cells have keys to override`,
+        where,
+      );
     const config = { ...cell.config };
     for (const [key, value] of Object.entries(keys)) {
       const at = { file: ov.file, cell: name, key, ...ov.at[`${name}.${key}`] };
-      if (key === 'from') throw new UserError("'from' cannot be overridden: it changes the graph (edit the notebook)", at);
+      if (key === 'from')
+        throw new UserError("'from' cannot be overridden: it changes the graph (edit the notebook)", at);
       const spec = specs[key];
       if (!spec) {
         const near = closest(key, Object.keys(specs));

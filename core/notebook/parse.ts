@@ -43,16 +43,28 @@ function kindDiagnostics(d: Draft): Diagnostic[] {
     out.push({ severity: 'error', code, cellIndex: cell.index, range, message });
   };
   if (!marker.kind) {
-    err('unknown-kind', d.headerRange, `cell marker has no kind: write '# %% <kind> [<name>]', e.g. '# %% load prices'`);
+    err(
+      'unknown-kind',
+      d.headerRange,
+      `cell marker has no kind: write '# %% <kind> [<name>]', e.g. '# %% load prices'`,
+    );
   } else if (cell.type === 'phase' && cell.kind !== SETTINGS_KIND && !getPhase(cell.kind)) {
     const candidates = [...phaseKinds(), SETTINGS_KIND, 'md', TS_KIND];
     const near = closest(cell.kind, candidates);
     const k = marker.kind;
-    err('unknown-kind', lineRange(cell.headerLine, k.column, k.column + k.text.length), `unknown phase kind '${cell.kind}'${didYouMean(near)}`);
+    err(
+      'unknown-kind',
+      lineRange(cell.headerLine, k.column, k.column + k.text.length),
+      `unknown phase kind '${cell.kind}'${didYouMean(near)}`,
+    );
   }
   if (marker.extra) {
     const x = marker.extra;
-    err('bad-name', lineRange(cell.headerLine, x.column, x.column + x.text.length), `unexpected '${x.text}' after the cell name: a marker is '# %% <kind> [<name>]'`);
+    err(
+      'bad-name',
+      lineRange(cell.headerLine, x.column, x.column + x.text.length),
+      `unexpected '${x.text}' after the cell name: a marker is '# %% <kind> [<name>]'`,
+    );
   }
   return out;
 }
@@ -89,7 +101,9 @@ function readBody(d: Draft, loc: BodyLocator): Diagnostic[] {
 function resolveFrom(drafts: Draft[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byName = new Map(drafts.map((d) => [d.cell.name, d.cell]));
-  const producers = drafts.filter((d) => d.cell.type === 'ts' || (d.cell.type === 'phase' && d.cell.kind !== SETTINGS_KIND));
+  const producers = drafts.filter(
+    (d) => d.cell.type === 'ts' || (d.cell.type === 'phase' && d.cell.kind !== SETTINGS_KIND),
+  );
   const producerSet = new Set(producers);
   const producerNames = producers.map((p) => p.cell.name);
   let above: Cell | undefined;
@@ -120,10 +134,14 @@ function resolveFrom(drafts: Draft[]): Diagnostic[] {
         out.push({ severity: 'error', code: 'unknown-from', cellIndex: cell.index, key: 'from', range, message });
       };
       if (!target) {
-        const near = closest(name, producerNames.filter((n) => n !== cell.name));
+        const near = closest(
+          name,
+          producerNames.filter((n) => n !== cell.name),
+        );
         err(`unknown cell '${name}' in from${didYouMean(near)}`);
       } else if (target.type === 'markdown') err(`cell '${name}' is a markdown cell and has no output`);
-      else if (target.kind === SETTINGS_KIND && target.type === 'phase') err(`cell '${name}' is the settings cell and has no output`);
+      else if (target.kind === SETTINGS_KIND && target.type === 'phase')
+        err(`cell '${name}' is the settings cell and has no output`);
     });
     if (isProducer) above = cell;
   }
@@ -147,7 +165,9 @@ function cycleDiagnostics(drafts: Draft[]): Diagnostic[] {
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
-  return a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.cellIndex - b.cellIndex;
+  return (
+    a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.cellIndex - b.cellIndex
+  );
 }
 
 export function parseNotebook(text: string, opts: ParseOptions = {}): ParsedNotebook {
@@ -176,11 +196,25 @@ export function parseNotebook(text: string, opts: ParseOptions = {}): ParsedNote
       keyPositions: {},
       keyPaths: {},
     };
-    drafts.push({ cell, marker, headerText: head.text, headerRange: lineRange(line, 0, head.text.length), quiet: false, needsInput: false });
+    drafts.push({
+      cell,
+      marker,
+      headerText: head.text,
+      headerRange: lineRange(line, 0, head.text.length),
+      quiet: false,
+      needsInput: false,
+    });
     line += (head.eol ? 1 : 0) + countEols(raw.body);
   });
 
-  const named = assignNames(drafts.map((d) => ({ index: d.cell.index, base: d.cell.kind || 'cell', explicit: d.marker.name, headerLine: d.cell.headerLine })));
+  const named = assignNames(
+    drafts.map((d) => ({
+      index: d.cell.index,
+      base: d.cell.kind || 'cell',
+      explicit: d.marker.name,
+      headerLine: d.cell.headerLine,
+    })),
+  );
   drafts.forEach((d, i) => (d.cell.name = named.names[i]));
   diagnostics.push(...named.diagnostics);
 

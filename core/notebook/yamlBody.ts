@@ -19,10 +19,10 @@ export interface YamlBody {
   diagnostics: Diagnostic[];
 }
 
-
 function describeNode(node: unknown): string {
   if (isSeq(node)) return 'a list';
-  if (isScalar(node)) return typeof node.value === 'string' ? `the text '${node.value}'` : `the value ${String(node.value)}`;
+  if (isScalar(node))
+    return typeof node.value === 'string' ? `the text '${node.value}'` : `the value ${String(node.value)}`;
   return 'something else';
 }
 
@@ -36,7 +36,13 @@ export function parseYamlBody(loc: BodyLocator, cellIndex: number): YamlBody {
   const doc: Document = parseDocument(loc.source, { prettyErrors: false });
   for (const e of doc.errors) {
     out.ok = false;
-    out.diagnostics.push({ severity: 'error', code: 'yaml', cellIndex, message: yamlMessage(e.code, e.message), range: loc.range(e.pos[0], e.pos[1]) });
+    out.diagnostics.push({
+      severity: 'error',
+      code: 'yaml',
+      cellIndex,
+      message: yamlMessage(e.code, e.message),
+      range: loc.range(e.pos[0], e.pos[1]),
+    });
   }
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) return out;
@@ -66,7 +72,13 @@ export function parseYamlBody(loc: BodyLocator, cellIndex: number): YamlBody {
     if (js && typeof js === 'object' && !Array.isArray(js)) out.config = js as Record<string, unknown>;
   } catch (e) {
     out.ok = false;
-    out.diagnostics.push({ severity: 'error', code: 'yaml', cellIndex, message: `invalid YAML: ${(e as Error).message}`, range: loc.range(0, 0) });
+    out.diagnostics.push({
+      severity: 'error',
+      code: 'yaml',
+      cellIndex,
+      message: `invalid YAML: ${(e as Error).message}`,
+      range: loc.range(0, 0),
+    });
   }
   return out;
 }
@@ -109,7 +121,13 @@ export function valueTextStart(node: unknown): number | undefined {
 }
 
 /** Records `path` and every key and list element below it. */
-function collectPaths(loc: BodyLocator, path: string, key: unknown, value: unknown, into: Record<string, KeyPlace>): void {
+function collectPaths(
+  loc: BodyLocator,
+  path: string,
+  key: unknown,
+  value: unknown,
+  into: Record<string, KeyPlace>,
+): void {
   const place: KeyPlace = {};
   const kr = (key as Node | null)?.range;
   if (kr) place.key = loc.position(kr[0]);

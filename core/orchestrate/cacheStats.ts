@@ -140,7 +140,10 @@ export interface CleanResult {
 }
 
 /** Removes entries unused for longer than `maxAgeMs` (every entry with `all`), and stray temp folders. */
-export async function cleanCache(cacheRoot: string, opts: { maxAgeMs?: number; all?: boolean; now?: Date } = {}): Promise<CleanResult> {
+export async function cleanCache(
+  cacheRoot: string,
+  opts: { maxAgeMs?: number; all?: boolean; now?: Date } = {},
+): Promise<CleanResult> {
   const now = (opts.now ?? new Date()).getTime();
   const maxAge = opts.maxAgeMs ?? DEFAULT_MAX_AGE_DAYS * DAY_MS;
   const entries = await listEntries(cacheRoot);
@@ -157,7 +160,8 @@ export async function cleanCache(cacheRoot: string, opts: { maxAgeMs?: number; a
       if (!shard.isDirectory() || shard.name.length !== 2) continue;
       for (const e of await readdir(join(cacheRoot, shard.name))) {
         const p = join(cacheRoot, shard.name, e);
-        if (e.includes('.tmp-') && now - (await stat(p)).mtimeMs > 3_600_000) await rm(p, { recursive: true, force: true });
+        if (e.includes('.tmp-') && now - (await stat(p)).mtimeMs > 3_600_000)
+          await rm(p, { recursive: true, force: true });
       }
     }
     if (opts.all) await rm(join(cacheRoot, STATS_FILE), { force: true });

@@ -24,7 +24,14 @@ import type { PhaseResult } from '../spec/types';
 import type { ArtifactRoots } from '../runs/roots';
 import { branchLabels } from './branch';
 import { touchEntry } from './cacheStats';
-import { buildCheckpoint, checkInputSchema, readCheckpoint, unchangedNote, writeCheckpoint, type CheckpointMeta } from './checkpoints';
+import {
+  buildCheckpoint,
+  checkInputSchema,
+  readCheckpoint,
+  unchangedNote,
+  writeCheckpoint,
+  type CheckpointMeta,
+} from './checkpoints';
 import type { Expansion } from './expand';
 import { jobLogger } from './jobLog';
 
@@ -69,7 +76,11 @@ export class CellRecorder {
    * cells that read a source cell (load, import). Below that, a schema follows from the accepted
    * upstream schema and the configs, so one drift is reported once, not on every descendant.
    */
-  async drift(name: string, parents: readonly string[], inputs: readonly (PhaseResult | undefined)[]): Promise<CellError | undefined> {
+  async drift(
+    name: string,
+    parents: readonly string[],
+    inputs: readonly (PhaseResult | undefined)[],
+  ): Promise<CellError | undefined> {
     const fromSource = parents.some((p) => {
       const pc = this.o.cells.get(p);
       return pc?.type === 'phase' && getPhase(pc.kind)?.needsInput === false;
@@ -79,12 +90,24 @@ export class CellRecorder {
     const cell = this.o.cells.get(name) as Cell;
     if (!structureKey) return undefined;
     const prev = await readCheckpoint(this.o.roots.artifacts, name);
-    const e = checkInputSchema(prev, structureKey, inputs, { file: relative(process.cwd(), this.o.notebookPath) || this.o.notebookPath, cell: name, line: cell.headerLine + 1, artifactsRoot: this.o.roots.artifacts });
+    const e = checkInputSchema(prev, structureKey, inputs, {
+      file: relative(process.cwd(), this.o.notebookPath) || this.o.notebookPath,
+      cell: name,
+      line: cell.headerLine + 1,
+      artifactsRoot: this.o.roots.artifacts,
+    });
     if (e) this.o.log.error(e.message, { cell: name, details: e.details });
     return e ? toCellError(e, cell, this.o.notebookPath) : undefined;
   }
 
-  async computed(name: string, key: string, result: PhaseResult, inputs: RecordedInput[], started: Date, durationMs: number): Promise<void> {
+  async computed(
+    name: string,
+    key: string,
+    result: PhaseResult,
+    inputs: RecordedInput[],
+    started: Date,
+    durationMs: number,
+  ): Promise<void> {
     await this.write(name, key, 'ok', result, inputs, started, durationMs);
   }
 
@@ -101,13 +124,31 @@ export class CellRecorder {
     return undefined;
   }
 
-  private async write(name: string, key: string, status: CheckpointMeta['status'], result: PhaseResult, inputs: RecordedInput[], started: Date, durationMs: number): Promise<void> {
+  private async write(
+    name: string,
+    key: string,
+    status: CheckpointMeta['status'],
+    result: PhaseResult,
+    inputs: RecordedInput[],
+    started: Date,
+    durationMs: number,
+  ): Promise<void> {
     if (this.o.enabled === false) return;
     const cell = this.o.cells.get(name) as Cell;
     try {
       const meta = buildCheckpoint({
-        job: name, kind: cell.kind, branch: this.branch(name), key, structureKey: (await this.structureKey(name)) ?? '', status, seed: this.o.seed, baseDir: this.o.baseDir,
-        inputs, result, started, durationMs,
+        job: name,
+        kind: cell.kind,
+        branch: this.branch(name),
+        key,
+        structureKey: (await this.structureKey(name)) ?? '',
+        status,
+        seed: this.o.seed,
+        baseDir: this.o.baseDir,
+        inputs,
+        result,
+        started,
+        durationMs,
       });
       await writeCheckpoint(this.o.roots.artifacts, meta);
     } catch (e) {

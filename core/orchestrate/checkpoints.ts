@@ -85,7 +85,10 @@ export function frameFacts(result: PhaseResult | undefined): FrameFacts | undefi
 }
 
 /** What the recorder hands over: the metadata's identity fields plus the live result. */
-export interface CheckpointInput extends Pick<CheckpointMeta, 'job' | 'kind' | 'branch' | 'key' | 'structureKey' | 'status' | 'seed'> {
+export interface CheckpointInput extends Pick<
+  CheckpointMeta,
+  'job' | 'kind' | 'branch' | 'key' | 'structureKey' | 'status' | 'seed'
+> {
   baseDir: string;
   inputs: { cell: string; key?: string; result?: PhaseResult }[];
   result: PhaseResult;
@@ -111,7 +114,11 @@ export function buildCheckpoint(c: CheckpointInput): CheckpointMeta {
     artifacts: c.result.artifacts.map((a) => relative(c.baseDir, a.path)),
     run: c.result.run?.id,
     warnings: c.result.warnings,
-    timings: { started: c.started.toISOString(), finished: new Date(c.started.getTime() + c.durationMs).toISOString(), durationMs: Math.round(c.durationMs) },
+    timings: {
+      started: c.started.toISOString(),
+      finished: new Date(c.started.getTime() + c.durationMs).toISOString(),
+      durationMs: Math.round(c.durationMs),
+    },
     versions: { engine: ENGINE_VERSION, node: process.version },
   };
 }
@@ -135,7 +142,10 @@ export function checkInputSchema(
   return new ValidationError(
     `the schema of the input changed since the last run (${prev.timings.finished}) while the pipeline did not: the data drifted`,
     { file: where.file, cell: where.cell, line: where.line },
-    [...describeSchemaChange(prev.inputSchema.columns, columns), `fix the source data, or delete ${marker} to accept the new schema`],
+    [
+      ...describeSchemaChange(prev.inputSchema.columns, columns),
+      `fix the source data, or delete ${marker} to accept the new schema`,
+    ],
   );
 }
 

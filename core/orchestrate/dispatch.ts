@@ -49,13 +49,28 @@ export function planJobs(compute: readonly string[], graph: Graph, forced: Reado
   return groupJobs(compute, graph, forced);
 }
 
-export async function runOnExecutor(executor: Executor, h: DispatchHost, preSettled?: Map<string, CellOutcome>): Promise<CellOutcome[]> {
+export async function runOnExecutor(
+  executor: Executor,
+  h: DispatchHost,
+  preSettled?: Map<string, CellOutcome>,
+): Promise<CellOutcome[]> {
   const outcomes = new Map<string, CellOutcome>(preSettled);
-  const failed = new Set<string>([...outcomes.values()].filter((o) => o.status !== 'ok' && o.status !== 'cached').map((o) => o.cell));
+  const failed = new Set<string>(
+    [...outcomes.values()].filter((o) => o.status !== 'ok' && o.status !== 'cached').map((o) => o.cell),
+  );
   const finish = (o: CellOutcome): void => {
     outcomes.set(o.cell, o);
     if (o.status !== 'ok' && o.status !== 'cached') failed.add(o.cell);
-    h.emit({ type: 'finished', cell: o.cell, status: o.status, durationMs: o.durationMs, result: o.result, error: o.error, cacheKey: o.cacheKey, note: o.note });
+    h.emit({
+      type: 'finished',
+      cell: o.cell,
+      status: o.status,
+      durationMs: o.durationMs,
+      result: o.result,
+      error: o.error,
+      cacheKey: o.cacheKey,
+      note: o.note,
+    });
   };
   const compute: string[] = [];
   for (const [i, name] of h.plan.entries()) {
@@ -67,7 +82,12 @@ export async function runOnExecutor(executor: Executor, h: DispatchHost, preSett
       continue;
     }
     if (upstreamFailed || h.errors.has(name) || !key) {
-      finish({ cell: name, status: h.errors.has(name) ? 'failed' : 'skipped', durationMs: 0, error: h.blocked(name, upstreamFailed, h.errors.has(name)) });
+      finish({
+        cell: name,
+        status: h.errors.has(name) ? 'failed' : 'skipped',
+        durationMs: 0,
+        error: h.blocked(name, upstreamFailed, h.errors.has(name)),
+      });
       continue;
     }
     const forced = h.force && h.targets.has(name);
@@ -76,7 +96,14 @@ export async function runOnExecutor(executor: Executor, h: DispatchHost, preSett
     if (hit) {
       h.emit({ type: 'started', cell: name, order: i });
       h.adopt(name, key, hit);
-      finish({ cell: name, status: 'cached', durationMs: performance.now() - t0, result: hit, cacheKey: key, note: await h.cachedNote(name, key, hit) });
+      finish({
+        cell: name,
+        status: 'cached',
+        durationMs: performance.now() - t0,
+        result: hit,
+        cacheKey: key,
+        note: await h.cachedNote(name, key, hit),
+      });
       continue;
     }
     compute.push(name);
@@ -94,7 +121,16 @@ export async function runOnExecutor(executor: Executor, h: DispatchHost, preSett
           finish({ ...w, result: r });
           return;
         }
-        finish({ ...w, status: 'failed', error: { message: `the result of cell '${w.cell}' is missing from the cache after it ran in a worker`, location: { cell: w.cell }, details: [], exitCode: ExitCode.Error } });
+        finish({
+          ...w,
+          status: 'failed',
+          error: {
+            message: `the result of cell '${w.cell}' is missing from the cache after it ran in a worker`,
+            location: { cell: w.cell },
+            details: [],
+            exitCode: ExitCode.Error,
+          },
+        });
         return;
       }
       h.forget(w.cell);
@@ -104,14 +140,37 @@ export async function runOnExecutor(executor: Executor, h: DispatchHost, preSett
       for (const cell of job.cells) {
         if (outcomes.has(cell)) continue;
         if (o.cancelled) finish({ cell, status: 'cancelled', durationMs: 0 });
-        else if (o.because !== undefined) finish({ cell, status: 'skipped', durationMs: 0, error: h.blocked(cell, h.graph.ancestors(cell).find((a) => failed.has(a)), false) });
-        else finish({ cell, status: 'failed', durationMs: 0, error: { message: o.error ?? 'the job failed', location: { cell }, details: [], exitCode: ExitCode.Error } });
+        else if (o.because !== undefined)
+          finish({
+            cell,
+            status: 'skipped',
+            durationMs: 0,
+            error: h.blocked(
+              cell,
+              h.graph.ancestors(cell).find((a) => failed.has(a)),
+              false,
+            ),
+          });
+        else
+          finish({
+            cell,
+            status: 'failed',
+            durationMs: 0,
+            error: { message: o.error ?? 'the job failed', location: { cell }, details: [], exitCode: ExitCode.Error },
+          });
       }
     };
     // Nothing to run side by side: spare the process start-up and run the jobs here.
     const runner = jobWidth(jobs) < 2 && executor.name === 'local-pool' ? h.inProcess() : executor;
-    h.log.debug(`dispatching ${jobs.length} job(s) to the ${runner.name} executor`, { executor: runner.name, jobs: jobs.map((j) => ({ id: j.id, cells: j.cells })) });
-    for await (const ev of runner.run(jobs, { notebook: h.notebook, signal: h.signal, plan: { keys: h.keys, ancestors: (c) => h.graph.ancestors(c), cacheRoot: h.cacheRoot } })) {
+    h.log.debug(`dispatching ${jobs.length} job(s) to the ${runner.name} executor`, {
+      executor: runner.name,
+      jobs: jobs.map((j) => ({ id: j.id, cells: j.cells })),
+    });
+    for await (const ev of runner.run(jobs, {
+      notebook: h.notebook,
+      signal: h.signal,
+      plan: { keys: h.keys, ancestors: (c) => h.graph.ancestors(c), cacheRoot: h.cacheRoot },
+    })) {
       if (ev.type === 'cell') {
         const e = ev.event;
         if (e.type === 'finished') {
@@ -132,7 +191,8 @@ export async function runOnExecutor(executor: Executor, h: DispatchHost, preSett
         dead(byJob.get(ev.job) as Job, { because: ev.because });
       }
     }
-    for (const job of jobs) dead(job, { cancelled: h.signal?.aborted, error: 'the executor stopped before running it' });
+    for (const job of jobs)
+      dead(job, { cancelled: h.signal?.aborted, error: 'the executor stopped before running it' });
   }
   return h.plan.map((n) => outcomes.get(n)).filter((o): o is CellOutcome => o !== undefined);
 }

@@ -38,7 +38,9 @@ export interface Job {
 }
 
 /** An execution event as it crosses a process boundary: results stay in the disk cache. */
-export type WireEvent = Exclude<ExecutionEvent, { type: 'finished' }> | (Omit<Extract<ExecutionEvent, { type: 'finished' }>, 'result'> & { hasResult: boolean });
+export type WireEvent =
+  | Exclude<ExecutionEvent, { type: 'finished' }>
+  | (Omit<Extract<ExecutionEvent, { type: 'finished' }>, 'result'> & { hasResult: boolean });
 
 export type WireOutcome = Omit<CellOutcome, 'result'>;
 

@@ -98,16 +98,27 @@ export function expandNotebook(parsed: { readonly cells: readonly Cell[] }, grap
   const virtual = new Map<string, VirtualCell>();
   let fannedOut = false;
 
-  const copyName = (p: string, branch: Branch): string => virtualName(p, restrictBranch(branch, dimsOf.get(p) ?? new Set()));
+  const copyName = (p: string, branch: Branch): string =>
+    virtualName(p, restrictBranch(branch, dimsOf.get(p) ?? new Set()));
 
   for (const name of graph.order) {
     const cell = byName.get(name) as Cell;
     const parents = graph.parents(name);
     if (cell.type === 'phase' && COLLECTING_KINDS.has(cell.kind)) {
       const inputs: { cell: string; origin: string; branch: Branch }[] = [];
-      for (const p of parents) for (const b of branchesOf.get(p) ?? [[]]) inputs.push({ cell: virtualName(p, b), origin: p, branch: b });
-      const collected: CollectedInput[] = inputs.map((i) => ({ cell: i.cell, origin: i.origin, branch: branchLabels(i.branch) }));
-      const copy: Cell = { ...cell, from: inputs.map((i) => i.cell), fromRanges: undefined, config: { ...cell.config, [INPUTS_KEY]: collected } };
+      for (const p of parents)
+        for (const b of branchesOf.get(p) ?? [[]]) inputs.push({ cell: virtualName(p, b), origin: p, branch: b });
+      const collected: CollectedInput[] = inputs.map((i) => ({
+        cell: i.cell,
+        origin: i.origin,
+        branch: branchLabels(i.branch),
+      }));
+      const copy: Cell = {
+        ...cell,
+        from: inputs.map((i) => i.cell),
+        fromRanges: undefined,
+        config: { ...cell.config, [INPUTS_KEY]: collected },
+      };
       branchesOf.set(name, [[]]);
       dimsOf.set(name, new Set());
       copiesOf.set(name, [copy]);
@@ -127,7 +138,9 @@ export function expandNotebook(parsed: { readonly cells: readonly Cell[] }, grap
     if (fan && fan !== 'bad') {
       fannedOut = true;
       dims.add(name);
-      combos = combos.flatMap((c) => fan.values.map((value) => mergeBranches(c, [{ cell: name, key: fan.key, value }], rank)));
+      combos = combos.flatMap((c) =>
+        fan.values.map((value) => mergeBranches(c, [{ cell: name, key: fan.key, value }], rank)),
+      );
     }
     branchesOf.set(name, combos);
     dimsOf.set(name, dims);

@@ -22,7 +22,12 @@ export function teeLogger(a: Logger, b: Logger): Logger {
 }
 
 /** The cell's logger: the session's child logger plus the job's own file. */
-export function jobLogger(sessionLog: Logger, logsRoot: string, cell: string, fields: Record<string, unknown> = {}): Logger {
+export function jobLogger(
+  sessionLog: Logger,
+  logsRoot: string,
+  cell: string,
+  fields: Record<string, unknown> = {},
+): Logger {
   try {
     const file = createLogger([jsonLinesSink(jobLogPath(logsRoot, cell))], levelFromEnv(), { cell, ...fields });
     return teeLogger(sessionLog, file);

@@ -26,7 +26,17 @@ export type OpenJobSession = (nb: NotebookRef, log: Logger) => JobSession;
 const sessions = new Map<string, JobSession>();
 
 function sessionFor(nb: NotebookRef, log: Logger, open: OpenJobSession): JobSession {
-  const id = sha256(JSON.stringify([nb.notebookPath, nb.text, nb.baseDir, nb.rootDefaults, nb.rootOverrides, nb.seed, nb.overrides?.cells ?? null]));
+  const id = sha256(
+    JSON.stringify([
+      nb.notebookPath,
+      nb.text,
+      nb.baseDir,
+      nb.rootDefaults,
+      nb.rootOverrides,
+      nb.seed,
+      nb.overrides?.cells ?? null,
+    ]),
+  );
   let s = sessions.get(id);
   if (!s) {
     s = open(nb, log);
@@ -53,7 +63,13 @@ export interface JobCallbacks {
 }
 
 /** Runs the job; events of its own cells only (ancestors restored from the cache stay quiet). */
-export async function runJobHere(open: OpenJobSession, nb: NotebookRef, job: Job, cb: JobCallbacks, signal?: AbortSignal): Promise<{ ok: boolean; outcomes: WireOutcome[] }> {
+export async function runJobHere(
+  open: OpenJobSession,
+  nb: NotebookRef,
+  job: Job,
+  cb: JobCallbacks,
+  signal?: AbortSignal,
+): Promise<{ ok: boolean; outcomes: WireOutcome[] }> {
   preloadModules(nb.preload);
   const mine = new Set(job.cells);
   const log = createLogger([(r) => cb.log(r)], 'debug');

@@ -7,7 +7,11 @@
 import type { Graph } from '../notebook/dag';
 import type { Job } from './executor';
 
-export function groupJobs(compute: readonly string[], graph: Pick<Graph, 'parents' | 'children'>, forced: ReadonlySet<string>): Job[] {
+export function groupJobs(
+  compute: readonly string[],
+  graph: Pick<Graph, 'parents' | 'children'>,
+  forced: ReadonlySet<string>,
+): Job[] {
   const set = new Set(compute);
   const jobOf = new Map<string, Job>();
   const jobs: Job[] = [];

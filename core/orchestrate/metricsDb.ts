@@ -74,7 +74,16 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 export function insertExecution(db: SqlDatabase, e: ExecutionRow, cells: readonly CellRow[]): void {
   db.exec(SCHEMA);
   db.run('BEGIN');
-  db.run('INSERT OR REPLACE INTO executions VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [e.executionId, e.notebook, e.started, e.finished, e.seed, e.exitCode, e.executor, e.engineVersion]);
+  db.run('INSERT OR REPLACE INTO executions VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+    e.executionId,
+    e.notebook,
+    e.started,
+    e.finished,
+    e.seed,
+    e.exitCode,
+    e.executor,
+    e.engineVersion,
+  ]);
   const cell = db.prepare('INSERT OR REPLACE INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const metric = db.prepare('INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   try {
@@ -82,13 +91,51 @@ export function insertExecution(db: SqlDatabase, e: ExecutionRow, cells: readonl
       const scenario = c.branch.scenario ?? null;
       const model = c.branch.model ?? null;
       const branch = Object.keys(c.branch).length ? JSON.stringify(c.branch) : null;
-      cell.run([e.executionId, c.cell, c.origin, c.kind, scenario, model, branch, c.status, Math.round(c.durationMs), c.cacheKey ?? null, c.runId ?? null]);
+      cell.run([
+        e.executionId,
+        c.cell,
+        c.origin,
+        c.kind,
+        scenario,
+        model,
+        branch,
+        c.status,
+        Math.round(c.durationMs),
+        c.cacheKey ?? null,
+        c.runId ?? null,
+      ]);
       for (const m of foldMetrics(c.metrics ?? {})) {
-        metric.run([e.executionId, c.runId ?? null, c.cell, c.origin, scenario, model, branch, m.metric, finite(m.value), m.ciLow, m.ciHigh, c.status]);
+        metric.run([
+          e.executionId,
+          c.runId ?? null,
+          c.cell,
+          c.origin,
+          scenario,
+          model,
+          branch,
+          m.metric,
+          finite(m.value),
+          m.ciLow,
+          m.ciHigh,
+          c.status,
+        ]);
       }
       for (const mm of c.modelMetrics ?? []) {
         for (const m of foldMetrics(mm.metrics)) {
-          metric.run([e.executionId, c.runId ?? null, c.cell, c.origin, scenario, mm.model, branch, m.metric, finite(m.value), m.ciLow, m.ciHigh, c.status]);
+          metric.run([
+            e.executionId,
+            c.runId ?? null,
+            c.cell,
+            c.origin,
+            scenario,
+            mm.model,
+            branch,
+            m.metric,
+            finite(m.value),
+            m.ciLow,
+            m.ciHigh,
+            c.status,
+          ]);
         }
       }
     }
@@ -120,7 +167,10 @@ export async function queryMetrics(path: string, sql: string): Promise<TableResu
     try {
       res = db.exec(sql);
     } catch (e) {
-      const tables = db.exec("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")[0]?.values.map((v) => String(v[0])) ?? [];
+      const tables =
+        db
+          .exec("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")[0]
+          ?.values.map((v) => String(v[0])) ?? [];
       throw new UserError(`SQL error: ${(e as Error).message}`, { file: path }, [`tables: ${tables.join(', ')}`]);
     }
     const last = res[res.length - 1];

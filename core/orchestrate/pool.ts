@@ -22,15 +22,29 @@ function moduleDir(): string {
 }
 
 /** Bundled next to the engine (dist/), or the TypeScript source when running under tsx. */
-export function findPoolWorker(env: NodeJS.ProcessEnv = process.env, here: string = moduleDir()): WorkerEntry | undefined {
-  const candidates = [env.PHASEBOOK_ORCHESTRATE_WORKER, join(here, 'orchestrate-worker.js'), join(here, '..', 'engine', 'worker.ts'), join(here, '..', '..', 'dist', 'orchestrate-worker.js')];
+export function findPoolWorker(
+  env: NodeJS.ProcessEnv = process.env,
+  here: string = moduleDir(),
+): WorkerEntry | undefined {
+  const candidates = [
+    env.PHASEBOOK_ORCHESTRATE_WORKER,
+    join(here, 'orchestrate-worker.js'),
+    join(here, '..', 'engine', 'worker.ts'),
+    join(here, '..', '..', 'dist', 'orchestrate-worker.js'),
+  ];
   const file = candidates.find((c): c is string => !!c && existsSync(c));
   return file ? { file, typescript: file.endsWith('.ts') } : undefined;
 }
 
 export function forkWorker(entry: WorkerEntry): ChildProcess {
-  const execArgv = entry.typescript ? ['--require', require.resolve('tsx/cjs', { paths: [moduleDir(), process.cwd()] })] : [];
-  return fork(entry.file, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, PHASEBOOK_WORKER: '1' } });
+  const execArgv = entry.typescript
+    ? ['--require', require.resolve('tsx/cjs', { paths: [moduleDir(), process.cwd()] })]
+    : [];
+  return fork(entry.file, [], {
+    execArgv,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: { ...process.env, PHASEBOOK_WORKER: '1' },
+  });
 }
 
 interface Slot {
@@ -55,7 +69,10 @@ export class EventQueue<T> {
   }
 }
 
-type Internal = { kind: 'msg'; slot: Slot; msg: FromWorker } | { kind: 'exit'; slot: Slot; code: number | null; signal: string | null } | { kind: 'abort' };
+type Internal =
+  | { kind: 'msg'; slot: Slot; msg: FromWorker }
+  | { kind: 'exit'; slot: Slot; code: number | null; signal: string | null }
+  | { kind: 'abort' };
 
 export class LocalPoolExecutor implements Executor {
   readonly name = 'local-pool';
@@ -118,8 +135,14 @@ export class LocalPoolExecutor implements Executor {
           slot.job = undefined;
           if (job) {
             const why = ev.signal ? `signal ${ev.signal}` : `exit code ${ev.code}`;
-            yield { type: 'job-failed', job: job.id, error: `the worker process running it stopped (${why})${slot.stderr ? `: ${slot.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`, cancelled: false };
-            for (const s of board.finish(job.id, false)) yield { type: 'job-skipped', job: s.job.id, because: s.because };
+            yield {
+              type: 'job-failed',
+              job: job.id,
+              error: `the worker process running it stopped (${why})${slot.stderr ? `: ${slot.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
+              cancelled: false,
+            };
+            for (const s of board.finish(job.id, false))
+              yield { type: 'job-skipped', job: s.job.id, because: s.because };
           }
           yield* dispatch();
           continue;

@@ -36,7 +36,9 @@ export async function recordExecution(r: RecordInput): Promise<string | undefine
     else k.misses++;
   }
   if (Object.keys(byKind).length) {
-    await appendCacheStats(r.roots.cache, byKind).catch((e: Error) => r.log.warn(`could not update the cache statistics: ${e.message}`));
+    await appendCacheStats(r.roots.cache, byKind).catch((e: Error) =>
+      r.log.warn(`could not update the cache statistics: ${e.message}`),
+    );
   }
   if (!outcomes.some((o) => o.result?.metrics && Object.keys(o.result.metrics).length)) return undefined;
   const executionId = `exec_${newRunId(r.started)}`;
@@ -57,16 +59,20 @@ export async function recordExecution(r: RecordInput): Promise<string | undefine
   });
   const path = metricsDbPath(r.roots.artifacts);
   try {
-    await writeExecution(path, {
-      executionId,
-      notebook: r.notebookPath,
-      started: r.started.toISOString(),
-      finished: new Date().toISOString(),
-      seed: r.seed,
-      exitCode: r.report.exitCode,
-      executor: r.report.executor ?? 'in-process',
-      engineVersion: ENGINE_VERSION,
-    }, rows);
+    await writeExecution(
+      path,
+      {
+        executionId,
+        notebook: r.notebookPath,
+        started: r.started.toISOString(),
+        finished: new Date().toISOString(),
+        seed: r.seed,
+        exitCode: r.report.exitCode,
+        executor: r.report.executor ?? 'in-process',
+        engineVersion: ENGINE_VERSION,
+      },
+      rows,
+    );
     return executionId;
   } catch (e) {
     r.log.warn(`could not write ${path}: ${(e as Error).message}`);
@@ -97,9 +103,32 @@ export async function recordStandaloneRun(r: StandaloneRun): Promise<string | un
   const executionId = `exec_${newRunId(r.started)}`;
   const path = metricsDbPath(r.artifactsRoot);
   try {
-    await writeExecution(path, {
-      executionId, notebook: r.notebookPath, started: r.started.toISOString(), finished: new Date().toISOString(), seed: r.seed, exitCode: 0, executor: 'codelens', engineVersion: ENGINE_VERSION,
-    }, [{ cell: r.cell, origin: r.cell, kind: r.kind, branch: {}, status: 'ok', durationMs: Date.now() - r.started.getTime(), runId: r.runId, metrics: r.metrics, modelMetrics: r.modelMetrics }]);
+    await writeExecution(
+      path,
+      {
+        executionId,
+        notebook: r.notebookPath,
+        started: r.started.toISOString(),
+        finished: new Date().toISOString(),
+        seed: r.seed,
+        exitCode: 0,
+        executor: 'codelens',
+        engineVersion: ENGINE_VERSION,
+      },
+      [
+        {
+          cell: r.cell,
+          origin: r.cell,
+          kind: r.kind,
+          branch: {},
+          status: 'ok',
+          durationMs: Date.now() - r.started.getTime(),
+          runId: r.runId,
+          metrics: r.metrics,
+          modelMetrics: r.modelMetrics,
+        },
+      ],
+    );
     return executionId;
   } catch (e) {
     r.log.warn(`could not write ${path}: ${(e as Error).message}`);

@@ -26,10 +26,16 @@ export class SerialExecutor implements Executor {
       }
       yield { type: 'job-started', job: job.id, worker: 0 };
       const buffered: JobEvent[] = [];
-      const r = await runJobHere(this.open, opts.notebook, job, {
-        event: (event) => buffered.push({ type: 'cell', job: job.id, event }),
-        log: (record) => buffered.push({ type: 'log', job: job.id, record }),
-      }, opts.signal);
+      const r = await runJobHere(
+        this.open,
+        opts.notebook,
+        job,
+        {
+          event: (event) => buffered.push({ type: 'cell', job: job.id, event }),
+          log: (record) => buffered.push({ type: 'log', job: job.id, record }),
+        },
+        opts.signal,
+      );
       yield* buffered;
       yield { type: 'job-finished', job: job.id, ok: r.ok, outcomes: r.outcomes };
       for (const s of board.finish(job.id, r.ok)) yield { type: 'job-skipped', job: s.job.id, because: s.because };

@@ -42,12 +42,27 @@ export function defaultAggregation(column: string): Aggregation {
 
 function aggExpr(column: string, how: Aggregation): pl.Expr {
   const c = pl.col(column);
-  const e = how === 'first' ? c.first() : how === 'last' ? c.last() : how === 'min' ? c.min() : how === 'max' ? c.max() : how === 'sum' ? c.sum() : c.mean();
+  const e =
+    how === 'first'
+      ? c.first()
+      : how === 'last'
+        ? c.last()
+        : how === 'min'
+          ? c.min()
+          : how === 'max'
+            ? c.max()
+            : how === 'sum'
+              ? c.sum()
+              : c.mean();
   return e.alias(column);
 }
 
 /** Resamples a canonical frame (timestamp, symbol, values) into bars of `everyMs`, labelled by open time. */
-export function resampleBars(frame: pl.DataFrame, everyMs: number, agg: Record<string, Aggregation> = {}): pl.DataFrame {
+export function resampleBars(
+  frame: pl.DataFrame,
+  everyMs: number,
+  agg: Record<string, Aggregation> = {},
+): pl.DataFrame {
   const values = frame.columns.filter((c) => c !== 'timestamp' && c !== 'symbol');
   // `last` within a bar must mean the latest stamp: sort by time first (stable).
   return frame
@@ -86,7 +101,11 @@ export interface Feed {
 }
 
 /** The pure part of `align`: resample every feed, join the others as-of onto the first. */
-export function alignFeeds(feeds: Feed[], everyMs: number, opts: { agg?: Record<string, Aggregation>; maxStalenessMs?: number } = {}): AlignedFeeds {
+export function alignFeeds(
+  feeds: Feed[],
+  everyMs: number,
+  opts: { agg?: Record<string, Aggregation>; maxStalenessMs?: number } = {},
+): AlignedFeeds {
   const [base, ...others] = feeds;
   let frame = resampleBars(base.frame, everyMs, opts.agg);
   const gaps = frame.height
@@ -98,7 +117,9 @@ export function alignFeeds(feeds: Feed[], everyMs: number, opts: { agg?: Record<
           .row(0)[0],
       )
     : 0;
-  const report: FeedReport[] = [{ feed: base.name, bars: frame.height, fresh: frame.height, carried: 0, missing: 0, gaps }];
+  const report: FeedReport[] = [
+    { feed: base.name, bars: frame.height, fresh: frame.height, carried: 0, missing: 0, gaps },
+  ];
   const renamed: Record<string, Record<string, string>> = {};
   for (const feed of others) {
     let bars = resampleBars(feed.frame, everyMs, opts.agg);
@@ -117,11 +138,20 @@ export function alignFeeds(feeds: Feed[], everyMs: number, opts: { agg?: Record<
       checkSortedness: false,
       ...(opts.maxStalenessMs !== undefined ? { tolerance: `${opts.maxStalenessMs}ms` } : {}),
     });
-    const counts = joined.select(
-      pl.col(marker).isNull().sum().alias('missing'),
-      pl.col(marker).eq(pl.col('timestamp')).sum().alias('fresh'),
-    ).row(0).map(Number);
-    report.push({ feed: feed.name, bars: joined.height, fresh: counts[1], carried: joined.height - counts[0] - counts[1], missing: counts[0] });
+    const counts = joined
+      .select(
+        pl.col(marker).isNull().sum().alias('missing'),
+        pl.col(marker).eq(pl.col('timestamp')).sum().alias('fresh'),
+      )
+      .row(0)
+      .map(Number);
+    report.push({
+      feed: feed.name,
+      bars: joined.height,
+      fresh: counts[1],
+      carried: joined.height - counts[0] - counts[1],
+      missing: counts[0],
+    });
     frame = joined.drop(marker);
   }
   return { frame, report, renamed };
@@ -135,9 +165,11 @@ function feedNames(config: AlignConfig, count: number): string[] {
 function checkFeed(name: string, d: Dataset | undefined): Feed {
   if (!d) throw new UserError(`upstream cell '${name}' produces no frame to align`, { key: 'from' });
   for (const c of ['timestamp', 'symbol']) {
-    if (!d.frame.columns.includes(c)) throw new UserError(`frame of '${name}' has no '${c}' column (load it with a \`load\` cell)`, { key: 'from' });
+    if (!d.frame.columns.includes(c))
+      throw new UserError(`frame of '${name}' has no '${c}' column (load it with a \`load\` cell)`, { key: 'from' });
   }
-  if (dtypeOf(d.frame, 'timestamp').variant !== 'Datetime') throw new UserError(`'timestamp' of '${name}' is not a datetime`, { key: 'from' });
+  if (dtypeOf(d.frame, 'timestamp').variant !== 'Datetime')
+    throw new UserError(`'timestamp' of '${name}' is not a datetime`, { key: 'from' });
   return { name, frame: d.frame };
 }
 
@@ -169,7 +201,8 @@ export async function runAlign(config: AlignConfig, inputs: PhaseResult[], ctx: 
   if (!config.every) throw new UserError('`every:` is required (the bar size, e.g. 1h)', { key: 'every' });
   const everyMs = parseDuration(config.every, 'every');
   if (everyMs < 1) throw new UserError(`bar size '${config.every}' is too small`, { key: 'every' });
-  const maxStalenessMs = config.max_staleness !== undefined ? parseDuration(config.max_staleness, 'max_staleness') : undefined;
+  const maxStalenessMs =
+    config.max_staleness !== undefined ? parseDuration(config.max_staleness, 'max_staleness') : undefined;
   if (!inputs.length) throw new UserError('align needs upstream feeds in `from:`', { key: 'from' });
   const names = feedNames(config, inputs.length);
   const feeds = inputs.map((r, i) => checkFeed(names[i], r.dataset));
@@ -177,10 +210,19 @@ export async function runAlign(config: AlignConfig, inputs: PhaseResult[], ctx: 
   ctx.progress(0.9, 'joined');
   const warnings: string[] = [];
   for (const [feed, map] of Object.entries(renamed)) {
-    for (const [from, to] of Object.entries(map)) warnings.push(`column '${from}' of '${feed}' clashes with an earlier feed; renamed to '${to}'`);
+    for (const [from, to] of Object.entries(map))
+      warnings.push(`column '${from}' of '${feed}' clashes with an earlier feed; renamed to '${to}'`);
   }
-  for (const r of report.slice(1)) if (r.missing === r.bars && r.bars > 0) warnings.push(`feed '${r.feed}' has no data at or before any bar (check its symbols and time span)`);
-  const summary: Record<string, number | string> = { rows: frame.height, columns: frame.width, every: config.every, feeds: feeds.length, gaps: report[0].gaps ?? 0 };
+  for (const r of report.slice(1))
+    if (r.missing === r.bars && r.bars > 0)
+      warnings.push(`feed '${r.feed}' has no data at or before any bar (check its symbols and time span)`);
+  const summary: Record<string, number | string> = {
+    rows: frame.height,
+    columns: frame.width,
+    every: config.every,
+    feeds: feeds.length,
+    gaps: report[0].gaps ?? 0,
+  };
   for (const r of report.slice(1)) summary[`missing_${r.feed}`] = r.missing;
   const base = inputs[0].dataset as Dataset;
   const sources = [...new Set(inputs.flatMap((r) => r.dataset?.sources ?? []))];
@@ -190,7 +232,13 @@ export async function runAlign(config: AlignConfig, inputs: PhaseResult[], ctx: 
     ...inputs.map((r, i) =>
       (r.dataset?.labels ?? [])
         .filter((l) => frame.columns.includes(renamed[names[i]]?.[l.column] ?? l.column))
-        .map((l) => passedThrough(l, `feed '${names[i]}' of align cell '${ctx.cell.name}'`, renamed[names[i]]?.[l.column] ?? l.column)),
+        .map((l) =>
+          passedThrough(
+            l,
+            `feed '${names[i]}' of align cell '${ctx.cell.name}'`,
+            renamed[names[i]]?.[l.column] ?? l.column,
+          ),
+        ),
     ),
   );
   return emptyResult({
@@ -221,12 +269,19 @@ export const alignPhase: PhaseSpec<AlignConfig> = {
   doc: 'Resample the feeds in `from:` to one bar size and join them as-of per symbol onto the first feed, without look-ahead.',
   needsInput: true,
   keys: {
-    every: { type: t.string(), required: true, doc: 'Bar size: 1m, 15m, 1h, 4h, 1d... Bars are labelled by their open time t and cover [t, t+every); a bar only sees data stamped before its close.' },
+    every: {
+      type: t.string(),
+      required: true,
+      doc: 'Bar size: 1m, 15m, 1h, 4h, 1d... Bars are labelled by their open time t and cover [t, t+every); a bar only sees data stamped before its close.',
+    },
     agg: {
       type: t.object(undefined, t.string(AGGREGATIONS)),
       doc: 'How a column is aggregated into a bar: first|last|min|max|sum|mean. Default: open first, high max, low min, *volume*/*liquidation*/trades/count sum, everything else last.',
     },
-    max_staleness: { type: t.string(), doc: 'Oldest feed bar that may be carried forward onto a later bar (`8h`); older values become null. Default: no limit.' },
+    max_staleness: {
+      type: t.string(),
+      doc: 'Oldest feed bar that may be carried forward onto a later bar (`8h`); older values become null. Default: no limit.',
+    },
   },
   run: runAlign,
 };

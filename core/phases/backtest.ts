@@ -8,11 +8,26 @@ import { UserError, ValidationError } from '../errors';
 import { equityOutput, portfolioTable } from '../backtest/charts';
 import { expandGrid } from '../backtest/grid';
 import { metricsJson } from '../backtest/metrics';
-import { baseSettings, looksLikeProbability, periodsPerYear, PORTFOLIO_KEYS, RESULTS_KEYS, resultsNaming, SERIES_KEYS, type CommonBacktestKeys } from '../backtest/phaseKeys';
+import {
+  baseSettings,
+  looksLikeProbability,
+  periodsPerYear,
+  PORTFOLIO_KEYS,
+  RESULTS_KEYS,
+  resultsNaming,
+  SERIES_KEYS,
+  type CommonBacktestKeys,
+} from '../backtest/phaseKeys';
 import { firstNonProbability } from '../backtest/positions';
 import { resultsSettingsFor } from '../backtest/resultsSettings';
 import { recordPhaseSelection } from '../backtest/results/workflowRun';
-import { runPortfolioPhase, runTrainTest, trainTestFrames, type PhaseRunOutcome, type SequenceName } from '../backtest/sequences';
+import {
+  runPortfolioPhase,
+  runTrainTest,
+  trainTestFrames,
+  type PhaseRunOutcome,
+  type SequenceName,
+} from '../backtest/sequences';
 import { floatColumn, predictionColumn, prepareFrame, seriesFromFrame } from '../backtest/series';
 import type { BacktestValue } from '../backtest/value';
 import { registerPhase } from '../spec/registry';
@@ -28,14 +43,23 @@ export interface BacktestConfig extends CommonBacktestKeys {
 export const SEARCH_PHASE = 'parameter_search';
 export const VALIDATION_PHASE = 'validation';
 
-function valueOf(o: PhaseRunOutcome, ppy: number, containers: Record<string, BacktestValue['containers'][string]>): BacktestValue {
+function valueOf(
+  o: PhaseRunOutcome,
+  ppy: number,
+  containers: Record<string, BacktestValue['containers'][string]>,
+): BacktestValue {
   const run = o.best.run;
   return {
     kind: 'backtest',
     runId: o.runId,
     runDir: o.runDir,
     phase: o.phase,
-    best: { container_id: o.best.container_id, params: o.best.params, settings: o.best.settings, metrics: metricsJson(o.best.metrics) },
+    best: {
+      container_id: o.best.container_id,
+      params: o.best.params,
+      settings: o.best.settings,
+      metrics: metricsJson(o.best.metrics),
+    },
     returns: run.portfolio.pnl,
     times: o.barTimes,
     tradeReturns: run.trades.ret,
@@ -61,24 +85,46 @@ function headline(o: PhaseRunOutcome): Record<string, string | number> {
 async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult> {
   const cell = ctx.cell.name;
   const ds = inputs.find((i) => i.dataset)?.dataset;
-  if (!ds) throw new UserError('backtest needs an upstream cell that produces a frame with predictions', { cell, key: 'from' });
+  if (!ds)
+    throw new UserError('backtest needs an upstream cell that produces a frame with predictions', {
+      cell,
+      key: 'from',
+    });
   const signalColumn = predictionColumn(ds.frame.columns, c.prediction, cell);
   const df = prepareFrame(ds.frame, c, cell);
   if (c.mode === 'probability' || c.grid?.mode?.includes('probability')) {
     const values = floatColumn(ds.frame, signalColumn);
     const bad = firstNonProbability(values);
     if (bad >= 0) {
-      throw new ValidationError(`mode probability needs values in [0, 1]; '${signalColumn}' has ${values[bad]}`, { cell, key: 'mode', dataColumn: signalColumn, row: bad + 1 });
+      throw new ValidationError(`mode probability needs values in [0, 1]; '${signalColumn}' has ${values[bad]}`, {
+        cell,
+        key: 'mode',
+        dataColumn: signalColumn,
+        row: bad + 1,
+      });
     }
   }
   const base = baseSettings(c, looksLikeProbability(signalColumn));
   const points = expandGrid(base, c.grid, cell);
   const naming = resultsNaming(c, ctx);
   const sequence = c.sequence ?? 'single_pass';
-  const phases = sequence === 'train_test' ? { [SEARCH_PHASE]: 'parameter_search' as const, [VALIDATION_PHASE]: 'validation' as const } : { [naming.phase]: 'single_pass' as const };
+  const phases =
+    sequence === 'train_test'
+      ? { [SEARCH_PHASE]: 'parameter_search' as const, [VALIDATION_PHASE]: 'validation' as const }
+      : { [naming.phase]: 'single_pass' as const };
   const settings = resultsSettingsFor(phases, c, cell);
   const warnings: string[] = [];
-  const workflow = { resultsRoot: ctx.roots.results, resultsDir: naming.resultsDir, workflow: naming.workflow, owner: naming.owner, config: c as Record<string, unknown>, seed: ctx.seed, source: ctx.source, baseDir: ctx.baseDir, cell };
+  const workflow = {
+    resultsRoot: ctx.roots.results,
+    resultsDir: naming.resultsDir,
+    workflow: naming.workflow,
+    owner: naming.owner,
+    config: c as Record<string, unknown>,
+    seed: ctx.seed,
+    source: ctx.source,
+    baseDir: ctx.baseDir,
+    cell,
+  };
   const common = { workflow, points, signal: ctx.signal, config: { sequence, prediction: signalColumn } };
 
   let shown: PhaseRunOutcome;
@@ -91,7 +137,15 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
     const parts = trainTestFrames(df, c.train_fraction, cell);
     const trainSeries = seriesFromFrame(parts.train, signalColumn);
     ppy = periodsPerYear(c, trainSeries.barTimes, warnings);
-    const r = await runTrainTest({ ...common, train: parts.train, test: parts.test, signalColumn, periodsPerYear: ppy, results: { search: settings[SEARCH_PHASE], validation: settings[VALIDATION_PHASE] }, names: { search: SEARCH_PHASE, validation: VALIDATION_PHASE } });
+    const r = await runTrainTest({
+      ...common,
+      train: parts.train,
+      test: parts.test,
+      signalColumn,
+      periodsPerYear: ppy,
+      results: { search: settings[SEARCH_PHASE], validation: settings[VALIDATION_PHASE] },
+      names: { search: SEARCH_PHASE, validation: VALIDATION_PHASE },
+    });
     shown = r.validation;
     for (const [k, v] of Object.entries(r.search.metrics)) metrics[`search_${k}`] = v;
     Object.assign(metrics, r.validation.metrics);
@@ -102,19 +156,33 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
   } else {
     const series = seriesFromFrame(df, signalColumn);
     ppy = periodsPerYear(c, series.barTimes, warnings);
-    shown = await runPortfolioPhase({ ...common, phase: naming.phase, series, results: settings[naming.phase], periodsPerYear: ppy });
+    shown = await runPortfolioPhase({
+      ...common,
+      phase: naming.phase,
+      series,
+      results: settings[naming.phase],
+      periodsPerYear: ppy,
+    });
     Object.assign(metrics, shown.metrics);
     if (shown.containers) containers[shown.phase] = shown.containers;
     if (points.length > 1) tables.push(portfolioTable(shown.portfolios));
   }
   Object.assign(summary, headline(shown));
-  const charts = [equityOutput(shown.best.run.portfolio.equity, shown.barTimes, `Equity and drawdown: ${shown.phase} ${shown.best.container_id}`)].filter((x): x is ChartOutput => !!x);
+  const charts = [
+    equityOutput(
+      shown.best.run.portfolio.equity,
+      shown.barTimes,
+      `Equity and drawdown: ${shown.phase} ${shown.best.container_id}`,
+    ),
+  ].filter((x): x is ChartOutput => !!x);
   const value = valueOf(shown, ppy, containers);
   const sel = await cellSelection(ctx, value, warnings);
   if (sel) {
     summary.selection = sel.line;
     Object.assign(metrics, cellSelectionMetrics(sel));
-    await recordPhaseSelection(shown.runDir, shown.phase, sel.line).catch((e: Error) => warnings.push(`selection headline not written to run.json: ${e.message}`));
+    await recordPhaseSelection(shown.runDir, shown.phase, sel.line).catch((e: Error) =>
+      warnings.push(`selection headline not written to run.json: ${e.message}`),
+    );
   }
   return emptyResult({
     dataset: ds,
@@ -136,8 +204,14 @@ export const backtestPhase: PhaseSpec<BacktestConfig> = {
   keys: {
     ...SERIES_KEYS,
     ...PORTFOLIO_KEYS,
-    sequence: { type: t.string(['single_pass', 'train_test']), doc: 'single_pass (default), or train_test: search the grid on train rows, validate the best on test rows.' },
-    train_fraction: { type: t.number({ min: 0, max: 1 }), doc: 'train_test without a split column: share of the bars used for the search (default 0.8).' },
+    sequence: {
+      type: t.string(['single_pass', 'train_test']),
+      doc: 'single_pass (default), or train_test: search the grid on train rows, validate the best on test rows.',
+    },
+    train_fraction: {
+      type: t.number({ min: 0, max: 1 }),
+      doc: 'train_test without a split column: share of the bars used for the search (default 0.8).',
+    },
     ...RESULTS_KEYS,
   },
   run,

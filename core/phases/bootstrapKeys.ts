@@ -14,7 +14,10 @@ export const BOOTSTRAP_KEYS: KeySpecs = {
     type: t.string(['moving_block', 'iid']),
     doc: 'moving_block (default): blocks of consecutive timestamps, every symbol of a timestamp drawn together; iid: rows drawn one by one (too narrow when labels overlap).',
   },
-  block: { type: t.integer({ min: 1 }), doc: 'Moving-block length in bars (timestamps); default max(label horizon, ceil(bars^(1/3))).' },
+  block: {
+    type: t.integer({ min: 1 }),
+    doc: 'Moving-block length in bars (timestamps); default max(label horizon, ceil(bars^(1/3))).',
+  },
 };
 
 export function resamplingOf(c: BootstrapConfig): { n?: number; method?: BootstrapMethod; block?: number } {

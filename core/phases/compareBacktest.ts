@@ -23,7 +23,15 @@ export interface BranchReturns extends CellTrial {
 export function branchReturns(r: PhaseResult, cell: string, branch: Record<string, string>): BranchReturns | string {
   if (isBacktestValue(r.value)) {
     const v = r.value;
-    return { cell, branch, value: Number(v.best.metrics.sharpe_ratio ?? NaN), times: v.times, returns: v.returns, periodsPerYear: v.periodsPerYear, source: 'backtest' };
+    return {
+      cell,
+      branch,
+      value: Number(v.best.metrics.sharpe_ratio ?? NaN),
+      times: v.times,
+      returns: v.returns,
+      periodsPerYear: v.periodsPerYear,
+      source: 'backtest',
+    };
   }
   const ds = r.dataset;
   if (!ds) return `${cell}: no frame and no backtest`;
@@ -45,6 +53,17 @@ export function branchReturns(r: PhaseResult, cell: string, branch: Record<strin
   const settings = { ...DEFAULT_PORTFOLIO, center: looksLikeProbability(column) ? 0.5 : 0 };
   const run = runBacktest(series, settings);
   const ppy = periodsPerYearFromTimes(series.barTimes) ?? DEFAULT_PERIODS_PER_YEAR;
-  const m = computeMetrics(run.portfolio, run.trades, { initialCapital: settings.initial_capital, periodsPerYear: ppy });
-  return { cell, branch, value: m.sharpe_ratio, times: series.barTimes, returns: run.portfolio.pnl, periodsPerYear: ppy, source: 'default' };
+  const m = computeMetrics(run.portfolio, run.trades, {
+    initialCapital: settings.initial_capital,
+    periodsPerYear: ppy,
+  });
+  return {
+    cell,
+    branch,
+    value: m.sharpe_ratio,
+    times: series.barTimes,
+    returns: run.portfolio.pnl,
+    periodsPerYear: ppy,
+    source: 'default',
+  };
 }

@@ -26,7 +26,11 @@ export interface CpcvCellConfig {
 }
 
 export async function runCpcvCell(c: CpcvCellConfig, dataset: Dataset, ctx: PhaseContext): Promise<PhaseResult> {
-  if (c.n_splits !== undefined) throw new UserError('n_splits is for purged_kfold; with scheme: cpcv set n_groups and n_test_groups', { cell: ctx.cell.name, key: 'n_splits' });
+  if (c.n_splits !== undefined)
+    throw new UserError('n_splits is for purged_kfold; with scheme: cpcv set n_groups and n_test_groups', {
+      cell: ctx.cell.name,
+      key: 'n_splits',
+    });
   if (c.output_name !== undefined) validateOutputName(c.output_name);
   const nGroups = c.n_groups ?? 6;
   const nTestGroups = c.n_test_groups ?? 2;
@@ -52,15 +56,22 @@ export async function runCpcvCell(c: CpcvCellConfig, dataset: Dataset, ctx: Phas
     progress: ctx.progress,
     cell: ctx.cell.name,
   });
-  const timeline = cpcvTimelineChart({
-    split: r.timeline.map((s) => s.split + 1),
-    role: r.timeline.map((s) => s.role),
-    groups: r.timeline.map((s) => r.splitGroups[s.split].map((g) => g + 1).join('+')),
-    start: r.timeline.map((s) => s.start),
-    end: r.timeline.map((s) => s.end),
-    rows: r.timeline.map((s) => s.rows),
-  }, nGroups, nTestGroups, r.nPaths);
-  const bestPaths = r.best.map((b) => r.paths.find((p) => p.horizon === b.horizon && p.model === b.model && p.metric === b.metric)!);
+  const timeline = cpcvTimelineChart(
+    {
+      split: r.timeline.map((s) => s.split + 1),
+      role: r.timeline.map((s) => s.role),
+      groups: r.timeline.map((s) => r.splitGroups[s.split].map((g) => g + 1).join('+')),
+      start: r.timeline.map((s) => s.start),
+      end: r.timeline.map((s) => s.end),
+      rows: r.timeline.map((s) => s.rows),
+    },
+    nGroups,
+    nTestGroups,
+    r.nPaths,
+  );
+  const bestPaths = r.best.map((b) =>
+    r.paths.find((p) => p.horizon === b.horizon && p.model === b.model && p.metric === b.metric)!,
+  );
   const metrics: Record<string, number> = {};
   for (const p of bestPaths) {
     metrics[`h${p.horizon}_${p.metric}`] = p.mean;
@@ -75,11 +86,19 @@ export async function runCpcvCell(c: CpcvCellConfig, dataset: Dataset, ctx: Phas
       paths: r.nPaths,
       models: r.results.models.join(', '),
       horizons: r.results.horizons.join(', '),
-      best: bestPaths.map((p) => `h${p.horizon} ${p.model} ${p.metric}=${p.mean.toFixed(4)} ± ${Number.isFinite(p.sd) ? p.sd.toFixed(4) : '–'} over ${p.values.length} paths (mean ± sd)`).join('; '),
+      best: bestPaths
+        .map(
+          (p) =>
+            `h${p.horizon} ${p.model} ${p.metric}=${p.mean.toFixed(4)} ± ${Number.isFinite(p.sd) ? p.sd.toFixed(4) : '–'} over ${p.values.length} paths (mean ± sd)`,
+        )
+        .join('; '),
     },
     metrics,
     charts: [chartToOutput(timeline)],
-    artifacts: r.stackingFiles.map((f) => ({ path: f.path, label: `CPCV path predictions h${f.horizon} (${r.nPaths} paths)` })),
+    artifacts: r.stackingFiles.map((f) => ({
+      path: f.path,
+      label: `CPCV path predictions h${f.horizon} (${r.nPaths} paths)`,
+    })),
     run: { id: r.runId, dir: r.dir, kind: 'cv' },
     value: { cvRunId: r.runId, dir: r.dir, horizons: r.results.horizons, models: r.results.models },
   });

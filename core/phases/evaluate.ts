@@ -26,7 +26,9 @@ const HEADLINE = ['roc_auc', 'log_loss', 'accuracy', 'brier', 'rmse', 'mae', 'r2
 /** The metrics the summary line shows first: the task's usual headline ones, then the rest. */
 function headline<T>(m: Record<string, T>): [string, T][] {
   const rank = (k: string) => (HEADLINE.includes(k) ? HEADLINE.indexOf(k) : HEADLINE.length);
-  return Object.entries(m).sort(([a], [b]) => rank(a) - rank(b)).slice(0, 4);
+  return Object.entries(m)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .slice(0, 4);
 }
 
 function isTrainValue(v: unknown): v is TrainValue {
@@ -39,11 +41,14 @@ export const evaluatePhase: PhaseSpec<EvaluateConfig> = {
   needsInput: true,
   keys: {
     split: { type: t.string(['train', 'val', 'test']), doc: 'Rows to score (default test).' },
-    metrics: { type: t.list(t.string()), doc: 'Metrics (default: all of the task): mae, mse, rmse, r2 / accuracy, precision, recall, f1, log_loss, roc_auc, brier.' },
+    metrics: {
+      type: t.list(t.string()),
+      doc: 'Metrics (default: all of the task): mae, mse, rmse, r2 / accuracy, precision, recall, f1, log_loss, roc_auc, brier.',
+    },
     ...BOOTSTRAP_KEYS,
     alpha: { type: t.number({ min: 0.001, max: 0.5 }), doc: 'Two-sided level: 0.05 gives 95% intervals.' },
-    prediction: { type: t.string(), doc: 'Prediction column (default: the upstream train cell\'s).' },
-    target: { type: t.string(), doc: 'Target column (default: the upstream train cell\'s).' },
+    prediction: { type: t.string(), doc: "Prediction column (default: the upstream train cell's)." },
+    target: { type: t.string(), doc: "Target column (default: the upstream train cell's)." },
   },
   async run(c, inputs, ctx) {
     const input = inputs[0];
@@ -52,29 +57,51 @@ export const evaluatePhase: PhaseSpec<EvaluateConfig> = {
     const tv = [input.value, ...[...ctx.upstream.values()].map((r) => r.value)].find(isTrainValue);
     const prediction = c.prediction ?? tv?.predictionColumn;
     const target = c.target ?? tv?.target;
-    if (!prediction || !target) throw new UserError('which columns? set `prediction:` and `target:`, or put a `train` cell upstream', { key: 'prediction' });
-    for (const [key, col] of [['prediction', prediction], ['target', target]] as const) {
-      if (!d.frame.columns.includes(col)) throw new UserError(`no column '${col}'`, { key }, [`columns: ${d.frame.columns.join(', ')}`]);
+    if (!prediction || !target)
+      throw new UserError('which columns? set `prediction:` and `target:`, or put a `train` cell upstream', {
+        key: 'prediction',
+      });
+    for (const [key, col] of [
+      ['prediction', prediction],
+      ['target', target],
+    ] as const) {
+      if (!d.frame.columns.includes(col))
+        throw new UserError(`no column '${col}'`, { key }, [`columns: ${d.frame.columns.join(', ')}`]);
     }
-    const task = tv?.task ?? (d.labels.find((l) => l.column === target)?.task ?? 'regression');
+    const task = tv?.task ?? d.labels.find((l) => l.column === target)?.task ?? 'regression';
     const split = c.split ?? 'test';
     const rows = d.frame.columns.includes(SPLIT) ? d.frame.filter(pl.col(SPLIT).eq(pl.lit(split))) : d.frame;
     if (!rows.height) throw new UserError(`the ${split} split has no rows`, { key: 'split' });
     const y = toFloat64(rows, target);
     const p = toFloat64(rows, prediction);
     const horizon = d.labels.find((l) => l.column === target)?.horizon ?? tv?.horizon;
-    const ev = evaluatePredictions(y, p, { task, metrics: c.metrics, ...resamplingOf(c), alpha: c.alpha, seed: ctx.seed, horizon, times: timestampsMs(rows) });
+    const ev = evaluatePredictions(y, p, {
+      task,
+      metrics: c.metrics,
+      ...resamplingOf(c),
+      alpha: c.alpha,
+      seed: ctx.seed,
+      horizon,
+      times: timestampsMs(rows),
+    });
     const first = Object.entries(ev.metrics)[0];
     return emptyResult({
       dataset: d,
       summary: {
         split,
         rows: rows.height,
-        ...Object.fromEntries(headline(ev.metrics).map(([k, v]) => [k, `${v.value.toFixed(4)} [${v.low.toFixed(4)}, ${v.high.toFixed(4)}]`])),
+        ...Object.fromEntries(
+          headline(ev.metrics).map(([k, v]) => [
+            k,
+            `${v.value.toFixed(4)} [${v.low.toFixed(4)}, ${v.high.toFixed(4)}]`,
+          ]),
+        ),
         bootstrap: describeBootstrap(ev.bootstrap),
       },
       metrics: flattenCIs(ev.metrics),
-      charts: evaluateCharts(task === 'regression' ? { task, yTrue: y, yPred: p } : { task, yTrue: y, prob: p }).map(chartToOutput),
+      charts: evaluateCharts(task === 'regression' ? { task, yTrue: y, yPred: p } : { task, yTrue: y, prob: p }).map(
+        chartToOutput,
+      ),
       value: { metrics: ev.metrics, bootstrap: ev.bootstrap, headline: first?.[0] },
     });
   },

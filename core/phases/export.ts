@@ -51,14 +51,21 @@ export function polarsVersion(): string {
 /** Writes the export directory (pure apart from the files); returns its meta. */
 export function writeExport(ds: Dataset, dir: string, seed: number, cell?: string): ExportMeta {
   const frame = ds.frame;
-  if (!frame.columns.includes(SPLIT)) throw new UserError("the input has no 'split' column: add a split cell before export", { cell, key: 'from' });
-  if (!ds.features.length) throw new UserError('the input has no features to export: add a features cell upstream', { cell, key: 'from' });
-  if (!ds.labels.length) throw new UserError('the input has no labels to export: add a labels cell upstream', { cell, key: 'from' });
+  if (!frame.columns.includes(SPLIT))
+    throw new UserError("the input has no 'split' column: add a split cell before export", { cell, key: 'from' });
+  if (!ds.features.length)
+    throw new UserError('the input has no features to export: add a features cell upstream', { cell, key: 'from' });
+  if (!ds.labels.length)
+    throw new UserError('the input has no labels to export: add a labels cell upstream', { cell, key: 'from' });
   const id = ds.featureSetId ?? featureSetId(ds.features, { labels: ds.labels.map((l) => l.column) });
   const xCols = [TIMESTAMP, SYMBOL, ...ds.features];
   const yCols = [TIMESTAMP, SYMBOL, ...ds.labels.map((l) => l.column)];
   for (const c of new Set([...xCols, ...yCols])) {
-    if (!frame.columns.includes(c)) throw new UserError(`the input has no column '${c}' although it is listed as a feature or label`, { cell, dataColumn: c });
+    if (!frame.columns.includes(c))
+      throw new UserError(`the input has no column '${c}' although it is listed as a feature or label`, {
+        cell,
+        dataColumn: c,
+      });
   }
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(tmp, { recursive: true });
@@ -68,7 +75,10 @@ export function writeExport(ds: Dataset, dir: string, seed: number, cell?: strin
     for (const s of SPLITS) {
       const part = frame.filter(pl.col(SPLIT).eq(pl.lit(s)));
       rows[s] = part.height;
-      for (const [name, cols] of [[`X_${s}.parquet`, xCols], [`y_${s}.parquet`, yCols]] as const) {
+      for (const [name, cols] of [
+        [`X_${s}.parquet`, xCols],
+        [`y_${s}.parquet`, yCols],
+      ] as const) {
         const path = join(tmp, name);
         part.select(...cols).writeParquet(path);
         files[name] = sha256(readFileSync(path));
@@ -83,7 +93,7 @@ export function writeExport(ds: Dataset, dir: string, seed: number, cell?: strin
       rows,
       features: ds.features,
       labels: ds.labels,
-      symbols: (frame.getColumn(SYMBOL).unique().sort().toArray() as string[]),
+      symbols: frame.getColumn(SYMBOL).unique().sort().toArray() as string[],
       files,
     };
     writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
@@ -98,7 +108,8 @@ export function writeExport(ds: Dataset, dir: string, seed: number, cell?: strin
 
 async function run(_config: ExportConfig, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult> {
   const ds = inputs[0]?.dataset;
-  if (!ds) throw new UserError("'export' needs an upstream cell that produces data", { cell: ctx.cell.name, key: 'from' });
+  if (!ds)
+    throw new UserError("'export' needs an upstream cell that produces data", { cell: ctx.cell.name, key: 'from' });
   const id = ds.featureSetId ?? featureSetId(ds.features, { labels: ds.labels.map((l) => l.column) });
   const dir = datasetDir(ctx.roots.artifacts, id);
   const meta = writeExport(ds, dir, ctx.seed, ctx.cell.name);
@@ -109,7 +120,14 @@ async function run(_config: ExportConfig, inputs: PhaseResult[], ctx: PhaseConte
   ];
   return emptyResult({
     dataset: { ...ds, featureSetId: id },
-    summary: { directory: dir, train_rows: meta.rows.train, val_rows: meta.rows.val, test_rows: meta.rows.test, features: meta.features.length, labels: meta.labels.length },
+    summary: {
+      directory: dir,
+      train_rows: meta.rows.train,
+      val_rows: meta.rows.val,
+      test_rows: meta.rows.test,
+      features: meta.features.length,
+      labels: meta.labels.length,
+    },
     artifacts,
   });
 }

@@ -10,9 +10,24 @@ import { UserError } from '../errors';
 import { SYMBOL, TIMESTAMP, withDataset, type Dataset, type LabelInfo } from '../frame/dataset';
 import { LabelLeakError } from '../frame/provenance';
 import { featureCharts } from '../frame/featureSetCharts';
-import { compileFeatureExpression, FeatureExpressionError, parseFeatureExpression, referencedColumns } from '../frame/featureSetExpressions';
+import {
+  compileFeatureExpression,
+  FeatureExpressionError,
+  parseFeatureExpression,
+  referencedColumns,
+} from '../frame/featureSetExpressions';
 import { featureSetId, gitCommit, saveFeatureList } from '../frame/featureSet';
-import { lagExprs, returnExpr, rollingExprs, ROLLING_STATS, WindowSpecError, type NamedExpr, type ReturnType, type RollingBlock, type RollingStat } from '../frame/rolling';
+import {
+  lagExprs,
+  returnExpr,
+  rollingExprs,
+  ROLLING_STATS,
+  WindowSpecError,
+  type NamedExpr,
+  type ReturnType,
+  type RollingBlock,
+  type RollingStat,
+} from '../frame/rolling';
 import { registerPhase } from '../spec/registry';
 import { closest, didYouMean, t, type ValueProblem } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
@@ -36,8 +51,15 @@ export interface FeaturesConfig {
 
 const rollingBlock = t.object({
   column: { type: t.string(), doc: 'Column to roll over. Default: the return column.' },
-  windows: { type: t.list(t.integer({ min: 1, max: 32767 })), doc: 'Window lengths in rows (at most 32767).', required: true },
-  stats: { type: t.list(t.string(ROLLING_STATS)), doc: 'Statistics: mean, std (sample, ddof=1), min, max, zscore. Default [mean, std].' },
+  windows: {
+    type: t.list(t.integer({ min: 1, max: 32767 })),
+    doc: 'Window lengths in rows (at most 32767).',
+    required: true,
+  },
+  stats: {
+    type: t.list(t.string(ROLLING_STATS)),
+    doc: 'Statistics: mean, std (sample, ddof=1), min, max, zscore. Default [mean, std].',
+  },
 });
 
 /** The return column(s) a config produces: `ret` for one price column, `ret_{col}` for several. */
@@ -55,7 +77,11 @@ export function normalizeFeaturesConfig(c: FeaturesConfig): Record<string, unkno
     return_type: c.return_type ?? 'log',
     lags: c.lags ?? [],
     lag_columns: c.lag_columns ?? (c.lags?.length ? rets.map((r) => r.name) : []),
-    rolling: blocks.map((b) => ({ column: b.column ?? rets[0]?.name ?? null, windows: b.windows, stats: b.stats ?? ['mean', 'std'] })),
+    rolling: blocks.map((b) => ({
+      column: b.column ?? rets[0]?.name ?? null,
+      windows: b.windows,
+      stats: b.stats ?? ['mean', 'std'],
+    })),
     expressions: c.expressions ?? {},
   };
 }
@@ -72,11 +98,17 @@ export interface FeatureBuild {
  * Builds the features of a config on a frame (pure: no files). The frame is sorted by symbol then
  * time; the `cell` name only appears in error locations.
  */
-export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedColumns: ReadonlyArray<string | LabelInfo> = [], cell?: string): FeatureBuild {
+export function buildFeatures(
+  input: pl.DataFrame,
+  c: FeaturesConfig,
+  protectedColumns: ReadonlyArray<string | LabelInfo> = [],
+  cell?: string,
+): FeatureBuild {
   const labelOf = (name: string) => protectedColumns.find((p) => (typeof p === 'string' ? p : p.column) === name);
   const norm = normalizeFeaturesConfig(c);
   for (const col of [SYMBOL, TIMESTAMP]) {
-    if (!input.columns.includes(col)) throw new UserError(`the input has no '${col}' column: features are computed per symbol in time order`, { cell });
+    if (!input.columns.includes(col))
+      throw new UserError(`the input has no '${col}' column: features are computed per symbol in time order`, { cell });
   }
   // One lazy query from the sort to the null flags: polars plans the windows together.
   let lazy = input.lazy().sort([SYMBOL, TIMESTAMP]);
@@ -85,14 +117,18 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
   const has = (name: string) => existing.includes(name) || added.includes(name);
   const need = (name: string, key: string) => {
     const label = labelOf(name);
-    if (label !== undefined) throw new LabelLeakError(name, typeof label === 'string' ? undefined : label, { cell, key });
+    if (label !== undefined)
+      throw new LabelLeakError(name, typeof label === 'string' ? undefined : label, { cell, key });
     if (has(name)) return;
     const near = closest(name, [...existing, ...added]);
-    throw new UserError(`no column '${name}'${didYouMean(near)}`, { cell, key }, [`columns: ${[...existing, ...added].join(', ')}`]);
+    throw new UserError(`no column '${name}'${didYouMean(near)}`, { cell, key }, [
+      `columns: ${[...existing, ...added].join(', ')}`,
+    ]);
   };
   const add = (exprs: NamedExpr[], key: string) => {
     for (const e of exprs) {
-      if (has(e.name)) throw new UserError(`feature '${e.name}' would overwrite an existing column of the same name`, { cell, key });
+      if (has(e.name))
+        throw new UserError(`feature '${e.name}' would overwrite an existing column of the same name`, { cell, key });
       added.push(e.name);
     }
     if (exprs.length) lazy = lazy.withColumns(...exprs.map((e) => finiteOrNull(e.expr, e.name)));
@@ -105,11 +141,15 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
   // 1. returns
   const rets = returnColumns(c.returns);
   rets.forEach((r) => need(r.source, 'returns'));
-  add(rets.map((r) => ({ name: r.name, expr: returnExpr(r.source, norm.return_type as ReturnType).alias(r.name) })), 'returns');
+  add(
+    rets.map((r) => ({ name: r.name, expr: returnExpr(r.source, norm.return_type as ReturnType).alias(r.name) })),
+    'returns',
+  );
 
   // 2. lags and rolling windows (may read the return columns)
   const lagCols = norm.lag_columns as string[];
-  if (c.lags?.length && !lagCols.length) throw new UserError('lags need a column: set `returns:` or `lag_columns:`', { cell, key: 'lags' });
+  if (c.lags?.length && !lagCols.length)
+    throw new UserError('lags need a column: set `returns:` or `lag_columns:`', { cell, key: 'lags' });
   const staged: NamedExpr[] = [];
   for (const col of c.lags?.length ? lagCols : []) {
     need(col, 'lag_columns');
@@ -120,7 +160,11 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
     }
   }
   for (const b of norm.rolling as (RollingBlock & { column: string | null })[]) {
-    if (!b.column) throw new UserError('rolling needs a `column:` (or `returns:` to roll over the return)', { cell, key: 'rolling' });
+    if (!b.column)
+      throw new UserError('rolling needs a `column:` (or `returns:` to roll over the return)', {
+        cell,
+        key: 'rolling',
+      });
     need(b.column, 'rolling');
     try {
       staged.push(...rollingExprs(b as RollingBlock));
@@ -140,7 +184,8 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
       for (const col of referencedColumns(tree)) need(col, key);
       exprs.push({ name, expr });
     } catch (e) {
-      if (e instanceof FeatureExpressionError) throw new UserError(`${e.message} in "${src}"`, { cell, key, offset: e.position });
+      if (e instanceof FeatureExpressionError)
+        throw new UserError(`${e.message} in "${src}"`, { cell, key, offset: e.position });
       throw e;
     }
   }
@@ -151,7 +196,13 @@ export function buildFeatures(input: pl.DataFrame, c: FeaturesConfig, protectedC
   const valid = pl.allHorizontal(added.map((f) => pl.col(f).isNotNull()));
   const flagged = lazy
     .withColumns(valid.alias('__valid'), pl.intRange(0, pl.len()).over(SYMBOL).alias('__i'))
-    .withColumns(pl.col('__i').lt(pl.col('__i').filter(pl.col('__valid')).min().over(SYMBOL)).fillNull(true).alias('__warmup'))
+    .withColumns(
+      pl
+        .col('__i')
+        .lt(pl.col('__i').filter(pl.col('__valid')).min().over(SYMBOL))
+        .fillNull(true)
+        .alias('__warmup'),
+    )
     .collectSync();
   const counts = flagged.select(
     pl.col('__warmup').sum().alias('warmup'),
@@ -175,9 +226,15 @@ async function run(config: FeaturesConfig, inputs: PhaseResult[], ctx: PhaseCont
   const ds = inputDataset(inputs, ctx);
   const built = buildFeatures(ds.frame, config, ds.labels, ctx.cell.name);
   const features = [...ds.features.filter((f) => !built.added.includes(f)), ...built.added];
-  if (!features.length) throw new UserError('no features configured: add `returns:`, `lags:`, `rolling:` or `expressions:`', { cell: ctx.cell.name });
+  if (!features.length)
+    throw new UserError('no features configured: add `returns:`, `lags:`, `rolling:` or `expressions:`', {
+      cell: ctx.cell.name,
+    });
   if (built.frame.height === 0) {
-    throw new UserError(`no rows left after dropping rows with null features (${built.droppedWarmup} warm-up rows, ${built.droppedNull} rows with null inputs): are the windows longer than the data?`, { cell: ctx.cell.name });
+    throw new UserError(
+      `no rows left after dropping rows with null features (${built.droppedWarmup} warm-up rows, ${built.droppedNull} rows with null inputs): are the windows longer than the data?`,
+      { cell: ctx.cell.name },
+    );
   }
   const norm = normalizeFeaturesConfig(config);
   const id = featureSetId(features, norm);
@@ -185,12 +242,18 @@ async function run(config: FeaturesConfig, inputs: PhaseResult[], ctx: PhaseCont
     id,
     features,
     config: norm,
-    description: config.description ?? `features from cell '${ctx.cell.name}' of ${relative(ctx.baseDir, ctx.notebookPath)}`,
+    description:
+      config.description ?? `features from cell '${ctx.cell.name}' of ${relative(ctx.baseDir, ctx.notebookPath)}`,
     gitCommit: gitCommit(ctx.baseDir),
   });
   const warnings: string[] = [];
-  if (built.droppedNull > 0) warnings.push(`${built.droppedNull} rows dropped after the warm-up because an input value was null or not finite (impute with a preprocess cell to keep them)`);
-  ctx.log.info(`features: ${built.added.length} new, ${built.droppedWarmup} warm-up rows dropped`, { feature_set_id: id });
+  if (built.droppedNull > 0)
+    warnings.push(
+      `${built.droppedNull} rows dropped after the warm-up because an input value was null or not finite (impute with a preprocess cell to keep them)`,
+    );
+  ctx.log.info(`features: ${built.added.length} new, ${built.droppedWarmup} warm-up rows dropped`, {
+    feature_set_id: id,
+  });
   const dataset: Dataset = withDataset(ds, { frame: built.frame, features, featureSetId: id });
   return emptyResult({
     dataset,
@@ -210,7 +273,11 @@ async function run(config: FeaturesConfig, inputs: PhaseResult[], ctx: PhaseCont
 
 function inputDataset(inputs: PhaseResult[], ctx: PhaseContext): Dataset {
   const ds = inputs[0]?.dataset;
-  if (!ds) throw new UserError(`'${ctx.cell.kind}' needs an upstream cell that produces data`, { cell: ctx.cell.name, key: 'from' });
+  if (!ds)
+    throw new UserError(`'${ctx.cell.kind}' needs an upstream cell that produces data`, {
+      cell: ctx.cell.name,
+      key: 'from',
+    });
   return ds;
 }
 
@@ -219,9 +286,19 @@ export const featuresPhase: PhaseSpec<FeaturesConfig> = {
   doc: 'Returns, lags, rolling statistics and expressions per symbol; versions the feature set.',
   needsInput: true,
   keys: {
-    returns: { type: t.oneOf(t.string(), t.list(t.string())), doc: "Price column(s) to turn into one-bar returns: column 'ret' (or 'ret_{col}' for several)." },
-    return_type: { type: t.string(['log', 'simple']), doc: 'log: ln(p_t / p_{t-1}); simple: p_t / p_{t-1} - 1. Default log.', default: 'log' },
-    lags: { type: t.list(t.integer({ min: 1 })), doc: 'Lags (in rows, per symbol) of the return column(s) or of `lag_columns`: {col}_lag_{k}.' },
+    returns: {
+      type: t.oneOf(t.string(), t.list(t.string())),
+      doc: "Price column(s) to turn into one-bar returns: column 'ret' (or 'ret_{col}' for several).",
+    },
+    return_type: {
+      type: t.string(['log', 'simple']),
+      doc: 'log: ln(p_t / p_{t-1}); simple: p_t / p_{t-1} - 1. Default log.',
+      default: 'log',
+    },
+    lags: {
+      type: t.list(t.integer({ min: 1 })),
+      doc: 'Lags (in rows, per symbol) of the return column(s) or of `lag_columns`: {col}_lag_{k}.',
+    },
     lag_columns: { type: t.list(t.string()), doc: 'Columns to lag. Default: the return column(s).' },
     rolling: {
       type: t.oneOf(rollingBlock, t.list(rollingBlock)),
@@ -244,7 +321,8 @@ function checkExpressions(value: unknown): ValueProblem | undefined {
     try {
       parseFeatureExpression(String(src));
     } catch (e) {
-      if (e instanceof FeatureExpressionError) return { path: name, message: `${e.message} in "${String(src)}"`, offset: e.position };
+      if (e instanceof FeatureExpressionError)
+        return { path: name, message: `${e.message} in "${String(src)}"`, offset: e.position };
       throw e;
     }
   }

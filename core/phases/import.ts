@@ -21,10 +21,16 @@ export interface ImportConfig {
 /** The dataset directory a config points at. */
 export function importDir(c: ImportConfig, ctx: Pick<PhaseContext, 'baseDir' | 'roots'>, cell?: string): string {
   if ((c.feature_set_id === undefined) === (c.path === undefined)) {
-    throw new UserError('set exactly one of `feature_set_id:` or `path:`', { cell, key: c.path === undefined ? 'feature_set_id' : 'path' });
+    throw new UserError('set exactly one of `feature_set_id:` or `path:`', {
+      cell,
+      key: c.path === undefined ? 'feature_set_id' : 'path',
+    });
   }
   if (c.feature_set_id !== undefined && !/^[0-9a-f]{1,64}$/.test(c.feature_set_id)) {
-    throw new UserError(`'${c.feature_set_id}' is not a feature set id (hex digits, e.g. 3f9a0c1b2d4e)`, { cell, key: 'feature_set_id' });
+    throw new UserError(`'${c.feature_set_id}' is not a feature set id (hex digits, e.g. 3f9a0c1b2d4e)`, {
+      cell,
+      key: 'feature_set_id',
+    });
   }
   return c.path !== undefined ? resolve(ctx.baseDir, c.path) : datasetDir(ctx.roots.artifacts, c.feature_set_id!);
 }
@@ -40,7 +46,8 @@ function available(artifactsDir: string): string[] {
 /** Reads an export directory into a Dataset (rows in the order they were written, split column last). */
 export function readExport(dir: string, cell?: string, key = 'path'): { dataset: Dataset; meta: ExportMeta } {
   const metaPath = join(dir, 'meta.json');
-  if (!existsSync(metaPath)) throw new UserError(`no exported dataset at ${dir} (meta.json is missing)`, { cell, key, file: metaPath });
+  if (!existsSync(metaPath))
+    throw new UserError(`no exported dataset at ${dir} (meta.json is missing)`, { cell, key, file: metaPath });
   let meta: ExportMeta;
   try {
     meta = JSON.parse(readFileSync(metaPath, 'utf8')) as ExportMeta;
@@ -52,16 +59,34 @@ export function readExport(dir: string, cell?: string, key = 'path'): { dataset:
   for (const s of SPLITS) {
     const xPath = join(dir, `X_${s}.parquet`);
     const yPath = join(dir, `y_${s}.parquet`);
-    for (const p of [xPath, yPath]) if (!existsSync(p)) throw new UserError(`the exported dataset is incomplete: ${p} is missing`, { cell, file: p });
+    for (const p of [xPath, yPath])
+      if (!existsSync(p)) throw new UserError(`the exported dataset is incomplete: ${p} is missing`, { cell, file: p });
     const X = pl.readParquet(xPath);
     const y = pl.readParquet(yPath);
-    for (const [file, frame, cols] of [[xPath, X, [TIMESTAMP, SYMBOL, ...meta.features]], [yPath, y, [TIMESTAMP, SYMBOL, ...labelCols]]] as const) {
+    for (const [file, frame, cols] of [
+      [xPath, X, [TIMESTAMP, SYMBOL, ...meta.features]],
+      [yPath, y, [TIMESTAMP, SYMBOL, ...labelCols]],
+    ] as const) {
       const missing = cols.filter((c) => !frame.columns.includes(c));
-      if (missing.length) throw new UserError(`${file} lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} listed in meta.json`, { cell, file, dataColumn: missing[0] });
+      if (missing.length)
+        throw new UserError(
+          `${file} lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} listed in meta.json`,
+          { cell, file, dataColumn: missing[0] },
+        );
     }
-    if (X.height !== y.height) throw new UserError(`X_${s} has ${X.height} rows but y_${s} has ${y.height}`, { cell, file: yPath });
+    if (X.height !== y.height)
+      throw new UserError(`X_${s} has ${X.height} rows but y_${s} has ${y.height}`, { cell, file: yPath });
     if (X.height === 0) continue;
-    parts.push(pl.concat([X.select(TIMESTAMP, SYMBOL, ...meta.features), y.select(...labelCols), pl.DataFrame([pl.Series(SPLIT, Array(X.height).fill(s), pl.String)])], { how: 'horizontal' }));
+    parts.push(
+      pl.concat(
+        [
+          X.select(TIMESTAMP, SYMBOL, ...meta.features),
+          y.select(...labelCols),
+          pl.DataFrame([pl.Series(SPLIT, Array(X.height).fill(s), pl.String)]),
+        ],
+        { how: 'horizontal' },
+      ),
+    );
   }
   if (!parts.length) throw new UserError(`the exported dataset at ${dir} has no rows`, { cell, file: metaPath });
   const frame = pl.concat(parts, { how: 'vertical' });
@@ -86,14 +111,25 @@ async function run(config: ImportConfig, _inputs: PhaseResult[], ctx: PhaseConte
     throw new UserError(
       `no exported dataset ${config.feature_set_id ? `with feature set id '${config.feature_set_id}'` : `at '${config.path}'`} (${dir})`,
       { cell, key: config.path !== undefined ? 'path' : 'feature_set_id' },
-      [ids.length ? `exported feature sets in ${ctx.roots.artifacts}: ${ids.join(', ')}` : `there are no exported datasets in ${ctx.roots.artifacts}; run an export cell first`],
+      [
+        ids.length
+          ? `exported feature sets in ${ctx.roots.artifacts}: ${ids.join(', ')}`
+          : `there are no exported datasets in ${ctx.roots.artifacts}; run an export cell first`,
+      ],
     );
   }
   const { dataset, meta } = readExport(dir, cell, config.path !== undefined ? 'path' : 'feature_set_id');
   ctx.log.debug(`read the exported dataset ${dir} (meta.json and ${SPLITS.length * 2} parquet files)`, { dir });
   return emptyResult({
     dataset,
-    summary: { feature_set_id: meta.feature_set_id, train_rows: meta.rows.train, val_rows: meta.rows.val, test_rows: meta.rows.test, features: meta.features.length, labels: meta.labels.length },
+    summary: {
+      feature_set_id: meta.feature_set_id,
+      train_rows: meta.rows.train,
+      val_rows: meta.rows.val,
+      test_rows: meta.rows.test,
+      features: meta.features.length,
+      labels: meta.labels.length,
+    },
   });
 }
 
@@ -112,7 +148,10 @@ export const importPhase: PhaseSpec<ImportConfig> = {
     } catch {
       return [];
     }
-    return [join(dir, 'meta.json'), ...SPLITS.flatMap((s) => [join(dir, `X_${s}.parquet`), join(dir, `y_${s}.parquet`)])];
+    return [
+      join(dir, 'meta.json'),
+      ...SPLITS.flatMap((s) => [join(dir, `X_${s}.parquet`), join(dir, `y_${s}.parquet`)]),
+    ];
   },
   run,
 };

@@ -41,17 +41,30 @@ export interface LabelBuild {
 
 /** Pure label construction; `cell` is only used in error locations. */
 export function buildLabels(input: pl.DataFrame, c: LabelsConfig, cell?: string): LabelBuild {
-  if (c.horizon !== undefined && c.horizons !== undefined) throw new UserError('set either `horizon:` or `horizons:`, not both', { cell, key: 'horizons' });
+  if (c.horizon !== undefined && c.horizons !== undefined)
+    throw new UserError('set either `horizon:` or `horizons:`, not both', { cell, key: 'horizons' });
   const horizons = [...new Set(c.horizons ?? [c.horizon ?? 20])].sort((a, b) => a - b);
   if (!horizons.length) throw new UserError('`horizons:` is empty', { cell, key: 'horizons' });
-  for (const h of horizons) if (!Number.isInteger(h) || h < 1) throw new UserError(`horizon ${h} must be a whole number of bars >= 1`, { cell, key: c.horizons ? 'horizons' : 'horizon' });
+  for (const h of horizons)
+    if (!Number.isInteger(h) || h < 1)
+      throw new UserError(`horizon ${h} must be a whole number of bars >= 1`, {
+        cell,
+        key: c.horizons ? 'horizons' : 'horizon',
+      });
   const target = c.target ?? 'close';
   const threshold = c.threshold ?? 0;
-  if (threshold < 0) throw new UserError(`threshold ${threshold} must be >= 0 (it is applied symmetrically: up > +threshold, down < -threshold)`, { cell, key: 'threshold' });
-  for (const col of [SYMBOL, TIMESTAMP]) if (!input.columns.includes(col)) throw new UserError(`the input has no '${col}' column`, { cell });
+  if (threshold < 0)
+    throw new UserError(
+      `threshold ${threshold} must be >= 0 (it is applied symmetrically: up > +threshold, down < -threshold)`,
+      { cell, key: 'threshold' },
+    );
+  for (const col of [SYMBOL, TIMESTAMP])
+    if (!input.columns.includes(col)) throw new UserError(`the input has no '${col}' column`, { cell });
   if (!input.columns.includes(target)) {
     const near = closest(target, input.columns);
-    throw new UserError(`no target column '${target}'${didYouMean(near)}`, { cell, key: 'target' }, [`columns: ${input.columns.join(', ')}`]);
+    throw new UserError(`no target column '${target}'${didYouMean(near)}`, { cell, key: 'target' }, [
+      `columns: ${input.columns.join(', ')}`,
+    ]);
   }
   const task = c.task ?? 'both';
   const classes = directionClasses(threshold);
@@ -59,15 +72,29 @@ export function buildLabels(input: pl.DataFrame, c: LabelsConfig, cell?: string)
   const labels: LabelInfo[] = [];
   for (const h of horizons) {
     for (const name of [fwdRetColumn(h), dirColumn(h)]) {
-      if (input.columns.includes(name)) throw new UserError(`the input already has a column '${name}': labels for horizon ${h} were built upstream`, { cell, key: 'horizons' });
+      if (input.columns.includes(name))
+        throw new UserError(`the input already has a column '${name}': labels for horizon ${h} were built upstream`, {
+          cell,
+          key: 'horizons',
+        });
     }
     const p = pl.col(target).cast(pl.Float64);
     const fwd = p.shift(-h).over(SYMBOL).div(p).sub(1);
     const dir =
       threshold > 0
-        ? pl.when(fwd.gt(threshold)).then(pl.lit(2)).when(fwd.lt(-threshold)).then(pl.lit(0)).when(fwd.isNotNull()).then(pl.lit(1)).otherwise(pl.lit(null))
+        ? pl
+            .when(fwd.gt(threshold))
+            .then(pl.lit(2))
+            .when(fwd.lt(-threshold))
+            .then(pl.lit(0))
+            .when(fwd.isNotNull())
+            .then(pl.lit(1))
+            .otherwise(pl.lit(null))
         : pl.when(fwd.gt(0)).then(pl.lit(1)).when(fwd.isNotNull()).then(pl.lit(0)).otherwise(pl.lit(null));
-    exprs.push(pl.when(fwd.isFinite()).then(fwd).otherwise(pl.lit(null)).alias(fwdRetColumn(h)), dir.cast(pl.Float64).alias(dirColumn(h)));
+    exprs.push(
+      pl.when(fwd.isFinite()).then(fwd).otherwise(pl.lit(null)).alias(fwdRetColumn(h)),
+      dir.cast(pl.Float64).alias(dirColumn(h)),
+    );
     if (task !== 'classification') labels.push({ column: fwdRetColumn(h), horizon: h, task: 'regression' });
     if (task !== 'regression') labels.push({ column: dirColumn(h), horizon: h, task: 'classification', classes });
   }
@@ -80,7 +107,10 @@ export function buildLabels(input: pl.DataFrame, c: LabelsConfig, cell?: string)
       pl.intRange(0, pl.len()).over(SYMBOL).gtEq(pl.len().over(SYMBOL).cast(pl.Int64).sub(hMax)).alias('__tail'),
       pl.allHorizontal(all.map((f) => pl.col(f).isNotNull())).alias('__valid'),
     );
-  const counts = flagged.select(pl.col('__tail').sum().alias('tail'), pl.col('__valid').not().and(pl.col('__tail').not()).sum().alias('other'));
+  const counts = flagged.select(
+    pl.col('__tail').sum().alias('tail'),
+    pl.col('__valid').not().and(pl.col('__tail').not()).sum().alias('other'),
+  );
   return {
     frame: flagged.filter(pl.col('__valid')).drop(['__tail', '__valid']),
     labels,
@@ -91,9 +121,14 @@ export function buildLabels(input: pl.DataFrame, c: LabelsConfig, cell?: string)
 
 async function run(config: LabelsConfig, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult> {
   const ds = inputs[0]?.dataset;
-  if (!ds) throw new UserError("'labels' needs an upstream cell that produces data", { cell: ctx.cell.name, key: 'from' });
+  if (!ds)
+    throw new UserError("'labels' needs an upstream cell that produces data", { cell: ctx.cell.name, key: 'from' });
   const built = buildLabels(ds.frame, config, ctx.cell.name);
-  if (built.frame.height === 0) throw new UserError(`no rows left: every row lacks a full horizon (${built.droppedTail} tail rows, ${built.droppedNull} with a null target)`, { cell: ctx.cell.name, key: 'horizon' });
+  if (built.frame.height === 0)
+    throw new UserError(
+      `no rows left: every row lacks a full horizon (${built.droppedTail} tail rows, ${built.droppedNull} with a null target)`,
+      { cell: ctx.cell.name, key: 'horizon' },
+    );
   const summary: PhaseResult['summary'] = {
     rows: built.frame.height,
     horizons: [...new Set(built.labels.map((l) => l.horizon))].join(', '),
@@ -104,16 +139,27 @@ async function run(config: LabelsConfig, inputs: PhaseResult[], ctx: PhaseContex
   const metrics: Record<string, number> = {};
   const dirs = built.labels.filter((l) => l.task === 'classification');
   const shares = dirs.length
-    ? built.frame.select(...dirs.flatMap((l) => l.classes!.map((name, code) => pl.col(l.column).eq(code).mean().alias(`${l.column}:${name}`))))
+    ? built.frame.select(
+        ...dirs.flatMap((l) =>
+          l.classes!.map((name, code) => pl.col(l.column).eq(code).mean().alias(`${l.column}:${name}`)),
+        ),
+      )
     : undefined;
   if (shares) {
-    for (const name of shares.columns) metrics[`share_${name.replace(':', '_')}`] = Number(shares.getColumn(name).get(0));
+    for (const name of shares.columns)
+      metrics[`share_${name.replace(':', '_')}`] = Number(shares.getColumn(name).get(0));
     const last = dirs[dirs.length - 1];
-    summary[`classes_h${last.horizon}`] = last.classes!.map((n) => `${n} ${(100 * Number(shares.getColumn(`${last.column}:${n}`).get(0))).toFixed(1)}%`).join(', ');
+    summary[`classes_h${last.horizon}`] = last
+      .classes!.map((n) => `${n} ${(100 * Number(shares.getColumn(`${last.column}:${n}`).get(0))).toFixed(1)}%`)
+      .join(', ');
   }
-  const warnings = built.droppedNull > 0 ? [`${built.droppedNull} rows dropped because the target was null now or H bars ahead`] : [];
+  const warnings =
+    built.droppedNull > 0 ? [`${built.droppedNull} rows dropped because the target was null now or H bars ahead`] : [];
   return emptyResult({
-    dataset: withDataset(ds, { frame: built.frame, labels: [...ds.labels, ...built.labels.map((l) => bornIn(l, ctx.cell.name))] }),
+    dataset: withDataset(ds, {
+      frame: built.frame,
+      labels: [...ds.labels, ...built.labels.map((l) => bornIn(l, ctx.cell.name))],
+    }),
     summary,
     metrics,
     warnings,
@@ -127,13 +173,21 @@ export const labelsPhase: PhaseSpec<LabelsConfig> = {
   keys: {
     horizon: { type: t.integer({ min: 1 }), doc: 'Bars ahead for the forward return. Default 20.', default: 20 },
     horizons: { type: t.list(t.integer({ min: 1 })), doc: 'Several horizons at once (instead of `horizon`).' },
-    target: { type: t.string(), doc: 'Price column the forward return is computed from. Default close.', default: 'close' },
+    target: {
+      type: t.string(),
+      doc: 'Price column the forward return is computed from. Default close.',
+      default: 'close',
+    },
     threshold: {
       type: t.number({ min: 0 }),
       doc: "Direction classes: 0 gives ['down', 'up'] (up = return > 0); above 0 gives ['down', 'flat', 'up'] with |return| <= threshold flat.",
       default: 0,
     },
-    task: { type: t.string(['regression', 'classification', 'both']), doc: 'Which labels downstream models train on. Both columns are always written. Default both.', default: 'both' },
+    task: {
+      type: t.string(['regression', 'classification', 'both']),
+      doc: 'Which labels downstream models train on. Both columns are always written. Default both.',
+      default: 'both',
+    },
   },
   run,
 };

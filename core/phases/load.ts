@@ -10,7 +10,18 @@ import type { Dataset } from '../frame/dataset';
 import { COLUMN_TYPE_NAMES, normaliseColumnType } from '../frame/contractTypes';
 import type { ColumnType, ColumnTypeName } from '../frame/contractTypes';
 import { parseDuration } from '../frame/contracts';
-import { canonicalise, displayPath, expandSource, formatOf, isRemoteSource, readFileBytes, readSources, SOURCE_FORMATS, sortCanonical, splitOrigin } from '../frame/io';
+import {
+  canonicalise,
+  displayPath,
+  expandSource,
+  formatOf,
+  isRemoteSource,
+  readFileBytes,
+  readSources,
+  SOURCE_FORMATS,
+  sortCanonical,
+  splitOrigin,
+} from '../frame/io';
 import { BAD_ROW_POLICIES, describeRagged } from '../frame/csvScan';
 import type { BadRowPolicy } from '../frame/csvScan';
 import type { FileBytes, SourceFormat } from '../frame/io';
@@ -43,12 +54,19 @@ function checkTimezone(tz: string | undefined): void {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
   } catch {
-    throw new UserError(`unknown time zone '${tz}' (use an IANA name such as UTC or Europe/Berlin)`, { key: 'timezone' });
+    throw new UserError(`unknown time zone '${tz}' (use an IANA name such as UTC or Europe/Berlin)`, {
+      key: 'timezone',
+    });
   }
 }
 
-async function readRemote(config: LoadConfig, format: SourceFormat, ctx: PhaseContext): Promise<{ file: FileBytes; warning?: string }> {
-  const baseDelayMs = config.retry?.base_delay !== undefined ? parseDuration(config.retry.base_delay, 'retry.base_delay') : undefined;
+async function readRemote(
+  config: LoadConfig,
+  format: SourceFormat,
+  ctx: PhaseContext,
+): Promise<{ file: FileBytes; warning?: string }> {
+  const baseDelayMs =
+    config.retry?.base_delay !== undefined ? parseDuration(config.retry.base_delay, 'retry.base_delay') : undefined;
   const r = await fetchRemote(config.source, {
     cacheDir: remoteCacheDir(ctx.roots),
     ext: format,
@@ -61,7 +79,8 @@ async function readRemote(config: LoadConfig, format: SourceFormat, ctx: PhaseCo
 }
 
 export async function runLoad(config: LoadConfig, ctx: PhaseContext) {
-  if (typeof config.source !== 'string' || !config.source) throw new UserError('`source:` is required (a path, glob or http(s) URL)', { key: 'source' });
+  if (typeof config.source !== 'string' || !config.source)
+    throw new UserError('`source:` is required (a path, glob or http(s) URL)', { key: 'source' });
   checkTimezone(config.timezone);
   const remote = isRemoteSource(config.source);
   const format = formatOf(config.source, config.format);
@@ -74,18 +93,26 @@ export async function runLoad(config: LoadConfig, ctx: PhaseContext) {
   } else {
     files = expandSource(config.source, ctx.baseDir).map(readFileBytes);
   }
-  for (const f of files) ctx.log.debug(`read ${f.name} (${f.bytes.length} bytes)`, { file: f.name, bytes: f.bytes.length });
+  for (const f of files)
+    ctx.log.debug(`read ${f.name} (${f.bytes.length} bytes)`, { file: f.name, bytes: f.bytes.length });
   ctx.progress(0.3, `read ${files.length} file${files.length === 1 ? '' : 's'}`);
   const tsSource = config.timestamp ?? 'timestamp';
   let quarantinedRows = 0;
-  const raw = readSources(files, format, { timestamp: tsSource, symbol: config.symbol }, {
-    badRows: config.bad_rows,
-    onEmpty: config.empty === 'warn' ? (m) => warnings.push(m) : undefined,
-    onQuarantine: (file, rows, headerFields) => {
-      quarantinedRows += rows.length;
-      warnings.push(`${file}: quarantined ${rows.length} row${rows.length === 1 ? '' : 's'} with the wrong number of fields — ${describeRagged(rows, headerFields, 3).join('; ')}`);
+  const raw = readSources(
+    files,
+    format,
+    { timestamp: tsSource, symbol: config.symbol },
+    {
+      badRows: config.bad_rows,
+      onEmpty: config.empty === 'warn' ? (m) => warnings.push(m) : undefined,
+      onQuarantine: (file, rows, headerFields) => {
+        quarantinedRows += rows.length;
+        warnings.push(
+          `${file}: quarantined ${rows.length} row${rows.length === 1 ? '' : 's'} with the wrong number of fields — ${describeRagged(rows, headerFields, 3).join('; ')}`,
+        );
+      },
     },
-  });
+  );
   const columns: Record<string, ColumnType> = {};
   for (const [c, ty] of Object.entries(config.columns ?? {})) columns[c] = normaliseColumnType(ty);
   const canon = canonicalise(raw, {
@@ -98,7 +125,12 @@ export async function runLoad(config: LoadConfig, ctx: PhaseContext) {
   warnings.push(...canon.warnings);
   const frame = splitOrigin(sortCanonical(canon.frame));
   ctx.progress(0.9, 'sorted');
-  const dataset: Dataset = { frame, features: [], labels: [], sources: files.map((f) => (remote ? f.name : displayPath(f.name))) };
+  const dataset: Dataset = {
+    frame,
+    features: [],
+    labels: [],
+    sources: files.map((f) => (remote ? f.name : displayPath(f.name))),
+  };
   const span = frame.height
     ? frame.select(pl.col('timestamp').min(), pl.col('timestamp').max().alias('to'), pl.col('symbol').nUnique()).row(0)
     : [null, null, 0];
@@ -123,19 +155,47 @@ export const loadPhase: PhaseSpec<LoadConfig> = {
   doc: 'Read a CSV or Parquet file, a glob of files, or an http(s) URL into a frame with UTC `timestamp` and `symbol` columns.',
   needsInput: false,
   keys: {
-    source: { type: t.string(), required: true, doc: 'File path, glob (`data/raw/*.csv`) or http(s) URL; relative paths resolve against the notebook folder. A glob stacks every matching file.' },
+    source: {
+      type: t.string(),
+      required: true,
+      doc: 'File path, glob (`data/raw/*.csv`) or http(s) URL; relative paths resolve against the notebook folder. A glob stacks every matching file.',
+    },
     format: { type: t.string(SOURCE_FORMATS), doc: 'csv or parquet. Default: from the file extension.' },
-    timestamp: { type: t.string(), doc: 'Source column holding the time; renamed to `timestamp` (Datetime ms, UTC). Default `timestamp`.' },
-    symbol: { type: t.string(), doc: 'Source column holding the symbol; renamed to `symbol`. Default: a `symbol` column if present, else the file name without extension.' },
-    timestamp_format: { type: t.string(), doc: 'strftime format of the timestamp text (e.g. `%d/%m/%Y %H:%M`). Default: ISO-8601 with or without offset, plain dates, or epoch s/ms/us/ns.' },
-    timezone: { type: t.string(), doc: 'Time zone of timestamps written without an offset (IANA name). Default UTC. Output is always UTC.' },
-    columns: { type: t.object(undefined, t.string(COLUMN_TYPE_NAMES)), doc: 'Types some columns must have: `{ close: float, trades: int }` (number|float|int|string|bool|datetime). A cell that does not read is an error naming its line. Other columns are inferred.' },
-    bad_rows: { type: t.string(BAD_ROW_POLICIES), doc: 'CSV rows whose field count differs from the header\'s: `fail` (default: an error naming file:line and the counts) or `quarantine` (dropped, counted and listed in the warnings).' },
-    empty: { type: t.string(['fail', 'warn']), doc: 'A source with no rows: `fail` (default: an error saying the file has no rows) or `warn`.' },
+    timestamp: {
+      type: t.string(),
+      doc: 'Source column holding the time; renamed to `timestamp` (Datetime ms, UTC). Default `timestamp`.',
+    },
+    symbol: {
+      type: t.string(),
+      doc: 'Source column holding the symbol; renamed to `symbol`. Default: a `symbol` column if present, else the file name without extension.',
+    },
+    timestamp_format: {
+      type: t.string(),
+      doc: 'strftime format of the timestamp text (e.g. `%d/%m/%Y %H:%M`). Default: ISO-8601 with or without offset, plain dates, or epoch s/ms/us/ns.',
+    },
+    timezone: {
+      type: t.string(),
+      doc: 'Time zone of timestamps written without an offset (IANA name). Default UTC. Output is always UTC.',
+    },
+    columns: {
+      type: t.object(undefined, t.string(COLUMN_TYPE_NAMES)),
+      doc: 'Types some columns must have: `{ close: float, trades: int }` (number|float|int|string|bool|datetime). A cell that does not read is an error naming its line. Other columns are inferred.',
+    },
+    bad_rows: {
+      type: t.string(BAD_ROW_POLICIES),
+      doc: "CSV rows whose field count differs from the header's: `fail` (default: an error naming file:line and the counts) or `quarantine` (dropped, counted and listed in the warnings).",
+    },
+    empty: {
+      type: t.string(['fail', 'warn']),
+      doc: 'A source with no rows: `fail` (default: an error saying the file has no rows) or `warn`.',
+    },
     retry: {
       type: t.object({
         retries: { type: t.integer({ min: 0, max: 10 }), doc: 'Retries after the first attempt. Default 3.' },
-        base_delay: { type: t.string(), doc: 'Wait before the first retry, doubled each retry (`1s`, `250ms`). Default 1s.' },
+        base_delay: {
+          type: t.string(),
+          doc: 'Wait before the first retry, doubled each retry (`1s`, `250ms`). Default 1s.',
+        },
       }),
       doc: 'Remote sources only: retry policy before falling back to the last cached copy.',
     },

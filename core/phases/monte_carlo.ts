@@ -7,7 +7,15 @@
 import { join } from 'node:path';
 import { UserError } from '../errors';
 import { monteCarloBandsOutput } from '../backtest/charts';
-import { bandSteps, distribution, percentileBands, simulate, type McMethod, type McResample, type SimulationMetrics } from '../backtest/montecarlo';
+import {
+  bandSteps,
+  distribution,
+  percentileBands,
+  simulate,
+  type McMethod,
+  type McResample,
+  type SimulationMetrics,
+} from '../backtest/montecarlo';
 import { RESULTS_KEYS, resultsNaming, type NamingKeys } from '../backtest/phaseKeys';
 import { resultsSettingsFor, type ResultsKeys } from '../backtest/resultsSettings';
 import { PhaseDirWriter } from '../backtest/results/phaseDir';
@@ -42,23 +50,47 @@ function mean(values: readonly (number | null)[]): number | null {
 async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult> {
   const cell = ctx.cell.name;
   const bt = inputs.map((i) => i.value).find(isBacktestValue);
-  if (!bt) throw new UserError('monte_carlo needs an upstream `backtest` or `walk_forward` cell', { cell, key: 'from' });
+  if (!bt)
+    throw new UserError('monte_carlo needs an upstream `backtest` or `walk_forward` cell', { cell, key: 'from' });
   const resample = c.resample ?? 'returns';
   const source = resample === 'returns' ? bt.returns : bt.tradeReturns;
-  if (source.length < 2) throw new UserError(`the upstream backtest has ${source.length} ${resample === 'returns' ? 'bars' : 'trades'}: nothing to resample`, { cell, key: 'resample' });
+  if (source.length < 2)
+    throw new UserError(
+      `the upstream backtest has ${source.length} ${resample === 'returns' ? 'bars' : 'trades'}: nothing to resample`,
+      { cell, key: 'resample' },
+    );
   const sims = c.simulations ?? 1000;
   const batch = c.batch_size ?? 100;
   const percentiles = [...new Set(c.percentiles ?? DEFAULT_PERCENTILES)].sort((a, b) => a - b);
-  if (percentiles.some((p) => !(p >= 0 && p <= 100))) throw new UserError('percentiles must be between 0 and 100', { cell, key: 'percentiles' });
+  if (percentiles.some((p) => !(p >= 0 && p <= 100)))
+    throw new UserError('percentiles must be between 0 and 100', { cell, key: 'percentiles' });
   // Backtest returns are time-ordered (positions are held for bars on end): blocks by default, iid when asked by name.
   const method = c.method ?? 'block_bootstrap';
   const blockSize = c.block_size ?? Math.max(2, Math.round(Math.sqrt(source.length)));
-  const opts = { method, blockSize, seed: c.seed ?? ctx.seed, initialCapital: bt.initialCapital, periodsPerYear: bt.periodsPerYear, resample };
+  const opts = {
+    method,
+    blockSize,
+    seed: c.seed ?? ctx.seed,
+    initialCapital: bt.initialCapital,
+    periodsPerYear: bt.periodsPerYear,
+    resample,
+  };
   const steps = bandSteps(source.length, c.band_points ?? 200);
   const naming = resultsNaming(c, ctx);
   const results = resultsSettingsFor({ [naming.phase]: 'monte_carlo' }, c, cell)[naming.phase];
 
-  const wf = await beginWorkflowPhase({ resultsRoot: ctx.roots.results, resultsDir: naming.resultsDir, workflow: naming.workflow, phase: naming.phase, owner: naming.owner, config: c as Record<string, unknown>, seed: opts.seed, source: ctx.source, baseDir: ctx.baseDir, cell });
+  const wf = await beginWorkflowPhase({
+    resultsRoot: ctx.roots.results,
+    resultsDir: naming.resultsDir,
+    workflow: naming.workflow,
+    phase: naming.phase,
+    owner: naming.owner,
+    config: c as Record<string, unknown>,
+    seed: opts.seed,
+    source: ctx.source,
+    baseDir: ctx.baseDir,
+    cell,
+  });
   const writer = await PhaseDirWriter.open(wf.phaseDir, results.results_storage);
   try {
     const bands = new Float64Array(sims * steps.length);
@@ -72,16 +104,29 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
       await writer.writeContainer({
         container_id: batchId(k),
         simulations: got,
-        metrics: { total_return: mean(got.map((g) => g.total_return)), max_drawdown: mean(got.map((g) => g.max_drawdown)), sharpe_ratio: mean(got.map((g) => g.sharpe_ratio)) },
+        metrics: {
+          total_return: mean(got.map((g) => g.total_return)),
+          max_drawdown: mean(got.map((g) => g.max_drawdown)),
+          sharpe_ratio: mean(got.map((g) => g.sharpe_ratio)),
+        },
       });
       all.push(...got);
       ctx.progress((k + 1) / batches, `batch ${k + 1}/${batches}`);
     }
     const band = percentileBands(bands, sims, steps.length, percentiles);
     const dist = {
-      total_return: distribution(all.map((s) => s.total_return), percentiles),
-      max_drawdown: distribution(all.map((s) => s.max_drawdown), percentiles),
-      sharpe_ratio: distribution(all.map((s) => s.sharpe_ratio), percentiles),
+      total_return: distribution(
+        all.map((s) => s.total_return),
+        percentiles,
+      ),
+      max_drawdown: distribution(
+        all.map((s) => s.max_drawdown),
+        percentiles,
+      ),
+      sharpe_ratio: distribution(
+        all.map((s) => s.sharpe_ratio),
+        percentiles,
+      ),
     };
     const aggregate = {
       simulations: sims,
@@ -91,14 +136,44 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
       resample,
       original_total_return: bt.best.metrics.total_return,
       prob_loss: dist.total_return.share_below_zero,
-      ...Object.fromEntries(Object.entries(dist).flatMap(([m, d]) => Object.entries(d).filter(([k]) => k !== 'share_below_zero').map(([k, v]) => [`${m}_${k}`, v]))),
+      ...Object.fromEntries(
+        Object.entries(dist).flatMap(([m, d]) =>
+          Object.entries(d)
+            .filter(([k]) => k !== 'share_below_zero')
+            .map(([k, v]) => [`${m}_${k}`, v]),
+        ),
+      ),
     };
     const stepX = Float64Array.from(steps, (s) => s + 1);
-    await writeFileAtomic(join(wf.phaseDir, BANDS_FILE), JSON.stringify({ x: resample === 'returns' ? 'bar' : 'trade', step: Array.from(stepX), percentiles, bands: Object.fromEntries(Object.entries(band).map(([k, v]) => [k, Array.from(v)])) }) + '\n');
-    await writer.finish(aggregate, { phase: naming.phase, config: { results_storage: results.results_storage, source: `${bt.runId}/${bt.phase} ${bt.best.container_id}`, method, resample, simulations: sims, batch_size: batch } });
+    await writeFileAtomic(
+      join(wf.phaseDir, BANDS_FILE),
+      JSON.stringify({
+        x: resample === 'returns' ? 'bar' : 'trade',
+        step: Array.from(stepX),
+        percentiles,
+        bands: Object.fromEntries(Object.entries(band).map(([k, v]) => [k, Array.from(v)])),
+      }) + '\n',
+    );
+    await writer.finish(aggregate, {
+      phase: naming.phase,
+      config: {
+        results_storage: results.results_storage,
+        source: `${bt.runId}/${bt.phase} ${bt.best.container_id}`,
+        method,
+        resample,
+        simulations: sims,
+        batch_size: batch,
+      },
+    });
     const metrics: Record<string, number> = {};
     for (const [k, v] of Object.entries(aggregate)) if (typeof v === 'number' && Number.isFinite(v)) metrics[k] = v;
-    await wf.complete(metrics, { files: [`${naming.phase}/${BANDS_FILE}`, `${naming.phase}/aggregate_results.json`, `${naming.phase}/phase_summary.json`] });
+    await wf.complete(metrics, {
+      files: [
+        `${naming.phase}/${BANDS_FILE}`,
+        `${naming.phase}/aggregate_results.json`,
+        `${naming.phase}/phase_summary.json`,
+      ],
+    });
     const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(100 * v).toFixed(2)}%`);
     const lo = percentiles[0];
     const hi = percentiles[percentiles.length - 1];
@@ -127,15 +202,24 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
 
 export const monteCarloPhase: PhaseSpec<MonteCarloConfig> = {
   kind: 'monte_carlo',
-  doc: 'Bootstrap (or block bootstrap) of a backtest\'s returns or trades: N simulations in batches, percentile bands of equity.',
+  doc: "Bootstrap (or block bootstrap) of a backtest's returns or trades: N simulations in batches, percentile bands of equity.",
   needsInput: true,
   volatile: true,
   keys: {
     simulations: { type: t.integer({ min: 1 }), doc: 'Number of simulations (default 1000).' },
-    batch_size: { type: t.integer({ min: 1 }), doc: 'Simulations per batch; each batch is written when it ends (default 100).' },
-    method: { type: t.string(['bootstrap', 'block_bootstrap']), doc: 'block_bootstrap (default: keeps autocorrelation and holding periods) or bootstrap (iid, when asked for by name).' },
+    batch_size: {
+      type: t.integer({ min: 1 }),
+      doc: 'Simulations per batch; each batch is written when it ends (default 100).',
+    },
+    method: {
+      type: t.string(['bootstrap', 'block_bootstrap']),
+      doc: 'block_bootstrap (default: keeps autocorrelation and holding periods) or bootstrap (iid, when asked for by name).',
+    },
     block_size: { type: t.integer({ min: 1 }), doc: 'Block length for block_bootstrap (default sqrt of the length).' },
-    resample: { type: t.string(['returns', 'trades']), doc: 'returns (default): per-bar returns; trades: trade returns.' },
+    resample: {
+      type: t.string(['returns', 'trades']),
+      doc: 'returns (default): per-bar returns; trades: trade returns.',
+    },
     percentiles: { type: t.list(t.number({ min: 0, max: 100 })), doc: 'Band percentiles (default 5, 25, 50, 75, 95).' },
     band_points: { type: t.integer({ min: 2 }), doc: 'Steps kept per simulated path for the bands (default 200).' },
     seed: { type: t.integer({ min: 0 }), doc: 'Seed (default: the notebook seed).' },

@@ -50,38 +50,65 @@ export function resolveLimits(c: PreprocessConfig, cell?: string): number | numb
   if (method === 'winsorize') {
     const l = c.limits ?? [0.01, 0.99];
     if (!Array.isArray(l) || l.length !== 2 || !(l[0] >= 0 && l[0] < l[1] && l[1] <= 1)) {
-      throw new UserError(`winsorize limits must be two quantiles [low, high] with 0 <= low < high <= 1, got ${JSON.stringify(l)}`, { cell, key: 'limits' });
+      throw new UserError(
+        `winsorize limits must be two quantiles [low, high] with 0 <= low < high <= 1, got ${JSON.stringify(l)}`,
+        { cell, key: 'limits' },
+      );
     }
     return l;
   }
   const k = c.limits ?? 1.5;
-  if (typeof k !== 'number' || !(k >= 0)) throw new UserError(`iqr limits is the multiplier k in [q1 - k*IQR, q3 + k*IQR], a number >= 0; got ${JSON.stringify(k)}`, { cell, key: 'limits' });
+  if (typeof k !== 'number' || !(k >= 0))
+    throw new UserError(
+      `iqr limits is the multiplier k in [q1 - k*IQR, q3 + k*IQR], a number >= 0; got ${JSON.stringify(k)}`,
+      { cell, key: 'limits' },
+    );
   return k;
 }
 
 /** Pure preprocessing of a frame. */
-export function preprocessFrame(input: pl.DataFrame, c: PreprocessConfig, labelColumns: readonly string[] = [], cell?: string): PreprocessBuild {
-  for (const col of [SYMBOL, TIMESTAMP]) if (!input.columns.includes(col)) throw new UserError(`the input has no '${col}' column`, { cell });
-  if (c.fit_until !== undefined && c.fit_fraction !== undefined) throw new UserError('set either `fit_until:` or `fit_fraction:`, not both', { cell, key: 'fit_fraction' });
-  if (c.fit_fraction !== undefined && !(c.fit_fraction > 0 && c.fit_fraction <= 1)) throw new UserError(`fit_fraction must be in (0, 1], got ${c.fit_fraction}`, { cell, key: 'fit_fraction' });
+export function preprocessFrame(
+  input: pl.DataFrame,
+  c: PreprocessConfig,
+  labelColumns: readonly string[] = [],
+  cell?: string,
+): PreprocessBuild {
+  for (const col of [SYMBOL, TIMESTAMP])
+    if (!input.columns.includes(col)) throw new UserError(`the input has no '${col}' column`, { cell });
+  if (c.fit_until !== undefined && c.fit_fraction !== undefined)
+    throw new UserError('set either `fit_until:` or `fit_fraction:`, not both', { cell, key: 'fit_fraction' });
+  if (c.fit_fraction !== undefined && !(c.fit_fraction > 0 && c.fit_fraction <= 1))
+    throw new UserError(`fit_fraction must be in (0, 1], got ${c.fit_fraction}`, { cell, key: 'fit_fraction' });
   const columns = c.columns ?? defaultColumns(input, labelColumns);
   for (const col of columns) {
     if (!input.columns.includes(col)) {
       const near = closest(col, input.columns);
-      throw new UserError(`no column '${col}'${didYouMean(near)}`, { cell, key: 'columns' }, [`columns: ${input.columns.join(', ')}`]);
+      throw new UserError(`no column '${col}'${didYouMean(near)}`, { cell, key: 'columns' }, [
+        `columns: ${input.columns.join(', ')}`,
+      ]);
     }
-    if (RESERVED.has(col) || !input.getColumn(col).isNumeric()) throw new UserError(`column '${col}' is not a numeric value column`, { cell, key: 'columns' });
+    if (RESERVED.has(col) || !input.getColumn(col).isNumeric())
+      throw new UserError(`column '${col}' is not a numeric value column`, { cell, key: 'columns' });
   }
   const frame0 = input.sort([SYMBOL, TIMESTAMP]);
-  const window = fitWindow(frame0.columns, { fitUntil: c.fit_until ? parseBoundary(c.fit_until, cell, 'fit_until') : undefined, fitFraction: c.fit_fraction });
+  const window = fitWindow(frame0.columns, {
+    fitUntil: c.fit_until ? parseBoundary(c.fit_until, cell, 'fit_until') : undefined,
+    fitFraction: c.fit_fraction,
+  });
   const fitRows = scalarInt(frame0.select(window.mask.sum().alias('n')), 'n', 0)!;
-  if (fitRows === 0) throw new UserError(`the fit window (${window.describe}) holds no rows: statistics cannot be fitted`, { cell, key: c.fit_until ? 'fit_until' : 'fit_fraction' });
+  if (fitRows === 0)
+    throw new UserError(`the fit window (${window.describe}) holds no rows: statistics cannot be fitted`, {
+      cell,
+      key: c.fit_until ? 'fit_until' : 'fit_fraction',
+    });
   const perSymbol = c.per_symbol ?? true;
   const naBefore = missingRates(frame0, columns);
   const clipped: Record<string, number> = {};
   let frame: pl.DataFrame;
   if (c.scenario === 'mean_impute' || c.scenario === 'median_impute') {
-    frame = frame0.withColumns(...imputeExprs(columns, c.scenario === 'mean_impute' ? 'mean' : 'median', window, perSymbol));
+    frame = frame0.withColumns(
+      ...imputeExprs(columns, c.scenario === 'mean_impute' ? 'mean' : 'median', window, perSymbol),
+    );
   } else {
     const method = c.method ?? 'winsorize';
     const flagged = frame0.withColumns(...clipExprs(columns, method, resolveLimits(c, cell), window, perSymbol));
@@ -90,7 +117,15 @@ export function preprocessFrame(input: pl.DataFrame, c: PreprocessConfig, labelC
     columns.forEach((col, j) => (clipped[col] = scalarInt(counts, helpers[j], 0)!));
     frame = flagged.drop(helpers);
   }
-  return { frame, columns, fitRows, fitDescribe: window.describe, naBefore, naAfter: missingRates(frame, columns), clipped };
+  return {
+    frame,
+    columns,
+    fitRows,
+    fitDescribe: window.describe,
+    naBefore,
+    naAfter: missingRates(frame, columns),
+    clipped,
+  };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -99,7 +134,12 @@ async function run(config: PreprocessConfig, inputs: PhaseResult[], ctx: PhaseCo
   const cell = ctx.cell.name;
   const ds = inputs[0]?.dataset;
   if (!ds) throw new UserError("'preprocess' needs an upstream cell that produces data", { cell, key: 'from' });
-  const built = preprocessFrame(ds.frame, config, ds.labels.map((l) => l.column), cell);
+  const built = preprocessFrame(
+    ds.frame,
+    config,
+    ds.labels.map((l) => l.column),
+    cell,
+  );
   const cols = built.columns;
   const mean = (r: Record<string, number>) => (cols.length ? cols.reduce((a, c) => a + r[c], 0) / cols.length : 0);
   const summary: PhaseResult['summary'] = {
@@ -111,7 +151,8 @@ async function run(config: PreprocessConfig, inputs: PhaseResult[], ctx: PhaseCo
     na_rate_after: pct(mean(built.naAfter)),
   };
   for (const c of cols) summary[`na ${c}`] = `${pct(built.naBefore[c])} -> ${pct(built.naAfter[c])}`;
-  if (config.scenario === 'outlier_treatment') summary.values_clipped = Object.values(built.clipped).reduce((a, b) => a + b, 0);
+  if (config.scenario === 'outlier_treatment')
+    summary.values_clipped = Object.values(built.clipped).reduce((a, b) => a + b, 0);
   const table = pl.DataFrame({
     column: cols,
     na_rate_before: cols.map((c) => built.naBefore[c]),
@@ -119,7 +160,11 @@ async function run(config: PreprocessConfig, inputs: PhaseResult[], ctx: PhaseCo
     ...(config.scenario === 'outlier_treatment' ? { clipped: cols.map((c) => built.clipped[c]) } : {}),
   });
   const left = cols.filter((c) => built.naAfter[c] > 0);
-  const warnings = left.length ? [`missing values remain in ${left.join(', ')}: no training value to fit from for some symbol (or outlier treatment does not impute)`] : [];
+  const warnings = left.length
+    ? [
+        `missing values remain in ${left.join(', ')}: no training value to fit from for some symbol (or outlier treatment does not impute)`,
+      ]
+    : [];
   ctx.log.info(`preprocess ${config.scenario}: fitted on ${built.fitRows} rows (${built.fitDescribe})`);
   return emptyResult({
     dataset: withDataset(ds, { frame: built.frame }),
@@ -135,16 +180,29 @@ export const preprocessPhase: PhaseSpec<PreprocessConfig> = {
   doc: 'Imputation (mean/median) or outlier treatment (winsorize/IQR) with statistics fitted on the training window only.',
   needsInput: true,
   keys: {
-    scenario: { type: t.string(['mean_impute', 'median_impute', 'outlier_treatment']), doc: 'What to do: mean_impute, median_impute or outlier_treatment.', required: true },
-    method: { type: t.string(['winsorize', 'iqr']), doc: 'Outlier treatment: winsorize (clip to quantiles) or iqr (clip to q1 - k*IQR, q3 + k*IQR). Default winsorize.' },
+    scenario: {
+      type: t.string(['mean_impute', 'median_impute', 'outlier_treatment']),
+      doc: 'What to do: mean_impute, median_impute or outlier_treatment.',
+      required: true,
+    },
+    method: {
+      type: t.string(['winsorize', 'iqr']),
+      doc: 'Outlier treatment: winsorize (clip to quantiles) or iqr (clip to q1 - k*IQR, q3 + k*IQR). Default winsorize.',
+    },
     limits: {
       type: t.oneOf(t.list(t.number({ min: 0, max: 1 })), t.number({ min: 0 })),
       doc: 'winsorize: [low, high] quantiles, default [0.01, 0.99]; iqr: the multiplier k, default 1.5.',
     },
-    columns: { type: t.list(t.string()), doc: 'Columns to treat. Default: every numeric column except timestamp, symbol and labels.' },
+    columns: {
+      type: t.list(t.string()),
+      doc: 'Columns to treat. Default: every numeric column except timestamp, symbol and labels.',
+    },
     per_symbol: { type: t.boolean(), doc: 'Fit statistics per symbol. Default true.', default: true },
-    fit_until: { type: t.string(), doc: "Without a split column: fit on rows before this date (UTC)." },
-    fit_fraction: { type: t.number({ min: 0, max: 1 }), doc: "Without a split column or fit_until: fit on the first fraction of each symbol's rows. Default 0.7." },
+    fit_until: { type: t.string(), doc: 'Without a split column: fit on rows before this date (UTC).' },
+    fit_fraction: {
+      type: t.number({ min: 0, max: 1 }),
+      doc: "Without a split column or fit_until: fit on the first fraction of each symbol's rows. Default 0.7.",
+    },
   },
   run,
 };

@@ -35,7 +35,12 @@ export interface ReportConfig {
 }
 
 function isTrainValue(v: unknown): v is TrainValue {
-  return typeof v === 'object' && v !== null && typeof (v as TrainValue).predictionColumn === 'string' && typeof (v as TrainValue).target === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as TrainValue).predictionColumn === 'string' &&
+    typeof (v as TrainValue).target === 'string'
+  );
 }
 
 function isCompareValue(v: unknown): v is ScenarioCompareValue {
@@ -43,11 +48,16 @@ function isCompareValue(v: unknown): v is ScenarioCompareValue {
 }
 
 /** The train cell behind an input: its own value, else the upstream train cell of the same branch. */
-function trainOf(input: PhaseResult, name: string | undefined, upstream: PhaseContext['upstream']): TrainValue | undefined {
+function trainOf(
+  input: PhaseResult,
+  name: string | undefined,
+  upstream: PhaseContext['upstream'],
+): TrainValue | undefined {
   if (isTrainValue(input.value)) return input.value;
   const suffix = name ? name.slice(splitVirtualName(name).origin.length) : '';
   let found: TrainValue | undefined;
-  for (const [n, r] of upstream) if (isTrainValue(r.value) && n.slice(splitVirtualName(n).origin.length) === suffix) found = r.value;
+  for (const [n, r] of upstream)
+    if (isTrainValue(r.value) && n.slice(splitVirtualName(n).origin.length) === suffix) found = r.value;
   return found;
 }
 
@@ -70,8 +80,14 @@ export const reportPhase: PhaseSpec<ReportConfig> = {
   keys: {
     title: { type: t.string(), doc: 'Title of the documents. Default: the notebook file name.' },
     output_dir: { type: t.string(), doc: 'Folder for the reports, relative to the notebook. Default reports.' },
-    figures: { type: t.string(['best', 'all', 'none']), doc: 'Figures of the best branch (default), of every branch, or none.' },
-    templates: { type: t.string(), doc: 'Folder with your own model_communication_report.md / model_evaluation_memo.md / reflection.md ({{placeholders}} as the defaults).' },
+    figures: {
+      type: t.string(['best', 'all', 'none']),
+      doc: 'Figures of the best branch (default), of every branch, or none.',
+    },
+    templates: {
+      type: t.string(),
+      doc: 'Folder with your own model_communication_report.md / model_evaluation_memo.md / reflection.md ({{placeholders}} as the defaults).',
+    },
     split: { type: t.string(['train', 'val', 'test']), doc: 'Rows the figures show (default test).' },
   },
   async run(c, inputs, ctx) {
@@ -80,28 +96,49 @@ export const reportPhase: PhaseSpec<ReportConfig> = {
     const labels = inputLabels(meta, inputs.length);
     const compare = inputs.map((r) => r.value).find(isCompareValue);
     const scored = inputs.map((r, i) => ({ r, i })).filter(({ r }) => r.metrics && Object.keys(r.metrics).length);
-    const comparison: Comparison | undefined = compare?.comparison ?? (scored.length ? buildComparison(scored.map(({ r, i }) => ({ labels: labels[i], metrics: r.metrics as Record<string, number> }))) : undefined);
-    if (!comparison) throw new UserError('report needs a scenario_compare cell or cells with metrics (evaluate, train) in `from:`', { cell, key: 'from' });
+    const comparison: Comparison | undefined =
+      compare?.comparison ??
+      (scored.length
+        ? buildComparison(
+            scored.map(({ r, i }) => ({ labels: labels[i], metrics: r.metrics as Record<string, number> })),
+          )
+        : undefined);
+    if (!comparison)
+      throw new UserError('report needs a scenario_compare cell or cells with metrics (evaluate, train) in `from:`', {
+        cell,
+        key: 'from',
+      });
     const split = c.split ?? 'test';
     const dir = resolve(ctx.baseDir, c.output_dir ?? 'reports');
     const warnings: string[] = [];
 
     // Predictions per branch, in ranking order.
-    const branches = inputs.map((r, i) => ({ r, i, name: meta?.[i]?.cell, label: labels[i] })).filter(({ r }) => r.dataset);
-    const rankOf = (l: Record<string, string>) => comparison.rows.findIndex((row) => comparison.labelKeys.every((k) => (row.labels[k] ?? '') === (l[k] ?? '')));
-    branches.sort((a, b) => (rankOf(a.label) < 0 ? 1e9 : rankOf(a.label)) - (rankOf(b.label) < 0 ? 1e9 : rankOf(b.label)));
+    const branches = inputs
+      .map((r, i) => ({ r, i, name: meta?.[i]?.cell, label: labels[i] }))
+      .filter(({ r }) => r.dataset);
+    const rankOf = (l: Record<string, string>) =>
+      comparison.rows.findIndex((row) => comparison.labelKeys.every((k) => (row.labels[k] ?? '') === (l[k] ?? '')));
+    branches.sort(
+      (a, b) => (rankOf(a.label) < 0 ? 1e9 : rankOf(a.label)) - (rankOf(b.label) < 0 ? 1e9 : rankOf(b.label)),
+    );
     const chosen = c.figures === 'none' ? [] : c.figures === 'all' ? branches : branches.slice(0, 1);
     const figures: FigureRef[] = [];
     let rows = 0;
     for (const b of chosen) {
       const tv = trainOf(b.r, b.name, ctx.upstream);
-      const preds = tv && b.r.dataset ? predictionsOf(b.r.dataset.frame, tv.target, tv.predictionColumn, tv.task, split) : undefined;
+      const preds =
+        tv && b.r.dataset
+          ? predictionsOf(b.r.dataset.frame, tv.target, tv.predictionColumn, tv.task, split)
+          : undefined;
       if (!preds) {
         warnings.push(`no predictions for ${branchTitle(b.label)}: no figures for it`);
         continue;
       }
       rows = Math.max(rows, preds.yTrue.length);
-      const stem = Object.values(b.label).join('_').replace(/[^A-Za-z0-9_.-]/g, '_') || 'branch';
+      const stem =
+        Object.values(b.label)
+          .join('_')
+          .replace(/[^A-Za-z0-9_.-]/g, '_') || 'branch';
       for (const f of branchFigures(preds)) {
         const path = join(dir, 'figs', `${stem}_${f.id}.svg`);
         const title = `${branchTitle(b.label)}: ${f.chart.title}`;
@@ -113,22 +150,33 @@ export const reportPhase: PhaseSpec<ReportConfig> = {
           continue;
         }
         const w = await writeWithRetry(path, svg, ctx.log);
-        figures.push({ branch: branchTitle(b.label), title, file: w.ok ? relative(dir, path) : undefined, error: w.error });
+        figures.push({
+          branch: branchTitle(b.label),
+          title,
+          file: w.ok ? relative(dir, path) : undefined,
+          error: w.error,
+        });
       }
     }
     for (const f of figures) if (!f.file) warnings.push(`figure '${f.title}' missing: ${f.error}`);
 
     const templates = await templatesFrom(c.templates, ctx.baseDir);
-    const vars = reportVars(comparison, {
-      title: c.title ?? relative(ctx.baseDir, ctx.notebookPath).replace(/\.pipeline$/, ''),
-      notebook: relative(ctx.baseDir, ctx.notebookPath),
-      seed: ctx.seed,
-      engine: ENGINE_VERSION,
-      split,
-      rows: rows ? `${rows} rows` : 'rows as evaluated',
-      bootstrap: compare?.bootstrap ?? bootstrapNote(inputs),
-    }, figures);
-    const selection = compare?.selection ? await reportSelectionSection(compare.selection, dir, ctx.log, warnings) : undefined;
+    const vars = reportVars(
+      comparison,
+      {
+        title: c.title ?? relative(ctx.baseDir, ctx.notebookPath).replace(/\.pipeline$/, ''),
+        notebook: relative(ctx.baseDir, ctx.notebookPath),
+        seed: ctx.seed,
+        engine: ENGINE_VERSION,
+        split,
+        rows: rows ? `${rows} rows` : 'rows as evaluated',
+        bootstrap: compare?.bootstrap ?? bootstrapNote(inputs),
+      },
+      figures,
+    );
+    const selection = compare?.selection
+      ? await reportSelectionSection(compare.selection, dir, ctx.log, warnings)
+      : undefined;
     const docs = (Object.keys(TEMPLATE_FILES) as TemplateName[]).map((k) => ({
       path: join(dir, TEMPLATE_FILES[k]),
       data: fillTemplate(templates[k], vars) + (selection && k === 'memo' ? `\n${selection.markdown}` : ''),
@@ -146,7 +194,11 @@ export const reportPhase: PhaseSpec<ReportConfig> = {
         ...(compare?.selection ? { selection: compare.selection.line } : {}),
         ...(missing.length ? { missing: missing.join(', ') } : {}),
       },
-      artifacts: [...written.written, ...(selection?.figure ? [{ path: selection.figure, label: 'PBO logit distribution' }] : []), ...figures.filter((f) => f.file).map((f) => ({ path: join(dir, f.file as string), label: f.title }))],
+      artifacts: [
+        ...written.written,
+        ...(selection?.figure ? [{ path: selection.figure, label: 'PBO logit distribution' }] : []),
+        ...figures.filter((f) => f.file).map((f) => ({ path: join(dir, f.file as string), label: f.title })),
+      ],
       warnings,
     });
   },

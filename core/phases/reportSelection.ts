@@ -9,7 +9,12 @@ import { selectionMarkdown, type SelectionOutcome } from './selection';
 export const SELECTION_FIGURE = 'figs/selection_pbo_logits.svg';
 
 /** Markdown to append to the evaluation memo; a figure that cannot be written is a warning. */
-export async function reportSelectionSection(s: SelectionOutcome, dir: string, log: Logger, warnings: string[]): Promise<{ markdown: string; figure?: string }> {
+export async function reportSelectionSection(
+  s: SelectionOutcome,
+  dir: string,
+  log: Logger,
+  warnings: string[],
+): Promise<{ markdown: string; figure?: string }> {
   let md = selectionMarkdown(s);
   const pbo = s.report.pbo;
   if (!pbo) return { markdown: md };

@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { UserError } from '../errors';
 import { SPLIT, withDataset } from '../frame/dataset';
 import { featureSetId } from '../frame/featureSet';
-import { applyScaler, fitScaler, ScalerFitError, SCALE_METHODS, type ScaleMethod, type ScalerJSON } from '../frame/scalers';
+import {
+  applyScaler,
+  fitScaler,
+  ScalerFitError,
+  SCALE_METHODS,
+  type ScaleMethod,
+  type ScalerJSON,
+} from '../frame/scalers';
 import { registerPhase } from '../spec/registry';
 import { closest, didYouMean, t } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
@@ -35,17 +42,27 @@ async function run(config: ScaleConfig, inputs: PhaseResult[], ctx: PhaseContext
   const cell = ctx.cell.name;
   const ds = inputs[0]?.dataset;
   if (!ds) throw new UserError("'scale' needs an upstream cell that produces data", { cell, key: 'from' });
-  if (!ds.frame.columns.includes(SPLIT)) throw new UserError("the input has no 'split' column: add a split cell before scale, so the scaler is fitted on training rows only", { cell, key: 'from' });
+  if (!ds.frame.columns.includes(SPLIT))
+    throw new UserError(
+      "the input has no 'split' column: add a split cell before scale, so the scaler is fitted on training rows only",
+      { cell, key: 'from' },
+    );
   const columns = config.columns ?? ds.features;
-  if (!columns.length) throw new UserError('nothing to scale: the input has no features; list `columns:`', { cell, key: 'columns' });
+  if (!columns.length)
+    throw new UserError('nothing to scale: the input has no features; list `columns:`', { cell, key: 'columns' });
   const labelCols = new Set(ds.labels.map((l) => l.column));
   for (const c of columns) {
     if (!ds.frame.columns.includes(c)) {
       const near = closest(c, ds.frame.columns);
       throw new UserError(`no column '${c}'${didYouMean(near)}`, { cell, key: 'columns' });
     }
-    if (labelCols.has(c)) throw new UserError(`'${c}' is a label column; labels are not scaled`, { cell, key: 'columns' });
-    if (!ds.frame.getColumn(c).isNumeric()) throw new UserError(`column '${c}' is not numeric (${String(ds.frame.getColumn(c).dtype)})`, { cell, key: 'columns' });
+    if (labelCols.has(c))
+      throw new UserError(`'${c}' is a label column; labels are not scaled`, { cell, key: 'columns' });
+    if (!ds.frame.getColumn(c).isNumeric())
+      throw new UserError(`column '${c}' is not numeric (${String(ds.frame.getColumn(c).dtype)})`, {
+        cell,
+        key: 'columns',
+      });
   }
   const method = config.method ?? 'standard';
   const perSymbol = config.per_symbol ?? false;
@@ -56,7 +73,8 @@ async function run(config: ScaleConfig, inputs: PhaseResult[], ctx: PhaseContext
     scaler = fitScaler(ds.frame.filter(pl.col(SPLIT).eq(pl.lit('train'))), columns, method, perSymbol, ds.featureSetId);
     frame = applyScaler(ds.frame, scaler);
   } catch (e) {
-    if (e instanceof ScalerFitError) throw new UserError(e.message, { cell, key: e.column ? 'columns' : 'per_symbol', dataColumn: e.column });
+    if (e instanceof ScalerFitError)
+      throw new UserError(e.message, { cell, key: e.column ? 'columns' : 'per_symbol', dataColumn: e.column });
     throw e;
   }
   const path = scalerPath(ctx.roots.artifacts, id);
@@ -64,7 +82,8 @@ async function run(config: ScaleConfig, inputs: PhaseResult[], ctx: PhaseContext
   const trainStats = frame
     .filter(pl.col(SPLIT).eq(pl.lit('train')))
     .select(...columns.map((c, j) => pl.col(c).mean().alias(`m${j}`)));
-  const meanAbs = columns.reduce((acc, _, j) => acc + Math.abs(Number(trainStats.getColumn(`m${j}`).get(0))), 0) / columns.length;
+  const meanAbs =
+    columns.reduce((acc, _, j) => acc + Math.abs(Number(trainStats.getColumn(`m${j}`).get(0))), 0) / columns.length;
   return emptyResult({
     dataset: withDataset(ds, { frame, scalerPath: path }),
     summary: {
@@ -84,7 +103,11 @@ export const scalePhase: PhaseSpec<ScaleConfig> = {
   doc: 'Standard / minmax / robust scaling fitted on the train split only, applied to val and test; saved as JSON.',
   needsInput: true,
   keys: {
-    method: { type: t.string(SCALE_METHODS), doc: 'standard (mean/std, ddof 0), minmax (to [0, 1]) or robust (median/IQR). Default standard.', default: 'standard' },
+    method: {
+      type: t.string(SCALE_METHODS),
+      doc: 'standard (mean/std, ddof 0), minmax (to [0, 1]) or robust (median/IQR). Default standard.',
+      default: 'standard',
+    },
     per_symbol: { type: t.boolean(), doc: 'Fit one scaler per symbol. Default false.', default: false },
     columns: { type: t.list(t.string()), doc: 'Columns to scale. Default: the features.' },
   },

@@ -8,7 +8,15 @@ import pl from 'nodejs-polars';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors';
 import { INPUTS_KEY, type CollectedInput } from '../orchestrate/expand';
-import { branchTitle, buildComparison, comparisonCsv, comparisonMarkdown, formatCI, type Comparison, type CompareInput } from '../reports/compare';
+import {
+  branchTitle,
+  buildComparison,
+  comparisonCsv,
+  comparisonMarkdown,
+  formatCI,
+  type Comparison,
+  type CompareInput,
+} from '../reports/compare';
 import { writeAll } from '../reports/write';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
@@ -44,7 +52,9 @@ interface BootstrapInfo {
 }
 
 export function bootstrapNote(results: readonly PhaseResult[]): string | undefined {
-  const b = results.map((r) => (r.value as { bootstrap?: BootstrapInfo } | undefined)?.bootstrap).find((x) => x && typeof x.n === 'number');
+  const b = results
+    .map((r) => (r.value as { bootstrap?: BootstrapInfo } | undefined)?.bootstrap)
+    .find((x) => x && typeof x.n === 'number');
   if (!b) return undefined;
   if (b.method) return `${describeBootstrap(b as BootstrapRecord)}`;
   return `${Math.round((1 - b.alpha) * 100)}% bootstrap intervals, ${b.n} resamples, seed ${b.seed}${b.block > 1 ? `, moving blocks of ${b.block}` : ''}`;
@@ -64,13 +74,23 @@ export const scenarioComparePhase: PhaseSpec<ScenarioCompareConfig> = {
   needsInput: true,
   keys: {
     metrics: { type: t.list(t.string()), doc: 'Metrics to show (default: every metric the inputs report).' },
-    rank_by: { type: t.string(), doc: 'Metric that ranks the branches (default rmse, else roc_auc, ...), in its own direction.' },
-    output_dir: { type: t.string(), doc: 'Folder for the table and summary, relative to the notebook. Default reports.' },
+    rank_by: {
+      type: t.string(),
+      doc: 'Metric that ranks the branches (default rmse, else roc_auc, ...), in its own direction.',
+    },
+    output_dir: {
+      type: t.string(),
+      doc: 'Folder for the table and summary, relative to the notebook. Default reports.',
+    },
     title: { type: t.string(), doc: 'Heading of the summary.' },
   },
   async run(c, inputs, ctx) {
     const cell = ctx.cell.name;
-    if (!inputs.length) throw new UserError('scenario_compare needs inputs: `from:` the evaluate (or train) cell of the branches to compare', { cell, key: 'from' });
+    if (!inputs.length)
+      throw new UserError(
+        'scenario_compare needs inputs: `from:` the evaluate (or train) cell of the branches to compare',
+        { cell, key: 'from' },
+      );
     const labels = inputLabels(c[INPUTS_KEY], inputs.length);
     const rows: CompareInput[] = [];
     const warnings: string[] = [];
@@ -78,10 +98,19 @@ export const scenarioComparePhase: PhaseSpec<ScenarioCompareConfig> = {
       if (r.metrics && Object.keys(r.metrics).length) rows.push({ labels: labels[i], metrics: r.metrics });
       else warnings.push(`input ${c[INPUTS_KEY]?.[i]?.cell ?? i + 1} reports no metrics: left out`);
     });
-    if (!rows.length) throw new UserError('no input reports metrics: compare the output of `evaluate` or `train` cells', { cell, key: 'from' });
+    if (!rows.length)
+      throw new UserError('no input reports metrics: compare the output of `evaluate` or `train` cells', {
+        cell,
+        key: 'from',
+      });
     const present = new Set(rows.flatMap((r) => Object.keys(r.metrics)));
     for (const m of [...(c.metrics ?? []), ...(c.rank_by ? [c.rank_by] : [])]) {
-      if (!present.has(m)) throw new UserError(`no input reports the metric '${m}'`, { cell, key: c.metrics?.includes(m) ? 'metrics' : 'rank_by' }, [`metrics: ${[...present].filter((k) => !/_ci_(low|high)$/.test(k)).join(', ')}`]);
+      if (!present.has(m))
+        throw new UserError(
+          `no input reports the metric '${m}'`,
+          { cell, key: c.metrics?.includes(m) ? 'metrics' : 'rank_by' },
+          [`metrics: ${[...present].filter((k) => !/_ci_(low|high)$/.test(k)).join(', ')}`],
+        );
     }
     const comparison = buildComparison(rows, { metrics: c.metrics, rankBy: c.rank_by });
     const bootstrap = bootstrapNote(inputs);
@@ -90,10 +119,19 @@ export const scenarioComparePhase: PhaseSpec<ScenarioCompareConfig> = {
     const dir = resolve(ctx.baseDir, c.output_dir ?? 'reports');
     const table = join(dir, 'scenario_table.csv');
     const summary = join(dir, 'scenario_summary.md');
-    const files = await writeAll([
-      { path: table, data: comparisonCsv(comparison), label: 'scenario table' },
-      { path: summary, data: comparisonMarkdown(comparison, { bootstrap, title: c.title }) + (selection ? `\n${selectionMarkdown(selection)}` : ''), label: 'scenario summary' },
-    ], ctx.log);
+    const files = await writeAll(
+      [
+        { path: table, data: comparisonCsv(comparison), label: 'scenario table' },
+        {
+          path: summary,
+          data:
+            comparisonMarkdown(comparison, { bootstrap, title: c.title }) +
+            (selection ? `\n${selectionMarkdown(selection)}` : ''),
+          label: 'scenario summary',
+        },
+      ],
+      ctx.log,
+    );
     for (const m of files.missing) warnings.push(`${m.label} not written (${m.path}): ${m.error} — marked missing`);
     const best = comparison.rows[0];
     const frame = pl.DataFrame({
@@ -108,7 +146,11 @@ export const scenarioComparePhase: PhaseSpec<ScenarioCompareConfig> = {
         rank_by: `${comparison.rankBy} (${comparison.direction === 'min' ? 'lower' : 'higher'} is better)`,
         ...(best ? { best: `${branchTitle(best.labels)}: ${formatCI(best.metrics[comparison.rankBy])}` } : {}),
         tied_with_best: comparison.rows.filter((r) => r !== best && r.tiedWithBest).length,
-        ...(selection ? { selection: `${selection.line}${selection.source === 'default' ? ' (sign-of-prediction backtest per branch)' : ''}` } : {}),
+        ...(selection
+          ? {
+              selection: `${selection.line}${selection.source === 'default' ? ' (sign-of-prediction backtest per branch)' : ''}`,
+            }
+          : {}),
         ...(files.missing.length ? { missing: files.missing.map((m) => m.label).join(', ') } : {}),
       },
       ...(selection ? { metrics: selectionMetrics(selection) } : {}),

@@ -15,7 +15,8 @@ import type { PhaseContext, PhaseSpec } from '../spec/types';
  * `phasebook trials --exclude/--include` or a trial recorded by another run recomputes them (and
  * everything downstream, the report) instead of serving the numbers cached before.
  */
-export const ledgerKeyState: NonNullable<PhaseSpec['keyState']> = (_config, ctx) => (ctx.notebookPath ? ledgerState(metricsDbPath(ctx.roots.artifacts), ctx.notebookPath) : 'no notebook');
+export const ledgerKeyState: NonNullable<PhaseSpec['keyState']> = (_config, ctx) =>
+  ctx.notebookPath ? ledgerState(metricsDbPath(ctx.roots.artifacts), ctx.notebookPath) : 'no notebook';
 
 export const SELECTION_METRIC = 'sharpe_ratio';
 
@@ -42,18 +43,38 @@ export interface CellTrial {
  * Records `trials` under the study of `origin` (default: `<notebook>/<origin>/sharpe_ratio`) and
  * reports the study; `selected` is the index in `trials` of the one the cell shows (default: best Sharpe).
  */
-export async function recordAndSelect(ctx: Pick<PhaseContext, 'notebookPath' | 'roots' | 'log'>, origin: string, trials: readonly CellTrial[], selected?: number, warnings?: string[]): Promise<SelectionOutcome | undefined> {
+export async function recordAndSelect(
+  ctx: Pick<PhaseContext, 'notebookPath' | 'roots' | 'log'>,
+  origin: string,
+  trials: readonly CellTrial[],
+  selected?: number,
+  warnings?: string[],
+): Promise<SelectionOutcome | undefined> {
   const usable = trials.filter((t) => t.returns.length > 1);
   if (!usable.length) return undefined;
   const study = defaultStudy(ctx.notebookPath, origin, SELECTION_METRIC);
   const db = metricsDbPath(ctx.roots.artifacts);
-  const inputs: TrialInput[] = usable.map((t) => ({ study, cell: t.cell, origin: originOf(t.cell), branch: t.branch, notebook: ctx.notebookPath, metric: SELECTION_METRIC, value: t.value, periodsPerYear: t.periodsPerYear, times: t.times, returns: t.returns }));
+  const inputs: TrialInput[] = usable.map((t) => ({
+    study,
+    cell: t.cell,
+    origin: originOf(t.cell),
+    branch: t.branch,
+    notebook: ctx.notebookPath,
+    metric: SELECTION_METRIC,
+    value: t.value,
+    periodsPerYear: t.periodsPerYear,
+    times: t.times,
+    returns: t.returns,
+  }));
   try {
     const recorded = await recordTrials(db, inputs);
     const all = await listTrials(db, study);
     const kept = all.filter((t) => !t.excluded);
     const chosen = selected !== undefined && trials[selected] ? recorded[usable.indexOf(trials[selected])] : undefined;
-    const report = selectionReport(kept.map((t) => ({ name: t.trial, times: t.times, returns: t.returns, periodsPerYear: t.periodsPerYear })), chosen);
+    const report = selectionReport(
+      kept.map((t) => ({ name: t.trial, times: t.times, returns: t.returns, periodsPerYear: t.periodsPerYear })),
+      chosen,
+    );
     if (!report) return undefined;
     return { study, report, line: selectionLine(report), excluded: all.length - kept.length, recorded };
   } catch (e) {
@@ -69,9 +90,20 @@ export async function recordAndSelect(ctx: Pick<PhaseContext, 'notebookPath' | '
  * one trial of the cell's study (`<notebook>/<cell>/sharpe_ratio`), then the study's statistics.
  * A re-run with the same returns is the same trial; a changed cell with new returns is a new one.
  */
-export async function cellSelection(ctx: Pick<PhaseContext, 'notebookPath' | 'roots' | 'log' | 'cell'>, v: BacktestValue, warnings: string[]): Promise<SelectionOutcome | undefined> {
+export async function cellSelection(
+  ctx: Pick<PhaseContext, 'notebookPath' | 'roots' | 'log' | 'cell'>,
+  v: BacktestValue,
+  warnings: string[],
+): Promise<SelectionOutcome | undefined> {
   const cell = ctx.cell.name;
-  const trial: CellTrial = { cell, branch: {}, value: Number(v.best.metrics.sharpe_ratio ?? NaN), times: v.times, returns: v.returns, periodsPerYear: v.periodsPerYear };
+  const trial: CellTrial = {
+    cell,
+    branch: {},
+    value: Number(v.best.metrics.sharpe_ratio ?? NaN),
+    times: v.times,
+    returns: v.returns,
+    periodsPerYear: v.periodsPerYear,
+  };
   return recordAndSelect(ctx, originOf(cell), [trial], 0, warnings);
 }
 

@@ -37,9 +37,17 @@ const ORDER: SplitName[] = ['train', 'val', 'test'];
 
 /** Parses a date for a boundary: a date or date-time; without an offset it is UTC. */
 export function parseBoundary(s: string, cell: string | undefined, key: string): Date {
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(s) ? s : `${s.replace(' ', 'T')}Z`;
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s)
+    ? `${s}T00:00:00Z`
+    : /(Z|[+-]\d{2}:?\d{2})$/.test(s)
+      ? s
+      : `${s.replace(' ', 'T')}Z`;
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) throw new UserError(`'${s}' is not a date (use YYYY-MM-DD or an ISO date-time; without an offset it is UTC)`, { cell, key });
+  if (Number.isNaN(d.getTime()))
+    throw new UserError(`'${s}' is not a date (use YYYY-MM-DD or an ISO date-time; without an offset it is UTC)`, {
+      cell,
+      key,
+    });
   return d;
 }
 
@@ -47,32 +55,65 @@ export function parseBoundary(s: string, cell: string | undefined, key: string):
 export function resolveEmbargo(embargo: number | undefined, labels: readonly LabelInfo[], cell?: string): number {
   const horizon = labels.reduce((m, l) => Math.max(m, l.horizon), 0);
   if (embargo === undefined) return horizon;
-  if (!Number.isInteger(embargo) || embargo < 0) throw new UserError(`embargo ${embargo} must be a whole number of rows >= 0`, { cell, key: 'embargo' });
+  if (!Number.isInteger(embargo) || embargo < 0)
+    throw new UserError(`embargo ${embargo} must be a whole number of rows >= 0`, { cell, key: 'embargo' });
   if (embargo < horizon) {
-    throw new UserError(`embargo ${embargo} is smaller than the label horizon ${horizon}: the last training labels would look into the validation rows. Use embargo >= ${horizon}.`, { cell, key: 'embargo' });
+    throw new UserError(
+      `embargo ${embargo} is smaller than the label horizon ${horizon}: the last training labels would look into the validation rows. Use embargo >= ${horizon}.`,
+      { cell, key: 'embargo' },
+    );
   }
   return embargo;
 }
 
 /** Assigns the raw split (before the embargo) as an expression, and which splits are requested. */
-function rawSplit(c: SplitConfig, cell: string | undefined): { expr: pl.Expr; requested: SplitName[]; describe: string } {
-  if (c.fractions && c.dates) throw new UserError('set either `fractions:` or `dates:`, not both', { cell, key: 'dates' });
+function rawSplit(
+  c: SplitConfig,
+  cell: string | undefined,
+): { expr: pl.Expr; requested: SplitName[]; describe: string } {
+  if (c.fractions && c.dates)
+    throw new UserError('set either `fractions:` or `dates:`, not both', { cell, key: 'dates' });
   if (c.dates) {
     const test = parseBoundary(c.dates.test, cell, 'dates.test');
     const val = c.dates.val === undefined ? undefined : parseBoundary(c.dates.val, cell, 'dates.val');
-    if (val && val.getTime() >= test.getTime()) throw new UserError(`dates.val (${c.dates.val}) must be before dates.test (${c.dates.test})`, { cell, key: 'dates.val' });
+    if (val && val.getTime() >= test.getTime())
+      throw new UserError(`dates.val (${c.dates.val}) must be before dates.test (${c.dates.test})`, {
+        cell,
+        key: 'dates.val',
+      });
     const ts = pl.col(TIMESTAMP);
     const lit = (d: Date) => pl.lit(d).cast(pl.Datetime('ms', 'UTC'));
     const expr = val
-      ? pl.when(ts.lt(lit(val))).then(pl.lit('train')).when(ts.lt(lit(test))).then(pl.lit('val')).otherwise(pl.lit('test'))
-      : pl.when(ts.lt(lit(test))).then(pl.lit('train')).otherwise(pl.lit('test'));
-    return { expr, requested: val ? ORDER : ['train', 'test'], describe: `dates ${val ? `val ${val.toISOString()}, ` : ''}test ${test.toISOString()}` };
+      ? pl
+          .when(ts.lt(lit(val)))
+          .then(pl.lit('train'))
+          .when(ts.lt(lit(test)))
+          .then(pl.lit('val'))
+          .otherwise(pl.lit('test'))
+      : pl
+          .when(ts.lt(lit(test)))
+          .then(pl.lit('train'))
+          .otherwise(pl.lit('test'));
+    return {
+      expr,
+      requested: val ? ORDER : ['train', 'test'],
+      describe: `dates ${val ? `val ${val.toISOString()}, ` : ''}test ${test.toISOString()}`,
+    };
   }
   const f = c.fractions ?? [0.7, 0.15, 0.15];
-  if (f.length !== 2 && f.length !== 3) throw new UserError(`fractions needs 3 numbers [train, val, test] (or 2: [train, test]), got ${f.length}`, { cell, key: 'fractions' });
-  if (f.some((x) => !(x >= 0 && x <= 1))) throw new UserError(`fractions must each be between 0 and 1, got [${f.join(', ')}]`, { cell, key: 'fractions' });
+  if (f.length !== 2 && f.length !== 3)
+    throw new UserError(`fractions needs 3 numbers [train, val, test] (or 2: [train, test]), got ${f.length}`, {
+      cell,
+      key: 'fractions',
+    });
+  if (f.some((x) => !(x >= 0 && x <= 1)))
+    throw new UserError(`fractions must each be between 0 and 1, got [${f.join(', ')}]`, { cell, key: 'fractions' });
   const sum = f.reduce((a, b) => a + b, 0);
-  if (Math.abs(sum - 1) > 1e-6) throw new UserError(`fractions must add up to 1, got ${+sum.toFixed(6)} from [${f.join(', ')}]`, { cell, key: 'fractions' });
+  if (Math.abs(sum - 1) > 1e-6)
+    throw new UserError(`fractions must add up to 1, got ${+sum.toFixed(6)} from [${f.join(', ')}]`, {
+      cell,
+      key: 'fractions',
+    });
   const [train, val, test] = f.length === 3 ? f : [f[0], 0, f[1]];
   const requested = ORDER.filter((_, i) => [train, val, test][i] > 0);
   const idx = pl.intRange(0, pl.len()).over(SYMBOL);
@@ -87,8 +128,15 @@ function rawSplit(c: SplitConfig, cell: string | undefined): { expr: pl.Expr; re
 }
 
 /** Pure split of a frame (sorted by symbol then time on the way). */
-export function assignSplits(input: pl.DataFrame, c: SplitConfig, labels: readonly LabelInfo[] = [], cell?: string): SplitBuild {
-  for (const col of [SYMBOL, TIMESTAMP]) if (!input.columns.includes(col)) throw new UserError(`the input has no '${col}' column: splits are made per symbol in time order`, { cell });
+export function assignSplits(
+  input: pl.DataFrame,
+  c: SplitConfig,
+  labels: readonly LabelInfo[] = [],
+  cell?: string,
+): SplitBuild {
+  for (const col of [SYMBOL, TIMESTAMP])
+    if (!input.columns.includes(col))
+      throw new UserError(`the input has no '${col}' column: splits are made per symbol in time order`, { cell });
   const embargo = resolveEmbargo(c.embargo, labels, cell);
   const { expr, requested, describe } = rawSplit(c, cell);
   const warnings: string[] = [];
@@ -98,21 +146,46 @@ export function assignSplits(input: pl.DataFrame, c: SplitConfig, labels: readon
     base = base.drop(SPLIT);
   }
   const raw = pl.col('__raw');
-  const code = pl.when(raw.eq(pl.lit('train'))).then(pl.lit(0)).when(raw.eq(pl.lit('val'))).then(pl.lit(1)).otherwise(pl.lit(2)).cast(pl.Int32);
+  const code = pl
+    .when(raw.eq(pl.lit('train')))
+    .then(pl.lit(0))
+    .when(raw.eq(pl.lit('val')))
+    .then(pl.lit(1))
+    .otherwise(pl.lit(2))
+    .cast(pl.Int32);
   const flagged = base
     .lazy()
     .sort([SYMBOL, TIMESTAMP])
     .withColumns(expr.alias('__raw'))
-    .withColumns(pl.intRange(0, pl.len()).over(SYMBOL, '__raw').alias('__pos'), pl.len().over(SYMBOL, '__raw').cast(pl.Int64).alias('__n'), code.alias('__code'))
     .withColumns(
-      pl.col('__code').lt(pl.col('__code').max().over(SYMBOL)).and(pl.col('__n').sub(pl.col('__pos')).lt(embargo + 1)).and(pl.lit(embargo > 0)).alias('__embargo'),
+      pl.intRange(0, pl.len()).over(SYMBOL, '__raw').alias('__pos'),
+      pl.len().over(SYMBOL, '__raw').cast(pl.Int64).alias('__n'),
+      code.alias('__code'),
+    )
+    .withColumns(
+      pl
+        .col('__code')
+        .lt(pl.col('__code').max().over(SYMBOL))
+        .and(
+          pl
+            .col('__n')
+            .sub(pl.col('__pos'))
+            .lt(embargo + 1),
+        )
+        .and(pl.lit(embargo > 0))
+        .alias('__embargo'),
     )
     .collectSync();
   // One small frame (a few rows per symbol) answers every count below.
   const segments = flagged
     .lazy()
     .groupBy([SYMBOL, '__raw', '__embargo'])
-    .agg(pl.col(TIMESTAMP).min().alias('start'), pl.col(TIMESTAMP).max().alias('end'), pl.len().cast(pl.Float64).alias('rows'), pl.col('__code').first().alias('__code'))
+    .agg(
+      pl.col(TIMESTAMP).min().alias('start'),
+      pl.col(TIMESTAMP).max().alias('end'),
+      pl.len().cast(pl.Float64).alias('rows'),
+      pl.col('__code').first().alias('__code'),
+    )
     .select(
       pl.col(SYMBOL),
       pl.when(pl.col('__embargo')).then(pl.lit('embargo')).otherwise(pl.col('__raw')).alias('split'),
@@ -149,21 +222,29 @@ export function assignSplits(input: pl.DataFrame, c: SplitConfig, labels: readon
       throw new UserError(
         `split '${s}' is empty (${describe}, embargo ${embargo} rows): ${input.height} input rows give train ${rows.train}, val ${rows.val}, test ${rows.test}`,
         { cell, key: c.dates ? `dates` : 'fractions' },
-        [s === 'train' ? 'move the first boundary later' : 'check the boundaries against the data range, or lower the embargo if the data is short'],
+        [
+          s === 'train'
+            ? 'move the first boundary later'
+            : 'check the boundaries against the data range, or lower the embargo if the data is short',
+        ],
       );
     }
   }
   const symbols = [...new Set(segSymbol)].sort();
   for (const s of requested) {
     const missing = symbols.filter((x) => !have[s].has(x));
-    if (missing.length) warnings.push(`split '${s}' has no rows for symbol${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}`);
+    if (missing.length)
+      warnings.push(
+        `split '${s}' has no rows for symbol${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}`,
+      );
   }
   return { frame, rows, embargo, embargoDropped, requested, segments, warnings };
 }
 
 async function run(config: SplitConfig, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult> {
   const ds = inputs[0]?.dataset;
-  if (!ds) throw new UserError("'split' needs an upstream cell that produces data", { cell: ctx.cell.name, key: 'from' });
+  if (!ds)
+    throw new UserError("'split' needs an upstream cell that produces data", { cell: ctx.cell.name, key: 'from' });
   const built = assignSplits(ds.frame, config, ds.labels, ctx.cell.name);
   const total = built.frame.height;
   const summary: PhaseResult['summary'] = {};
@@ -187,7 +268,10 @@ export const splitPhase: PhaseSpec<SplitConfig> = {
   doc: 'Time-ordered train/val/test per symbol by fractions or dates, with an embargo gap >= the label horizon.',
   needsInput: true,
   keys: {
-    fractions: { type: t.list(t.number({ min: 0, max: 1 })), doc: "[train, val, test] of each symbol's rows in time order (or [train, test]). Default [0.7, 0.15, 0.15]." },
+    fractions: {
+      type: t.list(t.number({ min: 0, max: 1 })),
+      doc: "[train, val, test] of each symbol's rows in time order (or [train, test]). Default [0.7, 0.15, 0.15].",
+    },
     dates: {
       type: t.object({
         val: { type: t.string(), doc: 'First timestamp of the validation split (UTC when no offset).' },
@@ -195,7 +279,10 @@ export const splitPhase: PhaseSpec<SplitConfig> = {
       }),
       doc: 'Split by dates instead of fractions: train < val <= ... < test <= test rows.',
     },
-    embargo: { type: t.integer({ min: 0 }), doc: 'Rows dropped at the end of a split that another split follows (per symbol). Default and minimum: the largest label horizon.' },
+    embargo: {
+      type: t.integer({ min: 0 }),
+      doc: 'Rows dropped at the end of a split that another split follows (per symbol). Default and minimum: the largest label horizon.',
+    },
   },
   run,
 };

@@ -33,11 +33,20 @@ export const stackPhase: PhaseSpec<StackConfig> = {
   doc: 'Train a stacking meta-learner on the out-of-fold predictions of a CV run (never recomputing them).',
   needsInput: true,
   keys: {
-    horizon: { type: t.integer({ min: 1 }), doc: 'Horizon whose stacking dataset to use (default: the CV run\'s last horizon).' },
-    meta_learner: { type: t.string(), doc: 'nonneg (default: non-negative, L2-regularised logistic on base logits / ridge on base predictions; logistic for > 2 classes), logistic, ridge, gbdt, ...' },
+    horizon: {
+      type: t.integer({ min: 1 }),
+      doc: "Horizon whose stacking dataset to use (default: the CV run's last horizon).",
+    },
+    meta_learner: {
+      type: t.string(),
+      doc: 'nonneg (default: non-negative, L2-regularised logistic on base logits / ridge on base predictions; logistic for > 2 classes), logistic, ridge, gbdt, ...',
+    },
     stacking_data: { type: t.string(), doc: 'A CV run id under data/stacking/ to use instead of an upstream cv cell.' },
     params: { type: t.object(undefined, t.any()), doc: 'Meta-learner hyper-parameters.' },
-    holdout: { type: t.boolean(), doc: 'Also score the stack on the held-out test split: base models refitted on all development rows, the meta-learner applied; labelled "holdout" (default false: the test split stays for one final look).' },
+    holdout: {
+      type: t.boolean(),
+      doc: 'Also score the stack on the held-out test split: base models refitted on all development rows, the meta-learner applied; labelled "holdout" (default false: the test split stays for one final look).',
+    },
     ...BOOTSTRAP_KEYS,
   },
   async run(c, inputs, ctx) {
@@ -45,9 +54,16 @@ export const stackPhase: PhaseSpec<StackConfig> = {
     const upstream = cvInput?.value as CvValue | undefined;
     // The dataset the CV run cross-validated (its test split is the holdout): the cv cell's, or any upstream cell's with stacking_data.
     const holdoutData = c.holdout ? (cvInput?.dataset ?? inputs.find((i) => i.dataset)?.dataset) : undefined;
-    if (c.holdout && !holdoutData) throw new UserError('holdout needs an upstream cell with the dataset the CV run used (its test split is the holdout); the stacking dataset has only out-of-fold rows', { key: 'holdout' });
+    if (c.holdout && !holdoutData)
+      throw new UserError(
+        'holdout needs an upstream cell with the dataset the CV run used (its test split is the holdout); the stacking dataset has only out-of-fold rows',
+        { key: 'holdout' },
+      );
     const cvRunId = c.stacking_data ?? upstream?.cvRunId;
-    if (!cvRunId) throw new UserError('stack needs an upstream `cv` cell (from:) or `stacking_data: <CV run id>`', { key: 'stacking_data' });
+    if (!cvRunId)
+      throw new UserError('stack needs an upstream `cv` cell (from:) or `stacking_data: <CV run id>`', {
+        key: 'stacking_data',
+      });
     const horizon = c.horizon ?? upstream?.horizons[upstream.horizons.length - 1];
     if (horizon === undefined) throw new UserError('which horizon? set `horizon:`', { key: 'horizon' });
     const r = await trainStacking({
@@ -70,11 +86,20 @@ export const stackPhase: PhaseSpec<StackConfig> = {
       location: { key: c.stacking_data ? 'stacking_data' : 'horizon' },
     });
     const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(r.metrics)) Object.assign(metrics, { [k]: v.value, [`${k}_ci_low`]: v.low, [`${k}_ci_high`]: v.high });
-    for (const [k, v] of Object.entries(r.scores.perFold)) Object.assign(metrics, { [`${k}_fold_mean`]: v.mean, [`${k}_fold_sd`]: v.sd });
-    if (r.comparison) Object.assign(metrics, { [`stack_minus_best_base_${r.comparison.metric}`]: r.comparison.difference.value });
+    for (const [k, v] of Object.entries(r.metrics))
+      Object.assign(metrics, { [k]: v.value, [`${k}_ci_low`]: v.low, [`${k}_ci_high`]: v.high });
+    for (const [k, v] of Object.entries(r.scores.perFold))
+      Object.assign(metrics, { [`${k}_fold_mean`]: v.mean, [`${k}_fold_sd`]: v.sd });
+    if (r.comparison)
+      Object.assign(metrics, { [`stack_minus_best_base_${r.comparison.metric}`]: r.comparison.difference.value });
     const h = r.holdout;
-    if (h) for (const [k, v] of Object.entries(h.metrics)) Object.assign(metrics, { [`holdout_${k}`]: v.value, [`holdout_${k}_ci_low`]: v.low, [`holdout_${k}_ci_high`]: v.high });
+    if (h)
+      for (const [k, v] of Object.entries(h.metrics))
+        Object.assign(metrics, {
+          [`holdout_${k}`]: v.value,
+          [`holdout_${k}_ci_low`]: v.low,
+          [`holdout_${k}_ci_high`]: v.high,
+        });
     const weightsChart = r.weights ? metaWeightsChart(r.weights) : undefined;
     const [first] = Object.entries(r.metrics);
     const hFirst = h && first ? h.metrics[first[0]] : undefined;
@@ -86,19 +111,40 @@ export const stackPhase: PhaseSpec<StackConfig> = {
         cv_run: cvRunId,
         horizon,
         meta_learner: r.metaLearner,
-        ...(first ? { [`${first[0]} pooled`]: `${first[1].value.toFixed(4)} [${first[1].low.toFixed(4)}, ${first[1].high.toFixed(4)}]` } : {}),
-        ...(first && perFold ? { [`${first[0]} per fold`]: `${perFold.mean.toFixed(4)} ± ${perFold.sd.toFixed(4)} (${perFold.values.length} folds)` } : {}),
+        ...(first
+          ? {
+              [`${first[0]} pooled`]: `${first[1].value.toFixed(4)} [${first[1].low.toFixed(4)}, ${first[1].high.toFixed(4)}]`,
+            }
+          : {}),
+        ...(first && perFold
+          ? {
+              [`${first[0]} per fold`]: `${perFold.mean.toFixed(4)} ± ${perFold.sd.toFixed(4)} (${perFold.values.length} folds)`,
+            }
+          : {}),
         ...(r.comparison ? { vs_best_base: describeComparison(r.comparison) } : {}),
-        ...(r.weights ? { weights: Object.entries(r.weights).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ') } : {}),
+        ...(r.weights
+          ? {
+              weights: Object.entries(r.weights)
+                .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+                .join(', '),
+            }
+          : {}),
         condition_number: formatCond(r.diagnostics.conditionNumber),
         walk_forward: `${wf.folds.length} folds scored, ${wf.scoredRows.toLocaleString('en-US')} rows; purged ${wf.folds.reduce((s, f) => s + f.purged, 0)} training rows, embargoed ${wf.folds.reduce((s, f) => s + f.embargoed, 0)} (${wf.embargoBars} bars)`,
         intervals: describeBootstrap(r.bootstrap),
-        ...(h && first && hFirst ? { [`holdout ${first[0]}`]: `${hFirst.value.toFixed(4)} [${hFirst.low.toFixed(4)}, ${hFirst.high.toFixed(4)}] (test split, ${h.rows.toLocaleString('en-US')} rows)` } : {}),
+        ...(h && first && hFirst
+          ? {
+              [`holdout ${first[0]}`]: `${hFirst.value.toFixed(4)} [${hFirst.low.toFixed(4)}, ${hFirst.high.toFixed(4)}] (test split, ${h.rows.toLocaleString('en-US')} rows)`,
+            }
+          : {}),
         ...(h ? { holdout_vs_best_base: describeHoldout(h) } : {}),
       },
       metrics,
       charts: weightsChart ? [chartToOutput(weightsChart)] : [],
-      warnings: [...r.warnings, ...(r.fallback ? [`${r.fallback.from} failed (${r.fallback.reason}); a simpler model was fitted instead`] : [])],
+      warnings: [
+        ...r.warnings,
+        ...(r.fallback ? [`${r.fallback.from} failed (${r.fallback.reason}); a simpler model was fitted instead`] : []),
+      ],
       run: { id: r.runId, dir: r.dir, kind: 'stacking' },
       value: { runId: r.runId, dir: r.dir },
     });

@@ -41,18 +41,33 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
   keys: {
     model: { type: t.string(), required: true, doc: 'linear, ridge, logistic, svr, poly2, gbdt, forest.' },
     horizon: { type: t.integer({ min: 1 }), doc: 'Label horizon (default: the last one the labels cell built).' },
-    task: { type: t.string(['classification', 'regression']), doc: 'Default classification (direction); regression predicts the forward return.' },
-    params: { type: t.object(undefined, t.any()), doc: 'Hyper-parameters, e.g. { max_depth: 4, early_stopping_rounds: 20 }.' },
-    output_name: { type: t.string(), doc: 'Run folder name instead of a generated id (one safe path segment; never overwritten).' },
+    task: {
+      type: t.string(['classification', 'regression']),
+      doc: 'Default classification (direction); regression predicts the forward return.',
+    },
+    params: {
+      type: t.object(undefined, t.any()),
+      doc: 'Hyper-parameters, e.g. { max_depth: 4, early_stopping_rounds: 20 }.',
+    },
+    output_name: {
+      type: t.string(),
+      doc: 'Run folder name instead of a generated id (one safe path segment; never overwritten).',
+    },
     ...BOOTSTRAP_KEYS,
     checkpoints: {
       type: t.object({
         top_n: { type: t.integer({ min: 1 }), doc: 'How many of the best models to keep.', required: true },
-        metric: { type: t.string([...CHECKPOINT_METRICS]), doc: 'Ranking metric: val_loss (the validation loss after each boosting round; lower is better).' },
+        metric: {
+          type: t.string([...CHECKPOINT_METRICS]),
+          doc: 'Ranking metric: val_loss (the validation loss after each boosting round; lower is better).',
+        },
       }),
-      doc: 'Keep the N best models by validation loss in the run folder\'s checkpoints/ (gbdt: one per boosting round considered).',
+      doc: "Keep the N best models by validation loss in the run folder's checkpoints/ (gbdt: one per boosting round considered).",
     },
-    from_checkpoint: { type: t.string(), doc: 'Use a kept checkpoint instead of fitting: RUN_ID (its best), RUN_ID@STEP, or a checkpoint file.' },
+    from_checkpoint: {
+      type: t.string(),
+      doc: 'Use a kept checkpoint instead of fitting: RUN_ID (its best), RUN_ID@STEP, or a checkpoint file.',
+    },
   },
   inputFiles(config, ctx) {
     const ref = config.from_checkpoint;
@@ -69,12 +84,34 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
     if (c.output_name !== undefined) validateOutputName(c.output_name, { key: 'output_name' });
     const task = c.task ?? 'classification';
     const r = await trainModel({
-      dataset, model: c.model, horizon: c.horizon, task, params: c.params, outputName: c.output_name, checkpoints: c.checkpoints, fromCheckpoint: c.from_checkpoint, cell: ctx.cell.name,
-      roots: ctx.roots, baseDir: ctx.baseDir, seed: ctx.seed, source: ctx.source, log: ctx.log, signal: ctx.signal,
-      bootstrap: c.bootstrap, bootstrapMethod: c.bootstrap_method, block: c.block,
+      dataset,
+      model: c.model,
+      horizon: c.horizon,
+      task,
+      params: c.params,
+      outputName: c.output_name,
+      checkpoints: c.checkpoints,
+      fromCheckpoint: c.from_checkpoint,
+      cell: ctx.cell.name,
+      roots: ctx.roots,
+      baseDir: ctx.baseDir,
+      seed: ctx.seed,
+      source: ctx.source,
+      log: ctx.log,
+      signal: ctx.signal,
+      bootstrap: c.bootstrap,
+      bootstrapMethod: c.bootstrap_method,
+      block: c.block,
     });
     const value: TrainValue = {
-      runId: r.runId, dir: r.dir, model: c.model, task, horizon: r.label.horizon, target: r.label.column, predictionColumn: r.predictionColumn, classes: r.label.classes,
+      runId: r.runId,
+      dir: r.dir,
+      model: c.model,
+      task,
+      horizon: r.label.horizon,
+      target: r.label.column,
+      predictionColumn: r.predictionColumn,
+      classes: r.label.classes,
     };
     const headline = Object.entries(r.metrics.test)[0] ?? Object.entries(r.metrics.val)[0];
     return emptyResult({
@@ -83,19 +120,35 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
         run: r.runId,
         model: c.model,
         horizon: r.label.horizon,
-        ...(headline ? { [`test ${headline[0]}`]: `${headline[1].value.toFixed(4)} [${headline[1].low.toFixed(4)}, ${headline[1].high.toFixed(4)}]` } : {}),
-        ...(r.bootstrap.test ?? r.bootstrap.val ? { intervals: describeBootstrap((r.bootstrap.test ?? r.bootstrap.val)!) } : {}),
+        ...(headline
+          ? {
+              [`test ${headline[0]}`]: `${headline[1].value.toFixed(4)} [${headline[1].low.toFixed(4)}, ${headline[1].high.toFixed(4)}]`,
+            }
+          : {}),
+        ...((r.bootstrap.test ?? r.bootstrap.val)
+          ? { intervals: describeBootstrap((r.bootstrap.test ?? r.bootstrap.val)!) }
+          : {}),
         ...(r.model.fallback ? { fallback: `${r.model.fallback.from} -> ${r.model.kind}` } : {}),
-        ...(r.model.earlyStopping ? {
-          best_round: r.model.earlyStopping.best_round,
-          rounds_run: `${r.model.earlyStopping.rounds_run}${r.model.earlyStopping.stopped_early ? ' (stopped early)' : ''}`,
-          [`best_val_${r.model.earlyStopping.metric}`]: Number(r.model.earlyStopping.best_score.toFixed(6)),
-        } : {}),
-        ...(r.checkpoints ? { checkpoints: `${r.checkpoints.kept.length} kept (steps ${r.checkpoints.kept.map((k) => k.step).join(', ')}) in ${r.checkpoints.dir}/` } : {}),
-        ...(r.checkpoint ? { from_checkpoint: r.checkpoint.step !== undefined ? `step ${r.checkpoint.step}` : r.checkpoint.file } : {}),
+        ...(r.model.earlyStopping
+          ? {
+              best_round: r.model.earlyStopping.best_round,
+              rounds_run: `${r.model.earlyStopping.rounds_run}${r.model.earlyStopping.stopped_early ? ' (stopped early)' : ''}`,
+              [`best_val_${r.model.earlyStopping.metric}`]: Number(r.model.earlyStopping.best_score.toFixed(6)),
+            }
+          : {}),
+        ...(r.checkpoints
+          ? {
+              checkpoints: `${r.checkpoints.kept.length} kept (steps ${r.checkpoints.kept.map((k) => k.step).join(', ')}) in ${r.checkpoints.dir}/`,
+            }
+          : {}),
+        ...(r.checkpoint
+          ? { from_checkpoint: r.checkpoint.step !== undefined ? `step ${r.checkpoint.step}` : r.checkpoint.file }
+          : {}),
       },
       metrics: Object.fromEntries(Object.entries(r.metrics.test).map(([k, v]) => [k, v.value])),
-      warnings: r.model.fallback ? [`${r.model.fallback.from} failed to train (${r.model.fallback.reason}); fell back to ${r.model.kind}`] : [],
+      warnings: r.model.fallback
+        ? [`${r.model.fallback.from} failed to train (${r.model.fallback.reason}); fell back to ${r.model.kind}`]
+        : [],
       run: { id: r.runId, dir: r.dir, kind: 'training' },
       value,
     });

@@ -44,7 +44,8 @@ export function quarantinePath(artifacts: string, cell: string): string {
 function parseNow(now: string | undefined): Date | undefined {
   if (now === undefined) return undefined;
   const d = new Date(now);
-  if (Number.isNaN(d.getTime())) throw new UserError(`'${now}' is not a date-time (use ISO-8601, e.g. 2024-06-01T00:00:00Z)`, { key: 'now' });
+  if (Number.isNaN(d.getTime()))
+    throw new UserError(`'${now}' is not a date-time (use ISO-8601, e.g. 2024-06-01T00:00:00Z)`, { key: 'now' });
   return d;
 }
 
@@ -54,16 +55,29 @@ function parseNow(now: string | undefined): Date | undefined {
  * column and check.
  */
 export function validateCharts(report: ValidationReport): ChartOutput[] {
-  const nullRates = Object.entries(report.columns).map(([column, m]) => ({ column, nulls: m.nulls, null_rate: m.null_rate, max_null_rate: m.max_null_rate }));
+  const nullRates = Object.entries(report.columns).map(([column, m]) => ({
+    column,
+    nulls: m.nulls,
+    null_rate: m.null_rate,
+    max_null_rate: m.max_null_rate,
+  }));
   const charts = nullRates.some((r) => r.nulls > 0) ? [chartToOutput(nullRateChart(nullRates))] : [];
   if (report.anomalies.length) charts.push(chartToOutput(anomalyChart(report.anomalies)));
   return charts;
 }
 
-export async function runValidate(config: ValidateConfig, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult> {
+export async function runValidate(
+  config: ValidateConfig,
+  inputs: PhaseResult[],
+  ctx: PhaseContext,
+): Promise<PhaseResult> {
   const dataset = inputs[0]?.dataset;
-  if (!dataset) throw new UserError('validate needs an upstream cell that produces a frame (e.g. a `load` cell)', { key: 'from' });
-  if (config.contract === undefined) throw new UserError(`\`contract:\` is required (${Object.keys(BUILTIN_CONTRACTS).join(', ')} or a .yaml file)`, { key: 'contract' });
+  if (!dataset)
+    throw new UserError('validate needs an upstream cell that produces a frame (e.g. a `load` cell)', { key: 'from' });
+  if (config.contract === undefined)
+    throw new UserError(`\`contract:\` is required (${Object.keys(BUILTIN_CONTRACTS).join(', ')} or a .yaml file)`, {
+      key: 'contract',
+    });
   const contract = resolveContract(config.contract, ctx.baseDir);
   const policy = parsePolicy(config.policy);
   if (config.max_age !== undefined) parseDuration(config.max_age, 'max_age');
@@ -89,7 +103,10 @@ export async function runValidate(config: ValidateConfig, inputs: PhaseResult[],
   writeJsonAtomic(reportPath, report);
   artifacts.push({ path: reportPath, label: 'validation report' });
   if (ctx.cell.name !== 'validate') {
-    const own = resolve(ctx.roots.artifacts, `validation_report_${ctx.cell.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+    const own = resolve(
+      ctx.roots.artifacts,
+      `validation_report_${ctx.cell.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`,
+    );
     writeJsonAtomic(own, report);
     artifacts.push({ path: own, label: `validation report of ${ctx.cell.name}` });
   }
@@ -99,7 +116,12 @@ export async function runValidate(config: ValidateConfig, inputs: PhaseResult[],
     throw new ValidationError(
       report.rows ? `no rows left: all ${report.rows} rows were quarantined` : 'the input has no rows',
       { key: report.rows ? 'policy' : undefined },
-      report.rows ? [...report.checks.filter((c) => c.status === 'quarantined').map((c) => `${c.id}: ${c.message}`), `quarantined rows: ${displayPath(qPath)}`] : [],
+      report.rows
+        ? [
+            ...report.checks.filter((c) => c.status === 'quarantined').map((c) => `${c.id}: ${c.message}`),
+            `quarantined rows: ${displayPath(qPath)}`,
+          ]
+        : [],
     );
   }
   const warnings = report.checks
@@ -109,7 +131,13 @@ export async function runValidate(config: ValidateConfig, inputs: PhaseResult[],
   const ran = report.checks.filter((c) => c.status !== 'skipped').length;
   return emptyResult({
     dataset: withDataset(dataset, { frame: clean }),
-    summary: { contract: contract.name, rows: report.rows, checks_passed: `${passed}/${ran}`, quarantined: report.quarantined, warnings: warnings.length },
+    summary: {
+      contract: contract.name,
+      rows: report.rows,
+      checks_passed: `${passed}/${ran}`,
+      quarantined: report.quarantined,
+      warnings: warnings.length,
+    },
     metrics: { rows: report.rows, quarantined: report.quarantined, checks_failed_or_warned: ran - passed },
     artifacts,
     charts: validateCharts(report),
@@ -146,12 +174,23 @@ export const validatePhase: PhaseSpec<ValidateConfig> = {
       type: t.oneOf(t.string(POLICIES), t.object(undefined, t.string(POLICIES))),
       doc: `fail | warn | quarantine for every check, or per check: { ohlc: quarantine, duplicates: warn }. Default fail. Checks: ${policyDoc}.`,
     },
-    max_null_rate: { type: t.number({ min: 0, max: 1 }), doc: 'Largest allowed share of nulls in any column (overrides the contract; built-ins allow 0.05).' },
-    max_age: { type: t.string(), doc: 'Freshness: the newest row of every symbol must be at most this old (`2d`, `36h`), measured against `now`.' },
-    now: { type: t.string(), doc: 'The time freshness is measured against (ISO-8601). Default: the wall clock at run time.' },
+    max_null_rate: {
+      type: t.number({ min: 0, max: 1 }),
+      doc: 'Largest allowed share of nulls in any column (overrides the contract; built-ins allow 0.05).',
+    },
+    max_age: {
+      type: t.string(),
+      doc: 'Freshness: the newest row of every symbol must be at most this old (`2d`, `36h`), measured against `now`.',
+    },
+    now: {
+      type: t.string(),
+      doc: 'The time freshness is measured against (ISO-8601). Default: the wall clock at run time.',
+    },
   },
   inputFiles(config, ctx) {
-    return typeof config.contract === 'string' && /\.ya?ml$/i.test(config.contract) ? [resolve(ctx.baseDir, config.contract)] : [];
+    return typeof config.contract === 'string' && /\.ya?ml$/i.test(config.contract)
+      ? [resolve(ctx.baseDir, config.contract)]
+      : [];
   },
   run: runValidate,
 };

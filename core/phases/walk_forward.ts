@@ -11,7 +11,15 @@ import { equityOutput, portfolioTable, windowMetricsOutput } from '../backtest/c
 import { bestPortfolio } from '../backtest/aggregate';
 import { expandGrid } from '../backtest/grid';
 import { equityFromReturns, finiteMetrics, metricsJson } from '../backtest/metrics';
-import { baseSettings, periodsPerYear, PORTFOLIO_KEYS, RESULTS_KEYS, resultsNaming, SERIES_KEYS, type CommonBacktestKeys } from '../backtest/phaseKeys';
+import {
+  baseSettings,
+  periodsPerYear,
+  PORTFOLIO_KEYS,
+  RESULTS_KEYS,
+  resultsNaming,
+  SERIES_KEYS,
+  type CommonBacktestKeys,
+} from '../backtest/phaseKeys';
 import { resultsSettingsFor } from '../backtest/resultsSettings';
 import { beginWorkflowPhase, recordPhaseSelection } from '../backtest/results/workflowRun';
 import { prepareFrame } from '../backtest/series';
@@ -42,16 +50,27 @@ export const WINDOWS_FILE = 'windows.json';
 async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContext): Promise<PhaseResult> {
   const cell = ctx.cell.name;
   const ds = inputs.find((i) => i.dataset)?.dataset;
-  if (!ds) throw new UserError('walk_forward needs an upstream cell that produces features and labels', { cell, key: 'from' });
-  if (!ds.labels.length) throw new UserError('walk_forward needs labels: add a `labels` cell upstream', { cell, key: 'from' });
-  const label = c.label !== undefined ? ds.labels.find((l) => l.column === c.label) : (ds.labels.find((l) => l.task === 'classification') ?? ds.labels[0]);
+  if (!ds)
+    throw new UserError('walk_forward needs an upstream cell that produces features and labels', { cell, key: 'from' });
+  if (!ds.labels.length)
+    throw new UserError('walk_forward needs labels: add a `labels` cell upstream', { cell, key: 'from' });
+  const label =
+    c.label !== undefined
+      ? ds.labels.find((l) => l.column === c.label)
+      : (ds.labels.find((l) => l.task === 'classification') ?? ds.labels[0]);
   if (!label) {
     const names = ds.labels.map((l) => l.column);
     const near = closest(c.label!, names);
-    throw new UserError(`no label '${c.label}'${didYouMean(near)}`, { cell, key: 'label' }, [`labels: ${names.join(', ')}`]);
+    throw new UserError(`no label '${c.label}'${didYouMean(near)}`, { cell, key: 'label' }, [
+      `labels: ${names.join(', ')}`,
+    ]);
   }
   const features = c.features ?? ds.features;
-  if (!features.length) throw new UserError('walk_forward needs feature columns: add a `features` cell upstream or set `features:`', { cell, key: 'features' });
+  if (!features.length)
+    throw new UserError('walk_forward needs feature columns: add a `features` cell upstream or set `features:`', {
+      cell,
+      key: 'features',
+    });
   const model = c.model ?? (label.task === 'classification' ? 'logistic' : 'ridge');
   const binary = label.task === 'classification' && (label.classes?.length ?? 2) <= 2;
 
@@ -59,33 +78,94 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
   df = df.withColumns(pl.col(TIMESTAMP).rank('dense').cast(pl.Int32).sub(1).alias(BAR_COLUMN));
   const bars = df.height ? Number(df.getColumn(BAR_COLUMN).max()) + 1 : 0;
   const windows = walkForwardWindows(bars, { ...c, purge_bars: c.purge_bars ?? label.horizon }, cell);
-  const allTimes = df.select(pl.col(TIMESTAMP).unique().sort().cast(pl.Int64).cast(pl.Float64)).getColumn(TIMESTAMP).toTypedArray() as Float64Array;
+  const allTimes = df
+    .select(pl.col(TIMESTAMP).unique().sort().cast(pl.Int64).cast(pl.Float64))
+    .getColumn(TIMESTAMP)
+    .toTypedArray() as Float64Array;
   const warnings: string[] = [];
   const ppy = periodsPerYear(c, allTimes, warnings);
   const points = expandGrid(baseSettings(c, binary), c.grid, cell);
   const naming = resultsNaming(c, ctx);
   const results = resultsSettingsFor({ [naming.phase]: 'walk_forward' }, c, cell)[naming.phase];
 
-  const wf = await beginWorkflowPhase({ resultsRoot: ctx.roots.results, resultsDir: naming.resultsDir, workflow: naming.workflow, phase: naming.phase, owner: naming.owner, config: c as unknown as Record<string, unknown>, seed: ctx.seed, source: ctx.source, baseDir: ctx.baseDir, cell });
+  const wf = await beginWorkflowPhase({
+    resultsRoot: ctx.roots.results,
+    resultsDir: naming.resultsDir,
+    workflow: naming.workflow,
+    phase: naming.phase,
+    owner: naming.owner,
+    config: c as unknown as Record<string, unknown>,
+    seed: ctx.seed,
+    source: ctx.source,
+    baseDir: ctx.baseDir,
+    cell,
+  });
   try {
     let done = 0;
     const o = await runWalkForward({
-      frame: df, windows, features, label, model, params: c.params ?? {}, points, results, periodsPerYear: ppy,
-      phase: naming.phase, phaseDir: wf.phaseDir, seed: ctx.seed, log: ctx.log, signal: ctx.signal, cell,
+      frame: df,
+      windows,
+      features,
+      label,
+      model,
+      params: c.params ?? {},
+      points,
+      results,
+      periodsPerYear: ppy,
+      phase: naming.phase,
+      phaseDir: wf.phaseDir,
+      seed: ctx.seed,
+      log: ctx.log,
+      signal: ctx.signal,
+      cell,
       onWindow: (w) => ctx.progress(++done / windows.length, `${w.window_id} written (${done}/${windows.length})`),
     });
-    const entries = o.portfolios.map((p) => ({ container_id: p.container_id, params: p.params, metrics: metricsJson(p.metrics) }));
+    const entries = o.portfolios.map((p) => ({
+      container_id: p.container_id,
+      params: p.params,
+      metrics: metricsJson(p.metrics),
+    }));
     const bestEntry = bestPortfolio(entries)!;
     const best = o.portfolios.find((p) => p.container_id === bestEntry.container_id)!;
     await writeFileAtomic(
       join(wf.phaseDir, WINDOWS_FILE),
-      JSON.stringify({ phase: naming.phase, model, label: label.column, features, windows: o.windows, out_of_sample: entries, best_container_id: best.container_id }, null, 2) + '\n',
+      JSON.stringify(
+        {
+          phase: naming.phase,
+          model,
+          label: label.column,
+          features,
+          windows: o.windows,
+          out_of_sample: entries,
+          best_container_id: best.container_id,
+        },
+        null,
+        2,
+      ) + '\n',
     );
-    const metrics = { ...finiteMetrics(metricsJson(best.metrics)), windows: o.windows.length, portfolio_count: points.length };
-    await wf.complete(metrics, { windows: o.windows.map((w) => w.window_id), files: [`${naming.phase}/${WINDOWS_FILE}`] });
+    const metrics = {
+      ...finiteMetrics(metricsJson(best.metrics)),
+      windows: o.windows.length,
+      portfolio_count: points.length,
+    };
+    await wf.complete(metrics, {
+      windows: o.windows.map((w) => w.window_id),
+      files: [`${naming.phase}/${WINDOWS_FILE}`],
+    });
     const charts = [
-      equityOutput(equityFromReturns(best.pnl, best.settings.initial_capital), o.times, `Out-of-sample equity (stitched): ${best.container_id}`),
-      windowMetricsOutput(o.windows.map((w) => ({ window_id: w.window_id, sharpe_ratio: w.best.sharpe_ratio, total_return: w.best.total_return, max_drawdown: w.best.max_drawdown }))),
+      equityOutput(
+        equityFromReturns(best.pnl, best.settings.initial_capital),
+        o.times,
+        `Out-of-sample equity (stitched): ${best.container_id}`,
+      ),
+      windowMetricsOutput(
+        o.windows.map((w) => ({
+          window_id: w.window_id,
+          sharpe_ratio: w.best.sharpe_ratio,
+          total_return: w.best.total_return,
+          max_drawdown: w.best.max_drawdown,
+        })),
+      ),
     ].filter((x): x is ChartOutput => !!x);
     const windowTable = pl.DataFrame({
       window: o.windows.map((w) => w.window_id),
@@ -101,7 +181,12 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
       runId: wf.runId,
       runDir: wf.runDir,
       phase: naming.phase,
-      best: { container_id: best.container_id, params: best.params, settings: best.settings, metrics: metricsJson(best.metrics) },
+      best: {
+        container_id: best.container_id,
+        params: best.params,
+        settings: best.settings,
+        metrics: metricsJson(best.metrics),
+      },
       returns: best.pnl,
       times: o.times,
       tradeReturns: best.tradeReturns,
@@ -110,11 +195,15 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
       containers: {},
     };
     const sel = await cellSelection(ctx, value, warnings);
-    if (sel) await recordPhaseSelection(wf.runDir, naming.phase, sel.line).catch((e: Error) => warnings.push(`selection headline not written to run.json: ${e.message}`));
+    if (sel)
+      await recordPhaseSelection(wf.runDir, naming.phase, sel.line).catch((e: Error) =>
+        warnings.push(`selection headline not written to run.json: ${e.message}`),
+      );
     const m = best.metrics;
     if (sel) Object.assign(metrics, cellSelectionMetrics(sel));
     const fallbacks = o.windows.filter((w) => w.fallback);
-    if (fallbacks.length) warnings.push(`${fallbacks.length} window(s) fell back to a simpler model: ${fallbacks[0].fallback}`);
+    if (fallbacks.length)
+      warnings.push(`${fallbacks.length} window(s) fell back to a simpler model: ${fallbacks[0].fallback}`);
     return emptyResult({
       dataset: ds,
       summary: {
@@ -130,7 +219,10 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
       },
       metrics,
       charts,
-      tables: [{ title: 'Walk-forward windows', frame: windowTable }, ...(points.length > 1 ? [portfolioTable(entries, 'Portfolios, out of sample')] : [])],
+      tables: [
+        { title: 'Walk-forward windows', frame: windowTable },
+        ...(points.length > 1 ? [portfolioTable(entries, 'Portfolios, out of sample')] : []),
+      ],
       warnings,
       run: { id: wf.runId, dir: wf.runDir, kind: 'backtest' },
       value,
@@ -143,19 +235,32 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
 
 export const walkForwardPhase: PhaseSpec<WalkForwardConfig> = {
   kind: 'walk_forward',
-  doc: 'Walk-forward: retrain per window (rolling or expanding), trade each test window, write each window\'s results as it ends.',
+  doc: "Walk-forward: retrain per window (rolling or expanding), trade each test window, write each window's results as it ends.",
   needsInput: true,
   volatile: true,
   keys: {
-    model: { type: t.string(), doc: 'Model kind retrained in each window (default logistic for class labels, ridge otherwise).' },
+    model: {
+      type: t.string(),
+      doc: 'Model kind retrained in each window (default logistic for class labels, ridge otherwise).',
+    },
     params: { type: t.object(undefined, t.any()), doc: 'Model hyper-parameters.' },
     label: { type: t.string(), doc: 'Label column to train on (default: the first class label).' },
     features: { type: t.list(t.string()), doc: 'Feature columns (default: the upstream features).' },
-    train_bars: { type: t.integer({ min: 1 }), doc: 'Bars in each training window (the first one, when expanding).', required: true },
+    train_bars: {
+      type: t.integer({ min: 1 }),
+      doc: 'Bars in each training window (the first one, when expanding).',
+      required: true,
+    },
     test_bars: { type: t.integer({ min: 1 }), doc: 'Bars in each test window.', required: true },
     step_bars: { type: t.integer({ min: 1 }), doc: 'Bars between window starts (default test_bars).' },
-    window: { type: t.string(['rolling', 'expanding']), doc: 'rolling (default): fixed-length training; expanding: all history.' },
-    purge_bars: { type: t.integer({ min: 0 }), doc: 'Training bars left out before each test window (default: the label horizon).' },
+    window: {
+      type: t.string(['rolling', 'expanding']),
+      doc: 'rolling (default): fixed-length training; expanding: all history.',
+    },
+    purge_bars: {
+      type: t.integer({ min: 0 }),
+      doc: 'Training bars left out before each test window (default: the label horizon).',
+    },
     returns: SERIES_KEYS.returns,
     returns_type: SERIES_KEYS.returns_type,
     price: SERIES_KEYS.price,

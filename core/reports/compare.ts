@@ -39,7 +39,10 @@ function directionOf(metric: string): MetricDirection {
 
 const DEFAULT_RANKING = ['rmse', 'roc_auc', 'mae', 'log_loss', 'r2', 'accuracy'];
 
-export function buildComparison(inputs: readonly CompareInput[], opts: { metrics?: string[]; rankBy?: string } = {}): Comparison {
+export function buildComparison(
+  inputs: readonly CompareInput[],
+  opts: { metrics?: string[]; rankBy?: string } = {},
+): Comparison {
   const labelKeys = [...new Set(inputs.flatMap((i) => Object.keys(i.labels)))];
   const folded = inputs.map((i) => Object.fromEntries(foldMetrics(i.metrics).map((m) => [m.metric, m])));
   const present = [...new Set(folded.flatMap((f) => Object.keys(f)))];
@@ -61,7 +64,8 @@ export function buildComparison(inputs: readonly CompareInput[], opts: { metrics
     .sort((a, b) => {
       const sa = score(a.r);
       const sb = score(b.r);
-      if (sa === undefined || sb === undefined) return (sa === undefined ? 1 : 0) - (sb === undefined ? 1 : 0) || a.j - b.j;
+      if (sa === undefined || sb === undefined)
+        return (sa === undefined ? 1 : 0) - (sb === undefined ? 1 : 0) || a.j - b.j;
       return (direction === 'min' ? sa - sb : sb - sa) || a.j - b.j;
     })
     .map((x) => x.r);
@@ -69,7 +73,15 @@ export function buildComparison(inputs: readonly CompareInput[], opts: { metrics
   order.forEach((r, k) => {
     r.rank = score(r) === undefined ? 0 : k + 1;
     const m = r.metrics[rankBy];
-    r.tiedWithBest = !!best && !!m && m.ciLow !== null && m.ciHigh !== null && best.ciLow !== null && best.ciHigh !== null && m.ciLow <= best.ciHigh && best.ciLow <= m.ciHigh;
+    r.tiedWithBest =
+      !!best &&
+      !!m &&
+      m.ciLow !== null &&
+      m.ciHigh !== null &&
+      best.ciLow !== null &&
+      best.ciHigh !== null &&
+      m.ciLow <= best.ciHigh &&
+      best.ciLow <= m.ciHigh;
   });
   return { labelKeys, metrics, rankBy, direction, rows: order };
 }
@@ -111,10 +123,14 @@ export function comparisonMarkdown(c: Comparison, notes: { bootstrap?: string; t
   const best = c.rows[0];
   if (best && best.rank) {
     const ties = c.rows.filter((r) => r !== best && r.tiedWithBest);
-    out.push(`Best by **${c.rankBy}** (${c.direction === 'min' ? 'lower' : 'higher'} is better): **${branchTitle(best.labels)}**, ${formatCI(best.metrics[c.rankBy])}.`);
-    out.push(ties.length
-      ? `Its interval overlaps ${ties.length} other branch${ties.length === 1 ? '' : 'es'} (${ties.map((r) => branchTitle(r.labels)).join(', ')}): the data do not separate them.`
-      : 'No other branch\'s interval overlaps it.');
+    out.push(
+      `Best by **${c.rankBy}** (${c.direction === 'min' ? 'lower' : 'higher'} is better): **${branchTitle(best.labels)}**, ${formatCI(best.metrics[c.rankBy])}.`,
+    );
+    out.push(
+      ties.length
+        ? `Its interval overlaps ${ties.length} other branch${ties.length === 1 ? '' : 'es'} (${ties.map((r) => branchTitle(r.labels)).join(', ')}): the data do not separate them.`
+        : "No other branch's interval overlaps it.",
+    );
     out.push('');
   }
   if (notes.bootstrap) out.push(`Intervals: ${notes.bootstrap}.`, '');
@@ -122,16 +138,21 @@ export function comparisonMarkdown(c: Comparison, notes: { bootstrap?: string; t
   out.push(`|---:|${[...c.labelKeys.map(() => '---'), ...c.metrics.map(() => '---:')].join('|')}|`);
   for (const r of c.rows) {
     const mark = (m: string, s: string) => (r === best && m === c.rankBy ? `**${s}**` : s);
-    out.push(`| ${r.rank || '–'}${r.tiedWithBest && r !== best ? ' ≈' : ''} | ${[...c.labelKeys.map((k) => r.labels[k]), ...c.metrics.map((m) => mark(m, formatCI(r.metrics[m])))].join(' | ')} |`);
+    out.push(
+      `| ${r.rank || '–'}${r.tiedWithBest && r !== best ? ' ≈' : ''} | ${[...c.labelKeys.map((k) => r.labels[k]), ...c.metrics.map((m) => mark(m, formatCI(r.metrics[m])))].join(' | ')} |`,
+    );
   }
-  out.push('', '≈: the interval of the ranking metric overlaps the best branch\'s.', '');
+  out.push('', "≈: the interval of the ranking metric overlaps the best branch's.", '');
   for (const key of c.labelKeys) {
     const groups = [...new Set(c.rows.map((r) => r.labels[key]))];
     if (groups.length < 2 || c.labelKeys.length < 2) continue;
     out.push(`## Best per ${key}`, '');
     for (const g of groups) {
       const top = c.rows.find((r) => r.labels[key] === g && r.rank);
-      if (top) out.push(`- ${g}: ${branchTitle(Object.fromEntries(Object.entries(top.labels).filter(([k]) => k !== key)))} — ${c.rankBy} ${formatCI(top.metrics[c.rankBy])}`);
+      if (top)
+        out.push(
+          `- ${g}: ${branchTitle(Object.fromEntries(Object.entries(top.labels).filter(([k]) => k !== key)))} — ${c.rankBy} ${formatCI(top.metrics[c.rankBy])}`,
+        );
     }
     out.push('');
   }

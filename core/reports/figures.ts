@@ -5,7 +5,13 @@
  * calibration for classifiers. Rendered headless to SVG.
  */
 import pl from 'nodejs-polars';
-import { calibrationChart, predVsTrueChart, residualHistogramChart, residualsVsPredictedChart, rocChart } from '../charts/specs/evaluate';
+import {
+  calibrationChart,
+  predVsTrueChart,
+  residualHistogramChart,
+  residualsVsPredictedChart,
+  rocChart,
+} from '../charts/specs/evaluate';
 import { differences } from '../charts/stats';
 import type { ChartSpec } from '../charts/types';
 import { SPLIT } from '../frame/dataset';
@@ -18,7 +24,13 @@ export interface BranchPredictions {
 }
 
 /** Rows of one split (all rows when the frame has no split column). */
-export function predictionsOf(frame: pl.DataFrame, target: string, prediction: string, task: BranchPredictions['task'], split = 'test'): BranchPredictions | undefined {
+export function predictionsOf(
+  frame: pl.DataFrame,
+  target: string,
+  prediction: string,
+  task: BranchPredictions['task'],
+  split = 'test',
+): BranchPredictions | undefined {
   if (!frame.columns.includes(target) || !frame.columns.includes(prediction)) return undefined;
   const rows = frame.columns.includes(SPLIT) ? frame.filter(pl.col(SPLIT).eq(pl.lit(split))) : frame;
   if (!rows.height) return undefined;
@@ -37,7 +49,10 @@ export function branchFigures(p: BranchPredictions): { id: string; chart: ChartS
       { id: 'residuals_vs_predicted', chart: residualsVsPredictedChart(p.yPred, residuals) },
     );
   } else {
-    out.push({ id: 'roc', chart: rocChart(p.yTrue, p.yPred) }, { id: 'calibration', chart: calibrationChart(p.yTrue, p.yPred) });
+    out.push(
+      { id: 'roc', chart: rocChart(p.yTrue, p.yPred) },
+      { id: 'calibration', chart: calibrationChart(p.yTrue, p.yPred) },
+    );
   }
   return out.filter((f): f is { id: string; chart: ChartSpec } => f.chart !== undefined);
 }

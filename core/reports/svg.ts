@@ -49,7 +49,10 @@ export async function renderChartSvg(chart: ChartSpec): Promise<{ svg: string; w
       throw new Error(a.join(' '));
     },
   };
-  const spec = embeddableSpec({ ...chart.spec, config: { ...REPORT_CONFIG, ...((chart.spec.config as object) ?? {}) } }, chartDatasets(chart));
+  const spec = embeddableSpec(
+    { ...chart.spec, config: { ...REPORT_CONFIG, ...((chart.spec.config as object) ?? {}) } },
+    chartDatasets(chart),
+  );
   if (!spec.title) spec.title = chart.title;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const compiled = vl.compile(spec as any, { logger: logger as any }).spec;

@@ -78,5 +78,7 @@ Run \`phasebook run {{notebook}}\` (seed {{seed}}, engine {{engine}}). Metrics o
 
 /** Fills `{{name}}` placeholders; an unknown placeholder is left visible as `{{name?}}`. */
 export function fillTemplate(template: string, vars: Readonly<Record<string, string>>): string {
-  return template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (_, name: string) => (name in vars ? vars[name] : `{{${name}?}}`));
+  return template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (_, name: string) =>
+    name in vars ? vars[name] : `{{${name}?}}`,
+  );
 }

@@ -22,7 +22,12 @@ export const atomicWriter: FileWriter = async (path, data) => {
   await writeFileAtomic(path, data);
 };
 
-export async function writeWithRetry(path: string, data: string | Buffer, log: Logger, write: FileWriter = atomicWriter): Promise<WriteOutcome> {
+export async function writeWithRetry(
+  path: string,
+  data: string | Buffer,
+  log: Logger,
+  write: FileWriter = atomicWriter,
+): Promise<WriteOutcome> {
   let last: unknown;
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
@@ -37,7 +42,11 @@ export async function writeWithRetry(path: string, data: string | Buffer, log: L
 }
 
 /** Writes several files; returns the ones written and a warning per missing one. */
-export async function writeAll(files: readonly { path: string; data: string | Buffer; label: string }[], log: Logger, write?: FileWriter): Promise<{ written: { path: string; label: string }[]; missing: { path: string; label: string; error: string }[] }> {
+export async function writeAll(
+  files: readonly { path: string; data: string | Buffer; label: string }[],
+  log: Logger,
+  write?: FileWriter,
+): Promise<{ written: { path: string; label: string }[]; missing: { path: string; label: string; error: string }[] }> {
   const written: { path: string; label: string }[] = [];
   const missing: { path: string; label: string; error: string }[] = [];
   for (const f of files) {

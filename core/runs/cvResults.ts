@@ -68,7 +68,9 @@ export function lowerIsBetter(metric: string): boolean {
 }
 
 /** mean and std of every score per model and horizon. */
-export function summarizeFolds(folds: readonly Pick<CvFoldResult, 'model' | 'horizon' | 'scores'>[]): CvResults['summary'] {
+export function summarizeFolds(
+  folds: readonly Pick<CvFoldResult, 'model' | 'horizon' | 'scores'>[],
+): CvResults['summary'] {
   const groups = new Map<string, Map<string, Map<string, number[]>>>();
   for (const f of folds) {
     const byH = groups.get(f.model) ?? new Map<string, Map<string, number[]>>();
@@ -102,14 +104,23 @@ const CLASSIFICATION_ORDER = ['roc_auc', 'auc', 'accuracy', 'f1', 'log_loss', 'b
 const REGRESSION_ORDER = ['rmse', 'mae', 'mse', 'r2'];
 
 /** The metric that ranks models for a horizon: `primary` if given, else the first the summary has. */
-export function primaryMetricOf(available: readonly string[], task: ModelTask | undefined, primary?: string): string | undefined {
+export function primaryMetricOf(
+  available: readonly string[],
+  task: ModelTask | undefined,
+  primary?: string,
+): string | undefined {
   if (primary && available.includes(primary)) return primary;
-  const order = task === 'regression' ? [...REGRESSION_ORDER, ...CLASSIFICATION_ORDER] : [...CLASSIFICATION_ORDER, ...REGRESSION_ORDER];
+  const order =
+    task === 'regression'
+      ? [...REGRESSION_ORDER, ...CLASSIFICATION_ORDER]
+      : [...CLASSIFICATION_ORDER, ...REGRESSION_ORDER];
   return order.find((m) => available.includes(m)) ?? [...available].sort()[0];
 }
 
 /** Best model per horizon by its primary metric's mean over folds, in the order of `horizons`. */
-export function bestScores(cv: Pick<CvResults, 'summary' | 'task' | 'primary_metric'> & { horizons?: number[] }): CvBest[] {
+export function bestScores(
+  cv: Pick<CvResults, 'summary' | 'task' | 'primary_metric'> & { horizons?: number[] },
+): CvBest[] {
   const horizons = new Set<string>((cv.horizons ?? []).map(String));
   for (const byH of Object.values(cv.summary)) for (const h of Object.keys(byH)) horizons.add(h);
   const out: CvBest[] = [];
@@ -156,7 +167,8 @@ export function cvOverview(json: unknown): CvOverview {
         if (!isObject(byMetric)) continue;
         const m: Record<string, MetricSummary> = {};
         for (const [metric, s] of Object.entries(byMetric)) {
-          if (isObject(s) && typeof s.mean === 'number') m[metric] = { mean: s.mean, std: typeof s.std === 'number' ? s.std : NaN };
+          if (isObject(s) && typeof s.mean === 'number')
+            m[metric] = { mean: s.mean, std: typeof s.std === 'number' ? s.std : NaN };
         }
         summary[model]![h] = m;
       }
@@ -165,7 +177,12 @@ export function cvOverview(json: unknown): CvOverview {
     if (isObject(json.task)) {
       for (const [h, t] of Object.entries(json.task)) if (t === 'regression' || t === 'classification') task[h] = t;
     }
-    best = bestScores({ summary, task, ...(horizons ? { horizons } : {}), ...(typeof json.primary_metric === 'string' ? { primary_metric: json.primary_metric } : {}) });
+    best = bestScores({
+      summary,
+      task,
+      ...(horizons ? { horizons } : {}),
+      ...(typeof json.primary_metric === 'string' ? { primary_metric: json.primary_metric } : {}),
+    });
   }
   const out: CvOverview = { best };
   if (typeof json.run_id === 'string') out.runId = json.run_id;
@@ -199,7 +216,13 @@ export function parseCvResults(text: string, file: string): CvResults {
   if (!isObject(json.task)) fail('task', 'an object of task per horizon');
   if (!Array.isArray(json.folds)) fail('folds', 'a list');
   (json.folds as unknown[]).forEach((f, i) => {
-    if (!isObject(f) || typeof f.model !== 'string' || typeof f.horizon !== 'number' || typeof f.fold !== 'number' || !isObject(f.scores)) {
+    if (
+      !isObject(f) ||
+      typeof f.model !== 'string' ||
+      typeof f.horizon !== 'number' ||
+      typeof f.fold !== 'number' ||
+      !isObject(f.scores)
+    ) {
       fail(`folds[${i}]`, 'an object with model, horizon, fold and scores');
     }
   });

@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { CV_RESULTS_FILE, cvOverview } from './cvResults';
 import { parseRunId } from './id';
 import { listDirSync, mtimeSync, readJsonSync } from './readSync';
-import { createdFromId, keyMetricFromBest, metricsFromBest, numericMetrics, pickKeyMetric, type RunSummary } from './summary';
+import {
+  createdFromId,
+  keyMetricFromBest,
+  metricsFromBest,
+  numericMetrics,
+  pickKeyMetric,
+  type RunSummary,
+} from './summary';
 
 export const STACKING_DIR = 'stacking';
 const DATASET_FILE = /^stacking_dataset_h(\d+)\.parquet$/;
@@ -43,7 +50,15 @@ export function readForeignCvRun(dir: string, id: string, entries: readonly Dire
   const hasStackingDir = entries.some((e) => e.name === STACKING_DIR && e.isDirectory());
   const fileHorizons = hasStackingDir ? horizonsOfDatasetFiles(names(join(dir, STACKING_DIR))) : [];
   if (!hasResults && !fileHorizons.length) return undefined;
-  const s: RunSummary = { id, kind: 'cv', status: hasResults ? 'complete' : 'running', created: '', dir, metrics: {}, foreign: true };
+  const s: RunSummary = {
+    id,
+    kind: 'cv',
+    status: hasResults ? 'complete' : 'running',
+    created: '',
+    dir,
+    metrics: {},
+    foreign: true,
+  };
   if (fileHorizons.length) s.horizons = fileHorizons;
   let createdFromResults: string | undefined;
   if (hasResults) {
@@ -105,13 +120,17 @@ function readPhaseFiles(dir: string, files: readonly string[]): Omit<PhaseInfo, 
     const r = readJsonSync(join(dir, 'phase_summary.json'));
     if (r?.ok && r.value && typeof r.value === 'object') {
       const v = r.value as Record<string, unknown>;
-      const ts = typeof v.timestamp === 'string' && !Number.isNaN(Date.parse(v.timestamp)) ? new Date(v.timestamp).toISOString() : undefined;
+      const ts =
+        typeof v.timestamp === 'string' && !Number.isNaN(Date.parse(v.timestamp))
+          ? new Date(v.timestamp).toISOString()
+          : undefined;
       return { metrics: numericMetrics(v.metrics_summary, 1), ...(ts ? { timestamp: ts } : {}) };
     }
   }
   if (files.includes('aggregate_results.json')) {
     const r = readJsonSync(join(dir, 'aggregate_results.json'));
-    if (r?.ok && r.value && typeof r.value === 'object') return { metrics: numericMetrics((r.value as Record<string, unknown>).aggregate_metrics, 1) };
+    if (r?.ok && r.value && typeof r.value === 'object')
+      return { metrics: numericMetrics((r.value as Record<string, unknown>).aggregate_metrics, 1) };
   }
   return { metrics: {} };
 }
@@ -147,7 +166,10 @@ export function readForeignResultsRun(dir: string, id: string, entries: readonly
   for (const p of phases) {
     for (const [k, v] of Object.entries(p.metrics)) metrics[named.length > 1 && p.name ? `${p.name}.${k}` : k] = v;
   }
-  const stamps = phases.map((p) => p.timestamp).filter((t): t is string => !!t).sort();
+  const stamps = phases
+    .map((p) => p.timestamp)
+    .filter((t): t is string => !!t)
+    .sort();
   const s: RunSummary = {
     id,
     kind,

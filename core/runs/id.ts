@@ -43,7 +43,8 @@ const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*(?:_[A-Za-z0-9-]+)*$/;
 /** A training run id, e.g. `xgboost_h20_20251228_143025_789456_a3f9`. */
 export function trainingRunId(model: string, horizon: number, now?: Date): string {
   if (!MODEL_NAME.test(model)) throw new Error(`trainingRunId: model name '${model}' is not a plain identifier`);
-  if (!Number.isInteger(horizon) || horizon < 0) throw new Error(`trainingRunId: horizon must be a non-negative integer, got ${horizon}`);
+  if (!Number.isInteger(horizon) || horizon < 0)
+    throw new Error(`trainingRunId: horizon must be a non-negative integer, got ${horizon}`);
   return `${model}_h${horizon}_${timestampPart(now)}`;
 }
 
@@ -72,7 +73,8 @@ export function parseRunId(id: string): ParsedRunId | undefined {
   const ms = Date.UTC(+y!, +mo! - 1, +d!, +hh!, +mm!, +ss!);
   const check = new Date(ms);
   // Reject impossible dates (month 13, Feb 30...) that Date.UTC would roll over.
-  if (check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +hh! > 23 || +mm! > 59 || +ss! > 59) return undefined;
+  if (check.getUTCMonth() !== +mo! - 1 || check.getUTCDate() !== +d! || +hh! > 23 || +mm! > 59 || +ss! > 59)
+    return undefined;
   const micros = us ? +us : 0;
   const out: ParsedRunId = {
     created: new Date(ms + Math.floor(micros / 1000)).toISOString(),

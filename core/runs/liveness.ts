@@ -30,7 +30,13 @@ export function currentWriter(): RunWriterInfo {
 
 export function isWriterInfo(v: unknown): v is RunWriterInfo {
   const w = v as Partial<RunWriterInfo> | null;
-  return !!w && typeof w === 'object' && Number.isInteger(w.pid) && typeof w.host === 'string' && typeof w.started === 'string';
+  return (
+    !!w &&
+    typeof w === 'object' &&
+    Number.isInteger(w.pid) &&
+    typeof w.host === 'string' &&
+    typeof w.started === 'string'
+  );
 }
 
 /**
@@ -40,7 +46,8 @@ export function isWriterInfo(v: unknown): v is RunWriterInfo {
 export function writerGone(writer: RunWriterInfo | undefined, heartbeat: Date, now = Date.now()): string | undefined {
   const age = now - heartbeat.getTime();
   const stale = age > STALE_MS ? `its last heartbeat was ${Math.round(age / 60_000)} min ago` : undefined;
-  if (!writer || writer.host !== hostname()) return stale && `${writer ? `the writer on host '${writer.host}'` : 'the run'}: ${stale}`;
+  if (!writer || writer.host !== hostname())
+    return stale && `${writer ? `the writer on host '${writer.host}'` : 'the run'}: ${stale}`;
   if (!pidAlive(writer.pid)) return `its writer (pid ${writer.pid}) is no longer running`;
   const started = processStart(writer.pid);
   if (started && Math.abs(Date.parse(started) - Date.parse(writer.started)) > START_TOLERANCE_MS) {

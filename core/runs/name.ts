@@ -19,13 +19,16 @@ export function pathSegmentProblem(name: string): string | undefined {
   if (name.trim().length === 0) return 'it is only whitespace';
   if (name.includes('\0')) return 'it contains a NUL character';
   if (CONTROL_CHARS.test(name)) return 'it contains a control character';
-  if (name.includes('/') || name.includes('\\')) return 'it contains a path separator (/ or \\); it must be a single folder name';
+  if (name.includes('/') || name.includes('\\'))
+    return 'it contains a path separator (/ or \\); it must be a single folder name';
   if (name === '.' || name === '..' || name.includes('..')) return "it contains '..'";
   if (name.startsWith('.')) return 'it starts with a dot (hidden folder)';
-  if (FORBIDDEN_CHARS.test(name)) return `it contains one of the characters < > : " | ? * that are not allowed in file names on every system`;
+  if (FORBIDDEN_CHARS.test(name))
+    return `it contains one of the characters < > : " | ? * that are not allowed in file names on every system`;
   if (/[. ]$/.test(name)) return 'it ends with a dot or a space';
   if (name !== name.trimStart()) return 'it starts with whitespace';
-  if (name.length > MAX_NAME_LENGTH || Buffer.byteLength(name, 'utf8') > 255) return `it is longer than ${MAX_NAME_LENGTH} characters`;
+  if (name.length > MAX_NAME_LENGTH || Buffer.byteLength(name, 'utf8') > 255)
+    return `it is longer than ${MAX_NAME_LENGTH} characters`;
   if (WINDOWS_RESERVED.test(name)) return `'${name.split('.')[0]}' is a reserved device name on Windows`;
   return undefined;
 }

@@ -25,7 +25,8 @@ export interface RecordedCheckpoints {
 /** The folder of a run that holds its kept checkpoints (meta.checkpoints.dir). */
 export const CHECKPOINT_FOLDER = 'checkpoints';
 
-const obj = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 
 /** meta.checkpoints of a run.json (undefined when the run kept none). */
 export function recordedCheckpoints(runDir: string, manifest: unknown): RecordedCheckpoints | undefined {
@@ -36,10 +37,20 @@ export function recordedCheckpoints(runDir: string, manifest: unknown): Recorded
   for (const k of c.kept) {
     const e = obj(k);
     if (!e || typeof e.step !== 'number' || typeof e.score !== 'number' || typeof e.file !== 'string') continue;
-    kept.push({ step: e.step, score: e.score, rank: kept.length + 1, path: join(folder, basename(e.file)), ...(typeof e.sha256 === 'string' ? { sha256: e.sha256 } : {}) });
+    kept.push({
+      step: e.step,
+      score: e.score,
+      rank: kept.length + 1,
+      path: join(folder, basename(e.file)),
+      ...(typeof e.sha256 === 'string' ? { sha256: e.sha256 } : {}),
+    });
   }
   if (!kept.length) return undefined;
-  return { metric: typeof c.metric === 'string' ? c.metric : 'val_loss', direction: c.direction === 'max' ? 'max' : 'min', kept };
+  return {
+    metric: typeof c.metric === 'string' ? c.metric : 'val_loss',
+    direction: c.direction === 'max' ? 'max' : 'min',
+    kept,
+  };
 }
 
 /** The train cell line that uses a checkpoint instead of fitting. */
@@ -53,7 +64,12 @@ export function fromCheckpointLine(runId: string, step: number): string {
  */
 export function trainFromCheckpointArgs(runDir: string, runId: string, step: number): string[] {
   const root = dirname(runDir);
-  return ['train', '--from-checkpoint', `${runId}@${step}`, ...(basename(root) === 'runs' ? ['--dir', dirname(root)] : [])];
+  return [
+    'train',
+    '--from-checkpoint',
+    `${runId}@${step}`,
+    ...(basename(root) === 'runs' ? ['--dir', dirname(root)] : []),
+  ];
 }
 
 /** The copy of the notebook text each pipeline run keeps in its folder. */
@@ -70,14 +86,32 @@ export interface RecordedNotebook {
 }
 
 /** Where a pipeline run's stored notebook and today's file are; a reason when the run has none. */
-export function recordedNotebook(runDir: string, manifest: unknown, storedExists: boolean): RecordedNotebook | { missing: string } {
+export function recordedNotebook(
+  runDir: string,
+  manifest: unknown,
+  storedExists: boolean,
+): RecordedNotebook | { missing: string } {
   const m = obj(manifest);
   const id = typeof m?.id === 'string' ? m.id : basename(runDir);
-  if (m?.kind !== 'pipeline') return { missing: `run ${id} is a ${typeof m?.kind === 'string' ? m.kind : 'foreign'} run: only pipeline runs (phasebook run NOTEBOOK) keep the notebook they ran` };
-  if (!storedExists) return { missing: `run ${id} has no ${STORED_NOTEBOOK}: it was recorded before runs kept a copy of their notebook` };
+  if (m?.kind !== 'pipeline')
+    return {
+      missing: `run ${id} is a ${typeof m?.kind === 'string' ? m.kind : 'foreign'} run: only pipeline runs (phasebook run NOTEBOOK) keep the notebook they ran`,
+    };
+  if (!storedExists)
+    return {
+      missing: `run ${id} has no ${STORED_NOTEBOOK}: it was recorded before runs kept a copy of their notebook`,
+    };
   const reproduce = obj(obj(m.meta)?.reproduce);
   const notebook = obj(m.config)?.notebook;
   const name = typeof notebook === 'string' ? notebook : STORED_NOTEBOOK;
-  const current = typeof notebook === 'string' && typeof reproduce?.base_dir === 'string' ? resolve(runDir, reproduce.base_dir, notebook) : undefined;
-  return { stored: join(runDir, STORED_NOTEBOOK), name, ...(current ? { current } : {}), ...(typeof reproduce?.notebook_sha256 === 'string' ? { sha256: reproduce.notebook_sha256 } : {}) };
+  const current =
+    typeof notebook === 'string' && typeof reproduce?.base_dir === 'string'
+      ? resolve(runDir, reproduce.base_dir, notebook)
+      : undefined;
+  return {
+    stored: join(runDir, STORED_NOTEBOOK),
+    name,
+    ...(current ? { current } : {}),
+    ...(typeof reproduce?.notebook_sha256 === 'string' ? { sha256: reproduce.notebook_sha256 } : {}),
+  };
 }

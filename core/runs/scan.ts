@@ -40,7 +40,8 @@ export async function scanRuns(roots: ArtifactRoots, opts: ScanOptions = {}): Pr
       seen.add(dir);
       const nested = layout === 'results' ? workflowRunsIn(dir) : [];
       if (!nested.length) jobs.push({ dir, layout, id: e.name });
-      for (const d of nested) if (!seen.has(d)) seen.add(d), jobs.push({ dir: d, layout, id: `${e.name}/${basename(d)}` });
+      for (const d of nested)
+        if (!seen.has(d)) (seen.add(d), jobs.push({ dir: d, layout, id: `${e.name}/${basename(d)}` }));
     }
   }
   const found = await mapTimeSliced(jobs, (j) => readRunAs(j.dir, j.layout, j.id));
@@ -77,7 +78,13 @@ export function workflowRunsIn(dir: string): string[] {
 export function resultsRunDir(root: string, segments: readonly string[]): string {
   const first = join(root, segments[0]!);
   const second = segments[1];
-  if (second && !second.startsWith('.') && !existsSync(join(first, MANIFEST_FILE)) && existsSync(join(first, second, MANIFEST_FILE))) return join(first, second);
+  if (
+    second &&
+    !second.startsWith('.') &&
+    !existsSync(join(first, MANIFEST_FILE)) &&
+    existsSync(join(first, second, MANIFEST_FILE))
+  )
+    return join(first, second);
   return first;
 }
 
@@ -101,8 +108,13 @@ export function runDirFor(path: string, roots: ArtifactRoots): string | undefine
 /** The layout of the root a run folder sits in, and its id (`{results_dir}/{workflow_id}` nested in a results root). */
 function layoutOf(dir: string, roots: ArtifactRoots): { layout: Layout; id: string } | undefined {
   const parent = dirname(dir);
-  for (const layout of ['stacking', 'runs', 'results'] as const) if (resolve(roots[layout]) === parent) return { layout, id: basename(dir) };
-  if (resolve(roots.results) === dirname(parent) && existsSync(join(dir, MANIFEST_FILE)) && !existsSync(join(parent, MANIFEST_FILE))) {
+  for (const layout of ['stacking', 'runs', 'results'] as const)
+    if (resolve(roots[layout]) === parent) return { layout, id: basename(dir) };
+  if (
+    resolve(roots.results) === dirname(parent) &&
+    existsSync(join(dir, MANIFEST_FILE)) &&
+    !existsSync(join(parent, MANIFEST_FILE))
+  ) {
     return { layout: 'results', id: `${basename(parent)}/${basename(dir)}` };
   }
   return undefined;
@@ -113,7 +125,11 @@ function readRunAs(dir: string, layout: Layout | undefined, id: string): RunSumm
   try {
     text = readSmallFileSync(join(dir, MANIFEST_FILE));
   } catch (e) {
-    return failedSummary(dir, { id, kind: layout ? LAYOUT_KIND[layout] : 'training', mtime: mtimeSync(dir) }, `run.json cannot be read: ${(e as Error).message}`);
+    return failedSummary(
+      dir,
+      { id, kind: layout ? LAYOUT_KIND[layout] : 'training', mtime: mtimeSync(dir) },
+      `run.json cannot be read: ${(e as Error).message}`,
+    );
   }
   if (text !== undefined) return fromManifestText(text, dir, id, layout);
   const entries = listDirSync(dir);
@@ -123,7 +139,11 @@ function readRunAs(dir: string, layout: Layout | undefined, id: string): RunSumm
   if (layout === 'stacking') return readForeignCvRun(dir, id, entries);
   if (layout === 'runs') return readForeignTrainingRun(dir, id, entries);
   if (layout === 'results') return readForeignResultsRun(dir, id, entries);
-  return readForeignCvRun(dir, id, entries) ?? readForeignTrainingRun(dir, id, entries) ?? readForeignResultsRun(dir, id, entries);
+  return (
+    readForeignCvRun(dir, id, entries) ??
+    readForeignTrainingRun(dir, id, entries) ??
+    readForeignResultsRun(dir, id, entries)
+  );
 }
 
 function fromManifestText(text: string, dir: string, id: string, layout: Layout | undefined): RunSummary {
@@ -132,7 +152,11 @@ function fromManifestText(text: string, dir: string, id: string, layout: Layout 
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return failedSummary(dir, { id, kind: fallbackKind, mtime: mtimeSync(dir) }, `run.json does not parse: ${(e as Error).message}`);
+    return failedSummary(
+      dir,
+      { id, kind: fallbackKind, mtime: mtimeSync(dir) },
+      `run.json does not parse: ${(e as Error).message}`,
+    );
   }
   const needsMtime = !(json && typeof json === 'object' && typeof (json as { created?: unknown }).created === 'string');
   const s = summarizeManifest(json, dir, { id, kind: fallbackKind, mtime: needsMtime ? mtimeSync(dir) : new Date(0) });

@@ -67,7 +67,10 @@ async function lock(path: string, timeoutMs = 10_000): Promise<() => Promise<voi
       return () => unlink(lockPath).catch(() => undefined);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(lockPath).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > 30_000) await unlink(lockPath).catch(() => undefined);
       else if (Date.now() - t0 > timeoutMs) throw new Error(`${lockPath} is held by another process`, { cause: e });
       else await new Promise((ok) => setTimeout(ok, 50));

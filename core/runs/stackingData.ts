@@ -51,11 +51,23 @@ export async function listCvRuns(stackingRoot: string): Promise<CvRunInfo[]> {
 
 function readCvRunInfo(dir: string, id: string): CvRunInfo | undefined {
   const names = listDirSync(dir).map((e) => e.name);
-  const datasetHorizons = names.includes(STACKING_DIR) ? horizonsOfDatasetFiles(listDirSync(join(dir, STACKING_DIR)).map((e) => e.name)) : [];
+  const datasetHorizons = names.includes(STACKING_DIR)
+    ? horizonsOfDatasetFiles(listDirSync(join(dir, STACKING_DIR)).map((e) => e.name))
+    : [];
   const manifest = names.includes(MANIFEST_FILE) ? readJsonSync(join(dir, MANIFEST_FILE)) : undefined;
   const results = names.includes(CV_RESULTS_FILE) ? readJsonSync(join(dir, CV_RESULTS_FILE)) : undefined;
   if (!manifest && !results && !datasetHorizons.length) return undefined;
-  const info: CvRunInfo = { id, dir, status: results ? 'complete' : 'running', created: '', models: [], horizons: datasetHorizons, datasetHorizons, best: [], foreign: !manifest };
+  const info: CvRunInfo = {
+    id,
+    dir,
+    status: results ? 'complete' : 'running',
+    created: '',
+    models: [],
+    horizons: datasetHorizons,
+    datasetHorizons,
+    best: [],
+    foreign: !manifest,
+  };
   let created: string | undefined;
   if (manifest) {
     if (!manifest.ok) {
@@ -66,12 +78,16 @@ function readCvRunInfo(dir: string, id: string): CvRunInfo | undefined {
       if (m.kind !== undefined && m.kind !== 'cv') return undefined;
       info.status = m.status === 'complete' || m.status === 'running' ? m.status : 'failed';
       if (typeof m.error === 'string') info.error = m.error;
-      const gone = info.status === 'running' ? writerGone(isWriterInfo(m.writer) ? m.writer : undefined, mtimeSync(join(dir, MANIFEST_FILE))) : undefined;
+      const gone =
+        info.status === 'running'
+          ? writerGone(isWriterInfo(m.writer) ? m.writer : undefined, mtimeSync(join(dir, MANIFEST_FILE)))
+          : undefined;
       if (gone) {
         info.status = 'interrupted';
         info.error = `interrupted: ${gone}`;
       }
-      if (typeof m.created === 'string' && !Number.isNaN(Date.parse(m.created))) created = new Date(m.created).toISOString();
+      if (typeof m.created === 'string' && !Number.isNaN(Date.parse(m.created)))
+        created = new Date(m.created).toISOString();
     }
   }
   if (results) {
@@ -144,7 +160,12 @@ function listing(items: readonly string[]): string {
  * what exists: the run is not found (available runs), the horizon is missing (available files and
  * horizons), the dataset has no `y_true` or no prediction column (its columns).
  */
-export async function loadStackingData(stackingRoot: string, cvRunId: string, horizon: number, opts: { location?: ErrorLocation } = {}): Promise<StackingData> {
+export async function loadStackingData(
+  stackingRoot: string,
+  cvRunId: string,
+  horizon: number,
+  opts: { location?: ErrorLocation } = {},
+): Promise<StackingData> {
   const where = opts.location ?? {};
   const root = resolve(stackingRoot);
   const problem = pathSegmentProblem(cvRunId);
@@ -153,8 +174,15 @@ export async function loadStackingData(stackingRoot: string, cvRunId: string, ho
   const stackingDir = join(runDir, STACKING_DIR);
   if (!(await isDirectory(stackingDir))) {
     const available = (await listCvRuns(root)).filter((r) => r.datasetHorizons.length).map((r) => r.id);
-    const lines = [`CV run not found: ${cvRunId}`, `Expected directory: ${stackingDir}`, `Available runs: ${listing(available)}`];
-    if (await isDirectory(runDir)) lines.push(`The folder ${runDir} exists but has no ${STACKING_DIR}/ folder: the CV run may still be running or may have failed.`);
+    const lines = [
+      `CV run not found: ${cvRunId}`,
+      `Expected directory: ${stackingDir}`,
+      `Available runs: ${listing(available)}`,
+    ];
+    if (await isDirectory(runDir))
+      lines.push(
+        `The folder ${runDir} exists but has no ${STACKING_DIR}/ folder: the CV run may still be running or may have failed.`,
+      );
     throw new UserError(lines.join('\n'), where);
   }
   const manifest = readJsonSync(join(runDir, MANIFEST_FILE));
@@ -172,7 +200,12 @@ export async function loadStackingData(stackingRoot: string, cvRunId: string, ho
     const hs = horizonsOfDatasetFiles(files);
     const datasetFiles = hs.map(stackingDatasetFileName);
     throw new UserError(
-      [`Stacking dataset not found for H${horizon}`, `Expected: ${path}`, `Available: ${listing(datasetFiles.length ? datasetFiles : files)}`, `Available horizons: [${hs.join(', ')}]`].join('\n'),
+      [
+        `Stacking dataset not found for H${horizon}`,
+        `Expected: ${path}`,
+        `Available: ${listing(datasetFiles.length ? datasetFiles : files)}`,
+        `Available horizons: [${hs.join(', ')}]`,
+      ].join('\n'),
       where,
     );
   }
@@ -180,11 +213,17 @@ export async function loadStackingData(stackingRoot: string, cvRunId: string, ho
   try {
     frame = pl.readParquet(path);
   } catch (e) {
-    throw new UserError(`Invalid stacking dataset: cannot read ${path}: ${(e as Error).message}`, { ...where, file: path });
+    throw new UserError(`Invalid stacking dataset: cannot read ${path}: ${(e as Error).message}`, {
+      ...where,
+      file: path,
+    });
   }
   const columns = frame.columns;
   if (!columns.includes('y_true')) {
-    throw new UserError(`Invalid stacking dataset: missing 'y_true' column\nFile: ${path}\nColumns: ${listing(columns)}`, { ...where, file: path, dataColumn: 'y_true' });
+    throw new UserError(
+      `Invalid stacking dataset: missing 'y_true' column\nFile: ${path}\nColumns: ${listing(columns)}`,
+      { ...where, file: path, dataColumn: 'y_true' },
+    );
   }
   const results: JsonRead | undefined = readJsonSync(join(runDir, CV_RESULTS_FILE));
   let cvResults: CvResults | undefined;
@@ -203,8 +242,18 @@ export async function loadStackingData(stackingRoot: string, cvRunId: string, ho
       { ...where, file: path },
     );
   }
-  const task: ModelTask = cvResults?.task?.[String(horizon)] ?? (predictionColumns.some((c) => c.includes('_prob_')) ? 'classification' : 'regression');
-  const meta: StackingMeta = { cvRunId, horizon, runDir, rows: frame.height, predictionColumns, task, hasFold: columns.includes('fold') };
+  const task: ModelTask =
+    cvResults?.task?.[String(horizon)] ??
+    (predictionColumns.some((c) => c.includes('_prob_')) ? 'classification' : 'regression');
+  const meta: StackingMeta = {
+    cvRunId,
+    horizon,
+    runDir,
+    rows: frame.height,
+    predictionColumns,
+    task,
+    hasFold: columns.includes('fold'),
+  };
   if (cvResults) meta.cvResults = cvResults;
   if (m?.config) meta.config = m.config;
   if (typeof m?.seed === 'number') meta.seed = m.seed;
@@ -216,7 +265,10 @@ export async function loadStackingData(stackingRoot: string, cvRunId: string, ho
  * in column order. With the run's model list, names are matched by prefix (a model name may hold
  * underscores); without it, by the column patterns.
  */
-export function predictionColumnsOf(columns: readonly string[], knownModels?: readonly string[]): { models: string[]; predictionColumns: string[] } {
+export function predictionColumnsOf(
+  columns: readonly string[],
+  knownModels?: readonly string[],
+): { models: string[]; predictionColumns: string[] } {
   const models: string[] = [];
   const predictionColumns: string[] = [];
   const known = [...(knownModels ?? [])].sort((a, b) => b.length - a.length);

@@ -75,9 +75,11 @@ export async function beginRun(opts: BeginRunOptions): Promise<RunWriter> {
     await mkdir(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new UserError(`run '${id}' already exists in ${root}`, opts.outputName !== undefined ? { key: 'output_name' } : {}, [
-        'choose another output_name, or delete the existing run first',
-      ]);
+      throw new UserError(
+        `run '${id}' already exists in ${root}`,
+        opts.outputName !== undefined ? { key: 'output_name' } : {},
+        ['choose another output_name, or delete the existing run first'],
+      );
     }
     throw e;
   }
@@ -107,7 +109,10 @@ export async function beginRun(opts: BeginRunOptions): Promise<RunWriter> {
  * Runs `body` inside a new run: completes it when `body` returns, marks it failed (with the error
  * message) and rethrows when it throws.
  */
-export async function withRun<T>(opts: BeginRunOptions, body: (run: RunWriter) => Promise<T>): Promise<{ result: T; manifest: RunManifest }> {
+export async function withRun<T>(
+  opts: BeginRunOptions,
+  body: (run: RunWriter) => Promise<T>,
+): Promise<{ result: T; manifest: RunManifest }> {
   const run = await beginRun(opts);
   let result: T;
   try {
@@ -152,7 +157,12 @@ class DirRunWriter implements RunWriter {
     const abs = await this.artifactPath(relPath);
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     await writeFileAtomic(abs, buf);
-    return this.record({ path: this.relativeName(abs), bytes: buf.length, sha256: sha256Hex(buf), ...rowsField(opts.rows) });
+    return this.record({
+      path: this.relativeName(abs),
+      bytes: buf.length,
+      sha256: sha256Hex(buf),
+      ...rowsField(opts.rows),
+    });
   }
 
   async artifactPath(relPath: string): Promise<string> {
@@ -209,8 +219,10 @@ class DirRunWriter implements RunWriter {
   /** Absolute path of `relPath` inside the run dir; a path that leaves it (or is run.json) is a bug. */
   private inside(relPath: string): string {
     const abs = resolve(this.dir, relPath);
-    if (!abs.startsWith(this.dir + sep)) throw new Error(`artifact path '${relPath}' is outside the run directory ${this.dir}`);
-    if (abs === join(this.dir, MANIFEST_FILE)) throw new Error(`'${MANIFEST_FILE}' is written by the run store, not as an artifact`);
+    if (!abs.startsWith(this.dir + sep))
+      throw new Error(`artifact path '${relPath}' is outside the run directory ${this.dir}`);
+    if (abs === join(this.dir, MANIFEST_FILE))
+      throw new Error(`'${MANIFEST_FILE}' is written by the run store, not as an artifact`);
     return abs;
   }
 

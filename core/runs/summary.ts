@@ -41,22 +41,37 @@ export interface RunSummary {
 }
 
 const MODEL_METRICS = ['roc_auc', 'auc', 'accuracy', 'f1', 'r2', 'rmse', 'mae', 'mse', 'log_loss', 'brier'];
-const TRADING_METRICS = ['sharpe_ratio', 'sharpe', 'best_sharpe_ratio', 'total_return', 'avg_total_return', 'max_drawdown'];
+const TRADING_METRICS = [
+  'sharpe_ratio',
+  'sharpe',
+  'best_sharpe_ratio',
+  'total_return',
+  'avg_total_return',
+  'max_drawdown',
+];
 
 /**
  * The metric a run is known by: `preferred` when the run has it, else the first of a priority list
  * (AUC, accuracy, F1, R², RMSE... for models; Sharpe, return for backtests), preferring test-set
  * values (`test_auc`, `test.auc`) over plain, validation and other ones; else the first metric.
  */
-export function pickKeyMetric(metrics: Record<string, number>, kind: RunKind, preferred?: string): KeyMetric | undefined {
+export function pickKeyMetric(
+  metrics: Record<string, number>,
+  kind: RunKind,
+  preferred?: string,
+): KeyMetric | undefined {
   const names = Object.keys(metrics).filter((n) => Number.isFinite(metrics[n]) && !/_ci_(low|high)$/.test(n));
   if (!names.length) return undefined;
   if (preferred && names.includes(preferred)) return { name: preferred, value: metrics[preferred]! };
-  const order = kind === 'backtest' || kind === 'workflow' ? [...TRADING_METRICS, ...MODEL_METRICS] : [...MODEL_METRICS, ...TRADING_METRICS];
+  const order =
+    kind === 'backtest' || kind === 'workflow'
+      ? [...TRADING_METRICS, ...MODEL_METRICS]
+      : [...MODEL_METRICS, ...TRADING_METRICS];
   for (const p of order) {
     const matching = names.filter((n) => n === p || n.endsWith(`_${p}`) || n.endsWith(`.${p}`));
     if (!matching.length) continue;
-    const rank = (n: string) => (/(^|[_.])test[_.]/.test(n) ? 0 : n === p ? 1 : /(^|[_.])val(id(ation)?)?[_.]/.test(n) ? 2 : 3);
+    const rank = (n: string) =>
+      /(^|[_.])test[_.]/.test(n) ? 0 : n === p ? 1 : /(^|[_.])val(id(ation)?)?[_.]/.test(n) ? 2 : 3;
     const name = [...matching].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))[0]!;
     return { name, value: metrics[name]! };
   }
@@ -83,7 +98,8 @@ export function numericMetrics(json: unknown, depth = 2, prefix = ''): Record<st
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return out;
   for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
     if (typeof v === 'number' && Number.isFinite(v)) out[prefix + k] = v;
-    else if (depth > 1 && v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, numericMetrics(v, depth - 1, `${prefix}${k}.`));
+    else if (depth > 1 && v !== null && typeof v === 'object' && !Array.isArray(v))
+      Object.assign(out, numericMetrics(v, depth - 1, `${prefix}${k}.`));
   }
   return out;
 }
@@ -105,7 +121,11 @@ const STATUSES: readonly RunStatus[] = ['running', 'complete', 'failed'];
  * Summary of a parsed run.json. Anything malformed is tolerated (the manifest may come from an
  * older engine): an unknown status or kind is reported, never thrown.
  */
-export function summarizeManifest(json: unknown, dir: string, fallback: { id: string; kind: RunKind; mtime: Date }): RunSummary {
+export function summarizeManifest(
+  json: unknown,
+  dir: string,
+  fallback: { id: string; kind: RunKind; mtime: Date },
+): RunSummary {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return failedSummary(dir, fallback, 'run.json is not a JSON object');
   }
@@ -114,7 +134,8 @@ export function summarizeManifest(json: unknown, dir: string, fallback: { id: st
   const kind = KINDS.includes(m.kind as RunKind) ? (m.kind as RunKind) : fallback.kind;
   const status = STATUSES.includes(m.status as RunStatus) ? (m.status as RunStatus) : 'failed';
   const metrics = numericMetrics(m.metrics, 1);
-  const meta = m.meta !== null && typeof m.meta === 'object' && !Array.isArray(m.meta) ? (m.meta as Record<string, unknown>) : {};
+  const meta =
+    m.meta !== null && typeof m.meta === 'object' && !Array.isArray(m.meta) ? (m.meta as Record<string, unknown>) : {};
   const s: RunSummary = {
     id,
     kind,
@@ -127,7 +148,8 @@ export function summarizeManifest(json: unknown, dir: string, fallback: { id: st
   const finished = validIso(m.finished);
   if (finished) s.finished = finished;
   if (typeof m.error === 'string') s.error = m.error;
-  else if (!STATUSES.includes(m.status as RunStatus)) s.error = `run.json has an unknown status ${JSON.stringify(m.status)}`;
+  else if (!STATUSES.includes(m.status as RunStatus))
+    s.error = `run.json has an unknown status ${JSON.stringify(m.status)}`;
   applyMeta(s, meta);
   if (!s.keyMetric) {
     const key = pickKeyMetric(metrics, kind, typeof meta.key_metric === 'string' ? meta.key_metric : undefined);
@@ -138,24 +160,30 @@ export function summarizeManifest(json: unknown, dir: string, fallback: { id: st
 
 /** Models, horizons, folds, parent and (for CV runs) best scores recorded in a manifest's meta. */
 function applyMeta(s: RunSummary, meta: Record<string, unknown>): void {
-  const strings = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
-  const numbers = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined);
+  const strings = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  const numbers = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
   const models = strings(meta.models) ?? (typeof meta.model === 'string' ? [meta.model] : undefined);
   const horizons = numbers(meta.horizons) ?? (typeof meta.horizon === 'number' ? [meta.horizon] : undefined);
   if (models) s.models = models;
   if (horizons) s.horizons = horizons;
-  const folds = typeof meta.n_splits === 'number' ? meta.n_splits : typeof meta.folds === 'number' ? meta.folds : undefined;
+  const folds =
+    typeof meta.n_splits === 'number' ? meta.n_splits : typeof meta.folds === 'number' ? meta.folds : undefined;
   if (folds !== undefined) s.folds = folds;
   // Results (backtest / workflow) runs list their phases in meta.phases.
   const phases = strings(meta.phases);
   if (phases?.length) s.phases = phases;
-  const parent = typeof meta.cv_run_id === 'string' ? meta.cv_run_id : typeof meta.parent === 'string' ? meta.parent : undefined;
+  const parent =
+    typeof meta.cv_run_id === 'string' ? meta.cv_run_id : typeof meta.parent === 'string' ? meta.parent : undefined;
   if (parent) s.parent = parent;
   const kept = (meta.checkpoints as { kept?: unknown } | null | undefined)?.kept;
   if (Array.isArray(kept) && kept.length) s.checkpoints = kept.length;
   const sel = meta.selection;
   if (sel !== null && typeof sel === 'object' && !Array.isArray(sel)) {
-    const lines = Object.entries(sel as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string');
+    const lines = Object.entries(sel as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    );
     if (lines.length) s.selection = Object.fromEntries(lines);
   }
   if (Array.isArray(meta.best)) {
@@ -168,11 +196,29 @@ function applyMeta(s: RunSummary, meta: Record<string, unknown>): void {
 function isCvBest(v: unknown): v is CvBest {
   if (v === null || typeof v !== 'object') return false;
   const b = v as Record<string, unknown>;
-  return typeof b.model === 'string' && typeof b.metric === 'string' && typeof b.horizon === 'number' && typeof b.value === 'number';
+  return (
+    typeof b.model === 'string' &&
+    typeof b.metric === 'string' &&
+    typeof b.horizon === 'number' &&
+    typeof b.value === 'number'
+  );
 }
 
-export function failedSummary(dir: string, fallback: { id: string; kind: RunKind; mtime: Date }, error: string): RunSummary {
-  return { id: fallback.id, kind: fallback.kind, status: 'failed', created: createdFromId(fallback.id, fallback.mtime), dir, metrics: {}, foreign: false, error };
+export function failedSummary(
+  dir: string,
+  fallback: { id: string; kind: RunKind; mtime: Date },
+  error: string,
+): RunSummary {
+  return {
+    id: fallback.id,
+    kind: fallback.kind,
+    status: 'failed',
+    created: createdFromId(fallback.id, fallback.mtime),
+    dir,
+    metrics: {},
+    foreign: false,
+    error,
+  };
 }
 
 function validIso(v: unknown): string | undefined {

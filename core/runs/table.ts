@@ -33,7 +33,11 @@ export function formatRunsTable(runs: readonly RunSummary[]): string {
     r.kind,
     r.status,
     formatCreated(r.created),
-    r.keyMetric ? `${r.keyMetric.name}=${formatMetricValue(r.keyMetric.value)}` : r.error && r.status === 'failed' ? `(${firstLine(r.error)})` : '',
+    r.keyMetric
+      ? `${r.keyMetric.name}=${formatMetricValue(r.keyMetric.value)}`
+      : r.error && r.status === 'failed'
+        ? `(${firstLine(r.error)})`
+        : '',
   ]);
   return renderTable(['id', 'kind', 'status', 'created (UTC)', 'key metric'], rows);
 }

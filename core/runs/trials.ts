@@ -57,7 +57,9 @@ export function originOf(cell: string): string {
 
 /** `<cell>#<8 hex of sha256 over times and returns>`. */
 export function trialName(cell: string, times: Float64Array, returns: Float64Array): string {
-  const h = createHash('sha256').update(Buffer.from(times.buffer, times.byteOffset, times.byteLength)).update(Buffer.from(returns.buffer, returns.byteOffset, returns.byteLength));
+  const h = createHash('sha256')
+    .update(Buffer.from(times.buffer, times.byteOffset, times.byteLength))
+    .update(Buffer.from(returns.buffer, returns.byteOffset, returns.byteLength));
   return `${cell}#${h.digest('hex').slice(0, 8)}`;
 }
 
@@ -77,8 +79,24 @@ export async function recordTrials(dbPath: string, trials: readonly TrialInput[]
     const st = db.prepare('INSERT OR IGNORE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     try {
       trials.forEach((t, i) => {
-        if (t.times.length !== t.returns.length) throw new Error(`trial ${names[i]}: ${t.times.length} times but ${t.returns.length} returns`);
-        st.run([t.study, names[i], t.execution ?? null, t.notebook, t.cell, t.origin, JSON.stringify(t.branch), t.metric, Number.isFinite(t.value) ? t.value : null, t.returns.length, t.periodsPerYear, blob(t.times), blob(t.returns), new Date().toISOString()]);
+        if (t.times.length !== t.returns.length)
+          throw new Error(`trial ${names[i]}: ${t.times.length} times but ${t.returns.length} returns`);
+        st.run([
+          t.study,
+          names[i],
+          t.execution ?? null,
+          t.notebook,
+          t.cell,
+          t.origin,
+          JSON.stringify(t.branch),
+          t.metric,
+          Number.isFinite(t.value) ? t.value : null,
+          t.returns.length,
+          t.periodsPerYear,
+          blob(t.times),
+          blob(t.returns),
+          new Date().toISOString(),
+        ]);
       });
     } finally {
       st.free();
@@ -92,7 +110,8 @@ function readTrials(db: SqlDatabase, study?: string): Trial[] {
   if (!has) return [];
   db.exec(SCHEMA);
   const where = study === undefined ? '' : `WHERE t.study = '${study.replace(/'/g, "''")}'`;
-  const res = db.exec(`SELECT t.study, t.trial, t.execution, t.notebook, t.cell, t.origin, t.branch, t.metric, t.value, t.periods_per_year, t.times, t.returns, t.recorded, x.reason, x.excluded
+  const res =
+    db.exec(`SELECT t.study, t.trial, t.execution, t.notebook, t.cell, t.origin, t.branch, t.metric, t.value, t.periods_per_year, t.times, t.returns, t.recorded, x.reason, x.excluded
     FROM trials t LEFT JOIN trial_exclusions x ON x.study = t.study AND x.trial = t.trial ${where} ORDER BY t.study, t.recorded, t.trial`)[0];
   return (res?.values ?? []).map((r) => ({
     study: String(r[0]),
@@ -127,18 +146,35 @@ export async function listTrials(dbPath: string, study?: string): Promise<Trial[
  * Excludes a trial from its study's statistics, with the reason recorded (or, with reason
  * undefined, puts it back). The trial must exist; an unknown one is an error listing the study's trials.
  */
-export async function setTrialExclusion(dbPath: string, study: string, trial: string, reason: string | undefined): Promise<void> {
+export async function setTrialExclusion(
+  dbPath: string,
+  study: string,
+  trial: string,
+  reason: string | undefined,
+): Promise<void> {
   await updateDatabase(dbPath, (db) => {
     const known = readTrials(db, study);
     if (!known.length) {
       const studies = [...new Set(readTrials(db).map((t) => t.study))];
-      throw new UserError(`no study '${study}' in the trial ledger`, { file: dbPath }, [studies.length ? `studies: ${studies.join(', ')}` : 'no trials recorded yet: run a notebook with a backtest or scenario_compare cell']);
+      throw new UserError(`no study '${study}' in the trial ledger`, { file: dbPath }, [
+        studies.length
+          ? `studies: ${studies.join(', ')}`
+          : 'no trials recorded yet: run a notebook with a backtest or scenario_compare cell',
+      ]);
     }
     if (!known.some((t) => t.trial === trial)) {
-      throw new UserError(`no trial '${trial}' in study '${study}'`, { file: dbPath }, [`trials: ${known.map((t) => t.trial).join(', ')}`]);
+      throw new UserError(`no trial '${trial}' in study '${study}'`, { file: dbPath }, [
+        `trials: ${known.map((t) => t.trial).join(', ')}`,
+      ]);
     }
     if (reason === undefined) db.run('DELETE FROM trial_exclusions WHERE study = ? AND trial = ?', [study, trial]);
-    else db.run('INSERT OR REPLACE INTO trial_exclusions VALUES (?, ?, ?, ?)', [study, trial, reason, new Date().toISOString()]);
+    else
+      db.run('INSERT OR REPLACE INTO trial_exclusions VALUES (?, ?, ?, ?)', [
+        study,
+        trial,
+        reason,
+        new Date().toISOString(),
+      ]);
   });
 }
 
@@ -153,10 +189,13 @@ export async function ledgerState(dbPath: string, notebookPath: string): Promise
   const db = await openDatabase(dbPath);
   if (!db) return 'none';
   try {
-    const has = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'trial_exclusions'")[0]?.values.length;
+    const has = db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'trial_exclusions'")[0]?.values
+      .length;
     if (!has) return 'none';
     const prefix = `${basename(notebookPath)}/`;
-    const res = db.exec(`SELECT study, trial FROM trial_exclusions WHERE substr(study, 1, ${prefix.length}) = '${prefix.replace(/'/g, "''")}' ORDER BY study, trial`)[0];
+    const res = db.exec(
+      `SELECT study, trial FROM trial_exclusions WHERE substr(study, 1, ${prefix.length}) = '${prefix.replace(/'/g, "''")}' ORDER BY study, trial`,
+    )[0];
     const rows = res?.values ?? [];
     if (!rows.length) return 'none';
     const h = createHash('sha256');

@@ -11,7 +11,10 @@ const phases: PhaseSpec[] = [];
 
 /** Keys every phase cell accepts. */
 export const COMMON_KEYS: KeySpecs = {
-  from: { type: t.oneOf(t.string(), t.list(t.string())), doc: 'Upstream cell name(s). Default: the nearest phase cell above.' },
+  from: {
+    type: t.oneOf(t.string(), t.list(t.string())),
+    doc: 'Upstream cell name(s). Default: the nearest phase cell above.',
+  },
   description: { type: t.string(), doc: 'Free text shown in run manifests.' },
 };
 
@@ -19,7 +22,10 @@ export const COMMON_KEYS: KeySpecs = {
 export const SETTINGS_KIND = 'settings';
 export const SETTINGS_KEYS: KeySpecs = {
   seed: { type: t.integer({ min: 0 }), doc: 'Global seed (overridden by PHASEBOOK_SEED). Default 42.' },
-  mode: { type: t.string(['autorun', 'lazy']), doc: 'autorun re-runs stale descendants after an edit; lazy only marks them.' },
+  mode: {
+    type: t.string(['autorun', 'lazy']),
+    doc: 'autorun re-runs stale descendants after an edit; lazy only marks them.',
+  },
   roots: {
     type: t.object({
       stacking: { type: t.string(), doc: 'Cross-validation runs. Default data/stacking' },
@@ -33,7 +39,10 @@ export const SETTINGS_KEYS: KeySpecs = {
   },
   cache: {
     type: t.object({
-      max_age: { type: t.oneOf(t.string(), t.number({ min: 0 })), doc: 'Entries unused for longer are not served (recomputed): 30d, 12h, 90m, 45s, or a number of days. Default 30d.' },
+      max_age: {
+        type: t.oneOf(t.string(), t.number({ min: 0 })),
+        doc: 'Entries unused for longer are not served (recomputed): 30d, 12h, 90m, 45s, or a number of days. Default 30d.',
+      },
     }),
     doc: 'The cell cache (.phasebook/cache).',
   },
@@ -44,11 +53,17 @@ export const SETTINGS_KEYS: KeySpecs = {
   },
   executor: {
     type: t.object({
-      kind: { type: t.string(['serial', 'local-pool', 'bullmq']), doc: 'Where computed cells run: this process, a local worker pool, or a BullMQ worker fleet.' },
+      kind: {
+        type: t.string(['serial', 'local-pool', 'bullmq']),
+        doc: 'Where computed cells run: this process, a local worker pool, or a BullMQ worker fleet.',
+      },
       redis: { type: t.string(), doc: 'bullmq: the Redis URL, e.g. redis://127.0.0.1:6379' },
-      store: { type: t.string(), doc: 'bullmq: the artifact store, a shared directory or s3://bucket/prefix?endpoint=...' },
+      store: {
+        type: t.string(),
+        doc: 'bullmq: the artifact store, a shared directory or s3://bucket/prefix?endpoint=...',
+      },
     }),
-    doc: 'Executor of the computed cells (the command line\'s --executor/--redis/--store win).',
+    doc: "Executor of the computed cells (the command line's --executor/--redis/--store win).",
   },
 };
 
@@ -64,7 +79,11 @@ function withFanOutKeys(keys: KeySpecs): KeySpecs {
   for (const [plural, singular] of Object.entries(FANOUT_KEYS)) {
     const one = keys[singular];
     if (!one || keys[plural]) continue;
-    out[plural] = { type: t.list(one.type), doc: `Fan-out: one branch per ${singular}, each run as its own cell \`<cell>[<${singular}>]\` (instead of \`${singular}:\`).`, fanOutOf: singular };
+    out[plural] = {
+      type: t.list(one.type),
+      doc: `Fan-out: one branch per ${singular}, each run as its own cell \`<cell>[<${singular}>]\` (instead of \`${singular}:\`).`,
+      fanOutOf: singular,
+    };
   }
   return out;
 }

@@ -16,5 +16,18 @@ export {
   type ReturnMoments,
   type DeflatedSharpe,
 } from './sharpe';
-export { probabilityOfBacktestOverfitting, combinations, defaultPboGroups, type PboOptions, type PboResult } from './pbo';
-export { selectionReport, selectionLine, alignTrials, distinctTrials, type SelectionTrial, type SelectionReport } from './selection';
+export {
+  probabilityOfBacktestOverfitting,
+  combinations,
+  defaultPboGroups,
+  type PboOptions,
+  type PboResult,
+} from './pbo';
+export {
+  selectionReport,
+  selectionLine,
+  alignTrials,
+  distinctTrials,
+  type SelectionTrial,
+  type SelectionReport,
+} from './selection';

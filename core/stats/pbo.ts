@@ -66,16 +66,27 @@ function averageRank(values: Float64Array, i: number): number {
   return below + (equal + 1) / 2;
 }
 
-export function probabilityOfBacktestOverfitting(trials: readonly ArrayLike<number>[], opts: PboOptions = {}): PboResult {
+export function probabilityOfBacktestOverfitting(
+  trials: readonly ArrayLike<number>[],
+  opts: PboOptions = {},
+): PboResult {
   const N = trials.length;
   if (N < 2) throw new UserError(`PBO needs at least 2 trials to choose from, got ${N}`, { key: 'trials' });
   const T = trials[0].length;
   for (let n = 1; n < N; n++) {
-    if (trials[n].length !== T) throw new UserError(`PBO needs every trial's returns on the same periods: trial 1 has ${T}, trial ${n + 1} has ${trials[n].length}`, { key: 'trials' });
+    if (trials[n].length !== T)
+      throw new UserError(
+        `PBO needs every trial's returns on the same periods: trial 1 has ${T}, trial ${n + 1} has ${trials[n].length}`,
+        { key: 'trials' },
+      );
   }
   const S = opts.groups ?? defaultPboGroups(T);
-  if (!Number.isInteger(S) || S < 2 || S % 2 !== 0) throw new UserError(`PBO groups must be an even whole number >= 2, got ${S}`, { key: 'groups' });
-  if (S * 2 > T) throw new UserError(`PBO with ${S} groups needs at least ${S * 2} periods, the trials have ${T}`, { key: 'groups' });
+  if (!Number.isInteger(S) || S < 2 || S % 2 !== 0)
+    throw new UserError(`PBO groups must be an even whole number >= 2, got ${S}`, { key: 'groups' });
+  if (S * 2 > T)
+    throw new UserError(`PBO with ${S} groups needs at least ${S * 2} periods, the trials have ${T}`, {
+      key: 'groups',
+    });
 
   // Per trial and block: count, sum and sum of squares of returns shifted by the trial's mean.
   const bounds = Array.from({ length: S + 1 }, (_, g) => Math.floor((g * T) / S));

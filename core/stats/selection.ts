@@ -71,7 +71,12 @@ export function selectionReport(all: readonly SelectionTrial[], selected?: strin
   const chosen = selected === undefined ? undefined : all.find((t) => t.name === selected);
   const unique = distinctTrials(all);
   // the selected trial stands for its duplicates
-  const trials = chosen && !unique.includes(chosen) ? unique.map((t) => (t.returns.join() === chosen.returns.join() && t.times.join() === chosen.times.join() ? chosen : t)) : unique;
+  const trials =
+    chosen && !unique.includes(chosen)
+      ? unique.map((t) =>
+          t.returns.join() === chosen.returns.join() && t.times.join() === chosen.times.join() ? chosen : t,
+        )
+      : unique;
   const moments = trials.map((t) => returnMoments(t.returns));
   const sharpes = moments.map((m) => m.sharpe);
   let idx = chosen ? trials.indexOf(chosen) : -1;
@@ -108,8 +113,12 @@ const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 export function selectionLine(r: SelectionReport): string {
   const distinct = r.distinct < r.trials ? ` (${r.distinct} distinct)` : '';
   // one distinct trial: nothing was selected, so there is nothing to deflate (DSR would equal PSR against 0)
-  if (r.distinct === 1) return `Sharpe ${f2(r.sharpe)} · ${r.trials} trial${r.trials === 1 ? '' : 's'}${distinct}: no selection adjustment`;
-  const parts = [`Sharpe ${f2(r.sharpe)}`, `deflated ${f2(r.deflated.dsr)} after ${r.trials} trial${r.trials === 1 ? '' : 's'}${distinct}`];
+  if (r.distinct === 1)
+    return `Sharpe ${f2(r.sharpe)} · ${r.trials} trial${r.trials === 1 ? '' : 's'}${distinct}: no selection adjustment`;
+  const parts = [
+    `Sharpe ${f2(r.sharpe)}`,
+    `deflated ${f2(r.deflated.dsr)} after ${r.trials} trial${r.trials === 1 ? '' : 's'}${distinct}`,
+  ];
   if (r.pbo) parts.push(`PBO ${f2(r.pbo.pbo)}`);
   return parts.join(' · ');
 }

@@ -65,7 +65,10 @@ export function sharpeOf(r: ArrayLike<number>): number {
 }
 
 /** PSR: probability that the true Sharpe exceeds `benchmark` given the observed moments. */
-export function probabilisticSharpe(m: Pick<ReturnMoments, 'n' | 'sharpe' | 'skew' | 'kurtosis'>, benchmark = 0): number {
+export function probabilisticSharpe(
+  m: Pick<ReturnMoments, 'n' | 'sharpe' | 'skew' | 'kurtosis'>,
+  benchmark = 0,
+): number {
   if (m.n < 2) return NaN;
   const v = 1 - m.skew * m.sharpe + ((m.kurtosis - 1) / 4) * m.sharpe * m.sharpe;
   if (!(v > 0)) return NaN;

@@ -36,7 +36,10 @@ export async function pushEntry(store: ArtifactStore, scope: string, cacheRoot: 
   if (!existsSync(join(dir, 'result.json'))) return false;
   if (await storeHasEntry(store, scope, key)) return true;
   const files: Record<string, string> = {};
-  for (const f of (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort()) {
+  for (const f of (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort()) {
     const data = await readFile(join(dir, f));
     const sha = sha256(data);
     await store.put(objectName(sha), data);
@@ -59,15 +62,21 @@ export async function pullEntry(store: ArtifactStore, scope: string, cacheRoot: 
   } catch {
     throw new StoreError(`the manifest ${entryName(scope, key)} in ${store.url} is not JSON`);
   }
-  if (m.format !== ENTRY_FORMAT || m.key !== key) throw new StoreError(`the manifest ${entryName(scope, key)} in ${store.url} is not an entry of format ${ENTRY_FORMAT} for this key`);
+  if (m.format !== ENTRY_FORMAT || m.key !== key)
+    throw new StoreError(
+      `the manifest ${entryName(scope, key)} in ${store.url} is not an entry of format ${ENTRY_FORMAT} for this key`,
+    );
   const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(16).slice(2)}`;
   await mkdir(tmp, { recursive: true });
   try {
     for (const [f, sha] of Object.entries(m.files)) {
-      if (f.includes('/') || f.startsWith('.')) throw new StoreError(`the manifest ${entryName(scope, key)} in ${store.url} names a bad file '${f}'`);
+      if (f.includes('/') || f.startsWith('.'))
+        throw new StoreError(`the manifest ${entryName(scope, key)} in ${store.url} names a bad file '${f}'`);
       const data = await store.get(objectName(sha));
-      if (!data) throw new StoreError(`object ${objectName(sha)} (file ${f} of entry ${key}) is missing from ${store.url}`);
-      if (sha256(data) !== sha) throw new StoreError(`object ${objectName(sha)} in ${store.url} does not hash to its name`);
+      if (!data)
+        throw new StoreError(`object ${objectName(sha)} (file ${f} of entry ${key}) is missing from ${store.url}`);
+      if (sha256(data) !== sha)
+        throw new StoreError(`object ${objectName(sha)} in ${store.url} does not hash to its name`);
       await writeFile(join(tmp, f), data);
     }
     await mkdir(dirname(dir), { recursive: true });

@@ -6,7 +6,10 @@ import { writeFileAtomic } from '../runs/atomicWrite';
 import { checkObjectName, type ArtifactStore } from './types';
 
 export class DirectoryStore implements ArtifactStore {
-  constructor(readonly url: string, private readonly root: string) {}
+  constructor(
+    readonly url: string,
+    private readonly root: string,
+  ) {}
 
   private path(name: string): string {
     return join(this.root, checkObjectName(name));

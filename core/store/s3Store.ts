@@ -23,12 +23,19 @@ function status(e: unknown): number | undefined {
 export class S3Store implements ArtifactStore {
   private client?: Promise<{ sdk: Sdk; s3: S3Client }>;
 
-  constructor(readonly url: string, private readonly loc: S3Location) {}
+  constructor(
+    readonly url: string,
+    private readonly loc: S3Location,
+  ) {}
 
   private conn(): Promise<{ sdk: Sdk; s3: S3Client }> {
     this.client ??= import('@aws-sdk/client-s3').then((sdk) => ({
       sdk,
-      s3: new sdk.S3Client({ region: this.loc.region, endpoint: this.loc.endpoint, forcePathStyle: this.loc.endpoint !== undefined }),
+      s3: new sdk.S3Client({
+        region: this.loc.region,
+        endpoint: this.loc.endpoint,
+        forcePathStyle: this.loc.endpoint !== undefined,
+      }),
     }));
     return this.client;
   }
@@ -38,7 +45,9 @@ export class S3Store implements ArtifactStore {
   }
 
   private fail(what: string, name: string, e: unknown): never {
-    throw new StoreError(`the S3 store ${this.url} could not ${what} '${name}': ${(e as Error).name}: ${(e as Error).message}`);
+    throw new StoreError(
+      `the S3 store ${this.url} could not ${what} '${name}': ${(e as Error).name}: ${(e as Error).message}`,
+    );
   }
 
   async has(name: string): Promise<boolean> {
@@ -67,7 +76,9 @@ export class S3Store implements ArtifactStore {
     if (await this.has(name)) return;
     const { sdk, s3 } = await this.conn();
     try {
-      await s3.send(new sdk.PutObjectCommand({ Bucket: this.loc.bucket, Key: this.key(name), Body: data, IfNoneMatch: '*' }));
+      await s3.send(
+        new sdk.PutObjectCommand({ Bucket: this.loc.bucket, Key: this.key(name), Body: data, IfNoneMatch: '*' }),
+      );
     } catch (e) {
       // 412: someone else wrote it first (same name, same bytes).
       if (status(e) === 412) return;

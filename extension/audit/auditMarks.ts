@@ -35,8 +35,10 @@ function editorLine(model: NotebookModel, cellIndex: number, fileLine: number | 
 
 function describe(f: AuditFinding): string {
   const where = f.symbol ? ` (${f.symbol})` : '';
-  return `look-ahead: ${f.column === '(rows)' ? 'the rows' : `column '${f.column}'`} at ${f.firstMovedIso}${where} changed when every input row after ${f.cut.iso} was replaced ` +
-    `(${f.rowsMoved.toLocaleString('en-US')} of ${f.rowsCompared.toLocaleString('en-US')} rows at or before the cut moved): this cell reads the future`;
+  return (
+    `look-ahead: ${f.column === '(rows)' ? 'the rows' : `column '${f.column}'`} at ${f.firstMovedIso}${where} changed when every input row after ${f.cut.iso} was replaced ` +
+    `(${f.rowsMoved.toLocaleString('en-US')} of ${f.rowsCompared.toLocaleString('en-US')} rows at or before the cut moved): this cell reads the future`
+  );
 }
 
 export function auditMarks(report: AuditReport, model: NotebookModel): AuditMarks {
@@ -47,12 +49,27 @@ export function auditMarks(report: AuditReport, model: NotebookModel): AuditMark
     if (!place) continue;
     const own = c.findings.filter((f) => !f.inheritedFrom);
     if (c.verdict === 'leak' && own.length) {
-      for (const f of own) diagnostics.push({ editorIndex: place.editorIndex, line: editorLine(model, c.cellIndex, f.location?.line), message: describe(f), finding: f });
-      badges.set(place.editorIndex, { badge: 'look-ahead', tooltip: `Causality audit: ${own.map((f) => `'${f.column}'`).join(', ')} read${own.length === 1 ? 's' : ''} rows after the cut (first moved ${own[0].firstMovedIso}, cut ${own[0].cut.iso}).` });
+      for (const f of own)
+        diagnostics.push({
+          editorIndex: place.editorIndex,
+          line: editorLine(model, c.cellIndex, f.location?.line),
+          message: describe(f),
+          finding: f,
+        });
+      badges.set(place.editorIndex, {
+        badge: 'look-ahead',
+        tooltip: `Causality audit: ${own.map((f) => `'${f.column}'`).join(', ')} read${own.length === 1 ? 's' : ''} rows after the cut (first moved ${own[0].firstMovedIso}, cut ${own[0].cut.iso}).`,
+      });
     } else if (c.verdict === 'clean' && !badges.has(place.editorIndex)) {
-      badges.set(place.editorIndex, { badge: 'clean', tooltip: `Causality audit: clean — output at or before each of ${report.cuts.length} cuts unchanged when the rows after it were replaced.` });
+      badges.set(place.editorIndex, {
+        badge: 'clean',
+        tooltip: `Causality audit: clean — output at or before each of ${report.cuts.length} cuts unchanged when the rows after it were replaced.`,
+      });
     } else if (c.verdict === 'inconclusive' && !badges.has(place.editorIndex)) {
-      badges.set(place.editorIndex, { badge: 'inconclusive', tooltip: `Causality audit inconclusive: ${c.reason ?? 'no reason given'}` });
+      badges.set(place.editorIndex, {
+        badge: 'inconclusive',
+        tooltip: `Causality audit inconclusive: ${c.reason ?? 'no reason given'}`,
+      });
     }
   }
   return { diagnostics, badges };
@@ -62,6 +79,7 @@ export function auditMarks(report: AuditReport, model: NotebookModel): AuditMark
 export function auditOfManifest(json: unknown): AuditReport | undefined {
   const m = json as { audit?: unknown; meta?: { audit?: unknown } } | null;
   const a = (m?.audit ?? m?.meta?.audit) as Partial<AuditReport> | undefined;
-  if (!a || typeof a !== 'object' || a.version !== 1 || typeof a.notebook !== 'string' || !Array.isArray(a.cells)) return undefined;
+  if (!a || typeof a !== 'object' || a.version !== 1 || typeof a.notebook !== 'string' || !Array.isArray(a.cells))
+    return undefined;
   return a as AuditReport;
 }

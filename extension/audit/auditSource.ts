@@ -21,11 +21,18 @@ export class AuditSource extends Disposable implements vscode.Disposable {
    * `pipelineRuns` lists the known pipeline run folders, newest first: a notebook opened after
    * its run landed shows the audit of its newest run that carries one.
    */
-  constructor(onDidChangeRuns: vscode.Event<string[]>, private readonly view: AuditView, private readonly log: PhasebookLog, pipelineRuns: () => string[] = () => []) {
+  constructor(
+    onDidChangeRuns: vscode.Event<string[]>,
+    private readonly view: AuditView,
+    private readonly log: PhasebookLog,
+    pipelineRuns: () => string[] = () => [],
+  ) {
     super();
     this.track(
       onDidChangeRuns((dirs) => void this.read(dirs.filter((d) => basename(d).startsWith('pipeline_')))),
-      vscode.workspace.onDidOpenNotebookDocument((nb) => { if (nb.notebookType === NOTEBOOK_TYPE) void this.latestFor(nb, pipelineRuns()); }),
+      vscode.workspace.onDidOpenNotebookDocument((nb) => {
+        if (nb.notebookType === NOTEBOOK_TYPE) void this.latestFor(nb, pipelineRuns());
+      }),
     );
   }
 
@@ -51,7 +58,9 @@ export class AuditSource extends Disposable implements vscode.Disposable {
     for (const dir of dirs) {
       const report = await this.reportIn(dir);
       if (!report) continue;
-      const nb = vscode.workspace.notebookDocuments.find((n) => n.notebookType === NOTEBOOK_TYPE && resolve(n.uri.fsPath) === resolve(report.notebook));
+      const nb = vscode.workspace.notebookDocuments.find(
+        (n) => n.notebookType === NOTEBOOK_TYPE && resolve(n.uri.fsPath) === resolve(report.notebook),
+      );
       if (!nb) continue;
       this.log.info(`causality audit of ${basename(report.notebook)} (${basename(dir)}): ${report.verdict}`);
       await this.view.show(nb, report);

@@ -11,7 +11,11 @@ import type { NotebookModels } from '../notebook/models';
 import { Disposable } from '../util/disposables';
 import { auditMarks, type AuditMarks } from './auditMarks';
 
-const BADGE_TEXT = { 'look-ahead': '$(warning) look-ahead', clean: '$(check) audit clean', inconclusive: '$(question) audit inconclusive' } as const;
+const BADGE_TEXT = {
+  'look-ahead': '$(warning) look-ahead',
+  clean: '$(check) audit clean',
+  inconclusive: '$(question) audit inconclusive',
+} as const;
 
 export class AuditView extends Disposable implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('phasebook-audit');
@@ -25,7 +29,9 @@ export class AuditView extends Disposable implements vscode.NotebookCellStatusBa
       this.collection,
       this.emitter,
       vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, this),
-      vscode.workspace.onDidChangeNotebookDocument((e) => { if (e.contentChanges.length || e.cellChanges.some((c) => c.document)) this.clear(e.notebook); }),
+      vscode.workspace.onDidChangeNotebookDocument((e) => {
+        if (e.contentChanges.length || e.cellChanges.some((c) => c.document)) this.clear(e.notebook);
+      }),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.clear(nb)),
     );
   }
@@ -41,8 +47,15 @@ export class AuditView extends Disposable implements vscode.NotebookCellStatusBa
       const doc = nb.cellAt(m.editorIndex).document;
       const line = Math.min(m.line, Math.max(0, doc.lineCount - 1));
       const text = doc.lineAt(line).text;
-      const col = m.finding.location?.column !== undefined ? m.finding.location.column - 1 : text.length - text.trimStart().length;
-      const d = new vscode.Diagnostic(new vscode.Range(line, Math.max(0, col), line, Math.max(col + 1, text.length)), m.message, severity);
+      const col =
+        m.finding.location?.column !== undefined
+          ? m.finding.location.column - 1
+          : text.length - text.trimStart().length;
+      const d = new vscode.Diagnostic(
+        new vscode.Range(line, Math.max(0, col), line, Math.max(col + 1, text.length)),
+        m.message,
+        severity,
+      );
       d.source = 'phasebook audit';
       d.code = 'look-ahead';
       byCell.set(m.editorIndex, [...(byCell.get(m.editorIndex) ?? []), d]);
@@ -73,8 +86,11 @@ export class AuditView extends Disposable implements vscode.NotebookCellStatusBa
     if (!b) return [];
     const item = new vscode.NotebookCellStatusBarItem(BADGE_TEXT[b.badge], vscode.NotebookCellStatusBarAlignment.Right);
     item.tooltip = b.tooltip;
-    item.accessibilityInformation = { label: b.badge === 'look-ahead' ? 'causality audit: look-ahead' : `causality audit: ${b.badge}` };
-    if (b.badge === 'look-ahead') item.command = { title: 'Show the finding', command: 'workbench.actions.view.problems' };
+    item.accessibilityInformation = {
+      label: b.badge === 'look-ahead' ? 'causality audit: look-ahead' : `causality audit: ${b.badge}`,
+    };
+    if (b.badge === 'look-ahead')
+      item.command = { title: 'Show the finding', command: 'workbench.actions.view.problems' };
     return [item];
   }
 

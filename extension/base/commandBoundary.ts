@@ -29,7 +29,8 @@ export interface CommandFailure {
   user: boolean;
 }
 
-export const UNTRUSTED_MESSAGE = 'Phasebook runs nothing in an untrusted workspace. Trust this folder to run pipelines.';
+export const UNTRUSTED_MESSAGE =
+  'Phasebook runs nothing in an untrusted workspace. Trust this folder to run pipelines.';
 
 export function describeFailure(id: string, e: unknown): CommandFailure {
   if (isUserError(e)) {
@@ -37,11 +38,19 @@ export function describeFailure(id: string, e: unknown): CommandFailure {
     return { message: text, detail: `${id}: ${text}`, user: true };
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  return { message: `Phasebook: ${id} failed: ${err.message}`, detail: `${id} failed: ${err.stack ?? err.message}`, user: false };
+  return {
+    message: `Phasebook: ${id} failed: ${err.message}`,
+    detail: `${id} failed: ${err.stack ?? err.message}`,
+    user: false,
+  };
 }
 
 /** Runs one invocation; resolves with the handler's result, or undefined when refused or failed. */
-export async function invokeCommand<A extends unknown[]>(spec: CommandSpec<A>, raw: readonly unknown[], host: CommandHost): Promise<unknown> {
+export async function invokeCommand<A extends unknown[]>(
+  spec: CommandSpec<A>,
+  raw: readonly unknown[],
+  host: CommandHost,
+): Promise<unknown> {
   if (spec.needsTrust && !host.isTrusted()) {
     host.refuseUntrusted(spec.id);
     return undefined;

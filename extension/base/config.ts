@@ -18,7 +18,9 @@ export interface PhasebookSettings {
 export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettings {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
   const roots = c.get<Partial<ArtifactRoots>>('artifactRoots') ?? {};
-  const cleanRoots = Object.fromEntries(Object.entries(roots).filter(([k, v]) => k in DEFAULT_ROOTS && typeof v === 'string' && v.trim())) as Partial<ArtifactRoots>;
+  const cleanRoots = Object.fromEntries(
+    Object.entries(roots).filter(([k, v]) => k in DEFAULT_ROOTS && typeof v === 'string' && v.trim()),
+  ) as Partial<ArtifactRoots>;
   const mode = c.get<string>('mode');
   const memory = c.get<number>('kernel.memoryLimitMb') ?? 4096;
   const horizon = c.get<number | null>('stacking.defaultHorizon');
@@ -35,5 +37,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettin
 export function explicitRootDefaults(scope?: vscode.ConfigurationScope): Partial<ArtifactRoots> {
   const inspected = vscode.workspace.getConfiguration(SECTION, scope).inspect<Partial<ArtifactRoots>>('artifactRoots');
   const v = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue ?? {};
-  return Object.fromEntries(Object.entries(v).filter(([k, x]) => k in DEFAULT_ROOTS && typeof x === 'string' && x.trim())) as Partial<ArtifactRoots>;
+  return Object.fromEntries(
+    Object.entries(v).filter(([k, x]) => k in DEFAULT_ROOTS && typeof x === 'string' && x.trim()),
+  ) as Partial<ArtifactRoots>;
 }

@@ -8,10 +8,14 @@ export interface StackingChoice {
 }
 
 /** Horizon choices: the run's horizons, the default first when the run has it. Pure. */
-export function horizonChoices(runHorizons: readonly number[], defaultHorizon: number | undefined): { horizon: number; note?: string }[] {
+export function horizonChoices(
+  runHorizons: readonly number[],
+  defaultHorizon: number | undefined,
+): { horizon: number; note?: string }[] {
   const sorted = [...new Set(runHorizons)].sort((a, b) => a - b);
   const out = sorted.map((h) => ({ horizon: h, note: h === defaultHorizon ? 'default' : undefined }));
-  if (defaultHorizon !== undefined && !sorted.includes(defaultHorizon)) out.push({ horizon: defaultHorizon, note: 'default from settings — not in this run' });
+  if (defaultHorizon !== undefined && !sorted.includes(defaultHorizon))
+    out.push({ horizon: defaultHorizon, note: 'default from settings — not in this run' });
   out.sort((a, b) => Number(b.horizon === defaultHorizon) - Number(a.horizon === defaultHorizon));
   return out;
 }
@@ -25,5 +29,9 @@ export function metaLearnerChoices(defaultLearner: string): string[] {
 
 /** One line for a notification: the loader's multi-line errors joined. Pure. */
 export function oneLine(message: string): string {
-  return message.split('\n').map((l) => l.trim()).filter(Boolean).join(' — ');
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' — ');
 }

@@ -13,7 +13,11 @@ export const TRAIN_STACKING_TITLE = 'Train stacking on this run';
 
 /** The lens on a cv cell; when the cell is stale its run predates the edit, and the lens says so. */
 export function cvLensText(runId: string, stale: boolean): { title: string; tooltip: string } {
-  if (!stale) return { title: `$(layers) ${TRAIN_STACKING_TITLE}`, tooltip: `Train a meta-learner on the out-of-fold predictions of ${runId}` };
+  if (!stale)
+    return {
+      title: `$(layers) ${TRAIN_STACKING_TITLE}`,
+      tooltip: `Train a meta-learner on the out-of-fold predictions of ${runId}`,
+    };
   return {
     title: `$(warning) ${TRAIN_STACKING_TITLE} (stale: ${runId} predates your edit)`,
     tooltip: `This cv cell changed since ${runId} ran: its out-of-fold predictions are from the old config. Run the cell first to stack the current one, or train on the old run anyway.`,
@@ -40,7 +44,13 @@ export class CvCellLensProvider implements vscode.CodeLensProvider {
     const kernel = this.controller.existingKernel(found.notebook);
     const run = name ? kernel?.completedRuns.get(name) : undefined;
     if (!run || run.kind !== 'cv') return [];
-    return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { ...cvLensText(run.id, !!name && !!kernel?.stale.has(name)), command: CommandId.TrainStackingOnRun, arguments: [run.dir, found.notebook.uri] })];
+    return [
+      new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
+        ...cvLensText(run.id, !!name && !!kernel?.stale.has(name)),
+        command: CommandId.TrainStackingOnRun,
+        arguments: [run.dir, found.notebook.uri],
+      }),
+    ];
   }
 
   dispose(): void {
@@ -53,7 +63,14 @@ export class CvResultsLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!document.uri.path.endsWith('/cv_results.json')) return [];
     const dir = dirname(document.uri.fsPath);
-    return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: `$(layers) ${TRAIN_STACKING_TITLE}`, tooltip: `Train a meta-learner on the out-of-fold predictions in ${dir}`, command: CommandId.TrainStackingOnRun, arguments: [dir] })];
+    return [
+      new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
+        title: `$(layers) ${TRAIN_STACKING_TITLE}`,
+        tooltip: `Train a meta-learner on the out-of-fold predictions in ${dir}`,
+        command: CommandId.TrainStackingOnRun,
+        arguments: [dir],
+      }),
+    ];
   }
 }
 

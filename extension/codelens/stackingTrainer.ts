@@ -68,7 +68,11 @@ export class StackingTrainer {
    * notebook's CodeLens it trains in that notebook's kernel (its seed and folder), else in the
    * explorer's kernel.
    */
-  async trainOn(cvRunDir: string, choice?: StackingChoice, notebookKernel?: NotebookKernel): Promise<TrainStackingReply | undefined> {
+  async trainOn(
+    cvRunDir: string,
+    choice?: StackingChoice,
+    notebookKernel?: NotebookKernel,
+  ): Promise<TrainStackingReply | undefined> {
     const run = this.explorer.index.get(cvRunDir) ?? (await this.explorer.refreshRun(cvRunDir));
     if (!run || run.kind !== 'cv') {
       void vscode.window.showErrorMessage(`Phasebook: ${basename(cvRunDir)} is not a cross-validation run.`);
@@ -87,8 +91,13 @@ export class StackingTrainer {
     this.log.info(`training stacking on ${run.id}: H${picked.horizon}, meta-learner ${picked.metaLearner}`);
     try {
       const reply = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Training stacking (H${picked.horizon}, ${picked.metaLearner}) on ${run.id}`, cancellable: true },
-        (_progress, token) => (notebookKernel ? notebookKernel.request(request, token) : this.kernel.request(request, token)),
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Training stacking (H${picked.horizon}, ${picked.metaLearner}) on ${run.id}`,
+          cancellable: true,
+        },
+        (_progress, token) =>
+          notebookKernel ? notebookKernel.request(request, token) : this.kernel.request(request, token),
       );
       this.log.info(`stacking run ${reply.runId} written to ${reply.dir}`);
       await this.explorer.refreshRun(reply.dir);
@@ -96,9 +105,15 @@ export class StackingTrainer {
       await this.dashboards.openRun(reply.dir);
       return reply;
     } catch (e) {
-      const message = e instanceof KernelRequestError ? formatCellError(e.error) : e instanceof KernelGoneError ? 'cancelled' : (e as Error).message;
+      const message =
+        e instanceof KernelRequestError
+          ? formatCellError(e.error)
+          : e instanceof KernelGoneError
+            ? 'cancelled'
+            : (e as Error).message;
       this.log.error(`stacking on ${run.id} failed: ${message}`);
-      if (message !== 'cancelled') void vscode.window.showErrorMessage(`Phasebook: stacking on ${run.id} failed: ${oneLine(message)}`);
+      if (message !== 'cancelled')
+        void vscode.window.showErrorMessage(`Phasebook: stacking on ${run.id} failed: ${oneLine(message)}`);
       throw e instanceof KernelRequestError ? e : new Error(message);
     }
   }

@@ -23,10 +23,23 @@ export async function runCliTask(extensionPath: string, args: string[], cwd?: st
     env: { ELECTRON_RUN_AS_NODE: '1' },
     ...(cwd ? { cwd } : {}),
   });
-  const task = new vscode.Task({ type: CLI_TASK_TYPE, args }, vscode.TaskScope.Workspace, `phasebook ${args.join(' ')}`, 'phasebook', execution);
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
+  const task = new vscode.Task(
+    { type: CLI_TASK_TYPE, args },
+    vscode.TaskScope.Workspace,
+    `phasebook ${args.join(' ')}`,
+    'phasebook',
+    execution,
+  );
+  task.presentationOptions = {
+    reveal: vscode.TaskRevealKind.Always,
+    panel: vscode.TaskPanelKind.Dedicated,
+    clear: true,
+    showReuseMessage: false,
+  };
   let settle: (code: number | undefined) => void = () => undefined;
-  const exitCode = new Promise<number | undefined>((resolve) => { settle = resolve; });
+  const exitCode = new Promise<number | undefined>((resolve) => {
+    settle = resolve;
+  });
   const started = await vscode.tasks.executeTask(task);
   const sub = vscode.tasks.onDidEndTaskProcess((e) => {
     if (e.execution !== started) return;

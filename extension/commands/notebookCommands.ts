@@ -24,8 +24,10 @@ export interface NotebookCommandDeps {
 
 /** The phasebook notebook a command is about: the one given, else the active one. */
 export function targetNotebook(arg?: unknown): vscode.NotebookDocument | undefined {
-  if (arg instanceof vscode.Uri) return vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === arg.toString());
-  const maybe = arg as { notebookEditor?: { notebookUri?: vscode.Uri }; notebook?: vscode.NotebookDocument } | undefined;
+  if (arg instanceof vscode.Uri)
+    return vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === arg.toString());
+  const maybe = arg as
+    { notebookEditor?: { notebookUri?: vscode.Uri }; notebook?: vscode.NotebookDocument } | undefined;
   if (maybe?.notebookEditor?.notebookUri) return targetNotebook(maybe.notebookEditor.notebookUri);
   const nb = vscode.window.activeNotebookEditor?.notebook;
   return nb?.notebookType === NOTEBOOK_TYPE ? nb : undefined;
@@ -52,7 +54,10 @@ async function setMode(deps: NotebookCommandDeps, arg: unknown, mode: 'autorun' 
   const next = mode === 'toggle' ? ((await kernel.mode()) === 'autorun' ? 'lazy' : 'autorun') : mode;
   if (next === 'autorun' && untrusted()) return;
   await kernel.setMode(next);
-  vscode.window.setStatusBarMessage(`Phasebook: ${next === 'autorun' ? 'autorun — edits re-run stale cells' : 'lazy — edits only mark cells stale'}`, 4000);
+  vscode.window.setStatusBarMessage(
+    `Phasebook: ${next === 'autorun' ? 'autorun — edits re-run stale cells' : 'lazy — edits only mark cells stale'}`,
+    4000,
+  );
 }
 
 /** The first free `untitled-N.pipeline` in a folder. */
@@ -88,7 +93,11 @@ async function runHeadless(deps: NotebookCommandDeps, arg?: unknown): Promise<st
   const nb = targetNotebook(arg);
   let file = nb?.uri.scheme === 'file' ? nb.uri.fsPath : undefined;
   if (!file) {
-    const picked = await vscode.window.showOpenDialog({ filters: { 'Phasebook pipeline': ['pipeline'] }, canSelectMany: false, title: 'Run which pipeline headless?' });
+    const picked = await vscode.window.showOpenDialog({
+      filters: { 'Phasebook pipeline': ['pipeline'] },
+      canSelectMany: false,
+      title: 'Run which pipeline headless?',
+    });
     file = picked?.[0]?.fsPath;
   }
   if (!file) return undefined;
@@ -100,17 +109,30 @@ async function runHeadless(deps: NotebookCommandDeps, arg?: unknown): Promise<st
 async function validateDataFile(deps: NotebookCommandDeps, arg?: unknown): Promise<string | undefined> {
   let file = arg instanceof vscode.Uri ? arg.fsPath : undefined;
   if (!file) {
-    const picked = await vscode.window.showOpenDialog({ filters: { 'Data files': ['csv', 'parquet'] }, canSelectMany: false, title: 'Validate which data file?' });
+    const picked = await vscode.window.showOpenDialog({
+      filters: { 'Data files': ['csv', 'parquet'] },
+      canSelectMany: false,
+      title: 'Validate which data file?',
+    });
     file = picked?.[0]?.fsPath;
   }
   if (!file) return undefined;
-  const choice = await vscode.window.showQuickPick([...BUILTIN_CONTRACTS.map((c) => ({ label: c, description: 'built-in contract' })), { label: 'Contract file…', description: 'a YAML contract' }], {
-    title: 'Validate against which contract?',
-  });
+  const choice = await vscode.window.showQuickPick(
+    [
+      ...BUILTIN_CONTRACTS.map((c) => ({ label: c, description: 'built-in contract' })),
+      { label: 'Contract file…', description: 'a YAML contract' },
+    ],
+    {
+      title: 'Validate against which contract?',
+    },
+  );
   if (!choice) return undefined;
   let contract = choice.label;
   if (contract === 'Contract file…') {
-    const yaml = await vscode.window.showOpenDialog({ filters: { 'YAML contract': ['yaml', 'yml'] }, canSelectMany: false });
+    const yaml = await vscode.window.showOpenDialog({
+      filters: { 'YAML contract': ['yaml', 'yml'] },
+      canSelectMany: false,
+    });
     if (!yaml?.[0]) return undefined;
     contract = yaml[0].fsPath;
   }
@@ -119,22 +141,33 @@ async function validateDataFile(deps: NotebookCommandDeps, arg?: unknown): Promi
 }
 
 export function registerNotebookCommands(deps: NotebookCommandDeps): vscode.Disposable {
-  const reg = (id: CommandId, run: (...args: unknown[]) => unknown, opts: Omit<CommandSpec, 'id' | 'run'> = {}) => registerCommand(deps.log, { id, run, ...opts });
+  const reg = (id: CommandId, run: (...args: unknown[]) => unknown, opts: Omit<CommandSpec, 'id' | 'run'> = {}) =>
+    registerCommand(deps.log, { id, run, ...opts });
   return vscode.Disposable.from(
-    reg(CommandId.RunStaleCells, async (arg) => {
-      const kernel = requireKernel(deps, arg);
-      if (!kernel) return undefined;
-      const ran = await kernel.runStale();
-      if (!ran.length) void vscode.window.showInformationMessage('Phasebook: nothing to run — no cell is stale, failed or waiting on a failed cell.');
-      return ran;
-    }, { needsTrust: true }),
+    reg(
+      CommandId.RunStaleCells,
+      async (arg) => {
+        const kernel = requireKernel(deps, arg);
+        if (!kernel) return undefined;
+        const ran = await kernel.runStale();
+        if (!ran.length)
+          void vscode.window.showInformationMessage(
+            'Phasebook: nothing to run — no cell is stale, failed or waiting on a failed cell.',
+          );
+        return ran;
+      },
+      { needsTrust: true },
+    ),
     reg(CommandId.ToggleAutorun, (arg) => setMode(deps, arg, 'toggle')),
     reg(CommandId.SwitchToAutorun, (arg) => setMode(deps, arg, 'autorun')),
     reg(CommandId.SwitchToLazy, (arg) => setMode(deps, arg, 'lazy')),
     reg(CommandId.RestartKernel, async (arg) => {
       const kernel = requireKernel(deps, arg);
       if (!kernel || untrusted()) return;
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Restarting the Phasebook kernel' }, () => kernel.restart());
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Restarting the Phasebook kernel' },
+        () => kernel.restart(),
+      );
     }),
     reg(CommandId.InterruptKernel, (arg) => requireKernel(deps, arg)?.cancel()),
     reg(CommandId.ChangeCellKind, (uri, index) => {

@@ -53,22 +53,24 @@ export function registerQueryCommand(deps: QueryCommandDeps): vscode.Disposable 
       id: QUERY_METRICS_COMMAND,
       args: (raw): [string | undefined] => [typeof raw[0] === 'string' ? raw[0] : undefined],
       run: async (sqlArg): Promise<vscode.TextEditor | undefined> => {
-      const sql =
-        typeof sqlArg === 'string'
-          ? sqlArg
-          : await vscode.window.showInputBox({
-              title: 'Phasebook: Query metrics',
-              prompt: 'SQL on artifacts/metrics.db — tables executions, cells, metrics; view latest_metrics',
-              value: lastSql,
-              ignoreFocusOut: true,
-            });
-      if (!sql?.trim()) return undefined;
-      lastSql = sql;
-      const db = metricsDbPath(deps.activeRoots()?.artifacts ?? resolveRoots(deps.workspaceDir(), explicitRootDefaults()).artifacts);
-      // A SQL error is the user's (a UserError): the command layer shows it and opens nothing.
-      const table = formatQueryTable(await queryMetrics(db, sql));
-      const doc = await vscode.workspace.openTextDocument(docs.add(queryResultText(db, sql, table)));
-      return await vscode.window.showTextDocument(doc, { preview: true });
+        const sql =
+          typeof sqlArg === 'string'
+            ? sqlArg
+            : await vscode.window.showInputBox({
+                title: 'Phasebook: Query metrics',
+                prompt: 'SQL on artifacts/metrics.db — tables executions, cells, metrics; view latest_metrics',
+                value: lastSql,
+                ignoreFocusOut: true,
+              });
+        if (!sql?.trim()) return undefined;
+        lastSql = sql;
+        const db = metricsDbPath(
+          deps.activeRoots()?.artifacts ?? resolveRoots(deps.workspaceDir(), explicitRootDefaults()).artifacts,
+        );
+        // A SQL error is the user's (a UserError): the command layer shows it and opens nothing.
+        const table = formatQueryTable(await queryMetrics(db, sql));
+        const doc = await vscode.workspace.openTextDocument(docs.add(queryResultText(db, sql, table)));
+        return await vscode.window.showTextDocument(doc, { preview: true });
       },
     }),
   );

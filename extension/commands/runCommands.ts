@@ -40,7 +40,8 @@ function runDirsOf(deps: RunCommandDeps, arg: unknown, selected?: unknown): stri
     if (node?.type === 'file') return node.runDir;
     return undefined;
   };
-  if (Array.isArray(selected) && selected.length) return [...new Set(selected.map(fromOne).filter((d): d is string => !!d))];
+  if (Array.isArray(selected) && selected.length)
+    return [...new Set(selected.map(fromOne).filter((d): d is string => !!d))];
   const one = fromOne(arg);
   if (one) return [one];
   return deps.explorer.view.selection.map(fromOne).filter((d): d is string => !!d);
@@ -48,29 +49,50 @@ function runDirsOf(deps: RunCommandDeps, arg: unknown, selected?: unknown): stri
 
 function pickItem(s: RunSummary): vscode.QuickPickItem & { dir: string } {
   const view = runItemView(s);
-  return { label: s.id, description: view.description, detail: `${s.kind} · ${s.status}${s.horizons?.length ? ` · horizons ${s.horizons.join(', ')}` : ''}${s.models?.length ? ` · ${s.models.join(', ')}` : ''}`, dir: s.dir };
+  return {
+    label: s.id,
+    description: view.description,
+    detail: `${s.kind} · ${s.status}${s.horizons?.length ? ` · horizons ${s.horizons.join(', ')}` : ''}${s.models?.length ? ` · ${s.models.join(', ')}` : ''}`,
+    dir: s.dir,
+  };
 }
 
-async function pickRun(deps: RunCommandDeps, title: string, filter: (s: RunSummary) => boolean = () => true): Promise<string | undefined> {
+async function pickRun(
+  deps: RunCommandDeps,
+  title: string,
+  filter: (s: RunSummary) => boolean = () => true,
+): Promise<string | undefined> {
   await deps.explorer.whenReady();
   const runs = deps.explorer.index.all().filter(filter);
   if (!runs.length) {
     void vscode.window.showInformationMessage('Phasebook: no matching runs under the artifact roots yet.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(runs.map(pickItem), { title, matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(runs.map(pickItem), {
+    title,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return picked?.dir;
 }
 
 async function trainStacking(deps: RunCommandDeps, arg?: unknown, notebook?: unknown): Promise<unknown> {
-  const dir = runDirsOf(deps, arg)[0] ?? (await pickRun(deps, 'Train stacking on which CV run?', (s) => s.kind === 'cv' && s.status === 'complete'));
+  const dir =
+    runDirsOf(deps, arg)[0] ??
+    (await pickRun(deps, 'Train stacking on which CV run?', (s) => s.kind === 'cv' && s.status === 'complete'));
   if (!dir) return undefined;
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('Phasebook trains nothing in an untrusted workspace. Trust this folder first.');
+    void vscode.window.showWarningMessage(
+      'Phasebook trains nothing in an untrusted workspace. Trust this folder first.',
+    );
     return undefined;
   }
   try {
-    return await deps.trainer.trainOn(dir, undefined, notebook instanceof vscode.Uri ? deps.notebookKernel(notebook) : undefined);
+    return await deps.trainer.trainOn(
+      dir,
+      undefined,
+      notebook instanceof vscode.Uri ? deps.notebookKernel(notebook) : undefined,
+    );
   } catch {
     return undefined; // shown to the user by the trainer
   }
@@ -80,10 +102,16 @@ async function deleteRuns(deps: RunCommandDeps, arg: unknown, selected: unknown)
   const dirs = runDirsOf(deps, arg, selected).filter((d) => deps.explorer.index.get(d));
   if (!dirs.length) return false;
   const names = dirs.map((d) => deps.explorer.index.get(d)?.id ?? d);
-  const what = dirs.length === 1 ? `run ${names[0]}` : `${dirs.length} runs (${names.slice(0, 3).join(', ')}${dirs.length > 3 ? ', …' : ''})`;
+  const what =
+    dirs.length === 1
+      ? `run ${names[0]}`
+      : `${dirs.length} runs (${names.slice(0, 3).join(', ')}${dirs.length > 3 ? ', …' : ''})`;
   const answer = await vscode.window.showWarningMessage(
     `Delete ${what}?`,
-    { modal: true, detail: `This removes ${dirs.length === 1 ? `the folder ${dirs[0]}` : 'their folders'} and everything in ${dirs.length === 1 ? 'it' : 'them'}. It cannot be undone.` },
+    {
+      modal: true,
+      detail: `This removes ${dirs.length === 1 ? `the folder ${dirs[0]}` : 'their folders'} and everything in ${dirs.length === 1 ? 'it' : 'them'}. It cannot be undone.`,
+    },
     'Delete',
   );
   if (answer !== 'Delete') return false;
@@ -121,7 +149,8 @@ async function listCvRuns(deps: RunCommandDeps): Promise<void> {
 }
 
 export function registerRunCommands(deps: RunCommandDeps): vscode.Disposable {
-  const reg = (id: CommandId, run: (...args: unknown[]) => unknown, opts: Omit<CommandSpec, 'id' | 'run'> = {}) => registerCommand(deps.log, { id, run, ...opts });
+  const reg = (id: CommandId, run: (...args: unknown[]) => unknown, opts: Omit<CommandSpec, 'id' | 'run'> = {}) =>
+    registerCommand(deps.log, { id, run, ...opts });
   return vscode.Disposable.from(
     reg(CommandId.OpenDashboard, async (arg) => {
       const dir = runDirsOf(deps, arg)[0] ?? (await pickRun(deps, 'Open which run?'));
@@ -134,7 +163,11 @@ export function registerRunCommands(deps: RunCommandDeps): vscode.Disposable {
     reg(CommandId.CompareSelected, (arg, selected) => deps.dashboards.compare(runDirsOf(deps, arg, selected))),
     reg(CommandId.CompareRuns, async () => {
       await deps.explorer.whenReady();
-      const picked = await vscode.window.showQuickPick(deps.explorer.index.all().map(pickItem), { title: 'Compare which runs? (pick two or more)', canPickMany: true, matchOnDescription: true });
+      const picked = await vscode.window.showQuickPick(deps.explorer.index.all().map(pickItem), {
+        title: 'Compare which runs? (pick two or more)',
+        canPickMany: true,
+        matchOnDescription: true,
+      });
       return picked && picked.length ? deps.dashboards.compare(picked.map((p) => p.dir)) : undefined;
     }),
     reg(CommandId.TrainStackingOnRun, (arg, notebook) => trainStacking(deps, arg, notebook)),

@@ -8,7 +8,12 @@ export function quoteArg(arg: string, platform: NodeJS.Platform = process.platfo
 }
 
 /** `node dist/cli.js <args>` with the host's node (ELECTRON_RUN_AS_NODE is set on the terminal). */
-export function cliCommandLine(nodePath: string, cliPath: string, args: readonly string[], platform: NodeJS.Platform = process.platform): string {
+export function cliCommandLine(
+  nodePath: string,
+  cliPath: string,
+  args: readonly string[],
+  platform: NodeJS.Platform = process.platform,
+): string {
   const line = [nodePath, cliPath, ...args].map((a) => quoteArg(a, platform)).join(' ');
   // PowerShell runs a quoted program only through the call operator.
   return platform === 'win32' ? `& ${line}` : line;

@@ -47,7 +47,11 @@ interface PanelEntry {
 }
 
 export const DEBOUNCE_MS = 200;
-const key = (dirs: readonly string[]): string => dirs.map((d) => resolve(d)).sort().join('\n');
+const key = (dirs: readonly string[]): string =>
+  dirs
+    .map((d) => resolve(d))
+    .sort()
+    .join('\n');
 
 function inside(path: string, dir: string): boolean {
   const rel = relative(dir, path);
@@ -99,13 +103,25 @@ export class RunDashboards implements DashboardOpener, vscode.Disposable {
     }
     const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');
     const title = mode === 'run' ? `Run ${dirs[0].split(/[\\/]/).pop()}` : `Compare ${dirs.length} runs`;
-    const panel = vscode.window.createWebviewPanel(mode === 'run' ? 'phasebook.dashboard' : 'phasebook.compare', title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [dist, vscode.Uri.joinPath(this.deps.extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      mode === 'run' ? 'phasebook.dashboard' : 'phasebook.compare',
+      title,
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        enableCommandUris: false,
+        localResourceRoots: [dist, vscode.Uri.joinPath(this.deps.extensionUri, 'media')],
+      },
+    );
     panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'phasebook.svg');
-    const entry: PanelEntry = { panel, mode, dirs, ready: false, allowed: new Set(dirs.map((d) => resolve(d))), sending: Promise.resolve() };
+    const entry: PanelEntry = {
+      panel,
+      mode,
+      dirs,
+      ready: false,
+      allowed: new Set(dirs.map((d) => resolve(d))),
+      sending: Promise.resolve(),
+    };
     this.panels.set(id, entry);
     panel.webview.html = dashboardHtml({
       cspSource: panel.webview.cspSource,
@@ -128,7 +144,11 @@ export class RunDashboards implements DashboardOpener, vscode.Disposable {
 
   private send(entry: PanelEntry, first: boolean): void {
     entry.sending = entry.sending.then(async () => {
-      if (first) this.post(entry, { type: 'loading', message: entry.mode === 'run' ? 'Reading the run…' : `Reading ${entry.dirs.length} runs…` });
+      if (first)
+        this.post(entry, {
+          type: 'loading',
+          message: entry.mode === 'run' ? 'Reading the run…' : `Reading ${entry.dirs.length} runs…`,
+        });
       try {
         const read = this.deps.read ?? readRunPayload;
         const runs = await Promise.all(entry.dirs.map((d) => read(d, this.deps.rootsFor?.(d))));
@@ -165,13 +185,16 @@ export class RunDashboards implements DashboardOpener, vscode.Disposable {
         await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(m.path));
         return;
       case 'reveal':
-        if (this.allowedPath(entry, m.path)) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(m.path));
+        if (this.allowedPath(entry, m.path))
+          await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(m.path));
         return;
       case 'openRun':
         if (entry.allowed.has(resolve(m.dir))) await this.openRun(m.dir);
         return;
       case 'save':
-        await saveExport(m, entry.mode === 'run' ? vscode.Uri.file(entry.dirs[0]) : undefined).catch((e: Error) => void vscode.window.showErrorMessage(`Phasebook: could not save ${m.fileName}: ${e.message}`));
+        await saveExport(m, entry.mode === 'run' ? vscode.Uri.file(entry.dirs[0]) : undefined).catch(
+          (e: Error) => void vscode.window.showErrorMessage(`Phasebook: could not save ${m.fileName}: ${e.message}`),
+        );
         return;
       case 'log':
         this.deps.log?.[m.level](`dashboard webview: ${m.message}`);

@@ -61,7 +61,14 @@ export interface RunPayload {
   meta: Record<string, unknown>;
   lineage: Lineage;
   artifacts: ArtifactView[];
-  cv?: { primary_metric?: string; models: string[]; horizons: number[]; n_splits?: number; folds: FoldView[]; pooled?: CvPooled };
+  cv?: {
+    primary_metric?: string;
+    models: string[];
+    horizons: number[];
+    n_splits?: number;
+    folds: FoldView[];
+    pooled?: CvPooled;
+  };
   metaWeights?: Record<string, number>;
   /** Selection-adjusted headline per results phase (run.json meta.selection): "Sharpe 1.42 · deflated 0.31 after 48 trials". */
   selection?: Record<string, string>;
@@ -115,7 +122,11 @@ export function isWebviewMessage(m: unknown): m is WebviewToHost {
     case 'openRun':
       return typeof x.dir === 'string';
     case 'save':
-      return typeof x.fileName === 'string' && typeof x.mime === 'string' && (typeof x.text === 'string' || typeof x.base64 === 'string');
+      return (
+        typeof x.fileName === 'string' &&
+        typeof x.mime === 'string' &&
+        (typeof x.text === 'string' || typeof x.base64 === 'string')
+      );
     case 'log':
       return typeof x.message === 'string';
     default:

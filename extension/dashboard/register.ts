@@ -36,13 +36,16 @@ export function registerDashboard(context: vscode.ExtensionContext, options: Das
   const dashboards = new RunDashboards({ extensionUri: context.extensionUri, rootsFor, log: options.log });
   const disposables = new DisposableStore();
   disposables.add(dashboards);
-  if (options.runChanges) disposables.add(options.runChanges((dirs) => dirs.forEach((d) => dashboards.notifyRunChanged(d))));
+  if (options.runChanges)
+    disposables.add(options.runChanges((dirs) => dirs.forEach((d) => dashboards.notifyRunChanged(d))));
   const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
-  disposables.add(messaging.onDidReceiveMessage((e) => {
-    if (!isRendererMessage(e.message)) return;
-    const dir = vscode.workspace.getWorkspaceFolder(e.editor.notebook.uri)?.uri;
-    void saveExport(e.message, dir);
-  }));
+  disposables.add(
+    messaging.onDidReceiveMessage((e) => {
+      if (!isRendererMessage(e.message)) return;
+      const dir = vscode.workspace.getWorkspaceFolder(e.editor.notebook.uri)?.uri;
+      void saveExport(e.message, dir);
+    }),
+  );
   return {
     openRun: (dir) => dashboards.openRun(dir),
     compare: (dirs) => dashboards.compare(dirs),

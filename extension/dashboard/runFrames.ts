@@ -15,7 +15,8 @@ const MAX_CONTAINER_FILES = 200;
 const MAX_CONTAINER_BYTES = 50 * 1024 * 1024;
 
 /** Columns the evaluation charts read (true value, predictions, probabilities, time). */
-export const PREDICTION_COLUMN = /^(y_true|target|y|timestamp|symbol|split|fold)$|(^|_)(pred|prediction|predicted|prob|proba|probability|y_hat|p1)(_|$)/i;
+export const PREDICTION_COLUMN =
+  /^(y_true|target|y|timestamp|symbol|split|fold)$|(^|_)(pred|prediction|predicted|prob|proba|probability|y_hat|p1)(_|$)/i;
 
 export interface FrameRead {
   ipc?: Uint8Array;
@@ -27,7 +28,9 @@ let polars: Promise<Polars> | undefined;
 
 /** nodejs-polars is loaded on first use only (it is a large native module). */
 function loadPolars(): Promise<Polars> {
-  polars ??= import('nodejs-polars').then((m) => ((m as unknown as { default?: Polars }).default ?? (m as unknown as Polars)));
+  polars ??= import('nodejs-polars').then(
+    (m) => (m as unknown as { default?: Polars }).default ?? (m as unknown as Polars),
+  );
   return polars;
 }
 
@@ -38,13 +41,22 @@ export async function readPredictions(path: string, maxRows = MAX_PREDICTION_ROW
     const lazy = pl.scanParquet(path);
     const schema = await lazy.select(pl.all()).head(0).collect();
     const keep = schema.columns.filter((c) => PREDICTION_COLUMN.test(c));
-    if (!keep.some((c) => /^(y_true|target|y)$/.test(c))) return { notes: [`${name}: no y_true column (columns: ${schema.columns.slice(0, 20).join(', ')})`] };
+    if (!keep.some((c) => /^(y_true|target|y)$/.test(c)))
+      return { notes: [`${name}: no y_true column (columns: ${schema.columns.slice(0, 20).join(', ')})`] };
     const total = (await lazy.select(pl.len().alias('n')).collect()).getColumn('n').toArray()[0] as number;
-    let df = await lazy.select(...keep).head(maxRows).collect();
+    let df = await lazy
+      .select(...keep)
+      .head(maxRows)
+      .collect();
     // Charts use numbers; text/time columns other than the ones named above are dropped.
-    df = df.select(...df.columns.filter((c) => /^(symbol|split)$/.test(c) || df.getColumn(c).dtype.variant !== 'String'));
+    df = df.select(
+      ...df.columns.filter((c) => /^(symbol|split)$/.test(c) || df.getColumn(c).dtype.variant !== 'String'),
+    );
     const buf = df.writeIPCStream();
-    const notes = Number(total) > maxRows ? [`${name}: first ${maxRows.toLocaleString('en-US')} of ${Number(total).toLocaleString('en-US')} rows charted`] : [];
+    const notes =
+      Number(total) > maxRows
+        ? [`${name}: first ${maxRows.toLocaleString('en-US')} of ${Number(total).toLocaleString('en-US')} rows charted`]
+        : [];
     return { ipc: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), notes };
   } catch (e) {
     return { notes: [`${name} could not be read: ${(e as Error).message.split('\n')[0]}`] };
@@ -73,12 +85,10 @@ export function parseEquityCurve(value: unknown, group: string): Curve | undefin
     if (typeof p === 'number') {
       v = p;
       temporal = false;
-    }
-    else if (Array.isArray(p)) {
+    } else if (Array.isArray(p)) {
       t = p[0];
       v = p[1];
-    }
-    else if (p && typeof p === 'object') {
+    } else if (p && typeof p === 'object') {
       const o = p as Record<string, unknown>;
       t = TIME_KEYS.map((k) => o[k]).find((z) => z !== undefined) ?? i;
       v = VALUE_KEYS.map((k) => o[k]).find((z) => typeof z === 'number');
@@ -131,11 +141,13 @@ export async function readEquity(dir: string): Promise<FrameRead & { temporal: b
       const temporal = !!t && df.getColumn(t).dtype.variant === 'Datetime';
       // x: epoch ms for datetimes, the time column as is for numbers, else the bar index.
       const x = !t ? pl.intRange(0, pl.len()) : temporal ? pl.col(t).cast(pl.Datetime('ms')).cast(pl.Int64) : pl.col(t);
-      const out = df.select(
-        x.cast(pl.Float64).alias('x'),
-        pl.col(v).cast(pl.Float64).alias('equity'),
-        (g ? pl.col(g).cast(pl.Utf8) : pl.lit('equity')).alias('group'),
-      ).head(MAX_EQUITY_POINTS);
+      const out = df
+        .select(
+          x.cast(pl.Float64).alias('x'),
+          pl.col(v).cast(pl.Float64).alias('equity'),
+          (g ? pl.col(g).cast(pl.Utf8) : pl.lit('equity')).alias('group'),
+        )
+        .head(MAX_EQUITY_POINTS);
       const buf = out.writeIPCStream();
       return { ipc: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), notes, temporal };
     } catch (e) {
@@ -157,7 +169,10 @@ export async function readEquity(dir: string): Promise<FrameRead & { temporal: b
       const json = readJsonSync(path);
       if (!json?.ok) continue;
       const id = e.name.replace(/_results\.json$/, '');
-      const curve = parseEquityCurve((json.value as { equity_curve?: unknown }).equity_curve, c.label ? `${c.label}/${id}` : id);
+      const curve = parseEquityCurve(
+        (json.value as { equity_curve?: unknown }).equity_curve,
+        c.label ? `${c.label}/${id}` : id,
+      );
       if (!curve || points + curve.x.length > MAX_EQUITY_POINTS) continue;
       points += curve.x.length;
       curves.push(curve);
@@ -168,7 +183,10 @@ export async function readEquity(dir: string): Promise<FrameRead & { temporal: b
   const table = new Table({
     x: vectorFromArray(Float64Array.from(curves.flatMap((c) => c.x))),
     equity: vectorFromArray(Float64Array.from(curves.flatMap((c) => c.y))),
-    group: vectorFromArray(curves.flatMap((c) => c.x.map(() => c.group)), new Utf8()),
+    group: vectorFromArray(
+      curves.flatMap((c) => c.x.map(() => c.group)),
+      new Utf8(),
+    ),
   });
   return { ipc: tableToIPC(table, 'stream'), notes, temporal: curves.every((c) => c.temporal) };
 }

@@ -21,7 +21,9 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 function numberRecord(x: unknown): Record<string, number> | undefined {
   if (!isRecord(x)) return undefined;
-  const out = Object.fromEntries(Object.entries(x).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as Record<string, number>;
+  const out = Object.fromEntries(
+    Object.entries(x).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)),
+  ) as Record<string, number>;
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -42,7 +44,12 @@ export function metaWeightsOf(meta: Record<string, unknown>, dir: string): Recor
   if (direct) return direct;
   const coef = (m.coef ?? m.coefficients ?? m.weights) as unknown;
   const names = (m.features ?? m.feature_names ?? m.inputs ?? m.columns) as unknown;
-  if (Array.isArray(coef) && Array.isArray(names) && coef.length === names.length && coef.every((c) => typeof c === 'number')) {
+  if (
+    Array.isArray(coef) &&
+    Array.isArray(names) &&
+    coef.length === names.length &&
+    coef.every((c) => typeof c === 'number')
+  ) {
     return Object.fromEntries(names.map((n, i) => [String(n), coef[i] as number]));
   }
   return undefined;
@@ -107,8 +114,14 @@ function artifactsOf(dir: string, manifest: RunManifest | undefined): ArtifactVi
   return out;
 }
 
-function lineageOf(manifest: RunManifest | undefined, meta: Record<string, unknown>, parent: string | undefined, roots: ArtifactRoots | undefined): Lineage {
-  const parentId = typeof meta.cv_run_id === 'string' ? meta.cv_run_id : typeof meta.parent === 'string' ? meta.parent : parent;
+function lineageOf(
+  manifest: RunManifest | undefined,
+  meta: Record<string, unknown>,
+  parent: string | undefined,
+  roots: ArtifactRoots | undefined,
+): Lineage {
+  const parentId =
+    typeof meta.cv_run_id === 'string' ? meta.cv_run_id : typeof meta.parent === 'string' ? meta.parent : parent;
   const parentDir = parentId && roots ? join(roots.stacking, parentId) : undefined;
   return {
     notebook: manifest?.source?.notebook,
@@ -126,7 +139,11 @@ function lineageOf(manifest: RunManifest | undefined, meta: Record<string, unkno
 /** The dashboard payload of the run in `dir`; a UserError when the folder holds no run. */
 export async function readRunPayload(dir: string, roots?: ArtifactRoots): Promise<RunPayload> {
   const summary = await readRun(dir, roots);
-  if (!summary) throw new UserError(`'${dir}' is not a run folder (no run.json, cv_results.json, metrics.json, stacking datasets or results files)`, { file: dir });
+  if (!summary)
+    throw new UserError(
+      `'${dir}' is not a run folder (no run.json, cv_results.json, metrics.json, stacking datasets or results files)`,
+      { file: dir },
+    );
   const notes: string[] = [];
   const m = readJsonSync(join(summary.dir, 'run.json'));
   const manifest = m?.ok && isRecord(m.value) ? (m.value as unknown as RunManifest) : undefined;

@@ -28,10 +28,17 @@ export class RunExplorer extends Disposable implements vscode.Disposable {
   private ready: Promise<void> = Promise.resolve();
   private warnedPolling = false;
 
-  constructor(private readonly log: PhasebookLog, factory?: WatchFactory) {
+  constructor(
+    private readonly log: PhasebookLog,
+    factory?: WatchFactory,
+  ) {
     super();
     this.tree = new RunTreeProvider(this.index);
-    this.view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true });
+    this.view = vscode.window.createTreeView(RUNS_VIEW_ID, {
+      treeDataProvider: this.tree,
+      canSelectMany: true,
+      showCollapseAll: true,
+    });
     this.watcher = new RunWatcher({
       factory,
       onRunDirs: (dirs) => void this.index.refresh(dirs).catch((e: Error) => log.error(`run explorer: ${e.message}`)),
@@ -106,13 +113,15 @@ export class RunExplorer extends Disposable implements vscode.Disposable {
 
   watchedRoots(): WatchedRoot[] {
     const sets: ArtifactRoots[] = [];
-    for (const folder of vscode.workspace.workspaceFolders ?? []) sets.push(resolveRoots(folder.uri.fsPath, readSettings(folder.uri).artifactRoots));
+    for (const folder of vscode.workspace.workspaceFolders ?? [])
+      sets.push(resolveRoots(folder.uri.fsPath, readSettings(folder.uri).artifactRoots));
     sets.push(...this.extraRoots.values());
     const byPath = new Map<string, WatchedRoot>();
-    for (const roots of sets) for (const layout of LAYOUTS) {
-      const path = resolve(roots[layout]);
-      if (!byPath.has(path)) byPath.set(path, { path, layout, roots });
-    }
+    for (const roots of sets)
+      for (const layout of LAYOUTS) {
+        const path = resolve(roots[layout]);
+        if (!byPath.has(path)) byPath.set(path, { path, layout, roots });
+      }
     return [...byPath.values()];
   }
 
@@ -130,7 +139,8 @@ export class RunExplorer extends Disposable implements vscode.Disposable {
     const parent = dirname(abs);
     // A run outside every known root: watch its parent folder as a runs root from now on.
     // A workflow run in a results_dir (results/{results_dir}/{workflow_id}) belongs to the results root.
-    const ownerOf = () => this.watchedRoots().find((r) => r.path === parent || (r.layout === 'results' && r.path === dirname(parent)));
+    const ownerOf = () =>
+      this.watchedRoots().find((r) => r.path === parent || (r.layout === 'results' && r.path === dirname(parent)));
     if (!ownerOf()) this.addRoots({ ...resolveRoots(parent), runs: parent });
     const owner = ownerOf();
     if (owner) await this.index.refresh([{ dir: abs, root: owner }]);
@@ -153,5 +163,4 @@ export class RunExplorer extends Disposable implements vscode.Disposable {
   get isPolling(): boolean {
     return this.watcher.isPolling;
   }
-
 }

@@ -120,7 +120,8 @@ export class RunIndex {
     // while the run's files were written before its run.json.
     const all = [...dirs];
     for (const { dir, root } of [...all]) {
-      for (const d of this.runs.keys()) if (d.startsWith(`${dir}/`) && !all.some((x) => x.dir === d)) all.push({ dir: d, root });
+      for (const d of this.runs.keys())
+        if (d.startsWith(`${dir}/`) && !all.some((x) => x.dir === d)) all.push({ dir: d, root });
       const parent = dirname(dir);
       if (this.runs.has(parent) && !all.some((x) => x.dir === parent)) all.push({ dir: parent, root });
     }

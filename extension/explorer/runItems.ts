@@ -32,7 +32,11 @@ export function runItemView(s: RunSummary): RunItemView {
   if (s.keyMetric) parts.push(`${s.keyMetric.name} ${formatNumber(s.keyMetric.value)}`);
   else if (s.status !== 'complete') parts.push(s.status);
   parts.push(formatLocalTime(s.created));
-  const lines = [`${s.id}`, `${s.kind} · ${s.status}${s.foreign ? ' · written by another tool (no run.json)' : ''}`, `created ${formatLocalTime(s.created)}`];
+  const lines = [
+    `${s.id}`,
+    `${s.kind} · ${s.status}${s.foreign ? ' · written by another tool (no run.json)' : ''}`,
+    `created ${formatLocalTime(s.created)}`,
+  ];
   if (s.finished) lines.push(`finished ${formatLocalTime(s.finished)}`);
   if (s.models?.length) lines.push(`models: ${s.models.join(', ')}`);
   if (s.horizons?.length) lines.push(`horizons: ${s.horizons.join(', ')}`);
@@ -55,7 +59,9 @@ export function runItemView(s: RunSummary): RunItemView {
 
 /** Metrics of a run, key metric first, for the "Metrics" children. */
 export function metricRows(s: RunSummary): { name: string; value: string }[] {
-  const names = Object.keys(s.metrics).sort((a, b) => (a === s.keyMetric?.name ? -1 : b === s.keyMetric?.name ? 1 : a.localeCompare(b)));
+  const names = Object.keys(s.metrics).sort((a, b) =>
+    a === s.keyMetric?.name ? -1 : b === s.keyMetric?.name ? 1 : a.localeCompare(b),
+  );
   const rows = names.map((n) => ({ name: n, value: formatNumber(s.metrics[n]!) }));
   if (!rows.length && s.keyMetric) rows.push({ name: s.keyMetric.name, value: formatNumber(s.keyMetric.value) });
   return rows;

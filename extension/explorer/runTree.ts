@@ -35,7 +35,9 @@ const TABLE_FILES = /\.(parquet|ipc|arrow|feather|csv)$/i;
 export class RunTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<RunNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private readonly groupNodes = new Map<RunGroup, RunNode & { type: 'group' }>(GROUP_ORDER.map((g) => [g, { type: 'group', group: g }]));
+  private readonly groupNodes = new Map<RunGroup, RunNode & { type: 'group' }>(
+    GROUP_ORDER.map((g) => [g, { type: 'group', group: g }]),
+  );
   private readonly runNodes = new Map<string, RunNode & { type: 'run' }>();
   private readonly limits = new Map<RunGroup, number>();
   private shownGroups = '';
@@ -83,7 +85,15 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode
         item.id = `group:${node.group}`;
         item.description = `${n}`;
         item.contextValue = `group group-${node.group}`;
-        item.iconPath = new vscode.ThemeIcon(node.group === 'cv' ? 'beaker' : node.group === 'training' ? 'layers' : node.group === 'backtest' ? 'graph-line' : 'run-all');
+        item.iconPath = new vscode.ThemeIcon(
+          node.group === 'cv'
+            ? 'beaker'
+            : node.group === 'training'
+              ? 'layers'
+              : node.group === 'backtest'
+                ? 'graph-line'
+                : 'run-all',
+        );
         return item;
       }
       case 'run': {
@@ -94,7 +104,10 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode
         const view = runItemView(s);
         item.description = view.description;
         item.tooltip = view.tooltip;
-        item.iconPath = new vscode.ThemeIcon(view.icon.id, view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined);
+        item.iconPath = new vscode.ThemeIcon(
+          view.icon.id,
+          view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined,
+        );
         item.contextValue = view.contextValue;
         item.resourceUri = vscode.Uri.file(node.dir);
         item.command = { title: 'Open dashboard', command: CommandId.OpenDashboard, arguments: [node] };
@@ -122,9 +135,16 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode
         return item;
       }
       case 'file': {
-        const item = new vscode.TreeItem(vscode.Uri.file(node.path), node.isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          vscode.Uri.file(node.path),
+          node.isDir ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `file:${node.path}`;
-        item.contextValue = node.isDir ? 'artifactFolder' : TABLE_FILES.test(node.path) ? 'artifact artifactTable' : 'artifact';
+        item.contextValue = node.isDir
+          ? 'artifactFolder'
+          : TABLE_FILES.test(node.path)
+            ? 'artifact artifactTable'
+            : 'artifact';
         if (!node.isDir) item.command = { title: 'Open artifact', command: CommandId.OpenArtifact, arguments: [node] };
         if (node.checkpoint) {
           const c = node.checkpoint;
@@ -163,7 +183,9 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode
       }
       case 'file':
         if (!node.isDir) return [];
-        return node.path === join(node.runDir, CHECKPOINT_FOLDER) ? withCheckpoints(await listFiles(node.path, node.runDir), node.runDir) : listFiles(node.path, node.runDir);
+        return node.path === join(node.runDir, CHECKPOINT_FOLDER)
+          ? withCheckpoints(await listFiles(node.path, node.runDir), node.runDir)
+          : listFiles(node.path, node.runDir);
       default:
         return [];
     }

@@ -35,7 +35,10 @@ export const chokidarFactory: WatchFactory = (path, opts) =>
     ignorePermissionErrors: true,
     persistent: true,
     // Dot-files and dot-folders below a root hold no runs (temp files, caches).
-    ignored: (p: string) => relative(path, p).split(sep).some((segment) => segment.startsWith('.')),
+    ignored: (p: string) =>
+      relative(path, p)
+        .split(sep)
+        .some((segment) => segment.startsWith('.')),
   }) as unknown as WatchHandle;
 
 /** How deep a layout's run files sit below its root (results runs nest phases and windows). */

@@ -20,7 +20,11 @@ export class StoredNotebookProvider extends Disposable implements vscode.TextDoc
   /** The read-only document of a stored notebook file, named after the notebook and the run. */
   static uriFor(storedPath: string, notebookName: string, runId: string): vscode.Uri {
     const name = `${basename(notebookName)} at ${runId.replace(/[\\/]/g, '_')}`;
-    return vscode.Uri.from({ scheme: RUN_NOTEBOOK_SCHEME, path: join(dirname(storedPath), name).replace(/\\/g, '/'), query: encodeURIComponent(storedPath) });
+    return vscode.Uri.from({
+      scheme: RUN_NOTEBOOK_SCHEME,
+      path: join(dirname(storedPath), name).replace(/\\/g, '/'),
+      query: encodeURIComponent(storedPath),
+    });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {

@@ -9,11 +9,15 @@ function formatCell(value: unknown, field: Field): string {
   if (value === null || value === undefined) return 'null';
   const typeId = field.type.typeId as Type;
   if ((typeId === Type.Timestamp || typeId === Type.Date) && typeof value === 'number') {
-    return new Date(value).toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+    return new Date(value)
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.000Z$|Z$/, '');
   }
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
   if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'object' && value && 'toJSON' in value) return JSON.stringify((value as { toJSON(): unknown }).toJSON());
+  if (typeof value === 'object' && value && 'toJSON' in value)
+    return JSON.stringify((value as { toJSON(): unknown }).toJSON());
   return String(value);
 }
 

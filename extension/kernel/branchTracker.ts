@@ -30,13 +30,23 @@ export function staleOrigins(cells: readonly string[]): string[] {
 }
 
 /** A finished branch's outputs: its summary as `<label>: <headline>` (then detail lines), tables, charts. */
-export function branchOutputs(name: string, status: CellStatus, durationMs: number, out?: CellOutputPayload, error?: CellError, base?: string): OutputSpec[] {
+export function branchOutputs(
+  name: string,
+  status: CellStatus,
+  durationMs: number,
+  out?: CellOutputPayload,
+  error?: CellError,
+  base?: string,
+): OutputSpec[] {
   const label = branchLabel(name);
   const summary = summaryText(name, status, durationMs, out, base);
   const labelled = `${label}: ${summary.startsWith(`${name} · `) ? summary.slice(name.length + 3) : summary}`;
   return cellOutputs(name, status, durationMs, out, error, base).map((spec) =>
     spec.metadata?.phasebookSummary
-      ? { items: [{ mime: 'text/plain', data: new TextEncoder().encode(labelled) }], metadata: { ...spec.metadata, branch: label, virtualCell: name } }
+      ? {
+          items: [{ mime: 'text/plain', data: new TextEncoder().encode(labelled) }],
+          metadata: { ...spec.metadata, branch: label, virtualCell: name },
+        }
       : { ...spec, metadata: { ...spec.metadata, branch: label, virtualCell: name } },
   );
 }

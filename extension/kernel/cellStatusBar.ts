@@ -41,31 +41,47 @@ export class CellStatusBar extends Disposable implements vscode.NotebookCellStat
       kind ? `$(symbol-class) ${kind}${name && name !== kind ? ` · ${name}` : ''}` : '$(question) choose a phase kind',
       vscode.NotebookCellStatusBarAlignment.Left,
     );
-    kindItem.tooltip = kind ? `${kindDoc(kind) ?? `unknown kind '${kind}'`}\nClick to change the kind or name of this cell.` : 'This cell has no phase kind yet: click to choose one.';
-    kindItem.command = { title: 'Change phase kind', command: CommandId.ChangeCellKind, arguments: [cell.notebook.uri, cell.index] };
+    kindItem.tooltip = kind
+      ? `${kindDoc(kind) ?? `unknown kind '${kind}'`}\nClick to change the kind or name of this cell.`
+      : 'This cell has no phase kind yet: click to choose one.';
+    kindItem.command = {
+      title: 'Change phase kind',
+      command: CommandId.ChangeCellKind,
+      arguments: [cell.notebook.uri, cell.index],
+    };
     items.push(kindItem);
     if (!vscode.workspace.isTrusted) {
-      const restricted = new vscode.NotebookCellStatusBarItem('$(shield) not run: untrusted workspace', vscode.NotebookCellStatusBarAlignment.Left);
-      restricted.tooltip = 'Phasebook runs nothing in an untrusted workspace (Restricted Mode). Trust this folder to run the pipeline; the run explorer still lists runs.';
+      const restricted = new vscode.NotebookCellStatusBarItem(
+        '$(shield) not run: untrusted workspace',
+        vscode.NotebookCellStatusBarAlignment.Left,
+      );
+      restricted.tooltip =
+        'Phasebook runs nothing in an untrusted workspace (Restricted Mode). Trust this folder to run the pipeline; the run explorer still lists runs.';
       restricted.command = { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' };
       items.push(restricted);
     }
     const kernel = this.controller.existingKernel(cell.notebook);
     if (name && kernel?.stale.has(name)) {
-      const stale = new vscode.NotebookCellStatusBarItem('$(history) stale', vscode.NotebookCellStatusBarAlignment.Left);
-      stale.tooltip = 'Its inputs changed since this cell last ran: its output is out of date. Click to run the stale cells.';
+      const stale = new vscode.NotebookCellStatusBarItem(
+        '$(history) stale',
+        vscode.NotebookCellStatusBarAlignment.Left,
+      );
+      stale.tooltip =
+        'Its inputs changed since this cell last ran: its output is out of date. Click to run the stale cells.';
       stale.command = { title: 'Run stale cells', command: CommandId.RunStaleCells, arguments: [cell.notebook.uri] };
       stale.accessibilityInformation = { label: `cell ${name} is stale` };
       items.push(stale);
     }
     const upstream = name ? kernel?.waiting.get(name) : undefined;
     if (upstream) {
-      const waiting = new vscode.NotebookCellStatusBarItem(`$(debug-pause) waiting for '${upstream}'`, vscode.NotebookCellStatusBarAlignment.Left);
+      const waiting = new vscode.NotebookCellStatusBarItem(
+        `$(debug-pause) waiting for '${upstream}'`,
+        vscode.NotebookCellStatusBarAlignment.Left,
+      );
       waiting.tooltip = `This cell did not run because cell '${upstream}' failed. Fix '${upstream}', then run the stale cells.`;
       waiting.command = { title: 'Run stale cells', command: CommandId.RunStaleCells, arguments: [cell.notebook.uri] };
       items.push(waiting);
     }
     return items;
   }
-
 }

@@ -50,7 +50,8 @@ export class PhasebookController extends Disposable implements vscode.Disposable
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.opened(nb)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.closed(nb)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
-        for (const nb of vscode.workspace.notebookDocuments) if (nb.notebookType === NOTEBOOK_TYPE) void this.restoreOnce(nb);
+        for (const nb of vscode.workspace.notebookDocuments)
+          if (nb.notebookType === NOTEBOOK_TYPE) void this.restoreOnce(nb);
       }),
       models.onDidChange((nb) => this.editDebouncer(nb).schedule()),
     );
@@ -98,7 +99,9 @@ export class PhasebookController extends Disposable implements vscode.Disposable
     if (!d) {
       d = new Debouncer(EDIT_DEBOUNCE_MS, () => {
         if (!vscode.workspace.isTrusted || nb.isClosed) return;
-        this.kernelFor(nb).edited().catch((e: Error) => this.deps.log.error(`update failed: ${e.message}`));
+        this.kernelFor(nb)
+          .edited()
+          .catch((e: Error) => this.deps.log.error(`update failed: ${e.message}`));
       });
       this.edits.set(key, d);
     }
@@ -108,10 +111,12 @@ export class PhasebookController extends Disposable implements vscode.Disposable
   /** Brings back the outputs of the last run of a notebook that was just opened (trusted only). */
   async restoreOnce(nb: vscode.NotebookDocument): Promise<void> {
     const key = nb.uri.toString();
-    if (!vscode.workspace.isTrusted || this.restored.has(key) || nb.isClosed || nb.notebookType !== NOTEBOOK_TYPE) return;
+    if (!vscode.workspace.isTrusted || this.restored.has(key) || nb.isClosed || nb.notebookType !== NOTEBOOK_TYPE)
+      return;
     this.restored.add(key);
     const cells = await this.kernelFor(nb).restore();
-    if (cells.length) this.deps.log.info(`${this.kernelFor(nb).label}: restored outputs of ${cells.length} cell(s) from the cache`);
+    if (cells.length)
+      this.deps.log.info(`${this.kernelFor(nb).label}: restored outputs of ${cells.length} cell(s) from the cache`);
   }
 
   private async execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
@@ -127,7 +132,10 @@ export class PhasebookController extends Disposable implements vscode.Disposable
     // An edit still waiting for its debounce goes to the kernel with this run.
     this.edits.get(notebook.uri.toString())?.dispose();
     const model = await this.models.model(notebook);
-    const names = cells.filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => model.names[c.index]).filter((n): n is string => !!n);
+    const names = cells
+      .filter((c) => c.kind === vscode.NotebookCellKind.Code)
+      .map((c) => model.names[c.index])
+      .filter((n): n is string => !!n);
     const all = cells.length === notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code).length;
     await this.kernelFor(notebook).run(all ? undefined : names);
   }

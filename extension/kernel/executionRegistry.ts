@@ -16,7 +16,10 @@ interface Entry {
 }
 
 export function toNotebookOutput(spec: OutputSpec): vscode.NotebookCellOutput {
-  return new vscode.NotebookCellOutput(spec.items.map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime)), spec.metadata);
+  return new vscode.NotebookCellOutput(
+    spec.items.map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime)),
+    spec.metadata,
+  );
 }
 
 export class ExecutionRegistry implements vscode.Disposable {
@@ -70,7 +73,11 @@ export class ExecutionRegistry implements vscode.Disposable {
     const entry = this.entries.get(name);
     if (!entry?.started) return;
     const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
-    const spec: OutputSpec = { items: [{ mime: 'text/plain', data: new TextEncoder().encode(`running… ${pct}%${message ? ` ${message}` : ''}`) }] };
+    const spec: OutputSpec = {
+      items: [
+        { mime: 'text/plain', data: new TextEncoder().encode(`running… ${pct}%${message ? ` ${message}` : ''}`) },
+      ],
+    };
     void entry.exec.replaceOutput([...entry.shown, spec].map(toNotebookOutput));
   }
 
@@ -100,14 +107,23 @@ export class ExecutionRegistry implements vscode.Disposable {
    * Ends a cell's execution with its outputs. `withOrder: false` for restored outputs; `restored`
    * results carry no timer (VS Code would show "0.0s": the summary says when it ran and how long).
    */
-  finished(name: string, status: CellStatus, success: boolean | undefined, durationMs: number, outputs: OutputSpec[], withOrder = true, restored = false): void {
+  finished(
+    name: string,
+    status: CellStatus,
+    success: boolean | undefined,
+    durationMs: number,
+    outputs: OutputSpec[],
+    withOrder = true,
+    restored = false,
+  ): void {
     const entry = this.ensure(name);
     if (!entry) return;
     const now = Date.now();
     if (restored && !entry.started) {
       entry.exec.start();
       entry.started = true;
-    } else if (!entry.started) this.begin(entry, now - Math.max(0, Math.round(durationMs)), withOrder && status !== 'skipped');
+    } else if (!entry.started)
+      this.begin(entry, now - Math.max(0, Math.round(durationMs)), withOrder && status !== 'skipped');
     void entry.exec.replaceOutput(outputs.map(toNotebookOutput));
     entry.exec.end(success, restored ? undefined : now);
     this.entries.delete(name);

@@ -29,7 +29,16 @@ export type ExecutionStep =
    * upstream failure (no red mark: it waits). `restored`: the result came back from the cache
    * without the cell being queued (notebook reopened, or an edit undone) — no execution order, no timer.
    */
-  | { kind: 'finished'; cell: string; status: CellStatus; success: boolean | undefined; durationMs: number; outputs: OutputSpec[]; withOrder: boolean; restored: boolean }
+  | {
+      kind: 'finished';
+      cell: string;
+      status: CellStatus;
+      success: boolean | undefined;
+      durationMs: number;
+      outputs: OutputSpec[];
+      withOrder: boolean;
+      restored: boolean;
+    }
   | { kind: 'appendOutputs'; cell: string; outputs: OutputSpec[]; withOrder: boolean }
   | { kind: 'end'; cell: string; status: CellStatus; success: boolean | undefined }
   | { kind: 'settle'; cell: string }
@@ -83,7 +92,19 @@ export class ExecutionState {
           if (run) this.completedRuns.set(e.cell, { ...run, cell: e.cell });
           else this.completedRuns.delete(e.cell);
         } else if (e.status === 'failed') this.completedRuns.delete(e.cell);
-        return [{ kind: 'finished', cell: e.cell, status: e.status, success: successOf(e.status), durationMs: e.durationMs, outputs, withOrder: !restored, restored }, { kind: 'changed' }];
+        return [
+          {
+            kind: 'finished',
+            cell: e.cell,
+            status: e.status,
+            success: successOf(e.status),
+            durationMs: e.durationMs,
+            outputs,
+            withOrder: !restored,
+            restored,
+          },
+          { kind: 'changed' },
+        ];
       }
       case 'runCreated':
         return [{ kind: 'runCreated', run: { id: e.id, dir: e.dir, kind: e.kind, cell: e.cell } }];
@@ -130,7 +151,12 @@ export class ExecutionState {
         else this.completedRuns.delete(e.cell);
         return [
           ...this.fromBranches(begin),
-          { kind: 'appendOutputs', cell: originOf(e.cell), outputs: branchOutputs(e.cell, e.status, e.durationMs, e.output, e.error, this.displayBase), withOrder: !this.restoring },
+          {
+            kind: 'appendOutputs',
+            cell: originOf(e.cell),
+            outputs: branchOutputs(e.cell, e.status, e.durationMs, e.output, e.error, this.displayBase),
+            withOrder: !this.restoring,
+          },
           ...this.fromBranches(steps.filter((s) => s.kind === 'end')),
           { kind: 'changed' },
         ];

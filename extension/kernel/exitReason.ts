@@ -12,7 +12,13 @@ export interface KernelExit {
   memoryLimitMb?: number;
 }
 
-const OOM_PATTERNS = [/heap out of memory/i, /Reached heap limit/i, /Allocation failed/i, /out of memory/i, /std::bad_alloc/];
+const OOM_PATTERNS = [
+  /heap out of memory/i,
+  /Reached heap limit/i,
+  /Allocation failed/i,
+  /out of memory/i,
+  /std::bad_alloc/,
+];
 
 export function isOutOfMemory(exit: KernelExit): boolean {
   return OOM_PATTERNS.some((p) => p.test(exit.stderrTail));

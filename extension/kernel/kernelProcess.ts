@@ -6,7 +6,14 @@
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import type { LogRecord } from '../../core/log';
 import type { CellError } from '../../core/graph/events';
-import type { KernelCall, KernelCallType, KernelEvent, KernelMessage, KernelReplies, KernelRequest } from '../../core/kernel/protocol';
+import type {
+  KernelCall,
+  KernelCallType,
+  KernelEvent,
+  KernelMessage,
+  KernelReplies,
+  KernelRequest,
+} from '../../core/kernel/protocol';
 import { Signal } from '../util/disposables';
 import { describeKernelExit, TailBuffer, type KernelExit } from './exitReason';
 
@@ -37,7 +44,10 @@ export class KernelRequestError extends Error {
 
 /** The kernel went away (crash, kill, restart) before answering. */
 export class KernelGoneError extends Error {
-  constructor(message: string, readonly exit?: KernelExit) {
+  constructor(
+    message: string,
+    readonly exit?: KernelExit,
+  ) {
     super(message);
     this.name = 'KernelGoneError';
   }
@@ -97,7 +107,9 @@ export class KernelProcess {
     });
     this.readyPromise = new Promise<void>((resolve, reject) => {
       const timeout = setTimeout(() => {
-        reject(new KernelGoneError(`the Phasebook kernel did not start within ${this.opts.startTimeoutMs ?? 30_000} ms`));
+        reject(
+          new KernelGoneError(`the Phasebook kernel did not start within ${this.opts.startTimeoutMs ?? 30_000} ms`),
+        );
         this.kill();
       }, this.opts.startTimeoutMs ?? 30_000);
       child.on('message', (raw: unknown) => {

@@ -54,10 +54,10 @@ export class KernelStatusBar extends Disposable implements vscode.Disposable {
     this.item.tooltip = trusted
       ? `Kernel of ${kernel.label}: ${s.text}. Mode ${mode} (${mode === 'autorun' ? 'edits re-run stale cells' : 'edits only mark cells stale'}). Click to restart the kernel.`
       : 'Untrusted workspace: Phasebook runs nothing here.';
-    this.item.backgroundColor = kernel.state === 'dead' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.backgroundColor =
+      kernel.state === 'dead' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
     void vscode.commands.executeCommand('setContext', ContextKey.Autorun, mode === 'autorun');
     void vscode.commands.executeCommand('setContext', ContextKey.HasStaleCells, kernel.stale.size > 0);
   }
-
 }

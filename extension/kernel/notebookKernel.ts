@@ -55,8 +55,13 @@ export class NotebookKernel implements vscode.Disposable {
     readonly notebook: vscode.NotebookDocument,
     private readonly deps: NotebookKernelDeps,
   ) {
-    this.execution.displayBase = vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri.fsPath ?? dirname(notebookPath(notebook));
-    this.registry = new ExecutionRegistry(deps.controller, (name) => this.cellOf(name), (m) => deps.log.warn(m));
+    this.execution.displayBase =
+      vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri.fsPath ?? dirname(notebookPath(notebook));
+    this.registry = new ExecutionRegistry(
+      deps.controller,
+      (name) => this.cellOf(name),
+      (m) => deps.log.warn(m),
+    );
   }
 
   get label(): string {
@@ -106,7 +111,11 @@ export class NotebookKernel implements vscode.Disposable {
   private async startKernel(): Promise<KernelProcess> {
     const file = notebookPath(this.notebook);
     const settings = this.deps.settings();
-    const proc = new KernelProcess({ modulePath: this.deps.kernelModulePath, cwd: dirname(file), memoryLimitMb: settings.kernelMemoryLimitMb });
+    const proc = new KernelProcess({
+      modulePath: this.deps.kernelModulePath,
+      cwd: dirname(file),
+      memoryLimitMb: settings.kernelMemoryLimitMb,
+    });
     this.proc = proc;
     proc.onEvent.on((e) => this.onEvent(e));
     proc.onLog.on((r) => this.deps.log.kernelRecord(r, this.label));
@@ -121,9 +130,16 @@ export class NotebookKernel implements vscode.Disposable {
       this.changed.fire();
     });
     await proc.start();
-    this.deps.log.info(`${this.label}: kernel started (pid ${proc.pid}, memory limit ${settings.kernelMemoryLimitMb} MB)`);
+    this.deps.log.info(
+      `${this.label}: kernel started (pid ${proc.pid}, memory limit ${settings.kernelMemoryLimitMb} MB)`,
+    );
     const model = await this.deps.models.model(this.notebook);
-    const reply = await proc.request({ type: 'open', notebookPath: file, text: model.text, rootDefaults: this.deps.rootDefaults() });
+    const reply = await proc.request({
+      type: 'open',
+      notebookPath: file,
+      text: model.text,
+      rootDefaults: this.deps.rootDefaults(),
+    });
     this.sentText = model.text;
     this.roots = reply.roots;
     this.deps.onRoots(reply.roots);
@@ -197,7 +213,10 @@ export class NotebookKernel implements vscode.Disposable {
   }
 
   /** Any other request (trainStacking...), on this notebook's kernel; a cancelled token interrupts it. */
-  async request<K extends KernelCallType>(call: KernelCall & { type: K }, token?: vscode.CancellationToken): Promise<KernelReplies[K]> {
+  async request<K extends KernelCallType>(
+    call: KernelCall & { type: K },
+    token?: vscode.CancellationToken,
+  ): Promise<KernelReplies[K]> {
     const proc = await this.kernel();
     await this.sync();
     const sub = token?.onCancellationRequested(() => proc.cancel());
@@ -250,7 +269,15 @@ export class NotebookKernel implements vscode.Disposable {
           this.registry.progress(step.cell, step.fraction, step.message);
           break;
         case 'finished':
-          this.registry.finished(step.cell, step.status, step.success, step.durationMs, step.outputs, step.withOrder, step.restored);
+          this.registry.finished(
+            step.cell,
+            step.status,
+            step.success,
+            step.durationMs,
+            step.outputs,
+            step.withOrder,
+            step.restored,
+          );
           break;
         case 'appendOutputs':
           this.registry.appendOutputs(step.cell, step.outputs, step.withOrder);

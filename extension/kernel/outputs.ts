@@ -57,13 +57,25 @@ export function cachedWord(ran: CellOutputPayload['ran']): string {
   return `cached (ran ${formatDuration(ran.durationMs)} on ${when})`;
 }
 
-const STATUS_WORD: Record<CellStatus, string> = { ok: 'done', cached: 'cached', failed: 'failed', skipped: 'not run', cancelled: 'cancelled' };
+const STATUS_WORD: Record<CellStatus, string> = {
+  ok: 'done',
+  cached: 'cached',
+  failed: 'failed',
+  skipped: 'not run',
+  cancelled: 'cancelled',
+};
 
 /**
  * The one-line headline plus one line per summary fact, metric, warning, run and artifact, each
  * said once (summaryLines); paths relative to `base` (the workspace folder) when given.
  */
-export function summaryText(cell: string, status: CellStatus, durationMs: number, out: CellOutputPayload | undefined, base?: string): string {
+export function summaryText(
+  cell: string,
+  status: CellStatus,
+  durationMs: number,
+  out: CellOutputPayload | undefined,
+  base?: string,
+): string {
   const head = [cell];
   if (out?.dataset) {
     const d = out.dataset;
@@ -75,7 +87,9 @@ export function summaryText(cell: string, status: CellStatus, durationMs: number
   const lines = [head.join(' · ')];
   const summary = out?.summary ?? {};
   // Facts the run or artifact lines below say anyway (the run id, an artifact's path) are said there.
-  const said = new Set<unknown>([out?.run?.id, out?.run?.dir, ...(out?.artifacts ?? []).map((a) => a.path)].filter((v) => v !== undefined));
+  const said = new Set<unknown>(
+    [out?.run?.id, out?.run?.dir, ...(out?.artifacts ?? []).map((a) => a.path)].filter((v) => v !== undefined),
+  );
   for (const [k, v] of Object.entries(summary)) {
     if (said.has(v)) continue;
     if (k === 'feature_set_id' && v === out?.dataset?.featureSetId) continue;
@@ -131,7 +145,11 @@ export function chartOutput(c: CellOutputPayload['charts'][number]): OutputSpec 
 /** An error: user mistakes as one message (file:line cell key: message + details), no stack. */
 export function errorOutput(cell: string, error: CellError): OutputSpec {
   const message = formatCellError(error);
-  const value = { name: error.stack ? `Internal error in cell '${cell}'` : `Cell '${cell}'`, message, stack: error.stack };
+  const value = {
+    name: error.stack ? `Internal error in cell '${cell}'` : `Cell '${cell}'`,
+    message,
+    stack: error.stack,
+  };
   return {
     items: [
       { mime: ERROR_MIME, data: text(JSON.stringify(value)) },
@@ -157,18 +175,32 @@ export function waitingOutput(upstream: string): OutputSpec {
 }
 
 /** Every output of a finished cell, in display order. */
-export function cellOutputs(cell: string, status: CellStatus, durationMs: number, out?: CellOutputPayload, error?: CellError, base?: string): OutputSpec[] {
+export function cellOutputs(
+  cell: string,
+  status: CellStatus,
+  durationMs: number,
+  out?: CellOutputPayload,
+  error?: CellError,
+  base?: string,
+): OutputSpec[] {
   if (status === 'skipped' && error?.blockedBy) return [waitingOutput(originOf(error.blockedBy))];
   const specs: OutputSpec[] = [];
   if (error) specs.push(errorOutput(cell, error));
-  if (out || !error) specs.push({ items: [{ mime: 'text/plain', data: text(summaryText(cell, status, durationMs, out, base)) }], metadata: { phasebookSummary: true, status, ...summaryPaths(out, base) } });
+  if (out || !error)
+    specs.push({
+      items: [{ mime: 'text/plain', data: text(summaryText(cell, status, durationMs, out, base)) }],
+      metadata: { phasebookSummary: true, status, ...summaryPaths(out, base) },
+    });
   for (const t of out?.tables ?? []) specs.push(tableOutput(t));
   for (const c of out?.charts ?? []) specs.push(chartOutput(c));
   return specs;
 }
 
 /** The full paths behind the relative ones the summary shows (for tools and a future hover). */
-function summaryPaths(out: CellOutputPayload | undefined, base: string | undefined): { paths?: Record<string, string> } {
+function summaryPaths(
+  out: CellOutputPayload | undefined,
+  base: string | undefined,
+): { paths?: Record<string, string> } {
   if (!base || !out) return {};
   const full = [...(out.run ? [out.run.dir] : []), ...out.artifacts.map((a) => a.path)];
   const paths = Object.fromEntries(full.map((p) => [shownPath(p, base), p]).filter(([rel, p]) => rel !== p));

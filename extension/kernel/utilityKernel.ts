@@ -30,7 +30,11 @@ export class UtilityKernel implements vscode.Disposable {
 
   private process(): KernelProcess {
     if (this.proc && this.proc.state !== 'dead' && this.proc.state !== 'stopped') return this.proc;
-    const proc = new KernelProcess({ modulePath: this.modulePath, cwd: this.cwd(), memoryLimitMb: this.memoryLimitMb() });
+    const proc = new KernelProcess({
+      modulePath: this.modulePath,
+      cwd: this.cwd(),
+      memoryLimitMb: this.memoryLimitMb(),
+    });
     proc.onLog.on((r) => this.log.kernelRecord(r, 'explorer kernel'));
     proc.onOutput.on((s) => this.log.processOutput(s, 'explorer kernel'));
     proc.onCrash.on(({ message }) => this.log.error(`explorer kernel: ${message}`));
@@ -40,7 +44,10 @@ export class UtilityKernel implements vscode.Disposable {
   }
 
   /** Sends a request; a cancelled token kills the process and rejects. */
-  async request<K extends KernelCallType>(call: KernelCall & { type: K }, token?: vscode.CancellationToken): Promise<KernelReplies[K]> {
+  async request<K extends KernelCallType>(
+    call: KernelCall & { type: K },
+    token?: vscode.CancellationToken,
+  ): Promise<KernelReplies[K]> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.active++;
     const proc = this.process();

@@ -3,7 +3,16 @@
  * (core EditorCellMeta) live in cell metadata under `phasebook`, the preamble in notebook metadata.
  * Pure: no vscode import, so the serializer mapping and the text the kernel sees are testable.
  */
-import { fromEditorCells, isMarkerLine, parseNotebook, splitLines, type EditorCellInput, type EditorCellMeta, type EditorLanguage, type ParsedNotebook } from '../../core/notebook';
+import {
+  fromEditorCells,
+  isMarkerLine,
+  parseNotebook,
+  splitLines,
+  type EditorCellInput,
+  type EditorCellMeta,
+  type EditorLanguage,
+  type ParsedNotebook,
+} from '../../core/notebook';
 import { parseMarker } from '../../core/notebook/marker';
 
 /** Key of this extension's entry in cell and notebook metadata. */
@@ -53,7 +62,13 @@ function languageOf(cell: CellLike): EditorLanguage {
 export function editorCellInput(cell: CellLike): EditorCellInput {
   const meta = cellMetadataOf(cell.metadata);
   const language = languageOf(cell);
-  return { type: language === 'markdown' ? 'markdown' : 'code', language, value: cell.value, header: meta.header, meta: meta.layout };
+  return {
+    type: language === 'markdown' ? 'markdown' : 'code',
+    language,
+    value: cell.value,
+    header: meta.header,
+    meta: meta.layout,
+  };
 }
 
 /**

@@ -43,7 +43,12 @@ export class CellDiagnosticsProvider extends Disposable implements vscode.Dispos
     const model = await this.models.model(nb);
     const byCell = new Map<number, vscode.Diagnostic[]>();
     for (const d of cellDiagnostics(model)) {
-      const range = new vscode.Range(d.startLine, d.startColumn, d.endLine, Math.max(d.endColumn, d.endLine === d.startLine ? d.startColumn + 1 : 0));
+      const range = new vscode.Range(
+        d.startLine,
+        d.startColumn,
+        d.endLine,
+        Math.max(d.endColumn, d.endLine === d.startLine ? d.startColumn + 1 : 0),
+      );
       const diag = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Error);
       diag.source = 'phasebook';
       diag.code = d.code;

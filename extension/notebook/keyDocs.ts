@@ -43,7 +43,8 @@ function objectKeys(type: ValueType): Record<string, KeySpec> | undefined {
 
 /** The keys allowed at `path` in a cell of `kind` (top level: the phase's keys and the common ones). */
 export function keySpecsAt(kind: string, path: readonly string[]): KeySpecs | undefined {
-  let specs: KeySpecs | undefined = kind === SETTINGS_KIND ? SETTINGS_KEYS : getPhase(kind) ? { ...getPhase(kind)?.keys, ...COMMON_KEYS } : undefined;
+  let specs: KeySpecs | undefined =
+    kind === SETTINGS_KIND ? SETTINGS_KEYS : getPhase(kind) ? { ...getPhase(kind)?.keys, ...COMMON_KEYS } : undefined;
   for (const p of path) {
     const spec: KeySpec | undefined = specs?.[p];
     specs = spec ? objectKeys(spec.type) : undefined;

@@ -33,23 +33,38 @@ export async function changeCellKind(uri?: vscode.Uri, index?: number): Promise<
   const headerLine = inline ? cell.document.lineAt(0).text : (meta.header ?? '');
   const marker = parseMarker(headerLine);
   const current = marker.kind?.text;
-  const kinds = markerKinds().filter((k) => k.kind !== 'md' && (cell.document.languageId === 'typescript') === (k.kind === 'ts'));
+  const kinds = markerKinds().filter(
+    (k) => k.kind !== 'md' && (cell.document.languageId === 'typescript') === (k.kind === 'ts'),
+  );
   const picked = await vscode.window.showQuickPick(
     kinds.map((k) => ({ label: k.kind, description: k.kind === current ? 'current' : undefined, detail: k.doc })),
-    { title: 'Phase kind of this cell', placeHolder: current ? `now: ${current}` : 'pick the phase this cell runs', matchOnDetail: true },
+    {
+      title: 'Phase kind of this cell',
+      placeHolder: current ? `now: ${current}` : 'pick the phase this cell runs',
+      matchOnDetail: true,
+    },
   );
   if (!picked) return false;
   const name = await vscode.window.showInputBox({
     title: `Name of the ${picked.label} cell`,
     prompt: `Optional. Without a name the cell is called '${picked.label}' (or '${picked.label}_2', ...). Other cells refer to it with from:`,
     value: marker.name?.text ?? '',
-    validateInput: (v) => (v.trim() === '' || isValidName(v.trim()) ? undefined : 'a name is one word: letters, digits, _ or -, not starting with a digit'),
+    validateInput: (v) =>
+      v.trim() === '' || isValidName(v.trim())
+        ? undefined
+        : 'a name is one word: letters, digits, _ or -, not starting with a digit',
   });
   if (name === undefined) return false;
   const header = markerFor(picked.label, name.trim() || undefined);
   const edit = new vscode.WorkspaceEdit();
   const next: CellMetadata = { ...meta, header };
-  edit.set(cell.notebook.uri, [vscode.NotebookEdit.updateCellMetadata(cell.index, { ...cell.metadata, [META_KEY]: next })]);
-  if (inline) edit.delete(cell.document.uri, new vscode.Range(0, 0, cell.document.lineCount > 1 ? 1 : 0, cell.document.lineCount > 1 ? 0 : headerLine.length));
+  edit.set(cell.notebook.uri, [
+    vscode.NotebookEdit.updateCellMetadata(cell.index, { ...cell.metadata, [META_KEY]: next }),
+  ]);
+  if (inline)
+    edit.delete(
+      cell.document.uri,
+      new vscode.Range(0, 0, cell.document.lineCount > 1 ? 1 : 0, cell.document.lineCount > 1 ? 0 : headerLine.length),
+    );
   return vscode.workspace.applyEdit(edit);
 }

@@ -6,7 +6,16 @@ import * as vscode from 'vscode';
 import { describeType } from '../../core/base/schema';
 import { NOTEBOOK_TYPE } from '../base/commandIds';
 import { kindOfCell } from './cellText';
-import { cellSnippet, docMarkdown, keyDocMarkdown, keySpecAt, keySpecsAt, kindDoc, markerKinds, valueChoices } from './keyDocs';
+import {
+  cellSnippet,
+  docMarkdown,
+  keyDocMarkdown,
+  keySpecAt,
+  keySpecsAt,
+  kindDoc,
+  markerKinds,
+  valueChoices,
+} from './keyDocs';
 import { cellLike, cellOfDocument, loadPhases, type NotebookModels } from './models';
 import { keyAt, positionContext } from './yamlContext';
 
@@ -30,11 +39,22 @@ export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
   constructor(private readonly models: NotebookModels) {}
 
   /** Values for a key: upstream cell names for `from`, else enum members and booleans. */
-  private valueItems(kind: string, path: string[], key: string, notebook: vscode.NotebookDocument, cell: vscode.NotebookCell): vscode.CompletionItem[] {
+  private valueItems(
+    kind: string,
+    path: string[],
+    key: string,
+    notebook: vscode.NotebookDocument,
+    cell: vscode.NotebookCell,
+  ): vscode.CompletionItem[] {
     if (path.length === 0 && key === 'from') {
       const model = this.models.modelNow(notebook);
       return model.parsed.cells
-        .filter((c) => c.type !== 'markdown' && c.kind !== 'settings' && (model.places[c.index]?.editorIndex ?? Infinity) < cell.index)
+        .filter(
+          (c) =>
+            c.type !== 'markdown' &&
+            c.kind !== 'settings' &&
+            (model.places[c.index]?.editorIndex ?? Infinity) < cell.index,
+        )
         .map((c) => {
           const item = new vscode.CompletionItem(c.name, vscode.CompletionItemKind.Reference);
           item.detail = `${c.kind} cell`;
@@ -42,10 +62,15 @@ export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
         });
     }
     const spec = keySpecAt(kind, path, key);
-    return spec ? valueChoices(spec.type).map((v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.EnumMember)) : [];
+    return spec
+      ? valueChoices(spec.type).map((v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.EnumMember))
+      : [];
   }
 
-  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
+  async provideCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+  ): Promise<vscode.CompletionItem[]> {
     await loadPhases();
     const found = cellOfDocument(document);
     if (!found) return [];
@@ -69,7 +94,12 @@ export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
   }
 }
 
-function keyItems(kind: string, path: string[], siblings: readonly string[], range: vscode.Range | undefined): vscode.CompletionItem[] {
+function keyItems(
+  kind: string,
+  path: string[],
+  siblings: readonly string[],
+  range: vscode.Range | undefined,
+): vscode.CompletionItem[] {
   const items: vscode.CompletionItem[] = [];
   for (const [key, spec] of Object.entries(keySpecsAt(kind, path) ?? {})) {
     if (siblings.includes(key)) continue;
@@ -99,13 +129,23 @@ export class PhaseHoverProvider implements vscode.HoverProvider {
     if (!at) return undefined;
     const spec = keySpecAt(kind, at.path, at.key);
     if (!spec) return undefined;
-    return new vscode.Hover(new vscode.MarkdownString(keyDocMarkdown([...at.path, at.key].join('.'), spec)), new vscode.Range(position.line, at.start, position.line, at.end));
+    return new vscode.Hover(
+      new vscode.MarkdownString(keyDocMarkdown([...at.path, at.key].join('.'), spec)),
+      new vscode.Range(position.line, at.start, position.line, at.end),
+    );
   }
 }
 
 export function registerLanguageFeatures(models: NotebookModels): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.languages.registerCompletionItemProvider(PHASE_CELL_SELECTOR, new PhaseCompletionProvider(models), ':', ' ', '[', ','),
+    vscode.languages.registerCompletionItemProvider(
+      PHASE_CELL_SELECTOR,
+      new PhaseCompletionProvider(models),
+      ':',
+      ' ',
+      '[',
+      ',',
+    ),
     vscode.languages.registerHoverProvider(PHASE_CELL_SELECTOR, new PhaseHoverProvider()),
   );
 }

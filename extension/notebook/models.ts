@@ -82,10 +82,14 @@ export class NotebookModels extends Disposable implements vscode.Disposable {
 }
 
 /** The notebook a cell's text document belongs to, with the cell. */
-export function cellOfDocument(document: vscode.TextDocument): { notebook: vscode.NotebookDocument; cell: vscode.NotebookCell } | undefined {
+export function cellOfDocument(
+  document: vscode.TextDocument,
+): { notebook: vscode.NotebookDocument; cell: vscode.NotebookCell } | undefined {
   for (const notebook of vscode.workspace.notebookDocuments) {
     if (notebook.notebookType !== 'phasebook') continue;
-    const cell = notebook.getCells().find((c) => c.document === document || c.document.uri.toString() === document.uri.toString());
+    const cell = notebook
+      .getCells()
+      .find((c) => c.document === document || c.document.uri.toString() === document.uri.toString());
     if (cell) return { notebook, cell };
   }
   return undefined;

@@ -30,7 +30,12 @@ export function textOfNotebookData(data: vscode.NotebookData): string {
   const preamble = typeof preambleMeta?.preamble === 'string' ? preambleMeta.preamble : '';
   return notebookTextOf(
     preamble,
-    data.cells.map((c) => ({ isMarkdown: c.kind === vscode.NotebookCellKind.Markup, languageId: c.languageId, value: c.value, metadata: c.metadata })),
+    data.cells.map((c) => ({
+      isMarkdown: c.kind === vscode.NotebookCellKind.Markup,
+      languageId: c.languageId,
+      value: c.value,
+      metadata: c.metadata,
+    })),
   );
 }
 

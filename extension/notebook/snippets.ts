@@ -11,7 +11,11 @@ export function snippetEntries(): Record<string, SnippetEntry> {
   const out: Record<string, SnippetEntry> = {};
   for (const k of markerKinds()) {
     if (k.kind === 'md' || k.kind === 'ts') continue;
-    out[`Phasebook ${k.kind} cell`] = { prefix: [`# %% ${k.kind}`, `pb-${k.kind}`], body: cellSnippet(k.kind), description: k.doc };
+    out[`Phasebook ${k.kind} cell`] = {
+      prefix: [`# %% ${k.kind}`, `pb-${k.kind}`],
+      body: cellSnippet(k.kind),
+      description: k.doc,
+    };
   }
   return out;
 }

@@ -83,7 +83,14 @@ export function positionContext(text: string, line: number, column: number): Pos
   if (item) {
     const path = parentPath(lines, line, item[1].length + 1);
     const key = path.pop();
-    if (key) return { type: 'item', path, key, prefix: item[2], siblings: itemKeysBelow(lines, line, before.length - item[2].length) };
+    if (key)
+      return {
+        type: 'item',
+        path,
+        key,
+        prefix: item[2],
+        siblings: itemKeysBelow(lines, line, before.length - item[2].length),
+      };
   }
   const partial = PARTIAL_KEY.exec(before);
   if (partial) {
@@ -102,7 +109,11 @@ export function positionContext(text: string, line: number, column: number): Pos
 }
 
 /** The key under the cursor (with its parent keys), when the cursor is on a key name. */
-export function keyAt(text: string, line: number, column: number): { path: string[]; key: string; start: number; end: number } | undefined {
+export function keyAt(
+  text: string,
+  line: number,
+  column: number,
+): { path: string[]; key: string; start: number; end: number } | undefined {
   const lines = text.split('\n');
   const current = lines[line] ?? '';
   const m = KEY_LINE.exec(current);

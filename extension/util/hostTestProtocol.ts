@@ -59,7 +59,14 @@ export function loadFailureReport(vscodeVersion: string, what: string, error: un
     startedAt: new Date().toISOString(),
     durationMs: 0,
     vscodeVersion,
-    tests: [{ titlePath: ['host tests', what], state: 'failed', durationMs: 0, error: { message: err.message, stack: err.stack } }],
+    tests: [
+      {
+        titlePath: ['host tests', what],
+        state: 'failed',
+        durationMs: 0,
+        error: { message: err.message, stack: err.stack },
+      },
+    ],
   };
 }
 

@@ -36,8 +36,9 @@ function* files(dir) {
   if (!existsSync(dir)) return;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) { if (e.name !== 'node_modules' && e.name !== 'dist') yield* files(p); }
-    else if (/\.(ts|tsx|mts|mjs|cjs|js)$/.test(e.name) && !p.includes(`${sep}codemods${sep}`)) yield p;
+    if (e.isDirectory()) {
+      if (e.name !== 'node_modules' && e.name !== 'dist') yield* files(p);
+    } else if (/\.(ts|tsx|mts|mjs|cjs|js)$/.test(e.name) && !p.includes(`${sep}codemods${sep}`)) yield p;
   }
 }
 
@@ -46,7 +47,10 @@ let changed = 0;
 for (const d of DIRS) {
   for (const f of files(join(root, d))) {
     const src = readFileSync(f, 'utf8');
-    const here = relative(root, f).split(sep).join('/').replace(/\.(ts|tsx)$/, '');
+    const here = relative(root, f)
+      .split(sep)
+      .join('/')
+      .replace(/\.(ts|tsx)$/, '');
     // A moved file's own relative imports were written against its old folder.
     const old = Object.keys(MOVED).find((m) => MOVED[m] === here && live.has(m));
     const exists = (p) => ['', '.ts', '.tsx', '/index.ts'].some((x) => existsSync(p.replace(/\.js$/, '') + x));

@@ -10,7 +10,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CODE_SERVER_VERSION, DEFAULT_CHROMIUM, RIPGREP_NPM_VERSION, RIPGREP_ASSET, codeServerPaths, findOnPath,
+  CODE_SERVER_VERSION,
+  DEFAULT_CHROMIUM,
+  RIPGREP_NPM_VERSION,
+  RIPGREP_ASSET,
+  codeServerPaths,
+  findOnPath,
 } from './paths.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -41,12 +46,16 @@ function installedVersion() {
 function missingPrerequisites() {
   const missing = [];
   const nodeMajor = Number(process.versions.node.split('.')[0]);
-  if (nodeMajor !== 20) missing.push(`Node 20 (code-server ${CODE_SERVER_VERSION} requires it; this is Node ${process.versions.node})`);
+  if (nodeMajor !== 20)
+    missing.push(`Node 20 (code-server ${CODE_SERVER_VERSION} requires it; this is Node ${process.versions.node})`);
   if (!findOnPath('rg')) missing.push('ripgrep: the `rg` binary (Debian package `ripgrep`)');
-  const krb = ['/usr/include/gssapi/gssapi.h', '/usr/include/krb5.h'].some((p) => existsSync(p)) || findOnPath('krb5-config');
-  if (!krb) missing.push('Kerberos headers (Debian package `libkrb5-dev`, needed to build code-server\'s `kerberos` module)');
+  const krb =
+    ['/usr/include/gssapi/gssapi.h', '/usr/include/krb5.h'].some((p) => existsSync(p)) || findOnPath('krb5-config');
+  if (!krb)
+    missing.push("Kerberos headers (Debian package `libkrb5-dev`, needed to build code-server's `kerberos` module)");
   for (const tool of ['make', 'g++']) {
-    if (!findOnPath(tool)) missing.push(`\`${tool}\` (Debian package \`build-essential\`, needed to build native modules)`);
+    if (!findOnPath(tool))
+      missing.push(`\`${tool}\` (Debian package \`build-essential\`, needed to build native modules)`);
   }
   if (!findOnPath('tar')) missing.push('`tar` (seeds the ripgrep download cache)');
   if (!findOnPath('python3')) missing.push('`python3` (node-gyp needs it to build native modules)');
@@ -71,7 +80,9 @@ function seedRipgrepCache(tmpDir) {
 function requireChromium() {
   const chromium = process.env.PHASEBOOK_CHROMIUM || DEFAULT_CHROMIUM;
   if (!existsSync(chromium)) {
-    fail(`chromium not found at ${chromium} (Debian package \`chromium\`, or set PHASEBOOK_CHROMIUM); the host and e2e tests need it`);
+    fail(
+      `chromium not found at ${chromium} (Debian package \`chromium\`, or set PHASEBOOK_CHROMIUM); the host and e2e tests need it`,
+    );
   }
 }
 
@@ -92,19 +103,28 @@ if (current === CODE_SERVER_VERSION && !args.includes('--force')) {
 requireChromium();
 const missing = missingPrerequisites();
 if (missing.length) {
-  fail(`cannot install code-server ${CODE_SERVER_VERSION}; missing:\n  - ${missing.join('\n  - ')}\n`
-    + 'On Debian/Ubuntu: apt-get install -y ripgrep libkrb5-dev build-essential chromium');
+  fail(
+    `cannot install code-server ${CODE_SERVER_VERSION}; missing:\n  - ${missing.join('\n  - ')}\n` +
+      'On Debian/Ubuntu: apt-get install -y ripgrep libkrb5-dev build-essential chromium',
+  );
 }
 
 log(`installing code-server ${CODE_SERVER_VERSION} into ${paths.root} (takes a few minutes: it builds native modules)`);
 rmSync(paths.root, { recursive: true, force: true });
 mkdirSync(paths.root, { recursive: true });
-writeFileSync(join(paths.root, 'package.json'), JSON.stringify({
-  name: 'phasebook-tools-code-server',
-  private: true,
-  description: 'code-server for Phasebook\'s host and e2e tests; installed by npm run tools:setup',
-  dependencies: { 'code-server': CODE_SERVER_VERSION },
-}, null, 2) + '\n');
+writeFileSync(
+  join(paths.root, 'package.json'),
+  JSON.stringify(
+    {
+      name: 'phasebook-tools-code-server',
+      private: true,
+      description: "code-server for Phasebook's host and e2e tests; installed by npm run tools:setup",
+      dependencies: { 'code-server': CODE_SERVER_VERSION },
+    },
+    null,
+    2,
+  ) + '\n',
+);
 
 // A private TMPDIR makes the ripgrep cache location certain for every nested npm install.
 mkdirSync(join(repoRoot, '.tools'), { recursive: true });
@@ -121,26 +141,35 @@ const env = {
   npm_config_update_notifier: 'false',
 };
 const npm = spawnSync('npm', ['install', '--omit=dev', '--no-package-lock', '--foreground-scripts'], {
-  cwd: paths.root, env, stdio: ['ignore', 'inherit', 'inherit'],
+  cwd: paths.root,
+  env,
+  stdio: ['ignore', 'inherit', 'inherit'],
 });
 if (npm.status !== 0) {
   rmSync(tmpDir, { recursive: true, force: true });
-  fail(`npm install of code-server ${CODE_SERVER_VERSION} exited with ${npm.status ?? npm.signal}; see the log above `
-    + '(native module builds need libkrb5-dev, build tools and python3; the ripgrep step needs the seeded cache)');
+  fail(
+    `npm install of code-server ${CODE_SERVER_VERSION} exited with ${npm.status ?? npm.signal}; see the log above ` +
+      '(native module builds need libkrb5-dev, build tools and python3; the ripgrep step needs the seeded cache)',
+  );
 }
 if (!existsSync(paths.entry) || !existsSync(paths.vscodeNodeModules)) {
-  fail(`npm install finished but ${paths.entry} or ${paths.vscodeNodeModules} is missing (code-server's postinstall did not run?)`);
+  fail(
+    `npm install finished but ${paths.entry} or ${paths.vscodeNodeModules} is missing (code-server's postinstall did not run?)`,
+  );
 }
 const rgInVscode = join(paths.vscodeNodeModules, '@vscode', 'ripgrep', 'bin', 'rg');
 if (!existsSync(rgInVscode)) fail(`code-server installed without ripgrep (${rgInVscode} missing)`);
 
 // XDG_CONFIG_HOME keeps code-server from writing a default config into the user's home.
 const smoke = spawnSync(process.execPath, [paths.entry, '--version'], {
-  encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: tmpDir, XDG_DATA_HOME: tmpDir },
+  encoding: 'utf8',
+  env: { ...process.env, XDG_CONFIG_HOME: tmpDir, XDG_DATA_HOME: tmpDir },
 });
 rmSync(tmpDir, { recursive: true, force: true });
 if (smoke.status !== 0 || !smoke.stdout.includes(CODE_SERVER_VERSION)) {
   fail(`code-server --version did not report ${CODE_SERVER_VERSION}:\n${smoke.stdout}${smoke.stderr}`);
 }
 writeFileSync(paths.marker, `${CODE_SERVER_VERSION}\n`);
-log(`code-server ${CODE_SERVER_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(0)} s: ${smoke.stdout.split('\n').find((l) => l.includes(CODE_SERVER_VERSION))}`);
+log(
+  `code-server ${CODE_SERVER_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(0)} s: ${smoke.stdout.split('\n').find((l) => l.includes(CODE_SERVER_VERSION))}`,
+);

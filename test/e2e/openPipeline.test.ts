@@ -6,7 +6,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { NOTEBOOK_CELL, openFile, openWorkbench, screenshot, waitForCellOutput, waitForNotebook, type Workbench } from '../harness/browser';
+import {
+  NOTEBOOK_CELL,
+  openFile,
+  openWorkbench,
+  screenshot,
+  waitForCellOutput,
+  waitForNotebook,
+  type Workbench,
+} from '../harness/browser';
 import { startCodeServer, type CodeServer } from '../harness/codeServer';
 import { repoRoot } from '../harness/paths';
 import { expectedCells, type ExpectedCell } from './pipelineCells';
@@ -34,10 +42,16 @@ const source = demoExists ? readFileSync(join(repoRoot, 'examples', DEMO), 'utf8
 let server: CodeServer;
 let workbench: Workbench;
 
-before(async () => {
-  server = await startCodeServer({ name: 'e2e-open-pipeline', workspaceFiles: demoExists ? {} : { [JOURNEY_FILE]: JOURNEY_PIPELINE } });
-  workbench = await openWorkbench(server);
-}, { timeout: 180_000 });
+before(
+  async () => {
+    server = await startCodeServer({
+      name: 'e2e-open-pipeline',
+      workspaceFiles: demoExists ? {} : { [JOURNEY_FILE]: JOURNEY_PIPELINE },
+    });
+    workbench = await openWorkbench(server);
+  },
+  { timeout: 180_000 },
+);
 
 after(async () => {
   await workbench?.close();
@@ -54,7 +68,7 @@ interface RenderedRow {
 async function renderedRows(page: Page): Promise<RenderedRow[]> {
   const rows = page.locator(NOTEBOOK_CELL);
   const out: RenderedRow[] = [];
-  for (let i = 0; i < await rows.count(); i++) {
+  for (let i = 0; i < (await rows.count()); i++) {
     const row = rows.nth(i);
     const cls = (await row.getAttribute('class')) ?? '';
     out.push({
@@ -83,7 +97,10 @@ test(`opening ${target} shows a Phasebook notebook whose cells carry their kind`
     await page.waitForTimeout(300);
   }
   const shot = await screenshot(page, 'e2e-open-pipeline');
-  assert.ok(rows.length > 0, `the notebook editor shows no cells for ${target} (${expected.length} markers); see ${shot}`);
+  assert.ok(
+    rows.length > 0,
+    `the notebook editor shows no cells for ${target} (${expected.length} markers); see ${shot}`,
+  );
   if (!demoExists) assert.equal(rows.length, expected.length, `cells shown vs. # %% markers in ${target}; see ${shot}`);
 
   for (const row of rows) {
@@ -91,8 +108,10 @@ test(`opening ${target} shows a Phasebook notebook whose cells carry their kind`
     assert.ok(want, `cell ${row.index} is shown but ${target} has only ${expected.length} markers`);
     assert.equal(row.kind, want.type, `cell ${row.index} (marker "${want.header}") renders as ${row.kind}`);
     if (want.type === 'code') {
-      assert.ok(row.chrome.includes(want.kind),
-        `cell ${row.index} does not show its kind "${want.kind}" (marker "${want.header}") outside its text; it shows: ${row.chrome}`);
+      assert.ok(
+        row.chrome.includes(want.kind),
+        `cell ${row.index} does not show its kind "${want.kind}" (marker "${want.header}") outside its text; it shows: ${row.chrome}`,
+      );
     }
   }
   // Markdown cells render (in the notebook's webview): their first line of text is visible.

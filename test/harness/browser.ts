@@ -38,7 +38,9 @@ export async function openWorkbench(server: CodeServer, options: OpenWorkbenchOp
   try {
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     const page = await context.newPage();
-    page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
     page.on('pageerror', (err) => consoleErrors.push(String(err)));
     await page.goto(server.workbenchUrl, { timeout });
     await page.waitForSelector('.monaco-workbench', { timeout });
@@ -47,15 +49,24 @@ export async function openWorkbench(server: CodeServer, options: OpenWorkbenchOp
     return { browser, page, server, consoleErrors, close: () => browser.close() };
   } catch (err) {
     await browser.close();
-    throw new Error(`the workbench did not load from ${server.workbenchUrl}: ${(err as Error).message}\n`
-      + `server log tail:\n${server.logTail()}`, { cause: err });
+    throw new Error(
+      `the workbench did not load from ${server.workbenchUrl}: ${(err as Error).message}\n` +
+        `server log tail:\n${server.logTail()}`,
+      { cause: err },
+    );
   }
 }
 
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_ROW = `${QUICK_INPUT} .monaco-list-row`;
 
-async function pickFromQuickInput(page: Page, text: string, matches: (label: string) => boolean, what: string, timeout: number): Promise<void> {
+async function pickFromQuickInput(
+  page: Page,
+  text: string,
+  matches: (label: string) => boolean,
+  what: string,
+  timeout: number,
+): Promise<void> {
   await page.keyboard.type(text);
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
@@ -70,9 +81,14 @@ async function pickFromQuickInput(page: Page, text: string, matches: (label: str
     }
     await page.waitForTimeout(200);
   }
-  const shown = await page.locator(QUICK_INPUT_ROW).allInnerTexts().catch(() => []);
+  const shown = await page
+    .locator(QUICK_INPUT_ROW)
+    .allInnerTexts()
+    .catch(() => []);
   await page.keyboard.press('Escape');
-  throw new Error(`${what} not found in the quick input after typing "${text}"; it showed: ${JSON.stringify(shown.slice(0, 10))}`);
+  throw new Error(
+    `${what} not found in the quick input after typing "${text}"; it showed: ${JSON.stringify(shown.slice(0, 10))}`,
+  );
 }
 
 /** Runs a command from the command palette by its title as the palette shows it (e.g. "Phasebook: Run All"). */
@@ -80,7 +96,13 @@ export async function runCommand(page: Page, title: string, timeoutMs = 15_000):
   await page.keyboard.press('F1');
   await page.locator(`${QUICK_INPUT} input`).waitFor({ state: 'visible', timeout: timeoutMs });
   const wanted = title.toLowerCase();
-  await pickFromQuickInput(page, title, (label) => label.toLowerCase().startsWith(wanted), `command "${title}"`, timeoutMs);
+  await pickFromQuickInput(
+    page,
+    title,
+    (label) => label.toLowerCase().startsWith(wanted),
+    `command "${title}"`,
+    timeoutMs,
+  );
 }
 
 /** Opens a workspace file through quick open (Ctrl+P), as a user would. */
@@ -107,7 +129,10 @@ export async function waitForNotebook(page: Page, timeoutMs = 30_000): Promise<v
 export async function webviewShowsText(page: Page, text: string | RegExp): Promise<boolean> {
   for (const frame of page.frames()) {
     if (frame === page.mainFrame()) continue;
-    const n = await frame.getByText(text).count().catch(() => 0);
+    const n = await frame
+      .getByText(text)
+      .count()
+      .catch(() => 0);
     if (n > 0) return true;
   }
   return false;
@@ -138,17 +163,29 @@ export const DIALOG = '.monaco-dialog-box';
  * shown before anything runs in Restricted Mode) the way a user who keeps the folder untrusted
  * does: "Cancel". `onPrompt` gets the dialog's text before the click. Returns a stop function.
  */
-export function declineTrustPrompts(page: Page, onPrompt: (text: string) => void, intervalMs = 250): () => Promise<void> {
+export function declineTrustPrompts(
+  page: Page,
+  onPrompt: (text: string) => void,
+  intervalMs = 250,
+): () => Promise<void> {
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      const dialog = page.locator(DIALOG).filter({ hasText: /trust the authors/i }).first();
+      const dialog = page
+        .locator(DIALOG)
+        .filter({ hasText: /trust the authors/i })
+        .first();
       if (await dialog.isVisible().catch(() => false)) {
         const text = await dialog.innerText().catch(() => '');
         onPrompt(text);
-        await dialog.getByRole('button', { name: 'Cancel', exact: true }).click({ timeout: 5000 }).catch(() => undefined);
+        await dialog
+          .getByRole('button', { name: 'Cancel', exact: true })
+          .click({ timeout: 5000 })
+          .catch(() => undefined);
       }
-      await page.waitForTimeout(intervalMs).catch(() => { stopped = true; });
+      await page.waitForTimeout(intervalMs).catch(() => {
+        stopped = true;
+      });
     }
   })();
   return async () => {

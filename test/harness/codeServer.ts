@@ -79,7 +79,11 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     process.kill(-child.pid, signal); // the server, its extension host and everything they forked
   } catch {
-    try { child.kill(signal); } catch { /* already gone */ }
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -92,7 +96,9 @@ async function waitForHealthy(url: string, child: ChildProcess, timeoutMs: numbe
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs} ms:\n${tail()}`);
@@ -102,7 +108,11 @@ function findLogs(dir: string, pattern: RegExp): string[] {
   const found: string[] = [];
   const walk = (d: string): void => {
     let names: string[];
-    try { names = readdirSync(d); } catch { return; }
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
     for (const n of names) {
       const p = join(d, n);
       if (statSync(p).isDirectory()) walk(p);
@@ -146,16 +156,21 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const port = await freeLoopbackPort();
   const args = [
     tools.entry,
-    '--config', configFile,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--config',
+    configFile,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
-    '--extensions-dir', extensionsDir,
-    '--user-data-dir', userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    userDataDir,
     workspaceDir,
   ];
   const child = spawn(process.execPath, args, {
@@ -211,8 +226,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     userDataDir,
     logFile,
     logTail: tail,
-    extensionHostLog: () => findLogs(join(userDataDir, 'logs'), /exthost/i)
-      .map((f) => `== ${f}\n${readFileSync(f, 'utf8')}`).join('\n'),
+    extensionHostLog: () =>
+      findLogs(join(userDataDir, 'logs'), /exthost/i)
+        .map((f) => `== ${f}\n${readFileSync(f, 'utf8')}`)
+        .join('\n'),
     stop,
   };
 }

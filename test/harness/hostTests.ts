@@ -12,8 +12,19 @@ import { startCodeServer, type CodeServer } from './codeServer';
 import { ensureTestResultsDir, repoRoot } from './paths';
 import { formatReport, readReport } from './report';
 import { stackMapperFor } from './stackMap';
-import { HOST_TEST_GREP_ENV, HOST_TEST_RESULTS_ENV, HOST_TESTS_ENV, startedMarkerPath, type HostTestReport } from '../../extension/util/hostTestProtocol';
-import { TRUST_PROMPTS_ENV, UNTRUSTED_SUITE, untrustedWorkspaceFiles, type TrustPrompt } from '../host/untrustedFixture';
+import {
+  HOST_TEST_GREP_ENV,
+  HOST_TEST_RESULTS_ENV,
+  HOST_TESTS_ENV,
+  startedMarkerPath,
+  type HostTestReport,
+} from '../../extension/util/hostTestProtocol';
+import {
+  TRUST_PROMPTS_ENV,
+  UNTRUSTED_SUITE,
+  untrustedWorkspaceFiles,
+  type TrustPrompt,
+} from '../host/untrustedFixture';
 
 /** Opening a .pipeline file is what activates the extension (activationEvents: onNotebook:phasebook). */
 const ACTIVATION_FILE = 'host-tests/activate.pipeline';
@@ -45,8 +56,10 @@ async function waitForFile(path: string, timeoutMs: number, server: CodeServer, 
   while (!existsSync(path)) {
     const waited = Date.now() - started;
     if (waited > timeoutMs) {
-      throw new Error(`${what} within ${timeoutMs} ms.\n`
-        + `extension host log tail:\n${server.extensionHostLog().split('\n').slice(-40).join('\n')}`);
+      throw new Error(
+        `${what} within ${timeoutMs} ms.\n` +
+          `extension host log tail:\n${server.extensionHostLog().split('\n').slice(-40).join('\n')}`,
+      );
     }
     if (waited > nextNotice) {
       console.log(`# still waiting for the host tests (${Math.round(waited / 1000)} s)`);
@@ -70,7 +83,8 @@ function planPasses(selected: readonly string[]): HostPass[] {
   const passes: HostPass[] = [];
   const trusted = names.filter((n) => n !== UNTRUSTED_SUITE);
   if (trusted.length) passes.push({ name: 'host', suites: trusted, untrusted: false });
-  if (names.includes(UNTRUSTED_SUITE)) passes.push({ name: 'host-untrusted', suites: [UNTRUSTED_SUITE], untrusted: true });
+  if (names.includes(UNTRUSTED_SUITE))
+    passes.push({ name: 'host-untrusted', suites: [UNTRUSTED_SUITE], untrusted: true });
   return passes;
 }
 
@@ -120,22 +134,38 @@ async function runPass(pass: HostPass, args: Args, t0: number, opened: Opened): 
     },
   });
   opened.server = server;
-  console.log(`# ${pass.name}: code-server ${server.url} up in ${Date.now() - t0} ms${pass.untrusted ? ' (workspace untrusted)' : ''}; suites: ${suites.join(', ')}`);
+  console.log(
+    `# ${pass.name}: code-server ${server.url} up in ${Date.now() - t0} ms${pass.untrusted ? ' (workspace untrusted)' : ''}; suites: ${suites.join(', ')}`,
+  );
   const workbench = await openWorkbench(server);
   opened.workbench = workbench;
   if (pass.untrusted) {
     // VS Code asks for trust before it runs a cell; a user keeping the folder untrusted says no.
     opened.stopAnswering = declineTrustPrompts(workbench.page, (text) => {
-      appendFileSync(promptsPath, `${JSON.stringify({ at: Date.now(), text, answer: 'Cancel' } satisfies TrustPrompt)}\n`);
+      appendFileSync(
+        promptsPath,
+        `${JSON.stringify({ at: Date.now(), text, answer: 'Cancel' } satisfies TrustPrompt)}\n`,
+      );
     });
   }
   await openFile(workbench.page, ACTIVATION_FILE);
   console.log(`# ${pass.name}: workbench open, extension activating (${Date.now() - t0} ms)`);
-  await waitForFile(startedMarkerPath(resultsPath), ACTIVATION_TIMEOUT_MS, server,
-    'the extension did not activate or its test hook (extension/testHook.ts, called from activate()) did not start');
-  await waitForFile(resultsPath, args.timeoutMs, server,
-    'the host tests did not finish (a test hangs? raise PHASEBOOK_HOST_TEST_TIMEOUT_MS)');
-  const kept = join(ensureTestResultsDir(), pass.untrusted ? 'host-test-report-untrusted.json' : 'host-test-report.json');
+  await waitForFile(
+    startedMarkerPath(resultsPath),
+    ACTIVATION_TIMEOUT_MS,
+    server,
+    'the extension did not activate or its test hook (extension/testHook.ts, called from activate()) did not start',
+  );
+  await waitForFile(
+    resultsPath,
+    args.timeoutMs,
+    server,
+    'the host tests did not finish (a test hangs? raise PHASEBOOK_HOST_TEST_TIMEOUT_MS)',
+  );
+  const kept = join(
+    ensureTestResultsDir(),
+    pass.untrusted ? 'host-test-report-untrusted.json' : 'host-test-report.json',
+  );
   copyFileSync(resultsPath, kept);
   const report = readReport(kept);
   const mapStack = stackMapperFor(bundlePath, repoRoot);
@@ -169,7 +199,10 @@ async function main(): Promise<number> {
       }
     } catch (err) {
       console.error(`✖ ${pass.name} tests could not run: ${(err as Error).message}`);
-      if (opened.workbench) console.error(`  screenshot: ${await screenshot(opened.workbench.page, `${pass.name}-tests-error`).catch(() => 'none')}`);
+      if (opened.workbench)
+        console.error(
+          `  screenshot: ${await screenshot(opened.workbench.page, `${pass.name}-tests-error`).catch(() => 'none')}`,
+        );
       if (opened.server) console.error(`  server log: ${opened.server.logFile}`);
       return 1;
     } finally {
@@ -184,7 +217,10 @@ async function main(): Promise<number> {
   return ok && merged.ok ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

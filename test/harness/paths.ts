@@ -2,7 +2,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeServerPaths, CODE_SERVER_VERSION, DEFAULT_CHROMIUM, type CodeServerPaths } from '../../scripts/tools/paths.mjs';
+import {
+  codeServerPaths,
+  CODE_SERVER_VERSION,
+  DEFAULT_CHROMIUM,
+  type CodeServerPaths,
+} from '../../scripts/tools/paths.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -19,8 +24,8 @@ export function installedCodeServer(): CodeServerPaths {
   const paths = codeServerPaths(repoRoot);
   if (!existsSync(paths.marker) || !existsSync(paths.entry)) {
     throw new Error(
-      `code-server ${CODE_SERVER_VERSION} is not installed at ${paths.root}. `
-      + 'Run `npm run tools:setup` (needs the Debian packages ripgrep, libkrb5-dev and build tools).',
+      `code-server ${CODE_SERVER_VERSION} is not installed at ${paths.root}. ` +
+        'Run `npm run tools:setup` (needs the Debian packages ripgrep, libkrb5-dev and build tools).',
     );
   }
   return paths;

@@ -6,8 +6,13 @@ const MARK: Record<HostTestResult['state'], string> = { passed: '✔', failed: '
 
 function isResult(x: unknown): x is HostTestResult {
   const r = x as HostTestResult;
-  return typeof r === 'object' && r !== null && Array.isArray(r.titlePath)
-    && (r.state === 'passed' || r.state === 'failed' || r.state === 'pending') && typeof r.durationMs === 'number';
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    Array.isArray(r.titlePath) &&
+    (r.state === 'passed' || r.state === 'failed' || r.state === 'pending') &&
+    typeof r.durationMs === 'number'
+  );
 }
 
 /** Parses a report file; throws naming the file when it is not one. */
@@ -36,7 +41,10 @@ export function formatReport(report: HostTestReport): { lines: string[]; ok: boo
     const duration = t.state === 'pending' ? ' # SKIP' : ` (${t.durationMs}ms)`;
     lines.push(`${MARK[t.state]} ${t.titlePath.join(' › ')}${duration}`);
     if (t.error) {
-      const detail = t.error.stack && t.error.stack.includes(t.error.message) ? t.error.stack : `${t.error.message}\n${t.error.stack ?? ''}`;
+      const detail =
+        t.error.stack && t.error.stack.includes(t.error.message)
+          ? t.error.stack
+          : `${t.error.message}\n${t.error.stack ?? ''}`;
       for (const l of detail.trim().split('\n').slice(0, 12)) lines.push(`    ${l}`);
     }
   }

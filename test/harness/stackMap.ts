@@ -14,13 +14,21 @@ export function stackMapperFor(bundlePath: string, repoRoot: string): (stack: st
   const map = new SourceMap(JSON.parse(readFileSync(mapPath, 'utf8')) as SourceMapPayload);
   const name = basename(bundlePath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const frame = new RegExp(`\\(?[^\\s(]*${name}:(\\d+):(\\d+)\\)?`);
-  return (stack) => stack.split('\n').flatMap((line) => {
-    const m = frame.exec(line);
-    if (!m) return [line];
-    const entry = map.findEntry(Number(m[1]) - 1, Number(m[2]) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
-    if (!entry.originalSource) return [line];
-    const source = relative(repoRoot, resolve(dirname(mapPath), entry.originalSource.replace(/^file:\/\//, '')));
-    if (source.includes('node_modules')) return [];
-    return [line.replace(m[0], `(${source}:${(entry.originalLine ?? 0) + 1}:${(entry.originalColumn ?? 0) + 1})`)];
-  }).join('\n');
+  return (stack) =>
+    stack
+      .split('\n')
+      .flatMap((line) => {
+        const m = frame.exec(line);
+        if (!m) return [line];
+        const entry = map.findEntry(Number(m[1]) - 1, Number(m[2]) - 1) as {
+          originalSource?: string;
+          originalLine?: number;
+          originalColumn?: number;
+        };
+        if (!entry.originalSource) return [line];
+        const source = relative(repoRoot, resolve(dirname(mapPath), entry.originalSource.replace(/^file:\/\//, '')));
+        if (source.includes('node_modules')) return [];
+        return [line.replace(m[0], `(${source}:${(entry.originalLine ?? 0) + 1}:${(entry.originalColumn ?? 0) + 1})`)];
+      })
+      .join('\n');
 }

@@ -20,7 +20,8 @@ export function extensionFolderName(manifest: ExtensionManifest): string {
 }
 
 export function readManifest(repoRoot: string): ExtensionManifest & Record<string, unknown> {
-  return JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as ExtensionManifest & Record<string, unknown>;
+  return JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as ExtensionManifest &
+    Record<string, unknown>;
 }
 
 /** Folders of the repository that ship with the extension (copied when present). */
@@ -54,7 +55,15 @@ export function stageExtension(repoRoot: string, extensionsDir: string): string 
  * Outputs a demo run leaves in examples/ (gitignored); a test workspace starts without them so
  * every test sees a clean slate. Paths are relative to examples/, with `/` separators.
  */
-export const EXAMPLES_OUTPUTS = ['.phasebook', 'runs', 'artifacts', 'logs', 'results', 'reports', 'data/stacking'] as const;
+export const EXAMPLES_OUTPUTS = [
+  '.phasebook',
+  'runs',
+  'artifacts',
+  'logs',
+  'results',
+  'reports',
+  'data/stacking',
+] as const;
 
 /** True when `path` (relative to examples/) is, or is inside, a generated output folder. */
 export function isExamplesOutput(relativePath: string): boolean {
@@ -66,7 +75,12 @@ export function isExamplesOutput(relativePath: string): boolean {
  * Copies examples/ into `workspaceDir` (without generated outputs, unless `withExamples` is false) and writes
  * `extraFiles`.
  */
-export function stageWorkspace(repoRoot: string, workspaceDir: string, extraFiles: Record<string, string> = {}, withExamples = true): void {
+export function stageWorkspace(
+  repoRoot: string,
+  workspaceDir: string,
+  extraFiles: Record<string, string> = {},
+  withExamples = true,
+): void {
   mkdirSync(workspaceDir, { recursive: true });
   const examples = join(repoRoot, 'examples');
   if (withExamples && existsSync(examples)) {

@@ -38,7 +38,12 @@ export async function runSuites(suites: HostSuiteModule[], options: RunSuitesOpt
       await s.load();
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      tests.push({ titlePath: [s.file, 'loads'], state: 'failed', durationMs: 0, error: { message: e.message, stack: e.stack } });
+      tests.push({
+        titlePath: [s.file, 'loads'],
+        state: 'failed',
+        durationMs: 0,
+        error: { message: e.message, stack: e.stack },
+      });
     }
     mocha.suite.emit('post-require', globalThis, s.file, mocha);
   }

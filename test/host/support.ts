@@ -19,7 +19,8 @@ export interface ContributedCommand {
 
 /** The manifest's contributes.commands (empty when it declares none). */
 export function contributedCommands(): ContributedCommand[] {
-  const contributes = (phasebookExtension().packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes;
+  const contributes = (phasebookExtension().packageJSON as { contributes?: { commands?: ContributedCommand[] } })
+    .contributes;
   return contributes?.commands ?? [];
 }
 

@@ -57,5 +57,8 @@ export interface TrustPrompt {
 }
 
 export function parseTrustPrompts(jsonLines: string): TrustPrompt[] {
-  return jsonLines.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as TrustPrompt);
+  return jsonLines
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as TrustPrompt);
 }

@@ -23,12 +23,18 @@ export function kernelLibraries(extensionDir: string): KernelLibraries[] {
     } catch {
       continue; // gone, or not ours to read
     }
-    const polars = [...new Set(maps.split('\n').map((l) => l.slice(l.indexOf('/'))).filter((p) => p.startsWith('/') && /nodejs-polars[^/]*\.node$/.test(p)))];
+    const polars = [
+      ...new Set(
+        maps
+          .split('\n')
+          .map((l) => l.slice(l.indexOf('/')))
+          .filter((p) => p.startsWith('/') && /nodejs-polars[^/]*\.node$/.test(p)),
+      ),
+    ];
     out.push({ pid: Number(name), polars });
   }
   return out;
 }
-
 
 const STAMP = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})/;
 

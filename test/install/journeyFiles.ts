@@ -4,7 +4,7 @@
 /** 1200 hourly bars of one symbol, a seeded random walk with consistent OHLC (no bad rows). */
 export function journeyCsv(bars = 1200, seed = 7): string {
   let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const lines = ['ts,symbol,open,high,low,close,volume'];
   let close = 100;
   for (let i = 0; i < bars; i++) {
@@ -13,7 +13,9 @@ export function journeyCsv(bars = 1200, seed = 7): string {
     const high = Math.max(open, close) * (1 + rand() * 0.004);
     const low = Math.min(open, close) * (1 - rand() * 0.004);
     const ts = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString();
-    lines.push(`${ts},DEMO,${open.toFixed(4)},${high.toFixed(4)},${low.toFixed(4)},${close.toFixed(4)},${(10 + rand() * 90).toFixed(3)}`);
+    lines.push(
+      `${ts},DEMO,${open.toFixed(4)},${high.toFixed(4)},${low.toFixed(4)},${close.toFixed(4)},${(10 + rand() * 90).toFixed(3)}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { findCycles, importsOf, productFiles, twoWayFolders, violations, type ImportEdge, type Rules } from './architecture/imports';
+import {
+  findCycles,
+  importsOf,
+  productFiles,
+  twoWayFolders,
+  violations,
+  type ImportEdge,
+  type Rules,
+} from './architecture/imports';
 
 const root = join(__dirname, '..', '..');
 
@@ -63,7 +71,10 @@ const edges: ImportEdge[] = files.flatMap((f) => importsOf(root, f));
 
 test('the product has no import cycle (type-only and dynamic imports count)', () => {
   const cycles = findCycles(edges);
-  assert.deepEqual(cycles.map((c) => c.join(' <-> ')), []);
+  assert.deepEqual(
+    cycles.map((c) => c.join(' <-> ')),
+    [],
+  );
 });
 
 test('the product keeps its layers: no core -> vscode, no product -> test, webview -> extension only through contracts, imports go down the layer list', () => {
@@ -76,15 +87,23 @@ test('no two folders import each other', () => {
 
 test('every folder of the product is in the layer list', () => {
   const listed = new Set(RULES.layers.flat());
-  const folders = new Set(files.map((f) => (f.split('/').length > 2 ? f.split('/').slice(0, 2).join('/') : f.split('/')[0])));
-  assert.deepEqual([...folders].filter((f) => !listed.has(f)), []);
+  const folders = new Set(
+    files.map((f) => (f.split('/').length > 2 ? f.split('/').slice(0, 2).join('/') : f.split('/')[0])),
+  );
+  assert.deepEqual(
+    [...folders].filter((f) => !listed.has(f)),
+    [],
+  );
 });
 
 // The checker itself: each rule catches what it is meant to, on files that exist only here.
 const fake = (from: string, text: string): ImportEdge[] => importsOf(root, from, text);
 
 test('the checker sees a cycle hidden behind a dynamic import or a type-only import', () => {
-  const a = fake('core/graph/events.ts', "export async function f() { return (await import('../engine/session')).PipelineSession; }");
+  const a = fake(
+    'core/graph/events.ts',
+    "export async function f() { return (await import('../engine/session')).PipelineSession; }",
+  );
   const b = fake('core/engine/session.ts', "import type { CellOutcome } from '../graph/events';");
   assert.equal(a[0].typeOnly, false);
   assert.equal(b[0].typeOnly, true);
@@ -99,7 +118,10 @@ test('the checker names the file, line and rule of each break', () => {
     ...fake('core/frame/io.ts', "\nimport * as vscode from 'vscode';"),
     ...fake('core/base/schema.ts', "import { PipelineSession } from '../engine/session';"),
     ...fake('extension/kernel/outputs.ts', "import { x } from '../../test/unit/architecture/imports';"),
-    ...fake('webview/renderer/render.ts', "import { activate } from '../../extension/extension';\nimport type { RunPayload } from '../../extension/dashboard/protocol';"),
+    ...fake(
+      'webview/renderer/render.ts',
+      "import { activate } from '../../extension/extension';\nimport type { RunPayload } from '../../extension/dashboard/protocol';",
+    ),
     ...fake('core/ml/model.ts', "const r = require('../phases/train');"),
   ];
   const v = violations(bad, RULES);
@@ -112,6 +134,9 @@ test('the checker names the file, line and rule of each break', () => {
 });
 
 test('the checker lists two-way folder pairs', () => {
-  const e = [...fake('core/ml/model.ts', "import type { Dataset } from '../frame/dataset';"), ...fake('core/frame/matrix.ts', "import type { TrainedModel } from '../ml/model';")];
+  const e = [
+    ...fake('core/ml/model.ts', "import type { Dataset } from '../frame/dataset';"),
+    ...fake('core/frame/matrix.ts', "import type { TrainedModel } from '../ml/model';"),
+  ];
   assert.deepEqual(twoWayFolders(e), ['core/frame <-> core/ml']);
 });

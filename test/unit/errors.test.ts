@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { UserError, ValidationError, formatUserError, ExitCode } from '../../core/errors';
 
 test('a validation error exits with code 2 and names file, row and column', () => {
-  const e = new ValidationError('high < low', { file: 'data/btc.csv', row: 17, dataColumn: 'high' }, ['first offending rows: 17, 18']);
+  const e = new ValidationError('high < low', { file: 'data/btc.csv', row: 17, dataColumn: 'high' }, [
+    'first offending rows: 17, 18',
+  ]);
   assert.equal(e.exitCode, ExitCode.Validation);
   assert.equal(formatUserError(e), "data/btc.csv row 17 column 'high': high < low\n  first offending rows: 17, 18");
 });

@@ -26,10 +26,14 @@ export function isTemporalType(t: DataType): boolean {
 function msPerUnit(t: DataType): number {
   if (t.typeId === Type.Date) return (t as unknown as { unit: number }).unit === 0 ? 86_400_000 : 1;
   switch ((t as unknown as { unit: TimeUnit }).unit) {
-    case TimeUnit.SECOND: return 1000;
-    case TimeUnit.MILLISECOND: return 1;
-    case TimeUnit.MICROSECOND: return 1e-3;
-    default: return 1e-6;
+    case TimeUnit.SECOND:
+      return 1000;
+    case TimeUnit.MILLISECOND:
+      return 1;
+    case TimeUnit.MICROSECOND:
+      return 1e-3;
+    default:
+      return 1e-6;
   }
 }
 
@@ -38,7 +42,8 @@ export function numericColumn(v: Vector): Float64Array {
   const raw = v.toArray() as ArrayLike<number | bigint>;
   const scale = isTemporalType(v.type) ? msPerUnit(v.type) : 1;
   let out: Float64Array;
-  if (raw instanceof Float64Array && scale === 1) out = raw.byteOffset % 8 === 0 ? new Float64Array(raw) : Float64Array.from(raw);
+  if (raw instanceof Float64Array && scale === 1)
+    out = raw.byteOffset % 8 === 0 ? new Float64Array(raw) : Float64Array.from(raw);
   else if (typeof raw[0] === 'bigint' || raw instanceof BigInt64Array || raw instanceof BigUint64Array) {
     out = new Float64Array(raw.length);
     const r = raw as ArrayLike<bigint>;
@@ -78,10 +83,11 @@ export function textColumn(v: Vector): (string | null)[] {
     const start = at(0);
     const end = at(d.length);
     let ascii = true;
-    for (let k = start; k < end; k++) if (bytes[k] > 0x7f) {
-      ascii = false;
-      break;
-    }
+    for (let k = start; k < end; k++)
+      if (bytes[k] > 0x7f) {
+        ascii = false;
+        break;
+      }
     const nulls = d.nullCount > 0 ? d.nullBitmap : undefined;
     const isNull = (i: number): boolean => !!nulls && ((nulls[(d.offset + i) >> 3] >> ((d.offset + i) & 7)) & 1) === 0;
     if (ascii) {
@@ -93,7 +99,8 @@ export function textColumn(v: Vector): (string | null)[] {
         lo = hi;
       }
     } else {
-      for (let i = 0; i < d.length; i++) out[base + i] = isNull(i) ? null : utf8.decode(bytes.subarray(at(i), at(i + 1)));
+      for (let i = 0; i < d.length; i++)
+        out[base + i] = isNull(i) ? null : utf8.decode(bytes.subarray(at(i), at(i + 1)));
     }
     base += d.length;
   }
@@ -112,7 +119,14 @@ export function vectorToColumn(v: Vector): ChartColumn {
   const out = new Array<string | null>(n);
   for (let i = 0; i < n; i++) {
     const x = v.get(i);
-    out[i] = x === null || x === undefined ? null : typeof x === 'string' ? x : typeof x === 'object' ? JSON.stringify(x) : String(x);
+    out[i] =
+      x === null || x === undefined
+        ? null
+        : typeof x === 'string'
+          ? x
+          : typeof x === 'object'
+            ? JSON.stringify(x)
+            : String(x);
   }
   return out;
 }

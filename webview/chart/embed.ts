@@ -63,7 +63,12 @@ export function mountChart(host: HTMLElement, chart: ChartInput, save: SaveFile,
   const body = el('div', 'pb-chart-body');
   const note = el('span', 'pb-chart-note');
   const actions = el('div', 'pb-chart-actions');
-  const section = el('section', 'pb-chart', el('header', 'pb-chart-head', el('h3', 'pb-chart-title', chart.title), note, actions), body);
+  const section = el(
+    'section',
+    'pb-chart',
+    el('header', 'pb-chart-head', el('h3', 'pb-chart-title', chart.title), note, actions),
+    body,
+  );
   section.dataset.chartId = chart.id;
   host.append(section);
   const prepared = prepareChart(chart.spec, chart.data, widthPx ?? Math.max(300, host.clientWidth || 800));
@@ -105,20 +110,43 @@ export function mountChart(host: HTMLElement, chart: ChartInput, save: SaveFile,
   };
   const base = safeName(chart.id);
   actions.append(
-    button('SVG', () => void withBackground(async (r) => save({ fileName: `${base}.svg`, mime: 'image/svg+xml', text: await r.view.toSVG() })), { title: 'Export chart as SVG' }),
-    button('PNG', () => void withBackground(async (r) => {
-      const url = await r.view.toImageURL('png', 2);
-      save({ fileName: `${base}.png`, mime: 'image/png', base64: url.slice(url.indexOf(',') + 1) });
-    }), { title: 'Export chart as PNG' }),
-    button('CSV', () => {
-      const main = mainDataset(prepared.datasets);
-      if (main) save({ fileName: `${base}${Object.keys(prepared.datasets).length > 1 ? `-${safeName(main[0])}` : ''}.csv`, mime: 'text/csv', text: rowsToCsv(main[1]) });
-    }, { title: 'Export the chart data as CSV' }),
+    button(
+      'SVG',
+      () =>
+        void withBackground(async (r) =>
+          save({ fileName: `${base}.svg`, mime: 'image/svg+xml', text: await r.view.toSVG() }),
+        ),
+      { title: 'Export chart as SVG' },
+    ),
+    button(
+      'PNG',
+      () =>
+        void withBackground(async (r) => {
+          const url = await r.view.toImageURL('png', 2);
+          save({ fileName: `${base}.png`, mime: 'image/png', base64: url.slice(url.indexOf(',') + 1) });
+        }),
+      { title: 'Export chart as PNG' },
+    ),
+    button(
+      'CSV',
+      () => {
+        const main = mainDataset(prepared.datasets);
+        if (main)
+          save({
+            fileName: `${base}${Object.keys(prepared.datasets).length > 1 ? `-${safeName(main[0])}` : ''}.csv`,
+            mime: 'text/csv',
+            text: rowsToCsv(main[1]),
+          });
+      },
+      { title: 'Export the chart data as CSV' },
+    ),
   );
 
   const ready = draw().catch((err: unknown) => {
     section.classList.add('pb-chart-failed');
-    body.replaceChildren(el('div', 'pb-error', `This chart could not be drawn: ${(err as Error).message ?? String(err)}`));
+    body.replaceChildren(
+      el('div', 'pb-error', `This chart could not be drawn: ${(err as Error).message ?? String(err)}`),
+    );
     throw err;
   });
   return {
@@ -137,6 +165,9 @@ export function mountChart(host: HTMLElement, chart: ChartInput, save: SaveFile,
 export function downloadInPage(file: SaveRequest): void {
   const a = document.createElement('a');
   a.download = file.fileName;
-  a.href = file.base64 !== undefined ? `data:${file.mime};base64,${file.base64}` : URL.createObjectURL(new Blob([file.text ?? ''], { type: file.mime }));
+  a.href =
+    file.base64 !== undefined
+      ? `data:${file.mime};base64,${file.base64}`
+      : URL.createObjectURL(new Blob([file.text ?? ''], { type: file.mime }));
   a.click();
 }

@@ -5,12 +5,21 @@
  */
 import { lttbByGroup, lttbIndices, takeRows } from '../../core/charts/lttb';
 import { chartDatasets, embeddableSpec, type ChartRow } from '../../core/charts/rows';
-import { columnLength, downsampleHints, type ChartColumns, type DownsampleHint, type VegaLiteSpec } from '../../core/charts/types';
+import {
+  columnLength,
+  downsampleHints,
+  type ChartColumns,
+  type DownsampleHint,
+  type VegaLiteSpec,
+} from '../../core/charts/types';
 
 /** Above this many rows a line/area series without a hint is thinned anyway. */
 export const AUTO_DOWNSAMPLE_ROWS = 20_000;
 
-interface Encoded { field?: unknown; type?: unknown }
+interface Encoded {
+  field?: unknown;
+  type?: unknown;
+}
 
 /**
  * A hint for a plain single-view line/area chart (`mark: line|area|trail`, x and y fields, a
@@ -25,7 +34,9 @@ export function inferredHint(spec: VegaLiteSpec, data: Record<string, ChartColum
   const y = enc.y?.field;
   if (typeof name !== 'string' || typeof x !== 'string' || typeof y !== 'string' || !data[name]) return undefined;
   if (columnLength(data[name]) <= AUTO_DOWNSAMPLE_ROWS) return undefined;
-  const group = [enc.color, enc.detail, enc.strokeDash].map((e) => e?.field).find((f): f is string => typeof f === 'string');
+  const group = [enc.color, enc.detail, enc.strokeDash]
+    .map((e) => e?.field)
+    .find((f): f is string => typeof f === 'string');
   return { data: name, x, y, ...(group ? { groupBy: group } : {}) };
 }
 

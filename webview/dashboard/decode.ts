@@ -19,8 +19,14 @@ export function runChartInput(run: RunPayload): RunChartInput {
     cvResults: run.cv ? { primary_metric: run.cv.primary_metric, folds: run.cv.folds } : undefined,
     predictions: predictions ? ipcToColumns(predictions) : undefined,
     metaWeights: run.metaWeights,
-    equity: eq && eq.x && eq.equity
-      ? { x: eq.x as ArrayLike<number>, equity: eq.equity as ArrayLike<number>, group: eq.group as string[] | undefined, temporal: run.equityTemporal !== false }
-      : undefined,
+    equity:
+      eq && eq.x && eq.equity
+        ? {
+            x: eq.x as ArrayLike<number>,
+            equity: eq.equity as ArrayLike<number>,
+            group: eq.group as string[] | undefined,
+            temporal: run.equityTemporal !== false,
+          }
+        : undefined,
   };
 }

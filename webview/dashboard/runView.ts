@@ -16,10 +16,14 @@ export interface RenderedView {
   settled: Promise<void>;
 }
 
-export function chartsSection(charts: ReturnType<typeof chartsForRun>, save: SaveFile): { element: HTMLElement; mounted: MountedChart[] } {
+export function chartsSection(
+  charts: ReturnType<typeof chartsForRun>,
+  save: SaveFile,
+): { element: HTMLElement; mounted: MountedChart[] } {
   const body = el('div', 'pb-charts');
   const element = section('Charts', body);
-  if (!charts.length) body.append(el('p', 'pb-empty', 'No charts for this run yet (no predictions, CV results or equity curve found).'));
+  if (!charts.length)
+    body.append(el('p', 'pb-empty', 'No charts for this run yet (no predictions, CV results or equity curve found).'));
   return { element, mounted: charts.map((c) => mountChart(body, c, save)) };
 }
 
@@ -34,14 +38,33 @@ function selectionLines(selection: Record<string, string> | undefined): HTMLElem
 }
 
 export function renderRun(root: HTMLElement, run: RunPayload, host: HostChannel, save: SaveFile): RenderedView {
-  const header = el('header', 'pb-run-head',
+  const header = el(
+    'header',
+    'pb-run-head',
     el('h1', undefined, run.id),
-    el('div', 'pb-subtitle', tag(run.kind), statusTag(run), el('span', undefined, `created ${run.created.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`), run.finished ? el('span', undefined, `finished ${run.finished.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`) : undefined, run.foreign ? tag('written by another tool') : undefined),
+    el(
+      'div',
+      'pb-subtitle',
+      tag(run.kind),
+      statusTag(run),
+      el('span', undefined, `created ${run.created.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`),
+      run.finished
+        ? el('span', undefined, `finished ${run.finished.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`)
+        : undefined,
+      run.foreign ? tag('written by another tool') : undefined,
+    ),
     run.error ? el('div', 'pb-error', run.error) : undefined,
     ...selectionLines(run.selection),
     run.notes.length ? el('ul', 'pb-notes', ...run.notes.map((n) => el('li', undefined, n))) : undefined,
   );
-  const page = el('div', 'pb-dash pb-run', header, section('Metrics', metricCards(run.metrics)), stackingSection(run), cvSection(run));
+  const page = el(
+    'div',
+    'pb-dash pb-run',
+    header,
+    section('Metrics', metricCards(run.metrics)),
+    stackingSection(run),
+    cvSection(run),
+  );
   page.dataset.runId = run.id;
   root.replaceChildren(page);
   let charts: ReturnType<typeof chartsForRun> = [];
@@ -51,6 +74,11 @@ export function renderRun(root: HTMLElement, run: RunPayload, host: HostChannel,
     page.append(el('div', 'pb-error', `The charts of this run could not be built: ${(err as Error).message}`));
   }
   const c = chartsSection(charts, save);
-  page.append(c.element, section('Artifacts', artifactsTable(run.artifacts, host)), section('Lineage', lineageTable(run, host)), section('Config', configTable(run.config)));
+  page.append(
+    c.element,
+    section('Artifacts', artifactsTable(run.artifacts, host)),
+    section('Lineage', lineageTable(run, host)),
+    section('Config', configTable(run.config)),
+  );
   return { charts: c.mounted, settled: Promise.allSettled(c.mounted.map((m) => m.ready)).then(() => undefined) };
 }

@@ -11,7 +11,8 @@ export function dtypeLabel(t: DataType): string {
   if (DataType.isInt(t)) return `${t.isSigned ? 'i' : 'u'}${t.bitWidth}`;
   if (DataType.isUtf8(t) || DataType.isLargeUtf8(t)) return 'str';
   if (DataType.isBool(t)) return 'bool';
-  if (DataType.isTimestamp(t)) return `datetime[${UNIT[t.unit as TimeUnit] ?? '?'}${t.timezone ? `, ${t.timezone}` : ''}]`;
+  if (DataType.isTimestamp(t))
+    return `datetime[${UNIT[t.unit as TimeUnit] ?? '?'}${t.timezone ? `, ${t.timezone}` : ''}]`;
   if (DataType.isDate(t)) return 'date';
   if (DataType.isDictionary(t)) return 'cat';
   if (DataType.isList(t)) return 'list';
@@ -27,12 +28,17 @@ export function isRightAligned(t: DataType): boolean {
 export function formatTime(ms: number): string {
   if (!Number.isFinite(ms)) return 'null';
   const iso = new Date(ms).toISOString();
-  return iso.replace('T', ' ').replace(/\.000Z$/, '').replace(/Z$/, '').replace(/ 00:00:00$/, '');
+  return iso
+    .replace('T', ' ')
+    .replace(/\.000Z$/, '')
+    .replace(/Z$/, '')
+    .replace(/ 00:00:00$/, '');
 }
 
 export function formatCell(value: unknown, t: DataType): string {
   if (value === null || value === undefined) return 'null';
-  if (t.typeId === Type.Timestamp || t.typeId === Type.Date) return typeof value === 'number' ? formatTime(value) : String(value);
+  if (t.typeId === Type.Timestamp || t.typeId === Type.Date)
+    return typeof value === 'number' ? formatTime(value) : String(value);
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return 'NaN';
     if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
@@ -40,7 +46,8 @@ export function formatCell(value: unknown, t: DataType): string {
   }
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') return value;
-  if (typeof value === 'object' && 'toJSON' in (value as object)) return JSON.stringify((value as { toJSON(): unknown }).toJSON());
+  if (typeof value === 'object' && 'toJSON' in (value as object))
+    return JSON.stringify((value as { toJSON(): unknown }).toJSON());
   return String(value);
 }
 

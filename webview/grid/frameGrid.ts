@@ -54,25 +54,47 @@ export class FrameGrid {
     const total = INDEX_WIDTH + widths.reduce((s, w) => s + w, 0);
 
     const count = el('span', 'pb-grid-count', `${this.rows.toLocaleString('en-US')} rows × ${fields.length} columns`);
-    if (opts.totalRows !== undefined && opts.totalRows > this.rows) count.textContent += ` (first ${this.rows.toLocaleString('en-US')} of ${opts.totalRows.toLocaleString('en-US')})`;
+    if (opts.totalRows !== undefined && opts.totalRows > this.rows)
+      count.textContent += ` (first ${this.rows.toLocaleString('en-US')} of ${opts.totalRows.toLocaleString('en-US')})`;
     this.sortLabel = el('span', 'pb-grid-sort');
-    const bar = el('div', 'pb-grid-bar', opts.title ? el('strong', 'pb-grid-title', opts.title) : undefined, count, this.sortLabel, checkbox('Stats', false, (on) => this.showStats(on)));
+    const bar = el(
+      'div',
+      'pb-grid-bar',
+      opts.title ? el('strong', 'pb-grid-title', opts.title) : undefined,
+      count,
+      this.sortLabel,
+      checkbox('Stats', false, (on) => this.showStats(on)),
+    );
 
     const head = el('div', 'pb-grid-row pb-grid-head', el('div', 'pb-grid-cell pb-grid-index', '#'));
     fields.forEach((f, j) => {
       const arrow = el('span', 'pb-sort-arrow');
-      const cell = el('div', `pb-grid-cell pb-grid-hcell${isRightAligned(f.type) ? ' pb-num' : ''}`, el('span', 'pb-grid-name', f.name), tag(dtypeLabel(f.type), String(f.type)), arrow);
+      const cell = el(
+        'div',
+        `pb-grid-cell pb-grid-hcell${isRightAligned(f.type) ? ' pb-num' : ''}`,
+        el('span', 'pb-grid-name', f.name),
+        tag(dtypeLabel(f.type), String(f.type)),
+        arrow,
+      );
       cell.title = `${f.name} (${dtypeLabel(f.type)}) — click to sort`;
       cell.setAttribute('role', 'columnheader');
       cell.setAttribute('aria-sort', 'none');
       cell.tabIndex = 0;
       cell.dataset.column = f.name;
       cell.addEventListener('click', () => void this.cycleSort(j));
-      cell.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), void this.cycleSort(j)));
+      cell.addEventListener(
+        'keydown',
+        (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), void this.cycleSort(j)),
+      );
       this.headCells.push(cell);
       head.append(cell);
     });
-    this.statsRow = el('div', 'pb-grid-row pb-grid-stats', el('div', 'pb-grid-cell pb-grid-index', 'stats'), ...fields.map(() => el('div', 'pb-grid-cell')));
+    this.statsRow = el(
+      'div',
+      'pb-grid-row pb-grid-stats',
+      el('div', 'pb-grid-cell pb-grid-index', 'stats'),
+      ...fields.map(() => el('div', 'pb-grid-cell')),
+    );
     this.statsRow.hidden = true;
     this.block = el('div', 'pb-grid-block');
     this.spacer = el('div', 'pb-grid-spacer', this.block);
@@ -128,7 +150,9 @@ export class FrameGrid {
     while (this.pool.length < count) {
       const row = el('div', 'pb-grid-row pb-grid-data', el('div', 'pb-grid-cell pb-grid-index'));
       row.setAttribute('role', 'row');
-      this.names.forEach((_, j) => row.append(el('div', `pb-grid-cell${isRightAligned(this.vectors[j].type) ? ' pb-num' : ''}`)));
+      this.names.forEach((_, j) =>
+        row.append(el('div', `pb-grid-cell${isRightAligned(this.vectors[j].type) ? ' pb-num' : ''}`)),
+      );
       this.pool.push(row);
       this.block.append(row);
     }
@@ -155,7 +179,8 @@ export class FrameGrid {
   }
 
   private async cycleSort(column: number): Promise<void> {
-    const next: SortDirection | undefined = this.sort?.column !== column ? 'asc' : this.sort.direction === 'asc' ? 'desc' : undefined;
+    const next: SortDirection | undefined =
+      this.sort?.column !== column ? 'asc' : this.sort.direction === 'asc' ? 'desc' : undefined;
     await this.sortBy(column, next);
   }
 

@@ -28,7 +28,16 @@ function radixOrder(rows: Uint32Array, hi: Uint32Array, lo: Uint32Array | undefi
   let a: Uint32Array = rows;
   let b: Uint32Array = new Uint32Array(rows.length);
   const counts = new Uint32Array(0x10001);
-  const passes: [Uint32Array, number][] = [...(lo ? [[lo, 0], [lo, 16]] as [Uint32Array, number][] : []), [hi, 0], [hi, 16]];
+  const passes: [Uint32Array, number][] = [
+    ...(lo
+      ? ([
+          [lo, 0],
+          [lo, 16],
+        ] as [Uint32Array, number][])
+      : []),
+    [hi, 0],
+    [hi, 16],
+  ];
   for (const [key, shift] of passes) if (radixPass(a, b, key, shift, counts)) [a, b] = [b, a];
   return a;
 }
@@ -55,8 +64,7 @@ export function argsortFloat(keys: Float64Array, direction: SortDirection = 'asc
     if (h & 0x80000000) {
       h = ~h;
       l = ~l;
-    }
-    else h |= 0x80000000;
+    } else h |= 0x80000000;
     if (flip) {
       h = ~h;
       l = ~l;

@@ -3,7 +3,17 @@ import { Type, type Vector } from 'apache-arrow';
 import { isNumericType, isTemporalType, numericColumn, textColumn } from '../chart/arrowData';
 
 export type ColumnStats =
-  | { kind: 'number'; count: number; nulls: number; min: number; max: number; mean: number; std: number; median: number; nan: number }
+  | {
+      kind: 'number';
+      count: number;
+      nulls: number;
+      min: number;
+      max: number;
+      mean: number;
+      std: number;
+      median: number;
+      nan: number;
+    }
   | { kind: 'temporal'; count: number; nulls: number; min: number; max: number }
   | { kind: 'bool'; count: number; nulls: number; trues: number; falses: number }
   | { kind: 'text'; count: number; nulls: number; distinct: number; top: [string, number][] };
@@ -55,7 +65,17 @@ export function columnStats(v: Vector): ColumnStats {
       if (t > max) max = t;
     }
     const s = finite.subarray(0, count).sort();
-    return { kind: 'number', count: n, nulls, nan, min, max, mean: count ? mean : NaN, std: count > 1 ? Math.sqrt(m2 / (count - 1)) : NaN, median: quantileSorted(s, 0.5) };
+    return {
+      kind: 'number',
+      count: n,
+      nulls,
+      nan,
+      min,
+      max,
+      mean: count ? mean : NaN,
+      std: count > 1 ? Math.sqrt(m2 / (count - 1)) : NaN,
+      median: quantileSorted(s, 0.5),
+    };
   }
   if (v.type.typeId === Type.Bool) {
     let trues = 0;

@@ -33,7 +33,11 @@ export function renderChartPayload(payload: unknown, element: HTMLElement, save:
   if (!isChartMimePayload(payload)) throw new Error('chart output is not { spec, data }');
   const data: Record<string, ChartColumns> = {};
   for (const [name, b64] of Object.entries(payload.data)) data[name] = ipcToColumns(base64ToBytes(b64));
-  const chart = mountChart(element, { id: payload.id ?? 'chart', title: payload.title ?? '', spec: payload.spec, data }, save);
+  const chart = mountChart(
+    element,
+    { id: payload.id ?? 'chart', title: payload.title ?? '', spec: payload.spec, data },
+    save,
+  );
   liveCharts.add(chart);
   watchTheme();
   return { ready: chart.ready, dispose: () => (liveCharts.delete(chart), chart.dispose()) };
@@ -50,7 +54,11 @@ export function renderFrameBytes(bytes: Uint8Array, element: HTMLElement, meta: 
 }
 
 /** Renders one output item by mime into `element`; errors are shown in place, never thrown. */
-export function renderItem(item: { mime: string; metadata?: unknown; json(): unknown; data(): Uint8Array }, element: HTMLElement, save: SaveFile): Rendered {
+export function renderItem(
+  item: { mime: string; metadata?: unknown; json(): unknown; data(): Uint8Array },
+  element: HTMLElement,
+  save: SaveFile,
+): Rendered {
   element.replaceChildren();
   try {
     if (item.mime === CHART_MIME) return renderChartPayload(item.json(), element, save);

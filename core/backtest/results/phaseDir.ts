@@ -91,14 +91,22 @@ export class PhaseDirWriter {
     }
     await writeFileAtomic(join(this.dir, containerFile(c.container_id)), JSON.stringify(c, null, 1) + '\n');
     for (let i = 0; i < trades.length; i += TRADE_CHUNK) {
-      const part = trades.slice(i, i + TRADE_CHUNK).map((t, j) => (this.tradeCount + i + j === 0 ? '\n' : ',\n') + JSON.stringify({ container_id: c.container_id, ...t }));
+      const part = trades
+        .slice(i, i + TRADE_CHUNK)
+        .map(
+          (t, j) =>
+            (this.tradeCount + i + j === 0 ? '\n' : ',\n') + JSON.stringify({ container_id: c.container_id, ...t }),
+        );
       await this.trades!.write(part.join(''));
     }
     this.tradeCount += trades.length;
   }
 
   /** Writes the aggregate and the summary last; returns the summary written. */
-  async finish(aggregate: AggregateMetrics | Record<string, unknown>, summary: PhaseSummaryInput): Promise<PhaseSummary> {
+  async finish(
+    aggregate: AggregateMetrics | Record<string, unknown>,
+    summary: PhaseSummaryInput,
+  ): Promise<PhaseSummary> {
     if (this.trades) {
       await this.trades.write(this.tradeCount ? '\n]\n' : ']\n');
       await this.trades.close();
@@ -107,9 +115,18 @@ export class PhaseDirWriter {
     }
     await writeFileAtomic(
       join(this.dir, AGGREGATE_FILE),
-      JSON.stringify({ aggregate_metrics: aggregate, total_trades: this.tradeCount, containers_tracked: this.containerIds.length }, null, 2) + '\n',
+      JSON.stringify(
+        { aggregate_metrics: aggregate, total_trades: this.tradeCount, containers_tracked: this.containerIds.length },
+        null,
+        2,
+      ) + '\n',
     );
-    const full: PhaseSummary = { ...summary, timestamp: new Date().toISOString(), containers: [...this.containerIds], metrics_summary: aggregate as unknown as Record<string, unknown> };
+    const full: PhaseSummary = {
+      ...summary,
+      timestamp: new Date().toISOString(),
+      containers: [...this.containerIds],
+      metrics_summary: aggregate as unknown as Record<string, unknown>,
+    };
     await writeFileAtomic(join(this.dir, SUMMARY_FILE), JSON.stringify(full, null, 2) + '\n');
     return full;
   }

@@ -84,26 +84,36 @@ function metaOf(m: RunManifest | undefined): Meta {
 function topMetrics(meta: Meta): Record<string, number> {
   const out: Record<string, number> = {};
   const single = meta.phases.length === 1;
-  for (const p of meta.phases) for (const [k, v] of Object.entries(meta.phase_metrics[p] ?? {})) out[single ? k : `${p}.${k}`] = v;
+  for (const p of meta.phases)
+    for (const [k, v] of Object.entries(meta.phase_metrics[p] ?? {})) out[single ? k : `${p}.${k}`] = v;
   return out;
 }
 
 export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<WorkflowPhase> {
-  const segments: Array<[string | undefined, string]> = [[o.resultsDir, 'results_dir'], [o.workflow, 'workflow'], [o.phase, 'phase']];
+  const segments: Array<[string | undefined, string]> = [
+    [o.resultsDir, 'results_dir'],
+    [o.workflow, 'workflow'],
+    [o.phase, 'phase'],
+  ];
   for (const [value, key] of segments) {
     const problem = value === undefined ? undefined : pathSegmentProblem(value);
     if (problem) throw new UserError(`invalid ${key} ${JSON.stringify(value)}: ${problem}`, { cell: o.cell, key });
   }
   const id = o.resultsDir !== undefined ? `${o.resultsDir}/${o.workflow}` : o.workflow;
-  const runDir = o.resultsDir !== undefined ? join(resolve(o.resultsRoot), o.resultsDir, o.workflow) : join(resolve(o.resultsRoot), o.workflow);
+  const runDir =
+    o.resultsDir !== undefined
+      ? join(resolve(o.resultsRoot), o.resultsDir, o.workflow)
+      : join(resolve(o.resultsRoot), o.workflow);
   await mkdir(runDir, { recursive: true });
   const before = await readManifest(runDir);
   const meta = metaOf(before);
   const owner = meta.phase_owners[o.phase];
   if (owner && owner !== o.owner) {
-    throw new UserError(`results/${id}/${o.phase} was written by ${owner}; it is not replaced`, { cell: o.cell, key: 'phase' }, [
-      'choose another phase name (or workflow, or results_dir), or delete that folder first',
-    ]);
+    throw new UserError(
+      `results/${id}/${o.phase} was written by ${owner}; it is not replaced`,
+      { cell: o.cell, key: 'phase' },
+      ['choose another phase name (or workflow, or results_dir), or delete that folder first'],
+    );
   }
   const phaseDir = join(runDir, o.phase);
   await rm(phaseDir, { recursive: true, force: true });
@@ -139,7 +149,11 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
   }, HEARTBEAT_MS);
   beat.unref();
 
-  const finish = async (status: 'complete' | 'failed', metrics: Record<string, number>, extra: { windows?: string[]; files?: string[]; error?: string }) => {
+  const finish = async (
+    status: 'complete' | 'failed',
+    metrics: Record<string, number>,
+    extra: { windows?: string[]; files?: string[]; error?: string },
+  ) => {
     clearInterval(beat);
     // Re-read: another cell may have finished its phase in the meantime.
     const current = (await readManifest(runDir)) ?? manifest;
@@ -188,7 +202,10 @@ export async function recordPhaseSelection(runDir: string, phase: string, line: 
   const current = await readManifest(runDir);
   if (!current) return;
   const meta = (current.meta ?? {}) as Record<string, unknown>;
-  const prev = meta.selection !== null && typeof meta.selection === 'object' && !Array.isArray(meta.selection) ? (meta.selection as Record<string, string>) : {};
+  const prev =
+    meta.selection !== null && typeof meta.selection === 'object' && !Array.isArray(meta.selection)
+      ? (meta.selection as Record<string, string>)
+      : {};
   await write(runDir, { ...current, meta: { ...meta, selection: { ...prev, [phase]: line } } });
 }
 

@@ -20,7 +20,10 @@ export interface EquitySeries {
 export const EQUITY_POINTS = 2000;
 
 /** Drawdown computed per group over the full series. */
-function groupedDrawdown(equity: ArrayLike<number>, group: readonly string[]): { values: Float64Array; relative: boolean } {
+function groupedDrawdown(
+  equity: ArrayLike<number>,
+  group: readonly string[],
+): { values: Float64Array; relative: boolean } {
   const byGroup = new Map<string, number[]>();
   group.forEach((g, i) => {
     let l = byGroup.get(g);
@@ -37,7 +40,11 @@ function groupedDrawdown(equity: ArrayLike<number>, group: readonly string[]): {
   return { values, relative };
 }
 
-export function equityChart(series: EquitySeries, title = 'Equity and drawdown', maxPoints = EQUITY_POINTS): ChartSpec | undefined {
+export function equityChart(
+  series: EquitySeries,
+  title = 'Equity and drawdown',
+  maxPoints = EQUITY_POINTS,
+): ChartSpec | undefined {
   const n = Math.min(series.x.length, series.equity.length);
   if (!n) return undefined;
   const group = series.group ?? new Array<string>(n).fill('equity');
@@ -61,19 +68,37 @@ export function equityChart(series: EquitySeries, title = 'Equity and drawdown',
           x: { field: 'x', type: xType, title: null },
           y: { field: 'equity', type: 'quantitative', title: 'equity', scale: { zero: false } },
           ...color,
-          tooltip: [{ field: 'x', type: xType, title: xType === 'temporal' ? 'time' : 'bar' }, { field: 'group' }, { field: 'equity', format: ',.4~f' }],
+          tooltip: [
+            { field: 'x', type: xType, title: xType === 'temporal' ? 'time' : 'bar' },
+            { field: 'group' },
+            { field: 'equity', format: ',.4~f' },
+          ],
         },
       },
       {
         width: 600,
         height: 110,
         data: { name: 'drawdown' },
-        mark: { type: 'area', opacity: multi ? 0.35 : 0.6, ...(multi ? { line: true } : { color: '#e45756', line: { color: '#e45756' } }) },
+        mark: {
+          type: 'area',
+          opacity: multi ? 0.35 : 0.6,
+          ...(multi ? { line: true } : { color: '#e45756', line: { color: '#e45756' } }),
+        },
         encoding: {
           x: { field: 'x', type: xType, title: null },
-          y: { field: 'drawdown', type: 'quantitative', title: 'drawdown', ...(dd.relative ? { axis: { format: '%' } } : {}), stack: null },
+          y: {
+            field: 'drawdown',
+            type: 'quantitative',
+            title: 'drawdown',
+            ...(dd.relative ? { axis: { format: '%' } } : {}),
+            stack: null,
+          },
           ...color,
-          tooltip: [{ field: 'x', type: xType }, { field: 'group' }, { field: 'drawdown', format: dd.relative ? '.2%' : ',.4~f' }],
+          tooltip: [
+            { field: 'x', type: xType },
+            { field: 'group' },
+            { field: 'drawdown', format: dd.relative ? '.2%' : ',.4~f' },
+          ],
         },
       },
     ],

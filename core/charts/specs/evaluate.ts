@@ -35,7 +35,10 @@ function scatterOrBins(
         encoding: {
           x: { field: 'x', type: 'quantitative', title: axes.x, scale: { zero: false } },
           y: { field: 'y', type: 'quantitative', title: axes.y, scale: { zero: false } },
-          tooltip: [{ field: 'x', title: axes.x, format: '.4g' }, { field: 'y', title: axes.y, format: '.4g' }],
+          tooltip: [
+            { field: 'x', title: axes.x, format: '.4g' },
+            { field: 'y', title: axes.y, format: '.4g' },
+          ],
         },
       },
     };
@@ -53,54 +56,91 @@ function scatterOrBins(
         y: { field: 'y_start', type: 'quantitative', title: axes.y, scale: { zero: false } },
         y2: { field: 'y_end' },
         color: { field: 'count', type: 'quantitative', scale: { type: 'log', scheme: 'viridis' }, title: 'rows' },
-        tooltip: [{ field: 'x_start', title: `${axes.x} from`, format: '.4g' }, { field: 'y_start', title: `${axes.y} from`, format: '.4g' }, { field: 'count', format: ',' }],
+        tooltip: [
+          { field: 'x_start', title: `${axes.x} from`, format: '.4g' },
+          { field: 'y_start', title: `${axes.y} from`, format: '.4g' },
+          { field: 'count', format: ',' },
+        ],
       },
     },
   };
 }
 
 /** Predicted against true, with the identity line. */
-export function predVsTrueChart(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, opts: ScatterOptions = {}): ChartSpec | undefined {
+export function predVsTrueChart(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  opts: ScatterOptions = {},
+): ChartSpec | undefined {
   const range = extent(yTrue, yPred);
   if (!range) return undefined;
   const main = scatterOrBins('pred_true', yTrue, yPred, { x: 'true', y: 'predicted' }, { ...opts, sameScale: true });
-  return chart('evaluate-pred-vs-true', main.binned ? 'Predicted vs true (binned)' : 'Predicted vs true', {
-    width: 320,
-    height: 320,
-    layer: [
-      main.layer,
-      {
-        data: { name: 'identity' },
-        mark: { type: 'line', strokeDash: [4, 4], color: '#888' },
-        encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
-      },
-    ],
-  }, { ...main.data, identity: { x: Float64Array.from(range), y: Float64Array.from(range) } });
+  return chart(
+    'evaluate-pred-vs-true',
+    main.binned ? 'Predicted vs true (binned)' : 'Predicted vs true',
+    {
+      width: 320,
+      height: 320,
+      layer: [
+        main.layer,
+        {
+          data: { name: 'identity' },
+          mark: { type: 'line', strokeDash: [4, 4], color: '#888' },
+          encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+        },
+      ],
+    },
+    { ...main.data, identity: { x: Float64Array.from(range), y: Float64Array.from(range) } },
+  );
 }
 
 export function residualHistogramChart(residuals: ArrayLike<number>, bins = 40): ChartSpec | undefined {
   const h = histogram(residuals, bins);
   if (!h.count.length) return undefined;
-  return chart('evaluate-residual-histogram', 'Residuals (true − predicted)', {
-    data: { name: 'residual_bins' },
-    mark: 'bar',
-    encoding: {
-      x: { field: 'bin_start', type: 'quantitative', bin: { binned: true }, title: 'residual' },
-      x2: { field: 'bin_end' },
-      y: { field: 'count', type: 'quantitative', title: 'rows' },
-      tooltip: [{ field: 'bin_start', format: '.4g' }, { field: 'bin_end', format: '.4g' }, { field: 'count', format: ',' }],
+  return chart(
+    'evaluate-residual-histogram',
+    'Residuals (true − predicted)',
+    {
+      data: { name: 'residual_bins' },
+      mark: 'bar',
+      encoding: {
+        x: { field: 'bin_start', type: 'quantitative', bin: { binned: true }, title: 'residual' },
+        x2: { field: 'bin_end' },
+        y: { field: 'count', type: 'quantitative', title: 'rows' },
+        tooltip: [
+          { field: 'bin_start', format: '.4g' },
+          { field: 'bin_end', format: '.4g' },
+          { field: 'count', format: ',' },
+        ],
+      },
     },
-  }, { residual_bins: { ...h } });
+    { residual_bins: { ...h } },
+  );
 }
 
-export function residualsVsPredictedChart(yPred: ArrayLike<number>, residuals: ArrayLike<number>, opts: ScatterOptions = {}): ChartSpec | undefined {
+export function residualsVsPredictedChart(
+  yPred: ArrayLike<number>,
+  residuals: ArrayLike<number>,
+  opts: ScatterOptions = {},
+): ChartSpec | undefined {
   if (!extent(yPred)) return undefined;
   const main = scatterOrBins('residuals', yPred, residuals, { x: 'predicted', y: 'residual' }, opts);
-  return chart('evaluate-residuals-vs-predicted', main.binned ? 'Residuals vs predicted (binned)' : 'Residuals vs predicted', {
-    width: 320,
-    height: 240,
-    layer: [main.layer, { mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { datum: 0, type: 'quantitative' } } }],
-  }, main.data);
+  return chart(
+    'evaluate-residuals-vs-predicted',
+    main.binned ? 'Residuals vs predicted (binned)' : 'Residuals vs predicted',
+    {
+      width: 320,
+      height: 240,
+      layer: [
+        main.layer,
+        {
+          mark: { type: 'rule', strokeDash: [4, 4], color: '#888' },
+          encoding: { y: { datum: 0, type: 'quantitative' } },
+        },
+      ],
+    },
+    main.data,
+  );
 }
 
 /** The axes every ROC chart shares (one run or several overlaid). */
@@ -113,47 +153,93 @@ export const ROC_AXES = {
 export function rocChart(yTrue: ArrayLike<number>, score: ArrayLike<number>, positive = 1): ChartSpec | undefined {
   const roc = rocCurve(yTrue, score, 400, positive);
   if (!Number.isFinite(roc.auc)) return undefined;
-  return chart('evaluate-roc', `ROC (AUC ${roc.auc.toFixed(3)})`, {
-    width: 280,
-    height: 280,
-    layer: [
-      {
-        data: { name: 'roc' },
-        mark: { type: 'line', interpolate: 'step-after' },
-        encoding: {
-          ...ROC_AXES,
-          order: { field: 'order', type: 'quantitative' },
-          tooltip: [{ field: 'fpr', format: '.3f' }, { field: 'tpr', format: '.3f' }, { field: 'threshold', format: '.4f' }],
+  return chart(
+    'evaluate-roc',
+    `ROC (AUC ${roc.auc.toFixed(3)})`,
+    {
+      width: 280,
+      height: 280,
+      layer: [
+        {
+          data: { name: 'roc' },
+          mark: { type: 'line', interpolate: 'step-after' },
+          encoding: {
+            ...ROC_AXES,
+            order: { field: 'order', type: 'quantitative' },
+            tooltip: [
+              { field: 'fpr', format: '.3f' },
+              { field: 'tpr', format: '.3f' },
+              { field: 'threshold', format: '.4f' },
+            ],
+          },
         },
+        {
+          data: { name: 'chance' },
+          mark: { type: 'line', strokeDash: [4, 4], color: '#888' },
+          encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+        },
+      ],
+    },
+    {
+      roc: {
+        fpr: roc.fpr,
+        tpr: roc.tpr,
+        threshold: Float64Array.from(roc.threshold, (t) => (Number.isFinite(t) ? t : NaN)),
+        order: Float64Array.from(roc.fpr, (_, i) => i),
       },
-      { data: { name: 'chance' }, mark: { type: 'line', strokeDash: [4, 4], color: '#888' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
-    ],
-  }, {
-    roc: { fpr: roc.fpr, tpr: roc.tpr, threshold: Float64Array.from(roc.threshold, (t) => (Number.isFinite(t) ? t : NaN)), order: Float64Array.from(roc.fpr, (_, i) => i) },
-    chance: { x: Float64Array.of(0, 1), y: Float64Array.of(0, 1) },
-  });
+      chance: { x: Float64Array.of(0, 1), y: Float64Array.of(0, 1) },
+    },
+  );
 }
 
 /** Reliability diagram: fraction of positives per bin of predicted probability. */
-export function calibrationChart(yTrue: ArrayLike<number>, prob: ArrayLike<number>, bins = 10, positive = 1): ChartSpec | undefined {
+export function calibrationChart(
+  yTrue: ArrayLike<number>,
+  prob: ArrayLike<number>,
+  bins = 10,
+  positive = 1,
+): ChartSpec | undefined {
   const c = calibration(yTrue, prob, bins, positive);
   if (!c.count.length) return undefined;
-  return chart('evaluate-calibration', 'Calibration', {
-    width: 280,
-    height: 280,
-    layer: [
-      {
-        data: { name: 'calibration' },
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: { field: 'mean_predicted', type: 'quantitative', title: 'mean predicted probability', scale: { domain: [0, 1] } },
-          y: { field: 'fraction_positive', type: 'quantitative', title: 'fraction of positives', scale: { domain: [0, 1] } },
-          tooltip: [{ field: 'mean_predicted', format: '.3f' }, { field: 'fraction_positive', format: '.3f' }, { field: 'count', format: ',' }],
+  return chart(
+    'evaluate-calibration',
+    'Calibration',
+    {
+      width: 280,
+      height: 280,
+      layer: [
+        {
+          data: { name: 'calibration' },
+          mark: { type: 'line', point: true },
+          encoding: {
+            x: {
+              field: 'mean_predicted',
+              type: 'quantitative',
+              title: 'mean predicted probability',
+              scale: { domain: [0, 1] },
+            },
+            y: {
+              field: 'fraction_positive',
+              type: 'quantitative',
+              title: 'fraction of positives',
+              scale: { domain: [0, 1] },
+            },
+            tooltip: [
+              { field: 'mean_predicted', format: '.3f' },
+              { field: 'fraction_positive', format: '.3f' },
+              { field: 'count', format: ',' },
+            ],
+          },
         },
-      },
-      { data: { name: 'perfect' }, mark: { type: 'line', strokeDash: [4, 4], color: '#888' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
-    ],
-  }, { calibration: { ...c }, perfect: { x: Float64Array.of(0, 1), y: Float64Array.of(0, 1) } });
+        {
+          data: { name: 'perfect' },
+          mark: { type: 'line', strokeDash: [4, 4], color: '#888' },
+          encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+        },
+      ],
+    },
+    { calibration: { ...c }, perfect: { x: Float64Array.of(0, 1), y: Float64Array.of(0, 1) } },
+  );
 }
 
 export interface EvaluateInput {
@@ -171,10 +257,17 @@ export function evaluateCharts(input: EvaluateInput, opts: ScatterOptions = {}):
   const out: (ChartSpec | undefined)[] = [];
   if (input.task === 'regression' && input.yPred) {
     const residuals = differences(input.yTrue, input.yPred);
-    out.push(predVsTrueChart(input.yTrue, input.yPred, opts), residualHistogramChart(residuals), residualsVsPredictedChart(input.yPred, residuals, opts));
+    out.push(
+      predVsTrueChart(input.yTrue, input.yPred, opts),
+      residualHistogramChart(residuals),
+      residualsVsPredictedChart(input.yPred, residuals, opts),
+    );
   }
   if (input.task === 'classification' && input.prob) {
-    out.push(rocChart(input.yTrue, input.prob, input.positive), calibrationChart(input.yTrue, input.prob, 10, input.positive));
+    out.push(
+      rocChart(input.yTrue, input.prob, input.positive),
+      calibrationChart(input.yTrue, input.prob, 10, input.positive),
+    );
   }
   return out.filter((c): c is ChartSpec => c !== undefined);
 }

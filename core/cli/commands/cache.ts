@@ -12,11 +12,15 @@ const usage = 'phasebook cache stats|clean [--max-age 30d] [--all] [--json] [--d
 /** `30d`, `12h`, `90m`, `45s` -> milliseconds. */
 export function parseAge(text: string): number {
   const ms = /^\s*\d/.test(text) && /[dhms]\s*$/.test(text) ? parseMaxAge(text) : undefined;
-  if (ms === undefined) throw new UserError(`--max-age takes a number and a unit (d, h, m or s), e.g. 30d; got '${text}'`, {}, [`usage: ${usage}`]);
+  if (ms === undefined)
+    throw new UserError(`--max-age takes a number and a unit (d, h, m or s), e.g. 30d; got '${text}'`, {}, [
+      `usage: ${usage}`,
+    ]);
   return ms;
 }
 
-const ageText = (ms: number) => (ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms / 1000}s`);
+const ageText = (ms: number) =>
+  ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms / 1000}s`;
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -40,21 +44,44 @@ export function formatCacheStats(s: CacheStats): string {
   ];
   const kinds = Object.entries(s.byKind).sort(([a], [b]) => a.localeCompare(b));
   if (kinds.length) {
-    lines.push('', renderTable(['kind', 'hits', 'misses', 'hit rate'], kinds.map(([k, v]) => [k, String(v.hits), String(v.misses), `${((100 * v.hits) / Math.max(1, v.hits + v.misses)).toFixed(1)}%`])).trimEnd());
+    lines.push(
+      '',
+      renderTable(
+        ['kind', 'hits', 'misses', 'hit rate'],
+        kinds.map(([k, v]) => [
+          k,
+          String(v.hits),
+          String(v.misses),
+          `${((100 * v.hits) / Math.max(1, v.hits + v.misses)).toFixed(1)}%`,
+        ]),
+      ).trimEnd(),
+    );
   }
   return lines.join('\n') + '\n';
 }
 
 export const cacheCommand: Command = {
   name: 'cache',
-  summary: 'Cell / feature cache: `stats` (entries, size, hit rate) or `clean` (entries unused for --max-age, default 30d; --all).',
+  summary:
+    'Cell / feature cache: `stats` (entries, size, hit rate) or `clean` (entries unused for --max-age, default 30d; --all).',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, {
-      'max-age': { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' }, dir: { type: 'string' }, cache: { type: 'string' },
-    }, usage);
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        'max-age': { type: 'string' },
+        all: { type: 'boolean' },
+        json: { type: 'boolean' },
+        dir: { type: 'string' },
+        cache: { type: 'string' },
+      },
+      usage,
+    );
     const [action, ...extra] = positionals;
-    if (!action || extra.length || !['stats', 'clean'].includes(action)) throw new UserError(action ? `unknown cache action '${action}'` : 'say what to do: stats or clean', {}, [`usage: ${usage}`]);
+    if (!action || extra.length || !['stats', 'clean'].includes(action))
+      throw new UserError(action ? `unknown cache action '${action}'` : 'say what to do: stats or clean', {}, [
+        `usage: ${usage}`,
+      ]);
     const root = values.cache ? resolve(io.cwd, values.cache) : resolveRoots(resolve(io.cwd, values.dir ?? '.')).cache;
     const maxAgeMs = values['max-age'] !== undefined ? parseAge(values['max-age']) : DEFAULT_MAX_AGE_DAYS * 86_400_000;
     if (action === 'stats') {
@@ -63,7 +90,11 @@ export const cacheCommand: Command = {
       return ExitCode.Ok;
     }
     const r = await cleanCache(root, { maxAgeMs, all: values.all });
-    io.out(values.json ? `${JSON.stringify(r)}\n` : `removed ${r.removed} entr${r.removed === 1 ? 'y' : 'ies'} (${formatBytes(r.freedBytes)}), kept ${r.kept}${values.all ? '' : ` (unused for at most ${values['max-age'] ?? `${DEFAULT_MAX_AGE_DAYS}d`})`}\n`);
+    io.out(
+      values.json
+        ? `${JSON.stringify(r)}\n`
+        : `removed ${r.removed} entr${r.removed === 1 ? 'y' : 'ies'} (${formatBytes(r.freedBytes)}), kept ${r.kept}${values.all ? '' : ` (unused for at most ${values['max-age'] ?? `${DEFAULT_MAX_AGE_DAYS}d`})`}\n`,
+    );
     return ExitCode.Ok;
   },
 };

@@ -11,8 +11,16 @@ export const fleetCommand: Command = {
   summary: 'Show a worker fleet: queue depth, workers, running jobs, failures.',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, { redis: { type: 'string' }, queue: { type: 'string' }, json: { type: 'boolean' } }, usage);
-    if (positionals[0] !== 'status' || positionals.length !== 1) throw new UsageError(positionals.length ? `unknown fleet command '${positionals.join(' ')}'` : 'give a fleet command: status', usage);
+    const { values, positionals } = parseFlags(
+      argv,
+      { redis: { type: 'string' }, queue: { type: 'string' }, json: { type: 'boolean' } },
+      usage,
+    );
+    if (positionals[0] !== 'status' || positionals.length !== 1)
+      throw new UsageError(
+        positionals.length ? `unknown fleet command '${positionals.join(' ')}'` : 'give a fleet command: status',
+        usage,
+      );
     const redis = values.redis ?? io.env.PHASEBOOK_REDIS;
     if (!redis) throw new UsageError('give --redis URL (or set PHASEBOOK_REDIS)', usage);
     let s;

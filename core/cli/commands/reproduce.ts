@@ -8,7 +8,17 @@
  * Exit 0 when every artifact matches, 2 when one differs.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { hashFile } from '../../base/hash';
@@ -24,7 +34,12 @@ import { STORED_NOTEBOOK } from '../pipelineRun';
 
 const usage = 'phasebook reproduce RUN_ID|RUN_DIR [--runs-root DIR] [--keep] [--allow-code]';
 
-interface StoredCell { cell: string; status: string; artifacts?: { path: string; sha256: string }[]; run?: string }
+interface StoredCell {
+  cell: string;
+  status: string;
+  artifacts?: { path: string; sha256: string }[];
+  run?: string;
+}
 interface Recipe {
   notebook_sha256: string;
   base_dir: string;
@@ -93,41 +108,63 @@ function readManifest(dir: string): Stored | undefined {
 /** The pipeline run folder for `ref` (a run id under the runs root, or a run folder), and the cell it narrows to. */
 function locate(ref: string, cwd: string, runsRoot: string): { dir: string; manifest: Stored; onlyCell?: string } {
   const direct = [resolve(cwd, ref), join(runsRoot, ref)].find((d) => existsSync(join(d, 'run.json')));
-  if (!direct) throw new UserError(`no run '${ref}'`, { file: runsRoot }, [`looked for ${join(runsRoot, ref, 'run.json')}; list runs with \`phasebook runs\``]);
+  if (!direct)
+    throw new UserError(`no run '${ref}'`, { file: runsRoot }, [
+      `looked for ${join(runsRoot, ref, 'run.json')}; list runs with \`phasebook runs\``,
+    ]);
   const manifest = readManifest(direct);
   if (!manifest) throw new UserError('run.json cannot be read', { file: join(direct, 'run.json') });
   if (manifest.kind === 'pipeline') return { dir: direct, manifest };
   // A run a cell made: find the pipeline run that lists it.
   const root = resolve(direct, '..');
-  for (const name of readdirSync(root).filter((n) => n.startsWith('pipeline_')).sort().reverse()) {
+  for (const name of readdirSync(root)
+    .filter((n) => n.startsWith('pipeline_'))
+    .sort()
+    .reverse()) {
     const m = readManifest(join(root, name));
     const cell = m?.meta?.cells?.find((c) => c.run === manifest.id);
     if (m && cell) return { dir: join(root, name), manifest: m, onlyCell: cell.cell };
   }
-  throw new UserError(`run '${manifest.id}' is a ${manifest.kind} run no pipeline run made`, { file: join(direct, 'run.json') },
-    ['reproduce takes a pipeline run (`phasebook run` records one per call), or a run one of its cells made']);
+  throw new UserError(
+    `run '${manifest.id}' is a ${manifest.kind} run no pipeline run made`,
+    { file: join(direct, 'run.json') },
+    ['reproduce takes a pipeline run (`phasebook run` records one per call), or a run one of its cells made'],
+  );
 }
 
 export const reproduceCommand: Command = {
   name: 'reproduce',
-  summary: 'Re-run a pipeline run from its stored notebook in a scratch folder and check every artifact\'s sha256.',
+  summary: "Re-run a pipeline run from its stored notebook in a scratch folder and check every artifact's sha256.",
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, { 'runs-root': { type: 'string' }, keep: { type: 'boolean' }, 'allow-code': { type: 'boolean' } }, usage);
+    const { values, positionals } = parseFlags(
+      argv,
+      { 'runs-root': { type: 'string' }, keep: { type: 'boolean' }, 'allow-code': { type: 'boolean' } },
+      usage,
+    );
     if (positionals.length !== 1) throw new UserError('give exactly one run id or run folder', {}, [`usage: ${usage}`]);
     const runsRoot = resolve(io.cwd, values['runs-root'] ?? DEFAULT_ROOTS.runs);
     const { dir, manifest, onlyCell } = locate(positionals[0] as string, io.cwd, runsRoot);
     const rec = manifest.meta?.reproduce;
-    if (!rec) throw new UserError(`run '${manifest.id}' was recorded before runs kept what reproduce needs (the notebook copy, inputs and configs)`, { file: join(dir, 'run.json') });
+    if (!rec)
+      throw new UserError(
+        `run '${manifest.id}' was recorded before runs kept what reproduce needs (the notebook copy, inputs and configs)`,
+        { file: join(dir, 'run.json') },
+      );
     const text = readFileSync(join(dir, STORED_NOTEBOOK), 'utf8');
     if (createHash('sha256').update(text).digest('hex') !== rec.notebook_sha256) {
-      throw new UserError(`the stored notebook was changed after the run (sha256 differs from run.json)`, { file: join(dir, STORED_NOTEBOOK) });
+      throw new UserError(`the stored notebook was changed after the run (sha256 differs from run.json)`, {
+        file: join(dir, STORED_NOTEBOOK),
+      });
     }
     const baseDir = resolve(dir, rec.base_dir);
     const changedInputs: string[] = [];
     for (const input of rec.inputs) {
       const now = await hashFile(resolve(baseDir, input.path)).catch(() => 'missing');
-      if (now !== input.sha256) changedInputs.push(`${input.path} (read by '${input.cell}'): ${now === 'missing' ? 'missing now' : `sha256 ${input.sha256.slice(0, 12)} then, ${now.slice(0, 12)} now`}`);
+      if (now !== input.sha256)
+        changedInputs.push(
+          `${input.path} (read by '${input.cell}'): ${now === 'missing' ? 'missing now' : `sha256 ${input.sha256.slice(0, 12)} then, ${now.slice(0, 12)} now`}`,
+        );
     }
     // The scratch folder stands in for the notebook's folder: the notebook and (links to) its input
     // files at the same relative paths, so every path a cell writes into an artifact is the same.
@@ -139,7 +176,10 @@ export const reproduceCommand: Command = {
     try {
       for (const input of rec.inputs) {
         if (!inside(input.path)) {
-          throw new UserError(`input ${input.path} (read by '${input.cell}') is outside the notebook's folder: reproduce re-runs inside a copy of that folder`, { file: join(dir, 'run.json') });
+          throw new UserError(
+            `input ${input.path} (read by '${input.cell}') is outside the notebook's folder: reproduce re-runs inside a copy of that folder`,
+            { file: join(dir, 'run.json') },
+          );
         }
         const at = join(base, input.path);
         mkdirSync(dirname(at), { recursive: true });
@@ -152,16 +192,31 @@ export const reproduceCommand: Command = {
         mkdirSync(cwd, { recursive: true });
         process.chdir(cwd);
       } else {
-        io.out('note: the run was made from a folder that neither holds nor is inside the notebook\'s folder; data paths in its artifacts may differ\n');
+        io.out(
+          "note: the run was made from a folder that neither holds nor is inside the notebook's folder; data paths in its artifacts may differ\n",
+        );
       }
       const overrides = manifest.config.overrides ? { ...manifest.config.overrides, at: {} } : undefined;
-      const open = (rootOverrides?: Partial<ArtifactRoots>) => new PipelineSession(text, {
-        notebookPath, baseDir: base, rootOverrides, seed: manifest.seed, log: createLogger([]), overrides, jobs: 1,
-      });
+      const open = (rootOverrides?: Partial<ArtifactRoots>) =>
+        new PipelineSession(text, {
+          notebookPath,
+          baseDir: base,
+          rootOverrides,
+          seed: manifest.seed,
+          log: createLogger([]),
+          overrides,
+          jobs: 1,
+        });
       // Roots the notebook puts outside its folder (absolute paths) are moved into the scratch folder too.
       const outside = Object.entries(open().roots).filter(([, p]) => !inside(relative(base, p)));
       const session = open(Object.fromEntries(outside.map(([k]) => [k, join(scratch, '.outside', k)])));
-      const note = gateCode(session.parsed, manifest.config.notebook ?? STORED_NOTEBOOK, codeAllowed(values['allow-code'], io.env), `phasebook reproduce ${positionals[0]}`, onlyCell ? [onlyCell] : manifest.config.cells);
+      const note = gateCode(
+        session.parsed,
+        manifest.config.notebook ?? STORED_NOTEBOOK,
+        codeAllowed(values['allow-code'], io.env),
+        `phasebook reproduce ${positionals[0]}`,
+        onlyCell ? [onlyCell] : manifest.config.cells,
+      );
       if (note) io.err(note);
       const recorded = (manifest.meta?.cells ?? []).filter((c) => !onlyCell || c.cell === onlyCell);
       io.out(`reproducing ${manifest.id}${onlyCell ? ` (cell '${onlyCell}')` : ''} in ${scratch}\n`);
@@ -183,7 +238,8 @@ export const reproduceCommand: Command = {
           const sha = other ? await hashFile(other).catch(() => 'missing') : 'missing';
           compared++;
           if (sha !== a.sha256 && other && (await sameUpToRunIds(resolve(baseDir, a.path), a.sha256, other))) upToIds++;
-          else if (sha !== a.sha256 && !first) first = `cell '${c.cell}' artifact ${a.path}: sha256 ${a.sha256.slice(0, 12)} recorded, ${sha === 'missing' ? 'not written' : sha.slice(0, 12)} now`;
+          else if (sha !== a.sha256 && !first)
+            first = `cell '${c.cell}' artifact ${a.path}: sha256 ${a.sha256.slice(0, 12)} recorded, ${sha === 'missing' ? 'not written' : sha.slice(0, 12)} now`;
         }
       }
       // The runs cells made (CV, training, stacking): every artifact their run.json lists.
@@ -210,14 +266,17 @@ export const reproduceCommand: Command = {
       // A cell that succeeded in the run must succeed again (one that failed then may fail the same way).
       const nowStatus = new Map(report.outcomes.map((o) => [o.cell, o]));
       const broke = recorded.filter((c) => c.status !== 'failed' && nowStatus.get(c.cell)?.status === 'failed');
-      for (const c of broke) first ??= `cell '${c.cell}' ${c.status} in the run, failed now: ${nowStatus.get(c.cell)?.error?.message ?? 'failed'}`;
+      for (const c of broke)
+        first ??= `cell '${c.cell}' ${c.status} in the run, failed now: ${nowStatus.get(c.cell)?.error?.message ?? 'failed'}`;
       if (first) {
         io.out(`not reproduced: ${first}\n`);
         return ExitCode.Validation;
       }
       const equal = compared - upToIds;
-      io.out(`reproduced: ${compared} artifact${compared === 1 ? '' : 's'} of ${recorded.length} cell${recorded.length === 1 ? '' : 's'}: `
-        + `${equal} with the same sha256${upToIds ? `, ${upToIds} the same once the run ids they name are masked` : ''}\n`);
+      io.out(
+        `reproduced: ${compared} artifact${compared === 1 ? '' : 's'} of ${recorded.length} cell${recorded.length === 1 ? '' : 's'}: ` +
+          `${equal} with the same sha256${upToIds ? `, ${upToIds} the same once the run ids they name are masked` : ''}\n`,
+      );
       return ExitCode.Ok;
     } finally {
       process.chdir(before);

@@ -8,7 +8,8 @@ import { parseFlags } from '../args';
 import type { CliIO, Command } from '../io';
 import type { RunSummary } from '../../runs/scan';
 
-const usage = 'phasebook runs [--kind cv|training|stacking|backtest|workflow|pipeline] [--json] [--prune-interrupted] [--dir PROJECT]';
+const usage =
+  'phasebook runs [--kind cv|training|stacking|backtest|workflow|pipeline] [--json] [--prune-interrupted] [--dir PROJECT]';
 const KINDS: RunKind[] = ['cv', 'training', 'stacking', 'backtest', 'workflow', 'pipeline'];
 
 export const runsCommand: Command = {
@@ -16,9 +17,19 @@ export const runsCommand: Command = {
   summary: 'List runs under the artifact roots (also runs written by other tools in the same layouts).',
   usage,
   async run(argv, io) {
-    const { values } = parseFlags(argv, { kind: { type: 'string' }, json: { type: 'boolean' }, 'prune-interrupted': { type: 'boolean' }, dir: { type: 'string' } }, usage);
+    const { values } = parseFlags(
+      argv,
+      {
+        kind: { type: 'string' },
+        json: { type: 'boolean' },
+        'prune-interrupted': { type: 'boolean' },
+        dir: { type: 'string' },
+      },
+      usage,
+    );
     const kind = values.kind as RunKind | undefined;
-    if (kind && !KINDS.includes(kind)) throw new UserError(`unknown run kind '${kind}'`, {}, [`kinds: ${KINDS.join(', ')}`]);
+    if (kind && !KINDS.includes(kind))
+      throw new UserError(`unknown run kind '${kind}'`, {}, [`kinds: ${KINDS.join(', ')}`]);
     const roots = resolveRoots(resolve(io.cwd, values.dir ?? '.'));
     const runs = await scanRuns(roots, { kind });
     if (values['prune-interrupted']) return prune(runs, io);
@@ -32,8 +43,12 @@ async function prune(runs: RunSummary[], io: CliIO): Promise<ExitCode> {
   const gone = runs.filter((r) => r.status === 'interrupted');
   for (const r of gone) {
     await rm(r.dir, { recursive: true, force: true });
-    io.out(`removed interrupted run ${r.id} (${r.kind}): ${r.dir}${r.error ? ` — ${r.error.replace(/^interrupted: /, '')}` : ''}\n`);
+    io.out(
+      `removed interrupted run ${r.id} (${r.kind}): ${r.dir}${r.error ? ` — ${r.error.replace(/^interrupted: /, '')}` : ''}\n`,
+    );
   }
-  io.out(gone.length ? `removed ${gone.length} interrupted run${gone.length === 1 ? '' : 's'}\n` : 'no interrupted runs\n');
+  io.out(
+    gone.length ? `removed ${gone.length} interrupted run${gone.length === 1 ? '' : 's'}\n` : 'no interrupted runs\n',
+  );
   return ExitCode.Ok;
 }

@@ -42,7 +42,8 @@ export function overrideKeys(text: string, cell: Cell, values: Record<string, st
     if (!at) continue;
     drop.add(at.line);
     // A block value continues on indented lines.
-    for (let l = at.line + 1; l < bodyEnd && /^(\s|$)/.test(lines[l] ?? '') && (lines[l] ?? '').trim() !== ''; l++) drop.add(l);
+    for (let l = at.line + 1; l < bodyEnd && /^(\s|$)/.test(lines[l] ?? '') && (lines[l] ?? '').trim() !== ''; l++)
+      drop.add(l);
   }
   const added = Object.entries(values).map(([k, v]) => `${k}: ${v}`);
   const out: string[] = [];
@@ -68,7 +69,13 @@ export async function runTrainCell(a: TrainCellArgs, io: CliIO, usage: string): 
   const fromRun = a.fromCheckpoint ? sourceOfRun(resolveRoots(base).runs, a.fromCheckpoint) : {};
   const pipeline = a.pipeline ? resolve(io.cwd, a.pipeline) : fromRun.notebook;
   if (!pipeline) {
-    throw new UserError(a.fromCheckpoint ? `cannot tell which notebook trained '${a.fromCheckpoint}': give --pipeline FILE (and --cell NAME)` : '--top-n needs --pipeline FILE (the notebook whose train cell to run)', {}, [`usage: ${usage}`]);
+    throw new UserError(
+      a.fromCheckpoint
+        ? `cannot tell which notebook trained '${a.fromCheckpoint}': give --pipeline FILE (and --cell NAME)`
+        : '--top-n needs --pipeline FILE (the notebook whose train cell to run)',
+      {},
+      [`usage: ${usage}`],
+    );
   }
   let text: string;
   try {
@@ -79,18 +86,44 @@ export async function runTrainCell(a: TrainCellArgs, io: CliIO, usage: string): 
   const probe = new PipelineSession(text, { notebookPath: pipeline, log: createLogger([]) });
   const trains = probe.parsed.cells.filter((c) => c.type === 'phase' && c.kind === 'train');
   const name = a.cell ?? fromRun.cell ?? (trains.length === 1 ? trains[0].name : undefined);
-  if (!name) throw new UserError(trains.length ? `the notebook has ${trains.length} train cells: say which with --cell` : 'the notebook has no train cell', { file: pipeline }, trains.length ? [`train cells: ${trains.map((c) => c.name).join(', ')}`] : []);
+  if (!name)
+    throw new UserError(
+      trains.length
+        ? `the notebook has ${trains.length} train cells: say which with --cell`
+        : 'the notebook has no train cell',
+      { file: pipeline },
+      trains.length ? [`train cells: ${trains.map((c) => c.name).join(', ')}`] : [],
+    );
   const cell = trains.find((c) => c.name === name);
-  if (!cell) throw new UserError(`no train cell named '${name}'`, { file: pipeline }, [`train cells: ${trains.map((c) => c.name).join(', ') || 'none'}`]);
+  if (!cell)
+    throw new UserError(`no train cell named '${name}'`, { file: pipeline }, [
+      `train cells: ${trains.map((c) => c.name).join(', ') || 'none'}`,
+    ]);
   const values: Record<string, string> = {};
   if (a.topN !== undefined) values.checkpoints = JSON.stringify({ top_n: a.topN, metric: a.metric ?? 'val_loss' });
   if (a.fromCheckpoint) values.from_checkpoint = JSON.stringify(a.fromCheckpoint);
-  const session = new PipelineSession(overrideKeys(text, cell, values), { notebookPath: pipeline, log: createLogger([]), seed: a.seed });
+  const session = new PipelineSession(overrideKeys(text, cell, values), {
+    notebookPath: pipeline,
+    log: createLogger([]),
+    seed: a.seed,
+  });
   const level = levelFromEnv(io.env);
-  session.setLogger(createLogger([jsonLinesSink(resolve(session.roots.logs, 'pipeline.log')), ...(level === 'debug' ? [textSink(io.err)] : [])], level, { notebook: pipeline, command: 'train' }));
+  session.setLogger(
+    createLogger(
+      [jsonLinesSink(resolve(session.roots.logs, 'pipeline.log')), ...(level === 'debug' ? [textSink(io.err)] : [])],
+      level,
+      { notebook: pipeline, command: 'train' },
+    ),
+  );
   const errors = session.parsed.diagnostics.filter((d) => d.severity === 'error');
   for (const d of errors) io.err(`${pipeline}:${d.range.start.line + 1}:${d.range.start.column + 1}: ${d.message}\n`);
-  const note = gateCode(session.parsed, a.pipeline ?? pipeline, codeAllowed(a.allowCode, io.env), `phasebook ${['train', ...a.argv].join(' ')}`, [name]);
+  const note = gateCode(
+    session.parsed,
+    a.pipeline ?? pipeline,
+    codeAllowed(a.allowCode, io.env),
+    `phasebook ${['train', ...a.argv].join(' ')}`,
+    [name],
+  );
   if (note) io.err(note);
   const started = new Date();
   const width = Math.max(8, ...session.parsed.cells.map((c) => c.name.length));
@@ -98,7 +131,20 @@ export async function runTrainCell(a: TrainCellArgs, io: CliIO, usage: string): 
     cells: [name],
     force: true,
     onEvent: (e) => {
-      if (e.type === 'finished') io.out(formatOutcome({ cell: e.cell, status: e.status, durationMs: e.durationMs, result: e.result, error: e.error, note: e.note }, width) + '\n');
+      if (e.type === 'finished')
+        io.out(
+          formatOutcome(
+            {
+              cell: e.cell,
+              status: e.status,
+              durationMs: e.durationMs,
+              result: e.result,
+              error: e.error,
+              note: e.note,
+            },
+            width,
+          ) + '\n',
+        );
     },
   });
   await recordPipelineRun(session, report, { started, argv: ['train', ...a.argv] });

@@ -19,25 +19,37 @@ export const workerCommand: Command = {
   summary: 'Run cells for `phasebook run --executor bullmq` coordinators (a fleet worker on Redis).',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseFlags(argv, {
-      redis: { type: 'string' },
-      store: { type: 'string' },
-      concurrency: { type: 'string' },
-      cache: { type: 'string' },
-      queue: { type: 'string' },
-      'lock-ms': { type: 'string' },
-    }, usage);
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        redis: { type: 'string' },
+        store: { type: 'string' },
+        concurrency: { type: 'string' },
+        cache: { type: 'string' },
+        queue: { type: 'string' },
+        'lock-ms': { type: 'string' },
+      },
+      usage,
+    );
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`, usage);
-    if (!values.redis || !values.store) throw new UsageError(`give ${!values.redis ? '--redis URL' : '--store URL'}`, usage);
+    if (!values.redis || !values.store)
+      throw new UsageError(`give ${!values.redis ? '--redis URL' : '--store URL'}`, usage);
     parseRedisUrl(values.redis);
     const concurrency = intFlag(values.concurrency, 'concurrency', usage) ?? 1;
     if (concurrency < 1) throw new UsageError('--concurrency takes a whole number >= 1', usage);
     const lockMs = intFlag(values['lock-ms'], 'lock-ms', usage);
     if (lockMs !== undefined && lockMs < 1000) throw new UsageError('--lock-ms takes at least 1000', usage);
     const store = openStore(values.store, io.cwd);
-    const cacheDir = values.cache ? resolve(io.cwd, values.cache) : join(tmpdir(), `phasebook-worker-cache-${process.pid}`);
+    const cacheDir = values.cache
+      ? resolve(io.cwd, values.cache)
+      : join(tmpdir(), `phasebook-worker-cache-${process.pid}`);
     const w = await startFleetWorker({
-      redis: values.redis, store, cacheDir, concurrency, queue: values.queue, lockMs,
+      redis: values.redis,
+      store,
+      cacheDir,
+      concurrency,
+      queue: values.queue,
+      lockMs,
       log: (rec) => io.out(JSON.stringify(rec) + '\n'),
     });
     await new Promise<void>((ok) => {

@@ -30,7 +30,6 @@ export interface Interval {
   dropped: number;
 }
 
-
 export interface BootstrapCI extends Interval, BootstrapRecord {
   metric: MetricName;
 }
@@ -52,11 +51,20 @@ export type Statistic = (counts: Uint32Array) => number;
  * Intervals of several statistics of the same `rows` rows from the same resamples. The record
  * says how they were drawn.
  */
-export function bootstrapStatistics(rows: number, stats: readonly Statistic[], o: BootstrapOptions): { intervals: Interval[]; record: BootstrapRecord } {
+export function bootstrapStatistics(
+  rows: number,
+  stats: readonly Statistic[],
+  o: BootstrapOptions,
+): { intervals: Interval[]; record: BootstrapRecord } {
   const resamples = o.n ?? 1000;
   const alpha = o.alpha ?? 0.05;
-  if (!Number.isInteger(resamples) || resamples < 1) throw new UserError(`bootstrap: n must be a positive integer, got ${resamples}`, { ...o.location, key: 'bootstrap' });
-  if (!(alpha > 0 && alpha < 1)) throw new UserError(`bootstrap: alpha must be in (0, 1), got ${alpha}`, { ...o.location, key: 'alpha' });
+  if (!Number.isInteger(resamples) || resamples < 1)
+    throw new UserError(`bootstrap: n must be a positive integer, got ${resamples}`, {
+      ...o.location,
+      key: 'bootstrap',
+    });
+  if (!(alpha > 0 && alpha < 1))
+    throw new UserError(`bootstrap: alpha must be in (0, 1), got ${alpha}`, { ...o.location, key: 'alpha' });
   if (rows < 1) throw new UserError('bootstrap: no rows to resample', o.location ?? {});
   const sampler = makeSampler(rows, o.seed, o);
   const counts = new Uint32Array(rows).fill(1);
@@ -72,22 +80,41 @@ export function bootstrapStatistics(rows: number, stats: readonly Statistic[], o
   }
   const intervals = stats.map((_, s) => {
     const sorted = values[s].subarray(0, kept[s]).sort();
-    return { estimate: estimates[s], low: quantileSorted(sorted, alpha / 2), high: quantileSorted(sorted, 1 - alpha / 2), dropped: resamples - kept[s] };
+    return {
+      estimate: estimates[s],
+      low: quantileSorted(sorted, alpha / 2),
+      high: quantileSorted(sorted, 1 - alpha / 2),
+      dropped: resamples - kept[s],
+    };
   });
   return { intervals, record: { ...sampler.info, n: resamples, alpha, seed: o.seed } };
 }
 
 /** One metric's interval. */
-export function bootstrapCI(yTrue: Float64Array, yPred: Float64Array, metric: string, opts: BootstrapOptions): BootstrapCI {
+export function bootstrapCI(
+  yTrue: Float64Array,
+  yPred: Float64Array,
+  metric: string,
+  opts: BootstrapOptions,
+): BootstrapCI {
   const name = metricName(metric);
   const { intervals, record } = bootstrapStatistics(yTrue.length, [prepareMetric(name, yTrue, yPred)], opts);
   return { metric: name, ...intervals[0], ...record };
 }
 
 /** Several metrics of one prediction vector, on the same resamples. */
-export function bootstrapMetrics(yTrue: Float64Array, yPred: Float64Array, metrics: readonly string[], opts: BootstrapOptions): { intervals: Record<string, Interval>; record: BootstrapRecord } {
+export function bootstrapMetrics(
+  yTrue: Float64Array,
+  yPred: Float64Array,
+  metrics: readonly string[],
+  opts: BootstrapOptions,
+): { intervals: Record<string, Interval>; record: BootstrapRecord } {
   const names = metrics.map(metricName);
-  const { intervals, record } = bootstrapStatistics(yTrue.length, names.map((m) => prepareMetric(m, yTrue, yPred)), opts);
+  const { intervals, record } = bootstrapStatistics(
+    yTrue.length,
+    names.map((m) => prepareMetric(m, yTrue, yPred)),
+    opts,
+  );
   return { intervals: Object.fromEntries(names.map((m, i) => [m, intervals[i]])), record };
 }
 
@@ -95,7 +122,13 @@ export function bootstrapMetrics(yTrue: Float64Array, yPred: Float64Array, metri
  * The paired interval of metric(a) - metric(b) on the same rows and the same resamples: the
  * honest way to say whether model a beats model b (their intervals overlapping says little).
  */
-export function bootstrapDifference(yTrue: Float64Array, predA: Float64Array, predB: Float64Array, metric: string, opts: BootstrapOptions): { interval: Interval; record: BootstrapRecord } {
+export function bootstrapDifference(
+  yTrue: Float64Array,
+  predA: Float64Array,
+  predB: Float64Array,
+  metric: string,
+  opts: BootstrapOptions,
+): { interval: Interval; record: BootstrapRecord } {
   const a = prepareMetric(metric, yTrue, predA);
   const b = prepareMetric(metric, yTrue, predB);
   const { intervals, record } = bootstrapStatistics(yTrue.length, [(c) => a(c) - b(c)], opts);
@@ -108,6 +141,9 @@ export function bootstrapDifference(yTrue: Float64Array, predA: Float64Array, pr
  */
 export function describeBootstrap(r: BootstrapRecord): string {
   const level = `${Math.round((1 - r.alpha) * 100)}%`;
-  const how = r.method === 'iid' ? `iid bootstrap over ${r.rows.toLocaleString('en-US')} rows` : `moving-block bootstrap, ${r.block}-${r.unit === 'bars' ? 'bar' : 'row'} blocks over ${r.units.toLocaleString('en-US')} ${r.unit}`;
+  const how =
+    r.method === 'iid'
+      ? `iid bootstrap over ${r.rows.toLocaleString('en-US')} rows`
+      : `moving-block bootstrap, ${r.block}-${r.unit === 'bars' ? 'bar' : 'row'} blocks over ${r.units.toLocaleString('en-US')} ${r.unit}`;
   return `${level} ${how}, ${r.n} resamples, seed ${r.seed}`;
 }

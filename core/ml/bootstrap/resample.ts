@@ -17,7 +17,6 @@ export type { BootstrapMethod, Resampling } from '../../base/resampling';
 import { indexTimes } from '../cv/timeIndex';
 import { mulberry32 } from '../rng';
 
-
 export interface ResamplingOptions {
   /** 'moving_block' (default) or 'iid'. */
   method?: BootstrapMethod;
@@ -62,10 +61,13 @@ function unitsOf(rows: number, times?: Float64Array): { barOf?: Uint32Array; uni
 
 export function describeResampling(rows: number, o: ResamplingOptions = {}): { info: Resampling; barOf?: Uint32Array } {
   const method = o.method ?? 'moving_block';
-  if (method !== 'moving_block' && method !== 'iid') fail(`bootstrap method must be moving_block or iid, got ${JSON.stringify(method)}`, o, 'bootstrap_method');
-  if (o.horizon !== undefined && (!Number.isInteger(o.horizon) || o.horizon < 0)) fail(`horizon must be a whole number of bars, got ${o.horizon}`, o, 'horizon');
+  if (method !== 'moving_block' && method !== 'iid')
+    fail(`bootstrap method must be moving_block or iid, got ${JSON.stringify(method)}`, o, 'bootstrap_method');
+  if (o.horizon !== undefined && (!Number.isInteger(o.horizon) || o.horizon < 0))
+    fail(`horizon must be a whole number of bars, got ${o.horizon}`, o, 'horizon');
   if (method === 'iid') {
-    if (o.block !== undefined && o.block !== 1) fail(`block ${o.block} is for the moving-block bootstrap; drop it or drop bootstrap_method: iid`, o, 'block');
+    if (o.block !== undefined && o.block !== 1)
+      fail(`block ${o.block} is for the moving-block bootstrap; drop it or drop bootstrap_method: iid`, o, 'block');
     return { info: { method, block: 1, unit: 'rows', units: rows, rows } };
   }
   const { barOf, units } = unitsOf(rows, o.times);
@@ -100,9 +102,12 @@ function seedState(seed: number): Int32Array {
  * last run cut short).
  */
 function drawRuns(counts: Uint32Array, total: number, range: number, span: number, st: Int32Array): void {
-  let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+  let s0 = st[0],
+    s1 = st[1],
+    s2 = st[2],
+    s3 = st[3];
   const f = range / 4294967296;
-  for (let drawn = 0; drawn < total; ) {
+  for (let drawn = 0; drawn < total;) {
     const u = (s0 + s3) >>> 0;
     const t = s1 << 9;
     s2 ^= s0;
@@ -116,7 +121,10 @@ function drawRuns(counts: Uint32Array, total: number, range: number, span: numbe
     for (let i = start, e = start + len; i < e; i++) counts[i]++;
     drawn += len;
   }
-  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+  st[0] = s0;
+  st[1] = s1;
+  st[2] = s2;
+  st[3] = s3;
 }
 
 export function makeSampler(rows: number, seed: number, o: ResamplingOptions = {}): Sampler {
@@ -124,7 +132,13 @@ export function makeSampler(rows: number, seed: number, o: ResamplingOptions = {
   const st = seedState(seed);
   const { units, block } = info;
   if (!barOf) {
-    return { info, draw: (counts) => { counts.fill(0); drawRuns(counts, units, units - block + 1, block, st); } };
+    return {
+      info,
+      draw: (counts) => {
+        counts.fill(0);
+        drawRuns(counts, units, units - block + 1, block, st);
+      },
+    };
   }
   const unitCounts = new Uint32Array(units);
   return {

@@ -85,11 +85,17 @@ export function combinatorialPurgedKFold(times: Float64Array, labelEnds: Float64
     throw new UserError(`pct_embargo must be a fraction in [0, 1), got ${pctEmbargo}`, { key: 'pct_embargo' });
   }
   if (!Number.isInteger(nTestGroups) || nTestGroups < 1 || nTestGroups >= nGroups) {
-    throw new UserError(`n_test_groups must be a whole number from 1 to n_groups - 1 (${nGroups - 1}), got ${nTestGroups}`, { key: 'n_test_groups' });
+    throw new UserError(
+      `n_test_groups must be a whole number from 1 to n_groups - 1 (${nGroups - 1}), got ${nTestGroups}`,
+      { key: 'n_test_groups' },
+    );
   }
   const nSplits = binomial(nGroups, nTestGroups);
   if (nSplits > MAX_CPCV_SPLITS) {
-    throw new UserError(`n_groups ${nGroups} with n_test_groups ${nTestGroups} makes ${nSplits} splits (C(${nGroups}, ${nTestGroups})); at most ${MAX_CPCV_SPLITS}`, { key: 'n_groups' });
+    throw new UserError(
+      `n_groups ${nGroups} with n_test_groups ${nTestGroups} makes ${nSplits} splits (C(${nGroups}, ${nTestGroups})); at most ${MAX_CPCV_SPLITS}`,
+      { key: 'n_groups' },
+    );
   }
   const ix = indexTimes(times);
   checkLabelEnds(times, labelEnds);
@@ -114,7 +120,13 @@ export function combinatorialPurgedKFold(times: Float64Array, labelEnds: Float64
       if (labelEnds[i] > maxEnd) maxEnd = labelEnds[i];
     }
     groupEnd[g] = maxEnd;
-    groups.push({ firstBar: bounds[g], endBar: bounds[g + 1], start: ix.bars[bounds[g]], end: ix.bars[bounds[g + 1] - 1], rows: rows.length });
+    groups.push({
+      firstBar: bounds[g],
+      endBar: bounds[g + 1],
+      start: ix.bars[bounds[g]],
+      end: ix.bars[bounds[g + 1] - 1],
+      rows: rows.length,
+    });
   }
 
   const splits: CpcvSplit[] = [];
@@ -222,7 +234,13 @@ export function cpcvTimeline(plan: CpcvPlan, times: Float64Array): CpcvSegment[]
       if (b === ix.bars.length || barRole[b] !== barRole[from]) {
         let rows = 0;
         for (let k = from; k < b; k++) rows += barRows[k];
-        out.push({ split: s.fold, role: roles[barRole[from]], start: ix.bars[from], end: ix.bars[Math.min(b, ix.bars.length - 1)], rows });
+        out.push({
+          split: s.fold,
+          role: roles[barRole[from]],
+          start: ix.bars[from],
+          end: ix.bars[Math.min(b, ix.bars.length - 1)],
+          rows,
+        });
         from = b;
       }
     }

@@ -46,7 +46,16 @@ export async function crossValidateCpcv(opts: CpcvValidateOptions): Promise<Cpcv
     const r = await crossValidate({
       ...opts,
       folds: [split],
-      onProgress: opts.onProgress ? (p) => opts.onProgress!({ ...p, fraction: (s + p.fraction) / total, fold: s, fitsDone: s * models.length + p.fitsDone, fitsTotal: total * models.length }) : undefined,
+      onProgress: opts.onProgress
+        ? (p) =>
+            opts.onProgress!({
+              ...p,
+              fraction: (s + p.fraction) / total,
+              fold: s,
+              fitsDone: s * models.length + p.fitsDone,
+              fitsTotal: total * models.length,
+            })
+        : undefined,
     });
     perSplit.push(...r.perFold);
     for (const name of names) {
@@ -59,6 +68,7 @@ export async function crossValidateCpcv(opts: CpcvValidateOptions): Promise<Cpcv
     }
   }
   const pathScores: Record<string, Scores[]> = {};
-  for (const name of names) pathScores[name] = pathOof[name].map((oof) => scorePredictions(opts.task, opts.y, oof, nClasses));
+  for (const name of names)
+    pathScores[name] = pathOof[name].map((oof) => scorePredictions(opts.task, opts.y, oof, nClasses));
   return { width, pathOof, perSplit, pathScores };
 }

@@ -120,7 +120,9 @@ export async function crossValidate(opts: CrossValidateOptions): Promise<CrossVa
   if (dup) throw new UserError(`model '${dup}' is listed twice; give each a distinct name`, { key: 'models' });
   for (const m of models) {
     if (!m.factory.tasks.includes(task)) {
-      throw new UserError(`model '${m.kind}' does not support ${task} (it supports ${m.factory.tasks.join(', ')})`, { key: 'models' });
+      throw new UserError(`model '${m.kind}' does not support ${task} (it supports ${m.factory.tasks.join(', ')})`, {
+        key: 'models',
+      });
     }
   }
   const foldOf = testFoldOfRows(n, folds);
@@ -142,7 +144,13 @@ export async function crossValidate(opts: CrossValidateOptions): Promise<CrossVa
       const model = models[m];
       const name = names[m];
       const report = (within: number): void =>
-        opts.onProgress?.({ fraction: (fitsDone + within) / fitsTotal, model: name, fold: fold.fold, fitsDone, fitsTotal });
+        opts.onProgress?.({
+          fraction: (fitsDone + within) / fitsTotal,
+          model: name,
+          fold: fold.fold,
+          fitsDone,
+          fitsTotal,
+        });
       report(0);
       const p0 = performance.now();
       const params = typeof model.params === 'function' ? await model.params(fold) : model.params;
@@ -159,7 +167,9 @@ export async function crossValidate(opts: CrossValidateOptions): Promise<CrossVa
         });
       } catch (e) {
         if (e instanceof TrainingFailure) {
-          throw new UserError(`model '${name}' could not be trained on fold ${fold.fold}: ${e.message}`, { key: 'models' });
+          throw new UserError(`model '${name}' could not be trained on fold ${fold.fold}: ${e.message}`, {
+            key: 'models',
+          });
         }
         throw e;
       }
@@ -195,7 +205,8 @@ export async function crossValidate(opts: CrossValidateOptions): Promise<CrossVa
   const overall: Record<string, Scores> = {};
   for (const name of names) {
     const p = new Float64Array(tested.length * width);
-    for (let j = 0; j < tested.length; j++) for (let c = 0; c < width; c++) p[j * width + c] = oof[name][tested[j] * width + c];
+    for (let j = 0; j < tested.length; j++)
+      for (let c = 0; c < width; c++) p[j * width + c] = oof[name][tested[j] * width + c];
     overall[name] = scorePredictions(task, yTested, p, nClasses);
   }
   return { oof, width, foldOf, perFold, overall };

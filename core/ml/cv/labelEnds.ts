@@ -10,7 +10,11 @@ import { UserError } from '../../errors';
  * Label end time (ms) per row. `symbols` holds a small integer code per row (e.g. the physical
  * codes of a categorical column); without it all rows belong to one series.
  */
-export function labelEndTimes(times: Float64Array, symbols: Int32Array | Uint32Array | undefined, horizon: number): Float64Array {
+export function labelEndTimes(
+  times: Float64Array,
+  symbols: Int32Array | Uint32Array | undefined,
+  horizon: number,
+): Float64Array {
   if (!Number.isInteger(horizon) || horizon < 0) {
     throw new UserError(`horizon must be a whole number of bars >= 0, got ${horizon}`, { key: 'horizon' });
   }
@@ -28,10 +32,13 @@ export function labelEndTimes(times: Float64Array, symbols: Int32Array | Uint32A
       const prev = order[k - 1];
       const cur = order[k];
       if (times[cur] === times[prev]) {
-        throw new UserError(`two rows of the same symbol share timestamp ${new Date(times[cur]).toISOString()} (rows ${prev + 1} and ${cur + 1})`, {
-          row: cur + 1,
-          dataColumn: 'timestamp',
-        });
+        throw new UserError(
+          `two rows of the same symbol share timestamp ${new Date(times[cur]).toISOString()} (rows ${prev + 1} and ${cur + 1})`,
+          {
+            row: cur + 1,
+            dataColumn: 'timestamp',
+          },
+        );
       }
       continue;
     }

@@ -27,7 +27,9 @@ export function checkSplits(nSplits: number, bars: number, min = 2): void {
     throw new UserError(`n_splits must be a whole number >= ${min}, got ${nSplits}`, { key: 'n_splits' });
   }
   if (nSplits > bars) {
-    throw new UserError(`n_splits is ${nSplits} but the data has only ${bars} distinct timestamps`, { key: 'n_splits' });
+    throw new UserError(`n_splits is ${nSplits} but the data has only ${bars} distinct timestamps`, {
+      key: 'n_splits',
+    });
   }
 }
 
@@ -91,7 +93,15 @@ export function purgedKFold(times: Float64Array, labelEnds: Float64Array, opts: 
       }
       trainBuf[nTrain++] = i;
     }
-    folds.push({ fold: k, train: trainBuf.slice(0, nTrain), test, testStart, testEnd: ix.bars[last - 1], purged, embargoed });
+    folds.push({
+      fold: k,
+      train: trainBuf.slice(0, nTrain),
+      test,
+      testStart,
+      testEnd: ix.bars[last - 1],
+      purged,
+      embargoed,
+    });
   }
   return folds;
 }

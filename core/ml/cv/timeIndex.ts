@@ -63,10 +63,13 @@ export function checkLabelEnds(times: Float64Array, labelEnds: Float64Array): vo
   for (let i = 0; i < times.length; i++) {
     const e = labelEnds[i];
     if (Number.isNaN(e) || e < times[i]) {
-      throw new UserError(`label end time ${e} is before the row's own time ${times[i]}; a label interval is [t, t + horizon]`, {
-        row: i + 1,
-        dataColumn: 'timestamp',
-      });
+      throw new UserError(
+        `label end time ${e} is before the row's own time ${times[i]}; a label interval is [t, t + horizon]`,
+        {
+          row: i + 1,
+          dataColumn: 'timestamp',
+        },
+      );
     }
   }
 }

@@ -44,7 +44,9 @@ export function walkForward(times: Float64Array, opts: WalkForwardOptions): Spli
   const nBars = ix.bars.length;
   checkSplits(nSplits, nBars, 1);
 
-  const testSize = opts.testSize ?? Math.floor((nBars - gap - (opts.trainSize ?? 0)) / (nSplits + (opts.trainSize === undefined ? 1 : 0)));
+  const testSize =
+    opts.testSize ??
+    Math.floor((nBars - gap - (opts.trainSize ?? 0)) / (nSplits + (opts.trainSize === undefined ? 1 : 0)));
   const firstTest = nBars - nSplits * testSize;
   const firstTrain = firstTest - gap;
   if (testSize < 1 || firstTrain < (opts.trainSize ?? 1)) {

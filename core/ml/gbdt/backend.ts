@@ -40,7 +40,8 @@ function identity(a: Uint32Array): Uint32Array {
 }
 
 function makeRowSet(bins: Uint32Array, rows: number, shared: boolean, stateRows: number): RowSet {
-  const u32 = (n: number): Uint32Array => (shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, n * 4))) : new Uint32Array(n));
+  const u32 = (n: number): Uint32Array =>
+    shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, n * 4))) : new Uint32Array(n);
   return {
     bins,
     gh: shared ? new Float32Array(new SharedArrayBuffer(Math.max(8, rows * 8))) : new Float32Array(2 * rows),
@@ -53,7 +54,9 @@ function makeRowSet(bins: Uint32Array, rows: number, shared: boolean, stateRows:
 function makeArrays(bins: BinnedMatrix, nBins: Int32Array, shared: boolean, positionState: boolean): SharedArrays {
   const { rows, nFeatures } = bins;
   const stateRows = positionState ? rows : 0;
-  const otherBins = shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, bins.data.length * 4))) : new Uint32Array(bins.data.length);
+  const otherBins = shared
+    ? new Uint32Array(new SharedArrayBuffer(Math.max(4, bins.data.length * 4)))
+    : new Uint32Array(bins.data.length);
   return {
     rows,
     nFeatures,
@@ -106,7 +109,10 @@ class LocalBackend implements HistBackend {
 
 class ThreadedBackend implements HistBackend {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (reply: Float64Array | Int32Array) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (reply: Float64Array | Int32Array) => void; reject: (e: Error) => void }
+  >();
   private failure: Error | undefined;
   readonly order: RowOrder;
 
@@ -150,7 +156,9 @@ class ThreadedBackend implements HistBackend {
 
   private ask<T extends Float64Array | Int32Array>(worker: number, message: (id: number) => ToWorker): Promise<T> {
     const id = this.nextId++;
-    const reply = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: (r) => resolve(r as T), reject }));
+    const reply = new Promise<T>((resolve, reject) =>
+      this.pending.set(id, { resolve: (r) => resolve(r as T), reject }),
+    );
     this.pool[worker].postMessage(message(id));
     return reply;
   }
@@ -160,7 +168,8 @@ class ThreadedBackend implements HistBackend {
     const shares = shareOut(treeFeatures, this.pool.length + 1);
     const replies: Promise<Float64Array>[] = [];
     for (let t = 1; t < shares.length; t++) {
-      if (shares[t].features.length) replies.push(this.ask(t - 1, (id) => ({ type: 'task', id, task, share: shares[t] })));
+      if (shares[t].features.length)
+        replies.push(this.ask(t - 1, (id) => ({ type: 'task', id, task, share: shares[t] })));
     }
     const merged = runHistTask(this.arrays, this.rules, task, shares[0]);
     for (const other of await Promise.all(replies)) mergeCandidates(merged, other);
@@ -171,10 +180,16 @@ class ThreadedBackend implements HistBackend {
   async partition(jobs: Int32Array): Promise<Int32Array> {
     if (this.failure) throw this.failure;
     const plan = planPartition(jobs, this.arrays.rows, this.pool.length + 1);
-    const asked = plan.segments.slice(1).map((segs, w) => this.ask<Int32Array>(w, (id) => ({ type: 'count', id, segs })));
+    const asked = plan.segments
+      .slice(1)
+      .map((segs, w) => this.ask<Int32Array>(w, (id) => ({ type: 'count', id, segs })));
     const counts = [countSegments(this.arrays, plan.segments[0]), ...(await Promise.all(asked))];
     const { nLeft, dest } = placeSegments(jobs, plan, counts);
-    const scattered = plan.segments.slice(1).map((segs, w) => this.ask<Int32Array>(w, (id) => ({ type: 'scatter', id, segs, dest: dest[w + 1], copies: plan.copies[w + 1] })));
+    const scattered = plan.segments
+      .slice(1)
+      .map((segs, w) =>
+        this.ask<Int32Array>(w, (id) => ({ type: 'scatter', id, segs, dest: dest[w + 1], copies: plan.copies[w + 1] })),
+      );
     scatterSegments(this.arrays, plan.segments[0], dest[0], plan.copies[0]);
     await Promise.all(scattered);
     this.arrays.current[0] = 1 - this.arrays.current[0];
@@ -206,7 +221,8 @@ export async function createBackend(
     return new LocalBackend(makeArrays(bins, nBins, false, positionState), rules);
   }
   const arrays = makeArrays(bins, nBins, true, positionState);
-  if (!(bins.data.buffer instanceof SharedArrayBuffer)) throw new Error('gbdt: binned matrix must be shared for threads > 1');
+  if (!(bins.data.buffer instanceof SharedArrayBuffer))
+    throw new Error('gbdt: binned matrix must be shared for threads > 1');
   const pool: Worker[] = [];
   try {
     for (let i = 0; i < wanted; i++) pool.push(startWorker(entry));
@@ -224,15 +240,29 @@ export async function createBackend(
             w.on('message', onMessage);
             w.once('error', reject);
             // A file that is not our worker never answers: give up rather than hang.
-            setTimeout(() => reject(new Error(`no answer from ${entry.file} within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS).unref();
-            const init: ToWorker = { type: 'init', rows: arrays.rows, nFeatures: arrays.nFeatures, sets: arrays.sets, current: arrays.current, hist: arrays.hist, nBins, rules };
+            setTimeout(
+              () => reject(new Error(`no answer from ${entry.file} within ${READY_TIMEOUT_MS / 1000} s`)),
+              READY_TIMEOUT_MS,
+            ).unref();
+            const init: ToWorker = {
+              type: 'init',
+              rows: arrays.rows,
+              nFeatures: arrays.nFeatures,
+              sets: arrays.sets,
+              current: arrays.current,
+              hist: arrays.hist,
+              nBins,
+              rules,
+            };
             w.postMessage(init);
           }),
       ),
     );
   } catch (e) {
     await Promise.all(pool.map((w) => w.terminate()));
-    note(`gbdt: could not start worker threads (${e instanceof Error ? e.message : String(e)}); training on one thread`);
+    note(
+      `gbdt: could not start worker threads (${e instanceof Error ? e.message : String(e)}); training on one thread`,
+    );
     return new LocalBackend(makeArrays(bins, nBins, false, positionState), rules);
   }
   return new ThreadedBackend(arrays, rules, pool);

@@ -58,7 +58,11 @@ export function cutSampleRows(rows: number, seed: number, limit = CUT_SAMPLE_ROW
   return new SeededRng(seed ^ 0x5bd1e995).choose(rows, limit);
 }
 
-export function computeAllCuts(columns: readonly Float64Array[], maxBin: number, sample: Int32Array | undefined): Float64Array[] {
+export function computeAllCuts(
+  columns: readonly Float64Array[],
+  maxBin: number,
+  sample: Int32Array | undefined,
+): Float64Array[] {
   return columns.map((col) => {
     if (!sample) return computeCuts(col, maxBin);
     const picked = new Float64Array(sample.length);
@@ -102,7 +106,12 @@ export function binColumn(col: Float64Array, cuts: Float64Array, out: Uint8Array
 }
 
 /** Bin every column with the given cuts, into shared memory when `shared` is set. */
-export function binMatrix(columns: readonly Float64Array[], rows: number, cuts: readonly Float64Array[], shared: boolean): BinnedMatrix {
+export function binMatrix(
+  columns: readonly Float64Array[],
+  rows: number,
+  cuts: readonly Float64Array[],
+  shared: boolean,
+): BinnedMatrix {
   const nGroups = Math.ceil(columns.length / 4);
   const words = nGroups * rows;
   const data = shared ? new Uint32Array(new SharedArrayBuffer(Math.max(4, words * 4))) : new Uint32Array(words);

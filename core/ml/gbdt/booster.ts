@@ -42,7 +42,6 @@ export interface TrainedEnsemble {
   earlyStopping?: EarlyStoppingReport;
 }
 
-
 /**
  * `forest` mode: gradients are taken at the base margin every round and each tree's leaves
  * are scaled by 1 / n_estimators, so the model is the average of independent trees.
@@ -64,7 +63,14 @@ export async function trainEnsemble(
   const bins = binMatrix(X.columns, n, cuts, threads > 1 && nF > 1);
   // One output: margins and labels live in position order beside the bins (see rows.ts).
   const byPosition = K === 1;
-  const backend = await createBackend(bins, nBins, { lambda: params.lambda, minChildWeight: params.minChildWeight }, threads, opts.note, byPosition);
+  const backend = await createBackend(
+    bins,
+    nBins,
+    { lambda: params.lambda, minChildWeight: params.minChildWeight },
+    threads,
+    opts.note,
+    byPosition,
+  );
   try {
     const order = backend.order;
     const base = objective.baseMargin(y, params.baseScore);
@@ -78,7 +84,8 @@ export async function trainEnsemble(
     for (let i = 0; i < n; i++) for (let c = 0; c < K; c++) m0[i * K + c] = base[c];
     const valid = opts.valid;
     const validMargins = valid ? new Float64Array(valid.X.rows * K) : undefined;
-    if (valid && validMargins) for (let i = 0; i < valid.X.rows; i++) for (let c = 0; c < K; c++) validMargins[i * K + c] = base[c];
+    if (valid && validMargins)
+      for (let i = 0; i < valid.X.rows; i++) for (let c = 0; c < K; c++) validMargins[i * K + c] = base[c];
     const rng = new SeededRng(opts.seed);
     const builder = new EnsembleBuilder(K);
     const keep = new Uint8Array(n);
@@ -86,12 +93,22 @@ export async function trainEnsemble(
     const leafScale = mode === 'forest' ? 1 / params.nEstimators : params.learningRate;
     const trainLoss: number[] = [];
     const validLoss: number[] = [];
-    const stopper = mode === 'boost' && params.earlyStoppingRounds > 0 && valid ? new EarlyStopping({ patience: params.earlyStoppingRounds, minDelta: params.minDelta, metric: objective.metricName }) : undefined;
+    const stopper =
+      mode === 'boost' && params.earlyStoppingRounds > 0 && valid
+        ? new EarlyStopping({
+            patience: params.earlyStoppingRounds,
+            minDelta: params.minDelta,
+            metric: objective.metricName,
+          })
+        : undefined;
     let rounds = 0;
     for (let round = 0; round < params.nEstimators; round++) {
       if (opts.signal?.aborted) throw new CancelledError('gbdt training cancelled');
       const nSample = params.subsample < 1 ? order.moveToFront(sampleRows(rng, params.subsample, keep)) : n;
-      const treeFeatures = params.colsampleBytree < 1 ? rng.choose(nF, Math.max(1, Math.round(params.colsampleBytree * nF))) : Int32Array.from({ length: nF }, (_, j) => j);
+      const treeFeatures =
+        params.colsampleBytree < 1
+          ? rng.choose(nF, Math.max(1, Math.round(params.colsampleBytree * nF)))
+          : Int32Array.from({ length: nF }, (_, j) => j);
       objective.prepare(margins(), labels());
       const grads: Float32Array[] = [];
       if (byPosition) objective.gradients(margins(), labels(), 0, order.now.gh);
@@ -133,10 +150,29 @@ export async function trainEnsemble(
     const ran = rounds;
     if (stopper && stopper.bestStep >= 0) rounds = stopper.bestStep + 1;
     const allRounds = builder.build();
-    const earlyStopping: EarlyStoppingReport | undefined = stopper && stopper.bestStep >= 0
-      ? { metric: stopper.comparator.metric, direction: stopper.comparator.direction, patience: stopper.patience, min_delta: stopper.minDelta, best_round: stopper.bestStep, best_score: stopper.best, rounds_run: ran, stopped_early: stopper.stopped }
-      : undefined;
-    return { ensemble: truncateEnsemble(allRounds, rounds * K), allRounds, baseMargin: base, rounds, validLoss, trainLoss, workers: backend.workers, ...(earlyStopping ? { earlyStopping } : {}) };
+    const earlyStopping: EarlyStoppingReport | undefined =
+      stopper && stopper.bestStep >= 0
+        ? {
+            metric: stopper.comparator.metric,
+            direction: stopper.comparator.direction,
+            patience: stopper.patience,
+            min_delta: stopper.minDelta,
+            best_round: stopper.bestStep,
+            best_score: stopper.best,
+            rounds_run: ran,
+            stopped_early: stopper.stopped,
+          }
+        : undefined;
+    return {
+      ensemble: truncateEnsemble(allRounds, rounds * K),
+      allRounds,
+      baseMargin: base,
+      rounds,
+      validLoss,
+      trainLoss,
+      workers: backend.workers,
+      ...(earlyStopping ? { earlyStopping } : {}),
+    };
   } finally {
     await backend.close();
   }

@@ -80,7 +80,8 @@ export class EnsembleBuilder {
     if (trees >= this.roots.length) return;
     const end = this.roots[trees];
     this.roots.length = trees;
-    for (const col of [this.feature, this.threshold, this.left, this.defaultLeft, this.value, this.gain]) col.length = end;
+    for (const col of [this.feature, this.threshold, this.left, this.defaultLeft, this.value, this.gain])
+      col.length = end;
   }
 
   build(): Ensemble {
@@ -97,7 +98,9 @@ export class EnsembleBuilder {
   }
 }
 
-type TreeArrays = Pick<Ensemble, 'feature' | 'threshold' | 'left' | 'defaultLeft' | 'value'> | Pick<EnsembleBuilder, 'feature' | 'threshold' | 'left' | 'defaultLeft' | 'value'>;
+type TreeArrays =
+  | Pick<Ensemble, 'feature' | 'threshold' | 'left' | 'defaultLeft' | 'value'>
+  | Pick<EnsembleBuilder, 'feature' | 'threshold' | 'left' | 'defaultLeft' | 'value'>;
 
 /**
  * Add one tree's leaf values to margins[row * stride + output] for the given rows (all rows
@@ -130,7 +133,13 @@ export function addTree(
 }
 
 /** out[k] += the tree's value for row rows[k] (single-output margins kept by position). */
-export function addTreeByPosition(t: TreeArrays, root: number, columns: readonly Float64Array[], rows: Uint32Array, out: Float64Array): void {
+export function addTreeByPosition(
+  t: TreeArrays,
+  root: number,
+  columns: readonly Float64Array[],
+  rows: Uint32Array,
+  out: Float64Array,
+): void {
   const { feature, threshold, left, defaultLeft, value } = t;
   for (let k = 0; k < rows.length; k++) {
     const i = rows[k];
@@ -146,7 +155,12 @@ export function addTreeByPosition(t: TreeArrays, root: number, columns: readonly
 }
 
 /** Margins of every row: base margin plus every tree. */
-export function predictMargins(e: Ensemble, base: Float64Array, columns: readonly Float64Array[], nRows: number): Float64Array {
+export function predictMargins(
+  e: Ensemble,
+  base: Float64Array,
+  columns: readonly Float64Array[],
+  nRows: number,
+): Float64Array {
   const k = e.outputs;
   const margins = new Float64Array(nRows * k);
   for (let i = 0; i < nRows; i++) for (let c = 0; c < k; c++) margins[i * k + c] = base[c];

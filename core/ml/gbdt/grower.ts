@@ -79,7 +79,16 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
     g += gh[2 * p];
     h += gh[2 * p + 1];
   }
-  const root: GrowNode = { id: tree.startTree(), depth: 0, start: 0, end: nSample, g, h, slot: -1, cand: new Float64Array(0) };
+  const root: GrowNode = {
+    id: tree.startTree(),
+    depth: 0,
+    start: 0,
+    end: nSample,
+    g,
+    h,
+    slot: -1,
+    cand: new Float64Array(0),
+  };
   const canSplit = (depth: number): boolean => params.maxDepth === 0 || depth < params.maxDepth;
   const leaves: GrowNode[] = [];
   const masks = new NodeMasks(input, a.nFeatures);
@@ -94,7 +103,8 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
     nodes.forEach((n, k) => (n.cand = out.subarray(k * CANDIDATE_FIELDS, (k + 1) * CANDIDATE_FIELDS)));
   };
 
-  const splittable = (n: GrowNode): boolean => n.cand.length > 0 && n.cand[1] >= 0 && n.cand[0] > MIN_GAIN && n.cand[0] > params.gamma;
+  const splittable = (n: GrowNode): boolean =>
+    n.cand.length > 0 && n.cand[1] >= 0 && n.cand[0] > MIN_GAIN && n.cand[0] > params.gamma;
 
   /**
    * Partition the rows of the nodes about to split (in parallel); rows sent left by each, or -1
@@ -116,8 +126,26 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
     const threshold = bin < cuts.length ? cuts[bin] : Infinity;
     const l = tree.split(n.id, feature, threshold, defaultLeft === 1, gain);
     const mid = n.start + nLeft;
-    const left: GrowNode = { id: l, depth: n.depth + 1, start: n.start, end: mid, g: gl, h: hl, slot: -1, cand: new Float64Array(0) };
-    const right: GrowNode = { id: l + 1, depth: n.depth + 1, start: mid, end: n.end, g: n.g - gl, h: n.h - hl, slot: -1, cand: new Float64Array(0) };
+    const left: GrowNode = {
+      id: l,
+      depth: n.depth + 1,
+      start: n.start,
+      end: mid,
+      g: gl,
+      h: hl,
+      slot: -1,
+      cand: new Float64Array(0),
+    };
+    const right: GrowNode = {
+      id: l + 1,
+      depth: n.depth + 1,
+      start: mid,
+      end: n.end,
+      g: n.g - gl,
+      h: n.h - hl,
+      slot: -1,
+      cand: new Float64Array(0),
+    };
     if (canSplit(n.depth + 1)) {
       const [small, big] = nLeft <= n.end - mid ? [left, right] : [right, left];
       small.slot = slots.alloc();
@@ -148,7 +176,8 @@ export async function growTree(input: GrowInput, tree: EnsembleBuilder): Promise
       while (frontier.length) {
         const candidates = frontier.filter(splittable);
         const room = Math.max(0, budget - leafCount);
-        const chosen = candidates.length > room ? new Set([...candidates].sort(byGain).slice(0, room)) : new Set(candidates);
+        const chosen =
+          candidates.length > room ? new Set([...candidates].sort(byGain).slice(0, room)) : new Set(candidates);
         const builds: number[] = [];
         const next: GrowNode[] = [];
         const splitting = frontier.filter((n) => chosen.has(n));

@@ -62,7 +62,7 @@ export function buildHistogram(a: SharedArrays, slot: number, start: number, end
   const partWord: number[] = [];
   const partShift: number[] = [];
   const partOff: number[] = [];
-  for (let k = 0; k < features.length; ) {
+  for (let k = 0; k < features.length;) {
     const g = features[k] >> 2;
     let e = k;
     while (e < features.length && features[e] >> 2 === g) e++;
@@ -83,7 +83,8 @@ export function buildHistogram(a: SharedArrays, slot: number, start: number, end
   const fullWords = Int32Array.from(full);
   const fullOffs = Int32Array.from(full, (g) => (slot * nFeatures + 4 * g) * SLOT_STRIDE_PER_FEATURE);
   if (fullWords.length) buildFull(a, start, end, fullWords, fullOffs);
-  if (partWord.length) buildLanes(a, start, end, Int32Array.from(partWord), Int32Array.from(partShift), Int32Array.from(partOff));
+  if (partWord.length)
+    buildLanes(a, start, end, Int32Array.from(partWord), Int32Array.from(partShift), Int32Array.from(partOff));
 }
 
 function buildFull(a: SharedArrays, start: number, end: number, words: Int32Array, offs: Int32Array): void {
@@ -116,7 +117,14 @@ function buildFull(a: SharedArrays, start: number, end: number, words: Int32Arra
 }
 
 /** Single features out of partly wanted groups: word, bit shift and histogram offset each. */
-function buildLanes(a: SharedArrays, start: number, end: number, words: Int32Array, shifts: Int32Array, offs: Int32Array): void {
+function buildLanes(
+  a: SharedArrays,
+  start: number,
+  end: number,
+  words: Int32Array,
+  shifts: Int32Array,
+  offs: Int32Array,
+): void {
   const { bins, gh } = rowsNow(a);
   const hist = a.hist;
   const stride = Math.ceil(a.nFeatures / 4);

@@ -176,7 +176,8 @@ export function forestMean(task: 'regression' | 'classification', k: number): Ob
     metric(m, y) {
       const p = clampNormalise(m);
       let s = 0;
-      for (let i = 0; i < y.length; i++) for (let c = 0; c < outputs; c++) s += (p[i * outputs + c] - target(y, i, c)) ** 2;
+      for (let i = 0; i < y.length; i++)
+        for (let c = 0; c < outputs; c++) s += (p[i * outputs + c] - target(y, i, c)) ** 2;
       return task === 'regression' ? Math.sqrt(s / Math.max(1, y.length)) : s / Math.max(1, y.length);
     },
   };

@@ -98,7 +98,8 @@ export function parseGbdtParams(raw: Params, model = 'gbdt', extra: readonly str
   const num = (key: string): number => {
     const v = p[key];
     const r = RANGES[key];
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new UserError(`${model} parameter '${key}' must be a number, got ${JSON.stringify(v)}`, { key });
+    if (typeof v !== 'number' || Number.isNaN(v))
+      throw new UserError(`${model} parameter '${key}' must be a number, got ${JSON.stringify(v)}`, { key });
     const low = r.minExclusive ? v <= r.min : v < r.min;
     if (low || v > r.max || (r.int && !Number.isInteger(v))) {
       const kind = r.int ? 'an integer' : 'a number';
@@ -110,11 +111,17 @@ export function parseGbdtParams(raw: Params, model = 'gbdt', extra: readonly str
   const maxLeaves = num('max_leaves');
   const policy = p.grow_policy ?? (maxLeaves > 0 ? 'lossguide' : 'depthwise');
   if (policy !== 'depthwise' && policy !== 'lossguide') {
-    throw new UserError(`${model} parameter 'grow_policy' must be 'depthwise' or 'lossguide', got ${JSON.stringify(policy)}`, { key: 'grow_policy' });
+    throw new UserError(
+      `${model} parameter 'grow_policy' must be 'depthwise' or 'lossguide', got ${JSON.stringify(policy)}`,
+      { key: 'grow_policy' },
+    );
   }
   const maxDepth = num('max_depth');
   if (maxDepth === 0 && (policy === 'depthwise' || maxLeaves === 0)) {
-    throw new UserError(`${model} parameter 'max_depth' may be 0 (unlimited) only with leaf-wise growth and max_leaves > 0`, { key: 'max_depth' });
+    throw new UserError(
+      `${model} parameter 'max_depth' may be 0 (unlimited) only with leaf-wise growth and max_leaves > 0`,
+      { key: 'max_depth' },
+    );
   }
   return {
     nEstimators: num('n_estimators'),

@@ -44,12 +44,29 @@ export function countSegments(a: SharedArrays, segs: Int32Array): Int32Array {
  * dest[2s], rights from dest[2s + 1]; copy the `copies` ranges (from, to pairs) unchanged.
  * `keep` (by row) replaces the bin test when given (row sampling).
  */
-export function scatterSegments(a: SharedArrays, segs: Int32Array, dest: Int32Array, copies: Int32Array, keep?: Uint8Array): void {
+export function scatterSegments(
+  a: SharedArrays,
+  segs: Int32Array,
+  dest: Int32Array,
+  copies: Int32Array,
+  keep?: Uint8Array,
+): void {
   const from = rowsNow(a);
   const to = a.sets[1 - a.current[0]];
   const stride = Math.ceil(a.nFeatures / 4);
   const state = from.margin.length > 0;
-  const [fb, tb, fg, tg, fr, tr, fm, tm, fl, tl] = [from.bins, to.bins, from.gh, to.gh, from.rowOf, to.rowOf, from.margin, to.margin, from.label, to.label];
+  const [fb, tb, fg, tg, fr, tr, fm, tm, fl, tl] = [
+    from.bins,
+    to.bins,
+    from.gh,
+    to.gh,
+    from.rowOf,
+    to.rowOf,
+    from.margin,
+    to.margin,
+    from.label,
+    to.label,
+  ];
   for (let s = 0; s < segs.length / SEGMENT_FIELDS; s++) {
     const j = s * SEGMENT_FIELDS;
     const table = leftTable(segs[j + 3], segs[j + 4] === 1);
@@ -115,9 +132,22 @@ function sliceRanges(ranges: readonly (readonly [number, number])[], threads: nu
  */
 export function planPartition(jobs: Int32Array, rows: number, threads: number): PartitionPlan {
   const nJobs = jobs.length / PARTITION_FIELDS;
-  const spans = Array.from({ length: nJobs }, (_, k) => [jobs[k * PARTITION_FIELDS], jobs[k * PARTITION_FIELDS + 1]] as const);
+  const spans = Array.from(
+    { length: nJobs },
+    (_, k) => [jobs[k * PARTITION_FIELDS], jobs[k * PARTITION_FIELDS + 1]] as const,
+  );
   const pieces = sliceRanges(spans, threads);
-  const segments = pieces.map((ps) => Int32Array.from(ps.flatMap(([k, s, e]) => [s, e, jobs[k * PARTITION_FIELDS + 2], jobs[k * PARTITION_FIELDS + 3], jobs[k * PARTITION_FIELDS + 4]])));
+  const segments = pieces.map((ps) =>
+    Int32Array.from(
+      ps.flatMap(([k, s, e]) => [
+        s,
+        e,
+        jobs[k * PARTITION_FIELDS + 2],
+        jobs[k * PARTITION_FIELDS + 3],
+        jobs[k * PARTITION_FIELDS + 4],
+      ]),
+    ),
+  );
   const segmentJob = pieces.map((ps) => ps.map(([k]) => k));
   const gaps: [number, number][] = [];
   let at = 0;
@@ -134,7 +164,11 @@ export function planPartition(jobs: Int32Array, rows: number, threads: number): 
  * From the per-segment left counts (thread by thread, in plan order), each job's rows sent
  * left and each segment's destinations (left cursor, right cursor).
  */
-export function placeSegments(jobs: Int32Array, plan: PartitionPlan, counts: Int32Array[]): { nLeft: Int32Array; dest: Int32Array[] } {
+export function placeSegments(
+  jobs: Int32Array,
+  plan: PartitionPlan,
+  counts: Int32Array[],
+): { nLeft: Int32Array; dest: Int32Array[] } {
   const nJobs = jobs.length / PARTITION_FIELDS;
   const nLeft = new Int32Array(nJobs);
   plan.segmentJob.forEach((ks, t) => ks.forEach((k, i) => (nLeft[k] += counts[t][i])));
@@ -183,7 +217,16 @@ export class RowOrder {
    * For positions [start, end) on the `left` side of a split (bin of `feature` <= bin, NaN:
    * defaultLeft), add `value` to margins[p] (byPosition) or margins[rowOf[p] * K + c].
    */
-  addOnSide(start: number, end: number, split: { feature: number; bin: number; defaultLeft: boolean; left: boolean }, value: number, margins: Float64Array, byPosition: boolean, K: number, c: number): void {
+  addOnSide(
+    start: number,
+    end: number,
+    split: { feature: number; bin: number; defaultLeft: boolean; left: boolean },
+    value: number,
+    margins: Float64Array,
+    byPosition: boolean,
+    K: number,
+    c: number,
+  ): void {
     const table = leftTable(split.bin, split.defaultLeft);
     const want = split.left ? 1 : 0;
     const { bins, rowOf } = this.now;

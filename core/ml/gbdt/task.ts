@@ -3,7 +3,15 @@
  * subtraction), then find the best split of some nodes — all restricted to the features the
  * thread owns. The main thread merges the per-thread candidates in a fixed order.
  */
-import { bestSplit, buildHistogram, CANDIDATE_FIELDS, subtractHistogram, type RowSet, type SharedArrays, type SplitRules } from './kernel';
+import {
+  bestSplit,
+  buildHistogram,
+  CANDIDATE_FIELDS,
+  subtractHistogram,
+  type RowSet,
+  type SharedArrays,
+  type SplitRules,
+} from './kernel';
 
 /** Per build: slot, start, end, parentSlot (-1: none). */
 export const BUILD_FIELDS = 4;
@@ -19,7 +27,16 @@ export interface HistTask {
 
 /** Messages main -> worker. */
 export type ToWorker =
-  | { type: 'init'; rows: number; nFeatures: number; sets: [RowSet, RowSet]; current: Int32Array; hist: Float64Array; nBins: Int32Array; rules: SplitRules }
+  | {
+      type: 'init';
+      rows: number;
+      nFeatures: number;
+      sets: [RowSet, RowSet];
+      current: Int32Array;
+      hist: Float64Array;
+      nBins: Int32Array;
+      rules: SplitRules;
+    }
   | { type: 'hist'; hist: Float64Array }
   | { type: 'task'; id: number; task: HistTask; share: ThreadShare }
   | { type: 'count'; id: number; segs: Int32Array }
@@ -33,7 +50,9 @@ export interface ThreadShare {
 /** Split the (sorted) tree features into `threads` contiguous runs of near-equal length. */
 export function shareOut(treeFeatures: Int32Array, threads: number): ThreadShare[] {
   const n = treeFeatures.length;
-  return Array.from({ length: threads }, (_, t) => ({ features: treeFeatures.slice(Math.floor((t * n) / threads), Math.floor(((t + 1) * n) / threads)) }));
+  return Array.from({ length: threads }, (_, t) => ({
+    features: treeFeatures.slice(Math.floor((t * n) / threads), Math.floor(((t + 1) * n) / threads)),
+  }));
 }
 
 /** Messages worker -> main. */
@@ -57,7 +76,17 @@ export function runHistTask(a: SharedArrays, rules: SplitRules, task: HistTask, 
   for (let e = 0; e < nEvals; e++) {
     const m = evals[e * EVAL_FIELDS + 3];
     const mask = m >= 0 ? masks.subarray(m * a.nFeatures, (m + 1) * a.nFeatures) : undefined;
-    bestSplit(a, rules, evals[e * EVAL_FIELDS], evals[e * EVAL_FIELDS + 1], evals[e * EVAL_FIELDS + 2], features, mask, out, e * CANDIDATE_FIELDS);
+    bestSplit(
+      a,
+      rules,
+      evals[e * EVAL_FIELDS],
+      evals[e * EVAL_FIELDS + 1],
+      evals[e * EVAL_FIELDS + 2],
+      features,
+      mask,
+      out,
+      e * CANDIDATE_FIELDS,
+    );
   }
   return out;
 }

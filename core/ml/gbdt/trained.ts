@@ -1,6 +1,14 @@
 /** A trained gbdt / forest model: prediction, importance and its JSON form. */
 import { UserError } from '../../errors';
-import type { EarlyStoppingReport, FeatureMatrix, ModelJSON, ModelSnapshot, ModelTask, Params, TrainedModel } from '../model';
+import type {
+  EarlyStoppingReport,
+  FeatureMatrix,
+  ModelJSON,
+  ModelSnapshot,
+  ModelTask,
+  Params,
+  TrainedModel,
+} from '../model';
 import { gainImportance, predictMargins, truncateEnsemble, type Ensemble } from './ensemble';
 import { forestMean, objectiveFor, type Objective } from './objectives';
 import { ensembleFromJSON, ensembleToJSON, type EnsembleJSON } from './serialise';
@@ -33,10 +41,11 @@ export function alignColumns(X: FeatureMatrix, features: readonly string[], kind
   const pos = new Map(X.names.map((n, i) => [n, i]));
   const missing = features.filter((f) => !pos.has(f));
   if (missing.length) {
-    throw new UserError(`${kind} model expects feature(s) ${missing.map((m) => `'${m}'`).join(', ')} missing from the data`, { dataColumn: missing[0] }, [
-      `model features: ${features.join(', ')}`,
-      `data columns: ${X.names.join(', ')}`,
-    ]);
+    throw new UserError(
+      `${kind} model expects feature(s) ${missing.map((m) => `'${m}'`).join(', ')} missing from the data`,
+      { dataColumn: missing[0] },
+      [`model features: ${features.join(', ')}`, `data columns: ${X.names.join(', ')}`],
+    );
   }
   return features.map((f) => X.columns[pos.get(f) as number]);
 }
@@ -82,7 +91,15 @@ export class TreeModel implements TrainedModel {
       out.push({
         step: r,
         score: s.validLoss[r],
-        toJSON: () => new TreeModel({ ...s, ensemble: truncateEnsemble(all, (r + 1) * K), rounds: r + 1, validLoss: s.validLoss.slice(0, r + 1), earlyStopping: undefined, allRounds: undefined }).toJSON(),
+        toJSON: () =>
+          new TreeModel({
+            ...s,
+            ensemble: truncateEnsemble(all, (r + 1) * K),
+            rounds: r + 1,
+            validLoss: s.validLoss.slice(0, r + 1),
+            earlyStopping: undefined,
+            allRounds: undefined,
+          }).toJSON(),
       });
     }
     return out;
@@ -90,7 +107,12 @@ export class TreeModel implements TrainedModel {
 
   /** Raw margins (before the link function), row-major, one per output. */
   predictMargins(X: FeatureMatrix): Float64Array {
-    return predictMargins(this.state.ensemble, this.state.baseMargin, alignColumns(X, this.features, this.kind), X.rows);
+    return predictMargins(
+      this.state.ensemble,
+      this.state.baseMargin,
+      alignColumns(X, this.features, this.kind),
+      X.rows,
+    );
   }
 
   predict(X: FeatureMatrix): Float64Array {
@@ -122,11 +144,16 @@ export class TreeModel implements TrainedModel {
 
   static fromJSON(json: ModelJSON, kind: 'gbdt' | 'forest'): TreeModel {
     if (json.kind !== kind) throw new UserError(`not a ${kind} model: kind is '${json.kind}'`, { key: 'kind' });
-    if (json.format !== GBDT_FORMAT) throw new UserError(`unsupported ${kind} model format ${JSON.stringify(json.format)} (expected '${GBDT_FORMAT}')`, { key: 'format' });
+    if (json.format !== GBDT_FORMAT)
+      throw new UserError(
+        `unsupported ${kind} model format ${JSON.stringify(json.format)} (expected '${GBDT_FORMAT}')`,
+        { key: 'format' },
+      );
     const trees = json.trees as EnsembleJSON;
     const baseMargin = Float64Array.from(json.baseMargin as number[]);
     const ensemble = ensembleFromJSON(trees, json.features.length, `${kind} model`);
-    if (baseMargin.length !== ensemble.outputs) throw new Error(`${kind} model: baseMargin has ${baseMargin.length} values for ${ensemble.outputs} outputs`);
+    if (baseMargin.length !== ensemble.outputs)
+      throw new Error(`${kind} model: baseMargin has ${baseMargin.length} values for ${ensemble.outputs} outputs`);
     return new TreeModel({
       kind,
       task: json.task,

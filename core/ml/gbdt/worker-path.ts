@@ -14,7 +14,10 @@ export interface WorkerEntry {
   typescript: boolean;
 }
 
-export function findWorkerEntry(env: NodeJS.ProcessEnv = process.env, here: string = moduleDir()): WorkerEntry | undefined {
+export function findWorkerEntry(
+  env: NodeJS.ProcessEnv = process.env,
+  here: string = moduleDir(),
+): WorkerEntry | undefined {
   const candidates = [
     env.PHASEBOOK_GBDT_WORKER,
     join(here, 'gbdt-worker.js'),

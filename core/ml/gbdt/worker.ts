@@ -16,7 +16,14 @@ if (port) {
   port.on('message', (m: ToWorker) => {
     try {
       if (m.type === 'init') {
-        arrays = { rows: m.rows, nFeatures: m.nFeatures, sets: m.sets, current: m.current, hist: m.hist, nBins: m.nBins };
+        arrays = {
+          rows: m.rows,
+          nFeatures: m.nFeatures,
+          sets: m.sets,
+          current: m.current,
+          hist: m.hist,
+          nBins: m.nBins,
+        };
         rules = m.rules;
         send({ type: 'ready' });
       } else if (m.type === 'hist') {

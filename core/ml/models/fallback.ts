@@ -5,7 +5,14 @@
  * indicators. User mistakes (UserError) and bugs are never swallowed.
  */
 import type { Logger } from '../../log';
-import { TrainingFailure, type FeatureMatrix, type FitOptions, type ModelFactory, type Params, type TrainedModel } from '../model';
+import {
+  TrainingFailure,
+  type FeatureMatrix,
+  type FitOptions,
+  type ModelFactory,
+  type Params,
+  type TrainedModel,
+} from '../model';
 import { logisticFactory } from './logistic';
 import { ridgeFactory } from './ridge';
 
@@ -47,10 +54,13 @@ export async function fitWithFallbackUsing(
     try {
       const model = await step.factory.fit(X, y, step.params, fitOpts);
       model.fallback = { from: factory.kind, reason: failure.message };
-      log?.warn(`model '${factory.kind}' could not be trained (${failure.message}); fitted ${step.factory.kind} instead`, {
-        model: factory.kind,
-        fallback: step.factory.kind,
-      });
+      log?.warn(
+        `model '${factory.kind}' could not be trained (${failure.message}); fitted ${step.factory.kind} instead`,
+        {
+          model: factory.kind,
+          fallback: step.factory.kind,
+        },
+      );
       return model;
     } catch (e) {
       if (!(e instanceof TrainingFailure)) throw e;

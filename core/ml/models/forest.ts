@@ -22,13 +22,30 @@ export const FOREST_DEFAULTS: Params = {
 };
 
 /** Boosting-only keys that mean nothing for a forest. */
-const BOOSTING_ONLY = ['learning_rate', 'eta', 'early_stopping_rounds', 'min_delta', 'early_stopping_min_delta', 'base_score', 'gamma', 'min_split_gain', 'min_split_loss'];
+const BOOSTING_ONLY = [
+  'learning_rate',
+  'eta',
+  'early_stopping_rounds',
+  'min_delta',
+  'early_stopping_min_delta',
+  'base_score',
+  'gamma',
+  'min_split_gain',
+  'min_split_loss',
+];
 
 export function parseForestParams(params: Params): ReturnType<typeof parseGbdtParams> {
   for (const key of Object.keys(params)) {
-    if (BOOSTING_ONLY.includes(key)) throw new UserError(`forest does not take '${key}' (a boosting parameter; use model 'gbdt')`, { key });
+    if (BOOSTING_ONLY.includes(key))
+      throw new UserError(`forest does not take '${key}' (a boosting parameter; use model 'gbdt')`, { key });
   }
-  return { ...parseGbdtParams({ ...FOREST_DEFAULTS, ...params }, 'forest'), learningRate: 1, earlyStoppingRounds: 0, minDelta: 0, gamma: 0 };
+  return {
+    ...parseGbdtParams({ ...FOREST_DEFAULTS, ...params }, 'forest'),
+    learningRate: 1,
+    earlyStoppingRounds: 0,
+    minDelta: 0,
+    gamma: 0,
+  };
 }
 
 export const forestFactory: ModelFactory = {

@@ -5,7 +5,14 @@
  * equilibrated Cholesky. A singular system is a TrainingFailure naming the offending column.
  */
 import { accumulateGram, designMeans, solveSpd, type RowFiller } from '../linalg';
-import { TrainingFailure, type FeatureMatrix, type ModelJSON, type ModelTask, type Params, type TrainedModel } from '../model';
+import {
+  TrainingFailure,
+  type FeatureMatrix,
+  type ModelJSON,
+  type ModelTask,
+  type Params,
+  type TrainedModel,
+} from '../model';
 import { alignFeatures, readNumbers, readRows, scoresToProbabilities, toNumbers } from './linearInputs';
 
 export interface LeastSquaresOptions {
@@ -61,7 +68,12 @@ export function fitLeastSquares(
 }
 
 /** Row-major rows x t scores b_t + sum_j w_tj x_j over column-major inputs. */
-export function linearScores(columns: readonly Float64Array[], rows: number, coef: readonly Float64Array[], intercept: readonly number[]): Float64Array {
+export function linearScores(
+  columns: readonly Float64Array[],
+  rows: number,
+  coef: readonly Float64Array[],
+  intercept: readonly number[],
+): Float64Array {
   const t = coef.length;
   const out = new Float64Array(rows * t);
   for (let k = 0; k < t; k++) {
@@ -123,7 +135,15 @@ export class LeastSquaresModel implements TrainedModel {
     const p = json.features.length;
     const coef = readRows(json.kind, json, 'coef', p);
     const intercept = readNumbers(json.kind, json, 'intercept', coef.length);
-    const m = new LeastSquaresModel(json.kind, json.task, json.features, (json.params ?? {}) as Params, coef, Array.from(intercept), json.nClasses);
+    const m = new LeastSquaresModel(
+      json.kind,
+      json.task,
+      json.features,
+      (json.params ?? {}) as Params,
+      coef,
+      Array.from(intercept),
+      json.nClasses,
+    );
     if (json.fallback) m.fallback = json.fallback as { from: string; reason: string };
     return m;
   }

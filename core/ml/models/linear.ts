@@ -22,7 +22,10 @@ export const linearFactory: ModelFactory = {
     checkFeatures(KIND, X);
     const k = checkLabels(KIND, y, X.rows, opts);
     const targets = opts.task === 'classification' ? classTargets(y, k) : [y];
-    const sol = fitLeastSquares(KIND, X.rows, X.names, columnFiller(X.columns), targets, { alpha: 0, standardize: false });
+    const sol = fitLeastSquares(KIND, X.rows, X.names, columnFiller(X.columns), targets, {
+      alpha: 0,
+      standardize: false,
+    });
     return new LeastSquaresModel(KIND, opts.task, [...X.names], p, sol.coef, sol.intercept, k || undefined);
   },
   fromJSON(json: ModelJSON) {

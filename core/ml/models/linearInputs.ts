@@ -17,7 +17,9 @@ export function checkFeatures(kind: string, X: FeatureMatrix): void {
     const c = X.columns[j];
     const name = X.names[j];
     if (c.length !== X.rows) {
-      throw new UserError(`model '${kind}': feature column '${name}' has ${c.length} rows, expected ${X.rows}`, { dataColumn: name });
+      throw new UserError(`model '${kind}': feature column '${name}' has ${c.length} rows, expected ${X.rows}`, {
+        dataColumn: name,
+      });
     }
     for (let i = 0; i < c.length; i++) {
       const v = c[i];
@@ -41,11 +43,15 @@ export function checkLabels(kind: string, y: Float64Array, rows: number, opts: F
   for (let i = 0; i < rows; i++) {
     const v = y[i];
     if (v - v !== 0) {
-      throw new UserError(`model '${kind}': label at row ${i + 1} is ${Number.isNaN(v) ? 'missing (NaN)' : v}`, { row: i + 1 });
+      throw new UserError(`model '${kind}': label at row ${i + 1} is ${Number.isNaN(v) ? 'missing (NaN)' : v}`, {
+        row: i + 1,
+      });
     }
     if (opts.task === 'classification') {
       if (v < 0 || !Number.isInteger(v)) {
-        throw new UserError(`model '${kind}': label at row ${i + 1} is ${v}, expected a class code 0..k-1`, { row: i + 1 });
+        throw new UserError(`model '${kind}': label at row ${i + 1} is ${v}, expected a class code 0..k-1`, {
+          row: i + 1,
+        });
       }
       if (v > maxLabel) maxLabel = v;
     }
@@ -59,7 +65,9 @@ export function checkLabels(kind: string, y: Float64Array, rows: number, opts: F
 
 export function checkTask(kind: string, tasks: readonly ModelTask[], task: ModelTask): void {
   if (!tasks.includes(task)) {
-    throw new UserError(`model '${kind}' does not support ${task} (it supports: ${tasks.join(', ')})`, { key: 'models' });
+    throw new UserError(`model '${kind}' does not support ${task} (it supports: ${tasks.join(', ')})`, {
+      key: 'models',
+    });
   }
 }
 
@@ -77,19 +85,21 @@ export function resolveParams(
   for (const [key, value] of Object.entries(params)) {
     if (!(key in defaults)) {
       const guess = closest(key, Object.keys(defaults));
-      throw new UserError(
-        `model '${kind}' has no parameter '${key}'${didYouMean(guess)}`,
-        { key },
-        [`parameters: ${Object.keys(defaults).join(', ')}`],
-      );
+      throw new UserError(`model '${kind}' has no parameter '${key}'${didYouMean(guess)}`, { key }, [
+        `parameters: ${Object.keys(defaults).join(', ')}`,
+      ]);
     }
     const expected = typeof defaults[key];
     if (typeof value !== expected || (expected === 'number' && Number.isNaN(value))) {
-      throw new UserError(`model '${kind}': parameter '${key}' must be a ${expected}, got ${JSON.stringify(value)}`, { key });
+      throw new UserError(`model '${kind}': parameter '${key}' must be a ${expected}, got ${JSON.stringify(value)}`, {
+        key,
+      });
     }
     const allowed = choices[key];
     if (allowed && !allowed.includes(String(value))) {
-      throw new UserError(`model '${kind}': parameter '${key}' must be one of ${allowed.join(', ')}, got '${value}'`, { key });
+      throw new UserError(`model '${kind}': parameter '${key}' must be one of ${allowed.join(', ')}, got '${value}'`, {
+        key,
+      });
     }
     out[key] = value;
   }
@@ -99,7 +109,9 @@ export function resolveParams(
 export function numberParam(kind: string, p: Params, key: string, min: number, inclusive = true): number {
   const v = p[key] as number;
   if (!(inclusive ? v >= min : v > min)) {
-    throw new UserError(`model '${kind}': parameter '${key}' must be ${inclusive ? '>=' : '>'} ${min}, got ${v}`, { key });
+    throw new UserError(`model '${kind}': parameter '${key}' must be ${inclusive ? '>=' : '>'} ${min}, got ${v}`, {
+      key,
+    });
   }
   return v;
 }
@@ -110,15 +122,20 @@ export function alignFeatures(kind: string, X: FeatureMatrix, features: readonly
   const index = new Map(X.names.map((n, j) => [n, j]));
   const missing = features.filter((f) => !index.has(f));
   if (missing.length) {
-    throw new UserError(`model '${kind}' was trained on features that are missing here: ${missing.join(', ')}`, { dataColumn: missing[0] }, [
-      `available: ${X.names.join(', ')}`,
-    ]);
+    throw new UserError(
+      `model '${kind}' was trained on features that are missing here: ${missing.join(', ')}`,
+      { dataColumn: missing[0] },
+      [`available: ${X.names.join(', ')}`],
+    );
   }
   return features.map((f) => X.columns[index.get(f) as number]);
 }
 
 /** Column means and population standard deviations; a constant column gets scale 1 (as scikit-learn). */
-export function columnStats(columns: readonly Float64Array[], rows: number): { mean: Float64Array; scale: Float64Array } {
+export function columnStats(
+  columns: readonly Float64Array[],
+  rows: number,
+): { mean: Float64Array; scale: Float64Array } {
   const p = columns.length;
   const mean = new Float64Array(p);
   const scale = new Float64Array(p);
@@ -184,6 +201,7 @@ export function readNumbers(kind: string, json: Record<string, unknown>, key: st
 /** Reads a list of equal-length number arrays (one per output) written by `toNumbers`. */
 export function readRows(kind: string, json: Record<string, unknown>, key: string, length: number): Float64Array[] {
   const v = json[key];
-  if (!Array.isArray(v) || v.length === 0) throw new UserError(`saved '${kind}' model: field '${key}' is missing or malformed`, { key });
+  if (!Array.isArray(v) || v.length === 0)
+    throw new UserError(`saved '${kind}' model: field '${key}' is missing or malformed`, { key });
   return v.map((row: unknown, t) => readNumbers(kind, { [`${key}[${t}]`]: row }, `${key}[${t}]`, length));
 }

@@ -8,8 +8,27 @@
  * without training rows is a TrainingFailure.
  */
 import { toRowMajor } from '../linalg';
-import { TrainingFailure, type FeatureMatrix, type FitOptions, type ModelFactory, type ModelJSON, type Params, type TrainedModel } from '../model';
-import { alignFeatures, checkFeatures, checkLabels, checkTask, columnStats, numberParam, readNumbers, readRows, resolveParams, toNumbers } from './linearInputs';
+import {
+  TrainingFailure,
+  type FeatureMatrix,
+  type FitOptions,
+  type ModelFactory,
+  type ModelJSON,
+  type Params,
+  type TrainedModel,
+} from '../model';
+import {
+  alignFeatures,
+  checkFeatures,
+  checkLabels,
+  checkTask,
+  columnStats,
+  numberParam,
+  readNumbers,
+  readRows,
+  resolveParams,
+  toNumbers,
+} from './linearInputs';
 import { solveLbfgs, solveNewton, type LogisticProblem } from './logisticSolver';
 
 const KIND = 'logistic';
@@ -73,7 +92,13 @@ export class LogisticModel implements TrainedModel {
   static fromJSON(json: ModelJSON): LogisticModel {
     const coef = readRows(KIND, json, 'coef', json.features.length);
     const intercept = readNumbers(KIND, json, 'intercept', coef.length);
-    const m = new LogisticModel(json.features, json.nClasses ?? 2, (json.params ?? {}) as Params, coef, Array.from(intercept));
+    const m = new LogisticModel(
+      json.features,
+      json.nClasses ?? 2,
+      (json.params ?? {}) as Params,
+      coef,
+      Array.from(intercept),
+    );
     if (json.fallback) m.fallback = json.fallback as { from: string; reason: string };
     return m;
   }
@@ -107,7 +132,9 @@ export const logisticFactory: ModelFactory = {
     const problem: LogisticProblem = { Z, y, n, p, outputs: k === 2 ? 1 : k, lambda };
     const dim = problem.outputs * (p + 1);
     const useNewton = prm.solver === 'newton' || (prm.solver === 'auto' && dim <= NEWTON_MAX_PARAMS);
-    const sol = useNewton ? solveNewton(problem, maxIter, tol, opts.signal) : solveLbfgs(problem, 10 * maxIter, tol, opts.signal);
+    const sol = useNewton
+      ? solveNewton(problem, maxIter, tol, opts.signal)
+      : solveLbfgs(problem, 10 * maxIter, tol, opts.signal);
     if (!sol.converged || !sol.theta.every(Number.isFinite)) {
       throw new TrainingFailure(
         `logistic: did not converge in ${sol.iterations} ${useNewton ? 'Newton' : 'L-BFGS'} iterations (mean gradient ${sol.gradMax.toExponential(2)} > tol ${tol}); ` +

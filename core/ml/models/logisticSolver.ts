@@ -30,7 +30,12 @@ export interface LogisticSolution {
 }
 
 /** Objective and gradient at theta; also fills per-row probabilities when `probs` is given. */
-export function logisticObjective(P: LogisticProblem, theta: Float64Array, grad: Float64Array, probs?: Float64Array): number {
+export function logisticObjective(
+  P: LogisticProblem,
+  theta: Float64Array,
+  grad: Float64Array,
+  probs?: Float64Array,
+): number {
   const { Z, y, n, p, outputs: K, lambda } = P;
   const w = p + 1;
   grad.fill(0);
@@ -186,6 +191,11 @@ export function solveNewton(P: LogisticProblem, maxIter: number, tol: number, si
 
 export function solveLbfgs(P: LogisticProblem, maxIter: number, tol: number, signal?: AbortSignal): LogisticSolution {
   const dim = P.outputs * (P.p + 1);
-  const r = minimizeLbfgs((x, g) => logisticObjective(P, x, g), new Float64Array(dim), { maxIter, gtol: tol * P.n, m: 20, signal });
+  const r = minimizeLbfgs((x, g) => logisticObjective(P, x, g), new Float64Array(dim), {
+    maxIter,
+    gtol: tol * P.n,
+    m: 20,
+    signal,
+  });
   return { theta: r.x, iterations: r.iterations, converged: r.converged, gradMax: r.gradMax / P.n };
 }

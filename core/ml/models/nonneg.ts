@@ -12,7 +12,16 @@
  */
 import { UserError } from '../../errors';
 import type { FeatureMatrix, FitOptions, ModelFactory, ModelJSON, ModelTask, Params, TrainedModel } from '../model';
-import { alignFeatures, checkFeatures, checkLabels, checkTask, numberParam, readNumbers, resolveParams, toNumbers } from './linearInputs';
+import {
+  alignFeatures,
+  checkFeatures,
+  checkLabels,
+  checkTask,
+  numberParam,
+  readNumbers,
+  resolveParams,
+  toNumbers,
+} from './linearInputs';
 import { solveNonneg } from './nonnegSolver';
 
 const KIND = 'nonneg';
@@ -26,7 +35,10 @@ function logitColumn(name: string, c: Float64Array): Float64Array {
   for (let i = 0; i < c.length; i++) {
     const v = c[i];
     if (v < -1e-9 || v > 1 + 1e-9) {
-      throw new UserError(`model '${KIND}': column '${name}' holds ${v} at row ${i + 1}, not a probability; for classification its inputs are base-model probabilities`, { dataColumn: name, row: i + 1 });
+      throw new UserError(
+        `model '${KIND}': column '${name}' holds ${v} at row ${i + 1}, not a probability; for classification its inputs are base-model probabilities`,
+        { dataColumn: name, row: i + 1 },
+      );
     }
     const p = Math.min(1 - EPS, Math.max(EPS, v));
     out[i] = Math.log(p / (1 - p));
@@ -54,7 +66,10 @@ class NonnegModel implements TrainedModel {
     const cols = alignFeatures(KIND, X, this.features);
     const z = this.task === 'classification' ? cols.map((c, j) => logitColumn(this.features[j], c)) : cols;
     const out = new Float64Array(X.rows).fill(this.intercept);
-    z.forEach((c, j) => { const w = this.weights[j]; if (w !== 0) for (let i = 0; i < X.rows; i++) out[i] += w * c[i]; });
+    z.forEach((c, j) => {
+      const w = this.weights[j];
+      if (w !== 0) for (let i = 0; i < X.rows; i++) out[i] += w * c[i];
+    });
     if (this.task === 'classification') for (let i = 0; i < out.length; i++) out[i] = 1 / (1 + Math.exp(-out[i]));
     return out;
   }
@@ -89,7 +104,11 @@ export const nonnegFactory: ModelFactory = {
     const l2 = numberParam(KIND, p, 'l2', 0, false);
     checkFeatures(KIND, X);
     const k = checkLabels(KIND, y, X.rows, opts);
-    if (k > 2) throw new UserError(`model '${KIND}' combines binary classifiers and regressors; for ${k} classes use meta_learner: logistic`, { key: 'meta_learner' });
+    if (k > 2)
+      throw new UserError(
+        `model '${KIND}' combines binary classifiers and regressors; for ${k} classes use meta_learner: logistic`,
+        { key: 'meta_learner' },
+      );
     const classification = opts.task === 'classification';
     const z = classification ? X.columns.map((c, j) => logitColumn(X.names[j], c)) : X.columns;
     const sol = solveNonneg({ z, y, loss: classification ? 'logistic' : 'squared', l2 });
@@ -98,7 +117,8 @@ export const nonnegFactory: ModelFactory = {
   fromJSON(json: ModelJSON) {
     const weights = readNumbers(KIND, json, 'coef', json.features.length);
     const intercept = typeof json.intercept === 'number' ? json.intercept : NaN;
-    if (!Number.isFinite(intercept)) throw new UserError(`model '${KIND}': model.json has no numeric 'intercept'`, { key: 'intercept' });
+    if (!Number.isFinite(intercept))
+      throw new UserError(`model '${KIND}': model.json has no numeric 'intercept'`, { key: 'intercept' });
     const m = new NonnegModel(json.task, json.features, (json.params ?? {}) as Params, weights, intercept);
     if (json.fallback) m.fallback = json.fallback as { from: string; reason: string };
     return m;

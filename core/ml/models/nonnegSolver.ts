@@ -46,8 +46,12 @@ export function solveNonneg(pr: NonnegProblem): NonnegSolution {
   const m = k + 1; // theta = [b, w_1..w_k]
   const pen = new Float64Array(m);
   for (let j = 0; j < k; j++) {
-    let s = 0, ss = 0;
-    for (let i = 0; i < n; i++) { s += z[j][i]; ss += z[j][i] * z[j][i]; }
+    let s = 0,
+      ss = 0;
+    for (let i = 0; i < n; i++) {
+      s += z[j][i];
+      ss += z[j][i] * z[j][i];
+    }
     const v = ss / n - (s / n) ** 2;
     pen[j + 1] = l2 * Math.max(v, 1e-12);
   }
@@ -133,7 +137,10 @@ export function solveNonneg(pr: NonnegProblem): NonnegSolution {
       free.forEach((b, ib) => (Hf[ia * q + ib] = H[a * m + b]));
     });
     const sol = solveSpd(Hf, q, [rhs]);
-    if (!sol.ok) throw new TrainingFailure(`non-negative combiner: the base predictions are degenerate (singular Hessian at ${free[sol.index] === 0 ? 'the intercept' : `base ${free[sol.index]}`})`);
+    if (!sol.ok)
+      throw new TrainingFailure(
+        `non-negative combiner: the base predictions are degenerate (singular Hessian at ${free[sol.index] === 0 ? 'the intercept' : `base ${free[sol.index]}`})`,
+      );
     const d = sol.x[0];
     let t = 1;
     let accepted = false;

@@ -33,7 +33,8 @@ export const POLY2_MAX_FEATURES = 40;
 
 export function expandedNames(names: readonly string[]): string[] {
   const out = [...names];
-  for (let a = 0; a < names.length; a++) for (let b = a; b < names.length; b++) out.push(a === b ? `${names[a]}^2` : `${names[a]}*${names[b]}`);
+  for (let a = 0; a < names.length; a++)
+    for (let b = a; b < names.length; b++) out.push(a === b ? `${names[a]}^2` : `${names[a]}*${names[b]}`);
   return out;
 }
 
@@ -143,9 +144,11 @@ export const poly2Factory: ModelFactory = {
     checkFeatures(KIND, X);
     const p = X.columns.length;
     if (p > POLY2_MAX_FEATURES) {
-      throw new UserError(`model 'poly2': ${p} features would expand to ${p + (p * (p + 1)) / 2} columns; at most ${POLY2_MAX_FEATURES} features`, { key: 'models' }, [
-        'select fewer features, or use ridge / gbdt',
-      ]);
+      throw new UserError(
+        `model 'poly2': ${p} features would expand to ${p + (p * (p + 1)) / 2} columns; at most ${POLY2_MAX_FEATURES} features`,
+        { key: 'models' },
+        ['select fewer features, or use ridge / gbdt'],
+      );
     }
     const k = checkLabels(KIND, y, X.rows, opts);
     const standardize = prm.standardize as boolean;
@@ -154,7 +157,10 @@ export const poly2Factory: ModelFactory = {
     const scale = standardize ? stats.scale : new Float64Array(p).fill(1);
     const targets = opts.task === 'classification' ? classTargets(y, k) : [y];
     const names = expandedNames(X.names);
-    const sol = fitLeastSquares(KIND, X.rows, names, expandedFiller(X.columns, mean, scale), targets, { alpha, standardize });
+    const sol = fitLeastSquares(KIND, X.rows, names, expandedFiller(X.columns, mean, scale), targets, {
+      alpha,
+      standardize,
+    });
     return new Poly2Model(opts.task, [...X.names], prm, mean, scale, sol.coef, sol.intercept, k || undefined);
   },
   fromJSON(json: ModelJSON) {

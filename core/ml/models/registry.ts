@@ -41,7 +41,9 @@ export function getModel(kind: string): ModelFactory | undefined {
 export function requireModel(kind: string): ModelFactory {
   const f = getModel(kind);
   if (f) return f;
-  throw new UserError(unknownName('model', kind, modelKinds()), { key: 'models' }, [`models: ${modelKinds().join(', ')}`]);
+  throw new UserError(unknownName('model', kind, modelKinds()), { key: 'models' }, [
+    `models: ${modelKinds().join(', ')}`,
+  ]);
 }
 
 /** Reloads any saved model by its `kind`. */
@@ -54,6 +56,12 @@ export function modelFromJSON(json: ModelJSON): TrainedModel {
  * ridge (classification) instead, sets `fallback: { from, reason }` on the returned model and
  * logs a warning through `opts.log`.
  */
-export function fitWithFallback(kind: string, X: FeatureMatrix, y: Float64Array, params: Params, opts: FallbackFitOptions): Promise<TrainedModel> {
+export function fitWithFallback(
+  kind: string,
+  X: FeatureMatrix,
+  y: Float64Array,
+  params: Params,
+  opts: FallbackFitOptions,
+): Promise<TrainedModel> {
   return fitWithFallbackUsing(requireModel(kind), X, y, params, opts);
 }

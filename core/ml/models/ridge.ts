@@ -26,7 +26,10 @@ export const ridgeFactory: ModelFactory = {
     checkFeatures(KIND, X);
     const k = checkLabels(KIND, y, X.rows, opts);
     const targets = opts.task === 'classification' ? classTargets(y, k) : [y];
-    const sol = fitLeastSquares(KIND, X.rows, X.names, columnFiller(X.columns), targets, { alpha, standardize: p.standardize as boolean });
+    const sol = fitLeastSquares(KIND, X.rows, X.names, columnFiller(X.columns), targets, {
+      alpha,
+      standardize: p.standardize as boolean,
+    });
     return new LeastSquaresModel(KIND, opts.task, [...X.names], p, sol.coef, sol.intercept, k || undefined);
   },
   fromJSON(json: ModelJSON) {

@@ -12,9 +12,27 @@
  * Not converging within `max_iter` is a TrainingFailure.
  */
 import { choleskyInPlace, toRowMajor } from '../linalg';
-import { TrainingFailure, type FeatureMatrix, type FitOptions, type ModelFactory, type ModelJSON, type Params, type TrainedModel } from '../model';
+import {
+  TrainingFailure,
+  type FeatureMatrix,
+  type FitOptions,
+  type ModelFactory,
+  type ModelJSON,
+  type Params,
+  type TrainedModel,
+} from '../model';
 import { mulberry32, sampleWithoutReplacement } from '../rng';
-import { alignFeatures, checkFeatures, checkLabels, checkTask, columnStats, numberParam, readNumbers, resolveParams, toNumbers } from './linearInputs';
+import {
+  alignFeatures,
+  checkFeatures,
+  checkLabels,
+  checkTask,
+  columnStats,
+  numberParam,
+  readNumbers,
+  resolveParams,
+  toNumbers,
+} from './linearInputs';
 import { solveSvrDual, type SvrLoss } from './svrDual';
 import { solveSvrPrimalL2 } from './svrPrimal';
 
@@ -103,7 +121,9 @@ export class SvrModel implements TrainedModel {
       ...(this.coef ? { coef: toNumbers(this.coef) } : {}),
       mean: toNumbers(this.mean),
       scale: toNumbers(this.scale),
-      ...(this.rbf ? { gamma: this.rbf.gamma, basis: toNumbers(this.rbf.basis), alpha: toNumbers(this.rbf.alpha) } : {}),
+      ...(this.rbf
+        ? { gamma: this.rbf.gamma, basis: toNumbers(this.rbf.basis), alpha: toNumbers(this.rbf.alpha) }
+        : {}),
       ...(this.fallback ? { fallback: this.fallback } : {}),
     };
   }
@@ -118,7 +138,11 @@ export class SvrModel implements TrainedModel {
     if (json.coef !== undefined) coef = readNumbers(KIND, json, 'coef', p);
     else {
       const alpha = readNumbers(KIND, json, 'alpha');
-      rbf = { gamma: readNumbers(KIND, { gamma: [json.gamma] }, 'gamma', 1)[0], alpha, basis: readNumbers(KIND, json, 'basis', alpha.length * p) };
+      rbf = {
+        gamma: readNumbers(KIND, { gamma: [json.gamma] }, 'gamma', 1)[0],
+        alpha,
+        basis: readNumbers(KIND, json, 'basis', alpha.length * p),
+      };
     }
     const m = new SvrModel(json.features, (json.params ?? {}) as Params, intercept, coef, mean, scale, rbf);
     if (json.fallback) m.fallback = json.fallback as { from: string; reason: string };
@@ -155,7 +179,8 @@ function nystroem(Z: Float64Array, n: number, p: number, m: number, gamma: numbe
     for (let a = 0; a < mm; a++) trial[a * mm + a] += jitter;
     if (choleskyInPlace(trial, mm, 1e-14).ok) L = trial;
   }
-  if (!L) throw new TrainingFailure('svr: the Nystroem kernel matrix is not positive definite (too many identical rows?)');
+  if (!L)
+    throw new TrainingFailure('svr: the Nystroem kernel matrix is not positive definite (too many identical rows?)');
   const F = new Float64Array(n * (mm + 1));
   for (let i = 0; i < n; i++) {
     kernelRow(Z, i * p, row);

@@ -31,7 +31,13 @@ export interface SvrDualResult {
 /** Rows visited together: a window's rows are contiguous in memory (the data is shuffled once). */
 const WINDOW = 256;
 
-export function solveSvrDual(A0: Float64Array, n: number, d: number, y0: Float64Array, o: SvrDualOptions): SvrDualResult {
+export function solveSvrDual(
+  A0: Float64Array,
+  n: number,
+  d: number,
+  y0: Float64Array,
+  o: SvrDualOptions,
+): SvrDualResult {
   const l1 = o.loss === 'epsilon_insensitive';
   const lambda = l1 ? 0 : 0.5 / o.C;
   const upper = l1 ? o.C : Infinity;

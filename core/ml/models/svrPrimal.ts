@@ -19,7 +19,16 @@ export interface SvrPrimalOptions {
   signal?: AbortSignal;
 }
 
-function objective(A: Float64Array, n: number, d: number, y: Float64Array, w: Float64Array, C: number, eps: number, grad?: Float64Array): number {
+function objective(
+  A: Float64Array,
+  n: number,
+  d: number,
+  y: Float64Array,
+  w: Float64Array,
+  C: number,
+  eps: number,
+  grad?: Float64Array,
+): number {
   let f = 0;
   for (let k = 0; k < d; k++) f += 0.5 * w[k] * w[k];
   if (grad) for (let k = 0; k < d; k++) grad[k] = w[k];
@@ -44,7 +53,13 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
-export function solveSvrPrimalL2(A: Float64Array, n: number, d: number, y: Float64Array, o: SvrPrimalOptions): { w: Float64Array; iterations: number; converged: boolean } {
+export function solveSvrPrimalL2(
+  A: Float64Array,
+  n: number,
+  d: number,
+  y: Float64Array,
+  o: SvrPrimalOptions,
+): { w: Float64Array; iterations: number; converged: boolean } {
   let w = new Float64Array(d);
   const grad = new Float64Array(d);
   let f = objective(A, n, d, y, w, o.C, o.epsilon, grad);

@@ -56,12 +56,14 @@ export function symmetricEigenvalues(m: readonly number[][]): number[] {
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
         for (let r = 0; r < k; r++) {
-          const arp = a[r][p], arq = a[r][q];
+          const arp = a[r][p],
+            arq = a[r][q];
           a[r][p] = c * arp - s * arq;
           a[r][q] = s * arp + c * arq;
         }
         for (let r = 0; r < k; r++) {
-          const apr = a[p][r], aqr = a[q][r];
+          const apr = a[p][r],
+            aqr = a[q][r];
           a[p][r] = c * apr - s * aqr;
           a[q][r] = s * apr + c * aqr;
         }
@@ -77,17 +79,22 @@ export function baseDiagnostics(columns: readonly Float64Array[], features: read
   let conditionNumber = Infinity;
   if (finite) {
     const ev = symmetricEigenvalues(correlation);
-    const lo = ev[0], hi = ev[ev.length - 1];
+    const lo = ev[0],
+      hi = ev[ev.length - 1];
     conditionNumber = lo > 0 ? Math.sqrt(hi / lo) : Infinity;
   }
   const collinear: BaseDiagnostics['collinear'] = [];
   for (let a = 0; a < features.length; a++) {
     for (let b = a + 1; b < features.length; b++) {
       const r = correlation[a][b];
-      if (!Number.isFinite(r) || r > CORRELATION_WARNING) collinear.push({ a: features[a], b: features[b], correlation: r });
+      if (!Number.isFinite(r) || r > CORRELATION_WARNING)
+        collinear.push({ a: features[a], b: features[b], correlation: r });
     }
   }
-  collinear.sort((x, y) => (Number.isFinite(y.correlation) ? y.correlation : 2) - (Number.isFinite(x.correlation) ? x.correlation : 2));
+  collinear.sort(
+    (x, y) =>
+      (Number.isFinite(y.correlation) ? y.correlation : 2) - (Number.isFinite(x.correlation) ? x.correlation : 2),
+  );
   return { features: [...features], correlation, conditionNumber, collinear };
 }
 

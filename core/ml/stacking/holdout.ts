@@ -59,7 +59,13 @@ export interface HoldoutInput {
 }
 
 /** A base model's output laid out as the meta-learner's input columns it provides. */
-function metaColumnsOf(name: string, p: Float64Array, width: number, features: readonly string[], task: ModelTask): [string, Float64Array][] {
+function metaColumnsOf(
+  name: string,
+  p: Float64Array,
+  width: number,
+  features: readonly string[],
+  task: ModelTask,
+): [string, Float64Array][] {
   const mine = features.filter((f) => f.startsWith(`${name}_prob_`) || f === `${name}_pred`);
   if (task !== 'classification' || width === 1) return mine.length ? [[mine[0], p]] : [];
   return mine.map((f, c) => [f, Float64Array.from({ length: p.length / width }, (_, i) => p[i * width + c])]);
@@ -74,12 +80,17 @@ function rowsWhere(n: number, keep: (i: number) => boolean): Uint32Array {
 export async function evaluateHoldout(o: HoldoutInput): Promise<HoldoutReport> {
   const d = o.dataset;
   const frame = d.frame.filter(pl.col(o.labelColumn).isNotNull());
-  if (!frame.columns.includes(SPLIT)) throw new UserError('holdout needs train/val/test splits upstream (a `split` cell)', { ...o.location, key: 'holdout' });
+  if (!frame.columns.includes(SPLIT))
+    throw new UserError('holdout needs train/val/test splits upstream (a `split` cell)', {
+      ...o.location,
+      key: 'holdout',
+    });
   const split = frame.getColumn(SPLIT).toArray() as (string | null)[];
   const times = timestampsMs(frame);
   const ends = labelEndTimes(times, symbolCodes(frame).codes, o.horizon);
   const test = rowsWhere(frame.height, (i) => split[i] === 'test');
-  if (test.length < 2) throw new UserError(`holdout: the test split has ${test.length} labelled rows`, { ...o.location, key: 'holdout' });
+  if (test.length < 2)
+    throw new UserError(`holdout: the test split has ${test.length} labelled rows`, { ...o.location, key: 'holdout' });
   let firstTest = Infinity;
   for (const r of test) if (times[r] < firstTest) firstTest = times[r];
   const dev = rowsWhere(frame.height, (i) => split[i] !== 'test' && ends[i] < firstTest);
@@ -95,31 +106,68 @@ export async function evaluateHoldout(o: HoldoutInput): Promise<HoldoutReport> {
   const basePreds: Record<string, Float64Array> = {};
   for (const b of o.bases) {
     if (o.signal?.aborted) throw new Error('cancelled');
-    const m = await fitWithFallback(b.name, Xdev, ydev, b.params, { seed: o.seed, task: o.task, nClasses: o.nClasses, signal: o.signal });
+    const m = await fitWithFallback(b.name, Xdev, ydev, b.params, {
+      seed: o.seed,
+      task: o.task,
+      nClasses: o.nClasses,
+      signal: o.signal,
+    });
     const p = m.predict(Xtest);
     basePreds[b.name] = p;
     for (const [col, v] of metaColumnsOf(b.name, p, o.width, o.features, o.task)) metaIn.set(col, v);
   }
   const missing = o.features.filter((f) => !metaIn.has(f));
-  if (missing.length) throw new UserError(`holdout: the refitted base models give no ${missing.join(', ')}`, { ...o.location, key: 'holdout' });
-  const stack = o.meta.predict({ rows: test.length, columns: o.features.map((f) => metaIn.get(f) as Float64Array), names: o.features });
+  if (missing.length)
+    throw new UserError(`holdout: the refitted base models give no ${missing.join(', ')}`, {
+      ...o.location,
+      key: 'holdout',
+    });
+  const stack = o.meta.predict({
+    rows: test.length,
+    columns: o.features.map((f) => metaIn.get(f) as Float64Array),
+    names: o.features,
+  });
 
   const boot: BootstrapOptions = { ...o.boot, horizon: o.horizon, times: takeValues(times, test) };
   const { intervals, record } = bootstrapMetrics(yTest, stack, o.metrics, boot);
-  const metrics = Object.fromEntries(Object.entries(intervals).map(([k, v]) => [k, { value: v.estimate, low: v.low, high: v.high }]));
+  const metrics = Object.fromEntries(
+    Object.entries(intervals).map(([k, v]) => [k, { value: v.estimate, low: v.low, high: v.high }]),
+  );
   const primary = primaryMetric(o.task, o.nClasses ?? 2).name;
   const baseModels: HoldoutReport['baseModels'] = {};
   for (const [name, p] of Object.entries(basePreds)) {
     const { intervals: bi } = bootstrapMetrics(yTest, p, [primary], boot);
-    baseModels[name] = Object.fromEntries(o.metrics.map((k) => [k, k === primary ? { value: bi[k].estimate, low: bi[k].low, high: bi[k].high } : { value: computeMetric(k, yTest, p) }]));
+    baseModels[name] = Object.fromEntries(
+      o.metrics.map((k) => [
+        k,
+        k === primary
+          ? { value: bi[k].estimate, low: bi[k].low, high: bi[k].high }
+          : { value: computeMetric(k, yTest, p) },
+      ]),
+    );
   }
   let comparison: HoldoutReport['comparison'];
   if (o.bestBase && basePreds[o.bestBase]) {
     const { interval } = bootstrapDifference(yTest, stack, basePreds[o.bestBase], primary, boot);
     const best = baseModels[o.bestBase][primary].value;
-    comparison = { metric: primary, bestBase: o.bestBase, stack: best + interval.estimate, best, difference: { value: interval.estimate, low: interval.low, high: interval.high } };
+    comparison = {
+      metric: primary,
+      bestBase: o.bestBase,
+      stack: best + interval.estimate,
+      best,
+      difference: { value: interval.estimate, low: interval.low, high: interval.high },
+    };
   }
-  return { split: 'test', rows: test.length, trainRows: dev.length, purged, metrics, baseModels, comparison, bootstrap: record };
+  return {
+    split: 'test',
+    rows: test.length,
+    trainRows: dev.length,
+    purged,
+    metrics,
+    baseModels,
+    comparison,
+    bootstrap: record,
+  };
 }
 
 /** "holdout (test, 2,856 rows): stack 0.5500 vs ridge 0.5400 (roc_auc): +0.0100 [-0.0100, +0.0300]". */

@@ -5,7 +5,11 @@ import type { ModelTask } from '../model';
  * for classifiers the class probabilities `{model}_prob_{class}` — for two classes only the last
  * class's (the other is its complement), never the hard `{model}_pred` (it is derived from them).
  */
-export function metaFeatureColumns(predictionColumns: readonly string[], models: readonly string[], task: ModelTask): string[] {
+export function metaFeatureColumns(
+  predictionColumns: readonly string[],
+  models: readonly string[],
+  task: ModelTask,
+): string[] {
   const out: string[] = [];
   for (const m of models) {
     const probs = predictionColumns.filter((c) => c.startsWith(`${m}_prob_`));

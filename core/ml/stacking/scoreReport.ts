@@ -55,7 +55,9 @@ export const STACK_METRICS: Record<ModelTask, string[]> = {
 
 function take(a: Float64Array, rows: Uint32Array, width: number): Float64Array {
   const out = new Float64Array(rows.length * width);
-  rows.forEach((r, j) => { for (let c = 0; c < width; c++) out[j * width + c] = a[r * width + c]; });
+  rows.forEach((r, j) => {
+    for (let c = 0; c < width; c++) out[j * width + c] = a[r * width + c];
+  });
   return out;
 }
 
@@ -72,10 +74,18 @@ export function foldStat(values: number[]): FoldStat {
  * in `withCI` (its `times` must be those of the scored rows), point values for the others.
  */
 export function scoreReport(
-  y: Float64Array, p: Float64Array, width: number, scored: Uint32Array, folds: readonly Uint32Array[], metrics: readonly string[], withCI: readonly string[], boot: BootstrapOptions,
+  y: Float64Array,
+  p: Float64Array,
+  width: number,
+  scored: Uint32Array,
+  folds: readonly Uint32Array[],
+  metrics: readonly string[],
+  withCI: readonly string[],
+  boot: BootstrapOptions,
 ): { report: ScoreReport; record: BootstrapRecord } {
   const perFold: Record<string, FoldStat> = {};
-  for (const m of metrics) perFold[m] = foldStat(folds.map((rows) => computeMetric(m, take(y, rows, 1), take(p, rows, width))));
+  for (const m of metrics)
+    perFold[m] = foldStat(folds.map((rows) => computeMetric(m, take(y, rows, 1), take(p, rows, width))));
   const ys = take(y, scored, 1);
   const ps = take(p, scored, width);
   const { intervals, record } = bootstrapMetrics(ys, ps, withCI, boot);
@@ -89,8 +99,15 @@ export function scoreReport(
 
 /** The primary metric of the task, the base model best on it (pooled), and the paired difference. */
 export function compareWithBestBase(
-  y: Float64Array, stack: Float64Array, bases: Record<string, Float64Array>, width: number, scored: Uint32Array, folds: readonly Uint32Array[],
-  task: ModelTask, nClasses: number | undefined, boot: BootstrapOptions,
+  y: Float64Array,
+  stack: Float64Array,
+  bases: Record<string, Float64Array>,
+  width: number,
+  scored: Uint32Array,
+  folds: readonly Uint32Array[],
+  task: ModelTask,
+  nClasses: number | undefined,
+  boot: BootstrapOptions,
 ): StackComparison | undefined {
   const { name: metric, direction } = primaryMetric(task, nClasses ?? 2);
   const ys = take(y, scored, 1);
@@ -99,16 +116,30 @@ export function compareWithBestBase(
   for (const [name, p] of Object.entries(bases)) {
     const v = computeMetric(metric, ys, take(p, scored, width));
     if (!Number.isFinite(v)) continue;
-    if (bestBase === undefined || (metricDirection(metric) === 'max' ? v > best : v < best)) { bestBase = name; best = v; }
+    if (bestBase === undefined || (metricDirection(metric) === 'max' ? v > best : v < best)) {
+      bestBase = name;
+      best = v;
+    }
   }
   if (bestBase === undefined) return undefined;
   const baseP = bases[bestBase];
   const { interval } = bootstrapDifference(ys, take(stack, scored, width), take(baseP, scored, width), metric, boot);
-  const perFold = foldStat(folds.map((rows) => {
-    const yf = take(y, rows, 1);
-    return computeMetric(metric, yf, take(stack, rows, width)) - computeMetric(metric, yf, take(baseP, rows, width));
-  }));
-  return { metric, direction, bestBase, stack: interval.estimate + best, best, difference: { value: interval.estimate, low: interval.low, high: interval.high }, perFold, rows: scored.length };
+  const perFold = foldStat(
+    folds.map((rows) => {
+      const yf = take(y, rows, 1);
+      return computeMetric(metric, yf, take(stack, rows, width)) - computeMetric(metric, yf, take(baseP, rows, width));
+    }),
+  );
+  return {
+    metric,
+    direction,
+    bestBase,
+    stack: interval.estimate + best,
+    best,
+    difference: { value: interval.estimate, low: interval.low, high: interval.high },
+    perFold,
+    rows: scored.length,
+  };
 }
 
 /** "stack 0.6236 vs logistic 0.6234 (roc_auc, pooled over 12,778 rows): +0.0002 [-0.0010, 0.0013]". */

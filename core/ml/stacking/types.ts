@@ -55,7 +55,13 @@ export interface TrainStackingResult {
   /** Stack vs the best base model on the same rows. */
   comparison?: StackComparison;
   bootstrap: BootstrapRecord;
-  walkForward: { folds: (Omit<MetaFold, 'train' | 'test'> & { trainRows: number; testRows: number })[]; embargoBars: number; pctEmbargo: number; pctEmbargoFrom: string; scoredRows: number };
+  walkForward: {
+    folds: (Omit<MetaFold, 'train' | 'test'> & { trainRows: number; testRows: number })[];
+    embargoBars: number;
+    pctEmbargo: number;
+    pctEmbargoFrom: string;
+    scoredRows: number;
+  };
   diagnostics: BaseDiagnostics;
   warnings: string[];
   fallback?: { from: string; reason: string };
@@ -65,4 +71,3 @@ export interface TrainStackingResult {
   /** The stack on the held-out test split, when asked for (`holdout: true`). */
   holdout?: HoldoutReport;
 }
-

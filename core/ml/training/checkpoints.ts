@@ -55,9 +55,11 @@ export class CheckpointManager {
   private entries: CheckpointEntry[] = [];
 
   constructor(dir: string, opts: CheckpointOptions) {
-    if (!Number.isInteger(opts.topN) || opts.topN < 1) throw new UserError(`checkpoints: top_n must be an integer >= 1, got ${opts.topN}`, { key: 'top_n' });
+    if (!Number.isInteger(opts.topN) || opts.topN < 1)
+      throw new UserError(`checkpoints: top_n must be an integer >= 1, got ${opts.topN}`, { key: 'top_n' });
     const prefix = opts.prefix ?? 'checkpoint';
-    if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new UserError(`checkpoints: prefix '${prefix}' must be a plain file name part`, { key: 'prefix' });
+    if (!/^[A-Za-z0-9_.-]+$/.test(prefix))
+      throw new UserError(`checkpoints: prefix '${prefix}' must be a plain file name part`, { key: 'prefix' });
     this.dir = dir;
     this.topN = opts.topN;
     this.prefix = prefix;
@@ -89,7 +91,8 @@ export class CheckpointManager {
    * did not make the cut (or is NaN) and nothing was written. Saving a step again replaces it.
    */
   async save(payload: unknown, score: number, step: number): Promise<CheckpointEntry | null> {
-    if (!Number.isInteger(step) || step < 0) throw new Error(`checkpoint step must be a non-negative integer, got ${step}`);
+    if (!Number.isInteger(step) || step < 0)
+      throw new Error(`checkpoint step must be a non-negative integer, got ${step}`);
     if (Number.isNaN(score)) return null;
     const others = this.entries.filter((e) => e.step !== step);
     const rank = this.rank([...others, { step, score } as CheckpointEntry]);
@@ -99,7 +102,14 @@ export class CheckpointManager {
     const text = JSON.stringify(payload);
     const file = this.fileFor(step);
     const sha256 = createHash('sha256').update(text).digest('hex');
-    const entry: CheckpointEntry = { step, score, file, sha256, bytes: Buffer.byteLength(text), created: new Date().toISOString() };
+    const entry: CheckpointEntry = {
+      step,
+      score,
+      file,
+      sha256,
+      bytes: Buffer.byteLength(text),
+      created: new Date().toISOString(),
+    };
     await unlink(join(this.dir, `${file}.ok`)).catch(() => undefined);
     await writeFileAtomic(join(this.dir, file), text);
     await writeFileAtomic(join(this.dir, `${file}.ok`), JSON.stringify(entry) + '\n');
@@ -117,11 +127,18 @@ export class CheckpointManager {
     const entry = step === undefined ? this.entries[0] : this.entries.find((e) => e.step === step);
     if (!entry) {
       const have = this.entries.map((e) => e.step).join(', ') || 'none';
-      throw new UserError(`no checkpoint${step === undefined ? '' : ` for step ${step}`} in ${this.dir}`, { file: this.dir }, [`kept steps: ${have}`]);
+      throw new UserError(
+        `no checkpoint${step === undefined ? '' : ` for step ${step}`} in ${this.dir}`,
+        { file: this.dir },
+        [`kept steps: ${have}`],
+      );
     }
     const text = readFileSync(join(this.dir, entry.file), 'utf8');
     const sha = createHash('sha256').update(text).digest('hex');
-    if (sha !== entry.sha256) throw new UserError(`checkpoint ${entry.file} was modified after it was saved (sha256 mismatch)`, { file: join(this.dir, entry.file) });
+    if (sha !== entry.sha256)
+      throw new UserError(`checkpoint ${entry.file} was modified after it was saved (sha256 mismatch)`, {
+        file: join(this.dir, entry.file),
+      });
     return JSON.parse(text);
   }
 
@@ -136,7 +153,12 @@ export class CheckpointManager {
   }
 
   private async writeMetadata(): Promise<void> {
-    const meta: Metadata = { metric: this.comparator.metric, direction: this.comparator.direction, topN: this.topN, entries: this.entries };
+    const meta: Metadata = {
+      metric: this.comparator.metric,
+      direction: this.comparator.direction,
+      topN: this.topN,
+      entries: this.entries,
+    };
     await writeFileAtomic(this.metadataPath, JSON.stringify(meta, null, 2) + '\n');
   }
 

@@ -33,10 +33,13 @@ export class EarlyStopping {
 
   constructor(opts: EarlyStoppingOptions) {
     if (!Number.isInteger(opts.patience) || opts.patience < 1) {
-      throw new UserError(`early stopping: patience must be an integer >= 1, got ${opts.patience}`, { key: 'patience' });
+      throw new UserError(`early stopping: patience must be an integer >= 1, got ${opts.patience}`, {
+        key: 'patience',
+      });
     }
     const minDelta = opts.minDelta ?? 0;
-    if (!(minDelta >= 0)) throw new UserError(`early stopping: min_delta must be >= 0, got ${opts.minDelta}`, { key: 'min_delta' });
+    if (!(minDelta >= 0))
+      throw new UserError(`early stopping: min_delta must be >= 0, got ${opts.minDelta}`, { key: 'min_delta' });
     this.patience = opts.patience;
     this.minDelta = minDelta;
     this.comparator = new MetricComparator(opts.metric, opts.direction);

@@ -40,10 +40,17 @@ export interface CheckpointRecord {
 }
 
 export function checkSettings(c: CheckpointSettings, cell?: string): void {
-  if (!Number.isInteger(c.top_n) || c.top_n < 1) throw new UserError(`checkpoints.top_n must be a whole number >= 1, got ${JSON.stringify(c.top_n)}`, { cell, key: 'checkpoints' });
+  if (!Number.isInteger(c.top_n) || c.top_n < 1)
+    throw new UserError(`checkpoints.top_n must be a whole number >= 1, got ${JSON.stringify(c.top_n)}`, {
+      cell,
+      key: 'checkpoints',
+    });
   const metric = c.metric ?? 'val_loss';
   if (!(CHECKPOINT_METRICS as readonly string[]).includes(metric)) {
-    throw new UserError(`checkpoints.metric '${metric}' is not supported: checkpoints are ranked by ${CHECKPOINT_METRICS.join(', ')} (the validation loss after each step, lower is better)`, { cell, key: 'checkpoints' });
+    throw new UserError(
+      `checkpoints.metric '${metric}' is not supported: checkpoints are ranked by ${CHECKPOINT_METRICS.join(', ')} (the validation loss after each step, lower is better)`,
+      { cell, key: 'checkpoints' },
+    );
   }
 }
 
@@ -51,17 +58,29 @@ export function checkSettings(c: CheckpointSettings, cell?: string): void {
  * Saves the N best candidates of `model` into `{runDir}/checkpoints`. `valLoss` scores a model
  * without snapshots. Returns what was kept (best first) and the files written (absolute).
  */
-export async function keepTopCheckpoints(model: TrainedModel, runDir: string, c: CheckpointSettings, valLoss: number | undefined, cell?: string): Promise<{ record: CheckpointRecord; files: string[] }> {
+export async function keepTopCheckpoints(
+  model: TrainedModel,
+  runDir: string,
+  c: CheckpointSettings,
+  valLoss: number | undefined,
+  cell?: string,
+): Promise<{ record: CheckpointRecord; files: string[] }> {
   checkSettings(c, cell);
   const dir = join(runDir, CHECKPOINT_DIR);
   const manager = new CheckpointManager(dir, { topN: c.top_n, metric: c.metric ?? 'val_loss', direction: 'min' });
   let candidates: ModelSnapshot[] = model.snapshots?.() ?? [];
   if (!candidates.length) {
-    if (valLoss === undefined || Number.isNaN(valLoss)) throw new UserError('checkpoints need a validation loss: the val split is empty (give split fractions with a val part)', { cell, key: 'checkpoints' });
+    if (valLoss === undefined || Number.isNaN(valLoss))
+      throw new UserError(
+        'checkpoints need a validation loss: the val split is empty (give split fractions with a val part)',
+        { cell, key: 'checkpoints' },
+      );
     candidates = [{ step: 0, score: valLoss, toJSON: () => model.toJSON() }];
   }
   // Rank first, then write only the N that make the cut (the manager would evict the rest anyway).
-  const best = [...candidates].sort((a, b) => manager.comparator.compare(a.score, b.score) || a.step - b.step).slice(0, c.top_n);
+  const best = [...candidates]
+    .sort((a, b) => manager.comparator.compare(a.score, b.score) || a.step - b.step)
+    .slice(0, c.top_n);
   for (const s of best.sort((a, b) => a.step - b.step)) await manager.save(s.toJSON(), s.score, s.step);
   const kept = manager.list();
   const record: CheckpointRecord = {
@@ -78,7 +97,12 @@ export async function keepTopCheckpoints(model: TrainedModel, runDir: string, c:
 /**
  * `RUN_ID`, `RUN_ID@STEP`, a run folder, or a checkpoint file -> the checkpoint's model JSON and where it came from.
  */
-export function readCheckpoint(ref: string, runsRoot: string, baseDir: string, cell?: string): { json: ModelJSON; file: string; step?: number; runDir?: string } {
+export function readCheckpoint(
+  ref: string,
+  runsRoot: string,
+  baseDir: string,
+  cell?: string,
+): { json: ModelJSON; file: string; step?: number; runDir?: string } {
   const at = /^(.*)@(\d+)$/.exec(ref);
   const target = at ? at[1] : ref;
   const step = at ? Number(at[2]) : undefined;
@@ -87,16 +111,28 @@ export function readCheckpoint(ref: string, runsRoot: string, baseDir: string, c
     try {
       return { json: JSON.parse(readFileSync(asPath, 'utf8')) as ModelJSON, file: asPath };
     } catch (e) {
-      throw new UserError(`checkpoint ${asPath} is not valid JSON: ${(e as Error).message}`, { cell, key: 'from_checkpoint', file: asPath });
+      throw new UserError(`checkpoint ${asPath} is not valid JSON: ${(e as Error).message}`, {
+        cell,
+        key: 'from_checkpoint',
+        file: asPath,
+      });
     }
   }
   const runDir = existsSync(join(asPath, CHECKPOINT_DIR)) ? asPath : join(runsRoot, target);
   const dir = join(runDir, CHECKPOINT_DIR);
   const metaFile = join(dir, 'checkpoint_checkpoints.json');
   if (!/^[A-Za-z0-9_.@/-]+$/.test(target) || !existsSync(metaFile)) {
-    throw new UserError(`no checkpoints for '${ref}': ${dir} has none (train with checkpoints: { top_n: N } first)`, { cell, key: 'from_checkpoint' });
+    throw new UserError(`no checkpoints for '${ref}': ${dir} has none (train with checkpoints: { top_n: N } first)`, {
+      cell,
+      key: 'from_checkpoint',
+    });
   }
-  const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { metric: string; direction: 'min' | 'max'; topN: number; entries: CheckpointEntry[] };
+  const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as {
+    metric: string;
+    direction: 'min' | 'max';
+    topN: number;
+    entries: CheckpointEntry[];
+  };
   const manager = new CheckpointManager(dir, { topN: meta.topN, metric: meta.metric, direction: meta.direction });
   const entry = step === undefined ? manager.best() : manager.list().find((e) => e.step === step);
   const json = manager.load(step) as ModelJSON;

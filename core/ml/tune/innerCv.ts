@@ -44,9 +44,21 @@ export interface InnerCvObjective {
 export function innerCvObjective(o: InnerCvOptions): InnerCvObjective {
   const nClasses = o.task === 'classification' ? (o.nClasses ?? 2) : 0;
   const metric = o.metric ?? primaryMetric(o.task, nClasses).name;
-  const local = purgedKFold(takeValues(o.times, o.rows), takeValues(o.labelEnds, o.rows), { nSplits: o.nSplits, pctEmbargo: o.pctEmbargo });
-  const folds: Fold[] = local.map((f) => ({ fold: f.fold, train: mapRows(f.train, o.rows), test: mapRows(f.test, o.rows) }));
-  const data = folds.map((f) => ({ Xtr: takeRows(o.X, f.train), ytr: takeValues(o.y, f.train), Xte: takeRows(o.X, f.test), yte: takeValues(o.y, f.test) }));
+  const local = purgedKFold(takeValues(o.times, o.rows), takeValues(o.labelEnds, o.rows), {
+    nSplits: o.nSplits,
+    pctEmbargo: o.pctEmbargo,
+  });
+  const folds: Fold[] = local.map((f) => ({
+    fold: f.fold,
+    train: mapRows(f.train, o.rows),
+    test: mapRows(f.test, o.rows),
+  }));
+  const data = folds.map((f) => ({
+    Xtr: takeRows(o.X, f.train),
+    ytr: takeValues(o.y, f.train),
+    Xte: takeRows(o.X, f.test),
+    yte: takeValues(o.y, f.test),
+  }));
 
   const objective = async (params: Params): Promise<number> => {
     let sum = 0;
@@ -54,16 +66,24 @@ export function innerCvObjective(o: InnerCvOptions): InnerCvObjective {
     for (const d of data) {
       if (o.signal?.aborted) throw new CancelledError();
       if (d.ytr.length === 0 || d.yte.length === 0) continue;
-      const model = await o.factory.fit(d.Xtr, d.ytr, { ...o.baseParams, ...params }, {
-        seed: o.seed,
-        task: o.task,
-        nClasses: o.task === 'classification' ? nClasses : undefined,
-        threads: o.threads,
-        signal: o.signal,
-      });
+      const model = await o.factory.fit(
+        d.Xtr,
+        d.ytr,
+        { ...o.baseParams, ...params },
+        {
+          seed: o.seed,
+          task: o.task,
+          nClasses: o.task === 'classification' ? nClasses : undefined,
+          threads: o.threads,
+          signal: o.signal,
+        },
+      );
       const scores = scorePredictions(o.task, d.yte, model.predict(d.Xte), nClasses);
       if (!(metric in scores)) {
-        throw new UserError(`metric '${metric}' is not computed for ${o.task} (available: ${Object.keys(scores).join(', ')})`, { key: 'metric' });
+        throw new UserError(
+          `metric '${metric}' is not computed for ${o.task} (available: ${Object.keys(scores).join(', ')})`,
+          { key: 'metric' },
+        );
       }
       if (Number.isFinite(scores[metric])) {
         sum += scores[metric];
@@ -75,16 +95,20 @@ export function innerCvObjective(o: InnerCvOptions): InnerCvObjective {
   return { objective, direction: metricDirection(metric), metric, folds };
 }
 
-export type TuneOnFoldOptions = Omit<InnerCvOptions, 'rows'> & Pick<TuneOptions, 'nTrials' | 'method' | 'nStartup' | 'gamma' | 'onTrial'> & {
-  space: NonNullable<ModelFactory['space']>;
-};
+export type TuneOnFoldOptions = Omit<InnerCvOptions, 'rows'> &
+  Pick<TuneOptions, 'nTrials' | 'method' | 'nStartup' | 'gamma' | 'onTrial'> & {
+    space: NonNullable<ModelFactory['space']>;
+  };
 
 /**
  * Params chooser for crossValidate: for each outer fold, tunes by inner CV on that fold's
  * training rows and returns baseParams + the best trial's params. The search of every fold is
  * kept in `results` (by fold number) for cv_results.json / tuned_params.
  */
-export function tuneOnFolds(o: TuneOnFoldOptions): { params: (fold: Fold) => Promise<Params>; results: Map<number, TuneResult> } {
+export function tuneOnFolds(o: TuneOnFoldOptions): {
+  params: (fold: Fold) => Promise<Params>;
+  results: Map<number, TuneResult>;
+} {
   const results = new Map<number, TuneResult>();
   const params = async (fold: Fold): Promise<Params> => {
     const inner = innerCvObjective({ ...o, rows: fold.train });

@@ -12,8 +12,18 @@ function erfc(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }
@@ -37,7 +47,9 @@ export interface NumericParzen {
 export function fitNumericParzen(obs: readonly number[], lo: number, hi: number, priorWeight = 1): NumericParzen {
   const priorMu = (lo + hi) / 2;
   const priorSigma = hi - lo;
-  const points = [...obs.map((x) => ({ mu: x, prior: false })), { mu: priorMu, prior: true }].sort((a, b) => a.mu - b.mu);
+  const points = [...obs.map((x) => ({ mu: x, prior: false })), { mu: priorMu, prior: true }].sort(
+    (a, b) => a.mu - b.mu,
+  );
   const m = points.length;
   const mus = Float64Array.from(points, (p) => p.mu);
   const sigmas = new Float64Array(m);
@@ -54,7 +66,9 @@ export function fitNumericParzen(obs: readonly number[], lo: number, hi: number,
   const weights = Float64Array.from(points, (p) => (p.prior ? priorWeight : 1));
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < m; i++) weights[i] /= total;
-  const mass = Float64Array.from(points, (_, i) => Math.max(1e-12, normalCdf((hi - mus[i]) / sigmas[i]) - normalCdf((lo - mus[i]) / sigmas[i])));
+  const mass = Float64Array.from(points, (_, i) =>
+    Math.max(1e-12, normalCdf((hi - mus[i]) / sigmas[i]) - normalCdf((lo - mus[i]) / sigmas[i])),
+  );
   return { lo, hi, mus, sigmas, weights, mass };
 }
 

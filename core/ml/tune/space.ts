@@ -17,7 +17,13 @@ export type Choice = string | number | boolean;
 const SCALES: readonly string[] = ['log', 'linear', 'int'];
 
 export function isNumericDomain(d: Domain): d is NumericDomain {
-  return d.length === 3 && typeof d[0] === 'number' && typeof d[1] === 'number' && typeof d[2] === 'string' && SCALES.includes(d[2]);
+  return (
+    d.length === 3 &&
+    typeof d[0] === 'number' &&
+    typeof d[1] === 'number' &&
+    typeof d[2] === 'string' &&
+    SCALES.includes(d[2])
+  );
 }
 
 /** A space a user (or a model) got wrong names the parameter. */
@@ -29,7 +35,8 @@ export function checkSpace(space: SearchSpace): void {
       if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
         throw new UserError(`range of '${name}' must have low < high, got [${lo}, ${hi}]`, { key });
       }
-      if (scale === 'log' && lo <= 0) throw new UserError(`log range of '${name}' must be above 0, got low ${lo}`, { key });
+      if (scale === 'log' && lo <= 0)
+        throw new UserError(`log range of '${name}' must be above 0, got low ${lo}`, { key });
       if (scale === 'int' && !(Number.isInteger(lo) && Number.isInteger(hi))) {
         throw new UserError(`int range of '${name}' needs whole-number bounds, got [${lo}, ${hi}]`, { key });
       }

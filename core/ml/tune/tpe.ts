@@ -8,7 +8,13 @@
  */
 import type { Params } from '../model';
 import type { SeededRng as Rng } from '../rng';
-import { fitCategoricalParzen, fitNumericParzen, logPdfNumericParzen, sampleCategorical, sampleNumericParzen } from './parzen';
+import {
+  fitCategoricalParzen,
+  fitNumericParzen,
+  logPdfNumericParzen,
+  sampleCategorical,
+  sampleNumericParzen,
+} from './parzen';
 import { fromInternal, internalBounds, isNumericDomain, toInternal, type Choice, type SearchSpace } from './space';
 
 export interface Observation {
@@ -29,7 +35,12 @@ export function goodCount(n: number, gamma: number): number {
   return Math.max(1, Math.min(25, Math.ceil(gamma * n)));
 }
 
-export function suggestTpe(space: SearchSpace, history: readonly Observation[], rng: Rng, opts: TpeOptions = TPE_DEFAULTS): Params {
+export function suggestTpe(
+  space: SearchSpace,
+  history: readonly Observation[],
+  rng: Rng,
+  opts: TpeOptions = TPE_DEFAULTS,
+): Params {
   const ranked = [...history].sort((a, b) => compareLoss(a.loss, b.loss));
   const nGood = goodCount(ranked.length, opts.gamma);
   const good = ranked.slice(0, nGood);
@@ -54,7 +65,8 @@ export function suggestTpe(space: SearchSpace, history: readonly Observation[], 
       out[name] = fromInternal(d, best);
     } else {
       const choices = d as readonly Choice[];
-      const index = (obs: readonly Observation[]): number[] => obs.map((o) => choices.indexOf(o.params[name])).filter((i) => i >= 0);
+      const index = (obs: readonly Observation[]): number[] =>
+        obs.map((o) => choices.indexOf(o.params[name])).filter((i) => i >= 0);
       const l = fitCategoricalParzen(index(good), choices.length);
       const g = fitCategoricalParzen(index(bad), choices.length);
       let best = 0;

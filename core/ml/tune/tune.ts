@@ -49,12 +49,15 @@ export interface TuneResult {
 }
 
 function checkTuneOptions(o: TuneOptions): void {
-  if (!Number.isInteger(o.nTrials) || o.nTrials < 1) throw new UserError(`n_trials must be a whole number >= 1, got ${o.nTrials}`, { key: 'n_trials' });
-  if (o.method !== 'random' && o.method !== 'tpe') throw new UserError(`method must be 'random' or 'tpe', got '${String(o.method)}'`, { key: 'method' });
+  if (!Number.isInteger(o.nTrials) || o.nTrials < 1)
+    throw new UserError(`n_trials must be a whole number >= 1, got ${o.nTrials}`, { key: 'n_trials' });
+  if (o.method !== 'random' && o.method !== 'tpe')
+    throw new UserError(`method must be 'random' or 'tpe', got '${String(o.method)}'`, { key: 'method' });
   if (o.nStartup !== undefined && (!Number.isInteger(o.nStartup) || o.nStartup < 1)) {
     throw new UserError(`n_startup must be a whole number >= 1, got ${o.nStartup}`, { key: 'n_startup' });
   }
-  if (o.gamma !== undefined && !(o.gamma > 0 && o.gamma < 1)) throw new UserError(`gamma must be in (0, 1), got ${o.gamma}`, { key: 'gamma' });
+  if (o.gamma !== undefined && !(o.gamma > 0 && o.gamma < 1))
+    throw new UserError(`gamma must be in (0, 1), got ${o.gamma}`, { key: 'gamma' });
   checkSpace(o.space);
 }
 
@@ -103,7 +106,9 @@ export async function tune(opts: TuneOptions): Promise<TuneResult> {
     opts.onTrial?.(trial, best);
   }
   if (!best) {
-    throw new UserError(`all ${trials.length} tuning trials failed; the first: ${trials[0].error}`, { key: 'n_trials' });
+    throw new UserError(`all ${trials.length} tuning trials failed; the first: ${trials[0].error}`, {
+      key: 'n_trials',
+    });
   }
   return { best, trials, method, direction, seed: opts.seed };
 }

@@ -42,7 +42,14 @@ export interface CellRun {
 }
 
 const fail = (cell: string, message: string, details: string[] = []): CellRun => ({
-  events: [], logs: [], outcome: { cell, status: 'failed', durationMs: 0, error: { message, location: { cell }, details, exitCode: ExitCode.Error } },
+  events: [],
+  logs: [],
+  outcome: {
+    cell,
+    status: 'failed',
+    durationMs: 0,
+    error: { message, location: { cell }, details, exitCode: ExitCode.Error },
+  },
 });
 
 async function inStore(c: FleetContext, key: string): Promise<boolean> {
@@ -53,7 +60,10 @@ async function inStore(c: FleetContext, key: string): Promise<boolean> {
 }
 
 class RedisLost extends Error {
-  constructor(message: string, readonly details: string[]) {
+  constructor(
+    message: string,
+    readonly details: string[],
+  ) {
     super(message);
   }
 }
@@ -66,7 +76,10 @@ async function retrying<T>(c: FleetContext, cell: string, fn: () => Promise<T>):
       return await fn();
     } catch (e) {
       if (Date.now() - t0 > c.redisTimeoutMs || c.signal?.aborted) {
-        throw new RedisLost(`lost Redis at ${redactRedisUrl(c.redisUrl)} for more than ${Math.round(c.redisTimeoutMs / 1000)} s while cell '${cell}' was queued or running`, [(e as Error).message]);
+        throw new RedisLost(
+          `lost Redis at ${redactRedisUrl(c.redisUrl)} for more than ${Math.round(c.redisTimeoutMs / 1000)} s while cell '${cell}' was queued or running`,
+          [(e as Error).message],
+        );
       }
       await new Promise((ok) => setTimeout(ok, 250));
     }
@@ -115,7 +128,9 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
   const id = fleetJobId(key, c.notebook.baseDir);
   const cancelled = (): CellRun => ({ events: [], logs: [], outcome: { cell, status: 'cancelled', durationMs: 0 } });
   const restored = async (note: string): Promise<CellRun | undefined> =>
-    (await pullEntry(c.store, fleetScope(c.notebook.baseDir), c.cacheRoot, key)) ? { events: [], logs: [], outcome: { cell, status: 'cached', durationMs: 0, cacheKey: key, note } } : undefined;
+    (await pullEntry(c.store, fleetScope(c.notebook.baseDir), c.cacheRoot, key))
+      ? { events: [], logs: [], outcome: { cell, status: 'cached', durationMs: 0, cacheKey: key, note } }
+      : undefined;
   try {
     if (!force && (await inStore(c, key))) {
       const r = await restored('computed by another run of the fleet: restored from the artifact store');
@@ -126,7 +141,11 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
       const k = c.keys.get(a);
       if (!k) return fail(cell, `input cell '${a}' of '${cell}' has no cache key`);
       if (!(await inStore(c, k))) {
-        if (!(await pushEntry(c.store, fleetScope(c.notebook.baseDir), c.cacheRoot, k))) return fail(cell, `the result of input cell '${a}' is neither in the local cache nor in the artifact store ${c.store.url}`);
+        if (!(await pushEntry(c.store, fleetScope(c.notebook.baseDir), c.cacheRoot, k)))
+          return fail(
+            cell,
+            `the result of input cell '${a}' is neither in the local cache nor in the artifact store ${c.store.url}`,
+          );
         c.stored.add(k);
       }
       inputKeys.push(k);
@@ -148,10 +167,13 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
       if (!job || state === 'missing' || state === 'unknown') {
         // Redis lost the job (restarted without its data): the worker may have finished anyway.
         if (await inStore(c, key)) {
-          const r = await restored('finished on the fleet while Redis was restarting: restored from the artifact store');
+          const r = await restored(
+            'finished on the fleet while Redis was restarting: restored from the artifact store',
+          );
           if (r) return { ...r, outcome: { ...r.outcome, status: 'ok' } };
         }
-        if (++readds > 3) return fail(cell, `the job of cell '${cell}' kept disappearing from Redis at ${redactRedisUrl(c.redisUrl)}`);
+        if (++readds > 3)
+          return fail(cell, `the job of cell '${cell}' kept disappearing from Redis at ${redactRedisUrl(c.redisUrl)}`);
         await retrying(c, cell, () => addJob(c, data, id));
         continue;
       }
@@ -159,15 +181,24 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
         const rv = job.returnvalue as CellJobResult | null;
         if (!rv?.outcome) return fail(cell, `the job of cell '${cell}' completed without an outcome`);
         const outcome: WireOutcome = { ...rv.outcome, attempts: attemptsOf(job), worker: rv.worker };
-        if ((outcome.status === 'ok' || outcome.status === 'cached') && !(await pullEntry(c.store, fleetScope(c.notebook.baseDir), c.cacheRoot, key))) {
-          return fail(cell, `the result of cell '${cell}' is missing from the artifact store ${c.store.url} after it ran on ${rv.worker}`);
+        if (
+          (outcome.status === 'ok' || outcome.status === 'cached') &&
+          !(await pullEntry(c.store, fleetScope(c.notebook.baseDir), c.cacheRoot, key))
+        ) {
+          return fail(
+            cell,
+            `the result of cell '${cell}' is missing from the artifact store ${c.store.url} after it ran on ${rv.worker}`,
+          );
         }
         if (outcome.status === 'ok') c.stored.add(key);
         return { events: rv.events, logs: rv.logs, outcome };
       }
       if (state === 'failed') {
         if (job.failedReason === 'cancelled by the coordinator' && c.signal?.aborted) return cancelled();
-        const r = fail(cell, `the fleet could not run cell '${cell}' (${attemptsOf(job)} attempt${attemptsOf(job) === 1 ? '' : 's'}): ${job.failedReason}`);
+        const r = fail(
+          cell,
+          `the fleet could not run cell '${cell}' (${attemptsOf(job)} attempt${attemptsOf(job) === 1 ? '' : 's'}): ${job.failedReason}`,
+        );
         return { ...r, outcome: { ...r.outcome, attempts: attemptsOf(job) } };
       }
       await c.wake(id);

@@ -35,7 +35,9 @@ type Internal = { kind: 'event'; ev: JobEvent } | { kind: 'done'; job: string; o
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<T>((_, no) => (timer = setTimeout(() => no(new Error(what)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([p, new Promise<T>((_, no) => (timer = setTimeout(() => no(new Error(what)), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 export class BullmqExecutor implements Executor {
@@ -54,7 +56,9 @@ export class BullmqExecutor implements Executor {
     const retryStrategy = (n: number): number => Math.min(200 * n, 1000);
     const queueName = this.o.queue ?? DEFAULT_QUEUE;
     const queue: Queue = new Queue(queueName, { connection: { ...target, maxRetriesPerRequest: 1, retryStrategy } });
-    const events: QueueEvents = new QueueEvents(queueName, { connection: { ...target, maxRetriesPerRequest: null, retryStrategy } });
+    const events: QueueEvents = new QueueEvents(queueName, {
+      connection: { ...target, maxRetriesPerRequest: null, retryStrategy },
+    });
     // Connection errors are retried by ioredis and reported per cell; keep them off the console.
     queue.on('error', () => undefined);
     events.on('error', () => undefined);
@@ -79,9 +83,20 @@ export class BullmqExecutor implements Executor {
         opts.signal?.addEventListener('abort', done, { once: true });
       });
     const ctx: FleetContext = {
-      queue, queueName, redisUrl: this.o.redis, store: this.o.store, cacheRoot: plan.cacheRoot, notebook: opts.notebook, keys: plan.keys,
-      ancestors: (c) => plan.ancestors(c), attempts: this.o.attempts ?? 3, backoffMs: this.o.backoffMs ?? 1000,
-      redisTimeoutMs: this.o.redisTimeoutMs ?? 30_000, wake, signal: opts.signal, stored: new Set(),
+      queue,
+      queueName,
+      redisUrl: this.o.redis,
+      store: this.o.store,
+      cacheRoot: plan.cacheRoot,
+      notebook: opts.notebook,
+      keys: plan.keys,
+      ancestors: (c) => plan.ancestors(c),
+      attempts: this.o.attempts ?? 3,
+      backoffMs: this.o.backoffMs ?? 1000,
+      redisTimeoutMs: this.o.redisTimeoutMs ?? 30_000,
+      wake,
+      signal: opts.signal,
+      stored: new Set(),
     };
     const q = new EventQueue<Internal>();
     const onAbort = (): void => q.push({ kind: 'abort' });
@@ -94,11 +109,23 @@ export class BullmqExecutor implements Executor {
       let failedAt: string | undefined;
       for (const cell of job.cells) {
         if (failedAt) {
-          outcomes.push({ cell, status: 'skipped', durationMs: 0, error: { message: `not run: upstream cell '${failedAt}' failed`, location: { cell }, details: [], exitCode: ExitCode.Error, blockedBy: failedAt } });
+          outcomes.push({
+            cell,
+            status: 'skipped',
+            durationMs: 0,
+            error: {
+              message: `not run: upstream cell '${failedAt}' failed`,
+              location: { cell },
+              details: [],
+              exitCode: ExitCode.Error,
+              blockedBy: failedAt,
+            },
+          });
           continue;
         }
         const r = await runCellOnFleet(ctx, cell, job.force);
-        for (const e of r.events) if (e.type !== 'finished') q.push({ kind: 'event', ev: { type: 'cell', job: job.id, event: e } });
+        for (const e of r.events)
+          if (e.type !== 'finished') q.push({ kind: 'event', ev: { type: 'cell', job: job.id, event: e } });
         for (const record of r.logs) q.push({ kind: 'event', ev: { type: 'log', job: job.id, record } });
         const { cell: name, ...rest } = r.outcome;
         const fin: WireEvent = { type: 'finished', cell: name, hasResult: false, ...rest };
@@ -117,7 +144,11 @@ export class BullmqExecutor implements Executor {
       }
     };
     try {
-      await withTimeout(queue.waitUntilReady(), ctx.redisTimeoutMs, `cannot reach Redis at ${redactRedisUrl(this.o.redis)}`).catch((e: Error) => {
+      await withTimeout(
+        queue.waitUntilReady(),
+        ctx.redisTimeoutMs,
+        `cannot reach Redis at ${redactRedisUrl(this.o.redis)}`,
+      ).catch((e: Error) => {
         throw new Error(`${e.message}: start redis-server, or check --redis`);
       });
       start();

@@ -58,7 +58,8 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
   const name = `${hostname()}:${process.pid}`;
   const queueName = o.queue ?? DEFAULT_QUEUE;
   const slots: Slot[] = [];
-  const log = (level: string, msg: string, fields: Record<string, unknown> = {}): void => o.log({ ts: new Date().toISOString(), level, msg, worker: name, ...fields });
+  const log = (level: string, msg: string, fields: Record<string, unknown> = {}): void =>
+    o.log({ ts: new Date().toISOString(), level, msg, worker: name, ...fields });
 
   const takeSlot = (): Slot => {
     const live = slots.filter((s) => s.child.exitCode === null && s.child.signalCode === null);
@@ -72,7 +73,12 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
   };
 
   /** Runs one cell in a child; rejects when the child dies or the job is cancelled. */
-  const runInChild = (job: Job, data: CellJobData, cacheDir: string, cancelled: () => Promise<string | null>): Promise<{ events: WireEvent[]; outcome?: WireOutcome; logs: LogRecord[] }> =>
+  const runInChild = (
+    job: Job,
+    data: CellJobData,
+    cacheDir: string,
+    cancelled: () => Promise<string | null>,
+  ): Promise<{ events: WireEvent[]; outcome?: WireOutcome; logs: LogRecord[] }> =>
     new Promise((ok, no) => {
       const slot = takeSlot();
       slot.busy = true;
@@ -92,21 +98,37 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
       const onMsg = (m: FromWorker): void => {
         if (m.type === 'event') events.push(m.event);
         else if (m.type === 'log') logs.push(m.record);
-        else if (m.type === 'done') finish(undefined, m.outcomes.find((x) => x.cell === data.cell));
+        else if (m.type === 'done')
+          finish(
+            undefined,
+            m.outcomes.find((x) => x.cell === data.cell),
+          );
         else if (m.type === 'error') finish(new Error(m.message.split('\n')[0]));
       };
-      const onExit = (code: number | null, sig: string | null): void => finish(new Error(`the cell's process stopped (${sig ? `signal ${sig}` : `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-2).join(' | ')}` : ''}`));
+      const onExit = (code: number | null, sig: string | null): void =>
+        finish(
+          new Error(
+            `the cell's process stopped (${sig ? `signal ${sig}` : `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-2).join(' | ')}` : ''}`,
+          ),
+        );
       const poll = setInterval(() => {
-        void cancelled().then((why) => {
-          if (!why) return;
-          slot.child.kill('SIGKILL');
-          finish(new UnrecoverableError(why));
-        }, () => undefined);
+        void cancelled().then(
+          (why) => {
+            if (!why) return;
+            slot.child.kill('SIGKILL');
+            finish(new UnrecoverableError(why));
+          },
+          () => undefined,
+        );
       }, 500);
       slot.child.on('message', onMsg);
       slot.child.on('exit', onExit);
       slot.child.stderr?.on('data', onErr);
-      const msg: ToWorker = { type: 'run', job, notebook: { ...data.notebook, rootOverrides: { ...data.notebook.rootOverrides, cache: cacheDir } } };
+      const msg: ToWorker = {
+        type: 'run',
+        job,
+        notebook: { ...data.notebook, rootOverrides: { ...data.notebook.rootOverrides, cache: cacheDir } },
+      };
       slot.child.send(msg);
     });
 
@@ -116,29 +138,44 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
     const t0 = performance.now();
     try {
       if (data.engine !== ENGINE_VERSION) {
-        throw new Refused(`refused: the job was queued by engine ${data.engine} and this worker runs engine ${ENGINE_VERSION}; start workers of the coordinator's version`);
+        throw new Refused(
+          `refused: the job was queued by engine ${data.engine} and this worker runs engine ${ENGINE_VERSION}; start workers of the coordinator's version`,
+        );
       }
       log('info', 'job started', fields);
       const scope = fleetScope(data.notebook.baseDir);
       const cacheDir = join(o.cacheDir, scope);
       for (const k of data.inputKeys) {
-        if (!(await pullEntry(o.store, scope, cacheDir, k))) throw new Error(`input ${k.slice(0, 16)} of cell '${data.cell}' is not in the artifact store ${o.store.url}`);
+        if (!(await pullEntry(o.store, scope, cacheDir, k)))
+          throw new Error(`input ${k.slice(0, 16)} of cell '${data.cell}' is not in the artifact store ${o.store.url}`);
       }
       const client = await worker.backend.client;
-      const r = await runInChild({ id: data.cell, cells: [data.cell], dependsOn: [], force: data.force }, data, cacheDir, () => client.get(cancelKey(queueName, String(bj.id))));
+      const r = await runInChild(
+        { id: data.cell, cells: [data.cell], dependsOn: [], force: data.force },
+        data,
+        cacheDir,
+        () => client.get(cancelKey(queueName, String(bj.id))),
+      );
       if (!r.outcome) throw new Error(`the worker's session returned no outcome for cell '${data.cell}'`);
       const outcome = r.outcome;
       if ((outcome.status === 'ok' || outcome.status === 'cached') && outcome.cacheKey !== data.key) {
-        throw new Refused(`refused: this worker computes key ${outcome.cacheKey?.slice(0, 16)} for cell '${data.cell}', the coordinator ${data.key.slice(0, 16)}: its data files or code differ from the coordinator's`);
+        throw new Refused(
+          `refused: this worker computes key ${outcome.cacheKey?.slice(0, 16)} for cell '${data.cell}', the coordinator ${data.key.slice(0, 16)}: its data files or code differ from the coordinator's`,
+        );
       }
       if (outcome.status === 'ok' || outcome.status === 'cached') {
-        if (!(await pushEntry(o.store, scope, cacheDir, data.key))) throw new Error(`cell '${data.cell}' ran but left no cache entry to push`);
+        if (!(await pushEntry(o.store, scope, cacheDir, data.key)))
+          throw new Error(`cell '${data.cell}' ran but left no cache entry to push`);
       }
       log('info', 'job finished', { ...fields, status: outcome.status, ms: Math.round(performance.now() - t0) });
       return { worker: name, events: r.events, outcome, logs: r.logs };
     } catch (e) {
       const err = e as Error;
-      log('error', 'job failed', { ...fields, error: err.message, retry: !(e instanceof Refused || e instanceof UnrecoverableError) });
+      log('error', 'job failed', {
+        ...fields,
+        error: err.message,
+        retry: !(e instanceof Refused || e instanceof UnrecoverableError),
+      });
       if (e instanceof Refused) throw new UnrecoverableError(err.message);
       throw err;
     }
@@ -155,10 +192,17 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
     autorun: false,
   });
   worker.on('error', (e) => log('warn', 'redis', { error: e.message }));
-  worker.on('stalled', (jobId) => log('warn', 'job stalled: its worker stopped renewing the lock; moved back to the queue', { job: jobId }));
+  worker.on('stalled', (jobId) =>
+    log('warn', 'job stalled: its worker stopped renewing the lock; moved back to the queue', { job: jobId }),
+  );
   void worker.run();
   await worker.waitUntilReady();
-  log('info', 'worker started', { queue: queueName, concurrency: o.concurrency, store: o.store.url, engine: ENGINE_VERSION });
+  log('info', 'worker started', {
+    queue: queueName,
+    concurrency: o.concurrency,
+    store: o.store.url,
+    engine: ENGINE_VERSION,
+  });
   return {
     name,
     async close() {

@@ -17,7 +17,8 @@ export function parseRedisUrl(url: string): RedisTarget {
   } catch {
     throw new UserError(`--redis: '${url}' is not a URL`, {}, ['example: redis://127.0.0.1:6379']);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new UserError(`--redis: '${url}' is not a redis:// URL`, {}, ['example: redis://127.0.0.1:6379']);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new UserError(`--redis: '${url}' is not a redis:// URL`, {}, ['example: redis://127.0.0.1:6379']);
   const db = u.pathname.replace(/^\//, '');
   if (db && !/^\d+$/.test(db)) throw new UserError(`--redis: database '${db}' in '${url}' is not a number`);
   return {

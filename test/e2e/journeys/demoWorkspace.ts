@@ -18,6 +18,8 @@ export function ensureDemoData(workspaceDir: string): void {
     encoding: 'utf8',
   });
   if (r.status !== 0 || !existsSync(target)) {
-    throw new Error(`could not make the demo data with \`phasebook demo-data\` (exit ${r.status}):\n${r.stderr}${r.stdout}`);
+    throw new Error(
+      `could not make the demo data with \`phasebook demo-data\` (exit ${r.status}):\n${r.stderr}${r.stdout}`,
+    );
   }
 }

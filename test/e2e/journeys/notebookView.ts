@@ -31,7 +31,8 @@ export interface CellRow {
  */
 export async function clickRunAll(page: Page, waitForStart = true): Promise<void> {
   await page.locator(TOOLBAR).getByRole('button', { name: 'Run All', exact: true }).click();
-  if (waitForStart) await page.locator(TOOLBAR).getByRole('button', { name: 'Interrupt', exact: true }).waitFor({ timeout: 30_000 });
+  if (waitForStart)
+    await page.locator(TOOLBAR).getByRole('button', { name: 'Interrupt', exact: true }).waitFor({ timeout: 30_000 });
 }
 
 /** Waits until the toolbar offers "Run All" again (no cell queued or running). */
@@ -41,29 +42,42 @@ export async function waitForRunToEnd(page: Page, timeoutMs: number): Promise<vo
 
 /** The code cell rows rendered right now. */
 export async function visibleCellRows(page: Page): Promise<CellRow[]> {
-  return page.locator(CODE_ROW).evaluateAll((rows) => rows.map((row) => {
-    const items = Array.from(row.querySelectorAll('.cell-statusbar-container .cell-status-item'));
-    const kindItem = items.find((i) => i.querySelector('.codicon-symbol-class'));
-    const kindLabel = (kindItem?.textContent ?? '').trim();
-    // No helper functions in here: tsx would wrap them in __name(), which the page lacks.
-    const icons = Array.from(row.querySelectorAll('.cell-statusbar-container .codicon')).map((c) => c.className).join(' ');
-    const state = icons.includes('codicon-notebook-state-error') ? 'error'
-      : icons.includes('codicon-notebook-state-success') ? 'success'
-        : /codicon-(notebook-state-executing|sync|loading)/.test(icons) ? 'running'
-          : icons.includes('codicon-notebook-state-pending') ? 'pending' : 'not run';
-    return {
-      index: Number(row.getAttribute('data-index')),
-      kindLabel,
-      name: kindLabel.split(' · ').pop() ?? '',
-      state: state as 'success' | 'error' | 'running' | 'pending' | 'not run',
-      executionOrder: (row.querySelector('.execution-count-label')?.textContent ?? '').trim(),
-      statusText: (row.querySelector('.cell-statusbar-container')?.textContent ?? '').trim(),
-    };
-  }));
+  return page.locator(CODE_ROW).evaluateAll((rows) =>
+    rows.map((row) => {
+      const items = Array.from(row.querySelectorAll('.cell-statusbar-container .cell-status-item'));
+      const kindItem = items.find((i) => i.querySelector('.codicon-symbol-class'));
+      const kindLabel = (kindItem?.textContent ?? '').trim();
+      // No helper functions in here: tsx would wrap them in __name(), which the page lacks.
+      const icons = Array.from(row.querySelectorAll('.cell-statusbar-container .codicon'))
+        .map((c) => c.className)
+        .join(' ');
+      const state = icons.includes('codicon-notebook-state-error')
+        ? 'error'
+        : icons.includes('codicon-notebook-state-success')
+          ? 'success'
+          : /codicon-(notebook-state-executing|sync|loading)/.test(icons)
+            ? 'running'
+            : icons.includes('codicon-notebook-state-pending')
+              ? 'pending'
+              : 'not run';
+      return {
+        index: Number(row.getAttribute('data-index')),
+        kindLabel,
+        name: kindLabel.split(' · ').pop() ?? '',
+        state: state as 'success' | 'error' | 'running' | 'pending' | 'not run',
+        executionOrder: (row.querySelector('.execution-count-label')?.textContent ?? '').trim(),
+        statusText: (row.querySelector('.cell-statusbar-container')?.textContent ?? '').trim(),
+      };
+    }),
+  );
 }
 
 async function focusedIndex(page: Page): Promise<number> {
-  const v = await page.locator(`${ROW}.focused`).first().getAttribute('data-index', { timeout: 2000 }).catch(() => null);
+  const v = await page
+    .locator(`${ROW}.focused`)
+    .first()
+    .getAttribute('data-index', { timeout: 2000 })
+    .catch(() => null);
   return v === null ? -1 : Number(v);
 }
 
@@ -80,7 +94,7 @@ async function keyboardPlace(page: Page): Promise<'list' | 'editor' | 'elsewhere
 async function clickVisibleCell(page: Page): Promise<void> {
   const list = await page.locator(`${EDITOR} .monaco-list`).first().boundingBox();
   const bars = page.locator(`${CODE_ROW} .cell-statusbar-container`);
-  for (let i = 0; i < await bars.count(); i++) {
+  for (let i = 0; i < (await bars.count()); i++) {
     const box = await bars.nth(i).boundingBox();
     if (!box || !list || box.y < list.y + 10 || box.y + box.height > list.y + list.height - 10) continue;
     await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
@@ -119,7 +133,11 @@ export interface NotebookScan {
  * Walks from the first to the last cell with the keyboard, reading every code cell row and, at
  * the end, the outputs. `onStep` runs with each cell focused (e.g. to look at what is on screen).
  */
-export async function scanNotebook(page: Page, cellCount: number, onStep?: (index: number) => Promise<void>): Promise<NotebookScan> {
+export async function scanNotebook(
+  page: Page,
+  cellCount: number,
+  onStep?: (index: number) => Promise<void>,
+): Promise<NotebookScan> {
   const rows = new Map<number, CellRow>();
   for (let i = 0; i < cellCount; i++) {
     await focusCell(page, i);

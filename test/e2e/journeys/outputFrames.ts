@@ -55,7 +55,9 @@ async function toPage(frame: Frame, rect: ChartSeen['box']): Promise<ChartSeen['
 }
 
 async function charts(frame: Frame, raw: RawChart[]): Promise<ChartSeen[]> {
-  return Promise.all(raw.map(async (c) => ({ title: c.title, marks: c.marks, drawn: c.drawn, box: await toPage(frame, c.rect) })));
+  return Promise.all(
+    raw.map(async (c) => ({ title: c.title, marks: c.marks, drawn: c.drawn, box: await toPage(frame, c.rect) })),
+  );
 }
 
 /** Everything the notebook's output webview holds right now (outputs stay once a cell was in view). */
@@ -63,7 +65,11 @@ export async function notebookOutputs(page: Page): Promise<NotebookOutputs> {
   const out: NotebookOutputs = { headlines: [], texts: [], charts: [], errors: [] };
   for (const frame of page.frames()) {
     if (frame === page.mainFrame()) continue;
-    const r = (await frame.evaluate(NOTEBOOK_OUTPUTS_JS).catch(() => null)) as { texts: string[]; errors: string[]; charts: RawChart[] } | null;
+    const r = (await frame.evaluate(NOTEBOOK_OUTPUTS_JS).catch(() => null)) as {
+      texts: string[];
+      errors: string[];
+      charts: RawChart[];
+    } | null;
     if (!r) continue;
     out.texts.push(...r.texts);
     out.headlines.push(...r.texts.map((t) => t.split('\n')[0]?.trim() ?? ''));
@@ -102,7 +108,8 @@ const DASHBOARD_JS = (runId: string) => `(() => {
 export async function dashboardOf(page: Page, runId: string): Promise<DashboardSeen | undefined> {
   for (const frame of page.frames()) {
     if (frame === page.mainFrame()) continue;
-    const r = (await frame.evaluate(DASHBOARD_JS(runId)).catch(() => null)) as (Omit<DashboardSeen, 'runId' | 'charts'> & { charts: RawChart[] }) | null;
+    const r = (await frame.evaluate(DASHBOARD_JS(runId)).catch(() => null)) as
+      (Omit<DashboardSeen, 'runId' | 'charts'> & { charts: RawChart[] }) | null;
     if (r) return { runId, ...r, charts: await charts(frame, r.charts) };
   }
   return undefined;

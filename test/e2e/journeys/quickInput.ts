@@ -4,16 +4,26 @@ import type { Page } from 'playwright-core';
 const QUICK_INPUT = '.quick-input-widget';
 
 /** Waits for a quick pick whose title matches, then clicks the item whose label starts with `label`. */
-export async function answerQuickPick(page: Page, title: RegExp, label: string, timeoutMs = 15_000): Promise<{ title: string; items: string[] }> {
+export async function answerQuickPick(
+  page: Page,
+  title: RegExp,
+  label: string,
+  timeoutMs = 15_000,
+): Promise<{ title: string; items: string[] }> {
   const widget = page.locator(QUICK_INPUT);
   const deadline = Date.now() + timeoutMs;
   let seenTitle = '';
   while (Date.now() < deadline) {
-    seenTitle = (await widget.locator('.quick-input-title').textContent({ timeout: 500 }).catch(() => '')) ?? '';
-    if (title.test(seenTitle) && await widget.isVisible()) break;
+    seenTitle =
+      (await widget
+        .locator('.quick-input-title')
+        .textContent({ timeout: 500 })
+        .catch(() => '')) ?? '';
+    if (title.test(seenTitle) && (await widget.isVisible())) break;
     await page.waitForTimeout(150);
   }
-  if (!title.test(seenTitle)) throw new Error(`no quick pick titled ${title} within ${timeoutMs} ms (last title seen: "${seenTitle}")`);
+  if (!title.test(seenTitle))
+    throw new Error(`no quick pick titled ${title} within ${timeoutMs} ms (last title seen: "${seenTitle}")`);
   const rows = widget.locator('.monaco-list-row');
   await rows.first().waitFor({ timeout: 5000 });
   const items = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).filter(Boolean);
@@ -28,5 +38,10 @@ export async function answerQuickPick(page: Page, title: RegExp, label: string, 
 
 /** Notification toasts on screen (their text, one string each). */
 export async function toasts(page: Page): Promise<string[]> {
-  return (await page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim());
+  return (
+    await page
+      .locator('.notifications-toasts .notification-toast')
+      .allInnerTexts()
+      .catch(() => [])
+  ).map((t) => t.replace(/\s+/g, ' ').trim());
 }

@@ -20,37 +20,63 @@ export interface RunRow {
 }
 
 async function sidebarTitle(page: Page): Promise<string> {
-  return (await page.locator(`${SIDEBAR} .composite.title`).first().textContent({ timeout: 2000 }).catch(() => ''))?.trim() ?? '';
+  return (
+    (
+      await page
+        .locator(`${SIDEBAR} .composite.title`)
+        .first()
+        .textContent({ timeout: 2000 })
+        .catch(() => '')
+    )?.trim() ?? ''
+  );
 }
 
 /** Opens the Phasebook view from the activity bar (a click on an already open view would close it). */
 export async function showRunsView(page: Page): Promise<void> {
-  if (await page.locator(SIDEBAR).isVisible() && (await sidebarTitle(page)).startsWith(VIEW_TITLE)) return;
+  if ((await page.locator(SIDEBAR).isVisible()) && (await sidebarTitle(page)).startsWith(VIEW_TITLE)) return;
   await page.locator('.activitybar .action-item .action-label[aria-label^="Phasebook"]').first().click();
-  await page.waitForFunction((title) => document.querySelector('.part.sidebar .composite.title')?.textContent?.trim().startsWith(title), VIEW_TITLE, { timeout: 10_000 });
+  await page.waitForFunction(
+    (title) => document.querySelector('.part.sidebar .composite.title')?.textContent?.trim().startsWith(title),
+    VIEW_TITLE,
+    { timeout: 10_000 },
+  );
 }
 
 /** Switches the side bar to the file Explorer (so the Phasebook view can be opened again). */
 export async function showFileExplorer(page: Page): Promise<void> {
   await page.locator('.activitybar .action-item .action-label[aria-label^="Explorer"]').first().click();
-  await page.waitForFunction(() => /^Explorer/i.test(document.querySelector('.part.sidebar .composite.title')?.textContent?.trim() ?? ''), undefined, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => /^Explorer/i.test(document.querySelector('.part.sidebar .composite.title')?.textContent?.trim() ?? ''),
+    undefined,
+    { timeout: 10_000 },
+  );
 }
 
 /** The run rows the tree renders (groups are expanded by default), each with its group. */
 export async function runRows(page: Page): Promise<RunRow[]> {
   if (!(await sidebarTitle(page)).startsWith(VIEW_TITLE)) return [];
-  const rows = await page.locator(TREE_ROW).evaluateAll((els) => els.map((e) => ({
-    level: e.getAttribute('aria-level'),
-    name: (e.querySelector('.label-name')?.textContent ?? '').trim(),
-    description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
-    icons: Array.from(e.querySelectorAll('.codicon')).map((c) => c.className).join(' '),
-  })));
+  const rows = await page.locator(TREE_ROW).evaluateAll((els) =>
+    els.map((e) => ({
+      level: e.getAttribute('aria-level'),
+      name: (e.querySelector('.label-name')?.textContent ?? '').trim(),
+      description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
+      icons: Array.from(e.querySelectorAll('.codicon'))
+        .map((c) => c.className)
+        .join(' '),
+    })),
+  );
   const out: RunRow[] = [];
   let group = '';
   for (const r of rows) {
     if (r.level === '1') group = r.name;
     else if (r.level === '2') {
-      const status = /codicon-pass\b/.test(r.icons) ? 'complete' : /codicon-error\b/.test(r.icons) ? 'failed' : /codicon-sync\b|codicon-loading\b/.test(r.icons) ? 'running' : 'unknown';
+      const status = /codicon-pass\b/.test(r.icons)
+        ? 'complete'
+        : /codicon-error\b/.test(r.icons)
+          ? 'failed'
+          : /codicon-sync\b|codicon-loading\b/.test(r.icons)
+            ? 'running'
+            : 'unknown';
       out.push({ group, id: r.name, description: r.description, status });
     }
   }
@@ -59,19 +85,30 @@ export async function runRows(page: Page): Promise<RunRow[]> {
 
 /** Right-clicks a run's row and picks `item` from its context menu. */
 export async function runContextMenu(page: Page, runId: string, item: string): Promise<void> {
-  const row = page.locator(TREE_ROW).filter({ has: page.locator('.label-name', { hasText: runId }) }).first();
+  const row = page
+    .locator(TREE_ROW)
+    .filter({ has: page.locator('.label-name', { hasText: runId }) })
+    .first();
   await row.click({ button: 'right' });
   const entry = page.locator('.context-view .monaco-menu .action-item').filter({ hasText: item }).first();
   await entry.waitFor({ timeout: 5000 }).catch(async () => {
     const shown = await page.locator('.context-view .monaco-menu .action-item').allInnerTexts();
     await page.keyboard.press('Escape');
-    throw new Error(`the context menu of run ${runId} has no "${item}"; it shows ${JSON.stringify(shown.filter(Boolean))}`);
+    throw new Error(
+      `the context menu of run ${runId} has no "${item}"; it shows ${JSON.stringify(shown.filter(Boolean))}`,
+    );
   });
   await entry.hover();
   await entry.click();
   // A click that lands while the menu is still opening is ignored: then choose it with the keyboard.
   const menu = page.locator('.context-view .monaco-menu');
-  if (await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => false, () => true)) await page.keyboard.press('Enter');
+  if (
+    await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(
+      () => false,
+      () => true,
+    )
+  )
+    await page.keyboard.press('Enter');
   await menu.waitFor({ state: 'hidden', timeout: 5000 });
 }
 
@@ -91,14 +128,32 @@ export function runsOnDisk(workspaceDir: string): RunOnDisk[] {
   const out: RunOnDisk[] = [];
   for (const root of ['data/stacking', 'runs']) {
     let names: string[];
-    try { names = readdirSync(join(workspaceDir, root)); } catch { continue; }
+    try {
+      names = readdirSync(join(workspaceDir, root));
+    } catch {
+      continue;
+    }
     for (const name of names) {
       const file = join(workspaceDir, root, name, 'run.json');
       try {
         const writtenAt = statSync(file).mtimeMs;
-        const manifest = JSON.parse(readFileSync(file, 'utf8')) as { id?: string; kind?: string; status?: string; metrics?: Record<string, number> };
-        out.push({ id: manifest.id ?? name, kind: manifest.kind ?? '?', status: manifest.status ?? '?', dir: join(workspaceDir, root, name), writtenAt, metrics: manifest.metrics ?? {} });
-      } catch { /* not landed yet */ }
+        const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+          id?: string;
+          kind?: string;
+          status?: string;
+          metrics?: Record<string, number>;
+        };
+        out.push({
+          id: manifest.id ?? name,
+          kind: manifest.kind ?? '?',
+          status: manifest.status ?? '?',
+          dir: join(workspaceDir, root, name),
+          writtenAt,
+          metrics: manifest.metrics ?? {},
+        });
+      } catch {
+        /* not landed yet */
+      }
     }
   }
   return out;
@@ -120,7 +175,10 @@ export interface Landing {
 /** How long a landed run took to show: at least `min` ms, at most `max` ms (polls bracket the moment). */
 export function landingLatency(l: Landing): { min: number; max: number } | undefined {
   if (l.shownBy === undefined) return undefined;
-  return { min: Math.max(0, Math.round((l.absentAt ?? l.landedAt) - l.landedAt)), max: Math.round(l.shownBy - l.landedAt) };
+  return {
+    min: Math.max(0, Math.round((l.absentAt ?? l.landedAt) - l.landedAt)),
+    max: Math.round(l.shownBy - l.landedAt),
+  };
 }
 
 /**
@@ -128,7 +186,11 @@ export function landingLatency(l: Landing): { min: number; max: number } | undef
  * (run.json says complete) and when the Runs view showed it complete.
  */
 export function watchLandings(page: Page, workspaceDir: string, intervalMs = 50): { stop(): Promise<Landing[]> } {
-  const known = new Set(runsOnDisk(workspaceDir).filter((r) => r.status === 'complete').map((r) => r.id));
+  const known = new Set(
+    runsOnDisk(workspaceDir)
+      .filter((r) => r.status === 'complete')
+      .map((r) => r.id),
+  );
   const landings = new Map<string, Landing>();
   const started = new Map<string, number>();
   const firstRow = new Map<string, number>();
@@ -156,7 +218,11 @@ export function watchLandings(page: Page, workspaceDir: string, intervalMs = 50)
     async stop() {
       stopped = true;
       await loop;
-      return [...landings.values()].map((l) => ({ ...l, startedAt: started.get(l.id), firstRowBy: firstRow.get(l.id) }));
+      return [...landings.values()].map((l) => ({
+        ...l,
+        startedAt: started.get(l.id),
+        firstRowBy: firstRow.get(l.id),
+      }));
     },
   };
 }

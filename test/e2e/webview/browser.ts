@@ -6,11 +6,23 @@ import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot, startPageServer, type PageServer } from './pageServer';
 
-export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 export const screenshotDir = join(repoRoot, 'test-results', 'webview');
 
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.PHASEBOOK_CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+  return chromium.launch({
+    executablePath: process.env.PHASEBOOK_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
 }
 
 export interface WatchedPage {
@@ -24,23 +36,44 @@ export async function openPage(browser: Browser, url: string, theme: 'light' | '
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
   // tsx (esbuild keepNames) wraps named functions in __name(); functions sent to the page need it.
   await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   await page.addInitScript((themeClass: string) => {
     const w = window as unknown as { pbPosted: unknown[]; acquireVsCodeApi: () => unknown; pbState?: unknown };
     w.pbPosted = [];
     let state: unknown;
-    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.pbPosted.push(m), getState: () => state, setState: (s: unknown) => (state = s) });
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP ${e.violatedDirective} ${e.blockedURI}`));
+    w.acquireVsCodeApi = () => ({
+      postMessage: (m: unknown) => w.pbPosted.push(m),
+      getState: () => state,
+      setState: (s: unknown) => (state = s),
+    });
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP ${e.violatedDirective} ${e.blockedURI}`),
+    );
     document.addEventListener('DOMContentLoaded', () => {
       document.body.classList.add(themeClass);
       // A few of the variables VS Code defines, so screenshots look like the real theme.
       const dark = themeClass === 'vscode-dark';
       const vars: Record<string, string> = dark
-        ? { '--vscode-editor-background': '#1f1f1f', '--vscode-foreground': '#cccccc', '--vscode-editor-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-panel-border': '#2b2b2b' }
-        : { '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-editor-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171', '--vscode-panel-border': '#e5e5e5' };
-      for (const [k, v] of Object.entries(vars)) if (!document.documentElement.style.getPropertyValue(k)) document.documentElement.style.setProperty(k, v);
+        ? {
+            '--vscode-editor-background': '#1f1f1f',
+            '--vscode-foreground': '#cccccc',
+            '--vscode-editor-foreground': '#cccccc',
+            '--vscode-descriptionForeground': '#9d9d9d',
+            '--vscode-panel-border': '#2b2b2b',
+          }
+        : {
+            '--vscode-editor-background': '#ffffff',
+            '--vscode-foreground': '#3b3b3b',
+            '--vscode-editor-foreground': '#3b3b3b',
+            '--vscode-descriptionForeground': '#717171',
+            '--vscode-panel-border': '#e5e5e5',
+          };
+      for (const [k, v] of Object.entries(vars))
+        if (!document.documentElement.style.getPropertyValue(k)) document.documentElement.style.setProperty(k, v);
       document.body.style.background = 'var(--vscode-editor-background)';
       document.body.style.color = 'var(--vscode-foreground)';
     });

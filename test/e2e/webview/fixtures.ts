@@ -7,10 +7,12 @@ import type { RunPayload } from '../../../extension/dashboard/protocol';
 
 export function seeded(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
-export function ipc(cols: Record<string, Float64Array | Int32Array | string[] | (string | null)[] | boolean[] | number[]>): Uint8Array {
+export function ipc(
+  cols: Record<string, Float64Array | Int32Array | string[] | (string | null)[] | boolean[] | number[]>,
+): Uint8Array {
   return tableToIPC(tableFromArrays(cols as never) as unknown as Table, 'stream');
 }
 
@@ -22,7 +24,12 @@ export function chartMime(chart: ChartSpec): ChartMimePayload {
   const data: Record<string, string> = {};
   for (const [name, cols] of Object.entries(chart.data)) {
     const plain: Record<string, Float64Array | string[]> = {};
-    for (const [k, c] of Object.entries(cols)) plain[k] = ArrayBuffer.isView(c) ? Float64Array.from(c as ArrayLike<number>) : typeof (c as unknown[])[0] === 'number' ? Float64Array.from(c as number[]) : (c as unknown[]).map((v) => (v === null ? null : String(v))) as string[];
+    for (const [k, c] of Object.entries(cols))
+      plain[k] = ArrayBuffer.isView(c)
+        ? Float64Array.from(c as ArrayLike<number>)
+        : typeof (c as unknown[])[0] === 'number'
+          ? Float64Array.from(c as number[])
+          : ((c as unknown[]).map((v) => (v === null ? null : String(v))) as string[]);
     data[name] = Buffer.from(ipc(plain)).toString('base64');
   }
   return { id: chart.id, title: chart.title, spec: chart.spec, data };

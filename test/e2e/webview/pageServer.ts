@@ -38,10 +38,19 @@ export async function startPageServer(): Promise<PageServer> {
       const url = new URL(req.url ?? '/', origin);
       const nonce = newNonce();
       if (url.pathname === '/dashboard.html' || url.pathname === '/renderer.html') {
-        const html = url.pathname === '/dashboard.html'
-          ? dashboardHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview/dashboard.js`, nonce, title: 'Run dashboard' })
-          : rendererHtml(origin, nonce);
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': contentSecurityPolicy(origin, nonce) });
+        const html =
+          url.pathname === '/dashboard.html'
+            ? dashboardHtml({
+                cspSource: origin,
+                scriptUri: `${origin}/dist/webview/dashboard.js`,
+                nonce,
+                title: 'Run dashboard',
+              })
+            : rendererHtml(origin, nonce);
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': contentSecurityPolicy(origin, nonce),
+        });
         res.end(html);
         return;
       }

@@ -19,16 +19,35 @@ async function rendererPage(theme: 'light' | 'dark' = 'light'): Promise<WatchedP
 }
 
 /** Calls the renderer's renderOutputItem with an output item built in the page. */
-async function renderOutput(page: Page, id: string, mime: string, payload: { json?: unknown; base64?: string; metadata?: unknown }): Promise<void> {
-  await page.evaluate(async ({ id, mime, payload }) => {
-    const host = document.createElement('div');
-    host.id = id;
-    document.getElementById('out')!.append(host);
-    const bytes = payload.base64 !== undefined ? Uint8Array.from(atob(payload.base64), (c) => c.charCodeAt(0)) : new TextEncoder().encode(JSON.stringify(payload.json));
-    const item = { id, mime, metadata: payload.metadata ?? {}, data: () => bytes, text: () => new TextDecoder().decode(bytes), json: () => JSON.parse(new TextDecoder().decode(bytes)) };
-    const r = (window as unknown as { pbRenderer: { renderOutputItem(i: unknown, e: HTMLElement): Promise<void> } }).pbRenderer;
-    await r.renderOutputItem(item, host);
-  }, { id, mime, payload });
+async function renderOutput(
+  page: Page,
+  id: string,
+  mime: string,
+  payload: { json?: unknown; base64?: string; metadata?: unknown },
+): Promise<void> {
+  await page.evaluate(
+    async ({ id, mime, payload }) => {
+      const host = document.createElement('div');
+      host.id = id;
+      document.getElementById('out')!.append(host);
+      const bytes =
+        payload.base64 !== undefined
+          ? Uint8Array.from(atob(payload.base64), (c) => c.charCodeAt(0))
+          : new TextEncoder().encode(JSON.stringify(payload.json));
+      const item = {
+        id,
+        mime,
+        metadata: payload.metadata ?? {},
+        data: () => bytes,
+        text: () => new TextDecoder().decode(bytes),
+        json: () => JSON.parse(new TextDecoder().decode(bytes)),
+      };
+      const r = (window as unknown as { pbRenderer: { renderOutputItem(i: unknown, e: HTMLElement): Promise<void> } })
+        .pbRenderer;
+      await r.renderOutputItem(item, host);
+    },
+    { id, mime, payload },
+  );
 }
 
 test('chart mime: equity + drawdown draws lines and areas, thinned to the pixel width, themed, exportable', async () => {
@@ -74,15 +93,31 @@ test('chart mime: a large pred-vs-true becomes a heatmap of rects; phase specs w
   const yp = Float64Array.from(yt, (v) => v + (rnd() - 0.5) * 0.3);
   const heat = predVsTrueChart(yt, yp)!;
   await renderOutput(page, 'heat', CHART_MIME, { json: chartMime(heat) });
-  const v5 = { id: 'null-rate', title: 'Null rate', spec: { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', data: { name: 't' }, mark: 'bar', encoding: { x: { field: 'c', type: 'nominal' }, y: { field: 'v', type: 'quantitative' } } }, data: { t: Buffer.from(ipc({ c: ['a', 'b', 'c'], v: Float64Array.of(1, 2, 3) })).toString('base64') } };
+  const v5 = {
+    id: 'null-rate',
+    title: 'Null rate',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      data: { name: 't' },
+      mark: 'bar',
+      encoding: { x: { field: 'c', type: 'nominal' }, y: { field: 'v', type: 'quantitative' } },
+    },
+    data: { t: Buffer.from(ipc({ c: ['a', 'b', 'c'], v: Float64Array.of(1, 2, 3) })).toString('base64') },
+  };
   await renderOutput(page, 'v5', CHART_MIME, { json: v5 });
   await page.waitForSelector('#heat .pb-drawn svg .mark-rect path');
   await page.waitForSelector('#v5 .pb-drawn svg .mark-rect path');
-  const counts = await page.evaluate(() => [document.querySelectorAll('#heat svg .mark-rect.role-mark path').length, document.querySelectorAll('#v5 svg .mark-rect.role-mark path').length]);
+  const counts = await page.evaluate(() => [
+    document.querySelectorAll('#heat svg .mark-rect.role-mark path').length,
+    document.querySelectorAll('#v5 svg .mark-rect.role-mark path').length,
+  ]);
   assert.equal(counts[0], heat.data.pred_true.count.length);
   assert.equal(counts[1], 3);
   await renderOutput(page, 'bad', CHART_MIME, { json: { nope: 1 } });
-  assert.match(await page.textContent('#bad') ?? '', /could not show this output: chart output is not \{ spec, data \}/);
+  assert.match(
+    (await page.textContent('#bad')) ?? '',
+    /could not show this output: chart output is not \{ spec, data \}/,
+  );
   await page.screenshot({ path: screenshotPath('renderer-heatmap'), fullPage: true });
   assert.deepEqual(problems, []);
 });
@@ -103,7 +138,10 @@ test('frame mime: 200k rows, only visible rows in the DOM, sorts both ways with 
     symbol: vectorFromArray(symbol, new LargeUtf8()),
     ts: vectorFromArray(Array.from(ts), new Timestamp(TimeUnit.MILLISECOND, 'UTC')),
   });
-  await renderOutput(page, 'grid', FRAME_MIME, { base64: Buffer.from(bytes).toString('base64'), metadata: { title: 'features', rows: 1_000_000 } });
+  await renderOutput(page, 'grid', FRAME_MIME, {
+    base64: Buffer.from(bytes).toString('base64'),
+    metadata: { title: 'features', rows: 1_000_000 },
+  });
   await page.waitForSelector('#grid .pb-grid-data');
   const bar = await page.textContent('#grid .pb-grid-bar');
   assert.match(bar ?? '', /200,000 rows × 4 columns \(first 200,000 of 1,000,000\)/);
@@ -111,21 +149,28 @@ test('frame mime: 200k rows, only visible rows in the DOM, sorts both ways with 
   assert.deepEqual(badges, ['i32', 'f64', 'str', 'datetime[ms, UTC]']);
   const domRows = await page.$$eval('#grid .pb-grid-data', (els) => els.length);
   assert.ok(domRows < 60, `${domRows} row elements for 200k rows`);
-  const firstValue = () => page.$eval('#grid .pb-grid-data:not([hidden]) .pb-grid-cell:nth-child(3)', (e) => e.textContent);
+  const firstValue = () =>
+    page.$eval('#grid .pb-grid-data:not([hidden]) .pb-grid-cell:nth-child(3)', (e) => e.textContent);
   await page.click('#grid .pb-grid-hcell[data-column="value"]');
   await page.waitForSelector('#grid .pb-grid-hcell[data-column="value"][aria-sort="ascending"]');
   assert.equal(await firstValue(), '-999999');
   await page.click('#grid .pb-grid-hcell[data-column="value"]');
   await page.waitForSelector('#grid .pb-grid-hcell[data-column="value"][aria-sort="descending"]');
   assert.equal(await firstValue(), '999999');
-  assert.match(await page.textContent('#grid .pb-grid-sort') ?? '', /sorted by value ↓/);
+  assert.match((await page.textContent('#grid .pb-grid-sort')) ?? '', /sorted by value ↓/);
   // Text sorts by code units; the null symbol goes last in both directions.
   await page.click('#grid .pb-grid-hcell[data-column="symbol"]');
   await page.waitForSelector('#grid .pb-grid-hcell[data-column="symbol"][aria-sort="ascending"]');
   assert.equal(await page.$eval('#grid .pb-grid-data .pb-grid-cell:nth-child(4)', (e) => e.textContent), 'S0');
   await page.$eval('#grid .pb-grid-scroll', (e) => (e.scrollTop = e.scrollHeight));
-  await page.waitForFunction(() => Array.from(document.querySelectorAll('#grid .pb-grid-data:not([hidden]) .pb-grid-cell:nth-child(4)')).some((c) => c.textContent === 'null'));
-  const lastIdx = await page.$$eval('#grid .pb-grid-data:not([hidden]) .pb-grid-index', (els) => els.map((e) => e.textContent));
+  await page.waitForFunction(() =>
+    Array.from(document.querySelectorAll('#grid .pb-grid-data:not([hidden]) .pb-grid-cell:nth-child(4)')).some(
+      (c) => c.textContent === 'null',
+    ),
+  );
+  const lastIdx = await page.$$eval('#grid .pb-grid-data:not([hidden]) .pb-grid-index', (els) =>
+    els.map((e) => e.textContent),
+  );
   assert.ok(lastIdx.includes('77'), 'the null row (original #77) is at the very end');
   // Stats row.
   await page.click('#grid .pb-grid-bar .pb-checkbox');

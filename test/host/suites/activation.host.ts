@@ -19,7 +19,7 @@ suite('activation', () => {
     assert.equal(ext.isActive, true);
   });
 
-  test('this VS Code satisfies the manifest\'s engines.vscode', () => {
+  test("this VS Code satisfies the manifest's engines.vscode", () => {
     const wanted = (phasebookExtension().packageJSON as { engines?: { vscode?: string } }).engines?.vscode ?? '';
     const min = /(\d+)\.(\d+)/.exec(wanted);
     assert.ok(min, `package.json engines.vscode is "${wanted}", not a version range`);

@@ -47,7 +47,14 @@ function ensureFanoutData(): void {
 }
 
 const summaryLines = (cell: vscode.NotebookCell): string[] =>
-  cell.outputs.filter((o) => o.metadata?.phasebookSummary).map((o) => new TextDecoder().decode(o.items.find((i) => i.mime === 'text/plain')?.data ?? new Uint8Array()).split('\n')[0]!);
+  cell.outputs
+    .filter((o) => o.metadata?.phasebookSummary)
+    .map(
+      (o) =>
+        new TextDecoder()
+          .decode(o.items.find((i) => i.mime === 'text/plain')?.data ?? new Uint8Array())
+          .split('\n')[0]!,
+    );
 
 suite('fanout: branches show on their notebook cells', function () {
   this.timeout(180_000);
@@ -64,32 +71,48 @@ suite('fanout: branches show on their notebook cells', function () {
     const t0 = Date.now();
     await vscode.commands.executeCommand('notebook.execute', nb.uri);
     await waitForExecutions(cells, t0, 170_000);
-    for (const c of cells) assert.equal(c.executionSummary?.success, true, `cell ${c.index} failed:\n${outputText(c)}\n${outputText(c, 'application/vnd.code.notebook.error')}`);
+    for (const c of cells)
+      assert.equal(
+        c.executionSummary?.success,
+        true,
+        `cell ${c.index} failed:\n${outputText(c)}\n${outputText(c, 'application/vnd.code.notebook.error')}`,
+      );
 
     const train = await cellNamed(nb, 'train');
     const trainLines = summaryLines(train).sort();
     assert.equal(trainLines.length, 4, `train outputs:\n${trainLines.join('\n')}`);
     const labels = ['mean_impute · linear', 'mean_impute · ridge', 'median_impute · linear', 'median_impute · ridge'];
-    trainLines.forEach((line, i) => assert.ok(line.startsWith(`${labels[i]}: `), `'${line}' is not labelled '${labels[i]}'`));
+    trainLines.forEach((line, i) =>
+      assert.ok(line.startsWith(`${labels[i]}: `), `'${line}' is not labelled '${labels[i]}'`),
+    );
     assert.ok(typeof train.executionSummary?.executionOrder === 'number', 'train has no execution order');
 
     const split = await cellNamed(nb, 'split');
-    assert.deepEqual(summaryLines(split).map((l) => l.split(':')[0]).sort(), ['mean_impute', 'median_impute']);
+    assert.deepEqual(
+      summaryLines(split)
+        .map((l) => l.split(':')[0])
+        .sort(),
+      ['mean_impute', 'median_impute'],
+    );
     const features = await cellNamed(nb, 'features');
     assert.equal(summaryLines(features).length, 1);
     assert.ok(summaryLines(features)[0]!.startsWith('features'), summaryLines(features)[0]);
   });
 
-  test('Query metrics… shows the branches\' metrics as a table; a SQL error opens none', async () => {
+  test("Query metrics… shows the branches' metrics as a table; a SQL error opens none", async () => {
     await showNotebook('fanout.pipeline');
-    const sql = "SELECT scenario, model, metric, value FROM latest_metrics WHERE origin = 'train' ORDER BY scenario, model, metric";
+    const sql =
+      "SELECT scenario, model, metric, value FROM latest_metrics WHERE origin = 'train' ORDER BY scenario, model, metric";
     const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('phasebook.queryMetrics', sql);
     assert.ok(editor, 'no table was opened');
     const text = editor.document.getText();
     assert.equal(editor.document.uri.scheme, 'phasebook-query');
     for (const v of ['mean_impute', 'median_impute', 'ridge', 'linear']) assert.match(text, new RegExp(v), text);
     assert.match(text, /scenario\s+model\s+metric\s+value/, text);
-    const bad = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('phasebook.queryMetrics', 'SELECT * FROM no_such_table');
+    const bad = await vscode.commands.executeCommand<vscode.TextEditor | undefined>(
+      'phasebook.queryMetrics',
+      'SELECT * FROM no_such_table',
+    );
     assert.equal(bad, undefined);
   });
 });

@@ -5,7 +5,18 @@ import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { PhasebookApi } from '../../../extension/api';
-import { cellNamed, describeCell, endedAfter, outputText, phasebookApi, runCells, showNotebook, TINY_CSV, waitFor, waitForExecutions } from './helpers/phasebook';
+import {
+  cellNamed,
+  describeCell,
+  endedAfter,
+  outputText,
+  phasebookApi,
+  runCells,
+  showNotebook,
+  TINY_CSV,
+  waitFor,
+  waitForExecutions,
+} from './helpers/phasebook';
 import { writeWorkspaceFile } from '../support';
 
 const SLOW = (ms: number) => `export default async function (inputs) {
@@ -56,11 +67,15 @@ suite('kernel lifecycle', function () {
 
     // The slow cell runs once its ancestor is done (it takes 15 s).
     const seen: string[] = [];
-    await waitFor(() => {
-      const now = `${endedAfter(prices, t0)}/${endedAfter(slow, t0)}/${api.kernelState(nb)}`;
-      if (seen[seen.length - 1] !== now) seen.push(now);
-      return endedAfter(prices, t0) && !endedAfter(slow, t0) && api.kernelState(nb) === 'busy';
-    }, 30_000, () => `the slow cell to run; seen ${seen.join(' -> ')}; ${describeCell(prices)}; ${describeCell(slow)}`);
+    await waitFor(
+      () => {
+        const now = `${endedAfter(prices, t0)}/${endedAfter(slow, t0)}/${api.kernelState(nb)}`;
+        if (seen[seen.length - 1] !== now) seen.push(now);
+        return endedAfter(prices, t0) && !endedAfter(slow, t0) && api.kernelState(nb) === 'busy';
+      },
+      30_000,
+      () => `the slow cell to run; seen ${seen.join(' -> ')}; ${describeCell(prices)}; ${describeCell(slow)}`,
+    );
     await new Promise((r) => setTimeout(r, 1000));
     const pid = api.kernelPid(nb)!;
     process.kill(pid, 'SIGKILL');
@@ -70,7 +85,10 @@ suite('kernel lifecycle', function () {
     const shown = `${outputText(slow)}\n${outputText(slow, 'application/vnd.code.notebook.error')}`;
     assert.match(shown, /kernel was killed \(SIGKILL/);
     assert.equal(api.kernelState(nb), 'dead');
-    assert.ok(vscode.extensions.getExtension('phasebook.phasebook')?.isActive, 'the extension host went down with the kernel');
+    assert.ok(
+      vscode.extensions.getExtension('phasebook.phasebook')?.isActive,
+      'the extension host went down with the kernel',
+    );
     const t1 = Date.now();
     await runCells(nb, [prices]);
     await waitForExecutions([prices], t1, 60_000);
@@ -93,7 +111,11 @@ suite('kernel lifecycle', function () {
     const prices = await cellNamed(nb, 'prices');
     const t0 = Date.now();
     const running = runCells(nb, [after]);
-    await waitFor(() => endedAfter(prices, t0) && !endedAfter(slow, t0) && api.kernelState(nb) === 'busy', 30_000, () => `the slow cell to start; kernel ${api.kernelState(nb)}; ${describeCell(prices)}; ${describeCell(slow)}`);
+    await waitFor(
+      () => endedAfter(prices, t0) && !endedAfter(slow, t0) && api.kernelState(nb) === 'busy',
+      30_000,
+      () => `the slow cell to start; kernel ${api.kernelState(nb)}; ${describeCell(prices)}; ${describeCell(slow)}`,
+    );
     await new Promise((r) => setTimeout(r, 500));
     await vscode.commands.executeCommand('notebook.cancelExecution', nb.uri);
     await running;
@@ -112,7 +134,10 @@ suite('kernel lifecycle', function () {
       await runCells(nb, [hog]);
       await waitForExecutions([hog], t0, 120_000);
       assert.equal(hog.executionSummary?.success, false);
-      assert.match(`${outputText(hog)}\n${outputText(hog, 'application/vnd.code.notebook.error')}`, /ran out of memory \(limit 256 MB, setting phasebook\.kernel\.memoryLimitMb\)/);
+      assert.match(
+        `${outputText(hog)}\n${outputText(hog, 'application/vnd.code.notebook.error')}`,
+        /ran out of memory \(limit 256 MB, setting phasebook\.kernel\.memoryLimitMb\)/,
+      );
     } finally {
       await config.update('kernel.memoryLimitMb', undefined, vscode.ConfigurationTarget.Workspace);
     }

@@ -7,7 +7,20 @@ import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { PhasebookApi } from '../../../extension/api';
 import { CHART_MIME, FRAME_MIME } from '../../../extension/kernel/outputs';
-import { cellNamed, endedAfter, ensureDemoData, outputMimes, outputText, phaseCells, phasebookApi, runCells, setCellText, showNotebook, waitFor, waitForExecutions } from './helpers/phasebook';
+import {
+  cellNamed,
+  endedAfter,
+  ensureDemoData,
+  outputMimes,
+  outputText,
+  phaseCells,
+  phasebookApi,
+  runCells,
+  setCellText,
+  showNotebook,
+  waitFor,
+  waitForExecutions,
+} from './helpers/phasebook';
 
 suite('pipeline: the demo notebook', function () {
   this.timeout(300_000);
@@ -27,9 +40,16 @@ suite('pipeline: the demo notebook', function () {
     await waitForExecutions(cells, t0, 280_000);
     const names = await api.cellNames(nb);
     for (const c of cells) {
-      assert.equal(c.executionSummary?.success, true, `cell '${names[c.index]}' failed:\n${outputText(c)}\n${outputText(c, 'application/vnd.code.notebook.error')}`);
+      assert.equal(
+        c.executionSummary?.success,
+        true,
+        `cell '${names[c.index]}' failed:\n${outputText(c)}\n${outputText(c, 'application/vnd.code.notebook.error')}`,
+      );
       assert.ok(outputText(c).startsWith(names[c.index]!), `cell '${names[c.index]}' has no summary: ${outputText(c)}`);
-      assert.ok(typeof c.executionSummary?.executionOrder === 'number', `cell '${names[c.index]}' has no execution order`);
+      assert.ok(
+        typeof c.executionSummary?.executionOrder === 'number',
+        `cell '${names[c.index]}' has no execution order`,
+      );
     }
     const mimes = cells.flatMap(outputMimes);
     assert.ok(mimes.includes(FRAME_MIME), 'no table output');
@@ -39,7 +59,10 @@ suite('pipeline: the demo notebook', function () {
 
   test('the runs the notebook created are in the explorer', async () => {
     const created = api.completedRuns(nb);
-    assert.ok(created.some((r) => r.kind === 'cv'), `no cv run among ${JSON.stringify(created)}`);
+    assert.ok(
+      created.some((r) => r.kind === 'cv'),
+      `no cv run among ${JSON.stringify(created)}`,
+    );
     for (const r of created) await api.waitForRun((s) => s.dir === r.dir, 1000);
     const rows = await api.explorerRows();
     assert.ok(rows.find((g) => g.group === 'Cross-validation')?.runs.length, JSON.stringify(rows));
@@ -53,15 +76,23 @@ suite('pipeline: the demo notebook', function () {
     await waitForExecutions([labels], t0, 30_000);
     assert.match(outputText(labels).split('\n')[0]!, /· cached \(ran .+ on .+\)$/);
     const timing = labels.executionSummary?.timing;
-    assert.ok(timing && timing.endTime - timing.startTime < 1000, `took ${timing ? timing.endTime - timing.startTime : '?'} ms`);
+    assert.ok(
+      timing && timing.endTime - timing.startTime < 1000,
+      `took ${timing ? timing.endTime - timing.startTime : '?'} ms`,
+    );
   });
 
   test('editing the features cell marks it and its descendants stale; "Run stale cells" re-runs them', async () => {
     const features = await cellNamed(nb, 'features');
     const original = features.document.getText();
     await setCellText(features, original.replace('lags: [1, 2, 3, 5, 10]', 'lags: [1, 2, 3, 5, 10, 20]'));
-    const stale = await waitFor(() => api.staleCells(nb).length > 0 && api.staleCells(nb), 10_000, 'stale cells after the edit');
-    for (const n of ['features', 'labels', 'split', 'scale', 'cv', 'evaluate']) assert.ok(stale.includes(n), `'${n}' is not stale: ${stale.join(', ')}`);
+    const stale = await waitFor(
+      () => api.staleCells(nb).length > 0 && api.staleCells(nb),
+      10_000,
+      'stale cells after the edit',
+    );
+    for (const n of ['features', 'labels', 'split', 'scale', 'cv', 'evaluate'])
+      assert.ok(stale.includes(n), `'${n}' is not stale: ${stale.join(', ')}`);
     for (const n of ['prices', 'validate', 'preprocess']) assert.ok(!stale.includes(n), `'${n}' should not be stale`);
     await new Promise((r) => setTimeout(r, 1000));
     assert.ok(!endedAfter(features, Date.now() - 900), 'lazy mode re-ran a cell');
@@ -95,7 +126,10 @@ suite('pipeline: the demo notebook', function () {
     const lenses = await waitFor(
       async () => {
         try {
-          return await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', cv.document.uri);
+          return await vscode.commands.executeCommand<vscode.CodeLens[]>(
+            'vscode.executeCodeLensProvider',
+            cv.document.uri,
+          );
         } catch {
           return undefined; // "Illegal argument": the cell's editor model does not exist yet
         }
@@ -117,7 +151,10 @@ suite('pipeline: the demo notebook', function () {
   test('a horizon the CV run lacks gets the loader error listing the horizons it has', async () => {
     const cvRun = api.completedRuns(nb).find((r) => r.kind === 'cv');
     assert.ok(cvRun);
-    await assert.rejects(api.trainStacking(cvRun.dir, { horizon: 7, metaLearner: 'ridge' }, nb), /Available horizons: \[20\]/);
+    await assert.rejects(
+      api.trainStacking(cvRun.dir, { horizon: 7, metaLearner: 'ridge' }, nb),
+      /Available horizons: \[20\]/,
+    );
   });
 
   test("a CV run's cv_results.json carries the CodeLens too", async () => {

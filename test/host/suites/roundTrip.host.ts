@@ -35,7 +35,10 @@ suite('notebook round trip', () => {
   test('one cell per # %% marker, markdown cells as markup', async () => {
     const uri = await writeWorkspaceFile('host-tests/cells.pipeline', SAMPLE);
     const doc = await vscode.workspace.openNotebookDocument(uri);
-    assert.deepEqual(doc.getCells().map((c) => c.kind), [vscode.NotebookCellKind.Markup, vscode.NotebookCellKind.Code, vscode.NotebookCellKind.Code]);
+    assert.deepEqual(
+      doc.getCells().map((c) => c.kind),
+      [vscode.NotebookCellKind.Markup, vscode.NotebookCellKind.Code, vscode.NotebookCellKind.Code],
+    );
   });
 
   test('an edit saved and then reverted writes the original bytes back', async () => {

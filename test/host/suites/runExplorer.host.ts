@@ -15,7 +15,11 @@ import { workspaceRoot } from '../support';
 import { runItemView } from '../../../extension/explorer/runItems';
 
 /** Another process writing a run folder the way the run store does (run.json last, via rename). */
-function writeRunElsewhere(dir: string, manifest: Record<string, unknown> | undefined, files: Record<string, string> = {}): Promise<void> {
+function writeRunElsewhere(
+  dir: string,
+  manifest: Record<string, unknown> | undefined,
+  files: Record<string, string> = {},
+): Promise<void> {
   const script = `
     const fs = require('fs'), path = require('path');
     const [dir, manifest, files] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3])];
@@ -24,13 +28,29 @@ function writeRunElsewhere(dir: string, manifest: Record<string, unknown> | unde
     if (manifest) { fs.writeFileSync(path.join(dir, '.tmp-run.json'), manifest); fs.renameSync(path.join(dir, '.tmp-run.json'), path.join(dir, 'run.json')); }
   `;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, dir, manifest ? JSON.stringify(manifest) : '', JSON.stringify(files)], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const child = spawn(
+      process.execPath,
+      ['-e', script, dir, manifest ? JSON.stringify(manifest) : '', JSON.stringify(files)],
+      { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+    );
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited ${code}`))));
   });
 }
 
 function manifest(id: string, kind: string, metrics: Record<string, number>): Record<string, unknown> {
-  return { id, kind, status: 'complete', created: new Date().toISOString(), source: { cli: ['test'] }, config: {}, config_hash: 'h', seed: 1, metrics, artifacts: [], engine_version: 'test' };
+  return {
+    id,
+    kind,
+    status: 'complete',
+    created: new Date().toISOString(),
+    source: { cli: ['test'] },
+    config: {},
+    config_hash: 'h',
+    seed: 1,
+    metrics,
+    artifacts: [],
+    engine_version: 'test',
+  };
 }
 
 suite('run explorer', function () {
@@ -59,7 +79,10 @@ suite('run explorer', function () {
   test("another tool's CV run (cv_results.json, no run.json) shows under Cross-validation", async () => {
     const id = '20250102_000000_000001_f00d';
     const dir = join(ws(), 'data', 'stacking', id);
-    await writeRunElsewhere(dir, undefined, { 'cv_results.json': JSON.stringify({ models: ['ridge'], horizons: [5, 20] }), 'stacking/stacking_dataset_h5.parquet': '' });
+    await writeRunElsewhere(dir, undefined, {
+      'cv_results.json': JSON.stringify({ models: ['ridge'], horizons: [5, 20] }),
+      'stacking/stacking_dataset_h5.parquet': '',
+    });
     const run = await api.waitForRun((s) => s.dir === dir, 5000);
     assert.equal(run.kind, 'cv');
     assert.equal(run.foreign, true);
@@ -71,10 +94,17 @@ suite('run explorer', function () {
     const id = 'ridge_h5_20250101_000000_000002_dead';
     const dir = join(ws(), 'runs', id);
     // The writer: a process that has exited by the time the explorer reads its run.json.
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
     const pid = Number(dead.stdout);
     assert.ok(pid > 0, dead.stderr);
-    await writeRunElsewhere(dir, { ...manifest(id, 'training', {}), status: 'running', writer: { pid, host: hostname(), started: new Date().toISOString() } });
+    await writeRunElsewhere(dir, {
+      ...manifest(id, 'training', {}),
+      status: 'running',
+      writer: { pid, host: hostname(), started: new Date().toISOString() },
+    });
     const run = await api.waitForRun((s) => s.dir === dir, 5000);
     assert.equal(run.status, 'interrupted');
     assert.match(run.error ?? '', new RegExp(`pid ${pid}`));
@@ -104,13 +134,24 @@ suite('run explorer', function () {
       'parameter_search/portfolio_001_results.json': JSON.stringify({ container_id: 'portfolio_001' }),
       'parameter_search/aggregate_results.json': JSON.stringify({ aggregate_metrics: { sharpe_ratio: 0.9 } }),
     };
-    await writeRunElsewhere(nested, { ...manifest('study_host/sweep', 'workflow', { 'validation.sharpe_ratio': 0.8 }), meta: { phases: ['parameter_search', 'validation'] } }, phaseFiles);
+    await writeRunElsewhere(
+      nested,
+      {
+        ...manifest('study_host/sweep', 'workflow', { 'validation.sharpe_ratio': 0.8 }),
+        meta: { phases: ['parameter_search', 'validation'] },
+      },
+      phaseFiles,
+    );
     // The layout before notes/002: results/{name}/{phase}/containers/, with run.json and without.
     const old = join(root, 'old_host');
-    await writeRunElsewhere(old, { ...manifest('old_host', 'backtest', { sharpe_ratio: 0.7 }), meta: { phases: ['bt'] } }, {
-      'bt/containers/portfolio_001_results.json': JSON.stringify({ container_id: 'portfolio_001' }),
-      'bt/aggregate_results.json': JSON.stringify({ aggregate_metrics: { sharpe_ratio: 0.7 } }),
-    });
+    await writeRunElsewhere(
+      old,
+      { ...manifest('old_host', 'backtest', { sharpe_ratio: 0.7 }), meta: { phases: ['bt'] } },
+      {
+        'bt/containers/portfolio_001_results.json': JSON.stringify({ container_id: 'portfolio_001' }),
+        'bt/aggregate_results.json': JSON.stringify({ aggregate_metrics: { sharpe_ratio: 0.7 } }),
+      },
+    );
     const legacy = join(root, 'legacy_host');
     await writeRunElsewhere(legacy, undefined, {
       'wf/window_001/containers/portfolio_001_results.json': '{}',
@@ -122,9 +163,14 @@ suite('run explorer', function () {
     await api.waitForRun((s) => s.dir === old, 5000);
     assert.equal((await api.waitForRun((s) => s.dir === legacy, 5000)).foreign, true);
     // The results_dir folder is not a run of its own (its files arrived before the run.json).
-    await waitFor(() => !api.runs().some((s) => s.dir === join(root, 'study_host')), 5000, 'the results_dir folder not to be listed as a run');
+    await waitFor(
+      () => !api.runs().some((s) => s.dir === join(root, 'study_host')),
+      5000,
+      'the results_dir folder not to be listed as a run',
+    );
     const group = (await api.explorerRows()).find((g) => g.group.startsWith('Backtest'));
-    for (const id of ['study_host/sweep', 'old_host', 'legacy_host']) assert.ok(group?.runs.includes(id), `${id} in ${JSON.stringify(group)}`);
+    for (const id of ['study_host/sweep', 'old_host', 'legacy_host'])
+      assert.ok(group?.runs.includes(id), `${id} in ${JSON.stringify(group)}`);
     // A workflow run deleted from its results_dir leaves the tree.
     rmSync(nested, { recursive: true, force: true });
     await waitFor(() => !api.runs().some((s) => s.dir === nested), 5000, 'the nested run to leave');
@@ -133,17 +179,31 @@ suite('run explorer', function () {
   test("a backtest run's tooltip shows its selection-adjusted headline (run.json meta.selection)", async () => {
     const dir = join(ws(), 'results', 'nb_selection_host');
     const line = 'Sharpe 1.42 · deflated 0.31 after 48 trials · PBO 0.37';
-    await writeRunElsewhere(dir, { ...manifest('nb_selection_host', 'backtest', { sharpe_ratio: 1.42 }), meta: { phases: ['bt'], selection: { bt: line } } }, {
-      'bt/portfolio_001_results.json': JSON.stringify({ container_id: 'portfolio_001' }),
-    });
+    await writeRunElsewhere(
+      dir,
+      {
+        ...manifest('nb_selection_host', 'backtest', { sharpe_ratio: 1.42 }),
+        meta: { phases: ['bt'], selection: { bt: line } },
+      },
+      {
+        'bt/portfolio_001_results.json': JSON.stringify({ container_id: 'portfolio_001' }),
+      },
+    );
     const run = await api.waitForRun((s) => s.dir === dir, 5000);
     assert.deepEqual(run.selection, { bt: line });
     const row = await api.explorerRunRow(dir);
     assert.ok(row.tooltip?.split('\n').includes(line), row.tooltip);
     // a re-run rewrites run.json with the new count; the tooltip follows
     const next = 'Sharpe 1.10 · deflated 0.12 after 49 trials · PBO 0.41';
-    await writeRunElsewhere(dir, { ...manifest('nb_selection_host', 'backtest', { sharpe_ratio: 1.1 }), meta: { phases: ['bt'], selection: { bt: next } } });
-    await waitFor(async () => (await api.explorerRunRow(dir)).tooltip?.split('\n').includes(next), 5000, 'the tooltip to show the new headline');
+    await writeRunElsewhere(dir, {
+      ...manifest('nb_selection_host', 'backtest', { sharpe_ratio: 1.1 }),
+      meta: { phases: ['bt'], selection: { bt: next } },
+    });
+    await waitFor(
+      async () => (await api.explorerRunRow(dir)).tooltip?.split('\n').includes(next),
+      5000,
+      'the tooltip to show the new headline',
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -156,8 +216,17 @@ suite('run explorer', function () {
     // Any real Parquet file will do: this one is written by the test itself.
     const polars = (await import('nodejs-polars')).default;
     polars.DataFrame({ y_true: [1, 0, 1], pred: [0.7, 0.2, 0.9] }).writeParquet(parquet);
-    await vscode.commands.executeCommand('phasebook.openArtifact', { type: 'file', path: parquet, isDir: false, runDir: dir });
-    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === 'phasebook-table' && vscode.window.activeTextEditor, 30_000, 'the table view');
+    await vscode.commands.executeCommand('phasebook.openArtifact', {
+      type: 'file',
+      path: parquet,
+      isDir: false,
+      runDir: dir,
+    });
+    const editor = await waitFor(
+      () => vscode.window.activeTextEditor?.document.uri.scheme === 'phasebook-table' && vscode.window.activeTextEditor,
+      30_000,
+      'the table view',
+    );
     const text = editor.document.getText();
     assert.match(text, /3 rows × 2 columns/);
     assert.match(text, /y_true/);

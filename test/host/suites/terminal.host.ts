@@ -8,11 +8,12 @@ import * as vscode from 'vscode';
 import { phasebookExtension, workspaceRoot, writeWorkspaceFile } from '../support';
 
 const HEADER = 'timestamp,symbol,open,high,low,close,volume';
-const rows = (n: number, bad?: number) => Array.from({ length: n }, (_, i) => {
-  const ts = new Date(Date.UTC(2024, 0, 1, i)).toISOString();
-  const [high, low] = i === bad ? [99, 101] : [101, 99];
-  return `${ts},BTCUSDT,100,${high},${low},100.5,10`;
-});
+const rows = (n: number, bad?: number) =>
+  Array.from({ length: n }, (_, i) => {
+    const ts = new Date(Date.UTC(2024, 0, 1, i)).toISOString();
+    const [high, low] = i === bad ? [99, 101] : [101, 99];
+    return `${ts},BTCUSDT,100,${high},${low},100.5,10`;
+  });
 
 /**
  * Runs "Validate data file…" on `file`, picking the first contract offered (ohlcv); resolves with the task's exit code.
@@ -26,7 +27,9 @@ async function validateViaCommand(file: vscode.Uri): Promise<{ name: string; exi
     });
   });
   let settled = false;
-  const command = Promise.resolve(vscode.commands.executeCommand('phasebook.validateDataFile', file)).finally(() => { settled = true; });
+  const command = Promise.resolve(vscode.commands.executeCommand('phasebook.validateDataFile', file)).finally(() => {
+    settled = true;
+  });
   // The command asks for a contract in a quick pick; accept its first item (ohlcv) as a user would.
   while (!settled) {
     await new Promise((r) => setTimeout(r, 300));
@@ -43,24 +46,38 @@ suite('terminal', () => {
     // steal that input: wait until the notebook is shown (bounded well inside the hook's timeout:
     // when an earlier suite closed every editor there is no notebook to wait for).
     const deadline = Date.now() + 15_000;
-    while (!vscode.window.visibleNotebookEditors.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (!vscode.window.visibleNotebookEditors.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 500));
   });
 
-  test('an integrated terminal finds `phasebook` on its PATH (the extension\'s bin/ folder) and it runs', async () => {
+  test("an integrated terminal finds `phasebook` on its PATH (the extension's bin/ folder) and it runs", async () => {
     const out = vscode.Uri.joinPath(workspaceRoot(), 'host-tests', 'terminal-path.txt');
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(workspaceRoot(), 'host-tests'));
     const script = `command -v phasebook > '${out.fsPath}.tmp'; phasebook --version >> '${out.fsPath}.tmp'; mv '${out.fsPath}.tmp' '${out.fsPath}'`;
-    const terminal = vscode.window.createTerminal({ name: 'phasebook PATH test', shellPath: '/bin/sh', shellArgs: ['-c', script] });
+    const terminal = vscode.window.createTerminal({
+      name: 'phasebook PATH test',
+      shellPath: '/bin/sh',
+      shellArgs: ['-c', script],
+    });
     try {
       const deadline = Date.now() + 30_000;
       let text = '';
       while (Date.now() < deadline) {
-        try { text = readFileSync(out.fsPath, 'utf8'); break; } catch { await new Promise((r) => setTimeout(r, 200)); }
+        try {
+          text = readFileSync(out.fsPath, 'utf8');
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 200));
+        }
       }
       const [where, version] = text.trim().split('\n');
       const ext = phasebookExtension().extensionPath;
-      assert.equal(where, `${ext}/bin/phasebook`, `the terminal's phasebook is not the extension's: ${JSON.stringify(text)}`);
+      assert.equal(
+        where,
+        `${ext}/bin/phasebook`,
+        `the terminal's phasebook is not the extension's: ${JSON.stringify(text)}`,
+      );
       assert.match(version ?? '', /^\d+\.\d+\.\d+$/, `phasebook --version printed ${JSON.stringify(version)}`);
     } finally {
       terminal.dispose();
@@ -74,6 +91,10 @@ suite('terminal', () => {
     assert.equal(ok.exitCode, 0, `the valid file did not validate (exit ${ok.exitCode})`);
     const bad = await writeWorkspaceFile('host-tests/validate-bad.csv', [HEADER, ...rows(24, 5)].join('\n') + '\n');
     const failed = await validateViaCommand(bad);
-    assert.equal(failed.exitCode, 2, `a file with high below low must fail validation with exit 2 (got ${failed.exitCode})`);
+    assert.equal(
+      failed.exitCode,
+      2,
+      `a file with high below low must fail validation with exit 2 (got ${failed.exitCode})`,
+    );
   });
 });

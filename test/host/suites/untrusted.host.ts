@@ -11,7 +11,13 @@ import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { PhasebookApi } from '../../../extension/api';
 import { workspaceRoot, writeWorkspaceFile } from '../support';
-import { parseTrustPrompts, TRUST_PROMPTS_ENV, UNTRUSTED_CV_RUN, UNTRUSTED_TRAINING_RUN, type TrustPrompt } from '../untrustedFixture';
+import {
+  parseTrustPrompts,
+  TRUST_PROMPTS_ENV,
+  UNTRUSTED_CV_RUN,
+  UNTRUSTED_TRAINING_RUN,
+  type TrustPrompt,
+} from '../untrustedFixture';
 import { outputText, phasebookApi, showNotebook, TINY_CSV, waitFor } from './helpers/phasebook';
 
 const PIPELINE = 'host-tests/untrusted/prices.pipeline';
@@ -62,7 +68,9 @@ function phasebookChildProcesses(): string[] {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
       cmd.set(Number(name), readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim());
-    } catch { /* the process ended while we looked */ }
+    } catch {
+      /* the process ended while we looked */
+    }
   }
   const descends = (pid: number): boolean => {
     for (let p = parent.get(pid), hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++) {
@@ -70,7 +78,9 @@ function phasebookChildProcesses(): string[] {
     }
     return false;
   };
-  return [...cmd].filter(([pid, c]) => descends(pid) && /dist\/(kernel|gbdt-worker|orchestrate-worker)\.js/.test(c)).map(([pid, c]) => `${pid}: ${c}`);
+  return [...cmd]
+    .filter(([pid, c]) => descends(pid) && /dist\/(kernel|gbdt-worker|orchestrate-worker)\.js/.test(c))
+    .map(([pid, c]) => `${pid}: ${c}`);
 }
 
 suite('untrusted workspace (Restricted Mode)', function () {
@@ -80,8 +90,11 @@ suite('untrusted workspace (Restricted Mode)', function () {
   let filesBefore: string[];
 
   suiteSetup(async () => {
-    assert.equal(vscode.workspace.isTrusted, false,
-      'this suite needs an untrusted workspace, but VS Code trusts it: the launcher must start code-server with workspace trust on (workspaceTrust: true)');
+    assert.equal(
+      vscode.workspace.isTrusted,
+      false,
+      'this suite needs an untrusted workspace, but VS Code trusts it: the launcher must start code-server with workspace trust on (workspaceTrust: true)',
+    );
     api = await phasebookApi();
     await writeWorkspaceFile('host-tests/untrusted/prices.csv', TINY_CSV);
     nb = (await showNotebook(PIPELINE, PIPELINE_TEXT)).notebook;
@@ -93,7 +106,11 @@ suite('untrusted workspace (Restricted Mode)', function () {
     assert.equal(cells.length, 2);
     const t0 = Date.now();
     await vscode.commands.executeCommand('notebook.execute', nb.uri);
-    const prompt = await waitFor(() => trustPromptsSince(t0)[0], 10_000, 'a workspace-trust prompt (see the launcher\'s declineTrustPrompts)');
+    const prompt = await waitFor(
+      () => trustPromptsSince(t0)[0],
+      10_000,
+      "a workspace-trust prompt (see the launcher's declineTrustPrompts)",
+    );
     assert.match(prompt.text, RUN_NEEDS_TRUST, `the prompt does not say that running a cell runs code: ${prompt.text}`);
     await new Promise((r) => setTimeout(r, 500));
     for (const c of cells) {
@@ -118,12 +135,22 @@ suite('untrusted workspace (Restricted Mode)', function () {
   });
 
   test('"Train stacking on this run" trains nothing', async () => {
-    const runsBefore = api.runs().map((r) => r.dir).sort();
+    const runsBefore = api
+      .runs()
+      .map((r) => r.dir)
+      .sort();
     const cvDir = join(workspaceRoot().fsPath, UNTRUSTED_CV_RUN.dir);
     const result: unknown = await vscode.commands.executeCommand('phasebook.trainStackingOnRun', cvDir);
     assert.equal(result, undefined, 'the command returned a trained run');
     await new Promise((r) => setTimeout(r, 500));
-    assert.deepEqual(api.runs().map((r) => r.dir).sort(), runsBefore, 'a run appeared');
+    assert.deepEqual(
+      api
+        .runs()
+        .map((r) => r.dir)
+        .sort(),
+      runsBefore,
+      'a run appeared',
+    );
     assert.deepEqual(workspaceFiles(), filesBefore, 'files appeared in the workspace');
     assert.deepEqual(phasebookChildProcesses(), [], 'Phasebook processes were forked');
   });
@@ -132,16 +159,25 @@ suite('untrusted workspace (Restricted Mode)', function () {
     const rows = await api.explorerRows();
     const ids = (group: string) => rows.find((g) => g.group.startsWith(group))?.runs ?? [];
     assert.ok(ids('Training').includes(UNTRUSTED_TRAINING_RUN.id), `training run not listed: ${JSON.stringify(rows)}`);
-    assert.ok(ids('Cross-validation').includes(UNTRUSTED_CV_RUN.id), `CV run (no run.json) not listed: ${JSON.stringify(rows)}`);
+    assert.ok(
+      ids('Cross-validation').includes(UNTRUSTED_CV_RUN.id),
+      `CV run (no run.json) not listed: ${JSON.stringify(rows)}`,
+    );
     const training = api.runs().find((r) => r.id === UNTRUSTED_TRAINING_RUN.id);
     assert.equal(training?.status, 'complete');
-    assert.deepEqual(training?.keyMetric, { name: UNTRUSTED_TRAINING_RUN.metricName, value: UNTRUSTED_TRAINING_RUN.metricValue });
+    assert.deepEqual(training?.keyMetric, {
+      name: UNTRUSTED_TRAINING_RUN.metricName,
+      value: UNTRUSTED_TRAINING_RUN.metricValue,
+    });
   });
 
   test('a run written by another process while untrusted still appears', async () => {
     const id = '20250103_000000_000003_ef56';
     const dir = join(workspaceRoot().fsPath, 'data', 'stacking', id);
-    await writeWorkspaceFile(`data/stacking/${id}/cv_results.json`, JSON.stringify({ models: ['ridge'], horizons: [20] }));
+    await writeWorkspaceFile(
+      `data/stacking/${id}/cv_results.json`,
+      JSON.stringify({ models: ['ridge'], horizons: [20] }),
+    );
     const run = await api.waitForRun((s) => s.dir === dir, 5000);
     assert.equal(run.kind, 'cv');
   });

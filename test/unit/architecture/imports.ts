@@ -47,7 +47,13 @@ function resolveSpec(root: string, from: string, spec: string): string | undefin
 
 /** Every import-like reference in one file. */
 export function importsOf(root: string, file: string, text = readFileSync(join(root, file), 'utf8')): ImportEdge[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const edges: ImportEdge[] = [];
   const add = (lit: ts.Node, typeOnly: boolean): void => {
     if (!ts.isStringLiteralLike(lit)) return;
@@ -58,7 +64,8 @@ export function importsOf(root: string, file: string, text = readFileSync(join(r
     if (ts.isImportDeclaration(n)) {
       const c = n.importClause;
       const named = c?.namedBindings && ts.isNamedImports(c.namedBindings) ? c.namedBindings.elements : undefined;
-      const allTypes = !!c && (c.isTypeOnly || (!c.name && !!named && named.length > 0 && named.every((e) => e.isTypeOnly)));
+      const allTypes =
+        !!c && (c.isTypeOnly || (!c.name && !!named && named.length > 0 && named.every((e) => e.isTypeOnly)));
       add(n.moduleSpecifier, allTypes);
     } else if (ts.isExportDeclaration(n) && n.moduleSpecifier) {
       const named = n.exportClause && ts.isNamedExports(n.exportClause) ? n.exportClause.elements : undefined;
@@ -67,7 +74,8 @@ export function importsOf(root: string, file: string, text = readFileSync(join(r
       add(n.moduleReference.expression, n.isTypeOnly);
     } else if (ts.isCallExpression(n) && n.arguments.length === 1) {
       const callee = n.expression;
-      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) add(n.arguments[0], false);
+      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require'))
+        add(n.arguments[0], false);
     } else if (ts.isImportTypeNode(n) && ts.isLiteralTypeNode(n.argument)) {
       add(n.argument.literal, true);
     }
@@ -147,10 +155,15 @@ export function violations(edges: readonly ImportEdge[], rules: Rules): string[]
     if (!e.to) continue;
     const target = e.to.split('/')[0];
     if (target === 'test' || target === 'bench') bad.push(`${at(e)}: product code never imports ${target}/`);
-    if (tree === 'core' && (target === 'extension' || target === 'webview')) bad.push(`${at(e)}: core/ never imports ${target}/`);
-    if (tree === 'extension' && target === 'webview') bad.push(`${at(e)}: the host never imports webview code (it is bundled for the browser)`);
+    if (tree === 'core' && (target === 'extension' || target === 'webview'))
+      bad.push(`${at(e)}: core/ never imports ${target}/`);
+    if (tree === 'extension' && target === 'webview')
+      bad.push(`${at(e)}: the host never imports webview code (it is bundled for the browser)`);
     if (tree === 'webview' && target === 'extension') {
-      if (!e.typeOnly && !rules.webviewContracts.includes(e.to)) bad.push(`${at(e)}: webviews import values from extension/ only through the contracts (${rules.webviewContracts.join(', ')})`);
+      if (!e.typeOnly && !rules.webviewContracts.includes(e.to))
+        bad.push(
+          `${at(e)}: webviews import values from extension/ only through the contracts (${rules.webviewContracts.join(', ')})`,
+        );
       continue;
     }
     if (target !== tree) continue;
@@ -159,9 +172,12 @@ export function violations(edges: readonly ImportEdge[], rules: Rules): string[]
     if (a === b) continue;
     const ra = rank.get(a);
     const rb = rank.get(b);
-    if (ra === undefined) bad.push(`${at(e)}: folder ${a} is in no layer (add it to the layer list in test/unit/architecture.test.ts)`);
-    else if (rb === undefined) bad.push(`${at(e)}: folder ${b} is in no layer (add it to the layer list in test/unit/architecture.test.ts)`);
-    else if (rb >= ra) bad.push(`${at(e)}: ${a} (layer ${ra}) may not import ${b} (layer ${rb}); imports go down the layer list`);
+    if (ra === undefined)
+      bad.push(`${at(e)}: folder ${a} is in no layer (add it to the layer list in test/unit/architecture.test.ts)`);
+    else if (rb === undefined)
+      bad.push(`${at(e)}: folder ${b} is in no layer (add it to the layer list in test/unit/architecture.test.ts)`);
+    else if (rb >= ra)
+      bad.push(`${at(e)}: ${a} (layer ${ra}) may not import ${b} (layer ${rb}); imports go down the layer list`);
   }
   return bad;
 }
@@ -169,7 +185,8 @@ export function violations(edges: readonly ImportEdge[], rules: Rules): string[]
 /** Pairs of folders that import each other (either direction, any kind of import). */
 export function twoWayFolders(edges: readonly ImportEdge[]): string[] {
   const seen = new Set<string>();
-  for (const e of edges) if (e.to && folderOf(e.from) !== folderOf(e.to)) seen.add(`${folderOf(e.from)} -> ${folderOf(e.to)}`);
+  for (const e of edges)
+    if (e.to && folderOf(e.from) !== folderOf(e.to)) seen.add(`${folderOf(e.from)} -> ${folderOf(e.to)}`);
   const pairs: string[] = [];
   for (const k of seen) {
     const [a, b] = k.split(' -> ');

@@ -12,7 +12,9 @@ import '../../../core/phases/index';
 export function dataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pb-audit-'));
   const { frame } = generateOhlcvWithDefects({ symbols: 2, bars: 600, seed: 11, badRows: false });
-  const holed = frame.withColumns(pl.when(pl.intRange(0, pl.len()).modulo(37).eq(5)).then(pl.lit(null)).otherwise(pl.col('volume')).alias('volume'));
+  const holed = frame.withColumns(
+    pl.when(pl.intRange(0, pl.len()).modulo(37).eq(5)).then(pl.lit(null)).otherwise(pl.col('volume')).alias('volume'),
+  );
   mkdirSync(join(dir, 'data'), { recursive: true });
   holed.writeCSV(join(dir, 'data', 'p.csv'), { datetimeFormat: '%Y-%m-%dT%H:%M:%SZ' });
   return dir;
@@ -48,36 +50,51 @@ horizon: 5
 
 export const LEAKS: Record<string, { text: string; cell: string; column: string }> = {
   negative_shift: {
-    cell: 'leaky', column: 'next_close',
-    text: tsLeak(`  return { frame: f.withColumns(pl.col('close').shift(-1).over('symbol').alias('next_close')), features: ['ret', 'next_close'] };`),
+    cell: 'leaky',
+    column: 'next_close',
+    text: tsLeak(
+      `  return { frame: f.withColumns(pl.col('close').shift(-1).over('symbol').alias('next_close')), features: ['ret', 'next_close'] };`,
+    ),
   },
   centred_window: {
-    cell: 'leaky', column: 'mid_mean',
-    text: tsLeak(`  return { frame: f.withColumns(pl.col('close').rollingMean({ windowSize: 9, center: true }).over('symbol').alias('mid_mean')), features: ['ret', 'mid_mean'] };`),
+    cell: 'leaky',
+    column: 'mid_mean',
+    text: tsLeak(
+      `  return { frame: f.withColumns(pl.col('close').rollingMean({ windowSize: 9, center: true }).over('symbol').alias('mid_mean')), features: ['ret', 'mid_mean'] };`,
+    ),
   },
   full_sample_zscore: {
-    cell: 'leaky', column: 'z_close',
-    text: tsLeak(`  return { frame: f.withColumns(pl.col('close').sub(pl.col('close').mean()).div(pl.col('close').std()).alias('z_close')), features: ['ret', 'z_close'] };`),
+    cell: 'leaky',
+    column: 'z_close',
+    text: tsLeak(
+      `  return { frame: f.withColumns(pl.col('close').sub(pl.col('close').mean()).div(pl.col('close').std()).alias('z_close')), features: ['ret', 'z_close'] };`,
+    ),
   },
   backward_fill: {
-    cell: 'leaky', column: 'vol_filled',
-    text: tsLeak(`  return { frame: f.withColumns(pl.col('volume').backwardFill().over('symbol').alias('vol_filled')), features: ['ret', 'vol_filled'] };`),
+    cell: 'leaky',
+    column: 'vol_filled',
+    text: tsLeak(
+      `  return { frame: f.withColumns(pl.col('volume').backwardFill().over('symbol').alias('vol_filled')), features: ['ret', 'vol_filled'] };`,
+    ),
   },
   fit_on_all_rows: {
-    cell: 'leaky', column: 'fitted',
+    cell: 'leaky',
+    column: 'fitted',
     text: tsLeak(`  // least squares of ret on its lag over every row, applied to every row
   const beta = pl.cov(pl.col('ret'), pl.col('ret_lag_1')).div(pl.col('ret_lag_1').var());
   return { frame: f.withColumns(beta.mul(pl.col('ret_lag_1')).alias('fitted')), features: ['ret', 'fitted'] };`),
   },
   asof_forward: {
-    cell: 'leaky', column: 'later_close',
+    cell: 'leaky',
+    column: 'later_close',
     text: tsLeak(`  const left = f.withColumns(pl.col('timestamp').cast(pl.Int64).add(1800000).cast(pl.Int64).alias('__t')).sort('__t');
   const right = f.select(pl.col('timestamp').cast(pl.Int64).alias('__t'), pl.col('symbol'), pl.col('close').alias('later_close')).sort('__t');
   const j = left.joinAsof(right, { on: '__t', by: 'symbol', strategy: 'forward' }).drop('__t').sort(['symbol', 'timestamp']);
   return { frame: j, features: ['ret', 'later_close'] };`),
   },
   preprocess_fit_on_all_rows: {
-    cell: 'preprocess', column: 'high',
+    cell: 'preprocess',
+    column: 'high',
     text: `# %% load prices
 source: data/p.csv
 
@@ -100,7 +117,8 @@ fractions: [0.7, 0.15, 0.15]
 `,
   },
   align_smuggled_label: {
-    cell: 'features', column: 'fut',
+    cell: 'features',
+    column: 'fut',
     text: `# %% load prices
 source: data/p.csv
 

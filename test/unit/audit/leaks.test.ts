@@ -26,14 +26,25 @@ for (const [name, leak] of Object.entries(LEAKS)) {
     assert.ok(f.location && f.location.line > 0);
     // Cells above the leak stay clean: the finding is on the cell at fault.
     const above = report.cells.slice(0, report.cells.indexOf(cell));
-    assert.deepEqual(above.filter((c) => c.verdict !== 'clean').map((c) => c.cell), []);
+    assert.deepEqual(
+      above.filter((c) => c.verdict !== 'clean').map((c) => c.cell),
+      [],
+    );
   });
 }
 
 test('a notebook of backward-looking features (lags, trailing windows, forward fill, fit on training rows) audits clean', async () => {
   const report = await notebook(dir, 'control', CONTROL).audit();
-  assert.deepEqual(report.cells.filter((c) => c.verdict !== 'clean').map((c) => `${c.cell}: ${c.reason ?? JSON.stringify(c.findings.slice(0, 2))}`), []);
+  assert.deepEqual(
+    report.cells
+      .filter((c) => c.verdict !== 'clean')
+      .map((c) => `${c.cell}: ${c.reason ?? JSON.stringify(c.findings.slice(0, 2))}`),
+    [],
+  );
   assert.equal(report.verdict, 'clean');
   assert.equal(report.cuts.length, 3);
-  assert.deepEqual(report.cells.map((c) => c.cell), ['prices', 'preprocess', 'features', 'lagged', 'labels', 'split', 'scale']);
+  assert.deepEqual(
+    report.cells.map((c) => c.cell),
+    ['prices', 'preprocess', 'features', 'lagged', 'labels', 'split', 'scale'],
+  );
 });

@@ -28,8 +28,16 @@ export interface SymbolRows {
 /** A canonical frame (timestamp, symbol, close, extra numeric columns) from per-symbol rows. */
 export function frameOf(symbols: SymbolRows[]): pl.DataFrame {
   const parts = symbols.map((s) => {
-    const cols: pl.Series[] = [timestamps(s.t), pl.Series('symbol', s.t.map(() => s.symbol), pl.Utf8)];
-    for (const [k, v] of Object.entries(s)) if (k !== 'symbol' && k !== 't') cols.push(pl.Series(k, v as number[], pl.Float64));
+    const cols: pl.Series[] = [
+      timestamps(s.t),
+      pl.Series(
+        'symbol',
+        s.t.map(() => s.symbol),
+        pl.Utf8,
+      ),
+    ];
+    for (const [k, v] of Object.entries(s))
+      if (k !== 'symbol' && k !== 't') cols.push(pl.Series(k, v as number[], pl.Float64));
     return pl.DataFrame(cols);
   });
   return pl.concat(parts, { how: 'vertical' });

@@ -30,7 +30,10 @@ for (const [name, c] of Object.entries(ref.cases)) {
     const { column: _column, ...settings } = c.settings;
     const run = runBacktest(series, { ...DEFAULT_PORTFOLIO, ...settings });
     const ppy = periodsPerYearFromTimes(series.barTimes)!;
-    const m = computeMetrics(run.portfolio, run.trades, { initialCapital: settings.initial_capital, periodsPerYear: ppy });
+    const m = computeMetrics(run.portfolio, run.trades, {
+      initialCapital: settings.initial_capital,
+      periodsPerYear: ppy,
+    });
     for (const [k, v] of Object.entries(c.expected)) {
       if (k === 'equity_tail') continue;
       close(m[k as keyof typeof m], v as number, k);

@@ -11,7 +11,14 @@ import { scanRuns } from '../../../core/runs/scan';
 import { context, daily, frameOf, tempDir } from './helpers';
 
 const returns = Float64Array.from({ length: 250 }, (_, i) => 0.01 * Math.sin(1.3 * i) + 0.001);
-const O: MonteCarloOptions = { method: 'bootstrap', blockSize: 1, seed: 5, initialCapital: 1, periodsPerYear: 252, resample: 'returns' };
+const O: MonteCarloOptions = {
+  method: 'bootstrap',
+  blockSize: 1,
+  seed: 5,
+  initialCapital: 1,
+  periodsPerYear: 252,
+  resample: 'returns',
+};
 
 function runAll(o: MonteCarloOptions, sims: number, batch: number) {
   const steps = bandSteps(returns.length, 20);
@@ -30,7 +37,10 @@ test('results do not depend on the batch size; the same seed repeats, another di
   assert.deepEqual(Array.from(a.bands), Array.from(b.bands));
   assert.deepEqual(a.metrics, b.metrics);
   const c = runAll({ ...O, seed: 6 }, 50, 50);
-  assert.notDeepEqual(c.metrics.map((m) => m.total_return), a.metrics.map((m) => m.total_return));
+  assert.notDeepEqual(
+    c.metrics.map((m) => m.total_return),
+    a.metrics.map((m) => m.total_return),
+  );
 });
 
 test('a block as long as the series replays the original path; iid draws vary around it', () => {
@@ -43,7 +53,9 @@ test('a block as long as the series replays the original path; iid draws vary ar
   // Every simulated path compounds all 250 draws: the last band step is the final equity.
   const last = iid.steps.length - 1;
   assert.equal(iid.steps[last], returns.length - 1);
-  iid.metrics.forEach((m, i) => assert.ok(Math.abs(iid.bands[i * iid.steps.length + last] - (1 + m.total_return)) < 1e-12));
+  iid.metrics.forEach((m, i) =>
+    assert.ok(Math.abs(iid.bands[i * iid.steps.length + last] - (1 + m.total_return)) < 1e-12),
+  );
 });
 
 test('percentile bands are ordered at every step', () => {
@@ -64,9 +76,18 @@ function bars(n = 300) {
 test('monte_carlo writes one container per batch and joins the backtest in one workflow run', async () => {
   const dir = tempDir();
   const bt = await backtestPhase.run({ results_dir: 'study' }, [bars()], context(dir, 'bt'));
-  const r = await monteCarloPhase.run({ results_dir: 'study', simulations: 250, batch_size: 100, method: 'block_bootstrap', block_size: 10 }, [bt], context(dir, 'mc', 'monte_carlo'));
+  const r = await monteCarloPhase.run(
+    { results_dir: 'study', simulations: 250, batch_size: 100, method: 'block_bootstrap', block_size: 10 },
+    [bt],
+    context(dir, 'mc', 'monte_carlo'),
+  );
   const phaseDir = join(dir, 'results', 'study', 'demo', 'mc');
-  assert.deepEqual(readdirSync(phaseDir).filter((f) => f.startsWith('batch_')).sort(), ['batch_001_results.json', 'batch_002_results.json', 'batch_003_results.json']);
+  assert.deepEqual(
+    readdirSync(phaseDir)
+      .filter((f) => f.startsWith('batch_'))
+      .sort(),
+    ['batch_001_results.json', 'batch_002_results.json', 'batch_003_results.json'],
+  );
   const b3 = JSON.parse(readFileSync(join(phaseDir, 'batch_003_results.json'), 'utf8'));
   assert.equal(b3.simulations.length, 50);
   const bands = JSON.parse(readFileSync(join(phaseDir, 'bands.json'), 'utf8'));
@@ -79,15 +100,26 @@ test('monte_carlo writes one container per batch and joins the backtest in one w
   assert.deepEqual(run.phases, ['bt', 'mc']);
   assert.equal(run.status, 'complete');
   assert.equal(typeof run.metrics['mc.prob_loss'], 'number');
-  await assert.rejects(monteCarloPhase.run({}, [bars()], context(dir, 'mc2', 'monte_carlo')), (e: unknown) => e instanceof UserError && /upstream `backtest`/.test(e.message));
+  await assert.rejects(
+    monteCarloPhase.run({}, [bars()], context(dir, 'mc2', 'monte_carlo')),
+    (e: unknown) => e instanceof UserError && /upstream `backtest`/.test(e.message),
+  );
 });
 
 test('monte_carlo resamples blocks of bars by default (sqrt of the length); iid only when asked for by name', async () => {
   const dir = tempDir();
   const bt = await backtestPhase.run({ results_dir: 'study' }, [bars()], context(dir, 'bt'));
-  const byDefault = await monteCarloPhase.run({ results_dir: 'study', simulations: 50 }, [bt], context(dir, 'mc', 'monte_carlo'));
+  const byDefault = await monteCarloPhase.run(
+    { results_dir: 'study', simulations: 50 },
+    [bt],
+    context(dir, 'mc', 'monte_carlo'),
+  );
   assert.match(String(byDefault.summary.method), /^block bootstrap \(\d+\)$/);
   assert.equal(byDefault.metrics!.block_size, Math.round(Math.sqrt(299)), 'sqrt of the 299 bar returns');
-  const iid = await monteCarloPhase.run({ results_dir: 'study', simulations: 50, method: 'bootstrap' }, [bt], context(dir, 'mc_iid', 'monte_carlo'));
+  const iid = await monteCarloPhase.run(
+    { results_dir: 'study', simulations: 50, method: 'bootstrap' },
+    [bt],
+    context(dir, 'mc_iid', 'monte_carlo'),
+  );
   assert.equal(iid.summary.method, 'bootstrap');
 });

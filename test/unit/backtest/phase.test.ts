@@ -31,7 +31,17 @@ test('backtest writes the results layout with a grid of portfolios, and scanRuns
   const phaseDir = join(dir, 'results', 'demo_bt', 'bt');
   // notes/002: results/{workflow_id}/{phase}/{container_id}_results.json, no containers/ folder
   assert.ok(!existsSync(join(phaseDir, 'containers')));
-  assert.deepEqual(readdirSync(phaseDir).filter((f) => f.startsWith('portfolio_')).sort(), ['portfolio_001_results.json', 'portfolio_002_results.json', 'portfolio_003_results.json', 'portfolio_004_results.json']);
+  assert.deepEqual(
+    readdirSync(phaseDir)
+      .filter((f) => f.startsWith('portfolio_'))
+      .sort(),
+    [
+      'portfolio_001_results.json',
+      'portfolio_002_results.json',
+      'portfolio_003_results.json',
+      'portfolio_004_results.json',
+    ],
+  );
   const agg = json(join(phaseDir, 'aggregate_results.json'));
   assert.equal(agg.containers_tracked, 4);
   assert.equal(agg.aggregate_metrics.portfolio_count, 4);
@@ -44,7 +54,10 @@ test('backtest writes the results layout with a grid of portfolios, and scanRuns
   assert.deepEqual(all[1].params, { threshold: 0, fee_bps: 10 });
   const trades = json(join(phaseDir, 'all_trades.json'));
   assert.equal(trades.length, agg.total_trades);
-  assert.equal(trades.length, all.reduce((a, c) => a + c.trades.length, 0));
+  assert.equal(
+    trades.length,
+    all.reduce((a, c) => a + c.trades.length, 0),
+  );
   assert.ok(trades.every((t: { container_id: string }) => /^portfolio_00[1-4]$/.test(t.container_id)));
   const summary = json(join(phaseDir, 'phase_summary.json'));
   assert.equal(summary.phase, 'bt');
@@ -69,7 +82,11 @@ test('backtest writes the results layout with a grid of portfolios, and scanRuns
 test('train_test: search on the train rows, validate the best on the test rows; validation stays in memory', async () => {
   const dir = tempDir();
   const ctx = context(dir, 'bt');
-  const r = await backtestPhase.run({ sequence: 'train_test', results_dir: 'exp1', grid: { threshold: [0, 0.3, 0.6] } }, [input(400)], ctx);
+  const r = await backtestPhase.run(
+    { sequence: 'train_test', results_dir: 'exp1', grid: { threshold: [0, 0.3, 0.6] } },
+    [input(400)],
+    ctx,
+  );
   // notes/002: results/{results_dir}/{workflow_id}/{phase}/ (workflow_id defaults to the notebook's name)
   const root = join(dir, 'results', 'exp1', 'demo');
   assert.ok(existsSync(join(root, 'parameter_search', 'portfolio_003_results.json')));
@@ -98,20 +115,44 @@ test('train_test: search on the train rows, validate the best on the test rows; 
 test('phase_overrides put the validation on disk too; re-running replaces the phase', async () => {
   const dir = tempDir();
   const ctx = context(dir, 'bt');
-  const cfg = { sequence: 'train_test' as const, results_dir: 'exp2', phase_overrides: { validation: { results_storage: 'disk' as const } } };
+  const cfg = {
+    sequence: 'train_test' as const,
+    results_dir: 'exp2',
+    phase_overrides: { validation: { results_storage: 'disk' as const } },
+  };
   await backtestPhase.run(cfg, [input()], ctx);
   await backtestPhase.run(cfg, [input()], ctx);
-  assert.deepEqual(readdirSync(join(dir, 'results', 'exp2', 'demo', 'validation')).filter((f) => f.startsWith('portfolio_')), ['portfolio_001_results.json']);
+  assert.deepEqual(
+    readdirSync(join(dir, 'results', 'exp2', 'demo', 'validation')).filter((f) => f.startsWith('portfolio_')),
+    ['portfolio_001_results.json'],
+  );
   // another cell may not overwrite it
-  await assert.rejects(backtestPhase.run(cfg, [input()], context(dir, 'other')), (e: unknown) => e instanceof UserError && /was written by demo\.pipeline#bt/.test(e.message));
+  await assert.rejects(
+    backtestPhase.run(cfg, [input()], context(dir, 'other')),
+    (e: unknown) => e instanceof UserError && /was written by demo\.pipeline#bt/.test(e.message),
+  );
 });
 
 test('user mistakes name the column, key or data row', async () => {
   const dir = tempDir();
   const ctx = context(dir, 'bt');
-  await assert.rejects(backtestPhase.run({ prediction: 'prd' }, [input()], ctx), (e: unknown) => e instanceof UserError && /no column 'prd' \(did you mean 'pred'\?\)/.test(e.message));
-  await assert.rejects(backtestPhase.run({ mode: 'probability' }, [input()], ctx), (e: unknown) => e instanceof ValidationError && e.location.dataColumn === 'pred' && e.location.row === 2);
-  await assert.rejects(backtestPhase.run({ grid: { treshold: [1] } as never }, [input()], ctx), (e: unknown) => e instanceof UserError && /did you mean 'threshold'/.test(e.message));
-  const noPrice = emptyResult({ dataset: { frame: input().dataset!.frame.drop('close'), features: [], labels: [], sources: [] } });
-  await assert.rejects(backtestPhase.run({}, [noPrice], ctx), (e: unknown) => e instanceof UserError && e.location.key === 'price');
+  await assert.rejects(
+    backtestPhase.run({ prediction: 'prd' }, [input()], ctx),
+    (e: unknown) => e instanceof UserError && /no column 'prd' \(did you mean 'pred'\?\)/.test(e.message),
+  );
+  await assert.rejects(
+    backtestPhase.run({ mode: 'probability' }, [input()], ctx),
+    (e: unknown) => e instanceof ValidationError && e.location.dataColumn === 'pred' && e.location.row === 2,
+  );
+  await assert.rejects(
+    backtestPhase.run({ grid: { treshold: [1] } as never }, [input()], ctx),
+    (e: unknown) => e instanceof UserError && /did you mean 'threshold'/.test(e.message),
+  );
+  const noPrice = emptyResult({
+    dataset: { frame: input().dataset!.frame.drop('close'), features: [], labels: [], sources: [] },
+  });
+  await assert.rejects(
+    backtestPhase.run({}, [noPrice], ctx),
+    (e: unknown) => e instanceof UserError && e.location.key === 'price',
+  );
 });

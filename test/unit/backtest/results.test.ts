@@ -9,7 +9,9 @@ import { UserError } from '../../../core/errors';
 
 function longSeries(n: number): BarSeries {
   // A position that flips every 7 bars: many short trades.
-  const signal = Float64Array.from({ length: n }, (_, i) => (Math.floor(i / 7) % 3 === 0 ? 1 : Math.floor(i / 7) % 3 === 1 ? -1 : 0));
+  const signal = Float64Array.from({ length: n }, (_, i) =>
+    Math.floor(i / 7) % 3 === 0 ? 1 : Math.floor(i / 7) % 3 === 1 ? -1 : 0,
+  );
   return {
     signal,
     ret: Float64Array.from({ length: n }, (_, i) => 0.01 * Math.sin(i)),
@@ -20,11 +22,22 @@ function longSeries(n: number): BarSeries {
   };
 }
 
-function trace(policy: 'trade_complete' | 'sliding_window' | 'minimal', n: number, windowSize = 50, types: readonly EventType[] = EVENT_TYPES) {
+function trace(
+  policy: 'trade_complete' | 'sliding_window' | 'minimal',
+  n: number,
+  windowSize = 50,
+  types: readonly EventType[] = EVENT_TYPES,
+) {
   const s = longSeries(n);
   const run = runBacktest(s, DEFAULT_PORTFOLIO);
   const tracer = new EventTracer({ types, policy, windowSize });
-  emitEvents(run, s, tracer.types, (e) => tracer.trace(e), (e) => tracer.position(e));
+  emitEvents(
+    run,
+    s,
+    tracer.types,
+    (e) => tracer.trace(e),
+    (e) => tracer.position(e),
+  );
   return { tracer, run };
 }
 
@@ -35,10 +48,13 @@ test('retention: sliding_window keeps exactly the last N events, however long th
   assert.equal(big.peakRetained, 50);
   const last = big.retained();
   assert.equal(last[last.length - 1].bar, 19_999, 'newest last');
-  assert.ok(big.counts.PORTFOLIO_UPDATE === 20_000 && small.counts.PORTFOLIO_UPDATE === 2_000, 'every event is counted');
+  assert.ok(
+    big.counts.PORTFOLIO_UPDATE === 20_000 && small.counts.PORTFOLIO_UPDATE === 2_000,
+    'every event is counted',
+  );
 });
 
-test('retention: trade_complete drops a trade\'s events when it closes, so memory does not grow with the run', () => {
+test("retention: trade_complete drops a trade's events when it closes, so memory does not grow with the run", () => {
   const a = trace('trade_complete', 2_000).tracer;
   const b = trace('trade_complete', 20_000).tracer;
   assert.equal(a.peakRetained, b.peakRetained, 'peak bounded by the longest trade, not the length');
@@ -59,7 +75,10 @@ test('retention: minimal keeps only the open positions', () => {
   partial.position({ type: 'POSITION_OPEN', bar: 3, trade_id: 0, symbol: 'AAA', side: 'long', size: 1 });
   partial.trace({ type: 'POSITION_OPEN', bar: 3, trade_id: 0, symbol: 'AAA', side: 'long', size: 1 });
   partial.trace({ type: 'FILL', bar: 3, trade_id: 0, symbol: 'AAA', from: 0, to: 1, quantity: 1, cost: 0 });
-  assert.deepEqual(partial.openPositions().map((e) => e.trade_id), [0]);
+  assert.deepEqual(
+    partial.openPositions().map((e) => e.trade_id),
+    [0],
+  );
   assert.equal(partial.retained().length, 1);
 });
 
@@ -72,21 +91,37 @@ test('retention knows positions from the portfolio, not from what is traced: no 
     assert.equal(some.counts.POSITION_CLOSE, undefined, 'closes are not traced');
     assert.ok(some.counts.POSITION_OPEN! > 1_000, `${policy}: many trades (${some.counts.POSITION_OPEN})`);
     assert.equal(some.peakRetained, short.peakRetained, `${policy}: the memory bound does not grow with the run`);
-    assert.ok(some.peakRetained <= (policy === 'minimal' ? 1 : 10), `${policy}: at most one open trade's events (${some.peakRetained})`);
-    assert.deepEqual(some.openPositions(), all.openPositions(), `${policy}: the same open positions whatever is traced`);
+    assert.ok(
+      some.peakRetained <= (policy === 'minimal' ? 1 : 10),
+      `${policy}: at most one open trade's events (${some.peakRetained})`,
+    );
+    assert.deepEqual(
+      some.openPositions(),
+      all.openPositions(),
+      `${policy}: the same open positions whatever is traced`,
+    );
     // Every retained event belongs to a trade still open at the end (none: the data ends by marking the last one to
     // market).
-    assert.deepEqual(some.retained().filter((e) => e.type !== 'PORTFOLIO_UPDATE'), []);
+    assert.deepEqual(
+      some.retained().filter((e) => e.type !== 'PORTFOLIO_UPDATE'),
+      [],
+    );
   }
   // Mid-run, the open positions are the portfolio's: one at a time for one symbol.
   const s = longSeries(100);
   const run = runBacktest(s, DEFAULT_PORTFOLIO);
   const tracer = new EventTracer({ types: ['FILL'], policy: 'minimal', windowSize: 1 });
   let most = 0;
-  emitEvents(run, s, tracer.types, (e) => tracer.trace(e), (e) => {
-    tracer.position(e);
-    most = Math.max(most, tracer.openPositions().length);
-  });
+  emitEvents(
+    run,
+    s,
+    tracer.types,
+    (e) => tracer.trace(e),
+    (e) => {
+      tracer.position(e);
+      most = Math.max(most, tracer.openPositions().length);
+    },
+  );
   assert.equal(most, 1, 'at most one position open per symbol, with POSITION_OPEN not even traced');
 });
 
@@ -98,8 +133,11 @@ test('precedence: workflow default when nothing is set', () => {
   assert.equal(s.validation.results_storage, 'memory');
 });
 
-test('precedence: global results_storage overrides every phase\'s default', () => {
-  const s = resultsSettingsFor({ parameter_search: 'parameter_search', validation: 'validation' }, { results_storage: 'memory' });
+test("precedence: global results_storage overrides every phase's default", () => {
+  const s = resultsSettingsFor(
+    { parameter_search: 'parameter_search', validation: 'validation' },
+    { results_storage: 'memory' },
+  );
   assert.equal(s.parameter_search.results_storage, 'memory');
   assert.equal(s.validation.results_storage, 'memory');
   assert.equal(s.parameter_search.retention_policy, 'trade_complete', 'other defaults kept');
@@ -108,7 +146,16 @@ test('precedence: global results_storage overrides every phase\'s default', () =
 test('precedence: phase_overrides beat the global setting, for that phase only', () => {
   const s = resultsSettingsFor(
     { parameter_search: 'parameter_search', validation: 'validation' },
-    { results_storage: 'memory', phase_overrides: { parameter_search: { results_storage: 'disk', event_tracing: ['POSITION_OPEN', 'POSITION_CLOSE', 'FILL', 'PORTFOLIO_UPDATE'], retention_policy: 'sliding_window' } } },
+    {
+      results_storage: 'memory',
+      phase_overrides: {
+        parameter_search: {
+          results_storage: 'disk',
+          event_tracing: ['POSITION_OPEN', 'POSITION_CLOSE', 'FILL', 'PORTFOLIO_UPDATE'],
+          retention_policy: 'sliding_window',
+        },
+      },
+    },
   );
   assert.equal(s.parameter_search.results_storage, 'disk');
   assert.equal(s.parameter_search.retention_policy, 'sliding_window');
@@ -128,8 +175,17 @@ test('precedence: an override replaces a list, it does not merge it; defaults ar
 
 test('mistakes name the key: unknown phase in phase_overrides, unknown event type', () => {
   assert.throws(
-    () => resultsSettingsFor({ validation: 'validation' }, { phase_overrides: { validaton: { results_storage: 'disk' } } }, 'bt'),
-    (e: unknown) => e instanceof UserError && /did you mean 'validation'/.test(e.message) && e.location.key === 'phase_overrides' && e.location.cell === 'bt',
+    () =>
+      resultsSettingsFor(
+        { validation: 'validation' },
+        { phase_overrides: { validaton: { results_storage: 'disk' } } },
+        'bt',
+      ),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /did you mean 'validation'/.test(e.message) &&
+      e.location.key === 'phase_overrides' &&
+      e.location.cell === 'bt',
   );
   assert.throws(
     () => resultsSettingsFor({ backtest: 'single_pass' }, { event_tracing: ['FILLS'] }, 'bt'),
@@ -142,18 +198,45 @@ test('what a container keeps follows its retention policy', async () => {
   const s = longSeries(5_000);
   const base = { id: 'portfolio_001', params: {}, settings: DEFAULT_PORTFOLIO, periodsPerYear: 252 };
   const all = [...EVENT_TYPES];
-  const sliding = runContainer(s, { ...base, results: { results_storage: 'disk', event_tracing: all, retention_policy: 'sliding_window', sliding_window_size: 100 } }).results;
+  const sliding = runContainer(s, {
+    ...base,
+    results: {
+      results_storage: 'disk',
+      event_tracing: all,
+      retention_policy: 'sliding_window',
+      sliding_window_size: 100,
+    },
+  }).results;
   assert.equal(sliding.events.length, 100);
   assert.equal(sliding.equity_curve!.length, 100, 'the last 100 bars of equity');
   assert.equal(sliding.equity_curve![99][0], 4_999);
-  const complete = runContainer(s, { ...base, results: { results_storage: 'disk', event_tracing: all, retention_policy: 'trade_complete', sliding_window_size: 100 } }).results;
+  const complete = runContainer(s, {
+    ...base,
+    results: {
+      results_storage: 'disk',
+      event_tracing: all,
+      retention_policy: 'trade_complete',
+      sliding_window_size: 100,
+    },
+  }).results;
   assert.equal(complete.equity_curve!.length, 2_000, 'the whole curve, thinned');
   assert.equal(complete.trades!.length, complete.event_counts.POSITION_CLOSE);
-  const minimal = runContainer(s, { ...base, results: { results_storage: 'disk', event_tracing: all, retention_policy: 'minimal', sliding_window_size: 100 } }).results;
+  const minimal = runContainer(s, {
+    ...base,
+    results: { results_storage: 'disk', event_tracing: all, retention_policy: 'minimal', sliding_window_size: 100 },
+  }).results;
   assert.equal(minimal.trades, undefined);
   assert.equal(minimal.equity_curve, undefined);
   assert.deepEqual(minimal.metrics, complete.metrics, 'metrics never depend on retention');
-  const untraced = runContainer(s, { ...base, results: { results_storage: 'disk', event_tracing: [], retention_policy: 'trade_complete', sliding_window_size: 100 } }).results;
+  const untraced = runContainer(s, {
+    ...base,
+    results: {
+      results_storage: 'disk',
+      event_tracing: [],
+      retention_policy: 'trade_complete',
+      sliding_window_size: 100,
+    },
+  }).results;
   assert.deepEqual(untraced.event_counts, {});
   assert.equal(untraced.equity_curve, undefined, 'no PORTFOLIO_UPDATE, no equity curve');
 });

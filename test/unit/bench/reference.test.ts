@@ -68,7 +68,13 @@ json.dump({
 `;
 
 interface ReferenceOut {
-  names: string[]; symbol: string[]; times: number[]; features: Record<string, number[]>; fwd: number[]; dir: number[]; train: number[][];
+  names: string[];
+  symbol: string[];
+  times: number[];
+  features: Record<string, number[]>;
+  fwd: number[];
+  dir: number[];
+  train: number[][];
   metrics: { ours: number[]; sklearn: number[] };
 }
 
@@ -78,28 +84,51 @@ const dir = mkdtempSync(join(tmpdir(), 'phasebook-bench-ref-'));
 const opts = { symbols: 3, bars: 400, seed: 11 };
 const csv = join(dir, 'ohlcv.csv');
 writeDemoCsv(csv, opts);
-const features = buildFeatures(generateOhlcv(opts), { returns: 'close', lags: LAGS, rolling: { windows: WINDOWS, stats: ['mean', 'std'] } });
+const features = buildFeatures(generateOhlcv(opts), {
+  returns: 'close',
+  lags: LAGS,
+  rolling: { windows: WINDOWS, stats: ['mean', 'std'] },
+});
 const labelled = buildLabels(features.frame, { horizon: H }).frame;
 const times = timestampsMs(labelled);
-const folds = purgedKFold(times, labelEndTimes(times, symbolCodes(labelled).codes, H), { nSplits: 4, pctEmbargo: 0.02 });
+const folds = purgedKFold(times, labelEndTimes(times, symbolCodes(labelled).codes, H), {
+  nSplits: 4,
+  pctEmbargo: 0.02,
+});
 const testFold = new Array<number>(labelled.height).fill(-1);
 for (const f of folds) for (const i of f.test) testFold[i] = f.fold;
 const foldsPath = join(dir, 'folds.json');
 writeFileSync(foldsPath, JSON.stringify(testFold));
 const outPath = join(dir, 'ref.json');
-const run = spawnSync(PYTHON, ['-c', PY, STAGES_DIR, csv, foldsPath, outPath, JSON.stringify({ lags: LAGS, windows: WINDOWS, horizon: H, pct_embargo: 0.02 })], {
-  encoding: 'utf8',
-  env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
-});
-const missing = run.status === 3 || run.error ? `${PYTHON} cannot import pandas, scikit-learn and xgboost (${run.stdout?.trim() || run.error?.message})` : undefined;
+const run = spawnSync(
+  PYTHON,
+  [
+    '-c',
+    PY,
+    STAGES_DIR,
+    csv,
+    foldsPath,
+    outPath,
+    JSON.stringify({ lags: LAGS, windows: WINDOWS, horizon: H, pct_embargo: 0.02 }),
+  ],
+  {
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  },
+);
+const missing =
+  run.status === 3 || run.error
+    ? `${PYTHON} cannot import pandas, scikit-learn and xgboost (${run.stdout?.trim() || run.error?.message})`
+    : undefined;
 // On a developer's machine a missing Python reference skips (with the reason); in CI (.ci/run installs
 // python3-pandas, python3-sklearn, python3-scipy, python3-xgboost) it is a failure, never a silent skip.
 const skip = missing !== undefined && process.env.CI !== 'true' ? missing : false;
-if (missing !== undefined && process.env.CI === 'true') test('the Python reference is installed (CI)', () => assert.fail(missing));
+if (missing !== undefined && process.env.CI === 'true')
+  test('the Python reference is installed (CI)', () => assert.fail(missing));
 const ref = run.status === 0 ? (JSON.parse(readFileSync(outPath, 'utf8')) as ReferenceOut) : undefined;
 rmSync(dir, { recursive: true, force: true });
 
-test('the reference builds the engine\'s features and labels row for row', { skip }, () => {
+test("the reference builds the engine's features and labels row for row", { skip }, () => {
   assert.equal(run.status, 0, run.stderr);
   assert.ok(ref);
   assert.deepEqual(ref.names, features.added, 'feature names and order');
@@ -112,18 +141,30 @@ test('the reference builds the engine\'s features and labels row for row', { ski
     assert.ok(worst < 1e-12, `${name}: largest difference ${worst}`);
   }
   const fwd = toFloat64(labelled, `fwd_ret_h${H}`);
-  assert.ok(ref.fwd.every((v, i) => Math.abs(v - fwd[i]) < 1e-12), 'forward returns');
+  assert.ok(
+    ref.fwd.every((v, i) => Math.abs(v - fwd[i]) < 1e-12),
+    'forward returns',
+  );
   assert.deepEqual(ref.dir, Array.from(toFloat64(labelled, `dir_h${H}`)), 'direction labels');
 });
 
-test('the reference purges and embargoes the engine\'s test folds into the engine\'s training sets', { skip }, () => {
+test("the reference purges and embargoes the engine's test folds into the engine's training sets", { skip }, () => {
   assert.ok(ref, run.stderr);
-  assert.ok(folds.some((f) => f.purged > 0 && f.embargoed > 0), 'the case exercises purge and embargo');
+  assert.ok(
+    folds.some((f) => f.purged > 0 && f.embargoed > 0),
+    'the case exercises purge and embargo',
+  );
   assert.equal(ref.train.length, folds.length);
   for (const f of folds) assert.deepEqual(ref.train[f.fold], Array.from(f.train), `training rows of fold ${f.fold}`);
 });
 
-test('the reference\'s weighted bootstrap metrics equal scikit-learn on unit weights and on a resample', { skip }, () => {
-  assert.ok(ref, run.stderr);
-  ref.metrics.ours.forEach((v, i) => assert.ok(Math.abs(v - ref.metrics.sklearn[i]) < 1e-12, `metric ${i}: ${v} vs ${ref.metrics.sklearn[i]}`));
-});
+test(
+  "the reference's weighted bootstrap metrics equal scikit-learn on unit weights and on a resample",
+  { skip },
+  () => {
+    assert.ok(ref, run.stderr);
+    ref.metrics.ours.forEach((v, i) =>
+      assert.ok(Math.abs(v - ref.metrics.sklearn[i]) < 1e-12, `metric ${i}: ${v} vs ${ref.metrics.sklearn[i]}`),
+    );
+  },
+);

@@ -9,7 +9,12 @@ import { evaluateTargets, type BenchResults, type SideResult } from '../../../be
 import { phaseCells, referenceConfig } from '../../../bench/lib/notebook.mjs';
 
 const stages = (scale: number) =>
-  ['prices', 'validate', 'features', 'labels', 'cv', 'stack'].map((name, i) => ({ name, status: 'ok', wallMs: (i + 1) * 1000 * scale, cpuMs: (i + 1) * 800 * scale }));
+  ['prices', 'validate', 'features', 'labels', 'cv', 'stack'].map((name, i) => ({
+    name,
+    status: 'ok',
+    wallMs: (i + 1) * 1000 * scale,
+    cpuMs: (i + 1) * 800 * scale,
+  }));
 
 function side(scale: number, auc: number): SideResult {
   return {
@@ -53,12 +58,21 @@ test('targets: ratios against the reference and the absolute limits decide met o
 });
 
 test('targets: GBDT speed alone does not meet the target when the AUC is off by more than 0.005', () => {
-  const rows = evaluateTargets({ ...full, micro: { ...full.micro, gbdt: { threads: 2, oursSeconds: 5, xgbSeconds: 10, ratio: 0.5, oursAuc: 0.92, xgbAuc: 0.9365 } } });
+  const rows = evaluateTargets({
+    ...full,
+    micro: {
+      ...full.micro,
+      gbdt: { threads: 2, oursSeconds: 5, xgbSeconds: 10, ratio: 0.5, oursAuc: 0.92, xgbAuc: 0.9365 },
+    },
+  });
   assert.equal(rows.find((r) => r.target.startsWith('GBDT'))?.ok, false);
 });
 
 test('targets: a step that failed or did not run is "not measured", never met', () => {
-  const rows = evaluateTargets({ pipeline: { error: 'python missing' }, micro: { kernel: { error: 'kernel did not start' } } });
+  const rows = evaluateTargets({
+    pipeline: { error: 'python missing' },
+    micro: { kernel: { error: 'kernel did not start' } },
+  });
   assert.ok(rows.length >= 7);
   for (const r of rows) {
     assert.equal(r.ok, null, r.target);
@@ -68,7 +82,11 @@ test('targets: a step that failed or did not run is "not measured", never met', 
 
 test('results.md: per-stage ratios, scores of both sides, targets, and a fold mismatch called out', () => {
   const md = formatResults(full, '## Where the time goes\n\nhand-written analysis');
-  assert.match(md, /\| cv — [^|]+\| 5\.00 \| 20\.00 \| 0\.25x \|/, 'cv row: Phasebook 5 s, reference 20 s, ratio 0.25x');
+  assert.match(
+    md,
+    /\| cv — [^|]+\| 5\.00 \| 20\.00 \| 0\.25x \|/,
+    'cv row: Phasebook 5 s, reference 20 s, ratio 0.25x',
+  );
   assert.match(md, /\*\*end to end\*\* \(process start to exit\) \| 25\.00 \| 100\.00 \| 0\.25x/);
   assert.match(md, /stacking meta-learner ROC AUC \[95% CI\] \| 0\.6031 \[0\.5931, 0\.6131\] \| 0\.6025/);
   assert.match(md, /\| Cache hit <= 50 ms \(disk hit, fresh session\) \| [^|]+ \| \*\*no\*\* \|/);
@@ -85,13 +103,22 @@ test('the reference reads its configuration from bench/pipeline.pipeline', () =>
   assert.deepEqual(cfg.windows, [7, 14, 28]);
   assert.equal(cfg.horizon, 20);
   assert.equal(cfg.n_splits, 5);
-  assert.deepEqual(phaseCells(text).map((c) => c.kind), ['settings', 'load', 'validate', 'features', 'labels', 'cv', 'stack']);
-  assert.throws(() => referenceConfig(text.replace('meta_learner: logistic', 'meta_learner: gbdt')), /logistic meta-learner/);
+  assert.deepEqual(
+    phaseCells(text).map((c) => c.kind),
+    ['settings', 'load', 'validate', 'features', 'labels', 'cv', 'stack'],
+  );
+  assert.throws(
+    () => referenceConfig(text.replace('meta_learner: logistic', 'meta_learner: gbdt')),
+    /logistic meta-learner/,
+  );
   assert.throws(() => referenceConfig(text.replace(/# %% stack[\s\S]*$/, '')), /no 'stack' cell/);
 });
 
 test('targets and results.md: a Phasebook run that failed in a cell is reported, not compared', () => {
-  const pb = { ...side(1, NaN), failed: { cell: 'stack', message: 'internal error: Maximum call stack size exceeded' } };
+  const pb = {
+    ...side(1, NaN),
+    failed: { cell: 'stack', message: 'internal error: Maximum call stack size exceeded' },
+  };
   const r: BenchResults = { ...full, pipeline: { phasebook: pb, reference: side(4, 0.6), foldsMatch: true } };
   const e2e = evaluateTargets(r).find((t) => t.target.startsWith('End to end'));
   assert.equal(e2e?.ok, false);

@@ -6,7 +6,12 @@ import { isWebviewMessage } from '../../../extension/dashboard/protocol';
 test('dashboard HTML: strict CSP (no unsafe-inline, no eval, nothing remote), nonce on the one script', () => {
   const nonce = newNonce();
   assert.match(nonce, /^[A-Za-z0-9]{16,}$/);
-  const html = dashboardHtml({ cspSource: 'vscode-resource:', scriptUri: 'vscode-resource:/dist/webview/dashboard.js', nonce, title: 'Run <x>' });
+  const html = dashboardHtml({
+    cspSource: 'vscode-resource:',
+    scriptUri: 'vscode-resource:/dist/webview/dashboard.js',
+    nonce,
+    title: 'Run <x>',
+  });
   const csp = contentSecurityPolicy('vscode-resource:', nonce);
   assert.ok(html.includes(csp.replace(/'/g, '&#39;')));
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:|\*/);

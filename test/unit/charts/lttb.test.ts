@@ -34,15 +34,16 @@ test('LTTB skips non-finite points and returns short series whole', () => {
   assert.deepEqual([...lttbIndices([0, 1, 2], [5, 6, 7], 2)], [0, 2]);
 });
 
-test('LTTB per group thins each group separately and keeps each group\'s ends', () => {
+test("LTTB per group thins each group separately and keeps each group's ends", () => {
   const g: string[] = [];
   const x: number[] = [];
   const y: number[] = [];
-  for (const s of ['A', 'B']) for (let i = 0; i < 1000; i++) {
-    g.push(s);
-    x.push(i);
-    y.push(s === 'A' ? i : -i);
-  }
+  for (const s of ['A', 'B'])
+    for (let i = 0; i < 1000; i++) {
+      g.push(s);
+      x.push(i);
+      y.push(s === 'A' ? i : -i);
+    }
   const idx = lttbByGroup(g, x, y, 50);
   const a = [...idx].filter((i) => g[i] === 'A');
   const b = [...idx].filter((i) => g[i] === 'B');

@@ -1,15 +1,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  anomalyChart, calibrationChart, cvFoldScoresChart, equityChart, evaluateCharts, featureCorrelationChart,
-  featureDistributionsChart, metaWeightsChart, nullRateChart, predVsTrueChart, rocChart, splitTimelineChart,
-  downsampleHints, SCATTER_LIMIT,
+  anomalyChart,
+  calibrationChart,
+  cvFoldScoresChart,
+  equityChart,
+  evaluateCharts,
+  featureCorrelationChart,
+  featureDistributionsChart,
+  metaWeightsChart,
+  nullRateChart,
+  predVsTrueChart,
+  rocChart,
+  splitTimelineChart,
+  downsampleHints,
+  SCATTER_LIMIT,
 } from '../../../core/charts';
 import { renderChart } from './vegaRender';
 
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 test('validate: null-rate bars per column, over-limit columns coloured; anomalies stacked per column', async () => {
@@ -21,29 +32,57 @@ test('validate: null-rate bars per column, over-limit columns coloured; anomalie
   const r = await renderChart(c);
   assert.equal(r.marks.rect, 3);
   assert.deepEqual(r.warnings, []);
-  const a = await renderChart(anomalyChart([{ column: 'high', check: 'ohlc', count: 3 }, { column: 'high', check: 'ranges', count: 1 }, { column: 'ts', check: 'order', count: 2 }]));
+  const a = await renderChart(
+    anomalyChart([
+      { column: 'high', check: 'ohlc', count: 3 },
+      { column: 'high', check: 'ranges', count: 1 },
+      { column: 'ts', check: 'order', count: 2 },
+    ]),
+  );
   assert.equal(a.marks.rect, 3);
 });
 
 test('features: one histogram panel per feature and a k x k correlation matrix', async () => {
-  const h = featureDistributionsChart({ feature: ['a', 'a', 'b'], bin_start: [0, 1, 5], bin_end: [1, 2, 6], count: [3, 4, 7] }, 2, 30);
+  const h = featureDistributionsChart(
+    { feature: ['a', 'a', 'b'], bin_start: [0, 1, 5], bin_end: [1, 2, 6], count: [3, 4, 7] },
+    2,
+    30,
+  );
   assert.match(h.title, /first 2 of 30/);
   assert.equal((await renderChart(h)).marks.rect, 3);
-  const corr = featureCorrelationChart({ a: ['x', 'x', 'y', 'y'], b: ['x', 'y', 'x', 'y'], r: [1, 0.3, 0.3, 1] }, ['x', 'y']);
+  const corr = featureCorrelationChart({ a: ['x', 'x', 'y', 'y'], b: ['x', 'y', 'x', 'y'], r: [1, 0.3, 0.3, 1] }, [
+    'x',
+    'y',
+  ]);
   assert.equal((await renderChart(corr)).marks.rect, 4);
 });
 
 test('split: a bar per symbol and segment on a time axis', async () => {
   const t = Date.UTC(2024, 0, 1);
   const day = 86_400_000;
-  const c = splitTimelineChart({ symbol: ['A', 'A', 'A', 'B'], split: ['train', 'embargo', 'test', 'train'], start: [t, t + 10 * day, t + 11 * day, t], end: [t + 10 * day, t + 11 * day, t + 20 * day, t + 15 * day], rows: [240, 24, 216, 360] });
+  const c = splitTimelineChart({
+    symbol: ['A', 'A', 'A', 'B'],
+    split: ['train', 'embargo', 'test', 'train'],
+    start: [t, t + 10 * day, t + 11 * day, t],
+    end: [t + 10 * day, t + 11 * day, t + 20 * day, t + 15 * day],
+    rows: [240, 24, 216, 360],
+  });
   const r = await renderChart(c);
   assert.equal(r.marks.rect, 4);
   assert.match(r.svg, /Jan/);
 });
 
 test('cv: fold points and a mean tick per model, faceted by horizon; lower-is-better metrics say so', async () => {
-  const folds = ['ridge', 'gbdt'].flatMap((model) => [5, 20].flatMap((horizon) => [0, 1, 2].map((fold) => ({ model, horizon, fold, scores: { rmse: 1 + fold / 10 + (model === 'gbdt' ? 0.5 : 0) } }))));
+  const folds = ['ridge', 'gbdt'].flatMap((model) =>
+    [5, 20].flatMap((horizon) =>
+      [0, 1, 2].map((fold) => ({
+        model,
+        horizon,
+        fold,
+        scores: { rmse: 1 + fold / 10 + (model === 'gbdt' ? 0.5 : 0) },
+      })),
+    ),
+  );
   const c = cvFoldScoresChart(folds, undefined, undefined)!;
   assert.match(c.title, /rmse/);
   const r = await renderChart(c);
@@ -66,7 +105,10 @@ test('evaluate (regression): scatter when small, binned heatmap when large — n
   const yt = Float64Array.from({ length: small }, () => rnd());
   const yp = Float64Array.from(yt, (v) => v + (rnd() - 0.5) * 0.1);
   const charts = evaluateCharts({ task: 'regression', yTrue: yt, yPred: yp });
-  assert.deepEqual(charts.map((c) => c.id), ['evaluate-pred-vs-true', 'evaluate-residual-histogram', 'evaluate-residuals-vs-predicted']);
+  assert.deepEqual(
+    charts.map((c) => c.id),
+    ['evaluate-pred-vs-true', 'evaluate-residual-histogram', 'evaluate-residuals-vs-predicted'],
+  );
   const scatter = await renderChart(charts[0]);
   assert.equal(scatter.marks.symbol, small);
   assert.equal(scatter.series.line, 1, 'identity line');
@@ -90,7 +132,10 @@ test('evaluate (classification): ROC with AUC in the title and a calibration cur
   const y = Float64Array.from({ length: 4000 }, () => (rnd() < 0.4 ? 1 : 0));
   const p = Float64Array.from(y, (v) => Math.min(1, Math.max(0, 0.3 * v + rnd() * 0.7)));
   const charts = evaluateCharts({ task: 'classification', yTrue: y, prob: p });
-  assert.deepEqual(charts.map((c) => c.id), ['evaluate-roc', 'evaluate-calibration']);
+  assert.deepEqual(
+    charts.map((c) => c.id),
+    ['evaluate-roc', 'evaluate-calibration'],
+  );
   assert.match(charts[0].title, /^ROC \(AUC 0\.\d{3}\)$/);
   const roc = await renderChart(rocChart(y, p)!);
   assert.equal(roc.series.line, 2, 'curve and chance diagonal');
@@ -107,8 +152,14 @@ test('backtest: equity thinned with LTTB, drawdown below, hints for the renderer
   eq[15_000] = 10; // a crash the drawdown must show
   const c = equityChart({ x, equity: eq }, undefined, 1000)!;
   assert.equal(c.data.equity.x.length, 1000);
-  assert.ok((c.data.drawdown.drawdown as Float64Array).includes(10 / Math.max(...eq.subarray(0, 15_000)) - 1), 'deepest drawdown kept');
-  assert.deepEqual(downsampleHints(c.spec).map((h) => h.data), ['equity', 'drawdown']);
+  assert.ok(
+    (c.data.drawdown.drawdown as Float64Array).includes(10 / Math.max(...eq.subarray(0, 15_000)) - 1),
+    'deepest drawdown kept',
+  );
+  assert.deepEqual(
+    downsampleHints(c.spec).map((h) => h.data),
+    ['equity', 'drawdown'],
+  );
   const r = await renderChart(c);
   assert.equal(r.series.line, 2, 'equity line and the drawdown outline');
   assert.equal(r.series.area, 1);

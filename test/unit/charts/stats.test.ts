@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { bins2d, calibration, drawdown, histogram, rocCurve } from '../../../core/charts/stats';
 
 const ref = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'reference.json'), 'utf8')) as {
-  y: number[]; score: number[];
+  y: number[];
+  score: number[];
   roc: { fpr: number[]; tpr: number[]; auc: number };
   calibration: { prob_true: number[]; prob_pred: number[] };
   histogram: { values: number[]; counts: number[]; edges: number[] };
@@ -45,7 +46,10 @@ test('2-D bins count every finite pair once, only non-empty cells, shared scale 
   const x = [0, 0.1, 1, 1, NaN];
   const y = [0, 0.1, 2, 2, 5];
   const b = bins2d(x, y, 2, true);
-  assert.equal([...b.count].reduce((s, v) => s + v, 0), 4);
+  assert.equal(
+    [...b.count].reduce((s, v) => s + v, 0),
+    4,
+  );
   assert.equal(b.count.length, 2);
   assert.deepEqual([b.x_start[0], b.x_end[1], b.y_end[1]], [0, 2, 2]);
 });
@@ -53,7 +57,10 @@ test('2-D bins count every finite pair once, only non-empty cells, shared scale 
 test('drawdown: fraction below the running peak, or P&L below it when the curve crosses zero', () => {
   const d = drawdown([100, 120, 90, 130, NaN, 65]);
   assert.equal(d.relative, true);
-  close([...d.drawdown].map((v) => (Number.isNaN(v) ? -9 : v)), [0, 0, -0.25, 0, -9, -0.5]);
+  close(
+    [...d.drawdown].map((v) => (Number.isNaN(v) ? -9 : v)),
+    [0, 0, -0.25, 0, -9, -0.5],
+  );
   const p = drawdown([0, 5, -5, 10]);
   assert.equal(p.relative, false);
   assert.deepEqual([...p.drawdown], [0, 0, -10, 0]);

@@ -14,11 +14,18 @@ export interface Rendered {
   bars: { datum: Record<string, unknown>; height: number }[];
 }
 
-interface SceneNode { marktype?: string; role?: string; items?: SceneNode[]; datum?: Record<string, unknown>; height?: number }
+interface SceneNode {
+  marktype?: string;
+  role?: string;
+  items?: SceneNode[];
+  datum?: Record<string, unknown>;
+  height?: number;
+}
 
 function collectBars(node: SceneNode, out: Rendered['bars']): void {
   for (const child of node.items ?? []) {
-    if (child.marktype === 'rect' && child.role === 'mark') for (const it of child.items ?? []) out.push({ datum: it.datum ?? {}, height: it.height ?? 0 });
+    if (child.marktype === 'rect' && child.role === 'mark')
+      for (const it of child.items ?? []) out.push({ datum: it.datum ?? {}, height: it.height ?? 0 });
     collectBars(child, out);
   }
 }
@@ -40,7 +47,9 @@ export async function renderChart(chart: ChartSpec): Promise<Rendered> {
     warn: (...args: unknown[]) => (warnings.push(args.join(' ')), logger),
     info: () => logger,
     debug: () => logger,
-    error: (...args: unknown[]) => { throw new Error(args.join(' ')); },
+    error: (...args: unknown[]) => {
+      throw new Error(args.join(' '));
+    },
   };
   // vega and vega-lite are ESM with top-level await: load them as real ES modules.
   const [{ compile }, { parse, View }] = await Promise.all([import('vega-lite'), import('vega')]);

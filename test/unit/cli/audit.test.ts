@@ -27,8 +27,14 @@ const write = (name: string, text: string) => {
   return name;
 };
 const leaky = write('leaky.pipeline', LEAKS.negative_shift.text + tail);
-const control = write('control.pipeline', CONTROL.replace('# %% scale\nmethod: standard\n', '') + `\n# %% cv\nmodels: [ridge]\nn_splits: 3\n`);
-const pipelineRuns = () => readdirSync(join(dir, 'runs')).filter((d) => d.startsWith('pipeline_')).sort();
+const control = write(
+  'control.pipeline',
+  CONTROL.replace('# %% scale\nmethod: standard\n', '') + `\n# %% cv\nmodels: [ridge]\nn_splits: 3\n`,
+);
+const pipelineRuns = () =>
+  readdirSync(join(dir, 'runs'))
+    .filter((d) => d.startsWith('pipeline_'))
+    .sort();
 const lastRunJson = () => readJson(join(dir, 'runs', pipelineRuns().at(-1) as string, 'run.json'));
 
 test('phasebook audit exits 2 on a look-ahead, naming the cell, the column and the first moved timestamp; the report lands in run.json', async () => {
@@ -38,7 +44,10 @@ test('phasebook audit exits 2 on a look-ahead, naming the cell, the column and t
   assert.match(r.out, /leaky\.pipeline:\d+: column 'next_close' first moved at \d{4}-\d\d-\d\dT/);
   const json = lastRunJson();
   assert.equal(json.meta.audit.verdict, 'leak');
-  assert.equal(json.meta.audit.cells.find((c: { cell: string }) => c.cell === 'leaky').findings[0].column, 'next_close');
+  assert.equal(
+    json.meta.audit.cells.find((c: { cell: string }) => c.cell === 'leaky').findings[0].column,
+    'next_close',
+  );
 });
 
 test('phasebook audit --json prints the report; a clean notebook exits 0; a second audit of it recomputes nothing', async () => {
@@ -78,7 +87,10 @@ test('audit: warn lets the run through and run.json records the downgrade', asyn
 });
 
 test('a clean notebook runs through the gate (exit 0) and records a clean audit', async () => {
-  const clean = write('clean.pipeline', `# %% load prices\nsource: data/p.csv\n\n# %% features\nreturns: close\nlags: [1, 2]\n\n# %% labels\nhorizon: 5\n${tail}`);
+  const clean = write(
+    'clean.pipeline',
+    `# %% load prices\nsource: data/p.csv\n\n# %% features\nreturns: close\nlags: [1, 2]\n\n# %% labels\nhorizon: 5\n${tail}`,
+  );
   const r = await cli(dir, ['run', clean]);
   assert.equal(r.code, 0, r.out + r.err);
   assert.equal(lastRunJson().meta.audit.verdict, 'clean');

@@ -42,7 +42,10 @@ test('entries unused for 40 days are not served (default max age 30 days) and `c
 
     const r = await cli(dir, ['run', 'nb.pipeline'], { PHASEBOOK_LOG_LEVEL: 'debug' });
     assert.match(r.out, /2 ok/, 'recomputed, not served');
-    assert.match(r.err, /cache miss for cell 'prices' \(key [0-9a-f]{12}\): expired: last used 40\.0 days ago, max_age 30\.0 days/);
+    assert.match(
+      r.err,
+      /cache miss for cell 'prices' \(key [0-9a-f]{12}\): expired: last used 40\.0 days ago, max_age 30\.0 days/,
+    );
     // The recomputed entries replaced the expired ones: fresh again, served next time.
     assert.match((await cli(dir, ['cache', 'stats'])).out, /^expired {5}0 /m);
     assert.match((await cli(dir, ['run', 'nb.pipeline'])).out, /2 cached/);
@@ -60,7 +63,10 @@ test('settings `cache: { max_age: 60d }` serves 40-day-old entries; a bad max_ag
     writeFileSync(join(dir, 'nb.pipeline'), `# %% settings\ncache: { max_age: soon }\n\n${CELLS}`);
     const bad = await cli(dir, ['run', 'nb.pipeline']);
     assert.equal(bad.code, 1);
-    assert.match(bad.err, /nb\.pipeline:2 cell 'settings' key 'cache\.max_age': cache\.max_age takes a number and a unit \(d, h, m or s\), e\.g\. 30d; got "soon"/);
+    assert.match(
+      bad.err,
+      /nb\.pipeline:2 cell 'settings' key 'cache\.max_age': cache\.max_age takes a number and a unit \(d, h, m or s\), e\.g\. 30d; got "soon"/,
+    );
   } finally {
     cleanup();
   }

@@ -7,12 +7,26 @@ import { main } from '../../../core/cli/main';
 import type { CliIO } from '../../../core/cli/io';
 import { writeDemoCsv } from '../../../core/demo/ohlcv';
 
-interface Captured { code: number; out: string; err: string }
+interface Captured {
+  code: number;
+  out: string;
+  err: string;
+}
 
 async function cli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Captured> {
   let out = '';
   let err = '';
-  const io: CliIO = { out: (s) => { out += s; }, err: (s) => { err += s; }, tty: false, cwd, env: { ...env } };
+  const io: CliIO = {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+    tty: false,
+    cwd,
+    env: { ...env },
+  };
   const code = await main(args, io);
   return { code, out, err };
 }
@@ -47,7 +61,8 @@ function project(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const manifests = (root: string) => readdirSync(root).map((id) => JSON.parse(readFileSync(join(root, id, 'run.json'), 'utf8')));
+const manifests = (root: string) =>
+  readdirSync(root).map((id) => JSON.parse(readFileSync(join(root, id, 'run.json'), 'utf8')));
 
 test('phasebook run: every cell finishes, runs land complete, and a second run is served from the cache', async () => {
   const { dir, cleanup } = project();
@@ -81,7 +96,9 @@ test('the same seed gives byte-identical stacking datasets across forced re-runs
     assert.equal((await cli(dir, ['run', 'nb.pipeline', '--cell', 'cv', '--force'], { PHASEBOOK_SEED: '5' })).code, 0);
     const ids = readdirSync(join(dir, 'data', 'stacking')).sort();
     assert.equal(ids.length, 2);
-    const bytes = ids.map((id) => readFileSync(join(dir, 'data', 'stacking', id, 'stacking', 'stacking_dataset_h5.parquet')));
+    const bytes = ids.map((id) =>
+      readFileSync(join(dir, 'data', 'stacking', id, 'stacking', 'stacking_dataset_h5.parquet')),
+    );
     assert.ok(bytes[0].equals(bytes[1]), 'same seed, same bytes');
     const seeds = manifests(join(dir, 'data', 'stacking')).map((m) => m.seed);
     assert.deepEqual(seeds, [5, 5]);
@@ -93,7 +110,17 @@ test('the same seed gives byte-identical stacking datasets across forced re-runs
 test('phasebook cv then the printed train command: a stacking run with CIs; loader errors list what exists', async () => {
   const { dir, cleanup } = project();
   try {
-    const cv = await cli(dir, ['cv', '--data', 'data.csv', '--models', 'ridge,logistic', '--horizons', '5,10', '--n-splits', '3']);
+    const cv = await cli(dir, [
+      'cv',
+      '--data',
+      'data.csv',
+      '--models',
+      'ridge,logistic',
+      '--horizons',
+      '5,10',
+      '--n-splits',
+      '3',
+    ]);
     assert.equal(cv.code, 0, cv.err);
     const cmd = /phasebook (train --model stacking --horizon \d+ --stacking-data \S+)/.exec(cv.out);
     assert.ok(cmd, cv.out);
@@ -109,7 +136,10 @@ test('phasebook cv then the printed train command: a stacking run with CIs; load
     const noH = await cli(dir, ['train', '--model', 'stacking', '--horizon', '20', '--stacking-data', id]);
     assert.equal(noH.code, 1);
     assert.match(noH.err, /Stacking dataset not found for H20/);
-    assert.match(noH.err, /stacking_dataset_h10\.parquet, stacking_dataset_h5\.parquet|stacking_dataset_h5\.parquet, stacking_dataset_h10\.parquet/);
+    assert.match(
+      noH.err,
+      /stacking_dataset_h10\.parquet, stacking_dataset_h5\.parquet|stacking_dataset_h5\.parquet, stacking_dataset_h10\.parquet/,
+    );
     const list = await cli(dir, ['cv-runs']);
     assert.match(list.out, new RegExp(id));
   } finally {

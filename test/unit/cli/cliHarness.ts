@@ -4,20 +4,38 @@ import { join } from 'node:path';
 import { main } from '../../../core/cli/main';
 import { writeDemoCsv } from '../../../core/demo/ohlcv';
 
-export interface Captured { code: number; out: string; err: string }
+export interface Captured {
+  code: number;
+  out: string;
+  err: string;
+}
 
 /** `phasebook ARGS` in `cwd` with exactly `env` as the environment. */
 export async function cli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Captured> {
   let out = '';
   let err = '';
-  const code = await main(args, { out: (s) => void (out += s), err: (s) => void (err += s), tty: false, cwd, env: { ...env } });
+  const code = await main(args, {
+    out: (s) => void (out += s),
+    err: (s) => void (err += s),
+    tty: false,
+    cwd,
+    env: { ...env },
+  });
   return { code, out, err };
 }
 
 /** A temp project with data.csv (hourly demo bars) and nb.pipeline. */
-export function project(notebook: string, data: { symbols?: number; bars?: number; start?: string; seed?: number } = {}): { dir: string; cleanup: () => void } {
+export function project(
+  notebook: string,
+  data: { symbols?: number; bars?: number; start?: string; seed?: number } = {},
+): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'pb-cli-'));
-  writeDemoCsv(join(dir, 'data.csv'), { symbols: data.symbols ?? 1, bars: data.bars ?? 600, seed: data.seed ?? 3, ...(data.start ? { start: data.start } : {}) });
+  writeDemoCsv(join(dir, 'data.csv'), {
+    symbols: data.symbols ?? 1,
+    bars: data.bars ?? 600,
+    seed: data.seed ?? 3,
+    ...(data.start ? { start: data.start } : {}),
+  });
   writeFileSync(join(dir, 'nb.pipeline'), notebook);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -26,7 +44,10 @@ export const readJson = (path: string): any => JSON.parse(readFileSync(path, 'ut
 
 /** The records of logs/pipeline.log. */
 export function logRecords(dir: string): { level: string; msg: string; [k: string]: unknown }[] {
-  return readFileSync(join(dir, 'logs', 'pipeline.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return readFileSync(join(dir, 'logs', 'pipeline.log'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 /**

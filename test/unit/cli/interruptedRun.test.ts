@@ -28,7 +28,10 @@ function runningRun(root: string): string | undefined {
 }
 
 async function killMidRun(dir: string, args: string[] = CV): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cliChild.ts'), dir, ...args], { cwd: join(__dirname, '..', '..', '..'), stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cliChild.ts'), dir, ...args], {
+    cwd: join(__dirname, '..', '..', '..'),
+    stdio: 'ignore',
+  });
   const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_code, signal) => res(signal)));
   const root = join(dir, 'data', 'stacking');
   const t0 = Date.now();
@@ -45,7 +48,11 @@ test('a phasebook cv killed mid-run shows as interrupted, and --prune-interrupte
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeDemoCsv(join(dir, 'data.csv'), { symbols: 1, bars: 3000, seed: 3 });
   const killed = await killMidRun(dir);
-  assert.equal(JSON.parse(readFileSync(join(dir, 'data', 'stacking', killed, 'run.json'), 'utf8')).status, 'running', 'run.json still says running');
+  assert.equal(
+    JSON.parse(readFileSync(join(dir, 'data', 'stacking', killed, 'run.json'), 'utf8')).status,
+    'running',
+    'run.json still says running',
+  );
 
   const complete = await cli(dir, CV);
   assert.equal(complete.code, 0, complete.out + complete.err);
@@ -57,7 +64,11 @@ test('a phasebook cv killed mid-run shows as interrupted, and --prune-interrupte
   assert.match(row?.error ?? '', /is no longer running/);
   assert.ok(!runs.some((r) => r.status === 'running'), 'no run shows as running');
   assert.match((await cli(dir, ['runs'])).out, /interrupted/);
-  assert.match((await cli(dir, ['cv-runs'])).out, new RegExp(`${killed}\\s+interrupted`), 'cv-runs (what stacking picks from) agrees');
+  assert.match(
+    (await cli(dir, ['cv-runs'])).out,
+    new RegExp(`${killed}\\s+interrupted`),
+    'cv-runs (what stacking picks from) agrees',
+  );
 
   const pruned = await cli(dir, ['runs', '--prune-interrupted']);
   assert.equal(pruned.code, 0);
@@ -66,7 +77,11 @@ test('a phasebook cv killed mid-run shows as interrupted, and --prune-interrupte
   assertNoStack('prune', pruned.out + pruned.err);
   assert.equal(existsSync(join(dir, 'data', 'stacking', killed)), false);
   const after = JSON.parse((await cli(dir, ['runs', '--json'])).out) as { status: string }[];
-  assert.deepEqual(after.map((r) => r.status), ['complete'], 'the complete run is kept');
+  assert.deepEqual(
+    after.map((r) => r.status),
+    ['complete'],
+    'the complete run is kept',
+  );
   assert.match((await cli(dir, ['runs', '--prune-interrupted'])).out, /no interrupted runs/);
 });
 
@@ -74,8 +89,14 @@ test('a phasebook run killed while its cv cell is running leaves an interrupted 
   const dir = mkdtempSync(join(tmpdir(), 'pb-kill-run-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeDemoCsv(join(dir, 'data.csv'), { symbols: 1, bars: 3000, seed: 3 });
-  writeFileSync(join(dir, 'nb.pipeline'), '# %% load prices\nsource: data.csv\n\n# %% features\nreturns: close\nlags: [1, 2]\n\n# %% labels\nhorizon: 5\ntarget: close\n\n# %% cv\nmodels: [gbdt]\nn_splits: 3\n');
+  writeFileSync(
+    join(dir, 'nb.pipeline'),
+    '# %% load prices\nsource: data.csv\n\n# %% features\nreturns: close\nlags: [1, 2]\n\n# %% labels\nhorizon: 5\ntarget: close\n\n# %% cv\nmodels: [gbdt]\nn_splits: 3\n',
+  );
   const killed = await killMidRun(dir, ['run', 'nb.pipeline']);
   const runs = JSON.parse((await cli(dir, ['runs', '--json'])).out) as { id: string; kind: string; status: string }[];
-  assert.deepEqual(runs.map((r) => [r.id, r.kind, r.status]), [[killed, 'cv', 'interrupted']]);
+  assert.deepEqual(
+    runs.map((r) => [r.id, r.kind, r.status]),
+    [[killed, 'cv', 'interrupted']],
+  );
 });

@@ -48,7 +48,7 @@ async function cliIn(dir: string, args: string[]) {
   }
 }
 
-test('a pipeline run keeps the notebook text, its sha256, the inputs\' hashes, each cell\'s config and artifacts', async () => {
+test("a pipeline run keeps the notebook text, its sha256, the inputs' hashes, each cell's config and artifacts", async () => {
   const { dir, cleanup } = project(NOTEBOOK, { symbols: 2 });
   try {
     const r = await cliIn(dir, ['run', 'nb.pipeline']);
@@ -58,7 +58,10 @@ test('a pipeline run keeps the notebook text, its sha256, the inputs\' hashes, e
     assert.equal(readFileSync(join(runDir, 'notebook.pipeline'), 'utf8'), NOTEBOOK);
     const m = readJson(join(runDir, 'run.json'));
     assert.equal(m.meta.reproduce.base_dir, join('..', '..'));
-    assert.deepEqual(m.meta.reproduce.inputs.map((i: { path: string; cell: string }) => [i.cell, i.path]), [['prices', 'data.csv']]);
+    assert.deepEqual(
+      m.meta.reproduce.inputs.map((i: { path: string; cell: string }) => [i.cell, i.path]),
+      [['prices', 'data.csv']],
+    );
     assert.equal(m.meta.reproduce.cell_configs.labels.horizon, 4);
     const train = m.meta.cells.find((c: { cell: string }) => c.cell === 'train');
     assert.ok(train.run, 'the train cell names its run');
@@ -105,7 +108,10 @@ test('an input file changed since the run: reproduce names it and the first arti
     const r = await cliIn(dir, ['reproduce', id]);
     assert.equal(r.code, 2, r.out + r.err);
     assert.match(r.out, /input changed: data\.csv \(read by 'prices'\): sha256 [0-9a-f]{12} then, [0-9a-f]{12} now/);
-    assert.match(r.out, /not reproduced: cell '[a-z]+' (run \S+ )?artifact \S+: sha256 [0-9a-f]{12} recorded, ([0-9a-f]{12}|not written) now/);
+    assert.match(
+      r.out,
+      /not reproduced: cell '[a-z]+' (run \S+ )?artifact \S+: sha256 [0-9a-f]{12} recorded, ([0-9a-f]{12}|not written) now/,
+    );
   } finally {
     cleanup();
   }

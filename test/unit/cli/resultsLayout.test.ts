@@ -44,12 +44,26 @@ const put = (path: string, value: unknown): void => {
 function oldPhasebookRun(results: string): void {
   const run = join(results, 'old_exp');
   put(join(run, 'run.json'), {
-    id: 'old_exp', kind: 'workflow', status: 'complete', created: '2026-11-01T10:00:00.000Z', finished: '2026-11-01T10:01:00.000Z',
-    source: { notebook: 'old.pipeline' }, config: {}, config_hash: 'x', seed: 0, metrics: { 'validation.sharpe_ratio': 0.5 }, artifacts: [],
-    meta: { phases: ['parameter_search', 'validation'] }, engine_version: '0.1.0',
+    id: 'old_exp',
+    kind: 'workflow',
+    status: 'complete',
+    created: '2026-11-01T10:00:00.000Z',
+    finished: '2026-11-01T10:01:00.000Z',
+    source: { notebook: 'old.pipeline' },
+    config: {},
+    config_hash: 'x',
+    seed: 0,
+    metrics: { 'validation.sharpe_ratio': 0.5 },
+    artifacts: [],
+    meta: { phases: ['parameter_search', 'validation'] },
+    engine_version: '0.1.0',
   });
   put(join(run, 'parameter_search', 'containers', 'portfolio_001_results.json'), { container_id: 'portfolio_001' });
-  put(join(run, 'parameter_search', 'aggregate_results.json'), { aggregate_metrics: { best_sharpe_ratio: 0.7 }, total_trades: 3, containers_tracked: 1 });
+  put(join(run, 'parameter_search', 'aggregate_results.json'), {
+    aggregate_metrics: { best_sharpe_ratio: 0.7 },
+    total_trades: 3,
+    containers_tracked: 1,
+  });
 }
 
 /** A run in the layout before notes/002 written by another tool: no run.json, walk-forward windows. */
@@ -57,7 +71,12 @@ function oldForeignRun(results: string): void {
   for (const w of ['window_001', 'window_002']) {
     const d = join(results, 'legacy_wf', 'wf', w);
     put(join(d, 'containers', 'portfolio_001_results.json'), { container_id: 'portfolio_001' });
-    put(join(d, 'phase_summary.json'), { phase: 'wf', timestamp: '2026-10-01T00:00:00Z', containers: ['portfolio_001'], metrics_summary: { sharpe_ratio: 0.2 } });
+    put(join(d, 'phase_summary.json'), {
+      phase: 'wf',
+      timestamp: '2026-10-01T00:00:00Z',
+      containers: ['portfolio_001'],
+      metrics_summary: { sharpe_ratio: 0.2 },
+    });
   }
 }
 
@@ -71,12 +90,19 @@ test('results/{results_dir}/{workflow_id}/{phase}/{window_id}/{container_id}_res
     const results = join(dir, 'results');
     // results_dir + workflow: results/study/sweep/{phase}/ with the containers in the phase folder.
     const sweep = join(results, 'study', 'sweep');
-    assert.deepEqual(readdirSync(join(sweep, 'parameter_search')).filter((f) => f.startsWith('portfolio_')).sort(), ['portfolio_001_results.json', 'portfolio_002_results.json']);
+    assert.deepEqual(
+      readdirSync(join(sweep, 'parameter_search'))
+        .filter((f) => f.startsWith('portfolio_'))
+        .sort(),
+      ['portfolio_001_results.json', 'portfolio_002_results.json'],
+    );
     assert.ok(!existsSync(join(sweep, 'parameter_search', 'containers')), 'no containers/ folder');
     assert.equal(readJson(join(sweep, 'run.json')).id, 'study/sweep');
     // results_dir without workflow: the workflow id is the notebook's name; windows under the phase.
     const wf = join(results, 'study', 'nb', 'wf');
-    const windows = readdirSync(wf).filter((f) => f.startsWith('window_')).sort();
+    const windows = readdirSync(wf)
+      .filter((f) => f.startsWith('window_'))
+      .sort();
     assert.ok(windows.length >= 2, `windows: ${windows}`);
     for (const w of windows) {
       assert.ok(existsSync(join(wf, w, 'portfolio_001_results.json')), `${w}/portfolio_001_results.json`);
@@ -90,7 +116,14 @@ test('results/{results_dir}/{workflow_id}/{phase}/{window_id}/{container_id}_res
     oldForeignRun(results);
     const listed = await cli(dir, ['runs', '--json']);
     assert.equal(listed.code, 0, listed.err);
-    const runs = JSON.parse(listed.out) as { id: string; kind: string; dir: string; phases?: string[]; folds?: number; foreign?: boolean }[];
+    const runs = JSON.parse(listed.out) as {
+      id: string;
+      kind: string;
+      dir: string;
+      phases?: string[];
+      folds?: number;
+      foreign?: boolean;
+    }[];
     const byId = new Map(runs.filter((x) => x.kind !== 'pipeline').map((x) => [x.id, x]));
     assert.deepEqual([...byId.keys()].sort(), ['legacy_wf', 'nb_plain', 'old_exp', 'study/nb', 'study/sweep']);
     assert.equal(byId.get('study/sweep')!.dir, sweep);
@@ -100,7 +133,8 @@ test('results/{results_dir}/{workflow_id}/{phase}/{window_id}/{container_id}_res
     assert.equal(byId.get('legacy_wf')!.foreign, true);
     assert.equal(byId.get('legacy_wf')!.folds, 2);
     const table = await cli(dir, ['runs']);
-    for (const id of ['study/sweep', 'study/nb', 'nb_plain', 'old_exp', 'legacy_wf']) assert.match(table.out, new RegExp(`^${id.replace('/', '\\/')} `, 'm'));
+    for (const id of ['study/sweep', 'study/nb', 'nb_plain', 'old_exp', 'legacy_wf'])
+      assert.match(table.out, new RegExp(`^${id.replace('/', '\\/')} `, 'm'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -110,12 +144,18 @@ test('a workflow id that is not one folder name is an error naming the cell and 
   const dir = mkdtempSync(join(tmpdir(), 'pb-layout-'));
   try {
     writePredictionCsv(join(dir, 'data.csv'), 1, 200);
-    writeFileSync(join(dir, 'nb.pipeline'), '# %% load prices\nsource: data.csv\n\n# %% backtest bt\nresults_dir: study\nworkflow: ../up\n');
+    writeFileSync(
+      join(dir, 'nb.pipeline'),
+      '# %% load prices\nsource: data.csv\n\n# %% backtest bt\nresults_dir: study\nworkflow: ../up\n',
+    );
     const r = await cli(dir, ['run', 'nb.pipeline']);
     assert.notEqual(r.code, 0);
     assert.match(r.out + r.err, /invalid workflow "\.\.\/up": it contains a path separator/);
     assert.match(r.out + r.err, /bt/);
-    assert.ok(!existsSync(join(dir, 'results', 'up')) && !existsSync(join(dir, 'up')), 'nothing written outside results/study');
+    assert.ok(
+      !existsSync(join(dir, 'results', 'up')) && !existsSync(join(dir, 'up')),
+      'nothing written outside results/study',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -26,7 +26,9 @@ const DATA = { symbols: 3, bars: 1500, seed: 5 };
 const PARAMS = 'params: { max_depth: 3, n_estimators: 80, learning_rate: 0.05, early_stopping_rounds: 10 }';
 
 function trainingRuns(dir: string): string[] {
-  return readdirSync(join(dir, 'runs')).filter((d) => d.startsWith('gbdt_')).sort();
+  return readdirSync(join(dir, 'runs'))
+    .filter((d) => d.startsWith('gbdt_'))
+    .sort();
 }
 
 /**
@@ -47,11 +49,20 @@ test('early stopping: min_delta is accepted, the direction comes from the metric
   try {
     const plain = await cli(dir, ['run', 'nb.pipeline']);
     assert.equal(plain.code, 0, plain.out + plain.err);
-    writeFileSync(join(dir, 'nb.pipeline'), notebook(PARAMS.replace('early_stopping_rounds: 10', 'early_stopping_rounds: 10, min_delta: 0.0008')));
+    writeFileSync(
+      join(dir, 'nb.pipeline'),
+      notebook(PARAMS.replace('early_stopping_rounds: 10', 'early_stopping_rounds: 10, min_delta: 0.0008')),
+    );
     const strict = await cli(dir, ['run', 'nb.pipeline']);
     assert.equal(strict.code, 0, strict.out + strict.err);
-    const [a, b] = trainingRuns(dir).map((id) => ({ run: readJson(join(dir, 'runs', id, 'run.json')), model: readJson(join(dir, 'runs', id, 'model.json')) }));
-    for (const [x, delta] of [[a, 0], [b, 0.0008]] as const) {
+    const [a, b] = trainingRuns(dir).map((id) => ({
+      run: readJson(join(dir, 'runs', id, 'run.json')),
+      model: readJson(join(dir, 'runs', id, 'model.json')),
+    }));
+    for (const [x, delta] of [
+      [a, 0],
+      [b, 0.0008],
+    ] as const) {
       const es = x.run.meta.early_stopping;
       assert.equal(es.metric, 'log_loss');
       assert.equal(es.direction, 'min', 'a loss: lower is better');
@@ -62,10 +73,21 @@ test('early stopping: min_delta is accepted, the direction comes from the metric
       assert.equal(es.best_score, x.model.validLoss[es.best_round]);
       assert.equal(x.model.rounds, es.best_round + 1, 'the best round is restored');
     }
-    assert.ok(b.run.meta.early_stopping.best_round < a.run.meta.early_stopping.best_round, `min_delta stops on small gains (${b.run.meta.early_stopping.best_round} < ${a.run.meta.early_stopping.best_round})`);
+    assert.ok(
+      b.run.meta.early_stopping.best_round < a.run.meta.early_stopping.best_round,
+      `min_delta stops on small gains (${b.run.meta.early_stopping.best_round} < ${a.run.meta.early_stopping.best_round})`,
+    );
     const es = b.run.meta.early_stopping;
-    assert.match(strict.out, new RegExp(`✓ gb .*best_round: ${es.best_round} · rounds_run: ${es.rounds_run} \\(stopped early\\) · best_val_log_loss: ${es.best_score.toFixed(4)}\\b`));
-    writeFileSync(join(dir, 'nb.pipeline'), notebook(PARAMS.replace('early_stopping_rounds: 10', 'early_stopping_rounds: 10, min_delta: -1')));
+    assert.match(
+      strict.out,
+      new RegExp(
+        `✓ gb .*best_round: ${es.best_round} · rounds_run: ${es.rounds_run} \\(stopped early\\) · best_val_log_loss: ${es.best_score.toFixed(4)}\\b`,
+      ),
+    );
+    writeFileSync(
+      join(dir, 'nb.pipeline'),
+      notebook(PARAMS.replace('early_stopping_rounds: 10', 'early_stopping_rounds: 10, min_delta: -1')),
+    );
     const bad = await cli(dir, ['run', 'nb.pipeline']);
     assert.equal(bad.code, 1);
     assert.match(bad.out + bad.err, /gbdt parameter 'min_delta' must be a number in \[0, Infinity\], got -1/);
@@ -85,12 +107,24 @@ test('top-N checkpoints: exactly the N best rounds by val_loss are kept in the r
     const loss: number[] = readJson(join(runDir, 'model.json')).validLoss;
     assert.ok(loss.length > run.meta.early_stopping.best_round + 1, 'training ran past its best round');
     // Independent ranking of every round that ran (rounds past the best included).
-    const want = loss.map((l, step) => ({ step, l })).sort((x, y) => x.l - y.l || x.step - y.step).slice(0, 3).map((x) => x.step);
+    const want = loss
+      .map((l, step) => ({ step, l }))
+      .sort((x, y) => x.l - y.l || x.step - y.step)
+      .slice(0, 3)
+      .map((x) => x.step);
     const ck = run.meta.checkpoints;
-    assert.deepEqual(ck.kept.map((k: { step: number }) => k.step), want);
+    assert.deepEqual(
+      ck.kept.map((k: { step: number }) => k.step),
+      want,
+    );
     assert.equal(ck.candidates, loss.length);
-    assert.deepEqual(ck.kept.map((k: { score: number }) => k.score), want.map((s) => loss[s]));
-    const files = readdirSync(join(runDir, 'checkpoints')).filter((f) => f.endsWith('.json') && f.includes('_step')).sort();
+    assert.deepEqual(
+      ck.kept.map((k: { score: number }) => k.score),
+      want.map((s) => loss[s]),
+    );
+    const files = readdirSync(join(runDir, 'checkpoints'))
+      .filter((f) => f.endsWith('.json') && f.includes('_step'))
+      .sort();
     assert.deepEqual(files, want.map((s) => `checkpoint_step${s}.json`).sort(), 'worse ones are not on disk');
     const artifacts = run.artifacts.map((x: { path: string }) => x.path);
     for (const f of files) assert.ok(artifacts.includes(`checkpoints/${f}`), `${f} in the run's artifacts`);
@@ -122,7 +156,10 @@ test('phasebook train --top-n and --from-checkpoint: a kept checkpoint is used i
     assert.equal(m.config.from_checkpoint, `${id}@${second}`);
     assert.equal(m.meta.from_checkpoint.step, second);
     assert.equal(m.meta.early_stopping, undefined, 'nothing was fitted');
-    assert.deepEqual(readJson(join(dir, 'runs', next, 'model.json')).trees, readJson(join(dir, 'runs', id, 'checkpoints', `checkpoint_step${second}.json`)).trees);
+    assert.deepEqual(
+      readJson(join(dir, 'runs', next, 'model.json')).trees,
+      readJson(join(dir, 'runs', id, 'checkpoints', `checkpoint_step${second}.json`)).trees,
+    );
     // A step that was not kept, and a run without checkpoints, are named.
     const missing = await cli(dir, ['train', '--from-checkpoint', `${id}@9999`]);
     assert.equal(missing.code, 1);

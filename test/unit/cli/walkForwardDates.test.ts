@@ -22,7 +22,11 @@ test_bars: 100
 model: ridge
 `;
 
-interface Window { window_id: string; train: [string, string]; test: [string, string] }
+interface Window {
+  window_id: string;
+  train: [string, string];
+  test: [string, string];
+}
 
 async function windowsFor(start: string): Promise<{ windows: Window[]; out: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'pb-wfdates-'));
@@ -30,9 +34,18 @@ async function windowsFor(start: string): Promise<{ windows: Window[]; out: stri
     writeDemoCsv(join(dir, 'data.csv'), { symbols: 1, bars: 600, seed: 3, start });
     writeFileSync(join(dir, 'nb.pipeline'), NOTEBOOK);
     let out = '';
-    const code = await main(['run', 'nb.pipeline'], { out: (s) => void (out += s), err: (s) => void (out += s), tty: false, cwd: dir, env: {} });
+    const code = await main(['run', 'nb.pipeline'], {
+      out: (s) => void (out += s),
+      err: (s) => void (out += s),
+      tty: false,
+      cwd: dir,
+      env: {},
+    });
     assert.equal(code, 0, out);
-    return { windows: JSON.parse(readFileSync(join(dir, 'results', 'nb_wf', 'wf', 'windows.json'), 'utf8')).windows, out };
+    return {
+      windows: JSON.parse(readFileSync(join(dir, 'results', 'nb_wf', 'wf', 'windows.json'), 'utf8')).windows,
+      out,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -43,9 +56,13 @@ function assertWindows(windows: Window[], first: string, last: string): void {
   const all = windows.flatMap((w) => [...w.train, ...w.test]);
   for (const t of all) assert.ok(t >= first && t <= last, `${t} is inside the data (${first} .. ${last})`);
   for (const w of windows) {
-    assert.ok(w.train[0] < w.train[1] && w.train[1] < w.test[0] && w.test[0] < w.test[1], `${w.window_id} in order: ${JSON.stringify(w)}`);
+    assert.ok(
+      w.train[0] < w.train[1] && w.train[1] < w.test[0] && w.test[0] < w.test[1],
+      `${w.window_id} in order: ${JSON.stringify(w)}`,
+    );
   }
-  for (let i = 1; i < windows.length; i++) assert.ok(windows[i].test[0] > windows[i - 1].test[1], 'test windows follow one another');
+  for (let i = 1; i < windows.length; i++)
+    assert.ok(windows[i].test[0] > windows[i - 1].test[1], 'test windows follow one another');
 }
 
 test('walk_forward window dates on 2022 hourly bars are 2022 dates, in order', async () => {

@@ -53,15 +53,37 @@ test('scheme: cpcv writes 15 splits, 5 paths, one prediction per row and path, a
   assert.equal(meta.n_paths, 5);
   assert.deepEqual(readdirSync(join(runDir, 'stacking')), ['stacking_paths_h4.parquet']);
   const paths = pl.readParquet(join(runDir, 'stacking', 'stacking_paths_h4.parquet'));
-  const perRow = paths.groupBy(['timestamp', 'symbol']).agg(pl.col('path').nUnique().alias('n'), pl.col('path').count().alias('c'));
-  assert.ok(perRow.getColumn('n').toArray().every((n) => Number(n) === 5), 'every row on every path');
-  assert.ok(perRow.getColumn('c').toArray().every((n) => Number(n) === 5), 'once per path');
-  assert.ok(paths.getColumn('ridge_pred').toArray().every((v) => Number.isFinite(Number(v))));
+  const perRow = paths
+    .groupBy(['timestamp', 'symbol'])
+    .agg(pl.col('path').nUnique().alias('n'), pl.col('path').count().alias('c'));
+  assert.ok(
+    perRow
+      .getColumn('n')
+      .toArray()
+      .every((n) => Number(n) === 5),
+    'every row on every path',
+  );
+  assert.ok(
+    perRow
+      .getColumn('c')
+      .toArray()
+      .every((n) => Number(n) === 5),
+    'once per path',
+  );
+  assert.ok(
+    paths
+      .getColumn('ridge_pred')
+      .toArray()
+      .every((v) => Number.isFinite(Number(v))),
+  );
 });
 
 test('scheme: cpcv with n_splits is refused naming the key', async () => {
   const { report } = await runNotebook('scheme: cpcv\nn_splits: 5');
   const cv = report.outcomes.find((o) => o.cell === 'cv')!;
   assert.equal(cv.status, 'failed');
-  assert.match(cv.error?.message ?? '', /n_splits is for purged_kfold; with scheme: cpcv set n_groups and n_test_groups/);
+  assert.match(
+    cv.error?.message ?? '',
+    /n_splits is for purged_kfold; with scheme: cpcv set n_groups and n_test_groups/,
+  );
 });

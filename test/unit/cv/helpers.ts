@@ -78,7 +78,10 @@ export const HOUR = 3_600_000;
 export const T0 = Date.UTC(2024, 0, 1);
 
 /** A panel of hourly rows: symbol s has bars [start[s], start[s] + length[s]), rows interleaved by time. */
-export function panel(spans: readonly { start: number; length: number }[]): { times: Float64Array; symbols: Int32Array } {
+export function panel(spans: readonly { start: number; length: number }[]): {
+  times: Float64Array;
+  symbols: Int32Array;
+} {
   const rows: { t: number; s: number }[] = [];
   spans.forEach((sp, s) => {
     for (let b = sp.start; b < sp.start + sp.length; b++) rows.push({ t: T0 + b * HOUR, s });

@@ -26,7 +26,11 @@ test('expanding walk-forward: training always precedes its test block by the gap
     assert.equal(barOf(folds[k].testStart), barOf(folds[k - 1].testEnd) + 1, 'test blocks are back to back');
   }
   assert.equal(folds[3].testEnd, bars[bars.length - 1], 'the last test block ends with the data');
-  assert.equal(folds[0].test.length, 2 * Math.floor((240 - 3) / 5), 'default test size = (bars - gap) / (n_splits + 1), both symbols');
+  assert.equal(
+    folds[0].test.length,
+    2 * Math.floor((240 - 3) / 5),
+    'default test size = (bars - gap) / (n_splits + 1), both symbols',
+  );
 });
 
 test('sliding walk-forward keeps the window size and moves it forward', () => {
@@ -55,7 +59,12 @@ test('with label ends, training rows whose labels reach the test block are purge
 });
 
 test('too little data for the requested splits is a user error naming the key', () => {
-  assert.throws(() => walkForward(times.slice(0, 20), { nSplits: 4, mode: 'sliding', trainSize: 8, testSize: 2 }), (e: unknown) =>
-    e instanceof UserError && e.location.key === 'test_size' && /the data has 10/.test(e.message));
-  assert.throws(() => walkForward(times, { nSplits: 3, mode: 'expanding', gap: -1 }), (e: unknown) => e instanceof UserError && e.location.key === 'gap');
+  assert.throws(
+    () => walkForward(times.slice(0, 20), { nSplits: 4, mode: 'sliding', trainSize: 8, testSize: 2 }),
+    (e: unknown) => e instanceof UserError && e.location.key === 'test_size' && /the data has 10/.test(e.message),
+  );
+  assert.throws(
+    () => walkForward(times, { nSplits: 3, mode: 'expanding', gap: -1 }),
+    (e: unknown) => e instanceof UserError && e.location.key === 'gap',
+  );
 });

@@ -1,12 +1,25 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CellStatus } from '../../../core/graph/events';
-import { aggregateStatus, BranchTracker, branchLabel, branchOutputs, staleOrigins, type BranchStep } from '../../../extension/kernel/branchTracker';
+import {
+  aggregateStatus,
+  BranchTracker,
+  branchLabel,
+  branchOutputs,
+  staleOrigins,
+  type BranchStep,
+} from '../../../extension/kernel/branchTracker';
 
 type Ev = ['queued' | 'started', string] | ['finished', string, CellStatus] | ['progress', string, string];
 
 /** Feeds kernel events and returns, per editor cell, what the user sees: begun, branch lines, final status. */
-function replay(events: Ev[], hold = false): { steps: BranchStep[]; cells: Map<string, { begins: number; branches: string[]; end?: CellStatus; progress: string[] }> } {
+function replay(
+  events: Ev[],
+  hold = false,
+): {
+  steps: BranchStep[];
+  cells: Map<string, { begins: number; branches: string[]; end?: CellStatus; progress: string[] }>;
+} {
   const t = new BranchTracker();
   const steps: BranchStep[] = [];
   for (const e of events) {
@@ -47,9 +60,18 @@ test('four train branches make one execution on `train`: begun once, one line pe
 
 test('branches of different cells run interleaved; each cell ends when its own branches are done', () => {
   const { steps, cells } = replay([
-    ['queued', 'features[a]'], ['queued', 'features[b]'], ['queued', 'train[a]'], ['queued', 'train[b]'],
-    ['started', 'features[a]'], ['finished', 'features[a]', 'ok'], ['started', 'train[a]'],
-    ['started', 'features[b]'], ['finished', 'features[b]', 'cached'], ['finished', 'train[a]', 'ok'], ['started', 'train[b]'], ['finished', 'train[b]', 'failed'],
+    ['queued', 'features[a]'],
+    ['queued', 'features[b]'],
+    ['queued', 'train[a]'],
+    ['queued', 'train[b]'],
+    ['started', 'features[a]'],
+    ['finished', 'features[a]', 'ok'],
+    ['started', 'train[a]'],
+    ['started', 'features[b]'],
+    ['finished', 'features[b]', 'cached'],
+    ['finished', 'train[a]', 'ok'],
+    ['started', 'train[b]'],
+    ['finished', 'train[b]', 'failed'],
   ]);
   assert.equal(cells.get('features')!.end, 'ok');
   assert.equal(cells.get('train')!.end, 'failed');
@@ -58,14 +80,26 @@ test('branches of different cells run interleaved; each cell ends when its own b
 });
 
 test('a branch that never finished makes the cell end cancelled when the request returns; never-started cells settle', () => {
-  const { cells } = replay([['queued', 'train[a]'], ['queued', 'train[b]'], ['queued', 'eval[a]'], ['started', 'train[a]'], ['finished', 'train[a]', 'ok']]);
+  const { cells } = replay([
+    ['queued', 'train[a]'],
+    ['queued', 'train[b]'],
+    ['queued', 'eval[a]'],
+    ['started', 'train[a]'],
+    ['finished', 'train[a]', 'ok'],
+  ]);
   assert.equal(cells.get('train')!.end, 'cancelled');
   assert.equal(cells.get('eval')!.end, undefined);
   assert.equal(cells.get('eval')!.begins, 0);
 });
 
 test('restore (no queued events, held): all branches land on one execution, ended at the flush as cached', () => {
-  const { cells } = replay([['finished', 'train[a]', 'cached'], ['finished', 'train[b]', 'cached']], true);
+  const { cells } = replay(
+    [
+      ['finished', 'train[a]', 'cached'],
+      ['finished', 'train[b]', 'cached'],
+    ],
+    true,
+  );
   assert.equal(cells.get('train')!.begins, 1);
   assert.deepEqual(cells.get('train')!.branches, ['a', 'b']);
   assert.equal(cells.get('train')!.end, 'cached');
@@ -79,12 +113,22 @@ test('aggregate status: failed wins, cached only when every branch was cached', 
 });
 
 test('stale lists map virtual names to their editor cells, once each', () => {
-  assert.deepEqual(staleOrigins(['prices', 'features[a]', 'features[b]', 'train[a][x]']), ['prices', 'features', 'train']);
+  assert.deepEqual(staleOrigins(['prices', 'features[a]', 'features[b]', 'train[a][x]']), [
+    'prices',
+    'features',
+    'train',
+  ]);
   assert.equal(branchLabel('train[median_impute][ridge]'), 'median_impute · ridge');
 });
 
 test('a branch output is labelled: "<branch>: <headline>" and keeps the summary lines', () => {
-  const specs = branchOutputs('train[median_impute][ridge]', 'ok', 1500, { summary: { rmse: 0.25 }, warnings: [], artifacts: [], charts: [], tables: [] });
+  const specs = branchOutputs('train[median_impute][ridge]', 'ok', 1500, {
+    summary: { rmse: 0.25 },
+    warnings: [],
+    artifacts: [],
+    charts: [],
+    tables: [],
+  });
   const text = new TextDecoder().decode(specs[0]!.items[0]!.data);
   assert.equal(text.split('\n')[0], 'median_impute · ridge: 1.50 s');
   assert.match(text, /rmse: 0\.25/);

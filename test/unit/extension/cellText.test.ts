@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import '../../../core/phases/index';
 import { splitNotebook, toEditorCells } from '../../../core/notebook';
-import { editorIndexOfName, META_KEY, modelOf, notebookTextOf, type CellLike } from '../../../extension/notebook/cellText';
+import {
+  editorIndexOfName,
+  META_KEY,
+  modelOf,
+  notebookTextOf,
+  type CellLike,
+} from '../../../extension/notebook/cellText';
 
 /** The cells the serializer builds for a file (what VS Code hands back on save when nothing changed). */
 function editorCellsOf(text: string): { preamble: string; cells: CellLike[] } {
@@ -34,7 +40,10 @@ for (const [name, text] of Object.entries(SAMPLES)) {
 
 test('cells take the languages of their kinds: markdown, yaml for phases, typescript for ts cells', () => {
   const { cells } = editorCellsOf('# %% md\nx\n# %% load\nsource: a.csv\n# %% ts t\nexport default 1\n');
-  assert.deepEqual(cells.map((c) => c.languageId), ['markdown', 'yaml', 'typescript']);
+  assert.deepEqual(
+    cells.map((c) => c.languageId),
+    ['markdown', 'yaml', 'typescript'],
+  );
 });
 
 test('an edited cell and a new cell (marker typed on its first line) save as the format expects', () => {
@@ -45,11 +54,16 @@ test('an edited cell and a new cell (marker typed on its first line) save as the
   assert.match(text, /^# %% load prices\nsource: b\.csv\n+# %% features\nreturns: close\n$/);
   const model = modelOf('', editorCellsOf(text).cells);
   assert.deepEqual(model.names, ['prices', 'features']);
-  assert.deepEqual(model.parsed.cells.map((c) => c.config), [{ source: 'b.csv' }, { returns: 'close' }]);
+  assert.deepEqual(
+    model.parsed.cells.map((c) => c.config),
+    [{ source: 'b.csv' }, { returns: 'close' }],
+  );
 });
 
 test('cell names follow the core rules and map back to editor cells', () => {
-  const { preamble, cells } = editorCellsOf('# %% md\nx\n\n# %% load prices\nsource: a.csv\n\n# %% features\nreturns: close\n\n# %% features\nlags: [1]\n');
+  const { preamble, cells } = editorCellsOf(
+    '# %% md\nx\n\n# %% load prices\nsource: a.csv\n\n# %% features\nreturns: close\n\n# %% features\nlags: [1]\n',
+  );
   const model = modelOf(preamble, cells);
   assert.deepEqual(model.names, ['md', 'prices', 'features', 'features_2']);
   assert.equal(editorIndexOfName(model, 'features_2'), 3);
@@ -60,7 +74,10 @@ test('a `# %%` line typed inside a cell opens another cell in the text the kerne
   const { preamble, cells } = editorCellsOf('# %% load prices\nsource: a.csv\n\n# %% features\nreturns: close\n');
   cells[0] = { ...cells[0]!, value: 'source: a.csv\n# %% labels\nhorizon: 5' };
   const model = modelOf(preamble, cells);
-  assert.deepEqual(model.parsed.cells.map((c) => c.name), ['prices', 'labels', 'features']);
+  assert.deepEqual(
+    model.parsed.cells.map((c) => c.name),
+    ['prices', 'labels', 'features'],
+  );
   assert.deepEqual(model.names, ['prices', 'features']);
   assert.equal(editorIndexOfName(model, 'labels'), 0);
   assert.equal(editorIndexOfName(model, 'features'), 1);

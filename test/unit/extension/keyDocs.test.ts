@@ -28,11 +28,16 @@ test('the settings cell offers the settings keys and enum values', () => {
 test('a cell snippet starts with the marker and fills the required keys', () => {
   const body = cellSnippet('load');
   assert.equal(body[0], '# %% load');
-  assert.ok(body.some((l) => l.startsWith('source: ')), body.join('\n'));
+  assert.ok(
+    body.some((l) => l.startsWith('source: ')),
+    body.join('\n'),
+  );
 });
 
 test('snippets/pipeline.json holds one snippet per phase kind, with keys the kind accepts (regenerate: npx tsx extension/notebook/writeSnippets.ts)', () => {
-  const file = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'snippets', 'pipeline.json'), 'utf8')) as Record<string, { body: string[] }>;
+  const file = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', '..', 'snippets', 'pipeline.json'), 'utf8'),
+  ) as Record<string, { body: string[] }>;
   assert.ok(Object.keys(snippetEntries()).length > 0);
   for (const p of allPhases()) {
     const entry = file[`Phasebook ${p.kind} cell`];

@@ -6,17 +6,41 @@ import { after, test } from 'node:test';
 import type { RunSummary } from '../../../core/runs/scan';
 import { resolveRoots, type ArtifactRoots } from '../../../core/runs/roots';
 import { coreRunReader, groupOf, RunIndex, type WatchedRoot } from '../../../extension/explorer/runIndex';
-import { RunWatcher, runDirOf, WATCHER_LIMIT_WARNING, type WatchHandle, type WatchOptions } from '../../../extension/explorer/runWatcher';
+import {
+  RunWatcher,
+  runDirOf,
+  WATCHER_LIMIT_WARNING,
+  type WatchHandle,
+  type WatchOptions,
+} from '../../../extension/explorer/runWatcher';
 
 const base = mkdtempSync(join(tmpdir(), 'pb-watch-'));
 after(() => rmSync(base, { recursive: true, force: true }));
 
 function manifest(id: string, kind: string, status = 'complete', metrics: Record<string, number> = {}): string {
-  return JSON.stringify({ id, kind, status, created: new Date().toISOString(), source: {}, config: {}, config_hash: 'x', seed: 42, metrics, artifacts: [], engine_version: 't' });
+  return JSON.stringify({
+    id,
+    kind,
+    status,
+    created: new Date().toISOString(),
+    source: {},
+    config: {},
+    config_hash: 'x',
+    seed: 42,
+    metrics,
+    artifacts: [],
+    engine_version: 't',
+  });
 }
 
 /** Writes run.json the way the run store does: a temp file, then a rename. */
-function writeRun(dir: string, id: string, kind: string, status = 'complete', metrics: Record<string, number> = {}): void {
+function writeRun(
+  dir: string,
+  id: string,
+  kind: string,
+  status = 'complete',
+  metrics: Record<string, number> = {},
+): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `.tmp-run.json.${process.pid}`), manifest(id, kind, status, metrics));
   renameSync(join(dir, `.tmp-run.json.${process.pid}`), join(dir, 'run.json'));
@@ -85,7 +109,11 @@ test('runs written on disk appear within a second (also the first one of a root 
     const cvDir = join(roots.stacking, '20250102_000000_000001_cd34');
     mkdirSync(cvDir, { recursive: true });
     writeFileSync(join(cvDir, 'cv_results.json'), JSON.stringify({ models: ['ridge'], horizons: [5] }));
-    const cvMs = await until(() => index.get(cvDir) !== undefined, 4000, 'the foreign CV run in a root created after start');
+    const cvMs = await until(
+      () => index.get(cvDir) !== undefined,
+      4000,
+      'the foreign CV run in a root created after start',
+    );
     assert.ok(cvMs < 1000, `the first run of a new root appeared after ${cvMs} ms`);
     assert.equal(index.get(cvDir)?.kind, 'cv');
     assert.equal(index.get(cvDir)?.foreign, true);
@@ -158,16 +186,28 @@ test('when the OS runs out of watchers (ENOSPC) it warns once and watches again 
     return h as unknown as WatchHandle;
   };
   const warnings: string[] = [];
-  const watcher = new RunWatcher({ factory, onRunDirs: () => undefined, onRootAppeared: () => undefined, onRootVanished: () => undefined, onWarning: (m) => warnings.push(m) });
+  const watcher = new RunWatcher({
+    factory,
+    onRunDirs: () => undefined,
+    onRootAppeared: () => undefined,
+    onRootVanished: () => undefined,
+    onWarning: (m) => warnings.push(m),
+  });
   try {
     watcher.setRoots(watchedRootsOf(roots));
-    assert.deepEqual(created.map((o) => o.usePolling), [false, false]);
+    assert.deepEqual(
+      created.map((o) => o.usePolling),
+      [false, false],
+    );
     handles[0]!.emitError(Object.assign(new Error('watch ENOSPC'), { code: 'ENOSPC' }));
     handles[1]!.emitError(Object.assign(new Error('watch ENOSPC'), { code: 'ENOSPC' }));
     assert.deepEqual(warnings, [WATCHER_LIMIT_WARNING]);
     assert.ok(watcher.isPolling);
     assert.ok(handles[0]!.closed && handles[1]!.closed);
-    assert.deepEqual(created.slice(2).map((o) => o.usePolling), [true, true]);
+    assert.deepEqual(
+      created.slice(2).map((o) => o.usePolling),
+      [true, true],
+    );
   } finally {
     watcher.dispose();
   }
@@ -177,8 +217,16 @@ test('the index groups runs by kind, newest first', async () => {
   const ws = join(base, 'ws4');
   const roots = resolveRoots(ws);
   writeRun(join(roots.stacking, '20250101_000000_000001_aaaa'), '20250101_000000_000001_aaaa', 'cv');
-  writeRun(join(roots.runs, 'stacking_h5_20250103_000000_000001_bbbb'), 'stacking_h5_20250103_000000_000001_bbbb', 'stacking');
-  writeRun(join(roots.runs, 'ridge_h5_20250102_000000_000001_cccc'), 'ridge_h5_20250102_000000_000001_cccc', 'training');
+  writeRun(
+    join(roots.runs, 'stacking_h5_20250103_000000_000001_bbbb'),
+    'stacking_h5_20250103_000000_000001_bbbb',
+    'stacking',
+  );
+  writeRun(
+    join(roots.runs, 'ridge_h5_20250102_000000_000001_cccc'),
+    'ridge_h5_20250102_000000_000001_cccc',
+    'training',
+  );
   const index = new RunIndex();
   await index.scanAll(watchedRootsOf(roots));
   const ids = (g: Parameters<RunIndex['group']>[0]) => index.group(g).map((s: RunSummary) => s.id);

@@ -17,9 +17,15 @@ test('the shim runs the launcher with its arguments whole and the baked-in runti
     writeFileSync(shim, shimText(launcher, "/opt/Code 'x'/code"));
     chmodSync(shim, 0o755);
     const env = { PATH: process.env.PATH ?? '' };
-    assert.equal(execFileSync(shim, ['validate', 'a b.csv', '--contract', 'ohlcv'], { env, encoding: 'utf8' }), "/opt/Code 'x'/code|validate|a b.csv|--contract|ohlcv|");
+    assert.equal(
+      execFileSync(shim, ['validate', 'a b.csv', '--contract', 'ohlcv'], { env, encoding: 'utf8' }),
+      "/opt/Code 'x'/code|validate|a b.csv|--contract|ohlcv|",
+    );
     // PHASEBOOK_NODE set by an integrated terminal wins over the baked-in runtime.
-    assert.equal(execFileSync(shim, ['--version'], { env: { ...env, PHASEBOOK_NODE: '/usr/bin/node' }, encoding: 'utf8' }), '/usr/bin/node|--version|');
+    assert.equal(
+      execFileSync(shim, ['--version'], { env: { ...env, PHASEBOOK_NODE: '/usr/bin/node' }, encoding: 'utf8' }),
+      '/usr/bin/node|--version|',
+    );
     assert.equal(shimLauncher(shimText(launcher, '/n')), launcher);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,12 @@ import { keyAt, positionContext } from '../../../extension/notebook/yamlContext'
 
 test('typing at the start of a line asks for a top-level key, knowing the keys already written', () => {
   const text = 'returns: close\nla\nrolling: { column: ret }';
-  assert.deepEqual(positionContext(text, 1, 2), { type: 'key', path: [], prefix: 'la', siblings: ['returns', 'rolling'] });
+  assert.deepEqual(positionContext(text, 1, 2), {
+    type: 'key',
+    path: [],
+    prefix: 'la',
+    siblings: ['returns', 'rolling'],
+  });
 });
 
 test('an indented line under `key:` asks for a key of that mapping', () => {
@@ -16,12 +21,30 @@ test('an indented line under `key:` asks for a key of that mapping', () => {
 });
 
 test('after `key: ` the value of that key is asked for, also inside a flow list', () => {
-  assert.deepEqual(positionContext('from: pri', 0, 9), { type: 'value', path: [], key: 'from', prefix: 'pri', inList: false });
-  assert.deepEqual(positionContext('from: [prices, fea', 0, 18), { type: 'value', path: [], key: 'from', prefix: 'fea', inList: true });
+  assert.deepEqual(positionContext('from: pri', 0, 9), {
+    type: 'value',
+    path: [],
+    key: 'from',
+    prefix: 'pri',
+    inList: false,
+  });
+  assert.deepEqual(positionContext('from: [prices, fea', 0, 18), {
+    type: 'value',
+    path: [],
+    key: 'from',
+    prefix: 'fea',
+    inList: true,
+  });
 });
 
 test('a list item under `key:` is an item of that key (a value, or a key of a mapping in the list)', () => {
-  assert.deepEqual(positionContext('from:\n  - pri', 1, 7), { type: 'item', path: [], key: 'from', prefix: 'pri', siblings: [] });
+  assert.deepEqual(positionContext('from:\n  - pri', 1, 7), {
+    type: 'item',
+    path: [],
+    key: 'from',
+    prefix: 'pri',
+    siblings: [],
+  });
   const nested = positionContext('rolling:\n  - column: ret\n    windows: [7]\n  - col', 3, 7);
   assert.deepEqual(nested, { type: 'item', path: [], key: 'rolling', prefix: 'col', siblings: [] });
 });

@@ -20,7 +20,9 @@ export function fileHashes(dir: string): Record<string, string> {
 /** Checkpoint facts that must not depend on where or when a job ran. */
 export function checkpointFacts(dir: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const f of readdirSync(join(dir, 'artifacts')).filter((x) => x.endsWith('.meta.json')).sort()) {
+  for (const f of readdirSync(join(dir, 'artifacts'))
+    .filter((x) => x.endsWith('.meta.json'))
+    .sort()) {
     const m = JSON.parse(readFileSync(join(dir, 'artifacts', f), 'utf8'));
     out[m.job] = { key: m.key, inputs: m.inputs, output: m.output, status: m.status };
   }
@@ -28,5 +30,8 @@ export function checkpointFacts(dir: string): Record<string, unknown> {
 }
 
 export function predictionHashes(dir: string): string[] {
-  return readdirSync(join(dir, 'runs')).filter((r) => !r.startsWith('pipeline')).map((r) => sha(join(dir, 'runs', r, 'predictions.parquet'))).sort();
+  return readdirSync(join(dir, 'runs'))
+    .filter((r) => !r.startsWith('pipeline'))
+    .map((r) => sha(join(dir, 'runs', r, 'predictions.parquet')))
+    .sort();
 }

@@ -29,7 +29,17 @@ before(async () => {
   if (!hasRedis) return;
   redis = await startRedis();
   storeDir = mkdtempSync(join(tmpdir(), 'pb-store-'));
-  for (let i = 0; i < 3; i++) workers.push(await startWorker(['--redis', redis.url, '--store', storeDir, '--cache', mkdtempSync(join(tmpdir(), 'pb-wcache-'))]));
+  for (let i = 0; i < 3; i++)
+    workers.push(
+      await startWorker([
+        '--redis',
+        redis.url,
+        '--store',
+        storeDir,
+        '--cache',
+        mkdtempSync(join(tmpdir(), 'pb-wcache-')),
+      ]),
+    );
 });
 
 after(async () => {
@@ -42,7 +52,8 @@ async function run(notebook: string, opts: Partial<SessionOptions> = {}): Promis
   return s.run();
 }
 
-const errors = (r: ExecutionReport) => JSON.stringify(r.outcomes.filter((o) => o.error).map((o) => [o.cell, o.error?.message]));
+const errors = (r: ExecutionReport) =>
+  JSON.stringify(r.outcomes.filter((o) => o.error).map((o) => [o.cell, o.error?.message]));
 
 const skip = !hasRedis && 'redis-server is not installed';
 const A = studyDir(STUDY);
@@ -51,10 +62,15 @@ test('a fanned-out study on 3 fleet workers gives the bytes of the serial run', 
   const B = studyDir(STUDY);
   const serial = await run(A.notebook, { jobs: 1 });
   assert.equal(serial.exitCode, 0, errors(serial));
-  const fleet = await run(B.notebook, { executor: new BullmqExecutor({ redis: redis.url, store: openStore(storeDir) }) });
+  const fleet = await run(B.notebook, {
+    executor: new BullmqExecutor({ redis: redis.url, store: openStore(storeDir) }),
+  });
   assert.equal(fleet.exitCode, 0, errors(fleet));
   assert.equal(fleet.executor, 'bullmq');
-  assert.ok(fleet.outcomes.every((o) => o.status === 'ok'), 'every cell computed on the fleet');
+  assert.ok(
+    fleet.outcomes.every((o) => o.status === 'ok'),
+    'every cell computed on the fleet',
+  );
   assert.deepEqual(fileHashes(join(B.dir, 'reports')), fileHashes(join(A.dir, 'reports')));
   assert.ok(Object.keys(fileHashes(join(A.dir, 'reports'))).length >= 5);
   assert.deepEqual(checkpointFacts(B.dir), checkpointFacts(A.dir));
@@ -72,28 +88,48 @@ test('a fanned-out study on 3 fleet workers gives the bytes of the serial run', 
 function cli(cwd: string): { io: CliIO; out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { io: { out: (x) => (out += x), err: (x) => (err += x), tty: false, cwd, env: {} }, out: () => out, err: () => err };
+  return {
+    io: { out: (x) => (out += x), err: (x) => (err += x), tty: false, cwd, env: {} },
+    out: () => out,
+    err: () => err,
+  };
 }
 
-test('phasebook run --executor bullmq, and the same as a settings block, give the serial bytes; run.json names the workers', { skip }, async () => {
-  const C = studyDir(STUDY);
-  const c = cli(C.dir);
-  assert.equal(await main(['run', C.notebook, '--executor', 'bullmq', '--redis', redis.url, '--store', storeDir], c.io), 0, c.err() + c.out());
-  assert.deepEqual(fileHashes(join(C.dir, 'reports')), fileHashes(join(A.dir, 'reports')));
-  const runDir = readdirSync(join(C.dir, 'runs')).find((r) => r.startsWith('pipeline'))!;
-  const manifest = JSON.parse(readFileSync(join(C.dir, 'runs', runDir, 'run.json'), 'utf8'));
-  const cells = manifest.meta.cells as { cell: string; attempts?: number; worker?: string }[];
-  assert.ok(cells.length > 10 && cells.every((x) => x.attempts === 1 && typeof x.worker === 'string'), JSON.stringify(cells.slice(0, 2)));
-  assert.equal(manifest.status, 'complete');
-  const db = metricsDbPath(join(C.dir, 'artifacts'));
-  assert.deepEqual((await queryMetrics(db, 'SELECT executor FROM executions')).rows, [['bullmq']]);
-  // The settings block: executor kind, redis and store in the notebook itself.
-  const D = studyDir(STUDY.replace('seed: 7\n', `seed: 7\nexecutor:\n  kind: bullmq\n  redis: ${redis.url}\n  store: ${storeDir}\n`));
-  const d = cli(D.dir);
-  assert.equal(await main(['run', D.notebook], d.io), 0, d.err() + d.out());
-  assert.deepEqual(fileHashes(join(D.dir, 'reports')), fileHashes(join(A.dir, 'reports')));
-  assert.deepEqual((await queryMetrics(metricsDbPath(join(D.dir, 'artifacts')), 'SELECT executor FROM executions')).rows, [['bullmq']]);
-});
+test(
+  'phasebook run --executor bullmq, and the same as a settings block, give the serial bytes; run.json names the workers',
+  { skip },
+  async () => {
+    const C = studyDir(STUDY);
+    const c = cli(C.dir);
+    assert.equal(
+      await main(['run', C.notebook, '--executor', 'bullmq', '--redis', redis.url, '--store', storeDir], c.io),
+      0,
+      c.err() + c.out(),
+    );
+    assert.deepEqual(fileHashes(join(C.dir, 'reports')), fileHashes(join(A.dir, 'reports')));
+    const runDir = readdirSync(join(C.dir, 'runs')).find((r) => r.startsWith('pipeline'))!;
+    const manifest = JSON.parse(readFileSync(join(C.dir, 'runs', runDir, 'run.json'), 'utf8'));
+    const cells = manifest.meta.cells as { cell: string; attempts?: number; worker?: string }[];
+    assert.ok(
+      cells.length > 10 && cells.every((x) => x.attempts === 1 && typeof x.worker === 'string'),
+      JSON.stringify(cells.slice(0, 2)),
+    );
+    assert.equal(manifest.status, 'complete');
+    const db = metricsDbPath(join(C.dir, 'artifacts'));
+    assert.deepEqual((await queryMetrics(db, 'SELECT executor FROM executions')).rows, [['bullmq']]);
+    // The settings block: executor kind, redis and store in the notebook itself.
+    const D = studyDir(
+      STUDY.replace('seed: 7\n', `seed: 7\nexecutor:\n  kind: bullmq\n  redis: ${redis.url}\n  store: ${storeDir}\n`),
+    );
+    const d = cli(D.dir);
+    assert.equal(await main(['run', D.notebook], d.io), 0, d.err() + d.out());
+    assert.deepEqual(fileHashes(join(D.dir, 'reports')), fileHashes(join(A.dir, 'reports')));
+    assert.deepEqual(
+      (await queryMetrics(metricsDbPath(join(D.dir, 'artifacts')), 'SELECT executor FROM executions')).rows,
+      [['bullmq']],
+    );
+  },
+);
 
 test('run --executor bullmq without --store, or a bad executor, is a usage error', async () => {
   const c = cli(A.dir);

@@ -20,9 +20,13 @@ if (!getPhase('f_hold')) {
     async run(c, inputs, ctx) {
       const x = inputs[0].dataset!.frame.getColumn('x');
       writeFileSync(join(ctx.baseDir, `started-${Number(x.get(0))}`), String(process.pid));
-      while (!existsSync(join(ctx.baseDir, String(c.gate))) && !ctx.signal.aborted) await new Promise((ok) => setTimeout(ok, 50));
+      while (!existsSync(join(ctx.baseDir, String(c.gate))) && !ctx.signal.aborted)
+        await new Promise((ok) => setTimeout(ok, 50));
       const v = Number(x.sum());
-      return emptyResult({ dataset: inputs[0].dataset, metrics: { score: v, score_ci_low: v - 1, score_ci_high: v + 1 } });
+      return emptyResult({
+        dataset: inputs[0].dataset,
+        metrics: { score: v, score_ci_low: v - 1, score_ci_high: v + 1 },
+      });
     },
   });
 }

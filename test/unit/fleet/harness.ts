@@ -55,7 +55,11 @@ export async function startRedis(): Promise<RedisHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'pb-redis-'));
   let proc: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    proc = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    proc = spawn(
+      REDIS_SERVER,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 200; i++) {
       if (await ping(port)) return;
       await sleep(50);
@@ -86,7 +90,10 @@ const WORKER_MAIN = join(__dirname, 'workerMain.ts');
 
 /** `phasebook worker ...` from the sources (tsx), as its own process. */
 export async function startWorker(args: string[], env: NodeJS.ProcessEnv = {}): Promise<WorkerHandle> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN, 'worker', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN, 'worker', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const out: Record<string, unknown>[] = [];
   let partial = '';
   let stderr = '';
@@ -131,7 +138,13 @@ export async function startWorker(args: string[], env: NodeJS.ProcessEnv = {}): 
 /** A local S3-compatible server (s3rver) on loopback with one bucket: a stand-in for S3 in tests only. */
 export async function startS3(bucket: string): Promise<{ endpoint: string; close(): Promise<void> }> {
   const { default: S3rver } = await import('s3rver');
-  const srv = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 'pb-s3-')), configureBuckets: [{ name: bucket }] });
+  const srv = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: mkdtempSync(join(tmpdir(), 'pb-s3-')),
+    configureBuckets: [{ name: bucket }],
+  });
   const addr = await srv.run();
   return { endpoint: `http://127.0.0.1:${addr.port}`, close: () => srv.close() };
 }

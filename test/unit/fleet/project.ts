@@ -39,7 +39,12 @@ export function project(text: string): { dir: string; path: string } {
 }
 
 export function session(p: { path: string }, opts: Partial<SessionOptions> = {}): PipelineSession {
-  return new PipelineSession(readFileSync(p.path, 'utf8'), { notebookPath: p.path, log: silentLogger, preload: [TEST_PHASES, FLEET_PHASES], ...opts });
+  return new PipelineSession(readFileSync(p.path, 'utf8'), {
+    notebookPath: p.path,
+    log: silentLogger,
+    preload: [TEST_PHASES, FLEET_PHASES],
+    ...opts,
+  });
 }
 
 export const until = async (ok: () => boolean): Promise<void> => {

@@ -52,7 +52,10 @@ test('directory store: objects by name, written once, never outside the folder, 
   await roundTrip(store);
   const shards = readdirSync(join(dir, 'objects'));
   assert.equal(shards.length, 1);
-  assert.deepEqual(readdirSync(join(dir, 'objects', shards[0])).filter((f) => f.startsWith('.tmp-')), []);
+  assert.deepEqual(
+    readdirSync(join(dir, 'objects', shards[0])).filter((f) => f.startsWith('.tmp-')),
+    [],
+  );
 });
 
 test('S3 store (s3rver on loopback): the same behaviour through @aws-sdk/client-s3', async () => {
@@ -77,12 +80,21 @@ test('a cache entry survives push and pull byte for byte, and a corrupted object
   const sha = sha256('x');
   await bad.put(objectName(sha), Buffer.from('not x'));
   await bad.put(entryName('p', key), Buffer.from(JSON.stringify({ format: 1, key, files: { 'result.json': sha } })));
-  await assert.rejects(pullEntry(bad, 'p', mkdtempSync(join(tmpdir(), 'pb-cache-c-')), key), /does not hash to its name/);
+  await assert.rejects(
+    pullEntry(bad, 'p', mkdtempSync(join(tmpdir(), 'pb-cache-c-')), key),
+    /does not hash to its name/,
+  );
 });
 
 test('store URLs: unsupported schemes and bucket-less s3 URLs are clear errors', () => {
-  assert.throws(() => openStore('ftp://host/x'), (e: unknown) => e instanceof UserError && /unsupported store 'ftp:\/\/host\/x'/.test(e.message));
-  assert.throws(() => openStore('s3://'), (e: unknown) => e instanceof UserError);
+  assert.throws(
+    () => openStore('ftp://host/x'),
+    (e: unknown) => e instanceof UserError && /unsupported store 'ftp:\/\/host\/x'/.test(e.message),
+  );
+  assert.throws(
+    () => openStore('s3://'),
+    (e: unknown) => e instanceof UserError,
+  );
 });
 
 let redis: RedisHandle | undefined;
@@ -92,16 +104,25 @@ after(async () => {
   await redis?.stop();
 });
 
-test('a run on a fleet whose artifact store is S3 gives the serial results, and its entries are in the bucket', { skip: !hasRedis && 'redis-server is not installed' }, async () => {
-  redis = await startRedis();
-  const url = s3Url('fleet');
-  worker = await startWorker(['--redis', redis.url, '--store', url, '--cache', mkdtempSync(join(tmpdir(), 'pb-wcache-'))], creds);
-  const serial = await session(project(FAN), { jobs: 1 }).run();
-  const p = project(FAN);
-  const fleet = await session(p, { executor: new BullmqExecutor({ redis: redis.url, store: openStore(url) }) }).run();
-  assert.equal(fleet.exitCode, 0, JSON.stringify(fleet.outcomes.map((o) => [o.cell, o.error?.message])));
-  const scores = (r: typeof fleet) => Object.fromEntries(r.outcomes.map((o) => [o.cell, [o.status, o.cacheKey, o.result?.metrics?.score]]));
-  assert.deepEqual(scores(fleet), scores(serial));
-  const store = openStore(url);
-  for (const o of fleet.outcomes) assert.equal(await store.has(entryName(fleetScope(p.dir), o.cacheKey!)), true, o.cell);
-});
+test(
+  'a run on a fleet whose artifact store is S3 gives the serial results, and its entries are in the bucket',
+  { skip: !hasRedis && 'redis-server is not installed' },
+  async () => {
+    redis = await startRedis();
+    const url = s3Url('fleet');
+    worker = await startWorker(
+      ['--redis', redis.url, '--store', url, '--cache', mkdtempSync(join(tmpdir(), 'pb-wcache-'))],
+      creds,
+    );
+    const serial = await session(project(FAN), { jobs: 1 }).run();
+    const p = project(FAN);
+    const fleet = await session(p, { executor: new BullmqExecutor({ redis: redis.url, store: openStore(url) }) }).run();
+    assert.equal(fleet.exitCode, 0, JSON.stringify(fleet.outcomes.map((o) => [o.cell, o.error?.message])));
+    const scores = (r: typeof fleet) =>
+      Object.fromEntries(r.outcomes.map((o) => [o.cell, [o.status, o.cacheKey, o.result?.metrics?.score]]));
+    assert.deepEqual(scores(fleet), scores(serial));
+    const store = openStore(url);
+    for (const o of fleet.outcomes)
+      assert.equal(await store.has(entryName(fleetScope(p.dir), o.cacheKey!)), true, o.cell);
+  },
+);

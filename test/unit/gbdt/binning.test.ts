@@ -22,7 +22,10 @@ test('many values: at most max_bin quantile bins of similar size, stored as uint
   const counts = new Array<number>(cuts.length + 1).fill(0);
   for (const b of out) counts[b]++;
   const expected = col.length / 64;
-  assert.ok(Math.max(...counts) < 1.5 * expected && Math.min(...counts) > 0.5 * expected, `counts ${Math.min(...counts)}..${Math.max(...counts)}`);
+  assert.ok(
+    Math.max(...counts) < 1.5 * expected && Math.min(...counts) > 0.5 * expected,
+    `counts ${Math.min(...counts)}..${Math.max(...counts)}`,
+  );
   assert.ok(computeCuts(col, 255).length <= 254);
 });
 

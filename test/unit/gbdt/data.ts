@@ -11,7 +11,12 @@ export function matrix(columns: Float64Array[], names = columns.map((_, j) => `f
 }
 
 /** Uniform [-1, 1) features; `label` maps a row's features to its label. */
-export function makeData(n: number, nFeatures: number, seed: number, label: (x: number[], r: () => number) => number): { X: FeatureMatrix; y: Float64Array } {
+export function makeData(
+  n: number,
+  nFeatures: number,
+  seed: number,
+  label: (x: number[], r: () => number) => number,
+): { X: FeatureMatrix; y: Float64Array } {
   const r = lcg(seed);
   const cols = Array.from({ length: nFeatures }, () => new Float64Array(n));
   const y = new Float64Array(n);
@@ -39,13 +44,14 @@ export function auc(p: ArrayLike<number>, y: ArrayLike<number>): number {
   const idx = Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[a] - p[b]);
   let pos = 0;
   let sum = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j < idx.length && p[idx[j]] === p[idx[i]]) j++;
-    for (let k = i; k < j; k++) if (y[idx[k]] === 1) {
-      pos++;
-      sum += (i + 1 + j) / 2;
-    }
+    for (let k = i; k < j; k++)
+      if (y[idx[k]] === 1) {
+        pos++;
+        sum += (i + 1 + j) / 2;
+      }
     i = j;
   }
   return (sum - (pos * (pos + 1)) / 2) / (pos * (y.length - pos));

@@ -28,7 +28,13 @@ test('the worker loads from sources under tsx and a 2-thread backend really uses
   const cuts = computeAllCuts(tr.X.columns, 255, undefined);
   const bins = binMatrix(tr.X.columns, tr.X.rows, cuts, true);
   const notes: string[] = [];
-  const backend = await createBackend(bins, Int32Array.from(cuts, (c) => c.length + 1), { lambda: 1, minChildWeight: 1 }, 2, (m) => notes.push(m));
+  const backend = await createBackend(
+    bins,
+    Int32Array.from(cuts, (c) => c.length + 1),
+    { lambda: 1, minChildWeight: 1 },
+    2,
+    (m) => notes.push(m),
+  );
   try {
     assert.equal(backend.workers, 1, notes.join('; '));
   } finally {
@@ -47,17 +53,42 @@ test('same model bytes with 1, 2 and 3 threads (depth-wise and leaf-wise)', asyn
 test('multiclass and forest models are thread-count independent too', async () => {
   const y3 = tr.y.map((v, i) => (v === 1 ? (tr.X.columns[3][i] > 0 ? 2 : 1) : 0));
   const fit = async (threads: number) =>
-    JSON.stringify((await gbdtFactory.fit(tr.X, y3, { n_estimators: 4, max_depth: 4 }, { seed: 2, task: 'classification', nClasses: 3, threads })).toJSON());
+    JSON.stringify(
+      (
+        await gbdtFactory.fit(
+          tr.X,
+          y3,
+          { n_estimators: 4, max_depth: 4 },
+          { seed: 2, task: 'classification', nClasses: 3, threads },
+        )
+      ).toJSON(),
+    );
   assert.equal(await fit(2), await fit(1));
   const forest = async (threads: number) =>
-    JSON.stringify((await forestFactory.fit(tr.X, tr.y, { n_estimators: 8, max_depth: 6 }, { seed: 2, task: 'classification', threads })).toJSON());
+    JSON.stringify(
+      (
+        await forestFactory.fit(
+          tr.X,
+          tr.y,
+          { n_estimators: 8, max_depth: 6 },
+          { seed: 2, task: 'classification', threads },
+        )
+      ).toJSON(),
+    );
   assert.equal(await forest(2), await forest(1));
 });
 
 test('the bundled worker (as in dist/) is found next to the bundle and gives the same model', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gbdt-worker-'));
   try {
-    await esbuild.build({ entryPoints: [join(__dirname, '../../../core/ml/gbdt/worker.ts')], outfile: join(dir, 'gbdt-worker.js'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+    await esbuild.build({
+      entryPoints: [join(__dirname, '../../../core/ml/gbdt/worker.ts')],
+      outfile: join(dir, 'gbdt-worker.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'error',
+    });
     assert.deepEqual(findWorkerEntry({}, dir), { file: join(dir, 'gbdt-worker.js'), typescript: false });
     const before = process.env.PHASEBOOK_GBDT_WORKER;
     process.env.PHASEBOOK_GBDT_WORKER = join(dir, 'gbdt-worker.js');
@@ -81,7 +112,13 @@ test('a broken worker file falls back to one thread with a note, same model', as
     process.env.PHASEBOOK_GBDT_WORKER = join(dir, 'gbdt-worker.js');
     const cuts = computeAllCuts(tr.X.columns, 255, undefined);
     const notes: string[] = [];
-    const backend = await createBackend(binMatrix(tr.X.columns, tr.X.rows, cuts, true), Int32Array.from(cuts, (c) => c.length + 1), { lambda: 1, minChildWeight: 1 }, 2, (m) => notes.push(m));
+    const backend = await createBackend(
+      binMatrix(tr.X.columns, tr.X.rows, cuts, true),
+      Int32Array.from(cuts, (c) => c.length + 1),
+      { lambda: 1, minChildWeight: 1 },
+      2,
+      (m) => notes.push(m),
+    );
     assert.equal(backend.workers, 0);
     await backend.close();
     assert.match(notes.join('\n'), /could not start worker threads.*boom/s);

@@ -20,10 +20,15 @@ interface Fixture {
 }
 
 const fx = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'xgb_small.json'), 'utf8')) as Fixture;
-const toMatrix = (cols: (number | null)[][]) => matrix(cols.map((c) => Float64Array.from(c, (v) => (v === null ? NaN : v))));
+const toMatrix = (cols: (number | null)[][]) =>
+  matrix(cols.map((c) => Float64Array.from(c, (v) => (v === null ? NaN : v))));
 
 test('matches xgboost hist predictions on the committed fixture', async () => {
-  const m = await gbdtFactory.fit(toMatrix(fx.train.columns), Float64Array.from(fx.train.y), fx.params, { seed: 1, task: 'classification', threads: 1 });
+  const m = await gbdtFactory.fit(toMatrix(fx.train.columns), Float64Array.from(fx.train.y), fx.params, {
+    seed: 1,
+    task: 'classification',
+    threads: 1,
+  });
   const p = m.predict(toMatrix(fx.test.columns));
   let worst = 0;
   for (let i = 0; i < p.length; i++) worst = Math.max(worst, Math.abs(p[i] - fx.xgb_test_pred[i]));

@@ -22,7 +22,13 @@ async function keysOf(text: string, baseDir: string, engineVersion = '1.0.0'): P
     const files = (await getPhase(cell.kind)?.inputFiles?.(cell.config, { baseDir, roots: {} as never })) ?? [];
     const fileHashes: Record<string, string> = {};
     for (const f of files) fileHashes[f] = await hashFile(join(baseDir, f));
-    keys[name] = cellCacheKey({ kind: cell.kind, config: cell.config, upstreamKeys: graph.parents(name).map((p) => keys[p]), fileHashes, engineVersion });
+    keys[name] = cellCacheKey({
+      kind: cell.kind,
+      config: cell.config,
+      upstreamKeys: graph.parents(name).map((p) => keys[p]),
+      fileHashes,
+      engineVersion,
+    });
   }
   return keys;
 }
@@ -56,54 +62,71 @@ function withData(run: (dir: string) => Promise<void>): () => Promise<void> {
   };
 }
 
-test('changing an input CSV changes its loader\'s key and every key downstream, and nothing else', withData(async (dir) => {
-  const before = await keysOf(notebook, dir);
-  writeFileSync(join(dir, 'prices.csv'), 'ts,close\n1,100\n2,102\n');
-  const later = new Date(Date.now() + 5000);
-  utimesSync(join(dir, 'prices.csv'), later, later);
-  const after = await keysOf(notebook, dir);
-  assert.notEqual(after.prices, before.prices);
-  assert.notEqual(after.feats, before.feats);
-  assert.notEqual(after.split, before.split);
-  assert.equal(after.other, before.other);
-}));
+test(
+  "changing an input CSV changes its loader's key and every key downstream, and nothing else",
+  withData(async (dir) => {
+    const before = await keysOf(notebook, dir);
+    writeFileSync(join(dir, 'prices.csv'), 'ts,close\n1,100\n2,102\n');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(dir, 'prices.csv'), later, later);
+    const after = await keysOf(notebook, dir);
+    assert.notEqual(after.prices, before.prices);
+    assert.notEqual(after.feats, before.feats);
+    assert.notEqual(after.split, before.split);
+    assert.equal(after.other, before.other);
+  }),
+);
 
-test('reformatting YAML (comments, key order, spacing, flow vs block style) keeps every key', withData(async (dir) => {
-  const reformatted = [
-    '# %% t_load   prices',
-    '# where the prices come from',
-    'timestamp:   ts   # the time column',
-    'source: "prices.csv"',
-    '',
-    '# %% t_load other',
-    "source: 'other.csv'",
-    '# %% t_features feats',
-    'rolling:',
-    '  windows:',
-    '    - 7',
-    '    - 14',
-    '  column: ret',
-    'lags:',
-    '  - 1',
-    '  - 2',
-    '  - 3',
-    'from: prices',
-    '',
-    '',
-    '# %% t_split split',
-    'embargo: 5',
-    'train: 0.70',
-  ].join('\r\n');
-  assert.deepEqual(await keysOf(reformatted, dir), await keysOf(notebook, dir));
-}));
+test(
+  'reformatting YAML (comments, key order, spacing, flow vs block style) keeps every key',
+  withData(async (dir) => {
+    const reformatted = [
+      '# %% t_load   prices',
+      '# where the prices come from',
+      'timestamp:   ts   # the time column',
+      'source: "prices.csv"',
+      '',
+      '# %% t_load other',
+      "source: 'other.csv'",
+      '# %% t_features feats',
+      'rolling:',
+      '  windows:',
+      '    - 7',
+      '    - 14',
+      '  column: ret',
+      'lags:',
+      '  - 1',
+      '  - 2',
+      '  - 3',
+      'from: prices',
+      '',
+      '',
+      '# %% t_split split',
+      'embargo: 5',
+      'train: 0.70',
+    ].join('\r\n');
+    assert.deepEqual(await keysOf(reformatted, dir), await keysOf(notebook, dir));
+  }),
+);
 
-test('editing a config value changes that cell and its descendants only; a new engine version changes all', withData(async (dir) => {
-  const before = await keysOf(notebook, dir);
-  const edited = await keysOf(notebook.replace('lags: [1, 2, 3]', 'lags: [1, 2, 4]'), dir);
-  assert.deepEqual([edited.prices === before.prices, edited.other === before.other, edited.feats === before.feats, edited.split === before.split], [true, true, false, false]);
-  const bumped = await keysOf(notebook, dir, '1.0.1');
-  for (const name of Object.keys(before)) assert.notEqual(bumped[name], before[name], name);
-}));
+test(
+  'editing a config value changes that cell and its descendants only; a new engine version changes all',
+  withData(async (dir) => {
+    const before = await keysOf(notebook, dir);
+    const edited = await keysOf(notebook.replace('lags: [1, 2, 3]', 'lags: [1, 2, 4]'), dir);
+    assert.deepEqual(
+      [
+        edited.prices === before.prices,
+        edited.other === before.other,
+        edited.feats === before.feats,
+        edited.split === before.split,
+      ],
+      [true, true, false, false],
+    );
+    const bumped = await keysOf(notebook, dir, '1.0.1');
+    for (const name of Object.keys(before)) assert.notEqual(bumped[name], before[name], name);
+  }),
+);
 
 test('a cache key is a sha256 hex digest that depends on upstream order and extra inputs', () => {
   const base = { kind: 'k', config: { a: 1 }, upstreamKeys: ['x', 'y'], fileHashes: {}, engineVersion: '1' };

@@ -38,7 +38,8 @@ test('nodes are the phase and ts cells; edges come from from: and the nearest ph
 test('topological order puts upstreams first and otherwise keeps cell order', () => {
   const g = graphOf(text);
   assert.deepEqual(g.order, ['prices', 'feats', 'split', 'joined', 'other', 'early']);
-  for (const n of g.order) for (const p of g.parents(n)) assert.ok(g.order.indexOf(p) < g.order.indexOf(n), `${p} before ${n}`);
+  for (const n of g.order)
+    for (const p of g.parents(n)) assert.ok(g.order.indexOf(p) < g.order.indexOf(n), `${p} before ${n}`);
 });
 
 test('ancestors and descendants are transitive and in execution order', () => {
@@ -51,7 +52,22 @@ test('ancestors and descendants are transitive and in execution order', () => {
 });
 
 test('cycles are found once each and their cells are left out of the order', () => {
-  const g = graphOf(nb('# %% t_load src', 'source: a.csv', '# %% t_features a', 'from: [src, c]', '# %% t_features b', 'from: a', '# %% t_split c', 'from: b', '# %% t_split after', 'from: c', '# %% t_split fine', 'from: src'));
+  const g = graphOf(
+    nb(
+      '# %% t_load src',
+      'source: a.csv',
+      '# %% t_features a',
+      'from: [src, c]',
+      '# %% t_features b',
+      'from: a',
+      '# %% t_split c',
+      'from: b',
+      '# %% t_split after',
+      'from: c',
+      '# %% t_split fine',
+      'from: src',
+    ),
+  );
   assert.deepEqual(g.cycles, [['a', 'b', 'c', 'a']]);
   assert.deepEqual(g.order, ['src', 'fine']);
   assert.deepEqual(g.descendants('a'), ['b', 'c', 'after']);

@@ -12,13 +12,24 @@ test('sha256 of strings and bytes (known vectors)', () => {
 });
 
 test('canonicalJson sorts keys at every depth and writes numbers one way', () => {
-  assert.equal(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 'x' } }), '{"a":{"c":"x","d":[1,{"y":2,"z":1}]},"b":1}');
+  assert.equal(
+    canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 'x' } }),
+    '{"a":{"c":"x","d":[1,{"y":2,"z":1}]},"b":1}',
+  );
   assert.equal(canonicalJson({ x: 1.0, y: -0, z: 1e21, w: 0.1 }), '{"w":0.1,"x":1,"y":0,"z":1e+21}');
   assert.notEqual(canonicalJson([NaN]), canonicalJson([null]));
   assert.notEqual(canonicalJson(Infinity), canonicalJson(-Infinity));
   assert.equal(canonicalJson({ a: undefined, b: [undefined] }), '{"b":[null]}');
   assert.equal(canonicalJson(new Date('2025-01-02T03:04:05Z')), '"2025-01-02T03:04:05.000Z"');
-  assert.equal(canonicalJson(new Map([['b', 1], ['a', 2]])), '{"a":2,"b":1}');
+  assert.equal(
+    canonicalJson(
+      new Map([
+        ['b', 1],
+        ['a', 2],
+      ]),
+    ),
+    '{"a":2,"b":1}',
+  );
   const cyclic: Record<string, unknown> = {};
   cyclic.self = cyclic;
   assert.throws(() => canonicalJson(cyclic), /cyclic/);
@@ -28,10 +39,17 @@ test('canonicalJson sorts keys at every depth and writes numbers one way', () =>
 test('property: canonicalJson ignores key order and parses back to the same value', () => {
   fc.assert(
     fc.property(fc.jsonValue(), (v) => {
-      const shuffled = JSON.parse(JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x)));
+      const shuffled = JSON.parse(
+        JSON.stringify(v, (_k, x) =>
+          x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x,
+        ),
+      );
       const c = canonicalJson(v);
       assert.equal(canonicalJson(shuffled), c);
-      assert.deepEqual(JSON.parse(c), JSON.parse(JSON.stringify(v), (_k, x) => (Object.is(x, -0) ? 0 : x)));
+      assert.deepEqual(
+        JSON.parse(c),
+        JSON.parse(JSON.stringify(v), (_k, x) => (Object.is(x, -0) ? 0 : x)),
+      );
     }),
     { numRuns: 200 },
   );

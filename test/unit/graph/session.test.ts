@@ -24,7 +24,10 @@ if (!getPhase('s_src')) {
     async run(c: { path: string }, _in, ctx) {
       calls.src = (calls.src ?? 0) + 1;
       const frame = pl.readCSV(join(ctx.baseDir, c.path));
-      return emptyResult({ dataset: { frame, features: ['x'], labels: [], sources: [c.path] }, summary: { rows: frame.height } });
+      return emptyResult({
+        dataset: { frame, features: ['x'], labels: [], sources: [c.path] },
+        summary: { rows: frame.height },
+      });
     },
   });
   registerPhase({
@@ -35,7 +38,12 @@ if (!getPhase('s_src')) {
     async run(c: { factor?: number }, inputs, ctx) {
       calls[ctx.cell.name] = (calls[ctx.cell.name] ?? 0) + 1;
       const d = inputs[0].dataset!;
-      const frame = d.frame.withColumns(pl.col('x').mul(c.factor ?? 2).alias('x'));
+      const frame = d.frame.withColumns(
+        pl
+          .col('x')
+          .mul(c.factor ?? 2)
+          .alias('x'),
+      );
       return emptyResult({ dataset: { ...d, frame }, summary: { sum: frame.getColumn('x').sum() } });
     },
   });
@@ -67,11 +75,17 @@ test('a second run of an unchanged notebook is served from the cache, not recomp
   try {
     const s = new PipelineSession(NB, { notebookPath: path, log: silentLogger });
     const first = await s.run();
-    assert.deepEqual(first.outcomes.map((o) => o.status), ['ok', 'ok', 'ok']);
+    assert.deepEqual(
+      first.outcomes.map((o) => o.status),
+      ['ok', 'ok', 'ok'],
+    );
     assert.equal(first.outcomes[2].result?.summary.sum, 120);
     const before = calls.d2;
     const second = await s.run({ cells: ['d2'] });
-    assert.deepEqual(second.outcomes.map((o) => [o.cell, o.status]), [['d2', 'cached']]);
+    assert.deepEqual(
+      second.outcomes.map((o) => [o.cell, o.status]),
+      [['d2', 'cached']],
+    );
     assert.equal(calls.d2, before);
     // A fresh session (a reopened notebook) restores outputs from disk without running.
     const again = new PipelineSession(NB, { notebookPath: path, log: silentLogger });
@@ -93,7 +107,10 @@ test('editing a cell makes it and its descendants stale, and running a child run
     assert.deepEqual(stale, ['d1', 'd2']);
     const events: ExecutionEvent[] = [];
     const r = await s.run({ cells: ['d2'], onEvent: (e) => events.push(e) });
-    assert.deepEqual(events.filter((e) => e.type === 'queued').map((e) => (e as { cell: string }).cell), ['d1', 'd2']);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'queued').map((e) => (e as { cell: string }).cell),
+      ['d1', 'd2'],
+    );
     assert.equal(r.outcomes[1].result?.summary.sum, 180);
     assert.deepEqual(await s.staleCells(), []);
   } finally {
@@ -135,7 +152,8 @@ test('a failing cell names the notebook line of its key; its descendants are ski
 });
 
 test('a ts cell transforms its upstream frame', async () => {
-  const nb = '# %% s_src src\npath: a.csv\n\n# %% ts plus_one\n// from: src\nexport default function (inputs: any, { pl }: any) {\n  return inputs.src.withColumns(pl.col("x").add(1).alias("y"));\n}\n';
+  const nb =
+    '# %% s_src src\npath: a.csv\n\n# %% ts plus_one\n// from: src\nexport default function (inputs: any, { pl }: any) {\n  return inputs.src.withColumns(pl.col("x").add(1).alias("y"));\n}\n';
   const { path, cleanup } = setup(nb);
   try {
     const s = new PipelineSession(nb, { notebookPath: path, log: silentLogger, diskCache: false });
@@ -153,12 +171,22 @@ test('a fresh session asked for a cached cell restores only that cell, not its a
     await new PipelineSession(NB, { notebookPath: path, log: silentLogger }).run();
     const reopened = new PipelineSession(NB, { notebookPath: path, log: silentLogger });
     const r = await reopened.run({ cells: ['d2'] });
-    assert.deepEqual(r.outcomes.map((o) => [o.cell, o.status]), [['d2', 'cached']]);
+    assert.deepEqual(
+      r.outcomes.map((o) => [o.cell, o.status]),
+      [['d2', 'cached']],
+    );
     assert.equal(reopened.lastResult('src'), undefined);
     // Forcing the cell recomputes it, which does need its ancestors (restored from disk, not rerun).
     const before = calls.src;
     const forced = await reopened.run({ cells: ['d2'], force: true });
-    assert.deepEqual(forced.outcomes.map((o) => [o.cell, o.status]), [['src', 'cached'], ['d1', 'cached'], ['d2', 'ok']]);
+    assert.deepEqual(
+      forced.outcomes.map((o) => [o.cell, o.status]),
+      [
+        ['src', 'cached'],
+        ['d1', 'cached'],
+        ['d2', 'ok'],
+      ],
+    );
     assert.equal(calls.src, before);
   } finally {
     cleanup();
@@ -174,7 +202,14 @@ test('fixing an error clears it: a failed cell whose config changed is stale; un
     const before = calls.after ?? 0;
     await s.update(good.replace('max: 5', 'max: 2'));
     const broken = await s.run();
-    assert.deepEqual(broken.outcomes.map((o) => [o.cell, o.status]), [['src', 'cached'], ['check', 'failed'], ['after', 'skipped']]);
+    assert.deepEqual(
+      broken.outcomes.map((o) => [o.cell, o.status]),
+      [
+        ['src', 'cached'],
+        ['check', 'failed'],
+        ['after', 'skipped'],
+      ],
+    );
     assert.equal(broken.outcomes[2]!.error?.blockedBy, 'check', 'the blocked cell names what it waits for');
     assert.deepEqual(await s.staleCells(), [], 'nothing changed since the failure');
     assert.deepEqual(await s.cellsToRerun(), ['check', 'after'], 'run-stale reruns the failed and the blocked cell');

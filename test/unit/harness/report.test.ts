@@ -10,7 +10,12 @@ test('a failing host test makes the run fail and prints its message', () => {
     ...base,
     tests: [
       { titlePath: ['activation', 'activates'], state: 'passed', durationMs: 3 },
-      { titlePath: ['commands', 'phasebook.runAll is registered'], state: 'failed', durationMs: 1, error: { message: 'not registered' } },
+      {
+        titlePath: ['commands', 'phasebook.runAll is registered'],
+        state: 'failed',
+        durationMs: 1,
+        error: { message: 'not registered' },
+      },
     ],
   };
   const { lines, ok } = formatReport(report);
@@ -33,5 +38,8 @@ test('all passing is a success', () => {
 
 test('a file that is not a report is rejected naming the file', () => {
   assert.throws(() => parseReport('{', '/tmp/r.json'), /\/tmp\/r\.json: not JSON/);
-  assert.throws(() => parseReport('{"tests":[{"state":"ok"}]}', '/tmp/r.json'), /\/tmp\/r\.json: not a host test report/);
+  assert.throws(
+    () => parseReport('{"tests":[{"state":"ok"}]}', '/tmp/r.json'),
+    /\/tmp\/r\.json: not a host test report/,
+  );
 });

@@ -3,7 +3,13 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { extensionFolderName, isExamplesOutput, stageExtension, stageWorkspace, writeUserSettings } from '../../harness/stage';
+import {
+  extensionFolderName,
+  isExamplesOutput,
+  stageExtension,
+  stageWorkspace,
+  writeUserSettings,
+} from '../../harness/stage';
 
 const scratch = mkdtempSync(join(tmpdir(), 'phasebook-stage-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -18,15 +24,27 @@ function fakeRepo(name: string, files: Record<string, string>): string {
   return root;
 }
 
-const MANIFEST = JSON.stringify({ publisher: 'phasebook', name: 'phasebook', version: '0.1.0', main: './dist/extension.js' });
+const MANIFEST = JSON.stringify({
+  publisher: 'phasebook',
+  name: 'phasebook',
+  version: '0.1.0',
+  main: './dist/extension.js',
+});
 
 test('the installed folder is named <publisher>.<name>-<version>, as VS Code expects', () => {
-  assert.equal(extensionFolderName({ publisher: 'phasebook', name: 'phasebook', version: '0.1.0' }), 'phasebook.phasebook-0.1.0');
+  assert.equal(
+    extensionFolderName({ publisher: 'phasebook', name: 'phasebook', version: '0.1.0' }),
+    'phasebook.phasebook-0.1.0',
+  );
   assert.throws(() => extensionFolderName({ publisher: '', name: 'phasebook', version: '0.1.0' }), /no "publisher"/);
 });
 
 test('staging the extension copies manifest and dist, and links node_modules', () => {
-  const repo = fakeRepo('ext', { 'package.json': MANIFEST, 'dist/extension.js': 'exports.activate = () => {};', 'media/icon.svg': '<svg/>' });
+  const repo = fakeRepo('ext', {
+    'package.json': MANIFEST,
+    'dist/extension.js': 'exports.activate = () => {};',
+    'media/icon.svg': '<svg/>',
+  });
   const dir = stageExtension(repo, join(scratch, 'ext-out'));
   assert.ok(dir.endsWith('phasebook.phasebook-0.1.0'));
   assert.equal(readFileSync(join(dir, 'dist/extension.js'), 'utf8'), 'exports.activate = () => {};');
@@ -36,12 +54,17 @@ test('staging the extension copies manifest and dist, and links node_modules', (
 
 test('staging an unbuilt extension fails saying to build it', () => {
   const repo = fakeRepo('unbuilt', { 'package.json': MANIFEST });
-  assert.throws(() => stageExtension(repo, join(scratch, 'unbuilt-out')), /dist\/extension\.js is missing.*npm run build/);
+  assert.throws(
+    () => stageExtension(repo, join(scratch, 'unbuilt-out')),
+    /dist\/extension\.js is missing.*npm run build/,
+  );
 });
 
 test('generated demo outputs are recognised, sources are not', () => {
-  for (const p of ['runs', 'runs/x/run.json', 'data/stacking/cv1/run.json', '.phasebook/cache']) assert.equal(isExamplesOutput(p), true, p);
-  for (const p of ['demo.pipeline', 'data/raw/btc.csv', 'runsheet.pipeline', 'data/stackingnotes.md']) assert.equal(isExamplesOutput(p), false, p);
+  for (const p of ['runs', 'runs/x/run.json', 'data/stacking/cv1/run.json', '.phasebook/cache'])
+    assert.equal(isExamplesOutput(p), true, p);
+  for (const p of ['demo.pipeline', 'data/raw/btc.csv', 'runsheet.pipeline', 'data/stackingnotes.md'])
+    assert.equal(isExamplesOutput(p), false, p);
 });
 
 test('the workspace is examples/ without outputs, plus the files a test adds', () => {

@@ -20,14 +20,31 @@ test('as-of alignment never shows a bar a value stamped at or after its close (p
     // 999 is stamped exactly at the close of the 02:00 bar, i.e. the open of the 03:00 bar
     funding_rate: [0.001, 0.002, 999],
   });
-  const { frame } = alignFeeds([{ name: 'prices', frame: prices }, { name: 'funding', frame: funding }], HOUR);
+  const { frame } = alignFeeds(
+    [
+      { name: 'prices', frame: prices },
+      { name: 'funding', frame: funding },
+    ],
+    HOUR,
+  );
   assert.deepEqual(frame.columns, ['timestamp', 'symbol', 'close', 'funding_rate']);
-  assert.deepEqual(frame.getColumn('timestamp').toArray().map(iso), ['2024-01-01T00:00:00.000Z', '2024-01-01T01:00:00.000Z', '2024-01-01T02:00:00.000Z', '2024-01-01T03:00:00.000Z']);
+  assert.deepEqual(frame.getColumn('timestamp').toArray().map(iso), [
+    '2024-01-01T00:00:00.000Z',
+    '2024-01-01T01:00:00.000Z',
+    '2024-01-01T02:00:00.000Z',
+    '2024-01-01T03:00:00.000Z',
+  ]);
   // bar 00:00 closes 01:00: sees 00:10; bar 01:00 sees 01:59:59.999; bar 02:00 carries it; only bar 03:00 sees 999
   assert.deepEqual(frame.getColumn('funding_rate').toArray(), [0.001, 0.002, 0.002, 999]);
   // the property itself: every joined value was stamped before its bar's close
-  const stamps = new Map([[0.001, Date.parse('2024-01-01T00:10:00Z')], [0.002, Date.parse('2024-01-01T01:59:59.999Z')], [999, Date.parse('2024-01-01T03:00:00Z')]]);
-  frame.toRecords().forEach((r) => assert.ok(stamps.get(Number(r.funding_rate))! < (r.timestamp as unknown as Date).getTime() + HOUR));
+  const stamps = new Map([
+    [0.001, Date.parse('2024-01-01T00:10:00Z')],
+    [0.002, Date.parse('2024-01-01T01:59:59.999Z')],
+    [999, Date.parse('2024-01-01T03:00:00Z')],
+  ]);
+  frame
+    .toRecords()
+    .forEach((r) => assert.ok(stamps.get(Number(r.funding_rate))! < (r.timestamp as unknown as Date).getTime() + HOUR));
 });
 
 test('resampling: bars are labelled by open time; OHLC by meaning, volume summed, levels last', () => {
@@ -44,7 +61,15 @@ test('resampling: bars are labelled by open time; OHLC by meaning, volume summed
   const bars = resampleBars(minute, HOUR).toRecords();
   assert.equal(bars.length, 2);
   assert.deepEqual(
-    { t: iso(bars[0].timestamp), open: bars[0].open, high: bars[0].high, low: bars[0].low, close: bars[0].close, volume: bars[0].volume, oi: bars[0].open_interest },
+    {
+      t: iso(bars[0].timestamp),
+      open: bars[0].open,
+      high: bars[0].high,
+      low: bars[0].low,
+      close: bars[0].close,
+      volume: bars[0].volume,
+      oi: bars[0].open_interest,
+    },
     { t: '2024-01-01T00:00:00.000Z', open: 1, high: 9, low: 0.5, close: 4, volume: 60, oi: 9 },
   );
   assert.equal(iso(bars[1].timestamp), '2024-01-01T01:00:00.000Z');
@@ -52,15 +77,36 @@ test('resampling: bars are labelled by open time; OHLC by meaning, volume summed
 });
 
 test('as-of is per symbol: one symbol never receives another symbol’s value', () => {
-  const base = frameOf({ timestamp: ['2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', '2024-01-01T01:00:00Z'], symbol: ['BTC', 'ETH', 'ETH'], close: [1, 2, 3] });
+  const base = frameOf({
+    timestamp: ['2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', '2024-01-01T01:00:00Z'],
+    symbol: ['BTC', 'ETH', 'ETH'],
+    close: [1, 2, 3],
+  });
   const oi = frameOf({ timestamp: ['2024-01-01T00:00:00Z'], symbol: ['BTC'], open_interest: [42] });
-  const { frame, report } = alignFeeds([{ name: 'prices', frame: base }, { name: 'oi', frame: oi }], HOUR);
-  assert.deepEqual(frame.toRecords().map((r) => [r.symbol, r.open_interest]), [['BTC', 42], ['ETH', null], ['ETH', null]]);
+  const { frame, report } = alignFeeds(
+    [
+      { name: 'prices', frame: base },
+      { name: 'oi', frame: oi },
+    ],
+    HOUR,
+  );
+  assert.deepEqual(
+    frame.toRecords().map((r) => [r.symbol, r.open_interest]),
+    [
+      ['BTC', 42],
+      ['ETH', null],
+      ['ETH', null],
+    ],
+  );
   assert.deepEqual(report[1], { feed: 'oi', bars: 3, fresh: 1, carried: 0, missing: 2 });
 });
 
 test('the missing-data report counts fresh, carried and missing bars per feed and gaps in the base feed', async () => {
-  const gappy = frameOf({ timestamp: ['2024-01-01T00:00:00Z', '2024-01-01T01:00:00Z', '2024-01-01T04:00:00Z'], symbol: ['BTC', 'BTC', 'BTC'], close: [1, 2, 3] });
+  const gappy = frameOf({
+    timestamp: ['2024-01-01T00:00:00Z', '2024-01-01T01:00:00Z', '2024-01-01T04:00:00Z'],
+    symbol: ['BTC', 'BTC', 'BTC'],
+    close: [1, 2, 3],
+  });
   const funding = frameOf({ timestamp: ['2024-01-01T00:00:00Z'], symbol: ['BTC'], funding_rate: [0.01] });
   const late = frameOf({ timestamp: ['2024-01-01T01:30:00Z'], symbol: ['BTC'], long_short_ratio: [1.1] });
   const r = await runAlign(
@@ -85,15 +131,22 @@ test('the missing-data report counts fresh, carried and missing bars per feed an
 test('clashing column names from later feeds are prefixed with the feed name, and said so', async () => {
   const spot = frameOf({ timestamp: ['2024-01-01T00:00:00Z'], symbol: ['BTC'], close: [100] });
   const perp = frameOf({ timestamp: ['2024-01-01T00:00:00Z'], symbol: ['BTC'], close: [101] });
-  const r = await runAlign({ every: '1h', from: ['spot', 'perp'] }, [resultOf(spot), resultOf(perp)], phaseContext('/tmp', 'align', 'align'));
+  const r = await runAlign(
+    { every: '1h', from: ['spot', 'perp'] },
+    [resultOf(spot), resultOf(perp)],
+    phaseContext('/tmp', 'align', 'align'),
+  );
   assert.deepEqual(r.dataset!.frame.columns, ['timestamp', 'symbol', 'close', 'perp_close']);
   assert.match(r.warnings[0], /column 'close' of 'perp' clashes with an earlier feed; renamed to 'perp_close'/);
 });
 
 test('a bad bar size names the key', async () => {
-  await assert.rejects(runAlign({ every: 'hourly' }, [resultOf(prices)], phaseContext('/tmp', 'align', 'align')), (e: UserError) => {
-    assert.equal(e.location.key, 'every');
-    assert.match(e.message, /'hourly' is not a duration/);
-    return true;
-  });
+  await assert.rejects(
+    runAlign({ every: 'hourly' }, [resultOf(prices)], phaseContext('/tmp', 'align', 'align')),
+    (e: UserError) => {
+      assert.equal(e.location.key, 'every');
+      assert.match(e.message, /'hourly' is not a duration/);
+      return true;
+    },
+  );
 });

@@ -10,7 +10,10 @@ const ABOVE_31 = 2 ** 31 + 5;
 test('int64At reads Int64 values above 2^31 exactly, where Series.get truncates them', () => {
   const s = pl.Series('t', [T2022, ABOVE_31, T2100, -(2 ** 40)]).cast(pl.Int64);
   assert.notEqual(s.get(0), T2022, 'the nodejs-polars behaviour this helper exists for');
-  assert.deepEqual([0, 1, 2, 3].map((i) => int64At(s, i)), [T2022, ABOVE_31, T2100, -(2 ** 40)]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => int64At(s, i)),
+    [T2022, ABOVE_31, T2100, -(2 ** 40)],
+  );
   assert.deepEqual(int64Values(s), [T2022, ABOVE_31, T2100, -(2 ** 40)]);
 });
 

@@ -43,8 +43,14 @@ test('timestamps with offsets, Z, spaces, dates and epoch numbers all become the
 test('naive timestamps are read in `timezone:` and converted to UTC', async () => {
   tmp.write('berlin.csv', 'timestamp,x\n2024-01-15 10:00:00,1\n2024-07-15 10:00:00,2\n');
   const r = await runLoad({ source: 'berlin.csv', timezone: 'Europe/Berlin' }, phaseContext(tmp.dir));
-  assert.deepEqual(r.dataset!.frame.getColumn('timestamp').toArray().map(iso), ['2024-01-15T09:00:00.000Z', '2024-07-15T08:00:00.000Z']);
-  await assert.rejects(runLoad({ source: 'berlin.csv', timezone: 'Mars/Olympus' }, phaseContext(tmp.dir)), (e: UserError) => e.location.key === 'timezone');
+  assert.deepEqual(r.dataset!.frame.getColumn('timestamp').toArray().map(iso), [
+    '2024-01-15T09:00:00.000Z',
+    '2024-07-15T08:00:00.000Z',
+  ]);
+  await assert.rejects(
+    runLoad({ source: 'berlin.csv', timezone: 'Mars/Olympus' }, phaseContext(tmp.dir)),
+    (e: UserError) => e.location.key === 'timezone',
+  );
 });
 
 test('a glob stacks every file, each file stem is its symbol, output sorted by symbol then time', async () => {
@@ -56,11 +62,19 @@ test('a glob stacks every file, each file stem is its symbol, output sorted by s
   const f = r.dataset!.frame;
   assert.deepEqual(f.getColumn('symbol').toArray(), ['BTC', 'BTC', 'ETH', 'ETH']);
   assert.deepEqual(f.getColumn('close').toArray(), [1.5, 2, 10, 20]);
-  assert.equal(String(f.getColumn('close').dtype), 'DataType(Float64)', 'integers in one file and decimals in another give one float column');
+  assert.equal(
+    String(f.getColumn('close').dtype),
+    'DataType(Float64)',
+    'integers in one file and decimals in another give one float column',
+  );
   assert.equal(r.summary.symbols, 2);
   assert.equal(r.summary.files, 2);
   const files = await loadPhase.inputFiles!({ source: 'glob/raw/*.csv' }, ctx);
-  assert.deepEqual(files.map((p) => p.split('/').pop()), ['BTC.csv', 'ETH.csv'], 'the cache key covers every file read');
+  assert.deepEqual(
+    files.map((p) => p.split('/').pop()),
+    ['BTC.csv', 'ETH.csv'],
+    'the cache key covers every file read',
+  );
 });
 
 test('glob patterns: ** crosses folders, braces and classes', () => {
@@ -76,11 +90,14 @@ test('a symbol column is used when present; an explicit one that is missing name
   const r = await runLoad({ source: 'sym.csv', timestamp: 'time', symbol: 'ticker' }, phaseContext(tmp.dir));
   assert.deepEqual(r.dataset!.frame.columns, ['timestamp', 'symbol', 'close']);
   assert.deepEqual(r.dataset!.frame.getColumn('symbol').toArray(), ['A', 'B']);
-  await assert.rejects(runLoad({ source: 'sym.csv', timestamp: 'time', symbol: 'tickr' }, phaseContext(tmp.dir)), (e: UserError) => {
-    assert.match(e.message, /symbol column 'tickr' not found in .*sym\.csv/);
-    assert.ok(e.details.some((d) => d.includes("did you mean 'ticker'")));
-    return true;
-  });
+  await assert.rejects(
+    runLoad({ source: 'sym.csv', timestamp: 'time', symbol: 'tickr' }, phaseContext(tmp.dir)),
+    (e: UserError) => {
+      assert.match(e.message, /symbol column 'tickr' not found in .*sym\.csv/);
+      assert.ok(e.details.some((d) => d.includes("did you mean 'ticker'")));
+      return true;
+    },
+  );
   await assert.rejects(runLoad({ source: 'sym.csv' }, phaseContext(tmp.dir)), /timestamp column 'timestamp' not found/);
 });
 
@@ -91,29 +108,44 @@ test('a missing file names the path; a glob that matches nothing says so', async
     assert.equal(e.location.key, 'source');
     return true;
   });
-  await assert.rejects(runLoad({ source: 'glob/raw/*.parquet' }, phaseContext(tmp.dir)), /no file matches the glob 'glob\/raw\/\*\.parquet'/);
+  await assert.rejects(
+    runLoad({ source: 'glob/raw/*.parquet' }, phaseContext(tmp.dir)),
+    /no file matches the glob 'glob\/raw\/\*\.parquet'/,
+  );
 });
 
 test('an unreadable timestamp is a ValidationError naming file, line and column', async () => {
   tmp.write('badts.csv', 'ts,close\n2024-01-01T00:00:00Z,1\nyesterday,2\n');
-  await assert.rejects(runLoad({ source: 'badts.csv', timestamp: 'ts' }, phaseContext(tmp.dir)), (e: ValidationError) => {
-    assert.ok(e instanceof ValidationError);
-    assert.equal(e.location.line, 3);
-    assert.equal(e.location.dataColumn, 'ts');
-    assert.match(formatUserError(e), /badts\.csv:3 row 2 column 'ts': 1 value in column 'ts' is not a timestamp: 'yesterday'/);
-    return true;
-  });
+  await assert.rejects(
+    runLoad({ source: 'badts.csv', timestamp: 'ts' }, phaseContext(tmp.dir)),
+    (e: ValidationError) => {
+      assert.ok(e instanceof ValidationError);
+      assert.equal(e.location.line, 3);
+      assert.equal(e.location.dataColumn, 'ts');
+      assert.match(
+        formatUserError(e),
+        /badts\.csv:3 row 2 column 'ts': 1 value in column 'ts' is not a timestamp: 'yesterday'/,
+      );
+      return true;
+    },
+  );
 });
 
 test('`columns:` types are strict (bad cell = line + column); undeclared text in a numeric column is kept and warned about', async () => {
-  tmp.write('corrupt.csv', 'timestamp,close,volume\n2024-01-01T00:00:00Z,1.5,10\n2024-01-01T01:00:00Z,abc,11\n2024-01-01T02:00:00Z,1.7,12\n');
-  await assert.rejects(runLoad({ source: 'corrupt.csv', columns: { close: 'float' } }, phaseContext(tmp.dir)), (e: ValidationError) => {
-    assert.ok(e instanceof ValidationError);
-    assert.equal(e.location.line, 3);
-    assert.equal(e.location.dataColumn, 'close');
-    assert.match(e.message, /not a number: 'abc'/);
-    return true;
-  });
+  tmp.write(
+    'corrupt.csv',
+    'timestamp,close,volume\n2024-01-01T00:00:00Z,1.5,10\n2024-01-01T01:00:00Z,abc,11\n2024-01-01T02:00:00Z,1.7,12\n',
+  );
+  await assert.rejects(
+    runLoad({ source: 'corrupt.csv', columns: { close: 'float' } }, phaseContext(tmp.dir)),
+    (e: ValidationError) => {
+      assert.ok(e instanceof ValidationError);
+      assert.equal(e.location.line, 3);
+      assert.equal(e.location.dataColumn, 'close');
+      assert.match(e.message, /not a number: 'abc'/);
+      return true;
+    },
+  );
   const r = await runLoad({ source: 'corrupt.csv' }, phaseContext(tmp.dir));
   assert.equal(String(r.dataset!.frame.getColumn('close').dtype), 'DataType(String)');
   assert.equal(String(r.dataset!.frame.getColumn('volume').dtype), 'DataType(Int64)');

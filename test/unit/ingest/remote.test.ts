@@ -78,7 +78,10 @@ test('when every attempt fails (1 + 3 retries) the last cached copy is used, wit
   assert.equal(r.fromCache, true);
   assert.equal(r.sha256, newer.sha256, 'the latest cached copy, not the first');
   assert.equal(r.bytes.toString(), CSV_V2);
-  assert.match(r.warning ?? '', /could not fetch .*feed\.csv \(HTTP 500.* after 4 attempts\); using the cached copy fetched/);
+  assert.match(
+    r.warning ?? '',
+    /could not fetch .*feed\.csv \(HTTP 500.* after 4 attempts\); using the cached copy fetched/,
+  );
 });
 
 test('a 404 is not retried; with no cached copy the error names the URL', async () => {
@@ -86,7 +89,10 @@ test('a 404 is not retried; with no cached copy the error names the URL', async 
   const url = `${base}/missing.csv`;
   await assert.rejects(fetchRemote(url, { cacheDir, ext: 'csv', baseDelayMs: 1 }), (e: UserError) => {
     assert.ok(e instanceof UserError);
-    assert.match(e.message, /cannot fetch http:\/\/127\.0\.0\.1:\d+\/missing\.csv: HTTP 404.* after 1 attempt, and there is no cached copy/);
+    assert.match(
+      e.message,
+      /cannot fetch http:\/\/127\.0\.0\.1:\d+\/missing\.csv: HTTP 404.* after 1 attempt, and there is no cached copy/,
+    );
     return true;
   });
   assert.ok(!existsSync(join(cacheDir, 'index.json')));

@@ -35,7 +35,10 @@ function check(checks: CheckReport[], id: CheckId): CheckReport {
 test('clean OHLCV passes every check', () => {
   const { report, clean } = run(bars(5));
   assert.equal(report.passed, true);
-  assert.deepEqual(report.checks.filter((c) => c.status !== 'pass' && c.status !== 'skipped'), []);
+  assert.deepEqual(
+    report.checks.filter((c) => c.status !== 'pass' && c.status !== 'skipped'),
+    [],
+  );
   assert.equal(clean.height, 5);
 });
 
@@ -60,7 +63,10 @@ test('dtypes: text that is not a number is an offending row; readable text is co
   assert.equal(String(clean.getColumn('close').dtype), 'DataType(Float64)');
   assert.deepEqual(clean.getColumn('close').toArray(), [11, 11.5]);
   const dateAsNumber = bars(2).withColumns(pl.col('timestamp').alias('close'));
-  assert.match(check(run(dateAsNumber).report.checks, 'dtypes').problems[0].message, /column 'close' has type Datetime\(ms, UTC\), expected number/);
+  assert.match(
+    check(run(dateAsNumber).report.checks, 'dtypes').problems[0].message,
+    /column 'close' has type Datetime\(ms, UTC\), expected number/,
+  );
 });
 
 test('timezone: naive or non-UTC timestamps fail', () => {
@@ -75,14 +81,20 @@ test('order: a row earlier than one above it (same symbol) and a missing timesta
   const f = frameOf({
     timestamp: [H(0), H(5), H(1), H(2), H(3)],
     symbol: ['BTC', 'ETH', 'ETH', 'BTC', 'BTC'],
-    open: [1, 1, 1, 1, 1], high: [1, 1, 1, 1, 1], low: [1, 1, 1, 1, 1], close: [1, 1, 1, 1, 1], volume: [1, 1, 1, 1, 1],
+    open: [1, 1, 1, 1, 1],
+    high: [1, 1, 1, 1, 1],
+    low: [1, 1, 1, 1, 1],
+    close: [1, 1, 1, 1, 1],
+    volume: [1, 1, 1, 1, 1],
   });
   const c = check(run(f).report.checks, 'order');
   assert.equal(c.count, 1);
   assert.equal(c.first_rows[0].row, 3);
   assert.equal(c.first_rows[0].symbol, 'ETH');
   assert.equal(c.first_rows[0].timestamp, '2024-01-01T01:00:00.000Z');
-  const missing = bars(3).withColumns(pl.when(pl.col('close').cumCount().eq(2)).then(pl.lit(null)).otherwise(pl.col('timestamp')).alias('timestamp'));
+  const missing = bars(3).withColumns(
+    pl.when(pl.col('close').cumCount().eq(2)).then(pl.lit(null)).otherwise(pl.col('timestamp')).alias('timestamp'),
+  );
   const m = check(run(missing).report.checks, 'order');
   assert.equal(m.count, 1);
   assert.equal(m.first_rows[0].problem, 'timestamp missing');
@@ -92,20 +104,37 @@ test('duplicates: every repeat of a (symbol, timestamp) after the first is flagg
   const f = frameOf({
     timestamp: [H(0), H(1), H(1), H(1), H(1)],
     symbol: ['BTC', 'BTC', 'ETH', 'BTC', 'BTC'],
-    open: [1, 1, 1, 1, 1], high: [1, 1, 1, 1, 1], low: [1, 1, 1, 1, 1], close: [1, 1, 1, 1, 1], volume: [1, 1, 1, 1, 1],
+    open: [1, 1, 1, 1, 1],
+    high: [1, 1, 1, 1, 1],
+    low: [1, 1, 1, 1, 1],
+    close: [1, 1, 1, 1, 1],
+    volume: [1, 1, 1, 1, 1],
   });
   const { report, clean } = run(f, 'ohlcv', { policy: { duplicates: 'quarantine' } });
   const c = check(report.checks, 'duplicates');
   assert.equal(c.count, 2);
-  assert.deepEqual(c.first_rows.map((r) => r.row), [4, 5]);
+  assert.deepEqual(
+    c.first_rows.map((r) => r.row),
+    [4, 5],
+  );
   assert.equal(clean.height, 3);
 });
 
 test('ranges: funding beyond ±0.05 and negative open interest are flagged with the bound', () => {
-  const funding = frameOf({ timestamp: [H(0), H(8), H(16)], symbol: ['BTC', 'BTC', 'BTC'], funding_rate: [0.06, 0.01, -0.07] });
+  const funding = frameOf({
+    timestamp: [H(0), H(8), H(16)],
+    symbol: ['BTC', 'BTC', 'BTC'],
+    funding_rate: [0.06, 0.01, -0.07],
+  });
   const c = check(run(funding, 'funding').report.checks, 'ranges');
   assert.equal(c.count, 2);
-  assert.deepEqual(c.first_rows.map((r) => [r.row, r.problem]), [[1, 'above max 0.05'], [3, 'below min -0.05']]);
+  assert.deepEqual(
+    c.first_rows.map((r) => [r.row, r.problem]),
+    [
+      [1, 'above max 0.05'],
+      [3, 'below min -0.05'],
+    ],
+  );
   const oi = frameOf({ timestamp: [H(0), H(1)], symbol: ['BTC', 'BTC'], open_interest: [5, -1] });
   assert.equal(check(run(oi, 'open_interest').report.checks, 'ranges').first_rows[0].row, 2);
   const ls = frameOf({ timestamp: [H(0)], symbol: ['BTC'], long_short_ratio: [1.2], long_account: [1.4] });
@@ -120,7 +149,10 @@ test('ohlc: high below close, low above high, open below low and negative volume
   });
   const c = check(run(f).report.checks, 'ohlc');
   assert.equal(c.count, 4);
-  assert.deepEqual(c.first_rows.map((r) => r.row), [2, 3, 4, 5]);
+  assert.deepEqual(
+    c.first_rows.map((r) => r.row),
+    [2, 3, 4, 5],
+  );
   const byRow = Object.fromEntries(c.first_rows.map((r) => [r.row, r]));
   assert.equal(byRow[2].problem, 'close > high');
   assert.deepEqual(byRow[2].values, { close: 11, high: 10.5 });
@@ -141,7 +173,11 @@ test('nulls: a column over max_null_rate fails; the cell limit overrides the con
 });
 
 test('freshness: each symbol newest row must be within max_age of `now`', () => {
-  const f = frameOf({ timestamp: [H(0, 1), H(0, 5), H(0, 1)], symbol: ['BTC', 'BTC', 'ETH'], open_interest: [1, 1, 1] });
+  const f = frameOf({
+    timestamp: [H(0, 1), H(0, 5), H(0, 1)],
+    symbol: ['BTC', 'BTC', 'ETH'],
+    open_interest: [1, 1, 1],
+  });
   const now = new Date('2024-01-06T00:00:00Z');
   const c = check(run(f, 'open_interest', { maxAge: '2d', now }).report.checks, 'freshness');
   assert.equal(c.status, 'fail');
@@ -165,7 +201,10 @@ test('policies: warn keeps rows, quarantine removes them, fail marks the report 
 });
 
 test('policy values are checked: unknown checks get a suggestion, column checks cannot quarantine', () => {
-  assert.throws(() => parsePolicy({ ohcl: 'warn' }), (e: UserError) => /unknown check 'ohcl' in policy \(did you mean 'ohlc'\?\)/.test(e.message));
+  assert.throws(
+    () => parsePolicy({ ohcl: 'warn' }),
+    (e: UserError) => /unknown check 'ohcl' in policy \(did you mean 'ohlc'\?\)/.test(e.message),
+  );
   assert.throws(() => parsePolicy({ nulls: 'quarantine' }), /'nulls' is a column check and cannot quarantine rows/);
   assert.throws(() => parsePolicy({ ohlc: 'drop' }), /must be fail, warn or quarantine/);
   assert.equal(parsePolicy('warn').freshness, 'warn');
@@ -173,7 +212,13 @@ test('policy values are checked: unknown checks get a suggestion, column checks 
 });
 
 test('every built-in contract names its columns', () => {
-  assert.deepEqual(Object.keys(BUILTIN_CONTRACTS).sort(), ['funding', 'liquidations', 'long_short_ratio', 'ohlcv', 'open_interest']);
+  assert.deepEqual(Object.keys(BUILTIN_CONTRACTS).sort(), [
+    'funding',
+    'liquidations',
+    'long_short_ratio',
+    'ohlcv',
+    'open_interest',
+  ]);
   assert.throws(() => resolveContract('ohlvc', '.'), /unknown contract 'ohlvc' \(did you mean 'ohlcv'\?\)/);
 });
 

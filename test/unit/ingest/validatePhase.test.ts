@@ -28,22 +28,26 @@ async function loaded(name: string, text: string) {
   return runLoad({ source: `${name}.csv`, timestamp: 'ts' }, phaseContext(tmp.dir));
 }
 
-const readReport = (file = 'validation_report.json'): ValidationReport => JSON.parse(readFileSync(join(tmp.dir, 'artifacts', file), 'utf8'));
+const readReport = (file = 'validation_report.json'): ValidationReport =>
+  JSON.parse(readFileSync(join(tmp.dir, 'artifacts', file), 'utf8'));
 
 test('a failing check stops the pipeline with exit code 2, naming the source file line, column, symbol and time', async () => {
   const input = await loaded('prices', PRICES);
-  await assert.rejects(runValidate({ contract: 'ohlcv' }, [input], phaseContext(tmp.dir, 'validate', 'validate')), (e: ValidationError) => {
-    assert.ok(e instanceof ValidationError);
-    assert.equal(e.exitCode, ExitCode.Validation);
-    assert.match(e.message, /contract 'ohlcv': duplicates check failed: 1 row: duplicate timestamp/);
-    assert.equal(e.location.line, 6);
-    assert.match(e.location.file ?? '', /prices\.csv$/);
-    assert.equal(e.location.dataColumn, 'timestamp');
-    assert.match(e.details[0], /prices\.csv line 6: BTC 2024-01-01T01:00:00\.000Z duplicate timestamp/);
-    assert.ok(e.details.some((d) => /also failed: ohlc — 1 row: close > high/.test(d)));
-    assert.ok(e.details.some((d) => /report: .*validation_report\.json/.test(d)));
-    return true;
-  });
+  await assert.rejects(
+    runValidate({ contract: 'ohlcv' }, [input], phaseContext(tmp.dir, 'validate', 'validate')),
+    (e: ValidationError) => {
+      assert.ok(e instanceof ValidationError);
+      assert.equal(e.exitCode, ExitCode.Validation);
+      assert.match(e.message, /contract 'ohlcv': duplicates check failed: 1 row: duplicate timestamp/);
+      assert.equal(e.location.line, 6);
+      assert.match(e.location.file ?? '', /prices\.csv$/);
+      assert.equal(e.location.dataColumn, 'timestamp');
+      assert.match(e.details[0], /prices\.csv line 6: BTC 2024-01-01T01:00:00\.000Z duplicate timestamp/);
+      assert.ok(e.details.some((d) => /also failed: ohlc — 1 row: close > high/.test(d)));
+      assert.ok(e.details.some((d) => /report: .*validation_report\.json/.test(d)));
+      return true;
+    },
+  );
   const report = readReport();
   assert.equal(report.passed, false, 'the report is written even when validation fails');
   const ohlc = report.checks.find((c) => c.id === 'ohlc')!;
@@ -56,7 +60,11 @@ test('a failing check stops the pipeline with exit code 2, naming the source fil
 test('quarantine moves offending rows to a side file and the pipeline goes on with the clean rows', async () => {
   const input = await loaded('prices', PRICES);
   const ctx = phaseContext(tmp.dir, 'check prices', 'validate');
-  const r = await runValidate({ contract: 'ohlcv', policy: { ohlc: 'quarantine', duplicates: 'quarantine' } }, [input], ctx);
+  const r = await runValidate(
+    { contract: 'ohlcv', policy: { ohlc: 'quarantine', duplicates: 'quarantine' } },
+    [input],
+    ctx,
+  );
   assert.equal(r.dataset!.frame.height, 4);
   assert.deepEqual(r.dataset!.frame.getColumn('symbol').toArray(), ['BTC', 'BTC', 'BTC', 'ETH']);
   assert.equal(r.summary.quarantined, 2);
@@ -71,25 +79,57 @@ test('quarantine moves offending rows to a side file and the pipeline goes on wi
   assert.equal(report.rows_clean, 4);
   assert.match(report.quarantine_file ?? '', /quarantine_check_prices\.parquet$/);
   assert.deepEqual(readReport(), report, 'validation_report.json holds the latest report');
-  assert.equal(r.charts.find((c) => c.id === 'null-rate'), undefined, 'no column has nulls: no chart of zeros');
+  assert.equal(
+    r.charts.find((c) => c.id === 'null-rate'),
+    undefined,
+    'no column has nulls: no chart of zeros',
+  );
   // a later clean run removes the stale side file
-  const clean = await loaded('clean', PRICES.split('\n').filter((_, i) => i !== 3 && i !== 5).join('\n'));
+  const clean = await loaded(
+    'clean',
+    PRICES.split('\n')
+      .filter((_, i) => i !== 3 && i !== 5)
+      .join('\n'),
+  );
   await runValidate({ contract: 'ohlcv', policy: { ohlc: 'quarantine' } }, [clean], ctx);
   assert.ok(!existsSync(qFile));
 });
 
 test('validateDataFile reports a corrupted CSV cell by its 1-based line and column, with exit code 2', async () => {
-  tmp.write('corrupt.csv', PRICES.replace('2024-01-01T02:00:00Z,BTC,108,115,104,111,7', '2024-01-01T02:00:00Z,BTC,108,115,104,abc,7'));
-  await assert.rejects(validateDataFile('corrupt.csv', 'ohlcv', { baseDir: tmp.dir, timestamp: 'ts', policy: { duplicates: 'warn', ohlc: 'warn' } }), (e: UserError) => {
-    assert.ok(e instanceof ValidationError);
-    assert.equal(e.exitCode, 2);
-    assert.match(formatUserError(e), /^(.*\/)?corrupt\.csv:7 row 6 column 'close': contract 'ohlcv': dtypes check failed: 1 row: not a number/);
-    assert.match(e.details[0], /line 7: BTC .* not a number \(close=abc\)/);
-    return true;
+  tmp.write(
+    'corrupt.csv',
+    PRICES.replace('2024-01-01T02:00:00Z,BTC,108,115,104,111,7', '2024-01-01T02:00:00Z,BTC,108,115,104,abc,7'),
+  );
+  await assert.rejects(
+    validateDataFile('corrupt.csv', 'ohlcv', {
+      baseDir: tmp.dir,
+      timestamp: 'ts',
+      policy: { duplicates: 'warn', ohlc: 'warn' },
+    }),
+    (e: UserError) => {
+      assert.ok(e instanceof ValidationError);
+      assert.equal(e.exitCode, 2);
+      assert.match(
+        formatUserError(e),
+        /^(.*\/)?corrupt\.csv:7 row 6 column 'close': contract 'ohlcv': dtypes check failed: 1 row: not a number/,
+      );
+      assert.match(e.details[0], /line 7: BTC .* not a number \(close=abc\)/);
+      return true;
+    },
+  );
+  const report = await validateDataFile('corrupt.csv', 'ohlcv', {
+    baseDir: tmp.dir,
+    timestamp: 'ts',
+    policy: 'warn',
+    reportPath: 'out/report.json',
   });
-  const report = await validateDataFile('corrupt.csv', 'ohlcv', { baseDir: tmp.dir, timestamp: 'ts', policy: 'warn', reportPath: 'out/report.json' });
   assert.equal(report.passed, true);
-  assert.equal(JSON.parse(readFileSync(join(tmp.dir, 'out/report.json'), 'utf8')).checks.find((c: { id: string }) => c.id === 'dtypes').status, 'warn');
+  assert.equal(
+    JSON.parse(readFileSync(join(tmp.dir, 'out/report.json'), 'utf8')).checks.find(
+      (c: { id: string }) => c.id === 'dtypes',
+    ).status,
+    'warn',
+  );
 });
 
 test('validateDataFile checks rows in file order: a timestamp that goes backwards is reported', async () => {
@@ -104,30 +144,66 @@ test('validateDataFile checks rows in file order: a timestamp that goes backward
 test('a YAML contract file: extends a built-in, adds typed columns and freshness against `now`', async () => {
   tmp.write(
     'contracts/prices.yaml',
-    ['name: prices_with_trades', 'extends: ohlcv', 'columns:', '  trades: { dtype: int, min: 0 }', 'freshness:', '  max_age: 2h', ''].join('\n'),
+    [
+      'name: prices_with_trades',
+      'extends: ohlcv',
+      'columns:',
+      '  trades: { dtype: int, min: 0 }',
+      'freshness:',
+      '  max_age: 2h',
+      '',
+    ].join('\n'),
   );
-  const input = await loaded('trades', ['ts,symbol,open,high,low,close,volume,trades', '2024-01-01T00:00:00Z,BTC,1,2,0.5,1.5,10,3', '2024-01-01T01:00:00Z,BTC,1,2,0.5,1.5,10,-1'].join('\n'));
+  const input = await loaded(
+    'trades',
+    [
+      'ts,symbol,open,high,low,close,volume,trades',
+      '2024-01-01T00:00:00Z,BTC,1,2,0.5,1.5,10,3',
+      '2024-01-01T01:00:00Z,BTC,1,2,0.5,1.5,10,-1',
+    ].join('\n'),
+  );
   const ctx = phaseContext(tmp.dir, 'validate', 'validate');
-  await assert.rejects(runValidate({ contract: 'contracts/prices.yaml', now: '2024-01-01T04:30:00Z' }, [input], ctx), (e: UserError) => {
-    assert.match(e.message, /contract 'prices_with_trades': ranges check failed: 1 row: below min 0 \(trades\)/);
-    assert.ok(e.details.some((d) => /also failed: freshness — symbol BTC: newest row 2024-01-01T01:00:00\.000Z is 3h 30m old \(max_age 2h/.test(d)));
-    return true;
-  });
-  assert.deepEqual(validatePhase.inputFiles!({ contract: 'contracts/prices.yaml' }, ctx), [join(tmp.dir, 'contracts/prices.yaml')]);
-  const inline = await runValidate({ contract: { extends: 'ohlcv', columns: { trades: 'int' } }, policy: { ranges: 'warn' } }, [input], ctx);
+  await assert.rejects(
+    runValidate({ contract: 'contracts/prices.yaml', now: '2024-01-01T04:30:00Z' }, [input], ctx),
+    (e: UserError) => {
+      assert.match(e.message, /contract 'prices_with_trades': ranges check failed: 1 row: below min 0 \(trades\)/);
+      assert.ok(
+        e.details.some((d) =>
+          /also failed: freshness — symbol BTC: newest row 2024-01-01T01:00:00\.000Z is 3h 30m old \(max_age 2h/.test(
+            d,
+          ),
+        ),
+      );
+      return true;
+    },
+  );
+  assert.deepEqual(validatePhase.inputFiles!({ contract: 'contracts/prices.yaml' }, ctx), [
+    join(tmp.dir, 'contracts/prices.yaml'),
+  ]);
+  const inline = await runValidate(
+    { contract: { extends: 'ohlcv', columns: { trades: 'int' } }, policy: { ranges: 'warn' } },
+    [input],
+    ctx,
+  );
   assert.equal(inline.dataset!.frame.height, 2);
 });
 
 test('a mistake in a contract file names the file, line and key', async () => {
   tmp.write('contracts/bad.yaml', ['extends: ohlcv', 'colums:', '  x: float', ''].join('\n'));
   const input = await loaded('prices', PRICES);
-  await assert.rejects(runValidate({ contract: 'contracts/bad.yaml' }, [input], phaseContext(tmp.dir)), (e: UserError) => {
-    assert.ok(!(e instanceof ValidationError), 'a bad contract is a config mistake (exit 1), not a data failure');
-    assert.match(e.location.file ?? '', /contracts\/bad\.yaml$/);
-    assert.equal(e.location.line, 2);
-    assert.match(e.message, /unknown key 'colums' \(did you mean 'columns'\?\)/);
-    return true;
-  });
+  await assert.rejects(
+    runValidate({ contract: 'contracts/bad.yaml' }, [input], phaseContext(tmp.dir)),
+    (e: UserError) => {
+      assert.ok(!(e instanceof ValidationError), 'a bad contract is a config mistake (exit 1), not a data failure');
+      assert.match(e.location.file ?? '', /contracts\/bad\.yaml$/);
+      assert.equal(e.location.line, 2);
+      assert.match(e.message, /unknown key 'colums' \(did you mean 'columns'\?\)/);
+      return true;
+    },
+  );
   tmp.write('contracts/types.yaml', ['columns:', '  x: { dtype: decimal }', ''].join('\n'));
-  await assert.rejects(runValidate({ contract: 'contracts/types.yaml' }, [input], phaseContext(tmp.dir)), (e: UserError) => e.location.line === 2 && /columns\.x/.test(e.message));
+  await assert.rejects(
+    runValidate({ contract: 'contracts/types.yaml' }, [input], phaseContext(tmp.dir)),
+    (e: UserError) => e.location.line === 2 && /columns\.x/.test(e.message),
+  );
 });

@@ -59,7 +59,10 @@ test('moving-block bootstrap widens the interval for autocorrelated errors, iid 
   assert.equal(iid.method, 'iid');
   assert.equal(blocked.method, 'moving_block');
   assert.equal(blocked.block, 100);
-  assert.ok(blocked.high - blocked.low > 2 * (iid.high - iid.low), `block ${blocked.high - blocked.low}, iid ${iid.high - iid.low}`);
+  assert.ok(
+    blocked.high - blocked.low > 2 * (iid.high - iid.low),
+    `block ${blocked.high - blocked.low}, iid ${iid.high - iid.low}`,
+  );
 });
 
 test('resamples where AUC is undefined are dropped and counted, the interval still comes out', () => {
@@ -89,7 +92,10 @@ test('multiclass metrics bootstrap too, with the interval around the estimate', 
 
 test('bad options are user errors naming the option', () => {
   const { y, p } = noisy(10, 7);
-  assert.throws(() => bootstrapCI(y, p, 'mae', { seed: 1, block: 11 }), (e: unknown) => e instanceof UserError && e.location.key === 'block');
+  assert.throws(
+    () => bootstrapCI(y, p, 'mae', { seed: 1, block: 11 }),
+    (e: unknown) => e instanceof UserError && e.location.key === 'block',
+  );
   assert.throws(() => bootstrapCI(y, p, 'mae', { seed: 1, alpha: 1.5 }), /alpha must be in \(0, 1\)/);
 });
 

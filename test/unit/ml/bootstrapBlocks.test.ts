@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapCI, bootstrapDifference, bootstrapMetrics, defaultBlock, describeBootstrap, describeResampling, makeSampler } from '../../../core/ml/bootstrap';
+import {
+  bootstrapCI,
+  bootstrapDifference,
+  bootstrapMetrics,
+  defaultBlock,
+  describeBootstrap,
+  describeResampling,
+  makeSampler,
+} from '../../../core/ml/bootstrap';
 import { computeMetric } from '../../../core/ml/metrics';
 import { mulberry32 } from '../../../core/ml/rng';
 import { UserError } from '../../../core/errors';
@@ -25,14 +33,18 @@ test('the default block is max(label horizon, ceil(bars^(1/3))), capped at the n
   assert.equal(defaultBlock(10, 40), 10);
   const times = panelTimes(5, 3195);
   const { info } = describeResampling(times.length, { times, horizon: 20 });
-  assert.deepEqual({ ...info, blockRule: undefined }, { method: 'moving_block', block: 20, unit: 'bars', units: 3195, rows: 15975, blockRule: undefined });
+  assert.deepEqual(
+    { ...info, blockRule: undefined },
+    { method: 'moving_block', block: 20, unit: 'bars', units: 3195, rows: 15975, blockRule: undefined },
+  );
   assert.match(info.blockRule ?? '', /max\(horizon 20, ceil\(3195\^\(1\/3\)\) = 15\)/);
   assert.equal(describeResampling(100, {}).info.unit, 'rows');
   assert.equal(describeResampling(100, { method: 'iid' }).info.block, 1);
 });
 
 test('rows of one timestamp are drawn together: every symbol of a bar gets the same count, and as many bars are drawn as there are', () => {
-  const symbols = 5, bars = 300;
+  const symbols = 5,
+    bars = 300;
   const times = panelTimes(symbols, bars);
   const s = makeSampler(times.length, 11, { times, block: 7 });
   const counts = new Uint32Array(times.length);
@@ -68,12 +80,26 @@ test('the same seed gives the same intervals (several metrics from one set of dr
   const c = bootstrapMetrics(y, p, ['roc_auc', 'brier'], { seed: 43, n: 200, times, horizon: 5 });
   assert.deepEqual(a, b);
   assert.notEqual(a.intervals.roc_auc.low, c.intervals.roc_auc.low);
-  assert.deepEqual({ method: a.record.method, block: a.record.block, unit: a.record.unit, units: a.record.units, n: a.record.n, seed: a.record.seed }, { method: 'moving_block', block: 7, unit: 'bars', units: 250, n: 200, seed: 42 });
-  assert.equal(describeBootstrap(a.record), '95% moving-block bootstrap, 7-bar blocks over 250 bars, 200 resamples, seed 42');
+  assert.deepEqual(
+    {
+      method: a.record.method,
+      block: a.record.block,
+      unit: a.record.unit,
+      units: a.record.units,
+      n: a.record.n,
+      seed: a.record.seed,
+    },
+    { method: 'moving_block', block: 7, unit: 'bars', units: 250, n: 200, seed: 42 },
+  );
+  assert.equal(
+    describeBootstrap(a.record),
+    '95% moving-block bootstrap, 7-bar blocks over 250 bars, 200 resamples, seed 42',
+  );
 });
 
 test('on overlapping labels (horizon 20) and a persistent signal the block interval of AUC is much wider than the iid one', () => {
-  const n = 6000, h = 20;
+  const n = 6000,
+    h = 20;
   const r = mulberry32(8);
   const shock = Float64Array.from({ length: n + h }, () => gaussian(r));
   // a slowly moving signal, as rolling-window features are
@@ -96,7 +122,8 @@ test('on overlapping labels (horizon 20) and a persistent signal the block inter
 });
 
 test('the block interval of a mean of AR(1) errors matches its long-run standard error; iid misses it by sqrt((1+phi)/(1-phi))', () => {
-  const n = 20000, phi = 0.8;
+  const n = 20000,
+    phi = 0.8;
   const r = mulberry32(12);
   const e = new Float64Array(n);
   for (let i = 1; i < n; i++) e[i] = phi * e[i - 1] + gaussian(r);
@@ -113,7 +140,8 @@ test('the block interval of a mean of AR(1) errors matches its long-run standard
 });
 
 test('symbols sharing a shock at each timestamp: resampling bars is sqrt(symbols) wider than resampling rows', () => {
-  const symbols = 5, bars = 2000;
+  const symbols = 5,
+    bars = 2000;
   const times = panelTimes(symbols, bars);
   const r = mulberry32(21);
   const common = Float64Array.from({ length: bars }, () => gaussian(r));
@@ -135,13 +163,24 @@ test('the paired difference of two models on the same rows: zero for a model aga
   assert.deepEqual([self.interval.estimate, self.interval.low, self.interval.high], [0, 0, 0]);
   const d = bootstrapDifference(y, good, weak, 'roc_auc', { seed: 1, n: 300 });
   assert.ok(d.interval.low > 0, `[${d.interval.low}, ${d.interval.high}]`);
-  assert.ok(Math.abs(d.interval.estimate - (computeMetric('roc_auc', y, good) - computeMetric('roc_auc', y, weak))) < 1e-12);
+  assert.ok(
+    Math.abs(d.interval.estimate - (computeMetric('roc_auc', y, good) - computeMetric('roc_auc', y, weak))) < 1e-12,
+  );
 });
 
 test('bad resampling options are user errors naming the key', () => {
   const y = new Float64Array(10);
   const times = panelTimes(2, 5);
-  assert.throws(() => bootstrapCI(y, y, 'mae', { seed: 1, times, block: 6 }), (e: unknown) => e instanceof UserError && e.location.key === 'block' && /number of bars \(5\)/.test(e.message));
-  assert.throws(() => bootstrapCI(y, y, 'mae', { seed: 1, method: 'iid', block: 3 }), (e: unknown) => e instanceof UserError && e.location.key === 'block');
-  assert.throws(() => bootstrapCI(y, y, 'mae', { seed: 1, method: 'bars' as never }), (e: unknown) => e instanceof UserError && e.location.key === 'bootstrap_method');
+  assert.throws(
+    () => bootstrapCI(y, y, 'mae', { seed: 1, times, block: 6 }),
+    (e: unknown) => e instanceof UserError && e.location.key === 'block' && /number of bars \(5\)/.test(e.message),
+  );
+  assert.throws(
+    () => bootstrapCI(y, y, 'mae', { seed: 1, method: 'iid', block: 3 }),
+    (e: unknown) => e instanceof UserError && e.location.key === 'block',
+  );
+  assert.throws(
+    () => bootstrapCI(y, y, 'mae', { seed: 1, method: 'bars' as never }),
+    (e: unknown) => e instanceof UserError && e.location.key === 'bootstrap_method',
+  );
 });

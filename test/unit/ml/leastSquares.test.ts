@@ -44,7 +44,10 @@ test('a saved linear model reloads with identical predictions', async () => {
 
 test('a duplicated column makes OLS fail with a TrainingFailure naming the column; ridge fits it', async () => {
   const dup = { rows: X.rows, columns: [...X.columns, X.columns[1]], names: [...X.names, 'b_copy'] };
-  await assert.rejects(linearFactory.fit(dup, y, {}, reg), (e: unknown) => e instanceof TrainingFailure && /'b_copy'/.test((e as Error).message));
+  await assert.rejects(
+    linearFactory.fit(dup, y, {}, reg),
+    (e: unknown) => e instanceof TrainingFailure && /'b_copy'/.test((e as Error).message),
+  );
   const r = await ridgeFactory.fit(dup, y, { alpha: 1 }, reg);
   assert.ok(Number.isFinite(r.predict(dup)[0]));
 });
@@ -80,7 +83,12 @@ test('ridge as a classifier gives probabilities in [0, 1] that rank the classes'
     x[i] = (i % 40) / 10 - 2;
     lab[i] = x[i] + 0.7 * Math.sin(i) > 0 ? 1 : 0;
   }
-  const m = await ridgeFactory.fit({ rows: n, columns: [x], names: ['x'] }, lab, {}, { seed: 1, task: 'classification', nClasses: 2 });
+  const m = await ridgeFactory.fit(
+    { rows: n, columns: [x], names: ['x'] },
+    lab,
+    {},
+    { seed: 1, task: 'classification', nClasses: 2 },
+  );
   const p = m.predict({ rows: 2, columns: [Float64Array.from([-3, 3])], names: ['x'] });
   assert.ok(p[0] >= 0 && p[0] < 0.2 && p[1] > 0.8 && p[1] <= 1, `got ${p[0]}, ${p[1]}`);
 });

@@ -20,7 +20,10 @@ test('centred Gram and cross-products equal a direct computation for odd and eve
       for (let k = 0; k < width; k++) {
         let g = 0;
         for (let i = 0; i < rows; i++) g += (data[i * width + j] - means[j]) * (data[i * width + k] - means[k]);
-        assert.ok(Math.abs(gram[j * width + k] - g) < 1e-8, `gram width ${width} [${j},${k}] ${gram[j * width + k]} vs ${g}`);
+        assert.ok(
+          Math.abs(gram[j * width + k] - g) < 1e-8,
+          `gram width ${width} [${j},${k}] ${gram[j * width + k]} vs ${g}`,
+        );
       }
     }
   }
@@ -32,7 +35,8 @@ test('solveSpd solves a well-posed system and reports the first dependent row of
   const res = solveSpd(A, 3, [b]);
   assert.ok(res.ok);
   const x = res.x[0];
-  for (let i = 0; i < 3; i++) assert.ok(Math.abs(A[i * 3] * x[0] + A[i * 3 + 1] * x[1] + A[i * 3 + 2] * x[2] - b[i]) < 1e-12);
+  for (let i = 0; i < 3; i++)
+    assert.ok(Math.abs(A[i * 3] * x[0] + A[i * 3 + 1] * x[1] + A[i * 3 + 2] * x[2] - b[i]) < 1e-12);
   // Row 2 = row 0 + row 1 scaled by 1e6 (units do not hide the dependency).
   const S = Float64Array.from([1, 1, 1e6 * 2, 1, 2, 1e6 * 3, 1e6 * 2, 1e6 * 3, 1e12 * 5]);
   const bad = solveSpd(S, 3, [new Float64Array(3)]);
@@ -44,12 +48,25 @@ test('the seeded generator is reproducible; shuffles and samples are permutation
   const b = mulberry32(123);
   for (let i = 0; i < 5; i++) assert.equal(a(), b());
   const p = permutation(50, mulberry32(4));
-  assert.deepEqual([...p].sort((x, y) => x - y), Array.from({ length: 50 }, (_, i) => i));
-  assert.notDeepEqual([...p], Array.from({ length: 50 }, (_, i) => i));
-  for (const [n, k] of [[1000, 10], [20, 15], [5, 5]]) {
+  assert.deepEqual(
+    [...p].sort((x, y) => x - y),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
+  assert.notDeepEqual(
+    [...p],
+    Array.from({ length: 50 }, (_, i) => i),
+  );
+  for (const [n, k] of [
+    [1000, 10],
+    [20, 15],
+    [5, 5],
+  ]) {
     const s = sampleWithoutReplacement(n, k, mulberry32(9));
     assert.equal(new Set(s).size, k);
-    assert.ok([...s].every((v, i) => v < n && (i === 0 || v > s[i - 1])), 'sorted, in range');
+    assert.ok(
+      [...s].every((v, i) => v < n && (i === 0 || v > s[i - 1])),
+      'sorted, in range',
+    );
   }
   assert.deepEqual(shuffle([1, 2, 3, 4], mulberry32(7)), shuffle([1, 2, 3, 4], mulberry32(7)));
 });

@@ -4,7 +4,10 @@ import { logisticFactory } from '../../../core/ml/models/logistic';
 import { TrainingFailure } from '../../../core/ml/model';
 import { assertClose, loadFixture, matrix, type Json } from './fixtures';
 
-interface Saved { coef: number[][]; intercept: number[] }
+interface Saved {
+  coef: number[][];
+  intercept: number[];
+}
 
 function setup(name: string) {
   const fx: Json = loadFixture(name);
@@ -14,11 +17,17 @@ function setup(name: string) {
   return { fx, X, y, Xte, opts: { seed: 1, task: 'classification' as const, nClasses: fx.k as number } };
 }
 
-for (const [file, label] of [['logistic_binary.json', 'binary'], ['logistic_multinomial.json', 'multinomial']] as const) {
+for (const [file, label] of [
+  ['logistic_binary.json', 'binary'],
+  ['logistic_multinomial.json', 'multinomial'],
+] as const) {
   for (const solver of ['newton', 'lbfgs'] as const) {
     test(`${label} logistic (${solver}) reaches scikit-learn's exact optimum to 1e-6, raw and standardised penalty`, async () => {
       const { fx, X, y, Xte, opts } = setup(file);
-      for (const [standardize, ref] of [[false, fx.logistic_raw], [true, fx.logistic_std]] as const) {
+      for (const [standardize, ref] of [
+        [false, fx.logistic_raw],
+        [true, fx.logistic_std],
+      ] as const) {
         const m = await logisticFactory.fit(X, y, { C: 0.5, standardize, solver }, opts);
         const json = m.toJSON() as unknown as Saved;
         assertClose(json.coef.flat(), (ref.coef as number[][]).flat(), 1e-6, `coef (standardize ${standardize})`);
@@ -53,7 +62,12 @@ test('a fit that has not converged within max_iter (separable classes, almost no
   const x = Float64Array.from({ length: n }, (_, i) => i - 49.5);
   const y = x.map((v) => (v > 0 ? 1 : 0));
   await assert.rejects(
-    logisticFactory.fit({ rows: n, columns: [x], names: ['x'] }, y, { C: 1e12, max_iter: 3 }, { seed: 1, task: 'classification', nClasses: 2 }),
+    logisticFactory.fit(
+      { rows: n, columns: [x], names: ['x'] },
+      y,
+      { C: 1e12, max_iter: 3 },
+      { seed: 1, task: 'classification', nClasses: 2 },
+    ),
     (e: unknown) => e instanceof TrainingFailure && /separable/.test((e as Error).message),
   );
 });

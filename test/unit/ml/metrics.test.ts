@@ -25,7 +25,8 @@ test('R^2 of a constant target follows scikit-learn: 1 when perfect, else 0', ()
 
 test('binary metrics equal scikit-learn to 1e-9 on tied scores and 0/1 probabilities', () => {
   const b = fx.binary;
-  for (const m of ['accuracy', 'precision', 'recall', 'f1', 'log_loss', 'roc_auc', 'brier']) assertMetric(m, b.y, b.p, b[m]);
+  for (const m of ['accuracy', 'precision', 'recall', 'f1', 'log_loss', 'roc_auc', 'brier'])
+    assertMetric(m, b.y, b.p, b[m]);
 });
 
 test('precision and F1 with no positive prediction are 0, like zero_division=0', () => {
@@ -36,7 +37,8 @@ test('precision and F1 with no positive prediction are 0, like zero_division=0',
 
 test('multiclass metrics (macro, one-vs-rest AUC) equal scikit-learn to 1e-9', () => {
   const m = fx.multiclass;
-  for (const name of ['accuracy', 'precision', 'recall', 'f1', 'log_loss', 'roc_auc']) assertMetric(name, m.y, m.p, m[name]);
+  for (const name of ['accuracy', 'precision', 'recall', 'f1', 'log_loss', 'roc_auc'])
+    assertMetric(name, m.y, m.p, m[name]);
 });
 
 test('AUC with a single class present is NaN, not a crash', () => {
@@ -45,15 +47,25 @@ test('AUC with a single class present is NaN, not a crash', () => {
 
 test('directions: errors and losses are minimised, scores maximised; aliases resolve', () => {
   for (const m of ['mae', 'mse', 'rmse', 'log_loss', 'brier', 'logloss']) assert.equal(metricDirection(m), 'min', m);
-  for (const m of ['r2', 'accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'auc']) assert.equal(metricDirection(m), 'max', m);
+  for (const m of ['r2', 'accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'auc'])
+    assert.equal(metricDirection(m), 'max', m);
   assert.equal(metricName('AUC'), 'roc_auc');
-  assert.throws(() => metricDirection('rmsee'), (e: unknown) => e instanceof UserError && /did you mean 'rmse'/.test(e.message));
+  assert.throws(
+    () => metricDirection('rmsee'),
+    (e: unknown) => e instanceof UserError && /did you mean 'rmse'/.test(e.message),
+  );
 });
 
 test('bad inputs name the row: missing prediction, label out of range, probability above 1', () => {
   assert.throws(() => computeMetric('mae', f64([1, 2, 3]), f64([1, NaN, 3])), /prediction is missing at row 2/);
-  assert.throws(() => computeMetric('accuracy', f64([0, 3]), f64([0.1, 0.9])), /row 2 is 3, expected a class code 0..1/);
-  assert.throws(() => computeMetric('log_loss', f64([0, 1]), f64([0.1, 1.7])), /probabilities in \[0, 1\]; row 2 has 1.7/);
+  assert.throws(
+    () => computeMetric('accuracy', f64([0, 3]), f64([0.1, 0.9])),
+    /row 2 is 3, expected a class code 0..1/,
+  );
+  assert.throws(
+    () => computeMetric('log_loss', f64([0, 1]), f64([0.1, 1.7])),
+    /probabilities in \[0, 1\]; row 2 has 1.7/,
+  );
 });
 
 test('computeMetrics reports every metric of the task', () => {

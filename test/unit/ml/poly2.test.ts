@@ -18,7 +18,9 @@ test('poly2 with standardize:false matches PolynomialFeatures + Ridge(alpha=0.7)
   const json = m.toJSON() as unknown as { coef: number[][]; intercept: number[] };
   // The raw expansion spans 1e-4 .. 1e6 in scale; compare relative to each coefficient's size.
   const ref = fx.poly2_raw.coef as number[];
-  json.coef[0].forEach((c, j) => assert.ok(Math.abs(c - ref[j]) <= 1e-6 * Math.max(1, Math.abs(ref[j])), `coef ${j}: ${c} vs ${ref[j]}`));
+  json.coef[0].forEach((c, j) =>
+    assert.ok(Math.abs(c - ref[j]) <= 1e-6 * Math.max(1, Math.abs(ref[j])), `coef ${j}: ${c} vs ${ref[j]}`),
+  );
   assertClose(m.predict(Xte), fx.poly2_raw.pred, 1e-6, 'predictions');
 });
 

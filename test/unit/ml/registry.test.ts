@@ -27,7 +27,11 @@ function capture() {
 test('the registry lists the linear family and unknown kinds get a suggestion', () => {
   for (const k of ['linear', 'ridge', 'logistic', 'svr', 'poly2']) assert.ok(modelKinds().includes(k), k);
   assert.equal(getModel('ridgee'), undefined);
-  assert.throws(() => requireModel('ridgee'), (e: unknown) => e instanceof UserError && /did you mean 'ridge'/.test(e.message) && /models: linear/.test(e.details[0]));
+  assert.throws(
+    () => requireModel('ridgee'),
+    (e: unknown) =>
+      e instanceof UserError && /did you mean 'ridge'/.test(e.message) && /models: linear/.test(e.details[0]),
+  );
 });
 
 test('every registered kind fits, predicts, and reloads from JSON with identical predictions', async () => {
@@ -36,7 +40,13 @@ test('every registered kind fits, predicts, and reloads from JSON with identical
   for (const kind of modelKinds().filter((k) => k !== 'nonneg')) {
     const f = requireModel(kind);
     for (const task of f.tasks) {
-      const cases = task === 'regression' ? [{ y: yReg, k: undefined }] : [{ y: yBin, k: 2 }, { y: y3, k: 3 }];
+      const cases =
+        task === 'regression'
+          ? [{ y: yReg, k: undefined }]
+          : [
+              { y: yBin, k: 2 },
+              { y: y3, k: 3 },
+            ];
       for (const c of cases) {
         const m = await f.fit(X, c.y, {}, { seed: 7, task, nClasses: c.k, threads: 1 });
         const p = m.predict(X);
@@ -64,7 +74,13 @@ test('a singular OLS fit falls back to ridge, records why, warns, and keeps the 
 
 test('a classifier that does not converge falls back to strongly penalised logistic', async () => {
   const { X, y3 } = data(200, 3);
-  const m = await fitWithFallback('logistic', X, y3, { max_iter: 1, tol: 1e-14 }, { seed: 1, task: 'classification', nClasses: 3 });
+  const m = await fitWithFallback(
+    'logistic',
+    X,
+    y3,
+    { max_iter: 1, tol: 1e-14 },
+    { seed: 1, task: 'classification', nClasses: 3 },
+  );
   assert.equal(m.kind, 'logistic');
   assert.equal((m.toJSON().params as { C: number }).C, 0.01);
   assert.match(m.fallback?.reason ?? '', /did not converge/);
@@ -82,6 +98,9 @@ test('a classifier missing a class in its training rows falls through to the rid
 test('user mistakes are not hidden by the fallback', async () => {
   const { X, yReg } = data(50, 5);
   const bad = { ...X, columns: [X.columns[0], X.columns[1].map((v, i) => (i === 9 ? NaN : v))] };
-  await assert.rejects(fitWithFallback('linear', bad, yReg, {}, { seed: 1, task: 'regression' }), (e: unknown) => e instanceof UserError && e.location.dataColumn === 'b' && e.location.row === 10);
+  await assert.rejects(
+    fitWithFallback('linear', bad, yReg, {}, { seed: 1, task: 'regression' }),
+    (e: unknown) => e instanceof UserError && e.location.dataColumn === 'b' && e.location.row === 10,
+  );
   await assert.rejects(fitWithFallback('ridge', X, yReg, { alpah: 1 }, { seed: 1, task: 'regression' }), UserError);
 });

@@ -9,7 +9,17 @@ import { writeDemoCsv } from '../../../core/demo/ohlcv';
 
 async function cli(cwd: string, args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
-  const io: CliIO = { out: (s) => { out += s; }, err: (s) => { out += s; }, tty: false, cwd, env: {} };
+  const io: CliIO = {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      out += s;
+    },
+    tty: false,
+    cwd,
+    env: {},
+  };
   return { code: await main(args, io), out };
 }
 
@@ -66,7 +76,12 @@ test('stack holdout: true scores the stack on the test split, labelled holdout i
     const devRows = num(split, 'train_rows') + num(split, 'val_rows');
     // The walk-forward score is still there, and the holdout one is labelled as such, on the test split's rows.
     assert.match(stack, /roc_auc pooled: 0\.\d{4} \[/);
-    assert.match(stack, new RegExp(`holdout roc_auc: 0\\.\\d{4} \\[0\\.\\d{4}, 0\\.\\d{4}\\] \\(test split, ${testRows.toLocaleString('en-US')} rows\\)`));
+    assert.match(
+      stack,
+      new RegExp(
+        `holdout roc_auc: 0\\.\\d{4} \\[0\\.\\d{4}, 0\\.\\d{4}\\] \\(test split, ${testRows.toLocaleString('en-US')} rows\\)`,
+      ),
+    );
     const { metrics, manifest } = stackingRun(dir);
     const h = metrics.holdout;
     assert.equal(h.split, 'test');
@@ -76,7 +91,10 @@ test('stack holdout: true scores the stack on the test split, labelled holdout i
     assert.ok(h.purged >= 2 * 5 - 2 && h.purged <= 2 * 5 * 2, `purged ${h.purged}: about horizon x symbols`);
     // Compared with the base model that was best in the walk-forward (chosen before the test rows were seen).
     assert.equal(h.comparison.bestBase, metrics.comparison.bestBase);
-    assert.ok(h.comparison.difference.low <= h.comparison.difference.value && h.comparison.difference.value <= h.comparison.difference.high);
+    assert.ok(
+      h.comparison.difference.low <= h.comparison.difference.value &&
+        h.comparison.difference.value <= h.comparison.difference.high,
+    );
     assert.ok(Math.abs(h.comparison.stack - h.metrics.roc_auc.value) < 1e-12);
     assert.ok(Math.abs(h.comparison.best - h.baseModels[h.comparison.bestBase].roc_auc.value) < 1e-12);
     assert.ok(h.metrics.roc_auc.low < h.metrics.roc_auc.value && h.metrics.roc_auc.value < h.metrics.roc_auc.high);
@@ -85,8 +103,16 @@ test('stack holdout: true scores the stack on the test split, labelled holdout i
     assert.equal(h.bootstrap.unit, 'bars');
     assert.ok(h.bootstrap.block >= 5);
     assert.equal(h.bootstrap.rows, testRows);
-    assert.ok(h.bootstrap.units < testRows && h.bootstrap.units * 2 >= testRows, `${h.bootstrap.units} bars: the two symbols' rows at one timestamp resample together`);
-    assert.match(stack, new RegExp(`holdout_vs_best_base: holdout \\(test split, ${testRows.toLocaleString('en-US')} rows; bases refitted on ${h.trainRows.toLocaleString('en-US')} development rows\\): stack 0\\.\\d{4} vs ${h.comparison.bestBase} `));
+    assert.ok(
+      h.bootstrap.units < testRows && h.bootstrap.units * 2 >= testRows,
+      `${h.bootstrap.units} bars: the two symbols' rows at one timestamp resample together`,
+    );
+    assert.match(
+      stack,
+      new RegExp(
+        `holdout_vs_best_base: holdout \\(test split, ${testRows.toLocaleString('en-US')} rows; bases refitted on ${h.trainRows.toLocaleString('en-US')} development rows\\): stack 0\\.\\d{4} vs ${h.comparison.bestBase} `,
+      ),
+    );
     assert.equal(manifest.meta.holdout.rows, testRows);
     assert.equal(manifest.metrics.holdout_roc_auc, h.metrics.roc_auc.value);
     // The holdout is not the walk-forward score relabelled.
@@ -116,7 +142,10 @@ test('holdout on a dataset without a test split is refused, naming the cell and 
   try {
     assert.equal((await cli(dir, ['run', 'nb.pipeline', '--cell', 'cv'])).code, 0);
     const cvRun = readdirSync(join(dir, 'data', 'stacking'))[0];
-    writeFileSync(join(dir, 'nb.pipeline'), notebook('') + `\n# %% stack on_labels\nfrom: labels\nhorizon: 5\nstacking_data: ${cvRun}\nholdout: true\n`);
+    writeFileSync(
+      join(dir, 'nb.pipeline'),
+      notebook('') + `\n# %% stack on_labels\nfrom: labels\nhorizon: 5\nstacking_data: ${cvRun}\nholdout: true\n`,
+    );
     const r = await cli(dir, ['run', 'nb.pipeline', '--cell', 'on_labels']);
     assert.notEqual(r.code, 0, r.out);
     assert.match(r.out, /cell 'on_labels' key 'holdout'/);

@@ -40,7 +40,10 @@ test('the meta walk-forward trains on no row whose label interval reaches the sc
   const labelEnds = labelEndTimes(times, codes, h);
   const { folds, embargoBars } = metaWalkForward({ foldOf: fold, times, labelEnds, pctEmbargo: 0.02 });
   assert.equal(embargoBars, 10);
-  assert.deepEqual(folds.map((f) => f.fold), [1, 2, 3, 4]);
+  assert.deepEqual(
+    folds.map((f) => f.fold),
+    [1, 2, 3, 4],
+  );
   for (const f of folds) {
     const start = f.testStart;
     for (const r of f.train) {
@@ -72,9 +75,17 @@ test('an embargo longer than the horizon removes the bars between the purge and 
 test('condition number and correlations of the base predictions match numpy; pairs above 0.99 are warned about', () => {
   const cols = ref.classification.P.map((c) => Float64Array.from(c));
   const d = baseDiagnostics(cols, ['ridge_prob_up', 'logistic_prob_up', 'gbdt_prob_up']);
-  assert.ok(Math.abs(d.conditionNumber / ref.diagnostics.condition_number - 1) < 1e-6, `${d.conditionNumber} vs ${ref.diagnostics.condition_number}`);
-  d.correlation.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - ref.diagnostics.correlation[i][j]) < 1e-9)));
-  assert.deepEqual(d.collinear.map((c) => [c.a, c.b]), [['ridge_prob_up', 'logistic_prob_up']]);
+  assert.ok(
+    Math.abs(d.conditionNumber / ref.diagnostics.condition_number - 1) < 1e-6,
+    `${d.conditionNumber} vs ${ref.diagnostics.condition_number}`,
+  );
+  d.correlation.forEach((row, i) =>
+    row.forEach((v, j) => assert.ok(Math.abs(v - ref.diagnostics.correlation[i][j]) < 1e-9)),
+  );
+  assert.deepEqual(
+    d.collinear.map((c) => [c.a, c.b]),
+    [['ridge_prob_up', 'logistic_prob_up']],
+  );
   const w = collinearWarnings(d);
   assert.equal(w.length, 1);
   assert.match(w[0], /ridge_prob_up and logistic_prob_up correlate at 0\.99\d+ \(> 0\.99\)/);
@@ -83,7 +94,8 @@ test('condition number and correlations of the base predictions match numpy; pai
 });
 
 function writeCvRun(root: string, id: string, horizon: number) {
-  const symbols = 3, bars = 900;
+  const symbols = 3,
+    bars = 900;
   const { times, fold } = panel(symbols, bars);
   const r = mulberry32(17);
   const g = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -97,18 +109,40 @@ function writeCvRun(root: string, id: string, horizon: number) {
   const dir = join(root, id);
   mkdirSync(join(dir, 'stacking'), { recursive: true });
   const cols: Record<string, pl.Series> = {
-    timestamp: pl.Series('timestamp', Array.from(times, (t) => new Date(Date.UTC(2024, 0, 1) + t))),
-    symbol: pl.Series('symbol', Array.from({ length: n }, (_, i) => `S${Math.floor(i / bars)}`)),
+    timestamp: pl.Series(
+      'timestamp',
+      Array.from(times, (t) => new Date(Date.UTC(2024, 0, 1) + t)),
+    ),
+    symbol: pl.Series(
+      'symbol',
+      Array.from({ length: n }, (_, i) => `S${Math.floor(i / bars)}`),
+    ),
     fold: pl.Series('fold', fold),
     y_true: pl.Series('y_true', y),
   };
   for (const [m, p] of Object.entries({ ridge, logistic, gbdt })) {
-    cols[`${m}_pred`] = pl.Series(`${m}_pred`, Float64Array.from(p, (v) => (v >= 0.5 ? 1 : 0)));
-    cols[`${m}_prob_down`] = pl.Series(`${m}_prob_down`, Float64Array.from(p, (v) => 1 - v));
+    cols[`${m}_pred`] = pl.Series(
+      `${m}_pred`,
+      Float64Array.from(p, (v) => (v >= 0.5 ? 1 : 0)),
+    );
+    cols[`${m}_prob_down`] = pl.Series(
+      `${m}_prob_down`,
+      Float64Array.from(p, (v) => 1 - v),
+    );
     cols[`${m}_prob_up`] = pl.Series(`${m}_prob_up`, p);
   }
   pl.DataFrame(Object.values(cols)).writeParquet(join(dir, 'stacking', `stacking_dataset_h${horizon}.parquet`));
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ id, kind: 'cv', status: 'complete', created: '2026-12-02T00:00:00.000Z', config: { pct_embargo: 0.01 }, seed: 1 }));
+  writeFileSync(
+    join(dir, 'run.json'),
+    JSON.stringify({
+      id,
+      kind: 'cv',
+      status: 'complete',
+      created: '2026-12-02T00:00:00.000Z',
+      config: { pct_embargo: 0.01 },
+      seed: 1,
+    }),
+  );
 }
 
 test('a stacking run: block-bootstrap intervals over bars, purged folds, non-negative weights, stack vs best base, per fold and pooled', async (t) => {
@@ -117,12 +151,28 @@ test('a stacking run: block-bootstrap intervals over bars, purged folds, non-neg
   writeCvRun(join(root, 'stacking'), 'cvrun', 10);
   const records: LogRecord[] = [];
   const r = await trainStacking({
-    stackingRoot: join(root, 'stacking'), runsRoot: join(root, 'runs'), cvRunId: 'cvrun', horizon: 10, seed: 3,
-    source: { cli: ['test'] }, baseDir: root, log: createLogger([(x) => records.push(x)], 'debug'), bootstrap: 300,
+    stackingRoot: join(root, 'stacking'),
+    runsRoot: join(root, 'runs'),
+    cvRunId: 'cvrun',
+    horizon: 10,
+    seed: 3,
+    source: { cli: ['test'] },
+    baseDir: root,
+    log: createLogger([(x) => records.push(x)], 'debug'),
+    bootstrap: 300,
   });
   assert.equal(r.metaLearner, 'nonneg');
   const m = JSON.parse(readFileSync(join(r.dir, 'metrics.json'), 'utf8'));
-  assert.deepEqual({ method: m.bootstrap.method, block: m.bootstrap.block, unit: m.bootstrap.unit, n: m.bootstrap.n, seed: m.bootstrap.seed }, { method: 'moving_block', block: 10, unit: 'bars', n: 300, seed: 3 });
+  assert.deepEqual(
+    {
+      method: m.bootstrap.method,
+      block: m.bootstrap.block,
+      unit: m.bootstrap.unit,
+      n: m.bootstrap.n,
+      seed: m.bootstrap.seed,
+    },
+    { method: 'moving_block', block: 10, unit: 'bars', n: 300, seed: 3 },
+  );
   assert.equal(m.bootstrap.units, 720, 'four scored folds of 180 bars');
   assert.equal(m.bootstrap.rows, 2160);
   assert.equal(m.walk_forward.folds.length, 4);
@@ -133,14 +183,23 @@ test('a stacking run: block-bootstrap intervals over bars, purged folds, non-neg
   assert.ok(records.some((x) => x.level === 'warn' && /correlate/.test(x.msg)));
   for (const k of ['roc_auc', 'log_loss', 'accuracy', 'brier']) {
     assert.equal(m.scores.per_fold[k].values.length, 4);
-    assert.ok(m.scores.pooled[k].low <= m.scores.pooled[k].value && m.scores.pooled[k].value <= m.scores.pooled[k].high, k);
+    assert.ok(
+      m.scores.pooled[k].low <= m.scores.pooled[k].value && m.scores.pooled[k].value <= m.scores.pooled[k].high,
+      k,
+    );
   }
   assert.ok(['ridge', 'logistic'].includes(m.comparison.bestBase));
   assert.equal(m.comparison.metric, 'roc_auc');
   assert.ok(Math.abs(m.comparison.stack - m.scores.pooled.roc_auc.value) < 1e-12);
   assert.ok(Math.abs(m.comparison.best - m.base_models[m.comparison.bestBase].pooled.roc_auc.value) < 1e-12);
-  assert.ok(m.comparison.difference.low <= m.comparison.difference.value && m.comparison.difference.value <= m.comparison.difference.high);
+  assert.ok(
+    m.comparison.difference.low <= m.comparison.difference.value &&
+      m.comparison.difference.value <= m.comparison.difference.high,
+  );
   const manifest = JSON.parse(readFileSync(join(r.dir, 'run.json'), 'utf8'));
-  assert.match(manifest.meta.stack_vs_best_base.description, /^stack 0\.\d{4} vs (ridge|logistic) 0\.\d{4} \(roc_auc, pooled over 2,160 rows\)/);
+  assert.match(
+    manifest.meta.stack_vs_best_base.description,
+    /^stack 0\.\d{4} vs (ridge|logistic) 0\.\d{4} \(roc_auc, pooled over 2,160 rows\)/,
+  );
   assert.equal(manifest.metrics.stack_minus_best_base_roc_auc, m.comparison.difference.value);
 });

@@ -11,7 +11,10 @@ const Xte = matrix(fx.test.columns, fx.names);
 const reg = { seed: 3, task: 'regression' as const };
 const tight = { C: 1, epsilon: 0.2, tol: 1e-10, max_iter: 1_000_000 };
 
-for (const [loss, key] of [['epsilon_insensitive', 'svr_l1'], ['squared_epsilon_insensitive', 'svr_l2']] as const) {
+for (const [loss, key] of [
+  ['epsilon_insensitive', 'svr_l1'],
+  ['squared_epsilon_insensitive', 'svr_l2'],
+] as const) {
   test(`linear svr (${loss}) matches StandardScaler + LinearSVR when both are run to convergence`, async () => {
     const m = await svrFactory.fit(X, y, { ...tight, loss }, reg);
     const json = m.toJSON() as unknown as { coef: number[]; intercept: number };
@@ -23,7 +26,12 @@ for (const [loss, key] of [['epsilon_insensitive', 'svr_l1'], ['squared_epsilon_
 }
 
 test('rbf svr through Nystroem with every row as basis matches scikit-learn Nystroem + LinearSVR', async () => {
-  const m = await svrFactory.fit(X, y, { ...tight, loss: 'epsilon_insensitive', kernel: 'rbf', gamma: 0.3, n_components: 200 }, reg);
+  const m = await svrFactory.fit(
+    X,
+    y,
+    { ...tight, loss: 'epsilon_insensitive', kernel: 'rbf', gamma: 0.3, n_components: 200 },
+    reg,
+  );
   const pred = m.predict(Xte);
   const d = maxAbsDiff(pred, fx.svr_rbf_full.pred);
   assert.ok(d < 1e-6, `max |difference| ${d}`);
@@ -34,18 +42,39 @@ test('rbf svr with fewer components is seeded: same seed same model, and it beat
   const x = Float64Array.from({ length: n }, (_, i) => (i / n) * 6 - 3);
   const target = x.map((v) => Math.sin(2 * v));
   const M = { rows: n, columns: [x], names: ['x'] };
-  const a = await svrFactory.fit(M, target, { kernel: 'rbf', n_components: 40, gamma: 2, C: 10, epsilon: 0.01, loss: 'squared_epsilon_insensitive' }, { seed: 5, task: 'regression' });
-  const b = await svrFactory.fit(M, target, { kernel: 'rbf', n_components: 40, gamma: 2, C: 10, epsilon: 0.01, loss: 'squared_epsilon_insensitive' }, { seed: 5, task: 'regression' });
+  const a = await svrFactory.fit(
+    M,
+    target,
+    { kernel: 'rbf', n_components: 40, gamma: 2, C: 10, epsilon: 0.01, loss: 'squared_epsilon_insensitive' },
+    { seed: 5, task: 'regression' },
+  );
+  const b = await svrFactory.fit(
+    M,
+    target,
+    { kernel: 'rbf', n_components: 40, gamma: 2, C: 10, epsilon: 0.01, loss: 'squared_epsilon_insensitive' },
+    { seed: 5, task: 'regression' },
+  );
   assert.deepEqual(a.predict(M), b.predict(M));
-  const lin = await svrFactory.fit(M, target, { C: 10, epsilon: 0.01, max_iter: 10_000 }, { seed: 5, task: 'regression' });
+  const lin = await svrFactory.fit(
+    M,
+    target,
+    { C: 10, epsilon: 0.01, max_iter: 10_000 },
+    { seed: 5, task: 'regression' },
+  );
   const mse = (p: Float64Array) => p.reduce((s, v, i) => s + (v - target[i]) ** 2, 0) / n;
-  assert.ok(mse(a.predict(M)) < 0.01 && mse(lin.predict(M)) > 0.2, `rbf ${mse(a.predict(M))}, linear ${mse(lin.predict(M))}`);
+  assert.ok(
+    mse(a.predict(M)) < 0.01 && mse(lin.predict(M)) > 0.2,
+    `rbf ${mse(a.predict(M))}, linear ${mse(lin.predict(M))}`,
+  );
   const back = svrFactory.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
   assert.deepEqual(back.predict(M), a.predict(M));
 });
 
 test('svr (L1 loss, dual coordinate descent) that cannot converge within max_iter is a TrainingFailure', async () => {
-  await assert.rejects(svrFactory.fit(X, y, { loss: 'epsilon_insensitive', C: 100, tol: 1e-12, max_iter: 2 }, reg), TrainingFailure);
+  await assert.rejects(
+    svrFactory.fit(X, y, { loss: 'epsilon_insensitive', C: 100, tol: 1e-12, max_iter: 2 }, reg),
+    TrainingFailure,
+  );
 });
 
 test('the default squared loss (primal Newton) converges on a long noisy series where L1 dual descent is slow', async () => {

@@ -33,7 +33,10 @@ test('early stopping on a score that should rise (auc) uses the other direction;
 });
 
 test('early stopping rejects a patience of 0 and an unknown metric without direction', () => {
-  assert.throws(() => new EarlyStopping({ patience: 0, metric: 'rmse' }), (e: unknown) => e instanceof UserError && e.location.key === 'patience');
+  assert.throws(
+    () => new EarlyStopping({ patience: 0, metric: 'rmse' }),
+    (e: unknown) => e instanceof UserError && e.location.key === 'patience',
+  );
   assert.throws(() => new EarlyStopping({ patience: 2, metric: 'sharpe' }), /unknown metric 'sharpe'/);
   const custom = new EarlyStopping({ patience: 1, metric: 'sharpe', direction: 'max' });
   custom.step(1);
@@ -60,7 +63,10 @@ test('checkpoints keep exactly the best N files on disk, by score in the metric 
     const saved = [];
     for (let step = 0; step < scores.length; step++) saved.push(await cm.save({ weights: [step] }, scores[step], step));
     assert.equal(saved[6], null, 'a worse score than the kept three is not written');
-    assert.deepEqual(cm.list().map((e) => e.step), [4, 1, 5]);
+    assert.deepEqual(
+      cm.list().map((e) => e.step),
+      [4, 1, 5],
+    );
     const files = readdirSync(dir).sort();
     assert.deepEqual(files, [
       'checkpoint_checkpoints.json',
@@ -73,7 +79,10 @@ test('checkpoints keep exactly the best N files on disk, by score in the metric 
     ]);
     assert.deepEqual(cm.load(), { weights: [4] });
     const meta = JSON.parse(readFileSync(join(dir, 'checkpoint_checkpoints.json'), 'utf8'));
-    assert.deepEqual(meta.entries.map((e: { score: number }) => e.score), [0.4, 0.5, 0.6]);
+    assert.deepEqual(
+      meta.entries.map((e: { score: number }) => e.score),
+      [0.4, 0.5, 0.6],
+    );
     assert.equal(meta.direction, 'min');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -84,10 +93,22 @@ test('checkpoints for a score that rises keep the highest; ties keep the earlier
   const dir = tempDir();
   try {
     const cm = new CheckpointManager(dir, { topN: 2, metric: 'auc', prefix: 'gbdt' });
-    for (const [step, s] of [[0, 0.7], [1, 0.8], [2, 0.8], [3, 0.6]] as const) await cm.save({ step }, s, step);
-    assert.deepEqual(cm.list().map((e) => e.step), [1, 2]);
+    for (const [step, s] of [
+      [0, 0.7],
+      [1, 0.8],
+      [2, 0.8],
+      [3, 0.6],
+    ] as const)
+      await cm.save({ step }, s, step);
+    assert.deepEqual(
+      cm.list().map((e) => e.step),
+      [1, 2],
+    );
     await cm.save({ step: 4 }, 0.81, 4);
-    assert.deepEqual(cm.list().map((e) => e.step), [4, 1]);
+    assert.deepEqual(
+      cm.list().map((e) => e.step),
+      [4, 1],
+    );
     assert.ok(!readdirSync(dir).includes('gbdt_step2.json'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -102,10 +123,16 @@ test('reopening a folder resumes from complete checkpoints and removes an interr
     await first.save({ a: 2 }, 0.2, 2);
     writeFileSync(join(dir, 'checkpoint_step3.json'), '{"a": 3'); // crashed before its .ok marker
     const again = new CheckpointManager(dir, { topN: 2, metric: 'mse' });
-    assert.deepEqual(again.list().map((e) => e.step), [2, 1]);
+    assert.deepEqual(
+      again.list().map((e) => e.step),
+      [2, 1],
+    );
     assert.ok(!readdirSync(dir).includes('checkpoint_step3.json'));
     assert.deepEqual(again.load(1), { a: 1 });
-    assert.throws(() => new CheckpointManager(dir, { topN: 2, metric: 'auc' }), /ranked by mse \(min\), not roc_auc \(max\)/);
+    assert.throws(
+      () => new CheckpointManager(dir, { topN: 2, metric: 'auc' }),
+      /ranked by mse \(min\), not roc_auc \(max\)/,
+    );
     writeFileSync(join(dir, 'checkpoint_step2.json'), '{"a": 99}');
     assert.throws(() => again.load(2), /modified after it was saved/);
   } finally {

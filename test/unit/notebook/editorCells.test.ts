@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import './testPhases';
-import { fromEditorCells, inferKind, markerFor, toEditorCells, type EditorCellInput } from '../../../core/notebook/editorCells';
+import {
+  fromEditorCells,
+  inferKind,
+  markerFor,
+  toEditorCells,
+  type EditorCellInput,
+} from '../../../core/notebook/editorCells';
 import { splitNotebook } from '../../../core/notebook/split';
 import { generatedNotebook, notebookishText } from './generators';
 
@@ -12,13 +18,20 @@ const roundTrip = (text: string): string => {
 };
 
 test('editor cells: languages from the marker, values without the closing blank lines, EOLs normalised', () => {
-  const text = 'pre\n# %% md\n# Title\n\n# %% t_load prices\r\nsource: a.csv\r\nx: 1\r\n\r\n# %% ts f\n// from: prices\n# %% settings';
+  const text =
+    'pre\n# %% md\n# Title\n\n# %% t_load prices\r\nsource: a.csv\r\nx: 1\r\n\r\n# %% ts f\n// from: prices\n# %% settings';
   const cells = toEditorCells(splitNotebook(text));
   assert.deepEqual(
     cells.map((c) => [c.type, c.language, c.header, c.value, c.meta]),
     [
       ['markdown', 'markdown', '# %% md', '# Title', { eol: '\n', trailing: '\n\n' }],
-      ['code', 'yaml', '# %% t_load prices', 'source: a.csv\nx: 1', { eol: '\r\n', trailing: '\r\n\r\n', raw: 'source: a.csv\r\nx: 1' }],
+      [
+        'code',
+        'yaml',
+        '# %% t_load prices',
+        'source: a.csv\nx: 1',
+        { eol: '\r\n', trailing: '\r\n\r\n', raw: 'source: a.csv\r\nx: 1' },
+      ],
       ['code', 'typescript', '# %% ts f', '// from: prices', { eol: '\n', trailing: '\n' }],
       ['code', 'yaml', '# %% settings', '', { eol: '', trailing: '' }],
     ],
@@ -26,15 +39,18 @@ test('editor cells: languages from the marker, values without the closing blank 
   assert.equal(fromEditorCells('pre\n', cells), text);
 });
 
-test('an edited value keeps the cell\'s own line endings and the blank lines before the next marker', () => {
+test("an edited value keeps the cell's own line endings and the blank lines before the next marker", () => {
   const text = '# %% t_load prices\r\nsource: a.csv\r\n\r\n# %% md\nhello\n';
   const cells = toEditorCells(splitNotebook(text));
   cells[0].value = 'source: b.csv\ntimestamp: ts';
   cells[1].value = 'hello\nworld';
-  assert.equal(fromEditorCells('', cells), '# %% t_load prices\r\nsource: b.csv\r\ntimestamp: ts\r\n\r\n# %% md\nhello\nworld\n');
+  assert.equal(
+    fromEditorCells('', cells),
+    '# %% t_load prices\r\nsource: b.csv\r\ntimestamp: ts\r\n\r\n# %% md\nhello\nworld\n',
+  );
 });
 
-test('new cells get a marker for their kind and the file\'s dominant EOL; a last cell without newline is closed first', () => {
+test("new cells get a marker for their kind and the file's dominant EOL; a last cell without newline is closed first", () => {
   const text = '# %% t_load prices\r\nsource: a.csv\r\n# %% md\r\nend';
   const cells: EditorCellInput[] = toEditorCells(splitNotebook(text));
   cells.push({ type: 'code', language: 'yaml', value: 'lags: [1, 2]' });
@@ -77,7 +93,9 @@ test('property: any text round-trips byte for byte through editor cells', () => 
 });
 
 test('property: after editing values, the written text reads back as the same cells with the edited values', () => {
-  const edit = fc.string({ unit: 'grapheme', maxLength: 20 }).map((s) => s.replace(/\r\n?/g, '\n').replace(/^# %%/gm, ' # %%'));
+  const edit = fc
+    .string({ unit: 'grapheme', maxLength: 20 })
+    .map((s) => s.replace(/\r\n?/g, '\n').replace(/^# %%/gm, ' # %%'));
   fc.assert(
     fc.property(generatedNotebook, fc.array(fc.option(edit, { nil: undefined }), { maxLength: 8 }), (nb, edits) => {
       const nt = splitNotebook(nb.text);

@@ -1,7 +1,24 @@
 /** fast-check generators of `.pipeline` texts for the round-trip properties. */
 import fc from 'fast-check';
 
-const fragments = fc.constantFrom('# %%', '# %% md', '# %% t_load x', '# %% ts f', '\r\n', '\r', '\n', ' ', '\t', '\uFEFF', 'é', '😀', 'key: [1, 2]', '//', '%%', '#');
+const fragments = fc.constantFrom(
+  '# %%',
+  '# %% md',
+  '# %% t_load x',
+  '# %% ts f',
+  '\r\n',
+  '\r',
+  '\n',
+  ' ',
+  '\t',
+  '\uFEFF',
+  'é',
+  '😀',
+  'key: [1, 2]',
+  '//',
+  '%%',
+  '#',
+);
 
 /** Arbitrary text built from marker pieces, line endings and any unicode (lone surrogates too). */
 export const notebookishText: fc.Arbitrary<string> = fc
@@ -13,12 +30,35 @@ const eol = fc.constantFrom('\n', '\n', '\r\n', '\r');
 const lineText = fc
   .oneof(
     fc.string({ unit: 'grapheme', maxLength: 12 }),
-    fc.constantFrom('', '   ', '\t', 'source: data/ü.csv', 'lags: [1, 2, 3]', '# a comment', '// from: a, b', '# %', ' # %% indented', 'ключ: значение', '🚀: x'),
+    fc.constantFrom(
+      '',
+      '   ',
+      '\t',
+      'source: data/ü.csv',
+      'lags: [1, 2, 3]',
+      '# a comment',
+      '// from: a, b',
+      '# %',
+      ' # %% indented',
+      'ключ: значение',
+      '🚀: x',
+    ),
   )
   .map((s) => s.replace(/[\r\n]/g, ' '))
   .map((s) => (s.startsWith('# %%') ? ` ${s}` : s));
 
-const header = fc.constantFrom('# %% md', '# %% markdown', '# %% t_load prices', '# %% t_features', '# %%  t_features   f2  ', '# %% ts my_ts', '# %% settings', '# %%', '# %%\tt_split', '# %% unknown_kind ü');
+const header = fc.constantFrom(
+  '# %% md',
+  '# %% markdown',
+  '# %% t_load prices',
+  '# %% t_features',
+  '# %%  t_features   f2  ',
+  '# %% ts my_ts',
+  '# %% settings',
+  '# %%',
+  '# %%\tt_split',
+  '# %% unknown_kind ü',
+);
 
 export interface GeneratedCell {
   header: string;
@@ -47,7 +87,10 @@ export const generatedNotebook: fc.Arbitrary<GeneratedNotebook> = fc
     dropFinalEol: fc.boolean(),
   })
   .map(({ bom, preamble, cells, lastLine, dropFinalEol }) => {
-    const out: GeneratedCell[] = cells.map(([h, e, body]) => ({ header: h + (e === '\r' && body.startsWith('\n') ? '\r\n' : e), body }));
+    const out: GeneratedCell[] = cells.map(([h, e, body]) => ({
+      header: h + (e === '\r' && body.startsWith('\n') ? '\r\n' : e),
+      body,
+    }));
     let pre = (bom ? '\uFEFF' : '') + preamble;
     if (out.length) {
       const last = out[out.length - 1];

@@ -10,16 +10,36 @@ import { formatUserError } from '../../../core/errors';
 import type { Diagnostic, ParsedNotebook } from '../../../core/notebook/types';
 
 const nb = (...lines: string[]): string => lines.join('\n') + '\n';
-const at = (d: Diagnostic): string => `${d.range.start.line}:${d.range.start.column}-${d.range.end.line}:${d.range.end.column}`;
+const at = (d: Diagnostic): string =>
+  `${d.range.start.line}:${d.range.start.column}-${d.range.end.line}:${d.range.end.column}`;
 const only = (p: ParsedNotebook, code: Diagnostic['code']): Diagnostic => {
   const ds = p.diagnostics.filter((d) => d.code === code);
-  assert.equal(ds.length, 1, `expected one '${code}' diagnostic, got ${JSON.stringify(p.diagnostics.map((d) => d.message))}`);
+  assert.equal(
+    ds.length,
+    1,
+    `expected one '${code}' diagnostic, got ${JSON.stringify(p.diagnostics.map((d) => d.message))}`,
+  );
   return ds[0];
 };
 
 test('cells get kinds, default and explicit names, configs and implied upstreams', () => {
   const p = parseNotebook(
-    nb('preamble', '# %% md', '# Title', '# %% t_load prices', 'source: a.csv', '', '# %% settings', 'seed: 7', '# %% t_features', 'lags: [1, 2]', '# %% t_features', '# %% ts post', 'export default (x) => x', '# %% t_split'),
+    nb(
+      'preamble',
+      '# %% md',
+      '# Title',
+      '# %% t_load prices',
+      'source: a.csv',
+      '',
+      '# %% settings',
+      'seed: 7',
+      '# %% t_features',
+      'lags: [1, 2]',
+      '# %% t_features',
+      '# %% ts post',
+      'export default (x) => x',
+      '# %% t_split',
+    ),
   );
   assert.deepEqual(p.diagnostics, []);
   assert.deepEqual(
@@ -42,21 +62,60 @@ test('cells get kinds, default and explicit names, configs and implied upstreams
 
 test('an explicit name is skipped by default names; from: takes a name, a comma list or a YAML list', () => {
   const p = parseNotebook(
-    nb('# %% t_load', 'source: a.csv', '# %% t_load t_load_2', 'source: b.csv', '# %% t_load', 'source: c.csv', '# %% t_features', 'from: t_load, t_load_2', '# %% t_split', 'from: [t_load_3]'),
+    nb(
+      '# %% t_load',
+      'source: a.csv',
+      '# %% t_load t_load_2',
+      'source: b.csv',
+      '# %% t_load',
+      'source: c.csv',
+      '# %% t_features',
+      'from: t_load, t_load_2',
+      '# %% t_split',
+      'from: [t_load_3]',
+    ),
   );
   assert.deepEqual(p.diagnostics, []);
-  assert.deepEqual(p.cells.map((c) => c.name), ['t_load', 't_load_2', 't_load_3', 't_features', 't_split']);
+  assert.deepEqual(
+    p.cells.map((c) => c.name),
+    ['t_load', 't_load_2', 't_load_3', 't_features', 't_split'],
+  );
   assert.deepEqual(p.cells[3].from, ['t_load', 't_load_2']);
-  assert.deepEqual(p.cells[3].fromRanges?.map((r) => [r.start.line, r.start.column, r.end.column]), [[7, 6, 12], [7, 14, 22]]);
+  assert.deepEqual(
+    p.cells[3].fromRanges?.map((r) => [r.start.line, r.start.column, r.end.column]),
+    [
+      [7, 6, 12],
+      [7, 14, 22],
+    ],
+  );
   assert.deepEqual(p.cells[4].from, ['t_load_3']);
   assert.equal(p.cells[4].explicitFrom, true);
 });
 
 test('a ts cell declares its inputs with a `// from:` line; a markdown or settings cell is never an upstream', () => {
-  const p = parseNotebook(nb('# %% t_load a', 'source: a.csv', '# %% t_load b', 'source: b.csv', '# %% md', 'notes', '# %% settings', '# %% ts join', '// from: a, b', 'export default 1'));
+  const p = parseNotebook(
+    nb(
+      '# %% t_load a',
+      'source: a.csv',
+      '# %% t_load b',
+      'source: b.csv',
+      '# %% md',
+      'notes',
+      '# %% settings',
+      '# %% ts join',
+      '// from: a, b',
+      'export default 1',
+    ),
+  );
   assert.deepEqual(p.diagnostics, []);
   assert.deepEqual(p.cells[4].from, ['a', 'b']);
-  assert.deepEqual(p.cells[4].fromRanges?.map((r) => [r.start.line, r.start.column]), [[8, 9], [8, 12]]);
+  assert.deepEqual(
+    p.cells[4].fromRanges?.map((r) => [r.start.line, r.start.column]),
+    [
+      [8, 9],
+      [8, 12],
+    ],
+  );
   const q = parseNotebook(nb('# %% t_load a', 'source: a.csv', '# %% md', '# %% settings', '# %% t_features'));
   assert.deepEqual(q.cells[3].from, ['a']);
 });
@@ -85,11 +144,24 @@ test('unknown phase kind: at the kind token, with did-you-mean', () => {
   assert.equal(d.message, "unknown phase kind 't_featurs' (did you mean 't_features'?)");
   assert.equal(at(d), '3:5-3:14');
   const bare = parseNotebook(nb('# %%', 'x: 1'));
-  assert.equal(only(bare, 'unknown-kind').message, "cell marker has no kind: write '# %% <kind> [<name>]', e.g. '# %% load prices'");
+  assert.equal(
+    only(bare, 'unknown-kind').message,
+    "cell marker has no kind: write '# %% <kind> [<name>]', e.g. '# %% load prices'",
+  );
 });
 
 test('unknown key: at the key, with did-you-mean from the phase keys and the common keys', () => {
-  const p = parseNotebook(nb('# %% t_load', 'source: a.csv', '# %% t_features', 'returns: close', '  # comment', 'lagz: [1, 2]', 'fro: t_load'));
+  const p = parseNotebook(
+    nb(
+      '# %% t_load',
+      'source: a.csv',
+      '# %% t_features',
+      'returns: close',
+      '  # comment',
+      'lagz: [1, 2]',
+      'fro: t_load',
+    ),
+  );
   const ds = p.diagnostics.filter((d) => d.code === 'unknown-key');
   assert.deepEqual(
     ds.map((d) => [at(d), d.key, d.message]),
@@ -103,7 +175,17 @@ test('unknown key: at the key, with did-you-mean from the phase keys and the com
 });
 
 test('wrong value type: at the value, or at the nested element at fault', () => {
-  const p = parseNotebook(nb('# %% t_load', 'source: 3', '# %% t_features', 'lags: [1, two, 3]', 'rolling: { column: ret, windows: [7, 1.5] }', '# %% t_split', 'train: 1.5'));
+  const p = parseNotebook(
+    nb(
+      '# %% t_load',
+      'source: 3',
+      '# %% t_features',
+      'lags: [1, two, 3]',
+      'rolling: { column: ret, windows: [7, 1.5] }',
+      '# %% t_split',
+      'train: 1.5',
+    ),
+  );
   assert.deepEqual(
     p.diagnostics.map((d) => [d.code, at(d), d.message]),
     [
@@ -124,7 +206,17 @@ test('missing required key: on the marker line', () => {
 });
 
 test('unknown from: at the name, with did-you-mean among the cells', () => {
-  const p = parseNotebook(nb('# %% t_load prices', 'source: a.csv', '# %% t_features', 'from: [prices, pricse]', '# %% md intro', '# %% t_split', 'from: intro'));
+  const p = parseNotebook(
+    nb(
+      '# %% t_load prices',
+      'source: a.csv',
+      '# %% t_features',
+      'from: [prices, pricse]',
+      '# %% md intro',
+      '# %% t_split',
+      'from: intro',
+    ),
+  );
   assert.deepEqual(
     p.diagnostics.map((d) => [d.code, at(d), d.message]),
     [
@@ -133,11 +225,27 @@ test('unknown from: at the name, with did-you-mean among the cells', () => {
     ],
   );
   const ts = parseNotebook(nb('# %% t_load prices', 'source: a.csv', '# %% ts x', '  //  from:  prices ,  nope'));
-  assert.deepEqual(ts.diagnostics.map((d) => [at(d), d.message]), [['3:23-3:27', "unknown cell 'nope' in from"]]);
+  assert.deepEqual(
+    ts.diagnostics.map((d) => [at(d), d.message]),
+    [['3:23-3:27', "unknown cell 'nope' in from"]],
+  );
 });
 
 test('cycles are named, on every cell of the cycle, at the reference that closes it', () => {
-  const p = parseNotebook(nb('# %% t_load src', 'source: a.csv', '# %% t_features a', 'from: c', '# %% t_features b', 'from: a', '# %% t_split c', 'from: [src, b]', '# %% t_split self', 'from: self'));
+  const p = parseNotebook(
+    nb(
+      '# %% t_load src',
+      'source: a.csv',
+      '# %% t_features a',
+      'from: c',
+      '# %% t_features b',
+      'from: a',
+      '# %% t_split c',
+      'from: [src, b]',
+      '# %% t_split self',
+      'from: self',
+    ),
+  );
   const ds = p.diagnostics.filter((d) => d.code === 'cycle');
   assert.deepEqual(
     ds.map((d) => [p.cells[d.cellIndex].name, at(d), d.message]),
@@ -151,12 +259,18 @@ test('cycles are named, on every cell of the cycle, at the reference that closes
 });
 
 test('duplicate names and badly formed names are reported at the name', () => {
-  const p = parseNotebook(nb('# %% t_load prices', 'source: a.csv', '# %% t_load prices', 'source: b.csv', '# %% t_features 2x extra words'));
+  const p = parseNotebook(
+    nb('# %% t_load prices', 'source: a.csv', '# %% t_load prices', 'source: b.csv', '# %% t_features 2x extra words'),
+  );
   assert.deepEqual(
     p.diagnostics.map((d) => [d.code, at(d), d.message]),
     [
       ['duplicate-name', '2:12-2:18', "duplicate cell name 'prices' (already used on line 1)"],
-      ['bad-name', '4:16-4:18', "invalid cell name '2x': a name is one word of letters, digits, '_' or '-', not starting with a digit"],
+      [
+        'bad-name',
+        '4:16-4:18',
+        "invalid cell name '2x': a name is one word of letters, digits, '_' or '-', not starting with a digit",
+      ],
       ['bad-name', '4:19-4:30', "unexpected 'extra words' after the cell name: a marker is '# %% <kind> [<name>]'"],
     ],
   );
@@ -168,7 +282,10 @@ test('duplicate names and badly formed names are reported at the name', () => {
 test('a phase that needs input with nothing above it is reported on its marker', () => {
   const p = parseNotebook(nb('# %% md', 'intro', '# %% settings', '# %% t_features', 'lags: [1]'));
   const d = only(p, 'no-upstream');
-  assert.equal(d.message, "phase 't_features' needs an input but there is no phase cell above it: add 'from: <cell name>'");
+  assert.equal(
+    d.message,
+    "phase 't_features' needs an input but there is no phase cell above it: add 'from: <cell name>'",
+  );
   assert.equal(at(d), '3:0-3:15');
   const e = parseNotebook(nb('# %% t_load', 'source: a.csv', '# %% t_split', 'from: []'));
   assert.match(only(e, 'no-upstream').message, /its from: is empty/);
@@ -185,25 +302,34 @@ test('firstError turns a diagnostic into a UserError naming file, line, column, 
   const p = parseNotebook(nb('# %% t_load prices', 'source: a.csv', 'sorce: b.csv'), { file: 'demo.pipeline' });
   const e = firstError(p);
   assert.ok(e);
-  assert.equal(formatUserError(e), "demo.pipeline:3:1 cell 'prices' key 'sorce': unknown key 'sorce' for phase 't_load' (did you mean 'source'?)");
+  assert.equal(
+    formatUserError(e),
+    "demo.pipeline:3:1 cell 'prices' key 'sorce': unknown key 'sorce' for phase 't_load' (did you mean 'source'?)",
+  );
 });
 
 test('property: parsing never throws, names are unique, and every diagnostic lies inside its own cell', () => {
   fc.assert(
-    fc.property(fc.oneof(generatedNotebook.map((g) => g.text), notebookishText), (text) => {
-      const p = parseNotebook(text);
-      const lineCount = splitLines(text).length;
-      const names = new Set(p.cells.map((c) => c.name));
-      assert.equal(names.size, p.cells.length, 'names are unique');
-      for (const d of p.diagnostics) {
-        const cell = p.cells[d.cellIndex];
-        const next = p.cells[d.cellIndex + 1];
-        assert.ok(cell, d.message);
-        assert.ok(d.range.start.line >= cell.headerLine, d.message);
-        assert.ok(d.range.end.line < (next ? next.headerLine : Math.max(lineCount, cell.headerLine + 1)), d.message);
-        assert.ok(d.range.start.column >= 0 && d.range.end.column >= 0);
-      }
-    }),
+    fc.property(
+      fc.oneof(
+        generatedNotebook.map((g) => g.text),
+        notebookishText,
+      ),
+      (text) => {
+        const p = parseNotebook(text);
+        const lineCount = splitLines(text).length;
+        const names = new Set(p.cells.map((c) => c.name));
+        assert.equal(names.size, p.cells.length, 'names are unique');
+        for (const d of p.diagnostics) {
+          const cell = p.cells[d.cellIndex];
+          const next = p.cells[d.cellIndex + 1];
+          assert.ok(cell, d.message);
+          assert.ok(d.range.start.line >= cell.headerLine, d.message);
+          assert.ok(d.range.end.line < (next ? next.headerLine : Math.max(lineCount, cell.headerLine + 1)), d.message);
+          assert.ok(d.range.start.column >= 0 && d.range.end.column >= 0);
+        }
+      },
+    ),
     { numRuns: 300 },
   );
 });

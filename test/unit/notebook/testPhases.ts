@@ -38,7 +38,10 @@ const specs: PhaseSpec[] = [
     kind: 't_split',
     doc: 'test split',
     needsInput: true,
-    keys: { train: { type: t.number({ min: 0, max: 1 }), doc: 'fraction' }, embargo: { type: t.integer(), doc: 'bars' } },
+    keys: {
+      train: { type: t.number({ min: 0, max: 1 }), doc: 'fraction' },
+      embargo: { type: t.integer(), doc: 'bars' },
+    },
     run,
   },
 ];

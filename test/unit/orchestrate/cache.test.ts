@@ -11,7 +11,11 @@ import { main } from '../../../core/cli/main';
 import { parseAge } from '../../../core/cli/commands/cache';
 
 async function entry(root: string, key: string, ageDays: number): Promise<void> {
-  await saveResult(root, key, emptyResult({ dataset: { frame: pl.DataFrame({ x: [1, 2, 3] }), features: [], labels: [], sources: [] } }));
+  await saveResult(
+    root,
+    key,
+    emptyResult({ dataset: { frame: pl.DataFrame({ x: [1, 2, 3] }), features: [], labels: [], sources: [] } }),
+  );
   const t = new Date(Date.now() - ageDays * 86_400_000);
   utimesSync(join(entryDir(root, key), 'result.json'), t, t);
 }

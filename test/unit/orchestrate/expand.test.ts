@@ -41,9 +41,16 @@ function expand(text: string) {
 
 test('scenarios x models: one virtual cell per branch, descendants replicated, the collector takes every branch', () => {
   const { parsed, x } = expand(NB);
-  assert.deepEqual(parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+  assert.deepEqual(
+    parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    [],
+  );
   const names = x.graph.order;
-  assert.deepEqual(x.copies.get('preprocess'), ['preprocess[mean_impute]', 'preprocess[median_impute]', 'preprocess[outlier_treatment]']);
+  assert.deepEqual(x.copies.get('preprocess'), [
+    'preprocess[mean_impute]',
+    'preprocess[median_impute]',
+    'preprocess[outlier_treatment]',
+  ]);
   assert.equal(x.copies.get('split')?.length, 3);
   assert.equal(x.copies.get('train')?.length, 6);
   assert.ok(names.includes('train[median_impute][ridge]'));
@@ -63,10 +70,22 @@ test('scenarios x models: one virtual cell per branch, descendants replicated, t
   const compare = cell('scenario_compare');
   assert.equal(compare.from.length, 6);
   const inputs = compare.config[INPUTS_KEY] as CollectedInput[];
-  assert.deepEqual(inputs[0], { cell: 'evaluate[mean_impute][ridge]', origin: 'evaluate', branch: { scenario: 'mean_impute', model: 'ridge' } });
-  assert.deepEqual(inputs.map((i) => `${i.branch.scenario}/${i.branch.model}`), [
-    'mean_impute/ridge', 'mean_impute/linear', 'median_impute/ridge', 'median_impute/linear', 'outlier_treatment/ridge', 'outlier_treatment/linear',
-  ]);
+  assert.deepEqual(inputs[0], {
+    cell: 'evaluate[mean_impute][ridge]',
+    origin: 'evaluate',
+    branch: { scenario: 'mean_impute', model: 'ridge' },
+  });
+  assert.deepEqual(
+    inputs.map((i) => `${i.branch.scenario}/${i.branch.model}`),
+    [
+      'mean_impute/ridge',
+      'mean_impute/linear',
+      'median_impute/ridge',
+      'median_impute/linear',
+      'outlier_treatment/ridge',
+      'outlier_treatment/linear',
+    ],
+  );
 });
 
 test('cache keys differ per branch and equal those of a cell written without fan-out', async () => {
@@ -76,16 +95,26 @@ test('cache keys differ per branch and equal those of a cell written without fan
   const branches = x.copies.get('evaluate')!.map((n) => keys.get(n));
   assert.equal(new Set(branches).size, 6);
   assert.ok(branches.every(Boolean));
-  const plain = expand(NB.replace('scenarios: [mean_impute, median_impute, outlier_treatment]', 'scenario: median_impute'));
+  const plain = expand(
+    NB.replace('scenarios: [mean_impute, median_impute, outlier_treatment]', 'scenario: median_impute'),
+  );
   const plainKeys = await computeCellKeys({ ...plain.parsed, cells: plain.x.cells }, plain.x.graph, ctx);
   assert.equal(keys.get('preprocess[median_impute]'), plainKeys.get('preprocess'));
   assert.equal(keys.get('split[median_impute]'), plainKeys.get('split'));
 });
 
 test('a notebook without fan-out expands to itself', () => {
-  const { parsed, x } = expand(NB.replace('scenarios: [mean_impute, median_impute, outlier_treatment]', 'scenario: mean_impute').replace('models: [ridge, linear]', 'model: ridge'));
+  const { parsed, x } = expand(
+    NB.replace('scenarios: [mean_impute, median_impute, outlier_treatment]', 'scenario: mean_impute').replace(
+      'models: [ridge, linear]',
+      'model: ridge',
+    ),
+  );
   assert.equal(x.fannedOut, false);
-  assert.deepEqual(x.graph.order.filter((n) => n !== 'scenario_compare'), buildGraph(parsed.cells).order.filter((n) => n !== 'scenario_compare'));
+  assert.deepEqual(
+    x.graph.order.filter((n) => n !== 'scenario_compare'),
+    buildGraph(parsed.cells).order.filter((n) => n !== 'scenario_compare'),
+  );
   const kept = x.cells.filter((c) => c.name !== 'scenario_compare');
   assert.ok(kept.every((c) => parsed.cells.includes(c)));
 });
@@ -116,9 +145,17 @@ export default (x) => x;
 
 test('the parser accepts a fan-out key in place of the required key, and rejects both or bad values', () => {
   const ok = parseNotebook('# %% load\nsource: a.csv\n\n# %% preprocess\nscenarios: [mean_impute]\n');
-  assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error'), []);
-  const both = parseNotebook('# %% load\nsource: a.csv\n\n# %% preprocess\nscenario: mean_impute\nscenarios: [mean_impute]\n');
-  assert.match(both.diagnostics.map((d) => d.message).join('\n'), /'scenarios' fans the cell out over 'scenario' values/);
+  assert.deepEqual(
+    ok.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  const both = parseNotebook(
+    '# %% load\nsource: a.csv\n\n# %% preprocess\nscenario: mean_impute\nscenarios: [mean_impute]\n',
+  );
+  assert.match(
+    both.diagnostics.map((d) => d.message).join('\n'),
+    /'scenarios' fans the cell out over 'scenario' values/,
+  );
   const badValue = parseNotebook('# %% load\nsource: a.csv\n\n# %% preprocess\nscenarios: [mean_impute, median]\n');
   const d = badValue.diagnostics.find((x) => x.severity === 'error')!;
   assert.equal(d.key, 'scenarios');
@@ -130,7 +167,10 @@ test('the parser accepts a fan-out key in place of the required key, and rejects
 });
 
 test('virtual names map back to their notebook cell and to checkpoint / log file stems', () => {
-  assert.deepEqual(splitVirtualName('train[median_impute][ridge]'), { origin: 'train', values: ['median_impute', 'ridge'] });
+  assert.deepEqual(splitVirtualName('train[median_impute][ridge]'), {
+    origin: 'train',
+    values: ['median_impute', 'ridge'],
+  });
   assert.equal(originOf('evaluate[a][b]'), 'evaluate');
   assert.equal(originOf('load'), 'load');
   assert.equal(jobStem('train[median_impute][ridge]'), 'train_median_impute_ridge');

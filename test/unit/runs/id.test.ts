@@ -14,7 +14,14 @@ function printIdsScript(): string {
   if (!printIdsJs) {
     const dir = mkdtempSync(join(tmpdir(), 'pb-ids-'));
     printIdsJs = join(dir, 'print-ids.js');
-    buildSync({ entryPoints: [join(__dirname, '../../fixtures/runs/print-ids.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: printIdsJs, logLevel: 'error' });
+    buildSync({
+      entryPoints: [join(__dirname, '../../fixtures/runs/print-ids.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: printIdsJs,
+      logLevel: 'error',
+    });
   }
   return printIdsJs;
 }
@@ -40,7 +47,9 @@ function startChild(count: number): Child {
   });
   const ids = new Promise<string[]>((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').slice(1)) : reject(new Error(`child exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out.trim().split('\n').slice(1)) : reject(new Error(`child exited ${code}`)),
+    );
   });
   return { ready, go: () => child.stdin.end('go\n'), ids };
 }
@@ -110,7 +119,14 @@ test('parseRunId reads model, horizon and creation time back', () => {
 });
 
 test('parseRunId rejects names that are not run ids', () => {
-  for (const s of ['xgb_tuned_v1', '', '20251328_143025_789456_a3f9', '20250230_000000_000000_abcd', '20251228_243025_789456_a3f9', '20251228_143025_789456_a3f9x']) {
+  for (const s of [
+    'xgb_tuned_v1',
+    '',
+    '20251328_143025_789456_a3f9',
+    '20250230_000000_000000_abcd',
+    '20251228_243025_789456_a3f9',
+    '20251228_143025_789456_a3f9x',
+  ]) {
     assert.equal(parseRunId(s), undefined, s);
   }
 });

@@ -14,7 +14,18 @@ function runDir(t: { after: (fn: () => void) => void }, manifest: Record<string,
   const dir = join(base, 'runs', 'r1');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'run.json');
-  writeFileSync(file, JSON.stringify({ id: 'r1', kind: 'training', status: 'running', created: '2026-12-01T00:00:00.000Z', metrics: {}, artifacts: [], ...manifest }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      id: 'r1',
+      kind: 'training',
+      status: 'running',
+      created: '2026-12-01T00:00:00.000Z',
+      metrics: {},
+      artifacts: [],
+      ...manifest,
+    }),
+  );
   const when = new Date(Date.now() - ageMs);
   utimesSync(file, when, when);
   return dir;

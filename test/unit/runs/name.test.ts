@@ -18,7 +18,14 @@ function rejection(name: string): UserError {
 }
 
 test('ordinary run names are accepted', () => {
-  for (const n of ['xgb_tuned_v1', 'run-2024.01', 'Résumé 2', 'β_sweep', '20251228_143025_789456_a3f9', 'a'.repeat(128)]) {
+  for (const n of [
+    'xgb_tuned_v1',
+    'run-2024.01',
+    'Résumé 2',
+    'β_sweep',
+    '20251228_143025_789456_a3f9',
+    'a'.repeat(128),
+  ]) {
     assert.doesNotThrow(() => validateOutputName(n), n);
   }
 });
@@ -56,7 +63,10 @@ test('names that are not one safe path segment are refused, naming output_name a
 // Strings built from the characters that make paths dangerous, plus arbitrary unicode.
 const risky = fc.oneof(
   fc.fullUnicodeString({ maxLength: 40 }),
-  fc.stringOf(fc.constantFrom('.', '/', '\\', ':', '\0', ' ', 'a', 'b', 'C', 'O', 'N', '~', '\u202e', '\n', '%', '2', 'f'), { maxLength: 12 }),
+  fc.stringOf(
+    fc.constantFrom('.', '/', '\\', ':', '\0', ' ', 'a', 'b', 'C', 'O', 'N', '~', '\u202e', '\n', '%', '2', 'f'),
+    { maxLength: 12 },
+  ),
 );
 
 test('no accepted name escapes its root: it resolves to a direct child with the same name', () => {

@@ -35,11 +35,26 @@ const cvResults = {
 test('the index finds Phasebook runs and the layouts of other tools, newest first', async (t) => {
   const { roots } = workspace(t);
   // A complete training run of ours.
-  const ours = await beginRun({ root: roots.runs, kind: 'training', id: 'gbdt_h20_20260101_000000_000001_aaaa', config: {}, seed: 1, source: {}, meta: { model: 'gbdt', horizon: 20 } });
+  const ours = await beginRun({
+    root: roots.runs,
+    kind: 'training',
+    id: 'gbdt_h20_20260101_000000_000001_aaaa',
+    config: {},
+    seed: 1,
+    source: {},
+    meta: { model: 'gbdt', horizon: 20 },
+  });
   ours.setMetrics({ val_roc_auc: 0.7, test_roc_auc: 0.66, rmse: 0.4, test_roc_auc_ci_low: 0.6 });
   await ours.complete();
   // A run that is still going, and one whose run.json is torn.
-  await beginRun({ root: roots.runs, kind: 'stacking', id: 'stacking_h20_20260102_000000_000001_bbbb', config: {}, seed: 1, source: {} });
+  await beginRun({
+    root: roots.runs,
+    kind: 'stacking',
+    id: 'stacking_h20_20260102_000000_000001_bbbb',
+    config: {},
+    seed: 1,
+    source: {},
+  });
   put(join(roots.runs, 'broken', 'run.json'), '{"id": "broken", "status": "compl');
   // Another tool's CV run with cv_results.json, and one with only stacking datasets so far.
   put(join(roots.stacking, '20251228_143025_789456_a3f9', 'cv_results.json'), cvResults);
@@ -48,7 +63,10 @@ test('the index finds Phasebook runs and the layouts of other tools, newest firs
   put(join(roots.stacking, '20251229_100000_000000_cccc', 'stacking', 'stacking_dataset_h5.parquet'), 'PAR1');
   // Another tool's training runs.
   put(join(roots.runs, 'xgboost_h20_20251230_143025_789456_a3f9', 'model.json'), { trees: [] });
-  put(join(roots.runs, 'xgboost_h20_20251230_143025_789456_a3f9', 'metrics.json'), { test: { accuracy: 0.55, roc_auc: 0.6 }, val: { roc_auc: 0.62 } });
+  put(join(roots.runs, 'xgboost_h20_20251230_143025_789456_a3f9', 'metrics.json'), {
+    test: { accuracy: 0.55, roc_auc: 0.6 },
+    val: { roc_auc: 0.62 },
+  });
   put(join(roots.runs, 'stacking_h20_20251231_143030_123456_b8c2', 'metrics.json'), { rmse: 0.2 });
   // A workflow with two phases (one walk-forward), and a single-phase backtest.
   put(join(roots.results, 'my_experiment_2024_01', 'train', 'phase_summary.json'), {
@@ -59,7 +77,10 @@ test('the index finds Phasebook runs and the layouts of other tools, newest firs
   put(join(roots.results, 'my_experiment_2024_01', 'train', 'containers', 'portfolio_001_results.json'), {});
   put(join(roots.results, 'my_experiment_2024_01', 'test', 'w0', 'aggregate_results.json'), { aggregate_metrics: {} });
   put(join(roots.results, 'my_experiment_2024_01', 'test', 'w1', 'aggregate_results.json'), { aggregate_metrics: {} });
-  put(join(roots.results, 'bt_only', 'backtest', 'aggregate_results.json'), { aggregate_metrics: { sharpe_ratio: 0.8 }, total_trades: 3 });
+  put(join(roots.results, 'bt_only', 'backtest', 'aggregate_results.json'), {
+    aggregate_metrics: { sharpe_ratio: 0.8 },
+    total_trades: 3,
+  });
   // Things that are not runs.
   mkdirSync(join(roots.runs, 'empty_folder'), { recursive: true });
   put(join(roots.runs, 'notes.txt'), 'hello');
@@ -71,17 +92,20 @@ test('the index finds Phasebook runs and the layouts of other tools, newest firs
 
   const runs = await scanRuns(roots);
   const byId = new Map(runs.map((r) => [r.id, r]));
-  assert.deepEqual(runs.map((r) => r.id), [
-    'stacking_h20_20260102_000000_000001_bbbb',
-    'gbdt_h20_20260101_000000_000001_aaaa',
-    'stacking_h20_20251231_143030_123456_b8c2',
-    'xgboost_h20_20251230_143025_789456_a3f9',
-    '20251229_100000_000000_cccc',
-    '20251228_143025_789456_a3f9',
-    'bt_only',
-    'broken',
-    'my_experiment_2024_01',
-  ]);
+  assert.deepEqual(
+    runs.map((r) => r.id),
+    [
+      'stacking_h20_20260102_000000_000001_bbbb',
+      'gbdt_h20_20260101_000000_000001_aaaa',
+      'stacking_h20_20251231_143030_123456_b8c2',
+      'xgboost_h20_20251230_143025_789456_a3f9',
+      '20251229_100000_000000_cccc',
+      '20251228_143025_789456_a3f9',
+      'bt_only',
+      'broken',
+      'my_experiment_2024_01',
+    ],
+  );
 
   const gbdt = byId.get('gbdt_h20_20260101_000000_000001_aaaa')!;
   assert.equal(gbdt.status, 'complete');
@@ -99,14 +123,33 @@ test('the index finds Phasebook runs and the layouts of other tools, newest firs
 
   const cv = byId.get('20251228_143025_789456_a3f9')!;
   assert.deepEqual(
-    { kind: cv.kind, status: cv.status, foreign: cv.foreign, models: cv.models, horizons: cv.horizons, folds: cv.folds, created: cv.created },
-    { kind: 'cv', status: 'complete', foreign: true, models: ['ridge', 'gbdt'], horizons: [5, 20], folds: 5, created: '2025-12-28T14:30:25.789Z' },
+    {
+      kind: cv.kind,
+      status: cv.status,
+      foreign: cv.foreign,
+      models: cv.models,
+      horizons: cv.horizons,
+      folds: cv.folds,
+      created: cv.created,
+    },
+    {
+      kind: 'cv',
+      status: 'complete',
+      foreign: true,
+      models: ['ridge', 'gbdt'],
+      horizons: [5, 20],
+      folds: 5,
+      created: '2025-12-28T14:30:25.789Z',
+    },
   );
   assert.deepEqual(cv.keyMetric, { name: 'roc_auc h5 gbdt', value: 0.61 });
   assert.deepEqual(cv.metrics, { best_roc_auc_h5: 0.61, best_roc_auc_h20: 0.58 });
 
   const partial = byId.get('20251229_100000_000000_cccc')!;
-  assert.deepEqual([partial.status, partial.horizons, partial.created], ['running', [5, 10], '2025-12-29T10:00:00.000Z']);
+  assert.deepEqual(
+    [partial.status, partial.horizons, partial.created],
+    ['running', [5, 10], '2025-12-29T10:00:00.000Z'],
+  );
 
   const xgb = byId.get('xgboost_h20_20251230_143025_789456_a3f9')!;
   assert.deepEqual([xgb.kind, xgb.status, xgb.models, xgb.horizons], ['training', 'complete', ['xgboost'], [20]]);
@@ -114,17 +157,33 @@ test('the index finds Phasebook runs and the layouts of other tools, newest firs
   assert.equal(byId.get('stacking_h20_20251231_143030_123456_b8c2')!.kind, 'stacking');
 
   const wf = byId.get('my_experiment_2024_01')!;
-  assert.deepEqual([wf.kind, wf.phases, wf.folds, wf.created], ['workflow', ['test', 'train'], 2, '2024-01-05T10:00:00.000Z']);
+  assert.deepEqual(
+    [wf.kind, wf.phases, wf.folds, wf.created],
+    ['workflow', ['test', 'train'], 2, '2024-01-05T10:00:00.000Z'],
+  );
   assert.deepEqual(wf.keyMetric, { name: 'train.best_sharpe_ratio', value: 1.4 });
   const bt = byId.get('bt_only')!;
-  assert.deepEqual([bt.kind, bt.keyMetric, bt.created], ['backtest', { name: 'sharpe_ratio', value: 0.8 }, '2025-06-01T00:00:00.000Z']);
+  assert.deepEqual(
+    [bt.kind, bt.keyMetric, bt.created],
+    ['backtest', { name: 'sharpe_ratio', value: 0.8 }, '2025-06-01T00:00:00.000Z'],
+  );
 
-  assert.deepEqual((await scanRuns(roots, { kind: 'cv' })).map((r) => r.id), ['20251229_100000_000000_cccc', '20251228_143025_789456_a3f9']);
+  assert.deepEqual(
+    (await scanRuns(roots, { kind: 'cv' })).map((r) => r.id),
+    ['20251229_100000_000000_cccc', '20251228_143025_789456_a3f9'],
+  );
 });
 
 test('a CV run.json without an overview in meta is completed from cv_results.json', async (t) => {
   const { roots } = workspace(t);
-  const run = await beginRun({ root: roots.stacking, kind: 'cv', outputName: 'xgb_tuned_v1', config: {}, seed: 3, source: { cli: ['cv'] } });
+  const run = await beginRun({
+    root: roots.stacking,
+    kind: 'cv',
+    outputName: 'xgb_tuned_v1',
+    config: {},
+    seed: 3,
+    source: { cli: ['cv'] },
+  });
   await run.writeArtifact('cv_results.json', JSON.stringify(cvResults));
   await run.complete();
   const s = (await readRun(run.dir, roots))!;
@@ -148,8 +207,14 @@ test('readRun reads one folder in the layout of its root, and says undefined for
 
 test('runDirFor maps a changed file to its run folder', (t) => {
   const { roots, base } = workspace(t);
-  assert.equal(runDirFor(join(roots.stacking, 'r1', 'stacking', 'stacking_dataset_h5.parquet'), roots), join(roots.stacking, 'r1'));
-  assert.equal(runDirFor(join(roots.results, 'exp', 'train', 'w0', 'phase_summary.json'), roots), join(roots.results, 'exp'));
+  assert.equal(
+    runDirFor(join(roots.stacking, 'r1', 'stacking', 'stacking_dataset_h5.parquet'), roots),
+    join(roots.stacking, 'r1'),
+  );
+  assert.equal(
+    runDirFor(join(roots.results, 'exp', 'train', 'w0', 'phase_summary.json'), roots),
+    join(roots.results, 'exp'),
+  );
   assert.equal(runDirFor(join(roots.runs, 'r2'), roots), join(roots.runs, 'r2'));
   assert.equal(runDirFor(roots.runs, roots), undefined);
   assert.equal(runDirFor(join(base, 'elsewhere', 'x'), roots), undefined);
@@ -162,19 +227,48 @@ test('notes/002 layout: a results_dir folder holds workflow runs; runDirFor, rea
   // Files first, run.json not yet: the folder is read the old way (as before) until it arrives.
   put(join(run, 'search', 'portfolio_001_results.json'), {});
   assert.equal(runDirFor(join(run, 'search', 'portfolio_001_results.json'), roots), join(roots.results, 'study'));
-  put(join(run, 'run.json'), { id: 'study/sweep', kind: 'workflow', status: 'complete', created: '2026-01-01T00:00:00.000Z', metrics: {}, artifacts: [], meta: { phases: ['search'] } });
+  put(join(run, 'run.json'), {
+    id: 'study/sweep',
+    kind: 'workflow',
+    status: 'complete',
+    created: '2026-01-01T00:00:00.000Z',
+    metrics: {},
+    artifacts: [],
+    meta: { phases: ['search'] },
+  });
   assert.equal(runDirFor(join(run, 'search', 'portfolio_001_results.json'), roots), run);
   assert.equal(runDirFor(join(run, 'run.json'), roots), run);
   assert.equal((await readRun(run, roots))?.id, 'study/sweep');
   assert.equal(await readRun(join(roots.results, 'study'), roots), undefined, 'the results_dir is not a run');
   const runs = await scanRuns(roots);
-  assert.deepEqual(runs.map((r) => [r.id, r.dir]), [['study/sweep', run]]);
+  assert.deepEqual(
+    runs.map((r) => [r.id, r.dir]),
+    [['study/sweep', run]],
+  );
 });
 
 test('formatRunsTable prints id, kind, status, created and key metric in aligned columns', () => {
   const table = formatRunsTable([
-    { id: 'gbdt_h20_20260101_000000_000001_aaaa', kind: 'training', status: 'complete', created: '2026-01-01T00:00:00.000Z', dir: '/x', metrics: {}, keyMetric: { name: 'test_roc_auc', value: 0.661234567 }, foreign: false },
-    { id: 'broken', kind: 'cv', status: 'failed', created: '2025-06-01T00:00:00.000Z', dir: '/y', metrics: {}, foreign: false, error: 'run.json does not parse: Unexpected end' },
+    {
+      id: 'gbdt_h20_20260101_000000_000001_aaaa',
+      kind: 'training',
+      status: 'complete',
+      created: '2026-01-01T00:00:00.000Z',
+      dir: '/x',
+      metrics: {},
+      keyMetric: { name: 'test_roc_auc', value: 0.661234567 },
+      foreign: false,
+    },
+    {
+      id: 'broken',
+      kind: 'cv',
+      status: 'failed',
+      created: '2025-06-01T00:00:00.000Z',
+      dir: '/y',
+      metrics: {},
+      foreign: false,
+      error: 'run.json does not parse: Unexpected end',
+    },
   ]);
   assert.equal(
     table,
@@ -228,14 +322,22 @@ test('10,000 runs on disk are all indexed', async (t) => {
   const t1 = performance.now();
   const runs = await scanRuns(roots);
   const t2 = performance.now();
-  console.log(`created 10,000 run dirs in ${(t1 - t0).toFixed(0)} ms; scanRuns indexed ${runs.length} in ${(t2 - t1).toFixed(0)} ms`);
+  console.log(
+    `created 10,000 run dirs in ${(t1 - t0).toFixed(0)} ms; scanRuns indexed ${runs.length} in ${(t2 - t1).toFixed(0)} ms`,
+  );
   assert.equal(runs.length, 10_000);
   assert.equal(runs.filter((r) => r.kind === 'cv' && r.foreign).length, 1000);
   assert.equal(runs.filter((r) => r.status === 'running').length, 200);
   // newest first: run 9999 (another tool's CV run, dated by its id), then run 9998 (dated by run.json)
-  assert.deepEqual(runs.slice(0, 2).map((r) => [r.id, r.created]), [
-    ['20250101_024639_000000_270f', '2025-01-01T02:46:39.000Z'],
-    ['gbdt_h20_20250101_024638_000000_270e', '2025-01-01T02:46:38.000Z'],
-  ]);
-  assert.deepEqual(runs.find((r) => r.id === 'gbdt_h20_20250101_000001_000000_0001')?.keyMetric, { name: 'roc_auc', value: 0.501 });
+  assert.deepEqual(
+    runs.slice(0, 2).map((r) => [r.id, r.created]),
+    [
+      ['20250101_024639_000000_270f', '2025-01-01T02:46:39.000Z'],
+      ['gbdt_h20_20250101_024638_000000_270e', '2025-01-01T02:46:38.000Z'],
+    ],
+  );
+  assert.deepEqual(runs.find((r) => r.id === 'gbdt_h20_20250101_000001_000000_0001')?.keyMetric, {
+    name: 'roc_auc',
+    value: 0.501,
+  });
 });

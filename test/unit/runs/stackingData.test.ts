@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pl from 'nodejs-polars';
 import { UserError } from '../../../core/errors';
-import { bestScores, parseCvResults, summarizeFolds, type CvFoldResult, type CvResults } from '../../../core/runs/cvResults';
+import {
+  bestScores,
+  parseCvResults,
+  summarizeFolds,
+  type CvFoldResult,
+  type CvResults,
+} from '../../../core/runs/cvResults';
 import { beginRun } from '../../../core/runs/store';
 import { formatCvRunsTable, listCvRuns, loadStackingData, predictionColumnsOf } from '../../../core/runs/stackingData';
 
@@ -26,7 +32,12 @@ function writeDataset(path: string, columns: Record<string, unknown[]>): void {
 }
 
 const OOF = {
-  timestamp: [new Date('2025-01-01T00:00:00Z'), new Date('2025-01-01T01:00:00Z'), new Date('2025-01-01T02:00:00Z'), new Date('2025-01-01T03:00:00Z')],
+  timestamp: [
+    new Date('2025-01-01T00:00:00Z'),
+    new Date('2025-01-01T01:00:00Z'),
+    new Date('2025-01-01T02:00:00Z'),
+    new Date('2025-01-01T03:00:00Z'),
+  ],
   symbol: ['BTC', 'BTC', 'ETH', 'ETH'],
   fold: [0, 1, 0, 1],
   y_true: [1, 0, 0, 1],
@@ -36,36 +47,78 @@ const OOF = {
 };
 
 function fold(model: string, horizon: number, i: number, auc: number, logLoss: number): CvFoldResult {
-  return { model, horizon, fold: i, scores: { roc_auc: auc, log_loss: logLoss }, params: {}, train_rows: 100, test_rows: 20, seconds: 0.1 };
+  return {
+    model,
+    horizon,
+    fold: i,
+    scores: { roc_auc: auc, log_loss: logLoss },
+    params: {},
+    train_rows: 100,
+    test_rows: 20,
+    seconds: 0.1,
+  };
 }
 
 function cvResultsFor(runId: string, created: string): CvResults {
-  const folds = [fold('ridge', 5, 0, 0.52, 0.69), fold('ridge', 5, 1, 0.56, 0.68), fold('gbdt', 5, 0, 0.6, 0.66), fold('gbdt', 5, 1, 0.62, 0.65)];
-  return { run_id: runId, created, models: ['ridge', 'gbdt'], horizons: [5], n_splits: 2, task: { '5': 'classification' }, folds, summary: summarizeFolds(folds) };
+  const folds = [
+    fold('ridge', 5, 0, 0.52, 0.69),
+    fold('ridge', 5, 1, 0.56, 0.68),
+    fold('gbdt', 5, 0, 0.6, 0.66),
+    fold('gbdt', 5, 1, 0.62, 0.65),
+  ];
+  return {
+    run_id: runId,
+    created,
+    models: ['ridge', 'gbdt'],
+    horizons: [5],
+    n_splits: 2,
+    task: { '5': 'classification' },
+    folds,
+    summary: summarizeFolds(folds),
+  };
 }
 
 test('summarizeFolds gives mean and population std per model, horizon and metric; bestScores knows the direction', () => {
-  const folds = [fold('ridge', 5, 0, 0.52, 0.69), fold('ridge', 5, 1, 0.56, 0.61), fold('gbdt', 5, 0, 0.6, 0.66), fold('gbdt', 5, 1, 0.62, 0.7)];
+  const folds = [
+    fold('ridge', 5, 0, 0.52, 0.69),
+    fold('ridge', 5, 1, 0.56, 0.61),
+    fold('gbdt', 5, 0, 0.6, 0.66),
+    fold('gbdt', 5, 1, 0.62, 0.7),
+  ];
   const s = summarizeFolds(folds);
   assert.ok(Math.abs(s.ridge!['5']!.roc_auc!.mean - 0.54) < 1e-12);
   assert.ok(Math.abs(s.ridge!['5']!.roc_auc!.std - 0.02) < 1e-12);
   const rounded = (bs: ReturnType<typeof bestScores>) => bs.map((b) => ({ ...b, value: Number(b.value.toFixed(12)) }));
-  assert.deepEqual(rounded(bestScores({ summary: s, task: { '5': 'classification' } })), [{ horizon: 5, model: 'gbdt', metric: 'roc_auc', value: 0.61 }]);
+  assert.deepEqual(rounded(bestScores({ summary: s, task: { '5': 'classification' } })), [
+    { horizon: 5, model: 'gbdt', metric: 'roc_auc', value: 0.61 },
+  ]);
   // ranked by a loss, the smaller mean wins
-  assert.deepEqual(rounded(bestScores({ summary: s, task: { '5': 'classification' }, primary_metric: 'log_loss' })), [{ horizon: 5, model: 'ridge', metric: 'log_loss', value: 0.65 }]);
+  assert.deepEqual(rounded(bestScores({ summary: s, task: { '5': 'classification' }, primary_metric: 'log_loss' })), [
+    { horizon: 5, model: 'ridge', metric: 'log_loss', value: 0.65 },
+  ]);
 });
 
 test('parseCvResults names the file and the key that is wrong', () => {
   const good = cvResultsFor('r1', '2025-12-28T14:30:25.789Z');
   assert.deepEqual(parseCvResults(JSON.stringify(good), 'cv_results.json'), good);
   const { horizons: _h, ...noHorizons } = good;
-  assert.throws(() => parseCvResults(JSON.stringify(noHorizons), '/x/cv_results.json'), (e: unknown) => e instanceof UserError && e.location.key === 'horizons' && e.location.file === '/x/cv_results.json');
+  assert.throws(
+    () => parseCvResults(JSON.stringify(noHorizons), '/x/cv_results.json'),
+    (e: unknown) => e instanceof UserError && e.location.key === 'horizons' && e.location.file === '/x/cv_results.json',
+  );
   assert.throws(() => parseCvResults('{"run_id":', 'f.json'), /does not parse/);
 });
 
 test('loadStackingData returns the OOF frame, the base models and the run meta', async (t) => {
   const root = tempRoot(t);
-  const run = await beginRun({ root, kind: 'cv', id: '20251228_143025_789456_a3f9', config: { models: ['ridge', 'gbdt'] }, seed: 42, source: { cli: ['cv'] } });
+  const run = await beginRun({
+    root,
+    kind: 'cv',
+    id: '20251228_143025_789456_a3f9',
+    config: { models: ['ridge', 'gbdt'] },
+    seed: 42,
+    source: { cli: ['cv'] },
+  });
   await run.writeArtifact('cv_results.json', JSON.stringify(cvResultsFor(run.id, '2025-12-28T14:30:25.789Z')));
   writeDataset(await run.artifactPath('stacking/stacking_dataset_h5.parquet'), OOF);
   await run.complete();
@@ -89,7 +142,8 @@ test('a missing CV run lists the runs that do exist', async (t) => {
   writeDataset(join(root, 'xgb_tuned_v1', 'stacking', 'stacking_dataset_h20.parquet'), OOF);
   put(join(root, 'no_datasets', 'notes.txt'), 'x');
   await assert.rejects(
-    () => loadStackingData(root, '20990101_000000_000000_dead', 20, { location: { key: 'stacking_data', cell: 'stack' } }),
+    () =>
+      loadStackingData(root, '20990101_000000_000000_dead', 20, { location: { key: 'stacking_data', cell: 'stack' } }),
     (e: unknown) => {
       assert.ok(e instanceof UserError);
       assert.equal(
@@ -104,9 +158,15 @@ test('a missing CV run lists the runs that do exist', async (t) => {
       return true;
     },
   );
-  await assert.rejects(() => loadStackingData(root, 'no_datasets', 5), /CV run not found: no_datasets\n[^]*has no stacking\/ folder/);
+  await assert.rejects(
+    () => loadStackingData(root, 'no_datasets', 5),
+    /CV run not found: no_datasets\n[^]*has no stacking\/ folder/,
+  );
   await assert.rejects(() => loadStackingData(root, '../../etc', 5), /invalid CV run id/);
-  await assert.rejects(() => loadStackingData(join(root, 'nowhere'), 'x', 5), /CV run not found: x\n.*\nAvailable runs: \[\]$/);
+  await assert.rejects(
+    () => loadStackingData(join(root, 'nowhere'), 'x', 5),
+    /CV run not found: x\n.*\nAvailable runs: \[\]$/,
+  );
 });
 
 test('a missing horizon lists the dataset files and horizons the run has', async (t) => {
@@ -137,20 +197,33 @@ test('a dataset without y_true lists its columns', async (t) => {
     () => loadStackingData(root, 'r1', 5),
     (e: unknown) =>
       e instanceof UserError &&
-      e.message === `Invalid stacking dataset: missing 'y_true' column\nFile: ${path}\nColumns: [timestamp, symbol, fold, ridge_pred, gbdt_prob_0, gbdt_prob_1]` &&
+      e.message ===
+        `Invalid stacking dataset: missing 'y_true' column\nFile: ${path}\nColumns: [timestamp, symbol, fold, ridge_pred, gbdt_prob_0, gbdt_prob_1]` &&
       e.location.dataColumn === 'y_true',
   );
-  writeDataset(join(root, 'r2', 'stacking', 'stacking_dataset_h5.parquet'), { timestamp: OOF.timestamp, y_true: OOF.y_true });
-  await assert.rejects(() => loadStackingData(root, 'r2', 5), /no base-model prediction columns[^]*Columns: \[timestamp, y_true\]/);
+  writeDataset(join(root, 'r2', 'stacking', 'stacking_dataset_h5.parquet'), {
+    timestamp: OOF.timestamp,
+    y_true: OOF.y_true,
+  });
+  await assert.rejects(
+    () => loadStackingData(root, 'r2', 5),
+    /no base-model prediction columns[^]*Columns: \[timestamp, y_true\]/,
+  );
   put(join(root, 'r3', 'stacking', 'stacking_dataset_h5.parquet'), 'not parquet');
-  await assert.rejects(() => loadStackingData(root, 'r3', 5), (e: unknown) => e instanceof UserError && /cannot read/.test(e.message));
+  await assert.rejects(
+    () => loadStackingData(root, 'r3', 5),
+    (e: unknown) => e instanceof UserError && /cannot read/.test(e.message),
+  );
 });
 
 test('a CV run that is still running or failed is not loaded', async (t) => {
   const root = tempRoot(t);
   const run = await beginRun({ root, kind: 'cv', outputName: 'half_done', config: {}, seed: 1, source: {} });
   writeDataset(await run.artifactPath('stacking/stacking_dataset_h5.parquet'), OOF);
-  await assert.rejects(() => loadStackingData(root, 'half_done', 5), /CV run half_done is not complete \(status: running\)/);
+  await assert.rejects(
+    () => loadStackingData(root, 'half_done', 5),
+    /CV run half_done is not complete \(status: running\)/,
+  );
   await run.fail('killed');
   await assert.rejects(() => loadStackingData(root, 'half_done', 5), /not complete \(status: failed\): killed/);
 });
@@ -172,7 +245,16 @@ test('listCvRuns reports models, horizons, folds, best score and date, newest fi
 
   const runs = await listCvRuns(root);
   assert.deepEqual(
-    runs.map((r) => ({ id: r.id, status: r.status, created: r.created, models: r.models, horizons: r.horizons, folds: r.folds, best: r.best, foreign: r.foreign })),
+    runs.map((r) => ({
+      id: r.id,
+      status: r.status,
+      created: r.created,
+      models: r.models,
+      horizons: r.horizons,
+      folds: r.folds,
+      best: r.best,
+      foreign: r.foreign,
+    })),
     [
       {
         id: '20251228_143025_789456_a3f9',
@@ -184,18 +266,47 @@ test('listCvRuns reports models, horizons, folds, best score and date, newest fi
         best: [{ horizon: 5, model: 'gbdt', metric: 'roc_auc', value: 0.61 }],
         foreign: false,
       },
-      { id: '20240101_090000_000000_beef', status: 'running', created: '2024-01-01T09:00:00.000Z', models: [], horizons: [20], folds: undefined, best: [], foreign: true },
-      { id: 'legacy_cv', status: 'running', created: '2023-05-01T00:00:00.000Z', models: [], horizons: [1], folds: undefined, best: [], foreign: true },
+      {
+        id: '20240101_090000_000000_beef',
+        status: 'running',
+        created: '2024-01-01T09:00:00.000Z',
+        models: [],
+        horizons: [20],
+        folds: undefined,
+        best: [],
+        foreign: true,
+      },
+      {
+        id: 'legacy_cv',
+        status: 'running',
+        created: '2023-05-01T00:00:00.000Z',
+        models: [],
+        horizons: [1],
+        folds: undefined,
+        best: [],
+        foreign: true,
+      },
     ],
   );
   const table = formatCvRunsTable(runs).split('\n');
   assert.match(table[0]!, /^id\s+status\s+created \(UTC\)\s+models\s+horizons\s+folds\s+best$/);
-  assert.match(table[2]!, /^20251228_143025_789456_a3f9\s+complete\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+ridge,gbdt\s+5\s+2\s+h5 gbdt roc_auc=0\.61$/);
+  assert.match(
+    table[2]!,
+    /^20251228_143025_789456_a3f9\s+complete\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+ridge,gbdt\s+5\s+2\s+h5 gbdt roc_auc=0\.61$/,
+  );
   assert.deepEqual(await listCvRuns(join(root, 'missing')), []);
 });
 
 test('prediction columns are matched to model names, even names with underscores', () => {
-  const cols = ['timestamp', 'y_true', 'fold', 'extra_trees_pred', 'log_reg_prob_short', 'log_reg_prob_long', 'gbdt_pred'];
+  const cols = [
+    'timestamp',
+    'y_true',
+    'fold',
+    'extra_trees_pred',
+    'log_reg_prob_short',
+    'log_reg_prob_long',
+    'gbdt_pred',
+  ];
   assert.deepEqual(predictionColumnsOf(cols, ['log_reg', 'extra_trees', 'gbdt']), {
     models: ['extra_trees', 'log_reg', 'gbdt'],
     predictionColumns: ['extra_trees_pred', 'log_reg_prob_short', 'log_reg_prob_long', 'gbdt_pred'],

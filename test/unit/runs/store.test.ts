@@ -64,7 +64,10 @@ test('a run is running from the start and complete only after complete(), with h
   assert.equal(onDisk.status, 'complete');
   assert.ok(onDisk.finished && onDisk.finished >= onDisk.created);
   assert.deepEqual(onDisk.metrics, { rmse: 0.31, r2: 0.12 });
-  assert.deepEqual(onDisk.artifacts.map((a) => a.path), ['out/predictions.csv', 'predictions.parquet']);
+  assert.deepEqual(
+    onDisk.artifacts.map((a) => a.path),
+    ['out/predictions.csv', 'predictions.parquet'],
+  );
   assert.deepEqual(onDisk.meta, { model: 'ridge', horizon: 5 });
   // no temp files are left behind
   assert.deepEqual(readdirSync(run.dir).sort(), ['out', 'predictions.parquet', 'run.json']);
@@ -95,7 +98,10 @@ test('an existing run is never overwritten', async (t) => {
   const before = readFileSync(join(first.dir, 'run.json'), 'utf8');
   await assert.rejects(
     () => beginRun({ root, kind: 'cv', outputName: 'xgb_tuned_v1', config: { v: 2 }, seed: 2, source: {} }),
-    (e: unknown) => e instanceof UserError && e.message === `run 'xgb_tuned_v1' already exists in ${root}` && e.location.key === 'output_name',
+    (e: unknown) =>
+      e instanceof UserError &&
+      e.message === `run 'xgb_tuned_v1' already exists in ${root}` &&
+      e.location.key === 'output_name',
   );
   assert.equal(readFileSync(join(first.dir, 'run.json'), 'utf8'), before);
   assert.equal(readFileSync(join(first.dir, 'cv_results.json'), 'utf8'), '{"v":1}');
@@ -104,7 +110,9 @@ test('an existing run is never overwritten', async (t) => {
 test('two processes racing for the same name: exactly one gets it', async (t) => {
   const root = tempRoot(t);
   const results = await Promise.allSettled(
-    Array.from({ length: 6 }, (_, i) => beginRun({ root, kind: 'cv', outputName: 'shared', config: { i }, seed: i, source: {} })),
+    Array.from({ length: 6 }, (_, i) =>
+      beginRun({ root, kind: 'cv', outputName: 'shared', config: { i }, seed: i, source: {} }),
+    ),
   );
   assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
   assert.equal(results.filter((r) => r.status === 'rejected' && r.reason instanceof UserError).length, 5);
@@ -135,9 +143,10 @@ test('a failed run says failed with the reason; withRun marks a throwing body fa
   assert.equal(readManifest(run.dir).error, 'singular matrix');
 
   await assert.rejects(
-    () => withRun({ root, kind: 'cv', outputName: 'boom', config: {}, seed: 0, source: {} }, async () => {
-      throw new UserError('column close missing');
-    }),
+    () =>
+      withRun({ root, kind: 'cv', outputName: 'boom', config: {}, seed: 0, source: {} }, async () => {
+        throw new UserError('column close missing');
+      }),
     /column close missing/,
   );
   const m = readManifest(join(root, 'boom'));
@@ -154,7 +163,11 @@ test('a failed run says failed with the reason; withRun marks a throwing body fa
 
 test('a process killed between begin and complete leaves run.json running, never complete; the index shows it interrupted', async (t) => {
   const root = tempRoot(t);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '../../fixtures/runs/crash-mid-run.ts'), root], { encoding: 'utf8' });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, '../../fixtures/runs/crash-mid-run.ts'), root],
+    { encoding: 'utf8' },
+  );
   assert.equal(child.signal, 'SIGKILL', child.stderr);
   const dir = child.stdout.trim();
   assert.equal(dir, join(root, 'crashed'));

@@ -29,7 +29,13 @@ model: ridge
 
 async function run(dir: string): Promise<string> {
   let out = '';
-  const code = await main(['run', 'nb.pipeline'], { out: (s) => void (out += s), err: (s) => void (out += s), tty: false, cwd: dir, env: {} });
+  const code = await main(['run', 'nb.pipeline'], {
+    out: (s) => void (out += s),
+    err: (s) => void (out += s),
+    tty: false,
+    cwd: dir,
+    env: {},
+  });
   assert.equal(code, 0, out);
   return out;
 }

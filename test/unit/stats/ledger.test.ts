@@ -23,13 +23,17 @@ function cli(cwd: string) {
 const { dir, notebook } = studyDir(STUDY, 240);
 const db = join(dir, 'artifacts', 'metrics.db');
 const study = 'study.pipeline/evaluate/sharpe_ratio';
-const runCompare = async (force: boolean) => new PipelineSession(readFileSync(notebook, 'utf8'), { notebookPath: notebook, log: silentLogger }).run({ force });
+const runCompare = async (force: boolean) =>
+  new PipelineSession(readFileSync(notebook, 'utf8'), { notebookPath: notebook, log: silentLogger }).run({ force });
 
 test('scenario_compare records one trial per branch and shows the selection-adjusted numbers', async () => {
   const report = await runCompare(false);
   assert.equal(report.exitCode, 0);
   const cmp = report.outcomes.find((o) => o.cell === 'scenario_compare')!;
-  assert.match(String(cmp.result?.summary.selection), /^Sharpe -?\d+\.\d\d · deflated \d\.\d\d after 4 trials( \(\d distinct\))? · PBO \d\.\d\d/);
+  assert.match(
+    String(cmp.result?.summary.selection),
+    /^Sharpe -?\d+\.\d\d · deflated \d\.\d\d after 4 trials( \(\d distinct\))? · PBO \d\.\d\d/,
+  );
   assert.ok(cmp.result?.charts.some((c) => c.id === 'selection-pbo-logits'));
   const trials = await listTrials(db, study);
   assert.equal(trials.length, 4);
@@ -52,10 +56,16 @@ test('an unchanged re-run adds no trial; phasebook trials lists, refuses an excl
   assert.notEqual(await main(['trials', '--study', study, '--exclude', name], noReason.io), 0);
   assert.match(noReason.err(), /--exclude needs --reason TEXT/);
   const unknown = cli(dir);
-  assert.notEqual(await main(['trials', '--study', study, '--exclude', 'nope#00000000', '--reason', 'x'], unknown.io), 0);
+  assert.notEqual(
+    await main(['trials', '--study', study, '--exclude', 'nope#00000000', '--reason', 'x'], unknown.io),
+    0,
+  );
   assert.match(unknown.err(), /no trial 'nope#00000000' in study[\s\S]*trials: /);
   const ex = cli(dir);
-  assert.equal(await main(['trials', '--study', study, '--exclude', name, '--reason', 'bug in its features'], ex.io), 0);
+  assert.equal(
+    await main(['trials', '--study', study, '--exclude', name, '--reason', 'bug in its features'], ex.io),
+    0,
+  );
   assert.match(ex.out(), /excluded: bug in its features/);
   assert.match(ex.out(), /4 trials, 1 excluded/);
   const t = (await listTrials(db, study)).find((x) => x.trial === name)!;
@@ -70,7 +80,11 @@ test('an exclusion reaches the next re-run: the compare cell is not served from 
   const cmp0 = before.outcomes.find((o) => o.cell === 'scenario_compare')!;
   assert.match(String(cmp0.result?.summary.selection), /after 4 trials/);
   const again = await runCompare(false);
-  assert.equal(again.outcomes.find((o) => o.cell === 'scenario_compare')?.status, 'cached', 'an unchanged ledger keeps the cache');
+  assert.equal(
+    again.outcomes.find((o) => o.cell === 'scenario_compare')?.status,
+    'cached',
+    'an unchanged ledger keeps the cache',
+  );
   const name = (await listTrials(db, study))[1].trial;
   assert.equal(await main(['trials', '--study', study, '--exclude', name, '--reason', 'leaky'], cli(dir).io), 0);
   const after = await runCompare(false);
@@ -80,8 +94,14 @@ test('an exclusion reaches the next re-run: the compare cell is not served from 
   assert.match(readFileSync(join(dir, 'reports', 'scenario_summary.md'), 'utf8'), /1 excluded by name/);
   assert.equal(after.outcomes.find((o) => o.cell === 'report')?.status, 'ok');
   const forced = await runCompare(true);
-  assert.match(String(forced.outcomes.find((o) => o.cell === 'scenario_compare')?.result?.summary.selection), /after 3 trials/);
+  assert.match(
+    String(forced.outcomes.find((o) => o.cell === 'scenario_compare')?.result?.summary.selection),
+    /after 3 trials/,
+  );
   assert.equal(await main(['trials', '--study', study, '--include', name], cli(dir).io), 0);
   const back = await runCompare(false);
-  assert.match(String(back.outcomes.find((o) => o.cell === 'scenario_compare')?.result?.summary.selection), /after 4 trials/);
+  assert.match(
+    String(back.outcomes.find((o) => o.cell === 'scenario_compare')?.result?.summary.selection),
+    /after 4 trials/,
+  );
 });

@@ -18,9 +18,30 @@ import {
   sharpeOf,
 } from '../../../core/stats';
 
-interface Moments { n: number; sharpe: number; skew: number; kurtosis: number }
-interface DsrRef extends Moments { trials: number; sharpeVariance: number; expectedMax: number; psr: number; dsr: number; selected?: number }
-interface PboRef { pbo: number; probOosLoss: number; logits?: number[]; isSharpe?: number[]; oosSharpe?: number[]; winner?: number[]; logitSum?: number; splits?: number }
+interface Moments {
+  n: number;
+  sharpe: number;
+  skew: number;
+  kurtosis: number;
+}
+interface DsrRef extends Moments {
+  trials: number;
+  sharpeVariance: number;
+  expectedMax: number;
+  psr: number;
+  dsr: number;
+  selected?: number;
+}
+interface PboRef {
+  pbo: number;
+  probOosLoss: number;
+  logits?: number[];
+  isSharpe?: number[];
+  oosSharpe?: number[];
+  winner?: number[];
+  logitSum?: number;
+  splits?: number;
+}
 const ref = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'reference.json'), 'utf8')) as {
   normal: { z: number[]; cdf: number[]; p: number[]; ppf: number[] };
   emax: { n: number[]; z: number[] };
@@ -36,7 +57,10 @@ const ref = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'reference.json'
 
 function close(actual: number, expected: number, what: string, tol = 1e-9): void {
   const bound = tol * Math.max(1, Math.abs(expected));
-  assert.ok(Math.abs(actual - expected) <= bound, `${what}: ${actual} vs scipy ${expected} (diff ${Math.abs(actual - expected)})`);
+  assert.ok(
+    Math.abs(actual - expected) <= bound,
+    `${what}: ${actual} vs scipy ${expected} (diff ${Math.abs(actual - expected)})`,
+  );
 }
 
 test('Φ and Φ⁻¹ equal scipy.stats.norm, tails to relative 1e-9', () => {
@@ -111,7 +135,11 @@ test('PBO by CSCV equals the reference split by split (S = 8) and in total (S = 
     assert.equal(r16.groups, 16);
     assert.equal(r16.logits.length, e16.splits);
     close(r16.pbo, e16.pbo, `${name} PBO S=16`);
-    close(r16.logits.reduce((a, b) => a + b, 0), e16.logitSum!, `${name} Σλ S=16`);
+    close(
+      r16.logits.reduce((a, b) => a + b, 0),
+      e16.logitSum!,
+      `${name} Σλ S=16`,
+    );
   }
   assert.ok(probabilityOfBacktestOverfitting(ref.trials.noise).pbo > 0.3, 'unskilled trials overfit often');
   assert.ok(probabilityOfBacktestOverfitting(ref.trials.edge).pbo < 0.05, 'a real, ranked edge does not');
@@ -119,9 +147,36 @@ test('PBO by CSCV equals the reference split by split (S = 8) and in total (S = 
 
 test('PBO refuses inputs it cannot split, naming the numbers', () => {
   assert.throws(() => probabilityOfBacktestOverfitting([[0.1, 0.2]]), /at least 2 trials/);
-  assert.throws(() => probabilityOfBacktestOverfitting([[1, 2, 3, 4], [1, 2, 3]]), /trial 1 has 4, trial 2 has 3/);
-  assert.throws(() => probabilityOfBacktestOverfitting([[1, 2, 3, 4], [1, 2, 3, 5]], { groups: 3 }), /even/);
-  assert.throws(() => probabilityOfBacktestOverfitting([[1, 2, 3, 4], [1, 2, 3, 5]], { groups: 4 }), /needs at least 8 periods/);
+  assert.throws(
+    () =>
+      probabilityOfBacktestOverfitting([
+        [1, 2, 3, 4],
+        [1, 2, 3],
+      ]),
+    /trial 1 has 4, trial 2 has 3/,
+  );
+  assert.throws(
+    () =>
+      probabilityOfBacktestOverfitting(
+        [
+          [1, 2, 3, 4],
+          [1, 2, 3, 5],
+        ],
+        { groups: 3 },
+      ),
+    /even/,
+  );
+  assert.throws(
+    () =>
+      probabilityOfBacktestOverfitting(
+        [
+          [1, 2, 3, 4],
+          [1, 2, 3, 5],
+        ],
+        { groups: 4 },
+      ),
+    /needs at least 8 periods/,
+  );
 });
 
 test('MinBTL equals the reference; more trials need a longer backtest', () => {

@@ -26,7 +26,11 @@ test('planted bad rows are exactly where the report says, and nowhere else', () 
   const { frame, defects } = generateOhlcvWithDefects(OPTS);
   const rows = frame.withRowIndex('row', 1);
   const rowsOf = (kind: string) => defects.filter((d) => d.kind === kind).map((d) => d.row);
-  const hl = rows.filter(pl.col('high').lt(pl.col('low'))).getColumn('row').toArray().map(Number);
+  const hl = rows
+    .filter(pl.col('high').lt(pl.col('low')))
+    .getColumn('row')
+    .toArray()
+    .map(Number);
   assert.deepEqual(hl, rowsOf('high_below_low'));
   assert.equal(hl.length, 3);
   const nv = rows.filter(pl.col('volume').lt(0)).getColumn('row').toArray().map(Number);
@@ -41,9 +45,20 @@ test('planted bad rows are exactly where the report says, and nowhere else', () 
   assert.equal(dup.height, 2);
   // the other rows keep low <= open, close <= high and volume >= 0
   const bad = new Set([...hl, ...nv]);
-  const ok = rows.filter(pl.col('row').isIn([...bad]).not());
+  const ok = rows.filter(
+    pl
+      .col('row')
+      .isIn([...bad])
+      .not(),
+  );
   const violations = ok.filter(
-    pl.col('low').gt(pl.col('open')).or(pl.col('low').gt(pl.col('close'))).or(pl.col('high').lt(pl.col('open'))).or(pl.col('high').lt(pl.col('close'))).or(pl.col('volume').lt(0)),
+    pl
+      .col('low')
+      .gt(pl.col('open'))
+      .or(pl.col('low').gt(pl.col('close')))
+      .or(pl.col('high').lt(pl.col('open')))
+      .or(pl.col('high').lt(pl.col('close')))
+      .or(pl.col('volume').lt(0)),
   );
   assert.equal(violations.height, 0);
   // without badRows the data is clean
@@ -57,10 +72,21 @@ test('a few gaps (missing bars) per symbol, reported with the row after them', (
   assert.ok(gaps.length >= 3 && gaps.length <= 9, `${gaps.length} gaps`);
   const steps = frame
     .withRowIndex('row', 1)
-    .withColumns(pl.col('timestamp').cast(pl.Int64).sub(pl.col('timestamp').cast(pl.Int64).shift(1)).over('symbol').alias('step'))
+    .withColumns(
+      pl.col('timestamp').cast(pl.Int64).sub(pl.col('timestamp').cast(pl.Int64).shift(1)).over('symbol').alias('step'),
+    )
     .filter(pl.col('step').gt(3_600_000));
-  assert.deepEqual(steps.getColumn('row').toArray().map(Number), gaps.map((g) => g.row));
-  assert.deepEqual(steps.getColumn('step').toArray().map((s) => Number(s) / 3_600_000 - 1), gaps.map((g) => g.bars));
+  assert.deepEqual(
+    steps.getColumn('row').toArray().map(Number),
+    gaps.map((g) => g.row),
+  );
+  assert.deepEqual(
+    steps
+      .getColumn('step')
+      .toArray()
+      .map((s) => Number(s) / 3_600_000 - 1),
+    gaps.map((g) => g.bars),
+  );
 });
 
 test('realistic: correlated symbols, volatility clustering, prices on a tick, one row per bar and symbol', () => {
@@ -70,22 +96,41 @@ test('realistic: correlated symbols, volatility clustering, prices on a tick, on
   const wide = rets
     .filter(pl.col('symbol').eq(pl.lit('BTCUSDT')))
     .select('timestamp', pl.col('r').alias('btc'))
-    .join(rets.filter(pl.col('symbol').eq(pl.lit('ETHUSDT'))).select('timestamp', pl.col('r').alias('eth')), { on: 'timestamp' })
+    .join(rets.filter(pl.col('symbol').eq(pl.lit('ETHUSDT'))).select('timestamp', pl.col('r').alias('eth')), {
+      on: 'timestamp',
+    })
     .dropNulls();
   const corr = Number(wide.select(pl.pearsonCorr('btc', 'eth').alias('c')).getColumn('c').get(0));
   assert.ok(corr > 0.1 && corr < 0.95, `BTC/ETH return correlation ${corr}`);
-  const sq = rets.filter(pl.col('symbol').eq(pl.lit('BTCUSDT'))).select(pl.col('r').pow(2).alias('s')).dropNulls();
-  const ac = Number(sq.select(pl.pearsonCorr(pl.col('s'), pl.col('s').shift(1)).alias('a')).getColumn('a').get(0));
+  const sq = rets
+    .filter(pl.col('symbol').eq(pl.lit('BTCUSDT')))
+    .select(pl.col('r').pow(2).alias('s'))
+    .dropNulls();
+  const ac = Number(
+    sq
+      .select(pl.pearsonCorr(pl.col('s'), pl.col('s').shift(1)).alias('a'))
+      .getColumn('a')
+      .get(0),
+  );
   assert.ok(ac > 0.05, `autocorrelation of squared returns ${ac} (volatility clustering)`);
-  const btc = frame.filter(pl.col('symbol').eq(pl.lit('BTCUSDT'))).getColumn('close').toArray() as number[];
-  assert.ok(btc.every((p) => Math.abs(p * 100 - Math.round(p * 100)) < 1e-6), 'BTC prices are on a 0.01 tick');
+  const btc = frame
+    .filter(pl.col('symbol').eq(pl.lit('BTCUSDT')))
+    .getColumn('close')
+    .toArray() as number[];
+  assert.ok(
+    btc.every((p) => Math.abs(p * 100 - Math.round(p * 100)) < 1e-6),
+    'BTC prices are on a 0.01 tick',
+  );
 });
 
 test('the PRNG is deterministic and roughly uniform / normal', () => {
   const a = new Xoshiro128(5);
   const b = new Xoshiro128(5);
   const xs = Array.from({ length: 20000 }, () => a.normal());
-  assert.deepEqual(xs.slice(0, 5), Array.from({ length: 5 }, () => b.normal()));
+  assert.deepEqual(
+    xs.slice(0, 5),
+    Array.from({ length: 5 }, () => b.normal()),
+  );
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
   const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length);
   assert.ok(Math.abs(mean) < 0.03 && Math.abs(sd - 1) < 0.03, `mean ${mean} sd ${sd}`);

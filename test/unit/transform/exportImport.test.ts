@@ -20,7 +20,11 @@ function prepared(): Promise<{ dir: string; scaled: PhaseResult }> {
   shared ??= (async () => {
     const dir = tempDir();
     const ctx = context(dir);
-    let r = await featuresPhase.run({ returns: 'close', lags: [1, 2], rolling: { windows: [6], stats: ['mean', 'std'] } }, input(dataset(priceFrame(['A', 'B'], 120))), ctx);
+    let r = await featuresPhase.run(
+      { returns: 'close', lags: [1, 2], rolling: { windows: [6], stats: ['mean', 'std'] } },
+      input(dataset(priceFrame(['A', 'B'], 120))),
+      ctx,
+    );
     r = await labelsPhase.run({ horizon: 3, threshold: 0.001 }, [r], ctx);
     r = await splitPhase.run({}, [r], ctx);
     return { dir, scaled: await scalePhase.run({ method: 'robust' }, [r], ctx) };
@@ -33,7 +37,8 @@ test('export then import gives back identical values, features, labels and scale
   const ds = scaled.dataset!;
   const exp = await exportPhase.run({}, [scaled], context(dir));
   const out = join(dir, 'artifacts', `datasets_${ds.featureSetId}`);
-  for (const f of ['X_train', 'y_train', 'X_val', 'y_val', 'X_test', 'y_test']) assert.ok(existsSync(join(out, `${f}.parquet`)), f);
+  for (const f of ['X_train', 'y_train', 'X_val', 'y_val', 'X_test', 'y_test'])
+    assert.ok(existsSync(join(out, `${f}.parquet`)), f);
   const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as ExportMeta;
   assert.equal(meta.feature_set_id, ds.featureSetId);
   assert.equal(meta.seed, 42);
@@ -74,10 +79,24 @@ test('importing a missing feature set lists the ones that exist; export needs a 
   await exportPhase.run({}, [scaled], context(dir));
   await assert.rejects(
     importPhase.run({ feature_set_id: 'abcdefabcdef' }, [], context(dir)),
-    (e: unknown) => e instanceof UserError && e.location.key === 'feature_set_id' && e.details[0].includes(scaled.dataset!.featureSetId!),
+    (e: unknown) =>
+      e instanceof UserError &&
+      e.location.key === 'feature_set_id' &&
+      e.details[0].includes(scaled.dataset!.featureSetId!),
   );
-  await assert.rejects(importPhase.run({}, [], context(dir)), (e: unknown) => e instanceof UserError && /exactly one/.test(e.message));
+  await assert.rejects(
+    importPhase.run({}, [], context(dir)),
+    (e: unknown) => e instanceof UserError && /exactly one/.test(e.message),
+  );
   const unsplit = { ...scaled.dataset!, frame: scaled.dataset!.frame.drop('split') };
-  await assert.rejects(exportPhase.run({}, input(unsplit), context(dir)), (e: unknown) => e instanceof UserError && /no 'split' column/.test(e.message));
-  assert.equal(pl.readParquet(join(dir, 'artifacts', `datasets_${scaled.dataset!.featureSetId}`, 'y_val.parquet')).columns.join(','), 'timestamp,symbol,fwd_ret_h3,dir_h3');
+  await assert.rejects(
+    exportPhase.run({}, input(unsplit), context(dir)),
+    (e: unknown) => e instanceof UserError && /no 'split' column/.test(e.message),
+  );
+  assert.equal(
+    pl
+      .readParquet(join(dir, 'artifacts', `datasets_${scaled.dataset!.featureSetId}`, 'y_val.parquet'))
+      .columns.join(','),
+    'timestamp,symbol,fwd_ret_h3,dir_h3',
+  );
 });

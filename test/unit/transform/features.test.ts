@@ -22,7 +22,9 @@ function refFrame(): pl.DataFrame {
 }
 
 test('rolling mean/std/min/max/zscore per symbol equal pandas (std with ddof=1)', () => {
-  const out = buildFeatures(refFrame(), { rolling: { column: 'x', windows: [3, 10], stats: ['mean', 'std', 'min', 'max', 'zscore'] } });
+  const out = buildFeatures(refFrame(), {
+    rolling: { column: 'x', windows: [3, 10], stats: ['mean', 'std', 'min', 'max', 'zscore'] },
+  });
   // 9 warm-up rows per symbol for the 10-row window
   assert.equal(out.droppedWarmup, 18);
   assert.equal(out.frame.height, ref.x.length - 18);
@@ -38,8 +40,16 @@ test('rolling mean/std/min/max/zscore per symbol equal pandas (std with ddof=1)'
 
 test("one symbol's rows never enter another symbol's lags or windows", () => {
   const frame = priceFrame(['A', 'B'], 30);
-  const both = buildFeatures(frame, { returns: 'close', lags: [1, 2], rolling: { windows: [5], stats: ['mean', 'max'] } });
-  const alone = buildFeatures(frame.filter(pl.col('symbol').eq(pl.lit('B'))), { returns: 'close', lags: [1, 2], rolling: { windows: [5], stats: ['mean', 'max'] } });
+  const both = buildFeatures(frame, {
+    returns: 'close',
+    lags: [1, 2],
+    rolling: { windows: [5], stats: ['mean', 'max'] },
+  });
+  const alone = buildFeatures(frame.filter(pl.col('symbol').eq(pl.lit('B'))), {
+    returns: 'close',
+    lags: [1, 2],
+    rolling: { windows: [5], stats: ['mean', 'max'] },
+  });
   const bRows = both.frame.filter(pl.col('symbol').eq(pl.lit('B')));
   for (const f of alone.added) assert.deepEqual(column(bRows, f), column(alone.frame, f), f);
   // B's first 5 rows are warm-up (return needs 1 row, 5-row window of returns needs 5)
@@ -47,7 +57,11 @@ test("one symbol's rows never enter another symbol's lags or windows", () => {
 });
 
 test('returns and lags have the right values and names', () => {
-  const frame = pl.DataFrame([timestamps([T0, T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR]), pl.Series('symbol', ['S', 'S', 'S', 'S']), pl.Series('close', [100, 110, 99, 99])]);
+  const frame = pl.DataFrame([
+    timestamps([T0, T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR]),
+    pl.Series('symbol', ['S', 'S', 'S', 'S']),
+    pl.Series('close', [100, 110, 99, 99]),
+  ]);
   const out = buildFeatures(frame, { returns: 'close', return_type: 'simple', lags: [1] });
   assert.deepEqual(out.added, ['ret', 'ret_lag_1']);
   assert.equal(out.droppedWarmup, 2);
@@ -59,7 +73,11 @@ test('returns and lags have the right values and names', () => {
 test('user expressions: arithmetic, functions, method calls, per-symbol shifts', () => {
   const frame = priceFrame(['A', 'B'], 12);
   const out = buildFeatures(frame, {
-    expressions: { hl: '(close - shift(close, 2)) / close', lr: 'log(close / close.shift(1))', m: 'rolling_mean(abs(close), 3) * -1 + 2' },
+    expressions: {
+      hl: '(close - shift(close, 2)) / close',
+      lr: 'log(close / close.shift(1))',
+      m: 'rolling_mean(abs(close), 3) * -1 + 2',
+    },
   });
   const a = frame.filter(pl.col('symbol').eq(pl.lit('A')));
   const c = column(a, 'close') as number[];
@@ -91,13 +109,25 @@ test('a feature built from a label column is refused', () => {
 
 test('windows above the polars cap of 32767 rows are a UserError naming the key', () => {
   assert.throws(
-    () => buildFeatures(priceFrame(['A'], 5), { rolling: { column: 'close', windows: [32768], stats: ['mean'] } }, [], 'features'),
+    () =>
+      buildFeatures(
+        priceFrame(['A'], 5),
+        { rolling: { column: 'close', windows: [32768], stats: ['mean'] } },
+        [],
+        'features',
+      ),
     (e: unknown) => e instanceof UserError && e.location.key === 'rolling' && /32767/.test(e.message),
   );
 });
 
 test('nulls after the warm-up are dropped and reported separately', () => {
-  const frame = priceFrame(['A'], 10).withColumn(pl.when(pl.col('close').gt(0).and(pl.intRange(0, pl.len()).eq(6))).then(pl.lit(null)).otherwise(pl.col('close')).alias('close'));
+  const frame = priceFrame(['A'], 10).withColumn(
+    pl
+      .when(pl.col('close').gt(0).and(pl.intRange(0, pl.len()).eq(6)))
+      .then(pl.lit(null))
+      .otherwise(pl.col('close'))
+      .alias('close'),
+  );
   const out = buildFeatures(frame, { returns: 'close' });
   assert.equal(out.droppedWarmup, 1);
   assert.equal(out.droppedNull, 2); // the null close and the return right after it
@@ -106,7 +136,11 @@ test('nulls after the warm-up are dropped and reported separately', () => {
 
 test('the phase sets features and feature set id and writes feature_list_{id}.json', async () => {
   const dir = tempDir();
-  const res = await featuresPhase.run({ returns: 'close', lags: [1, 2, 3], rolling: { windows: [4], stats: ['mean', 'std'] } }, input(dataset(priceFrame(['A', 'B'], 40))), context(dir, { name: 'features', kind: 'features', index: 1 }));
+  const res = await featuresPhase.run(
+    { returns: 'close', lags: [1, 2, 3], rolling: { windows: [4], stats: ['mean', 'std'] } },
+    input(dataset(priceFrame(['A', 'B'], 40))),
+    context(dir, { name: 'features', kind: 'features', index: 1 }),
+  );
   const ds = res.dataset!;
   assert.deepEqual(ds.features, ['ret', 'ret_lag_1', 'ret_lag_2', 'ret_lag_3', 'ret_roll_mean_4', 'ret_roll_std_4']);
   assert.match(ds.featureSetId!, /^[0-9a-f]{12}$/);
@@ -116,12 +150,37 @@ test('the phase sets features and feature set id and writes feature_list_{id}.js
   assert.deepEqual(saved.features, ds.features);
   assert.equal(saved.config.return_type, 'log');
   assert.equal(res.summary.dropped_warmup_rows, 8);
-  assert.deepEqual(res.charts.map((c) => c.id), ['feature-distributions', 'feature-correlation']);
+  assert.deepEqual(
+    res.charts.map((c) => c.id),
+    ['feature-distributions', 'feature-correlation'],
+  );
   const corr = res.charts[1].data.correlation;
   assert.equal(corr.height, 36);
   // same features + config => same id (config spelled differently); a different config => a different id
-  assert.equal(featureSetId(ds.features, normalizeFeaturesConfig({ rolling: { stats: ['mean', 'std'], windows: [4] }, lags: [1, 2, 3], returns: 'close', return_type: 'log' })), ds.featureSetId);
-  assert.notEqual(featureSetId(ds.features, normalizeFeaturesConfig({ returns: 'close', return_type: 'simple', lags: [1, 2, 3], rolling: { windows: [4], stats: ['mean', 'std'] } })), ds.featureSetId);
+  assert.equal(
+    featureSetId(
+      ds.features,
+      normalizeFeaturesConfig({
+        rolling: { stats: ['mean', 'std'], windows: [4] },
+        lags: [1, 2, 3],
+        returns: 'close',
+        return_type: 'log',
+      }),
+    ),
+    ds.featureSetId,
+  );
+  assert.notEqual(
+    featureSetId(
+      ds.features,
+      normalizeFeaturesConfig({
+        returns: 'close',
+        return_type: 'simple',
+        lags: [1, 2, 3],
+        rolling: { windows: [4], stats: ['mean', 'std'] },
+      }),
+    ),
+    ds.featureSetId,
+  );
 });
 
 test('feature set id ignores feature order but not the config', () => {
@@ -131,9 +190,23 @@ test('feature set id ignores feature order but not the config', () => {
 
 test('the correlation chart data holds Pearson r of each pair', () => {
   const x = [1, 2, 3, 4, 5, 6, 7, 8];
-  const frame = pl.DataFrame({ a: x, b: x.map((v) => 3 * v + 1), c: x.map((v) => -v * v), d: [1, -1, 1, -1, 1, -1, 1, null] });
+  const frame = pl.DataFrame({
+    a: x,
+    b: x.map((v) => 3 * v + 1),
+    c: x.map((v) => -v * v),
+    d: [1, -1, 1, -1, 1, -1, 1, null],
+  });
   const corr = featureCorrelations(frame, ['a', 'b', 'c']);
-  const r = (p: string, q: string) => corr.filter(pl.col('a').eq(pl.lit(p)).and(pl.col('b').eq(pl.lit(q)))).getColumn('r').get(0) as number;
+  const r = (p: string, q: string) =>
+    corr
+      .filter(
+        pl
+          .col('a')
+          .eq(pl.lit(p))
+          .and(pl.col('b').eq(pl.lit(q))),
+      )
+      .getColumn('r')
+      .get(0) as number;
   assert.ok(approxEqual(r('a', 'b'), 1));
   const mx = x.reduce((s, v) => s + v, 0) / 8;
   const cy = x.map((v) => -v * v);
@@ -143,7 +216,20 @@ test('the correlation chart data holds Pearson r of each pair', () => {
   assert.ok(approxEqual(r('c', 'a'), num / den));
   // rows with a missing value in any charted feature are left out
   const withNull = featureCorrelations(frame, ['a', 'd']);
-  assert.ok(approxEqual(withNull.filter(pl.col('a').eq(pl.lit('a')).and(pl.col('b').eq(pl.lit('d')))).getColumn('r').get(0) as number, correlationAD()));
+  assert.ok(
+    approxEqual(
+      withNull
+        .filter(
+          pl
+            .col('a')
+            .eq(pl.lit('a'))
+            .and(pl.col('b').eq(pl.lit('d'))),
+        )
+        .getColumn('r')
+        .get(0) as number,
+      correlationAD(),
+    ),
+  );
 });
 
 function correlationAD(): number {

@@ -6,7 +6,14 @@ import { UserError } from '../../../core/errors';
 import { approxEqual, column, context, dataset, input, priceFrame, tempDir, timestamps, T0, HOUR } from './helpers';
 
 function series(symbol: string, closes: number[]): pl.DataFrame {
-  return pl.DataFrame([timestamps(closes.map((_, i) => T0 + i * HOUR)), pl.Series('symbol', closes.map(() => symbol)), pl.Series('close', closes)]);
+  return pl.DataFrame([
+    timestamps(closes.map((_, i) => T0 + i * HOUR)),
+    pl.Series(
+      'symbol',
+      closes.map(() => symbol),
+    ),
+    pl.Series('close', closes),
+  ]);
 }
 
 test('forward return over H per symbol; the last H rows of each symbol are dropped, never filled', () => {
@@ -36,12 +43,17 @@ test('several horizons: rows are kept only where the longest horizon is complete
   const out = buildLabels(priceFrame(['A', 'B'], 30), { horizons: [10, 5] });
   assert.equal(out.frame.height, 40);
   assert.equal(out.droppedTail, 20);
-  assert.deepEqual(out.labels.map((l) => l.column), ['fwd_ret_h5', 'dir_h5', 'fwd_ret_h10', 'dir_h10']);
+  assert.deepEqual(
+    out.labels.map((l) => l.column),
+    ['fwd_ret_h5', 'dir_h5', 'fwd_ret_h10', 'dir_h10'],
+  );
   assert.equal(out.frame.select(pl.col('fwd_ret_h10').isNull().sum()).getColumn('fwd_ret_h10').get(0), 0);
 });
 
 test('a null target drops the rows whose horizon reaches it, and they are counted apart from the tail', () => {
-  const out = buildLabels(series('A', [100, 101, NaN, 103, 104, 105]).withColumn(pl.col('close').fillNan(null)), { horizon: 1 });
+  const out = buildLabels(series('A', [100, 101, NaN, 103, 104, 105]).withColumn(pl.col('close').fillNan(null)), {
+    horizon: 1,
+  });
   // rows 1 (looks at the null) and 2 (is null) are dropped; row 5 is the tail
   assert.equal(out.droppedTail, 1);
   assert.equal(out.droppedNull, 2);
@@ -50,17 +62,27 @@ test('a null target drops the rows whose horizon reaches it, and they are counte
 
 test('task selects the label entries; mistakes are UserErrors naming the key', () => {
   const out = buildLabels(priceFrame(['A'], 10), { horizon: 3, task: 'classification' });
-  assert.deepEqual(out.labels.map((l) => l.column), ['dir_h3']);
+  assert.deepEqual(
+    out.labels.map((l) => l.column),
+    ['dir_h3'],
+  );
   assert.ok(out.frame.columns.includes('fwd_ret_h3'));
   const badKey = (cfg: Parameters<typeof buildLabels>[1], key: string, re: RegExp) =>
-    assert.throws(() => buildLabels(priceFrame(['A'], 10), cfg, 'labels'), (e: unknown) => e instanceof UserError && e.location.key === key && re.test(e.message));
+    assert.throws(
+      () => buildLabels(priceFrame(['A'], 10), cfg, 'labels'),
+      (e: unknown) => e instanceof UserError && e.location.key === key && re.test(e.message),
+    );
   badKey({ target: 'clos' }, 'target', /did you mean 'close'/);
   badKey({ horizon: 2, horizons: [3] }, 'horizons', /either/);
   badKey({ threshold: -1 }, 'threshold', />= 0/);
 });
 
 test('the phase appends labels to the dataset and reports class shares', async () => {
-  const res = await labelsPhase.run({ horizon: 4 }, input(dataset(priceFrame(['A', 'B'], 50), { features: ['close'] })), context(tempDir()));
+  const res = await labelsPhase.run(
+    { horizon: 4 },
+    input(dataset(priceFrame(['A', 'B'], 50), { features: ['close'] })),
+    context(tempDir()),
+  );
   assert.equal(res.dataset!.labels.length, 2);
   assert.equal(res.summary.rows, 92);
   assert.equal(res.summary.dropped_tail_rows, 8);

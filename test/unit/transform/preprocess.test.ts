@@ -11,10 +11,23 @@ function frame(values: Record<string, (number | null)[]>, withSplit: boolean): p
   const n = values[syms[0]].length;
   const cols = [
     timestamps(syms.flatMap(() => Array.from({ length: n }, (_, i) => T0 + i * HOUR))),
-    pl.Series('symbol', syms.flatMap((s) => Array(n).fill(s))),
-    pl.Series('v', syms.flatMap((s) => values[s]), pl.Float64),
+    pl.Series(
+      'symbol',
+      syms.flatMap((s) => Array(n).fill(s)),
+    ),
+    pl.Series(
+      'v',
+      syms.flatMap((s) => values[s]),
+      pl.Float64,
+    ),
   ];
-  if (withSplit) cols.push(pl.Series('split', syms.flatMap(() => Array.from({ length: n }, (_, i) => (i < 6 ? 'train' : 'test')))));
+  if (withSplit)
+    cols.push(
+      pl.Series(
+        'split',
+        syms.flatMap(() => Array.from({ length: n }, (_, i) => (i < 6 ? 'train' : 'test'))),
+      ),
+    );
   return pl.DataFrame(cols);
 }
 
@@ -51,11 +64,24 @@ test('median impute without a split column fits on the first 70% of each symbol 
 
 test('winsorize clips to quantiles of the training rows; the count of moved values is reported', () => {
   const vals = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, -500, 500];
-  const f = pl.DataFrame([timestamps(vals.map((_, i) => T0 + i * HOUR)), pl.Series('symbol', vals.map(() => 'A')), pl.Series('v', vals, pl.Float64), pl.Series('split', vals.map((_, i) => (i < 10 ? 'train' : 'test')))]);
+  const f = pl.DataFrame([
+    timestamps(vals.map((_, i) => T0 + i * HOUR)),
+    pl.Series(
+      'symbol',
+      vals.map(() => 'A'),
+    ),
+    pl.Series('v', vals, pl.Float64),
+    pl.Series(
+      'split',
+      vals.map((_, i) => (i < 10 ? 'train' : 'test')),
+    ),
+  ]);
   const out = preprocessFrame(f, { scenario: 'outlier_treatment', method: 'winsorize', limits: [0.1, 0.9] });
   // numpy linear quantiles of 1..10: q10 = 1.9, q90 = 9.1
   const got = column(out.frame, 'v') as number[];
-  assert.ok(approxEqual(got[0], 1.9) && approxEqual(got[9], 9.1) && approxEqual(got[10], 1.9) && approxEqual(got[11], 9.1));
+  assert.ok(
+    approxEqual(got[0], 1.9) && approxEqual(got[9], 9.1) && approxEqual(got[10], 1.9) && approxEqual(got[11], 9.1),
+  );
   assert.deepEqual(got.slice(1, 9), [2, 3, 4, 5, 6, 7, 8, 9]);
   assert.equal(out.clipped.v, 4);
   const iqr = preprocessFrame(f, { scenario: 'outlier_treatment', method: 'iqr', limits: 1.5 });
@@ -67,7 +93,11 @@ test('winsorize clips to quantiles of the training rows; the count of moved valu
 test('bad settings are UserErrors naming the key', () => {
   const f = frame({ A }, false);
   const bad = (cfg: Parameters<typeof preprocessFrame>[1], key: string) =>
-    assert.throws(() => preprocessFrame(f, cfg, [], 'pre'), (e: unknown) => e instanceof UserError && e.location.key === key, key);
+    assert.throws(
+      () => preprocessFrame(f, cfg, [], 'pre'),
+      (e: unknown) => e instanceof UserError && e.location.key === key,
+      key,
+    );
   bad({ scenario: 'outlier_treatment', limits: [0.9, 0.1] }, 'limits');
   bad({ scenario: 'mean_impute', columns: ['w'] }, 'columns');
   bad({ scenario: 'mean_impute', fit_until: 'yesterday' }, 'fit_until');
@@ -75,7 +105,11 @@ test('bad settings are UserErrors naming the key', () => {
 });
 
 test('the phase reports NA rates per column before and after', async () => {
-  const res = await preprocessPhase.run({ scenario: 'mean_impute' }, input(dataset(frame({ A, B }, true))), context(tempDir()));
+  const res = await preprocessPhase.run(
+    { scenario: 'mean_impute' },
+    input(dataset(frame({ A, B }, true))),
+    context(tempDir()),
+  );
   assert.equal(res.summary['na v'], '25.00% -> 0.00%');
   assert.equal(res.summary.na_rate_before, '25.00%');
   assert.equal(res.tables[0].frame.height, 1);

@@ -9,7 +9,17 @@ import { column, context, dataset, input, priceFrame, tempDir, T0, HOUR } from '
 const H5: LabelInfo[] = [{ column: 'fwd_ret_h5', horizon: 5, task: 'regression' }];
 
 function times(frame: pl.DataFrame, symbol: string, split: string): number[] {
-  return (frame.filter(pl.col('symbol').eq(pl.lit(symbol)).and(pl.col('split').eq(pl.lit(split)))).getColumn('timestamp').toArray() as unknown as Date[]).map((d) => d.getTime());
+  return (
+    frame
+      .filter(
+        pl
+          .col('symbol')
+          .eq(pl.lit(symbol))
+          .and(pl.col('split').eq(pl.lit(split))),
+      )
+      .getColumn('timestamp')
+      .toArray() as unknown as Date[]
+  ).map((d) => d.getTime());
 }
 
 test('splits are time ordered per symbol: every train row precedes every val row precedes every test row', () => {
@@ -67,7 +77,11 @@ test('an empty split is a UserError naming the split', () => {
 });
 
 test('boundaries: a row stamped exactly at a date boundary belongs to the later split', () => {
-  const out = assignSplits(priceFrame(['A'], 48), { dates: { val: '2024-01-01 12:00', test: '2024-01-02' }, embargo: 0 }, []);
+  const out = assignSplits(
+    priceFrame(['A'], 48),
+    { dates: { val: '2024-01-01 12:00', test: '2024-01-02' }, embargo: 0 },
+    [],
+  );
   const first = (s: string) => Math.min(...times(out.frame, 'A', s));
   assert.equal(first('val'), T0 + 12 * HOUR);
   assert.equal(first('test'), T0 + 24 * HOUR);
@@ -81,9 +95,13 @@ test('boundaries: a row stamped exactly at a date boundary belongs to the later 
 test('an embargo smaller than the label horizon is a UserError naming the key', () => {
   assert.throws(
     () => assignSplits(priceFrame(['A'], 100), { embargo: 3 }, H5, 'split'),
-    (e: unknown) => e instanceof UserError && e.location.key === 'embargo' && /smaller than the label horizon 5/.test(e.message),
+    (e: unknown) =>
+      e instanceof UserError && e.location.key === 'embargo' && /smaller than the label horizon 5/.test(e.message),
   );
-  assert.throws(() => assignSplits(priceFrame(['A'], 100), { fractions: [0.5, 0.2, 0.2] }, []), (e: unknown) => e instanceof UserError && e.location.key === 'fractions');
+  assert.throws(
+    () => assignSplits(priceFrame(['A'], 100), { fractions: [0.5, 0.2, 0.2] }, []),
+    (e: unknown) => e instanceof UserError && e.location.key === 'fractions',
+  );
 });
 
 test('the phase adds a Utf8 split column and a timeline chart with embargo segments', async () => {
@@ -92,6 +110,12 @@ test('the phase adds a Utf8 split column and a timeline chart with embargo segme
   assert.equal(String(frame.getColumn('split').dtype), String(pl.String));
   assert.equal(res.summary.embargo, 5);
   const seg = res.charts[0].data.segments;
-  assert.deepEqual(column(seg.filter(pl.col('symbol').eq(pl.lit('A'))), 'split'), ['train', 'embargo', 'val', 'embargo', 'test']);
+  assert.deepEqual(column(seg.filter(pl.col('symbol').eq(pl.lit('A'))), 'split'), [
+    'train',
+    'embargo',
+    'val',
+    'embargo',
+    'test',
+  ]);
   assert.deepEqual(column(seg.filter(pl.col('symbol').eq(pl.lit('A'))), 'rows'), [65, 5, 10, 5, 15]);
 });

@@ -9,30 +9,49 @@ const bowlSpace = { x: [-5, 5, 'linear'], y: [-5, 5, 'linear'] } as const;
 
 test('the same seed gives the same trials; another seed gives others (random and TPE)', async () => {
   for (const method of ['random', 'tpe'] as const) {
-    const run = (seed: number) => tune({ space: bowlSpace, objective: async (p) => bowl(p), direction: 'min', nTrials: 25, method, seed });
+    const run = (seed: number) =>
+      tune({ space: bowlSpace, objective: async (p) => bowl(p), direction: 'min', nTrials: 25, method, seed });
     const [a, b, c] = await Promise.all([run(3), run(3), run(4)]);
-    assert.deepEqual(a.trials.map((t) => [t.params, t.value]), b.trials.map((t) => [t.params, t.value]));
-    assert.notDeepEqual(a.trials.map((t) => t.params), c.trials.map((t) => t.params));
-    assert.deepEqual(a.best, a.trials.reduce((m, t) => (t.value < m.value ? t : m)));
+    assert.deepEqual(
+      a.trials.map((t) => [t.params, t.value]),
+      b.trials.map((t) => [t.params, t.value]),
+    );
+    assert.notDeepEqual(
+      a.trials.map((t) => t.params),
+      c.trials.map((t) => t.params),
+    );
+    assert.deepEqual(
+      a.best,
+      a.trials.reduce((m, t) => (t.value < m.value ? t : m)),
+    );
   }
 });
 
 test('TPE reaches the optimum of a 2-D bowl in far fewer trials than random search', async () => {
   const cap = 150;
   const trialsToReach = async (method: 'random' | 'tpe', seed: number): Promise<number> => {
-    const r = await tune({ space: bowlSpace, objective: async (p) => bowl(p), direction: 'min', nTrials: cap, method, seed });
+    const r = await tune({
+      space: bowlSpace,
+      objective: async (p) => bowl(p),
+      direction: 'min',
+      nTrials: cap,
+      method,
+      seed,
+    });
     const hit = r.trials.findIndex((t) => t.value < 0.1);
     return hit < 0 ? cap : hit + 1;
   };
   const seeds = [1, 2, 3, 4, 5, 6];
-  const mean = async (method: 'random' | 'tpe') => (await Promise.all(seeds.map((s) => trialsToReach(method, s)))).reduce((a, b) => a + b) / seeds.length;
+  const mean = async (method: 'random' | 'tpe') =>
+    (await Promise.all(seeds.map((s) => trialsToReach(method, s)))).reduce((a, b) => a + b) / seeds.length;
   const [random, tpe] = [await mean('random'), await mean('tpe')];
   assert.ok(tpe < 0.5 * random, `TPE needed ${tpe} trials on average, random ${random}`);
 });
 
 test('log, int and categorical parameters stay in their domains and TPE homes in on the best of each', async () => {
   const space = { alpha: [1e-4, 1e2, 'log'], depth: [1, 12, 'int'], loss: ['l1', 'l2', 'huber'] } as const;
-  const f = (p: Params): number => (Math.log10(Number(p.alpha)) + 2) ** 2 + ((Number(p.depth) - 6) / 3) ** 2 + (p.loss === 'huber' ? 0 : 1);
+  const f = (p: Params): number =>
+    (Math.log10(Number(p.alpha)) + 2) ** 2 + ((Number(p.depth) - 6) / 3) ** 2 + (p.loss === 'huber' ? 0 : 1);
   const r = await tune({ space, objective: async (p) => -f(p), direction: 'max', nTrials: 60, method: 'tpe', seed: 9 });
   for (const t of r.trials) {
     const a = Number(t.params.alpha);
@@ -46,7 +65,14 @@ test('log, int and categorical parameters stay in their domains and TPE homes in
   assert.ok(Math.abs(Math.log10(Number(r.best.params.alpha)) + 2) < 0.5, `alpha ${r.best.params.alpha}`);
   assert.ok(Math.abs(Number(r.best.params.depth) - 6) <= 1);
   // random search over the same log range spreads over the decades (half the draws below 1e-1)
-  const rnd = await tune({ space, objective: async (p) => -f(p), direction: 'max', nTrials: 200, method: 'random', seed: 9 });
+  const rnd = await tune({
+    space,
+    objective: async (p) => -f(p),
+    direction: 'max',
+    nTrials: 200,
+    method: 'random',
+    seed: 9,
+  });
   const below = rnd.trials.filter((t) => Number(t.params.alpha) < 1e-1).length / 200;
   assert.ok(below > 0.4 && below < 0.6, `share below 1e-1: ${below}`);
 });
@@ -69,11 +95,50 @@ test('failed trials are recorded and ranked last; only user mistakes stop the se
   assert.equal(r.best.state, 'ok');
   assert.ok(Number(r.best.params.x) <= 0);
 
-  await assert.rejects(tune({ space: bowlSpace, objective: async () => { throw new TrainingFailure('no convergence'); }, direction: 'min', nTrials: 3, method: 'random', seed: 1 }),
-    (e: unknown) => e instanceof UserError && /all 3 tuning trials failed; the first: no convergence/.test(e.message));
-  await assert.rejects(tune({ space: bowlSpace, objective: async () => { throw new UserError('bad key'); }, direction: 'min', nTrials: 3, method: 'tpe', seed: 1 }), /bad key/);
-  await assert.rejects(tune({ space: { a: [0, 1, 'log'] }, objective: async () => 0, direction: 'min', nTrials: 3, method: 'tpe', seed: 1 }),
-    (e: unknown) => e instanceof UserError && e.location.key === 'space.a');
-  const once = await tune({ space: {}, objective: async () => 0.5, direction: 'max', nTrials: 50, method: 'tpe', seed: 1 });
+  await assert.rejects(
+    tune({
+      space: bowlSpace,
+      objective: async () => {
+        throw new TrainingFailure('no convergence');
+      },
+      direction: 'min',
+      nTrials: 3,
+      method: 'random',
+      seed: 1,
+    }),
+    (e: unknown) => e instanceof UserError && /all 3 tuning trials failed; the first: no convergence/.test(e.message),
+  );
+  await assert.rejects(
+    tune({
+      space: bowlSpace,
+      objective: async () => {
+        throw new UserError('bad key');
+      },
+      direction: 'min',
+      nTrials: 3,
+      method: 'tpe',
+      seed: 1,
+    }),
+    /bad key/,
+  );
+  await assert.rejects(
+    tune({
+      space: { a: [0, 1, 'log'] },
+      objective: async () => 0,
+      direction: 'min',
+      nTrials: 3,
+      method: 'tpe',
+      seed: 1,
+    }),
+    (e: unknown) => e instanceof UserError && e.location.key === 'space.a',
+  );
+  const once = await tune({
+    space: {},
+    objective: async () => 0.5,
+    direction: 'max',
+    nTrials: 50,
+    method: 'tpe',
+    seed: 1,
+  });
   assert.equal(once.trials.length, 1, 'an empty space has a single point');
 });

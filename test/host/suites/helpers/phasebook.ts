@@ -14,22 +14,33 @@ export async function phasebookApi(): Promise<PhasebookApi> {
   return api;
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string | (() => string)): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: string | (() => string),
+): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await probe();
     if (v !== undefined && v !== false) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 /** Opens a workspace notebook in an editor (so the Phasebook controller is selected for it). */
 export async function showNotebook(relativePath: string, text?: string): Promise<vscode.NotebookEditor> {
-  const uri = text === undefined ? vscode.Uri.joinPath(workspaceRoot(), relativePath) : await writeWorkspaceFile(relativePath, text);
+  const uri =
+    text === undefined
+      ? vscode.Uri.joinPath(workspaceRoot(), relativePath)
+      : await writeWorkspaceFile(relativePath, text);
   const doc = await vscode.workspace.openNotebookDocument(uri);
   const editor = await vscode.window.showNotebookDocument(doc);
-  await vscode.commands.executeCommand('notebook.selectKernel', { id: 'phasebook-kernel', extension: 'phasebook.phasebook' });
+  await vscode.commands.executeCommand('notebook.selectKernel', {
+    id: 'phasebook-kernel',
+    extension: 'phasebook.phasebook',
+  });
   return editor;
 }
 
@@ -57,16 +68,29 @@ export function describeCell(cell: vscode.NotebookCell): string {
 }
 
 /** Waits until each cell finished an execution that started after t0; returns them. */
-export function waitForExecutions(cells: vscode.NotebookCell[], t0: number, timeoutMs: number): Promise<vscode.NotebookCell[]> {
-  return waitFor(() => cells.every((c) => endedAfter(c, t0)) && cells, timeoutMs, `cells ${cells.map((c) => c.index).join(', ')} to finish`);
+export function waitForExecutions(
+  cells: vscode.NotebookCell[],
+  t0: number,
+  timeoutMs: number,
+): Promise<vscode.NotebookCell[]> {
+  return waitFor(
+    () => cells.every((c) => endedAfter(c, t0)) && cells,
+    timeoutMs,
+    `cells ${cells.map((c) => c.index).join(', ')} to finish`,
+  );
 }
 
 export async function runCells(nb: vscode.NotebookDocument, cells: vscode.NotebookCell[]): Promise<void> {
-  await vscode.commands.executeCommand('notebook.cell.execute', { ranges: cells.map((c) => ({ start: c.index, end: c.index + 1 })), document: nb.uri });
+  await vscode.commands.executeCommand('notebook.cell.execute', {
+    ranges: cells.map((c) => ({ start: c.index, end: c.index + 1 })),
+    document: nb.uri,
+  });
 }
 
 export function outputText(cell: vscode.NotebookCell, mime = 'text/plain'): string {
-  return cell.outputs.flatMap((o) => o.items.filter((i) => i.mime === mime).map((i) => new TextDecoder().decode(i.data))).join('\n');
+  return cell.outputs
+    .flatMap((o) => o.items.filter((i) => i.mime === mime).map((i) => new TextDecoder().decode(i.data)))
+    .join('\n');
 }
 
 export function outputMimes(cell: vscode.NotebookCell): string[] {
@@ -93,4 +117,8 @@ export function ensureDemoData(): void {
 }
 
 /** A small CSV the kernel suites load quickly. */
-export const TINY_CSV = ['ts,symbol,close', ...Array.from({ length: 50 }, (_, i) => `2024-01-01T00:${String(i).padStart(2, '0')}:00Z,BTC,${100 + i}`)].join('\n') + '\n';
+export const TINY_CSV =
+  [
+    'ts,symbol,close',
+    ...Array.from({ length: 50 }, (_, i) => `2024-01-01T00:${String(i).padStart(2, '0')}:00Z,BTC,${100 + i}`),
+  ].join('\n') + '\n';

@@ -8,4 +8,12 @@ import { locationCases } from './locationCases';
 import { notebookCases } from './notebookCases';
 import type { BadInputCase } from './harness';
 
-export const allCases: BadInputCase[] = [...notebookCases, ...csvCases, ...faultCases, ...contractCases, ...flagCases, ...locationCases, ...codeCases];
+export const allCases: BadInputCase[] = [
+  ...notebookCases,
+  ...csvCases,
+  ...faultCases,
+  ...contractCases,
+  ...flagCases,
+  ...locationCases,
+  ...codeCases,
+];

@@ -4,7 +4,10 @@ import { rmSync } from 'node:fs';
 import { codeCases } from './codeCases';
 import { checkCase, runInProcess, writeProject, type BadInputCase } from './harness';
 
-for (const c of codeCases) test(`code gate: ${c.id}`, async () => { await checkCase(c); });
+for (const c of codeCases)
+  test(`code gate: ${c.id}`, async () => {
+    await checkCase(c);
+  });
 
 async function runWith(c: BadInputCase): Promise<{ code: number; out: string; err: string }> {
   const dir = writeProject(c);
@@ -17,7 +20,10 @@ async function runWith(c: BadInputCase): Promise<{ code: number; out: string; er
 
 test('with --allow-code, or PHASEBOOK_ALLOW_CODE=1, the ts cell runs and the CLI says it is arbitrary code', async () => {
   const base = codeCases[0]!;
-  for (const c of [{ ...base, args: [...base.args, '--allow-code'] }, { ...base, env: { PHASEBOOK_ALLOW_CODE: '1' } }]) {
+  for (const c of [
+    { ...base, args: [...base.args, '--allow-code'] },
+    { ...base, env: { PHASEBOOK_ALLOW_CODE: '1' } },
+  ]) {
     const r = await runWith(c);
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /✓ extra/);

@@ -1,7 +1,8 @@
 /** Cause 10: the CLI runs a ts cell only when the user allows code (--allow-code or PHASEBOOK_ALLOW_CODE=1). */
 import type { BadInputCase } from './harness';
 
-const NB = '# %% load prices\nsource: data.csv\n\n# %% features\nreturns: close\n\n# %% ts extra\nexport default function (inputs) { return inputs.features; }\n';
+const NB =
+  '# %% load prices\nsource: data.csv\n\n# %% features\nreturns: close\n\n# %% ts extra\nexport default function (inputs) { return inputs.features; }\n';
 
 export const codeCases: BadInputCase[] = [
   {
@@ -9,7 +10,11 @@ export const codeCases: BadInputCase[] = [
     files: { 'nb.pipeline': NB },
     args: ['run', 'nb.pipeline'],
     code: 2,
-    says: [/nb\.pipeline:7:1 cell 'extra': ts cell 'extra' is code, and code cells run only when you allow them/, /arbitrary TypeScript/, /phasebook run nb\.pipeline --allow-code {3}\(or set PHASEBOOK_ALLOW_CODE=1\)/],
+    says: [
+      /nb\.pipeline:7:1 cell 'extra': ts cell 'extra' is code, and code cells run only when you allow them/,
+      /arbitrary TypeScript/,
+      /phasebook run nb\.pipeline --allow-code {3}\(or set PHASEBOOK_ALLOW_CODE=1\)/,
+    ],
     never: [/✓ prices/, /pipeline run/],
   },
   {

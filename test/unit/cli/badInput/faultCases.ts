@@ -14,11 +14,20 @@ export const faultCases: BadInputCase[] = [
     files: { 'data.csv': csvWithField(11, 'close', 'abc'), 'nb.pipeline': NB_LOAD_FEATURES },
     args: run,
     code: 1,
-    says: [/✗ features/, /nb\.pipeline:\d+:\d+ cell 'features' column 'close': the data does not fit this operation/, /text columns in the cell's input: close/, /`validate` cell/],
+    says: [
+      /✗ features/,
+      /nb\.pipeline:\d+:\d+ cell 'features' column 'close': the data does not fit this operation/,
+      /text columns in the cell's input: close/,
+      /`validate` cell/,
+    ],
   },
   {
     id: 'fault-ts-module-body-throws',
-    files: { 'nb.pipeline': tsNotebook("throw new Error('boom at load');\nexport default function (inputs) { return inputs.prices; }") },
+    files: {
+      'nb.pipeline': tsNotebook(
+        "throw new Error('boom at load');\nexport default function (inputs) { return inputs.prices; }",
+      ),
+    },
     args: runCode,
     code: 1,
     says: [/cell 'custom'.*the cell's module body threw: boom at load/],
@@ -32,7 +41,11 @@ export const faultCases: BadInputCase[] = [
   },
   {
     id: 'fault-ts-polars-error-in-user-code',
-    files: { 'nb.pipeline': tsNotebook("export default function (inputs, { pl }) { return inputs.prices.select(pl.col('nope')); }") },
+    files: {
+      'nb.pipeline': tsNotebook(
+        "export default function (inputs, { pl }) { return inputs.prices.select(pl.col('nope')); }",
+      ),
+    },
     args: runCode,
     code: 1,
     says: [/cell 'custom'.*nope/],
@@ -64,4 +77,8 @@ export const faultCases: BadInputCase[] = [
 ];
 
 /** Cases that need a non-root user (root reads any file). */
-export const permissionCaseIds = ['fault-unreadable-data-validate', 'fault-unreadable-data-load', 'fault-unreadable-notebook'];
+export const permissionCaseIds = [
+  'fault-unreadable-data-validate',
+  'fault-unreadable-data-load',
+  'fault-unreadable-notebook',
+];

@@ -4,7 +4,10 @@ import { faultCases, permissionCaseIds } from './faultCases';
 import { assertOutcome, checkCase } from './harness';
 import { runChild } from './spawn';
 
-for (const c of faultCases.filter((x) => !permissionCaseIds.includes(x.id))) test(`user faults: ${c.id}`, async () => { await checkCase(c); });
+for (const c of faultCases.filter((x) => !permissionCaseIds.includes(x.id)))
+  test(`user faults: ${c.id}`, async () => {
+    await checkCase(c);
+  });
 
 test('unreadable files (EACCES, as a non-root user) name the file and the cause', () => {
   const child = runChild(permissionCaseIds);

@@ -27,7 +27,12 @@ export interface BadInputCase {
   prepare?: (dir: string) => void;
 }
 
-export interface Captured { code: number; out: string; err: string; dir: string }
+export interface Captured {
+  code: number;
+  out: string;
+  err: string;
+  dir: string;
+}
 
 export function writeProject(c: BadInputCase): string {
   const dir = mkdtempSync(join(tmpdir(), `pb-bad-${c.id}-`));
@@ -43,7 +48,17 @@ export function writeProject(c: BadInputCase): string {
 export async function runInProcess(c: BadInputCase, dir: string): Promise<Captured> {
   let out = '';
   let err = '';
-  const io: CliIO = { out: (s) => { out += s; }, err: (s) => { err += s; }, tty: false, cwd: dir, env: { ...c.env } };
+  const io: CliIO = {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+    tty: false,
+    cwd: dir,
+    env: { ...c.env },
+  };
   const code = await main(c.args, io);
   return { code, out, err, dir };
 }

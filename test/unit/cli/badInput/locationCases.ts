@@ -2,7 +2,17 @@
 import type { BadInputCase } from './harness';
 
 const LOAD = '# %% load prices\nsource: data.csv\n\n';
-const TS_BODY = ['export default function (inputs, { pl }) {', '  const f = inputs.prices;', '  const a = 1;', '  const b = 2;', '  const c = a + b;', '  const d = = 3;', '  return f;', '}', ''].join('\n');
+const TS_BODY = [
+  'export default function (inputs, { pl }) {',
+  '  const f = inputs.prices;',
+  '  const a = 1;',
+  '  const b = 2;',
+  '  const c = a + b;',
+  '  const d = = 3;',
+  '  return f;',
+  '}',
+  '',
+].join('\n');
 
 export const locationCases: BadInputCase[] = [
   {
@@ -16,11 +26,16 @@ export const locationCases: BadInputCase[] = [
   },
   {
     id: 'loc-nested-expression',
-    files: { 'nb.pipeline': `${LOAD}# %% features\nreturns: close\nexpressions:\n  ok: close / open\n  fut: close +* 2\n` },
+    files: {
+      'nb.pipeline': `${LOAD}# %% features\nreturns: close\nexpressions:\n  ok: close / open\n  fut: close +* 2\n`,
+    },
     args: ['run', 'nb.pipeline'],
     code: 1,
     // 'fut' is on line 8 at column 3, its value at column 8, the stray '*' 7 characters in
-    says: [/nb\.pipeline:8:15 cell 'features' key 'expressions\.fut': expected a number, a column or a function at '\*'/, /nothing was run/],
+    says: [
+      /nb\.pipeline:8:15 cell 'features' key 'expressions\.fut': expected a number, a column or a function at '\*'/,
+      /nothing was run/,
+    ],
     never: [/nb\.pipeline:6:1 /, /complete/, /key 'expressions\.fut': key/],
   },
   {
@@ -33,7 +48,9 @@ export const locationCases: BadInputCase[] = [
   {
     id: 'loc-nested-expression-unknown-column',
     // found when the cell runs, not by the parser: still at the nested key, not at 'expressions:'
-    files: { 'nb.pipeline': `${LOAD}# %% features\nreturns: close\nexpressions:\n  ok: close / open\n  fut: close / nosuch\n` },
+    files: {
+      'nb.pipeline': `${LOAD}# %% features\nreturns: close\nexpressions:\n  ok: close / open\n  fut: close / nosuch\n`,
+    },
     args: ['run', 'nb.pipeline'],
     code: 1,
     says: [/nb\.pipeline:8:3 cell 'features' key 'expressions\.fut': no column 'nosuch'/],
@@ -41,7 +58,9 @@ export const locationCases: BadInputCase[] = [
   },
   {
     id: 'loc-nested-list-element',
-    files: { 'nb.pipeline': `${LOAD}# %% features\nreturns: close\nrolling:\n  - windows: [5]\n  - windows: [10, x]\n` },
+    files: {
+      'nb.pipeline': `${LOAD}# %% features\nreturns: close\nrolling:\n  - windows: [5]\n  - windows: [10, x]\n`,
+    },
     args: ['run', 'nb.pipeline'],
     code: 1,
     says: [/nb\.pipeline:8:19 cell 'features' key 'rolling'.*rolling\[1\]\.windows\[1\]/, /nothing was run/],
@@ -52,6 +71,9 @@ export const locationCases: BadInputCase[] = [
     files: { 'nb.pipeline': `${LOAD}# %% features\nreturns: close\nrolling:\n  windows: [5]\n  statz: [mean]\n` },
     args: ['run', 'nb.pipeline'],
     code: 1,
-    says: [/nb\.pipeline:8:3 cell 'features' key 'rolling'.*unknown key 'statz'.*did you mean 'stats'/, /nothing was run/],
+    says: [
+      /nb\.pipeline:8:3 cell 'features' key 'rolling'.*unknown key 'statz'.*did you mean 'stats'/,
+      /nothing was run/,
+    ],
   },
 ];

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { notebookCases } from './notebookCases';
 import { assertOutcome, checkCase, runInProcess, writeProject } from './harness';
 
-for (const c of notebookCases) test(`notebook diagnostics: ${c.id}`, async () => { await checkCase(c); });
+for (const c of notebookCases)
+  test(`notebook diagnostics: ${c.id}`, async () => {
+    await checkCase(c);
+  });
 
 test('a notebook with a cycle records no pipeline run and writes no cell output', async () => {
   const c = notebookCases[0];

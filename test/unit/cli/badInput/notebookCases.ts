@@ -4,7 +4,10 @@ import type { BadInputCase } from './harness';
 export const notebookCases: BadInputCase[] = [
   {
     id: 'nb-cycle',
-    files: { 'nb.pipeline': '# %% load prices\nsource: data.csv\n\n# %% features a\nfrom: b\nreturns: close\n\n# %% features b\nfrom: a\nreturns: close\n' },
+    files: {
+      'nb.pipeline':
+        '# %% load prices\nsource: data.csv\n\n# %% features a\nfrom: b\nreturns: close\n\n# %% features b\nfrom: a\nreturns: close\n',
+    },
     args: ['run', 'nb.pipeline'],
     code: 1,
     says: [/nb\.pipeline:5:7 cell 'a' key 'from': cycle: a -> b -> a/, /nb\.pipeline:9:7 cell 'b'/, /nothing was run/],

@@ -19,8 +19,14 @@ async function runAll(ids: string[]): Promise<void> {
     let out = '';
     let err = '';
     const io: CliIO = {
-      out: (s) => { out += s; process.stdout.write(s); },
-      err: (s) => { err += s; process.stderr.write(s); },
+      out: (s) => {
+        out += s;
+        process.stdout.write(s);
+      },
+      err: (s) => {
+        err += s;
+        process.stderr.write(s);
+      },
       tty: false,
       cwd: dir,
       env: { ...c.env },
