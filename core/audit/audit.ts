@@ -127,7 +127,8 @@ export async function auditNotebook(a: AuditInput): Promise<AuditReport> {
     return { result: out.result, guardOff };
   };
   try {
-    // Baseline, in memory. A cell refused for a feature built from a label runs again with the labels hidden, so its look-ahead is measured too.
+    // Baseline, in memory. A cell refused for a feature built from a label runs again with the labels hidden, so its
+    // look-ahead is measured too.
     const base = new Map<string, Computed>();
     for (const name of order) {
       const held = a.baseline?.(name);
@@ -267,7 +268,8 @@ function labelCutoffMap(
   base: Map<string, Computed>,
 ): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
-  // A labels cell writes both fwd_ret_h{H} and dir_h{H} but declares only the task's: every column it adds looks H bars ahead.
+  // A labels cell writes both fwd_ret_h{H} and dir_h{H} but declares only the task's: every column it adds looks H bars
+  // ahead.
   const written: LabelInfo[] = [];
   for (const [cellName, c] of base) {
     const cell = a.cells.get(cellName);

@@ -79,7 +79,10 @@ export interface Moved {
   rowsMoved: number;
 }
 
-/** Per-symbol last timestamp at which a label of horizon h may be compared for cut T: h bars of `bars` before the last bar <= T. */
+/**
+ * Per-symbol last timestamp at which a label of horizon h may be compared for cut T: h bars of `bars` before the last
+ * bar <= T.
+ */
 export function labelCutoffs(bars: pl.DataFrame, cutMs: number, horizon: number): Map<string, number> {
   const out = new Map<string, number>();
   if (!bars.columns.includes(TIMESTAMP)) return out;

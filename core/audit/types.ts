@@ -89,4 +89,3 @@ export interface AuditReport {
   durationMs: number;
 }
 
-export const AUDIT_MODES: readonly AuditMode[] = ['error', 'warn', 'off'];

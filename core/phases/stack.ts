@@ -52,7 +52,8 @@ export const stackPhase: PhaseSpec<StackConfig> = {
   async run(c, inputs, ctx) {
     const cvInput = inputs.find((i) => isCvValue(i.value));
     const upstream = cvInput?.value as CvValue | undefined;
-    // The dataset the CV run cross-validated (its test split is the holdout): the cv cell's, or any upstream cell's with stacking_data.
+    // The dataset the CV run cross-validated (its test split is the holdout): the cv cell's, or any upstream cell's
+    // with stacking_data.
     const holdoutData = c.holdout ? (cvInput?.dataset ?? inputs.find((i) => i.dataset)?.dataset) : undefined;
     if (c.holdout && !holdoutData)
       throw new UserError(

@@ -40,8 +40,11 @@ export async function scanRuns(roots: ArtifactRoots, opts: ScanOptions = {}): Pr
       seen.add(dir);
       const nested = layout === 'results' ? workflowRunsIn(dir) : [];
       if (!nested.length) jobs.push({ dir, layout, id: e.name });
-      for (const d of nested)
-        if (!seen.has(d)) (seen.add(d), jobs.push({ dir: d, layout, id: `${e.name}/${basename(d)}` }));
+      for (const d of nested) {
+        if (seen.has(d)) continue;
+        seen.add(d);
+        jobs.push({ dir: d, layout, id: `${e.name}/${basename(d)}` });
+      }
     }
   }
   const found = await mapTimeSliced(jobs, (j) => readRunAs(j.dir, j.layout, j.id));

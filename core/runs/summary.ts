@@ -36,7 +36,10 @@ export interface RunSummary {
   parent?: string;
   /** Top-N checkpoints a training run kept (meta.checkpoints; see ./recorded.ts). */
   checkpoints?: number;
-  /** Selection-adjusted headline per results phase (meta.selection), e.g. "Sharpe 1.42 · deflated 0.31 after 48 trials · PBO 0.37". */
+  /**
+   * Selection-adjusted headline per results phase (meta.selection), e.g. "Sharpe 1.42 · deflated 0.31 after 48 trials ·
+   * PBO 0.37".
+   */
   selection?: Record<string, string>;
 }
 

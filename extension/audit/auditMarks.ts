@@ -23,7 +23,10 @@ export interface AuditMarks {
   badges: Map<number, { badge: AuditBadge; tooltip: string }>;
 }
 
-/** The editor line of a 1-based whole-file line inside parsed cell `cellIndex` (0 when it falls outside the cell's text). */
+/**
+ * The editor line of a 1-based whole-file line inside parsed cell `cellIndex` (0 when it falls outside the cell's
+ * text).
+ */
 function editorLine(model: NotebookModel, cellIndex: number, fileLine: number | undefined): number {
   const cell = model.parsed.cells[cellIndex];
   const place = model.places[cellIndex];
@@ -75,7 +78,10 @@ export function auditMarks(report: AuditReport, model: NotebookModel): AuditMark
   return { diagnostics, badges };
 }
 
-/** The audit report in a run.json (top-level `audit`, or `meta.audit` where the run store keeps it), when it is of a known version. */
+/**
+ * The audit report in a run.json (top-level `audit`, or `meta.audit` where the run store keeps it), when it is of a
+ * known version.
+ */
 export function auditOfManifest(json: unknown): AuditReport | undefined {
   const m = json as { audit?: unknown; meta?: { audit?: unknown } } | null;
   const a = (m?.audit ?? m?.meta?.audit) as Partial<AuditReport> | undefined;

@@ -70,7 +70,10 @@ export interface RunPayload {
     pooled?: CvPooled;
   };
   metaWeights?: Record<string, number>;
-  /** Selection-adjusted headline per results phase (run.json meta.selection): "Sharpe 1.42 · deflated 0.31 after 48 trials". */
+  /**
+   * Selection-adjusted headline per results phase (run.json meta.selection): "Sharpe 1.42 · deflated 0.31 after 48
+   * trials".
+   */
   selection?: Record<string, string>;
   /** Arrow IPC streams by role: `predictions` (y_true, y_pred / prob...), `equity` (x, equity, group). */
   frames: { predictions?: Uint8Array; equity?: Uint8Array };

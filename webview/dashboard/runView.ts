@@ -27,7 +27,10 @@ export function chartsSection(
   return { element, mounted: charts.map((c) => mountChart(body, c, save)) };
 }
 
-/** The selection-adjusted headline under the title, one line per phase ("validation: Sharpe 1.42 · deflated 0.31 after 48 trials"). */
+/**
+ * The selection-adjusted headline under the title, one line per phase ("validation: Sharpe 1.42 · deflated 0.31 after
+ * 48 trials").
+ */
 function selectionLines(selection: Record<string, string> | undefined): HTMLElement[] {
   const lines = Object.entries(selection ?? {});
   return lines.map(([phase, line]) => {

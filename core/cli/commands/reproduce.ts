@@ -2,7 +2,8 @@
  * `phasebook reproduce RUN` re-runs a pipeline run exactly as it ran — the notebook text stored in
  * its folder, the same seed and `--config` overrides, the same cells — in a scratch copy of the
  * notebook's folder (links to the input files at their relative paths; its own runs, artifacts and
- * cache: nothing of the original is read from the cache or overwritten). Then every artifact a cell wrote is compared by sha256
+ * cache: nothing of the original is read from the cache or overwritten). Then every artifact a cell wrote is compared
+ * by sha256
  * with the one recorded; the first that differs is named, as is every input file that changed since.
  * A training/CV/stacking run made by a pipeline run is reproduced through that pipeline run.
  * Exit 0 when every artifact matches, 2 when one differs.

@@ -9,7 +9,10 @@ import { getModel } from '../models/registry';
 import { evaluateHoldout, type HoldoutReport } from './holdout';
 import type { TrainStackingOptions } from './types';
 
-/** The params the CV run fitted `model` with at `horizon`: tuned_params/ when it wrote it, else its config over the defaults. */
+/**
+ * The params the CV run fitted `model` with at `horizon`: tuned_params/ when it wrote it, else its config over the
+ * defaults.
+ */
 async function cvParams(data: StackingData, model: string, horizon: number): Promise<Params> {
   try {
     const j = JSON.parse(

@@ -1,4 +1,7 @@
-/** Notebooks for the causality audit tests: seeded OHLCV (a few null volumes for the backward fill) and a leak planted per class. */
+/**
+ * Notebooks for the causality audit tests: seeded OHLCV (a few null volumes for the backward fill) and a leak planted
+ * per class.
+ */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

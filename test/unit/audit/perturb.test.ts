@@ -1,4 +1,7 @@
-/** The auditor's perturbation: the past untouched, the future replaced by plausible bars, nulls kept in place; the comparison rule. */
+/**
+ * The auditor's perturbation: the past untouched, the future replaced by plausible bars, nulls kept in place; the
+ * comparison rule.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pl from 'nodejs-polars';

@@ -2,4 +2,4 @@
 import { main } from '../../../core/cli/main';
 
 process.chdir(process.argv[2]!);
-main(process.argv.slice(3)).then((code) => process.exit(code));
+void main(process.argv.slice(3)).then((code) => process.exit(code));

@@ -1,5 +1,6 @@
 /**
- * Cause 11 through the CLI: a real `phasebook cv` (or `phasebook run` of a notebook's cv cell) SIGKILLed while its run is open leaves a run.json
+ * Cause 11 through the CLI: a real `phasebook cv` (or `phasebook run` of a notebook's cv cell) SIGKILLed while its run
+ * is open leaves a run.json
  * saying `running`; `phasebook runs` shows it as `interrupted` (never running), and
  * `phasebook runs --prune-interrupted` removes it, saying so, and leaves complete runs alone.
  */

@@ -111,7 +111,7 @@ test('an unknown branch value, a key nothing fans out over, or a collecting cell
       const r = await cli(dir, ['run', 'nb.pipeline', ...flags]);
       assert.equal(r.code, 1, r.out + r.err);
       assert.match(r.err, message);
-      assert.doesNotMatch(r.err, /    at |node:internal/);
+      assert.doesNotMatch(r.err, / {4}at |node:internal/);
     }
     assert.deepEqual(
       readdirSync(dir).filter((f) => f === 'runs'),
@@ -181,7 +181,7 @@ test('a bad overrides file is an error at its line in the file, with "did you me
       const r = await cli(dir, ['run', 'nb.pipeline', '--config', 'bad.yaml']);
       assert.equal(r.code, 1, r.out + r.err);
       assert.match(r.err, message);
-      assert.doesNotMatch(r.err, /    at |node:internal/);
+      assert.doesNotMatch(r.err, / {4}at |node:internal/);
     }
     const missing = await cli(dir, ['run', 'nb.pipeline', '--config', 'nope.yaml']);
     assert.match(missing.err, /nope\.yaml: overrides file not found/);

@@ -123,7 +123,7 @@ test('reproduce of a run that does not exist, or of a run without a recipe, says
     const r = await cliIn(dir, ['reproduce', 'pipeline_nope']);
     assert.equal(r.code, 1);
     assert.match(r.err, /no run 'pipeline_nope'/);
-    assert.doesNotMatch(r.err, /    at |node:internal/);
+    assert.doesNotMatch(r.err, / {4}at |node:internal/);
   } finally {
     cleanup();
   }

@@ -58,7 +58,8 @@ function report(cells: CellAudit[]): AuditReport {
 
 test('a leak is marked on its cell at the line of its key (the whole-file line moved into the cell), with a look-ahead badge; clean cells get a check', () => {
   const model = modelOf('', cellsOf(TEXT));
-  // 'fut:' is line 8 of the file (1-based); in the features cell's editor text it is line 3 (0-based: returns, expressions, ok, fut).
+  // 'fut:' is line 8 of the file (1-based); in the features cell's editor text it is line 3 (0-based: returns,
+  // expressions, ok, fut).
   const leak: CellAudit = {
     cell: 'features',
     cellIndex: 1,

@@ -56,6 +56,7 @@ function project(stack: string): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- run.json and metrics.json read as JSON in a test
 function stackingRun(dir: string): { metrics: Record<string, any>; manifest: Record<string, any> } {
   const id = readdirSync(join(dir, 'runs')).find((d) => d.startsWith('stacking_'));
   assert.ok(id, 'a stacking run');
@@ -86,7 +87,8 @@ test('stack holdout: true scores the stack on the test split, labelled holdout i
     const h = metrics.holdout;
     assert.equal(h.split, 'test');
     assert.equal(h.rows, testRows);
-    // Base models are refitted on the development rows only: none of the test rows, and rows whose label reaches the test split purged.
+    // Base models are refitted on the development rows only: none of the test rows, and rows whose label reaches the
+    // test split purged.
     assert.equal(h.trainRows + h.purged, devRows);
     assert.ok(h.purged >= 2 * 5 - 2 && h.purged <= 2 * 5 * 2, `purged ${h.purged}: about horizon x symbols`);
     // Compared with the base model that was best in the walk-forward (chosen before the test rows were seen).
