@@ -88,4 +88,3 @@ export interface AuditReport {
   recomputed: number;
   durationMs: number;
 }
-
