@@ -1,18 +1,18 @@
-import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { ExitCode, UserError, formatUserError } from '../../errors';
 import { diagnosticToUserError } from '../../notebook/userError';
 import { PipelineSession } from '../../engine/session';
-import { ioFault } from '../../graph/faults';
 import { seedFromEnv } from '../../graph/settings';
 import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
 import { intFlag, parseFlags } from '../args';
 import type { Command } from '../io';
+import { readNotebookArg } from '../notebookArg';
+import { codeAllowed, gateCode } from '../codeGate';
 import { recordPipelineRun } from '../pipelineRun';
 import type { AuditReport } from '../../audit/types';
 import { isDataCell } from '../../audit/audit';
 
-const usage = 'phasebook audit FILE.pipeline [--cell NAME]... [--seed N] [--json]';
+const usage = 'phasebook audit FILE.pipeline [--cell NAME]... [--seed N] [--json] [--allow-code]';
 
 /** The report, one block per cell: verdict, then each finding with its line. */
 export function formatAudit(r: AuditReport, cwd: string): string {
@@ -54,19 +54,15 @@ export const auditCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseFlags(
       argv,
-      { cell: { type: 'string', multiple: true }, seed: { type: 'string' }, json: { type: 'boolean' } },
+      {
+        cell: { type: 'string', multiple: true },
+        seed: { type: 'string' },
+        json: { type: 'boolean' },
+        'allow-code': { type: 'boolean' },
+      },
       usage,
     );
-    if (positionals.length !== 1) throw new UserError('give exactly one .pipeline file', {}, [`usage: ${usage}`]);
-    const file = resolve(io.cwd, positionals[0]);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new UserError('notebook not found', { file: positionals[0] });
-      throw ioFault(e) ?? e;
-    }
+    const { file, text } = await readNotebookArg(positionals, io.cwd, usage);
     const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env);
     const session = new PipelineSession(text, { notebookPath: file, log: createLogger([]), seed });
     session.setLogger(
@@ -105,6 +101,15 @@ export const auditCommand: Command = {
           { file: positionals[0] },
         );
     }
+    // The audit recomputes the cells, ts cells included: the same gate as `phasebook run`.
+    const note = gateCode(
+      session.parsed,
+      positionals[0] as string,
+      codeAllowed(values['allow-code'], io.env),
+      `phasebook audit ${positionals[0]}`,
+      values.cell,
+    );
+    if (note) io.err(note);
     const started = new Date();
     const report = await session.audit(values.cell);
     if (!report.cells.length)

@@ -10,6 +10,7 @@ import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
 import { intFlag, parseFlags } from '../args';
 import { codeAllowed, gateCode } from '../codeGate';
 import type { Command } from '../io';
+import { readNotebookArg } from '../notebookArg';
 import { formatOutcome, progressLine } from '../render';
 import { recordPipelineRun } from '../pipelineRun';
 import { SETTINGS_KIND } from '../../spec/registry';
@@ -75,16 +76,7 @@ export const runCommand: Command = {
       },
       usage,
     );
-    if (positionals.length !== 1) throw new UserError('give exactly one .pipeline file', {}, [`usage: ${usage}`]);
-    const file = resolve(io.cwd, positionals[0]);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new UserError('notebook not found', { file: positionals[0] });
-      throw ioFault(e) ?? e;
-    }
+    const { file, text } = await readNotebookArg(positionals, io.cwd, usage);
     const seed = intFlag(values.seed, 'seed', usage) ?? seedFromEnv(io.env);
     // The log file lives under the notebook's own roots, known once the session has parsed it.
     const jobs = intFlag(values.jobs, 'jobs', usage);
@@ -180,19 +172,7 @@ export const runCommand: Command = {
           }
           if (e.type === 'finished') {
             if (io.tty) io.err('\r\x1b[2K');
-            io.out(
-              formatOutcome(
-                {
-                  cell: e.cell,
-                  status: e.status,
-                  durationMs: e.durationMs,
-                  result: e.result,
-                  error: e.error,
-                  note: e.note,
-                },
-                width,
-              ) + '\n',
-            );
+            io.out(formatOutcome(e, width) + '\n');
           }
         },
       })

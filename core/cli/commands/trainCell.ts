@@ -131,20 +131,7 @@ export async function runTrainCell(a: TrainCellArgs, io: CliIO, usage: string): 
     cells: [name],
     force: true,
     onEvent: (e) => {
-      if (e.type === 'finished')
-        io.out(
-          formatOutcome(
-            {
-              cell: e.cell,
-              status: e.status,
-              durationMs: e.durationMs,
-              result: e.result,
-              error: e.error,
-              note: e.note,
-            },
-            width,
-          ) + '\n',
-        );
+      if (e.type === 'finished') io.out(formatOutcome(e, width) + '\n');
     },
   });
   await recordPipelineRun(session, report, { started, argv: ['train', ...a.argv] });

@@ -37,8 +37,16 @@ const pipelineRuns = () =>
     .sort();
 const lastRunJson = () => readJson(join(dir, 'runs', pipelineRuns().at(-1) as string, 'run.json'));
 
+test('phasebook audit recomputes ts cells, so it runs them only with --allow-code, like phasebook run', async () => {
+  const refused = await cli(dir, ['audit', leaky]);
+  assert.equal(refused.code, 2, refused.err);
+  assert.match(refused.err, /ts cell '\w+' is code, and code cells run only when you allow them/);
+  assert.match(refused.err, /phasebook audit \S+ --allow-code/);
+  assert.equal(refused.out, '', 'nothing was audited');
+});
+
 test('phasebook audit exits 2 on a look-ahead, naming the cell, the column and the first moved timestamp; the report lands in run.json', async () => {
-  const r = await cli(dir, ['audit', leaky]);
+  const r = await cli(dir, ['audit', leaky, '--allow-code']);
   assert.equal(r.code, 2, r.err);
   assert.match(r.out, /✗ leaky\s+look-ahead/);
   assert.match(r.out, /leaky\.pipeline:\d+: column 'next_close' first moved at \d{4}-\d\d-\d\dT/);
@@ -51,13 +59,13 @@ test('phasebook audit exits 2 on a look-ahead, naming the cell, the column and t
 });
 
 test('phasebook audit --json prints the report; a clean notebook exits 0; a second audit of it recomputes nothing', async () => {
-  const first = await cli(dir, ['audit', control, '--json']);
+  const first = await cli(dir, ['audit', control, '--json', '--allow-code']);
   assert.equal(first.code, 0, first.err + first.out);
   const report = JSON.parse(first.out);
   assert.equal(report.verdict, 'clean');
   assert.ok(report.recomputed > 0);
   const before = auditCounters.recomputed;
-  const second = await cli(dir, ['audit', control, '--json']);
+  const second = await cli(dir, ['audit', control, '--json', '--allow-code']);
   assert.equal(second.code, 0);
   assert.equal(auditCounters.recomputed, before, 'the second audit recomputed cells');
   const again = JSON.parse(second.out);
@@ -67,7 +75,7 @@ test('phasebook audit --json prints the report; a clean notebook exits 0; a seco
 });
 
 test('phasebook run refuses the cv cell below a look-ahead with exit 2, naming the cell and column', async () => {
-  const r = await cli(dir, ['run', leaky]);
+  const r = await cli(dir, ['run', leaky, '--allow-code']);
   assert.equal(r.code, 2, r.out + r.err);
   assert.match(r.out, /cv.*not run: cell 'leaky' looks ahead — its column 'next_close'/s);
   const json = lastRunJson();
@@ -78,7 +86,7 @@ test('phasebook run refuses the cv cell below a look-ahead with exit 2, naming t
 
 test('audit: warn lets the run through and run.json records the downgrade', async () => {
   const warned = write('warned.pipeline', `# %% settings\naudit: warn\n\n${LEAKS.negative_shift.text}${tail}`);
-  const r = await cli(dir, ['run', warned]);
+  const r = await cli(dir, ['run', warned, '--allow-code']);
   assert.equal(r.code, 0, r.out + r.err);
   const json = lastRunJson();
   assert.equal(json.meta.audit.mode, 'warn');
@@ -106,7 +114,7 @@ test('phasebook audit: flag errors name the flag; --cell of a model cell is refu
   const bad = await cli(dir, ['audit', control, '--bogus']);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /--bogus/);
-  const model = await cli(dir, ['audit', control, '--cell', 'cv']);
+  const model = await cli(dir, ['audit', control, '--cell', 'cv', '--allow-code']);
   assert.equal(model.code, 1);
   assert.match(model.err, /--cell cv: a 'cv' cell makes no time-stamped data to audit/);
 });

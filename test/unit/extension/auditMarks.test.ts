@@ -157,7 +157,7 @@ test('end to end: phasebook run refuses a ts shift(-1) (exit 2); its run.json au
     ].join('\n');
     writeFileSync(join(dir, 'nb.pipeline'), text);
     let out = '';
-    const code = await main(['run', 'nb.pipeline'], {
+    const code = await main(['run', 'nb.pipeline', '--allow-code'], {
       out: (s) => {
         out += s;
       },
