@@ -13,7 +13,7 @@
  * NaNs equal only themselves, floats to 1e-9 relative).
  */
 import pl from 'nodejs-polars';
-import { FLOAT_TOLERANCE } from '../frame/compareFrames';
+import { differs } from '../frame/compareFrames';
 import { int64At, int64Values } from '../frame/int64';
 import { SYMBOL, TIMESTAMP } from '../frame/dataset';
 import { mulberry32 } from '../ml/rng';
@@ -123,32 +123,6 @@ function prefix(frame: pl.DataFrame, cutMs: number): pl.DataFrame {
     .sort({ by: cols, maintainOrder: true });
 }
 
-function differs(a: pl.Expr, b: pl.Expr, numeric: boolean): pl.Expr {
-  const nullMismatch = a.isNull().neq(b.isNull());
-  if (!numeric)
-    return nullMismatch
-      .or(
-        a
-          .isNotNull()
-          .and(b.isNotNull())
-          .and(a.cast(pl.Utf8).neq(b.cast(pl.Utf8))),
-      )
-      .fillNull(true);
-  const x = a.cast(pl.Float64);
-  const y = b.cast(pl.Float64);
-  const nanMismatch = x.isNan().fillNull(false).neq(y.isNan().fillNull(false));
-  const scale = pl.when(x.abs().gt(1)).then(x.abs()).otherwise(pl.lit(1)).mul(FLOAT_TOLERANCE);
-  const far = x.sub(y).abs().gt(scale);
-  return nullMismatch
-    .or(
-      x
-        .isNotNull()
-        .and(y.isNotNull())
-        .and(nanMismatch.or(x.isNan().not().and(y.isNan().not()).and(far))),
-    )
-    .fillNull(true);
-}
-
 /**
  * The columns of `after` that moved at <= T compared with `before`. `labels` maps a label
  * column to its per-symbol cutoff (rows after it are not compared). A different set of rows
@@ -240,7 +214,7 @@ export function movedColumns(
             .and(pl.col('t').lt(pl.col('c').add(1))),
         );
     }
-    const m = f.filter(differs(pl.col('__a'), pl.col('__b'), numeric)).sort('t');
+    const m = f.filter(differs(numeric)).sort('t');
     if (m.height)
       out.push({
         column: col,

@@ -18,9 +18,10 @@ export interface ColumnChange {
 export const FLOAT_TOLERANCE = 1e-9;
 
 /**
- * Mask expression: true where `a` and `b` (two columns of one frame) disagree. Nulls and NaNs equal only themselves.
+ * Mask expression: true where columns `__a` and `__b` of one frame disagree (floats beyond `tol`
+ * relative). Nulls and NaNs equal only themselves.
  */
-function differs(numeric: boolean, tol: number): pl.Expr {
+export function differs(numeric: boolean, tol = FLOAT_TOLERANCE): pl.Expr {
   const a = pl.col('__a');
   const b = pl.col('__b');
   const nullMismatch = a.isNull().neq(b.isNull());
