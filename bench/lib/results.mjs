@@ -102,11 +102,14 @@ function pipelineSection(p) {
   const scoreRows = [['stacking meta-learner ROC AUC [95% CI]', ci(pb.metaAuc), ci(ref.metaAuc)]];
   for (const k of ['log_loss', 'accuracy', 'brier'])
     scoreRows.push([`meta-learner ${k}`, pb.metaMetrics?.[k]?.toFixed(4), ref.metaMetrics?.[k]?.toFixed(4)]);
+  // Phasebook's stack reports each base model's pooled score with its interval ({pooled: {roc_auc: {value}}});
+  // the reference writes the bare number.
+  const baseAuc = (b) => b?.pooled?.roc_auc?.value ?? b?.roc_auc;
   for (const m of models)
     scoreRows.push([
-      `${m} OOF ROC AUC`,
-      pb.baseMetrics?.[m]?.roc_auc?.toFixed(4),
-      ref.baseMetrics?.[m]?.roc_auc?.toFixed(4),
+      `${m} ROC AUC on the scored rows (pooled)`,
+      baseAuc(pb.baseMetrics?.[m])?.toFixed(4),
+      baseAuc(ref.baseMetrics?.[m])?.toFixed(4),
     ]);
   out.push(table(['score', 'Phasebook', 'reference'], scoreRows));
   out.push('');

@@ -83,8 +83,9 @@ def stack(stacking: pd.DataFrame, cfg: dict, out: str, sub: dict) -> dict:
     fold = stacking["fold"].to_numpy()
     meta = np.full(len(y), np.nan)
     params = {"C": cfg.get("meta_C", 1.0)}
-    for f in np.unique(fold)[1:]:
-        te, tr = fold == f, fold < f
+    times = S.timestamps_ms(stacking["timestamp"])
+    ends = S.label_ends(times, stacking["symbol"], cfg["horizon"])
+    for _, tr, te in S.meta_walk_forward(fold, times, ends, cfg["pct_embargo"]):
         meta[te] = S.fit_predict("logistic", X[tr], y[tr], X[te], params, cfg["seed"], cfg["threads"])
     scored = np.isfinite(meta)
     from sklearn.linear_model import LogisticRegression
@@ -94,14 +95,17 @@ def stack(stacking: pd.DataFrame, cfg: dict, out: str, sub: dict) -> dict:
     final = make_pipeline(StandardScaler(), LogisticRegression(C=params["C"], max_iter=100)).fit(X, y)
     sub["meta"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    metrics = S.bootstrap_cis(y[scored], meta[scored], cfg["bootstrap"], cfg["seed"])
+    metrics = S.bootstrap_cis(y[scored], meta[scored], times[scored], cfg["horizon"], cfg["bootstrap"], cfg["seed"])
     base = {m: S.fold_scores(y[scored], stacking[f"{m}_prob_up"].to_numpy()[scored]) for m in MODELS}
     sub["evaluate"] = time.perf_counter() - t1
     run = os.path.join(out, "stacking_run")
     os.makedirs(run, exist_ok=True)
     lr = final[-1]
     S.write_json(os.path.join(run, "model.json"), {"kind": "logistic", "features": cols, "coef": lr.coef_.tolist(), "intercept": lr.intercept_.tolist(), "scaler_mean": final[0].mean_.tolist(), "scaler_scale": final[0].scale_.tolist()})
-    evaluation = "expanding walk-forward over the CV folds: fitted on earlier folds, scored on the next (the first fold is not scored)"
+    evaluation = (
+        "purged expanding walk-forward over the CV folds: each fold after the first is predicted by a meta-learner fitted on the earlier folds, "
+        "less rows whose label ends at or after the fold starts (purge) and the CV embargo as a gap before it; the first fold is not scored"
+    )
     S.write_json(os.path.join(run, "metrics.json"), {"evaluation": evaluation, "metrics": metrics, "base_models": base})
     stacking[["timestamp", "symbol", "fold", "y_true"]].assign(meta_prob=meta).to_pickle(os.path.join(run, "predictions.pkl"))
     return {"metrics": metrics, "base": base, "evaluation": evaluation, "scored_rows": int(scored.sum())}

@@ -200,21 +200,52 @@ def weighted_metrics(y: np.ndarray, p: np.ndarray):
     }
 
 
-def bootstrap_cis(y: np.ndarray, p: np.ndarray, resamples: int, seed: int, alpha: float = 0.05) -> dict:
-    """Percentile bootstrap CI of each metric, iid resamples drawn per metric."""
+def block_length(bars: int, horizon: int) -> int:
+    """Phasebook's default moving block: max(horizon, ceil(bars^(1/3))), at most the bar count."""
+    return max(1, min(bars, max(horizon, math.ceil(bars ** (1 / 3) - 1e-9))))
+
+
+def bootstrap_cis(y: np.ndarray, p: np.ndarray, times: np.ndarray, horizon: int, resamples: int, seed: int, alpha: float = 0.05) -> dict:
+    """Percentile bootstrap CI of each metric, as Phasebook's default: a moving-block bootstrap
+    over bars (every row of one timestamp drawn together, blocks of max(horizon, ceil(bars^(1/3)))
+    consecutive bars from uniform starts until as many bars as the data has), one resample scoring
+    every metric (paired)."""
     fns = weighted_metrics(y, p)
     n = fns.pop("_n")
-    out = {}
-    for name, fn in fns.items():
-        rng = np.random.default_rng(seed)
-        values = []
-        for _ in range(resamples):
-            w = np.bincount(rng.integers(0, n, n), minlength=n).astype(np.float64)
+    bars, bar_of = np.unique(times, return_inverse=True)
+    units = len(bars)
+    block = block_length(units, horizon)
+    rng = np.random.default_rng(seed)
+    values = {name: [] for name in fns}
+    for _ in range(resamples):
+        starts = rng.integers(0, units - block + 1, -(-units // block))
+        drawn = (starts[:, None] + np.arange(block)[None, :]).ravel()[:units]
+        w = np.bincount(drawn, minlength=units).astype(np.float64)[bar_of]
+        for name, fn in fns.items():
             v = fn(w)
             if not math.isnan(v):
-                values.append(v)
-        low, high = np.quantile(values, [alpha / 2, 1 - alpha / 2])
+                values[name].append(v)
+    out = {}
+    for name, fn in fns.items():
+        low, high = np.quantile(values[name], [alpha / 2, 1 - alpha / 2])
         out[name] = {"value": fn(np.ones(n)), "low": float(low), "high": float(high)}
+    return out
+
+
+def meta_walk_forward(fold: np.ndarray, times: np.ndarray, ends: np.ndarray, pct_embargo: float) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """Phasebook's purged walk-forward of the meta-learner over the CV folds: each fold after the
+    first is scored by a fit on the earlier folds' rows, less rows whose label ends at or after
+    the fold's first timestamp (purge) and rows in the ceil(pct * bars) bars right before it
+    (the embargo as a gap)."""
+    bars, bar_of = np.unique(times, return_inverse=True)
+    embargo = math.ceil(pct_embargo * len(bars))
+    out = []
+    for f in np.unique(fold)[1:]:
+        test = fold == f
+        first = bar_of[test].min()
+        start = bars[first]
+        train = (fold < f) & ~(ends >= start) & ~(bar_of >= first - embargo)
+        out.append((int(f), np.flatnonzero(train), np.flatnonzero(test)))
     return out
 
 
