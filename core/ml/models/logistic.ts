@@ -3,7 +3,7 @@
  * penalty), binary and multinomial. Fitted on standardised features for conditioning; with
  * `standardize: true` (default) the penalty is on standardised coefficients (StandardScaler +
  * LogisticRegression), with `false` on raw ones (plain LogisticRegression). Stored coefficients
- * are always in raw feature units. `solver: auto` uses Newton up to 12 parameters, else L-BFGS
+ * are always in raw feature units. `solver: auto` uses Newton up to 24 parameters, else L-BFGS
  * (which gets 10x `max_iter`). Non-convergence (e.g. separable classes with a huge C) or a class
  * without training rows is a TrainingFailure.
  */
@@ -35,7 +35,7 @@ const KIND = 'logistic';
 const TASKS = ['classification'] as const;
 const DEFAULTS: Params = { C: 1.0, standardize: true, max_iter: 100, tol: 1e-8, solver: 'auto' };
 const CHOICES = { solver: ['auto', 'newton', 'lbfgs'] } as const;
-const NEWTON_MAX_PARAMS = 12;
+const NEWTON_MAX_PARAMS = 24;
 
 export class LogisticModel implements TrainedModel {
   readonly kind = KIND;

@@ -52,8 +52,10 @@ export function logisticObjective(
     if (K === 1) {
       const e = eta[0];
       const yi = y[i];
-      f += (e > 0 ? e + Math.log1p(Math.exp(-e)) : Math.log1p(Math.exp(e))) - yi * e;
-      const pr = e >= 0 ? 1 / (1 + Math.exp(-e)) : Math.exp(e) / (1 + Math.exp(e));
+      // One exponential per row: ex = e^-|e| gives both log(1 + e^e) and the probability stably.
+      const ex = Math.exp(-Math.abs(e));
+      f += (e > 0 ? e : 0) + Math.log1p(ex) - yi * e;
+      const pr = e >= 0 ? 1 / (1 + ex) : ex / (1 + ex);
       if (probs) probs[i] = pr;
       const r = pr - yi;
       grad[0] += r;
@@ -154,7 +156,8 @@ export function solveNewton(P: LogisticProblem, maxIter: number, tol: number, si
   let theta = new Float64Array(dim);
   const grad = new Float64Array(dim);
   const gTrial = new Float64Array(dim);
-  const probs = new Float64Array(P.n * P.outputs);
+  let probs = new Float64Array(P.n * P.outputs);
+  let trialProbs = new Float64Array(P.n * P.outputs);
   let f = logisticObjective(P, theta, grad, probs);
   const gtol = tol * P.n;
   for (let iter = 0; iter < maxIter; iter++) {
@@ -174,10 +177,13 @@ export function solveNewton(P: LogisticProblem, maxIter: number, tol: number, si
     const trial = new Float64Array(dim);
     for (let halvings = 0; halvings < 50; halvings++) {
       for (let i = 0; i < dim; i++) trial[i] = theta[i] + t * d[i];
-      const fTrial = logisticObjective(P, trial, gTrial);
+      const fTrial = logisticObjective(P, trial, gTrial, trialProbs);
       if (fTrial <= f + 1e-4 * t * slope || (Math.abs(fTrial - f) <= 1e-15 * Math.abs(f) && maxAbs(gTrial) <= gm)) {
+        // The accepted trial's objective, gradient and probabilities become the current ones.
         theta = trial;
-        f = logisticObjective(P, theta, grad, probs);
+        f = fTrial;
+        grad.set(gTrial);
+        [probs, trialProbs] = [trialProbs, probs];
         accepted = true;
         break;
       }

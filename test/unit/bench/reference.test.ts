@@ -11,6 +11,9 @@ import { generateOhlcv, writeDemoCsv } from '../../../core/demo/ohlcv';
 import { timestampsMs, symbolCodes, toFloat64 } from '../../../core/frame/matrix';
 import { labelEndTimes } from '../../../core/ml/cv/labelEnds';
 import { purgedKFold } from '../../../core/ml/cv/purgedKFold';
+import { defaultBlock } from '../../../core/ml/bootstrap/resample';
+import { indexTimes } from '../../../core/ml/cv/timeIndex';
+import { metaWalkForward } from '../../../core/ml/stacking/metaFolds';
 import { buildFeatures } from '../../../core/phases/features';
 import { buildLabels } from '../../../core/phases/labels';
 
@@ -63,6 +66,8 @@ json.dump({
   "fwd": lab[f"fwd_ret_h{cfg['horizon']}"].tolist(),
   "dir": lab[f"dir_h{cfg['horizon']}"].tolist(),
   "train": [tr.tolist() for tr, _ in splits],
+  "meta": [[f, tr.tolist()] for f, tr, _ in S.meta_walk_forward(test_fold, times, S.label_ends(times, lab["symbol"], cfg["horizon"]), cfg["pct_embargo"])],
+  "block": S.block_length(len(np.unique(times)), cfg["horizon"]),
   "metrics": metric_check(),
 }, open(out, "w"))
 `;
@@ -75,6 +80,8 @@ interface ReferenceOut {
   fwd: number[];
   dir: number[];
   train: number[][];
+  meta: [number, number[]][];
+  block: number;
   metrics: { ours: number[]; sklearn: number[] };
 }
 
@@ -156,6 +163,22 @@ test("the reference purges and embargoes the engine's test folds into the engine
   );
   assert.equal(ref.train.length, folds.length);
   for (const f of folds) assert.deepEqual(ref.train[f.fold], Array.from(f.train), `training rows of fold ${f.fold}`);
+});
+
+test("the reference's meta-learner walk-forward purges and embargoes as the stack cell does", { skip }, () => {
+  assert.ok(ref, run.stderr);
+  // Every row here is in a test fold (the stacking dataset's rows), as in the stack cell.
+  const ends = labelEndTimes(times, symbolCodes(labelled).codes, H);
+  const wf = metaWalkForward({ foldOf: testFold, times, labelEnds: ends, pctEmbargo: 0.02 });
+  assert.ok(
+    wf.folds.some((f) => f.purged > 0 && f.embargoed > 0),
+    'the case exercises purge and embargo',
+  );
+  assert.deepEqual(
+    ref.meta,
+    wf.folds.map((f) => [f.fold, Array.from(f.train)]),
+  );
+  assert.equal(ref.block, defaultBlock(indexTimes(times).bars.length, H), 'moving-block length');
 });
 
 test(
