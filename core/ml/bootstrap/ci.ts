@@ -8,7 +8,7 @@
  * dropped and counted.
  */
 import { UserError } from '../../errors';
-import { metricName, prepareMetric, type MetricName } from '../metrics';
+import { metricName, prepareMetric, type MetricName, type WeightedMetric } from '../metrics';
 import { makeSampler, type ResamplingOptions } from './resample';
 import type { BootstrapRecord } from '../../base/resampling';
 export type { BootstrapRecord } from '../../base/resampling';
@@ -44,8 +44,11 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
   return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** A statistic of weighted rows: counts[i] = how often row i is in the resample. */
-export type Statistic = (counts: Uint32Array) => number;
+/**
+ * A statistic of weighted rows: counts[i] = how often row i is in the resample; `byBar`, where given, computes the
+ * same number from counts per bar (see WeightedMetric).
+ */
+export type Statistic = WeightedMetric;
 
 /**
  * Intervals of several statistics of the same `rows` rows from the same resamples. The record
@@ -71,7 +74,20 @@ export function bootstrapStatistics(
   const estimates = stats.map((s) => s(counts));
   const values = stats.map(() => new Float64Array(resamples));
   const kept = stats.map(() => 0);
+  // Over bars, statistics with a bar path read the bar counts; the others get them expanded to rows once.
+  const bars = sampler.bars;
+  const needRows = !bars || stats.some((s) => !s.byBar);
   for (let r = 0; r < resamples; r++) {
+    if (bars) {
+      const barCounts = bars.draw();
+      if (needRows) for (let i = 0; i < rows; i++) counts[i] = barCounts[bars.barOf[i]];
+      for (let s = 0; s < stats.length; s++) {
+        const by = stats[s].byBar;
+        const v = by ? by(barCounts, bars.barOf) : stats[s](counts);
+        if (!Number.isNaN(v)) values[s][kept[s]++] = v;
+      }
+      continue;
+    }
     sampler.draw(counts);
     for (let s = 0; s < stats.length; s++) {
       const v = stats[s](counts);
@@ -131,7 +147,12 @@ export function bootstrapDifference(
 ): { interval: Interval; record: BootstrapRecord } {
   const a = prepareMetric(metric, yTrue, predA);
   const b = prepareMetric(metric, yTrue, predB);
-  const { intervals, record } = bootstrapStatistics(yTrue.length, [(c) => a(c) - b(c)], opts);
+  const difference: Statistic = (c) => a(c) - b(c);
+  if (a.byBar && b.byBar) {
+    const [ab, bb] = [a.byBar, b.byBar];
+    difference.byBar = (c, barOf) => ab(c, barOf) - bb(c, barOf);
+  }
+  const { intervals, record } = bootstrapStatistics(yTrue.length, [difference], opts);
   return { interval: intervals[0], record };
 }
 

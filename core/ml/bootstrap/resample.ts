@@ -39,6 +39,11 @@ export interface Sampler {
   info: Resampling;
   /** Fills `counts` (one per row) with a fresh resample, advancing the stream. */
   draw(counts: Uint32Array): void;
+  /**
+   * Over bars: the bar of each row, and a fresh resample as counts per bar (the same stream as `draw`; a row's count
+   * is its bar's). Statistics that can read bar counts skip the expansion to rows.
+   */
+  bars?: { barOf: Uint32Array; draw(): Uint32Array };
 }
 
 /** max(horizon, ceil(units^(1/3))), at most `units`. */
@@ -141,12 +146,17 @@ export function makeSampler(rows: number, seed: number, o: ResamplingOptions = {
     };
   }
   const unitCounts = new Uint32Array(units);
+  const drawBars = (): Uint32Array => {
+    unitCounts.fill(0);
+    drawRuns(unitCounts, units, units - block + 1, block, st);
+    return unitCounts;
+  };
   return {
     info,
     draw(counts) {
-      unitCounts.fill(0);
-      drawRuns(unitCounts, units, units - block + 1, block, st);
+      drawBars();
       for (let i = 0; i < rows; i++) counts[i] = unitCounts[barOf[i]];
     },
+    bars: { barOf, draw: drawBars },
   };
 }

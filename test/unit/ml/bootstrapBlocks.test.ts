@@ -9,7 +9,7 @@ import {
   describeResampling,
   makeSampler,
 } from '../../../core/ml/bootstrap';
-import { computeMetric } from '../../../core/ml/metrics';
+import { computeMetric, prepareMetric } from '../../../core/ml/metrics';
 import { mulberry32 } from '../../../core/ml/rng';
 import { UserError } from '../../../core/errors';
 
@@ -166,6 +166,33 @@ test('the paired difference of two models on the same rows: zero for a model aga
   assert.ok(
     Math.abs(d.interval.estimate - (computeMetric('roc_auc', y, good) - computeMetric('roc_auc', y, weak))) < 1e-12,
   );
+});
+
+test('the AUC read from bar counts equals the AUC of the same counts expanded to rows, binary and multiclass, ties included', () => {
+  const r = mulberry32(17);
+  const times = panelTimes(4, 300);
+  const n = times.length;
+  const y = Float64Array.from({ length: n }, () => (r() < 0.4 ? 1 : 0));
+  // Scores rounded to 2 decimals: many ties, which the AUC takes by tie group.
+  const p = Float64Array.from(y, (v) => Math.round((0.3 * v + 0.7 * r()) * 100) / 100);
+  const y3 = Float64Array.from({ length: n }, () => Math.floor(r() * 3));
+  const p3 = new Float64Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const raw = [r(), r(), r() + (y3[i] === 2 ? 0.3 : 0)];
+    const sum = raw[0] + raw[1] + raw[2];
+    for (let c = 0; c < 3; c++) p3[3 * i + c] = Math.round((raw[c] / sum) * 50) / 50;
+  }
+  const sampler = makeSampler(n, 5, { times, horizon: 10 });
+  assert.ok(sampler.bars, 'a bar resampling exposes its bar counts');
+  const counts = new Uint32Array(n);
+  for (const metric of [prepareMetric('roc_auc', y, p), prepareMetric('roc_auc', y3, p3)]) {
+    assert.ok(metric.byBar, 'the AUC has a bar path');
+    for (let k = 0; k < 20; k++) {
+      const barCounts = sampler.bars.draw();
+      for (let i = 0; i < n; i++) counts[i] = barCounts[sampler.bars.barOf[i]];
+      assert.equal(metric.byBar(barCounts, sampler.bars.barOf), metric(counts));
+    }
+  }
 });
 
 test('bad resampling options are user errors naming the key', () => {
