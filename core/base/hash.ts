@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 
 export function sha256(data: string | Buffer | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -89,14 +89,67 @@ export function fileDigest(path: string): Promise<{ sha256: string; bytes: numbe
   });
 }
 
-/** sha256 (hex) of a file's content; re-read only when its size, mtime or inode changed. */
-export async function hashFile(path: string): Promise<string> {
+/**
+ * Hashes kept across processes, in {dir}/file-hashes.json: absolute path -> the stamp it was read at and its sha256.
+ * A fresh session (a reopened notebook, the next `phasebook run`) then trusts an unchanged (size, mtime in ns, inode)
+ * instead of reading a large source again, as DVC's state database does. A file rewritten in place within one
+ * nanosecond at the same size would be missed; an edit through a new file (most editors, `cp`, a download) changes the
+ * inode as well. Losing the file, or a write from two processes at once, only costs a re-read.
+ */
+interface DiskMemo {
+  entries: Record<string, { stamp: string; sha256: string }>;
+}
+const diskMemos = new Map<string, Promise<DiskMemo>>();
+const MEMO_FILE = 'file-hashes.json';
+/** Entries kept in the file (oldest dropped): sources, not every artifact ever hashed. */
+const MEMO_LIMIT = 2000;
+
+function diskMemo(dir: string): Promise<DiskMemo> {
+  let m = diskMemos.get(dir);
+  if (!m) {
+    m = readFile(join(dir, MEMO_FILE), 'utf8').then(
+      (t) => {
+        const parsed = JSON.parse(t) as Partial<DiskMemo>;
+        return { entries: parsed.entries && typeof parsed.entries === 'object' ? parsed.entries : {} };
+      },
+      () => ({ entries: {} }),
+    );
+    diskMemos.set(dir, m);
+  }
+  return m;
+}
+
+async function remember(dir: string, abs: string, stamp: string, sha: string): Promise<void> {
+  const m = await diskMemo(dir);
+  delete m.entries[abs];
+  m.entries[abs] = { stamp, sha256: sha };
+  const names = Object.keys(m.entries);
+  for (const old of names.slice(0, Math.max(0, names.length - MEMO_LIMIT))) delete m.entries[old];
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `${MEMO_FILE}.${process.pid}.tmp`);
+  await writeFile(tmp, JSON.stringify(m));
+  await rename(tmp, join(dir, MEMO_FILE));
+}
+
+/**
+ * sha256 (hex) of a file's content; re-read only when its size, mtime or inode changed. With `memoDir` (the cell
+ * cache root) the hash is also kept on disk for the next process.
+ */
+export async function hashFile(path: string, memoDir?: string): Promise<string> {
   const abs = resolve(path);
   const st = await stat(abs, { bigint: true });
   const stamp = `${st.size}:${st.mtimeNs}:${st.ino}`;
   const hit = memo.get(abs);
   if (hit && hit.stamp === stamp) return hit.hash;
-  const hash = fileDigest(abs).then((d) => d.sha256);
+  const hash = (async () => {
+    if (memoDir) {
+      const stored = (await diskMemo(memoDir)).entries[abs];
+      if (stored?.stamp === stamp && /^[0-9a-f]{64}$/.test(stored.sha256)) return stored.sha256;
+    }
+    const sha = (await fileDigest(abs)).sha256;
+    if (memoDir) await remember(memoDir, abs, stamp, sha).catch(() => undefined);
+    return sha;
+  })();
   memo.set(abs, { stamp, hash });
   hash.catch(() => {
     if (memo.get(abs)?.hash === hash) memo.delete(abs);

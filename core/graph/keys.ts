@@ -76,7 +76,7 @@ export async function computeCellKeys(
         const abs = resolve(ctx.baseDir, f);
         fileHashes[relative(ctx.baseDir, abs)] = ctx.structureOnly
           ? 'file'
-          : await hashFile(abs).catch(() => 'missing');
+          : await hashFile(abs, ctx.roots.cache).catch(() => 'missing');
       }
       if (spec.keyState && !ctx.structureOnly) {
         try {

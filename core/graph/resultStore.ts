@@ -159,6 +159,35 @@ function frameRefs(s: StoredResult): string[] {
   ];
 }
 
+/**
+ * A restored dataset whose frame is decoded on first use: a cache hit that nothing downstream reads (a reopened
+ * notebook, `phasebook run` with every cell cached) never decodes a large frame. The entry was renamed into place
+ * whole (storeResult), so the file is complete; if it was deleted or damaged since, the first use says which file.
+ */
+function lazyDataset(d: NonNullable<StoredResult['dataset']>, file: string): Dataset {
+  let frame: pl.DataFrame | undefined;
+  const { frame: _ref, ...rest } = d;
+  return Object.defineProperty(rest, 'frame', {
+    enumerable: true,
+    configurable: true,
+    get(): pl.DataFrame {
+      if (!frame) {
+        try {
+          frame = pl.readIPC(file);
+        } catch (e) {
+          throw new Error(
+            `the cached frame ${file} could not be read (${(e as Error).message}); delete the cache folder to recompute it`,
+          );
+        }
+      }
+      return frame;
+    },
+    set(v: pl.DataFrame) {
+      frame = v;
+    },
+  }) as Dataset;
+}
+
 /** Whether a valid stored result exists for a key — without reading its frames (for planning). */
 export async function hasResult(cacheRoot: string, key: string, o: CacheReadOptions = {}): Promise<boolean> {
   return 'stored' in (await probeEntry(entryDir(cacheRoot, key), o));
@@ -176,7 +205,7 @@ export async function loadResult(
   try {
     const get = (ref: StoredFrameRef) => pl.readIPC(join(dir, ref.file));
     return {
-      dataset: stored.dataset ? { ...stored.dataset, frame: get(stored.dataset.frame) } : undefined,
+      dataset: stored.dataset ? lazyDataset(stored.dataset, join(dir, stored.dataset.frame.file)) : undefined,
       summary: stored.summary,
       metrics: stored.metrics,
       artifacts: stored.artifacts,

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -70,6 +71,40 @@ test('hashFile hashes content, and sees a change even with the same size', async
     writeFileSync(f, 'ts,close\n1,100\n');
     assert.equal(await hashFile(f), h1, 'same content, new mtime: same hash');
     await assert.rejects(hashFile(join(dir, 'missing.csv')), /ENOENT/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a fresh process trusts the on-disk hash of an unchanged file and re-reads a changed one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-hash-memo-'));
+  try {
+    const f = join(dir, 'prices.csv');
+    const memoDir = join(dir, 'cache');
+    writeFileSync(f, 'ts,close\n1,100\n');
+    assert.equal(await hashFile(f, memoDir), sha256('ts,close\n1,100\n'));
+    const memoFile = join(memoDir, 'file-hashes.json');
+    const memo = JSON.parse(readFileSync(memoFile, 'utf8')) as { entries: Record<string, { sha256: string }> };
+    assert.equal(memo.entries[f].sha256, sha256('ts,close\n1,100\n'), 'the hash is kept on disk');
+    // A marker hash in place of the real one: a fresh process that returns it did not read the file.
+    const marker = 'a'.repeat(64);
+    memo.entries[f].sha256 = marker;
+    writeFileSync(memoFile, JSON.stringify(memo));
+    const fresh = (): string =>
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          `import('${join(__dirname, '../../../core/base/hash.ts')}').then(async (m) => console.log(await (m.hashFile ? m : m.default).hashFile(${JSON.stringify(f)}, ${JSON.stringify(memoDir)})))`,
+        ],
+        { encoding: 'utf8' },
+      ).trim();
+    assert.equal(fresh(), marker, 'unchanged size, mtime and inode: served from the disk memo');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(f, later, later);
+    assert.equal(fresh(), sha256('ts,close\n1,100\n'), 'a new mtime: the file is read again');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

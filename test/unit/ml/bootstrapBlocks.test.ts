@@ -183,14 +183,15 @@ test('the AUC read from bar counts equals the AUC of the same counts expanded to
     for (let c = 0; c < 3; c++) p3[3 * i + c] = Math.round((raw[c] / sum) * 50) / 50;
   }
   const sampler = makeSampler(n, 5, { times, horizon: 10 });
-  assert.ok(sampler.bars, 'a bar resampling exposes its bar counts');
+  const bars = sampler.bars;
+  assert.ok(bars, 'a bar resampling exposes its bar counts');
   const counts = new Uint32Array(n);
   for (const metric of [prepareMetric('roc_auc', y, p), prepareMetric('roc_auc', y3, p3)]) {
     assert.ok(metric.byBar, 'the AUC has a bar path');
     for (let k = 0; k < 20; k++) {
-      const barCounts = sampler.bars.draw();
-      for (let i = 0; i < n; i++) counts[i] = barCounts[sampler.bars.barOf[i]];
-      assert.equal(metric.byBar(barCounts, sampler.bars.barOf), metric(counts));
+      const barCounts: Uint32Array = bars.draw();
+      for (let i = 0; i < n; i++) counts[i] = barCounts[bars.barOf[i]];
+      assert.equal(metric.byBar(barCounts, bars.barOf), metric(counts));
     }
   }
 });

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pl from 'nodejs-polars';
-import { existsSync, mkdtempSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { entryDir, saveResult } from '../../../core/graph/resultStore';
+import { entryDir, loadResult, saveResult } from '../../../core/graph/resultStore';
 import { emptyResult } from '../../../core/spec/types';
 import { appendCacheStats, cacheStats, cleanCache } from '../../../core/orchestrate/cacheStats';
 import { main } from '../../../core/cli/main';
@@ -46,4 +46,22 @@ test('cache stats report entries, size and the hit rate per kind; clean removes 
   out = '';
   assert.equal(await main(['cache', 'purge'], io), 1);
   assert.match(out, /unknown cache action 'purge'/);
+});
+
+test('a restored dataset decodes its frame on first use only, and a frame damaged since says which file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-cache-lazy-'));
+  const root = join(dir, '.phasebook', 'cache');
+  const [a, b] = ['c'.repeat(64), 'd'.repeat(64)];
+  await entry(root, a, 0);
+  await entry(root, b, 0);
+  const first = await loadResult(root, a);
+  assert.deepEqual(first?.dataset?.frame.getColumn('x').toArray(), [1, 2, 3]);
+  // Loaded, then its frame file damaged before anything read it: the load did not decode it.
+  const second = await loadResult(root, b);
+  assert.ok(second?.dataset, 'the entry is a hit');
+  const ipc = readdirSync(entryDir(root, b)).find((f) => f.endsWith('.ipc'));
+  assert.ok(ipc, 'the entry stores its frame as Arrow IPC');
+  writeFileSync(join(entryDir(root, b), ipc), 'not arrow');
+  assert.throws(() => second.dataset?.frame.height, new RegExp(`cached frame .*${ipc}.* could not be read`));
+  rmSync(dir, { recursive: true, force: true });
 });
