@@ -177,6 +177,7 @@ function lazyDataset(d: NonNullable<StoredResult['dataset']>, file: string): Dat
         } catch (e) {
           throw new Error(
             `the cached frame ${file} could not be read (${(e as Error).message}); delete the cache folder to recompute it`,
+            { cause: e },
           );
         }
       }
