@@ -25,6 +25,8 @@ export const MOVED = {
   'core/ml/models': 'core/ml/models/registry',
   'core/runs': 'core/runs/scan',
   'extension/dashboard': 'extension/dashboard/register',
+  // i16c: the phase kinds' registration list is a feature entry, not a barrel
+  'core/phases': 'core/phases/register',
 };
 const DIRS = ['core', 'extension', 'webview', 'test', 'bench', 'scripts'];
 const check = process.argv.includes('--check');
