@@ -105,6 +105,45 @@ function fillTokens(tokens, width) {
   return out;
 }
 
+/** The source ranges of a template's own text (head, middles, tail), without its delimiters and `${}` parts. */
+function textRanges(node) {
+  if (ts.isNoSubstitutionTemplateLiteral(node)) return [[node.getStart() + 1, node.end - 1]];
+  const out = [[node.head.getStart() + 1, node.head.end - 2]];
+  for (const span of node.templateSpans) {
+    const lit = span.literal;
+    out.push([lit.getStart() + 1, lit.end - (lit.kind === ts.SyntaxKind.TemplateTail ? 1 : 2)]);
+  }
+  return out;
+}
+
+/**
+ * Where to cut a template that spans lines (SQL, embedded code): on each line past the width, after the last
+ * unescaped space of the template's own text that keeps the line within it, then again along the rest.
+ */
+function multiLineCuts(src, node, lineStarts, lineOf) {
+  const inText = (i) => textRanges(node).some(([a, b]) => i >= a && i < b);
+  const cuts = [];
+  for (let l = lineOf(node.getStart()); l <= lineOf(node.end); l++) {
+    const from = lineStarts[l];
+    const to = (lineStarts[l + 1] ?? src.length + 1) - 1;
+    let base = from; // where the current piece of the line starts
+    let budget = WIDTH - 10;
+    while ([...src.slice(base, to)].length > WIDTH) {
+      let cut = -1;
+      for (let i = base + 20, col = 20; i < to && col < budget; i++, col++) {
+        let slashes = 0;
+        for (let j = i - 1; j >= 0 && src[j] === '\\'; j--) slashes++;
+        if (src[i] === ' ' && src[i + 1] !== ' ' && slashes % 2 === 0 && inText(i) && inText(i + 1)) cut = i + 1;
+      }
+      if (cut < 0) break;
+      cuts.push(cut);
+      base = cut;
+      budget = WIDTH - 30; // the rest starts a new operand, indented by Prettier
+    }
+  }
+  return cuts;
+}
+
 function wrapFile(file) {
   const src = readFileSync(file, 'utf8');
   const sf = ts.createSourceFile(file, src, ts.ScriptTarget.Latest, true, kindOf(file));
@@ -115,6 +154,21 @@ function wrapFile(file) {
   const visit = (node) => {
     const isStr = ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node);
     const isTpl = ts.isTemplateExpression(node);
+    const multi = (ts.isNoSubstitutionTemplateLiteral(node) || isTpl) && lineOf(node.end) !== lineOf(node.getStart(sf));
+    if (multi && isValue(node)) {
+      const cuts = multiLineCuts(src, node, lineStarts, lineOf);
+      if (cuts.length) {
+        const p = node.parent;
+        const bare = ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.PlusToken;
+        if (!bare)
+          edits.push(
+            { start: node.getStart(sf), end: node.getStart(sf), text: '(' },
+            { start: node.end, end: node.end, text: ')' },
+          );
+        for (const c of cuts) edits.push({ start: c, end: c, text: '` +\n`' });
+        return;
+      }
+    }
     if ((isStr || isTpl) && isValue(node)) {
       const start = node.getStart(sf);
       const l = lineOf(start);
