@@ -18,7 +18,7 @@ import { fitWithFallback } from '../ml/models/registry';
 import type { AggregateMetrics } from './aggregate';
 import type { GridPoint } from './grid';
 import { computeMetrics, equityFromReturns, metricsJson } from './metrics';
-import { runPortfolioWindow } from './portfolioPhase';
+import { runPortfolioWindow } from './portfolioStage';
 import type { ResultsSettings } from './resultsSettings';
 import { seriesFromFrame } from './series';
 import type { BacktestMetrics, BacktestRun } from './types';

@@ -18,7 +18,7 @@ import {
 } from '../backtest/montecarlo';
 import { RESULTS_KEYS, resultsNaming, type NamingKeys } from '../backtest/phaseKeys';
 import { resultsSettingsFor, type ResultsKeys } from '../backtest/resultsSettings';
-import { StageDirWriter } from '../backtest/results/phaseDir';
+import { StageDirWriter } from '../backtest/results/stageDir';
 import { beginWorkflowStage } from '../backtest/results/workflowRun';
 import { isBacktestValue } from '../backtest/value';
 import { writeFileAtomic } from '../runs/atomicWrite';

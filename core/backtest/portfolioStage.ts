@@ -7,7 +7,7 @@
 import { aggregatePortfolioMetrics, type AggregateMetrics, type PortfolioMetricsEntry } from './aggregate';
 import { runContainer, type ContainerResults, type ParamValue } from './container';
 import type { GridPoint } from './grid';
-import { StageDirWriter, type StageSummary } from './results/phaseDir';
+import { StageDirWriter, type StageSummary } from './results/stageDir';
 import type { ResultsSettings } from './resultsSettings';
 import type { BacktestMetrics, BacktestRun, BarSeries, PortfolioSettings } from './types';
 
