@@ -141,7 +141,7 @@ async function memoryBench(): Promise<void> {
     results: WORKFLOW_DEFAULTS.walk_forward,
     periodsPerYear: 8766,
     phase: 'wf',
-    phaseDir: dir,
+    stageDir: dir,
     seed: 1,
     log: silentLogger,
     onWindow: () => {

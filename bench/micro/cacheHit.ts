@@ -9,7 +9,7 @@
  *
  * Usage: node dist/bench-cache.js NOTEBOOK.pipeline [--cell labels] [--repeat 20]
  */
-import '../../core/phases/index';
+import '../../core/phases/register';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ExecutionEvent } from '../../core/graph/events';

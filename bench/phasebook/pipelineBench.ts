@@ -9,7 +9,7 @@
  *   node dist/bench-pipeline.js NOTEBOOK.pipeline RESULT.json FOLDS.csv
  * Writes RESULT.json (PipelineBenchResult) and FOLDS.csv (timestamp_ms,symbol,fold).
  */
-import '../../core/phases/index';
+import '../../core/phases/register';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pl from 'nodejs-polars';

@@ -22,11 +22,11 @@ export interface ResultsSettings {
 }
 
 /** The roles phases play in the built-in sequences; each has its workflow defaults. */
-export type PhaseRole = 'single_pass' | 'parameter_search' | 'validation' | 'walk_forward' | 'monte_carlo';
+export type StageRole = 'single_pass' | 'parameter_search' | 'validation' | 'walk_forward' | 'monte_carlo';
 
 const POSITION_EVENTS: EventType[] = ['POSITION_OPEN', 'POSITION_CLOSE', 'FILL'];
 
-export const WORKFLOW_DEFAULTS: Record<PhaseRole, ResultsSettings> = {
+export const WORKFLOW_DEFAULTS: Record<StageRole, ResultsSettings> = {
   // One backtest: everything on disk, with the equity curve.
   single_pass: {
     results_storage: 'disk',
@@ -113,7 +113,7 @@ function patchOf(
  * entry for a phase the cell does not have is an error naming the phases it does have.
  */
 export function resultsSettingsFor(
-  phases: Record<string, PhaseRole>,
+  phases: Record<string, StageRole>,
   keys: ResultsKeys,
   cell?: string,
 ): Record<string, ResultsSettings> {

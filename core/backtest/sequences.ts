@@ -11,9 +11,9 @@ import { UserError } from '../errors';
 import { SPLIT, TIMESTAMP } from '../frame/dataset';
 import { finiteMetrics, metricsJson } from './metrics';
 import type { GridPoint } from './grid';
-import { runPortfolioWindow, type PortfolioWindowOutcome } from './portfolioPhase';
-import { AGGREGATE_FILE, SUMMARY_FILE, TRADES_FILE } from './results/phaseDir';
-import { beginWorkflowPhase, type WorkflowPhaseOptions } from './results/workflowRun';
+import { runPortfolioWindow, type PortfolioWindowOutcome } from './portfolioStage';
+import { AGGREGATE_FILE, SUMMARY_FILE, TRADES_FILE } from './results/stageDir';
+import { beginWorkflowStage, type WorkflowStageOptions } from './results/workflowRun';
 import type { ResultsSettings } from './resultsSettings';
 import { seriesFromFrame } from './series';
 import type { BarSeries } from './types';
@@ -21,8 +21,8 @@ import { scalarInt } from '../frame/int64';
 
 export type SequenceName = 'single_pass' | 'train_test';
 
-export interface PhaseRunRequest {
-  workflow: Omit<WorkflowPhaseOptions, 'phase'>;
+export interface StageRunRequest {
+  workflow: Omit<WorkflowStageOptions, 'phase'>;
   phase: string;
   series: BarSeries;
   points: GridPoint[];
@@ -32,10 +32,10 @@ export interface PhaseRunRequest {
   signal?: AbortSignal;
 }
 
-export interface PhaseRunOutcome extends PortfolioWindowOutcome {
+export interface StageRunOutcome extends PortfolioWindowOutcome {
   phase: string;
   runDir: string;
-  phaseDir: string;
+  stageDir: string;
   runId: string;
   metrics: Record<string, number>;
   /** Times of the bars the phase ran on. */
@@ -43,19 +43,19 @@ export interface PhaseRunOutcome extends PortfolioWindowOutcome {
 }
 
 /** Headline metrics of a phase: the best portfolio's metrics plus the numeric aggregates. */
-export function phaseMetrics(o: PortfolioWindowOutcome): Record<string, number> {
+export function stageMetrics(o: PortfolioWindowOutcome): Record<string, number> {
   const agg: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(o.aggregate)) if (typeof v === 'number') agg[k] = v;
   return { ...finiteMetrics(metricsJson(o.best.metrics)), ...finiteMetrics(agg) };
 }
 
 /** Runs one phase of portfolios into its folder of the workflow run; marks it complete or failed. */
-export async function runPortfolioPhase(r: PhaseRunRequest): Promise<PhaseRunOutcome> {
-  const wf = await beginWorkflowPhase({ ...r.workflow, phase: r.phase });
+export async function runPortfolioStage(r: StageRunRequest): Promise<StageRunOutcome> {
+  const wf = await beginWorkflowStage({ ...r.workflow, phase: r.phase });
   try {
     const o = await runPortfolioWindow({
       phase: r.phase,
-      dir: wf.phaseDir,
+      dir: wf.stageDir,
       series: r.series,
       points: r.points,
       results: r.results,
@@ -63,7 +63,7 @@ export async function runPortfolioPhase(r: PhaseRunRequest): Promise<PhaseRunOut
       config: r.config,
       signal: r.signal,
     });
-    const metrics = phaseMetrics(o);
+    const metrics = stageMetrics(o);
     const files = [AGGREGATE_FILE, SUMMARY_FILE, ...(r.results.results_storage === 'disk' ? [TRADES_FILE] : [])].map(
       (f) => `${r.phase}/${f}`,
     );
@@ -72,7 +72,7 @@ export async function runPortfolioPhase(r: PhaseRunRequest): Promise<PhaseRunOut
       ...o,
       phase: r.phase,
       runDir: wf.runDir,
-      phaseDir: wf.phaseDir,
+      stageDir: wf.stageDir,
       runId: wf.runId,
       metrics,
       barTimes: r.series.barTimes,
@@ -117,22 +117,22 @@ export function trainTestFrames(
 
 /** The train series, then the test series of the best portfolio: two phases. */
 export async function runTrainTest(
-  req: Omit<PhaseRunRequest, 'phase' | 'series' | 'results'> & {
+  req: Omit<StageRunRequest, 'phase' | 'series' | 'results'> & {
     train: pl.DataFrame;
     test: pl.DataFrame;
     signalColumn: string;
     results: { search: ResultsSettings; validation: ResultsSettings };
     names: { search: string; validation: string };
   },
-): Promise<{ search: PhaseRunOutcome; validation: PhaseRunOutcome }> {
-  const search = await runPortfolioPhase({
+): Promise<{ search: StageRunOutcome; validation: StageRunOutcome }> {
+  const search = await runPortfolioStage({
     ...req,
     phase: req.names.search,
     series: seriesFromFrame(req.train, req.signalColumn),
     results: req.results.search,
   });
   const best = req.points.find((p) => p.id === search.best.container_id)!;
-  const validation = await runPortfolioPhase({
+  const validation = await runPortfolioStage({
     ...req,
     phase: req.names.validation,
     series: seriesFromFrame(req.test, req.signalColumn),

@@ -18,7 +18,7 @@ import { fitWithFallback } from '../ml/models/registry';
 import type { AggregateMetrics } from './aggregate';
 import type { GridPoint } from './grid';
 import { computeMetrics, equityFromReturns, metricsJson } from './metrics';
-import { runPortfolioWindow } from './portfolioPhase';
+import { runPortfolioWindow } from './portfolioStage';
 import type { ResultsSettings } from './resultsSettings';
 import { seriesFromFrame } from './series';
 import type { BacktestMetrics, BacktestRun } from './types';
@@ -38,7 +38,7 @@ export interface WalkForwardInput {
   results: ResultsSettings;
   periodsPerYear: number;
   phase: string;
-  phaseDir: string;
+  stageDir: string;
   seed: number;
   log: Logger;
   signal?: AbortSignal;
@@ -148,7 +148,7 @@ export async function runWalkForward(w: WalkForwardInput): Promise<WalkForwardOu
     const o = await runPortfolioWindow({
       phase: w.phase,
       windowId: win.id,
-      dir: join(w.phaseDir, win.id),
+      dir: join(w.stageDir, win.id),
       series,
       points: w.points,
       results: w.results,

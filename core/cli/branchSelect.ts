@@ -4,7 +4,7 @@
  * not the other branches. Without `--cell`, every cell of that branch runs; cells that gather
  * every branch (scenario_compare, report) are left out, and the CLI says so.
  */
-import { closest } from '../base/schema';
+import { closest, didYouMean } from '../base/schema';
 import type { Expansion } from '../orchestrate/expand';
 import { COLLECTING_KINDS } from '../orchestrate/expand';
 import type { Cell } from '../notebook/types';
@@ -45,7 +45,7 @@ function checkFilter(expansion: Expansion, filter: BranchFilter, usage: string):
     if (!known.includes(value)) {
       const near = closest(value, known);
       throw new UsageError(
-        `--${key} ${value}: not a ${key} of this notebook${near ? ` (did you mean '${near}'?)` : ''}; ${key}s: ${known.join(', ')}`,
+        `--${key} ${value}: not a ${key} of this notebook${didYouMean(near)}; ${key}s: ${known.join(', ')}`,
         usage,
       );
     }

@@ -2,7 +2,7 @@
  * `phasebook` — the same engine as the notebook, with no VS Code.
  * Exit codes: 0 success, 1 recoverable error, 2 validation failure.
  */
-import '../phases/index';
+import '../phases/register';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { ExitCode, formatUserError, isUserError } from '../errors';

@@ -1,79 +1,37 @@
+/**
+ * One notebook's engine state (docs/design.md §4, §4.2): the parsed and fanned-out cells, their graph and keys,
+ * the last good result of every cell, and planning an execution — the targets and the ancestors they need, the
+ * audit gate, then the one settling loop (core/engine/settle.ts), with the cells to compute run here
+ * (core/engine/computeHere.ts) or on an executor (core/orchestrate/dispatch.ts). Staleness, revive and restore
+ * are in core/engine/staleness.ts, the options and report types in core/engine/types.ts.
+ */
 import { dirname, resolve } from 'node:path';
 import { CancelledError, ExitCode } from '../errors';
 import type { Logger } from '../log';
 import { parseNotebook } from '../notebook/parse';
-import { applyOverrides, type CellOverrides } from '../notebook/overrides';
+import { applyOverrides } from '../notebook/overrides';
 import type { Cell, ParsedNotebook } from '../notebook/types';
 import type { PhaseResult } from '../spec/types';
 import { resolveRoots, type ArtifactRoots } from '../runs/roots';
 import { buildGraph, type Graph } from '../notebook/dag';
-import type {
-  CellError,
-  CellOutcome,
-  CellStatus,
-  ExecutionEvent,
-  ExecutionReport as GraphExecutionReport,
-  RunRequest,
-} from '../graph/events';
+import type { RunRequest } from '../graph/events';
 import { cellsWithErrors, computeCellKeys, isExecutable } from '../graph/keys';
-import { hasResult, loadResult, saveResult, type CacheReadOptions } from '../graph/resultStore';
-import { runCell } from '../graph/runCell';
+import { hasResult, loadResult, type CacheReadOptions } from '../graph/resultStore';
 import { readSettings, type NotebookSettings } from '../graph/settings';
 import { expandNotebook, type Expansion } from '../orchestrate/expand';
-import { CellRecorder, normaliseResult } from '../orchestrate/cellRecorder';
-import type { Executor } from '../orchestrate/executor';
+import { CellRecorder } from '../orchestrate/cellRecorder';
 import { chooseExecutor } from '../orchestrate/choose';
-import { runOnExecutor } from '../orchestrate/dispatch';
 import { recordExecution } from '../orchestrate/record';
 import type { OpenJobSession } from '../orchestrate/jobRunner';
 import { SerialExecutor } from '../orchestrate/serial';
 import { auditCached, auditGate } from '../audit/gate';
 import { isDataCell } from '../audit/audit';
 import type { AuditMode, AuditReport } from '../audit/types';
+import { blockedError, executePlan } from './execute';
+import { memoOf, staleFrom, takeBack, toRerun, type CellMemory } from './staleness';
+import type { ExecutionReport, SessionOptions } from './types';
 
-export interface SessionOptions {
-  /** Absolute path of the .pipeline file. */
-  notebookPath: string;
-  /** Folder relative paths resolve against (default: the notebook's folder). */
-  baseDir?: string;
-  /** Root defaults from the host settings (below the notebook's own `settings` cell). */
-  rootDefaults?: Partial<ArtifactRoots>;
-  /** Root overrides from the command line (above the notebook). */
-  rootOverrides?: Partial<ArtifactRoots>;
-  /** Seed override (PHASEBOOK_SEED / --seed), above the notebook's `seed:`. */
-  seed?: number;
-  log: Logger;
-  /** Keep results on disk under roots.cache (default true). */
-  diskCache?: boolean;
-  /**
-   * Worker processes for fanned-out notebooks (docs/design.md §4.6): 1 runs every cell in this process.
-   * Default: PHASEBOOK_JOBS, else os.availableParallelism() when the notebook fans out, else 1.
-   */
-  jobs?: number;
-  /** Run computed cells on this executor instead (a distributed one, or the serial one in tests). */
-  executor?: Executor;
-  /** Modules pool workers load before running (phase kinds registered outside core/phases). */
-  preload?: string[];
-  /**
-   * Write checkpoints, job logs, metrics.db rows and cache statistics (default true; pool workers record only
-   * checkpoints and job logs).
-   */
-  record?: boolean;
-  /** Cell keys replaced for this session's runs (`phasebook run --config FILE.yaml`), checked against the key specs. */
-  overrides?: CellOverrides;
-}
-
-export type { RunRequest };
-
-/** An execution's report, with the causality audit its gate made (when a model cell was planned). */
-export interface ExecutionReport extends GraphExecutionReport {
-  audit?: AuditReport;
-}
-
-interface LastRun {
-  key: string;
-  result: PhaseResult;
-}
+export type { ExecutionReport, RunRequest, SessionOptions };
 
 /**
  * One notebook's engine state: the parsed cells, the graph, the last good result of every cell,
@@ -90,12 +48,8 @@ export class PipelineSession {
   private expansionOf: Expansion;
   private graphOf: Graph;
   private settingsOf: NotebookSettings;
-  private readonly last = new Map<string, LastRun>();
-  /**
-   * Each cell's key and status at its last outcome, good or not (issue 18): a failed or blocked
-   * cell has no `last` result, yet editing its config makes it stale, and "run stale" reruns it.
-   */
-  private readonly outcomes = new Map<string, { key?: string; status: CellStatus }>();
+  /** Each cell's last good result, and its key and status at its last outcome. */
+  private readonly mem: CellMemory = { last: new Map(), outcomes: new Map() };
   private executionCount = 0;
 
   constructor(text: string, opts: SessionOptions) {
@@ -238,27 +192,12 @@ export class PipelineSession {
   }
 
   private staleFrom(keys: Map<string, string>): string[] {
-    const stale = new Set<string>();
-    const had = (n: string): boolean => this.outcomes.has(n) || this.last.has(n);
-    for (const name of this.graphOf.order) {
-      if (!had(name) || stale.has(name)) continue;
-      const prevKey = this.outcomes.has(name) ? this.outcomes.get(name)?.key : this.last.get(name)?.key;
-      if (prevKey !== keys.get(name)) {
-        stale.add(name);
-        for (const d of this.graphOf.descendants(name)) if (had(d)) stale.add(d);
-      }
-    }
-    return this.graphOf.order.filter((n) => stale.has(n));
+    return staleFrom(this.graphOf, this.mem, keys);
   }
 
   /** What "Run stale cells" runs: the stale cells, plus those whose last outcome failed, was blocked or cancelled. */
   async cellsToRerun(): Promise<string[]> {
-    const stale = new Set(await this.staleCells());
-    const bad = (n: string): boolean => {
-      const st = this.outcomes.get(n)?.status;
-      return st === 'failed' || st === 'skipped' || st === 'cancelled';
-    };
-    return this.graphOf.order.filter((n) => stale.has(n) || bad(n));
+    return toRerun(this.graphOf, this.mem, await this.staleCells());
   }
 
   /**
@@ -267,28 +206,16 @@ export class PipelineSession {
    * Returns the revived results in graph order.
    */
   async revive(): Promise<Map<string, PhaseResult>> {
-    const out = new Map<string, PhaseResult>();
     const keys = await this.keys();
-    for (const name of this.staleFrom(keys)) {
-      const key = keys.get(name);
-      if (!key) continue;
-      const memo = this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined;
-      const r =
-        memo ??
-        (this.opts.diskCache === false || this.settingsOf.problem
-          ? undefined
-          : await loadResult(this.roots.cache, key, this.cacheRead(name)));
-      if (!r) continue;
-      this.last.set(name, { key, result: r });
-      this.outcomes.set(name, { key, status: 'cached' });
-      out.set(name, r);
-    }
-    return out;
+    const noDisk = this.opts.diskCache === false || this.settingsOf.problem;
+    return takeBack(this.mem, this.staleFrom(keys), keys, async (name, key) =>
+      noDisk ? undefined : loadResult(this.roots.cache, key, this.cacheRead(name)),
+    );
   }
 
   /** The last result of a cell, if it is still valid. */
   lastResult(name: string): PhaseResult | undefined {
-    return this.last.get(name)?.result;
+    return this.mem.last.get(name)?.result;
   }
 
   /**
@@ -296,23 +223,10 @@ export class PipelineSession {
    * every cell whose current key has a stored result.
    */
   async restore(): Promise<Map<string, PhaseResult>> {
-    const out = new Map<string, PhaseResult>();
-    if (this.opts.diskCache === false) return out;
-    const keys = await this.keys();
-    for (const name of this.graphOf.order) {
-      const key = keys.get(name);
-      if (!key) continue;
-      const r =
-        this.last.get(name)?.key === key
-          ? this.last.get(name)?.result
-          : await loadResult(this.roots.cache, key, this.cacheRead(name));
-      if (r) {
-        this.last.set(name, { key, result: r });
-        this.outcomes.set(name, { key, status: 'cached' });
-        out.set(name, r);
-      }
-    }
-    return out;
+    if (this.opts.diskCache === false) return new Map();
+    return takeBack(this.mem, this.graphOf.order, await this.keys(), (name, key) =>
+      loadResult(this.roots.cache, key, this.cacheRead(name)),
+    );
   }
 
   /** Runs the requested cells, running stale or never-run ancestors first. */
@@ -333,10 +247,10 @@ export class PipelineSession {
     const needed = await this.neededCells(targets, keys, req.force ?? false);
     // Ancestors whose last result is still valid are reused without being re-run.
     const plan = executable.filter(
-      (n) => needed.has(n) && (targets.has(n) || this.last.get(n)?.key !== keys.get(n) || !keys.has(n)),
+      (n) => needed.has(n) && (targets.has(n) || this.mem.last.get(n)?.key !== keys.get(n) || !keys.has(n)),
     );
     plan.forEach((cell, i) => emit({ type: 'queued', cell, order: i }));
-    const held = (n: string) => (this.last.get(n)?.key === keys.get(n) ? this.last.get(n)?.result : undefined);
+    const held = (n: string) => memoOf(this.mem, n, keys.get(n));
     const gate = await auditGate({
       ...this.auditBase(cells),
       keys,
@@ -363,56 +277,41 @@ export class PipelineSession {
             expansion: this.expansionOf,
             cells: plan.map((n) => cells.get(n) as Cell),
           });
-    let outcomes: CellOutcome[];
-    if (executor) {
-      outcomes = await runOnExecutor(
-        executor,
-        {
-          plan,
-          graph: this.graphOf,
-          keys,
-          errors,
-          targets,
-          force: req.force ?? false,
-          cacheRoot: roots.cache,
-          log: this.opts.log,
-          signal: req.signal,
-          emit,
-          notebook: {
-            notebookPath: this.notebookPath,
-            text: this.text,
-            baseDir: this.baseDir,
-            rootDefaults: this.opts.rootDefaults,
-            rootOverrides: this.opts.rootOverrides,
-            seed: this.seed,
-            preload: this.opts.preload,
-            overrides: this.opts.overrides,
-          },
-          cacheRead: (name) => this.cacheRead(name),
-          memo: (name, key) => (this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined),
-          adopt: (name, key, result) => this.last.set(name, { key, result }),
-          forget: (name) => this.last.delete(name),
-          blocked: (name, up, own) => this.blockedError(cells.get(name) as Cell, up, own),
-          cachedNote: (name, key, result) => recorder.cached(name, key, result, []),
-          inProcess: () => new SerialExecutor(openJobSession),
-        },
-        new Map(
-          [...gate.blocked].map(([cell, error]) => [
-            cell,
-            this.finish(emit, { cell, status: 'failed', durationMs: 0, error }),
-          ]),
-        ),
-      );
-    } else {
-      if (plan.length)
-        this.opts.log.debug(`dispatching ${plan.length} cell(s) to the in-process executor`, {
-          executor: 'in-process',
-          cells: plan,
-        });
-      outcomes = await this.runHere(req, plan, cells, keys, errors, targets, recorder, emit, gate.blocked);
-    }
+    const outcomes = await executePlan({
+      plan,
+      cells,
+      graph: this.graphOf,
+      keys,
+      errors,
+      targets,
+      force: req.force ?? false,
+      signal: req.signal,
+      emit,
+      refused: gate.blocked,
+      mem: this.mem,
+      recorder,
+      executor,
+      notebook: {
+        notebookPath: this.notebookPath,
+        text: this.text,
+        baseDir: this.baseDir,
+        rootDefaults: this.opts.rootDefaults,
+        rootOverrides: this.opts.rootOverrides,
+        seed: this.seed,
+        preload: this.opts.preload,
+        overrides: this.opts.overrides,
+      },
+      baseDir: this.baseDir,
+      roots,
+      seed: this.seed,
+      log: this.opts.log,
+      diskCache: this.opts.diskCache !== false,
+      cacheRead: (name) => this.cacheRead(name),
+      blocked: (name, up, own) => blockedError(this.notebookPath, this.parsedNb, cells.get(name) as Cell, up, own),
+      inProcess: () => new SerialExecutor(openJobSession),
+    });
     this.executionCount++;
-    for (const o of outcomes) this.outcomes.set(o.cell, { key: keys.get(o.cell), status: o.status });
+    for (const o of outcomes) this.mem.outcomes.set(o.cell, { key: keys.get(o.cell), status: o.status });
     const bad = outcomes.filter((o) => o.status === 'failed' || o.status === 'cancelled' || o.status === 'skipped');
     const exitCode = bad.some((o) => o.error?.exitCode === ExitCode.Validation)
       ? ExitCode.Validation
@@ -450,7 +349,7 @@ export class PipelineSession {
     const valid = async (n: string): Promise<boolean> => {
       const key = keys.get(n);
       if (!key || (force && targets.has(n))) return false;
-      if (this.last.get(n)?.key === key) return true;
+      if (this.mem.last.get(n)?.key === key) return true;
       return this.opts.diskCache !== false && (await hasResult(cacheRoot, key, this.cacheRead()));
     };
     const needed = new Set<string>();
@@ -464,182 +363,10 @@ export class PipelineSession {
     return needed;
   }
 
-  /** The serial loop: every planned cell in this process, in order. */
-  private async runHere(
-    req: RunRequest,
-    plan: string[],
-    cells: Map<string, Cell>,
-    keys: Map<string, string>,
-    errors: Set<string>,
-    targets: Set<string>,
-    recorder: CellRecorder,
-    emit: (e: ExecutionEvent) => void,
-    refused: ReadonlyMap<string, CellError> = new Map(),
-  ): Promise<CellOutcome[]> {
-    const outcomes: CellOutcome[] = [];
-    const failed = new Set<string>();
-    const roots = this.roots;
-    for (const [i, name] of plan.entries()) {
-      const cell = cells.get(name) as Cell;
-      const key = keys.get(name);
-      const upstreamFailed = this.graphOf.ancestors(name).find((a) => failed.has(a));
-      if (req.signal?.aborted) {
-        outcomes.push(this.finish(emit, { cell: name, status: 'cancelled', durationMs: 0 }));
-        failed.add(name);
-        continue;
-      }
-      const audit = refused.get(name);
-      if (audit && !upstreamFailed) {
-        outcomes.push(this.finish(emit, { cell: name, status: 'failed', durationMs: 0, error: audit }));
-        failed.add(name);
-        continue;
-      }
-      if (upstreamFailed || errors.has(name) || !key) {
-        const err = this.blockedError(cell, upstreamFailed, errors.has(name));
-        outcomes.push(
-          this.finish(emit, { cell: name, status: errors.has(name) ? 'failed' : 'skipped', durationMs: 0, error: err }),
-        );
-        failed.add(name);
-        continue;
-      }
-      emit({ type: 'started', cell: name, order: i });
-      const t0 = performance.now();
-      const force = req.force && targets.has(name);
-      const memo = !force && this.last.get(name)?.key === key ? this.last.get(name)?.result : undefined;
-      const cached =
-        memo ??
-        (!force && this.opts.diskCache !== false
-          ? await loadResult(roots.cache, key, this.cacheRead(name))
-          : undefined);
-      const parents = this.graphOf.parents(name);
-      if (cached) {
-        this.last.set(name, { key, result: cached });
-        const note = await recorder.cached(
-          name,
-          key,
-          cached,
-          parents.map((p) => ({ cell: p, key: keys.get(p), result: this.last.get(p)?.result })),
-        );
-        outcomes.push(
-          this.finish(emit, {
-            cell: name,
-            status: 'cached',
-            durationMs: performance.now() - t0,
-            result: cached,
-            cacheKey: key,
-            note,
-          }),
-        );
-        continue;
-      }
-      const inputs = parents.map((p) => this.last.get(p)?.result as PhaseResult);
-      const upstream = new Map(this.graphOf.ancestors(name).map((a) => [a, this.last.get(a)?.result as PhaseResult]));
-      const drift = await recorder.drift(name, parents, inputs);
-      if (drift) {
-        failed.add(name);
-        outcomes.push(
-          this.finish(emit, { cell: name, status: 'failed', durationMs: performance.now() - t0, error: drift }),
-        );
-        continue;
-      }
-      const startedAt = new Date();
-      const r = await runCell(cell, inputs, {
-        notebookPath: this.notebookPath,
-        baseDir: this.baseDir,
-        roots,
-        seed: this.seed,
-        log: recorder.logger(name, this.opts.log.child({ cell: name }), key),
-        signal: req.signal ?? new AbortController().signal,
-        upstream,
-        emit,
-      });
-      const durationMs = performance.now() - t0;
-      if (r.ok) {
-        r.result = {
-          ...normaliseResult(r.result),
-          ran: { at: startedAt.toISOString(), durationMs: Math.round(durationMs) },
-        };
-        await recorder.computed(
-          name,
-          key,
-          r.result,
-          parents.map((p, j) => ({ cell: p, key: keys.get(p), result: inputs[j] })),
-          startedAt,
-          durationMs,
-        );
-        this.last.set(name, { key, result: r.result });
-        if (r.result.run)
-          emit({
-            type: 'run-created',
-            cell: name,
-            id: r.result.run.id,
-            dir: r.result.run.dir,
-            kind: r.result.run.kind,
-          });
-        if (this.opts.diskCache !== false) {
-          await saveResult(roots.cache, key, r.result).catch((e: Error) =>
-            this.opts.log.warn(`could not cache cell '${name}': ${e.message}`),
-          );
-        }
-        outcomes.push(this.finish(emit, { cell: name, status: 'ok', durationMs, result: r.result, cacheKey: key }));
-      } else {
-        this.last.delete(name);
-        failed.add(name);
-        outcomes.push(
-          this.finish(emit, { cell: name, status: r.cancelled ? 'cancelled' : 'failed', durationMs, error: r.error }),
-        );
-      }
-    }
-    return outcomes;
-  }
-
   /** Forgets every in-memory result (kernel restart keeps the disk cache). */
   clear(): void {
-    this.last.clear();
-    this.outcomes.clear();
-  }
-
-  private finish(emit: (e: ExecutionEvent) => void, o: CellOutcome): CellOutcome {
-    emit({
-      type: 'finished',
-      cell: o.cell,
-      status: o.status,
-      durationMs: o.durationMs,
-      result: o.result,
-      error: o.error,
-      cacheKey: o.cacheKey,
-      note: o.note,
-    });
-    return o;
-  }
-
-  private blockedError(cell: Cell, upstreamFailed: string | undefined, ownError: boolean): CellError {
-    const file = this.notebookPath;
-    if (ownError) {
-      const diag = this.parsedNb.diagnostics.find((d) => d.severity === 'error' && d.cellIndex === cell.index);
-      return {
-        message: diag?.message ?? 'this cell has errors',
-        location: {
-          file,
-          cell: cell.name,
-          key: diag?.key,
-          line: (diag?.range.start.line ?? cell.headerLine) + 1,
-          column: (diag?.range.start.column ?? 0) + 1,
-        },
-        details: [],
-        exitCode: ExitCode.Error,
-      };
-    }
-    const msg = upstreamFailed
-      ? `not run: upstream cell '${upstreamFailed}' failed`
-      : 'not run: an upstream cell has errors';
-    return {
-      message: msg,
-      location: { file, cell: cell.name, line: cell.headerLine + 1 },
-      details: [],
-      exitCode: ExitCode.Error,
-      ...(upstreamFailed ? { blockedBy: upstreamFailed } : {}),
-    };
+    this.mem.last.clear();
+    this.mem.outcomes.clear();
   }
 }
 

@@ -3,7 +3,7 @@
  * then runs the jobs its parent sends, one at a time, reporting events, log records and outcomes
  * over the IPC channel. It exits when the channel closes.
  */
-import '../phases/index';
+import '../phases/register';
 import type { Job, NotebookRef } from '../orchestrate/executor';
 import { runJobHere } from '../orchestrate/jobRunner';
 import { openJobSession } from './session';

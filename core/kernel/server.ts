@@ -3,7 +3,7 @@
  * It owns a PipelineSession, runs cells on request, streams events and log lines back, and exits
  * when asked to or when its parent goes away.
  */
-import '../phases/index';
+import '../phases/register';
 import { createLogger, levelFromEnv, type LogRecord } from '../log';
 import { ExitCode, isUserError } from '../errors';
 import type { CellError } from '../graph/events';

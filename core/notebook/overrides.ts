@@ -8,7 +8,7 @@
  * the cache keys, so an override never reuses a result computed without it.
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Pair } from 'yaml';
-import { checkType, closest, type KeySpecs } from '../base/schema';
+import { checkType, closest, didYouMean, type KeySpecs } from '../base/schema';
 import { UserError } from '../errors';
 import { COMMON_KEYS, getPhase, SETTINGS_KEYS, SETTINGS_KIND } from '../spec/registry';
 import type { Cell, ParsedNotebook } from './types';
@@ -86,7 +86,7 @@ export function applyOverrides(nb: ParsedNotebook, ov: CellOverrides): ParsedNot
         name,
         named.map((c) => c.name),
       );
-      throw new UserError(`no cell named '${name}'${near ? ` (did you mean '${near}'?)` : ''}`, where, [
+      throw new UserError(`no cell named '${name}'${didYouMean(near)}`, where, [
         `cells: ${named.map((c) => c.name).join(', ')}`,
       ]);
     }
@@ -105,7 +105,7 @@ export function applyOverrides(nb: ParsedNotebook, ov: CellOverrides): ParsedNot
       const spec = specs[key];
       if (!spec) {
         const near = closest(key, Object.keys(specs));
-        throw new UserError(`unknown key '${key}' for cell '${name}'${near ? ` (did you mean '${near}'?)` : ''}`, at);
+        throw new UserError(`unknown key '${key}' for cell '${name}'${didYouMean(near)}`, at);
       }
       const problem = checkType(value, spec.type);
       if (problem) throw new UserError(`${problem.path ? `${key}.${problem.path}: ` : ''}${problem.message}`, at);

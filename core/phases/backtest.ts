@@ -20,12 +20,12 @@ import {
 } from '../backtest/phaseKeys';
 import { firstNonProbability } from '../backtest/positions';
 import { resultsSettingsFor } from '../backtest/resultsSettings';
-import { recordPhaseSelection } from '../backtest/results/workflowRun';
+import { recordStageSelection } from '../backtest/results/workflowRun';
 import {
-  runPortfolioPhase,
+  runPortfolioStage,
   runTrainTest,
   trainTestFrames,
-  type PhaseRunOutcome,
+  type StageRunOutcome,
   type SequenceName,
 } from '../backtest/sequences';
 import { floatColumn, predictionColumn, prepareFrame, seriesFromFrame } from '../backtest/series';
@@ -44,7 +44,7 @@ export const SEARCH_PHASE = 'parameter_search';
 export const VALIDATION_PHASE = 'validation';
 
 function valueOf(
-  o: PhaseRunOutcome,
+  o: StageRunOutcome,
   ppy: number,
   containers: Record<string, BacktestValue['containers'][string]>,
 ): BacktestValue {
@@ -69,7 +69,7 @@ function valueOf(
   };
 }
 
-function headline(o: PhaseRunOutcome): Record<string, string | number> {
+function headline(o: StageRunOutcome): Record<string, string | number> {
   const m = o.best.metrics;
   const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}%` : 'n/a');
   return {
@@ -127,7 +127,7 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
   };
   const common = { workflow, points, signal: ctx.signal, config: { sequence, prediction: signalColumn } };
 
-  let shown: PhaseRunOutcome;
+  let shown: StageRunOutcome;
   let ppy: number;
   const summary: Record<string, string | number> = { run: naming.name, sequence };
   const metrics: Record<string, number> = {};
@@ -156,7 +156,7 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
   } else {
     const series = seriesFromFrame(df, signalColumn);
     ppy = periodsPerYear(c, series.barTimes, warnings);
-    shown = await runPortfolioPhase({
+    shown = await runPortfolioStage({
       ...common,
       phase: naming.phase,
       series,
@@ -180,7 +180,7 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
   if (sel) {
     summary.selection = sel.line;
     Object.assign(metrics, cellSelectionMetrics(sel));
-    await recordPhaseSelection(shown.runDir, shown.phase, sel.line).catch((e: Error) =>
+    await recordStageSelection(shown.runDir, shown.phase, sel.line).catch((e: Error) =>
       warnings.push(`selection headline not written to run.json: ${e.message}`),
     );
   }

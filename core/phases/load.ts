@@ -11,7 +11,6 @@ import { COLUMN_TYPE_NAMES, normaliseColumnType } from '../frame/contractTypes';
 import type { ColumnType, ColumnTypeName } from '../frame/contractTypes';
 import { parseDuration } from '../frame/contracts';
 import {
-  canonicalise,
   displayPath,
   expandSource,
   formatOf,
@@ -19,9 +18,9 @@ import {
   readFileBytes,
   readSources,
   SOURCE_FORMATS,
-  sortCanonical,
   splitOrigin,
 } from '../frame/io';
+import { canonicalise, sortCanonical } from '../frame/canonical';
 import { BAD_ROW_POLICIES, describeRagged } from '../frame/csvScan';
 import type { BadRowPolicy } from '../frame/csvScan';
 import type { FileBytes, SourceFormat } from '../frame/io';

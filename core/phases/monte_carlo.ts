@@ -18,8 +18,8 @@ import {
 } from '../backtest/montecarlo';
 import { RESULTS_KEYS, resultsNaming, type NamingKeys } from '../backtest/phaseKeys';
 import { resultsSettingsFor, type ResultsKeys } from '../backtest/resultsSettings';
-import { PhaseDirWriter } from '../backtest/results/phaseDir';
-import { beginWorkflowPhase } from '../backtest/results/workflowRun';
+import { StageDirWriter } from '../backtest/results/stageDir';
+import { beginWorkflowStage } from '../backtest/results/workflowRun';
 import { isBacktestValue } from '../backtest/value';
 import { writeFileAtomic } from '../runs/atomicWrite';
 import { registerPhase } from '../spec/registry';
@@ -79,7 +79,7 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
   const naming = resultsNaming(c, ctx);
   const results = resultsSettingsFor({ [naming.phase]: 'monte_carlo' }, c, cell)[naming.phase];
 
-  const wf = await beginWorkflowPhase({
+  const wf = await beginWorkflowStage({
     resultsRoot: ctx.roots.results,
     resultsDir: naming.resultsDir,
     workflow: naming.workflow,
@@ -91,7 +91,7 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
     baseDir: ctx.baseDir,
     cell,
   });
-  const writer = await PhaseDirWriter.open(wf.phaseDir, results.results_storage);
+  const writer = await StageDirWriter.open(wf.stageDir, results.results_storage);
   try {
     const bands = new Float64Array(sims * steps.length);
     const all: SimulationMetrics[] = [];
@@ -146,7 +146,7 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
     };
     const stepX = Float64Array.from(steps, (s) => s + 1);
     await writeFileAtomic(
-      join(wf.phaseDir, BANDS_FILE),
+      join(wf.stageDir, BANDS_FILE),
       JSON.stringify({
         x: resample === 'returns' ? 'bar' : 'trade',
         step: Array.from(stepX),

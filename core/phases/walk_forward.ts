@@ -21,7 +21,7 @@ import {
   type CommonBacktestKeys,
 } from '../backtest/phaseKeys';
 import { resultsSettingsFor } from '../backtest/resultsSettings';
-import { beginWorkflowPhase, recordPhaseSelection } from '../backtest/results/workflowRun';
+import { beginWorkflowStage, recordStageSelection } from '../backtest/results/workflowRun';
 import { prepareFrame } from '../backtest/series';
 import type { BacktestValue } from '../backtest/value';
 import { BAR_COLUMN, runWalkForward } from '../backtest/walkForward';
@@ -88,7 +88,7 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
   const naming = resultsNaming(c, ctx);
   const results = resultsSettingsFor({ [naming.phase]: 'walk_forward' }, c, cell)[naming.phase];
 
-  const wf = await beginWorkflowPhase({
+  const wf = await beginWorkflowStage({
     resultsRoot: ctx.roots.results,
     resultsDir: naming.resultsDir,
     workflow: naming.workflow,
@@ -113,7 +113,7 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
       results,
       periodsPerYear: ppy,
       phase: naming.phase,
-      phaseDir: wf.phaseDir,
+      stageDir: wf.stageDir,
       seed: ctx.seed,
       log: ctx.log,
       signal: ctx.signal,
@@ -128,7 +128,7 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
     const bestEntry = bestPortfolio(entries)!;
     const best = o.portfolios.find((p) => p.container_id === bestEntry.container_id)!;
     await writeFileAtomic(
-      join(wf.phaseDir, WINDOWS_FILE),
+      join(wf.stageDir, WINDOWS_FILE),
       JSON.stringify(
         {
           phase: naming.phase,
@@ -196,7 +196,7 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
     };
     const sel = await cellSelection(ctx, value, warnings);
     if (sel)
-      await recordPhaseSelection(wf.runDir, naming.phase, sel.line).catch((e: Error) =>
+      await recordStageSelection(wf.runDir, naming.phase, sel.line).catch((e: Error) =>
         warnings.push(`selection headline not written to run.json: ${e.message}`),
       );
     const m = best.metrics;

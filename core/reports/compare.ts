@@ -138,9 +138,8 @@ export function comparisonMarkdown(c: Comparison, notes: { bootstrap?: string; t
   out.push(`|---:|${[...c.labelKeys.map(() => '---'), ...c.metrics.map(() => '---:')].join('|')}|`);
   for (const r of c.rows) {
     const mark = (m: string, s: string) => (r === best && m === c.rankBy ? `**${s}**` : s);
-    out.push(
-      `| ${r.rank || '–'}${r.tiedWithBest && r !== best ? ' ≈' : ''} | ${[...c.labelKeys.map((k) => r.labels[k]), ...c.metrics.map((m) => mark(m, formatCI(r.metrics[m])))].join(' | ')} |`,
-    );
+    const fields = [...c.labelKeys.map((k) => r.labels[k]), ...c.metrics.map((m) => mark(m, formatCI(r.metrics[m])))];
+    out.push(`| ${r.rank || '–'}${r.tiedWithBest && r !== best ? ' ≈' : ''} | ${fields.join(' | ')} |`);
   }
   out.push('', "≈: the interval of the ranking metric overlaps the best branch's.", '');
   for (const key of c.labelKeys) {

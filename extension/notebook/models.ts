@@ -11,7 +11,7 @@ let phasesLoaded: Promise<unknown> | undefined;
 
 /** Registers every phase kind (parser, completion and hovers read the registry). */
 export function loadPhases(): Promise<unknown> {
-  phasesLoaded ??= import('../../core/phases/index');
+  phasesLoaded ??= import('../../core/phases/register');
   return phasesLoaded;
 }
 

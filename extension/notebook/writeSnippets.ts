@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import '../../core/phases/index';
+import '../../core/phases/register';
 import { snippetsJson } from './snippets';
 
 const out = join(__dirname, '..', '..', 'snippets', 'pipeline.json');

@@ -25,6 +25,11 @@ export const MOVED = {
   'core/ml/models': 'core/ml/models/registry',
   'core/runs': 'core/runs/scan',
   'extension/dashboard': 'extension/dashboard/register',
+  // i16c: the phase kinds' registration list is a feature entry, not a barrel
+  'core/phases': 'core/phases/register',
+  // i16c: the backtest's "phase" is a stage of a workflow run (docs/design.md §2.4)
+  'core/backtest/results/phaseDir': 'core/backtest/results/stageDir',
+  'core/backtest/portfolioPhase': 'core/backtest/portfolioStage',
 };
 const DIRS = ['core', 'extension', 'webview', 'test', 'bench', 'scripts'];
 const check = process.argv.includes('--check');

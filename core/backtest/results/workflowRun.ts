@@ -22,7 +22,7 @@ import { currentWriter, HEARTBEAT_MS } from '../../runs/liveness';
 import type { ArtifactEntry, RunManifest } from '../../runs/types';
 import { ENGINE_VERSION } from '../../version';
 
-export interface WorkflowPhaseOptions {
+export interface WorkflowStageOptions {
   resultsRoot: string;
   /** The results_dir key: a folder of workflow runs under the results root (optional). */
   resultsDir?: string;
@@ -38,11 +38,11 @@ export interface WorkflowPhaseOptions {
   cell?: string;
 }
 
-export interface WorkflowPhase {
+export interface WorkflowStage {
   /** The workflow run folder. */
   readonly runDir: string;
   /** This phase's folder (emptied when the phase was run before by the same owner). */
-  readonly phaseDir: string;
+  readonly stageDir: string;
   readonly runId: string;
   /** Marks the phase complete with its metrics; `files` are recorded as artifacts (relative to the run). */
   complete(metrics: Record<string, number>, extra?: { windows?: string[]; files?: string[] }): Promise<RunManifest>;
@@ -89,7 +89,7 @@ function topMetrics(meta: Meta): Record<string, number> {
   return out;
 }
 
-export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<WorkflowPhase> {
+export async function beginWorkflowStage(o: WorkflowStageOptions): Promise<WorkflowStage> {
   const segments: Array<[string | undefined, string]> = [
     [o.resultsDir, 'results_dir'],
     [o.workflow, 'workflow'],
@@ -115,9 +115,9 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
       ['choose another phase name (or workflow, or results_dir), or delete that folder first'],
     );
   }
-  const phaseDir = join(runDir, o.phase);
-  await rm(phaseDir, { recursive: true, force: true });
-  await mkdir(phaseDir, { recursive: true });
+  const stageDir = join(runDir, o.phase);
+  await rm(stageDir, { recursive: true, force: true });
+  await mkdir(stageDir, { recursive: true });
   if (!meta.phases.includes(o.phase)) meta.phases.push(o.phase);
   meta.phase_owners[o.phase] = o.owner;
   meta.phase_status[o.phase] = 'running';
@@ -187,7 +187,7 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
   };
   return {
     runDir,
-    phaseDir,
+    stageDir,
     runId: id,
     complete: (metrics, extra = {}) => finish('complete', metrics, extra),
     fail: (error) => finish('failed', {}, { error }),
@@ -198,7 +198,7 @@ export async function beginWorkflowPhase(o: WorkflowPhaseOptions): Promise<Workf
  * Records a phase's selection-adjusted headline ("Sharpe 1.42 · deflated 0.31 after 48 trials")
  * in run.json `meta.selection[phase]`, for the run explorer and the dashboard. No-op without run.json.
  */
-export async function recordPhaseSelection(runDir: string, phase: string, line: string): Promise<void> {
+export async function recordStageSelection(runDir: string, phase: string, line: string): Promise<void> {
   const current = await readManifest(runDir);
   if (!current) return;
   const meta = (current.meta ?? {}) as Record<string, unknown>;

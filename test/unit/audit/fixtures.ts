@@ -9,7 +9,7 @@ import pl from 'nodejs-polars';
 import { generateOhlcvWithDefects } from '../../../core/demo/ohlcv';
 import { PipelineSession } from '../../../core/engine/session';
 import { silentLogger } from '../../../core/log';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 
 /** A folder with data/p.csv: 2 symbols x 600 hourly bars, clean, every 37th volume blank. */
 export function dataDir(): string {

@@ -40,7 +40,8 @@ export function project(
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export const readJson = (path: string): any => JSON.parse(readFileSync(path, 'utf8')); // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const readJson = (path: string): any => JSON.parse(readFileSync(path, 'utf8'));
 
 /** The records of logs/pipeline.log. */
 export function logRecords(dir: string): { level: string; msg: string; [k: string]: unknown }[] {

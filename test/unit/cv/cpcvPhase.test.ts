@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 import { PipelineSession } from '../../../core/engine/session';
 import { silentLogger } from '../../../core/log';
 import { studyDir } from '../orchestrate/study';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 import { main } from '../../../core/cli/main';
 import { writeDemoCsv } from '../../../core/demo/ohlcv';
 import { splitNotebook, toEditorCells } from '../../../core/notebook';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 import { splitNotebook, toEditorCells } from '../../../core/notebook';
 import { cellDiagnostics } from '../../../extension/notebook/cellDiagnostics';
 import { META_KEY, modelOf, type CellLike } from '../../../extension/notebook/cellText';

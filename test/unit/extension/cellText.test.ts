@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 import { splitNotebook, toEditorCells } from '../../../core/notebook';
 import {
   editorIndexOfName,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 import { allPhases, COMMON_KEYS } from '../../../core/spec/registry';
 import { cellSnippet, keyDocMarkdown, keySpecAt, keySpecsAt, valueChoices } from '../../../extension/notebook/keyDocs';
 import { snippetEntries } from '../../../extension/notebook/snippets';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 import { PipelineSession, type ExecutionReport, type SessionOptions } from '../../../core/engine/session';
 import { silentLogger } from '../../../core/log';
 import { BullmqExecutor } from '../../../core/orchestrate/bullmq/executor';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 import { fromEditorCells, toEditorCells } from '../../../core/notebook/editorCells';
 import { parseNotebook } from '../../../core/notebook/parse';
 import { joinNotebook, splitNotebook } from '../../../core/notebook/split';

@@ -9,7 +9,7 @@ import { KernelHandlers } from '../../../core/kernel/handlers';
 import type { KernelEvent } from '../../../core/kernel/protocol';
 import { silentLogger } from '../../../core/log';
 import { metricsDbPath, queryMetrics } from '../../../core/orchestrate/metricsDb';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 
 test("a CodeLens-trained stacking run is in metrics.db with its metrics and its base models' metrics", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pb-codelens-'));

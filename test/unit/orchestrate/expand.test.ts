@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 import { buildGraph } from '../../../core/notebook/dag';
 import { computeCellKeys } from '../../../core/graph/keys';
 import { parseNotebook } from '../../../core/notebook/parse';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 import { PipelineSession, type ExecutionReport, type SessionOptions } from '../../../core/engine/session';
 import { silentLogger } from '../../../core/log';
 import { LocalPoolExecutor } from '../../../core/orchestrate/pool';

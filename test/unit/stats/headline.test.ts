@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 import { main } from '../../../core/cli/main';
 import { writeDemoCsv } from '../../../core/demo/ohlcv';
 import { listTrials } from '../../../core/runs/trials';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import '../../../core/phases/index';
+import '../../../core/phases/register';
 import { PipelineSession } from '../../../core/engine/session';
 import { silentLogger } from '../../../core/log';
 import { main } from '../../../core/cli/main';

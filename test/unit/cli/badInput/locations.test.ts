@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { locationCases } from './locationCases';
 import { checkCase } from './harness';
 import { parseNotebook } from '../../../../core/notebook';
-import '../../../../core/phases';
+import '../../../../core/phases/register';
 
 for (const c of locationCases)
   test(`locations: ${c.id}`, async () => {

@@ -7,7 +7,7 @@
 import { aggregatePortfolioMetrics, type AggregateMetrics, type PortfolioMetricsEntry } from './aggregate';
 import { runContainer, type ContainerResults, type ParamValue } from './container';
 import type { GridPoint } from './grid';
-import { PhaseDirWriter, type PhaseSummary } from './results/phaseDir';
+import { StageDirWriter, type StageSummary } from './results/stageDir';
 import type { ResultsSettings } from './resultsSettings';
 import type { BacktestMetrics, BacktestRun, BarSeries, PortfolioSettings } from './types';
 
@@ -37,7 +37,7 @@ export interface BestPortfolio {
 
 export interface PortfolioWindowOutcome {
   aggregate: AggregateMetrics;
-  summary: PhaseSummary;
+  summary: StageSummary;
   totalTrades: number;
   /** Metrics of every portfolio (small: one record each). */
   portfolios: PortfolioMetricsEntry[];
@@ -50,7 +50,7 @@ const better = (a: BacktestMetrics, b: BacktestMetrics | undefined): boolean =>
   !b || (Number.isFinite(a.sharpe_ratio) && (!Number.isFinite(b.sharpe_ratio) || a.sharpe_ratio > b.sharpe_ratio));
 
 export async function runPortfolioWindow(w: PortfolioWindowInput): Promise<PortfolioWindowOutcome> {
-  const writer = await PhaseDirWriter.open(w.dir, w.results.results_storage);
+  const writer = await StageDirWriter.open(w.dir, w.results.results_storage);
   const portfolios: PortfolioMetricsEntry[] = [];
   const kept: ContainerResults[] = [];
   let best: BestPortfolio | undefined;

@@ -36,14 +36,14 @@ export interface BatchResults {
 export const containerFile = (id: string): string => `${id}_results.json`;
 
 /** What a caller gives for phase_summary.json; the writer adds timestamp, containers and metrics. */
-export interface PhaseSummaryInput {
+export interface StageSummaryInput {
   phase: string;
   window_id?: string;
   config: Record<string, unknown>;
   [extra: string]: unknown;
 }
 
-export interface PhaseSummary extends PhaseSummaryInput {
+export interface StageSummary extends StageSummaryInput {
   timestamp: string;
   containers: string[];
   metrics_summary: Record<string, unknown>;
@@ -51,7 +51,7 @@ export interface PhaseSummary extends PhaseSummaryInput {
 
 const TRADE_CHUNK = 5000;
 
-export class PhaseDirWriter {
+export class StageDirWriter {
   private trades?: FileHandle;
   private tradesTemp?: string;
   private tradeCount = 0;
@@ -62,9 +62,9 @@ export class PhaseDirWriter {
     private readonly storage: ResultsSettings['results_storage'],
   ) {}
 
-  static async open(dir: string, storage: ResultsSettings['results_storage']): Promise<PhaseDirWriter> {
+  static async open(dir: string, storage: ResultsSettings['results_storage']): Promise<StageDirWriter> {
     await mkdir(dir, { recursive: true });
-    const w = new PhaseDirWriter(dir, storage);
+    const w = new StageDirWriter(dir, storage);
     if (storage === 'disk') {
       w.tradesTemp = join(dir, `.tmp-${TRADES_FILE}-${randomBytes(3).toString('hex')}`);
       w.trades = await open(w.tradesTemp, 'w');
@@ -105,8 +105,8 @@ export class PhaseDirWriter {
   /** Writes the aggregate and the summary last; returns the summary written. */
   async finish(
     aggregate: AggregateMetrics | Record<string, unknown>,
-    summary: PhaseSummaryInput,
-  ): Promise<PhaseSummary> {
+    summary: StageSummaryInput,
+  ): Promise<StageSummary> {
     if (this.trades) {
       await this.trades.write(this.tradeCount ? '\n]\n' : ']\n');
       await this.trades.close();
@@ -121,7 +121,7 @@ export class PhaseDirWriter {
         2,
       ) + '\n',
     );
-    const full: PhaseSummary = {
+    const full: StageSummary = {
       ...summary,
       timestamp: new Date().toISOString(),
       containers: [...this.containerIds],

@@ -1,8 +1,7 @@
 /**
- * Importing this module registers every built-in phase kind. Each phase module calls
- * registerPhase() at load; add one import line per phase module here.
+ * Importing this module registers every built-in phase kind (docs/design.md §5.1). Each phase module calls
+ * registerPhase() at load; add one import line per phase module here. Kinds are looked up in core/spec/registry.ts.
  */
-export { getPhase, phaseKinds, allPhases, COMMON_KEYS, SETTINGS_KIND, SETTINGS_KEYS } from '../spec/registry';
 import './features';
 import './labels';
 import './split';
