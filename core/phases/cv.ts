@@ -14,6 +14,7 @@ import { validateOutputName } from '../runs/name';
 import { cvFoldRows, cvModelMetrics, cvModelRows } from '../runs/cvTables';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
+import { MODEL_KINDS } from '../base/modelKinds';
 import { emptyResult, type PhaseSpec } from '../spec/types';
 
 export interface CvConfig {
@@ -46,8 +47,8 @@ export const cvPhase: PhaseSpec<CvConfig> = {
   needsInput: true,
   keys: {
     models: {
-      type: t.list(t.string()),
-      doc: 'Base models: linear, ridge, logistic, svr, poly2, gbdt, forest.',
+      type: t.list(t.string(MODEL_KINDS, 'model')),
+      doc: `Base models: ${MODEL_KINDS.join(', ')}.`,
       required: true,
     },
     horizons: {

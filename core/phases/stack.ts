@@ -14,6 +14,7 @@ import { BOOTSTRAP_KEYS, type BootstrapConfig } from './bootstrapKeys';
 import type { CvValue } from './cv';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
+import { MODEL_KINDS } from '../base/modelKinds';
 import { emptyResult, type PhaseSpec } from '../spec/types';
 
 export interface StackConfig extends BootstrapConfig {
@@ -38,7 +39,7 @@ export const stackPhase: PhaseSpec<StackConfig> = {
       doc: "Horizon whose stacking dataset to use (default: the CV run's last horizon).",
     },
     meta_learner: {
-      type: t.string(),
+      type: t.string(MODEL_KINDS, 'meta-learner'),
       doc: 'nonneg (default: non-negative, L2-regularised logistic on base logits / ridge on base predictions; logistic for > 2 classes), logistic, ridge, gbdt, ...',
     },
     stacking_data: { type: t.string(), doc: 'A CV run id under data/stacking/ to use instead of an upstream cv cell.' },

@@ -8,6 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { validateOutputName } from '../runs/name';
 import { registerPhase } from '../spec/registry';
 import { t } from '../base/schema';
+import { MODEL_KINDS } from '../base/modelKinds';
 import { emptyResult, type PhaseSpec } from '../spec/types';
 import { describeBootstrap } from '../ml/bootstrap';
 import { BOOTSTRAP_KEYS, type BootstrapConfig } from './bootstrapKeys';
@@ -39,7 +40,7 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
   doc: 'Fit one model on the train split (early stopping on val), score val/test with bootstrap CIs, write a training run.',
   needsInput: true,
   keys: {
-    model: { type: t.string(), required: true, doc: 'linear, ridge, logistic, svr, poly2, gbdt, forest.' },
+    model: { type: t.string(MODEL_KINDS, 'model'), required: true, doc: `${MODEL_KINDS.join(', ')}.` },
     horizon: { type: t.integer({ min: 1 }), doc: 'Label horizon (default: the last one the labels cell built).' },
     task: {
       type: t.string(['classification', 'regression']),

@@ -30,6 +30,7 @@ import { writeFileAtomic } from '../runs/atomicWrite';
 import { TIMESTAMP } from '../frame/dataset';
 import { registerPhase } from '../spec/registry';
 import { closest, didYouMean, t } from '../base/schema';
+import { MODEL_KINDS } from '../base/modelKinds';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { cellSelection, cellSelectionMetrics } from './selection';
 
@@ -240,7 +241,7 @@ export const walkForwardPhase: PhaseSpec<WalkForwardConfig> = {
   volatile: true,
   keys: {
     model: {
-      type: t.string(),
+      type: t.string(MODEL_KINDS, 'model'),
       doc: 'Model kind retrained in each window (default logistic for class labels, ridge otherwise).',
     },
     params: { type: t.object(undefined, t.any()), doc: 'Model hyper-parameters.' },

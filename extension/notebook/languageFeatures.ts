@@ -17,6 +17,7 @@ import {
   valueChoices,
 } from './keyDocs';
 import { cellLike, cellOfDocument, loadPhases, type NotebookModels } from './models';
+import { DidYouMeanFixes } from './quickFixes';
 import { keyAt, positionContext } from './yamlContext';
 
 export const PHASE_CELL_SELECTOR: vscode.DocumentSelector = [{ notebookType: NOTEBOOK_TYPE, language: 'yaml' }];
@@ -147,5 +148,6 @@ export function registerLanguageFeatures(models: NotebookModels): vscode.Disposa
       ',',
     ),
     vscode.languages.registerHoverProvider(PHASE_CELL_SELECTOR, new PhaseHoverProvider()),
+    vscode.languages.registerCodeActionsProvider(PHASE_CELL_SELECTOR, new DidYouMeanFixes(), DidYouMeanFixes.metadata),
   );
 }
