@@ -13,9 +13,9 @@ import type { BadRowPolicy, CsvRecordShape } from './csvScan';
 import { closest } from '../base/schema';
 import { castColumn, describeDtype, dtypeOf, isTextDtype, parseTextAs } from './contractTypes';
 import type { ColumnType, TimestampParseOptions } from './contractTypes';
+import type { SourceFormat } from './closedLists';
 
-export type SourceFormat = 'csv' | 'parquet';
-export const SOURCE_FORMATS: readonly SourceFormat[] = ['csv', 'parquet'];
+export type { SourceFormat } from './closedLists';
 
 /** Cells that mean "no value" in a CSV. */
 export const CSV_NULL_VALUES = ['', 'NA', 'N/A', 'null', 'NULL', 'None'];

@@ -12,10 +12,7 @@ import {
   baseSettings,
   looksLikeProbability,
   periodsPerYear,
-  PORTFOLIO_KEYS,
-  RESULTS_KEYS,
   resultsNaming,
-  SERIES_KEYS,
   type CommonBacktestKeys,
 } from '../backtest/phaseKeys';
 import { firstNonProbability } from '../backtest/positions';
@@ -31,7 +28,7 @@ import {
 import { floatColumn, predictionColumn, prepareFrame, seriesFromFrame } from '../backtest/series';
 import type { BacktestValue } from '../backtest/value';
 import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import { backtestSchema } from './specs/backtest';
 import { cellSelection, cellSelectionMetrics } from './selection';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
@@ -197,23 +194,8 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
 }
 
 export const backtestPhase: PhaseSpec<BacktestConfig> = {
-  kind: 'backtest',
-  doc: 'Trade predictions on the next bar with fees and slippage; parameter search over portfolio settings; results under results/.',
-  needsInput: true,
+  ...backtestSchema,
   volatile: true,
-  keys: {
-    ...SERIES_KEYS,
-    ...PORTFOLIO_KEYS,
-    sequence: {
-      type: t.string(['single_pass', 'train_test']),
-      doc: 'single_pass (default), or train_test: search the grid on train rows, validate the best on test rows.',
-    },
-    train_fraction: {
-      type: t.number({ min: 0, max: 1 }),
-      doc: 'train_test without a split column: share of the bars used for the search (default 0.8).',
-    },
-    ...RESULTS_KEYS,
-  },
   run,
 };
 

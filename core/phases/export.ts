@@ -12,6 +12,7 @@ import { SPLIT, SYMBOL, TIMESTAMP, type Dataset, type LabelInfo, type SplitName 
 import { featureSetId } from '../frame/featureSet';
 import { ENGINE_VERSION } from '../version';
 import { registerPhase } from '../spec/registry';
+import { exportSchema } from './specs/export';
 import { emptyResult, type ArtifactRef, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { sha256 } from '../base/hash';
 
@@ -133,10 +134,7 @@ async function run(_config: ExportConfig, inputs: PhaseResult[], ctx: PhaseConte
 }
 
 export const exportPhase: PhaseSpec<ExportConfig> = {
-  kind: 'export',
-  doc: 'Writes X/y train/val/test as Parquet plus meta.json to artifacts/datasets_{feature_set_id}/.',
-  needsInput: true,
-  keys: {},
+  ...exportSchema,
   run,
 };
 

@@ -9,7 +9,7 @@ import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, type Dataset } from '../frame/dataset';
 import { datasetDir, SPLITS, type ExportMeta } from './export';
 import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import { importSchema } from './specs/import';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface ImportConfig {
@@ -134,13 +134,7 @@ async function run(config: ImportConfig, _inputs: PhaseResult[], ctx: PhaseConte
 }
 
 export const importPhase: PhaseSpec<ImportConfig> = {
-  kind: 'import',
-  doc: 'Reads a dataset written by export back (X/y train/val/test + meta.json).',
-  needsInput: false,
-  keys: {
-    feature_set_id: { type: t.string(), doc: 'Feature set id of an export in the artifacts root (datasets_{id}).' },
-    path: { type: t.string(), doc: 'A datasets_* directory, relative to the notebook.' },
-  },
+  ...importSchema,
   inputFiles(config, ctx) {
     let dir: string;
     try {

@@ -1,8 +1,9 @@
 /**
- * Importing this module registers every built-in phase kind. Each phase module calls
- * registerPhase() at load; add one import line per phase module here.
+ * Importing this module registers every built-in phase kind: their light schemas (specs/all.ts),
+ * then each phase module's runnable spec (registerPhase() at load); add one import line per phase
+ * module here.
  */
-export { getPhase, phaseKinds, allPhases, COMMON_KEYS, SETTINGS_KIND, SETTINGS_KEYS } from '../spec/registry';
+import './specs/all';
 import './features';
 import './labels';
 import './split';

@@ -16,14 +16,14 @@ import {
   type McResample,
   type SimulationMetrics,
 } from '../backtest/montecarlo';
-import { RESULTS_KEYS, resultsNaming, type NamingKeys } from '../backtest/phaseKeys';
+import { resultsNaming, type NamingKeys } from '../backtest/phaseKeys';
 import { resultsSettingsFor, type ResultsKeys } from '../backtest/resultsSettings';
 import { PhaseDirWriter } from '../backtest/results/phaseDir';
 import { beginWorkflowPhase } from '../backtest/results/workflowRun';
 import { isBacktestValue } from '../backtest/value';
 import { writeFileAtomic } from '../runs/atomicWrite';
 import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import { monteCarloSchema } from './specs/monte_carlo';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
 export interface MonteCarloConfig extends ResultsKeys, NamingKeys {
@@ -201,30 +201,8 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
 }
 
 export const monteCarloPhase: PhaseSpec<MonteCarloConfig> = {
-  kind: 'monte_carlo',
-  doc: "Bootstrap (or block bootstrap) of a backtest's returns or trades: N simulations in batches, percentile bands of equity.",
-  needsInput: true,
+  ...monteCarloSchema,
   volatile: true,
-  keys: {
-    simulations: { type: t.integer({ min: 1 }), doc: 'Number of simulations (default 1000).' },
-    batch_size: {
-      type: t.integer({ min: 1 }),
-      doc: 'Simulations per batch; each batch is written when it ends (default 100).',
-    },
-    method: {
-      type: t.string(['bootstrap', 'block_bootstrap']),
-      doc: 'block_bootstrap (default: keeps autocorrelation and holding periods) or bootstrap (iid, when asked for by name).',
-    },
-    block_size: { type: t.integer({ min: 1 }), doc: 'Block length for block_bootstrap (default sqrt of the length).' },
-    resample: {
-      type: t.string(['returns', 'trades']),
-      doc: 'returns (default): per-bar returns; trades: trade returns.',
-    },
-    percentiles: { type: t.list(t.number({ min: 0, max: 100 })), doc: 'Band percentiles (default 5, 25, 50, 75, 95).' },
-    band_points: { type: t.integer({ min: 2 }), doc: 'Steps kept per simulated path for the bands (default 200).' },
-    seed: { type: t.integer({ min: 0 }), doc: 'Seed (default: the notebook seed).' },
-    ...RESULTS_KEYS,
-  },
   run,
 };
 

@@ -19,8 +19,8 @@ import { DEFAULT_TEMPLATES, fillTemplate, TEMPLATE_FILES, type TemplateName } fr
 import { writeAll, writeWithRetry } from '../reports/write';
 import { ENGINE_VERSION } from '../version';
 import { registerPhase } from '../spec/registry';
+import { reportSchema } from './specs/report';
 import { bootstrapNote, inputLabels, type ScenarioCompareValue } from './scenario_compare';
-import { t } from '../base/schema';
 import { reportSelectionSection } from './reportSelection';
 import type { TrainValue } from './train';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
@@ -74,22 +74,7 @@ async function templatesFrom(dir: string | undefined, baseDir: string): Promise<
 }
 
 export const reportPhase: PhaseSpec<ReportConfig> = {
-  kind: 'report',
-  doc: 'Markdown model report, evaluation memo and reflection from templates, with SVG figures (pred vs true, hexbin, residuals) of the best branch.',
-  needsInput: true,
-  keys: {
-    title: { type: t.string(), doc: 'Title of the documents. Default: the notebook file name.' },
-    output_dir: { type: t.string(), doc: 'Folder for the reports, relative to the notebook. Default reports.' },
-    figures: {
-      type: t.string(['best', 'all', 'none']),
-      doc: 'Figures of the best branch (default), of every branch, or none.',
-    },
-    templates: {
-      type: t.string(),
-      doc: 'Folder with your own model_communication_report.md / model_evaluation_memo.md / reflection.md ({{placeholders}} as the defaults).',
-    },
-    split: { type: t.string(['train', 'val', 'test']), doc: 'Rows the figures show (default test).' },
-  },
+  ...reportSchema,
   async run(c, inputs, ctx) {
     const cell = ctx.cell.name;
     const meta = c[INPUTS_KEY];

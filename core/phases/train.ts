@@ -2,16 +2,15 @@
 import { UserError } from '../errors';
 import type { ModelTask, Params } from '../ml/model';
 import { trainModel } from '../ml/trainWorkflow';
-import { CHECKPOINT_DIR, CHECKPOINT_METRICS, type CheckpointSettings } from '../ml/training/trainCheckpoints';
+import { CHECKPOINT_DIR, type CheckpointSettings } from '../ml/training/trainCheckpoints';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { validateOutputName } from '../runs/name';
 import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
-import { MODEL_KINDS } from '../base/modelKinds';
+import { trainSchema } from './specs/train';
 import { emptyResult, type PhaseSpec } from '../spec/types';
 import { describeBootstrap } from '../ml/bootstrap';
-import { BOOTSTRAP_KEYS, type BootstrapConfig } from './bootstrapKeys';
+import { type BootstrapConfig } from './bootstrapKeys';
 
 export interface TrainConfig extends BootstrapConfig {
   model: string;
@@ -36,40 +35,7 @@ export interface TrainValue {
 }
 
 export const trainPhase: PhaseSpec<TrainConfig> = {
-  kind: 'train',
-  doc: 'Fit one model on the train split (early stopping on val), score val/test with bootstrap CIs, write a training run.',
-  needsInput: true,
-  keys: {
-    model: { type: t.string(MODEL_KINDS, 'model'), required: true, doc: `${MODEL_KINDS.join(', ')}.` },
-    horizon: { type: t.integer({ min: 1 }), doc: 'Label horizon (default: the last one the labels cell built).' },
-    task: {
-      type: t.string(['classification', 'regression']),
-      doc: 'Default classification (direction); regression predicts the forward return.',
-    },
-    params: {
-      type: t.object(undefined, t.any()),
-      doc: 'Hyper-parameters, e.g. { max_depth: 4, early_stopping_rounds: 20 }.',
-    },
-    output_name: {
-      type: t.string(),
-      doc: 'Run folder name instead of a generated id (one safe path segment; never overwritten).',
-    },
-    ...BOOTSTRAP_KEYS,
-    checkpoints: {
-      type: t.object({
-        top_n: { type: t.integer({ min: 1 }), doc: 'How many of the best models to keep.', required: true },
-        metric: {
-          type: t.string([...CHECKPOINT_METRICS]),
-          doc: 'Ranking metric: val_loss (the validation loss after each boosting round; lower is better).',
-        },
-      }),
-      doc: "Keep the N best models by validation loss in the run folder's checkpoints/ (gbdt: one per boosting round considered).",
-    },
-    from_checkpoint: {
-      type: t.string(),
-      doc: 'Use a kept checkpoint instead of fitting: RUN_ID (its best), RUN_ID@STEP, or a checkpoint file.',
-    },
-  },
+  ...trainSchema,
   inputFiles(config, ctx) {
     const ref = config.from_checkpoint;
     if (!ref) return [];

@@ -11,15 +11,7 @@ import { equityOutput, portfolioTable, windowMetricsOutput } from '../backtest/c
 import { bestPortfolio } from '../backtest/aggregate';
 import { expandGrid } from '../backtest/grid';
 import { equityFromReturns, finiteMetrics, metricsJson } from '../backtest/metrics';
-import {
-  baseSettings,
-  periodsPerYear,
-  PORTFOLIO_KEYS,
-  RESULTS_KEYS,
-  resultsNaming,
-  SERIES_KEYS,
-  type CommonBacktestKeys,
-} from '../backtest/phaseKeys';
+import { baseSettings, periodsPerYear, resultsNaming, type CommonBacktestKeys } from '../backtest/phaseKeys';
 import { resultsSettingsFor } from '../backtest/resultsSettings';
 import { beginWorkflowPhase, recordPhaseSelection } from '../backtest/results/workflowRun';
 import { prepareFrame } from '../backtest/series';
@@ -29,8 +21,8 @@ import { walkForwardWindows, type WindowKind } from '../backtest/windows';
 import { writeFileAtomic } from '../runs/atomicWrite';
 import { TIMESTAMP } from '../frame/dataset';
 import { registerPhase } from '../spec/registry';
-import { closest, didYouMean, t } from '../base/schema';
-import { MODEL_KINDS } from '../base/modelKinds';
+import { walkForwardSchema } from './specs/walk_forward';
+import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { cellSelection, cellSelectionMetrics } from './selection';
 
@@ -235,39 +227,8 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
 }
 
 export const walkForwardPhase: PhaseSpec<WalkForwardConfig> = {
-  kind: 'walk_forward',
-  doc: "Walk-forward: retrain per window (rolling or expanding), trade each test window, write each window's results as it ends.",
-  needsInput: true,
+  ...walkForwardSchema,
   volatile: true,
-  keys: {
-    model: {
-      type: t.string(MODEL_KINDS, 'model'),
-      doc: 'Model kind retrained in each window (default logistic for class labels, ridge otherwise).',
-    },
-    params: { type: t.object(undefined, t.any()), doc: 'Model hyper-parameters.' },
-    label: { type: t.string(), doc: 'Label column to train on (default: the first class label).' },
-    features: { type: t.list(t.string()), doc: 'Feature columns (default: the upstream features).' },
-    train_bars: {
-      type: t.integer({ min: 1 }),
-      doc: 'Bars in each training window (the first one, when expanding).',
-      required: true,
-    },
-    test_bars: { type: t.integer({ min: 1 }), doc: 'Bars in each test window.', required: true },
-    step_bars: { type: t.integer({ min: 1 }), doc: 'Bars between window starts (default test_bars).' },
-    window: {
-      type: t.string(['rolling', 'expanding']),
-      doc: 'rolling (default): fixed-length training; expanding: all history.',
-    },
-    purge_bars: {
-      type: t.integer({ min: 0 }),
-      doc: 'Training bars left out before each test window (default: the label horizon).',
-    },
-    returns: SERIES_KEYS.returns,
-    returns_type: SERIES_KEYS.returns_type,
-    price: SERIES_KEYS.price,
-    ...PORTFOLIO_KEYS,
-    ...RESULTS_KEYS,
-  },
   run,
 };
 

@@ -16,7 +16,7 @@ import {
   markerKinds,
   valueChoices,
 } from './keyDocs';
-import { cellLike, cellOfDocument, loadPhases, type NotebookModels } from './models';
+import { cellLike, cellOfDocument, type NotebookModels } from './models';
 import { DidYouMeanFixes } from './quickFixes';
 import { keyAt, positionContext } from './yamlContext';
 
@@ -72,7 +72,6 @@ export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
     document: vscode.TextDocument,
     position: vscode.Position,
   ): Promise<vscode.CompletionItem[]> {
-    await loadPhases();
     const found = cellOfDocument(document);
     if (!found) return [];
     const kind = kindOfCell(cellLike(found.cell));
@@ -117,7 +116,6 @@ function keyItems(
 
 export class PhaseHoverProvider implements vscode.HoverProvider {
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    await loadPhases();
     const found = cellOfDocument(document);
     if (!found) return undefined;
     const kind = kindOfCell(cellLike(found.cell));

@@ -2,13 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkType, suggestionIn, t } from '../../../core/base/schema';
 import { MODEL_KINDS } from '../../../core/base/modelKinds';
+import { BUILTIN_CONTRACT_NAMES } from '../../../core/frame/closedLists';
+import { BUILTIN_CONTRACTS } from '../../../core/frame/contracts';
 import { modelKinds } from '../../../core/ml/models/registry';
 import { parseNotebook } from '../../../core/notebook';
 import '../../../core/phases/index';
 import { didYouMeanFix } from '../../../extension/notebook/cellDiagnostics';
 
-test('the closed list of model kinds is the model registry, kind for kind', () => {
+test('the closed lists the light schemas name are the registries they stand for, name for name', () => {
   assert.deepEqual([...MODEL_KINDS], modelKinds());
+  assert.deepEqual([...BUILTIN_CONTRACT_NAMES], Object.keys(BUILTIN_CONTRACTS));
 });
 
 test('a value outside a named closed list is "unknown <what>" with the nearest name', () => {

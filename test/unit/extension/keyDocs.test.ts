@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import '../../../core/phases/index';
-import { allPhases, COMMON_KEYS } from '../../../core/spec/registry';
+import { allSchemas, COMMON_KEYS } from '../../../core/spec/registry';
 import { cellSnippet, keyDocMarkdown, keySpecAt, keySpecsAt, valueChoices } from '../../../extension/notebook/keyDocs';
 
 test('keys of a phase cell are its own keys plus the common ones, with their docs', () => {
@@ -38,7 +38,7 @@ test('docs shown as markdown keep underscores and stars literal outside code spa
 });
 
 test("a new cell's snippet (offered on its first line) writes only keys its kind accepts", () => {
-  for (const p of allPhases()) {
+  for (const p of allSchemas()) {
     const body = cellSnippet(p.kind);
     assert.equal(body[0], `# %% ${p.kind}`);
     for (const line of body.slice(1)) {
