@@ -29,6 +29,8 @@ export interface KeySpec {
    * parser so the problem is a diagnostic at the nested key — and `offset` into its text — at fault.
    */
   check?: (value: unknown) => ValueProblem | undefined;
+  /** Values completion offers besides the type's closed lists (built-in contracts: the key also takes a file). */
+  suggest?: readonly string[];
 }
 
 /** A problem `check` found: the nested path at fault ('' for the value itself) and where in its text. */

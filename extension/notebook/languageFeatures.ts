@@ -64,7 +64,9 @@ export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
     }
     const spec = keySpecAt(kind, path, key);
     return spec
-      ? valueChoices(spec.type).map((v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.EnumMember))
+      ? [...new Set([...valueChoices(spec.type), ...(spec.suggest ?? [])])].map(
+          (v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.EnumMember),
+        )
       : [];
   }
 

@@ -1,7 +1,14 @@
 /** The keys of a `validate` cell: the light schema (no frame library), for the parser and the editor. */
-import { t } from '../../base/schema';
+import { t, unknownName, type ValueProblem } from '../../base/schema';
 import { BUILTIN_CONTRACT_NAMES, CHECK_DOCS, CHECK_IDS, POLICIES } from '../../frame/closedLists';
 import type { PhaseSchema } from '../../spec/types';
+
+/** A contract string that is neither a built-in nor a .yaml file, before running (resolveContract says the same). */
+function checkContract(value: unknown): ValueProblem | undefined {
+  if (typeof value !== 'string' || /\.ya?ml$/i.test(value)) return undefined;
+  if ((BUILTIN_CONTRACT_NAMES as readonly string[]).includes(value)) return undefined;
+  return { path: '', message: `${unknownName('contract', value, BUILTIN_CONTRACT_NAMES)}: a built-in or a .yaml file` };
+}
 
 const policyDoc = CHECK_IDS.map((id) => `\`${id}\`: ${CHECK_DOCS[id]}`).join('; ');
 
@@ -12,6 +19,8 @@ export const validateSchema = {
   keys: {
     contract: {
       type: t.oneOf(t.string(), t.object()),
+      check: checkContract,
+      suggest: BUILTIN_CONTRACT_NAMES,
       required: true,
       doc: `Built-in contract (${BUILTIN_CONTRACT_NAMES.join(', ')}), a .yaml contract file, or an inline mapping { extends, columns, max_null_rate, ohlc, max_age }.`,
     },

@@ -70,3 +70,14 @@ test('the Quick Fix of a "did you mean" replaces the quoted name at the range, k
   assert.equal(didYouMeanFix("unknown cell 'pricez' in from (did you mean 'prices'?)", 'pricez')?.text, 'prices');
   assert.equal(didYouMeanFix("unknown key 'lagz' for phase 'features' (did you mean 'lags'?)", 'lagz')?.text, 'lags');
 });
+
+test('a contract that is neither built in nor a .yaml file is a diagnostic before running, with "did you mean"', () => {
+  const cell = (contract: string) =>
+    parseNotebook(`# %% load prices\nsource: a.csv\n# %% validate\ncontract: ${contract}\n`).diagnostics.map(
+      (d) => d.message,
+    );
+  assert.deepEqual(cell('ohlvc'), ["unknown contract 'ohlvc' (did you mean 'ohlcv'?): a built-in or a .yaml file"]);
+  assert.deepEqual(cell('ohlcv'), []);
+  assert.deepEqual(cell('contracts/feed.yaml'), []);
+  assert.deepEqual(didYouMeanFix(cell('ohlvc')[0], 'ohlvc')?.text, 'ohlcv');
+});
