@@ -44,16 +44,45 @@ export interface ValueProblem {
 export type KeySpecs = Record<string, KeySpec>;
 
 export const t = {
-  string: (enumValues?: readonly string[], what?: string): ValueType =>
+  string: <const E extends string = string>(
+    enumValues?: readonly E[],
+    what?: string,
+  ): { type: 'string'; enum?: readonly E[]; what?: string } =>
     enumValues ? { type: 'string', enum: enumValues, ...(what ? { what } : {}) } : { type: 'string' },
-  number: (opts: { integer?: boolean; min?: number; max?: number } = {}): ValueType => ({ type: 'number', ...opts }),
-  integer: (opts: { min?: number; max?: number } = {}): ValueType => ({ type: 'number', integer: true, ...opts }),
-  boolean: (): ValueType => ({ type: 'boolean' }),
-  list: (of: ValueType): ValueType => ({ type: 'list', of }),
-  object: (keys?: Record<string, KeySpec>, values?: ValueType): ValueType => ({ type: 'object', keys, values }),
-  oneOf: (...options: ValueType[]): ValueType => ({ type: 'oneOf', options }),
-  any: (): ValueType => ({ type: 'any' }),
+  number: (opts: { integer?: boolean; min?: number; max?: number } = {}) => ({ type: 'number' as const, ...opts }),
+  integer: (opts: { min?: number; max?: number } = {}) => ({ type: 'number' as const, integer: true, ...opts }),
+  boolean: () => ({ type: 'boolean' as const }),
+  list: <const V extends ValueType>(of: V) => ({ type: 'list' as const, of }),
+  object: <
+    const K extends Record<string, KeySpec> | undefined = undefined,
+    const V extends ValueType | undefined = undefined,
+  >(
+    keys?: K,
+    values?: V,
+  ) => ({ type: 'object' as const, keys, values }),
+  oneOf: <const O extends readonly ValueType[]>(...options: O) => ({ type: 'oneOf' as const, options }),
+  any: () => ({ type: 'any' as const }),
 };
+export type ValueOf<V> = V extends { type: 'string'; enum?: readonly (infer E)[] }
+  ? E
+  : V extends { type: 'number' }
+    ? number
+    : V extends { type: 'boolean' }
+      ? boolean
+      : V extends { type: 'list'; of: infer O }
+        ? ValueOf<O>[]
+        : V extends { type: 'oneOf'; options: readonly (infer O)[] }
+          ? ValueOf<O>
+          : V extends { type: 'object'; keys?: infer K; values?: infer W }
+            ? ([NonNullable<K>] extends [never] ? unknown : ConfigOf<NonNullable<K>>) &
+                ([NonNullable<W>] extends [never] ? unknown : Record<string, ValueOf<NonNullable<W>>>)
+            : unknown;
+type RequiredKeys<K> = { [k in keyof K]: K[k] extends { required: true } ? k : never }[keyof K];
+export type ConfigOf<K> = string extends keyof K
+  ? Record<string, unknown>
+  : { -readonly [k in RequiredKeys<K>]: K[k] extends { type: infer V } ? ValueOf<V> : never } & {
+      -readonly [k in Exclude<keyof K, RequiredKeys<K>>]?: K[k] extends { type: infer V } ? ValueOf<V> : never;
+    };
 
 /** A string outside a closed list: `unknown model 'ridgee' (did you mean 'ridge'?)`, or for an unnamed list
  * `expected one of 'a', 'b', got the string 'x' (did you mean 'a'?)`. */

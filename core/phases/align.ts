@@ -14,7 +14,8 @@ import { withDataset } from '../frame/dataset';
 import type { Dataset } from '../frame/dataset';
 import { parseDuration } from '../frame/contracts';
 import { dtypeOf } from '../frame/contractTypes';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { AGGREGATIONS, alignSchema } from './specs/align';
 import { emptyResult } from '../spec/types';
 import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from '../spec/types';
@@ -22,12 +23,8 @@ import { mergeLabels, passedThrough } from '../frame/provenance';
 
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-export interface AlignConfig {
-  every: string;
-  from?: string | string[];
-  agg?: Record<string, Aggregation>;
-  max_staleness?: string;
-}
+/** The config of a `align` cell, read off its key specs. */
+export type AlignConfig = ConfigOf<typeof alignSchema.keys> & CommonConfig;
 
 /** How a column is aggregated into a bar when `agg:` does not say: OHLC by meaning, flows summed, levels last. */
 export function defaultAggregation(column: string): Aggregation {

@@ -8,34 +8,21 @@ import { UserError, ValidationError } from '../errors';
 import { equityOutput, portfolioTable } from '../backtest/charts';
 import { expandGrid } from '../backtest/grid';
 import { metricsJson } from '../backtest/metrics';
-import {
-  baseSettings,
-  looksLikeProbability,
-  periodsPerYear,
-  resultsNaming,
-  type CommonBacktestKeys,
-} from '../backtest/phaseKeys';
+import { baseSettings, looksLikeProbability, periodsPerYear, resultsNaming } from '../backtest/phaseKeys';
 import { firstNonProbability } from '../backtest/positions';
 import { resultsSettingsFor } from '../backtest/resultsSettings';
 import { recordPhaseSelection } from '../backtest/results/workflowRun';
-import {
-  runPortfolioPhase,
-  runTrainTest,
-  trainTestFrames,
-  type PhaseRunOutcome,
-  type SequenceName,
-} from '../backtest/sequences';
+import { runPortfolioPhase, runTrainTest, trainTestFrames, type PhaseRunOutcome } from '../backtest/sequences';
 import { floatColumn, predictionColumn, prepareFrame, seriesFromFrame } from '../backtest/series';
 import type { BacktestValue } from '../backtest/value';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { backtestSchema } from './specs/backtest';
 import { cellSelection, cellSelectionMetrics } from './selection';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
-export interface BacktestConfig extends CommonBacktestKeys {
-  sequence?: SequenceName;
-  train_fraction?: number;
-}
+/** The config of a `backtest` cell, read off its key specs. */
+export type BacktestConfig = ConfigOf<typeof backtestSchema.keys> & CommonConfig;
 
 export const SEARCH_PHASE = 'parameter_search';
 export const VALIDATION_PHASE = 'validation';

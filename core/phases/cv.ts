@@ -9,28 +9,16 @@ import { UserError } from '../errors';
 import { describeBootstrap } from '../ml/bootstrap';
 import { runCrossValidation } from '../ml/cvWorkflow';
 import { runCpcvCell } from './cvCpcv';
-import type { ModelTask, Params } from '../ml/model';
 import { validateOutputName } from '../runs/name';
 import { cvFoldRows, cvModelMetrics, cvModelRows } from '../runs/cvTables';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import type { Params } from '../ml/model';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { cvSchema } from './specs/cv';
 import { emptyResult, type PhaseSpec } from '../spec/types';
 
-export interface CvConfig {
-  models: string[];
-  horizons?: number[];
-  task?: ModelTask;
-  n_splits?: number;
-  /** purged_kfold (default) or cpcv (combinatorial purged CV, docs/design.md §6.3). */
-  scheme?: 'purged_kfold' | 'cpcv';
-  n_groups?: number;
-  n_test_groups?: number;
-  pct_embargo?: number;
-  params?: Record<string, Params>;
-  tune?: boolean | { n_trials?: number; method?: 'random' | 'tpe' };
-  rows?: 'dev' | 'all';
-  output_name?: string;
-}
+/** The config of a `cv` cell, read off its key specs. */
+export type CvConfig = ConfigOf<typeof cvSchema.keys> & CommonConfig;
 
 /** What a cv cell hands to downstream `stack` cells. */
 export interface CvValue {
@@ -46,7 +34,9 @@ export const cvPhase: PhaseSpec<CvConfig> = {
     const dataset = inputs[0]?.dataset;
     if (!dataset) throw new UserError('cv needs an upstream frame with features and labels');
     if (c.output_name !== undefined) validateOutputName(c.output_name);
-    if (c.scheme === 'cpcv') return runCpcvCell(c, dataset, ctx);
+    // `params:` is a mapping of any values to the parser (t.any()); the model factories read their own.
+    const params = c.params as Record<string, Params> | undefined;
+    if (c.scheme === 'cpcv') return runCpcvCell({ ...c, params }, dataset, ctx);
     const tune =
       c.tune === true
         ? { nTrials: 20, method: 'tpe' as const }
@@ -60,7 +50,7 @@ export const cvPhase: PhaseSpec<CvConfig> = {
       task: c.task ?? 'classification',
       nSplits: c.n_splits ?? 5,
       pctEmbargo: c.pct_embargo ?? 0.01,
-      params: c.params,
+      params,
       tune,
       outputName: c.output_name,
       rows: c.rows,

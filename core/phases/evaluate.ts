@@ -8,18 +8,14 @@ import { timestampsMs, toFloat64 } from '../frame/matrix';
 import { describeBootstrap } from '../ml/bootstrap';
 import { evaluatePredictions, flattenCIs } from '../ml/evaluation/evaluate';
 import type { TrainValue } from './train';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { evaluateSchema } from './specs/evaluate';
 import { emptyResult, type PhaseSpec } from '../spec/types';
-import { resamplingOf, type BootstrapConfig } from './bootstrapKeys';
+import { resamplingOf } from './bootstrapKeys';
 
-export interface EvaluateConfig extends BootstrapConfig {
-  split?: 'train' | 'val' | 'test';
-  metrics?: string[];
-  alpha?: number;
-  prediction?: string;
-  target?: string;
-}
+/** The config of a `evaluate` cell, read off its key specs. */
+export type EvaluateConfig = ConfigOf<typeof evaluateSchema.keys> & CommonConfig;
 
 const HEADLINE = ['roc_auc', 'log_loss', 'accuracy', 'brier', 'rmse', 'mae', 'r2'];
 

@@ -25,29 +25,16 @@ import {
   type NamedExpr,
   type ReturnType,
   type RollingBlock,
-  type RollingStat,
 } from '../frame/rolling';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { featuresSchema } from './specs/features';
 import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { scalarInt } from '../frame/int64';
 
-interface RollingConfig {
-  column?: string;
-  windows: number[];
-  stats?: RollingStat[];
-}
-
-export interface FeaturesConfig {
-  returns?: string | string[];
-  return_type?: ReturnType;
-  lags?: number[];
-  lag_columns?: string[];
-  rolling?: RollingConfig | RollingConfig[];
-  expressions?: Record<string, string>;
-  description?: string;
-}
+/** The config of a `features` cell, read off its key specs. */
+export type FeaturesConfig = ConfigOf<typeof featuresSchema.keys> & CommonConfig;
 
 /** The return column(s) a config produces: `ret` for one price column, `ret_{col}` for several. */
 export function returnColumns(returns: string | string[] | undefined): { source: string; name: string }[] {

@@ -5,7 +5,8 @@
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SYMBOL, TIMESTAMP, withDataset, type LabelInfo } from '../frame/dataset';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { labelsSchema } from './specs/labels';
 import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
@@ -14,14 +15,8 @@ import { scalarInt } from '../frame/int64';
 
 export type LabelTask = 'regression' | 'classification' | 'both';
 
-export interface LabelsConfig {
-  horizon?: number;
-  horizons?: number[];
-  target?: string;
-  threshold?: number;
-  task?: LabelTask;
-  description?: string;
-}
+/** The config of a `labels` cell, read off its key specs. */
+export type LabelsConfig = ConfigOf<typeof labelsSchema.keys> & CommonConfig;
 
 export const fwdRetColumn = (h: number) => `fwd_ret_h${h}`;
 export const dirColumn = (h: number) => `dir_h${h}`;

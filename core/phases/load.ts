@@ -8,7 +8,7 @@ import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import type { Dataset } from '../frame/dataset';
 import { normaliseColumnType } from '../frame/contractTypes';
-import type { ColumnType, ColumnTypeName } from '../frame/contractTypes';
+import type { ColumnType } from '../frame/contractTypes';
 import { parseDuration } from '../frame/contracts';
 import {
   canonicalise,
@@ -22,26 +22,16 @@ import {
   splitOrigin,
 } from '../frame/io';
 import { describeRagged } from '../frame/csvScan';
-import type { BadRowPolicy } from '../frame/csvScan';
 import type { FileBytes, SourceFormat } from '../frame/io';
 import { cachedCopy, fetchRemote } from '../frame/remote';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { loadSchema } from './specs/load';
 import { emptyResult } from '../spec/types';
 import type { PhaseContext, PhaseSpec } from '../spec/types';
 
-export interface LoadConfig {
-  source: string;
-  format?: SourceFormat;
-  timestamp?: string;
-  symbol?: string;
-  timestamp_format?: string;
-  timezone?: string;
-  columns?: Record<string, ColumnTypeName>;
-  retry?: { retries?: number; base_delay?: string };
-  bad_rows?: BadRowPolicy;
-  empty?: 'fail' | 'warn';
-}
+/** The config of a `load` cell, read off its key specs. */
+export type LoadConfig = ConfigOf<typeof loadSchema.keys> & CommonConfig;
 
 /** Remote cached copies live here. */
 export function remoteCacheDir(roots: { cache: string }): string {

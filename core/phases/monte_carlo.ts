@@ -7,35 +7,20 @@
 import { join } from 'node:path';
 import { UserError } from '../errors';
 import { monteCarloBandsOutput } from '../backtest/charts';
-import {
-  bandSteps,
-  distribution,
-  percentileBands,
-  simulate,
-  type McMethod,
-  type McResample,
-  type SimulationMetrics,
-} from '../backtest/montecarlo';
-import { resultsNaming, type NamingKeys } from '../backtest/phaseKeys';
-import { resultsSettingsFor, type ResultsKeys } from '../backtest/resultsSettings';
+import { bandSteps, distribution, percentileBands, simulate, type SimulationMetrics } from '../backtest/montecarlo';
+import { resultsNaming } from '../backtest/phaseKeys';
+import { resultsSettingsFor } from '../backtest/resultsSettings';
 import { PhaseDirWriter } from '../backtest/results/phaseDir';
 import { beginWorkflowPhase } from '../backtest/results/workflowRun';
 import { isBacktestValue } from '../backtest/value';
 import { writeFileAtomic } from '../runs/atomicWrite';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { monteCarloSchema } from './specs/monte_carlo';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
-export interface MonteCarloConfig extends ResultsKeys, NamingKeys {
-  simulations?: number;
-  batch_size?: number;
-  method?: McMethod;
-  block_size?: number;
-  resample?: McResample;
-  percentiles?: number[];
-  band_points?: number;
-  seed?: number;
-}
+/** The config of a `monteCarlo` cell, read off its key specs. */
+export type MonteCarloConfig = ConfigOf<typeof monteCarloSchema.keys> & CommonConfig;
 
 export const BANDS_FILE = 'bands.json';
 const DEFAULT_PERCENTILES = [5, 25, 50, 75, 95];

@@ -7,9 +7,10 @@
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, withDataset } from '../frame/dataset';
-import { clipExprs, fitWindow, imputeExprs, missingRates, type OutlierMethod } from '../frame/impute';
+import { clipExprs, fitWindow, imputeExprs, missingRates } from '../frame/impute';
 import { parseBoundary } from './split';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { preprocessSchema } from './specs/preprocess';
 import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
@@ -17,16 +18,8 @@ import { scalarInt } from '../frame/int64';
 
 export type Scenario = 'mean_impute' | 'median_impute' | 'outlier_treatment';
 
-export interface PreprocessConfig {
-  scenario: Scenario;
-  method?: OutlierMethod;
-  limits?: number | number[];
-  columns?: string[];
-  per_symbol?: boolean;
-  fit_until?: string;
-  fit_fraction?: number;
-  description?: string;
-}
+/** The config of a `preprocess` cell, read off its key specs. */
+export type PreprocessConfig = ConfigOf<typeof preprocessSchema.keys> & CommonConfig;
 
 export interface PreprocessBuild {
   frame: pl.DataFrame;

@@ -18,21 +18,16 @@ import { renderChartSvg } from '../reports/svg';
 import { DEFAULT_TEMPLATES, fillTemplate, TEMPLATE_FILES, type TemplateName } from '../reports/templates';
 import { writeAll, writeWithRetry } from '../reports/write';
 import { ENGINE_VERSION } from '../version';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { reportSchema } from './specs/report';
 import { bootstrapNote, inputLabels, type ScenarioCompareValue } from './scenario_compare';
 import { reportSelectionSection } from './reportSelection';
 import type { TrainValue } from './train';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
-export interface ReportConfig {
-  title?: string;
-  output_dir?: string;
-  figures?: 'best' | 'all' | 'none';
-  templates?: string;
-  split?: 'train' | 'val' | 'test';
-  [INPUTS_KEY]?: CollectedInput[];
-}
+/** The config of a `report` cell, read off its key specs. */
+export type ReportConfig = ConfigOf<typeof reportSchema.keys> & CommonConfig & { [INPUTS_KEY]?: CollectedInput[] };
 
 function isTrainValue(v: unknown): v is TrainValue {
   return (

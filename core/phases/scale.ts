@@ -8,18 +8,15 @@ import { join } from 'node:path';
 import { UserError } from '../errors';
 import { SPLIT, withDataset } from '../frame/dataset';
 import { featureSetId } from '../frame/featureSet';
-import { applyScaler, fitScaler, ScalerFitError, type ScaleMethod, type ScalerJSON } from '../frame/scalers';
-import { registerPhase } from '../spec/registry';
+import { applyScaler, fitScaler, ScalerFitError, type ScalerJSON } from '../frame/scalers';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { scaleSchema } from './specs/scale';
 import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
-export interface ScaleConfig {
-  method?: ScaleMethod;
-  per_symbol?: boolean;
-  columns?: string[];
-  description?: string;
-}
+/** The config of a `scale` cell, read off its key specs. */
+export type ScaleConfig = ConfigOf<typeof scaleSchema.keys> & CommonConfig;
 
 export function scalerPath(artifactsDir: string, id: string): string {
   return join(artifactsDir, `scaler_${id}.json`);

@@ -18,20 +18,17 @@ import {
   type CompareInput,
 } from '../reports/compare';
 import { writeAll } from '../reports/write';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { scenarioCompareSchema } from './specs/scenario_compare';
 import { emptyResult, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { describeBootstrap, type BootstrapRecord } from '../ml/bootstrap';
 import { compareSelection, type CompareSelection } from './compareSelection';
 import { ledgerKeyState, selectionMarkdown, selectionMetrics } from './selection';
 
-export interface ScenarioCompareConfig {
-  metrics?: string[];
-  rank_by?: string;
-  output_dir?: string;
-  title?: string;
-  [INPUTS_KEY]?: CollectedInput[];
-}
+/** The config of a `scenarioCompare` cell, read off its key specs. */
+export type ScenarioCompareConfig = ConfigOf<typeof scenarioCompareSchema.keys> &
+  CommonConfig & { [INPUTS_KEY]?: CollectedInput[] };
 
 /** What a compare cell hands to `report` downstream. */
 export interface ScenarioCompareValue {

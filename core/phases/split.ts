@@ -8,17 +8,14 @@ import { splitTimelineChart } from '../charts';
 import { chartToOutput, frameToColumns } from '../charts/frames';
 import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, withDataset, type LabelInfo, type SplitName } from '../frame/dataset';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { splitSchema } from './specs/split';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { int64Values } from '../frame/int64';
 
-export interface SplitConfig {
-  fractions?: number[];
-  dates?: { val?: string; test: string };
-  embargo?: number;
-  description?: string;
-}
+/** The config of a `split` cell, read off its key specs. */
+export type SplitConfig = ConfigOf<typeof splitSchema.keys> & CommonConfig;
 
 export interface SplitBuild {
   frame: pl.DataFrame;

@@ -10,19 +10,15 @@ import { formatCond } from '../ml/stacking/diagnostics';
 import { describeHoldout } from '../ml/stacking/holdout';
 import { describeComparison } from '../ml/stacking/scoreReport';
 import { trainStacking } from '../ml/stacking/train';
-import { type BootstrapConfig } from './bootstrapKeys';
 import type { CvValue } from './cv';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import type { Params } from '../ml/model';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { stackSchema } from './specs/stack';
 import { emptyResult, type PhaseSpec } from '../spec/types';
 
-export interface StackConfig extends BootstrapConfig {
-  horizon?: number;
-  meta_learner?: string;
-  stacking_data?: string;
-  params?: Record<string, number | string | boolean>;
-  holdout?: boolean;
-}
+/** The config of a `stack` cell, read off its key specs. */
+export type StackConfig = ConfigOf<typeof stackSchema.keys> & CommonConfig;
 
 function isCvValue(v: unknown): v is CvValue {
   return typeof v === 'object' && v !== null && typeof (v as CvValue).cvRunId === 'string';
@@ -54,7 +50,8 @@ export const stackPhase: PhaseSpec<StackConfig> = {
       cvRunId,
       horizon,
       metaLearner: c.meta_learner,
-      params: c.params,
+      // `params:` is a mapping of any values to the parser (t.any()); the model factories read their own.
+      params: c.params as Params | undefined,
       bootstrap: c.bootstrap,
       bootstrapMethod: c.bootstrap_method,
       block: c.block,

@@ -2,25 +2,18 @@
 import { UserError } from '../errors';
 import type { ModelTask, Params } from '../ml/model';
 import { trainModel } from '../ml/trainWorkflow';
-import { CHECKPOINT_DIR, type CheckpointSettings } from '../ml/training/trainCheckpoints';
+import { CHECKPOINT_DIR } from '../ml/training/trainCheckpoints';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { validateOutputName } from '../runs/name';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { trainSchema } from './specs/train';
 import { emptyResult, type PhaseSpec } from '../spec/types';
 import { describeBootstrap } from '../ml/bootstrap';
-import { type BootstrapConfig } from './bootstrapKeys';
 
-export interface TrainConfig extends BootstrapConfig {
-  model: string;
-  horizon?: number;
-  task?: ModelTask;
-  params?: Params;
-  output_name?: string;
-  checkpoints?: CheckpointSettings;
-  from_checkpoint?: string;
-}
+/** The config of a `train` cell, read off its key specs. */
+export type TrainConfig = ConfigOf<typeof trainSchema.keys> & CommonConfig;
 
 /** What a train cell hands to `evaluate` / `backtest` downstream. */
 export interface TrainValue {
@@ -55,7 +48,8 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
       model: c.model,
       horizon: c.horizon,
       task,
-      params: c.params,
+      // `params:` is a mapping of any values to the parser (t.any()); the model factories read their own.
+      params: c.params as Params | undefined,
       outputName: c.output_name,
       checkpoints: c.checkpoints,
       fromCheckpoint: c.from_checkpoint,

@@ -15,8 +15,9 @@ import { BUILTIN_CONTRACTS, parseDuration, resolveContract } from '../frame/cont
 import { displayPath } from '../frame/io';
 import { writeJsonAtomic } from '../frame/validateFile';
 import { applyContract, parsePolicy, validationFailure } from '../frame/validateReport';
-import type { Policy, ValidationReport } from '../frame/validateReport';
-import { registerPhase } from '../spec/registry';
+import type { ValidationReport } from '../frame/validateReport';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { validateSchema } from './specs/validate';
 import { emptyResult } from '../spec/types';
 import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from '../spec/types';
@@ -25,13 +26,8 @@ export { validateDataFile, checkDataFile } from '../frame/validateFile';
 export type { ValidateFileOptions } from '../frame/validateFile';
 export type { ValidationReport } from '../frame/validateReport';
 
-export interface ValidateConfig {
-  contract: string | Record<string, unknown>;
-  policy?: Policy | Record<string, Policy>;
-  max_null_rate?: number;
-  max_age?: string;
-  now?: string;
-}
+/** The config of a `validate` cell, read off its key specs. */
+export type ValidateConfig = ConfigOf<typeof validateSchema.keys> & CommonConfig;
 
 export const REPORT_FILE = 'validation_report.json';
 

@@ -11,32 +11,25 @@ import { equityOutput, portfolioTable, windowMetricsOutput } from '../backtest/c
 import { bestPortfolio } from '../backtest/aggregate';
 import { expandGrid } from '../backtest/grid';
 import { equityFromReturns, finiteMetrics, metricsJson } from '../backtest/metrics';
-import { baseSettings, periodsPerYear, resultsNaming, type CommonBacktestKeys } from '../backtest/phaseKeys';
+import { baseSettings, periodsPerYear, resultsNaming } from '../backtest/phaseKeys';
 import { resultsSettingsFor } from '../backtest/resultsSettings';
 import { beginWorkflowPhase, recordPhaseSelection } from '../backtest/results/workflowRun';
 import { prepareFrame } from '../backtest/series';
 import type { BacktestValue } from '../backtest/value';
 import { BAR_COLUMN, runWalkForward } from '../backtest/walkForward';
-import { walkForwardWindows, type WindowKind } from '../backtest/windows';
+import { walkForwardWindows } from '../backtest/windows';
 import { writeFileAtomic } from '../runs/atomicWrite';
 import { TIMESTAMP } from '../frame/dataset';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import type { Params } from '../ml/model';
+import { registerPhase, type CommonConfig } from '../spec/registry';
 import { walkForwardSchema } from './specs/walk_forward';
 import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { cellSelection, cellSelectionMetrics } from './selection';
 
-export interface WalkForwardConfig extends CommonBacktestKeys {
-  model?: string;
-  params?: Record<string, number | string | boolean>;
-  label?: string;
-  features?: string[];
-  train_bars: number;
-  test_bars: number;
-  step_bars?: number;
-  window?: WindowKind;
-  purge_bars?: number;
-}
+/** The config of a `walkForward` cell, read off its key specs. */
+export type WalkForwardConfig = ConfigOf<typeof walkForwardSchema.keys> & CommonConfig;
 
 export const WINDOWS_FILE = 'windows.json';
 
@@ -87,7 +80,7 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
     workflow: naming.workflow,
     phase: naming.phase,
     owner: naming.owner,
-    config: c as unknown as Record<string, unknown>,
+    config: c,
     seed: ctx.seed,
     source: ctx.source,
     baseDir: ctx.baseDir,
@@ -101,7 +94,8 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
       features,
       label,
       model,
-      params: c.params ?? {},
+      // `params:` is a mapping of any values to the parser (t.any()); the model factories read their own.
+      params: (c.params ?? {}) as Params,
       points,
       results,
       periodsPerYear: ppy,

@@ -1,5 +1,5 @@
 import type { PhaseSchema, PhaseSpec } from './types';
-import type { KeySpecs } from '../base/schema';
+import type { ConfigOf, KeySpecs } from '../base/schema';
 import { t } from '../base/schema';
 
 /**
@@ -12,13 +12,13 @@ const schemas = new Map<string, { declared: KeySpecs; schema: PhaseSchema }>();
 const phases: PhaseSpec[] = [];
 
 /** Keys every phase cell accepts. */
-export const COMMON_KEYS: KeySpecs = {
+export const COMMON_KEYS = {
   from: {
     type: t.oneOf(t.string(), t.list(t.string())),
     doc: 'Upstream cell name(s). Default: the nearest phase cell above.',
   },
   description: { type: t.string(), doc: 'Free text shown in run manifests.' },
-};
+} as const;
 
 /** The `settings` cell: notebook-wide options, not a phase (no inputs, no outputs). */
 export const SETTINGS_KIND = 'settings';
@@ -100,10 +100,10 @@ export function registerSchema(s: PhaseSchema): PhaseSchema {
   return schema;
 }
 
-/** Configs reach a phase after the parser checked them against its key specs, hence the cast. */
-export function registerPhase<C>(spec: PhaseSpec<C>): void {
+/** Configs reach a phase after the parser checked them against its key specs (C is read off them: ConfigOf). */
+export function registerPhase<C extends Record<string, unknown>>(spec: PhaseSpec<C>): void {
   if (phases.some((p) => p.kind === spec.kind)) throw new Error(`phase kind '${spec.kind}' registered twice`);
-  phases.push({ ...spec, keys: registerSchema(spec).keys } as unknown as PhaseSpec);
+  phases.push({ ...spec, keys: registerSchema(spec).keys });
 }
 
 /** The runnable phase of a kind (the executor's view; needs core/phases/index.ts loaded). */
@@ -123,3 +123,6 @@ export function schemaKinds(): string[] {
 export function allSchemas(): PhaseSchema[] {
   return [...schemas.values()].map((s) => s.schema);
 }
+
+/** The common keys' part of every phase config. */
+export type CommonConfig = ConfigOf<typeof COMMON_KEYS>;

@@ -1,6 +1,5 @@
 /** The keys of a `align` cell: the light schema (no frame library), for the parser and the editor. */
 import { t } from '../../base/schema';
-import type { PhaseSchema } from '../../spec/types';
 
 export const AGGREGATIONS = ['first', 'last', 'min', 'max', 'sum', 'mean'] as const;
 
@@ -23,4 +22,4 @@ export const alignSchema = {
       doc: 'Oldest feed bar that may be carried forward onto a later bar (`8h`); older values become null. Default: no limit.',
     },
   },
-} satisfies PhaseSchema;
+} as const;

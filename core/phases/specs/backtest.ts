@@ -1,7 +1,6 @@
 /** The keys of a `backtest` cell: the light schema (no frame library), for the parser and the editor. */
 import { t } from '../../base/schema';
 import { PORTFOLIO_KEYS, RESULTS_KEYS, SERIES_KEYS } from '../../backtest/phaseKeys';
-import type { PhaseSchema } from '../../spec/types';
 
 export const backtestSchema = {
   kind: 'backtest',
@@ -20,4 +19,4 @@ export const backtestSchema = {
     },
     ...RESULTS_KEYS,
   },
-} satisfies PhaseSchema;
+} as const;

@@ -1,7 +1,6 @@
 /** The keys of a `cv` cell: the light schema (no frame library), for the parser and the editor. */
 import { MODEL_KINDS } from '../../base/modelKinds';
 import { t } from '../../base/schema';
-import type { PhaseSchema } from '../../spec/types';
 
 export const cvSchema = {
   kind: 'cv',
@@ -55,4 +54,4 @@ export const cvSchema = {
       doc: 'Name of the CV run folder instead of a generated id (one safe path segment; never overwritten).',
     },
   },
-} satisfies PhaseSchema;
+} as const;

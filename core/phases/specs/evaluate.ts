@@ -1,7 +1,6 @@
 /** The keys of a `evaluate` cell: the light schema (no frame library), for the parser and the editor. */
 import { t } from '../../base/schema';
 import { BOOTSTRAP_KEYS } from '../bootstrapKeys';
-import type { PhaseSchema } from '../../spec/types';
 
 export const evaluateSchema = {
   kind: 'evaluate',
@@ -18,4 +17,4 @@ export const evaluateSchema = {
     prediction: { type: t.string(), doc: "Prediction column (default: the upstream train cell's)." },
     target: { type: t.string(), doc: "Target column (default: the upstream train cell's)." },
   },
-} satisfies PhaseSchema;
+} as const;

@@ -2,7 +2,6 @@
 import { type ValueProblem, t } from '../../base/schema';
 import { ROLLING_STATS } from '../../frame/closedLists';
 import { FeatureExpressionError, parseFeatureExpression } from '../../frame/featureExpressionSyntax';
-import type { PhaseSchema } from '../../spec/types';
 
 const rollingBlock = t.object({
   column: { type: t.string(), doc: 'Column to roll over. Default: the return column.' },
@@ -59,4 +58,4 @@ export const featuresSchema = {
       doc: 'name: expression. Columns, numbers, + - * / ( ), log, exp, abs, sqrt, sign, pow, min, max, shift(x, n), diff, pct_change, rolling_mean|std|min|max|sum(x, n).',
     },
   },
-} satisfies PhaseSchema;
+} as const;

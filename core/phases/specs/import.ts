@@ -1,6 +1,5 @@
 /** The keys of a `import` cell: the light schema (no frame library), for the parser and the editor. */
 import { t } from '../../base/schema';
-import type { PhaseSchema } from '../../spec/types';
 
 export const importSchema = {
   kind: 'import',
@@ -10,4 +9,4 @@ export const importSchema = {
     feature_set_id: { type: t.string(), doc: 'Feature set id of an export in the artifacts root (datasets_{id}).' },
     path: { type: t.string(), doc: 'A datasets_* directory, relative to the notebook.' },
   },
-} satisfies PhaseSchema;
+} as const;

@@ -1,6 +1,5 @@
 /** The keys of a `labels` cell: the light schema (no frame library), for the parser and the editor. */
 import { t } from '../../base/schema';
-import type { PhaseSchema } from '../../spec/types';
 
 export const labelsSchema = {
   kind: 'labels',
@@ -25,4 +24,4 @@ export const labelsSchema = {
       default: 'both',
     },
   },
-} satisfies PhaseSchema;
+} as const;

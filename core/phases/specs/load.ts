@@ -2,7 +2,6 @@
 import { t } from '../../base/schema';
 import { COLUMN_TYPE_NAMES, SOURCE_FORMATS } from '../../frame/closedLists';
 import { BAD_ROW_POLICIES } from '../../frame/csvScan';
-import type { PhaseSchema } from '../../spec/types';
 
 export const loadSchema = {
   kind: 'load',
@@ -54,4 +53,4 @@ export const loadSchema = {
       doc: 'Remote sources only: retry policy before falling back to the last cached copy.',
     },
   },
-} satisfies PhaseSchema;
+} as const;

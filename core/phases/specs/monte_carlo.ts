@@ -1,7 +1,6 @@
 /** The keys of a `monte_carlo` cell: the light schema (no frame library), for the parser and the editor. */
 import { t } from '../../base/schema';
 import { RESULTS_KEYS } from '../../backtest/phaseKeys';
-import type { PhaseSchema } from '../../spec/types';
 
 export const monteCarloSchema = {
   kind: 'monte_carlo',
@@ -27,4 +26,4 @@ export const monteCarloSchema = {
     seed: { type: t.integer({ min: 0 }), doc: 'Seed (default: the notebook seed).' },
     ...RESULTS_KEYS,
   },
-} satisfies PhaseSchema;
+} as const;

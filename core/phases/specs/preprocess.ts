@@ -1,6 +1,5 @@
 /** The keys of a `preprocess` cell: the light schema (no frame library), for the parser and the editor. */
 import { t } from '../../base/schema';
-import type { PhaseSchema } from '../../spec/types';
 
 export const preprocessSchema = {
   kind: 'preprocess',
@@ -31,4 +30,4 @@ export const preprocessSchema = {
       doc: "Without a split column or fit_until: fit on the first fraction of each symbol's rows. Default 0.7.",
     },
   },
-} satisfies PhaseSchema;
+} as const;

@@ -1,6 +1,5 @@
 /** The keys of a `report` cell: the light schema (no frame library), for the parser and the editor. */
 import { t } from '../../base/schema';
-import type { PhaseSchema } from '../../spec/types';
 
 export const reportSchema = {
   kind: 'report',
@@ -19,4 +18,4 @@ export const reportSchema = {
     },
     split: { type: t.string(['train', 'val', 'test']), doc: 'Rows the figures show (default test).' },
   },
-} satisfies PhaseSchema;
+} as const;

@@ -1,7 +1,6 @@
 /** The keys of a `scale` cell: the light schema (no frame library), for the parser and the editor. */
 import { t } from '../../base/schema';
 import { SCALE_METHODS } from '../../frame/closedLists';
-import type { PhaseSchema } from '../../spec/types';
 
 export const scaleSchema = {
   kind: 'scale',
@@ -16,4 +15,4 @@ export const scaleSchema = {
     per_symbol: { type: t.boolean(), doc: 'Fit one scaler per symbol. Default false.', default: false },
     columns: { type: t.list(t.string()), doc: 'Columns to scale. Default: the features.' },
   },
-} satisfies PhaseSchema;
+} as const;

@@ -1,6 +1,5 @@
 /** The keys of a `scenario_compare` cell: the light schema (no frame library), for the parser and the editor. */
 import { t } from '../../base/schema';
-import type { PhaseSchema } from '../../spec/types';
 
 export const scenarioCompareSchema = {
   kind: 'scenario_compare',
@@ -18,4 +17,4 @@ export const scenarioCompareSchema = {
     },
     title: { type: t.string(), doc: 'Heading of the summary.' },
   },
-} satisfies PhaseSchema;
+} as const;

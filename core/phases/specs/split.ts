@@ -1,6 +1,5 @@
 /** The keys of a `split` cell: the light schema (no frame library), for the parser and the editor. */
 import { t } from '../../base/schema';
-import type { PhaseSchema } from '../../spec/types';
 
 export const splitSchema = {
   kind: 'split',
@@ -23,4 +22,4 @@ export const splitSchema = {
       doc: 'Rows dropped at the end of a split that another split follows (per symbol). Default and minimum: the largest label horizon.',
     },
   },
-} satisfies PhaseSchema;
+} as const;

@@ -2,7 +2,6 @@
 import { MODEL_KINDS } from '../../base/modelKinds';
 import { t } from '../../base/schema';
 import { BOOTSTRAP_KEYS } from '../bootstrapKeys';
-import type { PhaseSchema } from '../../spec/types';
 
 export const stackSchema = {
   kind: 'stack',
@@ -25,4 +24,4 @@ export const stackSchema = {
     },
     ...BOOTSTRAP_KEYS,
   },
-} satisfies PhaseSchema;
+} as const;

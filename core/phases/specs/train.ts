@@ -3,7 +3,6 @@ import { MODEL_KINDS } from '../../base/modelKinds';
 import { t } from '../../base/schema';
 import { BOOTSTRAP_KEYS } from '../bootstrapKeys';
 import { CHECKPOINT_METRICS } from '../../ml/training/trainCheckpoints';
-import type { PhaseSchema } from '../../spec/types';
 
 export const trainSchema = {
   kind: 'train',
@@ -40,4 +39,4 @@ export const trainSchema = {
       doc: 'Use a kept checkpoint instead of fitting: RUN_ID (its best), RUN_ID@STEP, or a checkpoint file.',
     },
   },
-} satisfies PhaseSchema;
+} as const;

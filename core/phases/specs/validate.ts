@@ -1,7 +1,6 @@
 /** The keys of a `validate` cell: the light schema (no frame library), for the parser and the editor. */
 import { t, unknownName, type ValueProblem } from '../../base/schema';
 import { BUILTIN_CONTRACT_NAMES, CHECK_DOCS, CHECK_IDS, POLICIES } from '../../frame/closedLists';
-import type { PhaseSchema } from '../../spec/types';
 
 /** A contract string that is neither a built-in nor a .yaml file, before running (resolveContract says the same). */
 function checkContract(value: unknown): ValueProblem | undefined {
@@ -41,4 +40,4 @@ export const validateSchema = {
       doc: 'The time freshness is measured against (ISO-8601). Default: the wall clock at run time.',
     },
   },
-} satisfies PhaseSchema;
+} as const;

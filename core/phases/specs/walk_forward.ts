@@ -3,7 +3,6 @@ import { SERIES_KEYS } from '../../backtest/phaseKeys';
 import { MODEL_KINDS } from '../../base/modelKinds';
 import { t } from '../../base/schema';
 import { PORTFOLIO_KEYS, RESULTS_KEYS } from '../../backtest/phaseKeys';
-import type { PhaseSchema } from '../../spec/types';
 
 export const walkForwardSchema = {
   kind: 'walk_forward',
@@ -38,4 +37,4 @@ export const walkForwardSchema = {
     ...PORTFOLIO_KEYS,
     ...RESULTS_KEYS,
   },
-} satisfies PhaseSchema;
+} as const;
