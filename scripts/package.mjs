@@ -1,7 +1,7 @@
 // `npm run package [-- --target linux-x64|linux-arm64|darwin-x64|darwin-arm64|win32-x64]`
 // Builds phasebook-<version>-<target>.vsix in the repository root with @vscode/vsce. The package
 // holds only what runs: self-contained dist/ bundles (scripts/build.mjs --package), the target's
-// nodejs-polars addon and esbuild binary next to them, sql.js's wasm, media, snippets, the
+// nodejs-polars addon and esbuild binary next to them, sql.js's wasm, media, the
 // `phasebook` launchers in bin/, package.json, README, CHANGELOG and LICENSE (.vscodeignore lists
 // them). No node_modules: nothing in the installed extension resolves from outside its folder.
 // The default target is this machine's. Prints the package's size.
@@ -102,7 +102,7 @@ try {
   }
   copyFileSync(join(repoRoot, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(stage, 'dist', 'sql-wasm.wasm'));
 
-  for (const rel of ['media', 'snippets', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) copyInto(rel);
+  for (const rel of ['media', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) copyInto(rel);
   // bin/: the CLI with whichever node runs it (bin/phasebook.js is the repository's bin/phasebook),
   // behind sh and cmd launchers that use the editor's own runtime (PHASEBOOK_NODE) when node is not installed.
   copyInto('bin/phasebook.js', join(repoRoot, 'bin', 'phasebook'));

@@ -4,14 +4,12 @@
  */
 import { basename, extname } from 'node:path';
 import { UserError } from '../errors';
-import type { KeySpecs } from '../base/schema';
 import { t } from '../base/schema';
 import type { PhaseContext } from '../spec/types';
 import { EVENT_TYPES } from './events';
 import type { PortfolioGrid } from './grid';
 import { DEFAULT_PERIODS_PER_YEAR, periodsPerYearFromTimes } from './metrics';
-import { RESULTS_STORAGES, type ResultsKeys } from './resultsSettings';
-import type { SeriesColumns } from './series';
+import { RESULTS_STORAGES } from './resultsSettings';
 import { RETENTION_POLICIES } from './tracer';
 import {
   DEFAULT_PORTFOLIO,
@@ -35,7 +33,7 @@ const settingsKeys = {
   sliding_window_size: { type: t.integer({ min: 1 }), doc: 'Events kept by sliding_window (default 1000).' },
 };
 
-export const RESULTS_KEYS: KeySpecs = {
+export const RESULTS_KEYS = {
   results_dir: {
     type: t.string(),
     doc: 'Folder under the results root that holds workflow runs: results/{results_dir}/{workflow}/{phase}/.',
@@ -50,9 +48,9 @@ export const RESULTS_KEYS: KeySpecs = {
     type: t.object(undefined, t.object(settingsKeys)),
     doc: 'Per phase: results_storage, event_tracing, retention_policy, sliding_window_size.',
   },
-};
+} as const;
 
-export const PORTFOLIO_KEYS: KeySpecs = {
+export const PORTFOLIO_KEYS = {
   mode: {
     type: t.string(POSITION_MODES),
     doc: 'sign (default): long above center, short below; threshold: flat inside center +- threshold; probability: size 2p - 1.',
@@ -74,9 +72,9 @@ export const PORTFOLIO_KEYS: KeySpecs = {
     type: t.object(undefined, t.list(t.oneOf(t.number(), t.string()))),
     doc: 'Parameter search: lists of values for mode, center, threshold, direction, fee_bps, slippage_bps.',
   },
-};
+} as const;
 
-export const SERIES_KEYS: KeySpecs = {
+export const SERIES_KEYS = {
   prediction: {
     type: t.string(),
     doc: 'Prediction column (default: prediction, pred, y_pred, signal, prob..., or the single *_pred / *_prob_1).',
@@ -85,7 +83,7 @@ export const SERIES_KEYS: KeySpecs = {
   returns_type: { type: t.string(['simple', 'log']), doc: 'simple (default) or log returns in the returns column.' },
   price: { type: t.string(), doc: 'Price column bar returns are computed from (default close).' },
   split: { type: t.string(), doc: 'Only rows of this split (train, val, test).' },
-};
+} as const;
 
 export interface PortfolioKeys {
   mode?: PositionMode;
@@ -104,8 +102,6 @@ export interface NamingKeys {
   workflow?: string;
   phase?: string;
 }
-
-export type CommonBacktestKeys = PortfolioKeys & ResultsKeys & NamingKeys & SeriesColumns;
 
 /** Base portfolio settings; center defaults to 0.5 when the signal is a probability. */
 export function baseSettings(c: PortfolioKeys, probabilitySignal: boolean): PortfolioSettings {

@@ -19,8 +19,6 @@ import { seriesFromFrame } from './series';
 import type { BarSeries } from './types';
 import { scalarInt } from '../frame/int64';
 
-export type SequenceName = 'single_pass' | 'train_test';
-
 export interface StageRunRequest {
   workflow: Omit<WorkflowStageOptions, 'phase'>;
   phase: string;

@@ -5,7 +5,8 @@
  */
 
 export type ValueType =
-  | { type: 'string'; enum?: readonly string[] }
+  /** `enum`: the closed list of values; `what` names its members in messages ("unknown model 'x'"). */
+  | { type: 'string'; enum?: readonly string[]; what?: string }
   | { type: 'number'; integer?: boolean; min?: number; max?: number }
   | { type: 'boolean' }
   | { type: 'list'; of: ValueType }
@@ -28,6 +29,8 @@ export interface KeySpec {
    * parser so the problem is a diagnostic at the nested key — and `offset` into its text — at fault.
    */
   check?: (value: unknown) => ValueProblem | undefined;
+  /** Values completion offers besides the type's closed lists (built-in contracts: the key also takes a file). */
+  suggest?: readonly string[];
 }
 
 /** A problem `check` found: the nested path at fault ('' for the value itself) and where in its text. */
@@ -41,16 +44,52 @@ export interface ValueProblem {
 export type KeySpecs = Record<string, KeySpec>;
 
 export const t = {
-  string: (enumValues?: readonly string[]): ValueType =>
-    enumValues ? { type: 'string', enum: enumValues } : { type: 'string' },
-  number: (opts: { integer?: boolean; min?: number; max?: number } = {}): ValueType => ({ type: 'number', ...opts }),
-  integer: (opts: { min?: number; max?: number } = {}): ValueType => ({ type: 'number', integer: true, ...opts }),
-  boolean: (): ValueType => ({ type: 'boolean' }),
-  list: (of: ValueType): ValueType => ({ type: 'list', of }),
-  object: (keys?: Record<string, KeySpec>, values?: ValueType): ValueType => ({ type: 'object', keys, values }),
-  oneOf: (...options: ValueType[]): ValueType => ({ type: 'oneOf', options }),
-  any: (): ValueType => ({ type: 'any' }),
+  string: <const E extends string = string>(
+    enumValues?: readonly E[],
+    what?: string,
+  ): { type: 'string'; enum?: readonly E[]; what?: string } =>
+    enumValues ? { type: 'string', enum: enumValues, ...(what ? { what } : {}) } : { type: 'string' },
+  number: (opts: { integer?: boolean; min?: number; max?: number } = {}) => ({ type: 'number' as const, ...opts }),
+  integer: (opts: { min?: number; max?: number } = {}) => ({ type: 'number' as const, integer: true, ...opts }),
+  boolean: () => ({ type: 'boolean' as const }),
+  list: <const V extends ValueType>(of: V) => ({ type: 'list' as const, of }),
+  object: <
+    const K extends Record<string, KeySpec> | undefined = undefined,
+    const V extends ValueType | undefined = undefined,
+  >(
+    keys?: K,
+    values?: V,
+  ) => ({ type: 'object' as const, keys, values }),
+  oneOf: <const O extends readonly ValueType[]>(...options: O) => ({ type: 'oneOf' as const, options }),
+  any: () => ({ type: 'any' as const }),
 };
+export type ValueOf<V> = V extends { type: 'string'; enum?: readonly (infer E)[] }
+  ? E
+  : V extends { type: 'number' }
+    ? number
+    : V extends { type: 'boolean' }
+      ? boolean
+      : V extends { type: 'list'; of: infer O }
+        ? ValueOf<O>[]
+        : V extends { type: 'oneOf'; options: readonly (infer O)[] }
+          ? ValueOf<O>
+          : V extends { type: 'object'; keys?: infer K; values?: infer W }
+            ? ([NonNullable<K>] extends [never] ? unknown : ConfigOf<NonNullable<K>>) &
+                ([NonNullable<W>] extends [never] ? unknown : Record<string, ValueOf<NonNullable<W>>>)
+            : unknown;
+type RequiredKeys<K> = { [k in keyof K]: K[k] extends { required: true } ? k : never }[keyof K];
+export type ConfigOf<K> = string extends keyof K
+  ? Record<string, unknown>
+  : { -readonly [k in RequiredKeys<K>]: K[k] extends { type: infer V } ? ValueOf<V> : never } & {
+      -readonly [k in Exclude<keyof K, RequiredKeys<K>>]?: K[k] extends { type: infer V } ? ValueOf<V> : never;
+    };
+
+/** A string outside a closed list: `unknown model 'ridgee' (did you mean 'ridge'?)`, or for an unnamed list
+ * `expected one of 'a', 'b', got the string 'x' (did you mean 'a'?)`. */
+function notInList(value: string, list: readonly string[], what: string | undefined): string {
+  if (what) return unknownName(what, value, list);
+  return `expected ${describeType({ type: 'string', enum: list })}, got ${describeValue(value)}${didYouMean(closest(value, list))}`;
+}
 
 /** Human name of a type, for "expected a list of numbers, got a string". */
 export function describeType(v: ValueType): string {
@@ -94,7 +133,7 @@ export function checkType(value: unknown, type: ValueType, path = ''): TypeProbl
       return undefined;
     case 'string':
       if (typeof value !== 'string') return fail();
-      if (type.enum && !type.enum.includes(value)) return fail();
+      if (type.enum && !type.enum.includes(value)) return { path, message: notInList(value, type.enum, type.what) };
       return undefined;
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) return fail();
@@ -139,13 +178,16 @@ export function checkType(value: unknown, type: ValueType, path = ''): TypeProbl
     case 'oneOf': {
       // No option fits: blame the deepest problem of an option whose shape fits the value (a bad
       // element of a list of blocks), so it is reported at the nested key, not at the parent.
+      // A string outside the closed list of a string option gets that option's "did you mean".
       let deepest: TypeProblem | undefined;
+      let listed: TypeProblem | undefined;
       for (const o of type.options) {
         const p = checkType(value, o, path);
         if (!p) return undefined;
         if (p.path.length > path.length && (!deepest || p.path.length > deepest.path.length)) deepest = p;
+        if (o.type === 'string' && o.enum && typeof value === 'string') listed ??= p;
       }
-      return deepest ?? fail();
+      return deepest ?? listed ?? fail();
     }
   }
 }
@@ -184,6 +226,16 @@ export function closest(word: string, candidates: readonly string[]): string | u
 /** The one wording of a suggestion: ` (did you mean 'x'?)`, or nothing when no name is near. */
 export function didYouMean(near: string | undefined): string {
   return near ? ` (did you mean '${near}'?)` : '';
+}
+
+/**
+ * The name a message is about and the name its `didYouMean` suggests, read back from the wordings of
+ * `unknownName` ("unknown model 'x'") and `describeValue` ("the string 'x'"), for the editor's Quick Fix.
+ */
+export function suggestionIn(message: string): { name: string; near: string } | undefined {
+  const near = /\(did you mean '([^']+)'\?\)/.exec(message)?.[1];
+  const name = /(?:\bunknown [\w -]+? |\bthe string )'([^']*)'/.exec(message)?.[1];
+  return near !== undefined && name !== undefined ? { name, near } : undefined;
 }
 
 /** The one wording of a name that is not in a known list: `unknown model 'ridgee' (did you mean 'ridge'?)`. */

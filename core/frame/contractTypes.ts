@@ -8,11 +8,12 @@
 import pl from 'nodejs-polars';
 import type { DataType } from 'nodejs-polars';
 import { int64Values } from './int64';
+import type { ColumnTypeName } from './closedLists';
+
+export { COLUMN_TYPE_NAMES, type ColumnTypeName } from './closedLists';
 
 /** Types a contract or a `columns:` key may ask for. `float` is an alias of `number`. */
 export type ColumnType = 'number' | 'int' | 'string' | 'bool' | 'datetime';
-export const COLUMN_TYPE_NAMES = ['number', 'float', 'int', 'string', 'bool', 'datetime'] as const;
-export type ColumnTypeName = (typeof COLUMN_TYPE_NAMES)[number];
 
 export function normaliseColumnType(name: ColumnTypeName): ColumnType {
   return name === 'float' ? 'number' : name;

@@ -11,9 +11,9 @@ import { conformingCsv } from './csvScan';
 import { globToRegExp } from './glob';
 import type { BadRowPolicy, CsvRecordShape } from './csvScan';
 import { closest } from '../base/schema';
+import type { SourceFormat } from './closedLists';
 
-export type SourceFormat = 'csv' | 'parquet';
-export const SOURCE_FORMATS: readonly SourceFormat[] = ['csv', 'parquet'];
+export type { SourceFormat } from './closedLists';
 
 /** Cells that mean "no value" in a CSV. */
 export const CSV_NULL_VALUES = ['', 'NA', 'N/A', 'null', 'NULL', 'None'];

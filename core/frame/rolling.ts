@@ -11,10 +11,10 @@
  */
 import pl from 'nodejs-polars';
 import { SYMBOL } from './dataset';
+import { MAX_ROLLING_WINDOW, ROLLING_STATS, type RollingStat } from './closedLists';
 
-export const MAX_ROLLING_WINDOW = 32767;
-export const ROLLING_STATS = ['mean', 'std', 'min', 'max', 'zscore'] as const;
-export type RollingStat = (typeof ROLLING_STATS)[number];
+export { MAX_ROLLING_WINDOW, ROLLING_STATS, type RollingStat };
+
 export type ReturnType = 'log' | 'simple';
 
 export interface RollingBlock {

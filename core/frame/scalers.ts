@@ -9,9 +9,10 @@
 import pl from 'nodejs-polars';
 import { SYMBOL } from './dataset';
 import { int64At } from './int64';
+import type { ScaleMethod } from './closedLists';
 
-export type ScaleMethod = 'standard' | 'minmax' | 'robust';
-export const SCALE_METHODS: readonly ScaleMethod[] = ['standard', 'minmax', 'robust'];
+export type { ScaleMethod } from './closedLists';
+
 /** Key of the single parameter set of a scaler fitted over all symbols. */
 export const ALL_SYMBOLS = '*';
 

@@ -8,20 +8,10 @@ import { castColumn, datetimeZone, describeDtype, dtypeMatches, dtypeOf, isNumer
 import type { ColumnType, TimestampParseOptions } from './contractTypes';
 import type { Contract } from './contracts';
 import { parseDuration } from './contracts';
+import type { CheckId } from './closedLists';
 
-export const CHECK_IDS = [
-  'columns',
-  'dtypes',
-  'timezone',
-  'order',
-  'duplicates',
-  'finite',
-  'ranges',
-  'ohlc',
-  'nulls',
-  'freshness',
-] as const;
-export type CheckId = (typeof CHECK_IDS)[number];
+export { CHECK_DOCS, CHECK_IDS, type CheckId } from './closedLists';
+
 /** Checks whose offenders are rows (so they can be quarantined). */
 export const ROW_CHECKS: ReadonlySet<CheckId> = new Set<CheckId>([
   'dtypes',
@@ -31,19 +21,6 @@ export const ROW_CHECKS: ReadonlySet<CheckId> = new Set<CheckId>([
   'ranges',
   'ohlc',
 ]);
-
-export const CHECK_DOCS: Record<CheckId, string> = {
-  columns: 'required columns are present',
-  dtypes: 'columns have their contract type (text cells that do not read as it are offending rows)',
-  timezone: 'timestamps are Datetime in UTC',
-  order: 'timestamp and symbol are present and timestamps increase per symbol (no row earlier than one above it)',
-  duplicates: 'no (symbol, timestamp) pair appears twice',
-  finite: 'numeric values are finite (no NaN, inf or -inf)',
-  ranges: 'values lie within the contract min/max',
-  ohlc: 'low <= open, close <= high; low <= high; volume >= 0 (among finite values; the offending column is the first one named)',
-  nulls: 'null rate per column is at most max_null_rate',
-  freshness: 'the newest row of every symbol is at most max_age old',
-};
 
 /** Rows breaking one condition. */
 export interface Violation {

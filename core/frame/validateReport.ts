@@ -28,9 +28,10 @@ import {
   missingReport,
 } from './validateChecks';
 import type { CheckId, CheckOutcome, ColumnMissing, ColumnProblem } from './validateChecks';
+import { POLICIES, type Policy } from './closedLists';
 
-export const POLICIES = ['fail', 'warn', 'quarantine'] as const;
-export type Policy = (typeof POLICIES)[number];
+export { POLICIES, type Policy };
+
 export type PolicyMap = Partial<Record<CheckId, Policy>>;
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'quarantined' | 'skipped';
 

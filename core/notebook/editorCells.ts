@@ -7,7 +7,7 @@
  * reproduces the file byte for byte; an edited value is written with the cell's own line ending,
  * and a new cell gets a `# %% <kind>` marker and the file's dominant line ending.
  */
-import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, allPhases } from '../spec/registry';
+import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, allSchemas } from '../spec/registry';
 import { MARKDOWN_KINDS, TS_KIND, markerFor, parseMarker } from './marker';
 import { dominantEol, headerParts, isMarkerLine, normaliseEols, splitLines } from './split';
 import type { NotebookText } from './types';
@@ -76,7 +76,7 @@ export function inferKind(value: string): string {
   const keys = [...value.matchAll(/^([A-Za-z_][\w-]*)[ \t]*:/gm)].map((m) => m[1]);
   const own = keys.filter((k) => !(k in COMMON_KEYS));
   if (!own.length) return '';
-  const fits = allPhases().filter((p) => own.every((k) => k in p.keys));
+  const fits = allSchemas().filter((p) => own.every((k) => k in p.keys));
   if (fits.length === 1) return fits[0].kind;
   if (!fits.length && keys.every((k) => k in SETTINGS_KEYS)) return SETTINGS_KIND;
   return '';

@@ -10,7 +10,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Pair } from 'yaml';
 import { checkType, closest, didYouMean, type KeySpecs } from '../base/schema';
 import { UserError } from '../errors';
-import { COMMON_KEYS, getPhase, SETTINGS_KEYS, SETTINGS_KIND } from '../spec/registry';
+import { COMMON_KEYS, getSchema, SETTINGS_KEYS, SETTINGS_KIND } from '../spec/registry';
 import type { Cell, ParsedNotebook } from './types';
 
 export interface CellOverrides {
@@ -70,7 +70,7 @@ export function readOverrides(text: string, file: string): CellOverrides {
 function specsOf(cell: Cell): KeySpecs | undefined {
   if (cell.type !== 'phase') return undefined;
   if (cell.kind === SETTINGS_KIND) return SETTINGS_KEYS;
-  const spec = getPhase(cell.kind);
+  const spec = getSchema(cell.kind);
   return spec ? { ...COMMON_KEYS, ...spec.keys } : undefined;
 }
 

@@ -4,7 +4,7 @@
  * and keys come from the registry.
  */
 import { buildGraph } from './dag';
-import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, getPhase, phaseKinds } from '../spec/registry';
+import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, getSchema, schemaKinds } from '../spec/registry';
 import { closest, didYouMean } from '../base/schema';
 import { checkKeys } from './checkKeys';
 import { fromTsComment, fromYaml, type FromRefs } from './fromRefs';
@@ -48,8 +48,8 @@ function kindDiagnostics(d: Draft): Diagnostic[] {
       d.headerRange,
       `cell marker has no kind: write '# %% <kind> [<name>]', e.g. '# %% load prices'`,
     );
-  } else if (cell.type === 'phase' && cell.kind !== SETTINGS_KIND && !getPhase(cell.kind)) {
-    const candidates = [...phaseKinds(), SETTINGS_KIND, 'md', TS_KIND];
+  } else if (cell.type === 'phase' && cell.kind !== SETTINGS_KIND && !getSchema(cell.kind)) {
+    const candidates = [...schemaKinds(), SETTINGS_KIND, 'md', TS_KIND];
     const near = closest(cell.kind, candidates);
     const k = marker.kind;
     err(
@@ -84,7 +84,7 @@ function readBody(d: Draft, loc: BodyLocator): Diagnostic[] {
   const out = [...body.diagnostics];
   d.quiet = !body.ok;
   const isSettings = cell.kind === SETTINGS_KIND;
-  const spec = isSettings ? undefined : getPhase(cell.kind);
+  const spec = isSettings ? undefined : getSchema(cell.kind);
   if (isSettings || spec) {
     const specs = isSettings ? SETTINGS_KEYS : { ...COMMON_KEYS, ...spec?.keys };
     const owner = isSettings ? 'the settings cell' : `phase '${cell.kind}'`;
@@ -114,7 +114,7 @@ function resolveFrom(drafts: Draft[]): Diagnostic[] {
       cell.explicitFrom = true;
       cell.from = [...d.refs.names];
       cell.fromRanges = [...d.refs.ranges];
-    } else if (isProducer && (d.needsInput || cell.type === 'ts' || !getPhase(cell.kind)) && above) {
+    } else if (isProducer && (d.needsInput || cell.type === 'ts' || !getSchema(cell.kind)) && above) {
       cell.from = [above.name];
     }
     if (isProducer && d.needsInput && cell.from.length === 0 && !d.quiet) {

@@ -14,21 +14,17 @@ import { withDataset } from '../frame/dataset';
 import type { Dataset } from '../frame/dataset';
 import { parseDuration } from '../frame/contracts';
 import { dtypeOf } from '../frame/contractTypes';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { AGGREGATIONS, alignSchema } from './specs/align';
 import { emptyResult } from '../spec/types';
 import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from '../spec/types';
 import { mergeLabels, passedThrough } from '../frame/provenance';
 
-export const AGGREGATIONS = ['first', 'last', 'min', 'max', 'sum', 'mean'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-export interface AlignConfig {
-  every: string;
-  from?: string | string[];
-  agg?: Record<string, Aggregation>;
-  max_staleness?: string;
-}
+/** The config of a `align` cell, read off its key specs. */
+export type AlignConfig = ConfigOf<typeof alignSchema.keys> & CommonConfig;
 
 /** How a column is aggregated into a bar when `agg:` does not say: OHLC by meaning, flows summed, levels last. */
 export function defaultAggregation(column: string): Aggregation {
@@ -265,24 +261,7 @@ export async function runAlign(config: AlignConfig, inputs: PhaseResult[], ctx: 
 }
 
 export const alignPhase: PhaseSpec<AlignConfig> = {
-  kind: 'align',
-  doc: 'Resample the feeds in `from:` to one bar size and join them as-of per symbol onto the first feed, without look-ahead.',
-  needsInput: true,
-  keys: {
-    every: {
-      type: t.string(),
-      required: true,
-      doc: 'Bar size: 1m, 15m, 1h, 4h, 1d... Bars are labelled by their open time t and cover [t, t+every); a bar only sees data stamped before its close.',
-    },
-    agg: {
-      type: t.object(undefined, t.string(AGGREGATIONS)),
-      doc: 'How a column is aggregated into a bar: first|last|min|max|sum|mean. Default: open first, high max, low min, *volume*/*liquidation*/trades/count sum, everything else last.',
-    },
-    max_staleness: {
-      type: t.string(),
-      doc: 'Oldest feed bar that may be carried forward onto a later bar (`8h`); older values become null. Default: no limit.',
-    },
-  },
+  ...alignSchema,
   run: runAlign,
 };
 

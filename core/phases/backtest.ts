@@ -8,37 +8,21 @@ import { UserError, ValidationError } from '../errors';
 import { equityOutput, portfolioTable } from '../backtest/charts';
 import { expandGrid } from '../backtest/grid';
 import { metricsJson } from '../backtest/metrics';
-import {
-  baseSettings,
-  looksLikeProbability,
-  periodsPerYear,
-  PORTFOLIO_KEYS,
-  RESULTS_KEYS,
-  resultsNaming,
-  SERIES_KEYS,
-  type CommonBacktestKeys,
-} from '../backtest/phaseKeys';
+import { baseSettings, looksLikeProbability, periodsPerYear, resultsNaming } from '../backtest/phaseKeys';
 import { firstNonProbability } from '../backtest/positions';
 import { resultsSettingsFor } from '../backtest/resultsSettings';
 import { recordStageSelection } from '../backtest/results/workflowRun';
-import {
-  runPortfolioStage,
-  runTrainTest,
-  trainTestFrames,
-  type StageRunOutcome,
-  type SequenceName,
-} from '../backtest/sequences';
+import { runPortfolioStage, runTrainTest, trainTestFrames, type StageRunOutcome } from '../backtest/sequences';
 import { floatColumn, predictionColumn, prepareFrame, seriesFromFrame } from '../backtest/series';
 import type { BacktestValue } from '../backtest/value';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { backtestSchema } from './specs/backtest';
 import { cellSelection, cellSelectionMetrics } from './selection';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
-export interface BacktestConfig extends CommonBacktestKeys {
-  sequence?: SequenceName;
-  train_fraction?: number;
-}
+/** The config of a `backtest` cell, read off its key specs. */
+export type BacktestConfig = ConfigOf<typeof backtestSchema.keys> & CommonConfig;
 
 export const SEARCH_PHASE = 'parameter_search';
 export const VALIDATION_PHASE = 'validation';
@@ -197,23 +181,8 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
 }
 
 export const backtestPhase: PhaseSpec<BacktestConfig> = {
-  kind: 'backtest',
-  doc: 'Trade predictions on the next bar with fees and slippage; parameter search over portfolio settings; results under results/.',
-  needsInput: true,
+  ...backtestSchema,
   volatile: true,
-  keys: {
-    ...SERIES_KEYS,
-    ...PORTFOLIO_KEYS,
-    sequence: {
-      type: t.string(['single_pass', 'train_test']),
-      doc: 'single_pass (default), or train_test: search the grid on train rows, validate the best on test rows.',
-    },
-    train_fraction: {
-      type: t.number({ min: 0, max: 1 }),
-      doc: 'train_test without a split column: share of the bars used for the search (default 0.8).',
-    },
-    ...RESULTS_KEYS,
-  },
   run,
 };
 

@@ -1,6 +1,6 @@
 /** The bootstrap keys `train`, `stack` and `evaluate` share, and how they become resampling options. */
 import type { BootstrapMethod } from '../ml/bootstrap';
-import { t, type KeySpecs } from '../base/schema';
+import { t } from '../base/schema';
 
 export interface BootstrapConfig {
   bootstrap?: number;
@@ -8,7 +8,7 @@ export interface BootstrapConfig {
   block?: number;
 }
 
-export const BOOTSTRAP_KEYS: KeySpecs = {
+export const BOOTSTRAP_KEYS = {
   bootstrap: { type: t.integer({ min: 1 }), doc: 'Bootstrap resamples for the metric CIs (default 1000).' },
   bootstrap_method: {
     type: t.string(['moving_block', 'iid']),
@@ -18,7 +18,7 @@ export const BOOTSTRAP_KEYS: KeySpecs = {
     type: t.integer({ min: 1 }),
     doc: 'Moving-block length in bars (timestamps); default max(label horizon, ceil(bars^(1/3))).',
   },
-};
+} as const;
 
 export function resamplingOf(c: BootstrapConfig): { n?: number; method?: BootstrapMethod; block?: number } {
   return { n: c.bootstrap, method: c.bootstrap_method, block: c.block };

@@ -9,28 +9,16 @@ import { UserError } from '../errors';
 import { describeBootstrap } from '../ml/bootstrap';
 import { runCrossValidation } from '../ml/cvWorkflow';
 import { runCpcvCell } from './cvCpcv';
-import type { ModelTask, Params } from '../ml/model';
 import { validateOutputName } from '../runs/name';
 import { cvFoldRows, cvModelMetrics, cvModelRows } from '../runs/cvTables';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import type { Params } from '../ml/model';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { cvSchema } from './specs/cv';
 import { emptyResult, type PhaseSpec } from '../spec/types';
 
-export interface CvConfig {
-  models: string[];
-  horizons?: number[];
-  task?: ModelTask;
-  n_splits?: number;
-  /** purged_kfold (default) or cpcv (combinatorial purged CV, docs/design.md §6.3). */
-  scheme?: 'purged_kfold' | 'cpcv';
-  n_groups?: number;
-  n_test_groups?: number;
-  pct_embargo?: number;
-  params?: Record<string, Params>;
-  tune?: boolean | { n_trials?: number; method?: 'random' | 'tpe' };
-  rows?: 'dev' | 'all';
-  output_name?: string;
-}
+/** The config of a `cv` cell, read off its key specs. */
+export type CvConfig = ConfigOf<typeof cvSchema.keys> & CommonConfig;
 
 /** What a cv cell hands to downstream `stack` cells. */
 export interface CvValue {
@@ -41,62 +29,14 @@ export interface CvValue {
 }
 
 export const cvPhase: PhaseSpec<CvConfig> = {
-  kind: 'cv',
-  doc: 'Purged k-fold cross-validation of base models per horizon; keeps out-of-fold predictions as stacking datasets (a CV run).',
-  needsInput: true,
-  keys: {
-    models: {
-      type: t.list(t.string()),
-      doc: 'Base models: linear, ridge, logistic, svr, poly2, gbdt, forest.',
-      required: true,
-    },
-    horizons: {
-      type: t.list(t.integer({ min: 1 })),
-      doc: 'Label horizons to cross-validate (default: every horizon the labels cell built).',
-    },
-    task: {
-      type: t.string(['classification', 'regression']),
-      doc: 'classification predicts the direction class (dir_h{H}); regression the forward return (fwd_ret_h{H}). Default classification.',
-    },
-    n_splits: { type: t.integer({ min: 2 }), doc: 'Number of folds (default 5).' },
-    scheme: {
-      type: t.string(['purged_kfold', 'cpcv']),
-      doc: 'purged_kfold (default), or cpcv: combinatorial purged CV with C(n_groups, n_test_groups) splits reassembled into full out-of-sample paths.',
-    },
-    n_groups: { type: t.integer({ min: 3 }), doc: 'cpcv: number of time groups N (default 6).' },
-    n_test_groups: {
-      type: t.integer({ min: 1 }),
-      doc: 'cpcv: groups tested per split k (default 2); C(N-1, k-1) paths.',
-    },
-    pct_embargo: {
-      type: t.number({ min: 0, max: 0.5 }),
-      doc: 'Share of rows after each test fold removed from training (default 0.01).',
-    },
-    params: {
-      type: t.object(undefined, t.object(undefined, t.any())),
-      doc: 'Hyper-parameters per model, e.g. { gbdt: { max_depth: 4 } }.',
-    },
-    tune: {
-      type: t.oneOf(
-        t.boolean(),
-        t.object({
-          n_trials: { type: t.integer({ min: 1 }), doc: 'Trials per fold.' },
-          method: { type: t.string(['random', 'tpe']), doc: 'Search method.' },
-        }),
-      ),
-      doc: 'Tune each model by inner CV on the training folds only (TPE by default).',
-    },
-    rows: { type: t.string(['dev', 'all']), doc: "'dev' (default) keeps the test split out of cross-validation." },
-    output_name: {
-      type: t.string(),
-      doc: 'Name of the CV run folder instead of a generated id (one safe path segment; never overwritten).',
-    },
-  },
+  ...cvSchema,
   async run(c, inputs, ctx) {
     const dataset = inputs[0]?.dataset;
     if (!dataset) throw new UserError('cv needs an upstream frame with features and labels');
     if (c.output_name !== undefined) validateOutputName(c.output_name);
-    if (c.scheme === 'cpcv') return runCpcvCell(c, dataset, ctx);
+    // `params:` is a mapping of any values to the parser (t.any()); the model factories read their own.
+    const params = c.params as Record<string, Params> | undefined;
+    if (c.scheme === 'cpcv') return runCpcvCell({ ...c, params }, dataset, ctx);
     const tune =
       c.tune === true
         ? { nTrials: 20, method: 'tpe' as const }
@@ -110,7 +50,7 @@ export const cvPhase: PhaseSpec<CvConfig> = {
       task: c.task ?? 'classification',
       nSplits: c.n_splits ?? 5,
       pctEmbargo: c.pct_embargo ?? 0.01,
-      params: c.params,
+      params,
       tune,
       outputName: c.output_name,
       rows: c.rows,

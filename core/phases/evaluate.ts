@@ -8,18 +8,14 @@ import { timestampsMs, toFloat64 } from '../frame/matrix';
 import { describeBootstrap } from '../ml/bootstrap';
 import { evaluatePredictions, flattenCIs } from '../ml/evaluation/evaluate';
 import type { TrainValue } from './train';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { evaluateSchema } from './specs/evaluate';
 import { emptyResult, type PhaseSpec } from '../spec/types';
-import { BOOTSTRAP_KEYS, resamplingOf, type BootstrapConfig } from './bootstrapKeys';
+import { resamplingOf } from './bootstrapKeys';
 
-export interface EvaluateConfig extends BootstrapConfig {
-  split?: 'train' | 'val' | 'test';
-  metrics?: string[];
-  alpha?: number;
-  prediction?: string;
-  target?: string;
-}
+/** The config of a `evaluate` cell, read off its key specs. */
+export type EvaluateConfig = ConfigOf<typeof evaluateSchema.keys> & CommonConfig;
 
 const HEADLINE = ['roc_auc', 'log_loss', 'accuracy', 'brier', 'rmse', 'mae', 'r2'];
 
@@ -36,20 +32,7 @@ function isTrainValue(v: unknown): v is TrainValue {
 }
 
 export const evaluatePhase: PhaseSpec<EvaluateConfig> = {
-  kind: 'evaluate',
-  doc: 'Score predictions on a split with seeded bootstrap confidence intervals; pred-vs-true, residual, ROC and calibration charts.',
-  needsInput: true,
-  keys: {
-    split: { type: t.string(['train', 'val', 'test']), doc: 'Rows to score (default test).' },
-    metrics: {
-      type: t.list(t.string()),
-      doc: 'Metrics (default: all of the task): mae, mse, rmse, r2 / accuracy, precision, recall, f1, log_loss, roc_auc, brier.',
-    },
-    ...BOOTSTRAP_KEYS,
-    alpha: { type: t.number({ min: 0.001, max: 0.5 }), doc: 'Two-sided level: 0.05 gives 95% intervals.' },
-    prediction: { type: t.string(), doc: "Prediction column (default: the upstream train cell's)." },
-    target: { type: t.string(), doc: "Target column (default: the upstream train cell's)." },
-  },
+  ...evaluateSchema,
   async run(c, inputs, ctx) {
     const input = inputs[0];
     const d = input?.dataset;

@@ -11,7 +11,9 @@ import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, type Dataset, type LabelInfo, type SplitName } from '../frame/dataset';
 import { featureSetId } from '../frame/featureSet';
 import { ENGINE_VERSION } from '../version';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { exportSchema } from './specs/export';
 import { emptyResult, type ArtifactRef, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { sha256 } from '../base/hash';
 
@@ -31,9 +33,8 @@ export interface ExportMeta {
   files: Record<string, string>;
 }
 
-export interface ExportConfig {
-  description?: string;
-}
+/** The config of a `export` cell, read off its key specs. */
+export type ExportConfig = ConfigOf<typeof exportSchema.keys> & CommonConfig;
 
 export function datasetDir(artifactsDir: string, id: string): string {
   return join(artifactsDir, `datasets_${id}`);
@@ -133,10 +134,7 @@ async function run(_config: ExportConfig, inputs: PhaseResult[], ctx: PhaseConte
 }
 
 export const exportPhase: PhaseSpec<ExportConfig> = {
-  kind: 'export',
-  doc: 'Writes X/y train/val/test as Parquet plus meta.json to artifacts/datasets_{feature_set_id}/.',
-  needsInput: true,
-  keys: {},
+  ...exportSchema,
   run,
 };
 

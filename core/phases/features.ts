@@ -21,46 +21,20 @@ import {
   lagExprs,
   returnExpr,
   rollingExprs,
-  ROLLING_STATS,
   WindowSpecError,
   type NamedExpr,
   type ReturnType,
   type RollingBlock,
-  type RollingStat,
 } from '../frame/rolling';
-import { registerPhase } from '../spec/registry';
-import { closest, didYouMean, t, type ValueProblem } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { featuresSchema } from './specs/features';
+import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { scalarInt } from '../frame/int64';
 
-interface RollingConfig {
-  column?: string;
-  windows: number[];
-  stats?: RollingStat[];
-}
-
-export interface FeaturesConfig {
-  returns?: string | string[];
-  return_type?: ReturnType;
-  lags?: number[];
-  lag_columns?: string[];
-  rolling?: RollingConfig | RollingConfig[];
-  expressions?: Record<string, string>;
-  description?: string;
-}
-
-const rollingBlock = t.object({
-  column: { type: t.string(), doc: 'Column to roll over. Default: the return column.' },
-  windows: {
-    type: t.list(t.integer({ min: 1, max: 32767 })),
-    doc: 'Window lengths in rows (at most 32767).',
-    required: true,
-  },
-  stats: {
-    type: t.list(t.string(ROLLING_STATS)),
-    doc: 'Statistics: mean, std (sample, ddof=1), min, max, zscore. Default [mean, std].',
-  },
-});
+/** The config of a `features` cell, read off its key specs. */
+export type FeaturesConfig = ConfigOf<typeof featuresSchema.keys> & CommonConfig;
 
 /** The return column(s) a config produces: `ret` for one price column, `ret_{col}` for several. */
 export function returnColumns(returns: string | string[] | undefined): { source: string; name: string }[] {
@@ -282,49 +256,8 @@ function inputDataset(inputs: PhaseResult[], ctx: PhaseContext): Dataset {
 }
 
 export const featuresPhase: PhaseSpec<FeaturesConfig> = {
-  kind: 'features',
-  doc: 'Returns, lags, rolling statistics and expressions per symbol; versions the feature set.',
-  needsInput: true,
-  keys: {
-    returns: {
-      type: t.oneOf(t.string(), t.list(t.string())),
-      doc: "Price column(s) to turn into one-bar returns: column 'ret' (or 'ret_{col}' for several).",
-    },
-    return_type: {
-      type: t.string(['log', 'simple']),
-      doc: 'log: ln(p_t / p_{t-1}); simple: p_t / p_{t-1} - 1. Default log.',
-      default: 'log',
-    },
-    lags: {
-      type: t.list(t.integer({ min: 1 })),
-      doc: 'Lags (in rows, per symbol) of the return column(s) or of `lag_columns`: {col}_lag_{k}.',
-    },
-    lag_columns: { type: t.list(t.string()), doc: 'Columns to lag. Default: the return column(s).' },
-    rolling: {
-      type: t.oneOf(rollingBlock, t.list(rollingBlock)),
-      doc: 'Rolling statistics per symbol: { column, windows, stats } or a list of such blocks: {col}_roll_{stat}_{w}.',
-    },
-    expressions: {
-      type: t.object(undefined, t.string()),
-      check: checkExpressions,
-      doc: 'name: expression. Columns, numbers, + - * / ( ), log, exp, abs, sqrt, sign, pow, min, max, shift(x, n), diff, pct_change, rolling_mean|std|min|max|sum(x, n).',
-    },
-  },
+  ...featuresSchema,
   run,
 };
 
 registerPhase(featuresPhase);
-
-/** The syntax of every expression, for the parser: the first broken one, at its character. */
-function checkExpressions(value: unknown): ValueProblem | undefined {
-  for (const [name, src] of Object.entries((value ?? {}) as Record<string, unknown>)) {
-    try {
-      parseFeatureExpression(String(src));
-    } catch (e) {
-      if (e instanceof FeatureExpressionError)
-        return { path: name, message: `${e.message} in "${String(src)}"`, offset: e.position };
-      throw e;
-    }
-  }
-  return undefined;
-}

@@ -8,15 +8,13 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, type Dataset } from '../frame/dataset';
 import { datasetDir, SPLITS, type ExportMeta } from './export';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { importSchema } from './specs/import';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
-export interface ImportConfig {
-  feature_set_id?: string;
-  path?: string;
-  description?: string;
-}
+/** The config of a `import` cell, read off its key specs. */
+export type ImportConfig = ConfigOf<typeof importSchema.keys> & CommonConfig;
 
 /** The dataset directory a config points at. */
 export function importDir(c: ImportConfig, ctx: Pick<PhaseContext, 'baseDir' | 'roots'>, cell?: string): string {
@@ -134,13 +132,7 @@ async function run(config: ImportConfig, _inputs: PhaseResult[], ctx: PhaseConte
 }
 
 export const importPhase: PhaseSpec<ImportConfig> = {
-  kind: 'import',
-  doc: 'Reads a dataset written by export back (X/y train/val/test + meta.json).',
-  needsInput: false,
-  keys: {
-    feature_set_id: { type: t.string(), doc: 'Feature set id of an export in the artifacts root (datasets_{id}).' },
-    path: { type: t.string(), doc: 'A datasets_* directory, relative to the notebook.' },
-  },
+  ...importSchema,
   inputFiles(config, ctx) {
     let dir: string;
     try {

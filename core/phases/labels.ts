@@ -5,22 +5,18 @@
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SYMBOL, TIMESTAMP, withDataset, type LabelInfo } from '../frame/dataset';
-import { registerPhase } from '../spec/registry';
-import { closest, didYouMean, t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { labelsSchema } from './specs/labels';
+import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { bornIn } from '../frame/provenance';
 import { scalarInt } from '../frame/int64';
 
 export type LabelTask = 'regression' | 'classification' | 'both';
 
-export interface LabelsConfig {
-  horizon?: number;
-  horizons?: number[];
-  target?: string;
-  threshold?: number;
-  task?: LabelTask;
-  description?: string;
-}
+/** The config of a `labels` cell, read off its key specs. */
+export type LabelsConfig = ConfigOf<typeof labelsSchema.keys> & CommonConfig;
 
 export const fwdRetColumn = (h: number) => `fwd_ret_h${h}`;
 export const dirColumn = (h: number) => `dir_h${h}`;
@@ -167,28 +163,7 @@ async function run(config: LabelsConfig, inputs: PhaseResult[], ctx: PhaseContex
 }
 
 export const labelsPhase: PhaseSpec<LabelsConfig> = {
-  kind: 'labels',
-  doc: 'Forward return over H bars and its direction class, per symbol; rows without a full horizon are dropped.',
-  needsInput: true,
-  keys: {
-    horizon: { type: t.integer({ min: 1 }), doc: 'Bars ahead for the forward return. Default 20.', default: 20 },
-    horizons: { type: t.list(t.integer({ min: 1 })), doc: 'Several horizons at once (instead of `horizon`).' },
-    target: {
-      type: t.string(),
-      doc: 'Price column the forward return is computed from. Default close.',
-      default: 'close',
-    },
-    threshold: {
-      type: t.number({ min: 0 }),
-      doc: "Direction classes: 0 gives ['down', 'up'] (up = return > 0); above 0 gives ['down', 'flat', 'up'] with |return| <= threshold flat.",
-      default: 0,
-    },
-    task: {
-      type: t.string(['regression', 'classification', 'both']),
-      doc: 'Which labels downstream models train on. Both columns are always written. Default both.',
-      default: 'both',
-    },
-  },
+  ...labelsSchema,
   run,
 };
 

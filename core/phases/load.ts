@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import type { Dataset } from '../frame/dataset';
-import { COLUMN_TYPE_NAMES, normaliseColumnType } from '../frame/contractTypes';
-import type { ColumnType, ColumnTypeName } from '../frame/contractTypes';
+import { normaliseColumnType } from '../frame/contractTypes';
+import type { ColumnType } from '../frame/contractTypes';
 import { parseDuration } from '../frame/contracts';
 import {
   displayPath,
@@ -17,31 +17,20 @@ import {
   isRemoteSource,
   readFileBytes,
   readSources,
-  SOURCE_FORMATS,
   splitOrigin,
 } from '../frame/io';
 import { canonicalise, sortCanonical } from '../frame/canonical';
-import { BAD_ROW_POLICIES, describeRagged } from '../frame/csvScan';
-import type { BadRowPolicy } from '../frame/csvScan';
+import { describeRagged } from '../frame/csvScan';
 import type { FileBytes, SourceFormat } from '../frame/io';
 import { cachedCopy, fetchRemote } from '../frame/remote';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { loadSchema } from './specs/load';
 import { emptyResult } from '../spec/types';
 import type { PhaseContext, PhaseSpec } from '../spec/types';
 
-export interface LoadConfig {
-  source: string;
-  format?: SourceFormat;
-  timestamp?: string;
-  symbol?: string;
-  timestamp_format?: string;
-  timezone?: string;
-  columns?: Record<string, ColumnTypeName>;
-  retry?: { retries?: number; base_delay?: string };
-  bad_rows?: BadRowPolicy;
-  empty?: 'fail' | 'warn';
-}
+/** The config of a `load` cell, read off its key specs. */
+export type LoadConfig = ConfigOf<typeof loadSchema.keys> & CommonConfig;
 
 /** Remote cached copies live here. */
 export function remoteCacheDir(roots: { cache: string }): string {
@@ -150,55 +139,7 @@ export async function runLoad(config: LoadConfig, ctx: PhaseContext) {
 }
 
 export const loadPhase: PhaseSpec<LoadConfig> = {
-  kind: 'load',
-  doc: 'Read a CSV or Parquet file, a glob of files, or an http(s) URL into a frame with UTC `timestamp` and `symbol` columns.',
-  needsInput: false,
-  keys: {
-    source: {
-      type: t.string(),
-      required: true,
-      doc: 'File path, glob (`data/raw/*.csv`) or http(s) URL; relative paths resolve against the notebook folder. A glob stacks every matching file.',
-    },
-    format: { type: t.string(SOURCE_FORMATS), doc: 'csv or parquet. Default: from the file extension.' },
-    timestamp: {
-      type: t.string(),
-      doc: 'Source column holding the time; renamed to `timestamp` (Datetime ms, UTC). Default `timestamp`.',
-    },
-    symbol: {
-      type: t.string(),
-      doc: 'Source column holding the symbol; renamed to `symbol`. Default: a `symbol` column if present, else the file name without extension.',
-    },
-    timestamp_format: {
-      type: t.string(),
-      doc: 'strftime format of the timestamp text (e.g. `%d/%m/%Y %H:%M`). Default: ISO-8601 with or without offset, plain dates, or epoch s/ms/us/ns.',
-    },
-    timezone: {
-      type: t.string(),
-      doc: 'Time zone of timestamps written without an offset (IANA name). Default UTC. Output is always UTC.',
-    },
-    columns: {
-      type: t.object(undefined, t.string(COLUMN_TYPE_NAMES)),
-      doc: 'Types some columns must have: `{ close: float, trades: int }` (number|float|int|string|bool|datetime). A cell that does not read is an error naming its line. Other columns are inferred.',
-    },
-    bad_rows: {
-      type: t.string(BAD_ROW_POLICIES),
-      doc: "CSV rows whose field count differs from the header's: `fail` (default: an error naming file:line and the counts) or `quarantine` (dropped, counted and listed in the warnings).",
-    },
-    empty: {
-      type: t.string(['fail', 'warn']),
-      doc: 'A source with no rows: `fail` (default: an error saying the file has no rows) or `warn`.',
-    },
-    retry: {
-      type: t.object({
-        retries: { type: t.integer({ min: 0, max: 10 }), doc: 'Retries after the first attempt. Default 3.' },
-        base_delay: {
-          type: t.string(),
-          doc: 'Wait before the first retry, doubled each retry (`1s`, `250ms`). Default 1s.',
-        },
-      }),
-      doc: 'Remote sources only: retry policy before falling back to the last cached copy.',
-    },
-  },
+  ...loadSchema,
   inputFiles(config, ctx) {
     if (typeof config.source !== 'string') return [];
     if (isRemoteSource(config.source)) {

@@ -7,35 +7,20 @@
 import { join } from 'node:path';
 import { UserError } from '../errors';
 import { monteCarloBandsOutput } from '../backtest/charts';
-import {
-  bandSteps,
-  distribution,
-  percentileBands,
-  simulate,
-  type McMethod,
-  type McResample,
-  type SimulationMetrics,
-} from '../backtest/montecarlo';
-import { RESULTS_KEYS, resultsNaming, type NamingKeys } from '../backtest/phaseKeys';
-import { resultsSettingsFor, type ResultsKeys } from '../backtest/resultsSettings';
+import { bandSteps, distribution, percentileBands, simulate, type SimulationMetrics } from '../backtest/montecarlo';
+import { resultsNaming } from '../backtest/phaseKeys';
+import { resultsSettingsFor } from '../backtest/resultsSettings';
 import { StageDirWriter } from '../backtest/results/stageDir';
 import { beginWorkflowStage } from '../backtest/results/workflowRun';
 import { isBacktestValue } from '../backtest/value';
 import { writeFileAtomic } from '../runs/atomicWrite';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { monteCarloSchema } from './specs/monte_carlo';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
-export interface MonteCarloConfig extends ResultsKeys, NamingKeys {
-  simulations?: number;
-  batch_size?: number;
-  method?: McMethod;
-  block_size?: number;
-  resample?: McResample;
-  percentiles?: number[];
-  band_points?: number;
-  seed?: number;
-}
+/** The config of a `monteCarlo` cell, read off its key specs. */
+export type MonteCarloConfig = ConfigOf<typeof monteCarloSchema.keys> & CommonConfig;
 
 export const BANDS_FILE = 'bands.json';
 const DEFAULT_PERCENTILES = [5, 25, 50, 75, 95];
@@ -201,30 +186,8 @@ async function run(c: MonteCarloConfig, inputs: PhaseResult[], ctx: PhaseContext
 }
 
 export const monteCarloPhase: PhaseSpec<MonteCarloConfig> = {
-  kind: 'monte_carlo',
-  doc: "Bootstrap (or block bootstrap) of a backtest's returns or trades: N simulations in batches, percentile bands of equity.",
-  needsInput: true,
+  ...monteCarloSchema,
   volatile: true,
-  keys: {
-    simulations: { type: t.integer({ min: 1 }), doc: 'Number of simulations (default 1000).' },
-    batch_size: {
-      type: t.integer({ min: 1 }),
-      doc: 'Simulations per batch; each batch is written when it ends (default 100).',
-    },
-    method: {
-      type: t.string(['bootstrap', 'block_bootstrap']),
-      doc: 'block_bootstrap (default: keeps autocorrelation and holding periods) or bootstrap (iid, when asked for by name).',
-    },
-    block_size: { type: t.integer({ min: 1 }), doc: 'Block length for block_bootstrap (default sqrt of the length).' },
-    resample: {
-      type: t.string(['returns', 'trades']),
-      doc: 'returns (default): per-bar returns; trades: trade returns.',
-    },
-    percentiles: { type: t.list(t.number({ min: 0, max: 100 })), doc: 'Band percentiles (default 5, 25, 50, 75, 95).' },
-    band_points: { type: t.integer({ min: 2 }), doc: 'Steps kept per simulated path for the bands (default 200).' },
-    seed: { type: t.integer({ min: 0 }), doc: 'Seed (default: the notebook seed).' },
-    ...RESULTS_KEYS,
-  },
   run,
 };
 

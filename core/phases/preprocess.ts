@@ -7,25 +7,19 @@
 import pl from 'nodejs-polars';
 import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, withDataset } from '../frame/dataset';
-import { clipExprs, fitWindow, imputeExprs, missingRates, type OutlierMethod } from '../frame/impute';
+import { clipExprs, fitWindow, imputeExprs, missingRates } from '../frame/impute';
 import { parseBoundary } from './split';
-import { registerPhase } from '../spec/registry';
-import { closest, didYouMean, t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { preprocessSchema } from './specs/preprocess';
+import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { scalarInt } from '../frame/int64';
 
 export type Scenario = 'mean_impute' | 'median_impute' | 'outlier_treatment';
 
-export interface PreprocessConfig {
-  scenario: Scenario;
-  method?: OutlierMethod;
-  limits?: number | number[];
-  columns?: string[];
-  per_symbol?: boolean;
-  fit_until?: string;
-  fit_fraction?: number;
-  description?: string;
-}
+/** The config of a `preprocess` cell, read off its key specs. */
+export type PreprocessConfig = ConfigOf<typeof preprocessSchema.keys> & CommonConfig;
 
 export interface PreprocessBuild {
   frame: pl.DataFrame;
@@ -176,34 +170,7 @@ async function run(config: PreprocessConfig, inputs: PhaseResult[], ctx: PhaseCo
 }
 
 export const preprocessPhase: PhaseSpec<PreprocessConfig> = {
-  kind: 'preprocess',
-  doc: 'Imputation (mean/median) or outlier treatment (winsorize/IQR) with statistics fitted on the training window only.',
-  needsInput: true,
-  keys: {
-    scenario: {
-      type: t.string(['mean_impute', 'median_impute', 'outlier_treatment']),
-      doc: 'What to do: mean_impute, median_impute or outlier_treatment.',
-      required: true,
-    },
-    method: {
-      type: t.string(['winsorize', 'iqr']),
-      doc: 'Outlier treatment: winsorize (clip to quantiles) or iqr (clip to q1 - k*IQR, q3 + k*IQR). Default winsorize.',
-    },
-    limits: {
-      type: t.oneOf(t.list(t.number({ min: 0, max: 1 })), t.number({ min: 0 })),
-      doc: 'winsorize: [low, high] quantiles, default [0.01, 0.99]; iqr: the multiplier k, default 1.5.',
-    },
-    columns: {
-      type: t.list(t.string()),
-      doc: 'Columns to treat. Default: every numeric column except timestamp, symbol and labels.',
-    },
-    per_symbol: { type: t.boolean(), doc: 'Fit statistics per symbol. Default true.', default: true },
-    fit_until: { type: t.string(), doc: 'Without a split column: fit on rows before this date (UTC).' },
-    fit_fraction: {
-      type: t.number({ min: 0, max: 1 }),
-      doc: "Without a split column or fit_until: fit on the first fraction of each symbol's rows. Default 0.7.",
-    },
-  },
+  ...preprocessSchema,
   run,
 };
 

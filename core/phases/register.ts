@@ -1,7 +1,9 @@
 /**
- * Importing this module registers every built-in phase kind (docs/design.md §5.1). Each phase module calls
- * registerPhase() at load; add one import line per phase module here. Kinds are looked up in core/spec/registry.ts.
+ * Importing this module registers every built-in phase kind (docs/design.md §5.1): their light schemas
+ * (specs/all.ts), then each phase module's runnable spec (registerPhase() at load); add one import line per phase
+ * module here. Kinds are looked up in core/spec/registry.ts.
  */
+import './specs/all';
 import './features';
 import './labels';
 import './split';

@@ -18,21 +18,16 @@ import { renderChartSvg } from '../reports/svg';
 import { DEFAULT_TEMPLATES, fillTemplate, TEMPLATE_FILES, type TemplateName } from '../reports/templates';
 import { writeAll, writeWithRetry } from '../reports/write';
 import { ENGINE_VERSION } from '../version';
-import { registerPhase } from '../spec/registry';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { reportSchema } from './specs/report';
 import { bootstrapNote, inputLabels, type ScenarioCompareValue } from './scenario_compare';
-import { t } from '../base/schema';
 import { reportSelectionSection } from './reportSelection';
 import type { TrainValue } from './train';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
-export interface ReportConfig {
-  title?: string;
-  output_dir?: string;
-  figures?: 'best' | 'all' | 'none';
-  templates?: string;
-  split?: 'train' | 'val' | 'test';
-  [INPUTS_KEY]?: CollectedInput[];
-}
+/** The config of a `report` cell, read off its key specs. */
+export type ReportConfig = ConfigOf<typeof reportSchema.keys> & CommonConfig & { [INPUTS_KEY]?: CollectedInput[] };
 
 function isTrainValue(v: unknown): v is TrainValue {
   return (
@@ -74,22 +69,7 @@ async function templatesFrom(dir: string | undefined, baseDir: string): Promise<
 }
 
 export const reportPhase: PhaseSpec<ReportConfig> = {
-  kind: 'report',
-  doc: 'Markdown model report, evaluation memo and reflection from templates, with SVG figures (pred vs true, hexbin, residuals) of the best branch.',
-  needsInput: true,
-  keys: {
-    title: { type: t.string(), doc: 'Title of the documents. Default: the notebook file name.' },
-    output_dir: { type: t.string(), doc: 'Folder for the reports, relative to the notebook. Default reports.' },
-    figures: {
-      type: t.string(['best', 'all', 'none']),
-      doc: 'Figures of the best branch (default), of every branch, or none.',
-    },
-    templates: {
-      type: t.string(),
-      doc: 'Folder with your own model_communication_report.md / model_evaluation_memo.md / reflection.md ({{placeholders}} as the defaults).',
-    },
-    split: { type: t.string(['train', 'val', 'test']), doc: 'Rows the figures show (default test).' },
-  },
+  ...reportSchema,
   async run(c, inputs, ctx) {
     const cell = ctx.cell.name;
     const meta = c[INPUTS_KEY];

@@ -8,24 +8,15 @@ import { join } from 'node:path';
 import { UserError } from '../errors';
 import { SPLIT, withDataset } from '../frame/dataset';
 import { featureSetId } from '../frame/featureSet';
-import {
-  applyScaler,
-  fitScaler,
-  ScalerFitError,
-  SCALE_METHODS,
-  type ScaleMethod,
-  type ScalerJSON,
-} from '../frame/scalers';
-import { registerPhase } from '../spec/registry';
-import { closest, didYouMean, t } from '../base/schema';
+import { applyScaler, fitScaler, ScalerFitError, type ScalerJSON } from '../frame/scalers';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { scaleSchema } from './specs/scale';
+import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 
-export interface ScaleConfig {
-  method?: ScaleMethod;
-  per_symbol?: boolean;
-  columns?: string[];
-  description?: string;
-}
+/** The config of a `scale` cell, read off its key specs. */
+export type ScaleConfig = ConfigOf<typeof scaleSchema.keys> & CommonConfig;
 
 export function scalerPath(artifactsDir: string, id: string): string {
   return join(artifactsDir, `scaler_${id}.json`);
@@ -99,18 +90,7 @@ async function run(config: ScaleConfig, inputs: PhaseResult[], ctx: PhaseContext
 }
 
 export const scalePhase: PhaseSpec<ScaleConfig> = {
-  kind: 'scale',
-  doc: 'Standard / minmax / robust scaling fitted on the train split only, applied to val and test; saved as JSON.',
-  needsInput: true,
-  keys: {
-    method: {
-      type: t.string(SCALE_METHODS),
-      doc: 'standard (mean/std, ddof 0), minmax (to [0, 1]) or robust (median/IQR). Default standard.',
-      default: 'standard',
-    },
-    per_symbol: { type: t.boolean(), doc: 'Fit one scaler per symbol. Default false.', default: false },
-    columns: { type: t.list(t.string()), doc: 'Columns to scale. Default: the features.' },
-  },
+  ...scaleSchema,
   run,
 };
 

@@ -18,20 +18,17 @@ import {
   type CompareInput,
 } from '../reports/compare';
 import { writeAll } from '../reports/write';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { scenarioCompareSchema } from './specs/scenario_compare';
 import { emptyResult, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { describeBootstrap, type BootstrapRecord } from '../ml/bootstrap';
 import { compareSelection, type CompareSelection } from './compareSelection';
 import { ledgerKeyState, selectionMarkdown, selectionMetrics } from './selection';
 
-export interface ScenarioCompareConfig {
-  metrics?: string[];
-  rank_by?: string;
-  output_dir?: string;
-  title?: string;
-  [INPUTS_KEY]?: CollectedInput[];
-}
+/** The config of a `scenarioCompare` cell, read off its key specs. */
+export type ScenarioCompareConfig = ConfigOf<typeof scenarioCompareSchema.keys> &
+  CommonConfig & { [INPUTS_KEY]?: CollectedInput[] };
 
 /** What a compare cell hands to `report` downstream. */
 export interface ScenarioCompareValue {
@@ -68,22 +65,8 @@ export function inputLabels(meta: readonly CollectedInput[] | undefined, n: numb
 }
 
 export const scenarioComparePhase: PhaseSpec<ScenarioCompareConfig> = {
+  ...scenarioCompareSchema,
   keyState: ledgerKeyState,
-  kind: 'scenario_compare',
-  doc: 'Side-by-side metrics with bootstrap CIs for every scenario x model branch: reports/scenario_table.csv and reports/scenario_summary.md.',
-  needsInput: true,
-  keys: {
-    metrics: { type: t.list(t.string()), doc: 'Metrics to show (default: every metric the inputs report).' },
-    rank_by: {
-      type: t.string(),
-      doc: 'Metric that ranks the branches (default rmse, else roc_auc, ...), in its own direction.',
-    },
-    output_dir: {
-      type: t.string(),
-      doc: 'Folder for the table and summary, relative to the notebook. Default reports.',
-    },
-    title: { type: t.string(), doc: 'Heading of the summary.' },
-  },
   async run(c, inputs, ctx) {
     const cell = ctx.cell.name;
     if (!inputs.length)

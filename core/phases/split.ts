@@ -8,17 +8,14 @@ import { splitTimelineChart } from '../charts';
 import { chartToOutput, frameToColumns } from '../charts/frames';
 import { UserError } from '../errors';
 import { SPLIT, SYMBOL, TIMESTAMP, withDataset, type LabelInfo, type SplitName } from '../frame/dataset';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { splitSchema } from './specs/split';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { int64Values } from '../frame/int64';
 
-export interface SplitConfig {
-  fractions?: number[];
-  dates?: { val?: string; test: string };
-  embargo?: number;
-  description?: string;
-}
+/** The config of a `split` cell, read off its key specs. */
+export type SplitConfig = ConfigOf<typeof splitSchema.keys> & CommonConfig;
 
 export interface SplitBuild {
   frame: pl.DataFrame;
@@ -264,26 +261,7 @@ async function run(config: SplitConfig, inputs: PhaseResult[], ctx: PhaseContext
 }
 
 export const splitPhase: PhaseSpec<SplitConfig> = {
-  kind: 'split',
-  doc: 'Time-ordered train/val/test per symbol by fractions or dates, with an embargo gap >= the label horizon.',
-  needsInput: true,
-  keys: {
-    fractions: {
-      type: t.list(t.number({ min: 0, max: 1 })),
-      doc: "[train, val, test] of each symbol's rows in time order (or [train, test]). Default [0.7, 0.15, 0.15].",
-    },
-    dates: {
-      type: t.object({
-        val: { type: t.string(), doc: 'First timestamp of the validation split (UTC when no offset).' },
-        test: { type: t.string(), doc: 'First timestamp of the test split (UTC when no offset).', required: true },
-      }),
-      doc: 'Split by dates instead of fractions: train < val <= ... < test <= test rows.',
-    },
-    embargo: {
-      type: t.integer({ min: 0 }),
-      doc: 'Rows dropped at the end of a split that another split follows (per symbol). Default and minimum: the largest label horizon.',
-    },
-  },
+  ...splitSchema,
   run,
 };
 

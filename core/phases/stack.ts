@@ -10,45 +10,22 @@ import { formatCond } from '../ml/stacking/diagnostics';
 import { describeHoldout } from '../ml/stacking/holdout';
 import { describeComparison } from '../ml/stacking/scoreReport';
 import { trainStacking } from '../ml/stacking/train';
-import { BOOTSTRAP_KEYS, type BootstrapConfig } from './bootstrapKeys';
 import type { CvValue } from './cv';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import type { Params } from '../ml/model';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { stackSchema } from './specs/stack';
 import { emptyResult, type PhaseSpec } from '../spec/types';
 
-export interface StackConfig extends BootstrapConfig {
-  horizon?: number;
-  meta_learner?: string;
-  stacking_data?: string;
-  params?: Record<string, number | string | boolean>;
-  holdout?: boolean;
-}
+/** The config of a `stack` cell, read off its key specs. */
+export type StackConfig = ConfigOf<typeof stackSchema.keys> & CommonConfig;
 
 function isCvValue(v: unknown): v is CvValue {
   return typeof v === 'object' && v !== null && typeof (v as CvValue).cvRunId === 'string';
 }
 
 export const stackPhase: PhaseSpec<StackConfig> = {
-  kind: 'stack',
-  doc: 'Train a stacking meta-learner on the out-of-fold predictions of a CV run (never recomputing them).',
-  needsInput: true,
-  keys: {
-    horizon: {
-      type: t.integer({ min: 1 }),
-      doc: "Horizon whose stacking dataset to use (default: the CV run's last horizon).",
-    },
-    meta_learner: {
-      type: t.string(),
-      doc: 'nonneg (default: non-negative, L2-regularised logistic on base logits / ridge on base predictions; logistic for > 2 classes), logistic, ridge, gbdt, ...',
-    },
-    stacking_data: { type: t.string(), doc: 'A CV run id under data/stacking/ to use instead of an upstream cv cell.' },
-    params: { type: t.object(undefined, t.any()), doc: 'Meta-learner hyper-parameters.' },
-    holdout: {
-      type: t.boolean(),
-      doc: 'Also score the stack on the held-out test split: base models refitted on all development rows, the meta-learner applied; labelled "holdout" (default false: the test split stays for one final look).',
-    },
-    ...BOOTSTRAP_KEYS,
-  },
+  ...stackSchema,
   async run(c, inputs, ctx) {
     const cvInput = inputs.find((i) => isCvValue(i.value));
     const upstream = cvInput?.value as CvValue | undefined;
@@ -73,7 +50,8 @@ export const stackPhase: PhaseSpec<StackConfig> = {
       cvRunId,
       horizon,
       metaLearner: c.meta_learner,
-      params: c.params,
+      // `params:` is a mapping of any values to the parser (t.any()); the model factories read their own.
+      params: c.params as Params | undefined,
       bootstrap: c.bootstrap,
       bootstrapMethod: c.bootstrap_method,
       block: c.block,

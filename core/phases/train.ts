@@ -2,25 +2,18 @@
 import { UserError } from '../errors';
 import type { ModelTask, Params } from '../ml/model';
 import { trainModel } from '../ml/trainWorkflow';
-import { CHECKPOINT_DIR, CHECKPOINT_METRICS, type CheckpointSettings } from '../ml/training/trainCheckpoints';
+import { CHECKPOINT_DIR } from '../ml/training/trainCheckpoints';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { validateOutputName } from '../runs/name';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { trainSchema } from './specs/train';
 import { emptyResult, type PhaseSpec } from '../spec/types';
 import { describeBootstrap } from '../ml/bootstrap';
-import { BOOTSTRAP_KEYS, type BootstrapConfig } from './bootstrapKeys';
 
-export interface TrainConfig extends BootstrapConfig {
-  model: string;
-  horizon?: number;
-  task?: ModelTask;
-  params?: Params;
-  output_name?: string;
-  checkpoints?: CheckpointSettings;
-  from_checkpoint?: string;
-}
+/** The config of a `train` cell, read off its key specs. */
+export type TrainConfig = ConfigOf<typeof trainSchema.keys> & CommonConfig;
 
 /** What a train cell hands to `evaluate` / `backtest` downstream. */
 export interface TrainValue {
@@ -35,40 +28,7 @@ export interface TrainValue {
 }
 
 export const trainPhase: PhaseSpec<TrainConfig> = {
-  kind: 'train',
-  doc: 'Fit one model on the train split (early stopping on val), score val/test with bootstrap CIs, write a training run.',
-  needsInput: true,
-  keys: {
-    model: { type: t.string(), required: true, doc: 'linear, ridge, logistic, svr, poly2, gbdt, forest.' },
-    horizon: { type: t.integer({ min: 1 }), doc: 'Label horizon (default: the last one the labels cell built).' },
-    task: {
-      type: t.string(['classification', 'regression']),
-      doc: 'Default classification (direction); regression predicts the forward return.',
-    },
-    params: {
-      type: t.object(undefined, t.any()),
-      doc: 'Hyper-parameters, e.g. { max_depth: 4, early_stopping_rounds: 20 }.',
-    },
-    output_name: {
-      type: t.string(),
-      doc: 'Run folder name instead of a generated id (one safe path segment; never overwritten).',
-    },
-    ...BOOTSTRAP_KEYS,
-    checkpoints: {
-      type: t.object({
-        top_n: { type: t.integer({ min: 1 }), doc: 'How many of the best models to keep.', required: true },
-        metric: {
-          type: t.string([...CHECKPOINT_METRICS]),
-          doc: 'Ranking metric: val_loss (the validation loss after each boosting round; lower is better).',
-        },
-      }),
-      doc: "Keep the N best models by validation loss in the run folder's checkpoints/ (gbdt: one per boosting round considered).",
-    },
-    from_checkpoint: {
-      type: t.string(),
-      doc: 'Use a kept checkpoint instead of fitting: RUN_ID (its best), RUN_ID@STEP, or a checkpoint file.',
-    },
-  },
+  ...trainSchema,
   inputFiles(config, ctx) {
     const ref = config.from_checkpoint;
     if (!ref) return [];
@@ -88,7 +48,8 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
       model: c.model,
       horizon: c.horizon,
       task,
-      params: c.params,
+      // `params:` is a mapping of any values to the parser (t.any()); the model factories read their own.
+      params: c.params as Params | undefined,
       outputName: c.output_name,
       checkpoints: c.checkpoints,
       fromCheckpoint: c.from_checkpoint,

@@ -13,12 +13,12 @@ import { UserError, ValidationError } from '../errors';
 import { withDataset } from '../frame/dataset';
 import { BUILTIN_CONTRACTS, parseDuration, resolveContract } from '../frame/contracts';
 import { displayPath } from '../frame/io';
-import { CHECK_DOCS, CHECK_IDS } from '../frame/validateChecks';
 import { writeJsonAtomic } from '../frame/validateFile';
-import { applyContract, parsePolicy, POLICIES, validationFailure } from '../frame/validateReport';
-import type { Policy, ValidationReport } from '../frame/validateReport';
-import { registerPhase } from '../spec/registry';
-import { t } from '../base/schema';
+import { applyContract, parsePolicy, validationFailure } from '../frame/validateReport';
+import type { ValidationReport } from '../frame/validateReport';
+import type { ConfigOf } from '../base/schema';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { validateSchema } from './specs/validate';
 import { emptyResult } from '../spec/types';
 import type { ChartOutput, PhaseContext, PhaseResult, PhaseSpec } from '../spec/types';
 
@@ -26,13 +26,8 @@ export { validateDataFile, checkDataFile } from '../frame/validateFile';
 export type { ValidateFileOptions } from '../frame/validateFile';
 export type { ValidationReport } from '../frame/validateReport';
 
-export interface ValidateConfig {
-  contract: string | Record<string, unknown>;
-  policy?: Policy | Record<string, Policy>;
-  max_null_rate?: number;
-  max_age?: string;
-  now?: string;
-}
+/** The config of a `validate` cell, read off its key specs. */
+export type ValidateConfig = ConfigOf<typeof validateSchema.keys> & CommonConfig;
 
 export const REPORT_FILE = 'validation_report.json';
 
@@ -158,35 +153,8 @@ export async function runValidate(
   });
 }
 
-const policyDoc = CHECK_IDS.map((id) => `\`${id}\`: ${CHECK_DOCS[id]}`).join('; ');
-
 export const validatePhase: PhaseSpec<ValidateConfig> = {
-  kind: 'validate',
-  doc: 'Check the upstream frame against a data contract; write artifacts/validation_report.json; fail, warn or quarantine offending rows.',
-  needsInput: true,
-  keys: {
-    contract: {
-      type: t.oneOf(t.string(), t.object()),
-      required: true,
-      doc: `Built-in contract (${Object.keys(BUILTIN_CONTRACTS).join(', ')}), a .yaml contract file, or an inline mapping { extends, columns, max_null_rate, ohlc, max_age }.`,
-    },
-    policy: {
-      type: t.oneOf(t.string(POLICIES), t.object(undefined, t.string(POLICIES))),
-      doc: `fail | warn | quarantine for every check, or per check: { ohlc: quarantine, duplicates: warn }. Default fail. Checks: ${policyDoc}.`,
-    },
-    max_null_rate: {
-      type: t.number({ min: 0, max: 1 }),
-      doc: 'Largest allowed share of nulls in any column (overrides the contract; built-ins allow 0.05).',
-    },
-    max_age: {
-      type: t.string(),
-      doc: 'Freshness: the newest row of every symbol must be at most this old (`2d`, `36h`), measured against `now`.',
-    },
-    now: {
-      type: t.string(),
-      doc: 'The time freshness is measured against (ISO-8601). Default: the wall clock at run time.',
-    },
-  },
+  ...validateSchema,
   inputFiles(config, ctx) {
     return typeof config.contract === 'string' && /\.ya?ml$/i.test(config.contract)
       ? [resolve(ctx.baseDir, config.contract)]

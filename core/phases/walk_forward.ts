@@ -11,39 +11,25 @@ import { equityOutput, portfolioTable, windowMetricsOutput } from '../backtest/c
 import { bestPortfolio } from '../backtest/aggregate';
 import { expandGrid } from '../backtest/grid';
 import { equityFromReturns, finiteMetrics, metricsJson } from '../backtest/metrics';
-import {
-  baseSettings,
-  periodsPerYear,
-  PORTFOLIO_KEYS,
-  RESULTS_KEYS,
-  resultsNaming,
-  SERIES_KEYS,
-  type CommonBacktestKeys,
-} from '../backtest/phaseKeys';
+import { baseSettings, periodsPerYear, resultsNaming } from '../backtest/phaseKeys';
 import { resultsSettingsFor } from '../backtest/resultsSettings';
 import { beginWorkflowStage, recordStageSelection } from '../backtest/results/workflowRun';
 import { prepareFrame } from '../backtest/series';
 import type { BacktestValue } from '../backtest/value';
 import { BAR_COLUMN, runWalkForward } from '../backtest/walkForward';
-import { walkForwardWindows, type WindowKind } from '../backtest/windows';
+import { walkForwardWindows } from '../backtest/windows';
 import { writeFileAtomic } from '../runs/atomicWrite';
 import { TIMESTAMP } from '../frame/dataset';
-import { registerPhase } from '../spec/registry';
-import { closest, didYouMean, t } from '../base/schema';
+import type { ConfigOf } from '../base/schema';
+import type { Params } from '../ml/model';
+import { registerPhase, type CommonConfig } from '../spec/registry';
+import { walkForwardSchema } from './specs/walk_forward';
+import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type ChartOutput, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { cellSelection, cellSelectionMetrics } from './selection';
 
-export interface WalkForwardConfig extends CommonBacktestKeys {
-  model?: string;
-  params?: Record<string, number | string | boolean>;
-  label?: string;
-  features?: string[];
-  train_bars: number;
-  test_bars: number;
-  step_bars?: number;
-  window?: WindowKind;
-  purge_bars?: number;
-}
+/** The config of a `walkForward` cell, read off its key specs. */
+export type WalkForwardConfig = ConfigOf<typeof walkForwardSchema.keys> & CommonConfig;
 
 export const WINDOWS_FILE = 'windows.json';
 
@@ -94,7 +80,7 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
     workflow: naming.workflow,
     phase: naming.phase,
     owner: naming.owner,
-    config: c as unknown as Record<string, unknown>,
+    config: c,
     seed: ctx.seed,
     source: ctx.source,
     baseDir: ctx.baseDir,
@@ -108,7 +94,8 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
       features,
       label,
       model,
-      params: c.params ?? {},
+      // `params:` is a mapping of any values to the parser (t.any()); the model factories read their own.
+      params: (c.params ?? {}) as Params,
       points,
       results,
       periodsPerYear: ppy,
@@ -234,39 +221,8 @@ async function run(c: WalkForwardConfig, inputs: PhaseResult[], ctx: PhaseContex
 }
 
 export const walkForwardPhase: PhaseSpec<WalkForwardConfig> = {
-  kind: 'walk_forward',
-  doc: "Walk-forward: retrain per window (rolling or expanding), trade each test window, write each window's results as it ends.",
-  needsInput: true,
+  ...walkForwardSchema,
   volatile: true,
-  keys: {
-    model: {
-      type: t.string(),
-      doc: 'Model kind retrained in each window (default logistic for class labels, ridge otherwise).',
-    },
-    params: { type: t.object(undefined, t.any()), doc: 'Model hyper-parameters.' },
-    label: { type: t.string(), doc: 'Label column to train on (default: the first class label).' },
-    features: { type: t.list(t.string()), doc: 'Feature columns (default: the upstream features).' },
-    train_bars: {
-      type: t.integer({ min: 1 }),
-      doc: 'Bars in each training window (the first one, when expanding).',
-      required: true,
-    },
-    test_bars: { type: t.integer({ min: 1 }), doc: 'Bars in each test window.', required: true },
-    step_bars: { type: t.integer({ min: 1 }), doc: 'Bars between window starts (default test_bars).' },
-    window: {
-      type: t.string(['rolling', 'expanding']),
-      doc: 'rolling (default): fixed-length training; expanding: all history.',
-    },
-    purge_bars: {
-      type: t.integer({ min: 0 }),
-      doc: 'Training bars left out before each test window (default: the label horizon).',
-    },
-    returns: SERIES_KEYS.returns,
-    returns_type: SERIES_KEYS.returns_type,
-    price: SERIES_KEYS.price,
-    ...PORTFOLIO_KEYS,
-    ...RESULTS_KEYS,
-  },
   run,
 };
 

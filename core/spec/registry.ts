@@ -1,22 +1,24 @@
-import type { PhaseSpec } from './types';
-import type { KeySpecs } from '../base/schema';
+import type { PhaseSchema, PhaseSpec } from './types';
+import type { ConfigOf, KeySpecs } from '../base/schema';
 import { t } from '../base/schema';
 
 /**
- * Every phase kind, by name. Add one import + one entry per phase module.
- * The registry is the single source for the parser (known kinds and keys), completion, hovers
- * and the executor.
+ * Every phase kind, by name, in two tiers: its light schema (kind, doc, keys; registered by
+ * core/phases/specs/all.ts, free of the frame library) is what the parser, completion, hovers and
+ * diagnostics read; its runnable spec (registered by each module of core/phases/) is what the
+ * executor runs. The schema is the single source of a kind's keys.
  */
+const schemas = new Map<string, { declared: KeySpecs; schema: PhaseSchema }>();
 const phases: PhaseSpec[] = [];
 
 /** Keys every phase cell accepts. */
-export const COMMON_KEYS: KeySpecs = {
+export const COMMON_KEYS = {
   from: {
     type: t.oneOf(t.string(), t.list(t.string())),
     doc: 'Upstream cell name(s). Default: the nearest phase cell above.',
   },
   description: { type: t.string(), doc: 'Free text shown in run manifests.' },
-};
+} as const;
 
 /** The `settings` cell: notebook-wide options, not a phase (no inputs, no outputs). */
 export const SETTINGS_KIND = 'settings';
@@ -88,20 +90,39 @@ function withFanOutKeys(keys: KeySpecs): KeySpecs {
   return out;
 }
 
-/** Configs reach a phase after the parser checked them against its key specs, hence the cast. */
-export function registerPhase<C>(spec: PhaseSpec<C>): void {
-  if (phases.some((p) => p.kind === spec.kind)) throw new Error(`phase kind '${spec.kind}' registered twice`);
-  phases.push({ ...spec, keys: withFanOutKeys(spec.keys) } as unknown as PhaseSpec);
+/** Registers a kind's light schema (again with the same keys: a no-op). */
+export function registerSchema(s: PhaseSchema): PhaseSchema {
+  const had = schemas.get(s.kind);
+  if (had && had.declared !== s.keys) throw new Error(`phase kind '${s.kind}' registered twice`);
+  if (had) return had.schema;
+  const schema = { kind: s.kind, doc: s.doc, needsInput: s.needsInput, keys: withFanOutKeys(s.keys) };
+  schemas.set(s.kind, { declared: s.keys, schema });
+  return schema;
 }
 
+/** Configs reach a phase after the parser checked them against its key specs (C is read off them: ConfigOf). */
+export function registerPhase<C extends Record<string, unknown>>(spec: PhaseSpec<C>): void {
+  if (phases.some((p) => p.kind === spec.kind)) throw new Error(`phase kind '${spec.kind}' registered twice`);
+  phases.push({ ...spec, keys: registerSchema(spec).keys });
+}
+
+/** The runnable phase of a kind (the executor's view; needs core/phases/index.ts loaded). */
 export function getPhase(kind: string): PhaseSpec | undefined {
   return phases.find((p) => p.kind === kind);
 }
 
-export function phaseKinds(): string[] {
-  return phases.map((p) => p.kind);
+/** The light schema of a kind (the parser's and the editor's view). */
+export function getSchema(kind: string): PhaseSchema | undefined {
+  return schemas.get(kind)?.schema;
 }
 
-export function allPhases(): readonly PhaseSpec[] {
-  return phases;
+export function schemaKinds(): string[] {
+  return [...schemas.keys()];
 }
+
+export function allSchemas(): PhaseSchema[] {
+  return [...schemas.values()].map((s) => s.schema);
+}
+
+/** The common keys' part of every phase config. */
+export type CommonConfig = ConfigOf<typeof COMMON_KEYS>;

@@ -57,7 +57,11 @@ export interface PhaseResult {
   modelMetrics?: { model: string; metrics: Record<string, number> }[];
 }
 
-export interface PhaseSpec<C = Record<string, unknown>> {
+/**
+ * What the parser and the editor know of a phase kind: its light schema (core/phases/specs/), loaded
+ * without the frame library.
+ */
+export interface PhaseSchema {
   kind: string;
   /** One line, shown in completion and hovers. */
   doc: string;
@@ -65,6 +69,10 @@ export interface PhaseSpec<C = Record<string, unknown>> {
   keys: KeySpecs;
   /** False for sources (`load`, `import`): they take no upstream. */
   needsInput: boolean;
+}
+
+/** A runnable phase kind: its schema and what runs it. */
+export interface PhaseSpec<C = Record<string, unknown>> extends PhaseSchema {
   /** Files the phase will read, for cache keys; resolved against ctx.baseDir. */
   inputFiles?(config: C, ctx: Pick<PhaseContext, 'baseDir' | 'roots'>): Promise<string[]> | string[];
   /**

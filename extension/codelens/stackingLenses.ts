@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { CommandId, NOTEBOOK_TYPE } from '../base/commandIds';
 import type { PhasebookController } from '../kernel/controller';
 import { kindOfCell } from '../notebook/cellText';
-import { cellLike, cellOfDocument, loadPhases, type NotebookModels } from '../notebook/models';
+import { cellLike, cellOfDocument, type NotebookModels } from '../notebook/models';
 
 export const TRAIN_STACKING_TITLE = 'Train stacking on this run';
 
@@ -39,7 +39,6 @@ export class CvCellLensProvider implements vscode.CodeLensProvider {
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     const found = cellOfDocument(document);
     if (!found || kindOfCell(cellLike(found.cell)) !== 'cv') return [];
-    await loadPhases();
     const name = this.models.modelNow(found.notebook).names[found.cell.index];
     const kernel = this.controller.existingKernel(found.notebook);
     const run = name ? kernel?.completedRuns.get(name) : undefined;

@@ -9,7 +9,7 @@ import { CommandId, NOTEBOOK_TYPE } from '../base/commandIds';
 import type { PhasebookController } from '../kernel/controller';
 import { kindOfCell } from '../notebook/cellText';
 import { kindDoc } from '../notebook/keyDocs';
-import { cellLike, loadPhases, type NotebookModels } from '../notebook/models';
+import { cellLike, type NotebookModels } from '../notebook/models';
 import { Disposable } from '../util/disposables';
 
 export class CellStatusBar extends Disposable implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
@@ -32,7 +32,6 @@ export class CellStatusBar extends Disposable implements vscode.NotebookCellStat
 
   async provideCellStatusBarItems(cell: vscode.NotebookCell): Promise<vscode.NotebookCellStatusBarItem[]> {
     if (cell.kind !== vscode.NotebookCellKind.Code) return [];
-    await loadPhases();
     const model = this.models.modelNow(cell.notebook);
     const name = model.names[cell.index];
     const kind = kindOfCell(cellLike(cell));

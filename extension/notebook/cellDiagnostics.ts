@@ -2,6 +2,7 @@
  * The core parser's diagnostics (whole-file lines) moved onto the editor cells they belong to,
  * with cell-relative lines. Pure, for the live diagnostics on cells.
  */
+import { suggestionIn } from '../../core/base/schema';
 import type { Severity } from '../../core/notebook';
 import type { NotebookModel } from './cellText';
 
@@ -53,4 +54,17 @@ export function cellDiagnostics(model: NotebookModel): CellDiagnostic[] {
     });
   }
   return out;
+}
+
+/**
+ * The edit a "did you mean" diagnostic offers: the suggested name in place of the text at its range,
+ * when that text is the unknown name the message quotes (keeping the text's own quotes). Undefined otherwise.
+ */
+export function didYouMeanFix(message: string, rangeText: string): { title: string; text: string } | undefined {
+  const s = suggestionIn(message);
+  const quoted = /^(['"])(.*)\1$/.exec(rangeText);
+  const name = quoted ? quoted[2] : rangeText;
+  if (!s || !name || name !== s.name || name === s.near) return undefined;
+  const near = s.near;
+  return { title: `Change to '${near}'`, text: quoted ? `${quoted[1]}${near}${quoted[1]}` : near };
 }

@@ -1,9 +1,10 @@
 /**
  * What the phase registry says about a cell's keys, shaped for completion, hovers and snippets.
- * Pure over core/phases/registry (the single source of kinds, keys and their docs).
+ * Pure over the phase kinds' light schemas (core/phases/specs/, the single source of kinds, keys and docs).
  */
-import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, allPhases, getPhase } from '../../core/spec/registry';
+import { COMMON_KEYS, SETTINGS_KEYS, SETTINGS_KIND, allSchemas, getSchema } from '../../core/spec/registry';
 import { describeType, type KeySpec, type KeySpecs, type ValueType } from '../../core/base/schema';
+import '../../core/phases/specs/all';
 
 export interface KindInfo {
   kind: string;
@@ -13,7 +14,7 @@ export interface KindInfo {
 /** Every kind a marker may name: registered phases, then settings, markdown and TypeScript. */
 export function markerKinds(): KindInfo[] {
   return [
-    ...allPhases().map((p) => ({ kind: p.kind, doc: p.doc })),
+    ...allSchemas().map((p) => ({ kind: p.kind, doc: p.doc })),
     { kind: SETTINGS_KIND, doc: 'Notebook-wide options: seed, autorun/lazy mode, artifact roots.' },
     { kind: 'md', doc: 'A markdown cell.' },
     { kind: 'ts', doc: 'A TypeScript cell: exports a function of its upstream frames.' },
@@ -44,7 +45,7 @@ function objectKeys(type: ValueType): Record<string, KeySpec> | undefined {
 /** The keys allowed at `path` in a cell of `kind` (top level: the phase's keys and the common ones). */
 export function keySpecsAt(kind: string, path: readonly string[]): KeySpecs | undefined {
   let specs: KeySpecs | undefined =
-    kind === SETTINGS_KIND ? SETTINGS_KEYS : getPhase(kind) ? { ...getPhase(kind)?.keys, ...COMMON_KEYS } : undefined;
+    kind === SETTINGS_KIND ? SETTINGS_KEYS : getSchema(kind) ? { ...getSchema(kind)?.keys, ...COMMON_KEYS } : undefined;
   for (const p of path) {
     const spec: KeySpec | undefined = specs?.[p];
     specs = spec ? objectKeys(spec.type) : undefined;

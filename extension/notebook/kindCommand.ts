@@ -8,7 +8,7 @@ import { parseMarker } from '../../core/notebook/marker';
 import { NOTEBOOK_TYPE } from '../base/commandIds';
 import { cellMetadataOf, hasInlineMarker, META_KEY, type CellMetadata } from './cellText';
 import { markerKinds } from './keyDocs';
-import { cellLike, loadPhases } from './models';
+import { cellLike } from './models';
 
 function targetCell(uri?: vscode.Uri, index?: number): vscode.NotebookCell | undefined {
   if (uri && typeof index === 'number') {
@@ -22,7 +22,6 @@ function targetCell(uri?: vscode.Uri, index?: number): vscode.NotebookCell | und
 }
 
 export async function changeCellKind(uri?: vscode.Uri, index?: number): Promise<boolean> {
-  await loadPhases();
   const cell = targetCell(uri, index);
   if (!cell || cell.kind !== vscode.NotebookCellKind.Code) {
     void vscode.window.showInformationMessage('Select a phase cell of a .pipeline notebook first.');

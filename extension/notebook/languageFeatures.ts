@@ -16,7 +16,8 @@ import {
   markerKinds,
   valueChoices,
 } from './keyDocs';
-import { cellLike, cellOfDocument, loadPhases, type NotebookModels } from './models';
+import { cellLike, cellOfDocument, type NotebookModels } from './models';
+import { DidYouMeanFixes } from './quickFixes';
 import { keyAt, positionContext } from './yamlContext';
 
 export const PHASE_CELL_SELECTOR: vscode.DocumentSelector = [{ notebookType: NOTEBOOK_TYPE, language: 'yaml' }];
@@ -63,7 +64,9 @@ export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
     }
     const spec = keySpecAt(kind, path, key);
     return spec
-      ? valueChoices(spec.type).map((v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.EnumMember))
+      ? [...new Set([...valueChoices(spec.type), ...(spec.suggest ?? [])])].map(
+          (v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.EnumMember),
+        )
       : [];
   }
 
@@ -71,7 +74,6 @@ export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
     document: vscode.TextDocument,
     position: vscode.Position,
   ): Promise<vscode.CompletionItem[]> {
-    await loadPhases();
     const found = cellOfDocument(document);
     if (!found) return [];
     const kind = kindOfCell(cellLike(found.cell));
@@ -116,7 +118,6 @@ function keyItems(
 
 export class PhaseHoverProvider implements vscode.HoverProvider {
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    await loadPhases();
     const found = cellOfDocument(document);
     if (!found) return undefined;
     const kind = kindOfCell(cellLike(found.cell));
@@ -147,5 +148,6 @@ export function registerLanguageFeatures(models: NotebookModels): vscode.Disposa
       ',',
     ),
     vscode.languages.registerHoverProvider(PHASE_CELL_SELECTOR, new PhaseHoverProvider()),
+    vscode.languages.registerCodeActionsProvider(PHASE_CELL_SELECTOR, new DidYouMeanFixes(), DidYouMeanFixes.metadata),
   );
 }

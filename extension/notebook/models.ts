@@ -1,19 +1,12 @@
 /**
  * The parsed model of every open `.pipeline` notebook, recomputed after edits (cached per change).
- * Phase modules register their kinds when first needed (they pull in the frame library), so an
- * explorer-only session never loads them.
+ * The parser reads the phase kinds' light schemas (core/phases/specs/): the host never loads the
+ * runnable phases or the frame library.
  */
 import * as vscode from 'vscode';
+import '../../core/phases/specs/all';
 import { modelOf, notebookMetadataOf, type CellLike, type NotebookModel } from './cellText';
 import { Disposable } from '../util/disposables';
-
-let phasesLoaded: Promise<unknown> | undefined;
-
-/** Registers every phase kind (parser, completion and hovers read the registry). */
-export function loadPhases(): Promise<unknown> {
-  phasesLoaded ??= import('../../core/phases/register');
-  return phasesLoaded;
-}
 
 export function cellLike(cell: vscode.NotebookCell): CellLike {
   return {
@@ -59,12 +52,11 @@ export class NotebookModels extends Disposable implements vscode.Disposable {
   }
 
   /** The model of a notebook as it is now. */
-  async model(doc: vscode.NotebookDocument): Promise<NotebookModel> {
-    await loadPhases();
-    return this.modelNow(doc);
+  model(doc: vscode.NotebookDocument): Promise<NotebookModel> {
+    return Promise.resolve(this.modelNow(doc));
   }
 
-  /** The model, when the phase registry is already loaded (completion, hovers). */
+  /** The model of a notebook as it is now, synchronously (completion, hovers). */
   modelNow(doc: vscode.NotebookDocument): NotebookModel {
     const key = doc.uri.toString();
     const cached = this.cache.get(key);

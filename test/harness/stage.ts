@@ -25,7 +25,7 @@ export function readManifest(repoRoot: string): ExtensionManifest & Record<strin
 }
 
 /** Folders of the repository that ship with the extension (copied when present). */
-export const EXTENSION_PAYLOAD = ['dist', 'bin', 'media', 'snippets', 'examples'] as const;
+export const EXTENSION_PAYLOAD = ['dist', 'bin', 'media', 'examples'] as const;
 export const EXTENSION_FILES = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'] as const;
 
 /**

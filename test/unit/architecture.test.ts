@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
+  chainTo,
   findCycles,
   importsOf,
   productFiles,
@@ -96,6 +97,19 @@ test('every folder of the product is in the layer list', () => {
   );
 });
 
+/** The host's language features (completion, hovers, diagnostics, Quick Fixes) and what they parse with. */
+const LANGUAGE_FEATURES = [
+  'extension/notebook/languageFeatures.ts',
+  'extension/notebook/diagnostics.ts',
+  'extension/notebook/quickFixes.ts',
+  'extension/notebook/models.ts',
+  'core/phases/specs/all.ts',
+];
+
+test("the host's language features never load nodejs-polars (they read the light phase schemas)", () => {
+  assert.deepEqual(LANGUAGE_FEATURES.map((f) => chainTo(edges, f, 'nodejs-polars')?.join(' -> ')).filter(Boolean), []);
+});
+
 // The checker itself: each rule catches what it is meant to, on files that exist only here.
 const fake = (from: string, text: string): ImportEdge[] => importsOf(root, from, text);
 
@@ -131,6 +145,22 @@ test('the checker names the file, line and rule of each break', () => {
   assert.match(v[2], /product code never imports test\//);
   assert.match(v[3], /^webview\/renderer\/render\.ts:1 .*only through the contracts/);
   assert.match(v[4], /^core\/ml\/model\.ts:1 imports '\.\.\/phases\/train': core\/ml .* may not import core\/phases/);
+});
+
+test('the checker follows value imports, static and dynamic, to a package, and skips type-only ones', () => {
+  const e = [
+    ...fake('extension/notebook/models.ts', "export const f = () => import('../../core/phases/register');"),
+    ...fake('core/phases/register.ts', "import './scale';"),
+    ...fake('core/phases/scale.ts', "import type { Series } from 'nodejs-polars';\nimport pl from 'nodejs-polars';"),
+    ...fake('core/phases/specs/scale.ts', "import type pl from 'nodejs-polars';"),
+  ];
+  assert.deepEqual(chainTo(e, 'extension/notebook/models.ts', 'nodejs-polars'), [
+    'extension/notebook/models.ts',
+    'core/phases/register.ts',
+    'core/phases/scale.ts',
+    'nodejs-polars',
+  ]);
+  assert.equal(chainTo(e, 'core/phases/specs/scale.ts', 'nodejs-polars'), undefined);
 });
 
 test('the checker lists two-way folder pairs', () => {

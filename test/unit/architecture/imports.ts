@@ -194,3 +194,29 @@ export function twoWayFolders(edges: readonly ImportEdge[]): string[] {
   }
   return pairs.sort();
 }
+
+/**
+ * The chain of value imports (static or dynamic; type-only ones are erased) from `file` to the
+ * package `pkg`, shortest first, or undefined when `file` never loads it.
+ */
+export function chainTo(edges: readonly ImportEdge[], file: string, pkg: string): string[] | undefined {
+  const from = new Map<string, ImportEdge[]>();
+  for (const e of edges) if (!e.typeOnly) from.set(e.from, [...(from.get(e.from) ?? []), e]);
+  const prev = new Map<string, string>([[file, '']]);
+  const queue = [file];
+  while (queue.length) {
+    const f = queue.shift() as string;
+    for (const e of from.get(f) ?? []) {
+      if (e.spec === pkg || e.spec.startsWith(`${pkg}/`)) {
+        const chain = [pkg];
+        for (let c = f; c; c = prev.get(c) ?? '') chain.unshift(c);
+        return chain;
+      }
+      if (e.to && !prev.has(e.to)) {
+        prev.set(e.to, f);
+        queue.push(e.to);
+      }
+    }
+  }
+  return undefined;
+}

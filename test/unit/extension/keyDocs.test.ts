@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import '../../../core/phases/register';
-import { allPhases, COMMON_KEYS } from '../../../core/spec/registry';
+import { allSchemas, COMMON_KEYS } from '../../../core/spec/registry';
 import { cellSnippet, keyDocMarkdown, keySpecAt, keySpecsAt, valueChoices } from '../../../extension/notebook/keyDocs';
-import { snippetEntries } from '../../../extension/notebook/snippets';
 
 test('keys of a phase cell are its own keys plus the common ones, with their docs', () => {
   const keys = keySpecsAt('features', []);
@@ -34,23 +31,19 @@ test('a cell snippet starts with the marker and fills the required keys', () => 
   );
 });
 
-test('snippets/pipeline.json holds one snippet per phase kind, with keys the kind accepts (regenerate: npx tsx extension/notebook/writeSnippets.ts)', () => {
-  const file = JSON.parse(
-    readFileSync(join(__dirname, '..', '..', '..', 'snippets', 'pipeline.json'), 'utf8'),
-  ) as Record<string, { body: string[] }>;
-  assert.ok(Object.keys(snippetEntries()).length > 0);
-  for (const p of allPhases()) {
-    const entry = file[`Phasebook ${p.kind} cell`];
-    assert.ok(entry, `no snippet for phase kind '${p.kind}'`);
-    for (const line of entry.body.slice(1)) {
-      const key = /^([A-Za-z_][\w-]*):/.exec(line)?.[1];
-      if (key) assert.ok(key in p.keys || key in COMMON_KEYS, `snippet for '${p.kind}' writes unknown key '${key}'`);
-    }
-  }
-});
-
 test('docs shown as markdown keep underscores and stars literal outside code spans', async () => {
   const { docMarkdown } = await import('../../../extension/notebook/keyDocs');
   assert.equal(docMarkdown('blocks: {col}_roll_{stat}_{w}.'), 'blocks: {col}\\_roll\\_{stat}\\_{w}.');
   assert.equal(docMarkdown('per check: `ohlc_x`, a*b'), 'per check: `ohlc_x`, a\\*b');
+});
+
+test("a new cell's snippet (offered on its first line) writes only keys its kind accepts", () => {
+  for (const p of allSchemas()) {
+    const body = cellSnippet(p.kind);
+    assert.equal(body[0], `# %% ${p.kind}`);
+    for (const line of body.slice(1)) {
+      const key = /^([A-Za-z_][\w-]*):/.exec(line)?.[1];
+      if (key) assert.ok(key in p.keys || key in COMMON_KEYS, `snippet for '${p.kind}' writes unknown key '${key}'`);
+    }
+  }
 });
