@@ -15,7 +15,10 @@ import type {
   RunReply,
 } from './protocol';
 import { previewTable } from './tablePreview';
+import { runQuery } from './queryFrame';
+import { readRunFrames } from './runFrames';
 import { recordStandaloneRun } from '../orchestrate/record';
+import { metricsDbPath } from '../orchestrate/metricsDb';
 
 /** What the kernel does for each request; separate from the process plumbing so it can be tested in-process. */
 export class KernelHandlers {
@@ -75,6 +78,8 @@ export class KernelHandlers {
       return { rows: r.dataset.frame.height, columns: df.columns, ipc: frameToIpc(df) };
     },
     readTable: (req) => previewTable(req.path, req.limit),
+    query: (req) => runQuery(metricsDbPath(req.artifactsRoot), req.sql),
+    readRunFrames: (req) => readRunFrames(req),
     trainStacking: async (req) => {
       const s = this.need();
       this.abort = new AbortController();

@@ -1,6 +1,7 @@
 /**
- * A kernel for work the explorer and CodeLens ask for outside any open notebook: training stacking
- * on a CV run and reading the first rows of a table file. It opens an empty notebook in the
+ * A kernel for work the explorer, CodeLens, dashboards and commands ask for outside any open notebook:
+ * training stacking on a CV run, and every data read of the host (a table file's rows, a dashboard's
+ * frames, "Query metrics"): the host itself loads neither nodejs-polars nor sql.js. It opens an empty notebook in the
  * workspace folder (requests like trainStacking take seed and base folder from a session).
  * Started on first use, stopped after a minute idle; cancelling kills it (it holds no state).
  */

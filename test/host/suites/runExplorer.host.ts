@@ -1,7 +1,7 @@
 // The run explorer inside a real VS Code: runs written by another process (with run.json, or in
 // another tool's layout without one; results runs in the notes/002 layout and the one before it)
 // appear within a second; deleted runs and roots disappear,
-// recreated roots come back; a run opens its dashboard, a Parquet artifact opens as a table.
+// recreated roots come back; a run opens its dashboard, a Parquet artifact opens in the grid editor.
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
@@ -207,7 +207,7 @@ suite('run explorer', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('"Open dashboard" opens a panel for the run; a Parquet artifact opens as a table view', async () => {
+  test('"Open dashboard" opens a panel for the run; a Parquet artifact opens in the grid editor', async () => {
     const id = 'ridge_h5_20250101_000000_000001_e2e1';
     const dir = join(ws(), 'runs', id);
     await vscode.commands.executeCommand('phasebook.openDashboard', dir);
@@ -222,13 +222,8 @@ suite('run explorer', function () {
       isDir: false,
       runDir: dir,
     });
-    const editor = await waitFor(
-      () => vscode.window.activeTextEditor?.document.uri.scheme === 'phasebook-table' && vscode.window.activeTextEditor,
-      30_000,
-      'the table view',
-    );
-    const text = editor.document.getText();
-    assert.match(text, /3 rows × 2 columns/);
-    assert.match(text, /y_true/);
+    const drawn = await waitFor(() => api.tableViews()[parquet], 30_000, 'the table grid');
+    assert.equal(drawn.rows, 3);
+    assert.deepEqual(drawn.columns, ['y_true', 'pred']);
   });
 });
