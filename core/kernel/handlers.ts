@@ -130,7 +130,13 @@ export class KernelHandlers {
     this.abort = new AbortController();
     const onEvent = (e: ExecutionEvent) => this.emit(toKernelEvent(e));
     try {
-      const report = await this.need().run({ cells, force, signal: this.abort.signal, onEvent });
+      const report = await this.need().run({
+        cells,
+        force,
+        signal: this.abort.signal,
+        onEvent,
+        onCellsDone: () => this.emit({ type: 'cellsDone' }),
+      });
       return {
         ok: report.ok,
         exitCode: report.exitCode,

@@ -71,7 +71,12 @@ export type KernelEvent =
       error?: CellError;
     }
   | { type: 'runCreated'; cell: string; id: string; dir: string; kind: RunKind }
-  | { type: 'stale'; cells: string[] };
+  | { type: 'stale'; cells: string[] }
+  /**
+   * The running request's cells have all finished; the reply follows once the execution is recorded
+   * (metrics.db can take seconds). The host ends the request's executions here, not at the reply.
+   */
+  | { type: 'cellsDone' };
 
 export interface RunReply {
   ok: boolean;

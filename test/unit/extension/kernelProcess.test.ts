@@ -96,7 +96,8 @@ test('the real kernel opens a notebook, runs it with events per cell, serves a c
     assert.deepEqual(first.cells, [{ cell: 'prices', status: 'ok' }], JSON.stringify(failure));
     assert.deepEqual(
       events.map((e) => e.type).filter((t) => t !== 'progress'),
-      ['queued', 'started', 'finished'],
+      // cellsDone comes after the last finished event and before the reply (the host shows idle there).
+      ['queued', 'started', 'finished', 'cellsDone'],
     );
     const fin = events.find((e) => e.type === 'finished') as Extract<KernelEvent, { type: 'finished' }>;
     assert.equal(fin.output?.dataset?.rows, 3);
