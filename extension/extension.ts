@@ -107,6 +107,10 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
         const nb = vscode.window.activeNotebookEditor?.notebook;
         return nb ? controller.existingKernel(nb)?.artifactRoots : undefined;
       },
+      recorded: async () => {
+        const nb = vscode.window.activeNotebookEditor?.notebook;
+        await (nb ? controller.existingKernel(nb)?.recorded() : undefined);
+      },
     }),
   );
 
@@ -175,6 +179,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
       trainer.trainOn(dir, choice, notebook ? notebookKernel(notebook.uri) : undefined),
     openDashboards: () => dashboards.openRuns,
     tableViews: () => tables.views.drawn(),
+    idleLatencyMs: (nb) => controller.existingKernel(nb)?.timeline.lastIdleLatencyMs,
   };
 }
 

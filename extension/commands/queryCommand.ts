@@ -23,6 +23,8 @@ const QUERY_VIEW_TYPE = 'phasebook.queryResult';
 export interface QueryCommandDeps {
   /** The roots of the active notebook's kernel, when one runs. */
   activeRoots(): ArtifactRoots | undefined;
+  /** Resolves when the active notebook's last run is recorded in metrics.db (it shows idle before that). */
+  recorded(): Promise<void>;
   workspaceDir(): string;
   log: PhasebookLog;
   views: TableViews;
@@ -61,6 +63,7 @@ export function registerQueryCommand(deps: QueryCommandDeps): vscode.Disposable 
       lastSql = sql;
       const artifacts =
         deps.activeRoots()?.artifacts ?? resolveRoots(deps.workspaceDir(), explicitRootDefaults()).artifacts;
+      await deps.recorded();
       // A SQL error is the user's (a UserError): the command layer shows it and opens nothing.
       const reply = await query(deps.kernel, artifacts, sql);
       const key = `query-${++count}`;

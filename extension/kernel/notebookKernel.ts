@@ -32,11 +32,18 @@ export interface NotebookKernelDeps {
   onCrash(kernel: NotebookKernel, message: string): void;
 }
 
+interface PendingRun {
+  names?: string[];
+  /** Resolves `run()`: the cells are done. */
+  done: () => void;
+}
+
 export class NotebookKernel implements vscode.Disposable {
   /** Stale cells, completed runs and fan-out branches, from the kernel's events (a pure reducer). */
   private readonly execution = new ExecutionState();
-  /** The cells of each run request sent and not yet answered, oldest first (undefined: all cells). */
-  private readonly runs: { names?: string[] }[] = [];
+  /** Run requests sent and not yet done, oldest first (`names` undefined: all cells). */
+  private readonly runs: PendingRun[] = [];
+  private lastAnswer: Promise<void> = Promise.resolve();
   readonly timeline: EventTimeline;
   /** Cells whose inputs changed since they last ran. */
   readonly stale: ReadonlySet<string> = this.execution.stale;
@@ -168,19 +175,36 @@ export class NotebookKernel implements vscode.Disposable {
   }
 
   /** Runs cells (all executable cells when `names` is absent); stale ancestors run first. */
+  /**
+   * Runs cells (all executable cells when `names` is absent); stale ancestors run first. Resolves when the
+   * cells are done (the kernel's `cellsDone`), so VS Code shows the notebook idle while the kernel still
+   * records the execution; the reply is awaited in the background (its failure still marks the cells).
+   */
   async run(names?: string[], force = false): Promise<void> {
     for (const n of names ?? []) this.registry.ensure(n);
-    const run = { names };
+    const run: PendingRun = { names, done: () => undefined };
+    const cellsDone = new Promise<void>((resolve) => (run.done = resolve));
+    const answered = this.sendRun(run, force);
+    this.lastAnswer = answered;
+    await Promise.race([answered, cellsDone]);
+  }
+
+  /** Resolves once the last run request is answered: its execution is in metrics.db ("Query metrics" waits). */
+  recorded(): Promise<void> {
+    return this.lastAnswer;
+  }
+
+  private async sendRun(run: PendingRun, force: boolean): Promise<void> {
     let ok = false;
     try {
       const proc = await this.kernel();
       await this.sync();
       this.runs.push(run);
       this.timeline.sent('run');
-      await proc.request({ type: 'run', cells: names, force });
+      await proc.request({ type: 'run', cells: run.names, force });
       ok = true;
     } catch (e) {
-      this.requestFailed(e, names);
+      this.requestFailed(e, run.names);
     } finally {
       this.timeline.answered('run', ok);
       this.endRun(run);
@@ -191,17 +215,18 @@ export class NotebookKernel implements vscode.Disposable {
    * A run's cells are done (the kernel's `cellsDone`, else its reply): fanned-out cells end and cells the kernel
    * did not run settle, so the notebook shows idle without waiting for the kernel to record the execution.
    */
-  private endRun(run: { names?: string[] }): void {
+  private endRun(run: PendingRun): void {
     const i = this.runs.indexOf(run);
     if (i >= 0) this.runs.splice(i, 1);
     this.flushBranches();
     if (run.names) this.registry.settle(run.names);
     this.timeline.idle();
+    run.done();
   }
 
   /** Runs the stale, failed and waiting cells; returns the cells the kernel ran (none: nothing to run). */
   async runStale(): Promise<string[]> {
-    const run = {};
+    const run: PendingRun = { done: () => undefined };
     try {
       const proc = await this.kernel();
       await this.sync();

@@ -112,6 +112,36 @@ suite('run explorer', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('a CV run shows as finished right after its run.json lands complete, and stays finished', async () => {
+    const id = 'cv_20250103_000000_000001_done';
+    const dir = join(ws(), 'runs', id);
+    const running = {
+      ...manifest(id, 'cv', {}),
+      status: 'running',
+      writer: { pid: process.pid, host: hostname(), started: new Date().toISOString() },
+    };
+    // A large cv_results.json makes each read of the folder slow, so the watcher's reads overlap.
+    const folds = Array.from({ length: 4000 }, (_, i) => ({ model: 'ridge', horizon: 5, fold: i % 5, roc_auc: 0.5 }));
+    const big = JSON.stringify({ models: ['ridge'], horizons: [5], folds });
+    await writeRunElsewhere(dir, running, { 'cv_results.json': big });
+    const first = await api.waitForRun((s) => s.dir === dir, 5000);
+    assert.equal(first.status, 'running');
+    // The last files of the run, then run.json complete, as the run store writes them (rename last).
+    const landed = Date.now();
+    await writeRunElsewhere(
+      dir,
+      { ...manifest(id, 'cv', { roc_auc: 0.5 }), finished: new Date().toISOString() },
+      { 'cv_results.json': big, 'fold_scores.json': '[]', 'predictions.json': '[]' },
+    );
+    await waitFor(() => api.runs().find((s) => s.dir === dir)?.status === 'complete', 5000, 'the run to show complete');
+    const ms = Date.now() - landed;
+    assert.ok(ms <= 1500, `showed complete ${ms} ms after run.json landed`);
+    // Reads still in flight when it landed must not bring "running" back.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(api.runs().find((s) => s.dir === dir)?.status, 'complete');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   test('a deleted run folder leaves the tree; a results root deleted and recreated is picked up again', async () => {
     const id = 'bt_2025';
     const root = join(ws(), 'results');
