@@ -50,6 +50,8 @@ export function registerQueryCommand(deps: QueryCommandDeps): vscode.Disposable 
     id: QUERY_METRICS_COMMAND,
     args: (raw): [string | undefined] => [typeof raw[0] === 'string' ? raw[0] : undefined],
     run: async (sqlArg): Promise<vscode.WebviewPanel | undefined> => {
+      // The kernel starts while the user types (a cold one takes about a second under load).
+      deps.kernel.warm?.();
       const sql =
         typeof sqlArg === 'string'
           ? sqlArg

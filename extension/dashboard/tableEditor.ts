@@ -16,6 +16,8 @@ export const TABLE_EDITOR_ROWS = 100_000;
 /** Where data reads go: a kernel (the explorer's utility kernel). */
 export interface KernelRequester {
   request<K extends KernelCallType>(call: KernelCall & { type: K }): Promise<KernelReplies[K]>;
+  /** Starts the kernel ahead of a request that is coming. */
+  warm?(): void;
 }
 
 export class TableEditorProvider implements vscode.CustomReadonlyEditorProvider, vscode.Disposable {

@@ -44,6 +44,13 @@ export class UtilityKernel implements vscode.Disposable {
     return proc;
   }
 
+  /** Starts the process now (while the user types a query), so the first request does not wait for it. */
+  warm(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.process();
+    if (!this.active) this.idleTimer = setTimeout(() => void this.stop(), IDLE_MS);
+  }
+
   /** Sends a request; a cancelled token kills the process and rejects. */
   async request<K extends KernelCallType>(
     call: KernelCall & { type: K },
