@@ -4,7 +4,8 @@
 //   npm run bench                      full sizes: 2M rows x 20 symbols, GBDT 800k rows, ...
 //   npm run bench -- --quick           scaled down (CI-friendly, a few minutes) -> bench/out/results-quick.md
 //   npm run bench -- --scale 0.25      pipeline data at 25% (500k rows)
-//   npm run bench -- --only pipeline,kernel   some steps (pipeline,gbdt,kernel,cache,runindex,explorer,chart)
+//   npm run bench -- --only pipeline,kernel   some steps (pipeline,gbdt,kernel,cache,runindex,explorer,chart,
+//                                      editor-latency: last cell finished -> notebook idle, through the kernel protocol)
 //   npm run bench -- --only fleet      scenarios.pipeline serial vs local pool vs 1/2/4 fleet workers + queue overhead
 //                                      (needs redis-server): its own section of results.md, the rest kept
 //   npm run bench -- --profile         also profile Phasebook's pipeline (node --cpu-prof) and list hot functions
@@ -40,7 +41,7 @@ const argv = process.argv.slice(2);
 const has = (f) => argv.includes(`--${f}`);
 const arg = (f, d) => (argv.indexOf(`--${f}`) >= 0 ? argv[argv.indexOf(`--${f}`) + 1] : d);
 const quick = has('quick');
-const STEPS = ['pipeline', 'gbdt', 'kernel', 'cache', 'runindex', 'explorer', 'chart'];
+const STEPS = ['pipeline', 'gbdt', 'kernel', 'cache', 'runindex', 'explorer', 'chart', 'editor-latency'];
 const only = arg('only', STEPS.join(',')).split(',');
 const scale = Number(arg('scale', quick ? 0.02 : 1));
 const sizes = {
@@ -313,6 +314,19 @@ async function main() {
     lastJson(
       (await run(node, [join(root, 'dist', 'bench-explorer.js'), '--runs', String(sizes.explorerRuns), '--dir', out]))
         .stdout,
+    ),
+  );
+  await measure('editorLatency', 'editor-latency', async () =>
+    lastJson(
+      (
+        await run(node, [
+          join(root, 'dist', 'bench-editor-latency.js'),
+          '--iterations',
+          String(quick ? 2 : 5),
+          '--bars',
+          String(quick ? 800 : 2000),
+        ])
+      ).stdout,
     ),
   );
   await measure('chart', 'chart', async () =>

@@ -7,6 +7,7 @@ import type { TrainStackingReply } from '../core/kernel/protocol';
 import type { RunSummary } from '../core/runs/scan';
 import type { StackingChoice } from './codelens/stackingTrainer';
 import type { ExecutionMode } from './base/config';
+import type { TableRendered } from './dashboard/protocol';
 
 export interface PhasebookApi {
   /** Kernel state of a notebook: none | starting | idle | busy | dead | stopped. */
@@ -48,4 +49,8 @@ export interface PhasebookApi {
   ): Promise<TrainStackingReply | undefined>;
   /** Run folders with an open dashboard panel. */
   openDashboards(): string[];
+  /** Last cell finished -> notebook idle of the notebook's last run, in ms (the host's event timeline). */
+  idleLatencyMs(notebook: vscode.NotebookDocument): number | undefined;
+  /** What each open grid view (table editor: the file path; query result: query-N) drew: its header and rows. */
+  tableViews(): Record<string, TableRendered>;
 }

@@ -16,9 +16,9 @@ import { registerRunCommands } from './commands/runCommands';
 import { registerRecordedCommands } from './commands/recordedCommands';
 import { explicitRootDefaults, readSettings } from './base/config';
 import { registerDashboard } from './dashboard/register';
+import { TableEditorProvider } from './dashboard/tableEditor';
 import { RunExplorer } from './explorer/runExplorer';
 import { GROUP_LABEL, GROUP_ORDER } from './explorer/runIndex';
-import { TablePreviewProvider } from './explorer/tablePreview';
 import { PhasebookController } from './kernel/controller';
 import { KernelStatusBar } from './kernel/kernelStatusBar';
 import { UtilityKernel } from './kernel/utilityKernel';
@@ -48,7 +48,11 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new PipelineSerializer(), SERIALIZER_OPTIONS));
   const models = push(new NotebookModels());
   const explorer = push(new RunExplorer(log));
-  const dashboards = push(registerDashboard(context, { log, runChanges: explorer.onDidChangeRuns }));
+  const workspaceDir = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? context.extensionUri.fsPath;
+  const utility = push(
+    new UtilityKernel(kernelModulePath, workspaceDir, () => readSettings().kernelMemoryLimitMb, log),
+  );
+  const dashboards = push(registerDashboard(context, { log, runChanges: explorer.onDidChangeRuns, kernel: utility }));
   const controller = push(
     new PhasebookController(models, {
       models,
@@ -69,11 +73,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
       },
     }),
   );
-  const workspaceDir = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? context.extensionUri.fsPath;
-  const utility = push(
-    new UtilityKernel(kernelModulePath, workspaceDir, () => readSettings().kernelMemoryLimitMb, log),
-  );
-  const tables = push(new TablePreviewProvider(utility));
+  const tables = push(TableEditorProvider.create(context.extensionUri, log, utility));
   const trainer = new StackingTrainer(explorer, dashboards, utility, log);
   const diagnostics = push(new CellDiagnosticsProvider(models));
 
@@ -101,9 +101,15 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     registerQueryCommand({
       log,
       workspaceDir,
+      views: tables.views,
+      kernel: utility,
       activeRoots: () => {
         const nb = vscode.window.activeNotebookEditor?.notebook;
         return nb ? controller.existingKernel(nb)?.artifactRoots : undefined;
+      },
+      recorded: async () => {
+        const nb = vscode.window.activeNotebookEditor?.notebook;
+        await (nb ? controller.existingKernel(nb)?.recorded() : undefined);
       },
     }),
   );
@@ -172,6 +178,8 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     trainStacking: (dir, choice, notebook) =>
       trainer.trainOn(dir, choice, notebook ? notebookKernel(notebook.uri) : undefined),
     openDashboards: () => dashboards.openRuns,
+    tableViews: () => tables.views.drawn(),
+    idleLatencyMs: (nb) => controller.existingKernel(nb)?.timeline.lastIdleLatencyMs,
   };
 }
 

@@ -10,6 +10,7 @@ export const BENCH_ENTRIES = {
   'bench-runindex': 'bench/micro/runIndex.ts',
   'bench-explorer': 'bench/micro/explorerLatency.ts',
   'bench-chart': 'bench/micro/chartRender.ts',
+  'bench-editor-latency': 'bench/micro/editorLatency.ts',
 };
 
 /** Bundles the given entry names (default: all) into ROOT/dist/NAME.js. */

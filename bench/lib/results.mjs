@@ -234,6 +234,25 @@ function microSection(m) {
           )
         : 'not run') + when(ex),
   );
+  const el = m?.editorLatency;
+  out.push('', '### Last cell finished -> notebook idle (host side, through the kernel protocol; demo notebook)');
+  out.push(
+    err(el) ??
+      (el
+        ? table(
+            ['run', 'cells', 'idle now (cellsDone)', 'idle before (reply)'],
+            [
+              ['cold Run All', el.coldCells, fmtMs(el.coldIdleMs), fmtMs(el.coldReplyMs)],
+              [
+                `warm model cells (p50 / max of ${el.samples})`,
+                '',
+                `${fmtMs(el.idleP50Ms)} / ${fmtMs(el.idleMaxMs)}`,
+                `${fmtMs(el.replyP50Ms)} / ${fmtMs(el.replyMaxMs)}`,
+              ],
+            ],
+          )
+        : 'not run') + when(el),
+  );
   const ch = m?.chart;
   out.push('', '### Arrow encode + chart render of a long series');
   out.push(

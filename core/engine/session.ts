@@ -325,6 +325,7 @@ export class PipelineSession {
       executor: executor?.name ?? 'in-process',
       ...(gate.report ? { audit: gate.report } : {}),
     };
+    req.onCellsDone?.();
     if (this.opts.record !== false)
       report.executionId = await recordExecution({
         roots,

@@ -54,6 +54,11 @@ export interface RunRequest {
   force?: boolean;
   signal?: AbortSignal;
   onEvent?: (e: ExecutionEvent) => void;
+  /**
+   * Every cell of the request has finished (its last `finished` event is out); called before the
+   * execution is recorded (metrics.db, cache statistics), so a host can show the notebook idle then.
+   */
+  onCellsDone?: () => void;
 }
 
 export interface ExecutionReport {

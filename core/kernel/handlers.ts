@@ -15,7 +15,10 @@ import type {
   RunReply,
 } from './protocol';
 import { previewTable } from './tablePreview';
+import { runQuery } from './queryFrame';
+import { readRunFrames } from './runFrames';
 import { recordStandaloneRun } from '../orchestrate/record';
+import { metricsDbPath } from '../orchestrate/metricsDb';
 
 /** What the kernel does for each request; separate from the process plumbing so it can be tested in-process. */
 export class KernelHandlers {
@@ -75,6 +78,8 @@ export class KernelHandlers {
       return { rows: r.dataset.frame.height, columns: df.columns, ipc: frameToIpc(df) };
     },
     readTable: (req) => previewTable(req.path, req.limit),
+    query: (req) => runQuery(metricsDbPath(req.artifactsRoot), req.sql),
+    readRunFrames: (req) => readRunFrames(req),
     trainStacking: async (req) => {
       const s = this.need();
       this.abort = new AbortController();
@@ -125,7 +130,13 @@ export class KernelHandlers {
     this.abort = new AbortController();
     const onEvent = (e: ExecutionEvent) => this.emit(toKernelEvent(e));
     try {
-      const report = await this.need().run({ cells, force, signal: this.abort.signal, onEvent });
+      const report = await this.need().run({
+        cells,
+        force,
+        signal: this.abort.signal,
+        onEvent,
+        onCellsDone: () => this.emit({ type: 'cellsDone' }),
+      });
       return {
         ok: report.ok,
         exitCode: report.exitCode,

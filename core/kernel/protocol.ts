@@ -36,6 +36,10 @@ export type KernelRequest =
     }
   /** The first rows of a table file (Parquet, IPC, CSV), for the run explorer; needs no open notebook. */
   | { type: 'readTable'; id: number; path: string; limit?: number }
+  /** SQL on an artifacts root's metrics.db, the result as one frame ("Query metrics"); the host never loads sql.js. */
+  | { type: 'query'; id: number; artifactsRoot: string; sql: string }
+  /** The frames a run dashboard charts: a predictions Parquet file, the equity curves of a run folder. */
+  | { type: 'readRunFrames'; id: number; predictions?: string; equityDir?: string }
   | { type: 'cancel' }
   | { type: 'shutdown' };
 
@@ -67,7 +71,12 @@ export type KernelEvent =
       error?: CellError;
     }
   | { type: 'runCreated'; cell: string; id: string; dir: string; kind: RunKind }
-  | { type: 'stale'; cells: string[] };
+  | { type: 'stale'; cells: string[] }
+  /**
+   * The running request's cells have all finished; the reply follows once the execution is recorded
+   * (metrics.db can take seconds). The host ends the request's executions here, not at the reply.
+   */
+  | { type: 'cellsDone' };
 
 export interface RunReply {
   ok: boolean;
@@ -99,11 +108,32 @@ export interface TablePreviewReply {
   /** Rows in the whole file. */
   rows: number;
   columns: string[];
+  /** polars' dtype names, as the kernel read them (the grid shows Arrow's from `ipc`). */
   dtypes: string[];
-  /** The first rows as polars prints them. */
-  text: string;
   /** The first rows as Arrow IPC stream bytes. */
   ipc: Uint8Array;
+}
+
+/** A SQL result: one f64 column per all-number result column, str otherwise. */
+export interface QueryReply {
+  /** The database the SQL ran on. */
+  db: string;
+  sql: string;
+  rows: number;
+  columns: string[];
+  ipc: Uint8Array;
+}
+
+/** One frame a dashboard charts (absent when unreadable), with what was cut or could not be read. */
+export interface FrameRead {
+  ipc?: Uint8Array;
+  notes: string[];
+}
+
+export interface RunFramesReply {
+  predictions?: FrameRead;
+  /** `temporal`: x is epoch ms (else a bar index). */
+  equity?: FrameRead & { temporal: boolean };
 }
 
 /** The notebook text changed: the cells whose results are now stale (also sent as a `stale` event). */
@@ -127,6 +157,8 @@ export interface KernelReplies {
   inspect: InspectReply;
   trainStacking: TrainStackingReply;
   readTable: TablePreviewReply;
+  query: QueryReply;
+  readRunFrames: RunFramesReply;
 }
 
 export type KernelCallType = keyof KernelReplies;

@@ -1,6 +1,6 @@
 /**
- * The first rows of a table file (Parquet, Arrow IPC, CSV) for the run explorer's table view:
- * read lazily (only `limit` rows are materialised), counted, formatted as text and as Arrow IPC.
+ * The first rows of a table file (Parquet, Arrow IPC, CSV) for the table editor's grid: read lazily
+ * (only `limit` rows are materialised), counted, and sent as Arrow IPC.
  */
 import { extname } from 'node:path';
 import pl from 'nodejs-polars';
@@ -37,14 +37,5 @@ export async function previewTable(path: string, limit = 200): Promise<TablePrev
     if (e instanceof UserError) throw e;
     throw new UserError(`cannot read ${path}: ${(e as Error).message}`, { file: path });
   }
-  pl.Config.setTblRows(limit);
-  pl.Config.setTblCols(50);
-  let text: string;
-  try {
-    text = head.toString();
-  } finally {
-    pl.Config.setTblRows();
-    pl.Config.setTblCols();
-  }
-  return { path, rows, columns: head.columns, dtypes: head.dtypes.map(String), text, ipc: frameToIpc(head) };
+  return { path, rows, columns: head.columns, dtypes: head.dtypes.map(String), ipc: frameToIpc(head) };
 }

@@ -32,6 +32,11 @@ export class PhasebookLog implements vscode.Disposable {
     for (const line of text.split(/\r?\n/)) if (line.trim()) this.channel.info(`[${source}] ${line}`);
   }
 
+  /** Shown when the channel's level is Debug (the host <-> kernel event timeline). */
+  debug(message: string): void {
+    this.channel.debug(message);
+  }
+
   info(message: string): void {
     this.channel.info(message);
   }

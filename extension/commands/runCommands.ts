@@ -13,7 +13,6 @@ import type { RunExplorer } from '../explorer/runExplorer';
 import { formatLocalTime, runItemView } from '../explorer/runItems';
 import type { RunGroup } from '../explorer/runIndex';
 import type { RunNode } from '../explorer/runTree';
-import type { TablePreviewProvider } from '../explorer/tablePreview';
 import type { NotebookKernel } from '../kernel/notebookKernel';
 import type { PhasebookLog } from '../base/logChannel';
 import { registerCommand, type CommandSpec } from '../base/commands';
@@ -22,7 +21,8 @@ export interface RunCommandDeps {
   explorer: RunExplorer;
   dashboards: DashboardOpener;
   trainer: StackingTrainer;
-  tables: TablePreviewProvider;
+  /** Opens a table file in the grid editor. */
+  tables: { open(path: string): Promise<void> };
   log: PhasebookLog;
   /** The kernel of an open notebook (a CodeLens in a notebook trains there). */
   notebookKernel(uri: vscode.Uri): NotebookKernel | undefined;

@@ -11,7 +11,7 @@ import { isUserError } from '../../core/errors';
 import type { ArtifactRoots } from '../../core/runs/roots';
 import { dashboardHtml, newNonce } from './html';
 import { isWebviewMessage, type HostToWebview, type RunPayload, type WebviewToHost } from './protocol';
-import { readRunPayload } from './runReader';
+import { readRunPayload, type RunFrameReader } from './runReader';
 import { saveExport } from './saveFile';
 
 export interface DashboardOpener {
@@ -29,6 +29,8 @@ export interface DashboardDeps {
   extensionUri: vscode.Uri;
   /** Artifact roots that apply to a run folder (to find a stacking run's parent CV run). */
   rootsFor?(dir: string): ArtifactRoots | undefined;
+  /** Reads a run's chart frames (a kernel request). */
+  readFrames: RunFrameReader;
   /** Reads a run (tests substitute it). */
   read?(dir: string, roots: ArtifactRoots | undefined): Promise<RunPayload>;
   log?: DashboardLog;
@@ -150,7 +152,7 @@ export class RunDashboards implements DashboardOpener, vscode.Disposable {
           message: entry.mode === 'run' ? 'Reading the run…' : `Reading ${entry.dirs.length} runs…`,
         });
       try {
-        const read = this.deps.read ?? readRunPayload;
+        const read = this.deps.read ?? ((d: string, r?: ArtifactRoots) => readRunPayload(d, r, this.deps.readFrames));
         const runs = await Promise.all(entry.dirs.map((d) => read(d, this.deps.rootsFor?.(d))));
         for (const r of runs) {
           entry.allowed.add(resolve(r.dir));

@@ -107,6 +107,57 @@ export type WebviewToHost =
   | SaveFileMessage
   | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string };
 
+/**
+ * A table for the grid webview (webview/entries/table.ts): a Parquet/IPC/CSV file opened with
+ * "Phasebook table", or a "Query metrics" result. The frame travels as Arrow IPC stream bytes.
+ */
+export interface TablePayload {
+  title: string;
+  /** What the rows come from: the file, or the database and the SQL. */
+  source: string;
+  detail?: string;
+  ipc: Uint8Array;
+  /** Rows of the whole file when `ipc` holds its first rows only. */
+  totalRows?: number;
+}
+
+export type HostToTableView =
+  { type: 'table'; table: TablePayload } | { type: 'loading'; message: string } | { type: 'error'; message: string };
+
+/** What the view shows once drawn (the grid's header, or the error), so the host can log it and tests read it. */
+export interface TableRendered {
+  type: 'rendered';
+  columns: string[];
+  dtypes: string[];
+  rows: number;
+  error?: string;
+}
+
+export type TableViewToHost =
+  { type: 'ready' } | TableRendered | { type: 'log'; level: 'error' | 'warn' | 'info'; message: string };
+
+/** Narrows an untrusted message from the grid webview. */
+export function isTableViewMessage(m: unknown): m is TableViewToHost {
+  if (!m || typeof m !== 'object') return false;
+  const x = m as Record<string, unknown>;
+  const strings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
+  switch (x.type) {
+    case 'ready':
+      return true;
+    case 'rendered':
+      return (
+        strings(x.columns) &&
+        strings(x.dtypes) &&
+        typeof x.rows === 'number' &&
+        (x.error === undefined || typeof x.error === 'string')
+      );
+    case 'log':
+      return typeof x.message === 'string' && ['error', 'warn', 'info'].includes(x.level as string);
+    default:
+      return false;
+  }
+}
+
 /** The notebook renderer talks to the host only to save exports. */
 export type RendererToHost = SaveFileMessage;
 

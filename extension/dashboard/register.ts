@@ -9,6 +9,7 @@ import { readSettings } from '../base/config';
 import { RunDashboards, type DashboardLog } from './panels';
 import { isRendererMessage, RENDERER_ID } from './protocol';
 import { saveExport } from './saveFile';
+import type { KernelRequester } from './tableEditor';
 import { DisposableStore } from '../util/disposables';
 
 export { RunDashboards, type DashboardOpener } from './panels';
@@ -17,6 +18,8 @@ export interface DashboardOptions {
   log?: DashboardLog;
   /** Run folders whose files changed (the explorer's watcher); each one refreshes its panels. */
   runChanges?: vscode.Event<readonly string[]>;
+  /** Where the run's frames are read: a kernel, never the host. */
+  kernel: KernelRequester;
 }
 
 export interface DashboardService extends vscode.Disposable {
@@ -32,8 +35,13 @@ export function rootsFor(dir: string): ArtifactRoots | undefined {
   return folder ? resolveRoots(folder.uri.fsPath, readSettings(folder.uri).artifactRoots) : undefined;
 }
 
-export function registerDashboard(context: vscode.ExtensionContext, options: DashboardOptions = {}): DashboardService {
-  const dashboards = new RunDashboards({ extensionUri: context.extensionUri, rootsFor, log: options.log });
+export function registerDashboard(context: vscode.ExtensionContext, options: DashboardOptions): DashboardService {
+  const dashboards = new RunDashboards({
+    extensionUri: context.extensionUri,
+    rootsFor,
+    log: options.log,
+    readFrames: (req) => options.kernel.request({ type: 'readRunFrames', ...req }),
+  });
   const disposables = new DisposableStore();
   disposables.add(dashboards);
   if (options.runChanges)

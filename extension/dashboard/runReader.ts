@@ -1,7 +1,8 @@
 /**
  * Reads one run folder into the dashboard payload: run.json (or another tool's files through the
  * run index), cv_results.json, meta-learner weights, predictions and equity frames. Small JSON is
- * read directly; frames go through runFrames.ts as Arrow IPC. No vscode import: unit-testable.
+ * read directly; frames are read by a kernel (request `readRunFrames`, core/kernel/runFrames.ts) and arrive as
+ * Arrow IPC: the host loads no Parquet. No vscode import: unit-testable.
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
@@ -11,7 +12,7 @@ import { listDirSync, readJsonSync } from '../../core/runs/readSync';
 import type { ArtifactRoots } from '../../core/runs/roots';
 import type { RunManifest } from '../../core/runs/types';
 import type { ArtifactView, CvPooled, FoldView, Lineage, RunPayload } from './protocol';
-import { readEquity, readPredictions } from './runFrames';
+import type { RunFramesReply } from '../../core/kernel/protocol';
 
 const MODEL_JSON_LIMIT = 2 * 1024 * 1024;
 
@@ -136,8 +137,15 @@ function lineageOf(
   };
 }
 
+/** Reads a run's chart frames (the kernel's `readRunFrames`). */
+export type RunFrameReader = (req: { predictions?: string; equityDir?: string }) => Promise<RunFramesReply>;
+
 /** The dashboard payload of the run in `dir`; a UserError when the folder holds no run. */
-export async function readRunPayload(dir: string, roots?: ArtifactRoots): Promise<RunPayload> {
+export async function readRunPayload(
+  dir: string,
+  roots: ArtifactRoots | undefined,
+  readFrames: RunFrameReader,
+): Promise<RunPayload> {
   const summary = await readRun(dir, roots);
   if (!summary)
     throw new UserError(
@@ -167,20 +175,24 @@ export async function readRunPayload(dir: string, roots?: ArtifactRoots): Promis
     notes,
   };
   if (summary.kind === 'cv' || existsSync(join(summary.dir, 'cv_results.json'))) payload.cv = cvOf(summary.dir, notes);
+  const req: { predictions?: string; equityDir?: string } = {};
   if (summary.kind === 'stacking' || summary.kind === 'training') {
     payload.metaWeights = summary.kind === 'stacking' ? metaWeightsOf(meta, summary.dir) : undefined;
     const preds = join(summary.dir, 'predictions.parquet');
-    if (existsSync(preds)) {
-      const r = await readPredictions(preds);
-      payload.frames.predictions = r.ipc;
-      notes.push(...r.notes);
-    }
+    if (existsSync(preds)) req.predictions = preds;
   }
-  if (summary.kind === 'backtest' || summary.kind === 'workflow') {
-    const r = await readEquity(summary.dir);
-    payload.frames.equity = r.ipc;
-    payload.equityTemporal = r.temporal;
-    notes.push(...r.notes);
+  if (summary.kind === 'backtest' || summary.kind === 'workflow') req.equityDir = summary.dir;
+  if (req.predictions || req.equityDir) {
+    const r = await readFrames(req);
+    if (r.predictions) {
+      payload.frames.predictions = r.predictions.ipc;
+      notes.push(...r.predictions.notes);
+    }
+    if (r.equity) {
+      payload.frames.equity = r.equity.ipc;
+      payload.equityTemporal = r.equity.temporal;
+      notes.push(...r.equity.notes);
+    }
   }
   return payload;
 }

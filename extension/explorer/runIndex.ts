@@ -67,6 +67,8 @@ export interface IndexChange {
 export class RunIndex {
   private readonly runs = new Map<string, RunSummary>();
   private readonly sorted = new Map<RunGroup, RunSummary[]>();
+  /** Reads of each folder started so far: a read that finishes after a later-started one is dropped. */
+  private readonly reads = new Map<string, number>();
   readonly onChange = new Signal<IndexChange>();
 
   constructor(private readonly reader: RunReader = coreRunReader) {}
@@ -126,8 +128,13 @@ export class RunIndex {
       if (this.runs.has(parent) && !all.some((x) => x.dir === parent)) all.push({ dir: parent, root });
     }
     for (const { dir, root } of all) {
-      const before = this.runs.get(dir);
+      const generation = (this.reads.get(dir) ?? 0) + 1;
+      this.reads.set(dir, generation);
       const after = await this.reader.read(dir, root.roots);
+      // Refreshes overlap (the watcher's batches, the kernel's runCreated): a slow read of a run that was
+      // still running must not overwrite a later read that saw it finished (issue 18 item 10).
+      if (this.reads.get(dir) !== generation) continue;
+      const before = this.runs.get(dir);
       if (!after) {
         if (before) {
           this.runs.delete(dir);

@@ -72,6 +72,7 @@ export class ExecutionState {
 
   /** The steps one kernel event calls for; updates stale cells and completed runs. */
   onEvent(e: KernelEvent): ExecutionStep[] {
+    if (e.type === 'cellsDone') return this.flush();
     if (e.type !== 'stale' && e.type !== 'runCreated' && isBranch(e.cell)) return this.onBranchEvent(e);
     switch (e.type) {
       case 'queued':
@@ -135,7 +136,9 @@ export class ExecutionState {
     this.pending.clear();
   }
 
-  private onBranchEvent(e: Exclude<KernelEvent, { type: 'stale' } | { type: 'runCreated' }>): ExecutionStep[] {
+  private onBranchEvent(
+    e: Exclude<KernelEvent, { type: 'stale' } | { type: 'runCreated' } | { type: 'cellsDone' }>,
+  ): ExecutionStep[] {
     switch (e.type) {
       case 'queued':
         return [{ kind: 'queued', cell: originOf(e.cell) }, ...this.fromBranches(this.branches.queued(e.cell))];

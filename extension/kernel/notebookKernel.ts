@@ -11,6 +11,7 @@ import type { KernelCall, KernelCallType, KernelEvent, KernelReplies } from '../
 import type { ArtifactRoots } from '../../core/runs/roots';
 import type { ExecutionMode, PhasebookSettings } from '../base/config';
 import type { PhasebookLog } from '../base/logChannel';
+import { EventTimeline } from './eventTimeline';
 import { editorIndexOfName } from '../notebook/cellText';
 import { notebookPath, type NotebookModels } from '../notebook/models';
 import { ExecutionRegistry } from './executionRegistry';
@@ -31,9 +32,19 @@ export interface NotebookKernelDeps {
   onCrash(kernel: NotebookKernel, message: string): void;
 }
 
+interface PendingRun {
+  names?: string[];
+  /** Resolves `run()`: the cells are done. */
+  done: () => void;
+}
+
 export class NotebookKernel implements vscode.Disposable {
   /** Stale cells, completed runs and fan-out branches, from the kernel's events (a pure reducer). */
   private readonly execution = new ExecutionState();
+  /** Run requests sent and not yet done, oldest first (`names` undefined: all cells). */
+  private readonly runs: PendingRun[] = [];
+  private lastAnswer: Promise<void> = Promise.resolve();
+  readonly timeline: EventTimeline;
   /** Cells whose inputs changed since they last ran. */
   readonly stale: ReadonlySet<string> = this.execution.stale;
   /** The last completed run of each cell that created one (for the stacking CodeLens). */
@@ -55,6 +66,7 @@ export class NotebookKernel implements vscode.Disposable {
     readonly notebook: vscode.NotebookDocument,
     private readonly deps: NotebookKernelDeps,
   ) {
+    this.timeline = new EventTimeline(deps.log, notebook.uri.path.split('/').pop() ?? 'notebook');
     this.execution.displayBase =
       vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri.fsPath ?? dirname(notebookPath(notebook));
     this.registry = new ExecutionRegistry(
@@ -163,32 +175,70 @@ export class NotebookKernel implements vscode.Disposable {
   }
 
   /** Runs cells (all executable cells when `names` is absent); stale ancestors run first. */
+  /**
+   * Runs cells (all executable cells when `names` is absent); stale ancestors run first. Resolves when the
+   * cells are done (the kernel's `cellsDone`), so VS Code shows the notebook idle while the kernel still
+   * records the execution; the reply is awaited in the background (its failure still marks the cells).
+   */
   async run(names?: string[], force = false): Promise<void> {
     for (const n of names ?? []) this.registry.ensure(n);
+    const run: PendingRun = { names, done: () => undefined };
+    const cellsDone = new Promise<void>((resolve) => (run.done = resolve));
+    const answered = this.sendRun(run, force);
+    this.lastAnswer = answered;
+    await Promise.race([answered, cellsDone]);
+  }
+
+  /** Resolves once the last run request is answered: its execution is in metrics.db ("Query metrics" waits). */
+  recorded(): Promise<void> {
+    return this.lastAnswer;
+  }
+
+  private async sendRun(run: PendingRun, force: boolean): Promise<void> {
+    let ok = false;
     try {
       const proc = await this.kernel();
       await this.sync();
-      await proc.request({ type: 'run', cells: names, force });
+      this.runs.push(run);
+      this.timeline.sent('run');
+      await proc.request({ type: 'run', cells: run.names, force });
+      ok = true;
     } catch (e) {
-      this.requestFailed(e, names);
+      this.requestFailed(e, run.names);
     } finally {
-      this.flushBranches();
-      if (names) this.registry.settle(names);
+      this.timeline.answered('run', ok);
+      this.endRun(run);
     }
+  }
+
+  /**
+   * A run's cells are done (the kernel's `cellsDone`, else its reply): fanned-out cells end and cells the kernel
+   * did not run settle, so the notebook shows idle without waiting for the kernel to record the execution.
+   */
+  private endRun(run: PendingRun): void {
+    const i = this.runs.indexOf(run);
+    if (i >= 0) this.runs.splice(i, 1);
+    this.flushBranches();
+    if (run.names) this.registry.settle(run.names);
+    this.timeline.idle();
+    run.done();
   }
 
   /** Runs the stale, failed and waiting cells; returns the cells the kernel ran (none: nothing to run). */
   async runStale(): Promise<string[]> {
+    const run: PendingRun = { done: () => undefined };
     try {
       const proc = await this.kernel();
       await this.sync();
+      this.runs.push(run);
+      this.timeline.sent('runStale');
       const reply = await proc.request({ type: 'runStale' });
       return reply.cells.map((c) => c.cell);
     } catch (e) {
       this.requestFailed(e);
       return [];
     } finally {
-      this.flushBranches();
+      this.endRun(run);
     }
   }
 
@@ -253,11 +303,18 @@ export class NotebookKernel implements vscode.Disposable {
   }
 
   private onEvent(e: KernelEvent): void {
+    this.timeline.event(e);
+    if (e.type === 'cellsDone') {
+      const run = this.runs[0];
+      if (run) this.endRun(run);
+      return;
+    }
     this.apply(this.execution.onEvent(e));
   }
 
   private apply(steps: readonly ExecutionStep[]): void {
     for (const step of steps) {
+      this.timeline.step(step);
       switch (step.kind) {
         case 'queued':
           this.registry.queued(step.cell);

@@ -1,6 +1,7 @@
 /**
- * A kernel for work the explorer and CodeLens ask for outside any open notebook: training stacking
- * on a CV run and reading the first rows of a table file. It opens an empty notebook in the
+ * A kernel for work the explorer, CodeLens, dashboards and commands ask for outside any open notebook:
+ * training stacking on a CV run, and every data read of the host (a table file's rows, a dashboard's
+ * frames, "Query metrics"): the host itself loads neither nodejs-polars nor sql.js. It opens an empty notebook in the
  * workspace folder (requests like trainStacking take seed and base folder from a session).
  * Started on first use, stopped after a minute idle; cancelling kills it (it holds no state).
  */
@@ -41,6 +42,13 @@ export class UtilityKernel implements vscode.Disposable {
     this.proc = proc;
     this.opened = proc.request({ type: 'open', notebookPath: join(this.cwd(), UTILITY_NOTEBOOK), text: '' });
     return proc;
+  }
+
+  /** Starts the process now (while the user types a query), so the first request does not wait for it. */
+  warm(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.process();
+    if (!this.active) this.idleTimer = setTimeout(() => void this.stop(), IDLE_MS);
   }
 
   /** Sends a request; a cancelled token kills the process and rejects. */

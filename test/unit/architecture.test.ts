@@ -110,6 +110,26 @@ test("the host's language features never load nodejs-polars (they read the light
   assert.deepEqual(LANGUAGE_FEATURES.map((f) => chainTo(edges, f, 'nodejs-polars')?.join(' -> ')).filter(Boolean), []);
 });
 
+/** Host data reads go through kernel requests (§8): the extension host never loads the data engines. */
+const KERNEL_ONLY_PACKAGES = /^(nodejs-polars|sql\.js)(\/|$)/;
+
+function hostDataImports(e: readonly ImportEdge[]): string[] {
+  return e
+    .filter((x) => x.from.startsWith('extension/') && !x.typeOnly && KERNEL_ONLY_PACKAGES.test(x.spec))
+    .map((x) => `${x.from}:${x.line} imports '${x.spec}': the host reads data through a kernel request`);
+}
+
+test('extension/ never value-imports nodejs-polars or sql.js (data reads are kernel requests)', () => {
+  assert.deepEqual(hostDataImports(edges), []);
+  // The rule itself: a dynamic import counts, a type-only import does not.
+  const probe = [
+    ...fake('extension/dashboard/runReader.ts', "const pl = await import('nodejs-polars');"),
+    ...fake('extension/commands/queryCommand.ts', "import initSqlJs from 'sql.js';"),
+    ...fake('extension/kernel/outputs.ts', "import type pl from 'nodejs-polars';"),
+  ];
+  assert.equal(hostDataImports(probe).length, 2, hostDataImports(probe).join('\n'));
+});
+
 // The checker itself: each rule catches what it is meant to, on files that exist only here.
 const fake = (from: string, text: string): ImportEdge[] => importsOf(root, from, text);
 

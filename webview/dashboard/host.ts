@@ -1,4 +1,4 @@
-/** The webview's side of the host channel: typed posting and receiving (extension/dashboard/protocol.ts). */
+/** A webview's side of the host channel: typed posting and receiving (extension/dashboard/protocol.ts). */
 import type { HostToWebview, WebviewToHost } from '../../extension/dashboard/protocol';
 
 interface VsCodeApi {
@@ -9,20 +9,21 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export interface HostChannel {
-  post(message: WebviewToHost): void;
-  onMessage(listener: (message: HostToWebview) => void): void;
+/** The dashboard's channel by default; the grid webview names its own pair (HostToTableView, TableViewToHost). */
+export interface HostChannel<In extends { type: string } = HostToWebview, Out = WebviewToHost> {
+  post(message: Out): void;
+  onMessage(listener: (message: In) => void): void;
   getState<T>(): T | undefined;
   setState<T>(state: T): void;
 }
 
-export function connectHost(): HostChannel {
+export function connectHost<In extends { type: string } = HostToWebview, Out = WebviewToHost>(): HostChannel<In, Out> {
   const api = acquireVsCodeApi();
   return {
     post: (m) => api.postMessage(m),
     onMessage(listener) {
       window.addEventListener('message', (e: MessageEvent) => {
-        const m = e.data as HostToWebview | undefined;
+        const m = e.data as In | undefined;
         if (m && typeof m === 'object' && typeof m.type === 'string') listener(m);
       });
     },

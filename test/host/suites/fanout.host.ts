@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import { phasebookExtension, workspaceRoot } from '../support';
-import { cellNamed, outputText, phaseCells, phasebookApi, showNotebook, waitForExecutions } from './helpers/phasebook';
+import {
+  cellNamed,
+  outputText,
+  phaseCells,
+  phasebookApi,
+  showNotebook,
+  waitFor,
+  waitForExecutions,
+} from './helpers/phasebook';
 
 const FANOUT_PIPELINE = `# %% load prices
 source: data/fanout_ohlcv_1h.csv
@@ -99,17 +107,24 @@ suite('fanout: branches show on their notebook cells', function () {
     assert.ok(summaryLines(features)[0]!.startsWith('features'), summaryLines(features)[0]);
   });
 
-  test("Query metrics… shows the branches' metrics as a table; a SQL error opens none", async () => {
+  test("Query metrics… shows the branches' metrics in the grid; a SQL error opens none", async () => {
     await showNotebook('fanout.pipeline');
+    const api = await phasebookApi();
+    const before = new Set(Object.keys(api.tableViews()));
     const sql =
       "SELECT scenario, model, metric, value FROM latest_metrics WHERE origin = 'train' ORDER BY scenario, model, metric";
-    const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('phasebook.queryMetrics', sql);
-    assert.ok(editor, 'no table was opened');
-    const text = editor.document.getText();
-    assert.equal(editor.document.uri.scheme, 'phasebook-query');
-    for (const v of ['mean_impute', 'median_impute', 'ridge', 'linear']) assert.match(text, new RegExp(v), text);
-    assert.match(text, /scenario\s+model\s+metric\s+value/, text);
-    const bad = await vscode.commands.executeCommand<vscode.TextEditor | undefined>(
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('phasebook.queryMetrics', sql);
+    assert.ok(panel, 'no result view was opened');
+    const drawn = await waitFor(
+      () => Object.entries(api.tableViews()).find(([k]) => !before.has(k))?.[1],
+      60_000,
+      'the query result grid',
+    );
+    assert.deepEqual(drawn.columns, ['scenario', 'model', 'metric', 'value']);
+    assert.deepEqual(drawn.dtypes, ['str', 'str', 'str', 'f64']);
+    assert.ok(drawn.rows >= 4, `only ${drawn.rows} rows`);
+    panel.dispose();
+    const bad = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>(
       'phasebook.queryMetrics',
       'SELECT * FROM no_such_table',
     );

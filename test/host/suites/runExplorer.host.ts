@@ -1,7 +1,7 @@
 // The run explorer inside a real VS Code: runs written by another process (with run.json, or in
 // another tool's layout without one; results runs in the notes/002 layout and the one before it)
 // appear within a second; deleted runs and roots disappear,
-// recreated roots come back; a run opens its dashboard, a Parquet artifact opens as a table.
+// recreated roots come back; a run opens its dashboard, a Parquet artifact opens in the grid editor.
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
@@ -112,6 +112,39 @@ suite('run explorer', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('a CV run shows as finished right after its run.json lands complete, and stays finished', async () => {
+    const id = 'cv_20250103_000000_000001_done';
+    const dir = join(ws(), 'runs', id);
+    const running = {
+      ...manifest(id, 'cv', {}),
+      status: 'running',
+      writer: { pid: process.pid, host: hostname(), started: new Date().toISOString() },
+    };
+    // A large cv_results.json makes each read of the folder slow, so the watcher's reads overlap.
+    const folds = Array.from({ length: 4000 }, (_, i) => ({ model: 'ridge', horizon: 5, fold: i % 5, roc_auc: 0.5 }));
+    const big = JSON.stringify({ models: ['ridge'], horizons: [5], folds });
+    // Too large for a command line: written here; run.json (the status the explorer reads) by another process.
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'cv_results.json'), big);
+    await writeRunElsewhere(dir, running);
+    const first = await api.waitForRun((s) => s.dir === dir, 5000);
+    assert.equal(first.status, 'running');
+    // The last files of the run, then run.json complete, as the run store writes them (rename last).
+    const landed = Date.now();
+    await writeRunElsewhere(
+      dir,
+      { ...manifest(id, 'cv', { roc_auc: 0.5 }), finished: new Date().toISOString() },
+      { 'fold_scores.json': '[]', 'predictions.json': '[]' },
+    );
+    await waitFor(() => api.runs().find((s) => s.dir === dir)?.status === 'complete', 5000, 'the run to show complete');
+    const ms = Date.now() - landed;
+    assert.ok(ms <= 1500, `showed complete ${ms} ms after run.json landed`);
+    // Reads still in flight when it landed must not bring "running" back.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(api.runs().find((s) => s.dir === dir)?.status, 'complete');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   test('a deleted run folder leaves the tree; a results root deleted and recreated is picked up again', async () => {
     const id = 'bt_2025';
     const root = join(ws(), 'results');
@@ -207,7 +240,7 @@ suite('run explorer', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('"Open dashboard" opens a panel for the run; a Parquet artifact opens as a table view', async () => {
+  test('"Open dashboard" opens a panel for the run; a Parquet artifact opens in the grid editor', async () => {
     const id = 'ridge_h5_20250101_000000_000001_e2e1';
     const dir = join(ws(), 'runs', id);
     await vscode.commands.executeCommand('phasebook.openDashboard', dir);
@@ -222,13 +255,8 @@ suite('run explorer', function () {
       isDir: false,
       runDir: dir,
     });
-    const editor = await waitFor(
-      () => vscode.window.activeTextEditor?.document.uri.scheme === 'phasebook-table' && vscode.window.activeTextEditor,
-      30_000,
-      'the table view',
-    );
-    const text = editor.document.getText();
-    assert.match(text, /3 rows × 2 columns/);
-    assert.match(text, /y_true/);
+    const drawn = await waitFor(() => api.tableViews()[parquet], 30_000, 'the table grid');
+    assert.equal(drawn.rows, 3);
+    assert.deepEqual(drawn.columns, ['y_true', 'pred']);
   });
 });

@@ -7,7 +7,7 @@ import pl from 'nodejs-polars';
 import { tableFromIPC } from 'apache-arrow';
 import { resolveRoots } from '../../../core/runs/roots';
 import { readRunPayload } from '../../../extension/dashboard/runReader';
-import { parseEquityCurve } from '../../../extension/dashboard/runFrames';
+import { parseEquityCurve, readRunFrames } from '../../../core/kernel/runFrames';
 
 function workspace(): { base: string; cleanup(): void } {
   const base = mkdtempSync(join(tmpdir(), 'pb-dash-'));
@@ -84,7 +84,7 @@ test('a stacking run: metrics with CIs, lineage with its parent CV run, weights,
         meta: { cv_run_id: 'cv_20251228_140000_000000_aaaa', meta_weights: { ridge_pred: 0.8, gbdt_pred: -0.1 } },
       }),
     );
-    const p = await readRunPayload(dir, roots);
+    const p = await readRunPayload(dir, roots, readRunFrames);
     assert.equal(p.kind, 'stacking');
     assert.deepEqual(p.metrics, { test_roc_auc: 0.61, test_roc_auc_ci_low: 0.58, test_roc_auc_ci_high: 0.64 });
     assert.deepEqual(p.lineage.parentRun, { id: 'cv_20251228_140000_000000_aaaa', dir: cvDir });
@@ -105,7 +105,7 @@ test('a stacking run: metrics with CIs, lineage with its parent CV run, weights,
     );
     assert.equal(t.numRows, 4);
 
-    const cv = await readRunPayload(cvDir, roots);
+    const cv = await readRunPayload(cvDir, roots, readRunFrames);
     assert.equal(cv.kind, 'cv');
     assert.deepEqual(cv.cv?.folds, [{ model: 'ridge', horizon: 20, fold: 0, scores: { roc_auc: 0.6 } }]);
     // The dashboard's CV models table shows the pooled score beside the fold mean: it is read.
@@ -135,7 +135,7 @@ test('a backtest written by another tool: equity curves of its containers, artif
       }),
     );
     writeFileSync(join(phase, 'containers', 'p2_results.json'), JSON.stringify({ equity_curve: [100, 99, 102] }));
-    const p = await readRunPayload(join(roots.results, 'my_experiment'), roots);
+    const p = await readRunPayload(join(roots.results, 'my_experiment'), roots, readRunFrames);
     assert.equal(p.kind, 'backtest');
     assert.equal(p.foreign, true);
     assert.equal(p.equityTemporal, false, 'one curve has no timestamps');
@@ -173,7 +173,7 @@ test('a workflow run in the notes/002 layout: equity curves of the containers in
     );
     writeFileSync(join(phase, 'portfolio_001_results.json'), JSON.stringify({ equity_curve: [100, 101, 103] }));
     writeFileSync(join(phase, 'window_001', 'portfolio_001_results.json'), JSON.stringify({ equity_curve: [100, 98] }));
-    const p = await readRunPayload(run, roots);
+    const p = await readRunPayload(run, roots, readRunFrames);
     assert.equal(p.kind, 'workflow');
     const t = tableFromIPC(p.frames.equity!);
     assert.equal(t.numRows, 5, 'the aggregate is not read as a container');
@@ -198,7 +198,7 @@ test('a folder that holds no run is a user error naming it', async () => {
   const { base, cleanup } = workspace();
   try {
     await assert.rejects(
-      readRunPayload(base, resolveRoots(base)),
+      readRunPayload(base, resolveRoots(base), readRunFrames),
       (e: Error) => e.name === 'UserError' && e.message.includes(`'${base}' is not a run folder`),
     );
   } finally {

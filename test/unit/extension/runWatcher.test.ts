@@ -234,3 +234,29 @@ test('the index groups runs by kind, newest first', async () => {
   assert.equal(ids('training').length, 2);
   assert.deepEqual(ids('backtest'), []);
 });
+
+test('overlapping refreshes of one run: a slow read that saw it running does not overwrite the later read that saw it finished', async () => {
+  const dir = '/runs/cv_20261202_100000_000000_abcd';
+  const summary = (status: RunSummary['status']): RunSummary => ({
+    id: 'cv_20261202_100000_000000_abcd',
+    kind: 'cv',
+    status,
+    created: '2026-12-02T10:00:00Z',
+    dir,
+    metrics: {},
+    foreign: false,
+  });
+  let releaseSlow: (s: RunSummary) => void = () => undefined;
+  const reads: Promise<RunSummary>[] = [
+    new Promise((r) => (releaseSlow = r)), // the watcher's first batch: run.json still says running
+    Promise.resolve(summary('complete')), // run.json landed: the next batch reads it at once
+  ];
+  const index = new RunIndex({ scan: () => Promise.resolve([]), read: () => reads.shift()! });
+  const root: WatchedRoot = { path: '/runs', layout: 'runs', roots: resolveRoots('/') };
+  const first = index.refresh([{ dir, root }]);
+  await index.refresh([{ dir, root }]);
+  assert.equal(index.get(dir)?.status, 'complete');
+  releaseSlow(summary('running'));
+  await first;
+  assert.equal(index.get(dir)?.status, 'complete', 'the stale read replaced the finished run');
+});

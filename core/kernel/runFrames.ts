@@ -1,13 +1,15 @@
 /**
- * The frames a dashboard charts, read in the host and handed over as Arrow IPC (the host decodes
- * and re-encodes; it computes nothing): the predictions of a training/stacking run from its
+ * The frames a dashboard charts, read in the kernel (request `readRunFrames`, docs/design.md §8) and
+ * handed to the host as Arrow IPC (the host never loads Parquet): the predictions of a training/stacking run from its
  * Parquet file (only the columns charts use, at most MAX_PREDICTION_ROWS rows), and the equity
  * curves of a backtest/workflow run from its containers' JSON (or an equity Parquet file).
  */
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
-import { listDirSync, readJsonSync } from '../../core/runs/readSync';
+import pl from 'nodejs-polars';
+import { listDirSync, readJsonSync } from '../runs/readSync';
+import type { FrameRead, RunFramesReply } from './protocol';
 
 export const MAX_PREDICTION_ROWS = 1_000_000;
 export const MAX_EQUITY_POINTS = 2_000_000;
@@ -18,24 +20,7 @@ const MAX_CONTAINER_BYTES = 50 * 1024 * 1024;
 export const PREDICTION_COLUMN =
   /^(y_true|target|y|timestamp|symbol|split|fold)$|(^|_)(pred|prediction|predicted|prob|proba|probability|y_hat|p1)(_|$)/i;
 
-export interface FrameRead {
-  ipc?: Uint8Array;
-  notes: string[];
-}
-
-type Polars = typeof import('nodejs-polars').default;
-let polars: Promise<Polars> | undefined;
-
-/** nodejs-polars is loaded on first use only (it is a large native module). */
-function loadPolars(): Promise<Polars> {
-  polars ??= import('nodejs-polars').then(
-    (m) => (m as unknown as { default?: Polars }).default ?? (m as unknown as Polars),
-  );
-  return polars;
-}
-
 export async function readPredictions(path: string, maxRows = MAX_PREDICTION_ROWS): Promise<FrameRead> {
-  const pl = await loadPolars();
   const name = basename(path);
   try {
     const lazy = pl.scanParquet(path);
@@ -131,7 +116,6 @@ export async function readEquity(dir: string): Promise<FrameRead & { temporal: b
     } catch {
       continue;
     }
-    const pl = await loadPolars();
     try {
       const df = pl.readParquet(join(dir, name));
       const t = df.columns.find((c) => TIME_KEYS.includes(c));
@@ -189,4 +173,12 @@ export async function readEquity(dir: string): Promise<FrameRead & { temporal: b
     ),
   });
   return { ipc: tableToIPC(table, 'stream'), notes, temporal: curves.every((c) => c.temporal) };
+}
+
+/** The kernel's `readRunFrames`: the predictions file and/or the equity curves of a run folder. */
+export async function readRunFrames(req: { predictions?: string; equityDir?: string }): Promise<RunFramesReply> {
+  return {
+    ...(req.predictions ? { predictions: await readPredictions(req.predictions) } : {}),
+    ...(req.equityDir ? { equity: await readEquity(req.equityDir) } : {}),
+  };
 }
