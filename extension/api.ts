@@ -32,7 +32,7 @@ export interface PhasebookApi {
     folder: string,
   ): Promise<{ name: string; description?: string; contextValue?: string }[]>;
   /** The row the tree shows for a run: its description and tooltip text. */
-  explorerRunRow(runDir: string): Promise<{ description?: string; tooltip?: string }>;
+  explorerRunRow(runDir: string): Promise<{ label?: string; description?: string; tooltip?: string }>;
   watcherIsPolling(): boolean;
   /** Diagnostics shown on a cell. */
   diagnostics(cell: vscode.NotebookCell): readonly vscode.Diagnostic[];
@@ -48,4 +48,6 @@ export interface PhasebookApi {
   ): Promise<TrainStackingReply | undefined>;
   /** Run folders with an open dashboard panel. */
   openDashboards(): string[];
+  /** What the experiments webview last drew (undefined until it rendered, or when closed). */
+  experimentsRendered(): { rows: number; groups: number; columns: string[]; firstRows: string[] } | undefined;
 }

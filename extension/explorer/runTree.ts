@@ -102,6 +102,7 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode
         item.id = `run:${node.dir}`;
         if (!s) return item;
         const view = runItemView(s);
+        item.label = view.label;
         item.description = view.description;
         item.tooltip = view.tooltip;
         item.iconPath = new vscode.ThemeIcon(

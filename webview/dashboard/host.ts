@@ -9,20 +9,21 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export interface HostChannel {
-  post(message: WebviewToHost): void;
-  onMessage(listener: (message: HostToWebview) => void): void;
+/** Typed by the panel's contract; the dashboard's by default. */
+export interface HostChannel<In extends { type: string } = HostToWebview, Out = WebviewToHost> {
+  post(message: Out): void;
+  onMessage(listener: (message: In) => void): void;
   getState<T>(): T | undefined;
   setState<T>(state: T): void;
 }
 
-export function connectHost(): HostChannel {
+export function connectHost<In extends { type: string } = HostToWebview, Out = WebviewToHost>(): HostChannel<In, Out> {
   const api = acquireVsCodeApi();
   return {
     post: (m) => api.postMessage(m),
     onMessage(listener) {
       window.addEventListener('message', (e: MessageEvent) => {
-        const m = e.data as HostToWebview | undefined;
+        const m = e.data as In | undefined;
         if (m && typeof m === 'object' && typeof m.type === 'string') listener(m);
       });
     },
