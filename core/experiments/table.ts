@@ -91,7 +91,9 @@ function rowOf(run: ExperimentRun): ExperimentRow {
     'run:tags': run.tags?.join(' ') ?? '',
     'run:seed': run.seed,
   };
-  for (const [k, v] of Object.entries(run.config)) values[`config:${k}`] = v;
+  // The run's seed is a column of its own; the config's copy of it would only repeat it.
+  for (const [k, v] of Object.entries(run.config))
+    if (!(k === 'seed' && run.seed !== undefined)) values[`config:${k}`] = v;
   const ci: ExperimentRow['ci'] = {};
   for (const [name, v] of Object.entries(run.metrics)) {
     const m = CI.exec(name);

@@ -38,6 +38,7 @@ export interface ExperimentsView {
 const SELECT_W = 28;
 const LABEL_W = 300;
 const COL_W = 120;
+const METRIC_W = 160;
 
 function localTime(iso: string): string {
   const d = new Date(iso);
@@ -186,7 +187,7 @@ export function experimentsView(
           j === 0
             ? `${g.key} (${g.rows.length} run${g.rows.length === 1 ? '' : 's'})`
             : s
-              ? `${formatNumber(s.mean)} ± ${formatNumber(s.sd)}`
+              ? `${formatNumber(s.mean)} ± ${formatNumber(s.sd, 2)}`
               : '';
         const cell = el('div', `pb-grid-cell${c.kind === 'metric' ? ' pb-num' : ''}`, text);
         cell.title = s ? `${c.label}: mean ${s.mean} ± sd ${s.sd} over ${s.n} runs` : j === 0 ? g.key : '';
@@ -223,7 +224,7 @@ export function experimentsView(
   function refresh(keepScroll: boolean): void {
     save(state);
     columns = visibleColumns(table, { onlyChanged: state.onlyChanged, hidden: new Set(state.hidden) });
-    const widths = columns.map((c) => (c.key === 'run:label' ? LABEL_W : COL_W));
+    const widths = columns.map((c) => (c.key === 'run:label' ? LABEL_W : c.kind === 'metric' ? METRIC_W : COL_W));
     grid.element.style.setProperty('--pb-cols', [SELECT_W, ...widths].map((w) => `${w}px`).join(' '));
     grid.element.style.setProperty('--pb-width', `${widths.reduce((a, b) => a + b, SELECT_W)}px`);
     const filtered = filterRows(table.rows, table.columns, state.filter);
