@@ -31,13 +31,19 @@ export function virtualRows(height: () => number): VirtualRows {
   let draw: (i: number) => HTMLElement = () => el('div');
   let range = { first: 0, last: -1 };
   let pending = false;
+  // Measured on layout changes only (rows, head, resize), never on scroll: a scroll frame reads
+  // scrollTop and writes one block, so it forces no extra layout.
+  let headH = 0;
+  let view = 0;
+  const layout = (): void => {
+    scroller.style.height = `${Math.max(height(), ROW_H * 4)}px`;
+    headH = sticky.offsetHeight;
+    view = scroller.clientHeight;
+  };
 
   const fill = (): void => {
     pending = false;
-    scroller.style.height = `${Math.max(height(), ROW_H * 4)}px`;
-    const headH = sticky.offsetHeight;
     const top = Math.max(0, scroller.scrollTop - headH);
-    const view = scroller.clientHeight;
     const first = Math.max(0, Math.floor(top / ROW_H) - MARGIN);
     const last = Math.min(count - 1, Math.ceil((top + view) / ROW_H) + MARGIN);
     if (first === range.first && last === range.last && block.childElementCount === last - first + 1) return;
@@ -53,7 +59,10 @@ export function virtualRows(height: () => number): VirtualRows {
     requestAnimationFrame(fill);
   };
   scroller.addEventListener('scroll', schedule, { passive: true });
-  window.addEventListener('resize', schedule);
+  window.addEventListener('resize', () => {
+    layout();
+    schedule();
+  });
 
   return {
     element,
@@ -65,6 +74,7 @@ export function virtualRows(height: () => number): VirtualRows {
       spacer.style.height = `${n * ROW_H}px`;
       if (!keepScroll) scroller.scrollTop = 0;
       range = { first: 0, last: -1 };
+      layout();
       fill();
     },
     setHead(head) {
