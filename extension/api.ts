@@ -33,7 +33,7 @@ export interface PhasebookApi {
     folder: string,
   ): Promise<{ name: string; description?: string; contextValue?: string }[]>;
   /** The row the tree shows for a run: its description and tooltip text. */
-  explorerRunRow(runDir: string): Promise<{ description?: string; tooltip?: string }>;
+  explorerRunRow(runDir: string): Promise<{ label?: string; description?: string; tooltip?: string }>;
   watcherIsPolling(): boolean;
   /** Diagnostics shown on a cell. */
   diagnostics(cell: vscode.NotebookCell): readonly vscode.Diagnostic[];
@@ -53,4 +53,6 @@ export interface PhasebookApi {
   idleLatencyMs(notebook: vscode.NotebookDocument): number | undefined;
   /** What each open grid view (table editor: the file path; query result: query-N) drew: its header and rows. */
   tableViews(): Record<string, TableRendered>;
+  /** What the experiments webview last drew (undefined until it rendered, or when closed). */
+  experimentsRendered(): { rows: number; groups: number; columns: string[]; firstRows: string[] } | undefined;
 }

@@ -14,6 +14,9 @@ import { registerNotebookCommands } from './commands/notebookCommands';
 import { registerQueryCommand } from './commands/queryCommand';
 import { registerRunCommands } from './commands/runCommands';
 import { registerRecordedCommands } from './commands/recordedCommands';
+import { registerAnnotateCommands } from './commands/annotateCommands';
+import { registerCommand } from './base/commands';
+import { ExperimentsPanel } from './experiments/panel';
 import { explicitRootDefaults, readSettings } from './base/config';
 import { registerDashboard } from './dashboard/register';
 import { TableEditorProvider } from './dashboard/tableEditor';
@@ -97,6 +100,18 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   };
   push(registerRunCommands({ explorer, dashboards, trainer, tables, log, notebookKernel }));
   push(registerRecordedCommands({ explorer, log }));
+  push(registerAnnotateCommands({ explorer, log }));
+  const experiments = push(
+    new ExperimentsPanel({
+      extensionUri: context.extensionUri,
+      index: explorer.index,
+      whenReady: () => explorer.whenReady(),
+      runChanges: explorer.onDidChangeRuns,
+      dashboards,
+      log,
+    }),
+  );
+  push(registerCommand(log, { id: CommandId.OpenExperiments, run: () => experiments.open() }));
   push(
     registerQueryCommand({
       log,
@@ -167,6 +182,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
       await explorer.whenReady();
       const item = explorer.tree.getTreeItem(explorer.tree.runNode(dir));
       return {
+        ...(typeof item.label === 'string' ? { label: item.label } : {}),
         ...(typeof item.description === 'string' ? { description: item.description } : {}),
         ...(typeof item.tooltip === 'string' ? { tooltip: item.tooltip } : {}),
       };
@@ -180,6 +196,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     openDashboards: () => dashboards.openRuns,
     tableViews: () => tables.views.drawn(),
     idleLatencyMs: (nb) => controller.existingKernel(nb)?.timeline.lastIdleLatencyMs,
+    experimentsRendered: () => experiments.lastRendered,
   };
 }
 

@@ -41,7 +41,18 @@ export interface RunSummary {
    * PBO 0.37".
    */
   selection?: Record<string, string>;
+  /** The run's config, flattened to scalars (`model.alpha`); arrays as JSON text. */
+  config?: Record<string, ConfigScalar>;
+  seed?: number;
+  /** The user's name, tags and note for the run (run.json `annotations`). */
+  name?: string;
+  tags?: string[];
+  note?: string;
+  /** Made by autorun (meta.autorun), not by an explicit run. */
+  autorun?: boolean;
 }
+
+export type ConfigScalar = string | number | boolean | null;
 
 const MODEL_METRICS = ['roc_auc', 'auc', 'accuracy', 'f1', 'r2', 'rmse', 'mae', 'mse', 'log_loss', 'brier'];
 const TRADING_METRICS = [
@@ -154,6 +165,7 @@ export function summarizeManifest(
   else if (!STATUSES.includes(m.status as RunStatus))
     s.error = `run.json has an unknown status ${JSON.stringify(m.status)}`;
   applyMeta(s, meta);
+  applyUserFields(s, m);
   if (!s.keyMetric) {
     const key = pickKeyMetric(metrics, kind, typeof meta.key_metric === 'string' ? meta.key_metric : undefined);
     if (key) s.keyMetric = key;
@@ -194,6 +206,36 @@ function applyMeta(s: RunSummary, meta: Record<string, unknown>): void {
     const key = keyMetricFromBest(best);
     if (key) s.keyMetric = key;
   }
+}
+
+/** Config (flattened), seed, annotations and the autorun mark of a manifest. */
+function applyUserFields(s: RunSummary, m: Partial<RunManifest> & Record<string, unknown>): void {
+  const config = flattenConfig(m.config);
+  if (Object.keys(config).length) s.config = config;
+  if (typeof m.seed === 'number') s.seed = m.seed;
+  const a = m.annotations as Record<string, unknown> | null | undefined;
+  if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
+    if (typeof a.name === 'string' && a.name) s.name = a.name;
+    if (Array.isArray(a.tags)) {
+      const tags = a.tags.filter((t): t is string => typeof t === 'string' && t.length > 0);
+      if (tags.length) s.tags = tags;
+    }
+    if (typeof a.note === 'string' && a.note) s.note = a.note;
+  }
+  if ((m.meta as Record<string, unknown> | undefined)?.autorun === true) s.autorun = true;
+}
+
+/** A config object as scalars: nested objects joined with dots (three levels), arrays as JSON text. */
+export function flattenConfig(json: unknown, depth = 3, prefix = ''): Record<string, ConfigScalar> {
+  const out: Record<string, ConfigScalar> = {};
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return out;
+  for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
+    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[prefix + k] = v;
+    else if (Array.isArray(v)) out[prefix + k] = JSON.stringify(v);
+    else if (typeof v === 'object' && depth > 1) Object.assign(out, flattenConfig(v, depth - 1, `${prefix}${k}.`));
+    else if (typeof v === 'object') out[prefix + k] = JSON.stringify(v);
+  }
+  return out;
 }
 
 function isCvBest(v: unknown): v is CvBest {

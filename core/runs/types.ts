@@ -38,4 +38,13 @@ export interface RunManifest {
   /** The process writing the run while it is `running`; it touches run.json every few seconds. */
   writer?: RunWriterInfo;
   engine_version: string;
+  /** What the user said about the run: a name, tags, a note (core/runs/annotate.ts). */
+  annotations?: RunAnnotations;
+}
+
+/** User annotations kept in run.json (docs/design.md §7.2); the id never changes. */
+export interface RunAnnotations {
+  name?: string;
+  tags?: string[];
+  note?: string;
 }

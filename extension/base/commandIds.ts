@@ -29,6 +29,10 @@ export enum CommandId {
   InstallCli = 'phasebook.installCli',
   OpenCheckpoint = 'phasebook.openCheckpoint',
   OpenRunNotebook = 'phasebook.openRunNotebook',
+  RenameRun = 'phasebook.renameRun',
+  TagRun = 'phasebook.tagRun',
+  AnnotateRun = 'phasebook.annotateRun',
+  OpenExperiments = 'phasebook.openExperiments',
 }
 
 /** Context keys the manifest's `when` clauses read. */

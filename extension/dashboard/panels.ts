@@ -12,6 +12,7 @@ import type { ArtifactRoots } from '../../core/runs/roots';
 import { dashboardHtml, newNonce } from './html';
 import { isWebviewMessage, type HostToWebview, type RunPayload, type WebviewToHost } from './protocol';
 import { readRunPayload, type RunFrameReader } from './runReader';
+import { COMPARE_VIEW_TYPE, DASHBOARD_VIEW_TYPE, restoredPanel } from './restore';
 import { saveExport } from './saveFile';
 
 export interface DashboardOpener {
@@ -96,6 +97,26 @@ export class RunDashboards implements DashboardOpener, vscode.Disposable {
     }
   }
 
+  /** A dashboard or compare panel VS Code restored after a window reload (WebviewPanelSerializer). */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    const r = restoredPanel(panel.viewType, state);
+    if (!r || this.panels.has(`${r.mode}:${key(r.dirs)}`)) {
+      panel.dispose();
+      return;
+    }
+    const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');
+    panel.webview.options = this.webviewOptions(dist);
+    this.adopt(panel, r.mode, r.dirs, dist);
+  }
+
+  private webviewOptions(dist: vscode.Uri): vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [dist, vscode.Uri.joinPath(this.deps.extensionUri, 'media')],
+    };
+  }
+
   private open(mode: 'run' | 'compare', dirs: string[]): vscode.WebviewPanel {
     const id = `${mode}:${key(dirs)}`;
     const existing = this.panels.get(id);
@@ -106,15 +127,18 @@ export class RunDashboards implements DashboardOpener, vscode.Disposable {
     const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview');
     const title = mode === 'run' ? `Run ${dirs[0].split(/[\\/]/).pop()}` : `Compare ${dirs.length} runs`;
     const panel = vscode.window.createWebviewPanel(
-      mode === 'run' ? 'phasebook.dashboard' : 'phasebook.compare',
+      mode === 'run' ? DASHBOARD_VIEW_TYPE : COMPARE_VIEW_TYPE,
       title,
       vscode.ViewColumn.Active,
-      {
-        enableScripts: true,
-        enableCommandUris: false,
-        localResourceRoots: [dist, vscode.Uri.joinPath(this.deps.extensionUri, 'media')],
-      },
+      this.webviewOptions(dist),
     );
+    this.adopt(panel, mode, dirs, dist);
+    return panel;
+  }
+
+  private adopt(panel: vscode.WebviewPanel, mode: 'run' | 'compare', dirs: string[], dist: vscode.Uri): void {
+    const id = `${mode}:${key(dirs)}`;
+    const title = panel.title;
     panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'phasebook.svg');
     const entry: PanelEntry = {
       panel,
@@ -137,7 +161,6 @@ export class RunDashboards implements DashboardOpener, vscode.Disposable {
       if (entry.timer) clearTimeout(entry.timer);
       this.panels.delete(id);
     });
-    return panel;
   }
 
   private post(entry: PanelEntry, message: HostToWebview): void {

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { resolveRoots, type ArtifactRoots } from '../../core/runs/roots';
 import { readSettings } from '../base/config';
 import { RunDashboards, type DashboardLog } from './panels';
+import { COMPARE_VIEW_TYPE, DASHBOARD_VIEW_TYPE } from './restore';
 import { isRendererMessage, RENDERER_ID } from './protocol';
 import { saveExport } from './saveFile';
 import type { KernelRequester } from './tableEditor';
@@ -46,6 +47,13 @@ export function registerDashboard(context: vscode.ExtensionContext, options: Das
   disposables.add(dashboards);
   if (options.runChanges)
     disposables.add(options.runChanges((dirs) => dirs.forEach((d) => dashboards.notifyRunChanged(d))));
+  // Dashboards and compare tabs come back after a window reload, re-read from the run folders.
+  for (const viewType of [DASHBOARD_VIEW_TYPE, COMPARE_VIEW_TYPE])
+    disposables.add(
+      vscode.window.registerWebviewPanelSerializer(viewType, {
+        deserializeWebviewPanel: (panel, state) => Promise.resolve(dashboards.restore(panel, state)),
+      }),
+    );
   const messaging = vscode.notebooks.createRendererMessaging(RENDERER_ID);
   disposables.add(
     messaging.onDidReceiveMessage((e) => {

@@ -1,4 +1,5 @@
 /** How a run shows in the explorer: label, description, tooltip, icon, context value. Pure. */
+import { runLabel } from '../../core/runs/label';
 import type { RunSummary } from '../../core/runs/scan';
 import { formatNumber } from '../kernel/outputs';
 
@@ -27,13 +28,22 @@ const STATUS_ICON: Record<RunSummary['status'], { id: string; color?: string }> 
   interrupted: { id: 'debug-disconnect', color: 'testing.iconErrored' },
 };
 
+/**
+ * The label says what the run is (its name, or kind, horizon, model and key metric: core/runs/label.ts); the
+ * description its tags, status and time; the tooltip starts with the id.
+ */
 export function runItemView(s: RunSummary): RunItemView {
   const parts: string[] = [];
-  if (s.keyMetric) parts.push(`${s.keyMetric.name} ${formatNumber(s.keyMetric.value)}`);
-  else if (s.status !== 'complete') parts.push(s.status);
+  if (s.tags?.length) parts.push(s.tags.map((t) => `#${t}`).join(' '));
+  if (s.name && s.keyMetric) parts.push(`${s.keyMetric.name} ${formatNumber(s.keyMetric.value)}`);
+  if (s.status !== 'complete') parts.push(s.status);
+  if (s.autorun) parts.push('autorun');
   parts.push(formatLocalTime(s.created));
   const lines = [
     `${s.id}`,
+    ...(s.name ? [`name: ${s.name}`] : []),
+    ...(s.tags?.length ? [`tags: ${s.tags.join(', ')}`] : []),
+    ...(s.note ? [`note: ${s.note}`] : []),
     `${s.kind} · ${s.status}${s.foreign ? ' · written by another tool (no run.json)' : ''}`,
     `created ${formatLocalTime(s.created)}`,
   ];
@@ -49,7 +59,7 @@ export function runItemView(s: RunSummary): RunItemView {
   if (s.error) lines.push(`error: ${s.error}`);
   lines.push(s.dir);
   return {
-    label: s.id,
+    label: runLabel(s),
     description: parts.join(' · '),
     tooltip: lines.join('\n'),
     icon: STATUS_ICON[s.status],

@@ -102,6 +102,9 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode
         item.id = `run:${node.dir}`;
         if (!s) return item;
         const view = runItemView(s);
+        item.label = view.label;
+        // Screen readers (and the e2e journeys) hear the id too: the label no longer is the id.
+        item.accessibilityInformation = { label: `${view.label}, ${view.description}, run ${s.id}` };
         item.description = view.description;
         item.tooltip = view.tooltip;
         item.iconPath = new vscode.ThemeIcon(

@@ -31,6 +31,7 @@ export const RULES: Rules = {
     ['core/base'], // key specs and "did you mean", hashing, output and matrix types
     ['core/stats'], // selection statistics (PSR, DSR, PBO, MinBTL): pure math
     ['core/runs'], // run folders, ids, roots, manifests on disk
+    ['core/experiments'], // the experiments table: rows, changed columns, filter, sort, group (pure)
     ['core/charts'], // vega-lite spec builders
     ['core/frame'], // datasets, readers, contracts, feature sets
     ['core/spec'], // what a phase kind is (PhaseSpec, PhaseResult) and the registry of kinds
@@ -52,6 +53,7 @@ export const RULES: Rules = {
     ['webview/chart'],
     ['webview/grid'],
     ['webview/dashboard'],
+    ['webview/experiments'],
     ['webview/renderer'],
     ['webview/entries'],
     // extension: the VS Code host
@@ -60,11 +62,12 @@ export const RULES: Rules = {
     ['extension/audit'], // the causality audit's diagnostics and cell badges
     ['extension/kernel'],
     ['extension/dashboard', 'extension/explorer'],
+    ['extension/experiments'], // the experiments table panel
     ['extension/codelens'],
     ['extension/commands'],
     ['extension'], // extension.ts (activate), api.ts, testHook.ts
   ],
-  webviewContracts: ['extension/dashboard/protocol.ts'],
+  webviewContracts: ['extension/dashboard/protocol.ts', 'extension/experiments/protocol.ts'],
 };
 
 const files = productFiles(root, ['core', 'extension', 'webview']);

@@ -9,7 +9,7 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-/** The dashboard's channel by default; the grid webview names its own pair (HostToTableView, TableViewToHost). */
+/** Typed by the panel's contract (the grid webview: HostToTableView, TableViewToHost); the dashboard's by default. */
 export interface HostChannel<In extends { type: string } = HostToWebview, Out = WebviewToHost> {
   post(message: Out): void;
   onMessage(listener: (message: In) => void): void;

@@ -34,9 +34,12 @@ function replace(render: () => RenderedView): void {
 host.onMessage((m) => {
   switch (m.type) {
     case 'run':
+      // What the panel shows, kept for the host's WebviewPanelSerializer (the panel comes back after a reload).
+      host.setState({ mode: 'run', dirs: [m.run.dir] });
       replace(() => renderRun(root, m.run, host, save));
       break;
     case 'compare':
+      host.setState({ mode: 'compare', dirs: m.runs.map((r) => r.dir) });
       replace(() => renderCompare(root, m.runs, host, save));
       break;
     case 'loading':

@@ -209,10 +209,10 @@ function groupOf(kind: string): RegExp {
       : /^Backtest|^Workflow/;
 }
 
-/** The description starts with "<metric name> <value>", and that value is one of the run's metrics. */
-function assertKeyMetric(run: RunOnDisk, description: string): void {
-  const m = /^(.+?) (-?[\d.]+(?:e[-+]?\d+)?) · /.exec(description);
-  assert.ok(m, `run ${run.id} shows no key metric: "${description}"`);
+/** The row's label ends with "<metric name> <value>" (after " · "), and that value is one of the run's metrics. */
+function assertKeyMetric(run: RunOnDisk, label: string): void {
+  const m = / · (.+?) (-?[\d.]+(?:e[-+]?\d+)?)$/.exec(label);
+  assert.ok(m, `run ${run.id} shows no key metric: "${label}"`);
   const [, name, text] = m;
   const value = Number(text);
   const match = Object.entries(run.metrics).find(
@@ -257,7 +257,7 @@ test(
       );
       assert.match(row.group, groupOf(run.kind), `run ${run.id} (${run.kind}) is listed under "${row.group}"`);
       assert.equal(row.status, 'complete', `run ${run.id} is complete on disk but its row shows ${row.status}`);
-      assertKeyMetric(run, row.description);
+      assertKeyMetric(run, row.label);
     }
     t.diagnostic(`landed -> shown in the Runs view: ${describeLandings(landings).join(', ')}`);
     assert.ok(landings.length >= 3, `the landing watcher saw ${landings.length} runs land during Run All`);
@@ -323,7 +323,7 @@ test(
     const row = (await runRows(page)).find((r) => r.id === run.id);
     assert.ok(row, `the new stacking run ${run.id} is not in the Runs view`);
     assert.match(row.group, /^Training/);
-    assertKeyMetric(run, row.description);
+    assertKeyMetric(run, row.label);
     t.diagnostic(`landed -> shown in the Runs view: ${describeLandings(landings).join(', ')}`);
     assert.deepEqual(
       slowLandings(landings.filter((l) => l.id === run.id)),

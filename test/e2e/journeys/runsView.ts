@@ -11,9 +11,11 @@ const TREE_ROW = `${SIDEBAR} .monaco-list-row`;
 export interface RunRow {
   /** The group row above it: "Cross-validation", "Training (incl. stacking)", ... */
   group: string;
-  /** The run id (the row's label). */
+  /** The run id (the end of the row's aria-label: "<label>, <description>, run <id>"). */
   id: string;
-  /** What follows the label: "<key metric> <value> · <created>". */
+  /** The row's label: the run's name, or "<kind> h<H> <model> · <key metric> <value>". */
+  label: string;
+  /** What follows the label: "[#tags · ][status · ]<created>". */
   description: string;
   /** From the row's status icon. */
   status: 'complete' | 'running' | 'failed' | 'unknown';
@@ -59,6 +61,7 @@ export async function runRows(page: Page): Promise<RunRow[]> {
     els.map((e) => ({
       level: e.getAttribute('aria-level'),
       name: (e.querySelector('.label-name')?.textContent ?? '').trim(),
+      aria: e.getAttribute('aria-label') ?? '',
       description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
       icons: Array.from(e.querySelectorAll('.codicon'))
         .map((c) => c.className)
@@ -77,7 +80,8 @@ export async function runRows(page: Page): Promise<RunRow[]> {
           : /codicon-sync\b|codicon-loading\b/.test(r.icons)
             ? 'running'
             : 'unknown';
-      out.push({ group, id: r.name, description: r.description, status });
+      const id = /, run (\S+)$/.exec(r.aria)?.[1] ?? r.name;
+      out.push({ group, id, label: r.name, description: r.description, status });
     }
   }
   return out;
@@ -87,7 +91,7 @@ export async function runRows(page: Page): Promise<RunRow[]> {
 export async function runContextMenu(page: Page, runId: string, item: string): Promise<void> {
   const row = page
     .locator(TREE_ROW)
-    .filter({ has: page.locator('.label-name', { hasText: runId }) })
+    .and(page.locator(`[aria-label$=", run ${runId}"]`))
     .first();
   await row.click({ button: 'right' });
   const entry = page.locator('.context-view .monaco-menu .action-item').filter({ hasText: item }).first();

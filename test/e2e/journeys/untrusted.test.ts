@@ -66,7 +66,9 @@ test(
     await page
       .waitForFunction(
         (id) =>
-          Array.from(document.querySelectorAll('.part.sidebar .label-name')).some((e) => e.textContent?.trim() === id),
+          Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row')).some((e) =>
+            (e.getAttribute('aria-label') ?? '').endsWith(`, run ${id}`),
+          ),
         UNTRUSTED_CV_RUN.id,
         { timeout: 15_000 },
       )

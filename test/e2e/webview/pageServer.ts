@@ -1,5 +1,5 @@
 // Serves the bundled webviews (dist/webview) on 127.0.0.1 with the same strict CSP the extension
-// uses: /dashboard.html is extension/dashboard/html.ts's page; /renderer.html loads the notebook
+// uses: /dashboard.html and /experiments.html are extension/dashboard/html.ts's page; /renderer.html loads the notebook
 // renderer module the way a notebook webview does and exposes it as window.pbRenderer.
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -37,16 +37,16 @@ export async function startPageServer(): Promise<PageServer> {
     void (async () => {
       const url = new URL(req.url ?? '/', origin);
       const nonce = newNonce();
-      if (url.pathname === '/dashboard.html' || url.pathname === '/renderer.html') {
-        const html =
-          url.pathname === '/dashboard.html'
-            ? dashboardHtml({
-                cspSource: origin,
-                scriptUri: `${origin}/dist/webview/dashboard.js`,
-                nonce,
-                title: 'Run dashboard',
-              })
-            : rendererHtml(origin, nonce);
+      const panel = /^\/(dashboard|experiments)\.html$/.exec(url.pathname)?.[1];
+      if (panel || url.pathname === '/renderer.html') {
+        const html = panel
+          ? dashboardHtml({
+              cspSource: origin,
+              scriptUri: `${origin}/dist/webview/${panel}.js`,
+              nonce,
+              title: panel === 'dashboard' ? 'Run dashboard' : 'Phasebook: Experiments',
+            })
+          : rendererHtml(origin, nonce);
         res.writeHead(200, {
           'content-type': 'text/html; charset=utf-8',
           'content-security-policy': contentSecurityPolicy(origin, nonce),

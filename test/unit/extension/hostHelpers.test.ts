@@ -50,7 +50,7 @@ test('stacking choices put the defaults first and still offer a default horizon 
   );
 });
 
-test('a run row shows its key metric and created time; its tooltip lists horizons and the error', () => {
+test('a run row is labelled by kind, horizons and key metric; status and created time follow; the tooltip starts with the id and lists horizons and the error', () => {
   const v = runItemView(
     run({
       kind: 'cv',
@@ -60,7 +60,8 @@ test('a run row shows its key metric and created time; its tooltip lists horizon
       error: 'boom',
     }),
   );
-  assert.match(v.description, /^roc_auc h5 gbdt 0\.6123 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  assert.equal(v.label, 'cv h5,h20 · roc_auc h5 gbdt 0.6123');
+  assert.match(v.description, /^failed · \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   assert.match(v.tooltip, /horizons: 5, 20/);
   assert.match(v.tooltip, /error: boom/);
   assert.equal(v.icon.id, 'error');
