@@ -7,6 +7,8 @@ import type { TrainStackingReply } from '../core/kernel/protocol';
 import type { RunSummary } from '../core/runs/scan';
 import type { StackingChoice } from './codelens/stackingTrainer';
 import type { ExecutionMode } from './base/config';
+import type { RenderedGraph } from './graph/graphPanel';
+import type { GraphHostToWebview } from './graph/protocol';
 
 export interface PhasebookApi {
   /** Kernel state of a notebook: none | starting | idle | busy | dead | stopped. */
@@ -48,4 +50,14 @@ export interface PhasebookApi {
   ): Promise<TrainStackingReply | undefined>;
   /** Run folders with an open dashboard panel. */
   openDashboards(): string[];
+  /**
+   * The Pipeline graph panel: whether it is open, the last graph sent to its webview, the last drawing the webview
+   * reported, and `post`, which hands a message to the panel exactly as its webview would.
+   */
+  pipelineGraph(): {
+    open: boolean;
+    sent?: GraphHostToWebview;
+    rendered?: RenderedGraph;
+    post(message: unknown): Promise<void>;
+  };
 }

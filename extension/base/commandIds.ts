@@ -29,6 +29,9 @@ export enum CommandId {
   InstallCli = 'phasebook.installCli',
   OpenCheckpoint = 'phasebook.openCheckpoint',
   OpenRunNotebook = 'phasebook.openRunNotebook',
+  ShowPipelineGraph = 'phasebook.showPipelineGraph',
+  RunToHere = 'phasebook.runToHere',
+  RunFromHere = 'phasebook.runFromHere',
 }
 
 /** Context keys the manifest's `when` clauses read. */
