@@ -51,6 +51,7 @@ export const RULES: Rules = {
     ['webview/chart'],
     ['webview/grid'],
     ['webview/dashboard'],
+    ['webview/graph'], // the Pipeline graph's SVG drawing
     ['webview/renderer'],
     ['webview/entries'],
     // extension: the VS Code host
@@ -59,11 +60,12 @@ export const RULES: Rules = {
     ['extension/audit'], // the causality audit's diagnostics and cell badges
     ['extension/kernel'],
     ['extension/dashboard', 'extension/explorer'],
+    ['extension/graph'], // the Pipeline graph panel
     ['extension/codelens'],
     ['extension/commands'],
     ['extension'], // extension.ts (activate), api.ts, testHook.ts
   ],
-  webviewContracts: ['extension/dashboard/protocol.ts'],
+  webviewContracts: ['extension/dashboard/protocol.ts', 'extension/graph/protocol.ts'],
 };
 
 const files = productFiles(root, ['core', 'extension', 'webview']);

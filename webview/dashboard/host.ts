@@ -1,4 +1,7 @@
-/** The webview's side of the host channel: typed posting and receiving (extension/dashboard/protocol.ts). */
+/**
+ * The webview's side of the host channel: typed posting and receiving (extension/dashboard/protocol.ts by default;
+ * the Pipeline graph passes extension/graph/protocol.ts's types).
+ */
 import type { HostToWebview, WebviewToHost } from '../../extension/dashboard/protocol';
 
 interface VsCodeApi {
@@ -9,20 +12,20 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export interface HostChannel {
-  post(message: WebviewToHost): void;
-  onMessage(listener: (message: HostToWebview) => void): void;
+export interface HostChannel<In extends { type: string } = HostToWebview, Out = WebviewToHost> {
+  post(message: Out): void;
+  onMessage(listener: (message: In) => void): void;
   getState<T>(): T | undefined;
   setState<T>(state: T): void;
 }
 
-export function connectHost(): HostChannel {
+export function connectHost<In extends { type: string } = HostToWebview, Out = WebviewToHost>(): HostChannel<In, Out> {
   const api = acquireVsCodeApi();
   return {
     post: (m) => api.postMessage(m),
     onMessage(listener) {
       window.addEventListener('message', (e: MessageEvent) => {
-        const m = e.data as HostToWebview | undefined;
+        const m = e.data as In | undefined;
         if (m && typeof m === 'object' && typeof m.type === 'string') listener(m);
       });
     },
