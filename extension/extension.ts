@@ -96,7 +96,9 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(registerTerminalPath(context, log));
   push(registerGraphRunCommands({ controller, models, log }));
   const graph = push(new PipelineGraphPanel({ extensionUri: context.extensionUri, models, controller, audit, log }));
-  push(registerCommand(log, { id: CommandId.ShowPipelineGraph, run: (arg: unknown) => graph.show(targetNotebook(arg)) }));
+  push(
+    registerCommand(log, { id: CommandId.ShowPipelineGraph, run: (arg: unknown) => graph.show(targetNotebook(arg)) }),
+  );
   const notebookKernel = (uri: vscode.Uri) => {
     const nb = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString());
     return nb ? controller.kernelFor(nb) : undefined;

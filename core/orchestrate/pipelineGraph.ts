@@ -55,7 +55,8 @@ export function pipelineGraph(parsed: { readonly cells: readonly Cell[] }): Pipe
     const branches = copies
       .filter((c) => c !== name)
       .map((c) => ({ name: c, label: splitVirtualName(c).values.join(' · ') }));
-    const own = branches.length > 0 && copies.some((c) => expansion.virtual.get(c)?.branch.some((b) => b.cell === name));
+    const own =
+      branches.length > 0 && copies.some((c) => expansion.virtual.get(c)?.branch.some((b) => b.cell === name));
     return { name, kind: cell.kind, index: cell.index, branches, fansOut: own, blockedByCycle: !ordered.has(name) };
   });
   const edges = graph.nodes.flatMap((to) => graph.parents(to).map((from) => ({ from, to })));

@@ -11,7 +11,6 @@ export type { NodeFacts, NodeState };
 /** The causality audit's verdict on a cell (extension/audit). */
 export type AuditVerdict = 'look-ahead' | 'clean' | 'inconclusive';
 
-
 export interface GraphBranchView extends NodeFacts {
   name: string;
   label: string;

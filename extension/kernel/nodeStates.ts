@@ -64,13 +64,14 @@ export class NodeStates {
               ? e.error?.message
               : undefined;
         const at = out?.ran?.at ?? (e.status === 'skipped' ? this.entries.get(e.cell)?.at : now.toISOString());
-        this.entries.set(e.cell, {
+        const facts: NodeFacts = {
           state,
           at,
           durationMs: e.status === 'cached' ? (out?.ran?.durationMs ?? e.durationMs) : e.durationMs,
           rows: out?.dataset?.rows ?? out?.tables[0]?.rows,
           message,
-        });
+        };
+        this.entries.set(e.cell, Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as Entry);
         if (e.status === 'ok' || e.status === 'cached') this.stale.delete(e.cell);
         return true;
       }

@@ -27,8 +27,7 @@ const legend = `${['cached', 'ok', 'stale', 'running', 'failed', 'blocked'].map(
 function draw(m: GraphMessage): void {
   last = m;
   head.replaceChildren(el('span', 'pg-title', m.notebook), el('span', 'pg-legend', legend));
-  if (m.cycles.length)
-    head.append(el('span', 'pb-error', `cycle: ${m.cycles.map((c) => c.join(' → ')).join('; ')}`));
+  if (m.cycles.length) head.append(el('span', 'pb-error', `cycle: ${m.cycles.map((c) => c.join(' → ')).join('; ')}`));
   if (!m.nodes.length) {
     canvas.replaceChildren(el('div', 'pg-legend', 'This notebook has no cell that runs yet.'));
   }

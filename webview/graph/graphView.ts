@@ -83,7 +83,11 @@ function drawNode(n: GraphNodeView, x: number, y: number, h: number, expanded: b
   );
   if (n.audit)
     g.append(
-      svg('text', { class: `pg-audit pg-audit-${n.audit}`, x: WIDTH - 8, y: 17, 'text-anchor': 'end' }, AUDIT_LABEL[n.audit]),
+      svg(
+        'text',
+        { class: `pg-audit pg-audit-${n.audit}`, x: WIDTH - 8, y: 17, 'text-anchor': 'end' },
+        AUDIT_LABEL[n.audit],
+      ),
     );
   g.append(
     action(12, 66, '▲ run to here', `Run ${n.name} and every cell upstream`, () => act.run('to', n.name)),
