@@ -1,5 +1,5 @@
 /**
- * A layered ("Sugiyama-lite") layout of a DAG, top to bottom (docs/design.md §9.8): each node's layer is its longest
+ * A layered ("Sugiyama-lite") layout of a DAG, top to bottom (docs/design.md §10.8): each node's layer is its longest
  * path from a source, nodes within a layer are ordered by a few barycentre sweeps (down, then up) to cut edge
  * crossings, and each layer is centred on the widest. Pure and deterministic: ties keep the input order. Nodes on a
  * cycle (which the notebook reports as an error) are put on one layer below the rest, in input order.

@@ -1,5 +1,5 @@
 /**
- * The pipeline graph's model (docs/design.md §9.8, the "Pipeline graph" view): the notebook's cell DAG with each
+ * The pipeline graph's model (docs/design.md §9.13, the "Pipeline graph" view): the notebook's cell DAG with each
  * fanned-out cell's branches grouped under it. Pure: a parsed notebook in, nodes, edges and branch groups out; the
  * host adds states, the webview lays it out (core/charts/dagLayout.ts) and draws it.
  */

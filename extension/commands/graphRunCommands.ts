@@ -1,7 +1,7 @@
 /**
  * "Run to here" (the cell and everything upstream) and "Run from here" (the cell and everything downstream), from
  * the cell toolbar, the palette (the selected cell) and the Pipeline graph's nodes (notebook uri and cell name).
- * Both go to the notebook's kernel as one `run` request (docs/design.md §9.8); valid results come from the cache.
+ * Both go to the notebook's kernel as one `run` request (docs/design.md §9.13); valid results come from the cache.
  */
 import * as vscode from 'vscode';
 import { cellsToRun } from '../../core/orchestrate/pipelineGraph';

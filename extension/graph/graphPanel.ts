@@ -1,5 +1,5 @@
 /**
- * The Pipeline graph panel (docs/design.md §9.8): one webview beside the notebook that follows the active phasebook
+ * The Pipeline graph panel (docs/design.md §9.13): one webview beside the notebook that follows the active phasebook
  * notebook editor and draws its cell DAG with each node's state (kernel events through NodeStates), its audit
  * verdict, last time and rows. Redrawn, debounced, when the notebook's text, a kernel state or the audit changes:
  * live during a run. Clicking a node reveals its cell; "run to here" / "run from here" go through the commands.

@@ -1,5 +1,5 @@
 /**
- * The message contract between the host and the Pipeline graph webview (docs/design.md §9.8). Imported by both
+ * The message contract between the host and the Pipeline graph webview (docs/design.md §10.8). Imported by both
  * sides; discriminated unions on `type`. The webview posts `ready` first, then `rendered` after every drawing (what
  * it shows, so the host suite can check the drawing and not only what was sent).
  */

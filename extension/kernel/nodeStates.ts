@@ -1,5 +1,5 @@
 /**
- * Each cell's state for the Pipeline graph (docs/design.md §9.8), from the kernel's events: queued, running, its last
+ * Each cell's state for the Pipeline graph (docs/design.md §9.13), from the kernel's events: queued, running, its last
  * outcome (ok, cached, failed, blocked, cancelled) with when it ran, how long and its row count, and whether the
  * kernel marked it stale. Virtual cells (fan-out branches) keep their own entries; a fanned-out node shows them
  * folded into one state. Pure: no vscode (NotebookKernel feeds it, the unit tests read it).

@@ -1,5 +1,5 @@
 /**
- * The Pipeline graph webview (IIFE bundle dist/webview/graph.js, docs/design.md §9.8). Posts `ready`, draws each
+ * The Pipeline graph webview (IIFE bundle dist/webview/graph.js, docs/design.md §10.8). Posts `ready`, draws each
  * graph the host sends (live during a run), and reports every drawing back (`rendered`). Which fanned-out nodes
  * are expanded survives the panel being hidden (webview state).
  */

@@ -1,5 +1,5 @@
 /**
- * Draws the Pipeline graph as SVG (docs/design.md §9.8): nodes laid out by core/charts/dagLayout.ts, each with its
+ * Draws the Pipeline graph as SVG (docs/design.md §10.8): nodes laid out by core/charts/dagLayout.ts, each with its
  * name, kind, state, audit verdict, last time · duration · rows, "run to here" / "run from here", and for a
  * fanned-out cell a toggle that lists its branches with their own states. No innerHTML: every text is a text node.
  */
