@@ -53,7 +53,7 @@ export class PipelineGraphPanel extends Disposable {
       this.redraw,
       { dispose: () => this.kernelSub?.dispose() },
       vscode.window.onDidChangeActiveNotebookEditor((e) => {
-        if (e?.notebook.notebookType === NOTEBOOK_TYPE) this.follow(e.notebook);
+        if (this.panel && e?.notebook.notebookType === NOTEBOOK_TYPE) this.follow(e.notebook);
       }),
       deps.models.onDidChange((nb) => nb === this.notebook && this.redraw.schedule()),
       deps.audit.onDidChangeCellStatusBarItems(() => this.redraw.schedule()),
@@ -69,7 +69,7 @@ export class PipelineGraphPanel extends Disposable {
   show(nb: vscode.NotebookDocument | undefined): vscode.WebviewPanel {
     const panel = this.panel ?? this.create();
     panel.reveal(vscode.ViewColumn.Beside, true);
-    if (nb) this.follow(nb);
+    this.follow(nb ?? this.notebook);
     return panel;
   }
 
@@ -94,6 +94,7 @@ export class PipelineGraphPanel extends Disposable {
       this.panel = undefined;
       this.ready = false;
       this.lastRendered = undefined;
+      this.follow(undefined);
     });
     this.panel = panel;
     return panel;
