@@ -9,7 +9,7 @@ import { adoptCss, el } from '../dom';
 import { connectHost } from '../dashboard/host';
 import { drawGraph, type GraphMessage } from '../graph/graphView';
 import { STATE_LABEL } from '../graph/format';
-import type { GraphHostToWebview, GraphWebviewToHost } from '../../extension/graph/protocol';
+import type { GraphHostToWebview, GraphWebviewToHost, NodeState } from '../../extension/graph/protocol';
 
 adoptCss(css);
 adoptCss(graphCss);
@@ -22,11 +22,21 @@ root.append(head, canvas);
 document.body.append(root);
 let last: GraphMessage | undefined;
 
-const legend = `${['cached', 'ok', 'stale', 'running', 'failed', 'blocked'].map((s) => STATE_LABEL[s as keyof typeof STATE_LABEL]).join(' · ')} — click a node to reveal its cell`;
+const LEGEND: readonly NodeState[] = ['cached', 'ok', 'stale', 'running', 'failed', 'blocked'];
+
+/** The state colours as a key, and what a click does. */
+function legend(): HTMLElement {
+  return el(
+    'span',
+    'pg-legend',
+    ...LEGEND.map((s) => el('span', `pg-key pg-${s}`, `■ ${STATE_LABEL[s]}`)),
+    ' — click a node to reveal its cell',
+  );
+}
 
 function draw(m: GraphMessage): void {
   last = m;
-  head.replaceChildren(el('span', 'pg-title', m.notebook), el('span', 'pg-legend', legend));
+  head.replaceChildren(el('span', 'pg-title', m.notebook), legend());
   if (m.cycles.length) head.append(el('span', 'pb-error', `cycle: ${m.cycles.map((c) => c.join(' → ')).join('; ')}`));
   if (!m.nodes.length) {
     canvas.replaceChildren(el('div', 'pg-legend', 'This notebook has no cell that runs yet.'));
