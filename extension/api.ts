@@ -8,6 +8,8 @@ import type { RunSummary } from '../core/runs/scan';
 import type { StackingChoice } from './codelens/stackingTrainer';
 import type { ExecutionMode } from './base/config';
 import type { TableRendered } from './dashboard/protocol';
+import type { RenderedGraph } from './graph/graphPanel';
+import type { GraphHostToWebview } from './graph/protocol';
 
 export interface PhasebookApi {
   /** Kernel state of a notebook: none | starting | idle | busy | dead | stopped. */
@@ -55,4 +57,14 @@ export interface PhasebookApi {
   tableViews(): Record<string, TableRendered>;
   /** What the experiments webview last drew (undefined until it rendered, or when closed). */
   experimentsRendered(): { rows: number; groups: number; columns: string[]; firstRows: string[] } | undefined;
+  /**
+   * The Pipeline graph panel: whether it is open, the last graph sent to its webview, the last drawing the webview
+   * reported, and `post`, which hands a message to the panel exactly as its webview would.
+   */
+  pipelineGraph(): {
+    open: boolean;
+    sent?: GraphHostToWebview;
+    rendered?: RenderedGraph;
+    post(message: unknown): Promise<void>;
+  };
 }

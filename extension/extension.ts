@@ -10,7 +10,8 @@ import type { PhasebookApi } from './api';
 import { StackingTrainer } from './codelens/stackingTrainer';
 import { registerStackingLenses } from './codelens/stackingLenses';
 import { CommandId, NOTEBOOK_TYPE } from './base/commandIds';
-import { registerNotebookCommands } from './commands/notebookCommands';
+import { registerGraphRunCommands } from './commands/graphRunCommands';
+import { registerNotebookCommands, targetNotebook } from './commands/notebookCommands';
 import { registerQueryCommand } from './commands/queryCommand';
 import { registerRunCommands } from './commands/runCommands';
 import { registerRecordedCommands } from './commands/recordedCommands';
@@ -20,6 +21,7 @@ import { ExperimentsPanel } from './experiments/panel';
 import { explicitRootDefaults, readSettings } from './base/config';
 import { registerDashboard } from './dashboard/register';
 import { TableEditorProvider } from './dashboard/tableEditor';
+import { PipelineGraphPanel } from './graph/graphPanel';
 import { RunExplorer } from './explorer/runExplorer';
 import { GROUP_LABEL, GROUP_ORDER } from './explorer/runIndex';
 import { PhasebookController } from './kernel/controller';
@@ -94,6 +96,11 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(registerStackingLenses(models, controller));
   push(registerNotebookCommands({ controller, log, extensionUri: context.extensionUri }));
   push(registerTerminalPath(context, log));
+  push(registerGraphRunCommands({ controller, models, log }));
+  const graph = push(new PipelineGraphPanel({ extensionUri: context.extensionUri, models, controller, audit, log }));
+  push(
+    registerCommand(log, { id: CommandId.ShowPipelineGraph, run: (arg: unknown) => graph.show(targetNotebook(arg)) }),
+  );
   const notebookKernel = (uri: vscode.Uri) => {
     const nb = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString());
     return nb ? controller.kernelFor(nb) : undefined;
@@ -197,6 +204,12 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     tableViews: () => tables.views.drawn(),
     idleLatencyMs: (nb) => controller.existingKernel(nb)?.timeline.lastIdleLatencyMs,
     experimentsRendered: () => experiments.lastRendered,
+    pipelineGraph: () => ({
+      open: graph.isOpen,
+      sent: graph.lastSent,
+      rendered: graph.lastRendered,
+      post: (message) => graph.receive(message),
+    }),
   };
 }
 

@@ -33,6 +33,9 @@ export enum CommandId {
   TagRun = 'phasebook.tagRun',
   AnnotateRun = 'phasebook.annotateRun',
   OpenExperiments = 'phasebook.openExperiments',
+  ShowPipelineGraph = 'phasebook.showPipelineGraph',
+  RunToHere = 'phasebook.runToHere',
+  RunFromHere = 'phasebook.runFromHere',
 }
 
 /** Context keys the manifest's `when` clauses read. */

@@ -17,6 +17,7 @@ import { notebookPath, type NotebookModels } from '../notebook/models';
 import { ExecutionRegistry } from './executionRegistry';
 import { ExecutionState, type CreatedRun, type ExecutionStep } from './executionState';
 import { KernelGoneError, KernelProcess, KernelRequestError, type KernelState } from './kernelProcess';
+import { NodeStates } from './nodeStates';
 
 export type { CreatedRun };
 
@@ -54,6 +55,11 @@ export class NotebookKernel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Stale cells, kernel state, completed runs or mode changed. */
   readonly onDidChange = this.changed.event;
+  /** Each cell's state for the Pipeline graph (queued and running included), from the same events. */
+  readonly nodeStates = new NodeStates();
+  private readonly nodesChanged = new vscode.EventEmitter<void>();
+  /** A cell was queued, started or finished, or the stale cells changed. */
+  readonly onDidChangeNodes = this.nodesChanged.event;
   readonly registry: ExecutionRegistry;
   private proc?: KernelProcess;
   private starting?: Promise<KernelProcess>;
@@ -136,6 +142,7 @@ export class NotebookKernel implements vscode.Disposable {
     proc.onCrash.on(({ message }) => {
       if (this.proc !== proc) return;
       this.execution.clearBranches();
+      this.resetNodes();
       this.registry.failAll(message);
       this.deps.log.error(`${this.label}: ${message}`);
       this.deps.onCrash(this, message);
@@ -285,6 +292,7 @@ export class NotebookKernel implements vscode.Disposable {
     this.execution.clearBranches();
     this.registry.failAll('cancelled: the kernel was restarted');
     this.execution.stale.clear();
+    this.resetNodes();
     this.changed.fire();
     if (old) await old.shutdown();
     await this.kernel();
@@ -310,6 +318,12 @@ export class NotebookKernel implements vscode.Disposable {
       return;
     }
     this.apply(this.execution.onEvent(e));
+    if (this.nodeStates.onEvent(e)) this.nodesChanged.fire();
+  }
+
+  private resetNodes(): void {
+    this.nodeStates.reset();
+    this.nodesChanged.fire();
   }
 
   private apply(steps: readonly ExecutionStep[]): void {
@@ -357,6 +371,7 @@ export class NotebookKernel implements vscode.Disposable {
 
   private flushBranches(): void {
     this.apply(this.execution.flush());
+    if (this.nodeStates.settle()) this.nodesChanged.fire();
   }
 
   dispose(): void {
@@ -367,5 +382,6 @@ export class NotebookKernel implements vscode.Disposable {
     this.proc = undefined;
     void proc?.shutdown();
     this.changed.dispose();
+    this.nodesChanged.dispose();
   }
 }

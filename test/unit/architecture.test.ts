@@ -54,6 +54,7 @@ export const RULES: Rules = {
     ['webview/grid'],
     ['webview/dashboard'],
     ['webview/experiments'],
+    ['webview/graph'], // the Pipeline graph's SVG drawing
     ['webview/renderer'],
     ['webview/entries'],
     // extension: the VS Code host
@@ -63,11 +64,12 @@ export const RULES: Rules = {
     ['extension/kernel'],
     ['extension/dashboard', 'extension/explorer'],
     ['extension/experiments'], // the experiments table panel
+    ['extension/graph'], // the Pipeline graph panel
     ['extension/codelens'],
     ['extension/commands'],
     ['extension'], // extension.ts (activate), api.ts, testHook.ts
   ],
-  webviewContracts: ['extension/dashboard/protocol.ts', 'extension/experiments/protocol.ts'],
+  webviewContracts: ['extension/dashboard/protocol.ts', 'extension/experiments/protocol.ts', 'extension/graph/protocol.ts'],
 };
 
 const files = productFiles(root, ['core', 'extension', 'webview']);

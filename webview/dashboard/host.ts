@@ -1,4 +1,7 @@
-/** A webview's side of the host channel: typed posting and receiving (extension/dashboard/protocol.ts). */
+/**
+ * A webview's side of the host channel: typed posting and receiving (extension/dashboard/protocol.ts by default;
+ * the grid view, the experiments table and the Pipeline graph pass their own contracts' types).
+ */
 import type { HostToWebview, WebviewToHost } from '../../extension/dashboard/protocol';
 
 interface VsCodeApi {
@@ -9,7 +12,6 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-/** Typed by the panel's contract (the grid webview: HostToTableView, TableViewToHost); the dashboard's by default. */
 export interface HostChannel<In extends { type: string } = HostToWebview, Out = WebviewToHost> {
   post(message: Out): void;
   onMessage(listener: (message: In) => void): void;
