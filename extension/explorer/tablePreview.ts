@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { TablePreviewReply } from '../../core/kernel/protocol';
 import { formatNumber } from '../kernel/outputs';
 import type { UtilityKernel } from '../kernel/utilityKernel';
-import { KernelRequestError } from '../kernel/kernelProcess';
+import { KernelRequestError } from '../kernel/kernelClient';
 
 export const TABLE_SCHEME = 'phasebook-table';
 const PREVIEW_ROWS = 200;
