@@ -73,7 +73,10 @@ export function serveDetached(env: NodeJS.ProcessEnv): void {
       if (req.type === 'run' || req.type === 'runStale') snapshot.reset();
       if (req.type === 'open' || req.type === 'update') text = req.text;
     },
-    settled: () => armIdle(),
+    settled: () => {
+      if (!dispatcher.busy) client?.send({ type: 'idle' });
+      armIdle();
+    },
   });
 
   const exit = (): never => {

@@ -187,7 +187,7 @@ export class DetachedKernel extends KernelClient {
             this.welcome = m;
             this.socket = socket;
             this.pidOf = m.pid;
-            this.setState('idle');
+            this.setState(m.busy ? 'busy' : 'idle');
             resolve();
           } else this.receive(m);
         }

@@ -112,6 +112,9 @@ export abstract class KernelClient {
       case 'log':
         this.onLog.fire(m.record);
         return;
+      case 'idle':
+        if (!this.pending.size && this.stateOf === 'busy') this.setState('idle');
+        return;
       case 'ready':
         return;
     }

@@ -122,15 +122,30 @@ test(
       `the reload took ${reloadedAt - ranAt} ms, longer than the cell runs: the test proves nothing`,
     );
     await screenshot(page, 'journey-reload-2-reloaded');
+    const statusBar = async (): Promise<string> =>
+      (await page.locator('.statusbar-item', { hasText: 'Phasebook' }).allInnerTexts()).join(' | ');
 
+    await waitForSlowCell('running', 30_000);
+    const whileRunning = await statusBar();
     const done = await waitForSlowCell('success', SLOW_CELL_MS + 60_000);
-    await waitForCellOutput(page, /2 rows × 3 columns/, 30_000).catch(async () => {
+    await waitForCellOutput(page, /slow · 2 rows × 4 columns/, 30_000).catch(async () => {
       assert.fail(`cell 'slow' finished without its output; see ${await screenshot(page, 'journey-reload-no-output')}`);
     });
     const shot = await screenshot(page, 'journey-reload-3-finished');
     const [after] = kernelInfos();
     assert.equal(after?.pid, kernel.pid, `the reloaded window is not on the kernel that ran the cell; see ${shot}`);
     assert.ok(alive(kernel.pid), 'the detached kernel stays up for the next window');
+    assert.match(whileRunning, /busy/, 'the reattached kernel shows busy while the run goes on');
+    await page
+      .waitForFunction(
+        () =>
+          Array.from(document.querySelectorAll('.statusbar-item')).some((e) =>
+            /Phasebook: idle/.test(e.textContent ?? ''),
+          ),
+        undefined,
+        { timeout: 10_000 },
+      )
+      .catch(async () => assert.fail(`the kernel status bar says "${await statusBar()}" after the run, not idle`));
     assert.ok(
       Date.now() - ranAt < 2 * SLOW_CELL_MS + 30_000,
       `cell 'slow' finished ${Date.now() - ranAt} ms after Run All: it ran again after the reload (status bar: ${done.statusText})`,

@@ -85,6 +85,7 @@ test('a run goes on after the window lets go; the next window gets the running c
   assert.equal(second.pid, pid, 'the same process');
   const w = second.welcome!;
   assert.equal(w.busy, true);
+  assert.equal(second.state, 'busy', 'a window that reattaches mid-run shows the kernel busy');
   assert.equal(w.text, notebookText(2500));
   assert.deepEqual(
     w.replay.filter((e) => e.type !== 'progress').map((e) => `${e.type}:${(e as { cell: string }).cell}`),
@@ -92,6 +93,8 @@ test('a run goes on after the window lets go; the next window gets the running c
   );
   const done = await next(second, isFinished('slow'));
   assert.equal((done as Extract<KernelEvent, { type: 'finished' }>).status, 'ok');
+  for (let i = 0; i < 50 && second.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(second.state, 'idle', 'the run it did not ask for ended: idle again');
   // The reattached window can go on asking.
   const again = await second.request({ type: 'run', cells: ['slow'] });
   assert.deepEqual(again.cells, [{ cell: 'slow', status: 'cached' }]);
