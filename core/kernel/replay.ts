@@ -7,7 +7,7 @@
  */
 import type { KernelEvent } from './protocol';
 
-export const DEFAULT_REPLAY_ENTRIES = 2000;
+const DEFAULT_REPLAY_ENTRIES = 2000;
 
 export class RunSnapshot {
   /** key -> the events that restore it; re-inserted on every change, so iteration is recency order. */

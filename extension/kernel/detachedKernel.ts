@@ -215,6 +215,12 @@ export class DetachedKernel extends KernelClient {
     // Our own child reports its exit code and signal; give the exit event a moment to arrive.
     for (let i = 0; i < 20 && this.child && !this.childExit; i++) await sleep(25);
     const exit = this.childExit ?? { code: null, signal: null, stderrTail: this.logTail() };
+    const pid = this.pidOf;
+    if (!this.childExit && pid && alive(pid)) {
+      // The kernel lives on: another window of this workspace attached to it (the newest wins).
+      this.ended(`another window took over this notebook's kernel (pid ${pid}); reload this window to reattach`, exit);
+      return;
+    }
     this.ended(describeKernelExit({ ...exit, memoryLimitMb: this.opts.memoryLimitMb }), exit);
   }
 

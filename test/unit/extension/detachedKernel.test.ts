@@ -93,8 +93,9 @@ test('a run goes on after the window lets go; the next window gets the running c
   );
   const done = await next(second, isFinished('slow'));
   assert.equal((done as Extract<KernelEvent, { type: 'finished' }>).status, 'ok');
-  for (let i = 0; i < 50 && second.state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 50));
-  assert.equal(second.state, 'idle', 'the run it did not ask for ended: idle again');
+  const state = (): string => second.state;
+  for (let i = 0; i < 50 && state() !== 'idle'; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(state(), 'idle', 'the run it did not ask for ended: idle again');
   // The reattached window can go on asking.
   const again = await second.request({ type: 'run', cells: ['slow'] });
   assert.deepEqual(again.cells, [{ cell: 'slow', status: 'cached' }]);
@@ -147,6 +148,12 @@ test('a wrong token is refused; the info file and socket are private to the user
   assert.equal(statSync(files.info).mode & 0o777, 0o600);
   if (process.platform !== 'win32') assert.equal(statSync(files.socket).mode & 0o777, 0o600);
   assert.equal(k.state, 'idle', 'the refused stranger did not disturb the attached window');
+  // A second window of the workspace takes the kernel over; the first is told why it lost it.
+  const lost = new Promise<string>((resolve) => k.onCrash.on((c) => resolve(c.message)));
+  const other = kernel('c.pipeline');
+  await other.start();
+  assert.equal(other.reattached, true);
+  assert.match(await lost, /another window took over this notebook's kernel \(pid \d+\)/);
 });
 
 test('a kernel of another engine version is stopped and a fresh one started, saying why', async () => {
