@@ -174,6 +174,8 @@ export type KernelHandlerMap = { [K in KernelCallType]: (req: KernelRequestOf<K>
 
 export type KernelMessage =
   | { type: 'ready'; pid: number }
+  /** A detached kernel finished the last request (also one asked by a window that is gone). */
+  | { type: 'idle' }
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: CellError }
   | { type: 'event'; event: KernelEvent }

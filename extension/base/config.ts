@@ -11,6 +11,10 @@ export interface PhasebookSettings {
   artifactRoots: ArtifactRoots;
   mode: ExecutionMode;
   kernelMemoryLimitMb: number;
+  /** Run each notebook's kernel as a detached process that survives a window reload (§8). */
+  kernelDetached: boolean;
+  /** A detached kernel with no window and nothing running exits after this many minutes. */
+  kernelDetachedIdleMinutes: number;
   defaultMetaLearner: string;
   defaultHorizon: number | undefined;
 }
@@ -24,10 +28,13 @@ export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettin
   const mode = c.get<string>('mode');
   const memory = c.get<number>('kernel.memoryLimitMb') ?? 4096;
   const horizon = c.get<number | null>('stacking.defaultHorizon');
+  const idle = c.get<number>('kernel.detachedIdleMinutes') ?? 30;
   return {
     artifactRoots: { ...DEFAULT_ROOTS, ...cleanRoots },
     mode: mode === 'autorun' ? 'autorun' : 'lazy',
     kernelMemoryLimitMb: Number.isFinite(memory) && memory >= 256 ? Math.round(memory) : 4096,
+    kernelDetached: c.get<boolean>('kernel.detached') === true,
+    kernelDetachedIdleMinutes: Number.isFinite(idle) && idle > 0 ? idle : 30,
     defaultMetaLearner: c.get<string>('stacking.defaultMetaLearner') || 'logistic',
     defaultHorizon: typeof horizon === 'number' && Number.isInteger(horizon) && horizon > 0 ? horizon : undefined,
   };

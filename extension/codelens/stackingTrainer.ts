@@ -12,7 +12,7 @@ import type { RunSummary } from '../../core/runs/scan';
 import { readSettings } from '../base/config';
 import type { DashboardOpener } from '../dashboard/register';
 import type { RunExplorer } from '../explorer/runExplorer';
-import { KernelGoneError, KernelRequestError } from '../kernel/kernelProcess';
+import { KernelGoneError, KernelRequestError } from '../kernel/kernelClient';
 import type { NotebookKernel } from '../kernel/notebookKernel';
 import type { UtilityKernel } from '../kernel/utilityKernel';
 import type { PhasebookLog } from '../base/logChannel';

@@ -14,7 +14,7 @@ import { registerCommand } from '../base/commands';
 import type { PhasebookLog } from '../base/logChannel';
 import type { KernelRequester } from '../dashboard/tableEditor';
 import type { TableViews } from '../dashboard/tableView';
-import { KernelRequestError } from '../kernel/kernelProcess';
+import { KernelRequestError } from '../kernel/kernelClient';
 
 export const QUERY_METRICS_COMMAND = CommandId.QueryMetrics;
 export const DEFAULT_QUERY = 'SELECT * FROM latest_metrics LIMIT 50';

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { isUserError } from '../../core/errors';
-import { KernelRequestError } from '../kernel/kernelProcess';
+import { KernelRequestError } from '../kernel/kernelClient';
 import { dashboardHtml, newNonce } from './html';
 import { isTableViewMessage, type HostToTableView, type TablePayload, type TableRendered } from './protocol';
 import type { DashboardLog } from './panels';

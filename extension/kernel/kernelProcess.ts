@@ -1,23 +1,12 @@
 /**
- * One kernel child process and the typed request/response plumbing over its IPC channel
- * (core/kernel/protocol.ts). Node only, no vscode: the host wraps it, the tests fork it directly.
- * A kernel that dies rejects every pending request with a clear reason; the host lives on.
+ * One kernel child process forked over IPC (core/kernel/protocol.ts); the request/reply plumbing is
+ * KernelClient's. Node only, no vscode: the host wraps it, the tests fork it directly. A kernel that
+ * dies rejects every pending request with a clear reason; the host lives on.
  */
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
-import type { LogRecord } from '../../core/log';
-import type { CellError } from '../../core/graph/events';
-import type {
-  KernelCall,
-  KernelCallType,
-  KernelEvent,
-  KernelMessage,
-  KernelReplies,
-  KernelRequest,
-} from '../../core/kernel/protocol';
-import { Signal } from '../util/disposables';
-import { describeKernelExit, TailBuffer, type KernelExit } from './exitReason';
-
-export type KernelState = 'starting' | 'idle' | 'busy' | 'dead' | 'stopped';
+import type { KernelCall, KernelMessage, KernelRequest } from '../../core/kernel/protocol';
+import { describeKernelExit, TailBuffer } from './exitReason';
+import { KernelClient, KernelGoneError } from './kernelClient';
 
 /** A request without its id (the process numbers them). */
 export type { KernelCall };
@@ -34,51 +23,13 @@ export interface KernelProcessOptions {
   startTimeoutMs?: number;
 }
 
-/** A request the kernel answered with an error (a user mistake or an internal error). */
-export class KernelRequestError extends Error {
-  constructor(readonly error: CellError) {
-    super(error.message);
-    this.name = 'KernelRequestError';
-  }
-}
-
-/** The kernel went away (crash, kill, restart) before answering. */
-export class KernelGoneError extends Error {
-  constructor(
-    message: string,
-    readonly exit?: KernelExit,
-  ) {
-    super(message);
-    this.name = 'KernelGoneError';
-  }
-}
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(e: Error): void;
-}
-
-export class KernelProcess {
-  readonly onEvent = new Signal<KernelEvent>();
-  readonly onLog = new Signal<LogRecord>();
-  /** Lines the process wrote to stdout/stderr outside the protocol. */
-  readonly onOutput = new Signal<string>();
-  readonly onState = new Signal<KernelState>();
-  /** Fired once when the process ends without being asked to. */
-  readonly onCrash = new Signal<{ exit: KernelExit; message: string }>();
-
+export class KernelProcess extends KernelClient {
   private child?: ChildProcess;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
   private readonly stderr = new TailBuffer();
-  private stateOf: KernelState = 'starting';
-  private stopping = false;
   private readyPromise?: Promise<void>;
 
-  constructor(private readonly opts: KernelProcessOptions) {}
-
-  get state(): KernelState {
-    return this.stateOf;
+  constructor(private readonly opts: KernelProcessOptions) {
+    super();
   }
 
   get pid(): number | undefined {
@@ -116,7 +67,7 @@ export class KernelProcess {
         const m = raw as KernelMessage;
         if (m.type === 'ready') {
           clearTimeout(timeout);
-          if (this.stateOf === 'starting') this.setState('idle');
+          if (this.state === 'starting') this.setState('idle');
           resolve();
         } else this.receive(m);
       });
@@ -126,7 +77,8 @@ export class KernelProcess {
       });
       child.on('exit', (code, signal) => {
         clearTimeout(timeout);
-        this.exited({ code, signal, stderrTail: this.stderr.toString(), memoryLimitMb: this.opts.memoryLimitMb });
+        const exit = { code, signal, stderrTail: this.stderr.toString(), memoryLimitMb: this.opts.memoryLimitMb };
+        this.ended(describeKernelExit(exit), exit);
         reject(new KernelGoneError('the Phasebook kernel exited before it was ready'));
       });
     });
@@ -135,27 +87,12 @@ export class KernelProcess {
     return this.readyPromise;
   }
 
-  /** Sends a request and resolves with the kernel's reply, typed by the contract (`KernelReplies`). */
-  async request<K extends KernelCallType>(call: KernelCall & { type: K }): Promise<KernelReplies[K]> {
-    await this.start();
-    const child = this.child;
-    if (!child || !child.connected || this.stateOf === 'dead' || this.stateOf === 'stopped') {
-      throw new KernelGoneError('the Phasebook kernel is not running; restart it to run again');
-    }
-    const id = this.nextId++;
-    const req = { ...call, id } as KernelRequest;
-    const result = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.setState('busy');
-    child.send(req);
-    return (await result) as KernelReplies[K];
+  protected post(m: KernelRequest): boolean {
+    if (!this.child?.connected) return false;
+    this.child.send(m);
+    return true;
   }
 
-  /** Interrupts the running request (the kernel aborts its current phase). */
-  cancel(): void {
-    if (this.child?.connected) this.child.send({ type: 'cancel' } satisfies KernelRequest);
-  }
-
-  /** Asks the kernel to exit; kills it if it has not within `graceMs`. */
   async shutdown(graceMs = 2000): Promise<void> {
     const child = this.child;
     this.stopping = true;
@@ -165,57 +102,14 @@ export class KernelProcess {
       return;
     }
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    if (child.connected) child.send({ type: 'shutdown' } satisfies KernelRequest);
+    this.post({ type: 'shutdown' });
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
   }
 
-  /** Ends the process now. */
   kill(): void {
     this.stopping = true;
     this.child?.kill('SIGKILL');
-  }
-
-  private receive(m: KernelMessage): void {
-    switch (m.type) {
-      case 'response': {
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        if (!this.pending.size && this.stateOf === 'busy') this.setState('idle');
-        if (m.ok) p.resolve(m.result);
-        else p.reject(new KernelRequestError(m.error));
-        return;
-      }
-      case 'event':
-        this.onEvent.fire(m.event);
-        return;
-      case 'log':
-        this.onLog.fire(m.record);
-        return;
-      case 'ready':
-        return;
-    }
-  }
-
-  private exited(exit: KernelExit): void {
-    const expected = this.stopping;
-    const message = expected ? 'the Phasebook kernel was stopped' : describeKernelExit(exit);
-    this.rejectAll(new KernelGoneError(message, exit));
-    this.setState(expected ? 'stopped' : 'dead');
-    if (!expected) this.onCrash.fire({ exit, message });
-  }
-
-  private rejectAll(e: Error): void {
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of pending) p.reject(e);
-  }
-
-  private setState(s: KernelState): void {
-    if (this.stateOf === s) return;
-    this.stateOf = s;
-    this.onState.fire(s);
   }
 }

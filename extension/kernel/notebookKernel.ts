@@ -4,7 +4,7 @@
  * completed, and the executions its events drive. The host never computes: it sends the
  * notebook's text and requests, and shows what comes back.
  */
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings as readNotebookSettings } from '../../core/graph/settings';
 import type { KernelCall, KernelCallType, KernelEvent, KernelReplies } from '../../core/kernel/protocol';
@@ -16,7 +16,9 @@ import { editorIndexOfName } from '../notebook/cellText';
 import { notebookPath, type NotebookModels } from '../notebook/models';
 import { ExecutionRegistry } from './executionRegistry';
 import { ExecutionState, type CreatedRun, type ExecutionStep } from './executionState';
-import { KernelGoneError, KernelProcess, KernelRequestError, type KernelState } from './kernelProcess';
+import { DetachedKernel } from './detachedKernel';
+import { KernelGoneError, KernelRequestError, type KernelClient, type KernelState } from './kernelClient';
+import { KernelProcess } from './kernelProcess';
 import { NodeStates } from './nodeStates';
 
 export type { CreatedRun };
@@ -61,11 +63,13 @@ export class NotebookKernel implements vscode.Disposable {
   /** A cell was queued, started or finished, or the stale cells changed. */
   readonly onDidChangeNodes = this.nodesChanged.event;
   readonly registry: ExecutionRegistry;
-  private proc?: KernelProcess;
-  private starting?: Promise<KernelProcess>;
+  private proc?: KernelClient;
+  private starting?: Promise<KernelClient>;
   private sentText?: string;
   private modeOverride?: ExecutionMode;
   private roots?: ArtifactRoots;
+  /** Reattached to a detached kernel that was still running: restoring waits for nothing. */
+  private reattachedBusy = false;
   private disposed = false;
 
   constructor(
@@ -118,7 +122,7 @@ export class NotebookKernel implements vscode.Disposable {
   }
 
   /** The running kernel, forked and opened on the current text when needed. */
-  async kernel(): Promise<KernelProcess> {
+  async kernel(): Promise<KernelClient> {
     if (this.proc && (this.proc.state === 'idle' || this.proc.state === 'busy')) return this.proc;
     this.starting ??= this.startKernel().finally(() => {
       this.starting = undefined;
@@ -126,14 +130,26 @@ export class NotebookKernel implements vscode.Disposable {
     return this.starting;
   }
 
-  private async startKernel(): Promise<KernelProcess> {
-    const file = notebookPath(this.notebook);
-    const settings = this.deps.settings();
-    const proc = new KernelProcess({
+  private newClient(file: string, settings: PhasebookSettings): KernelClient {
+    const common = {
       modulePath: this.deps.kernelModulePath,
       cwd: dirname(file),
       memoryLimitMb: settings.kernelMemoryLimitMb,
+    };
+    if (!settings.kernelDetached) return new KernelProcess(common);
+    const folder = vscode.workspace.getWorkspaceFolder(this.notebook.uri)?.uri.fsPath ?? dirname(file);
+    return new DetachedKernel({
+      ...common,
+      kernelsDir: join(folder, '.phasebook', 'kernels'),
+      notebookUri: this.notebook.uri.toString(),
+      idleMinutes: settings.kernelDetachedIdleMinutes,
     });
+  }
+
+  private async startKernel(): Promise<KernelClient> {
+    const file = notebookPath(this.notebook);
+    const settings = this.deps.settings();
+    const proc = this.newClient(file, settings);
     this.proc = proc;
     proc.onEvent.on((e) => this.onEvent(e));
     proc.onLog.on((r) => this.deps.log.kernelRecord(r, this.label));
@@ -149,8 +165,10 @@ export class NotebookKernel implements vscode.Disposable {
       this.changed.fire();
     });
     await proc.start();
+    if (proc instanceof DetachedKernel && proc.notice) this.deps.log.warn(`${this.label}: ${proc.notice}`);
+    if (proc instanceof DetachedKernel && proc.reattached && this.reattach(proc)) return proc;
     this.deps.log.info(
-      `${this.label}: kernel started (pid ${proc.pid}, memory limit ${settings.kernelMemoryLimitMb} MB)`,
+      `${this.label}: kernel started (pid ${proc.pid}, memory limit ${settings.kernelMemoryLimitMb} MB${settings.kernelDetached ? ', detached' : ''})`,
     );
     const model = await this.deps.models.model(this.notebook);
     const reply = await proc.request({
@@ -163,6 +181,26 @@ export class NotebookKernel implements vscode.Disposable {
     this.roots = reply.roots;
     this.deps.onRoots(reply.roots);
     return proc;
+  }
+
+  /**
+   * Picks up a detached kernel that outlived the last window: its session's text and roots, and
+   * the cells of its current or last run replayed into this window's executions (a running cell
+   * gets a new execution that streams the rest; a finished one gets its outputs). False when the
+   * kernel has no session yet (it is opened as a fresh one).
+   */
+  private reattach(proc: DetachedKernel): boolean {
+    const w = proc.welcome;
+    if (w?.text === undefined || !w.opened) return false;
+    this.sentText = w.text;
+    this.roots = w.opened.roots;
+    this.deps.onRoots(w.opened.roots);
+    this.reattachedBusy = w.busy;
+    this.deps.log.info(
+      `${this.label}: reattached to the detached kernel (pid ${proc.pid}; ${w.busy ? 'a run is still going' : 'idle'}; replaying ${w.replay.length} event(s)${w.truncated ? ', the oldest dropped' : ''})`,
+    );
+    for (const e of w.replay) this.onEvent(e);
+    return true;
   }
 
   /** Sends the current text when it changed since the kernel last saw it. */
@@ -253,6 +291,8 @@ export class NotebookKernel implements vscode.Disposable {
   async restore(): Promise<string[]> {
     try {
       const proc = await this.kernel();
+      // The replay brought the running run's cells; restoring now would queue behind that run.
+      if (this.reattachedBusy) return [];
       this.execution.restoring = true;
       const reply = await proc.request({ type: 'restore' });
       return reply.cells;
@@ -289,6 +329,7 @@ export class NotebookKernel implements vscode.Disposable {
     const old = this.proc;
     this.proc = undefined;
     this.sentText = undefined;
+    this.reattachedBusy = false;
     this.execution.clearBranches();
     this.registry.failAll('cancelled: the kernel was restarted');
     this.execution.stale.clear();
@@ -380,7 +421,10 @@ export class NotebookKernel implements vscode.Disposable {
     this.registry.dispose();
     const proc = this.proc;
     this.proc = undefined;
-    void proc?.shutdown();
+    // A detached kernel goes on (the window reloads, or the notebook is closed mid-run): the next
+    // window reattaches, or its idle timeout ends it.
+    if (proc instanceof DetachedKernel) proc.detach();
+    else void proc?.shutdown();
     this.changed.dispose();
     this.nodesChanged.dispose();
   }

@@ -8,12 +8,8 @@ import { after, test } from 'node:test';
 import pl from 'nodejs-polars';
 import type { KernelEvent } from '../../../core/kernel/protocol';
 import { describeKernelExit } from '../../../extension/kernel/exitReason';
-import {
-  KernelGoneError,
-  KernelProcess,
-  KernelRequestError,
-  type KernelCall,
-} from '../../../extension/kernel/kernelProcess';
+import { KernelGoneError, KernelRequestError } from '../../../extension/kernel/kernelClient';
+import { KernelProcess, type KernelCall } from '../../../extension/kernel/kernelProcess';
 
 const dir = mkdtempSync(join(tmpdir(), 'pb-kernel-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
