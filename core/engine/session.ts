@@ -375,6 +375,7 @@ export class PipelineSession {
           targets,
           force: req.force ?? false,
           cacheRoot: roots.cache,
+          roots,
           log: this.opts.log,
           signal: req.signal,
           emit,
