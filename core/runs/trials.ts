@@ -145,9 +145,13 @@ export async function listTrials(dbPath: string, study?: string): Promise<Trial[
 /**
  * Copies the trials of another ledger file into this one (INSERT OR IGNORE: a trial already here is kept as it
  * is, with its first recording time): how a fleet's coordinator takes in what a worker's cell recorded in its
- * staged copy of the ledger. Returns how many were new.
+ * staged copy of the ledger, its paths put back by `text`. Returns how many were new.
  */
-export async function mergeTrials(fromPath: string, toPath: string): Promise<number> {
+export async function mergeTrials(
+  fromPath: string,
+  toPath: string,
+  text: (v: string) => string = (v) => v,
+): Promise<number> {
   const from = await openDatabase(fromPath);
   if (!from) return 0;
   let rows: SqlValue[][];
@@ -163,7 +167,7 @@ export async function mergeTrials(fromPath: string, toPath: string): Promise<num
     const before = Number(db.exec('SELECT count(*) FROM trials')[0]?.values[0]?.[0] ?? 0);
     const st = db.prepare('INSERT OR IGNORE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     try {
-      for (const r of rows) st.run(r);
+      for (const r of rows) st.run(r.map((v) => (typeof v === 'string' ? text(v) : v)));
     } finally {
       st.free();
     }

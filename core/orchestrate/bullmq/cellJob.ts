@@ -154,7 +154,15 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
       }
       inputKeys.push(k);
     }
-    const data: CellJobData = { engine: ENGINE_VERSION, notebook: c.notebook, cell, key, inputKeys, force, roots: c.roots };
+    const data: CellJobData = {
+      engine: ENGINE_VERSION,
+      notebook: c.notebook,
+      cell,
+      key,
+      inputKeys,
+      force,
+      roots: c.roots,
+    };
     await retrying(c, cell, () => addJob(c, data, id));
     let readds = 0;
     for (;;) {

@@ -147,11 +147,12 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
           throw new Error(`input ${k.slice(0, 16)} of cell '${data.cell}' is not in the artifact store ${o.store.url}`);
       }
       const client = await worker.backend.client;
-      const st = await stageProject(data.notebook.baseDir, data.roots, cacheDir, join(o.cacheDir, 'staging'));
+      const nb = data.notebook;
+      const st = await stageProject(nb.baseDir, nb.notebookPath, data.roots, cacheDir, join(o.cacheDir, 'staging'));
       try {
         const r = await runInChild(
           { id: data.cell, cells: [data.cell], dependsOn: [], force: data.force },
-          { ...data.notebook, baseDir: st.baseDir, rootOverrides: st.roots },
+          { ...nb, baseDir: st.baseDir, notebookPath: st.notebookPath, rootOverrides: st.roots },
           () => client.get(cancelKey(queueName, String(bj.id))),
         );
         if (!r.outcome) throw new Error(`the worker's session returned no outcome for cell '${data.cell}'`);

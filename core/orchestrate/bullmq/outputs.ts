@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../../runs/atomicWrite';
 import { mergeTrials } from '../../runs/trials';
 import { objectName } from '../../store/cacheEntries';
 import { StoreError, type ArtifactStore } from '../../store/types';
+import { unstageText } from './staging';
 import { OUTPUT_FORMAT, outputsName, type OutputFile, type OutputManifest } from './protocol';
 
 async function object(store: ArtifactStore, sha: string, what: string): Promise<Buffer> {
@@ -59,7 +60,7 @@ export async function applyOutputs(
       const tmp = `${path}.staged-${process.pid}-${Math.random().toString(16).slice(2)}`;
       await writeFile(tmp, data);
       try {
-        await mergeTrials(tmp, path);
+        await mergeTrials(tmp, path, (v) => unstageText(m.mapping ?? [], v));
       } finally {
         await rm(tmp, { force: true });
       }

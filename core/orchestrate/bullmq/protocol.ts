@@ -69,6 +69,8 @@ export interface OutputManifest {
   format: number;
   key: string;
   files: OutputFile[];
+  /** The worker's scratch paths -> the project's (for paths inside binary files, such as the ledger's rows). */
+  mapping: [string, string][];
 }
 
 /** The store object naming the output manifest of a key's first push (read when the job's return value is lost). */

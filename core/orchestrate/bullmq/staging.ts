@@ -27,6 +27,8 @@ export interface Staging {
   baseDir: string;
   /** Root overrides for the job's session (every written root in the scratch folder, the worker's cache). */
   roots: ArtifactRoots;
+  /** The notebook's path in the scratch folder (reports name it relative to the base folder). */
+  notebookPath: string;
   /** Scratch path -> project path, longest first. */
   mapping: [string, string][];
   close(): Promise<void>;
@@ -53,6 +55,7 @@ async function mirror(src: string, dst: string, skip: (abs: string) => boolean):
 /** Makes the staging project of one job under `scratchRoot` (the worker's own folder). */
 export async function stageProject(
   baseDir: string,
+  notebookPath: string,
   roots: ArtifactRoots,
   cacheDir: string,
   scratchRoot: string,
@@ -73,15 +76,25 @@ export async function stageProject(
   await mirror(baseDir, S, skip);
   for (const name of WRITTEN)
     if (!inside(baseDir, roots[name]) && name !== 'logs') await mirror(roots[name], staged[name], skip);
-  return { baseDir: S, roots: staged, mapping, close: () => rm(S, { recursive: true, force: true }) };
+  return {
+    baseDir: S,
+    notebookPath: inside(baseDir, notebookPath) ? join(S, relative(baseDir, notebookPath)) : notebookPath,
+    roots: staged,
+    mapping,
+    close: () => rm(S, { recursive: true, force: true }),
+  };
+}
+
+/** A string with every scratch path put back to the project's. */
+export function unstageText(mapping: readonly [string, string][], text: string): string {
+  for (const [from, to] of mapping) text = text.split(from).join(to);
+  return text;
 }
 
 /** Text with every scratch path put back to the project's (binary files are left as they are). */
 export function unstage(st: Pick<Staging, 'mapping'>, data: Buffer): Buffer {
   if (data.includes(0) || !st.mapping.some(([from]) => data.includes(from))) return data;
-  let text = data.toString('utf8');
-  for (const [from, to] of st.mapping) text = text.split(from).join(to);
-  return Buffer.from(text, 'utf8');
+  return Buffer.from(unstageText(st.mapping, data.toString('utf8')), 'utf8');
 }
 
 /** The staged folder a scratch file lies under: a written root (the most specific), else the base folder. */
@@ -118,7 +131,7 @@ export async function pushOutputs(st: Staging, store: ArtifactStore, scope: stri
       where.root === 'logs' ? 'append' : where.root === 'artifacts' && where.path === 'metrics.db' ? 'trials' : 'write';
     files.push({ ...where, sha256: sha, mode: (await lstat(abs)).mode & 0o777, how });
   }
-  const manifest: OutputManifest = { format: OUTPUT_FORMAT, key, files };
+  const manifest: OutputManifest = { format: OUTPUT_FORMAT, key, files, mapping: st.mapping };
   const bytes = Buffer.from(JSON.stringify(manifest));
   const sha = sha256(bytes);
   await store.put(objectName(sha), bytes);

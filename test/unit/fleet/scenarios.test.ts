@@ -61,11 +61,11 @@ after(async () => {
   await s3?.close();
 });
 
-/** A project with the shipped notebook and 2 symbols x 700 hourly bars, readable (not writable) by others. */
+/** A project with the shipped notebook and 2 symbols x 400 hourly bars, readable (not writable) by others. */
 function scenariosProject(): { dir: string; notebook: string } {
   const dir = mkdtempSync(join(tmpdir(), 'pb-scen-'));
   chmodSync(dir, 0o755);
-  writeDemoCsv(join(dir, 'data', 'demo_ohlcv_1h.csv'), { symbols: 2, bars: 700, seed: 7 });
+  writeDemoCsv(join(dir, 'data', 'demo_ohlcv_1h.csv'), { symbols: 2, bars: 400, seed: 7 });
   const notebook = join(dir, 'scenarios.pipeline');
   copyFileSync(join(__dirname, '..', '..', '..', 'examples', 'scenarios.pipeline'), notebook);
   return { dir, notebook };
@@ -82,7 +82,11 @@ const errors = (r: ExecutionReport) =>
 /** Each run folder's file names (folder names carry the time, so they are compared as a sorted list). */
 const runFolders = (dir: string) =>
   readdirSync(join(dir, 'runs'))
-    .map((r) => readdirSync(join(dir, 'runs', r)).sort().join(','))
+    .map((r) =>
+      readdirSync(join(dir, 'runs', r))
+        .sort()
+        .join(','),
+    )
     .sort();
 
 function ownersUnder(dir: string, out = new Set<number>()): Set<number> {
@@ -96,7 +100,7 @@ function ownersUnder(dir: string, out = new Set<number>()): Set<number> {
 
 test(
   'scenarios.pipeline on 3 workers that cannot write the project: the serial bytes, full run folders',
-  { skip: !hasRedis && 'redis-server is not installed', timeout: 240_000 },
+  { skip: !hasRedis && 'redis-server is not installed', timeout: 480_000 },
   async () => {
     const A = scenariosProject();
     const B = scenariosProject();
