@@ -61,7 +61,12 @@ export interface ExecutorRunOptions {
    * The plan's cache keys and graph, the coordinator's cache root and its resolved roots (executors beyond this
    * machine need them: their workers write into staging roots the coordinator then fills its own from).
    */
-  plan?: { keys: ReadonlyMap<string, string>; ancestors(cell: string): string[]; cacheRoot: string; roots: ArtifactRoots };
+  plan?: {
+    keys: ReadonlyMap<string, string>;
+    ancestors(cell: string): string[];
+    cacheRoot: string;
+    roots: ArtifactRoots;
+  };
 }
 
 export interface Executor {
