@@ -72,7 +72,9 @@ export async function stageProject(
     }
   }
   mapping.push([S, baseDir]);
-  const skip = (abs: string): boolean => abs === roots.cache || inside(roots.logs, abs);
+  // Not the caches (the coordinator's, the worker's own when it lies in the project) nor the staging folders.
+  const skip = (abs: string): boolean =>
+    abs === roots.cache || inside(roots.logs, abs) || inside(cacheDir, abs) || inside(scratchRoot, abs);
   await mirror(baseDir, S, skip);
   for (const name of WRITTEN)
     if (!inside(baseDir, roots[name]) && name !== 'logs') await mirror(roots[name], staged[name], skip);
