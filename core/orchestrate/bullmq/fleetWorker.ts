@@ -5,8 +5,9 @@
  * lock; a worker that dies stops renewing it, and BullMQ's stalled-job check hands the job to
  * another worker (lockDuration / stalledInterval; maxStalledCount = attempts). Per job: refuse
  * another engine version (no retry), pull the inputs from the artifact store into a cache of its
- * own, run the cell with the notebook's roots but that cache, check the cell's key is the job's
- * (same data files, same engine), push the result to the store, return events and outcome.
+ * own, run the cell in a staging copy of the project (staging.ts: the worker never writes the
+ * project folder), check the cell's key is the job's (same data files, same engine), push the files
+ * the cell wrote and then its result to the store, return events, outcome and the output manifest.
  */
 import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
