@@ -94,7 +94,7 @@ export function unstageText(mapping: readonly [string, string][], text: string):
 }
 
 /** Text with every scratch path put back to the project's (binary files are left as they are). */
-export function unstage(st: Pick<Staging, 'mapping'>, data: Buffer): Buffer {
+function unstage(st: Pick<Staging, 'mapping'>, data: Buffer): Buffer {
   if (data.includes(0) || !st.mapping.some(([from]) => data.includes(from))) return data;
   return Buffer.from(unstageText(st.mapping, data.toString('utf8')), 'utf8');
 }
