@@ -11,6 +11,7 @@ import type { CellError, CellOutcome, ExecutionEvent } from '../graph/events';
 import { loadResult } from '../graph/resultStore';
 import type { Logger, LogLevel } from '../log';
 import type { PhaseResult } from '../spec/types';
+import type { ArtifactRoots } from '../runs/roots';
 import type { Executor, Job, NotebookRef, WireOutcome } from './executor';
 import { groupJobs, jobWidth } from './jobs';
 import type { CellLedger } from './ledger';
@@ -21,6 +22,8 @@ export interface DispatchHost {
   targets: ReadonlySet<string>;
   force: boolean;
   cacheRoot: string;
+  /** The session's resolved roots (the fleet's coordinator writes its workers' outputs under them). */
+  roots: ArtifactRoots;
   notebook: NotebookRef;
   log: Logger;
   signal?: AbortSignal;
@@ -107,7 +110,7 @@ export async function runOnExecutor(
   for await (const ev of runner.run(jobs, {
     notebook: h.notebook,
     signal: h.signal,
-    plan: { keys: h.keys, ancestors: (c) => h.graph.ancestors(c), cacheRoot: h.cacheRoot },
+    plan: { keys: h.keys, ancestors: (c) => h.graph.ancestors(c), cacheRoot: h.cacheRoot, roots: h.roots },
   })) {
     if (ev.type === 'cell') {
       const e = ev.event;

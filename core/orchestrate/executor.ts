@@ -57,8 +57,16 @@ export type JobEvent =
 export interface ExecutorRunOptions {
   notebook: NotebookRef;
   signal?: AbortSignal;
-  /** The plan's cache keys and graph, and the coordinator's cache root (executors beyond this machine need them). */
-  plan?: { keys: ReadonlyMap<string, string>; ancestors(cell: string): string[]; cacheRoot: string };
+  /**
+   * The plan's cache keys and graph, the coordinator's cache root and its resolved roots (executors beyond this
+   * machine need them: their workers write into staging roots the coordinator then fills its own from).
+   */
+  plan?: {
+    keys: ReadonlyMap<string, string>;
+    ancestors(cell: string): string[];
+    cacheRoot: string;
+    roots: ArtifactRoots;
+  };
 }
 
 export interface Executor {

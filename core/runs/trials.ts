@@ -143,6 +143,39 @@ export async function listTrials(dbPath: string, study?: string): Promise<Trial[
 }
 
 /**
+ * Copies the trials of another ledger file into this one (INSERT OR IGNORE: a trial already here is kept as it
+ * is, with its first recording time): how a fleet's coordinator takes in what a worker's cell recorded in its
+ * staged copy of the ledger, its paths put back by `text`. Returns how many were new.
+ */
+export async function mergeTrials(
+  fromPath: string,
+  toPath: string,
+  text: (v: string) => string = (v) => v,
+): Promise<number> {
+  const from = await openDatabase(fromPath);
+  if (!from) return 0;
+  let rows: SqlValue[][];
+  try {
+    const has = from.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'trials'")[0]?.values.length;
+    rows = has ? (from.exec('SELECT * FROM trials')[0]?.values ?? []) : [];
+  } finally {
+    from.close();
+  }
+  if (!rows.length) return 0;
+  return updateDatabase(toPath, (db) => {
+    db.exec(SCHEMA);
+    const before = Number(db.exec('SELECT count(*) FROM trials')[0]?.values[0]?.[0] ?? 0);
+    const st = db.prepare('INSERT OR IGNORE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    try {
+      for (const r of rows) st.run(r.map((v) => (typeof v === 'string' ? text(v) : v)));
+    } finally {
+      st.free();
+    }
+    return Number(db.exec('SELECT count(*) FROM trials')[0]?.values[0]?.[0] ?? 0) - before;
+  });
+}
+
+/**
  * Excludes a trial from its study's statistics, with the reason recorded (or, with reason
  * undefined, puts it back). The trial must exist; an unknown one is an error listing the study's trials.
  */

@@ -12,6 +12,8 @@ import { pullEntry, pushEntry, storeHasEntry } from '../../store/cacheEntries';
 import type { ArtifactStore } from '../../store/types';
 import type { NotebookRef, WireEvent, WireOutcome } from '../executor';
 import type { LogRecord } from '../../log';
+import type { ArtifactRoots } from '../../runs/roots';
+import { applyOutputs, storedOutputs } from './outputs';
 import { cancelKey, fleetJobId, fleetScope, JOB_NAME, type CellJobData, type CellJobResult } from './protocol';
 import { redactRedisUrl } from './redisUrl';
 
@@ -21,6 +23,8 @@ export interface FleetContext {
   redisUrl: string;
   store: ArtifactStore;
   cacheRoot: string;
+  /** The coordinator's roots: its workers' outputs are written under them (outputs.ts). */
+  roots: ArtifactRoots;
   notebook: NotebookRef;
   keys: ReadonlyMap<string, string>;
   ancestors(cell: string): string[];
@@ -150,7 +154,15 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
       }
       inputKeys.push(k);
     }
-    const data: CellJobData = { engine: ENGINE_VERSION, notebook: c.notebook, cell, key, inputKeys, force };
+    const data: CellJobData = {
+      engine: ENGINE_VERSION,
+      notebook: c.notebook,
+      cell,
+      key,
+      inputKeys,
+      force,
+      roots: c.roots,
+    };
     await retrying(c, cell, () => addJob(c, data, id));
     let readds = 0;
     for (;;) {
@@ -167,6 +179,8 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
       if (!job || state === 'missing' || state === 'unknown') {
         // Redis lost the job (restarted without its data): the worker may have finished anyway.
         if (await inStore(c, key)) {
+          const lost = await storedOutputs(c.store, fleetScope(c.notebook.baseDir), key);
+          if (lost) await applyOutputs(c.store, lost, c.roots, c.notebook.baseDir);
           const r = await restored(
             'finished on the fleet while Redis was restarting: restored from the artifact store',
           );
@@ -181,6 +195,8 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
         const rv = job.returnvalue as CellJobResult | null;
         if (!rv?.outcome) return fail(cell, `the job of cell '${cell}' completed without an outcome`);
         const outcome: WireOutcome = { ...rv.outcome, attempts: attemptsOf(job), worker: rv.worker };
+        // The coordinator writes what the cell wrote on the worker, before its result counts as here.
+        if (rv.outputs) await applyOutputs(c.store, rv.outputs, c.roots, c.notebook.baseDir);
         if (
           (outcome.status === 'ok' || outcome.status === 'cached') &&
           !(await pullEntry(c.store, fleetScope(c.notebook.baseDir), c.cacheRoot, key))

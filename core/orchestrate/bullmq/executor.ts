@@ -88,6 +88,7 @@ export class BullmqExecutor implements Executor {
       redisUrl: this.o.redis,
       store: this.o.store,
       cacheRoot: plan.cacheRoot,
+      roots: plan.roots,
       notebook: opts.notebook,
       keys: plan.keys,
       ancestors: (c) => plan.ancestors(c),

@@ -5,8 +5,9 @@
  * lock; a worker that dies stops renewing it, and BullMQ's stalled-job check hands the job to
  * another worker (lockDuration / stalledInterval; maxStalledCount = attempts). Per job: refuse
  * another engine version (no retry), pull the inputs from the artifact store into a cache of its
- * own, run the cell with the notebook's roots but that cache, check the cell's key is the job's
- * (same data files, same engine), push the result to the store, return events and outcome.
+ * own, run the cell in a staging copy of the project (staging.ts: the worker never writes the
+ * project folder), check the cell's key is the job's (same data files, same engine), push the files
+ * the cell wrote and then its result to the store, return events, outcome and the output manifest.
  */
 import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
@@ -16,11 +17,13 @@ import type { LogRecord } from '../../log';
 import { ENGINE_VERSION } from '../../version';
 import { pullEntry, pushEntry } from '../../store/cacheEntries';
 import type { ArtifactStore } from '../../store/types';
-import type { Job, WireEvent, WireOutcome } from '../executor';
+import { entryDir } from '../../graph/resultStore';
+import type { Job, NotebookRef, WireEvent, WireOutcome } from '../executor';
 import { findPoolWorker, forkWorker, type WorkerEntry } from '../pool';
 import type { FromWorker, ToWorker } from '../workerProtocol';
 import { cancelKey, DEFAULT_QUEUE, fleetScope, MAX_LOGS, type CellJobData, type CellJobResult } from './protocol';
 import { parseRedisUrl } from './redisUrl';
+import { pushOutputs, stageProject, unstageEntry, unstageJson } from './staging';
 
 export interface FleetWorkerOptions {
   redis: string;
@@ -75,8 +78,7 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
   /** Runs one cell in a child; rejects when the child dies or the job is cancelled. */
   const runInChild = (
     job: Job,
-    data: CellJobData,
-    cacheDir: string,
+    notebook: NotebookRef,
     cancelled: () => Promise<string | null>,
   ): Promise<{ events: WireEvent[]; outcome?: WireOutcome; logs: LogRecord[] }> =>
     new Promise((ok, no) => {
@@ -101,7 +103,7 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
         else if (m.type === 'done')
           finish(
             undefined,
-            m.outcomes.find((x) => x.cell === data.cell),
+            m.outcomes.find((x) => x.cell === job.id),
           );
         else if (m.type === 'error') finish(new Error(m.message.split('\n')[0]));
       };
@@ -124,11 +126,7 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
       slot.child.on('message', onMsg);
       slot.child.on('exit', onExit);
       slot.child.stderr?.on('data', onErr);
-      const msg: ToWorker = {
-        type: 'run',
-        job,
-        notebook: { ...data.notebook, rootOverrides: { ...data.notebook.rootOverrides, cache: cacheDir } },
-      };
+      const msg: ToWorker = { type: 'run', job, notebook };
       slot.child.send(msg);
     });
 
@@ -150,25 +148,34 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
           throw new Error(`input ${k.slice(0, 16)} of cell '${data.cell}' is not in the artifact store ${o.store.url}`);
       }
       const client = await worker.backend.client;
-      const r = await runInChild(
-        { id: data.cell, cells: [data.cell], dependsOn: [], force: data.force },
-        data,
-        cacheDir,
-        () => client.get(cancelKey(queueName, String(bj.id))),
-      );
-      if (!r.outcome) throw new Error(`the worker's session returned no outcome for cell '${data.cell}'`);
-      const outcome = r.outcome;
-      if ((outcome.status === 'ok' || outcome.status === 'cached') && outcome.cacheKey !== data.key) {
-        throw new Refused(
-          `refused: this worker computes key ${outcome.cacheKey?.slice(0, 16)} for cell '${data.cell}', the coordinator ${data.key.slice(0, 16)}: its data files or code differ from the coordinator's`,
+      const nb = data.notebook;
+      const st = await stageProject(nb.baseDir, nb.notebookPath, data.roots, cacheDir, join(o.cacheDir, 'staging'));
+      try {
+        const r = await runInChild(
+          { id: data.cell, cells: [data.cell], dependsOn: [], force: data.force },
+          { ...nb, baseDir: st.baseDir, notebookPath: st.notebookPath, rootOverrides: st.roots },
+          () => client.get(cancelKey(queueName, String(bj.id))),
         );
+        if (!r.outcome) throw new Error(`the worker's session returned no outcome for cell '${data.cell}'`);
+        const outcome = unstageJson(st, r.outcome);
+        const done = outcome.status === 'ok' || outcome.status === 'cached';
+        if (done && outcome.cacheKey !== data.key) {
+          throw new Refused(
+            `refused: this worker computes key ${outcome.cacheKey?.slice(0, 16)} for cell '${data.cell}', the coordinator ${data.key.slice(0, 16)}: its data files or code differ from the coordinator's`,
+          );
+        }
+        // The outputs first: an entry in the store means its cell's files are there too.
+        const outputs = await pushOutputs(st, o.store, scope, data.key);
+        if (done) {
+          await unstageEntry(st, join(entryDir(cacheDir, data.key), 'result.json'));
+          if (!(await pushEntry(o.store, scope, cacheDir, data.key)))
+            throw new Error(`cell '${data.cell}' ran but left no cache entry to push`);
+        }
+        log('info', 'job finished', { ...fields, status: outcome.status, ms: Math.round(performance.now() - t0) });
+        return { worker: name, events: unstageJson(st, r.events), outcome, logs: unstageJson(st, r.logs), outputs };
+      } finally {
+        await st.close();
       }
-      if (outcome.status === 'ok' || outcome.status === 'cached') {
-        if (!(await pushEntry(o.store, scope, cacheDir, data.key)))
-          throw new Error(`cell '${data.cell}' ran but left no cache entry to push`);
-      }
-      log('info', 'job finished', { ...fields, status: outcome.status, ms: Math.round(performance.now() - t0) });
-      return { worker: name, events: r.events, outcome, logs: r.logs };
     } catch (e) {
       const err = e as Error;
       log('error', 'job failed', {

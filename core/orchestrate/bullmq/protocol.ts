@@ -7,6 +7,7 @@
  */
 import { sha256 } from '../../base/hash';
 import type { LogRecord } from '../../log';
+import type { ArtifactRoots } from '../../runs/roots';
 import type { NotebookRef, WireEvent, WireOutcome } from '../executor';
 
 /**
@@ -33,6 +34,8 @@ export interface CellJobData {
   /** Keys of every ancestor the cell reads (its session restores them from the cache). */
   inputKeys: string[];
   force: boolean;
+  /** The coordinator's resolved roots: the worker stages them in a scratch folder and names its outputs by them. */
+  roots: ArtifactRoots;
 }
 
 export interface CellJobResult {
@@ -43,7 +46,35 @@ export interface CellJobResult {
   outcome: WireOutcome;
   /** The cell's log records (the last ones when there are many). */
   logs: LogRecord[];
+  /** sha256 of the job's output manifest (an object in the artifact store): the files the cell wrote. */
+  outputs?: string;
 }
+
+export const OUTPUT_FORMAT = 1;
+/** Where an output goes on the coordinator: under one of its roots, or its base folder (reports/). */
+export type OutputRoot = Exclude<keyof ArtifactRoots, 'cache'> | 'base';
+
+export interface OutputFile {
+  root: OutputRoot;
+  /** Relative to the root, slash-separated. */
+  path: string;
+  sha256: string;
+  /** Permission bits. */
+  mode: number;
+  /** write: the file as it is (atomically); append: to the coordinator's (job logs); trials: merged into its ledger. */
+  how: 'write' | 'append' | 'trials';
+}
+
+export interface OutputManifest {
+  format: number;
+  key: string;
+  files: OutputFile[];
+  /** The worker's scratch paths -> the project's (for paths inside binary files, such as the ledger's rows). */
+  mapping: [string, string][];
+}
+
+/** The store object naming the output manifest of a key's first push (read when the job's return value is lost). */
+export const outputsName = (scope: string, key: string): string => `outputs/${scope}/${key}.json`;
 
 /** How many records of a cell's log go back to the coordinator through Redis. */
 export const MAX_LOGS = 200;

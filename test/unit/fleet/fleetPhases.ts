@@ -2,9 +2,11 @@
  * A test-only phase kind for the fleet's fault tests: `f_hold` writes `started-<first x>` in the
  * project folder, then waits until the file named by `gate` exists there (or the cell is
  * cancelled), and scores its input. Fleet workers load this file through the session's preload.
+ * On a worker the cell runs in a staging copy of the project whose files are symlinks, so the project
+ * folder is found through the notebook's symlink: a side channel of the tests, not how cells write.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { getPhase, registerPhase } from '../../../core/spec/registry';
 import { t } from '../../../core/base/schema';
 import { emptyResult } from '../../../core/spec/types';
@@ -19,8 +21,9 @@ if (!getPhase('f_hold')) {
     keys: { gate: { type: t.string(), doc: 'file to wait for (relative to the project)', required: true } },
     async run(c, inputs, ctx) {
       const x = inputs[0].dataset!.frame.getColumn('x');
-      writeFileSync(join(ctx.baseDir, `started-${Number(x.get(0))}`), String(process.pid));
-      while (!existsSync(join(ctx.baseDir, String(c.gate))) && !ctx.signal.aborted)
+      const home = ctx.notebookPath ? dirname(realpathSync(ctx.notebookPath)) : ctx.baseDir;
+      writeFileSync(join(home, `started-${Number(x.get(0))}`), String(process.pid));
+      while (!existsSync(join(home, String(c.gate))) && !ctx.signal.aborted)
         await new Promise((ok) => setTimeout(ok, 50));
       const v = Number(x.sum());
       return emptyResult({

@@ -88,11 +88,16 @@ export interface WorkerHandle {
 
 const WORKER_MAIN = join(__dirname, 'workerMain.ts');
 
-/** `phasebook worker ...` from the sources (tsx), as its own process. */
-export async function startWorker(args: string[], env: NodeJS.ProcessEnv = {}): Promise<WorkerHandle> {
+/** `phasebook worker ...` from the sources (tsx), as its own process (as another user when `as` is given). */
+export async function startWorker(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  as?: { uid: number; gid: number },
+): Promise<WorkerHandle> {
   const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN, 'worker', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
+    ...as,
   });
   const out: Record<string, unknown>[] = [];
   let partial = '';
