@@ -69,7 +69,11 @@ export const RULES: Rules = {
     ['extension/commands'],
     ['extension'], // extension.ts (activate), api.ts, testHook.ts
   ],
-  webviewContracts: ['extension/dashboard/protocol.ts', 'extension/experiments/protocol.ts', 'extension/graph/protocol.ts'],
+  webviewContracts: [
+    'extension/dashboard/protocol.ts',
+    'extension/experiments/protocol.ts',
+    'extension/graph/protocol.ts',
+  ],
 };
 
 const files = productFiles(root, ['core', 'extension', 'webview']);
