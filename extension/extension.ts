@@ -29,6 +29,7 @@ import { CellStatusBar } from './kernel/cellStatusBar';
 import { CellDiagnosticsProvider } from './notebook/diagnostics';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { NotebookModels } from './notebook/models';
+import { InlineMarkerLifter } from './notebook/phaseCells';
 import { PipelineSerializer, SERIALIZER_OPTIONS } from './notebook/serializer';
 import { registerTerminalPath } from './terminalPath';
 
@@ -89,7 +90,8 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(new KernelStatusBar(controller));
   push(registerLanguageFeatures(models));
   push(registerStackingLenses(models, controller));
-  push(registerNotebookCommands({ controller, log, extensionUri: context.extensionUri }));
+  push(registerNotebookCommands({ controller, log, extensionUri: context.extensionUri, utility }));
+  push(new InlineMarkerLifter());
   push(registerTerminalPath(context, log));
   const notebookKernel = (uri: vscode.Uri) => {
     const nb = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString());

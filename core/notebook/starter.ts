@@ -39,14 +39,15 @@ function splitRecord(line: string, sep: string): string[] {
   let field = '';
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') ((field += '"'), i++);
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === sep) (out.push(field.trim()), (field = ''));
-    else field += ch;
+    const ch = line[i] as string;
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (ch === '"') quoted = !quoted;
+    else if (ch === sep && !quoted) {
+      out.push(field.trim());
+      field = '';
+    } else field += ch;
   }
   out.push(field.trim());
   return out;
