@@ -134,7 +134,9 @@ export interface StarterOptions {
 }
 
 const flow = (items: readonly string[]) => `[${items.join(', ')}]`;
-const needsQuote = (s: string) => !/^[A-Za-z_][\w.-]*$/.test(s);
+/** Plain YAML is fine for names and relative paths; anything else (spaces, indicators, numbers, booleans) is quoted. */
+const needsQuote = (s: string) =>
+  !/^[A-Za-z_./][\w./-]*$/.test(s) || /^\.\d/.test(s) || /^(true|false|yes|no|on|off|null)$/i.test(s);
 const scalar = (s: string) => (needsQuote(s) ? JSON.stringify(s) : s);
 
 function validateCell(numeric: readonly string[], ohlcv: boolean): string[] {

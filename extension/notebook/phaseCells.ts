@@ -22,6 +22,29 @@ function snippetDefaults(lines: readonly string[]): string {
     .replace(/\n+$/, '');
 }
 
+/** The order phases usually come in a pipeline; other kinds follow in registry order. */
+const PIPELINE_ORDER = [
+  'load',
+  'validate',
+  'preprocess',
+  'features',
+  'labels',
+  'split',
+  'scale',
+  'cv',
+  'stack',
+  'train',
+  'evaluate',
+];
+
+function inPipelineOrder<T extends { kind: string }>(kinds: T[]): T[] {
+  const rank = (k: string) => (PIPELINE_ORDER.includes(k) ? PIPELINE_ORDER.indexOf(k) : PIPELINE_ORDER.length);
+  return kinds
+    .map((k, i) => ({ k, i }))
+    .sort((a, b) => rank(a.k.kind) - rank(b.k.kind) || a.i - b.i)
+    .map(({ k }) => k);
+}
+
 function cellData(kind: string, metadata: Record<string, unknown> = {}): vscode.NotebookCellData {
   const [marker, ...body] = cellSnippet(kind);
   const language = kind === 'ts' ? 'typescript' : kind === 'md' ? 'markdown' : 'yaml';
@@ -43,7 +66,7 @@ export async function addPhaseCell(kind?: string): Promise<number | undefined> {
     return undefined;
   }
   await loadPhases();
-  const kinds = markerKinds();
+  const kinds = inPipelineOrder(markerKinds());
   let picked = kind;
   if (picked === undefined) {
     const item = await vscode.window.showQuickPick(

@@ -88,7 +88,7 @@ suite('getting started', function () {
       ['load', 'validate', 'features', 'labels', 'split', 'scale', 'cv', 'stack', 'train', 'evaluate'],
     );
     const load = code[0]?.document.getText() ?? '';
-    assert.match(load, /^source: \.\.\/prices\.csv$/m, 'source is relative to the notebook');
+    assert.match(load, /^source: \.\.\/prices\.csv$/m, `source is relative to the notebook:\n${load}`);
     assert.match(load, /^timestamp: date$/m);
     assert.match(load, /^symbol: ticker$/m);
     assert.ok(
@@ -109,7 +109,7 @@ suite('getting started', function () {
     assert.equal(cell.document.languageId, 'yaml');
     const picked = await acceptingPicks(() => vscode.commands.executeCommand<number>('phasebook.addPhaseCell'));
     const added = editor.notebook.cellAt(picked);
-    assert.match(header(added) ?? '', /^# %% load$/, 'the quick pick lists the kinds in registry order, load first');
+    assert.match(header(added) ?? '', /^# %% load$/, 'the quick pick lists the kinds in pipeline order, load first');
     assert.ok(!added.document.getText().includes('# %%'));
   });
 
