@@ -95,7 +95,7 @@ test(
   'New File… > Phasebook pipeline: pick the CSV, save, and the proposed pipeline opens with no raw # %% line',
   { timeout: 120_000 },
   async () => {
-    await runCommand(page, 'New File...');
+    await runCommand(page, 'File: New File...');
     const offered = await clickQuickPickRow(page, 'Phasebook pipeline');
     const data = await answerQuickPick(page, /which data file/i, 'prices.csv');
     assert.ok(
