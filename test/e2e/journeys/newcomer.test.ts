@@ -12,6 +12,7 @@ import {
   openWorkbench,
   runCommand,
   screenshot,
+  waitForCellOutput,
   waitForNotebook,
   type Workbench,
 } from '../../harness/browser';
