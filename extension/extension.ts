@@ -34,6 +34,7 @@ import { CellStatusBar } from './kernel/cellStatusBar';
 import { CellDiagnosticsProvider } from './notebook/diagnostics';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { NotebookModels } from './notebook/models';
+import { InlineMarkerLifter } from './notebook/phaseCells';
 import { PipelineSerializer, SERIALIZER_OPTIONS } from './notebook/serializer';
 import { registerTerminalPath } from './terminalPath';
 
@@ -94,7 +95,8 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   push(new KernelStatusBar(controller));
   push(registerLanguageFeatures(models));
   push(registerStackingLenses(models, controller));
-  push(registerNotebookCommands({ controller, log, extensionUri: context.extensionUri }));
+  push(registerNotebookCommands({ controller, log, extensionUri: context.extensionUri, utility }));
+  push(new InlineMarkerLifter());
   push(registerTerminalPath(context, log));
   push(registerGraphRunCommands({ controller, models, log }));
   const graph = push(new PipelineGraphPanel({ extensionUri: context.extensionUri, models, controller, audit, log }));

@@ -1,6 +1,8 @@
 /** Every command id the extension registers (package.json contributes the same ids). */
 export enum CommandId {
   NewNotebook = 'phasebook.newNotebook',
+  NewPipelineFile = 'phasebook.newPipelineFile',
+  AddPhaseCell = 'phasebook.addPhaseCell',
   RunHeadless = 'phasebook.runHeadless',
   TrainStacking = 'phasebook.trainStacking',
   QueryMetrics = 'phasebook.queryMetrics',

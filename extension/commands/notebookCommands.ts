@@ -1,7 +1,7 @@
 /**
  * Notebook and kernel commands: run stale cells, autorun/lazy, restart/interrupt the kernel,
- * change a cell's kind, new notebook from the template, run headless in a terminal, validate a
- * data file, show logs.
+ * change a cell's kind, add a phase cell, new notebook from a data file (or the template), run
+ * headless in a terminal, validate a data file, show logs.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,11 +15,16 @@ import { BUILTIN_CONTRACTS } from './shellLine';
 import { registerCommand, type CommandSpec } from '../base/commands';
 import { UNTRUSTED_MESSAGE } from '../base/commandBoundary';
 import { runCliTask } from './cliTask';
+import type { UtilityKernel } from '../kernel/utilityKernel';
+import { newNotebookFromData, type NewNotebookArgs } from './newNotebookFlow';
+import { addPhaseCell } from '../notebook/phaseCells';
 
 export interface NotebookCommandDeps {
   controller: PhasebookController;
   log: PhasebookLog;
   extensionUri: vscode.Uri;
+  /** Reads the columns of a Parquet file for the New-notebook flow. */
+  utility: UtilityKernel;
 }
 
 /** The phasebook notebook a command is about: the one given, else the active one. */
@@ -81,6 +86,13 @@ export async function newPipelineNotebook(extensionUri: vscode.Uri): Promise<vsc
   const data = serializer.notebookDataOf(new TextDecoder().decode(template));
   const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
   return vscode.window.showNotebookDocument(doc);
+}
+
+/** The New-notebook flow: from the Explorer the argument is the data file; tests pass { data, target }. */
+function newNotebook(deps: NotebookCommandDeps, arg?: unknown): Promise<vscode.NotebookEditor | undefined> {
+  const args: NewNotebookArgs =
+    arg instanceof vscode.Uri ? { data: arg } : ((arg as NewNotebookArgs | undefined) ?? {});
+  return newNotebookFromData(deps.utility, () => newPipelineNotebook(deps.extensionUri), args);
 }
 
 /** Runs `phasebook <args>` as a task (cliTask.ts); returns the command line. */
@@ -176,7 +188,9 @@ export function registerNotebookCommands(deps: NotebookCommandDeps): vscode.Disp
       if (cell?.notebook && typeof cell.index === 'number') return changeCellKind(cell.notebook.uri, cell.index);
       return changeCellKind(uri instanceof vscode.Uri ? uri : undefined, typeof index === 'number' ? index : undefined);
     }),
-    reg(CommandId.NewNotebook, () => newPipelineNotebook(deps.extensionUri)),
+    reg(CommandId.NewNotebook, (arg) => newNotebook(deps, arg)),
+    reg(CommandId.NewPipelineFile, () => newNotebook(deps)),
+    reg(CommandId.AddPhaseCell, (kind) => addPhaseCell(typeof kind === 'string' ? kind : undefined)),
     reg(CommandId.RunHeadless, (arg) => runHeadless(deps, arg)),
     reg(CommandId.ValidateDataFile, (arg) => validateDataFile(deps, arg)),
     reg(CommandId.ShowLogs, () => deps.log.show()),

@@ -45,3 +45,42 @@ export async function toasts(page: Page): Promise<string[]> {
       .catch(() => [])
   ).map((t) => t.replace(/\s+/g, ' ').trim());
 }
+
+/** Waits for a visible quick input row whose label starts with `label` and clicks it (any title). */
+export async function clickQuickPickRow(page: Page, label: string, timeoutMs = 15_000): Promise<string[]> {
+  const rows = page.locator(`${QUICK_INPUT} .monaco-list-row`);
+  const deadline = Date.now() + timeoutMs;
+  let items: string[] = [];
+  while (Date.now() < deadline) {
+    items = (
+      await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? '')).catch(() => [])
+    ).filter(Boolean);
+    const index = items.findIndex((i) => i === label || i.startsWith(`${label},`) || i.startsWith(`${label} `));
+    if (index >= 0) {
+      await rows.nth(index).click();
+      return items;
+    }
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`no quick input row "${label}" within ${timeoutMs} ms; it offers ${JSON.stringify(items)}`);
+}
+
+/** Waits for the quick input titled `title` (a save or open dialog, an input box) and presses Enter. */
+export async function acceptQuickInput(page: Page, title: RegExp, timeoutMs = 15_000): Promise<string> {
+  const widget = page.locator(QUICK_INPUT);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const seen =
+      (await widget
+        .locator('.quick-input-title')
+        .textContent({ timeout: 500 })
+        .catch(() => '')) ?? '';
+    if (title.test(seen) && (await widget.isVisible())) {
+      const value = await widget.locator('input').first().inputValue();
+      await page.keyboard.press('Enter');
+      return value;
+    }
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`no quick input titled ${title} within ${timeoutMs} ms`);
+}
