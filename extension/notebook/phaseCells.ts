@@ -10,7 +10,7 @@ import { NOTEBOOK_TYPE } from '../base/commandIds';
 import { Disposable } from '../util/disposables';
 import { cellMetadataOf, hasInlineMarker, META_KEY, type CellMetadata } from './cellText';
 import { cellSnippet, markerKinds } from './keyDocs';
-import { cellLike, loadPhases } from './models';
+import { cellLike } from './models';
 
 /** A snippet body as plain text: each placeholder becomes its default (or its first choice). */
 function snippetDefaults(lines: readonly string[]): string {
@@ -65,7 +65,6 @@ export async function addPhaseCell(kind?: string): Promise<number | undefined> {
     void vscode.window.showInformationMessage('Phasebook: open a .pipeline notebook first.');
     return undefined;
   }
-  await loadPhases();
   const kinds = inPipelineOrder(markerKinds());
   let picked = kind;
   if (picked === undefined) {
