@@ -90,7 +90,8 @@ function run(cmd, args, opts = {}) {
       if (code !== 0)
         reject(
           new Error(
-            `${relative(root, args.find((a) => /\.(m?js|py)$/.test(a)) ?? cmd)} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`,
+            `${relative(root, args.find((a) => /\.(m?js|py)$/.test(a)) ?? cmd)} exited with ${code}: ` +
+              `${stderr.trim().split('\n').slice(-3).join(' / ')}`,
           ),
         );
       else resolve({ stdout, wallMs });
@@ -201,14 +202,17 @@ async function pipeline(csv) {
       ? [
           {
             title: "Phasebook's pipeline run",
-            note: `${summarizeProfiles(profDir).files} thread profiles, profiled in the measured run (sampling adds a few percent)`,
+            note:
+              `${summarizeProfiles(profDir).files} thread profiles, profiled in the measured run (sampling ` +
+              `adds a few percent)`,
             ...summarizeProfiles(profDir),
           },
         ]
       : [];
   if (phasebook.evaluation !== reference.evaluation) {
     console.warn(
-      `warning: Phasebook scores the meta-learner by "${phasebook.evaluation}" but the reference by "${reference.evaluation}": update bench/reference/pipeline_reference.py`,
+      `warning: Phasebook scores the meta-learner by "${phasebook.evaluation}" but the reference by ` +
+        `"${reference.evaluation}": update bench/reference/pipeline_reference.py`,
     );
   }
   return {
@@ -260,10 +264,13 @@ async function fleet() {
   );
   for (const x of fleetRows(r))
     console.log(
-      `${x.label.padEnd(20)} ${(x.wallMs / 1000).toFixed(1).padStart(7)} s   ${x.vsSerial.toFixed(2)}x serial   same bytes: ${x.sameBytes ? 'yes' : 'NO'}   (load ${x.load})`,
+      `${x.label.padEnd(20)} ${(x.wallMs / 1000).toFixed(1).padStart(7)} s   ${x.vsSerial.toFixed(2)}x ` +
+        `serial   same bytes: ${x.sameBytes ? 'yes' : 'NO'}   (load ${x.load})`,
     );
   console.log(
-    `per-job queue overhead: ${r.overhead.perJobMs.toFixed(1)} ms (empty ts cell, median of ${r.overhead.runs}: ${r.overhead.fleetMedianMs.toFixed(1)} ms fleet vs ${r.overhead.serialMedianMs.toFixed(1)} ms serial)`,
+    `per-job queue overhead: ${r.overhead.perJobMs.toFixed(1)} ms (empty ts cell, median of ` +
+      `${r.overhead.runs}: ${r.overhead.fleetMedianMs.toFixed(1)} ms fleet vs ` +
+      `${r.overhead.serialMedianMs.toFixed(1)} ms serial)`,
   );
   const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
   const md = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmarks\n';
@@ -350,7 +357,8 @@ async function main() {
       node: process.version,
       polars,
       python: versions
-        ? `${versions.python} / ${versions.pandas} / ${versions.numpy} / ${versions['scikit-learn']} / ${versions.xgboost}`
+        ? `${versions.python} / ${versions.pandas} / ${versions.numpy} / ${versions['scikit-learn']} / ` +
+          `${versions.xgboost}`
         : undefined,
     },
     pipeline:
@@ -376,13 +384,28 @@ async function main() {
 
 function methodNotes() {
   return [
-    'Wall times are per stage inside one process on each side (Phasebook: the session\'s `finished` events; reference: `time.perf_counter`); CPU times are the process\'s user + system time over the same span (all threads). "End to end" is one process from spawn to exit on each side, interpreter start and imports included.',
-    'Phasebook runs the notebook through `PipelineSession` from a bundle built like `dist/cli.js`, with what `phasebook run` does around it (JSON-lines log, disk cache writes, the pipeline run record): disk-cache writes fall between cells and count in end to end only.',
-    "The reference runs with `OMP_WAIT_POLICY=PASSIVE`: on this shared, loaded machine OpenMP's default spin-waiting made xgboost 7x slower with 2 threads than with 1 (1.5 s vs 10.5 s on 16k rows); passive waiting is the reference's fair speed here. The GBDT micro-benchmark runs with the same setting.",
-    'The reference writes its stacking dataset and predictions as pickles (Debian has no pyarrow, so no Parquet); Phasebook writes Parquet. Both write the same JSON reports.',
-    "Same folds: Phasebook's CV run exports every row's test fold; the reference joins them on (symbol, timestamp) and applies Phasebook's purge and 1% embargo itself; the train/test row counts per fold are compared above.",
-    "Models: ridge = StandardScaler + Ridge(alpha 1) on the 0/1 label, clipped to [0, 1] (Phasebook's linear probability model); logistic = StandardScaler + LogisticRegression(C 1) (scikit-learn's default lbfgs, tol 1e-4; Phasebook uses Newton, tol 1e-8); gbdt = xgboost `hist` with the notebook's parameters (max_bin + 1, as Phasebook keeps a bin for missing values) vs Phasebook's histogram GBDT; threads = all cores on both sides.",
-    'The chart benchmark renders headlessly (vega View, renderer none, to SVG): the same compile + dataflow as the webview without a window to paint.',
+    "Wall times are per stage inside one process on each side (Phasebook: the session's `finished` events; " +
+      "reference: `time.perf_counter`); CPU times are the process's user + system time over the same span " +
+      '(all threads). "End to end" is one process from spawn to exit on each side, interpreter start and ' +
+      'imports included.',
+    'Phasebook runs the notebook through `PipelineSession` from a bundle built like `dist/cli.js`, with what ' +
+      '`phasebook run` does around it (JSON-lines log, disk cache writes, the pipeline run record): disk-cache ' +
+      'writes fall between cells and count in end to end only.',
+    "The reference runs with `OMP_WAIT_POLICY=PASSIVE`: on this shared, loaded machine OpenMP's default " +
+      'spin-waiting made xgboost 7x slower with 2 threads than with 1 (1.5 s vs 10.5 s on 16k rows); passive ' +
+      "waiting is the reference's fair speed here. The GBDT micro-benchmark runs with the same setting.",
+    'The reference writes its stacking dataset and predictions as pickles (Debian has no pyarrow, so no ' +
+      'Parquet); Phasebook writes Parquet. Both write the same JSON reports.',
+    "Same folds: Phasebook's CV run exports every row's test fold; the reference joins them on (symbol, " +
+      "timestamp) and applies Phasebook's purge and 1% embargo itself; the train/test row counts per fold are " +
+      'compared above.',
+    "Models: ridge = StandardScaler + Ridge(alpha 1) on the 0/1 label, clipped to [0, 1] (Phasebook's linear " +
+      "probability model); logistic = StandardScaler + LogisticRegression(C 1) (scikit-learn's default lbfgs, " +
+      "tol 1e-4; Phasebook uses Newton, tol 1e-8); gbdt = xgboost `hist` with the notebook's parameters " +
+      "(max_bin + 1, as Phasebook keeps a bin for missing values) vs Phasebook's histogram GBDT; threads = all " +
+      'cores on both sides.',
+    'The chart benchmark renders headlessly (vega View, renderer none, to SVG): the same compile + dataflow ' +
+      'as the webview without a window to paint.',
   ];
 }
 

@@ -48,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   const kernelModulePath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath;
   const log = push(new PhasebookLog());
   log.info(
-    `Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activating (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`,
+    `Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activating ` +
+      `(workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`,
   );
 
   push(vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new PipelineSerializer(), SERIALIZER_OPTIONS));
@@ -139,7 +140,8 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   );
 
   log.info(
-    `Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activated in ${Date.now() - activationStart} ms`,
+    `Phasebook ${String((context.extension.packageJSON as { version?: string }).version)} activated in ` +
+      `${Date.now() - activationStart} ms`,
   );
   return {
     kernelState: (nb) => controller.existingKernel(nb)?.state ?? 'none',

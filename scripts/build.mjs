@@ -40,7 +40,9 @@ const packagedNode = packaged
       alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
       define: { 'process.env.ESBUILD_BINARY_PATH': '__phasebookEsbuildBinary' },
       banner: {
-        js: "var __phasebookEsbuildBinary = require('path').join(__dirname, process.platform === 'win32' ? 'esbuild.exe' : 'esbuild');",
+        js:
+          "var __phasebookEsbuildBinary = require('path').join(__dirname, process.platform === 'win32' ? " +
+          "'esbuild.exe' : 'esbuild');",
       },
     }
   : {};

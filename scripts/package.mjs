@@ -125,7 +125,8 @@ try {
   );
   const packed = statSync(out).size;
   console.log(
-    `phasebook package: ${out} — ${mb(packed)} (${target}; ${mb(sizeOf(stage) - sizeOf(join(stage, '.vscodeignore')))} installed)`,
+    `phasebook package: ${out} — ${mb(packed)} (${target}; ` +
+      `${mb(sizeOf(stage) - sizeOf(join(stage, '.vscodeignore')))} installed)`,
   );
 } catch (e) {
   console.error(`phasebook package: ${e.message}`);

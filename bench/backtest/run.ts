@@ -65,8 +65,10 @@ function engineBench(): void {
   }
   const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
   console.log(
-    `engine: ${n.toLocaleString('en')} bars, ${trades.toLocaleString('en')} trades: backtest + metrics median ${med(wall).toFixed(0)} ms wall ` +
-      `(min ${Math.min(...wall).toFixed(0)}), median ${med(cpu).toFixed(0)} ms CPU (min ${Math.min(...cpu).toFixed(0)}); load average ${loadavg()[0].toFixed(1)}`,
+    `engine: ${n.toLocaleString('en')} bars, ${trades.toLocaleString('en')} trades: backtest + metrics ` +
+      `median ${med(wall).toFixed(0)} ms wall ` +
+      `(min ${Math.min(...wall).toFixed(0)}), median ${med(cpu).toFixed(0)} ms CPU (min ` +
+      `${Math.min(...cpu).toFixed(0)}); load average ${loadavg()[0].toFixed(1)}`,
   );
   const t1 = performance.now();
   const c = runContainer(series, {
@@ -77,12 +79,12 @@ function engineBench(): void {
     periodsPerYear: 525_960,
   });
   console.log(
-    `container (trace ${WORKFLOW_DEFAULTS.parameter_search.event_tracing.join(', ')}; ${WORKFLOW_DEFAULTS.parameter_search.retention_policy}): ${(performance.now() - t1).toFixed(0)} ms, ` +
+    `container (trace ${WORKFLOW_DEFAULTS.parameter_search.event_tracing.join(', ')}; ` +
+      `${WORKFLOW_DEFAULTS.parameter_search.retention_policy}): ${(performance.now() - t1).toFixed(0)} ms, ` +
       `${Object.values(c.results.event_counts)
         .reduce((a, b) => a + b, 0)
-        .toLocaleString(
-          'en',
-        )} events traced, peak retained ${c.results.peak_retained_events}, ${c.results.trades!.length.toLocaleString('en')} trade records`,
+        .toLocaleString('en')} events traced, peak ` +
+      `retained ${c.results.peak_retained_events}, ${c.results.trades!.length.toLocaleString('en')} trade records`,
   );
 }
 
@@ -127,7 +129,8 @@ async function memoryBench(): Promise<void> {
   gc?.();
   const start = process.memoryUsage().rss;
   console.log(
-    `memory: ${wins.length} windows (train ${trainBars}, test ${testBars} bars), start RSS ${mb(start)} MB${gc ? '' : ' (run with --expose-gc for a GC before each reading)'}`,
+    `memory: ${wins.length} windows (train ${trainBars}, test ${testBars} bars), start RSS ${mb(start)} ` +
+      `MB${gc ? '' : ' (run with --expose-gc for a GC before each reading)'}`,
   );
   const t0 = performance.now();
   await runWalkForward({

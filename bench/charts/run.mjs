@@ -144,7 +144,9 @@ try {
     if (problems.length) throw new Error(problems.join('\n'));
     for (const k of Object.keys(results)) results[k].push(t[k]);
     console.log(
-      `run ${run + 1}: chart ${t.chart.toFixed(0)} ms (${t.note}); grid ${t.grid.toFixed(0)} ms (${t.domRows} row elements); sort f64 ${t.sortNumber.toFixed(0)} ms, str ${t.sortText.toFixed(0)} ms; scroll ${t.scrollFrameMs.toFixed(1)} ms/frame`,
+      `run ${run + 1}: chart ${t.chart.toFixed(0)} ms (${t.note}); grid ${t.grid.toFixed(0)} ms ` +
+        `(${t.domRows} row elements); sort f64 ${t.sortNumber.toFixed(0)} ms, str ${t.sortText.toFixed(0)} ms; ` +
+        `scroll ${t.scrollFrameMs.toFixed(1)} ms/frame`,
     );
     await page.context().close();
   }

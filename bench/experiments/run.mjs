@@ -62,7 +62,9 @@ try {
     if (problems.length) throw new Error(problems.join('\n'));
     for (const k of Object.keys(results)) results[k].push(t[k]);
     console.log(
-      `run ${run + 1}: first paint ${t.firstPaint.toFixed(0)} ms (${t.domRows} row elements); sort ${t.sort.toFixed(0)} ms; group over seeds ${t.group.toFixed(0)} ms; scroll ${t.scrollFrameMs.toFixed(1)} ms/frame`,
+      `run ${run + 1}: first paint ${t.firstPaint.toFixed(0)} ms (${t.domRows} row elements); sort ` +
+        `${t.sort.toFixed(0)} ms; group over seeds ${t.group.toFixed(0)} ms; scroll ` +
+        `${t.scrollFrameMs.toFixed(1)} ms/frame`,
     );
     await page.context().close();
   }

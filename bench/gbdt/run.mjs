@@ -116,7 +116,8 @@ for (const threads of threadList) {
   };
   results.push(row);
   console.log(
-    `threads ${threads}: xgboost ${xgb.version} ${row.xgbSeconds.toFixed(2)} s, phasebook gbdt ${ours.toFixed(2)} s, ratio ${row.ratio.toFixed(2)}x ` +
+    `threads ${threads}: xgboost ${xgb.version} ${row.xgbSeconds.toFixed(2)} s, phasebook gbdt ` +
+      `${ours.toFixed(2)} s, ratio ${row.ratio.toFixed(2)}x ` +
       `(CPU ${row.xgbCpuSeconds.toFixed(2)} s vs ${oursCpu.toFixed(2)} s, ratio ${row.cpuRatio.toFixed(2)}x); ` +
       `AUC xgboost ${row.xgbAuc.toFixed(4)}, gbdt ${ourAuc.toFixed(4)} (diff ${(ourAuc - row.xgbAuc).toFixed(4)})`,
   );

@@ -20,7 +20,10 @@ const KINDS: RunKind[] = ['cv', 'training', 'stacking', 'pipeline'];
 
 function stamp(d: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}_${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}_${p(d.getUTCMilliseconds() * 1000, 6)}`;
+  return (
+    `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}_${p(d.getUTCHours())}` +
+    `${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}_${p(d.getUTCMilliseconds() * 1000, 6)}`
+  );
 }
 
 export function fakeManifest(i: number, kind: RunKind, created: Date): RunManifest {
@@ -28,7 +31,8 @@ export function fakeManifest(i: number, kind: RunKind, created: Date): RunManife
   const id =
     kind === 'cv'
       ? `${stamp(created)}_${hex}`
-      : `${kind === 'pipeline' ? 'pipeline' : kind === 'stacking' ? 'stacking_h20' : 'gbdt_h20'}_${stamp(created)}_${hex}`;
+      : `${kind === 'pipeline' ? 'pipeline' : kind === 'stacking' ? 'stacking_h20' : 'gbdt_h20'}_` +
+        `${stamp(created)}_${hex}`;
   return {
     id,
     kind,

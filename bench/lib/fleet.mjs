@@ -18,17 +18,25 @@ export function fleetSection(r, meta) {
     '<!-- fleet -->',
     '## Fleet (issue 15): examples/scenarios.pipeline, serial vs local pool vs bullmq workers',
     '',
-    `Measured ${meta.date} by \`flock /tmp/phasebook-heavy.lock npm run bench -- --only fleet\` on ${meta.cpus} cores shared with other work (load average ${meta.loadStart} at the start, ${meta.loadEnd} at the end; \`uptime\`: ${meta.uptime}).`,
-    "Each run is `phasebook run` in its own process on a fresh copy of the project (cold cache); fleet workers are `phasebook worker --concurrency 1` processes on this machine, on a redis-server of the benchmark's own on 127.0.0.1 and a directory store, a fresh store per fleet size.",
+    `Measured ${meta.date} by \`flock /tmp/phasebook-heavy.lock npm run bench -- --only fleet\` on ` +
+      `${meta.cpus} cores shared with other work (load average ${meta.loadStart} at the start, ${meta.loadEnd} ` +
+      `at the end; \`uptime\`: ${meta.uptime}).`,
+    'Each run is `phasebook run` in its own process on a fresh copy of the project (cold cache); fleet ' +
+      'workers are `phasebook worker --concurrency 1` processes on this machine, on a redis-server of the ' +
+      "benchmark's own on 127.0.0.1 and a directory store, a fresh store per fleet size.",
     '',
     '| executor | wall s | vs serial | reports + predictions = serial bytes | load at end |',
     '|---|---|---|---|---|',
     ...rows.map(
       (x) =>
-        `| ${x.label} | ${s(x.wallMs)} | ${x.vsSerial.toFixed(2)}x | ${x.sameBytes === undefined ? '–' : x.sameBytes ? 'yes' : '**no**'} | ${x.load} |`,
+        `| ${x.label} | ${s(x.wallMs)} | ${x.vsSerial.toFixed(2)}x | ` +
+        `${x.sameBytes === undefined ? '–' : x.sameBytes ? 'yes' : '**no**'} | ${x.load} |`,
     ),
     '',
-    `Per-job queue overhead: one empty \`ts\` cell, forced, ${o.runs} times in one coordinator process: median ${o.serialMedianMs.toFixed(1)} ms serial, ${o.fleetMedianMs.toFixed(1)} ms through Redis + a worker + the directory store (p90 ${o.fleetP90Ms.toFixed(1)} ms), so **${o.perJobMs.toFixed(1)} ms per job** (load ${o.load}).`,
+    `Per-job queue overhead: one empty \`ts\` cell, forced, ${o.runs} times in one coordinator process: ` +
+      `median ${o.serialMedianMs.toFixed(1)} ms serial, ${o.fleetMedianMs.toFixed(1)} ms through Redis + a ` +
+      `worker + the directory store (p90 ${o.fleetP90Ms.toFixed(1)} ms), so **${o.perJobMs.toFixed(1)} ms per ` +
+      `job** (load ${o.load}).`,
     '<!-- /fleet -->',
   ].join('\n');
 }

@@ -25,7 +25,8 @@ export function referenceConfig(text) {
     const c = cells.find((x) => x.kind === kind);
     if (!c)
       throw new Error(
-        `bench/pipeline.pipeline has no '${kind}' cell; the reference mirrors load, validate, features, labels, cv and stack`,
+        `bench/pipeline.pipeline has no '${kind}' cell; the reference mirrors load, validate, features, ` +
+          `labels, cv and stack`,
       );
     return c.config;
   };

@@ -69,7 +69,8 @@ function pipelineSection(p) {
   ]);
   if (pb.failed)
     out.push(
-      `**Phasebook's run failed in cell \`${pb.failed.cell}\`: ${pb.failed.message}.** The stages after it are missing and end to end is not comparable.`,
+      `**Phasebook's run failed in cell \`${pb.failed.cell}\`: ${pb.failed.message}.** The stages after it ` +
+        `are missing and end to end is not comparable.`,
       '',
     );
   if (pb.launch) out.push(`Phasebook's process was started with ${pb.launch}.`, '');
@@ -96,7 +97,8 @@ function pipelineSection(p) {
   );
   out.push('');
   out.push(
-    `Scores (out of sample; ${pb.rows?.toLocaleString('en-US')} OOF rows; the meta-learner is scored walk-forward on folds 2-5):`,
+    `Scores (out of sample; ${pb.rows?.toLocaleString('en-US')} OOF rows; the meta-learner is scored ` +
+      `walk-forward on folds 2-5):`,
   );
   out.push('');
   const scoreRows = [['stacking meta-learner ROC AUC [95% CI]', ci(pb.metaAuc), ci(ref.metaAuc)]];
@@ -121,11 +123,14 @@ function pipelineSection(p) {
   );
   out.push('');
   out.push(
-    `Folds: ${p.foldsMatch ? 'identical on both sides' : '**differ**'} — train/test rows per fold ${(pb.foldRows ?? []).map((f) => `${f.train}/${f.test}`).join(', ')} (Phasebook) vs ${(ref.foldRows ?? []).map((f) => `${f.train}/${f.test}`).join(', ')} (reference).`,
+    `Folds: ${p.foldsMatch ? 'identical on both sides' : '**differ**'} — train/test rows per fold ` +
+      `${(pb.foldRows ?? []).map((f) => `${f.train}/${f.test}`).join(', ')} (Phasebook) vs ` +
+      `${(ref.foldRows ?? []).map((f) => `${f.train}/${f.test}`).join(', ')} (reference).`,
   );
   if (ref.stackSeconds)
     out.push(
-      `Reference stack split: meta-learner ${ref.stackSeconds.meta?.toFixed(2)} s, bootstrap evaluation ${ref.stackSeconds.evaluate?.toFixed(2)} s.`,
+      `Reference stack split: meta-learner ${ref.stackSeconds.meta?.toFixed(2)} s, bootstrap evaluation ` +
+        `${ref.stackSeconds.evaluate?.toFixed(2)} s.`,
     );
   if (p.measuredAt) out.push('', `Measured ${p.measuredAt.replace('T', ' ')} UTC, load ${p.load} at the start.`);
   return out.join('\n');
@@ -138,7 +143,8 @@ function microSection(m) {
   const err = (v) => (v?.error ? `not measured: ${v.error}` : undefined);
   const g = m?.gbdt;
   out.push(
-    `### GBDT training (bench/gbdt: ${g?.rows ? g.rows.toLocaleString('en-US') : '800,000'} train rows x 20 features, depth 6, 100 trees, eta 0.3, same threads)`,
+    `### GBDT training (bench/gbdt: ${g?.rows ? g.rows.toLocaleString('en-US') : '800,000'} train rows x 20 ` +
+      `features, depth 6, 100 trees, eta 0.3, same threads)`,
   );
   out.push(
     err(g) ??
@@ -312,7 +318,10 @@ export function formatResults(r, analysis = '') {
   const lines = [
     '# Phasebook benchmarks',
     '',
-    `Written by \`npm run bench${r.quick ? ' -- --quick' : ''}\` on ${r.date}. ${r.quick ? "**Quick run: sizes scaled down, not the issue's sizes.**" : ''}`.trim(),
+    (
+      `Written by \`npm run bench${r.quick ? ' -- --quick' : ''}\` on ${r.date}. ` +
+      `${r.quick ? "**Quick run: sizes scaled down, not the issue's sizes.**" : ''}`
+    ).trim(),
     '',
     '## Machine',
     '',
@@ -323,13 +332,15 @@ export function formatResults(r, analysis = '') {
         ['memory', `${mach.memGb} GB`],
         [
           'load average (1 min) at start / end',
-          `${mach.loadStart} / ${mach.loadEnd} (this invocation; each section below gives the load it was measured at) — the machine is shared, so wall times are noisy; CPU times are steadier`,
+          `${mach.loadStart} / ${mach.loadEnd} (this invocation; each section below gives the load it was ` +
+            `measured at) — the machine is shared, so wall times are noisy; CPU times are steadier`,
         ],
         ['Node / nodejs-polars', `${mach.node} / ${mach.polars}`],
         ['Python / pandas / numpy / scikit-learn / xgboost', mach.python ?? '–'],
         [
           'data',
-          `${r.data?.rows?.toLocaleString('en-US') ?? '–'} rows (${r.data?.symbols} symbols x ${r.data?.bars?.toLocaleString('en-US')} hourly bars, seed 7, \`phasebook demo-data --clean\`)`,
+          `${r.data?.rows?.toLocaleString('en-US') ?? '–'} rows (${r.data?.symbols} symbols x ` +
+            `${r.data?.bars?.toLocaleString('en-US')} hourly bars, seed 7, \`phasebook demo-data --clean\`)`,
         ],
       ],
     ),
@@ -343,7 +354,9 @@ export function formatResults(r, analysis = '') {
     '',
     '## Pipeline: Phasebook vs pandas / scikit-learn / xgboost',
     '',
-    "Both sides run `bench/pipeline.pipeline`'s work on the same CSV, with the same features, label, test folds (exported from Phasebook's CV run; the reference purges and embargoes them itself and the train/test row counts are checked equal), models, parameters, seed and threads.",
+    "Both sides run `bench/pipeline.pipeline`'s work on the same CSV, with the same features, label, test " +
+      "folds (exported from Phasebook's CV run; the reference purges and embargoes them itself and the " +
+      'train/test row counts are checked equal), models, parameters, seed and threads.',
     '',
     pipelineSection(r.pipeline),
     '',

@@ -38,7 +38,8 @@ export function evaluateTargets(r) {
     const aucDiff = g.oursAuc - g.xgbAuc;
     add(
       `GBDT <= 1.5x xgboost at AUC within 0.005 (${g.threads} threads)`,
-      `${fmtX(g.ratio)} (${g.oursSeconds.toFixed(2)} s vs ${g.xgbSeconds.toFixed(2)} s), AUC ${g.oursAuc.toFixed(4)} vs ${g.xgbAuc.toFixed(4)}`,
+      `${fmtX(g.ratio)} (${g.oursSeconds.toFixed(2)} s vs ${g.xgbSeconds.toFixed(2)} s), AUC ` +
+        `${g.oursAuc.toFixed(4)} vs ${g.xgbAuc.toFixed(4)}`,
       g.ratio <= 1.5 && Math.abs(aucDiff) <= 0.005,
     );
   } else add('GBDT <= 1.5x xgboost at AUC within 0.005', undefined, false);

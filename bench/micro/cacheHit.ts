@@ -38,7 +38,8 @@ runMain('bench-cache', async () => {
   const ran = events.filter((e) => e.status !== 'cached');
   if (!disk.ok || ran.length)
     throw new Error(
-      `not a cache hit: ${ran.map((e) => `${e.cell} ${e.status}`).join(', ') || 'the run failed'} (run the pipeline benchmark first)`,
+      `not a cache hit: ${ran.map((e) => `${e.cell} ${e.status}`).join(', ') || 'the run failed'} (run the ` +
+        `pipeline benchmark first)`,
     );
   const diskCells = events.map((e) => ({ cell: e.cell, ms: e.durationMs }));
   const upstream = session.graph.parents(cell)[0];

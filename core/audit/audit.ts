@@ -322,6 +322,9 @@ function finding(
     label,
     ...(inheritedFrom ? { inheritedFrom } : {}),
     location: locate(cell, m.column, a.notebookPath),
-    message: `${what} at ${at}${m.symbol ? ` (${m.symbol})` : ''} moved when the rows after ${cut.iso} were replaced: it reads the future${inheritedFrom && inheritedFrom !== name ? ` (through cell '${inheritedFrom}')` : ''}`,
+    message:
+      `${what} at ${at}${m.symbol ? ` (${m.symbol})` : ''} moved when the rows after ${cut.iso} were replaced: ` +
+      `it reads the ` +
+      `future${inheritedFrom && inheritedFrom !== name ? ` (through cell '${inheritedFrom}')` : ''}`,
   };
 }

@@ -121,13 +121,17 @@ export async function auditGate(g: GateInput): Promise<GateOutcome> {
     const cell = g.cells.get(m) as Cell;
     const f = own[0];
     blocked.set(m, {
-      message: `not run: cell '${f.cell}' looks ahead — its column '${f.column}' at ${f.firstMovedIso} changed when the rows after ${f.cut.iso} were replaced (causality audit; \`phasebook audit\` shows every finding; \`audit: warn\` in the settings cell lets the run go on)`,
+      message:
+        `not run: cell '${f.cell}' looks ahead — its column '${f.column}' at ${f.firstMovedIso} changed when ` +
+        `the rows after ${f.cut.iso} were replaced (causality audit; \`phasebook audit\` shows every finding; ` +
+        `\`audit: warn\` in the settings cell lets the run go on)`,
       location: { file: g.notebookPath, cell: m, line: cell.headerLine + 1 },
       details: own
         .slice(0, 5)
         .map(
           (x) =>
-            `${x.location ? `line ${x.location.line}: ` : ''}cell '${x.cell}' column '${x.column}' first moved at ${x.firstMovedIso} (cut ${x.cut.iso})`,
+            `${x.location ? `line ${x.location.line}: ` : ''}cell '${x.cell}' column '${x.column}' first ` +
+            `moved at ${x.firstMovedIso} (cut ${x.cut.iso})`,
         ),
       exitCode: ExitCode.Validation,
     });

@@ -28,7 +28,9 @@ const settingsKeys = {
   event_tracing: { type: t.list(t.string(EVENT_TYPES)), doc: `Events to trace: ${EVENT_TYPES.join(', ')}.` },
   retention_policy: {
     type: t.string(RETENTION_POLICIES),
-    doc: "trade_complete: drop a trade's events when it closes; sliding_window: keep the last N; minimal: open positions only.",
+    doc:
+      "trade_complete: drop a trade's events when it closes; sliding_window: keep the last N; minimal: open " +
+      'positions only.',
   },
   sliding_window_size: { type: t.integer({ min: 1 }), doc: 'Events kept by sliding_window (default 1000).' },
 };
@@ -40,7 +42,9 @@ export const RESULTS_KEYS = {
   },
   workflow: {
     type: t.string(),
-    doc: 'Workflow id, the run folder (default: the notebook name under a results_dir, else {notebook}_{cell}); cells with the same results_dir and workflow form one workflow run.',
+    doc:
+      'Workflow id, the run folder (default: the notebook name under a results_dir, else {notebook}_{cell}); ' +
+      'cells with the same results_dir and workflow form one workflow run.',
   },
   phase: { type: t.string(), doc: 'Name of this phase inside the results folder (default: the cell name).' },
   ...settingsKeys,
@@ -53,7 +57,9 @@ export const RESULTS_KEYS = {
 export const PORTFOLIO_KEYS = {
   mode: {
     type: t.string(POSITION_MODES),
-    doc: 'sign (default): long above center, short below; threshold: flat inside center +- threshold; probability: size 2p - 1.',
+    doc:
+      'sign (default): long above center, short below; threshold: flat inside center +- threshold; ' +
+      'probability: size 2p - 1.',
   },
   center: { type: t.number(), doc: 'Neutral prediction (default 0, or 0.5 for probabilities).' },
   threshold: { type: t.number({ min: 0 }), doc: 'Dead band around center for mode threshold (default 0).' },

@@ -185,7 +185,8 @@ export async function runWalkForward(w: WalkForwardInput): Promise<WalkForwardOu
       total_trades: o.totalTrades,
     };
     w.log.debug(
-      `${win.id}: train ${rec.train[0]} .. ${rec.train[1]} (${rec.train_rows} rows), test ${rec.test[0]} .. ${rec.test[1]} (${rec.test_rows} rows)`,
+      `${win.id}: train ${rec.train[0]} .. ${rec.train[1]} (${rec.train_rows} rows), test ${rec.test[0]} .. ` +
+        `${rec.test[1]} (${rec.test_rows} rows)`,
       { window: win.id, train: rec.train, test: rec.test },
     );
     windows.push(rec);

@@ -88,7 +88,10 @@ export type ConfigOf<K> = string extends keyof K
  * `expected one of 'a', 'b', got the string 'x' (did you mean 'a'?)`. */
 function notInList(value: string, list: readonly string[], what: string | undefined): string {
   if (what) return unknownName(what, value, list);
-  return `expected ${describeType({ type: 'string', enum: list })}, got ${describeValue(value)}${didYouMean(closest(value, list))}`;
+  return (
+    `expected ${describeType({ type: 'string', enum: list })}, got ` +
+    `${describeValue(value)}${didYouMean(closest(value, list))}`
+  );
 }
 
 /** Human name of a type, for "expected a list of numbers, got a string". */

@@ -81,7 +81,8 @@ export function branchTargets(
     if (cell && COLLECTING_KINDS.has(cell.kind)) {
       if (requested)
         throw new UsageError(
-          `cell '${name}' gathers every branch: it cannot run for one branch (drop --${Object.keys(filter).join('/--')})`,
+          `cell '${name}' gathers every branch: it cannot run for one branch (drop ` +
+            `--${Object.keys(filter).join('/--')})`,
           usage,
         );
       out.skipped.push(name);

@@ -12,7 +12,8 @@ import type { Cell, ParsedNotebook } from '../notebook/types';
 export const ALLOW_CODE_ENV = 'PHASEBOOK_ALLOW_CODE';
 
 export const ARBITRARY_CODE =
-  'a ts cell is arbitrary TypeScript that runs with your permissions (it can read and write your files and start processes)';
+  'a ts cell is arbitrary TypeScript that runs with your permissions (it can read and write your files and ' +
+  'start processes)';
 
 /** The ts cells a run of `cells` (all when undefined) would execute, in cell order. */
 export function tsCellsToRun(parsed: ParsedNotebook, cells?: readonly string[]): Cell[] {

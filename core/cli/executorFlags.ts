@@ -37,7 +37,8 @@ export function executorFrom(
   if (kind === 'local-pool') return { executor: new LocalPoolExecutor({ size: opts.jobs }) };
   if (!redis || !storeUrl)
     throw new UsageError(
-      `the bullmq executor needs ${!redis ? '--redis URL' : '--store URL'} (or redis:/store: in the notebook's executor settings)`,
+      `the bullmq executor needs ${!redis ? '--redis URL' : '--store URL'} (or redis:/store: in the ` +
+        `notebook's executor settings)`,
       opts.usage,
     );
   const store = openStore(storeUrl, opts.cwd);

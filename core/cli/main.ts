@@ -85,7 +85,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     // A bug: one line for the user, the stack for whoever fixes it in the log.
     const log = logInternalError(io, name, e);
     io.err(
-      `phasebook ${name}: internal error (a bug in phasebook): ${e instanceof Error ? e.message : String(e)}\n  the stack is in ${log}\n`,
+      `phasebook ${name}: internal error (a bug in phasebook): ` +
+        `${e instanceof Error ? e.message : String(e)}\n  the stack is in ${log}\n`,
     );
     return ExitCode.Error;
   }

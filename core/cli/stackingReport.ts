@@ -25,15 +25,19 @@ export function formatStackingResult(r: TrainStackingResult, rel: (p: string) =>
     ...r.warnings.map((w) => `warning: ${w}`),
     ...(r.fallback
       ? [
-          `warning: ${r.fallback.from} failed (${r.fallback.reason}); fell back to ${r.metaLearner === r.fallback.from ? 'a simpler model' : r.metaLearner}`,
+          `warning: ${r.fallback.from} failed (${r.fallback.reason}); fell back to ` +
+            `${r.metaLearner === r.fallback.from ? 'a simpler model' : r.metaLearner}`,
         ]
       : []),
     '',
-    `Meta-learner metrics (purged walk-forward over the CV folds: ${wf.folds.length} folds scored, ${wf.scoredRows} rows; ${describeBootstrap(r.bootstrap)}):`,
+    `Meta-learner metrics (purged walk-forward over the CV folds: ${wf.folds.length} folds scored, ` +
+      `${wf.scoredRows} rows; ${describeBootstrap(r.bootstrap)}):`,
     `  ${'metric'.padEnd(9)} ${'pooled'.padStart(9)}  ${'95% CI'.padEnd(18)}  per fold (mean ± sd)`,
     ...names.map(
       (n) =>
-        `  ${n.padEnd(9)} ${fmt(r.metrics[n].value).padStart(9)}  ${`[${fmt(r.metrics[n].low)}, ${fmt(r.metrics[n].high)}]`.padEnd(18)}  ${fmt(r.scores.perFold[n]?.mean)} ± ${fmt(r.scores.perFold[n]?.sd)}`,
+        `  ${n.padEnd(9)} ${fmt(r.metrics[n].value).padStart(9)}  ` +
+        `${`[${fmt(r.metrics[n].low)}, ${fmt(r.metrics[n].high)}]`.padEnd(18)}  ` +
+        `${fmt(r.scores.perFold[n]?.mean)} ± ${fmt(r.scores.perFold[n]?.sd)}`,
     ),
   ];
   const bases = Object.entries(r.baseScores);
@@ -45,7 +49,8 @@ export function formatStackingResult(r: TrainStackingResult, rel: (p: string) =>
     );
     for (const [m, s] of bases)
       lines.push(
-        `  ${m.padEnd(12)} ${names.map((n) => `${fmt(s.pooled[n]?.value)} / ${fmt(s.perFold[n]?.mean)}`.padStart(17)).join(' ')}`,
+        `  ${m.padEnd(12)} ` +
+          `${names.map((n) => `${fmt(s.pooled[n]?.value)} / ${fmt(s.perFold[n]?.mean)}`.padStart(17)).join(' ')}`,
       );
   }
   if (r.comparison) lines.push('', `Stack vs best base: ${describeComparison(r.comparison)}`);

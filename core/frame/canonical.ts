@@ -42,7 +42,8 @@ export function describeRows(frame: pl.DataFrame, rows: number[], column: string
     .toRecords();
   return recs.map((r) => {
     const where = r[ORIGIN_FILE]
-      ? `${String(r[ORIGIN_FILE])} ${r[ORIGIN_LINE] ? `line ${String(r[ORIGIN_LINE])}` : `row ${String(r[ORIGIN_ROW])}`}`
+      ? `${String(r[ORIGIN_FILE])} ` +
+        `${r[ORIGIN_LINE] ? `line ${String(r[ORIGIN_LINE])}` : `row ${String(r[ORIGIN_ROW])}`}`
       : 'row';
     return `${where}: '${String(r.v)}'`;
   });
@@ -64,7 +65,8 @@ function badCellError(
   const row = get(ORIGIN_ROW);
   const value = get(column);
   return new ValidationError(
-    `${count} value${count === 1 ? '' : 's'} in column '${sourceColumn}' ${count === 1 ? 'is' : 'are'} not ${what}: '${String(value)}'`,
+    `${count} value${count === 1 ? '' : 's'} in column '${sourceColumn}' ${count === 1 ? 'is' : 'are'} not ` +
+      `${what}: '${String(value)}'`,
     {
       file: file ? String(file) : undefined,
       line: line !== undefined && line !== null ? Number(line) : undefined,
@@ -90,13 +92,15 @@ export function canonicalise(input: pl.DataFrame, opts: CanonicalOptions): Canon
   const ts = castColumn(frame, 'timestamp', 'datetime', opts.timestampParse);
   if (!ts)
     throw new UserError(
-      `timestamp column '${opts.timestampSource}' has type ${describeDtype(dtypeOf(frame, 'timestamp'))}, which is not a time`,
+      `timestamp column '${opts.timestampSource}' has type ${describeDtype(dtypeOf(frame, 'timestamp'))}, ` +
+        `which is not a time`,
       { key: 'timestamp' },
     );
   if (ts.badCount && opts.badTimestamps === 'throw') {
     const e = badCellError(frame, ts.badRows, ts.badCount, 'timestamp', opts.timestampSource, 'a timestamp');
     e.details.push(
-      'timestamps are read as ISO-8601 (with or without offset), dates or epoch numbers; set `timestamp_format:` for other layouts',
+      'timestamps are read as ISO-8601 (with or without offset), dates or epoch numbers; set ' +
+        '`timestamp_format:` for other layouts',
     );
     throw e;
   }
@@ -146,7 +150,8 @@ export function canonicalise(input: pl.DataFrame, opts: CanonicalOptions): Canon
           const bad = castColumn(frame, c, 'number');
           const rows = bad ? describeRows(frame, bad.badRows, c, 3) : [];
           warnings.push(
-            `column '${c}': ${n - f} value${n - f === 1 ? ' is' : 's are'} not a number (${rows.join('; ')}); the column is kept as text — \`validate\` reports such rows`,
+            `column '${c}': ${n - f} value${n - f === 1 ? ' is' : 's are'} not a number ` +
+              `(${rows.join('; ')}); the column is kept as text — \`validate\` reports such rows`,
           );
         }
       });

@@ -53,7 +53,9 @@ export const CHECK_DOCS: Record<CheckId, string> = {
   duplicates: 'no (symbol, timestamp) pair appears twice',
   finite: 'numeric values are finite (no NaN, inf or -inf)',
   ranges: 'values lie within the contract min/max',
-  ohlc: 'low <= open, close <= high; low <= high; volume >= 0 (among finite values; the offending column is the first one named)',
+  ohlc:
+    'low <= open, close <= high; low <= high; volume >= 0 (among finite values; the offending column is the ' +
+    'first one named)',
   nulls: 'null rate per column is at most max_null_rate',
   freshness: 'the newest row of every symbol is at most max_age old',
 };

@@ -170,10 +170,12 @@ export function raggedError(file: string, bad: CsvRecordShape[], headerFields: n
   const head =
     bad.length === 1
       ? `row has ${plural(first.fields, 'field')} but the header has ${headerFields}`
-      : `${bad.length} rows have the wrong number of fields (the header has ${headerFields}); the first has ${first.fields}`;
+      : `${bad.length} rows have the wrong number of fields (the header has ${headerFields}); the first has ` +
+        `${first.fields}`;
   return new ValidationError(head, { file, line: first.line }, [
     ...describeRagged(bad, headerFields),
-    'fix the rows, or set `bad_rows: quarantine` on the load cell (`--bad-rows quarantine` for `phasebook validate`) to drop and report them',
+    'fix the rows, or set `bad_rows: quarantine` on the load cell (`--bad-rows quarantine` for `phasebook ' +
+      'validate`) to drop and report them',
   ]);
 }
 

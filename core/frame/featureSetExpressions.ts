@@ -62,7 +62,8 @@ function compileCall(node: Extract<ExprNode, { type: 'call' }>, by: string): pl.
     const v = n(i, dflt);
     if (!Number.isInteger(v) || v < 1) {
       throw new FeatureExpressionError(
-        `${node.fn}(..., ${v}) would read ${v <= 0 ? 'the current or a future bar' : 'a fraction of a bar'}: use a whole number >= 1 (features may only look back)`,
+        `${node.fn}(..., ${v}) would read ${v <= 0 ? 'the current or a future bar' : 'a fraction of a bar'}: ` +
+          `use a whole number >= 1 (features may only look back)`,
         node.pos,
       );
     }

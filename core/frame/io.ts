@@ -305,7 +305,8 @@ export function readSources(
     ] as const) {
       if (source !== canonical && t.columns.includes(canonical)) {
         throw new UserError(
-          `${displayPath(f.name)} has a column '${canonical}' besides the ${canonical} column '${source}'; rename or drop one`,
+          `${displayPath(f.name)} has a column '${canonical}' besides the ${canonical} column '${source}'; ` +
+            `rename or drop one`,
           { file: displayPath(f.name), key: canonical },
         );
       }

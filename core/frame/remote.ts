@@ -170,6 +170,8 @@ export async function fetchRemote(url: string, opts: RemoteOptions): Promise<Rem
     bytes: readFileSync(cached.path),
     fromCache: true,
     attempts,
-    warning: `could not fetch ${url} (${why} after ${attempts} attempt${attempts === 1 ? '' : 's'}); using the cached copy fetched ${cached.fetched} (sha256 ${cached.sha256.slice(0, 12)})`,
+    warning:
+      `could not fetch ${url} (${why} after ${attempts} attempt${attempts === 1 ? '' : 's'}); using the cached ` +
+      `copy fetched ${cached.fetched} (sha256 ${cached.sha256.slice(0, 12)})`,
   };
 }

@@ -46,7 +46,8 @@ export function lagExprs(column: string, lags: readonly number[], by: string = S
   return lags.map((k) => {
     if (!Number.isInteger(k) || k < 1)
       throw new WindowSpecError(
-        `lag ${k} is not allowed: lags must be whole numbers >= 1 (a lag below 1 would use the current or a future bar)`,
+        `lag ${k} is not allowed: lags must be whole numbers >= 1 (a lag below 1 would use the current or a ` +
+          `future bar)`,
       );
     if (k > MAX_ROLLING_WINDOW) throw new WindowSpecError(`lag ${k} is larger than ${MAX_ROLLING_WINDOW} rows`);
     return { name: lagName(column, k), expr: pl.col(column).shift(k).over(by).alias(lagName(column, k)) };
@@ -62,7 +63,8 @@ export function checkWindow(window: number, stat: RollingStat): void {
     throw new WindowSpecError(`window ${window} must be a whole number >= 1`);
   if (window > MAX_ROLLING_WINDOW) {
     throw new WindowSpecError(
-      `window ${window} is larger than ${MAX_ROLLING_WINDOW} rows, the most nodejs-polars supports; use a coarser bar size or a smaller window`,
+      `window ${window} is larger than ${MAX_ROLLING_WINDOW} rows, the most nodejs-polars supports; use a ` +
+        `coarser bar size or a smaller window`,
     );
   }
   if ((stat === 'std' || stat === 'zscore') && window < 2)

@@ -87,7 +87,8 @@ export function fitScaler(
       const scale = stats.getColumn(`s${j}`).get(i) as number | null;
       if (center === null || scale === null || !Number.isFinite(center) || !Number.isFinite(scale)) {
         throw new ScalerFitError(
-          `column '${c}' has no finite training values${perSymbol ? ` for symbol '${k}'` : ''}: its ${method} scale cannot be fitted`,
+          `column '${c}' has no finite training values${perSymbol ? ` for symbol '${k}'` : ''}: its ` +
+            `${method} scale cannot be fitted`,
           c,
         );
       }
@@ -110,7 +111,8 @@ export function applyScaler(frame: pl.DataFrame, scaler: ScalerJSON): pl.DataFra
   const missing = scaler.columns.filter((c) => !frame.columns.includes(c));
   if (missing.length)
     throw new ScalerFitError(
-      `the frame has no column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} that the scaler was fitted on`,
+      `the frame has no column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `'${c}'`).join(', ')} ` +
+        `that the scaler was fitted on`,
       missing[0],
     );
   if (!scaler.per_symbol) {
@@ -123,7 +125,8 @@ export function applyScaler(frame: pl.DataFrame, scaler: ScalerJSON): pl.DataFra
   const unknown = (frame.getColumn(SYMBOL).unique().toArray() as string[]).filter((s) => !(s in scaler.params)).sort();
   if (unknown.length)
     throw new ScalerFitError(
-      `symbol${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 10).join(', ')} had no training rows, so the per-symbol scaler has no statistics for ${unknown.length > 1 ? 'them' : 'it'}`,
+      `symbol${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 10).join(', ')} had no training rows, so ` +
+        `the per-symbol scaler has no statistics for ${unknown.length > 1 ? 'them' : 'it'}`,
     );
   const table = pl.DataFrame([
     pl.Series(SYMBOL, symbols),

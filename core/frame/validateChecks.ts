@@ -311,7 +311,9 @@ export function checkNulls(missing: Record<string, ColumnMissing>): CheckOutcome
     if (m.max_null_rate !== null && m.null_rate > m.max_null_rate) {
       problems.push({
         column: c,
-        message: `column '${c}' is ${(100 * m.null_rate).toFixed(2)}% null (${m.nulls} rows), above max_null_rate ${m.max_null_rate}`,
+        message:
+          `column '${c}' is ${(100 * m.null_rate).toFixed(2)}% null (${m.nulls} rows), above max_null_rate ` +
+          `${m.max_null_rate}`,
       });
     }
   }
@@ -341,7 +343,10 @@ export function checkFreshness(frame: pl.DataFrame, maxAge: string | undefined, 
     if (age > limit) {
       problems.push({
         column: 'timestamp',
-        message: `symbol ${String(r.symbol)}: newest row ${ts ? `${ts.toISOString()} is ${formatAge(age)} old` : 'has no timestamp'} (max_age ${maxAge}, now ${now.toISOString()})`,
+        message:
+          `symbol ${String(r.symbol)}: newest row ` +
+          `${ts ? `${ts.toISOString()} is ${formatAge(age)} old` : 'has no timestamp'} (max_age ${maxAge}, now ` +
+          `${now.toISOString()})`,
       });
     }
   }

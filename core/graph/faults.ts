@@ -78,8 +78,10 @@ export function polarsFault(e: unknown, inputs: readonly PhaseResult[]): UserErr
   if (text.size) {
     const first = [...text.keys()][0];
     details.push(
-      `text columns in the cell's input: ${[...text.keys()].join(', ')}${sources.size ? ` (from ${[...sources].join(', ')})` : ''}`,
-      `a \`validate\` cell above this one reports (or quarantines) the rows that are not numbers; \`columns: { ${first}: float }\` on the load cell makes each one an error naming its line`,
+      `text columns in the cell's input: ` +
+        `${[...text.keys()].join(', ')}${sources.size ? ` (from ${[...sources].join(', ')})` : ''}`,
+      `a \`validate\` cell above this one reports (or quarantines) the rows that are not numbers; \`columns: ` +
+        `{ ${first}: float }\` on the load cell makes each one an error naming its line`,
     );
   }
   return new UserError(

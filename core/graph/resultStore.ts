@@ -176,7 +176,8 @@ function lazyDataset(d: NonNullable<StoredResult['dataset']>, file: string): Dat
           frame = pl.readIPC(file);
         } catch (e) {
           throw new Error(
-            `the cached frame ${file} could not be read (${(e as Error).message}); delete the cache folder to recompute it`,
+            `the cached frame ${file} could not be read (${(e as Error).message}); delete the cache folder ` +
+              `to recompute it`,
             { cause: e },
           );
         }

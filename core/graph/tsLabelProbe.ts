@@ -57,7 +57,9 @@ export async function probeLabelDependence(
     } catch (e) {
       return {
         derived,
-        inconclusive: `the function threw when its label columns were scrambled (${e instanceof Error ? e.message : String(e)})`,
+        inconclusive:
+          `the function threw when its label columns were scrambled ` +
+          `(${e instanceof Error ? e.message : String(e)})`,
       };
     }
     if (!probe || probe.height !== output.height)

@@ -145,7 +145,9 @@ export async function runCrossValidation(o: CvWorkflowOptions): Promise<CvWorkfl
       });
       for (const [k, f] of splits.entries()) {
         o.log.debug(
-          `fold ${k} of h${h}: test ${new Date(f.testStart).toISOString()} .. ${new Date(f.testEnd).toISOString()}, ${f.train.length} training rows (${f.purged} purged, ${f.embargoed} embargoed), ${f.test.length} test rows`,
+          `fold ${k} of h${h}: test ${new Date(f.testStart).toISOString()} .. ` +
+            `${new Date(f.testEnd).toISOString()}, ${f.train.length} training rows (${f.purged} purged, ` +
+            `${f.embargoed} embargoed), ${f.test.length} test rows`,
           {
             fold: k,
             horizon: h,
@@ -281,7 +283,8 @@ export async function runCrossValidation(o: CvWorkflowOptions): Promise<CvWorkfl
       summary_is: 'per fold: mean and population sd (ddof 0) of the fold scores',
       pooled,
       pooled_is:
-        'pooled: each model scored once over all its out-of-fold rows; low/high: block-bootstrap interval on the primary metric',
+        'pooled: each model scored once over all its out-of-fold rows; low/high: block-bootstrap interval on ' +
+        'the primary metric',
       ...(bootstrap ? { bootstrap } : {}),
     };
     const best = bestScores(results);

@@ -36,7 +36,9 @@ export function assignNames(cells: readonly NameInput[]): NameResult {
         code: 'bad-name',
         cellIndex: c.index,
         range,
-        message: `invalid cell name '${name}': a name is one word of letters, digits, '_' or '-', not starting with a digit`,
+        message:
+          `invalid cell name '${name}': a name is one word of letters, digits, '_' or '-', not starting with a ` +
+          `digit`,
       });
     }
     const first = firstLine.get(name);

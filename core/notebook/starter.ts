@@ -174,7 +174,8 @@ export function starterNotebook(o: StarterOptions): string {
       [
         '# Starter pipeline',
         `Made from the header of \`${o.source}\`: every cell runs as it stands (Run All).`,
-        `The label is the direction of \`${price}\` 5 bars ahead; features are its returns and the other numeric columns, lagged.`,
+        `The label is the direction of \`${price}\` 5 bars ahead; features are its returns and the other ` +
+          `numeric columns, lagged.`,
         'Hover a key for its documentation; "Add phase cell…" in the toolbar adds another phase.',
       ],
     ],

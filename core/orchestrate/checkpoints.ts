@@ -140,7 +140,8 @@ export function checkInputSchema(
   if (schemaHash(columns) === prev.inputSchema.hash) return undefined;
   const marker = checkpointPaths(where.artifactsRoot, where.cell).ok;
   return new ValidationError(
-    `the schema of the input changed since the last run (${prev.timings.finished}) while the pipeline did not: the data drifted`,
+    `the schema of the input changed since the last run (${prev.timings.finished}) while the pipeline did ` +
+      `not: the data drifted`,
     { file: where.file, cell: where.cell, line: where.line },
     [
       ...describeSchemaChange(prev.inputSchema.columns, columns),

@@ -18,12 +18,17 @@ export function metricsDbPath(artifactsRoot: string): string {
   return join(artifactsRoot, METRICS_DB);
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS executions (execution_id TEXT PRIMARY KEY, notebook TEXT, started TEXT, finished TEXT, seed INTEGER, exit_code INTEGER, executor TEXT, engine_version TEXT);
-CREATE TABLE IF NOT EXISTS cells (execution_id TEXT, cell TEXT, origin TEXT, kind TEXT, scenario TEXT, model TEXT, branch TEXT, status TEXT, duration_ms REAL, cache_key TEXT, run_id TEXT, PRIMARY KEY (execution_id, cell));
-CREATE TABLE IF NOT EXISTS metrics (execution_id TEXT, run_id TEXT, cell TEXT, origin TEXT, scenario TEXT, model TEXT, branch TEXT, metric TEXT, value REAL, ci_low REAL, ci_high REAL, status TEXT);
+const SCHEMA =
+  `
+CREATE TABLE IF NOT EXISTS executions (execution_id TEXT PRIMARY KEY, notebook TEXT, started TEXT, finished ` +
+  `TEXT, seed INTEGER, exit_code INTEGER, executor TEXT, engine_version TEXT);
+CREATE TABLE IF NOT EXISTS cells (execution_id TEXT, cell TEXT, origin TEXT, kind TEXT, scenario TEXT, model ` +
+  `TEXT, branch TEXT, status TEXT, duration_ms REAL, cache_key TEXT, run_id TEXT, PRIMARY KEY (execution_id, cell));
+CREATE TABLE IF NOT EXISTS metrics (execution_id TEXT, run_id TEXT, cell TEXT, origin TEXT, scenario TEXT, ` +
+  `model TEXT, branch TEXT, metric TEXT, value REAL, ci_low REAL, ci_high REAL, status TEXT);
 CREATE INDEX IF NOT EXISTS metrics_by_metric ON metrics (metric, scenario, model);
-CREATE VIEW IF NOT EXISTS latest_metrics AS SELECT * FROM metrics WHERE execution_id = (SELECT execution_id FROM executions ORDER BY started DESC, execution_id DESC LIMIT 1);
+CREATE VIEW IF NOT EXISTS latest_metrics AS SELECT * FROM metrics WHERE execution_id = (SELECT execution_id ` +
+  `FROM executions ORDER BY started DESC, execution_id DESC LIMIT 1);
 `;
 
 export interface ExecutionRow {

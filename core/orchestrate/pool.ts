@@ -138,7 +138,9 @@ export class LocalPoolExecutor implements Executor {
             yield {
               type: 'job-failed',
               job: job.id,
-              error: `the worker process running it stopped (${why})${slot.stderr ? `: ${slot.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
+              error:
+                `the worker process running it stopped ` +
+                `(${why})${slot.stderr ? `: ${slot.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
               cancelled: false,
             };
             for (const s of board.finish(job.id, false))

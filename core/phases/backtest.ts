@@ -135,7 +135,9 @@ async function run(c: BacktestConfig, inputs: PhaseResult[], ctx: PhaseContext):
     Object.assign(metrics, r.validation.metrics);
     for (const o of [r.search, r.validation]) if (o.containers) containers[o.phase] = o.containers;
     summary.split = parts.by;
-    summary.search = `best ${r.search.best.container_id} of ${r.search.portfolios.length} (train sharpe ${r.search.best.metrics.sharpe_ratio.toFixed(3)})`;
+    summary.search =
+      `best ${r.search.best.container_id} of ${r.search.portfolios.length} (train sharpe ` +
+      `${r.search.best.metrics.sharpe_ratio.toFixed(3)})`;
     tables.push(portfolioTable(r.search.portfolios, 'Parameter search (train rows)'));
   } else {
     const series = seriesFromFrame(df, signalColumn);

@@ -12,7 +12,9 @@ export const BOOTSTRAP_KEYS = {
   bootstrap: { type: t.integer({ min: 1 }), doc: 'Bootstrap resamples for the metric CIs (default 1000).' },
   bootstrap_method: {
     type: t.string(['moving_block', 'iid']),
-    doc: 'moving_block (default): blocks of consecutive timestamps, every symbol of a timestamp drawn together; iid: rows drawn one by one (too narrow when labels overlap).',
+    doc:
+      'moving_block (default): blocks of consecutive timestamps, every symbol of a timestamp drawn together; ' +
+      'iid: rows drawn one by one (too narrow when labels overlap).',
   },
   block: {
     type: t.integer({ min: 1 }),

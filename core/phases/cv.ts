@@ -83,7 +83,10 @@ export const cvPhase: PhaseSpec<CvConfig> = {
               pooled?.low !== undefined && pooled.high !== undefined
                 ? ` [${pooled.low.toFixed(4)}, ${pooled.high.toFixed(4)}]`
                 : '';
-            return `h${b.horizon} ${b.model} ${b.metric} per fold ${b.value.toFixed(4)} ± ${(sd ?? NaN).toFixed(4)}${pooled ? `, pooled ${pooled.value.toFixed(4)}${ci}` : ''}`;
+            return (
+              `h${b.horizon} ${b.model} ${b.metric} per fold ${b.value.toFixed(4)} ± ` +
+              `${(sd ?? NaN).toFixed(4)}${pooled ? `, pooled ${pooled.value.toFixed(4)}${ci}` : ''}`
+            );
           })
           .join('; '),
         ...(r.results.bootstrap ? { intervals: describeBootstrap(r.results.bootstrap) } : {}),

@@ -89,7 +89,8 @@ export async function runCpcvCell(c: CpcvCellConfig, dataset: Dataset, ctx: Phas
       best: bestPaths
         .map(
           (p) =>
-            `h${p.horizon} ${p.model} ${p.metric}=${p.mean.toFixed(4)} ± ${Number.isFinite(p.sd) ? p.sd.toFixed(4) : '–'} over ${p.values.length} paths (mean ± sd)`,
+            `h${p.horizon} ${p.model} ${p.metric}=${p.mean.toFixed(4)} ± ` +
+            `${Number.isFinite(p.sd) ? p.sd.toFixed(4) : '–'} over ${p.values.length} paths (mean ± sd)`,
         )
         .join('; '),
     },

@@ -206,7 +206,8 @@ async function run(config: FeaturesConfig, inputs: PhaseResult[], ctx: PhaseCont
     });
   if (built.frame.height === 0) {
     throw new UserError(
-      `no rows left after dropping rows with null features (${built.droppedWarmup} warm-up rows, ${built.droppedNull} rows with null inputs): are the windows longer than the data?`,
+      `no rows left after dropping rows with null features (${built.droppedWarmup} warm-up rows, ` +
+        `${built.droppedNull} rows with null inputs): are the windows longer than the data?`,
       { cell: ctx.cell.name },
     );
   }
@@ -223,7 +224,8 @@ async function run(config: FeaturesConfig, inputs: PhaseResult[], ctx: PhaseCont
   const warnings: string[] = [];
   if (built.droppedNull > 0)
     warnings.push(
-      `${built.droppedNull} rows dropped after the warm-up because an input value was null or not finite (impute with a preprocess cell to keep them)`,
+      `${built.droppedNull} rows dropped after the warm-up because an input value was null or not finite ` +
+        `(impute with a preprocess cell to keep them)`,
     );
   ctx.log.info(`features: ${built.added.length} new, ${built.droppedWarmup} warm-up rows dropped`, {
     feature_set_id: id,

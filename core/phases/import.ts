@@ -107,7 +107,9 @@ async function run(config: ImportConfig, _inputs: PhaseResult[], ctx: PhaseConte
   if (!existsSync(dir)) {
     const ids = available(ctx.roots.artifacts);
     throw new UserError(
-      `no exported dataset ${config.feature_set_id ? `with feature set id '${config.feature_set_id}'` : `at '${config.path}'`} (${dir})`,
+      `no exported dataset ` +
+        `${config.feature_set_id ? `with feature set id '${config.feature_set_id}'` : `at '${config.path}'`} ` +
+        `(${dir})`,
       { cell, key: config.path !== undefined ? 'path' : 'feature_set_id' },
       [
         ids.length

@@ -122,7 +122,8 @@ async function run(config: LabelsConfig, inputs: PhaseResult[], ctx: PhaseContex
   const built = buildLabels(ds.frame, config, ctx.cell.name);
   if (built.frame.height === 0)
     throw new UserError(
-      `no rows left: every row lacks a full horizon (${built.droppedTail} tail rows, ${built.droppedNull} with a null target)`,
+      `no rows left: every row lacks a full horizon (${built.droppedTail} tail rows, ${built.droppedNull} ` +
+        `with a null target)`,
       { cell: ctx.cell.name, key: 'horizon' },
     );
   const summary: PhaseResult['summary'] = {

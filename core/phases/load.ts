@@ -96,7 +96,8 @@ export async function runLoad(config: LoadConfig, ctx: PhaseContext) {
       onQuarantine: (file, rows, headerFields) => {
         quarantinedRows += rows.length;
         warnings.push(
-          `${file}: quarantined ${rows.length} row${rows.length === 1 ? '' : 's'} with the wrong number of fields — ${describeRagged(rows, headerFields, 3).join('; ')}`,
+          `${file}: quarantined ${rows.length} row${rows.length === 1 ? '' : 's'} with the wrong number of ` +
+            `fields — ${describeRagged(rows, headerFields, 3).join('; ')}`,
         );
       },
     },

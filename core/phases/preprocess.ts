@@ -156,7 +156,8 @@ async function run(config: PreprocessConfig, inputs: PhaseResult[], ctx: PhaseCo
   const left = cols.filter((c) => built.naAfter[c] > 0);
   const warnings = left.length
     ? [
-        `missing values remain in ${left.join(', ')}: no training value to fit from for some symbol (or outlier treatment does not impute)`,
+        `missing values remain in ${left.join(', ')}: no training value to fit from for some symbol (or ` +
+          `outlier treatment does not impute)`,
       ]
     : [];
   ctx.log.info(`preprocess ${config.scenario}: fitted on ${built.fitRows} rows (${built.fitDescribe})`);

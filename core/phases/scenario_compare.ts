@@ -54,7 +54,10 @@ export function bootstrapNote(results: readonly PhaseResult[]): string | undefin
     .find((x) => x && typeof x.n === 'number');
   if (!b) return undefined;
   if (b.method) return `${describeBootstrap(b as BootstrapRecord)}`;
-  return `${Math.round((1 - b.alpha) * 100)}% bootstrap intervals, ${b.n} resamples, seed ${b.seed}${b.block > 1 ? `, moving blocks of ${b.block}` : ''}`;
+  return (
+    `${Math.round((1 - b.alpha) * 100)}% bootstrap intervals, ${b.n} resamples, seed ` +
+    `${b.seed}${b.block > 1 ? `, moving blocks of ${b.block}` : ''}`
+  );
 }
 
 /** Labels of each input: its branch, else the name of the cell it came from. */
@@ -131,7 +134,9 @@ export const scenarioComparePhase: PhaseSpec<ScenarioCompareConfig> = {
         tied_with_best: comparison.rows.filter((r) => r !== best && r.tiedWithBest).length,
         ...(selection
           ? {
-              selection: `${selection.line}${selection.source === 'default' ? ' (sign-of-prediction backtest per branch)' : ''}`,
+              selection:
+                `${selection.line}` +
+                `${selection.source === 'default' ? ' (sign-of-prediction backtest per branch)' : ''}`,
             }
           : {}),
         ...(files.missing.length ? { missing: files.missing.map((m) => m.label).join(', ') } : {}),

@@ -138,20 +138,31 @@ export function selectionMarkdown(s: SelectionOutcome): string {
     '',
     `${s.line}.`,
     '',
-    `Study \`${s.study}\`: ${r.trials} trial${r.trials === 1 ? '' : 's'} in artifacts/metrics.db, ${r.distinct} with distinct returns (N = ${r.distinct} below)${s.excluded ? ` (${s.excluded} excluded by name, see \`phasebook trials --study "${s.study}"\`)` : ''}; selected \`${r.selected}\`.`,
+    `Study \`${s.study}\`: ${r.trials} trial${r.trials === 1 ? '' : 's'} in artifacts/metrics.db, ` +
+      `${r.distinct} with distinct returns (N = ${r.distinct} below)` +
+      `${s.excluded ? ` (${s.excluded} excluded by name, see \`phasebook trials --study "${s.study}"\`)` : ''}` +
+      `; selected \`${r.selected}\`.`,
     '',
     '| statistic | value | inputs |',
     '| --- | --- | --- |',
-    `| Sharpe (annualised) | ${n(r.sharpe, 3)} | per-period SR ${n(d.selected.sharpe, 5)} × √${n(r.periodsPerYear, 1)} |`,
-    `| Probabilistic Sharpe (vs 0) | ${n(d.psr)} | T = ${d.selected.n}, skew ${n(d.selected.skew, 3)}, kurtosis ${n(d.selected.kurtosis, 3)} |`,
-    `| Expected max Sharpe of ${r.distinct} unskilled trials | ${n(d.expectedMax * Math.sqrt(r.periodsPerYear), 3)} | V[SR] of the trials ${n(d.sharpeVariance, 8)} (per period) |`,
+    `| Sharpe (annualised) | ${n(r.sharpe, 3)} | per-period SR ${n(d.selected.sharpe, 5)} × ` +
+      `√${n(r.periodsPerYear, 1)} |`,
+    `| Probabilistic Sharpe (vs 0) | ${n(d.psr)} | T = ${d.selected.n}, skew ${n(d.selected.skew, 3)}, ` +
+      `kurtosis ${n(d.selected.kurtosis, 3)} |`,
+    `| Expected max Sharpe of ${r.distinct} unskilled trials | ` +
+      `${n(d.expectedMax * Math.sqrt(r.periodsPerYear), 3)} | V[SR] of the trials ${n(d.sharpeVariance, 8)} ` +
+      `(per period) |`,
     `| Deflated Sharpe | ${n(d.dsr)} | PSR against that expected maximum |`,
     r.pbo
-      ? `| PBO (CSCV) | ${n(r.pbo.pbo)} | ${r.pbo.groups} groups, ${r.pbo.logits.length} splits, ${r.pbo.periods} common periods; P(OOS Sharpe < 0) ${n(r.pbo.probOosLoss)} |`
+      ? `| PBO (CSCV) | ${n(r.pbo.pbo)} | ${r.pbo.groups} groups, ${r.pbo.logits.length} splits, ` +
+        `${r.pbo.periods} common periods; P(OOS Sharpe < 0) ${n(r.pbo.probOosLoss)} |`
       : `| PBO (CSCV) | n/a | ${r.pboSkipped ?? ''} |`,
-    `| Minimum backtest length | ${n(r.minBacktestYears, 2)} years | for ${r.distinct} trials at Sharpe ${n(r.sharpe, 2)}; this backtest spans ${n(r.backtestYears, 2)} years |`,
+    `| Minimum backtest length | ${n(r.minBacktestYears, 2)} years | for ${r.distinct} trials at Sharpe ` +
+      `${n(r.sharpe, 2)}; this backtest spans ${n(r.backtestYears, 2)} years |`,
     '',
-    'Deflated Sharpe: Bailey & López de Prado (2014); PBO: Bailey, Borwein, López de Prado & Zhu (2015); MinBTL: Bailey et al. (2014). A deflated Sharpe below 0.95 means the headline Sharpe is not significant once the number of trials is counted.',
+    'Deflated Sharpe: Bailey & López de Prado (2014); PBO: Bailey, Borwein, López de Prado & Zhu (2015); ' +
+      'MinBTL: Bailey et al. (2014). A deflated Sharpe below 0.95 means the headline Sharpe is not significant ' +
+      'once the number of trials is counted.',
     '',
   ];
   return lines.join('\n');

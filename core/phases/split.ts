@@ -56,7 +56,8 @@ export function resolveEmbargo(embargo: number | undefined, labels: readonly Lab
     throw new UserError(`embargo ${embargo} must be a whole number of rows >= 0`, { cell, key: 'embargo' });
   if (embargo < horizon) {
     throw new UserError(
-      `embargo ${embargo} is smaller than the label horizon ${horizon}: the last training labels would look into the validation rows. Use embargo >= ${horizon}.`,
+      `embargo ${embargo} is smaller than the label horizon ${horizon}: the last training labels would look ` +
+        `into the validation rows. Use embargo >= ${horizon}.`,
       { cell, key: 'embargo' },
     );
   }
@@ -217,7 +218,8 @@ export function assignSplits(
   for (const s of requested) {
     if (rows[s] === 0) {
       throw new UserError(
-        `split '${s}' is empty (${describe}, embargo ${embargo} rows): ${input.height} input rows give train ${rows.train}, val ${rows.val}, test ${rows.test}`,
+        `split '${s}' is empty (${describe}, embargo ${embargo} rows): ${input.height} input rows give train ` +
+          `${rows.train}, val ${rows.val}, test ${rows.test}`,
         { cell, key: c.dates ? `dates` : 'fractions' },
         [
           s === 'train'
@@ -232,7 +234,8 @@ export function assignSplits(
     const missing = symbols.filter((x) => !have[s].has(x));
     if (missing.length)
       warnings.push(
-        `split '${s}' has no rows for symbol${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}`,
+        `split '${s}' has no rows for symbol${missing.length > 1 ? 's' : ''} ` +
+          `${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}`,
       );
   }
   return { frame, rows, embargo, embargoDropped, requested, segments, warnings };

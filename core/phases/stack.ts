@@ -34,7 +34,8 @@ export const stackPhase: PhaseSpec<StackConfig> = {
     const holdoutData = c.holdout ? (cvInput?.dataset ?? inputs.find((i) => i.dataset)?.dataset) : undefined;
     if (c.holdout && !holdoutData)
       throw new UserError(
-        'holdout needs an upstream cell with the dataset the CV run used (its test split is the holdout); the stacking dataset has only out-of-fold rows',
+        'holdout needs an upstream cell with the dataset the CV run used (its test split is the holdout); ' +
+          'the stacking dataset has only out-of-fold rows',
         { key: 'holdout' },
       );
     const cvRunId = c.stacking_data ?? upstream?.cvRunId;
@@ -92,12 +93,14 @@ export const stackPhase: PhaseSpec<StackConfig> = {
         meta_learner: r.metaLearner,
         ...(first
           ? {
-              [`${first[0]} pooled`]: `${first[1].value.toFixed(4)} [${first[1].low.toFixed(4)}, ${first[1].high.toFixed(4)}]`,
+              [`${first[0]} pooled`]:
+                `${first[1].value.toFixed(4)} ` + `[${first[1].low.toFixed(4)}, ` + `${first[1].high.toFixed(4)}]`,
             }
           : {}),
         ...(first && perFold
           ? {
-              [`${first[0]} per fold`]: `${perFold.mean.toFixed(4)} ± ${perFold.sd.toFixed(4)} (${perFold.values.length} folds)`,
+              [`${first[0]} per fold`]:
+                `${perFold.mean.toFixed(4)} ± ` + `${perFold.sd.toFixed(4)} ` + `(${perFold.values.length} folds)`,
             }
           : {}),
         ...(r.comparison ? { vs_best_base: describeComparison(r.comparison) } : {}),
@@ -109,11 +112,16 @@ export const stackPhase: PhaseSpec<StackConfig> = {
             }
           : {}),
         condition_number: formatCond(r.diagnostics.conditionNumber),
-        walk_forward: `${wf.folds.length} folds scored, ${wf.scoredRows.toLocaleString('en-US')} rows; purged ${wf.folds.reduce((s, f) => s + f.purged, 0)} training rows, embargoed ${wf.folds.reduce((s, f) => s + f.embargoed, 0)} (${wf.embargoBars} bars)`,
+        walk_forward:
+          `${wf.folds.length} folds scored, ${wf.scoredRows.toLocaleString('en-US')} rows; purged ` +
+          `${wf.folds.reduce((s, f) => s + f.purged, 0)} training rows, embargoed ` +
+          `${wf.folds.reduce((s, f) => s + f.embargoed, 0)} (${wf.embargoBars} bars)`,
         intervals: describeBootstrap(r.bootstrap),
         ...(h && first && hFirst
           ? {
-              [`holdout ${first[0]}`]: `${hFirst.value.toFixed(4)} [${hFirst.low.toFixed(4)}, ${hFirst.high.toFixed(4)}] (test split, ${h.rows.toLocaleString('en-US')} rows)`,
+              [`holdout ${first[0]}`]:
+                `${hFirst.value.toFixed(4)} [${hFirst.low.toFixed(4)}, ${hFirst.high.toFixed(4)}] (test split, ` +
+                `${h.rows.toLocaleString('en-US')} rows)`,
             }
           : {}),
         ...(h ? { holdout_vs_best_base: describeHoldout(h) } : {}),

@@ -83,7 +83,8 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
         horizon: r.label.horizon,
         ...(headline
           ? {
-              [`test ${headline[0]}`]: `${headline[1].value.toFixed(4)} [${headline[1].low.toFixed(4)}, ${headline[1].high.toFixed(4)}]`,
+              [`test ${headline[0]}`]:
+                `${headline[1].value.toFixed(4)} [${headline[1].low.toFixed(4)}, ` + `${headline[1].high.toFixed(4)}]`,
             }
           : {}),
         ...((r.bootstrap.test ?? r.bootstrap.val)
@@ -93,13 +94,17 @@ export const trainPhase: PhaseSpec<TrainConfig> = {
         ...(r.model.earlyStopping
           ? {
               best_round: r.model.earlyStopping.best_round,
-              rounds_run: `${r.model.earlyStopping.rounds_run}${r.model.earlyStopping.stopped_early ? ' (stopped early)' : ''}`,
+              rounds_run:
+                `${r.model.earlyStopping.rounds_run}` +
+                `${r.model.earlyStopping.stopped_early ? ' (stopped early)' : ''}`,
               [`best_val_${r.model.earlyStopping.metric}`]: Number(r.model.earlyStopping.best_score.toFixed(6)),
             }
           : {}),
         ...(r.checkpoints
           ? {
-              checkpoints: `${r.checkpoints.kept.length} kept (steps ${r.checkpoints.kept.map((k) => k.step).join(', ')}) in ${r.checkpoints.dir}/`,
+              checkpoints:
+                `${r.checkpoints.kept.length} kept (steps ${r.checkpoints.kept.map((k) => k.step).join(', ')}) ` +
+                `in ${r.checkpoints.dir}/`,
             }
           : {}),
         ...(r.checkpoint

@@ -124,11 +124,13 @@ export function comparisonMarkdown(c: Comparison, notes: { bootstrap?: string; t
   if (best && best.rank) {
     const ties = c.rows.filter((r) => r !== best && r.tiedWithBest);
     out.push(
-      `Best by **${c.rankBy}** (${c.direction === 'min' ? 'lower' : 'higher'} is better): **${branchTitle(best.labels)}**, ${formatCI(best.metrics[c.rankBy])}.`,
+      `Best by **${c.rankBy}** (${c.direction === 'min' ? 'lower' : 'higher'} is better): ` +
+        `**${branchTitle(best.labels)}**, ${formatCI(best.metrics[c.rankBy])}.`,
     );
     out.push(
       ties.length
-        ? `Its interval overlaps ${ties.length} other branch${ties.length === 1 ? '' : 'es'} (${ties.map((r) => branchTitle(r.labels)).join(', ')}): the data do not separate them.`
+        ? `Its interval overlaps ${ties.length} other branch${ties.length === 1 ? '' : 'es'} ` +
+            `(${ties.map((r) => branchTitle(r.labels)).join(', ')}): the data do not separate them.`
         : "No other branch's interval overlaps it.",
     );
     out.push('');
@@ -150,7 +152,8 @@ export function comparisonMarkdown(c: Comparison, notes: { bootstrap?: string; t
       const top = c.rows.find((r) => r.labels[key] === g && r.rank);
       if (top)
         out.push(
-          `- ${g}: ${branchTitle(Object.fromEntries(Object.entries(top.labels).filter(([k]) => k !== key)))} — ${c.rankBy} ${formatCI(top.metrics[c.rankBy])}`,
+          `- ${g}: ${branchTitle(Object.fromEntries(Object.entries(top.labels).filter(([k]) => k !== key)))} ` +
+            `— ${c.rankBy} ${formatCI(top.metrics[c.rankBy])}`,
         );
     }
     out.push('');

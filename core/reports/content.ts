@@ -38,7 +38,8 @@ function effectOf(c: Comparison, key: string): string {
   const worst = Math.max(...spreads);
   const ties = c.rows.filter((r) => r.tiedWithBest).length;
   return (
-    `Changing the ${key} moves ${c.rankBy} by at most ${worst.toPrecision(3)}${others.length ? ` for the same ${others.join(' and ')}` : ''}` +
+    `Changing the ${key} moves ${c.rankBy} by at most ` +
+    `${worst.toPrecision(3)}${others.length ? ` for the same ${others.join(' and ')}` : ''}` +
     (ties > 1
       ? `; ${ties} branches have intervals that overlap the best one, so the data do not rank them reliably.`
       : '.')
@@ -51,7 +52,9 @@ export function reportVars(c: Comparison, facts: ReportFacts, figures: readonly 
   const dir = c.direction === 'min' ? 'lower' : 'higher';
   const bootstrap = facts.bootstrap ?? 'no bootstrap intervals reported';
   const tiesText = ties.length
-    ? `The interval of ${ties.length} other branch${ties.length === 1 ? '' : 'es'} (${ties.map((r) => branchTitle(r.labels)).join(', ')}) overlaps the best one: the difference is within the noise.`
+    ? `The interval of ${ties.length} other branch${ties.length === 1 ? '' : 'es'} ` +
+      `(${ties.map((r) => branchTitle(r.labels)).join(', ')}) overlaps the best one: the difference is within ` +
+      `the noise.`
     : c.rows.length > 1
       ? "No other branch's interval overlaps the best one."
       : '';
@@ -67,8 +70,11 @@ export function reportVars(c: Comparison, facts: ReportFacts, figures: readonly 
         .join('\n\n')
     : '*No predictions upstream: no figures.*';
   const caveats = [
-    `- Intervals come from ${bootstrap}; rows of a time series are serially dependent (and overlapping labels more so), so the default is a moving-block bootstrap over timestamps; iid resampling, when asked for, understates the uncertainty.`,
-    `- One split (${facts.split}) of one data set: the ranking may not hold on other periods; confirm with walk-forward evaluation before deploying.`,
+    `- Intervals come from ${bootstrap}; rows of a time series are serially dependent (and overlapping ` +
+      `labels more so), so the default is a moving-block bootstrap over timestamps; iid resampling, when asked ` +
+      `for, understates the uncertainty.`,
+    `- One split (${facts.split}) of one data set: the ranking may not hold on other periods; confirm with ` +
+      `walk-forward evaluation before deploying.`,
     ties.length
       ? `- ${ties.length + 1} branches are statistically indistinguishable on ${c.rankBy}; prefer the simplest of them.`
       : '',
@@ -94,13 +100,16 @@ export function reportVars(c: Comparison, facts: ReportFacts, figures: readonly 
     best_value: best ? `${c.rankBy} ${formatCI(best.metrics[c.rankBy])}` : '–',
     runner_up: second ? `${branchTitle(second.labels)} — ${c.rankBy} ${formatCI(second.metrics[c.rankBy])}` : '–',
     headline: best
-      ? `The best branch by ${c.rankBy} (${dir} is better) is **${branchTitle(best.labels)}**: ${formatCI(best.metrics[c.rankBy])}.`
+      ? `The best branch by ${c.rankBy} (${dir} is better) is **${branchTitle(best.labels)}**: ` +
+        `${formatCI(best.metrics[c.rankBy])}.`
       : 'No branch reported the ranking metric.',
     ties: tiesText,
     recommendation: !best
       ? 'none: no branch reported the ranking metric.'
       : ties.length
-        ? `${branchTitle(best.labels)} ranks first, but ${ties.length} other branch${ties.length === 1 ? '' : 'es'} cannot be told apart from it; choose among them on simplicity and cost.`
+        ? `${branchTitle(best.labels)} ranks first, but ${ties.length} other ` +
+          `branch${ties.length === 1 ? '' : 'es'} cannot be told apart from it; choose among them on ` +
+          `simplicity and cost.`
         : `adopt ${branchTitle(best.labels)}: it is better than every other branch beyond the bootstrap noise.`,
     table,
     figures: figs,

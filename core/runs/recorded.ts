@@ -95,7 +95,9 @@ export function recordedNotebook(
   const id = typeof m?.id === 'string' ? m.id : basename(runDir);
   if (m?.kind !== 'pipeline')
     return {
-      missing: `run ${id} is a ${typeof m?.kind === 'string' ? m.kind : 'foreign'} run: only pipeline runs (phasebook run NOTEBOOK) keep the notebook they ran`,
+      missing:
+        `run ${id} is a ${typeof m?.kind === 'string' ? m.kind : 'foreign'} run: only pipeline runs (phasebook ` +
+        `run NOTEBOOK) keep the notebook they ran`,
     };
   if (!storedExists)
     return {

@@ -181,7 +181,8 @@ export async function loadStackingData(
     ];
     if (await isDirectory(runDir))
       lines.push(
-        `The folder ${runDir} exists but has no ${STACKING_DIR}/ folder: the CV run may still be running or may have failed.`,
+        `The folder ${runDir} exists but has no ${STACKING_DIR}/ folder: the CV run may still be running or ` +
+          `may have failed.`,
       );
     throw new UserError(lines.join('\n'), where);
   }
@@ -189,7 +190,8 @@ export async function loadStackingData(
   const m = manifest?.ok ? (manifest.value as Partial<RunManifest>) : undefined;
   if (m && m.status !== 'complete') {
     throw new UserError(
-      `CV run ${cvRunId} is not complete (status: ${String(m.status)})${m.error ? `: ${m.error}` : ''}\nIts out-of-fold predictions may be partial; re-run the CV or pick a complete run.`,
+      `CV run ${cvRunId} is not complete (status: ${String(m.status)})${m.error ? `: ${m.error}` : ''}\nIts ` +
+        `out-of-fold predictions may be partial; re-run the CV or pick a complete run.`,
       where,
     );
   }
@@ -238,7 +240,8 @@ export async function loadStackingData(
   const { models, predictionColumns } = predictionColumnsOf(columns, knownModels);
   if (!predictionColumns.length) {
     throw new UserError(
-      `Invalid stacking dataset: no base-model prediction columns ('{model}_pred' or '{model}_prob_{class}')\nFile: ${path}\nColumns: ${listing(columns)}`,
+      `Invalid stacking dataset: no base-model prediction columns ('{model}_pred' or ` +
+        `'{model}_prob_{class}')\nFile: ${path}\nColumns: ${listing(columns)}`,
       { ...where, file: path },
     );
   }

@@ -16,9 +16,13 @@ import { basename } from 'node:path';
 import { UserError } from '../errors';
 import { openDatabase, updateDatabase, type SqlDatabase, type SqlValue } from './sqlite';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS trials (study TEXT, trial TEXT, execution TEXT, notebook TEXT, cell TEXT, origin TEXT, branch TEXT, metric TEXT, value REAL, periods INTEGER, periods_per_year REAL, times BLOB, returns BLOB, recorded TEXT, PRIMARY KEY (study, trial));
-CREATE TABLE IF NOT EXISTS trial_exclusions (study TEXT, trial TEXT, reason TEXT, excluded TEXT, PRIMARY KEY (study, trial));
+const SCHEMA =
+  `
+CREATE TABLE IF NOT EXISTS trials (study TEXT, trial TEXT, execution TEXT, notebook TEXT, cell TEXT, origin ` +
+  `TEXT, branch TEXT, metric TEXT, value REAL, periods INTEGER, periods_per_year REAL, times ` +
+  `BLOB, returns BLOB, recorded TEXT, PRIMARY KEY (study, trial));
+CREATE TABLE IF NOT EXISTS trial_exclusions (study TEXT, trial TEXT, reason TEXT, excluded TEXT, PRIMARY KEY ` +
+  `(study, trial));
 `;
 
 export interface TrialInput {
@@ -110,9 +114,12 @@ function readTrials(db: SqlDatabase, study?: string): Trial[] {
   if (!has) return [];
   db.exec(SCHEMA);
   const where = study === undefined ? '' : `WHERE t.study = '${study.replace(/'/g, "''")}'`;
-  const res =
-    db.exec(`SELECT t.study, t.trial, t.execution, t.notebook, t.cell, t.origin, t.branch, t.metric, t.value, t.periods_per_year, t.times, t.returns, t.recorded, x.reason, x.excluded
-    FROM trials t LEFT JOIN trial_exclusions x ON x.study = t.study AND x.trial = t.trial ${where} ORDER BY t.study, t.recorded, t.trial`)[0];
+  const res = db.exec(
+    `SELECT t.study, t.trial, t.execution, t.notebook, t.cell, t.origin, t.branch, t.metric, t.value, ` +
+      `t.periods_per_year, t.times, t.returns, t.recorded, x.reason, x.excluded
+    FROM trials t LEFT JOIN trial_exclusions x ON x.study = t.study AND x.trial = t.trial ${where} ORDER BY ` +
+      `t.study, t.recorded, t.trial`,
+  )[0];
   return (res?.values ?? []).map((r) => ({
     study: String(r[0]),
     trial: String(r[1]),
@@ -227,7 +234,8 @@ export async function ledgerState(dbPath: string, notebookPath: string): Promise
     if (!has) return 'none';
     const prefix = `${basename(notebookPath)}/`;
     const res = db.exec(
-      `SELECT study, trial FROM trial_exclusions WHERE substr(study, 1, ${prefix.length}) = '${prefix.replace(/'/g, "''")}' ORDER BY study, trial`,
+      `SELECT study, trial FROM trial_exclusions WHERE substr(study, 1, ${prefix.length}) = ` +
+        `'${prefix.replace(/'/g, "''")}' ORDER BY study, trial`,
     )[0];
     const rows = res?.values ?? [];
     if (!rows.length) return 'none';

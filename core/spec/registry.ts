@@ -43,14 +43,18 @@ export const SETTINGS_KEYS: KeySpecs = {
     type: t.object({
       max_age: {
         type: t.oneOf(t.string(), t.number({ min: 0 })),
-        doc: 'Entries unused for longer are not served (recomputed): 30d, 12h, 90m, 45s, or a number of days. Default 30d.',
+        doc:
+          'Entries unused for longer are not served (recomputed): 30d, 12h, 90m, 45s, or a number of days. ' +
+          'Default 30d.',
       },
     }),
     doc: 'The cell cache (.phasebook/cache).',
   },
   audit: {
     type: t.string(['error', 'warn', 'off']),
-    doc: 'The causality audit before cv, train, walk_forward and backtest cells: error stops a run whose upstream cells look ahead (exit 2), warn records it and goes on, off skips it. Default error.',
+    doc:
+      'The causality audit before cv, train, walk_forward and backtest cells: error stops a run whose upstream ' +
+      'cells look ahead (exit 2), warn records it and goes on, off skips it. Default error.',
     default: 'error',
   },
   executor: {
@@ -83,7 +87,9 @@ function withFanOutKeys(keys: KeySpecs): KeySpecs {
     if (!one || keys[plural]) continue;
     out[plural] = {
       type: t.list(one.type),
-      doc: `Fan-out: one branch per ${singular}, each run as its own cell \`<cell>[<${singular}>]\` (instead of \`${singular}:\`).`,
+      doc:
+        `Fan-out: one branch per ${singular}, each run as its own cell \`<cell>[<${singular}>]\` (instead of ` +
+        `\`${singular}:\`).`,
       fanOutOf: singular,
     };
   }

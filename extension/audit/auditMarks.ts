@@ -39,8 +39,10 @@ function editorLine(model: NotebookModel, cellIndex: number, fileLine: number | 
 function describe(f: AuditFinding): string {
   const where = f.symbol ? ` (${f.symbol})` : '';
   return (
-    `look-ahead: ${f.column === '(rows)' ? 'the rows' : `column '${f.column}'`} at ${f.firstMovedIso}${where} changed when every input row after ${f.cut.iso} was replaced ` +
-    `(${f.rowsMoved.toLocaleString('en-US')} of ${f.rowsCompared.toLocaleString('en-US')} rows at or before the cut moved): this cell reads the future`
+    `look-ahead: ${f.column === '(rows)' ? 'the rows' : `column '${f.column}'`} at ` +
+    `${f.firstMovedIso}${where} changed when every input row after ${f.cut.iso} was replaced ` +
+    `(${f.rowsMoved.toLocaleString('en-US')} of ${f.rowsCompared.toLocaleString('en-US')} rows at or before ` +
+    `the cut moved): this cell reads the future`
   );
 }
 
@@ -61,12 +63,16 @@ export function auditMarks(report: AuditReport, model: NotebookModel): AuditMark
         });
       badges.set(place.editorIndex, {
         badge: 'look-ahead',
-        tooltip: `Causality audit: ${own.map((f) => `'${f.column}'`).join(', ')} read${own.length === 1 ? 's' : ''} rows after the cut (first moved ${own[0].firstMovedIso}, cut ${own[0].cut.iso}).`,
+        tooltip:
+          `Causality audit: ${own.map((f) => `'${f.column}'`).join(', ')} read${own.length === 1 ? 's' : ''} ` +
+          `rows after the cut (first moved ${own[0].firstMovedIso}, cut ${own[0].cut.iso}).`,
       });
     } else if (c.verdict === 'clean' && !badges.has(place.editorIndex)) {
       badges.set(place.editorIndex, {
         badge: 'clean',
-        tooltip: `Causality audit: clean — output at or before each of ${report.cuts.length} cuts unchanged when the rows after it were replaced.`,
+        tooltip:
+          `Causality audit: clean — output at or before each of ${report.cuts.length} cuts unchanged when the ` +
+          `rows after it were replaced.`,
       });
     } else if (c.verdict === 'inconclusive' && !badges.has(place.editorIndex)) {
       badges.set(place.editorIndex, {

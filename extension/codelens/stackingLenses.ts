@@ -20,7 +20,9 @@ export function cvLensText(runId: string, stale: boolean): { title: string; tool
     };
   return {
     title: `$(warning) ${TRAIN_STACKING_TITLE} (stale: ${runId} predates your edit)`,
-    tooltip: `This cv cell changed since ${runId} ran: its out-of-fold predictions are from the old config. Run the cell first to stack the current one, or train on the old run anyway.`,
+    tooltip:
+      `This cv cell changed since ${runId} ran: its out-of-fold predictions are from the old config. Run the ` +
+      `cell first to stack the current one, or train on the old run anyway.`,
   };
 }
 

@@ -47,7 +47,8 @@ async function runAround(deps: GraphRunDeps, way: 'to' | 'from', a: unknown, b: 
   const cells = name ? cellsToRun(model.parsed, name, way) : [];
   if (!cells.length) {
     void vscode.window.showInformationMessage(
-      `Phasebook: ${name ? `'${name}' is not a cell that runs` : 'this cell does not run'} (markdown and settings cells have no place in the graph).`,
+      `Phasebook: ${name ? `'${name}' is not a cell that runs` : 'this cell does not run'} (markdown and ` +
+        `settings cells have no place in the graph).`,
     );
     return [];
   }

@@ -135,7 +135,8 @@ export async function newNotebookFromData(
   const guess = guessColumns(columns);
   if (!guess.price) {
     void vscode.window.showErrorMessage(
-      `Phasebook: ${file} has no numeric column to compute a label from (columns: ${columns.map((c) => c.name).join(', ')}).`,
+      `Phasebook: ${file} has no numeric column to compute a label from (columns: ` +
+        `${columns.map((c) => c.name).join(', ')}).`,
     );
     return undefined;
   }

@@ -52,7 +52,9 @@ function pickItem(s: RunSummary): vscode.QuickPickItem & { dir: string } {
   return {
     label: s.id,
     description: view.description,
-    detail: `${s.kind} · ${s.status}${s.horizons?.length ? ` · horizons ${s.horizons.join(', ')}` : ''}${s.models?.length ? ` · ${s.models.join(', ')}` : ''}`,
+    detail:
+      `${s.kind} · ${s.status}${s.horizons?.length ? ` · horizons ${s.horizons.join(', ')}` : ''}` +
+      `${s.models?.length ? ` · ${s.models.join(', ')}` : ''}`,
     dir: s.dir,
   };
 }
@@ -110,7 +112,9 @@ async function deleteRuns(deps: RunCommandDeps, arg: unknown, selected: unknown)
     `Delete ${what}?`,
     {
       modal: true,
-      detail: `This removes ${dirs.length === 1 ? `the folder ${dirs[0]}` : 'their folders'} and everything in ${dirs.length === 1 ? 'it' : 'them'}. It cannot be undone.`,
+      detail:
+        `This removes ${dirs.length === 1 ? `the folder ${dirs[0]}` : 'their folders'} and everything in ` +
+        `${dirs.length === 1 ? 'it' : 'them'}. It cannot be undone.`,
     },
     'Delete',
   );

@@ -61,7 +61,8 @@ export class TableViews {
         } else if (m.type === 'rendered') {
           this.rendered.set(key, m);
           this.log.info(
-            `table view ${key}: ${m.error ? `shows "${m.error}"` : `${m.rows} rows × ${m.columns.length} columns drawn`}`,
+            `table view ${key}: ` +
+              `${m.error ? `shows "${m.error}"` : `${m.rows} rows × ${m.columns.length} columns drawn`}`,
           );
         } else this.log[m.level](`table webview: ${m.message}`);
       }),

@@ -152,7 +152,9 @@ export class RunTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode
         if (node.checkpoint) {
           const c = node.checkpoint;
           item.description = `#${c.rank} · step ${c.step} · ${c.metric} ${formatNumber(c.score)}`;
-          item.tooltip = `checkpoint ${c.rank === 1 ? '(best) ' : ''}kept at step ${c.step}, ${c.metric} ${c.score}\nOpen checkpoint… copies the from_checkpoint line or the CLI command`;
+          item.tooltip =
+            `checkpoint ${c.rank === 1 ? '(best) ' : ''}kept at step ${c.step}, ${c.metric} ${c.score}\nOpen ` +
+            `checkpoint… copies the from_checkpoint line or the CLI command`;
           item.contextValue = 'artifact checkpoint';
         }
         return item;

@@ -58,7 +58,8 @@ export interface RunWatcherOptions {
 }
 
 export const WATCHER_LIMIT_WARNING =
-  'Phasebook: the system ran out of file watchers (ENOSPC), so the run explorer now polls the artifact roots every second instead of watching them. Raise fs.inotify.max_user_watches for instant updates.';
+  'Phasebook: the system ran out of file watchers (ENOSPC), so the run explorer now polls the artifact roots ' +
+  'every second instead of watching them. Raise fs.inotify.max_user_watches for instant updates.';
 
 /**
  * The run folder a changed path belongs to: the first folder below the root, or in a results root

@@ -55,7 +55,8 @@ export class CellStatusBar extends Disposable implements vscode.NotebookCellStat
         vscode.NotebookCellStatusBarAlignment.Left,
       );
       restricted.tooltip =
-        'Phasebook runs nothing in an untrusted workspace (Restricted Mode). Trust this folder to run the pipeline; the run explorer still lists runs.';
+        'Phasebook runs nothing in an untrusted workspace (Restricted Mode). Trust this folder to run the ' +
+        'pipeline; the run explorer still lists runs.';
       restricted.command = { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' };
       items.push(restricted);
     }
@@ -77,7 +78,8 @@ export class CellStatusBar extends Disposable implements vscode.NotebookCellStat
         `$(debug-pause) waiting for '${upstream}'`,
         vscode.NotebookCellStatusBarAlignment.Left,
       );
-      waiting.tooltip = `This cell did not run because cell '${upstream}' failed. Fix '${upstream}', then run the stale cells.`;
+      waiting.tooltip =
+        `This cell did not run because cell '${upstream}' ` + `failed. Fix '${upstream}', then run the stale cells.`;
       waiting.command = { title: 'Run stale cells', command: CommandId.RunStaleCells, arguments: [cell.notebook.uri] };
       items.push(waiting);
     }

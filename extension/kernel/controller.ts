@@ -12,7 +12,8 @@ import { toNotebookOutput } from './executionRegistry';
 import { NotebookKernel, type NotebookKernelDeps } from './notebookKernel';
 
 export const UNTRUSTED_MESSAGE =
-  'Phasebook runs nothing in an untrusted workspace (Restricted Mode). Trust this folder (Manage Workspace Trust) to run the pipeline; the run explorer still lists runs.';
+  'Phasebook runs nothing in an untrusted workspace (Restricted Mode). Trust this folder (Manage Workspace ' +
+  'Trust) to run the pipeline; the run explorer still lists runs.';
 
 /** How long after the last keystroke an edit reaches the kernel. */
 const EDIT_DEBOUNCE_MS = 300;

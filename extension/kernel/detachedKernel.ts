@@ -106,14 +106,18 @@ export class DetachedKernel extends KernelClient {
     const existing = readInfo(this.files.info);
     if (existing && alive(existing.pid)) {
       if (existing.engineVersion !== ENGINE_VERSION) {
-        this.notice = `the running kernel (pid ${existing.pid}) has engine ${existing.engineVersion}, this Phasebook has ${ENGINE_VERSION}: it was stopped and a fresh kernel started`;
+        this.notice =
+          `the running kernel (pid ${existing.pid}) has engine ${existing.engineVersion}, this Phasebook has ` +
+          `${ENGINE_VERSION}: it was stopped and a fresh kernel started`;
       } else {
         try {
           await this.attach(existing);
           this.reattached = true;
           return;
         } catch (e) {
-          this.notice = `could not reattach to the running kernel (pid ${existing.pid}): ${(e as Error).message}; it was stopped and a fresh kernel started`;
+          this.notice =
+            `could not reattach to the running kernel (pid ${existing.pid}): ${(e as Error).message}; it was ` +
+            `stopped and a fresh kernel started`;
         }
       }
       await this.stopPid(existing.pid);

@@ -28,14 +28,23 @@ export function isOutOfMemory(exit: KernelExit): boolean {
 export function describeKernelExit(exit: KernelExit): string {
   if (isOutOfMemory(exit)) {
     const limit = exit.memoryLimitMb ? ` (limit ${exit.memoryLimitMb} MB, setting phasebook.kernel.memoryLimitMb)` : '';
-    return `The Phasebook kernel ran out of memory${limit} and stopped. Restart the kernel, then run on less data or raise the limit.`;
+    return (
+      `The Phasebook kernel ran out of memory${limit} and stopped. Restart the kernel, then run on less data ` +
+      `or raise the limit.`
+    );
   }
   if (exit.signal === 'SIGKILL') {
-    return 'The Phasebook kernel was killed (SIGKILL — by the system, possibly for lack of memory, or by another program). Restart the kernel to run again.';
+    return (
+      'The Phasebook kernel was killed (SIGKILL — by the system, possibly for lack of memory, or by another ' +
+      'program). Restart the kernel to run again.'
+    );
   }
   if (exit.signal) return `The Phasebook kernel stopped on signal ${exit.signal}. Restart the kernel to run again.`;
   const last = exit.stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0];
-  return `The Phasebook kernel exited unexpectedly (exit code ${exit.code ?? '?'})${last ? `: ${last}` : ''}. Restart the kernel to run again.`;
+  return (
+    `The Phasebook kernel exited unexpectedly (exit code ${exit.code ?? '?'})${last ? `: ${last}` : ''}. ` +
+    `Restart the kernel to run again.`
+  );
 }
 
 /** Keeps the last `max` characters of a stream. */

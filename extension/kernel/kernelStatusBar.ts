@@ -50,9 +50,13 @@ export class KernelStatusBar extends Disposable implements vscode.Disposable {
     const mode = await kernel.mode();
     const s = STATE_TEXT[kernel.state] ?? STATE_TEXT.none!;
     const trusted = vscode.workspace.isTrusted;
-    this.item.text = `$(${trusted ? s.icon : 'shield'}) Phasebook: ${trusted ? s.text : 'restricted'} · ${mode}${kernel.stale.size ? ` · ${kernel.stale.size} stale` : ''}`;
+    this.item.text =
+      `$(${trusted ? s.icon : 'shield'}) Phasebook: ${trusted ? s.text : 'restricted'} · ` +
+      `${mode}${kernel.stale.size ? ` · ${kernel.stale.size} stale` : ''}`;
     this.item.tooltip = trusted
-      ? `Kernel of ${kernel.label}: ${s.text}. Mode ${mode} (${mode === 'autorun' ? 'edits re-run stale cells' : 'edits only mark cells stale'}). Click to restart the kernel.`
+      ? `Kernel of ${kernel.label}: ${s.text}. Mode ${mode} ` +
+        `(${mode === 'autorun' ? 'edits re-run stale cells' : 'edits only mark cells stale'}). Click to ` +
+        `restart the kernel.`
       : 'Untrusted workspace: Phasebook runs nothing here.';
     this.item.backgroundColor =
       kernel.state === 'dead' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;

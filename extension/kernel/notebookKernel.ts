@@ -168,7 +168,8 @@ export class NotebookKernel implements vscode.Disposable {
     if (proc instanceof DetachedKernel && proc.notice) this.deps.log.warn(`${this.label}: ${proc.notice}`);
     if (proc instanceof DetachedKernel && proc.reattached && this.reattach(proc)) return proc;
     this.deps.log.info(
-      `${this.label}: kernel started (pid ${proc.pid}, memory limit ${settings.kernelMemoryLimitMb} MB${settings.kernelDetached ? ', detached' : ''})`,
+      `${this.label}: kernel started (pid ${proc.pid}, memory limit ${settings.kernelMemoryLimitMb} ` +
+        `MB${settings.kernelDetached ? ', detached' : ''})`,
     );
     const model = await this.deps.models.model(this.notebook);
     const reply = await proc.request({
@@ -197,7 +198,9 @@ export class NotebookKernel implements vscode.Disposable {
     this.deps.onRoots(w.opened.roots);
     this.reattachedBusy = w.busy;
     this.deps.log.info(
-      `${this.label}: reattached to the detached kernel (pid ${proc.pid}; ${w.busy ? 'a run is still going' : 'idle'}; replaying ${w.replay.length} event(s)${w.truncated ? ', the oldest dropped' : ''})`,
+      `${this.label}: reattached to the detached kernel (pid ${proc.pid}; ` +
+        `${w.busy ? 'a run is still going' : 'idle'}; replaying ${w.replay.length} ` +
+        `event(s)${w.truncated ? ', the oldest dropped' : ''})`,
     );
     for (const e of w.replay) this.onEvent(e);
     return true;

@@ -53,7 +53,9 @@ export function cachedWord(ran: CellOutputPayload['ran']): string {
   const at = new Date(ran.at);
   if (Number.isNaN(at.getTime())) return 'cached';
   const pad = (n: number): string => String(n).padStart(2, '0');
-  const when = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  const when =
+    `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
+    `${pad(at.getHours())}:${pad(at.getMinutes())}`;
   return `cached (ran ${formatDuration(ran.durationMs)} on ${when})`;
 }
 
@@ -112,9 +114,12 @@ export function tableOutput(t: CellOutputPayload['tables'][number]): OutputSpec 
   try {
     const preview = ipcToMarkdown(t.ipc);
     const note = t.rows > preview.shownRows ? `\n\n_first ${preview.shownRows} of ${formatNumber(t.rows)} rows_` : '';
-    fallback = `**${t.title}** — ${formatNumber(t.rows)} rows × ${t.columns.length} columns\n\n${preview.markdown}${note}`;
+    fallback =
+      `**${t.title}** — ${formatNumber(t.rows)} rows × ${t.columns.length} ` + `columns\n\n${preview.markdown}${note}`;
   } catch (e) {
-    fallback = `**${t.title}** — ${formatNumber(t.rows)} rows × ${t.columns.length} columns (${t.columns.join(', ')}); preview unavailable: ${(e as Error).message}`;
+    fallback =
+      `**${t.title}** — ${formatNumber(t.rows)} rows × ${t.columns.length} columns (${t.columns.join(', ')}); ` +
+      `preview unavailable: ${(e as Error).message}`;
   }
   return {
     items: [

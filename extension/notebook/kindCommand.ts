@@ -46,7 +46,9 @@ export async function changeCellKind(uri?: vscode.Uri, index?: number): Promise<
   if (!picked) return false;
   const name = await vscode.window.showInputBox({
     title: `Name of the ${picked.label} cell`,
-    prompt: `Optional. Without a name the cell is called '${picked.label}' (or '${picked.label}_2', ...). Other cells refer to it with from:`,
+    prompt:
+      `Optional. Without a name the cell is called '${picked.label}' (or '${picked.label}_2', ...). Other ` +
+      `cells refer to it with from:`,
     value: marker.name?.text ?? '',
     validateInput: (v) =>
       v.trim() === '' || isValidName(v.trim())

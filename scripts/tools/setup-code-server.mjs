@@ -81,7 +81,8 @@ function requireChromium() {
   const chromium = process.env.PHASEBOOK_CHROMIUM || DEFAULT_CHROMIUM;
   if (!existsSync(chromium)) {
     fail(
-      `chromium not found at ${chromium} (Debian package \`chromium\`, or set PHASEBOOK_CHROMIUM); the host and e2e tests need it`,
+      `chromium not found at ${chromium} (Debian package \`chromium\`, or set PHASEBOOK_CHROMIUM); the host ` +
+        `and e2e tests need it`,
     );
   }
 }
@@ -154,7 +155,8 @@ if (npm.status !== 0) {
 }
 if (!existsSync(paths.entry) || !existsSync(paths.vscodeNodeModules)) {
   fail(
-    `npm install finished but ${paths.entry} or ${paths.vscodeNodeModules} is missing (code-server's postinstall did not run?)`,
+    `npm install finished but ${paths.entry} or ${paths.vscodeNodeModules} is missing (code-server's ` +
+      `postinstall did not run?)`,
   );
 }
 const rgInVscode = join(paths.vscodeNodeModules, '@vscode', 'ripgrep', 'bin', 'rg');
@@ -171,5 +173,6 @@ if (smoke.status !== 0 || !smoke.stdout.includes(CODE_SERVER_VERSION)) {
 }
 writeFileSync(paths.marker, `${CODE_SERVER_VERSION}\n`);
 log(
-  `code-server ${CODE_SERVER_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(0)} s: ${smoke.stdout.split('\n').find((l) => l.includes(CODE_SERVER_VERSION))}`,
+  `code-server ${CODE_SERVER_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(0)} s: ` +
+    `${smoke.stdout.split('\n').find((l) => l.includes(CODE_SERVER_VERSION))}`,
 );

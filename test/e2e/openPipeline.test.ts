@@ -110,7 +110,8 @@ test(`opening ${target} shows a Phasebook notebook whose cells carry their kind`
     if (want.type === 'code') {
       assert.ok(
         row.chrome.includes(want.kind),
-        `cell ${row.index} does not show its kind "${want.kind}" (marker "${want.header}") outside its text; it shows: ${row.chrome}`,
+        `cell ${row.index} does not show its kind "${want.kind}" (marker "${want.header}") outside its text; ` +
+          `it shows: ${row.chrome}`,
       );
     }
   }

@@ -116,7 +116,8 @@ export async function openFile(page: Page, relativePath: string, timeoutMs = 15_
 /** The notebook editor that is currently visible. */
 export const NOTEBOOK_EDITOR = '.notebook-editor';
 /** One row per cell in the visible notebook editor (markdown and code). */
-export const NOTEBOOK_CELL = `${NOTEBOOK_EDITOR} .monaco-list-row.code-cell-row, ${NOTEBOOK_EDITOR} .monaco-list-row.markdown-cell-row`;
+export const NOTEBOOK_CELL =
+  `${NOTEBOOK_EDITOR} .monaco-list-row.code-cell-row, ` + `${NOTEBOOK_EDITOR} .monaco-list-row.markdown-cell-row`;
 
 export async function waitForNotebook(page: Page, timeoutMs = 30_000): Promise<void> {
   await page.locator(NOTEBOOK_EDITOR).first().waitFor({ state: 'attached', timeout: timeoutMs });

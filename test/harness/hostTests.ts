@@ -135,7 +135,8 @@ async function runPass(pass: HostPass, args: Args, t0: number, opened: Opened): 
   });
   opened.server = server;
   console.log(
-    `# ${pass.name}: code-server ${server.url} up in ${Date.now() - t0} ms${pass.untrusted ? ' (workspace untrusted)' : ''}; suites: ${suites.join(', ')}`,
+    `# ${pass.name}: code-server ${server.url} up in ${Date.now() - t0} ` +
+      `ms${pass.untrusted ? ' (workspace untrusted)' : ''}; suites: ${suites.join(', ')}`,
   );
   const workbench = await openWorkbench(server);
   opened.workbench = workbench;

@@ -101,7 +101,8 @@ test('the installed extension is a plain folder outside any checkout: no symlink
   ]) {
     assert.ok(
       existsSync(join(ext, f)),
-      `${f} is missing from the installed extension (vsce stores CHANGELOG.md and LICENSE as changelog.md and LICENSE.txt)`,
+      `${f} is missing from the installed extension (vsce stores CHANGELOG.md and LICENSE as changelog.md ` +
+        `and LICENSE.txt)`,
     );
   }
 });

@@ -14,7 +14,8 @@ export function journeyCsv(bars = 1200, seed = 7): string {
     const low = Math.min(open, close) * (1 - rand() * 0.004);
     const ts = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString();
     lines.push(
-      `${ts},DEMO,${open.toFixed(4)},${high.toFixed(4)},${low.toFixed(4)},${close.toFixed(4)},${(10 + rand() * 90).toFixed(3)}`,
+      `${ts},DEMO,${open.toFixed(4)},${high.toFixed(4)},${low.toFixed(4)},${close.toFixed(4)},` +
+        `${(10 + rand() * 90).toFixed(3)}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -87,9 +87,13 @@ test('the product has no import cycle (type-only and dynamic imports count)', ()
   );
 });
 
-test('the product keeps its layers: no core -> vscode, no product -> test, webview -> extension only through contracts, imports go down the layer list', () => {
-  assert.deepEqual(violations(edges, RULES), []);
-});
+test(
+  'the product keeps its layers: no core -> vscode, no product -> test, webview -> extension only through ' +
+    'contracts, imports go down the layer list',
+  () => {
+    assert.deepEqual(violations(edges, RULES), []);
+  },
+);
 
 test('no two folders import each other', () => {
   assert.deepEqual(twoWayFolders(edges), []);
@@ -163,7 +167,8 @@ test('the checker names the file, line and rule of each break', () => {
     ...fake('extension/kernel/outputs.ts', "import { x } from '../../test/unit/architecture/imports';"),
     ...fake(
       'webview/renderer/render.ts',
-      "import { activate } from '../../extension/extension';\nimport type { RunPayload } from '../../extension/dashboard/protocol';",
+      "import { activate } from '../../extension/extension';\nimport type { RunPayload } from " +
+        "'../../extension/dashboard/protocol';",
     ),
     ...fake('core/ml/model.ts', "const r = require('../phases/train');"),
   ];

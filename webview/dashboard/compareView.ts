@@ -107,7 +107,8 @@ export function renderCompare(
       el(
         'p',
         'pb-notes',
-        '★ best per column (lower is better for errors, losses and Brier; drawdowns: closest to zero). Hover a value for its bootstrap CI.',
+        '★ best per column (lower is better for errors, losses and Brier; drawdowns: closest to zero). Hover ' +
+          'a value for its bootstrap CI.',
       ),
     ),
   );

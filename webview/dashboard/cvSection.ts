@@ -76,7 +76,8 @@ export function cvSection(run: RunPayload): HTMLElement | undefined {
   const note = el(
     'p',
     'pb-notes',
-    `mean ± sd over ${cv.n_splits ?? 'the'} folds; pooled: one score over all out-of-fold rows${cv.pooled ? ' [bootstrap CI]' : ''}.`,
+    `mean ± sd over ${cv.n_splits ?? 'the'} folds; pooled: one score over all out-of-fold ` +
+      `rows${cv.pooled ? ' [bootstrap CI]' : ''}.`,
   );
   return section(
     'Models',

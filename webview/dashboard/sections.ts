@@ -32,7 +32,17 @@ export function metricCards(metrics: Record<string, number>): HTMLElement {
           : undefined,
       );
       card.dataset.metric = m.name;
-      card.title = `${m.name}${goal === 'min' ? ' (lower is better)' : goal === 'max' ? ' (higher is better)' : goal === 'min_abs' ? ' (closer to zero is better)' : ''}`;
+      card.title =
+        `${m.name}` +
+        `${
+          goal === 'min'
+            ? ' (lower is better)'
+            : goal === 'max'
+              ? ' (higher is better)'
+              : goal === 'min_abs'
+                ? ' (closer to zero is ' + 'better)'
+                : ''
+        }`;
       return card;
     }),
   );

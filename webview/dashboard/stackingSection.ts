@@ -85,7 +85,8 @@ export function stackingSection(run: RunPayload): HTMLElement | undefined {
     if (hc) {
       rows.push(
         row(
-          `holdout: ${hc.bestBase ?? '?'} (refitted on ${h.train_rows?.toLocaleString('en-US') ?? '?'} development rows)`,
+          `holdout: ${hc.bestBase ?? '?'} (refitted on ${h.train_rows?.toLocaleString('en-US') ?? '?'} ` +
+            `development rows)`,
           formatNumber(hc.best),
         ),
         row(
@@ -112,7 +113,8 @@ export function stackingSection(run: RunPayload): HTMLElement | undefined {
         'intervals',
         b.method === 'iid'
           ? `iid bootstrap, ${b.n} resamples, seed ${b.seed}`
-          : `moving-block bootstrap, ${b.block}-${b.unit === 'bars' ? 'bar' : 'row'} blocks over ${b.units?.toLocaleString('en-US')} ${b.unit}, ${b.n} resamples, seed ${b.seed}`,
+          : `moving-block bootstrap, ${b.block}-${b.unit === 'bars' ? 'bar' : 'row'} blocks over ` +
+              `${b.units?.toLocaleString('en-US')} ${b.unit}, ${b.n} resamples, seed ${b.seed}`,
       ),
     );
   const table = el('table', 'pb-kv pb-stack-comparison', el('tbody', undefined, ...rows));

@@ -163,7 +163,8 @@ export function experimentsView(
         el('span', 'pb-sort-arrow', arrow),
       );
       h.dataset.column = c.key;
-      h.title = `${c.kind === 'config' ? 'config key' : c.kind === 'metric' ? 'metric' : 'run'} ${c.label}: click to sort`;
+      h.title =
+        `${c.kind === 'config' ? 'config key' : c.kind === 'metric' ? 'metric' : 'run'} ${c.label}: click to ` + `sort`;
       h.setAttribute('role', 'columnheader');
       h.setAttribute('aria-sort', arrow ? (state.sort!.dir === 'asc' ? 'ascending' : 'descending') : 'none');
       h.addEventListener('click', () => {
@@ -237,7 +238,9 @@ export function experimentsView(
       groups = gs.length;
       items = gs.flatMap((g): Item[] => [{ group: g }, ...g.rows.map((row) => ({ row }))]);
     }
-    count.textContent = `${filtered.rows.length.toLocaleString('en-US')} of ${table.rows.length.toLocaleString('en-US')} runs${selected.size ? ` · ${selected.size} selected` : ''}`;
+    count.textContent =
+      `${filtered.rows.length.toLocaleString('en-US')} of ${table.rows.length.toLocaleString('en-US')} ` +
+      `runs${selected.size ? ` · ${selected.size} selected` : ''}`;
     grid.setHead(header());
     grid.setRows(items.length, drawRow, keepScroll);
     updateActions();

@@ -56,12 +56,21 @@ export function formatStats(s: ColumnStats): string {
   const nulls = s.nulls ? `\n${s.nulls.toLocaleString('en-US')} null` : '';
   switch (s.kind) {
     case 'number':
-      return `${formatNumber(s.min)} … ${formatNumber(s.max)}\nμ ${formatNumber(s.mean)} · σ ${formatNumber(s.std)}\nmedian ${formatNumber(s.median)}${s.nan ? ` · ${s.nan} NaN` : ''}${nulls}`;
+      return (
+        `${formatNumber(s.min)} … ${formatNumber(s.max)}\nμ ${formatNumber(s.mean)} · σ ` +
+        `${formatNumber(s.std)}\nmedian ${formatNumber(s.median)}${s.nan ? ` · ${s.nan} NaN` : ''}${nulls}`
+      );
     case 'temporal':
       return `${formatTime(s.min)} …\n${formatTime(s.max)}${nulls}`;
     case 'bool':
       return `${s.trues.toLocaleString('en-US')} true · ${s.falses.toLocaleString('en-US')} false${nulls}`;
     default:
-      return `${s.distinct.toLocaleString('en-US')} distinct${s.top.map(([v, c]) => `\n${v.length > 16 ? `${v.slice(0, 15)}…` : v} (${c.toLocaleString('en-US')})`).join('')}${nulls}`;
+      return (
+        `${s.distinct.toLocaleString('en-US')} distinct` +
+        `${s.top
+          .map(([v, c]) => `\n` + `${v.length > 16 ? `${v.slice(0, 15)}…` : v}` + ` (${c.toLocaleString('en-US')})`)
+          .join('')}` +
+        `${nulls}`
+      );
   }
 }

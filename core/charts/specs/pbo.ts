@@ -8,7 +8,8 @@ import { chart } from './common';
 export function pboLogitChart(logits: readonly number[], pbo: number, trials: number): ChartSpec {
   return chart(
     'selection-pbo-logits',
-    `PBO ${pbo.toFixed(2)}: logit of the in-sample best trial's out-of-sample rank (${logits.length} CSCV splits, ${trials} trials)`,
+    `PBO ${pbo.toFixed(2)}: logit of the in-sample best trial's out-of-sample rank (${logits.length} CSCV ` +
+      `splits, ${trials} trials)`,
     {
       layer: [
         {

@@ -17,20 +17,27 @@ const usage = 'phasebook audit FILE.pipeline [--cell NAME]... [--seed N] [--json
 /** The report, one block per cell: verdict, then each finding with its line. */
 export function formatAudit(r: AuditReport, cwd: string): string {
   const lines = [
-    `causality audit: ${r.cuts.length} cut${r.cuts.length === 1 ? '' : 's'} (${r.cuts.map((c) => c.iso).join(', ') || 'none'}), ${r.recomputed} cell recomputation${r.recomputed === 1 ? '' : 's'}${r.recomputed === 0 ? ' (audit cache)' : ''}`,
+    `causality audit: ${r.cuts.length} cut${r.cuts.length === 1 ? '' : 's'} ` +
+      `(${r.cuts.map((c) => c.iso).join(', ') || 'none'}), ${r.recomputed} cell ` +
+      `recomputation${r.recomputed === 1 ? '' : 's'}${r.recomputed === 0 ? ' (audit cache)' : ''}`,
   ];
   const w = Math.max(8, ...r.cells.map((c) => c.cell.length));
   for (const c of r.cells) {
     const mark = c.verdict === 'clean' ? '✓' : c.verdict === 'leak' ? '✗' : '?';
     lines.push(
-      `${mark} ${c.cell.padEnd(w)}  ${c.verdict === 'leak' ? 'look-ahead' : c.verdict}${c.reason ? ` — ${c.reason}` : ''}`,
+      `${mark} ${c.cell.padEnd(w)}  ` +
+        `${c.verdict === 'leak' ? 'look-ahead' : c.verdict}${c.reason ? ` — ${c.reason}` : ''}`,
     );
     for (const f of c.findings) {
       const at = f.location
-        ? `${relative(cwd, f.location.file) || f.location.file}:${f.location.line}${f.location.key ? ` key '${f.location.key}'` : ''}: `
+        ? `${relative(cwd, f.location.file) || f.location.file}:${f.location.line}` +
+          `${f.location.key ? ` key '${f.location.key}'` : ''}: `
         : '';
       lines.push(
-        `    ${at}column '${f.column}' first moved at ${f.firstMovedIso}${f.symbol ? ` (${f.symbol})` : ''}, cut ${f.cut.iso}, ${f.rowsMoved}/${f.rowsCompared} rows${f.label ? ' (label: compared up to the cut minus its horizon)' : ''}${f.inheritedFrom ? ` — inherited from cell '${f.inheritedFrom}'` : ''}`,
+        `    ${at}column '${f.column}' first moved at ${f.firstMovedIso}${f.symbol ? ` (${f.symbol})` : ''}, ` +
+          `cut ${f.cut.iso}, ${f.rowsMoved}/${f.rowsCompared} rows` +
+          `${f.label ? ' (label: compared up to the cut minus its horizon)' : ''}` +
+          `${f.inheritedFrom ? ` — inherited from cell '${f.inheritedFrom}'` : ''}`,
       );
     }
   }
@@ -97,7 +104,8 @@ export const auditCommand: Command = {
         ]);
       if (!isDataCell(cell))
         throw new UserError(
-          `--cell ${c}: a '${cell.kind}' cell makes no time-stamped data to audit; audit a data cell (load, validate, align, preprocess, features, labels, split, scale, export, import, ts)`,
+          `--cell ${c}: a '${cell.kind}' cell makes no time-stamped data to audit; audit a data cell (load, ` +
+            `validate, align, preprocess, features, labels, split, scale, export, import, ts)`,
           { file: positionals[0] },
         );
     }

@@ -39,8 +39,14 @@ export function formatCacheStats(s: CacheStats): string {
     `cache       ${s.root}`,
     `entries     ${s.entries} (${formatBytes(s.bytes)})`,
     `last used   oldest ${when(s.oldest)}, newest ${when(s.newest)} (UTC)`,
-    `expired     ${s.expired} (${formatBytes(s.expiredBytes)}) unused for more than ${ageText(s.maxAgeMs)}: not served, removed by \`cache clean\``,
-    `hit rate    ${s.hitRatePercent === undefined ? '– (no executions recorded yet)' : `${s.hitRatePercent.toFixed(1)}% (${s.hits} hits, ${s.misses} misses over ${s.executions} executions)`}`,
+    `expired     ${s.expired} (${formatBytes(s.expiredBytes)}) unused for more than ${ageText(s.maxAgeMs)}: ` +
+      `not served, removed by \`cache clean\``,
+    `hit rate    ` +
+      `${
+        s.hitRatePercent === undefined
+          ? '– (no executions ' + 'recorded yet)'
+          : `${s.hitRatePercent.toFixed(1)}% (${s.hits} hits, ` + `${s.misses} misses over ${s.executions} executions)`
+      }`,
   ];
   const kinds = Object.entries(s.byKind).sort(([a], [b]) => a.localeCompare(b));
   if (kinds.length) {
@@ -63,7 +69,8 @@ export function formatCacheStats(s: CacheStats): string {
 export const cacheCommand: Command = {
   name: 'cache',
   summary:
-    'Cell / feature cache: `stats` (entries, size, hit rate) or `clean` (entries unused for --max-age, default 30d; --all).',
+    'Cell / feature cache: `stats` (entries, size, hit rate) or `clean` (entries unused for --max-age, ' +
+    'default 30d; --all).',
   usage,
   async run(argv, io) {
     const { values, positionals } = parseFlags(
@@ -93,7 +100,9 @@ export const cacheCommand: Command = {
     io.out(
       values.json
         ? `${JSON.stringify(r)}\n`
-        : `removed ${r.removed} entr${r.removed === 1 ? 'y' : 'ies'} (${formatBytes(r.freedBytes)}), kept ${r.kept}${values.all ? '' : ` (unused for at most ${values['max-age'] ?? `${DEFAULT_MAX_AGE_DAYS}d`})`}\n`,
+        : `removed ${r.removed} entr${r.removed === 1 ? 'y' : 'ies'} (${formatBytes(r.freedBytes)}), kept ` +
+            `${r.kept}` +
+            `${values.all ? '' : ` (unused for at most ${values['max-age'] ?? `${DEFAULT_MAX_AGE_DAYS}d`})`}\n`,
     );
     return ExitCode.Ok;
   },

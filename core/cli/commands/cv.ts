@@ -15,7 +15,9 @@ import { formatOutcome } from '../render';
 import { CLI_VALIDATE_CELL, featureSource } from '../synthetic';
 
 const usage =
-  'phasebook cv (--data OHLCV.csv|.parquet | --pipeline FILE.pipeline) --models ridge,gbdt,logistic --horizons 5,10,20 [--n-splits 5] [--task classification|regression] [--tune --n-trials 100] [--output-name NAME] [--seed N] [--allow-code]';
+  'phasebook cv (--data OHLCV.csv|.parquet | --pipeline FILE.pipeline) --models ridge,gbdt,logistic ' +
+  '--horizons 5,10,20 [--n-splits 5] [--task classification|regression] [--tune --n-trials 100] ' +
+  '[--output-name NAME] [--seed N] [--allow-code]';
 
 export const cvCommand: Command = {
   name: 'cv',
@@ -161,7 +163,8 @@ export const cvCommand: Command = {
       [
         ...(src.validated
           ? [
-              `Validated ${values.data} against the ohlcv contract: ${quarantine.length ? `quarantined ${quarantine.join('; ')}` : 'nothing quarantined'}`,
+              `Validated ${values.data} against the ohlcv contract: ` +
+                `${quarantine.length ? `quarantined ${quarantine.join('; ')}` : 'nothing quarantined'}`,
             ]
           : []),
         `CV Run ID: ${value.cvRunId}`,

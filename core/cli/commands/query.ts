@@ -48,7 +48,8 @@ export const queryCommand: Command = {
     if (positionals.length !== 1)
       throw new UserError('give exactly one SQL statement (quote it)', {}, [
         `usage: ${usage}`,
-        'e.g. phasebook query "SELECT scenario, model, value FROM latest_metrics WHERE metric = \'rmse\' ORDER BY value"',
+        "e.g. phasebook query \"SELECT scenario, model, value FROM latest_metrics WHERE metric = 'rmse' " +
+          'ORDER BY value"',
       ]);
     const db = values.db
       ? resolve(io.cwd, values.db)

@@ -149,7 +149,8 @@ export const reproduceCommand: Command = {
     const rec = manifest.meta?.reproduce;
     if (!rec)
       throw new UserError(
-        `run '${manifest.id}' was recorded before runs kept what reproduce needs (the notebook copy, inputs and configs)`,
+        `run '${manifest.id}' was recorded before runs kept what reproduce needs (the notebook copy, inputs ` +
+          `and configs)`,
         { file: join(dir, 'run.json') },
       );
     const text = readFileSync(join(dir, STORED_NOTEBOOK), 'utf8');
@@ -164,7 +165,12 @@ export const reproduceCommand: Command = {
       const now = await hashFile(resolve(baseDir, input.path)).catch(() => 'missing');
       if (now !== input.sha256)
         changedInputs.push(
-          `${input.path} (read by '${input.cell}'): ${now === 'missing' ? 'missing now' : `sha256 ${input.sha256.slice(0, 12)} then, ${now.slice(0, 12)} now`}`,
+          `${input.path} (read by '${input.cell}'): ` +
+            `${
+              now === 'missing'
+                ? 'missing now'
+                : `sha256 ` + `${input.sha256.slice(0, 12)} ` + `then, ${now.slice(0, 12)} now`
+            }`,
         );
     }
     // The scratch folder stands in for the notebook's folder: the notebook and (links to) its input
@@ -178,7 +184,8 @@ export const reproduceCommand: Command = {
       for (const input of rec.inputs) {
         if (!inside(input.path)) {
           throw new UserError(
-            `input ${input.path} (read by '${input.cell}') is outside the notebook's folder: reproduce re-runs inside a copy of that folder`,
+            `input ${input.path} (read by '${input.cell}') is outside the notebook's folder: reproduce ` +
+              `re-runs inside a copy of that folder`,
             { file: join(dir, 'run.json') },
           );
         }
@@ -194,7 +201,8 @@ export const reproduceCommand: Command = {
         process.chdir(cwd);
       } else {
         io.out(
-          "note: the run was made from a folder that neither holds nor is inside the notebook's folder; data paths in its artifacts may differ\n",
+          "note: the run was made from a folder that neither holds nor is inside the notebook's folder; data " +
+            'paths in its artifacts may differ\n',
         );
       }
       const overrides = manifest.config.overrides ? { ...manifest.config.overrides, at: {} } : undefined;
@@ -240,7 +248,9 @@ export const reproduceCommand: Command = {
           compared++;
           if (sha !== a.sha256 && other && (await sameUpToRunIds(resolve(baseDir, a.path), a.sha256, other))) upToIds++;
           else if (sha !== a.sha256 && !first)
-            first = `cell '${c.cell}' artifact ${a.path}: sha256 ${a.sha256.slice(0, 12)} recorded, ${sha === 'missing' ? 'not written' : sha.slice(0, 12)} now`;
+            first =
+              `cell '${c.cell}' artifact ${a.path}: sha256 ${a.sha256.slice(0, 12)} recorded, ` +
+              `${sha === 'missing' ? 'not written' : sha.slice(0, 12)} now`;
         }
       }
       // The runs cells made (CV, training, stacking): every artifact their run.json lists.
@@ -259,7 +269,9 @@ export const reproduceCommand: Command = {
           const nowPath = nowId ? resolve(session.roots.runs, nowId, other?.path ?? a.path) : '';
           if (other && other.sha256 !== a.sha256 && (await sameUpToRunIds(thenPath, a.sha256, nowPath))) upToIds++;
           else if (other?.sha256 !== a.sha256 && !first) {
-            first = `cell '${c.cell}' run ${c.run} artifact ${a.path}: sha256 ${a.sha256.slice(0, 12)} recorded, ${other ? other.sha256.slice(0, 12) : 'not written'} now`;
+            first =
+              `cell '${c.cell}' run ${c.run} artifact ${a.path}: sha256 ${a.sha256.slice(0, 12)} recorded, ` +
+              `${other ? other.sha256.slice(0, 12) : 'not written'} now`;
           }
         }
       }
@@ -268,15 +280,19 @@ export const reproduceCommand: Command = {
       const nowStatus = new Map(report.outcomes.map((o) => [o.cell, o]));
       const broke = recorded.filter((c) => c.status !== 'failed' && nowStatus.get(c.cell)?.status === 'failed');
       for (const c of broke)
-        first ??= `cell '${c.cell}' ${c.status} in the run, failed now: ${nowStatus.get(c.cell)?.error?.message ?? 'failed'}`;
+        first ??=
+          `cell '${c.cell}' ${c.status} in the run, failed now: ` +
+          `${nowStatus.get(c.cell)?.error?.message ?? 'failed'}`;
       if (first) {
         io.out(`not reproduced: ${first}\n`);
         return ExitCode.Validation;
       }
       const equal = compared - upToIds;
       io.out(
-        `reproduced: ${compared} artifact${compared === 1 ? '' : 's'} of ${recorded.length} cell${recorded.length === 1 ? '' : 's'}: ` +
-          `${equal} with the same sha256${upToIds ? `, ${upToIds} the same once the run ids they name are masked` : ''}\n`,
+        `reproduced: ${compared} artifact${compared === 1 ? '' : 's'} of ${recorded.length} ` +
+          `cell${recorded.length === 1 ? '' : 's'}: ` +
+          `${equal} with the same ` +
+          `sha256${upToIds ? `, ${upToIds} the same once the run ids they name are masked` : ''}\n`,
       );
       return ExitCode.Ok;
     } finally {

@@ -26,7 +26,9 @@ function auditLine(a: AuditReport): string {
   const cost = a.recomputed
     ? `${a.recomputed} recomputations on perturbed input, ${(a.durationMs / 1000).toFixed(1)} s`
     : 'from the audit cache';
-  const head = `causality audit (${a.mode}): ${a.cells.length} cell${a.cells.length === 1 ? '' : 's'} above the model cells, ${a.cuts.length} cuts, ${cost}`;
+  const head =
+    `causality audit (${a.mode}): ${a.cells.length} cell${a.cells.length === 1 ? '' : 's'} above the model ` +
+    `cells, ${a.cuts.length} cuts, ${cost}`;
   const verdict = leaks.length
     ? `look-ahead in ${leaks.join(', ')}${a.downgraded ? ' (audit: warn let the run go on)' : ''}`
     : unsure.length
@@ -36,7 +38,9 @@ function auditLine(a: AuditReport): string {
 }
 
 const usage =
-  'phasebook run FILE.pipeline [--cell NAME]... [--scenario S] [--model M] [--config OVERRIDES.yaml] [--allow-code] [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store URL]';
+  'phasebook run FILE.pipeline [--cell NAME]... [--scenario S] [--model M] [--config OVERRIDES.yaml] ' +
+  '[--allow-code] [--force] [--seed N] [--jobs N] [--executor serial|local-pool|bullmq --redis URL --store ' +
+  'URL]';
 
 /** The `--config FILE.yaml` overrides, read and parsed (checked against the cells once the notebook is parsed). */
 async function overridesFrom(path: string | undefined, cwd: string): Promise<CellOverrides | undefined> {
@@ -143,7 +147,8 @@ export const runCommand: Command = {
     const branch = branchTargets(session.expansion, session.parsed.cells, cells, filter, usage);
     if (branch?.skipped.length)
       io.out(
-        `(${branch.skipped.join(', ')} gather${branch.skipped.length === 1 ? 's' : ''} every branch: not run for one branch)\n`,
+        `(${branch.skipped.join(', ')} gather${branch.skipped.length === 1 ? 's' : ''} every branch: not run ` +
+          `for one branch)\n`,
       );
     const width = Math.max(8, ...(branch?.cells ?? session.parsed.cells.map((c) => c.name)).map((c) => c.length));
     const started = new Date();

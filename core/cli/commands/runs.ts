@@ -9,7 +9,8 @@ import type { CliIO, Command } from '../io';
 import type { RunSummary } from '../../runs/scan';
 
 const usage =
-  'phasebook runs [--kind cv|training|stacking|backtest|workflow|pipeline] [--json] [--prune-interrupted] [--dir PROJECT]';
+  'phasebook runs [--kind cv|training|stacking|backtest|workflow|pipeline] [--json] [--prune-interrupted] ' +
+  '[--dir PROJECT]';
 const KINDS: RunKind[] = ['cv', 'training', 'stacking', 'backtest', 'workflow', 'pipeline'];
 
 export const runsCommand: Command = {
@@ -44,7 +45,8 @@ async function prune(runs: RunSummary[], io: CliIO): Promise<ExitCode> {
   for (const r of gone) {
     await rm(r.dir, { recursive: true, force: true });
     io.out(
-      `removed interrupted run ${r.id} (${r.kind}): ${r.dir}${r.error ? ` — ${r.error.replace(/^interrupted: /, '')}` : ''}\n`,
+      `removed interrupted run ${r.id} (${r.kind}): ` +
+        `${r.dir}${r.error ? ` — ${r.error.replace(/^interrupted: /, '')}` : ''}\n`,
     );
   }
   io.out(

@@ -11,13 +11,17 @@ import { cvCommand } from './cv';
 import { runTrainCell } from './trainCell';
 
 const usage =
-  'phasebook train --model stacking --horizon 20 (--stacking-data CV_RUN_ID | --base-models a,b (--data FILE | --pipeline FILE)) [--meta-learner nonneg|logistic|ridge|gbdt] [--seed N] [--dir PROJECT] [--stacking-root DIR] [--runs-root DIR]\n' +
-  '       phasebook train (--top-n N [--checkpoint-metric val_loss] | --from-checkpoint RUN_ID[@STEP]|FILE) [--pipeline FILE] [--cell NAME] [--allow-code] [--seed N] [--dir PROJECT]';
+  'phasebook train --model stacking --horizon 20 (--stacking-data CV_RUN_ID | --base-models a,b (--data FILE ' +
+  '| --pipeline FILE)) [--meta-learner nonneg|logistic|ridge|gbdt] [--seed N] [--dir PROJECT] ' +
+  '[--stacking-root DIR] [--runs-root DIR]\n' +
+  '       phasebook train (--top-n N [--checkpoint-metric val_loss] | --from-checkpoint RUN_ID[@STEP]|FILE) ' +
+  '[--pipeline FILE] [--cell NAME] [--allow-code] [--seed N] [--dir PROJECT]';
 
 export const trainCommand: Command = {
   name: 'train',
   summary:
-    "Train a stacking meta-learner on a CV run's out-of-fold predictions, or a notebook train cell with top-N checkpoints / from a checkpoint.",
+    "Train a stacking meta-learner on a CV run's out-of-fold predictions, or a notebook train cell with " +
+    'top-N checkpoints / from a checkpoint.',
   usage,
   async run(argv, io) {
     const { values } = parseFlags(
@@ -87,7 +91,8 @@ export const trainCommand: Command = {
       const baseModels = listFlag(values['base-models']);
       if (!baseModels?.length)
         throw new UserError(
-          'give --stacking-data CV_RUN_ID, or --base-models a,b with --data/--pipeline to generate the OOF predictions first',
+          'give --stacking-data CV_RUN_ID, or --base-models a,b with --data/--pipeline to generate the OOF ' +
+            'predictions first',
           {},
           [`usage: ${usage}`],
         );

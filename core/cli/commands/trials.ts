@@ -9,7 +9,8 @@ import { parseFlags } from '../args';
 import { UsageError, type Command } from '../io';
 
 const usage =
-  'phasebook trials [--study NAME] [--exclude TRIAL --reason TEXT | --include TRIAL] [--json] [--dir PROJECT] [--db FILE]';
+  'phasebook trials [--study NAME] [--exclude TRIAL --reason TEXT | --include TRIAL] [--json] [--dir ' +
+  'PROJECT] [--db FILE]';
 
 const annualSharpe = (t: Trial): number => returnMoments(t.returns).sharpe * Math.sqrt(t.periodsPerYear);
 
@@ -45,9 +46,14 @@ function trialsTable(study: string, trials: Trial[]): string {
     t.excluded ? `excluded: ${t.excluded.reason}` : '',
   ]);
   const r = studyReport(trials);
-  const head = `study ${study}: ${trials.length} trial${trials.length === 1 ? '' : 's'}, ${trials.filter((t) => t.excluded).length} excluded\n`;
+  const head =
+    `study ${study}: ${trials.length} trial${trials.length === 1 ? '' : 's'}, ` +
+    `${trials.filter((t) => t.excluded).length} excluded\n`;
   const foot = r
-    ? `\n${selectionLine(r)} (best: ${r.selected}; expected max Sharpe of ${r.distinct} distinct unskilled trials ${(r.deflated.expectedMax * Math.sqrt(r.periodsPerYear)).toFixed(3)}; MinBTL ${r.minBacktestYears.toFixed(2)} years, backtest ${r.backtestYears.toFixed(2)} years${r.pbo ? '' : `; PBO: ${r.pboSkipped}`})\n`
+    ? `\n${selectionLine(r)} (best: ${r.selected}; expected max Sharpe of ${r.distinct} distinct unskilled ` +
+      `trials ${(r.deflated.expectedMax * Math.sqrt(r.periodsPerYear)).toFixed(3)}; MinBTL ` +
+      `${r.minBacktestYears.toFixed(2)} years, backtest ${r.backtestYears.toFixed(2)} ` +
+      `years${r.pbo ? '' : `; PBO: ${r.pboSkipped}`})\n`
     : '\nevery trial is excluded\n';
   return head + renderTable(['trial', 'branch', 'sharpe', 'periods', 'recorded (UTC)', 'note'], rows) + foot;
 }
@@ -55,7 +61,8 @@ function trialsTable(study: string, trials: Trial[]): string {
 export const trialsCommand: Command = {
   name: 'trials',
   summary:
-    'List the trial ledger of artifacts/metrics.db per study, with deflated Sharpe and PBO; exclude a trial by name with a reason.',
+    'List the trial ledger of artifacts/metrics.db per study, with deflated Sharpe and PBO; exclude a trial ' +
+    'by name with a reason.',
   usage,
   async run(argv, io) {
     const { values, positionals } = parseFlags(

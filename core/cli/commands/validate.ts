@@ -6,7 +6,8 @@ import { UsageError, type Command } from '../io';
 import { BAD_ROW_POLICIES, type BadRowPolicy } from '../../frame/csvScan';
 
 const usage =
-  'phasebook validate DATA.csv|DATA.parquet --contract ohlcv|open_interest|funding|liquidations|long_short_ratio|FILE.yaml [--bad-rows fail|quarantine] [--json]';
+  'phasebook validate DATA.csv|DATA.parquet --contract ' +
+  'ohlcv|open_interest|funding|liquidations|long_short_ratio|FILE.yaml [--bad-rows fail|quarantine] [--json]';
 
 export const validateCommand: Command = {
   name: 'validate',

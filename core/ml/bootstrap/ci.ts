@@ -165,6 +165,7 @@ export function describeBootstrap(r: BootstrapRecord): string {
   const how =
     r.method === 'iid'
       ? `iid bootstrap over ${r.rows.toLocaleString('en-US')} rows`
-      : `moving-block bootstrap, ${r.block}-${r.unit === 'bars' ? 'bar' : 'row'} blocks over ${r.units.toLocaleString('en-US')} ${r.unit}`;
+      : `moving-block bootstrap, ${r.block}-${r.unit === 'bars' ? 'bar' : 'row'} blocks over ` +
+        `${r.units.toLocaleString('en-US')} ${r.unit}`;
   return `${level} ${how}, ${r.n} resamples, seed ${r.seed}`;
 }

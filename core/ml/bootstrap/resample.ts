@@ -85,7 +85,9 @@ export function describeResampling(rows: number, o: ResamplingOptions = {}): { i
   }
   const block = defaultBlock(units, o.horizon ?? 1);
   const rate = Math.ceil(Math.cbrt(units) - 1e-9);
-  const blockRule = `max(horizon ${o.horizon ?? 1}, ceil(${units}^(1/3)) = ${rate})${block < Math.max(o.horizon ?? 1, rate) ? `, capped at ${units}` : ''}`;
+  const blockRule =
+    `max(horizon ${o.horizon ?? 1}, ceil(${units}^(1/3)) = ` +
+    `${rate})${block < Math.max(o.horizon ?? 1, rate) ? `, capped at ${units}` : ''}`;
   return { info: { method, block, unit, units, rows, blockRule }, barOf };
 }
 

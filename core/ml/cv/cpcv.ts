@@ -93,7 +93,8 @@ export function combinatorialPurgedKFold(times: Float64Array, labelEnds: Float64
   const nSplits = binomial(nGroups, nTestGroups);
   if (nSplits > MAX_CPCV_SPLITS) {
     throw new UserError(
-      `n_groups ${nGroups} with n_test_groups ${nTestGroups} makes ${nSplits} splits (C(${nGroups}, ${nTestGroups})); at most ${MAX_CPCV_SPLITS}`,
+      `n_groups ${nGroups} with n_test_groups ${nTestGroups} makes ${nSplits} splits (C(${nGroups}, ` +
+        `${nTestGroups})); at most ${MAX_CPCV_SPLITS}`,
       { key: 'n_groups' },
     );
   }

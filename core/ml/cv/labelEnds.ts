@@ -33,7 +33,8 @@ export function labelEndTimes(
       const cur = order[k];
       if (times[cur] === times[prev]) {
         throw new UserError(
-          `two rows of the same symbol share timestamp ${new Date(times[cur]).toISOString()} (rows ${prev + 1} and ${cur + 1})`,
+          `two rows of the same symbol share timestamp ${new Date(times[cur]).toISOString()} (rows ` +
+            `${prev + 1} and ${cur + 1})`,
           {
             row: cur + 1,
             dataColumn: 'timestamp',

@@ -45,7 +45,8 @@ export function balancedBoundaries(ix: TimeIndex, nSplits: number): Uint32Array 
   for (let k = 0; k < nSplits; k++) {
     if (b[k + 1] <= b[k]) {
       throw new UserError(
-        `n_splits is ${nSplits} but the rows cannot be cut into ${nSplits} non-empty time blocks (${nBars} distinct timestamps, many rows share one)`,
+        `n_splits is ${nSplits} but the rows cannot be cut into ${nSplits} non-empty time blocks (${nBars} ` +
+          `distinct timestamps, many rows share one)`,
         { key: 'n_splits' },
       );
     }

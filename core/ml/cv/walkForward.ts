@@ -51,8 +51,10 @@ export function walkForward(times: Float64Array, opts: WalkForwardOptions): Spli
   const firstTrain = firstTest - gap;
   if (testSize < 1 || firstTrain < (opts.trainSize ?? 1)) {
     throw new UserError(
-      `walk-forward needs at least ${(opts.trainSize ?? 1) + gap + nSplits * Math.max(testSize, 1)} distinct timestamps ` +
-        `(train ${opts.trainSize ?? 1} + gap ${gap} + ${nSplits} x test ${Math.max(testSize, 1)}), the data has ${nBars}`,
+      `walk-forward needs at least ${(opts.trainSize ?? 1) + gap + nSplits * Math.max(testSize, 1)} distinct ` +
+        `timestamps ` +
+        `(train ${opts.trainSize ?? 1} + gap ${gap} + ${nSplits} x test ${Math.max(testSize, 1)}), the data ` +
+        `has ${nBars}`,
       { key: opts.testSize !== undefined ? 'test_size' : 'n_splits' },
     );
   }

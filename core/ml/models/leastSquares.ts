@@ -54,7 +54,8 @@ export function fitLeastSquares(
   if (!solved.ok) {
     const col = names[solved.index];
     throw new TrainingFailure(
-      `${kind}: the system is singular at feature '${col}' (constant, or a linear combination of other features such as a duplicated column)` +
+      `${kind}: the system is singular at feature '${col}' (constant, or a linear combination of other ` +
+        `features such as a duplicated column)` +
         (opts.alpha > 0 ? '' : '; ridge with alpha > 0 handles this'),
     );
   }

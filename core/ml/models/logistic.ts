@@ -137,7 +137,8 @@ export const logisticFactory: ModelFactory = {
       : solveLbfgs(problem, 10 * maxIter, tol, opts.signal);
     if (!sol.converged || !sol.theta.every(Number.isFinite)) {
       throw new TrainingFailure(
-        `logistic: did not converge in ${sol.iterations} ${useNewton ? 'Newton' : 'L-BFGS'} iterations (mean gradient ${sol.gradMax.toExponential(2)} > tol ${tol}); ` +
+        `logistic: did not converge in ${sol.iterations} ${useNewton ? 'Newton' : 'L-BFGS'} iterations (mean ` +
+          `gradient ${sol.gradMax.toExponential(2)} > tol ${tol}); ` +
           'the classes may be perfectly separable: lower C',
       );
     }

@@ -36,7 +36,8 @@ function logitColumn(name: string, c: Float64Array): Float64Array {
     const v = c[i];
     if (v < -1e-9 || v > 1 + 1e-9) {
       throw new UserError(
-        `model '${KIND}': column '${name}' holds ${v} at row ${i + 1}, not a probability; for classification its inputs are base-model probabilities`,
+        `model '${KIND}': column '${name}' holds ${v} at row ${i + 1}, not a probability; for classification ` +
+          `its inputs are base-model probabilities`,
         { dataColumn: name, row: i + 1 },
       );
     }

@@ -139,7 +139,8 @@ export function solveNonneg(pr: NonnegProblem): NonnegSolution {
     const sol = solveSpd(Hf, q, [rhs]);
     if (!sol.ok)
       throw new TrainingFailure(
-        `non-negative combiner: the base predictions are degenerate (singular Hessian at ${free[sol.index] === 0 ? 'the intercept' : `base ${free[sol.index]}`})`,
+        `non-negative combiner: the base predictions are degenerate (singular Hessian at ` +
+          `${free[sol.index] === 0 ? 'the intercept' : `base ${free[sol.index]}`})`,
       );
     const d = sol.x[0];
     let t = 1;

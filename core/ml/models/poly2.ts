@@ -145,7 +145,8 @@ export const poly2Factory: ModelFactory = {
     const p = X.columns.length;
     if (p > POLY2_MAX_FEATURES) {
       throw new UserError(
-        `model 'poly2': ${p} features would expand to ${p + (p * (p + 1)) / 2} columns; at most ${POLY2_MAX_FEATURES} features`,
+        `model 'poly2': ${p} features would expand to ${p + (p * (p + 1)) / 2} columns; at most ` +
+          `${POLY2_MAX_FEATURES} features`,
         { key: 'models' },
         ['select fewer features, or use ridge / gbdt'],
       );

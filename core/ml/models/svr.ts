@@ -227,7 +227,8 @@ export const svrFactory: ModelFactory = {
         throw new TrainingFailure(
           squared
             ? `svr: Newton did not converge in ${maxIter} iterations (raise max_iter or tol)`
-            : `svr: dual coordinate descent did not converge in ${maxIter} passes (raise max_iter or tol, or use loss: squared_epsilon_insensitive)`,
+            : `svr: dual coordinate descent did not converge in ${maxIter} passes (raise max_iter or tol, or ` +
+                `use loss: squared_epsilon_insensitive)`,
         );
       }
       return r.w;

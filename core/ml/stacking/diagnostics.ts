@@ -102,7 +102,9 @@ export function baseDiagnostics(columns: readonly Float64Array[], features: read
 export function collinearWarnings(d: BaseDiagnostics): string[] {
   return d.collinear.map((c) =>
     Number.isFinite(c.correlation)
-      ? `base predictions ${c.a} and ${c.b} correlate at ${c.correlation.toFixed(5)} (> ${CORRELATION_WARNING}): the stack cannot tell them apart; consider dropping one base model (condition number ${formatCond(d.conditionNumber)})`
+      ? `base predictions ${c.a} and ${c.b} correlate at ${c.correlation.toFixed(5)} (> ` +
+        `${CORRELATION_WARNING}): the stack cannot tell them apart; consider dropping one base model ` +
+        `(condition number ${formatCond(d.conditionNumber)})`
       : `base prediction ${c.a} or ${c.b} is constant: it carries no information for the stack`,
   );
 }

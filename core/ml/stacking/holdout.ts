@@ -174,7 +174,12 @@ export async function evaluateHoldout(o: HoldoutInput): Promise<HoldoutReport> {
 export function describeHoldout(h: HoldoutReport): string {
   const sign = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(4)}`;
   const c = h.comparison;
-  const head = `holdout (test split, ${h.rows.toLocaleString('en-US')} rows; bases refitted on ${h.trainRows.toLocaleString('en-US')} development rows)`;
+  const head =
+    `holdout (test split, ${h.rows.toLocaleString('en-US')} rows; bases refitted on ` +
+    `${h.trainRows.toLocaleString('en-US')} development rows)`;
   if (!c) return head;
-  return `${head}: stack ${c.stack.toFixed(4)} vs ${c.bestBase} ${c.best.toFixed(4)} (${c.metric}): ${sign(c.difference.value)} [${sign(c.difference.low)}, ${sign(c.difference.high)}]`;
+  return (
+    `${head}: stack ${c.stack.toFixed(4)} vs ${c.bestBase} ${c.best.toFixed(4)} (${c.metric}): ` +
+    `${sign(c.difference.value)} [${sign(c.difference.low)}, ${sign(c.difference.high)}]`
+  );
 }

@@ -22,11 +22,14 @@ export interface FittedStack {
 }
 
 export const STACK_EVALUATION =
-  'purged expanding walk-forward over the CV folds: each fold after the first is predicted by a meta-learner fitted on the earlier folds, ' +
-  'less rows whose label ends at or after the fold starts (purge) and the CV embargo as a gap before it; the first fold is not scored';
+  'purged expanding walk-forward over the CV folds: each fold after the first is predicted by a meta-learner ' +
+  'fitted on the earlier folds, ' +
+  'less rows whose label ends at or after the fold starts (purge) and the CV embargo as a gap before it; the ' +
+  'first fold is not scored';
 
 export const HOLDOUT_EVALUATION =
-  'holdout: every base model refitted on all development rows (not test; rows whose label reaches the test split purged), ' +
+  'holdout: every base model refitted on all development rows (not test; rows whose label reaches the test ' +
+  'split purged), ' +
   'the deployed meta-learner applied to their test predictions, scored once on the test split';
 
 export async function writeStackingRun(o: TrainStackingOptions, f: FittedStack): Promise<TrainStackingResult> {

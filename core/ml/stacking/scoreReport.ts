@@ -145,5 +145,9 @@ export function compareWithBestBase(
 /** "stack 0.6236 vs logistic 0.6234 (roc_auc, pooled over 12,778 rows): +0.0002 [-0.0010, 0.0013]". */
 export function describeComparison(c: StackComparison): string {
   const sign = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(4)}`;
-  return `stack ${c.stack.toFixed(4)} vs ${c.bestBase} ${c.best.toFixed(4)} (${c.metric}, pooled over ${c.rows.toLocaleString('en-US')} rows): ${sign(c.difference.value)} [${sign(c.difference.low)}, ${sign(c.difference.high)}]; per fold ${sign(c.perFold.mean)} ± ${c.perFold.sd.toFixed(4)}`;
+  return (
+    `stack ${c.stack.toFixed(4)} vs ${c.bestBase} ${c.best.toFixed(4)} (${c.metric}, pooled over ` +
+    `${c.rows.toLocaleString('en-US')} rows): ${sign(c.difference.value)} [${sign(c.difference.low)}, ` +
+    `${sign(c.difference.high)}]; per fold ${sign(c.perFold.mean)} ± ${c.perFold.sd.toFixed(4)}`
+  );
 }

@@ -173,7 +173,8 @@ export class CheckpointManager {
       }
       if (meta.direction !== this.comparator.direction) {
         throw new UserError(
-          `checkpoints in ${this.dir} were ranked by ${meta.metric} (${meta.direction}), not ${this.comparator.metric} (${this.comparator.direction})`,
+          `checkpoints in ${this.dir} were ranked by ${meta.metric} (${meta.direction}), not ` +
+            `${this.comparator.metric} (${this.comparator.direction})`,
           { file: this.metadataPath },
           ['use another folder or prefix'],
         );

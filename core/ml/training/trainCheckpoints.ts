@@ -48,7 +48,8 @@ export function checkSettings(c: CheckpointSettings, cell?: string): void {
   const metric = c.metric ?? 'val_loss';
   if (!(CHECKPOINT_METRICS as readonly string[]).includes(metric)) {
     throw new UserError(
-      `checkpoints.metric '${metric}' is not supported: checkpoints are ranked by ${CHECKPOINT_METRICS.join(', ')} (the validation loss after each step, lower is better)`,
+      `checkpoints.metric '${metric}' is not supported: checkpoints are ranked by ` +
+        `${CHECKPOINT_METRICS.join(', ')} (the validation loss after each step, lower is better)`,
       { cell, key: 'checkpoints' },
     );
   }

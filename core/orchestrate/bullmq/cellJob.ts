@@ -81,7 +81,8 @@ async function retrying<T>(c: FleetContext, cell: string, fn: () => Promise<T>):
     } catch (e) {
       if (Date.now() - t0 > c.redisTimeoutMs || c.signal?.aborted) {
         throw new RedisLost(
-          `lost Redis at ${redactRedisUrl(c.redisUrl)} for more than ${Math.round(c.redisTimeoutMs / 1000)} s while cell '${cell}' was queued or running`,
+          `lost Redis at ${redactRedisUrl(c.redisUrl)} for more than ${Math.round(c.redisTimeoutMs / 1000)} ` +
+            `s while cell '${cell}' was queued or running`,
           [(e as Error).message],
         );
       }
@@ -203,7 +204,8 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
         ) {
           return fail(
             cell,
-            `the result of cell '${cell}' is missing from the artifact store ${c.store.url} after it ran on ${rv.worker}`,
+            `the result of cell '${cell}' is missing from the artifact store ${c.store.url} after it ran on ` +
+              `${rv.worker}`,
           );
         }
         if (outcome.status === 'ok') c.stored.add(key);
@@ -213,7 +215,8 @@ export async function runCellOnFleet(c: FleetContext, cell: string, force: boole
         if (job.failedReason === 'cancelled by the coordinator' && c.signal?.aborted) return cancelled();
         const r = fail(
           cell,
-          `the fleet could not run cell '${cell}' (${attemptsOf(job)} attempt${attemptsOf(job) === 1 ? '' : 's'}): ${job.failedReason}`,
+          `the fleet could not run cell '${cell}' (${attemptsOf(job)} ` +
+            `attempt${attemptsOf(job) === 1 ? '' : 's'}): ${job.failedReason}`,
         );
         return { ...r, outcome: { ...r.outcome, attempts: attemptsOf(job) } };
       }

@@ -110,7 +110,8 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
       const onExit = (code: number | null, sig: string | null): void =>
         finish(
           new Error(
-            `the cell's process stopped (${sig ? `signal ${sig}` : `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-2).join(' | ')}` : ''}`,
+            `the cell's process stopped (${sig ? `signal ${sig}` : `exit code ${code}`})` +
+              `${stderr ? `: ${stderr.trim().split('\n').slice(-2).join(' | ')}` : ''}`,
           ),
         );
       const poll = setInterval(() => {
@@ -137,7 +138,8 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
     try {
       if (data.engine !== ENGINE_VERSION) {
         throw new Refused(
-          `refused: the job was queued by engine ${data.engine} and this worker runs engine ${ENGINE_VERSION}; start workers of the coordinator's version`,
+          `refused: the job was queued by engine ${data.engine} and this worker runs engine ` +
+            `${ENGINE_VERSION}; start workers of the coordinator's version`,
         );
       }
       log('info', 'job started', fields);
@@ -161,7 +163,8 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
         const done = outcome.status === 'ok' || outcome.status === 'cached';
         if (done && outcome.cacheKey !== data.key) {
           throw new Refused(
-            `refused: this worker computes key ${outcome.cacheKey?.slice(0, 16)} for cell '${data.cell}', the coordinator ${data.key.slice(0, 16)}: its data files or code differ from the coordinator's`,
+            `refused: this worker computes key ${outcome.cacheKey?.slice(0, 16)} for cell '${data.cell}', ` +
+              `the coordinator ${data.key.slice(0, 16)}: its data files or code differ from the coordinator's`,
           );
         }
         // The outputs first: an entry in the store means its cell's files are there too.

@@ -62,7 +62,8 @@ export function formatFleetStatus(s: FleetStatus): string {
   const c = s.counts;
   const lines = [
     `fleet on ${s.redis} (queue ${s.queue})`,
-    `queue: ${c.waiting ?? 0} waiting, ${c.active ?? 0} running, ${(c.delayed ?? 0) + (c.prioritized ?? 0)} delayed (retry backoff), ${c.completed ?? 0} completed, ${c.failed ?? 0} failed`,
+    `queue: ${c.waiting ?? 0} waiting, ${c.active ?? 0} running, ${(c.delayed ?? 0) + (c.prioritized ?? 0)} ` +
+      `delayed (retry backoff), ${c.completed ?? 0} completed, ${c.failed ?? 0} failed`,
     `workers: ${s.workers.length}`,
     ...s.workers.map((w) => `  ${w.name}  ${w.addr}  connected ${w.age} s`),
   ];
@@ -71,7 +72,8 @@ export function formatFleetStatus(s: FleetStatus): string {
       'running:',
       ...s.running.map(
         (r) =>
-          `  ${r.cell}  ${r.key.slice(0, 12)}  on ${r.worker ?? '?'}  attempt ${r.attempt}${r.startedAt ? `  since ${r.startedAt}` : ''}`,
+          `  ${r.cell}  ${r.key.slice(0, 12)}  on ${r.worker ?? '?'}  attempt ` +
+          `${r.attempt}${r.startedAt ? `  since ${r.startedAt}` : ''}`,
       ),
     );
   if (s.failures.length)

@@ -4,7 +4,9 @@ import { PORTFOLIO_KEYS, RESULTS_KEYS, SERIES_KEYS } from '../../backtest/phaseK
 
 export const backtestSchema = {
   kind: 'backtest',
-  doc: 'Trade predictions on the next bar with fees and slippage; parameter search over portfolio settings; results under results/.',
+  doc:
+    'Trade predictions on the next bar with fees and slippage; parameter search over portfolio settings; ' +
+    'results under results/.',
   needsInput: true,
   keys: {
     ...SERIES_KEYS,

@@ -4,7 +4,9 @@ import { t } from '../../base/schema';
 
 export const cvSchema = {
   kind: 'cv',
-  doc: 'Purged k-fold cross-validation of base models per horizon; keeps out-of-fold predictions as stacking datasets (a CV run).',
+  doc:
+    'Purged k-fold cross-validation of base models per horizon; keeps out-of-fold predictions as stacking ' +
+    'datasets (a CV run).',
   needsInput: true,
   keys: {
     models: {
@@ -18,12 +20,16 @@ export const cvSchema = {
     },
     task: {
       type: t.string(['classification', 'regression']),
-      doc: 'classification predicts the direction class (dir_h{H}); regression the forward return (fwd_ret_h{H}). Default classification.',
+      doc:
+        'classification predicts the direction class (dir_h{H}); regression the forward return (fwd_ret_h{H}). ' +
+        'Default classification.',
     },
     n_splits: { type: t.integer({ min: 2 }), doc: 'Number of folds (default 5).' },
     scheme: {
       type: t.string(['purged_kfold', 'cpcv']),
-      doc: 'purged_kfold (default), or cpcv: combinatorial purged CV with C(n_groups, n_test_groups) splits reassembled into full out-of-sample paths.',
+      doc:
+        'purged_kfold (default), or cpcv: combinatorial purged CV with C(n_groups, n_test_groups) splits ' +
+        'reassembled into full out-of-sample paths.',
     },
     n_groups: { type: t.integer({ min: 3 }), doc: 'cpcv: number of time groups N (default 6).' },
     n_test_groups: {

@@ -55,7 +55,9 @@ export const featuresSchema = {
     expressions: {
       type: t.object(undefined, t.string()),
       check: checkExpressions,
-      doc: 'name: expression. Columns, numbers, + - * / ( ), log, exp, abs, sqrt, sign, pow, min, max, shift(x, n), diff, pct_change, rolling_mean|std|min|max|sum(x, n).',
+      doc:
+        'name: expression. Columns, numbers, + - * / ( ), log, exp, abs, sqrt, sign, pow, min, max, shift(x, ' +
+        'n), diff, pct_change, rolling_mean|std|min|max|sum(x, n).',
     },
   },
 } as const;

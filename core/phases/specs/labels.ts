@@ -15,7 +15,9 @@ export const labelsSchema = {
     },
     threshold: {
       type: t.number({ min: 0 }),
-      doc: "Direction classes: 0 gives ['down', 'up'] (up = return > 0); above 0 gives ['down', 'flat', 'up'] with |return| <= threshold flat.",
+      doc:
+        "Direction classes: 0 gives ['down', 'up'] (up = return > 0); above 0 gives ['down', 'flat', 'up'] " +
+        'with |return| <= threshold flat.',
       default: 0,
     },
     task: {

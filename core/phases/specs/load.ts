@@ -5,13 +5,17 @@ import { BAD_ROW_POLICIES } from '../../frame/csvScan';
 
 export const loadSchema = {
   kind: 'load',
-  doc: 'Read a CSV or Parquet file, a glob of files, or an http(s) URL into a frame with UTC `timestamp` and `symbol` columns.',
+  doc:
+    'Read a CSV or Parquet file, a glob of files, or an http(s) URL into a frame with UTC `timestamp` and ' +
+    '`symbol` columns.',
   needsInput: false,
   keys: {
     source: {
       type: t.string(),
       required: true,
-      doc: 'File path, glob (`data/raw/*.csv`) or http(s) URL; relative paths resolve against the notebook folder. A glob stacks every matching file.',
+      doc:
+        'File path, glob (`data/raw/*.csv`) or http(s) URL; relative paths resolve against the notebook ' +
+        'folder. A glob stacks every matching file.',
     },
     format: { type: t.string(SOURCE_FORMATS), doc: 'csv or parquet. Default: from the file extension.' },
     timestamp: {
@@ -20,11 +24,15 @@ export const loadSchema = {
     },
     symbol: {
       type: t.string(),
-      doc: 'Source column holding the symbol; renamed to `symbol`. Default: a `symbol` column if present, else the file name without extension.',
+      doc:
+        'Source column holding the symbol; renamed to `symbol`. Default: a `symbol` column if present, else ' +
+        'the file name without extension.',
     },
     timestamp_format: {
       type: t.string(),
-      doc: 'strftime format of the timestamp text (e.g. `%d/%m/%Y %H:%M`). Default: ISO-8601 with or without offset, plain dates, or epoch s/ms/us/ns.',
+      doc:
+        'strftime format of the timestamp text (e.g. `%d/%m/%Y %H:%M`). Default: ISO-8601 with or without ' +
+        'offset, plain dates, or epoch s/ms/us/ns.',
     },
     timezone: {
       type: t.string(),
@@ -32,11 +40,16 @@ export const loadSchema = {
     },
     columns: {
       type: t.object(undefined, t.string(COLUMN_TYPE_NAMES)),
-      doc: 'Types some columns must have: `{ close: float, trades: int }` (number|float|int|string|bool|datetime). A cell that does not read is an error naming its line. Other columns are inferred.',
+      doc:
+        'Types some columns must have: `{ close: float, trades: int }` ' +
+        '(number|float|int|string|bool|datetime). A cell that does not read is an error naming its line. Other ' +
+        'columns are inferred.',
     },
     bad_rows: {
       type: t.string(BAD_ROW_POLICIES),
-      doc: "CSV rows whose field count differs from the header's: `fail` (default: an error naming file:line and the counts) or `quarantine` (dropped, counted and listed in the warnings).",
+      doc:
+        "CSV rows whose field count differs from the header's: `fail` (default: an error naming file:line and " +
+        'the counts) or `quarantine` (dropped, counted and listed in the warnings).',
     },
     empty: {
       type: t.string(['fail', 'warn']),

@@ -4,7 +4,9 @@ import { RESULTS_KEYS } from '../../backtest/phaseKeys';
 
 export const monteCarloSchema = {
   kind: 'monte_carlo',
-  doc: "Bootstrap (or block bootstrap) of a backtest's returns or trades: N simulations in batches, percentile bands of equity.",
+  doc:
+    "Bootstrap (or block bootstrap) of a backtest's returns or trades: N simulations in batches, percentile " +
+    'bands of equity.',
   needsInput: true,
   keys: {
     simulations: { type: t.integer({ min: 1 }), doc: 'Number of simulations (default 1000).' },
@@ -14,7 +16,9 @@ export const monteCarloSchema = {
     },
     method: {
       type: t.string(['bootstrap', 'block_bootstrap']),
-      doc: 'block_bootstrap (default: keeps autocorrelation and holding periods) or bootstrap (iid, when asked for by name).',
+      doc:
+        'block_bootstrap (default: keeps autocorrelation and holding periods) or bootstrap (iid, when asked ' +
+        'for by name).',
     },
     block_size: { type: t.integer({ min: 1 }), doc: 'Block length for block_bootstrap (default sqrt of the length).' },
     resample: {

@@ -3,7 +3,9 @@ import { t } from '../../base/schema';
 
 export const preprocessSchema = {
   kind: 'preprocess',
-  doc: 'Imputation (mean/median) or outlier treatment (winsorize/IQR) with statistics fitted on the training window only.',
+  doc:
+    'Imputation (mean/median) or outlier treatment (winsorize/IQR) with statistics fitted on the training ' +
+    'window only.',
   needsInput: true,
   keys: {
     scenario: {
@@ -13,7 +15,9 @@ export const preprocessSchema = {
     },
     method: {
       type: t.string(['winsorize', 'iqr']),
-      doc: 'Outlier treatment: winsorize (clip to quantiles) or iqr (clip to q1 - k*IQR, q3 + k*IQR). Default winsorize.',
+      doc:
+        'Outlier treatment: winsorize (clip to quantiles) or iqr (clip to q1 - k*IQR, q3 + k*IQR). Default ' +
+        'winsorize.',
     },
     limits: {
       type: t.oneOf(t.list(t.number({ min: 0, max: 1 })), t.number({ min: 0 })),

@@ -3,7 +3,9 @@ import { t } from '../../base/schema';
 
 export const reportSchema = {
   kind: 'report',
-  doc: 'Markdown model report, evaluation memo and reflection from templates, with SVG figures (pred vs true, hexbin, residuals) of the best branch.',
+  doc:
+    'Markdown model report, evaluation memo and reflection from templates, with SVG figures (pred vs true, ' +
+    'hexbin, residuals) of the best branch.',
   needsInput: true,
   keys: {
     title: { type: t.string(), doc: 'Title of the documents. Default: the notebook file name.' },
@@ -14,7 +16,9 @@ export const reportSchema = {
     },
     templates: {
       type: t.string(),
-      doc: 'Folder with your own model_communication_report.md / model_evaluation_memo.md / reflection.md ({{placeholders}} as the defaults).',
+      doc:
+        'Folder with your own model_communication_report.md / model_evaluation_memo.md / reflection.md ' +
+        '({{placeholders}} as the defaults).',
     },
     split: { type: t.string(['train', 'val', 'test']), doc: 'Rows the figures show (default test).' },
   },

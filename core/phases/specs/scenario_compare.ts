@@ -3,7 +3,9 @@ import { t } from '../../base/schema';
 
 export const scenarioCompareSchema = {
   kind: 'scenario_compare',
-  doc: 'Side-by-side metrics with bootstrap CIs for every scenario x model branch: reports/scenario_table.csv and reports/scenario_summary.md.',
+  doc:
+    'Side-by-side metrics with bootstrap CIs for every scenario x model branch: reports/scenario_table.csv and ' +
+    'reports/scenario_summary.md.',
   needsInput: true,
   keys: {
     metrics: { type: t.list(t.string()), doc: 'Metrics to show (default: every metric the inputs report).' },

@@ -19,7 +19,9 @@ export const splitSchema = {
     },
     embargo: {
       type: t.integer({ min: 0 }),
-      doc: 'Rows dropped at the end of a split that another split follows (per symbol). Default and minimum: the largest label horizon.',
+      doc:
+        'Rows dropped at the end of a split that another split follows (per symbol). Default and minimum: the ' +
+        'largest label horizon.',
     },
   },
 } as const;

@@ -6,7 +6,9 @@ import { CHECKPOINT_METRICS } from '../../ml/training/trainCheckpoints';
 
 export const trainSchema = {
   kind: 'train',
-  doc: 'Fit one model on the train split (early stopping on val), score val/test with bootstrap CIs, write a training run.',
+  doc:
+    'Fit one model on the train split (early stopping on val), score val/test with bootstrap CIs, write a ' +
+    'training run.',
   needsInput: true,
   keys: {
     model: { type: t.string(MODEL_KINDS, 'model'), required: true, doc: `${MODEL_KINDS.join(', ')}.` },
@@ -32,7 +34,9 @@ export const trainSchema = {
           doc: 'Ranking metric: val_loss (the validation loss after each boosting round; lower is better).',
         },
       }),
-      doc: "Keep the N best models by validation loss in the run folder's checkpoints/ (gbdt: one per boosting round considered).",
+      doc:
+        "Keep the N best models by validation loss in the run folder's checkpoints/ (gbdt: one per boosting " +
+        'round considered).',
     },
     from_checkpoint: {
       type: t.string(),

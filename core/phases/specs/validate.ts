@@ -13,7 +13,9 @@ const policyDoc = CHECK_IDS.map((id) => `\`${id}\`: ${CHECK_DOCS[id]}`).join('; 
 
 export const validateSchema = {
   kind: 'validate',
-  doc: 'Check the upstream frame against a data contract; write artifacts/validation_report.json; fail, warn or quarantine offending rows.',
+  doc:
+    'Check the upstream frame against a data contract; write artifacts/validation_report.json; fail, warn or ' +
+    'quarantine offending rows.',
   needsInput: true,
   keys: {
     contract: {
@@ -21,11 +23,15 @@ export const validateSchema = {
       check: checkContract,
       suggest: BUILTIN_CONTRACT_NAMES,
       required: true,
-      doc: `Built-in contract (${BUILTIN_CONTRACT_NAMES.join(', ')}), a .yaml contract file, or an inline mapping { extends, columns, max_null_rate, ohlc, max_age }.`,
+      doc:
+        `Built-in contract (${BUILTIN_CONTRACT_NAMES.join(', ')}), a .yaml contract file, or an inline mapping ` +
+        `{ extends, columns, max_null_rate, ohlc, max_age }.`,
     },
     policy: {
       type: t.oneOf(t.string(POLICIES), t.object(undefined, t.string(POLICIES))),
-      doc: `fail | warn | quarantine for every check, or per check: { ohlc: quarantine, duplicates: warn }. Default fail. Checks: ${policyDoc}.`,
+      doc:
+        `fail | warn | quarantine for every check, or per check: { ohlc: quarantine, duplicates: warn }. ` +
+        `Default fail. Checks: ${policyDoc}.`,
     },
     max_null_rate: {
       type: t.number({ min: 0, max: 1 }),

@@ -6,7 +6,9 @@ import { PORTFOLIO_KEYS, RESULTS_KEYS } from '../../backtest/phaseKeys';
 
 export const walkForwardSchema = {
   kind: 'walk_forward',
-  doc: "Walk-forward: retrain per window (rolling or expanding), trade each test window, write each window's results as it ends.",
+  doc:
+    "Walk-forward: retrain per window (rolling or expanding), trade each test window, write each window's " +
+    'results as it ends.',
   needsInput: true,
   keys: {
     model: {

@@ -225,7 +225,8 @@ function assertKeyMetric(run: RunOnDisk, label: string): void {
 }
 
 test(
-  'explorer: after the run the Runs view lists the new cross-validation and training runs with their key metric, each within a second of landing',
+  'explorer: after the run the Runs view lists the new cross-validation and training runs with their key ' +
+    'metric, each within a second of landing',
   { timeout: 60_000 },
   async (t) => {
     const { scan, landings } = needsRunAll();
@@ -253,7 +254,8 @@ test(
       const row = rows.find((r) => r.id === run.id);
       assert.ok(
         row,
-        `run ${run.id} (${run.kind}) is on disk but not in the Runs view; it shows ${JSON.stringify(rows.map((r) => r.id))}; see ${shot}`,
+        `run ${run.id} (${run.kind}) is on disk but not in the Runs view; it shows ` +
+          `${JSON.stringify(rows.map((r) => r.id))}; see ${shot}`,
       );
       assert.match(row.group, groupOf(run.kind), `run ${run.id} (${run.kind}) is listed under "${row.group}"`);
       assert.equal(row.status, 'complete', `run ${run.id} is complete on disk but its row shows ${row.status}`);
@@ -270,7 +272,8 @@ test(
 );
 
 test(
-  `CodeLens: "${LENS_TITLE}" on the cv cell asks horizon and meta-learner, shows progress, and the new stacking run appears with its dashboard`,
+  `CodeLens: "${LENS_TITLE}" on the cv cell asks horizon and meta-learner, shows progress, and the new ` +
+    `stacking run appears with its dashboard`,
   { timeout: 180_000 },
   async (t) => {
     needsRunAll();
@@ -304,7 +307,8 @@ test(
         .waitFor({ timeout: 20_000 })
         .catch(async () => {
           assert.fail(
-            `no progress notification "Training stacking (H20, ridge) …"; toasts: ${JSON.stringify(await toasts(page))}`,
+            `no progress notification "Training stacking (H20, ridge) …"; toasts: ` +
+              `${JSON.stringify(await toasts(page))}`,
           );
         });
       progressSeen = (await toasts(page)).join(' | ');
@@ -357,7 +361,11 @@ async function waitForDashboard(
   const shot = await screenshot(page, `journey-dashboard-${runId}-timeout`);
   assert.fail(
     last
-      ? `the dashboard of ${runId} did not finish rendering in ${timeoutMs} ms: cards ${JSON.stringify(last.cards)}, charts ${JSON.stringify(last.charts.map((c) => `${c.title}: ${c.marks} marks${c.drawn ? '' : ', not drawn'}`))}, "${last.empty}", notes ${JSON.stringify(last.notes)}, errors ${JSON.stringify(last.errors)}; see ${shot}`
+      ? `the dashboard of ${runId} did not finish rendering in ${timeoutMs} ms: cards ` +
+          `${JSON.stringify(last.cards)}, charts ` +
+          `${JSON.stringify(last.charts.map((c) => `${c.title}: ${c.marks} marks${c.drawn ? '' : ', not drawn'}`))}` +
+          `, "${last.empty}", notes ${JSON.stringify(last.notes)}, errors ${JSON.stringify(last.errors)}; see ` +
+          `${shot}`
       : `no dashboard webview shows run ${runId} after ${timeoutMs} ms; see ${shot}`,
   );
 }
@@ -380,7 +388,9 @@ async function dashboardFromContextMenu(
   const shot = await screenshot(page, `journey-dashboard-${kind}`);
   assert.ok(
     drawnCharts(d.charts).length > 0,
-    `the dashboard of ${kind} run ${id} draws no chart: charts ${JSON.stringify(d.charts.map((c) => `${c.title}: ${c.marks} marks${c.drawn ? '' : ', not drawn'}`))}, "${d.empty}", notes ${JSON.stringify(d.notes)}; see ${shot}`,
+    `the dashboard of ${kind} run ${id} draws no chart: charts ` +
+      `${JSON.stringify(d.charts.map((c) => `${c.title}: ${c.marks} marks${c.drawn ? '' : ', not drawn'}`))}, ` +
+      `"${d.empty}", notes ${JSON.stringify(d.notes)}; see ${shot}`,
   );
   assert.ok(
     await page.locator(`.tabs-container .tab.active[aria-label^="Run ${id}"]`).count(),
@@ -407,7 +417,8 @@ test(
 );
 
 test(
-  "dashboard: the stack cell's stacking run opened from the explorer context menu shows metric cards and evaluation charts",
+  "dashboard: the stack cell's stacking run opened from the explorer context menu shows metric cards and " +
+    'evaluation charts',
   { timeout: 60_000 },
   async (t) => {
     await dashboardFromContextMenu('stacking', 'stack', t);

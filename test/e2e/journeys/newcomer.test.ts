@@ -41,7 +41,8 @@ function userCsv(): string {
       const low = Math.min(open, close) * (1 - 0.003 * Math.abs(rnd()));
       const ts = new Date(Date.UTC(2024, 2, 1) + i * 3_600_000).toISOString().replace('.000Z', 'Z');
       lines.push(
-        `${ts},${ticker},${open.toFixed(3)},${high.toFixed(3)},${low.toFixed(3)},${close.toFixed(3)},${Math.round(1000 + 500 * rnd())}`,
+        `${ts},${ticker},${open.toFixed(3)},${high.toFixed(3)},${low.toFixed(3)},${close.toFixed(3)},` +
+          `${Math.round(1000 + 500 * rnd())}`,
       );
     }
   }

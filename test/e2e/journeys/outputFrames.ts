@@ -35,10 +35,12 @@ const CHARTS_JS = `[...document.querySelectorAll('.pb-chart')].map((c) => {
   };
 })`;
 
-const NOTEBOOK_OUTPUTS_JS = `(() => {
+const NOTEBOOK_OUTPUTS_JS =
+  `(() => {
   if (!document.querySelector('.cell_container')) return null;
   const texts = [...document.querySelectorAll('.output-plaintext')].map((e) => e.textContent || '');
-  const errors = [...document.querySelectorAll('.output .error, .output .traceback, .output .pb-error')].map((e) => (e.textContent || '').trim());
+  const errors = [...document.querySelectorAll('.output .error, .output .traceback, .output ` +
+  `.pb-error')].map((e) => (e.textContent || '').trim());
   return { texts, errors, charts: ${CHARTS_JS} };
 })()`;
 
@@ -90,11 +92,13 @@ export interface DashboardSeen {
   errors: string[];
 }
 
-const DASHBOARD_JS = (runId: string) => `(() => {
+const DASHBOARD_JS = (runId: string) =>
+  `(() => {
   const root = document.querySelector('.pb-dash[data-run-id=${JSON.stringify(JSON.stringify(runId)).slice(1, -1)}]');
   if (!root) return null;
   const cards = {};
-  for (const c of root.querySelectorAll('.pb-card')) cards[c.getAttribute('data-metric') || '?'] = (c.textContent || '').trim();
+  for (const c of root.querySelectorAll('.pb-card')) cards[c.getAttribute('data-metric') || '?'] = ` +
+  `(c.textContent || '').trim();
   return {
     cards,
     charts: ${CHARTS_JS},

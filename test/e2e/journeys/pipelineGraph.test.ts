@@ -21,7 +21,8 @@ const CSV = [
   ...Array.from(
     { length: 60 },
     (_, i) =>
-      `2024-01-01T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z,BTC,${100 + (i % 7)}`,
+      `2024-01-01T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z,BTC,` +
+      `${100 + (i % 7)}`,
   ),
 ].join('\n');
 const NOTEBOOK = [
@@ -51,7 +52,9 @@ const NOTEBOOK = [
 ].join('\n');
 
 // Runs inside the graph's webview frame (a string: see outputFrames.ts on why not a function).
-const NODES_JS = `[...document.querySelectorAll('.pg-node')].map((g) => ({ cell: g.getAttribute('data-cell'), state: g.getAttribute('data-state') }))`;
+const NODES_JS =
+  `[...document.querySelectorAll('.pg-node')].map((g) => ({ cell: g.getAttribute('data-cell'), state: ` +
+  `g.getAttribute('data-state') }))`;
 
 let server: CodeServer;
 let wb: Workbench;

@@ -148,7 +148,8 @@ test(
       .catch(async () => assert.fail(`the kernel status bar says "${await statusBar()}" after the run, not idle`));
     assert.ok(
       Date.now() - ranAt < 2 * SLOW_CELL_MS + 30_000,
-      `cell 'slow' finished ${Date.now() - ranAt} ms after Run All: it ran again after the reload (status bar: ${done.statusText})`,
+      `cell 'slow' finished ${Date.now() - ranAt} ms after Run All: it ran again after the reload (status ` +
+        `bar: ${done.statusText})`,
     );
   },
 );

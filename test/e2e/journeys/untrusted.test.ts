@@ -56,7 +56,8 @@ test(
       .waitFor({ timeout: 30_000 })
       .catch(async () => {
         assert.fail(
-          `the workbench does not show Restricted Mode; see ${await screenshot(page, 'journey-untrusted-not-restricted')}`,
+          `the workbench does not show Restricted Mode; see ` +
+            `${await screenshot(page, 'journey-untrusted-not-restricted')}`,
         );
       });
     await openFile(page, DEMO_PIPELINE);
@@ -92,7 +93,8 @@ test(
       .first();
     await prompt.waitFor({ timeout: 15_000 }).catch(async () => {
       assert.fail(
-        `Run All in an untrusted workspace showed no trust prompt; see ${await screenshot(page, 'journey-untrusted-no-prompt')}`,
+        `Run All in an untrusted workspace showed no trust prompt; see ` +
+          `${await screenshot(page, 'journey-untrusted-no-prompt')}`,
       );
     });
     const text = (await prompt.innerText()).replace(/\s+/g, ' ');
@@ -140,8 +142,11 @@ test(
     const silent = phaseRows.filter((r) => !/untrusted|restricted/i.test(r.statusText));
     assert.ok(
       silent.length === 0 || /untrusted workspace/i.test(outputs),
-      `cells ${silent.map((r) => `'${r.name}' (status bar: "${r.statusText}")`).join(', ')} do not say why they did not run: neither their status bar nor an output mentions the untrusted workspace / Restricted Mode. ` +
-        `VS Code's trust prompt comes before the controller, so after Cancel the controller's own message is never shown; see ${shot}`,
+      `cells ${silent.map((r) => `'${r.name}' (status bar: "${r.statusText}")`).join(', ')} do not say why ` +
+        `they did not run: neither their status bar nor an output mentions the untrusted workspace / ` +
+        `Restricted Mode. ` +
+        `VS Code's trust prompt comes before the controller, so after Cancel the controller's own message is ` +
+        `never shown; see ${shot}`,
     );
   },
 );

@@ -20,74 +20,79 @@ const lastRendered = (page: Page) =>
     (window as unknown as { pbPosted: { type: string }[] }).pbPosted.filter((m) => m.type === 'rendered').pop(),
   ) as Promise<Rendered | undefined>;
 
-test('experiments: changed columns, CI tooltips, sort, filter, group over seeds, select and compare, live runs', async () => {
-  const { page, problems } = await pages.open('experiments.html');
-  await page.waitForFunction(() =>
-    (window as unknown as { pbPosted: { type: string }[] }).pbPosted.some((m) => m.type === 'ready'),
-  );
-  const runs = syntheticExperimentRuns(90);
-  await send(page, { type: 'runs', runs, reset: true });
-  await page.waitForSelector('.pb-exp-row');
-  let r = (await lastRendered(page))!;
-  assert.equal(r.rows, 90);
-  assert.ok(r.columns.includes('scenario') && r.columns.includes('roc_auc') && r.columns.includes('params.alpha'));
-  assert.ok(!r.columns.includes('n_splits'), 'n_splits is 5 in every run: hidden while "only what changed" is on');
-  assert.ok(!r.columns.some((c) => c.endsWith('_ci_low')), 'CI bounds are not columns');
-  const aucCell = page
-    .locator('.pb-exp-row')
-    .first()
-    .locator('.pb-grid-cell')
-    .nth(1 + r.columns.indexOf('roc_auc'));
-  assert.match((await aucCell.getAttribute('title')) ?? '', /roc_auc 0\.\d+ \(95% CI 0\.\d+ – 0\.\d+\)/);
+test(
+  'experiments: changed columns, CI tooltips, sort, ' + 'filter, group over seeds, select and compare, live ' + 'runs',
+  async () => {
+    const { page, problems } = await pages.open('experiments.html');
+    await page.waitForFunction(() =>
+      (window as unknown as { pbPosted: { type: string }[] }).pbPosted.some((m) => m.type === 'ready'),
+    );
+    const runs = syntheticExperimentRuns(90);
+    await send(page, { type: 'runs', runs, reset: true });
+    await page.waitForSelector('.pb-exp-row');
+    let r = (await lastRendered(page))!;
+    assert.equal(r.rows, 90);
+    assert.ok(r.columns.includes('scenario') && r.columns.includes('roc_auc') && r.columns.includes('params.alpha'));
+    assert.ok(!r.columns.includes('n_splits'), 'n_splits is 5 in every run: hidden while "only what changed" is on');
+    assert.ok(!r.columns.some((c) => c.endsWith('_ci_low')), 'CI bounds are not columns');
+    const aucCell = page
+      .locator('.pb-exp-row')
+      .first()
+      .locator('.pb-grid-cell')
+      .nth(1 + r.columns.indexOf('roc_auc'));
+    assert.match((await aucCell.getAttribute('title')) ?? '', /roc_auc 0\.\d+ \(95% CI 0\.\d+ – 0\.\d+\)/);
 
-  await page.locator('.pb-grid-hcell[data-column="metric:roc_auc"]').click();
-  await page.locator('.pb-grid-hcell[data-column="metric:roc_auc"]').click();
-  const sortedAuc = runs.map((x) => x.metrics.roc_auc!).sort((a, b) => b - a)[0]!;
-  r = (await lastRendered(page))!;
-  assert.equal(r.firstRows[0], runs.find((x) => x.metrics.roc_auc === sortedAuc)!.label);
+    await page.locator('.pb-grid-hcell[data-column="metric:roc_auc"]').click();
+    await page.locator('.pb-grid-hcell[data-column="metric:roc_auc"]').click();
+    const sortedAuc = runs.map((x) => x.metrics.roc_auc!).sort((a, b) => b - a)[0]!;
+    r = (await lastRendered(page))!;
+    assert.equal(r.firstRows[0], runs.find((x) => x.metrics.roc_auc === sortedAuc)!.label);
 
-  await page.fill('.pb-exp-filter', 'model=gbdt scenario=ffill');
-  await page.waitForFunction(() => document.querySelector('.pb-grid-count')?.textContent?.startsWith('10 of 90'));
-  await page.fill('.pb-exp-filter', 'nosuch>1');
-  await page.waitForFunction(() => document.querySelector('.pb-exp-unknown')?.textContent === 'no column nosuch');
-  await page.fill('.pb-exp-filter', '');
+    await page.fill('.pb-exp-filter', 'model=gbdt scenario=ffill');
+    await page.waitForFunction(() => document.querySelector('.pb-grid-count')?.textContent?.startsWith('10 of 90'));
+    await page.fill('.pb-exp-filter', 'nosuch>1');
+    await page.waitForFunction(() => document.querySelector('.pb-exp-unknown')?.textContent === 'no column nosuch');
+    await page.fill('.pb-exp-filter', '');
 
-  await page.selectOption('select.pb-dropdown, vscode-dropdown', 'seed').catch(async () => {
+    await page.selectOption('select.pb-dropdown, vscode-dropdown', 'seed').catch(async () => {
+      await page.evaluate(() => {
+        const d = document.querySelector('.pb-dropdown') as HTMLElement & { value: string };
+        d.value = 'seed';
+        d.dispatchEvent(new Event('change'));
+      });
+    });
+    await page.waitForSelector('.pb-exp-group');
+    r = (await lastRendered(page))!;
+    // 90 runs = 3 scenarios x 3 models x 5 seeds x 2: params.alpha differs too, so 9 settings x 4 alphas over seeds.
+    assert.ok(r.groups > 1 && r.groups < 90, `${r.groups} groups`);
+    assert.match(await page.locator('.pb-exp-group').first().innerText(), /±/);
+    await page.screenshot({ path: screenshotPath('experiments-grouped') });
+
     await page.evaluate(() => {
       const d = document.querySelector('.pb-dropdown') as HTMLElement & { value: string };
-      d.value = 'seed';
+      d.value = 'none';
       d.dispatchEvent(new Event('change'));
     });
-  });
-  await page.waitForSelector('.pb-exp-group');
-  r = (await lastRendered(page))!;
-  // 90 runs = 3 scenarios x 3 models x 5 seeds x 2: params.alpha differs too, so 9 settings x 4 alphas over seeds.
-  assert.ok(r.groups > 1 && r.groups < 90, `${r.groups} groups`);
-  assert.match(await page.locator('.pb-exp-group').first().innerText(), /±/);
-  await page.screenshot({ path: screenshotPath('experiments-grouped') });
+    await page.locator('.pb-exp-row').nth(0).click();
+    await page.locator('.pb-exp-row').nth(1).click();
+    await page.getByText('Compare', { exact: true }).click();
+    const compare = await page.evaluate(() =>
+      (window as unknown as { pbPosted: { type: string; dirs?: string[] }[] }).pbPosted.find(
+        (m) => m.type === 'compare',
+      ),
+    );
+    assert.equal(compare?.dirs?.length, 2);
 
-  await page.evaluate(() => {
-    const d = document.querySelector('.pb-dropdown') as HTMLElement & { value: string };
-    d.value = 'none';
-    d.dispatchEvent(new Event('change'));
-  });
-  await page.locator('.pb-exp-row').nth(0).click();
-  await page.locator('.pb-exp-row').nth(1).click();
-  await page.getByText('Compare', { exact: true }).click();
-  const compare = await page.evaluate(() =>
-    (window as unknown as { pbPosted: { type: string; dirs?: string[] }[] }).pbPosted.find((m) => m.type === 'compare'),
-  );
-  assert.equal(compare?.dirs?.length, 2);
-
-  const landed = syntheticExperimentRuns(91)
-    .slice(90)
-    .map((x) => ({ ...x, created: '2027-01-01T00:00:00.000Z', label: 'just landed' }));
-  await send(page, { type: 'runs', runs: landed, reset: false });
-  await page.waitForFunction(() => document.querySelector('.pb-grid-count')?.textContent?.startsWith('91 of 91'));
-  await page.screenshot({ path: screenshotPath('experiments-table') });
-  assert.deepEqual(problems, []);
-  await page.context().close();
-});
+    const landed = syntheticExperimentRuns(91)
+      .slice(90)
+      .map((x) => ({ ...x, created: '2027-01-01T00:00:00.000Z', label: 'just landed' }));
+    await send(page, { type: 'runs', runs: landed, reset: false });
+    await page.waitForFunction(() => document.querySelector('.pb-grid-count')?.textContent?.startsWith('91 of 91'));
+    await page.screenshot({ path: screenshotPath('experiments-table') });
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  },
+);
 
 test('experiments: 10,000 runs draw only the rows in view, and scrolling re-fills them', async () => {
   const { page, problems } = await pages.open('experiments.html', 'dark');

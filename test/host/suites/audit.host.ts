@@ -79,49 +79,53 @@ suite('causality audit on the cells', function () {
     nb = (await showNotebook('host-tests/audit.pipeline', TEXT)).notebook;
   });
 
-  test('a pipeline run with a leak: a diagnostic on the leaking cell at its key line, a look-ahead badge there, a check on the clean cell', async () => {
-    const id = 'pipeline_20261202_120000_000001_a0d1';
-    const dir = join(workspaceRoot().fsPath, 'runs', id);
-    mkdirSync(dir, { recursive: true });
-    const manifest = {
-      id,
-      kind: 'pipeline',
-      status: 'failed',
-      created: new Date().toISOString(),
-      source: { cli: ['run'] },
-      config: {},
-      config_hash: 'h',
-      seed: 42,
-      metrics: {},
-      artifacts: [],
-      engine_version: 'test',
-      audit: reportFor(nb.uri.fsPath),
-    };
-    writeFileSync(join(dir, '.tmp-run.json'), JSON.stringify(manifest));
-    renameSync(join(dir, '.tmp-run.json'), join(dir, 'run.json'));
-    const features = await cellNamed(nb, 'features');
-    const diags = await waitFor(
-      () => api.auditDiagnostics(features).length > 0 && api.auditDiagnostics(features),
-      10_000,
-      'the audit diagnostic',
-    );
-    assert.equal(diags.length, 1);
-    const d = diags[0];
-    assert.equal(features.document.lineAt(d.range.start.line).text, '  fut: fwd_ret_h1 * 1');
-    assert.equal(d.range.start.character, 2, 'starts at the key');
-    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
-    assert.match(
-      d.message,
-      /look-ahead: column 'fut' at 2024-02-29T23:00:00\.000Z \(BTCUSDT\) changed when every input row after 2024-03-01T00:00:00\.000Z was replaced/,
-    );
-    // The same diagnostic is in VS Code's own list for the cell document (what the Problems view shows).
-    assert.ok(vscode.languages.getDiagnostics(features.document.uri).some((x) => x.source === 'phasebook audit'));
-    assert.equal(api.auditDiagnostics(await cellNamed(nb, 'prices')).length, 0);
-    const badges = api.auditBadges(nb);
-    assert.equal(badges[(await cellNamed(nb, 'features')).index], 'look-ahead');
-    assert.equal(badges[(await cellNamed(nb, 'prices')).index], 'clean');
-    assert.equal(badges[(await cellNamed(nb, 'labels')).index], '', 'a cell the audit did not cover has no badge');
-  });
+  test(
+    'a pipeline run with a leak: a diagnostic on the leaking cell at its key line, a look-ahead badge there, a ' +
+      'check on the clean cell',
+    async () => {
+      const id = 'pipeline_20261202_120000_000001_a0d1';
+      const dir = join(workspaceRoot().fsPath, 'runs', id);
+      mkdirSync(dir, { recursive: true });
+      const manifest = {
+        id,
+        kind: 'pipeline',
+        status: 'failed',
+        created: new Date().toISOString(),
+        source: { cli: ['run'] },
+        config: {},
+        config_hash: 'h',
+        seed: 42,
+        metrics: {},
+        artifacts: [],
+        engine_version: 'test',
+        audit: reportFor(nb.uri.fsPath),
+      };
+      writeFileSync(join(dir, '.tmp-run.json'), JSON.stringify(manifest));
+      renameSync(join(dir, '.tmp-run.json'), join(dir, 'run.json'));
+      const features = await cellNamed(nb, 'features');
+      const diags = await waitFor(
+        () => api.auditDiagnostics(features).length > 0 && api.auditDiagnostics(features),
+        10_000,
+        'the audit diagnostic',
+      );
+      assert.equal(diags.length, 1);
+      const d = diags[0];
+      assert.equal(features.document.lineAt(d.range.start.line).text, '  fut: fwd_ret_h1 * 1');
+      assert.equal(d.range.start.character, 2, 'starts at the key');
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+      assert.match(
+        d.message,
+        /look-ahead: column 'fut' at 2024-02-29T23:00:00\.000Z \(BTCUSDT\) changed when every input row after 2024-03-01T00:00:00\.000Z was replaced/,
+      );
+      // The same diagnostic is in VS Code's own list for the cell document (what the Problems view shows).
+      assert.ok(vscode.languages.getDiagnostics(features.document.uri).some((x) => x.source === 'phasebook audit'));
+      assert.equal(api.auditDiagnostics(await cellNamed(nb, 'prices')).length, 0);
+      const badges = api.auditBadges(nb);
+      assert.equal(badges[(await cellNamed(nb, 'features')).index], 'look-ahead');
+      assert.equal(badges[(await cellNamed(nb, 'prices')).index], 'clean');
+      assert.equal(badges[(await cellNamed(nb, 'labels')).index], '', 'a cell the audit did not cover has no badge');
+    },
+  );
 
   test('a notebook opened after its run landed shows the audit of its newest run', async () => {
     const file = join(workspaceRoot().fsPath, 'host-tests', 'audit-later.pipeline');

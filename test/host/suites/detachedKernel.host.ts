@@ -91,34 +91,37 @@ suite('detached kernel', function () {
     assert.equal(statSync(mine.file).mode & 0o777, 0o600);
   });
 
-  test('killed with SIGKILL mid-cell, the running cell fails with a clear message; "Restart kernel" starts a new one', async () => {
-    const nb = (await showNotebook('host-tests/detached/nb.pipeline')).notebook;
-    const slow = await cellNamed(nb, 'slow');
-    const t0 = Date.now();
-    const running = runCells(nb, [slow]);
-    await waitFor(
-      () => api.kernelState(nb) === 'busy' && !endedAfter(slow, t0),
-      30_000,
-      () => `the slow cell to run; kernel ${api.kernelState(nb)}; ${describeCell(slow)}`,
-    );
-    await new Promise((r) => setTimeout(r, 1000));
-    const pid = api.kernelPid(nb)!;
-    process.kill(pid, 'SIGKILL');
-    await running;
-    await waitForExecutions([slow], t0, 10_000);
-    assert.equal(slow.executionSummary?.success, false);
-    assert.match(
-      `${outputText(slow)}\n${outputText(slow, 'application/vnd.code.notebook.error')}`,
-      /kernel was killed \(SIGKILL/,
-    );
-    assert.equal(api.kernelState(nb), 'dead');
+  test(
+    'killed with SIGKILL mid-cell, the running cell fails with a clear message; "Restart kernel" starts a new ' + 'one',
+    async () => {
+      const nb = (await showNotebook('host-tests/detached/nb.pipeline')).notebook;
+      const slow = await cellNamed(nb, 'slow');
+      const t0 = Date.now();
+      const running = runCells(nb, [slow]);
+      await waitFor(
+        () => api.kernelState(nb) === 'busy' && !endedAfter(slow, t0),
+        30_000,
+        () => `the slow cell to run; kernel ${api.kernelState(nb)}; ${describeCell(slow)}`,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      const pid = api.kernelPid(nb)!;
+      process.kill(pid, 'SIGKILL');
+      await running;
+      await waitForExecutions([slow], t0, 10_000);
+      assert.equal(slow.executionSummary?.success, false);
+      assert.match(
+        `${outputText(slow)}\n${outputText(slow, 'application/vnd.code.notebook.error')}`,
+        /kernel was killed \(SIGKILL/,
+      );
+      assert.equal(api.kernelState(nb), 'dead');
 
-    await vscode.commands.executeCommand('phasebook.restartKernel', nb.uri);
-    await waitFor(() => api.kernelState(nb) === 'idle' && api.kernelPid(nb) !== pid, 30_000, 'a new kernel');
-    const fresh = api.kernelPid(nb)!;
-    assert.equal(infos().find((i) => i.info.notebookUri === nb.uri.toString())?.info.pid, fresh);
-    await vscode.commands.executeCommand('phasebook.restartKernel', nb.uri);
-    await waitFor(() => api.kernelState(nb) === 'idle' && api.kernelPid(nb) !== fresh, 30_000, 'another kernel');
-    assert.equal(alive(fresh), false, 'the restarted detached kernel was stopped, not left running');
-  });
+      await vscode.commands.executeCommand('phasebook.restartKernel', nb.uri);
+      await waitFor(() => api.kernelState(nb) === 'idle' && api.kernelPid(nb) !== pid, 30_000, 'a new kernel');
+      const fresh = api.kernelPid(nb)!;
+      assert.equal(infos().find((i) => i.info.notebookUri === nb.uri.toString())?.info.pid, fresh);
+      await vscode.commands.executeCommand('phasebook.restartKernel', nb.uri);
+      await waitFor(() => api.kernelState(nb) === 'idle' && api.kernelPid(nb) !== fresh, 30_000, 'another kernel');
+      assert.equal(alive(fresh), false, 'the restarted detached kernel was stopped, not left running');
+    },
+  );
 });

@@ -112,7 +112,8 @@ suite('fanout: branches show on their notebook cells', function () {
     const api = await phasebookApi();
     const before = new Set(Object.keys(api.tableViews()));
     const sql =
-      "SELECT scenario, model, metric, value FROM latest_metrics WHERE origin = 'train' ORDER BY scenario, model, metric";
+      "SELECT scenario, model, metric, value FROM latest_metrics WHERE origin = 'train' ORDER BY scenario, " +
+      'model, metric';
     const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('phasebook.queryMetrics', sql);
     assert.ok(panel, 'no result view was opened');
     const drawn = await waitFor(

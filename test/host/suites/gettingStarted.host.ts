@@ -70,48 +70,55 @@ suite('getting started', function () {
     for (const e of entries) assert.ok(registered.has(e.command), `${e.command} is not registered`);
   });
 
-  test('New pipeline notebook from a CSV: timestamp and symbol from its header, the whole pipeline, saved where asked', async () => {
-    const rows = ['date,ticker,open,high,low,close,volume'];
-    for (let i = 0; i < 30; i++)
-      for (const t of ['AAA', 'BBB'])
-        rows.push(`2024-01-${String(1 + i).padStart(2, '0')},${t},10,11,9,${10 + Math.sin(i)},100`);
-    const data = await writeWorkspaceFile('host-tests/start/prices.csv', rows.join('\n') + '\n');
-    const target = vscode.Uri.joinPath(data, '..', 'nb', 'starter.pipeline');
-    const editor = (await vscode.commands.executeCommand('phasebook.newNotebook', {
-      data,
-      target,
-    })) as vscode.NotebookEditor;
-    assert.equal(editor.notebook.uri.toString(), target.toString(), 'the notebook was not opened where asked');
-    const code = editor.notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
-    assert.deepEqual(
-      code.map((c) => header(c)?.split(' ')[2]),
-      ['load', 'validate', 'features', 'labels', 'split', 'scale', 'cv', 'stack', 'train', 'evaluate'],
-    );
-    const load = code[0]?.document.getText() ?? '';
-    assert.match(load, /^source: \.\.\/prices\.csv$/m, `source is relative to the notebook:\n${load}`);
-    assert.match(load, /^timestamp: date$/m);
-    assert.match(load, /^symbol: ticker$/m);
-    assert.ok(
-      code.every((c) => !c.document.getText().startsWith('# %%')),
-      'a starter cell shows a raw marker line',
-    );
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-  });
+  test(
+    'New pipeline notebook from a CSV: timestamp and symbol from its header, the whole pipeline, saved where ' +
+      'asked',
+    async () => {
+      const rows = ['date,ticker,open,high,low,close,volume'];
+      for (let i = 0; i < 30; i++)
+        for (const t of ['AAA', 'BBB'])
+          rows.push(`2024-01-${String(1 + i).padStart(2, '0')},${t},10,11,9,${10 + Math.sin(i)},100`);
+      const data = await writeWorkspaceFile('host-tests/start/prices.csv', rows.join('\n') + '\n');
+      const target = vscode.Uri.joinPath(data, '..', 'nb', 'starter.pipeline');
+      const editor = (await vscode.commands.executeCommand('phasebook.newNotebook', {
+        data,
+        target,
+      })) as vscode.NotebookEditor;
+      assert.equal(editor.notebook.uri.toString(), target.toString(), 'the notebook was not opened where asked');
+      const code = editor.notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+      assert.deepEqual(
+        code.map((c) => header(c)?.split(' ')[2]),
+        ['load', 'validate', 'features', 'labels', 'split', 'scale', 'cv', 'stack', 'train', 'evaluate'],
+      );
+      const load = code[0]?.document.getText() ?? '';
+      assert.match(load, /^source: \.\.\/prices\.csv$/m, `source is relative to the notebook:\n${load}`);
+      assert.match(load, /^timestamp: date$/m);
+      assert.match(load, /^symbol: ticker$/m);
+      assert.ok(
+        code.every((c) => !c.document.getText().startsWith('# %%')),
+        'a starter cell shows a raw marker line',
+      );
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    },
+  );
 
-  test('"Add phase cell…" inserts the picked kind below the selection, its marker in metadata like a template cell', async () => {
-    const editor = await showNotebook('host-tests/add-cell.pipeline', TINY_PIPELINE);
-    editor.selections = [new vscode.NotebookRange(1, 2)];
-    const index = await vscode.commands.executeCommand<number>('phasebook.addPhaseCell', 'features');
-    assert.equal(index, 2);
-    const cell = editor.notebook.cellAt(2);
-    assert.equal(header(cell), '# %% features');
-    assert.equal(cell.document.getText(), 'returns: ');
-    assert.equal(cell.document.languageId, 'yaml');
-    const picked = await acceptingPicks(() => vscode.commands.executeCommand<number>('phasebook.addPhaseCell'));
-    const added = editor.notebook.cellAt(picked);
-    assert.match(header(added) ?? '', /^# %% load$/, 'the quick pick lists the kinds in pipeline order, load first');
-    assert.ok(!added.document.getText().includes('# %%'));
-  });
+  test(
+    '"Add phase cell…" inserts the picked kind below the ' + 'selection, its marker in metadata like a template cell',
+    async () => {
+      const editor = await showNotebook('host-tests/add-cell.pipeline', TINY_PIPELINE);
+      editor.selections = [new vscode.NotebookRange(1, 2)];
+      const index = await vscode.commands.executeCommand<number>('phasebook.addPhaseCell', 'features');
+      assert.equal(index, 2);
+      const cell = editor.notebook.cellAt(2);
+      assert.equal(header(cell), '# %% features');
+      assert.equal(cell.document.getText(), 'returns: ');
+      assert.equal(cell.document.languageId, 'yaml');
+      const picked = await acceptingPicks(() => vscode.commands.executeCommand<number>('phasebook.addPhaseCell'));
+      const added = editor.notebook.cellAt(picked);
+      assert.match(header(added) ?? '', /^# %% load$/, 'the quick pick lists the kinds in pipeline order, load first');
+      assert.ok(!added.document.getText().includes('# %%'));
+    },
+  );
 
   test('a marker typed or pasted as the first line of a new cell moves into its metadata', async () => {
     const editor = await showNotebook('host-tests/typed-marker.pipeline', TINY_PIPELINE);

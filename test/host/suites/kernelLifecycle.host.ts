@@ -58,43 +58,46 @@ suite('kernel lifecycle', function () {
     await writeWorkspaceFile('host-tests/kernel/tiny.csv', TINY_CSV);
   });
 
-  test('a kernel killed with SIGKILL fails its running cell with a clear message; the next run starts a new kernel', async () => {
-    const nb = (await showNotebook('host-tests/kernel/crash.pipeline', NOTEBOOK)).notebook;
-    const slow = await cellNamed(nb, 'slow');
-    const prices = await cellNamed(nb, 'prices');
-    const t0 = Date.now();
-    const running = runCells(nb, [slow]); // resolves when the execution ends
+  test(
+    'a kernel killed with SIGKILL fails its running cell ' + 'with a clear message; the next run starts a new kernel',
+    async () => {
+      const nb = (await showNotebook('host-tests/kernel/crash.pipeline', NOTEBOOK)).notebook;
+      const slow = await cellNamed(nb, 'slow');
+      const prices = await cellNamed(nb, 'prices');
+      const t0 = Date.now();
+      const running = runCells(nb, [slow]); // resolves when the execution ends
 
-    // The slow cell runs once its ancestor is done (it takes 15 s).
-    const seen: string[] = [];
-    await waitFor(
-      () => {
-        const now = `${endedAfter(prices, t0)}/${endedAfter(slow, t0)}/${api.kernelState(nb)}`;
-        if (seen[seen.length - 1] !== now) seen.push(now);
-        return endedAfter(prices, t0) && !endedAfter(slow, t0) && api.kernelState(nb) === 'busy';
-      },
-      30_000,
-      () => `the slow cell to run; seen ${seen.join(' -> ')}; ${describeCell(prices)}; ${describeCell(slow)}`,
-    );
-    await new Promise((r) => setTimeout(r, 1000));
-    const pid = api.kernelPid(nb)!;
-    process.kill(pid, 'SIGKILL');
-    await running;
-    await waitForExecutions([slow], t0, 10_000);
-    assert.equal(slow.executionSummary?.success, false);
-    const shown = `${outputText(slow)}\n${outputText(slow, 'application/vnd.code.notebook.error')}`;
-    assert.match(shown, /kernel was killed \(SIGKILL/);
-    assert.equal(api.kernelState(nb), 'dead');
-    assert.ok(
-      vscode.extensions.getExtension('phasebook.phasebook')?.isActive,
-      'the extension host went down with the kernel',
-    );
-    const t1 = Date.now();
-    await runCells(nb, [prices]);
-    await waitForExecutions([prices], t1, 60_000);
-    assert.equal(prices.executionSummary?.success, true, outputText(prices));
-    assert.notEqual(api.kernelPid(nb), pid);
-  });
+      // The slow cell runs once its ancestor is done (it takes 15 s).
+      const seen: string[] = [];
+      await waitFor(
+        () => {
+          const now = `${endedAfter(prices, t0)}/${endedAfter(slow, t0)}/${api.kernelState(nb)}`;
+          if (seen[seen.length - 1] !== now) seen.push(now);
+          return endedAfter(prices, t0) && !endedAfter(slow, t0) && api.kernelState(nb) === 'busy';
+        },
+        30_000,
+        () => `the slow cell to run; seen ${seen.join(' -> ')}; ${describeCell(prices)}; ${describeCell(slow)}`,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      const pid = api.kernelPid(nb)!;
+      process.kill(pid, 'SIGKILL');
+      await running;
+      await waitForExecutions([slow], t0, 10_000);
+      assert.equal(slow.executionSummary?.success, false);
+      const shown = `${outputText(slow)}\n${outputText(slow, 'application/vnd.code.notebook.error')}`;
+      assert.match(shown, /kernel was killed \(SIGKILL/);
+      assert.equal(api.kernelState(nb), 'dead');
+      assert.ok(
+        vscode.extensions.getExtension('phasebook.phasebook')?.isActive,
+        'the extension host went down with the kernel',
+      );
+      const t1 = Date.now();
+      await runCells(nb, [prices]);
+      await waitForExecutions([prices], t1, 60_000);
+      assert.equal(prices.executionSummary?.success, true, outputText(prices));
+      assert.notEqual(api.kernelPid(nb), pid);
+    },
+  );
 
   test('"Restart kernel" replaces the process', async () => {
     const nb = (await showNotebook('host-tests/kernel/crash.pipeline')).notebook;

@@ -117,36 +117,43 @@ suite('pipeline: the demo notebook', function () {
     await vscode.commands.executeCommand('phasebook.switchToLazy', nb.uri);
   });
 
-  test('the cv cell carries the CodeLens "Train stacking on this run"; it trains a stacking run that appears in the explorer with its dashboard', async () => {
-    const cv = await cellNamed(nb, 'cv');
-    // CodeLenses live on cell editors: bring the cv cell into view, as a user scrolling to it would.
-    const editor = await vscode.window.showNotebookDocument(nb);
-    editor.revealRange(new vscode.NotebookRange(cv.index, cv.index + 1), vscode.NotebookEditorRevealType.InCenter);
-    editor.selections = [new vscode.NotebookRange(cv.index, cv.index + 1)];
-    const lenses = await waitFor(
-      async () => {
-        try {
-          return await vscode.commands.executeCommand<vscode.CodeLens[]>(
-            'vscode.executeCodeLensProvider',
-            cv.document.uri,
-          );
-        } catch {
-          return undefined; // "Illegal argument": the cell's editor model does not exist yet
-        }
-      },
-      15_000,
-      'the cv cell editor',
-    );
-    const lens = lenses.find((l) => l.command?.title.includes('Train stacking on this run'));
-    assert.ok(lens?.command, `no stacking CodeLens on the cv cell: ${lenses.map((l) => l.command?.title).join(', ')}`);
-    const cvDir = lens.command.arguments?.[0] as string;
-    const reply = await api.trainStacking(cvDir, { horizon: 20, metaLearner: 'ridge' }, nb);
-    assert.ok(reply, 'no stacking run');
-    const run = await api.waitForRun((s) => s.dir === reply.dir, 1000);
-    assert.equal(run.kind, 'stacking');
-    assert.equal(run.status, 'complete');
-    assert.ok(api.openDashboards().includes(reply.dir), 'its dashboard did not open');
-  });
+  test(
+    'the cv cell carries the CodeLens "Train stacking on this run"; it trains a stacking run that appears in ' +
+      'the explorer with its dashboard',
+    async () => {
+      const cv = await cellNamed(nb, 'cv');
+      // CodeLenses live on cell editors: bring the cv cell into view, as a user scrolling to it would.
+      const editor = await vscode.window.showNotebookDocument(nb);
+      editor.revealRange(new vscode.NotebookRange(cv.index, cv.index + 1), vscode.NotebookEditorRevealType.InCenter);
+      editor.selections = [new vscode.NotebookRange(cv.index, cv.index + 1)];
+      const lenses = await waitFor(
+        async () => {
+          try {
+            return await vscode.commands.executeCommand<vscode.CodeLens[]>(
+              'vscode.executeCodeLensProvider',
+              cv.document.uri,
+            );
+          } catch {
+            return undefined; // "Illegal argument": the cell's editor model does not exist yet
+          }
+        },
+        15_000,
+        'the cv cell editor',
+      );
+      const lens = lenses.find((l) => l.command?.title.includes('Train stacking on this run'));
+      assert.ok(
+        lens?.command,
+        `no stacking CodeLens on the cv cell: ${lenses.map((l) => l.command?.title).join(', ')}`,
+      );
+      const cvDir = lens.command.arguments?.[0] as string;
+      const reply = await api.trainStacking(cvDir, { horizon: 20, metaLearner: 'ridge' }, nb);
+      assert.ok(reply, 'no stacking run');
+      const run = await api.waitForRun((s) => s.dir === reply.dir, 1000);
+      assert.equal(run.kind, 'stacking');
+      assert.equal(run.status, 'complete');
+      assert.ok(api.openDashboards().includes(reply.dir), 'its dashboard did not open');
+    },
+  );
 
   test('a horizon the CV run lacks gets the loader error listing the horizons it has', async () => {
     const cvRun = api.completedRuns(nb).find((r) => r.kind === 'cv');
@@ -166,17 +173,20 @@ suite('pipeline: the demo notebook', function () {
     assert.equal(lens?.command?.arguments?.[0], cvRun.dir);
   });
 
-  test('a notebook reopened gets the outputs of its last run back from the cache, without running anything', async () => {
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(nb.uri));
-    const runsBefore = api.runs().length;
-    const copy = (await showNotebook('demo-reopened.pipeline', text)).notebook;
-    const cells = await phaseCells(copy);
-    const names = await api.cellNames(copy);
-    await waitFor(() => cells.every((c) => c.outputs.length > 0) && cells, 60_000, 'restored outputs');
-    for (const c of cells) {
-      assert.match(outputText(c).split('\n')[0]!, /· cached \(ran .+ on .+\)$/, `cell '${names[c.index]}'`);
-      assert.equal(c.executionSummary?.executionOrder, undefined, `cell '${names[c.index]}' was run`);
-    }
-    assert.equal(api.runs().length, runsBefore, 'restoring created runs');
-  });
+  test(
+    'a notebook reopened gets the outputs of its last ' + 'run back from the cache, without running anything',
+    async () => {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(nb.uri));
+      const runsBefore = api.runs().length;
+      const copy = (await showNotebook('demo-reopened.pipeline', text)).notebook;
+      const cells = await phaseCells(copy);
+      const names = await api.cellNames(copy);
+      await waitFor(() => cells.every((c) => c.outputs.length > 0) && cells, 60_000, 'restored outputs');
+      for (const c of cells) {
+        assert.match(outputText(c).split('\n')[0]!, /· cached \(ran .+ on .+\)$/, `cell '${names[c.index]}'`);
+        assert.equal(c.executionSummary?.executionOrder, undefined, `cell '${names[c.index]}' was run`);
+      }
+      assert.equal(api.runs().length, runsBefore, 'restoring created runs');
+    },
+  );
 });

@@ -91,22 +91,27 @@ suite('pipeline graph', function () {
     assert.equal(vscode.window.activeNotebookEditor?.notebook, nb, 'the notebook keeps the focus');
   });
 
-  test('after a run every node has run (or come from the cache) with its time and rows; a second run is all cached', async () => {
-    const cells = await phaseCells(nb);
-    let t0 = Date.now();
-    await vscode.commands.executeCommand('notebook.execute', nb.uri);
-    await waitForExecutions(cells, t0, 120_000);
-    for (const c of cells) assert.equal(c.executionSummary?.success, true, describeCell(c));
-    await waitForDrawn({ prices: ['ok', 'cached'], features: ['ok', 'cached'], labels: ['ok', 'cached'] }, 'ran');
-    const prices = sentNode('prices');
-    assert.equal(prices?.rows, 50, JSON.stringify(prices));
-    assert.ok(prices?.at && !Number.isNaN(Date.parse(prices.at)), JSON.stringify(prices));
-    assert.equal(typeof prices?.durationMs, 'number');
-    t0 = Date.now();
-    await vscode.commands.executeCommand('notebook.execute', nb.uri);
-    await waitForExecutions(cells, t0, 60_000);
-    await waitForDrawn({ prices: 'cached', features: 'cached', labels: 'cached' }, 'the second run');
-  });
+  test(
+    'after a run every node has run (or come from the ' +
+      'cache) with its time and rows; a second run is all ' +
+      'cached',
+    async () => {
+      const cells = await phaseCells(nb);
+      let t0 = Date.now();
+      await vscode.commands.executeCommand('notebook.execute', nb.uri);
+      await waitForExecutions(cells, t0, 120_000);
+      for (const c of cells) assert.equal(c.executionSummary?.success, true, describeCell(c));
+      await waitForDrawn({ prices: ['ok', 'cached'], features: ['ok', 'cached'], labels: ['ok', 'cached'] }, 'ran');
+      const prices = sentNode('prices');
+      assert.equal(prices?.rows, 50, JSON.stringify(prices));
+      assert.ok(prices?.at && !Number.isNaN(Date.parse(prices.at)), JSON.stringify(prices));
+      assert.equal(typeof prices?.durationMs, 'number');
+      t0 = Date.now();
+      await vscode.commands.executeCommand('notebook.execute', nb.uri);
+      await waitForExecutions(cells, t0, 60_000);
+      await waitForDrawn({ prices: 'cached', features: 'cached', labels: 'cached' }, 'the second run');
+    },
+  );
 
   test('an edit makes the cell and its descendants stale; "run to here" runs it and its ancestors only', async () => {
     const features = await cellNamed(nb, 'features');

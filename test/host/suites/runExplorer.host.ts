@@ -20,12 +20,15 @@ function writeRunElsewhere(
   manifest: Record<string, unknown> | undefined,
   files: Record<string, string> = {},
 ): Promise<void> {
-  const script = `
+  const script =
+    `
     const fs = require('fs'), path = require('path');
     const [dir, manifest, files] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3])];
     fs.mkdirSync(dir, { recursive: true });
-    for (const [name, text] of Object.entries(files)) { fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true }); fs.writeFileSync(path.join(dir, name), text); }
-    if (manifest) { fs.writeFileSync(path.join(dir, '.tmp-run.json'), manifest); fs.renameSync(path.join(dir, '.tmp-run.json'), path.join(dir, 'run.json')); }
+    for (const [name, text] of Object.entries(files)) { fs.mkdirSync(path.dirname(path.join(dir, name)), { ` +
+    `recursive: true }); fs.writeFileSync(path.join(dir, name), text); }
+    if (manifest) { fs.writeFileSync(path.join(dir, '.tmp-run.json'), manifest); fs.renameSync(path.join(dir, ` +
+    `'.tmp-run.json'), path.join(dir, 'run.json')); }
   `;
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -156,55 +159,59 @@ suite('run explorer', function () {
     await api.waitForRun((s) => s.dir === dir, 8000);
   });
 
-  test('results runs in both layouts: notes/002 (results/{results_dir}/{workflow_id}/{phase}/) and the one before it (containers/)', async () => {
-    const root = join(ws(), 'results');
-    // notes/002: a workflow run inside a results_dir, containers directly in the phase folder.
-    const nested = join(root, 'study_host', 'sweep');
-    const phaseFiles = {
-      'parameter_search/portfolio_001_results.json': JSON.stringify({ container_id: 'portfolio_001' }),
-      'parameter_search/aggregate_results.json': JSON.stringify({ aggregate_metrics: { sharpe_ratio: 0.9 } }),
-    };
-    await writeRunElsewhere(
-      nested,
-      {
-        ...manifest('study_host/sweep', 'workflow', { 'validation.sharpe_ratio': 0.8 }),
-        meta: { phases: ['parameter_search', 'validation'] },
-      },
-      phaseFiles,
-    );
-    // The layout before notes/002: results/{name}/{phase}/containers/, with run.json and without.
-    const old = join(root, 'old_host');
-    await writeRunElsewhere(
-      old,
-      { ...manifest('old_host', 'backtest', { sharpe_ratio: 0.7 }), meta: { phases: ['bt'] } },
-      {
-        'bt/containers/portfolio_001_results.json': JSON.stringify({ container_id: 'portfolio_001' }),
-        'bt/aggregate_results.json': JSON.stringify({ aggregate_metrics: { sharpe_ratio: 0.7 } }),
-      },
-    );
-    const legacy = join(root, 'legacy_host');
-    await writeRunElsewhere(legacy, undefined, {
-      'wf/window_001/containers/portfolio_001_results.json': '{}',
-      'wf/window_001/phase_summary.json': JSON.stringify({ phase: 'wf', metrics_summary: { sharpe_ratio: 0.3 } }),
-    });
-    const run = await api.waitForRun((s) => s.dir === nested, 5000);
-    assert.equal(run.id, 'study_host/sweep');
-    assert.deepEqual(run.phases, ['parameter_search', 'validation']);
-    await api.waitForRun((s) => s.dir === old, 5000);
-    assert.equal((await api.waitForRun((s) => s.dir === legacy, 5000)).foreign, true);
-    // The results_dir folder is not a run of its own (its files arrived before the run.json).
-    await waitFor(
-      () => !api.runs().some((s) => s.dir === join(root, 'study_host')),
-      5000,
-      'the results_dir folder not to be listed as a run',
-    );
-    const group = (await api.explorerRows()).find((g) => g.group.startsWith('Backtest'));
-    for (const id of ['study_host/sweep', 'old_host', 'legacy_host'])
-      assert.ok(group?.runs.includes(id), `${id} in ${JSON.stringify(group)}`);
-    // A workflow run deleted from its results_dir leaves the tree.
-    rmSync(nested, { recursive: true, force: true });
-    await waitFor(() => !api.runs().some((s) => s.dir === nested), 5000, 'the nested run to leave');
-  });
+  test(
+    'results runs in both layouts: notes/002 (results/{results_dir}/{workflow_id}/{phase}/) and the one before ' +
+      'it (containers/)',
+    async () => {
+      const root = join(ws(), 'results');
+      // notes/002: a workflow run inside a results_dir, containers directly in the phase folder.
+      const nested = join(root, 'study_host', 'sweep');
+      const phaseFiles = {
+        'parameter_search/portfolio_001_results.json': JSON.stringify({ container_id: 'portfolio_001' }),
+        'parameter_search/aggregate_results.json': JSON.stringify({ aggregate_metrics: { sharpe_ratio: 0.9 } }),
+      };
+      await writeRunElsewhere(
+        nested,
+        {
+          ...manifest('study_host/sweep', 'workflow', { 'validation.sharpe_ratio': 0.8 }),
+          meta: { phases: ['parameter_search', 'validation'] },
+        },
+        phaseFiles,
+      );
+      // The layout before notes/002: results/{name}/{phase}/containers/, with run.json and without.
+      const old = join(root, 'old_host');
+      await writeRunElsewhere(
+        old,
+        { ...manifest('old_host', 'backtest', { sharpe_ratio: 0.7 }), meta: { phases: ['bt'] } },
+        {
+          'bt/containers/portfolio_001_results.json': JSON.stringify({ container_id: 'portfolio_001' }),
+          'bt/aggregate_results.json': JSON.stringify({ aggregate_metrics: { sharpe_ratio: 0.7 } }),
+        },
+      );
+      const legacy = join(root, 'legacy_host');
+      await writeRunElsewhere(legacy, undefined, {
+        'wf/window_001/containers/portfolio_001_results.json': '{}',
+        'wf/window_001/phase_summary.json': JSON.stringify({ phase: 'wf', metrics_summary: { sharpe_ratio: 0.3 } }),
+      });
+      const run = await api.waitForRun((s) => s.dir === nested, 5000);
+      assert.equal(run.id, 'study_host/sweep');
+      assert.deepEqual(run.phases, ['parameter_search', 'validation']);
+      await api.waitForRun((s) => s.dir === old, 5000);
+      assert.equal((await api.waitForRun((s) => s.dir === legacy, 5000)).foreign, true);
+      // The results_dir folder is not a run of its own (its files arrived before the run.json).
+      await waitFor(
+        () => !api.runs().some((s) => s.dir === join(root, 'study_host')),
+        5000,
+        'the results_dir folder not to be listed as a run',
+      );
+      const group = (await api.explorerRows()).find((g) => g.group.startsWith('Backtest'));
+      for (const id of ['study_host/sweep', 'old_host', 'legacy_host'])
+        assert.ok(group?.runs.includes(id), `${id} in ${JSON.stringify(group)}`);
+      // A workflow run deleted from its results_dir leaves the tree.
+      rmSync(nested, { recursive: true, force: true });
+      await waitFor(() => !api.runs().some((s) => s.dir === nested), 5000, 'the nested run to leave');
+    },
+  );
 
   test("a backtest run's tooltip shows its selection-adjusted headline (run.json meta.selection)", async () => {
     const dir = join(ws(), 'results', 'nb_selection_host');

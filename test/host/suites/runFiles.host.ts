@@ -72,54 +72,57 @@ suite('run files', function () {
     { step: 44, score: 0.614, file: 'checkpoint_step44.json', sha256: 'c' },
   ];
 
-  test('"Open checkpoint…" picks the best checkpoint first, opens its JSON and copies the from_checkpoint line', async () => {
-    const files: Record<string, string> = { 'checkpoints/checkpoint_checkpoints.json': '{}' };
-    for (const k of kept) files[`checkpoints/${k.file}`] = JSON.stringify({ kind: 'gbdt', rounds: k.step + 1 });
-    writeRun(
-      ckDir(),
-      {
-        ...base(ckId, 'training'),
-        meta: {
-          model: 'gbdt',
-          checkpoints: { metric: 'val_loss', direction: 'min', top_n: 3, dir: 'checkpoints', kept, candidates: 80 },
+  test(
+    '"Open checkpoint…" picks the best checkpoint first, ' + 'opens its JSON and copies the from_checkpoint line',
+    async () => {
+      const files: Record<string, string> = { 'checkpoints/checkpoint_checkpoints.json': '{}' };
+      for (const k of kept) files[`checkpoints/${k.file}`] = JSON.stringify({ kind: 'gbdt', rounds: k.step + 1 });
+      writeRun(
+        ckDir(),
+        {
+          ...base(ckId, 'training'),
+          meta: {
+            model: 'gbdt',
+            checkpoints: { metric: 'val_loss', direction: 'min', top_n: 3, dir: 'checkpoints', kept, candidates: 80 },
+          },
         },
-      },
-      files,
-    );
-    const run = await api.waitForRun((s) => s.dir === ckDir(), 5000);
-    assert.equal(
-      run.checkpoints,
-      3,
-      'the explorer knows the run kept 3 checkpoints (its context menu offers the command)',
-    );
-    // In the tree, the run's checkpoints/ folder lists the kept checkpoints best first, with step and score.
-    const rows = await api.explorerFolderRows(ckDir(), 'checkpoints');
-    assert.deepEqual(
-      rows.slice(0, 3).map((r) => [r.name, r.description, r.contextValue]),
-      [
-        ['checkpoint_step41.json', '#1 · step 41 · val_loss 0.6101', 'artifact checkpoint'],
-        ['checkpoint_step39.json', '#2 · step 39 · val_loss 0.6123', 'artifact checkpoint'],
-        ['checkpoint_step44.json', '#3 · step 44 · val_loss 0.614', 'artifact checkpoint'],
-      ],
-    );
-    assert.equal(rows[3]?.name, 'checkpoint_checkpoints.json');
-    // A user accepts the first item twice: the best checkpoint, then "Copy the train cell line".
-    const opened = (await withQuickPicks(
-      () => vscode.commands.executeCommand('phasebook.openCheckpoint', ckDir()),
-      accept,
-    )) as { file: string; step: number; copied?: string } | undefined;
-    assert.equal(opened?.step, 41, 'the best (lowest val_loss) checkpoint is offered first');
-    const editor = await waitFor(
-      () =>
-        vscode.window.activeTextEditor?.document.uri.fsPath ===
-          join(ckDir(), 'checkpoints', 'checkpoint_step41.json') && vscode.window.activeTextEditor,
-      5000,
-      'the checkpoint JSON in an editor',
-    );
-    assert.match(editor.document.getText(), /"rounds":42/);
-    // What went to the clipboard (code-server's browser does not let a test read the clipboard back).
-    assert.equal(opened?.copied, `from_checkpoint: ${ckId}@41`);
-  });
+        files,
+      );
+      const run = await api.waitForRun((s) => s.dir === ckDir(), 5000);
+      assert.equal(
+        run.checkpoints,
+        3,
+        'the explorer knows the run kept 3 checkpoints (its context menu offers the command)',
+      );
+      // In the tree, the run's checkpoints/ folder lists the kept checkpoints best first, with step and score.
+      const rows = await api.explorerFolderRows(ckDir(), 'checkpoints');
+      assert.deepEqual(
+        rows.slice(0, 3).map((r) => [r.name, r.description, r.contextValue]),
+        [
+          ['checkpoint_step41.json', '#1 · step 41 · val_loss 0.6101', 'artifact checkpoint'],
+          ['checkpoint_step39.json', '#2 · step 39 · val_loss 0.6123', 'artifact checkpoint'],
+          ['checkpoint_step44.json', '#3 · step 44 · val_loss 0.614', 'artifact checkpoint'],
+        ],
+      );
+      assert.equal(rows[3]?.name, 'checkpoint_checkpoints.json');
+      // A user accepts the first item twice: the best checkpoint, then "Copy the train cell line".
+      const opened = (await withQuickPicks(
+        () => vscode.commands.executeCommand('phasebook.openCheckpoint', ckDir()),
+        accept,
+      )) as { file: string; step: number; copied?: string } | undefined;
+      assert.equal(opened?.step, 41, 'the best (lowest val_loss) checkpoint is offered first');
+      const editor = await waitFor(
+        () =>
+          vscode.window.activeTextEditor?.document.uri.fsPath ===
+            join(ckDir(), 'checkpoints', 'checkpoint_step41.json') && vscode.window.activeTextEditor,
+        5000,
+        'the checkpoint JSON in an editor',
+      );
+      assert.match(editor.document.getText(), /"rounds":42/);
+      // What went to the clipboard (code-server's browser does not let a test read the clipboard back).
+      assert.equal(opened?.copied, `from_checkpoint: ${ckId}@41`);
+    },
+  );
 
   test('"Open checkpoint…" on a checkpoint file in the tree opens that one and can copy the CLI command', async () => {
     const path = join(ckDir(), 'checkpoints', 'checkpoint_step39.json');
@@ -142,49 +145,52 @@ suite('run files', function () {
     assert.equal(opened?.copied, `phasebook train --from-checkpoint ${ckId}@39 --dir ${ws()}`);
   });
 
-  test('"Open notebook at this run" shows the stored notebook read-only and its diff against today\'s file', async () => {
-    const id = 'pipeline_20261202_111111_000001_beef';
-    const dir = join(ws(), 'runs', id);
-    const then = '# %% load prices\nsource: data.csv\n\n# %% labels\nhorizon: 5\n';
-    const now = '# %% load prices\nsource: data.csv\n\n# %% labels\nhorizon: 20\n';
-    writeFileSync(join(ws(), 'at_run.pipeline'), now);
-    writeRun(
-      dir,
-      {
-        ...base(id, 'pipeline'),
-        config: { notebook: 'at_run.pipeline', cells: ['load prices', 'labels'] },
-        meta: { reproduce: { notebook_sha256: 'x', base_dir: '../..' } },
-      },
-      { 'notebook.pipeline': then },
-    );
-    await api.waitForRun((s) => s.dir === dir, 5000);
-    const result = (await vscode.commands.executeCommand('phasebook.openRunNotebook', dir)) as
-      { title?: string; current?: string } | undefined;
-    const title = `at_run.pipeline at ${id} ↔ now`;
-    assert.equal(result?.title, title);
-    const tab = await waitFor(
-      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === title),
-      5000,
-      `a tab titled "${title}"`,
-    );
-    assert.ok(tab.input instanceof vscode.TabInputTextDiff, `a text diff (got ${tab.input?.constructor.name})`);
-    const diff = tab.input as vscode.TabInputTextDiff;
-    assert.equal(diff.modified.fsPath, join(ws(), 'at_run.pipeline'), "the right side is today's file");
-    assert.equal(diff.original.scheme, 'phasebook-run-notebook');
-    const stored = await vscode.workspace.openTextDocument(diff.original);
-    assert.equal(stored.getText(), then, 'the left side is the notebook as the run ran it');
-    // The stored copy has its own tab too, a content provider's document (VS Code shows it read-only).
-    assert.ok(
-      vscode.window.tabGroups.all
-        .flatMap((g) => g.tabs)
-        .some(
-          (t) =>
-            t.input instanceof vscode.TabInputText &&
-            t.input.uri.scheme === 'phasebook-run-notebook' &&
-            t.label === `at_run.pipeline at ${id}`,
-        ),
-    );
-  });
+  test(
+    '"Open notebook at this run" shows the stored ' + "notebook read-only and its diff against today's " + 'file',
+    async () => {
+      const id = 'pipeline_20261202_111111_000001_beef';
+      const dir = join(ws(), 'runs', id);
+      const then = '# %% load prices\nsource: data.csv\n\n# %% labels\nhorizon: 5\n';
+      const now = '# %% load prices\nsource: data.csv\n\n# %% labels\nhorizon: 20\n';
+      writeFileSync(join(ws(), 'at_run.pipeline'), now);
+      writeRun(
+        dir,
+        {
+          ...base(id, 'pipeline'),
+          config: { notebook: 'at_run.pipeline', cells: ['load prices', 'labels'] },
+          meta: { reproduce: { notebook_sha256: 'x', base_dir: '../..' } },
+        },
+        { 'notebook.pipeline': then },
+      );
+      await api.waitForRun((s) => s.dir === dir, 5000);
+      const result = (await vscode.commands.executeCommand('phasebook.openRunNotebook', dir)) as
+        { title?: string; current?: string } | undefined;
+      const title = `at_run.pipeline at ${id} ↔ now`;
+      assert.equal(result?.title, title);
+      const tab = await waitFor(
+        () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === title),
+        5000,
+        `a tab titled "${title}"`,
+      );
+      assert.ok(tab.input instanceof vscode.TabInputTextDiff, `a text diff (got ${tab.input?.constructor.name})`);
+      const diff = tab.input as vscode.TabInputTextDiff;
+      assert.equal(diff.modified.fsPath, join(ws(), 'at_run.pipeline'), "the right side is today's file");
+      assert.equal(diff.original.scheme, 'phasebook-run-notebook');
+      const stored = await vscode.workspace.openTextDocument(diff.original);
+      assert.equal(stored.getText(), then, 'the left side is the notebook as the run ran it');
+      // The stored copy has its own tab too, a content provider's document (VS Code shows it read-only).
+      assert.ok(
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .some(
+            (t) =>
+              t.input instanceof vscode.TabInputText &&
+              t.input.uri.scheme === 'phasebook-run-notebook' &&
+              t.label === `at_run.pipeline at ${id}`,
+          ),
+      );
+    },
+  );
 
   test('"Open notebook at this run" on a run that kept no notebook says so', async () => {
     const id = 'pipeline_20261202_121212_000001_dead';

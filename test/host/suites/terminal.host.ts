@@ -54,7 +54,9 @@ suite('terminal', () => {
   test("an integrated terminal finds `phasebook` on its PATH (the extension's bin/ folder) and it runs", async () => {
     const out = vscode.Uri.joinPath(workspaceRoot(), 'host-tests', 'terminal-path.txt');
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(workspaceRoot(), 'host-tests'));
-    const script = `command -v phasebook > '${out.fsPath}.tmp'; phasebook --version >> '${out.fsPath}.tmp'; mv '${out.fsPath}.tmp' '${out.fsPath}'`;
+    const script =
+      `command -v phasebook > '${out.fsPath}.tmp'; phasebook --version >> '${out.fsPath}.tmp'; mv ` +
+      `'${out.fsPath}.tmp' '${out.fsPath}'`;
     const terminal = vscode.window.createTerminal({
       name: 'phasebook PATH test',
       shellPath: '/bin/sh',
@@ -84,17 +86,21 @@ suite('terminal', () => {
     }
   });
 
-  test('"Validate data file…" runs `phasebook validate <file> --contract ohlcv` whole: exit 0 on a valid file, 2 on an invalid one', async () => {
-    const good = await writeWorkspaceFile('host-tests/validate-good.csv', [HEADER, ...rows(24)].join('\n') + '\n');
-    const ok = await validateViaCommand(good);
-    assert.equal(ok.name, `phasebook validate ${good.fsPath} --contract ohlcv`);
-    assert.equal(ok.exitCode, 0, `the valid file did not validate (exit ${ok.exitCode})`);
-    const bad = await writeWorkspaceFile('host-tests/validate-bad.csv', [HEADER, ...rows(24, 5)].join('\n') + '\n');
-    const failed = await validateViaCommand(bad);
-    assert.equal(
-      failed.exitCode,
-      2,
-      `a file with high below low must fail validation with exit 2 (got ${failed.exitCode})`,
-    );
-  });
+  test(
+    '"Validate data file…" runs `phasebook validate <file> --contract ohlcv` whole: exit 0 on a valid file, 2 ' +
+      'on an invalid one',
+    async () => {
+      const good = await writeWorkspaceFile('host-tests/validate-good.csv', [HEADER, ...rows(24)].join('\n') + '\n');
+      const ok = await validateViaCommand(good);
+      assert.equal(ok.name, `phasebook validate ${good.fsPath} --contract ohlcv`);
+      assert.equal(ok.exitCode, 0, `the valid file did not validate (exit ${ok.exitCode})`);
+      const bad = await writeWorkspaceFile('host-tests/validate-bad.csv', [HEADER, ...rows(24, 5)].join('\n') + '\n');
+      const failed = await validateViaCommand(bad);
+      assert.equal(
+        failed.exitCode,
+        2,
+        `a file with high below low must fail validation with exit 2 (got ${failed.exitCode})`,
+      );
+    },
+  );
 });

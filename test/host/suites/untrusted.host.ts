@@ -93,7 +93,8 @@ suite('untrusted workspace (Restricted Mode)', function () {
     assert.equal(
       vscode.workspace.isTrusted,
       false,
-      'this suite needs an untrusted workspace, but VS Code trusts it: the launcher must start code-server with workspace trust on (workspaceTrust: true)',
+      'this suite needs an untrusted workspace, but VS Code trusts it: the launcher must start code-server ' +
+        'with workspace trust on (workspaceTrust: true)',
     );
     api = await phasebookApi();
     await writeWorkspaceFile('host-tests/untrusted/prices.csv', TINY_CSV);

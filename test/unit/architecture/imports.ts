@@ -162,7 +162,8 @@ export function violations(edges: readonly ImportEdge[], rules: Rules): string[]
     if (tree === 'webview' && target === 'extension') {
       if (!e.typeOnly && !rules.webviewContracts.includes(e.to))
         bad.push(
-          `${at(e)}: webviews import values from extension/ only through the contracts (${rules.webviewContracts.join(', ')})`,
+          `${at(e)}: webviews import values from extension/ only through the contracts ` +
+            `(${rules.webviewContracts.join(', ')})`,
         );
       continue;
     }

@@ -56,28 +56,33 @@ export const LEAKS: Record<string, { text: string; cell: string; column: string 
     cell: 'leaky',
     column: 'next_close',
     text: tsLeak(
-      `  return { frame: f.withColumns(pl.col('close').shift(-1).over('symbol').alias('next_close')), features: ['ret', 'next_close'] };`,
+      `  return { frame: f.withColumns(pl.col('close').shift(-1).over('symbol').alias('next_close')), ` +
+        `features: ['ret', 'next_close'] };`,
     ),
   },
   centred_window: {
     cell: 'leaky',
     column: 'mid_mean',
     text: tsLeak(
-      `  return { frame: f.withColumns(pl.col('close').rollingMean({ windowSize: 9, center: true }).over('symbol').alias('mid_mean')), features: ['ret', 'mid_mean'] };`,
+      `  return { frame: f.withColumns(pl.col('close').rollingMean({ windowSize: 9, center: true ` +
+        `}).over('symbol').alias('mid_mean')), features: ['ret', 'mid_mean'] };`,
     ),
   },
   full_sample_zscore: {
     cell: 'leaky',
     column: 'z_close',
     text: tsLeak(
-      `  return { frame: f.withColumns(pl.col('close').sub(pl.col('close').mean()).div(pl.col('close').std()).alias('z_close')), features: ['ret', 'z_close'] };`,
+      `  return { frame: ` +
+        `f.withColumns(pl.col('close').sub(pl.col('close').mean()).div(pl.col('close').std()).alias('z_close')), ` +
+        `features: ['ret', 'z_close'] };`,
     ),
   },
   backward_fill: {
     cell: 'leaky',
     column: 'vol_filled',
     text: tsLeak(
-      `  return { frame: f.withColumns(pl.col('volume').backwardFill().over('symbol').alias('vol_filled')), features: ['ret', 'vol_filled'] };`,
+      `  return { frame: f.withColumns(pl.col('volume').backwardFill().over('symbol').alias('vol_filled')), ` +
+        `features: ['ret', 'vol_filled'] };`,
     ),
   },
   fit_on_all_rows: {
@@ -90,10 +95,15 @@ export const LEAKS: Record<string, { text: string; cell: string; column: string 
   asof_forward: {
     cell: 'leaky',
     column: 'later_close',
-    text: tsLeak(`  const left = f.withColumns(pl.col('timestamp').cast(pl.Int64).add(1800000).cast(pl.Int64).alias('__t')).sort('__t');
-  const right = f.select(pl.col('timestamp').cast(pl.Int64).alias('__t'), pl.col('symbol'), pl.col('close').alias('later_close')).sort('__t');
-  const j = left.joinAsof(right, { on: '__t', by: 'symbol', strategy: 'forward' }).drop('__t').sort(['symbol', 'timestamp']);
-  return { frame: j, features: ['ret', 'later_close'] };`),
+    text: tsLeak(
+      `  const left = ` +
+        `f.withColumns(pl.col('timestamp').cast(pl.Int64).add(1800000).cast(pl.Int64).alias('__t')).sort('__t');
+  const right = f.select(pl.col('timestamp').cast(pl.Int64).alias('__t'), pl.col('symbol'), ` +
+        `pl.col('close').alias('later_close')).sort('__t');
+  const j = left.joinAsof(right, { on: '__t', by: 'symbol', strategy: 'forward' ` +
+        `}).drop('__t').sort(['symbol', 'timestamp']);
+  return { frame: j, features: ['ret', 'later_close'] };`,
+    ),
   },
   preprocess_fit_on_all_rows: {
     cell: 'preprocess',
@@ -146,7 +156,8 @@ expressions:
 };
 
 /** Only backward-looking features, a fit on training rows, labels, a split and a scaler. */
-export const CONTROL = `# %% load prices
+export const CONTROL =
+  `# %% load prices
 source: data/p.csv
 
 # %% preprocess
@@ -162,7 +173,8 @@ expressions:
 
 # %% ts lagged
 export default function (inputs, { pl }) {
-  const f = inputs.features.withColumns(pl.col('close').shift(3).over('symbol').alias('close_lag3'), pl.col('volume').forwardFill().over('symbol').alias('vol_ffill'));
+  const f = inputs.features.withColumns(pl.col('close').shift(3).over('symbol').alias('close_lag3'), ` +
+  `pl.col('volume').forwardFill().over('symbol').alias('vol_ffill'));
   return { frame: f, features: ['ret', 'ret_lag_1', 'mom', 'close_lag3', 'vol_ffill'] };
 }
 

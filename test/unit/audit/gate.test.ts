@@ -21,23 +21,27 @@ models: [ridge]
 n_splits: 3
 `;
 
-test('a session run stops the cv cell below a negative shift with a cell error naming cell and column; a second run audits nothing', async () => {
-  const session = notebook(dir, 'gate', text);
-  const report = await session.run();
-  const cv = report.outcomes.find((o) => o.cell === 'cv');
-  assert.equal(cv?.status, 'failed');
-  assert.equal(cv?.error?.exitCode, 2);
-  assert.doesNotMatch(cv?.error?.message ?? '', /internal error/);
-  assert.match(cv?.error?.message ?? '', /cell 'leaky' looks ahead — its column 'next_close'/);
-  assert.equal(report.exitCode, 2);
-  assert.equal(report.audit?.verdict, 'leak');
-  for (const o of report.outcomes.filter((x) => x.cell !== 'cv')) assert.notEqual(o.status, 'failed', o.cell);
-  const before = auditCounters.recomputed;
-  const again = await notebook(dir, 'gate', text).run();
-  assert.equal(auditCounters.recomputed, before);
-  assert.equal(again.audit?.recomputed, 0);
-  assert.equal(again.outcomes.find((o) => o.cell === 'cv')?.status, 'failed');
-});
+test(
+  'a session run stops the cv cell below a negative shift with a cell error naming cell and column; a second ' +
+    'run audits nothing',
+  async () => {
+    const session = notebook(dir, 'gate', text);
+    const report = await session.run();
+    const cv = report.outcomes.find((o) => o.cell === 'cv');
+    assert.equal(cv?.status, 'failed');
+    assert.equal(cv?.error?.exitCode, 2);
+    assert.doesNotMatch(cv?.error?.message ?? '', /internal error/);
+    assert.match(cv?.error?.message ?? '', /cell 'leaky' looks ahead — its column 'next_close'/);
+    assert.equal(report.exitCode, 2);
+    assert.equal(report.audit?.verdict, 'leak');
+    for (const o of report.outcomes.filter((x) => x.cell !== 'cv')) assert.notEqual(o.status, 'failed', o.cell);
+    const before = auditCounters.recomputed;
+    const again = await notebook(dir, 'gate', text).run();
+    assert.equal(auditCounters.recomputed, before);
+    assert.equal(again.audit?.recomputed, 0);
+    assert.equal(again.outcomes.find((o) => o.cell === 'cv')?.status, 'failed');
+  },
+);
 
 test('audit: off skips the audit: the cv cell runs', async () => {
   const session = notebook(dir, 'off', `# %% settings\naudit: off\n\n${text}`);

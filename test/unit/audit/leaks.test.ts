@@ -33,18 +33,22 @@ for (const [name, leak] of Object.entries(LEAKS)) {
   });
 }
 
-test('a notebook of backward-looking features (lags, trailing windows, forward fill, fit on training rows) audits clean', async () => {
-  const report = await notebook(dir, 'control', CONTROL).audit();
-  assert.deepEqual(
-    report.cells
-      .filter((c) => c.verdict !== 'clean')
-      .map((c) => `${c.cell}: ${c.reason ?? JSON.stringify(c.findings.slice(0, 2))}`),
-    [],
-  );
-  assert.equal(report.verdict, 'clean');
-  assert.equal(report.cuts.length, 3);
-  assert.deepEqual(
-    report.cells.map((c) => c.cell),
-    ['prices', 'preprocess', 'features', 'lagged', 'labels', 'split', 'scale'],
-  );
-});
+test(
+  'a notebook of backward-looking features (lags, trailing windows, forward fill, fit on training rows) audits ' +
+    'clean',
+  async () => {
+    const report = await notebook(dir, 'control', CONTROL).audit();
+    assert.deepEqual(
+      report.cells
+        .filter((c) => c.verdict !== 'clean')
+        .map((c) => `${c.cell}: ${c.reason ?? JSON.stringify(c.findings.slice(0, 2))}`),
+      [],
+    );
+    assert.equal(report.verdict, 'clean');
+    assert.equal(report.cuts.length, 3);
+    assert.deepEqual(
+      report.cells.map((c) => c.cell),
+      ['prices', 'preprocess', 'features', 'lagged', 'labels', 'split', 'scale'],
+    );
+  },
+);

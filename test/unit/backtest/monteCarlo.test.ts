@@ -106,20 +106,23 @@ test('monte_carlo writes one container per batch and joins the backtest in one w
   );
 });
 
-test('monte_carlo resamples blocks of bars by default (sqrt of the length); iid only when asked for by name', async () => {
-  const dir = tempDir();
-  const bt = await backtestPhase.run({ results_dir: 'study' }, [bars()], context(dir, 'bt'));
-  const byDefault = await monteCarloPhase.run(
-    { results_dir: 'study', simulations: 50 },
-    [bt],
-    context(dir, 'mc', 'monte_carlo'),
-  );
-  assert.match(String(byDefault.summary.method), /^block bootstrap \(\d+\)$/);
-  assert.equal(byDefault.metrics!.block_size, Math.round(Math.sqrt(299)), 'sqrt of the 299 bar returns');
-  const iid = await monteCarloPhase.run(
-    { results_dir: 'study', simulations: 50, method: 'bootstrap' },
-    [bt],
-    context(dir, 'mc_iid', 'monte_carlo'),
-  );
-  assert.equal(iid.summary.method, 'bootstrap');
-});
+test(
+  'monte_carlo resamples blocks of bars by default ' + '(sqrt of the length); iid only when asked for by ' + 'name',
+  async () => {
+    const dir = tempDir();
+    const bt = await backtestPhase.run({ results_dir: 'study' }, [bars()], context(dir, 'bt'));
+    const byDefault = await monteCarloPhase.run(
+      { results_dir: 'study', simulations: 50 },
+      [bt],
+      context(dir, 'mc', 'monte_carlo'),
+    );
+    assert.match(String(byDefault.summary.method), /^block bootstrap \(\d+\)$/);
+    assert.equal(byDefault.metrics!.block_size, Math.round(Math.sqrt(299)), 'sqrt of the 299 bar returns');
+    const iid = await monteCarloPhase.run(
+      { results_dir: 'study', simulations: 50, method: 'bootstrap' },
+      [bt],
+      context(dir, 'mc_iid', 'monte_carlo'),
+    );
+    assert.equal(iid.summary.method, 'bootstrap');
+  },
+);

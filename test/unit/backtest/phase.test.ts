@@ -79,38 +79,41 @@ test('backtest writes the results layout with a grid of portfolios, and scanRuns
   assert.deepEqual(run.keyMetric?.name, 'sharpe_ratio');
 });
 
-test('train_test: search on the train rows, validate the best on the test rows; validation stays in memory', async () => {
-  const dir = tempDir();
-  const ctx = context(dir, 'bt');
-  const r = await backtestPhase.run(
-    { sequence: 'train_test', results_dir: 'exp1', grid: { threshold: [0, 0.3, 0.6] } },
-    [input(400)],
-    ctx,
-  );
-  // notes/002: results/{results_dir}/{workflow_id}/{phase}/ (workflow_id defaults to the notebook's name)
-  const root = join(dir, 'results', 'exp1', 'demo');
-  assert.ok(existsSync(join(root, 'parameter_search', 'portfolio_003_results.json')));
-  assert.ok(existsSync(join(root, 'parameter_search', 'all_trades.json')));
-  // validation defaults to memory: summaries only, containers handed downstream
-  assert.ok(!existsSync(join(root, 'validation', 'portfolio_001_results.json')));
-  assert.ok(existsSync(join(root, 'validation', 'phase_summary.json')));
-  const v = r.value;
-  assert.ok(isBacktestValue(v));
-  assert.equal(v.phase, 'validation');
-  assert.equal(v.containers.validation.length, 1);
-  const search = json(join(root, 'parameter_search', 'aggregate_results.json')).aggregate_metrics;
-  assert.equal(v.best.container_id, search.best_container_id, 'the validated portfolio is the search winner');
-  assert.equal(v.returns.length, 80, 'the last 20% of 400 bars');
-  const manifest = json(join(root, 'run.json'));
-  assert.equal(manifest.kind, 'workflow');
-  assert.deepEqual(manifest.meta.phases, ['parameter_search', 'validation']);
-  assert.equal(typeof manifest.metrics['validation.sharpe_ratio'], 'number');
-  const runs = await scanRuns(ctx.roots);
-  const run = runs.find((x) => x.id === 'exp1/demo')!;
-  assert.equal(run.dir, root);
-  assert.equal(run.kind, 'workflow');
-  assert.deepEqual(run.phases, ['parameter_search', 'validation']);
-});
+test(
+  'train_test: search on the train rows, validate the ' + 'best on the test rows; validation stays in memory',
+  async () => {
+    const dir = tempDir();
+    const ctx = context(dir, 'bt');
+    const r = await backtestPhase.run(
+      { sequence: 'train_test', results_dir: 'exp1', grid: { threshold: [0, 0.3, 0.6] } },
+      [input(400)],
+      ctx,
+    );
+    // notes/002: results/{results_dir}/{workflow_id}/{phase}/ (workflow_id defaults to the notebook's name)
+    const root = join(dir, 'results', 'exp1', 'demo');
+    assert.ok(existsSync(join(root, 'parameter_search', 'portfolio_003_results.json')));
+    assert.ok(existsSync(join(root, 'parameter_search', 'all_trades.json')));
+    // validation defaults to memory: summaries only, containers handed downstream
+    assert.ok(!existsSync(join(root, 'validation', 'portfolio_001_results.json')));
+    assert.ok(existsSync(join(root, 'validation', 'phase_summary.json')));
+    const v = r.value;
+    assert.ok(isBacktestValue(v));
+    assert.equal(v.phase, 'validation');
+    assert.equal(v.containers.validation.length, 1);
+    const search = json(join(root, 'parameter_search', 'aggregate_results.json')).aggregate_metrics;
+    assert.equal(v.best.container_id, search.best_container_id, 'the validated portfolio is the search winner');
+    assert.equal(v.returns.length, 80, 'the last 20% of 400 bars');
+    const manifest = json(join(root, 'run.json'));
+    assert.equal(manifest.kind, 'workflow');
+    assert.deepEqual(manifest.meta.phases, ['parameter_search', 'validation']);
+    assert.equal(typeof manifest.metrics['validation.sharpe_ratio'], 'number');
+    const runs = await scanRuns(ctx.roots);
+    const run = runs.find((x) => x.id === 'exp1/demo')!;
+    assert.equal(run.dir, root);
+    assert.equal(run.kind, 'workflow');
+    assert.deepEqual(run.phases, ['parameter_search', 'validation']);
+  },
+);
 
 test('phase_overrides put the validation on disk too; re-running replaces the phase', async () => {
   const dir = tempDir();

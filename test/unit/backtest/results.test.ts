@@ -82,48 +82,52 @@ test('retention: minimal keeps only the open positions', () => {
   assert.equal(partial.retained().length, 1);
 });
 
-test('retention knows positions from the portfolio, not from what is traced: no POSITION_CLOSE traced, same bound and open positions', () => {
-  const partialTypes: EventType[] = ['POSITION_OPEN', 'FILL'];
-  for (const policy of ['trade_complete', 'minimal'] as const) {
-    const all = trace(policy, 20_000).tracer;
-    const some = trace(policy, 20_000, 50, partialTypes).tracer;
-    const short = trace(policy, 2_000, 50, partialTypes).tracer;
-    assert.equal(some.counts.POSITION_CLOSE, undefined, 'closes are not traced');
-    assert.ok(some.counts.POSITION_OPEN! > 1_000, `${policy}: many trades (${some.counts.POSITION_OPEN})`);
-    assert.equal(some.peakRetained, short.peakRetained, `${policy}: the memory bound does not grow with the run`);
-    assert.ok(
-      some.peakRetained <= (policy === 'minimal' ? 1 : 10),
-      `${policy}: at most one open trade's events (${some.peakRetained})`,
+test(
+  'retention knows positions from the portfolio, not from what is traced: no POSITION_CLOSE traced, same bound ' +
+    'and open positions',
+  () => {
+    const partialTypes: EventType[] = ['POSITION_OPEN', 'FILL'];
+    for (const policy of ['trade_complete', 'minimal'] as const) {
+      const all = trace(policy, 20_000).tracer;
+      const some = trace(policy, 20_000, 50, partialTypes).tracer;
+      const short = trace(policy, 2_000, 50, partialTypes).tracer;
+      assert.equal(some.counts.POSITION_CLOSE, undefined, 'closes are not traced');
+      assert.ok(some.counts.POSITION_OPEN! > 1_000, `${policy}: many trades (${some.counts.POSITION_OPEN})`);
+      assert.equal(some.peakRetained, short.peakRetained, `${policy}: the memory bound does not grow with the run`);
+      assert.ok(
+        some.peakRetained <= (policy === 'minimal' ? 1 : 10),
+        `${policy}: at most one open trade's events (${some.peakRetained})`,
+      );
+      assert.deepEqual(
+        some.openPositions(),
+        all.openPositions(),
+        `${policy}: the same open positions whatever is traced`,
+      );
+      // Every retained event belongs to a trade still open at the end (none: the data ends by marking the last one to
+      // market).
+      assert.deepEqual(
+        some.retained().filter((e) => e.type !== 'PORTFOLIO_UPDATE'),
+        [],
+      );
+    }
+    // Mid-run, the open positions are the portfolio's: one at a time for one symbol.
+    const s = longSeries(100);
+    const run = runBacktest(s, DEFAULT_PORTFOLIO);
+    const tracer = new EventTracer({ types: ['FILL'], policy: 'minimal', windowSize: 1 });
+    let most = 0;
+    emitEvents(
+      run,
+      s,
+      tracer.types,
+      (e) => tracer.trace(e),
+      (e) => {
+        tracer.position(e);
+        most = Math.max(most, tracer.openPositions().length);
+      },
     );
-    assert.deepEqual(
-      some.openPositions(),
-      all.openPositions(),
-      `${policy}: the same open positions whatever is traced`,
-    );
-    // Every retained event belongs to a trade still open at the end (none: the data ends by marking the last one to
-    // market).
-    assert.deepEqual(
-      some.retained().filter((e) => e.type !== 'PORTFOLIO_UPDATE'),
-      [],
-    );
-  }
-  // Mid-run, the open positions are the portfolio's: one at a time for one symbol.
-  const s = longSeries(100);
-  const run = runBacktest(s, DEFAULT_PORTFOLIO);
-  const tracer = new EventTracer({ types: ['FILL'], policy: 'minimal', windowSize: 1 });
-  let most = 0;
-  emitEvents(
-    run,
-    s,
-    tracer.types,
-    (e) => tracer.trace(e),
-    (e) => {
-      tracer.position(e);
-      most = Math.max(most, tracer.openPositions().length);
-    },
-  );
-  assert.equal(most, 1, 'at most one position open per symbol, with POSITION_OPEN not even traced');
-});
+    assert.equal(most, 1, 'at most one position open per symbol, with POSITION_OPEN not even traced');
+  },
+);
 
 test('precedence: workflow default when nothing is set', () => {
   const s = resultsSettingsFor({ parameter_search: 'parameter_search', validation: 'validation' }, {});

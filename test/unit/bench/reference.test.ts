@@ -25,7 +25,8 @@ const WINDOWS = [7, 14];
 const H = 5;
 
 // One interpreter for both checks (importing pandas, scikit-learn and xgboost is most of the cost).
-const PY = `
+const PY =
+  `
 import json, sys
 try:
     import numpy as np
@@ -45,7 +46,8 @@ def metric_check():
     w = np.bincount(idx, minlength=500).astype(float)
     one = np.ones(500)
     return {
-        "ours": [f["roc_auc"](one), f["log_loss"](one), f["accuracy"](one), f["brier"](one), f["roc_auc"](w), f["log_loss"](w), f["brier"](w)],
+        "ours": [f["roc_auc"](one), f["log_loss"](one), f["accuracy"](one), f["brier"](one), f["roc_auc"](w), ` +
+  `f["log_loss"](w), f["brier"](w)],
         "sklearn": [roc_auc_score(y, p), log_loss(y, p), accuracy_score(y, p > 0.5), brier_score_loss(y, p),
                     roc_auc_score(y[idx], p[idx]), log_loss(y[idx], p[idx]), brier_score_loss(y[idx], p[idx])],
     }
@@ -66,7 +68,8 @@ json.dump({
   "fwd": lab[f"fwd_ret_h{cfg['horizon']}"].tolist(),
   "dir": lab[f"dir_h{cfg['horizon']}"].tolist(),
   "train": [tr.tolist() for tr, _ in splits],
-  "meta": [[f, tr.tolist()] for f, tr, _ in S.meta_walk_forward(test_fold, times, S.label_ends(times, lab["symbol"], cfg["horizon"]), cfg["pct_embargo"])],
+  "meta": [[f, tr.tolist()] for f, tr, _ in S.meta_walk_forward(test_fold, times, S.label_ends(times, ` +
+  `lab["symbol"], cfg["horizon"]), cfg["pct_embargo"])],
   "block": S.block_length(len(np.unique(times)), cfg["horizon"]),
   "metrics": metric_check(),
 }, open(out, "w"))

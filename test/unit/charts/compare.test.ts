@@ -89,19 +89,23 @@ test('metric bars: one bar per run and metric, CI whiskers where known', async (
   assert.equal(r.marks.rule, 1, 'only run a has a CI on auc');
 });
 
-test('metric bars: a bounded score is scaled to its data, so 0.5275 and 0.5076 do not look equal; an unbounded metric starts at 0', async () => {
-  const c = metricBarsChart([
-    { id: 'a', metrics: { roc_auc: 0.5275, sharpe_ratio: 1.2 } },
-    { id: 'b', metrics: { roc_auc: 0.5076, sharpe_ratio: 1.1 } },
-  ])!;
-  const r = await renderChart(c);
-  const height = (run: string, metric: RegExp): number =>
-    r.bars.find((b) => b.datum.run === run && metric.test(String(b.datum.metric)))!.height;
-  const [a, b] = [height('a', /^roc_auc/), height('b', /^roc_auc/)];
-  assert.ok(a > 2 * b, `roc_auc bars ${a.toFixed(1)} px vs ${b.toFixed(1)} px look alike`);
-  const [sa, sb] = [height('a', /^sharpe/), height('b', /^sharpe/)];
-  assert.ok(sb / sa > 0.85, `sharpe bars (unbounded) should start at 0: ${sa.toFixed(1)} vs ${sb.toFixed(1)} px`);
-});
+test(
+  'metric bars: a bounded score is scaled to its data, so 0.5275 and 0.5076 do not look equal; an unbounded ' +
+    'metric starts at 0',
+  async () => {
+    const c = metricBarsChart([
+      { id: 'a', metrics: { roc_auc: 0.5275, sharpe_ratio: 1.2 } },
+      { id: 'b', metrics: { roc_auc: 0.5076, sharpe_ratio: 1.1 } },
+    ])!;
+    const r = await renderChart(c);
+    const height = (run: string, metric: RegExp): number =>
+      r.bars.find((b) => b.datum.run === run && metric.test(String(b.datum.metric)))!.height;
+    const [a, b] = [height('a', /^roc_auc/), height('b', /^roc_auc/)];
+    assert.ok(a > 2 * b, `roc_auc bars ${a.toFixed(1)} px vs ${b.toFixed(1)} px look alike`);
+    const [sa, sb] = [height('a', /^sharpe/), height('b', /^sharpe/)];
+    assert.ok(sb / sa > 0.85, `sharpe bars (unbounded) should start at 0: ${sa.toFixed(1)} vs ${sb.toFixed(1)} px`);
+  },
+);
 
 test('chartsForRun picks charts by what the run holds; predictions found by their usual names', () => {
   const n = 300;

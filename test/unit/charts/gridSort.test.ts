@@ -10,45 +10,49 @@ function seeded(seed: number): () => number {
   return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
-test('float argsort (radix on the IEEE bits) equals a comparator sort: negatives, zeros, infinities, NaN last, stable', () => {
-  const rnd = seeded(1);
-  const keys = Float64Array.from({ length: 20_000 }, (_, i) =>
-    i % 97 === 0
-      ? NaN
-      : i % 89 === 0
-        ? -Infinity
-        : i % 83 === 0
-          ? Infinity
-          : i % 7 === 0
-            ? 0
-            : Math.round((rnd() - 0.5) * 1e4) / 7,
-  );
-  keys[5] = -0;
-  const expected = (dir: 1 | -1) =>
-    [...keys.keys()].sort((a, b) => {
-      const x = keys[a];
-      const y = keys[b];
-      if (Number.isNaN(x) || Number.isNaN(y)) return Number(Number.isNaN(x)) - Number(Number.isNaN(y)) || a - b;
-      return (x === y ? 0 : x < y ? -dir : dir) || a - b;
-    });
-  const asc = [...argsortFloat(keys, 'asc')];
-  const desc = [...argsortFloat(keys, 'desc')];
-  // -0 sorts just below +0 by bits; compare values (and NaN positions), not indices, around zero.
-  assert.deepEqual(
-    asc.map((i) => keys[i] || 0),
-    expected(1).map((i) => keys[i] || 0),
-  );
-  assert.deepEqual(
-    desc.map((i) => keys[i] || 0),
-    expected(-1).map((i) => keys[i] || 0),
-  );
-  const nonZeroAsc = asc.filter((i) => keys[i] !== 0);
-  assert.deepEqual(
-    nonZeroAsc,
-    expected(1).filter((i) => keys[i] !== 0),
-    'stable for equal keys',
-  );
-});
+test(
+  'float argsort (radix on the IEEE bits) equals a comparator sort: negatives, zeros, infinities, NaN last, ' +
+    'stable',
+  () => {
+    const rnd = seeded(1);
+    const keys = Float64Array.from({ length: 20_000 }, (_, i) =>
+      i % 97 === 0
+        ? NaN
+        : i % 89 === 0
+          ? -Infinity
+          : i % 83 === 0
+            ? Infinity
+            : i % 7 === 0
+              ? 0
+              : Math.round((rnd() - 0.5) * 1e4) / 7,
+    );
+    keys[5] = -0;
+    const expected = (dir: 1 | -1) =>
+      [...keys.keys()].sort((a, b) => {
+        const x = keys[a];
+        const y = keys[b];
+        if (Number.isNaN(x) || Number.isNaN(y)) return Number(Number.isNaN(x)) - Number(Number.isNaN(y)) || a - b;
+        return (x === y ? 0 : x < y ? -dir : dir) || a - b;
+      });
+    const asc = [...argsortFloat(keys, 'asc')];
+    const desc = [...argsortFloat(keys, 'desc')];
+    // -0 sorts just below +0 by bits; compare values (and NaN positions), not indices, around zero.
+    assert.deepEqual(
+      asc.map((i) => keys[i] || 0),
+      expected(1).map((i) => keys[i] || 0),
+    );
+    assert.deepEqual(
+      desc.map((i) => keys[i] || 0),
+      expected(-1).map((i) => keys[i] || 0),
+    );
+    const nonZeroAsc = asc.filter((i) => keys[i] !== 0);
+    assert.deepEqual(
+      nonZeroAsc,
+      expected(1).filter((i) => keys[i] !== 0),
+      'stable for equal keys',
+    );
+  },
+);
 
 test('text argsort: code-unit order, both directions stable, nulls last', () => {
   const v = ['b', null, 'a', 'B', 'b', 'é', 'a'];
@@ -56,21 +60,26 @@ test('text argsort: code-unit order, both directions stable, nulls last', () => 
   assert.deepEqual([...argsortText(v, 'desc')], [5, 0, 4, 2, 6, 3, 1]);
 });
 
-test('text columns decode the same through the fast path (ASCII chunks, multi-byte chunks, nulls, several batches)', () => {
-  const a = ['x', null, 'hello', '', 'zz'];
-  const b = ['naïve', null, '日本', 'ok'];
-  const t1 = new Table({ s: vectorFromArray(a, new LargeUtf8()) });
-  const t2 = new Table({ s: vectorFromArray(b, new LargeUtf8()) });
-  const both = tableFromIPC(tableToIPC(t1.concat(t2), 'stream'));
-  assert.deepEqual(textColumn(both.getChild('s')!), [...a, ...b]);
-  const small = makeVector(vectorFromArray(['q', null, 'r'], new Utf8()).data[0]);
-  assert.deepEqual(textColumn(small), ['q', null, 'r']);
-  assert.deepEqual(
-    [...argsortVector(both.getChild('s')!, 'asc')],
-    [3, 2, 5, 8, 0, 4, 7, 1, 6],
-    "'' hello naïve ok x zz 日本, then the nulls",
-  );
-});
+test(
+  'text columns decode the same through the fast path ' +
+    '(ASCII chunks, multi-byte chunks, nulls, several ' +
+    'batches)',
+  () => {
+    const a = ['x', null, 'hello', '', 'zz'];
+    const b = ['naïve', null, '日本', 'ok'];
+    const t1 = new Table({ s: vectorFromArray(a, new LargeUtf8()) });
+    const t2 = new Table({ s: vectorFromArray(b, new LargeUtf8()) });
+    const both = tableFromIPC(tableToIPC(t1.concat(t2), 'stream'));
+    assert.deepEqual(textColumn(both.getChild('s')!), [...a, ...b]);
+    const small = makeVector(vectorFromArray(['q', null, 'r'], new Utf8()).data[0]);
+    assert.deepEqual(textColumn(small), ['q', null, 'r']);
+    assert.deepEqual(
+      [...argsortVector(both.getChild('s')!, 'asc')],
+      [3, 2, 5, 8, 0, 4, 7, 1, 6],
+      "'' hello naïve ok x zz 日本, then the nulls",
+    );
+  },
+);
 
 test('column stats: numeric (Welford mean/std, median, NaN and nulls counted apart), text top values', () => {
   const t = tableFromIPC(

@@ -84,25 +84,28 @@ async function validated(text: string, config: Parameters<typeof runValidate>[0]
   return runValidate(config, [loaded], ctx);
 }
 
-test('validate: null rates from the shared builder (over-limit columns coloured) and anomalies per column and check', async () => {
-  const r = await validated(PRICES, { contract: 'ohlcv', policy: 'warn', max_null_rate: 0.1 });
-  assert.deepEqual(
-    r.charts.map((c) => c.id),
-    ['null-rate', 'validate-anomalies'],
-  );
-  const nulls = r.charts[0];
-  assert.deepEqual(nulls.spec, nullRateChart([]).spec, 'the spec the dashboard draws');
-  const volume = rowsOf(nulls, 'null_rates').find((row) => row.column === 'volume')!;
-  assert.equal(volume.nulls, 1);
-  assert.equal(volume.over_limit, true, '1 of 6 rows is above max_null_rate 0.1');
-  assert.equal(rowsOf(nulls, 'null_rates').find((row) => row.column === 'close')!.over_limit, false);
-  const anomalies = rowsOf(r.charts[1], 'anomalies')
-    .map((row) => `${row.check}:${row.column}:${row.count}`)
-    .sort();
-  assert.deepEqual(anomalies, ['duplicates:timestamp:1', 'ohlc:close:1']);
-  assert.equal((await renderChart(decoded(r.charts[1]))).marks.rect, 2, 'one bar per column and check');
-  assert.equal(r.warnings.length, 3, 'duplicates, ohlc and nulls warn');
-});
+test(
+  'validate: null rates from the shared builder (over-limit columns coloured) and anomalies per column and ' + 'check',
+  async () => {
+    const r = await validated(PRICES, { contract: 'ohlcv', policy: 'warn', max_null_rate: 0.1 });
+    assert.deepEqual(
+      r.charts.map((c) => c.id),
+      ['null-rate', 'validate-anomalies'],
+    );
+    const nulls = r.charts[0];
+    assert.deepEqual(nulls.spec, nullRateChart([]).spec, 'the spec the dashboard draws');
+    const volume = rowsOf(nulls, 'null_rates').find((row) => row.column === 'volume')!;
+    assert.equal(volume.nulls, 1);
+    assert.equal(volume.over_limit, true, '1 of 6 rows is above max_null_rate 0.1');
+    assert.equal(rowsOf(nulls, 'null_rates').find((row) => row.column === 'close')!.over_limit, false);
+    const anomalies = rowsOf(r.charts[1], 'anomalies')
+      .map((row) => `${row.check}:${row.column}:${row.count}`)
+      .sort();
+    assert.deepEqual(anomalies, ['duplicates:timestamp:1', 'ohlc:close:1']);
+    assert.equal((await renderChart(decoded(r.charts[1]))).marks.rect, 2, 'one bar per column and check');
+    assert.equal(r.warnings.length, 3, 'duplicates, ohlc and nulls warn');
+  },
+);
 
 test('validate: a clean frame has no anomalies chart, and the report keeps the per-column breakdown', async () => {
   const clean = PRICES.split('\n')
@@ -185,48 +188,51 @@ function modelFrame(n: number): pl.DataFrame {
   ]);
 }
 
-test('evaluate: regression diagnostics and, for classifiers, ROC whose AUC in the title is the scored roc_auc', async () => {
-  const f = modelFrame(150).withColumns(
-    pl.col('fwd_ret_h1').mul(0.7).alias('pred'),
-    pl.col('x1').mul(2).add(1).div(4).clip(0, 1).alias('prob'),
-  );
-  const ds = dataset(f, {
-    labels: [
-      { column: 'fwd_ret_h1', horizon: 1, task: 'regression' },
-      { column: 'dir_h1', horizon: 1, task: 'classification', classes: ['down', 'up'] },
-    ],
-  });
-  const reg = await evaluatePhase.run(
-    { prediction: 'pred', target: 'fwd_ret_h1', bootstrap: 20 },
-    input(ds),
-    context(dir()),
-  );
-  assert.deepEqual(
-    reg.charts.map((c) => c.id),
-    ['evaluate-pred-vs-true', 'evaluate-residual-histogram', 'evaluate-residuals-vs-predicted'],
-  );
-  const y = Float64Array.from(f.getColumn('fwd_ret_h1').toArray() as number[]);
-  const shared = evaluateCharts({ task: 'regression', yTrue: y, yPred: Float64Array.from(y, (v) => 0.7 * v) });
-  assert.deepEqual(
-    reg.charts.map((c) => c.spec),
-    shared.map((c) => c.spec),
-  );
-  assert.equal(
-    rowsOf(reg.charts[1], 'residual_bins').reduce((s, row) => s + Number(row.count), 0),
-    300,
-    'every residual in the histogram',
-  );
-  const cls = await evaluatePhase.run(
-    { prediction: 'prob', target: 'dir_h1', bootstrap: 20 },
-    input(ds),
-    context(dir()),
-  );
-  assert.deepEqual(
-    cls.charts.map((c) => c.id),
-    ['evaluate-roc', 'evaluate-calibration'],
-  );
-  assert.equal(cls.charts[0].title, `ROC (AUC ${cls.metrics!.roc_auc.toFixed(3)})`);
-});
+test(
+  'evaluate: regression diagnostics and, for ' + 'classifiers, ROC whose AUC in the title is the ' + 'scored roc_auc',
+  async () => {
+    const f = modelFrame(150).withColumns(
+      pl.col('fwd_ret_h1').mul(0.7).alias('pred'),
+      pl.col('x1').mul(2).add(1).div(4).clip(0, 1).alias('prob'),
+    );
+    const ds = dataset(f, {
+      labels: [
+        { column: 'fwd_ret_h1', horizon: 1, task: 'regression' },
+        { column: 'dir_h1', horizon: 1, task: 'classification', classes: ['down', 'up'] },
+      ],
+    });
+    const reg = await evaluatePhase.run(
+      { prediction: 'pred', target: 'fwd_ret_h1', bootstrap: 20 },
+      input(ds),
+      context(dir()),
+    );
+    assert.deepEqual(
+      reg.charts.map((c) => c.id),
+      ['evaluate-pred-vs-true', 'evaluate-residual-histogram', 'evaluate-residuals-vs-predicted'],
+    );
+    const y = Float64Array.from(f.getColumn('fwd_ret_h1').toArray() as number[]);
+    const shared = evaluateCharts({ task: 'regression', yTrue: y, yPred: Float64Array.from(y, (v) => 0.7 * v) });
+    assert.deepEqual(
+      reg.charts.map((c) => c.spec),
+      shared.map((c) => c.spec),
+    );
+    assert.equal(
+      rowsOf(reg.charts[1], 'residual_bins').reduce((s, row) => s + Number(row.count), 0),
+      300,
+      'every residual in the histogram',
+    );
+    const cls = await evaluatePhase.run(
+      { prediction: 'prob', target: 'dir_h1', bootstrap: 20 },
+      input(ds),
+      context(dir()),
+    );
+    assert.deepEqual(
+      cls.charts.map((c) => c.id),
+      ['evaluate-roc', 'evaluate-calibration'],
+    );
+    assert.equal(cls.charts[0].title, `ROC (AUC ${cls.metrics!.roc_auc.toFixed(3)})`);
+  },
+);
 
 test('cv and stack: fold scores and meta-learner weights come from the shared builders', async () => {
   const base = dir();
@@ -274,87 +280,91 @@ test('cv and stack: fold scores and meta-learner weights come from the shared bu
   assert.deepEqual(stack.charts[0].spec, metaWeightsChart({ a: 1 })!.spec);
 });
 
-test('cv reports every model (issue 18 item 5): per horizon mean ± sd over folds and pooled for every metric, a per-fold table, a legend on the fold chart, per-model rows for metrics.db', async () => {
-  const base = dir();
-  const ds = dataset(modelFrame(60), {
-    features: ['x1', 'x2'],
-    labels: [{ column: 'dir_h1', horizon: 1, task: 'classification', classes: ['down', 'up'] }],
-  });
-  const cv = await cvPhase.run(
-    { models: ['logistic', 'ridge'], n_splits: 3 },
-    input(ds),
-    context(base, { name: 'cv', kind: 'cv', index: 1 }),
-  );
-  const results = JSON.parse(readFileSync(join(cv.run!.dir, 'cv_results.json'), 'utf8'));
-  const [models, folds] = cv.tables;
-  assert.match(models!.title, /mean ± sd over folds, pooled/);
-  const rows = models!.frame.toRecords() as {
-    horizon: number;
-    model: string;
-    metric: string;
-    fold_mean: number;
-    fold_sd: number;
-    pooled: number | null;
-  }[];
-  const metrics = [...new Set(rows.map((r) => r.metric))];
-  assert.ok(metrics.length >= 3 && metrics.includes('roc_auc') && metrics.includes('log_loss'), metrics.join(', '));
-  assert.equal(rows.length, 2 * metrics.length, 'every model, every metric');
-  for (const r of rows) {
-    assert.equal(r.fold_mean, results.summary[r.model]['1'][r.metric].mean, `${r.model} ${r.metric} mean`);
-    assert.equal(r.fold_sd, results.summary[r.model]['1'][r.metric].std, `${r.model} ${r.metric} sd`);
-    assert.equal(
-      r.pooled,
-      results.pooled?.[r.model]?.['1']?.[r.metric]?.value ?? null,
-      `${r.model} ${r.metric} pooled`,
+test(
+  'cv reports every model (issue 18 item 5): per horizon mean ± sd over folds and pooled for every metric, a ' +
+    'per-fold table, a legend on the fold chart, per-model rows for metrics.db',
+  async () => {
+    const base = dir();
+    const ds = dataset(modelFrame(60), {
+      features: ['x1', 'x2'],
+      labels: [{ column: 'dir_h1', horizon: 1, task: 'classification', classes: ['down', 'up'] }],
+    });
+    const cv = await cvPhase.run(
+      { models: ['logistic', 'ridge'], n_splits: 3 },
+      input(ds),
+      context(base, { name: 'cv', kind: 'cv', index: 1 }),
     );
-  }
-  assert.equal(folds!.frame.height, 6, '2 models x 3 folds');
-  assert.deepEqual(folds!.frame.columns.slice(0, 3), ['horizon', 'model', 'fold']);
-  const color = (cv.charts[0]!.spec as { spec: { layer: { encoding: { color: { legend: unknown } } }[] } }).spec
-    .layer[0]!.encoding.color;
-  assert.notEqual(color.legend, null, 'the fold chart has a legend of the models');
-  assert.deepEqual(cv.modelMetrics!.map((m) => m.model).sort(), ['logistic', 'ridge']);
-  const ridge = cv.modelMetrics!.find((m) => m.model === 'ridge')!.metrics;
-  assert.equal(ridge.h1_roc_auc, results.summary.ridge['1'].roc_auc.mean);
-  assert.ok('h1_roc_auc_fold_sd' in ridge && 'h1_log_loss_pooled' in ridge, Object.keys(ridge).join(', '));
-  const db = join(base, 'metrics.db');
-  await writeExecution(
-    db,
-    {
-      executionId: 'e1',
-      notebook: 'nb',
-      started: '2026-12-02T00:00:00Z',
-      finished: '2026-12-02T00:00:01Z',
-      seed: 1,
-      exitCode: 0,
-      executor: 'in-process',
-      engineVersion: 'x',
-    },
-    [
+    const results = JSON.parse(readFileSync(join(cv.run!.dir, 'cv_results.json'), 'utf8'));
+    const [models, folds] = cv.tables;
+    assert.match(models!.title, /mean ± sd over folds, pooled/);
+    const rows = models!.frame.toRecords() as {
+      horizon: number;
+      model: string;
+      metric: string;
+      fold_mean: number;
+      fold_sd: number;
+      pooled: number | null;
+    }[];
+    const metrics = [...new Set(rows.map((r) => r.metric))];
+    assert.ok(metrics.length >= 3 && metrics.includes('roc_auc') && metrics.includes('log_loss'), metrics.join(', '));
+    assert.equal(rows.length, 2 * metrics.length, 'every model, every metric');
+    for (const r of rows) {
+      assert.equal(r.fold_mean, results.summary[r.model]['1'][r.metric].mean, `${r.model} ${r.metric} mean`);
+      assert.equal(r.fold_sd, results.summary[r.model]['1'][r.metric].std, `${r.model} ${r.metric} sd`);
+      assert.equal(
+        r.pooled,
+        results.pooled?.[r.model]?.['1']?.[r.metric]?.value ?? null,
+        `${r.model} ${r.metric} pooled`,
+      );
+    }
+    assert.equal(folds!.frame.height, 6, '2 models x 3 folds');
+    assert.deepEqual(folds!.frame.columns.slice(0, 3), ['horizon', 'model', 'fold']);
+    const color = (cv.charts[0]!.spec as { spec: { layer: { encoding: { color: { legend: unknown } } }[] } }).spec
+      .layer[0]!.encoding.color;
+    assert.notEqual(color.legend, null, 'the fold chart has a legend of the models');
+    assert.deepEqual(cv.modelMetrics!.map((m) => m.model).sort(), ['logistic', 'ridge']);
+    const ridge = cv.modelMetrics!.find((m) => m.model === 'ridge')!.metrics;
+    assert.equal(ridge.h1_roc_auc, results.summary.ridge['1'].roc_auc.mean);
+    assert.ok('h1_roc_auc_fold_sd' in ridge && 'h1_log_loss_pooled' in ridge, Object.keys(ridge).join(', '));
+    const db = join(base, 'metrics.db');
+    await writeExecution(
+      db,
       {
-        cell: 'cv',
-        origin: 'cv',
-        kind: 'cv',
-        branch: {},
-        status: 'ok',
-        durationMs: 5,
-        runId: cv.run!.id,
-        metrics: cv.metrics,
-        modelMetrics: cv.modelMetrics,
+        executionId: 'e1',
+        notebook: 'nb',
+        started: '2026-12-02T00:00:00Z',
+        finished: '2026-12-02T00:00:01Z',
+        seed: 1,
+        exitCode: 0,
+        executor: 'in-process',
+        engineVersion: 'x',
       },
-    ],
-  );
-  const got = await queryMetrics(
-    db,
-    "SELECT model, count(*) FROM metrics WHERE metric = 'h1_roc_auc' GROUP BY model ORDER BY model",
-  );
-  assert.deepEqual(
-    got.rows,
-    [
-      [null, 1],
-      ['logistic', 1],
-      ['ridge', 1],
-    ],
-    'the best (no model) and every model',
-  );
-});
+      [
+        {
+          cell: 'cv',
+          origin: 'cv',
+          kind: 'cv',
+          branch: {},
+          status: 'ok',
+          durationMs: 5,
+          runId: cv.run!.id,
+          metrics: cv.metrics,
+          modelMetrics: cv.modelMetrics,
+        },
+      ],
+    );
+    const got = await queryMetrics(
+      db,
+      "SELECT model, count(*) FROM metrics WHERE metric = 'h1_roc_auc' GROUP BY model ORDER BY model",
+    );
+    assert.deepEqual(
+      got.rows,
+      [
+        [null, 1],
+        ['logistic', 1],
+        ['ridge', 1],
+      ],
+      'the best (no model) and every model',
+    );
+  },
+);

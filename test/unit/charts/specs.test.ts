@@ -99,33 +99,36 @@ test('stack: meta-learner weights sorted by magnitude, negative ones marked', as
   assert.equal((await renderChart(c)).marks.rect, 3);
 });
 
-test('evaluate (regression): scatter when small, binned heatmap when large — never one row per prediction', async () => {
-  const rnd = seeded(3);
-  const small = 500;
-  const yt = Float64Array.from({ length: small }, () => rnd());
-  const yp = Float64Array.from(yt, (v) => v + (rnd() - 0.5) * 0.1);
-  const charts = evaluateCharts({ task: 'regression', yTrue: yt, yPred: yp });
-  assert.deepEqual(
-    charts.map((c) => c.id),
-    ['evaluate-pred-vs-true', 'evaluate-residual-histogram', 'evaluate-residuals-vs-predicted'],
-  );
-  const scatter = await renderChart(charts[0]);
-  assert.equal(scatter.marks.symbol, small);
-  assert.equal(scatter.series.line, 1, 'identity line');
-  assert.equal((await renderChart(charts[1])).marks.rect, 40);
+test(
+  'evaluate (regression): scatter when small, binned ' + 'heatmap when large — never one row per prediction',
+  async () => {
+    const rnd = seeded(3);
+    const small = 500;
+    const yt = Float64Array.from({ length: small }, () => rnd());
+    const yp = Float64Array.from(yt, (v) => v + (rnd() - 0.5) * 0.1);
+    const charts = evaluateCharts({ task: 'regression', yTrue: yt, yPred: yp });
+    assert.deepEqual(
+      charts.map((c) => c.id),
+      ['evaluate-pred-vs-true', 'evaluate-residual-histogram', 'evaluate-residuals-vs-predicted'],
+    );
+    const scatter = await renderChart(charts[0]);
+    assert.equal(scatter.marks.symbol, small);
+    assert.equal(scatter.series.line, 1, 'identity line');
+    assert.equal((await renderChart(charts[1])).marks.rect, 40);
 
-  const big = 30_000;
-  assert.ok(big > SCATTER_LIMIT);
-  const bt = Float64Array.from({ length: big }, () => rnd());
-  const bp = Float64Array.from(bt, (v) => v + (rnd() - 0.5) * 0.2);
-  const heat = predVsTrueChart(bt, bp)!;
-  assert.match(heat.title, /binned/);
-  const rows = heat.data.pred_true.count.length;
-  assert.ok(rows <= 60 * 60 && rows > 100, `${rows} cells`);
-  const total = [...(heat.data.pred_true.count as Float64Array)].reduce((s, v) => s + v, 0);
-  assert.equal(total, big);
-  assert.equal((await renderChart(heat)).marks.rect, rows);
-});
+    const big = 30_000;
+    assert.ok(big > SCATTER_LIMIT);
+    const bt = Float64Array.from({ length: big }, () => rnd());
+    const bp = Float64Array.from(bt, (v) => v + (rnd() - 0.5) * 0.2);
+    const heat = predVsTrueChart(bt, bp)!;
+    assert.match(heat.title, /binned/);
+    const rows = heat.data.pred_true.count.length;
+    assert.ok(rows <= 60 * 60 && rows > 100, `${rows} cells`);
+    const total = [...(heat.data.pred_true.count as Float64Array)].reduce((s, v) => s + v, 0);
+    assert.equal(total, big);
+    assert.equal((await renderChart(heat)).marks.rect, rows);
+  },
+);
 
 test('evaluate (classification): ROC with AUC in the title and a calibration curve', async () => {
   const rnd = seeded(9);

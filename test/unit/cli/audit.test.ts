@@ -45,34 +45,43 @@ test('phasebook audit recomputes ts cells, so it runs them only with --allow-cod
   assert.equal(refused.out, '', 'nothing was audited');
 });
 
-test('phasebook audit exits 2 on a look-ahead, naming the cell, the column and the first moved timestamp; the report lands in run.json', async () => {
-  const r = await cli(dir, ['audit', leaky, '--allow-code']);
-  assert.equal(r.code, 2, r.err);
-  assert.match(r.out, /✗ leaky\s+look-ahead/);
-  assert.match(r.out, /leaky\.pipeline:\d+: column 'next_close' first moved at \d{4}-\d\d-\d\dT/);
-  const json = lastRunJson();
-  assert.equal(json.meta.audit.verdict, 'leak');
-  assert.equal(
-    json.meta.audit.cells.find((c: { cell: string }) => c.cell === 'leaky').findings[0].column,
-    'next_close',
-  );
-});
+test(
+  'phasebook audit exits 2 on a look-ahead, naming the cell, the column and the first moved timestamp; the ' +
+    'report lands in run.json',
+  async () => {
+    const r = await cli(dir, ['audit', leaky, '--allow-code']);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.out, /✗ leaky\s+look-ahead/);
+    assert.match(r.out, /leaky\.pipeline:\d+: column 'next_close' first moved at \d{4}-\d\d-\d\dT/);
+    const json = lastRunJson();
+    assert.equal(json.meta.audit.verdict, 'leak');
+    assert.equal(
+      json.meta.audit.cells.find((c: { cell: string }) => c.cell === 'leaky').findings[0].column,
+      'next_close',
+    );
+  },
+);
 
-test('phasebook audit --json prints the report; a clean notebook exits 0; a second audit of it recomputes nothing', async () => {
-  const first = await cli(dir, ['audit', control, '--json', '--allow-code']);
-  assert.equal(first.code, 0, first.err + first.out);
-  const report = JSON.parse(first.out);
-  assert.equal(report.verdict, 'clean');
-  assert.ok(report.recomputed > 0);
-  const before = auditCounters.recomputed;
-  const second = await cli(dir, ['audit', control, '--json', '--allow-code']);
-  assert.equal(second.code, 0);
-  assert.equal(auditCounters.recomputed, before, 'the second audit recomputed cells');
-  const again = JSON.parse(second.out);
-  assert.equal(again.recomputed, 0);
-  assert.ok(again.cells.every((c: { cached: boolean }) => c.cached));
-  assert.deepEqual(again.cuts, report.cuts);
-});
+test(
+  'phasebook audit --json prints the report; a clean ' +
+    'notebook exits 0; a second audit of it recomputes ' +
+    'nothing',
+  async () => {
+    const first = await cli(dir, ['audit', control, '--json', '--allow-code']);
+    assert.equal(first.code, 0, first.err + first.out);
+    const report = JSON.parse(first.out);
+    assert.equal(report.verdict, 'clean');
+    assert.ok(report.recomputed > 0);
+    const before = auditCounters.recomputed;
+    const second = await cli(dir, ['audit', control, '--json', '--allow-code']);
+    assert.equal(second.code, 0);
+    assert.equal(auditCounters.recomputed, before, 'the second audit recomputed cells');
+    const again = JSON.parse(second.out);
+    assert.equal(again.recomputed, 0);
+    assert.ok(again.cells.every((c: { cached: boolean }) => c.cached));
+    assert.deepEqual(again.cuts, report.cuts);
+  },
+);
 
 test('phasebook run refuses the cv cell below a look-ahead with exit 2, naming the cell and column', async () => {
   const r = await cli(dir, ['run', leaky, '--allow-code']);
@@ -97,7 +106,8 @@ test('audit: warn lets the run through and run.json records the downgrade', asyn
 test('a clean notebook runs through the gate (exit 0) and records a clean audit', async () => {
   const clean = write(
     'clean.pipeline',
-    `# %% load prices\nsource: data/p.csv\n\n# %% features\nreturns: close\nlags: [1, 2]\n\n# %% labels\nhorizon: 5\n${tail}`,
+    `# %% load prices\nsource: data/p.csv\n\n# %% features\nreturns: close\nlags: [1, 2]\n\n# %% ` +
+      `labels\nhorizon: 5\n${tail}`,
   );
   const r = await cli(dir, ['run', clean]);
   assert.equal(r.code, 0, r.out + r.err);

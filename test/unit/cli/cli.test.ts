@@ -107,45 +107,56 @@ test('the same seed gives byte-identical stacking datasets across forced re-runs
   }
 });
 
-test('phasebook cv then the printed train command: a stacking run with CIs; loader errors list what exists', async () => {
-  const { dir, cleanup } = project();
-  try {
-    const cv = await cli(dir, [
-      'cv',
-      '--data',
-      'data.csv',
-      '--models',
-      'ridge,logistic',
-      '--horizons',
-      '5,10',
-      '--n-splits',
-      '3',
-    ]);
-    assert.equal(cv.code, 0, cv.err);
-    const cmd = /phasebook (train --model stacking --horizon \d+ --stacking-data \S+)/.exec(cv.out);
-    assert.ok(cmd, cv.out);
-    const train = await cli(dir, cmd[1].split(' '));
-    assert.equal(train.code, 0, train.err);
-    assert.match(train.out, /roc_auc\s+\d\.\d{4}\s+\[\d\.\d{4}, \d\.\d{4}\]/);
-    const id = /CV Run ID: (\S+)/.exec(cv.out)![1];
+test(
+  'phasebook cv then the printed train command: a ' + 'stacking run with CIs; loader errors list what ' + 'exists',
+  async () => {
+    const { dir, cleanup } = project();
+    try {
+      const cv = await cli(dir, [
+        'cv',
+        '--data',
+        'data.csv',
+        '--models',
+        'ridge,logistic',
+        '--horizons',
+        '5,10',
+        '--n-splits',
+        '3',
+      ]);
+      assert.equal(cv.code, 0, cv.err);
+      const cmd = /phasebook (train --model stacking --horizon \d+ --stacking-data \S+)/.exec(cv.out);
+      assert.ok(cmd, cv.out);
+      const train = await cli(dir, cmd[1].split(' '));
+      assert.equal(train.code, 0, train.err);
+      assert.match(train.out, /roc_auc\s+\d\.\d{4}\s+\[\d\.\d{4}, \d\.\d{4}\]/);
+      const id = /CV Run ID: (\S+)/.exec(cv.out)![1];
 
-    const noRun = await cli(dir, ['train', '--model', 'stacking', '--horizon', '5', '--stacking-data', 'missing_run']);
-    assert.equal(noRun.code, 1);
-    assert.match(noRun.err, /CV run not found: missing_run/);
-    assert.match(noRun.err, new RegExp(`Available runs: \\[${id}\\]`));
-    const noH = await cli(dir, ['train', '--model', 'stacking', '--horizon', '20', '--stacking-data', id]);
-    assert.equal(noH.code, 1);
-    assert.match(noH.err, /Stacking dataset not found for H20/);
-    assert.match(
-      noH.err,
-      /stacking_dataset_h10\.parquet, stacking_dataset_h5\.parquet|stacking_dataset_h5\.parquet, stacking_dataset_h10\.parquet/,
-    );
-    const list = await cli(dir, ['cv-runs']);
-    assert.match(list.out, new RegExp(id));
-  } finally {
-    cleanup();
-  }
-});
+      const noRun = await cli(dir, [
+        'train',
+        '--model',
+        'stacking',
+        '--horizon',
+        '5',
+        '--stacking-data',
+        'missing_run',
+      ]);
+      assert.equal(noRun.code, 1);
+      assert.match(noRun.err, /CV run not found: missing_run/);
+      assert.match(noRun.err, new RegExp(`Available runs: \\[${id}\\]`));
+      const noH = await cli(dir, ['train', '--model', 'stacking', '--horizon', '20', '--stacking-data', id]);
+      assert.equal(noH.code, 1);
+      assert.match(noH.err, /Stacking dataset not found for H20/);
+      assert.match(
+        noH.err,
+        /stacking_dataset_h10\.parquet, stacking_dataset_h5\.parquet|stacking_dataset_h5\.parquet, stacking_dataset_h10\.parquet/,
+      );
+      const list = await cli(dir, ['cv-runs']);
+      assert.match(list.out, new RegExp(id));
+    } finally {
+      cleanup();
+    }
+  },
+);
 
 test('bad command lines are clear errors with exit 1, never stack traces', async () => {
   const { dir, cleanup } = project();

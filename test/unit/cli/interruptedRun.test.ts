@@ -86,18 +86,22 @@ test('a phasebook cv killed mid-run shows as interrupted, and --prune-interrupte
   assert.match((await cli(dir, ['runs', '--prune-interrupted'])).out, /no interrupted runs/);
 });
 
-test('a phasebook run killed while its cv cell is running leaves an interrupted cv run, and no complete pipeline run', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'pb-kill-run-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeDemoCsv(join(dir, 'data.csv'), { symbols: 1, bars: 3000, seed: 3 });
-  writeFileSync(
-    join(dir, 'nb.pipeline'),
-    '# %% load prices\nsource: data.csv\n\n# %% features\nreturns: close\nlags: [1, 2]\n\n# %% labels\nhorizon: 5\ntarget: close\n\n# %% cv\nmodels: [gbdt]\nn_splits: 3\n',
-  );
-  const killed = await killMidRun(dir, ['run', 'nb.pipeline']);
-  const runs = JSON.parse((await cli(dir, ['runs', '--json'])).out) as { id: string; kind: string; status: string }[];
-  assert.deepEqual(
-    runs.map((r) => [r.id, r.kind, r.status]),
-    [[killed, 'cv', 'interrupted']],
-  );
-});
+test(
+  'a phasebook run killed while its cv cell is running leaves an interrupted cv run, and no complete pipeline ' + 'run',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-kill-run-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeDemoCsv(join(dir, 'data.csv'), { symbols: 1, bars: 3000, seed: 3 });
+    writeFileSync(
+      join(dir, 'nb.pipeline'),
+      '# %% load prices\nsource: data.csv\n\n# %% features\nreturns: close\nlags: [1, 2]\n\n# %% ' +
+        'labels\nhorizon: 5\ntarget: close\n\n# %% cv\nmodels: [gbdt]\nn_splits: 3\n',
+    );
+    const killed = await killMidRun(dir, ['run', 'nb.pipeline']);
+    const runs = JSON.parse((await cli(dir, ['runs', '--json'])).out) as { id: string; kind: string; status: string }[];
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.kind, r.status]),
+      [[killed, 'cv', 'interrupted']],
+    );
+  },
+);

@@ -93,74 +93,82 @@ test('without --cell, a branch runs all its cells; cells that gather every branc
   }
 });
 
-test('an unknown branch value, a key nothing fans out over, or a collecting cell asked for one branch: the flag is named, nothing runs', async () => {
-  const { dir, cleanup } = project(NOTEBOOK);
-  try {
-    const cases: [string[], RegExp][] = [
-      [
-        ['--scenario', 'median_imput'],
-        /--scenario median_imput: not a scenario of this notebook \(did you mean 'median_impute'\?\); scenarios: mean_impute, median_impute/,
-      ],
-      [['--model', 'xgb'], /--model xgb: not a model of this notebook.*models: ridge, linear/],
-      [
-        ['--cell', 'scenario_compare', '--model', 'ridge'],
-        /cell 'scenario_compare' gathers every branch: it cannot run for one branch \(drop --model\)/,
-      ],
-    ];
-    for (const [flags, message] of cases) {
-      const r = await cli(dir, ['run', 'nb.pipeline', ...flags]);
-      assert.equal(r.code, 1, r.out + r.err);
-      assert.match(r.err, message);
-      assert.doesNotMatch(r.err, / {4}at |node:internal/);
-    }
-    assert.deepEqual(
-      readdirSync(dir).filter((f) => f === 'runs'),
-      [],
-      'something ran',
-    );
-    const flat = project(NOTEBOOK.replace('scenarios: [mean_impute, median_impute]', 'scenario: mean_impute'));
+test(
+  'an unknown branch value, a key nothing fans out over, or a collecting cell asked for one branch: the flag ' +
+    'is named, nothing runs',
+  async () => {
+    const { dir, cleanup } = project(NOTEBOOK);
     try {
-      const r = await cli(flat.dir, ['run', 'nb.pipeline', '--scenario', 'mean_impute']);
-      assert.equal(r.code, 1);
-      assert.match(r.err, /--scenario mean_impute: no cell of this notebook fans out over scenarios/);
+      const cases: [string[], RegExp][] = [
+        [
+          ['--scenario', 'median_imput'],
+          /--scenario median_imput: not a scenario of this notebook \(did you mean 'median_impute'\?\); scenarios: mean_impute, median_impute/,
+        ],
+        [['--model', 'xgb'], /--model xgb: not a model of this notebook.*models: ridge, linear/],
+        [
+          ['--cell', 'scenario_compare', '--model', 'ridge'],
+          /cell 'scenario_compare' gathers every branch: it cannot run for one branch \(drop --model\)/,
+        ],
+      ];
+      for (const [flags, message] of cases) {
+        const r = await cli(dir, ['run', 'nb.pipeline', ...flags]);
+        assert.equal(r.code, 1, r.out + r.err);
+        assert.match(r.err, message);
+        assert.doesNotMatch(r.err, / {4}at |node:internal/);
+      }
+      assert.deepEqual(
+        readdirSync(dir).filter((f) => f === 'runs'),
+        [],
+        'something ran',
+      );
+      const flat = project(NOTEBOOK.replace('scenarios: [mean_impute, median_impute]', 'scenario: mean_impute'));
+      try {
+        const r = await cli(flat.dir, ['run', 'nb.pipeline', '--scenario', 'mean_impute']);
+        assert.equal(r.code, 1);
+        assert.match(r.err, /--scenario mean_impute: no cell of this notebook fans out over scenarios/);
+      } finally {
+        flat.cleanup();
+      }
     } finally {
-      flat.cleanup();
+      cleanup();
     }
-  } finally {
-    cleanup();
-  }
-});
+  },
+);
 
-test('--config FILE.yaml overrides cell keys for one run: the run uses them, run.json records them, the notebook is unchanged', async () => {
-  const { dir, cleanup } = project(NOTEBOOK, { symbols: 2 });
-  try {
-    writeFileSync(join(dir, 'short.yaml'), 'labels:\n  horizon: 2\ntrain:\n  models: [ridge]\n');
-    const r = await cli(dir, [
-      'run',
-      'nb.pipeline',
-      '--cell',
-      'train',
-      '--scenario',
-      'mean_impute',
-      '--config',
-      'short.yaml',
-    ]);
-    assert.equal(r.code, 0, r.out + r.err);
-    assert.match(r.out, /horizons: 2 /, 'the labels cell did not use the overridden horizon');
-    assert.match(r.out, /train\[mean_impute\]\[ridge\].*horizon: 2/);
-    const run = lastPipelineRun(dir);
-    assert.deepEqual(run.config.overrides, {
-      file: 'short.yaml',
-      cells: { labels: { horizon: 2 }, train: { models: ['ridge'] } },
-    });
-    // The same cells without the overrides are not served from the overridden results.
-    const plain = await cli(dir, ['run', 'nb.pipeline', '--cell', 'labels', '--scenario', 'mean_impute']);
-    assert.match(plain.out, /horizons: 5 /);
-    assert.doesNotMatch(plain.out, /labels\[mean_impute\]\s+cached/);
-  } finally {
-    cleanup();
-  }
-});
+test(
+  '--config FILE.yaml overrides cell keys for one run: the run uses them, run.json records them, the notebook ' +
+    'is unchanged',
+  async () => {
+    const { dir, cleanup } = project(NOTEBOOK, { symbols: 2 });
+    try {
+      writeFileSync(join(dir, 'short.yaml'), 'labels:\n  horizon: 2\ntrain:\n  models: [ridge]\n');
+      const r = await cli(dir, [
+        'run',
+        'nb.pipeline',
+        '--cell',
+        'train',
+        '--scenario',
+        'mean_impute',
+        '--config',
+        'short.yaml',
+      ]);
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.out, /horizons: 2 /, 'the labels cell did not use the overridden horizon');
+      assert.match(r.out, /train\[mean_impute\]\[ridge\].*horizon: 2/);
+      const run = lastPipelineRun(dir);
+      assert.deepEqual(run.config.overrides, {
+        file: 'short.yaml',
+        cells: { labels: { horizon: 2 }, train: { models: ['ridge'] } },
+      });
+      // The same cells without the overrides are not served from the overridden results.
+      const plain = await cli(dir, ['run', 'nb.pipeline', '--cell', 'labels', '--scenario', 'mean_impute']);
+      assert.match(plain.out, /horizons: 5 /);
+      assert.doesNotMatch(plain.out, /labels\[mean_impute\]\s+cached/);
+    } finally {
+      cleanup();
+    }
+  },
+);
 
 test('a bad overrides file is an error at its line in the file, with "did you mean"; nothing runs', async () => {
   const { dir, cleanup } = project(NOTEBOOK);

@@ -80,65 +80,69 @@ function oldForeignRun(results: string): void {
   }
 }
 
-test('results/{results_dir}/{workflow_id}/{phase}/{window_id}/{container_id}_results.json; runs of the old layout are still listed', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pb-layout-'));
-  try {
-    writePredictionCsv(join(dir, 'data.csv'), 1, 500);
-    writeFileSync(join(dir, 'nb.pipeline'), NOTEBOOK);
-    const r = await cli(dir, ['run', 'nb.pipeline']);
-    assert.equal(r.code, 0, r.out + r.err);
-    const results = join(dir, 'results');
-    // results_dir + workflow: results/study/sweep/{phase}/ with the containers in the phase folder.
-    const sweep = join(results, 'study', 'sweep');
-    assert.deepEqual(
-      readdirSync(join(sweep, 'parameter_search'))
-        .filter((f) => f.startsWith('portfolio_'))
-        .sort(),
-      ['portfolio_001_results.json', 'portfolio_002_results.json'],
-    );
-    assert.ok(!existsSync(join(sweep, 'parameter_search', 'containers')), 'no containers/ folder');
-    assert.equal(readJson(join(sweep, 'run.json')).id, 'study/sweep');
-    // results_dir without workflow: the workflow id is the notebook's name; windows under the phase.
-    const wf = join(results, 'study', 'nb', 'wf');
-    const windows = readdirSync(wf)
-      .filter((f) => f.startsWith('window_'))
-      .sort();
-    assert.ok(windows.length >= 2, `windows: ${windows}`);
-    for (const w of windows) {
-      assert.ok(existsSync(join(wf, w, 'portfolio_001_results.json')), `${w}/portfolio_001_results.json`);
-      assert.ok(existsSync(join(wf, w, 'phase_summary.json')));
-    }
-    // No results_dir: results/{workflow_id}/{phase}/ with workflow_id {notebook}_{cell}.
-    assert.ok(existsSync(join(results, 'nb_plain', 'plain', 'portfolio_001_results.json')));
-    assert.match(r.out, /run: study\/sweep/);
+test(
+  'results/{results_dir}/{workflow_id}/{phase}/{window_id}/{container_id}_results.json; runs of the old layout ' +
+    'are still listed',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-layout-'));
+    try {
+      writePredictionCsv(join(dir, 'data.csv'), 1, 500);
+      writeFileSync(join(dir, 'nb.pipeline'), NOTEBOOK);
+      const r = await cli(dir, ['run', 'nb.pipeline']);
+      assert.equal(r.code, 0, r.out + r.err);
+      const results = join(dir, 'results');
+      // results_dir + workflow: results/study/sweep/{phase}/ with the containers in the phase folder.
+      const sweep = join(results, 'study', 'sweep');
+      assert.deepEqual(
+        readdirSync(join(sweep, 'parameter_search'))
+          .filter((f) => f.startsWith('portfolio_'))
+          .sort(),
+        ['portfolio_001_results.json', 'portfolio_002_results.json'],
+      );
+      assert.ok(!existsSync(join(sweep, 'parameter_search', 'containers')), 'no containers/ folder');
+      assert.equal(readJson(join(sweep, 'run.json')).id, 'study/sweep');
+      // results_dir without workflow: the workflow id is the notebook's name; windows under the phase.
+      const wf = join(results, 'study', 'nb', 'wf');
+      const windows = readdirSync(wf)
+        .filter((f) => f.startsWith('window_'))
+        .sort();
+      assert.ok(windows.length >= 2, `windows: ${windows}`);
+      for (const w of windows) {
+        assert.ok(existsSync(join(wf, w, 'portfolio_001_results.json')), `${w}/portfolio_001_results.json`);
+        assert.ok(existsSync(join(wf, w, 'phase_summary.json')));
+      }
+      // No results_dir: results/{workflow_id}/{phase}/ with workflow_id {notebook}_{cell}.
+      assert.ok(existsSync(join(results, 'nb_plain', 'plain', 'portfolio_001_results.json')));
+      assert.match(r.out, /run: study\/sweep/);
 
-    oldPhasebookRun(results);
-    oldForeignRun(results);
-    const listed = await cli(dir, ['runs', '--json']);
-    assert.equal(listed.code, 0, listed.err);
-    const runs = JSON.parse(listed.out) as {
-      id: string;
-      kind: string;
-      dir: string;
-      phases?: string[];
-      folds?: number;
-      foreign?: boolean;
-    }[];
-    const byId = new Map(runs.filter((x) => x.kind !== 'pipeline').map((x) => [x.id, x]));
-    assert.deepEqual([...byId.keys()].sort(), ['legacy_wf', 'nb_plain', 'old_exp', 'study/nb', 'study/sweep']);
-    assert.equal(byId.get('study/sweep')!.dir, sweep);
-    assert.deepEqual(byId.get('study/sweep')!.phases, ['parameter_search', 'validation']);
-    assert.equal(byId.get('study/nb')!.folds, windows.length);
-    assert.deepEqual(byId.get('old_exp')!.phases, ['parameter_search', 'validation']);
-    assert.equal(byId.get('legacy_wf')!.foreign, true);
-    assert.equal(byId.get('legacy_wf')!.folds, 2);
-    const table = await cli(dir, ['runs']);
-    for (const id of ['study/sweep', 'study/nb', 'nb_plain', 'old_exp', 'legacy_wf'])
-      assert.match(table.out, new RegExp(`^${id.replace('/', '\\/')} `, 'm'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+      oldPhasebookRun(results);
+      oldForeignRun(results);
+      const listed = await cli(dir, ['runs', '--json']);
+      assert.equal(listed.code, 0, listed.err);
+      const runs = JSON.parse(listed.out) as {
+        id: string;
+        kind: string;
+        dir: string;
+        phases?: string[];
+        folds?: number;
+        foreign?: boolean;
+      }[];
+      const byId = new Map(runs.filter((x) => x.kind !== 'pipeline').map((x) => [x.id, x]));
+      assert.deepEqual([...byId.keys()].sort(), ['legacy_wf', 'nb_plain', 'old_exp', 'study/nb', 'study/sweep']);
+      assert.equal(byId.get('study/sweep')!.dir, sweep);
+      assert.deepEqual(byId.get('study/sweep')!.phases, ['parameter_search', 'validation']);
+      assert.equal(byId.get('study/nb')!.folds, windows.length);
+      assert.deepEqual(byId.get('old_exp')!.phases, ['parameter_search', 'validation']);
+      assert.equal(byId.get('legacy_wf')!.foreign, true);
+      assert.equal(byId.get('legacy_wf')!.folds, 2);
+      const table = await cli(dir, ['runs']);
+      for (const id of ['study/sweep', 'study/nb', 'nb_plain', 'old_exp', 'legacy_wf'])
+        assert.match(table.out, new RegExp(`^${id.replace('/', '\\/')} `, 'm'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test('a workflow id that is not one folder name is an error naming the cell and key', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pb-layout-'));

@@ -33,7 +33,8 @@ async function runAll(
       for (const [name, tr] of Object.entries(TRACINGS))
         nb += `\n# %% backtest ${p}_${name}\nresults_storage: disk\nevent_tracing: ${tr}\nretention_policy: ${p}\n`;
     nb +=
-      '\n# %% backtest all_trades\nresults_storage: disk\nevent_tracing: [POSITION_OPEN, POSITION_CLOSE, FILL]\nretention_policy: sliding_window\n';
+      '\n# %% backtest all_trades\nresults_storage: disk\nevent_tracing: [POSITION_OPEN, POSITION_CLOSE, ' +
+      'FILL]\nretention_policy: sliding_window\n';
     writeFileSync(join(dir, 'nb.pipeline'), nb);
     const r = await cli(dir, ['run', 'nb.pipeline']);
     assert.equal(r.code, 0, r.out + r.err);
@@ -49,39 +50,47 @@ async function runAll(
   }
 }
 
-test("event_tracing [POSITION_OPEN, FILL]: minimal and trade_complete keep their bound and report the portfolio's open positions", async () => {
-  const short = await runAll(300);
-  const long = await runAll(3000);
-  for (const { results, trades } of [short, long]) {
-    const trades_n = trades.length;
-    assert.ok(trades_n > 50, `many trades (${trades_n})`);
-    // What the portfolio holds at the end: the trades open at the end are marked to market on the last
-    // bar (closed), so nothing is open after the run, whatever is traced.
-    const openAtEnd = trades.filter((t) => t.open_at_end).length;
-    assert.ok(openAtEnd >= 1 && openAtEnd <= SYMBOLS, `trades held to the last bar: ${openAtEnd}`);
-    for (const p of POLICIES) {
-      const of = results[`${p}_open_fill`]!;
-      const ocf = results[`${p}_open_close_fill`]!;
-      assert.equal(of.event_counts.POSITION_CLOSE, undefined, 'closes are not traced');
-      assert.equal(of.event_counts.POSITION_OPEN, trades_n, `${p}: every open is counted`);
-      // minimal: one POSITION_OPEN per open position, at most one per symbol; trade_complete: per open
-      // trade its open, its entry fill and (on the bar it closes, until the close drops them) its exit
-      // fill. The old code held every open (minimal) or every event (trade_complete).
-      const bound = p === 'minimal' ? SYMBOLS : 3 * SYMBOLS;
-      assert.ok(
-        of.peak_retained_events <= bound,
-        `${p}: peak ${of.peak_retained_events} <= ${bound} with ${trades_n} trades`,
-      );
-      assert.equal(of.peak_retained_events, ocf.peak_retained_events, `${p}: the same bound as when closes are traced`);
-      assert.deepEqual(
-        of.open_positions,
-        ocf.open_positions,
-        `${p}: the same open positions as when closes are traced`,
-      );
-      assert.deepEqual(of.open_positions, [], `${p}: no position is open after the last bar`);
-      assert.deepEqual(of.events, [], `${p}: no event of a closed trade is retained`);
+test(
+  "event_tracing [POSITION_OPEN, FILL]: minimal and trade_complete keep their bound and report the portfolio's " +
+    'open positions',
+  async () => {
+    const short = await runAll(300);
+    const long = await runAll(3000);
+    for (const { results, trades } of [short, long]) {
+      const trades_n = trades.length;
+      assert.ok(trades_n > 50, `many trades (${trades_n})`);
+      // What the portfolio holds at the end: the trades open at the end are marked to market on the last
+      // bar (closed), so nothing is open after the run, whatever is traced.
+      const openAtEnd = trades.filter((t) => t.open_at_end).length;
+      assert.ok(openAtEnd >= 1 && openAtEnd <= SYMBOLS, `trades held to the last bar: ${openAtEnd}`);
+      for (const p of POLICIES) {
+        const of = results[`${p}_open_fill`]!;
+        const ocf = results[`${p}_open_close_fill`]!;
+        assert.equal(of.event_counts.POSITION_CLOSE, undefined, 'closes are not traced');
+        assert.equal(of.event_counts.POSITION_OPEN, trades_n, `${p}: every open is counted`);
+        // minimal: one POSITION_OPEN per open position, at most one per symbol; trade_complete: per open
+        // trade its open, its entry fill and (on the bar it closes, until the close drops them) its exit
+        // fill. The old code held every open (minimal) or every event (trade_complete).
+        const bound = p === 'minimal' ? SYMBOLS : 3 * SYMBOLS;
+        assert.ok(
+          of.peak_retained_events <= bound,
+          `${p}: peak ${of.peak_retained_events} <= ${bound} with ${trades_n} trades`,
+        );
+        assert.equal(
+          of.peak_retained_events,
+          ocf.peak_retained_events,
+          `${p}: the same bound as when closes are traced`,
+        );
+        assert.deepEqual(
+          of.open_positions,
+          ocf.open_positions,
+          `${p}: the same open positions as when closes are traced`,
+        );
+        assert.deepEqual(of.open_positions, [], `${p}: no position is open after the last bar`);
+        assert.deepEqual(of.events, [], `${p}: no event of a closed trade is retained`);
+      }
     }
-  }
-  // The bound does not grow with the run: 10x the bars and the trades, the same bound (checked above).
-  assert.ok(long.trades.length > 5 * short.trades.length, `${long.trades.length} vs ${short.trades.length} trades`);
-});
+    // The bound does not grow with the run: 10x the bars and the trades, the same bound (checked above).
+    assert.ok(long.trades.length > 5 * short.trades.length, `${long.trades.length} vs ${short.trades.length} trades`);
+  },
+);

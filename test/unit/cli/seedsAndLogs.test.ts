@@ -72,55 +72,59 @@ test("a cell's own seed wins over PHASEBOOK_SEED, and run.json records the seed 
   }
 });
 
-test('PHASEBOOK_LOG_LEVEL=DEBUG logs cache decisions, fold boundaries, executor dispatch and file reads; INFO does not', async () => {
-  const { dir, cleanup } = project(NOTEBOOK);
-  try {
-    assert.equal((await cli(dir, ['run', 'nb.pipeline'], { PHASEBOOK_LOG_LEVEL: 'INFO' })).code, 0);
-    const info = logRecords(dir);
-    assert.ok(info.length > 0);
-    assert.deepEqual(
-      info.filter((r) => r.level === 'debug'),
-      [],
-      'INFO writes no debug records',
-    );
-    const r = await cli(dir, ['run', 'nb.pipeline', '--force'], { PHASEBOOK_LOG_LEVEL: 'DEBUG' });
-    assert.equal(r.code, 0, r.out + r.err);
-    const debug = logRecords(dir)
-      .slice(info.length)
-      .filter((x) => x.level === 'debug');
-    const msgs = debug.map((x) => x.msg);
-    assert.ok(
-      msgs.some((m) => /^dispatching 5 cell\(s\) to the in-process executor$/.test(m)),
-      'executor dispatch',
-    );
-    assert.ok(
-      msgs.some((m) => /^window_000: train 2024-01-0\d.*\(199 rows\), test 2024-01-\d\d.* \(100 rows\)$/.test(m)),
-      'walk-forward fold boundaries',
-    );
-    assert.ok(
-      msgs.some((m) => m.startsWith('read ') && m.includes('data.csv')),
-      'file reads',
-    );
-    assert.match(r.err, /DEBUG \[wf\] window_000: train/, 'debug lines also go to stderr');
-    // Not forced: the cacheable cells are logged hits, the volatile ones (new keys every time) misses.
-    const before = logRecords(dir).length;
-    await cli(dir, ['run', 'nb.pipeline'], { PHASEBOOK_LOG_LEVEL: 'debug' });
-    const decided = logRecords(dir)
-      .slice(before)
-      .filter((x) => x.cache);
-    assert.deepEqual(
-      decided.map((x) => [x.cell, x.cache]),
-      [
-        ['prices', 'hit'],
-        ['features', 'hit'],
-        ['labels', 'hit'],
-        ['wf', 'miss'],
-        ['mc', 'miss'],
-      ],
-    );
-    assert.match(decided[0].msg, /^cache hit for cell 'prices' \(key [0-9a-f]{12}\)$/);
-    assert.match(decided[3].msg, /^cache miss for cell 'wf' \(key [0-9a-f]{12}\): no entry$/);
-  } finally {
-    cleanup();
-  }
-});
+test(
+  'PHASEBOOK_LOG_LEVEL=DEBUG logs cache decisions, fold boundaries, executor dispatch and file reads; INFO ' +
+    'does not',
+  async () => {
+    const { dir, cleanup } = project(NOTEBOOK);
+    try {
+      assert.equal((await cli(dir, ['run', 'nb.pipeline'], { PHASEBOOK_LOG_LEVEL: 'INFO' })).code, 0);
+      const info = logRecords(dir);
+      assert.ok(info.length > 0);
+      assert.deepEqual(
+        info.filter((r) => r.level === 'debug'),
+        [],
+        'INFO writes no debug records',
+      );
+      const r = await cli(dir, ['run', 'nb.pipeline', '--force'], { PHASEBOOK_LOG_LEVEL: 'DEBUG' });
+      assert.equal(r.code, 0, r.out + r.err);
+      const debug = logRecords(dir)
+        .slice(info.length)
+        .filter((x) => x.level === 'debug');
+      const msgs = debug.map((x) => x.msg);
+      assert.ok(
+        msgs.some((m) => /^dispatching 5 cell\(s\) to the in-process executor$/.test(m)),
+        'executor dispatch',
+      );
+      assert.ok(
+        msgs.some((m) => /^window_000: train 2024-01-0\d.*\(199 rows\), test 2024-01-\d\d.* \(100 rows\)$/.test(m)),
+        'walk-forward fold boundaries',
+      );
+      assert.ok(
+        msgs.some((m) => m.startsWith('read ') && m.includes('data.csv')),
+        'file reads',
+      );
+      assert.match(r.err, /DEBUG \[wf\] window_000: train/, 'debug lines also go to stderr');
+      // Not forced: the cacheable cells are logged hits, the volatile ones (new keys every time) misses.
+      const before = logRecords(dir).length;
+      await cli(dir, ['run', 'nb.pipeline'], { PHASEBOOK_LOG_LEVEL: 'debug' });
+      const decided = logRecords(dir)
+        .slice(before)
+        .filter((x) => x.cache);
+      assert.deepEqual(
+        decided.map((x) => [x.cell, x.cache]),
+        [
+          ['prices', 'hit'],
+          ['features', 'hit'],
+          ['labels', 'hit'],
+          ['wf', 'miss'],
+          ['mc', 'miss'],
+        ],
+      );
+      assert.match(decided[0].msg, /^cache hit for cell 'prices' \(key [0-9a-f]{12}\)$/);
+      assert.match(decided[3].msg, /^cache miss for cell 'wf' \(key [0-9a-f]{12}\): no entry$/);
+    } finally {
+      cleanup();
+    }
+  },
+);

@@ -44,97 +44,108 @@ function expectedBest(loss: number[], patience: number, minDelta: number): { bes
   return { best, ran: loss.length };
 }
 
-test('early stopping: min_delta is accepted, the direction comes from the metric, best round and score reach run.json and the cell summary', async () => {
-  const { dir, cleanup } = project(notebook(PARAMS), DATA);
-  try {
-    const plain = await cli(dir, ['run', 'nb.pipeline']);
-    assert.equal(plain.code, 0, plain.out + plain.err);
-    writeFileSync(
-      join(dir, 'nb.pipeline'),
-      notebook(PARAMS.replace('early_stopping_rounds: 10', 'early_stopping_rounds: 10, min_delta: 0.0008')),
-    );
-    const strict = await cli(dir, ['run', 'nb.pipeline']);
-    assert.equal(strict.code, 0, strict.out + strict.err);
-    const [a, b] = trainingRuns(dir).map((id) => ({
-      run: readJson(join(dir, 'runs', id, 'run.json')),
-      model: readJson(join(dir, 'runs', id, 'model.json')),
-    }));
-    for (const [x, delta] of [
-      [a, 0],
-      [b, 0.0008],
-    ] as const) {
-      const es = x.run.meta.early_stopping;
-      assert.equal(es.metric, 'log_loss');
-      assert.equal(es.direction, 'min', 'a loss: lower is better');
-      assert.equal(es.min_delta, delta);
-      const want = expectedBest(x.model.validLoss, 10, delta);
-      assert.equal(es.best_round, want.best);
-      assert.equal(es.rounds_run, want.ran);
-      assert.equal(es.best_score, x.model.validLoss[es.best_round]);
-      assert.equal(x.model.rounds, es.best_round + 1, 'the best round is restored');
+test(
+  'early stopping: min_delta is accepted, the direction comes from the metric, best round and score reach ' +
+    'run.json and the cell summary',
+  async () => {
+    const { dir, cleanup } = project(notebook(PARAMS), DATA);
+    try {
+      const plain = await cli(dir, ['run', 'nb.pipeline']);
+      assert.equal(plain.code, 0, plain.out + plain.err);
+      writeFileSync(
+        join(dir, 'nb.pipeline'),
+        notebook(PARAMS.replace('early_stopping_rounds: 10', 'early_stopping_rounds: 10, min_delta: 0.0008')),
+      );
+      const strict = await cli(dir, ['run', 'nb.pipeline']);
+      assert.equal(strict.code, 0, strict.out + strict.err);
+      const [a, b] = trainingRuns(dir).map((id) => ({
+        run: readJson(join(dir, 'runs', id, 'run.json')),
+        model: readJson(join(dir, 'runs', id, 'model.json')),
+      }));
+      for (const [x, delta] of [
+        [a, 0],
+        [b, 0.0008],
+      ] as const) {
+        const es = x.run.meta.early_stopping;
+        assert.equal(es.metric, 'log_loss');
+        assert.equal(es.direction, 'min', 'a loss: lower is better');
+        assert.equal(es.min_delta, delta);
+        const want = expectedBest(x.model.validLoss, 10, delta);
+        assert.equal(es.best_round, want.best);
+        assert.equal(es.rounds_run, want.ran);
+        assert.equal(es.best_score, x.model.validLoss[es.best_round]);
+        assert.equal(x.model.rounds, es.best_round + 1, 'the best round is restored');
+      }
+      assert.ok(
+        b.run.meta.early_stopping.best_round < a.run.meta.early_stopping.best_round,
+        `min_delta stops on small gains (${b.run.meta.early_stopping.best_round} < ` +
+          `${a.run.meta.early_stopping.best_round})`,
+      );
+      const es = b.run.meta.early_stopping;
+      assert.match(
+        strict.out,
+        new RegExp(
+          `✓ gb .*best_round: ${es.best_round} · rounds_run: ${es.rounds_run} \\(stopped early\\) · ` +
+            `best_val_log_loss: ${es.best_score.toFixed(4)}\\b`,
+        ),
+      );
+      writeFileSync(
+        join(dir, 'nb.pipeline'),
+        notebook(PARAMS.replace('early_stopping_rounds: 10', 'early_stopping_rounds: 10, min_delta: -1')),
+      );
+      const bad = await cli(dir, ['run', 'nb.pipeline']);
+      assert.equal(bad.code, 1);
+      assert.match(bad.out + bad.err, /gbdt parameter 'min_delta' must be a number in \[0, Infinity\], got -1/);
+    } finally {
+      cleanup();
     }
-    assert.ok(
-      b.run.meta.early_stopping.best_round < a.run.meta.early_stopping.best_round,
-      `min_delta stops on small gains (${b.run.meta.early_stopping.best_round} < ${a.run.meta.early_stopping.best_round})`,
-    );
-    const es = b.run.meta.early_stopping;
-    assert.match(
-      strict.out,
-      new RegExp(
-        `✓ gb .*best_round: ${es.best_round} · rounds_run: ${es.rounds_run} \\(stopped early\\) · best_val_log_loss: ${es.best_score.toFixed(4)}\\b`,
-      ),
-    );
-    writeFileSync(
-      join(dir, 'nb.pipeline'),
-      notebook(PARAMS.replace('early_stopping_rounds: 10', 'early_stopping_rounds: 10, min_delta: -1')),
-    );
-    const bad = await cli(dir, ['run', 'nb.pipeline']);
-    assert.equal(bad.code, 1);
-    assert.match(bad.out + bad.err, /gbdt parameter 'min_delta' must be a number in \[0, Infinity\], got -1/);
-  } finally {
-    cleanup();
-  }
-});
+  },
+);
 
-test('top-N checkpoints: exactly the N best rounds by val_loss are kept in the run folder, recorded in run.json and its artifacts', async () => {
-  const { dir, cleanup } = project(notebook(`${PARAMS}\ncheckpoints: { top_n: 3, metric: val_loss }`), DATA);
-  try {
-    const r = await cli(dir, ['run', 'nb.pipeline']);
-    assert.equal(r.code, 0, r.out + r.err);
-    const [id] = trainingRuns(dir);
-    const runDir = join(dir, 'runs', id);
-    const run = readJson(join(runDir, 'run.json'));
-    const loss: number[] = readJson(join(runDir, 'model.json')).validLoss;
-    assert.ok(loss.length > run.meta.early_stopping.best_round + 1, 'training ran past its best round');
-    // Independent ranking of every round that ran (rounds past the best included).
-    const want = loss
-      .map((l, step) => ({ step, l }))
-      .sort((x, y) => x.l - y.l || x.step - y.step)
-      .slice(0, 3)
-      .map((x) => x.step);
-    const ck = run.meta.checkpoints;
-    assert.deepEqual(
-      ck.kept.map((k: { step: number }) => k.step),
-      want,
-    );
-    assert.equal(ck.candidates, loss.length);
-    assert.deepEqual(
-      ck.kept.map((k: { score: number }) => k.score),
-      want.map((s) => loss[s]),
-    );
-    const files = readdirSync(join(runDir, 'checkpoints'))
-      .filter((f) => f.endsWith('.json') && f.includes('_step'))
-      .sort();
-    assert.deepEqual(files, want.map((s) => `checkpoint_step${s}.json`).sort(), 'worse ones are not on disk');
-    const artifacts = run.artifacts.map((x: { path: string }) => x.path);
-    for (const f of files) assert.ok(artifacts.includes(`checkpoints/${f}`), `${f} in the run's artifacts`);
-    // Each checkpoint is the model after its round: that many trees.
-    for (const s of want) assert.equal(readJson(join(runDir, 'checkpoints', `checkpoint_step${s}.json`)).rounds, s + 1);
-    assert.match(r.out, /checkpoints: 3 kept \(steps \d+, \d+, \d+\) in checkpoints\//);
-  } finally {
-    cleanup();
-  }
-});
+test(
+  'top-N checkpoints: exactly the N best rounds by val_loss are kept in the run folder, recorded in run.json ' +
+    'and its artifacts',
+  async () => {
+    const { dir, cleanup } = project(notebook(`${PARAMS}\ncheckpoints: { top_n: 3, metric: val_loss }`), DATA);
+    try {
+      const r = await cli(dir, ['run', 'nb.pipeline']);
+      assert.equal(r.code, 0, r.out + r.err);
+      const [id] = trainingRuns(dir);
+      const runDir = join(dir, 'runs', id);
+      const run = readJson(join(runDir, 'run.json'));
+      const loss: number[] = readJson(join(runDir, 'model.json')).validLoss;
+      assert.ok(loss.length > run.meta.early_stopping.best_round + 1, 'training ran past its best round');
+      // Independent ranking of every round that ran (rounds past the best included).
+      const want = loss
+        .map((l, step) => ({ step, l }))
+        .sort((x, y) => x.l - y.l || x.step - y.step)
+        .slice(0, 3)
+        .map((x) => x.step);
+      const ck = run.meta.checkpoints;
+      assert.deepEqual(
+        ck.kept.map((k: { step: number }) => k.step),
+        want,
+      );
+      assert.equal(ck.candidates, loss.length);
+      assert.deepEqual(
+        ck.kept.map((k: { score: number }) => k.score),
+        want.map((s) => loss[s]),
+      );
+      const files = readdirSync(join(runDir, 'checkpoints'))
+        .filter((f) => f.endsWith('.json') && f.includes('_step'))
+        .sort();
+      assert.deepEqual(files, want.map((s) => `checkpoint_step${s}.json`).sort(), 'worse ones are not on disk');
+      const artifacts = run.artifacts.map((x: { path: string }) => x.path);
+      for (const f of files) assert.ok(artifacts.includes(`checkpoints/${f}`), `${f} in the run's artifacts`);
+      // Each checkpoint is the model after its round: that many trees.
+      for (const s of want)
+        assert.equal(readJson(join(runDir, 'checkpoints', `checkpoint_step${s}.json`)).rounds, s + 1);
+      assert.match(r.out, /checkpoints: 3 kept \(steps \d+, \d+, \d+\) in checkpoints\//);
+    } finally {
+      cleanup();
+    }
+  },
+);
 
 test('phasebook train --top-n and --from-checkpoint: a kept checkpoint is used instead of fitting', async () => {
   const { dir, cleanup } = project(notebook(PARAMS), DATA);

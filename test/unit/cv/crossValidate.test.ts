@@ -12,54 +12,57 @@ const rowId = Float64Array.from({ length: 400 }, (_, i) => i);
 // column 0 is the feature the k-NN uses; column 1 carries the original row number so fits can be audited
 const X = matrix({ name: 'past', values: d.past }, { name: 'row', values: rowId });
 
-test("each fit sees only its fold's training rows: never a test row, never a row whose label overlaps one", async () => {
-  const folds = purgedKFold(d.times, d.labelEnds, { nSplits: 4, pctEmbargo: 0.02 });
-  const seen: Float64Array[] = [];
-  const factory = knnFactory((Xf: FeatureMatrix) => seen.push(Float64Array.from(Xf.columns[1])));
-  const r = await crossValidate({
-    X,
-    y: d.y,
-    task: 'classification',
-    folds,
-    models: [{ kind: 'knn', factory, params: { k: 3 } }],
-    seed: 1,
-  });
-  assert.equal(seen.length, 4);
-  folds.forEach((f, k) => {
-    assert.deepEqual([...seen[k]], [...f.train]);
-    for (const i of seen[k])
-      for (const j of f.test) {
-        assert.ok(
-          d.labelEnds[i] < d.times[j] || d.times[i] > d.labelEnds[j],
-          `fold ${k}: trained on ${i}, overlapping test row ${j}`,
-        );
-      }
-  });
-  assert.ok(r.foldOf.every((k) => k >= 0));
-  // every OOF value is what a model trained on exactly that fold's training rows predicts
-  for (const f of folds) {
-    const take = (rows: Uint32Array): FeatureMatrix => ({
-      rows: rows.length,
-      names: X.names,
-      columns: X.columns.map((c) => Float64Array.from(rows, (i) => c[i])),
+test(
+  "each fit sees only its fold's training rows: never " + 'a test row, never a row whose label overlaps one',
+  async () => {
+    const folds = purgedKFold(d.times, d.labelEnds, { nSplits: 4, pctEmbargo: 0.02 });
+    const seen: Float64Array[] = [];
+    const factory = knnFactory((Xf: FeatureMatrix) => seen.push(Float64Array.from(Xf.columns[1])));
+    const r = await crossValidate({
+      X,
+      y: d.y,
+      task: 'classification',
+      folds,
+      models: [{ kind: 'knn', factory, params: { k: 3 } }],
+      seed: 1,
     });
-    const m = await knnFactory().fit(
-      take(f.train),
-      Float64Array.from(f.train, (i) => d.y[i]),
-      { k: 3 },
-      { seed: 1, task: 'classification' },
+    assert.equal(seen.length, 4);
+    folds.forEach((f, k) => {
+      assert.deepEqual([...seen[k]], [...f.train]);
+      for (const i of seen[k])
+        for (const j of f.test) {
+          assert.ok(
+            d.labelEnds[i] < d.times[j] || d.times[i] > d.labelEnds[j],
+            `fold ${k}: trained on ${i}, overlapping test row ${j}`,
+          );
+        }
+    });
+    assert.ok(r.foldOf.every((k) => k >= 0));
+    // every OOF value is what a model trained on exactly that fold's training rows predicts
+    for (const f of folds) {
+      const take = (rows: Uint32Array): FeatureMatrix => ({
+        rows: rows.length,
+        names: X.names,
+        columns: X.columns.map((c) => Float64Array.from(rows, (i) => c[i])),
+      });
+      const m = await knnFactory().fit(
+        take(f.train),
+        Float64Array.from(f.train, (i) => d.y[i]),
+        { k: 3 },
+        { seed: 1, task: 'classification' },
+      );
+      const p = m.predict(take(f.test));
+      f.test.forEach((row, j) => assert.equal(r.oof.knn[row], p[j]));
+      assert.equal(r.foldOf[f.test[0]], f.fold);
+    }
+    assert.equal(r.perFold.length, 4);
+    assert.deepEqual(
+      r.perFold.map((p) => p.testRows),
+      folds.map((f) => f.test.length),
     );
-    const p = m.predict(take(f.test));
-    f.test.forEach((row, j) => assert.equal(r.oof.knn[row], p[j]));
-    assert.equal(r.foldOf[f.test[0]], f.fold);
-  }
-  assert.equal(r.perFold.length, 4);
-  assert.deepEqual(
-    r.perFold.map((p) => p.testRows),
-    folds.map((f) => f.test.length),
-  );
-  assert.ok(r.perFold.every((p) => p.scores.roc_auc >= 0 && p.scores.roc_auc <= 1 && p.scores.log_loss > 0));
-});
+    assert.ok(r.perFold.every((p) => p.scores.roc_auc >= 0 && p.scores.roc_auc <= 1 && p.scores.log_loss > 0));
+  },
+);
 
 test('rows never tested keep NaN and fold -1, and the overall score ignores them', async () => {
   const folds = walkForward(d.times, {

@@ -42,15 +42,19 @@ test('a feature built only from the past scores near chance under purged k-fold'
   for (const a of aucs) assert.ok(Math.abs(a - 0.5) < 0.1, `AUC ${a}`);
 });
 
-test('the same honest feature (the bar number) leaks through overlapping labels under shuffled k-fold, not under purged k-fold', async () => {
-  const shuffled: number[] = [];
-  const purged: number[] = [];
-  for (const seed of seeds) {
-    const d = randomWalkDataset(ROWS, HORIZON, seed);
-    shuffled.push(await auc(d.bar, d.y, shuffledKFold(ROWS, 5, seed)));
-    purged.push(await auc(d.bar, d.y, purgedKFold(d.times, d.labelEnds, { nSplits: 5, pctEmbargo: 0.01 })));
-  }
-  for (const a of shuffled) assert.ok(a > 0.85, `shuffled AUC ${a}`);
-  assert.ok(Math.abs(mean(purged) - 0.5) < 0.1, `purged mean AUC ${mean(purged)}`);
-  for (const a of purged) assert.ok(a < 0.65, `purged AUC ${a}`);
-});
+test(
+  'the same honest feature (the bar number) leaks through overlapping labels under shuffled k-fold, not under ' +
+    'purged k-fold',
+  async () => {
+    const shuffled: number[] = [];
+    const purged: number[] = [];
+    for (const seed of seeds) {
+      const d = randomWalkDataset(ROWS, HORIZON, seed);
+      shuffled.push(await auc(d.bar, d.y, shuffledKFold(ROWS, 5, seed)));
+      purged.push(await auc(d.bar, d.y, purgedKFold(d.times, d.labelEnds, { nSplits: 5, pctEmbargo: 0.01 })));
+    }
+    for (const a of shuffled) assert.ok(a > 0.85, `shuffled AUC ${a}`);
+    assert.ok(Math.abs(mean(purged) - 0.5) < 0.1, `purged mean AUC ${mean(purged)}`);
+    for (const a of purged) assert.ok(a < 0.65, `purged AUC ${a}`);
+  },
+);

@@ -34,19 +34,22 @@ const runs = [
   run('c', { model: 'gbdt', scenario: 'impute', seed: 1, folds: 5 }, { auc: 0.55, rmse: 3 }, { tags: ['baseline'] }),
 ];
 
-test('columns: every config key and metric; CI bounds become the interval, not columns; unchanged keys are marked', () => {
-  const t = buildExperimentsTable(runs);
-  const keys = t.columns.map((c) => c.key);
-  assert.ok(keys.includes('config:model') && keys.includes('metric:auc') && keys.includes('metric:rmse'));
-  assert.ok(!keys.some((k) => k.includes('_ci_')));
-  assert.deepEqual(t.rows[0]!.ci.auc, { low: 0.58, high: 0.64 });
-  assert.equal(t.rows[1]!.ci.auc, undefined);
-  const shown = visibleColumns(t, { onlyChanged: true, hidden: new Set() }).map((c) => c.key);
-  assert.ok(!shown.includes('config:folds'), 'folds is 5 everywhere: hidden by "only what changed"');
-  assert.ok(shown.includes('config:model') && shown.includes('run:label'));
-  const all = visibleColumns(t, { onlyChanged: false, hidden: new Set(['metric:rmse']) }).map((c) => c.key);
-  assert.ok(all.includes('config:folds') && !all.includes('metric:rmse'));
-});
+test(
+  'columns: every config key and metric; CI bounds become ' + 'the interval, not columns; unchanged keys are marked',
+  () => {
+    const t = buildExperimentsTable(runs);
+    const keys = t.columns.map((c) => c.key);
+    assert.ok(keys.includes('config:model') && keys.includes('metric:auc') && keys.includes('metric:rmse'));
+    assert.ok(!keys.some((k) => k.includes('_ci_')));
+    assert.deepEqual(t.rows[0]!.ci.auc, { low: 0.58, high: 0.64 });
+    assert.equal(t.rows[1]!.ci.auc, undefined);
+    const shown = visibleColumns(t, { onlyChanged: true, hidden: new Set() }).map((c) => c.key);
+    assert.ok(!shown.includes('config:folds'), 'folds is 5 everywhere: hidden by "only what changed"');
+    assert.ok(shown.includes('config:model') && shown.includes('run:label'));
+    const all = visibleColumns(t, { onlyChanged: false, hidden: new Set(['metric:rmse']) }).map((c) => c.key);
+    assert.ok(all.includes('config:folds') && !all.includes('metric:rmse'));
+  },
+);
 
 test('a key only some runs have counts as changed', () => {
   const t = buildExperimentsTable([run('a', { x: 1 }, {}), run('b', { x: 1, y: 2 }, {})]);

@@ -79,18 +79,21 @@ test('branches of different cells run interleaved; each cell ends when its own b
   assert.deepEqual(order, ['features', 'train']);
 });
 
-test('a branch that never finished makes the cell end cancelled when the request returns; never-started cells settle', () => {
-  const { cells } = replay([
-    ['queued', 'train[a]'],
-    ['queued', 'train[b]'],
-    ['queued', 'eval[a]'],
-    ['started', 'train[a]'],
-    ['finished', 'train[a]', 'ok'],
-  ]);
-  assert.equal(cells.get('train')!.end, 'cancelled');
-  assert.equal(cells.get('eval')!.end, undefined);
-  assert.equal(cells.get('eval')!.begins, 0);
-});
+test(
+  'a branch that never finished makes the cell end cancelled when the request returns; never-started cells ' + 'settle',
+  () => {
+    const { cells } = replay([
+      ['queued', 'train[a]'],
+      ['queued', 'train[b]'],
+      ['queued', 'eval[a]'],
+      ['started', 'train[a]'],
+      ['finished', 'train[a]', 'ok'],
+    ]);
+    assert.equal(cells.get('train')!.end, 'cancelled');
+    assert.equal(cells.get('eval')!.end, undefined);
+    assert.equal(cells.get('eval')!.begins, 0);
+  },
+);
 
 test('restore (no queued events, held): all branches land on one execution, ended at the flush as cached', () => {
   const { cells } = replay(

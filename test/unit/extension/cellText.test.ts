@@ -23,7 +23,9 @@ function editorCellsOf(text: string): { preamble: string; cells: CellLike[] } {
 }
 
 const SAMPLES: Record<string, string> = {
-  lf: '# %% md\n# Title\n\n# %% load prices\nsource: data/raw/btc.csv\ntimestamp: ts\n\n\n# %% features\nreturns: close\nlags: [1, 2]\n',
+  lf:
+    '# %% md\n# Title\n\n# %% load prices\nsource: data/raw/btc.csv\ntimestamp: ts\n\n\n# %% ' +
+    'features\nreturns: close\nlags: [1, 2]\n',
   crlf: '# %% load prices\r\nsource: a.csv\r\n\r\n# %% features\r\nreturns: close\r\n',
   bomAndPreamble: '\uFEFFnotes before any cell\n\n# %% load\nsource: a.csv',
   mixedAndNoFinalEol: '# %% md\r\nhello\n# %% features\rreturns: close',

@@ -50,44 +50,48 @@ test('a command that needs trust does not run in an untrusted workspace', async 
   );
 });
 
-test('a throwing handler is caught: a user mistake is its message without a stack, a bug names the command and logs the stack', async () => {
-  const host = recorder();
-  await invokeCommand(
-    {
-      id: 'phasebook.validateDataFile',
-      run: () => {
-        throw new UserError('column "close" is missing', { file: 'data/btc.csv', line: 1 });
+test(
+  'a throwing handler is caught: a user mistake is its message without a stack, a bug names the command and ' +
+    'logs the stack',
+  async () => {
+    const host = recorder();
+    await invokeCommand(
+      {
+        id: 'phasebook.validateDataFile',
+        run: () => {
+          throw new UserError('column "close" is missing', { file: 'data/btc.csv', line: 1 });
+        },
       },
-    },
-    [],
-    host,
-  );
-  await invokeCommand(
-    {
-      id: 'phasebook.openRun',
-      run: async () => {
-        throw new TypeError('x is undefined');
+      [],
+      host,
+    );
+    await invokeCommand(
+      {
+        id: 'phasebook.openRun',
+        run: async () => {
+          throw new TypeError('x is undefined');
+        },
       },
-    },
-    [],
-    host,
-  );
-  await invokeCommand(
-    {
-      id: 'phasebook.trainStacking',
-      run: () => {
-        throw new CancelledError();
+      [],
+      host,
+    );
+    await invokeCommand(
+      {
+        id: 'phasebook.trainStacking',
+        run: () => {
+          throw new CancelledError();
+        },
       },
-    },
-    [],
-    host,
-  );
-  assert.equal(host.failures.length, 2, 'a cancellation is not a failure');
-  const [user, bug] = host.failures;
-  assert.equal(user.user, true);
-  assert.match(user.message, /data\/btc\.csv:1.*column "close" is missing/);
-  assert.doesNotMatch(user.detail, /at .*\(/);
-  assert.equal(bug.user, false);
-  assert.equal(bug.message, 'Phasebook: phasebook.openRun failed: x is undefined');
-  assert.match(bug.detail, /TypeError: x is undefined\n\s+at /);
-});
+      [],
+      host,
+    );
+    assert.equal(host.failures.length, 2, 'a cancellation is not a failure');
+    const [user, bug] = host.failures;
+    assert.equal(user.user, true);
+    assert.match(user.message, /data\/btc\.csv:1.*column "close" is missing/);
+    assert.doesNotMatch(user.detail, /at .*\(/);
+    assert.equal(bug.user, false);
+    assert.equal(bug.message, 'Phasebook: phasebook.openRun failed: x is undefined');
+    assert.match(bug.detail, /TypeError: x is undefined\n\s+at /);
+  },
+);

@@ -25,7 +25,9 @@ after(async () => {
 writeFileSync(join(dir, 'prices.csv'), 'ts,close\n2024-01-01T00:00:00Z,100\n2024-01-01T01:00:00Z,101\n');
 /** A ts cell that takes a while (its leakage probe may call it a second time). */
 const notebookText = (ms: number): string =>
-  `# %% load prices\nsource: prices.csv\ntimestamp: ts\n\n# %% ts slow\n// from: prices\nexport default async function (inputs: any) {\n  await new Promise((r) => setTimeout(r, ${ms}));\n  return inputs.prices;\n}\n`;
+  `# %% load prices\nsource: prices.csv\ntimestamp: ts\n\n# %% ts slow\n// from: prices\nexport default ` +
+  `async function (inputs: any) {\n  await new Promise((r) => setTimeout(r, ${ms}));\n  return ` +
+  `inputs.prices;\n}\n`;
 
 const uriOf = (notebook: string): string => pathToFileURL(join(dir, notebook)).href;
 const filesOf = (notebook: string) => kernelFiles(kernelsDir, uriOf(notebook));

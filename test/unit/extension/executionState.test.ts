@@ -38,38 +38,41 @@ function feed(s: ExecutionState, events: KernelEvent[]): string[] {
   return events.flatMap((e) => s.onEvent(e)).map(show);
 }
 
-test('a plain cell goes queued -> started -> finished with its outputs; a run it made is remembered for the lens', () => {
-  const s = new ExecutionState();
-  const steps = feed(s, [
-    { type: 'stale', cells: ['cv', 'stack'] },
-    { type: 'queued', cell: 'cv', order: 0 },
-    { type: 'started', cell: 'cv', order: 0 },
-    { type: 'progress', cell: 'cv', fraction: 0.5, message: 'fold 2/4' },
-    { type: 'runCreated', cell: 'cv', ...run },
-    { type: 'finished', cell: 'cv', status: 'ok', durationMs: 12, output: out({ run }) },
-  ]);
-  assert.deepEqual(steps, [
-    'changed',
-    'queued cv',
-    'started cv',
-    'progress cv fold 2/4',
-    `run ${run.id} of cv`,
-    'finished cv ok outputs=1',
-    'changed',
-  ]);
-  assert.deepEqual([...s.stale], ['stack'], 'the cell that ran is no longer stale');
-  assert.deepEqual(s.completedRuns.get('cv'), { ...run, cell: 'cv' });
-  feed(s, [
-    {
-      type: 'finished',
-      cell: 'cv',
-      status: 'failed',
-      durationMs: 3,
-      error: { message: 'boom', location: { cell: 'cv' }, details: [], exitCode: 1 },
-    },
-  ]);
-  assert.equal(s.completedRuns.has('cv'), false, 'a failed rerun forgets the run');
-});
+test(
+  'a plain cell goes queued -> started -> finished with ' + 'its outputs; a run it made is remembered for the lens',
+  () => {
+    const s = new ExecutionState();
+    const steps = feed(s, [
+      { type: 'stale', cells: ['cv', 'stack'] },
+      { type: 'queued', cell: 'cv', order: 0 },
+      { type: 'started', cell: 'cv', order: 0 },
+      { type: 'progress', cell: 'cv', fraction: 0.5, message: 'fold 2/4' },
+      { type: 'runCreated', cell: 'cv', ...run },
+      { type: 'finished', cell: 'cv', status: 'ok', durationMs: 12, output: out({ run }) },
+    ]);
+    assert.deepEqual(steps, [
+      'changed',
+      'queued cv',
+      'started cv',
+      'progress cv fold 2/4',
+      `run ${run.id} of cv`,
+      'finished cv ok outputs=1',
+      'changed',
+    ]);
+    assert.deepEqual([...s.stale], ['stack'], 'the cell that ran is no longer stale');
+    assert.deepEqual(s.completedRuns.get('cv'), { ...run, cell: 'cv' });
+    feed(s, [
+      {
+        type: 'finished',
+        cell: 'cv',
+        status: 'failed',
+        durationMs: 3,
+        error: { message: 'boom', location: { cell: 'cv' }, details: [], exitCode: 1 },
+      },
+    ]);
+    assert.equal(s.completedRuns.has('cv'), false, 'a failed rerun forgets the run');
+  },
+);
 
 test('restored results finish without taking an execution order', () => {
   const s = new ExecutionState();
@@ -86,35 +89,39 @@ test('stale branch names mark their editor cell stale', () => {
   assert.deepEqual([...s.stale].sort(), ['report', 'train']);
 });
 
-test('fanned-out branches make one execution on their editor cell: queued, begun once, one output block per branch, ended once', () => {
-  const s = new ExecutionState();
-  s.stale.add('train');
-  const steps = feed(s, [
-    { type: 'queued', cell: 'train[a]', order: 0 },
-    { type: 'queued', cell: 'train[b]', order: 1 },
-    { type: 'started', cell: 'train[a]', order: 0 },
-    { type: 'finished', cell: 'train[a]', status: 'ok', durationMs: 5, output: out() },
-    { type: 'started', cell: 'train[b]', order: 1 },
-    {
-      type: 'finished',
-      cell: 'train[b]',
-      status: 'failed',
-      durationMs: 5,
-      error: { message: 'nan in y', location: { cell: 'train[b]' }, details: [], exitCode: 1 },
-    },
-  ]);
-  assert.deepEqual(
-    steps.filter((x) => x.startsWith('started')),
-    ['started train'],
-  );
-  assert.equal(steps.filter((x) => x.startsWith('append train')).length, 2);
-  assert.deepEqual(
-    steps.filter((x) => x.startsWith('end')),
-    ['end train failed'],
-  );
-  assert.deepEqual(s.flush(), [], 'nothing left for the end of the request');
-  assert.ok(s.stale.has('train'), 'a failed branch leaves the cell stale');
-});
+test(
+  'fanned-out branches make one execution on their editor cell: queued, begun once, one output block per ' +
+    'branch, ended once',
+  () => {
+    const s = new ExecutionState();
+    s.stale.add('train');
+    const steps = feed(s, [
+      { type: 'queued', cell: 'train[a]', order: 0 },
+      { type: 'queued', cell: 'train[b]', order: 1 },
+      { type: 'started', cell: 'train[a]', order: 0 },
+      { type: 'finished', cell: 'train[a]', status: 'ok', durationMs: 5, output: out() },
+      { type: 'started', cell: 'train[b]', order: 1 },
+      {
+        type: 'finished',
+        cell: 'train[b]',
+        status: 'failed',
+        durationMs: 5,
+        error: { message: 'nan in y', location: { cell: 'train[b]' }, details: [], exitCode: 1 },
+      },
+    ]);
+    assert.deepEqual(
+      steps.filter((x) => x.startsWith('started')),
+      ['started train'],
+    );
+    assert.equal(steps.filter((x) => x.startsWith('append train')).length, 2);
+    assert.deepEqual(
+      steps.filter((x) => x.startsWith('end')),
+      ['end train failed'],
+    );
+    assert.deepEqual(s.flush(), [], 'nothing left for the end of the request');
+    assert.ok(s.stale.has('train'), 'a failed branch leaves the cell stale');
+  },
+);
 
 test('a request that returns with a branch unfinished ends its cell cancelled at the flush', () => {
   const s = new ExecutionState();

@@ -50,23 +50,27 @@ test('stacking choices put the defaults first and still offer a default horizon 
   );
 });
 
-test('a run row is labelled by kind, horizons and key metric; status and created time follow; the tooltip starts with the id and lists horizons and the error', () => {
-  const v = runItemView(
-    run({
-      kind: 'cv',
-      status: 'failed',
-      keyMetric: { name: 'roc_auc h5 gbdt', value: 0.61234 },
-      horizons: [5, 20],
-      error: 'boom',
-    }),
-  );
-  assert.equal(v.label, 'cv h5,h20 · roc_auc h5 gbdt 0.6123');
-  assert.match(v.description, /^failed · \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
-  assert.match(v.tooltip, /horizons: 5, 20/);
-  assert.match(v.tooltip, /error: boom/);
-  assert.equal(v.icon.id, 'error');
-  assert.match(v.contextValue, /\brun-cv\b/);
-});
+test(
+  'a run row is labelled by kind, horizons and key metric; status and created time follow; the tooltip starts ' +
+    'with the id and lists horizons and the error',
+  () => {
+    const v = runItemView(
+      run({
+        kind: 'cv',
+        status: 'failed',
+        keyMetric: { name: 'roc_auc h5 gbdt', value: 0.61234 },
+        horizons: [5, 20],
+        error: 'boom',
+      }),
+    );
+    assert.equal(v.label, 'cv h5,h20 · roc_auc h5 gbdt 0.6123');
+    assert.match(v.description, /^failed · \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    assert.match(v.tooltip, /horizons: 5, 20/);
+    assert.match(v.tooltip, /error: boom/);
+    assert.equal(v.icon.id, 'error');
+    assert.match(v.contextValue, /\brun-cv\b/);
+  },
+);
 
 test('kernel log lines name the notebook, the cell and extra fields', () => {
   assert.equal(

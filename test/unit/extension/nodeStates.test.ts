@@ -41,23 +41,30 @@ test('a cell goes queued, running, then ran with its time, duration and rows', (
   assert.deepEqual(s.factsOf('load'), { state: 'ok', at: NOW.toISOString(), durationMs: 1200, rows: 3950 });
 });
 
-test('a cached result shows when and how long it first ran; a failure its message; a blocked cell what it waits for', () => {
-  const s = new NodeStates();
-  feed(
-    s,
-    finished('a', 'cached', {
-      durationMs: 3,
-      output: output({ ran: { at: '2026-12-01T08:00:00Z', durationMs: 900 } }),
-    }),
-    finished('b', 'failed', { error: { message: "column 'close' not found", location: {}, details: [], exitCode: 2 } }),
-    finished('c', 'skipped', { error: { message: 'blocked', location: {}, details: [], exitCode: 1, blockedBy: 'b' } }),
-  );
-  assert.deepEqual(s.factsOf('a'), { state: 'cached', at: '2026-12-01T08:00:00Z', durationMs: 900 });
-  assert.equal(s.factsOf('b').state, 'failed');
-  assert.equal(s.factsOf('b').message, "column 'close' not found");
-  assert.equal(s.factsOf('c').state, 'blocked');
-  assert.equal(s.factsOf('c').message, 'waiting for b');
-});
+test(
+  'a cached result shows when and how long it first ran; a failure its message; a blocked cell what it waits ' + 'for',
+  () => {
+    const s = new NodeStates();
+    feed(
+      s,
+      finished('a', 'cached', {
+        durationMs: 3,
+        output: output({ ran: { at: '2026-12-01T08:00:00Z', durationMs: 900 } }),
+      }),
+      finished('b', 'failed', {
+        error: { message: "column 'close' not found", location: {}, details: [], exitCode: 2 },
+      }),
+      finished('c', 'skipped', {
+        error: { message: 'blocked', location: {}, details: [], exitCode: 1, blockedBy: 'b' },
+      }),
+    );
+    assert.deepEqual(s.factsOf('a'), { state: 'cached', at: '2026-12-01T08:00:00Z', durationMs: 900 });
+    assert.equal(s.factsOf('b').state, 'failed');
+    assert.equal(s.factsOf('b').message, "column 'close' not found");
+    assert.equal(s.factsOf('c').state, 'blocked');
+    assert.equal(s.factsOf('c').message, 'waiting for b');
+  },
+);
 
 test('the kernel marks cells stale after an edit; a good finish clears it; a failed cell stays failed', () => {
   const s = new NodeStates();

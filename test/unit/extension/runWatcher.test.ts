@@ -81,54 +81,62 @@ test('runDirOf maps any path inside a run folder to that folder, and ignores dot
   assert.equal(runDirOf('/w/runs', '/w/other/r1'), undefined);
 });
 
-test('runs written on disk appear within a second (also the first one of a root created later), updates and deletions follow, and a root deleted and recreated is picked up again', async () => {
-  const ws = join(base, 'ws1');
-  const roots = resolveRoots(ws);
-  mkdirSync(roots.runs, { recursive: true });
-  const index = new RunIndex();
-  const watched = watchedRootsOf(roots);
-  const watcher = new RunWatcher({
-    onRunDirs: (dirs) => void index.refresh(dirs),
-    onRootAppeared: (r) => void index.scanRoot(r),
-    onRootVanished: (r) => index.removeUnder(r.path),
-    onWarning: () => undefined,
-  });
-  try {
-    watcher.setRoots(watched);
-    await index.scanAll(watched);
-    await new Promise((r) => setTimeout(r, 300)); // chokidar's initial walk
-    const dir = join(roots.runs, 'ridge_h5_20250101_000000_000001_ab12');
-    writeRun(dir, 'ridge_h5_20250101_000000_000001_ab12', 'training', 'running');
-    const ms = await until(() => index.get(dir)?.status === 'running', 3000, 'the new run');
-    assert.ok(ms < 1000, `appeared after ${ms} ms`);
-    writeRun(dir, 'ridge_h5_20250101_000000_000001_ab12', 'training', 'complete', { test_auc: 0.61 });
-    await until(() => index.get(dir)?.status === 'complete', 3000, 'the completed run');
-    assert.equal(index.get(dir)?.keyMetric?.value, 0.61);
+test(
+  'runs written on disk appear within a second (also the first one of a root created later), updates and ' +
+    'deletions follow, and a root deleted and recreated is picked up again',
+  async () => {
+    const ws = join(base, 'ws1');
+    const roots = resolveRoots(ws);
+    mkdirSync(roots.runs, { recursive: true });
+    const index = new RunIndex();
+    const watched = watchedRootsOf(roots);
+    const watcher = new RunWatcher({
+      onRunDirs: (dirs) => void index.refresh(dirs),
+      onRootAppeared: (r) => void index.scanRoot(r),
+      onRootVanished: (r) => index.removeUnder(r.path),
+      onWarning: () => undefined,
+    });
+    try {
+      watcher.setRoots(watched);
+      await index.scanAll(watched);
+      await new Promise((r) => setTimeout(r, 300)); // chokidar's initial walk
+      const dir = join(roots.runs, 'ridge_h5_20250101_000000_000001_ab12');
+      writeRun(dir, 'ridge_h5_20250101_000000_000001_ab12', 'training', 'running');
+      const ms = await until(() => index.get(dir)?.status === 'running', 3000, 'the new run');
+      assert.ok(ms < 1000, `appeared after ${ms} ms`);
+      writeRun(dir, 'ridge_h5_20250101_000000_000001_ab12', 'training', 'complete', { test_auc: 0.61 });
+      await until(() => index.get(dir)?.status === 'complete', 3000, 'the completed run');
+      assert.equal(index.get(dir)?.keyMetric?.value, 0.61);
 
-    // Another tool's CV run: a folder with cv_results.json and no run.json, in a root that does not exist yet.
-    const cvDir = join(roots.stacking, '20250102_000000_000001_cd34');
-    mkdirSync(cvDir, { recursive: true });
-    writeFileSync(join(cvDir, 'cv_results.json'), JSON.stringify({ models: ['ridge'], horizons: [5] }));
-    const cvMs = await until(
-      () => index.get(cvDir) !== undefined,
-      4000,
-      'the foreign CV run in a root created after start',
-    );
-    assert.ok(cvMs < 1000, `the first run of a new root appeared after ${cvMs} ms`);
-    assert.equal(index.get(cvDir)?.kind, 'cv');
-    assert.equal(index.get(cvDir)?.foreign, true);
+      // Another tool's CV run: a folder with cv_results.json and no run.json, in a root that does not exist yet.
+      const cvDir = join(roots.stacking, '20250102_000000_000001_cd34');
+      mkdirSync(cvDir, { recursive: true });
+      writeFileSync(join(cvDir, 'cv_results.json'), JSON.stringify({ models: ['ridge'], horizons: [5] }));
+      const cvMs = await until(
+        () => index.get(cvDir) !== undefined,
+        4000,
+        'the foreign CV run in a root created after start',
+      );
+      assert.ok(cvMs < 1000, `the first run of a new root appeared after ${cvMs} ms`);
+      assert.equal(index.get(cvDir)?.kind, 'cv');
+      assert.equal(index.get(cvDir)?.foreign, true);
 
-    rmSync(roots.runs, { recursive: true, force: true });
-    await until(() => index.get(dir) === undefined, 3000, 'the deleted root to empty');
-    writeRun(dir, 'ridge_h5_20250101_000000_000001_ab12', 'training');
-    await until(() => index.get(dir)?.status === 'complete', 4000, 'the run in the recreated root');
-    writeRun(join(roots.runs, 'later_run'), 'later_run', 'stacking');
-    await until(() => index.get(join(roots.runs, 'later_run')) !== undefined, 3000, 'a new run in the recreated root');
-    assert.equal(groupOf(index.get(join(roots.runs, 'later_run'))!.kind), 'training');
-  } finally {
-    watcher.dispose();
-  }
-});
+      rmSync(roots.runs, { recursive: true, force: true });
+      await until(() => index.get(dir) === undefined, 3000, 'the deleted root to empty');
+      writeRun(dir, 'ridge_h5_20250101_000000_000001_ab12', 'training');
+      await until(() => index.get(dir)?.status === 'complete', 4000, 'the run in the recreated root');
+      writeRun(join(roots.runs, 'later_run'), 'later_run', 'stacking');
+      await until(
+        () => index.get(join(roots.runs, 'later_run')) !== undefined,
+        3000,
+        'a new run in the recreated root',
+      );
+      assert.equal(groupOf(index.get(join(roots.runs, 'later_run'))!.kind), 'training');
+    } finally {
+      watcher.dispose();
+    }
+  },
+);
 
 test('one changed run folder is read alone: no rescan of the other runs', async () => {
   const ws = join(base, 'ws2');
@@ -235,28 +243,32 @@ test('the index groups runs by kind, newest first', async () => {
   assert.deepEqual(ids('backtest'), []);
 });
 
-test('overlapping refreshes of one run: a slow read that saw it running does not overwrite the later read that saw it finished', async () => {
-  const dir = '/runs/cv_20261202_100000_000000_abcd';
-  const summary = (status: RunSummary['status']): RunSummary => ({
-    id: 'cv_20261202_100000_000000_abcd',
-    kind: 'cv',
-    status,
-    created: '2026-12-02T10:00:00Z',
-    dir,
-    metrics: {},
-    foreign: false,
-  });
-  let releaseSlow: (s: RunSummary) => void = () => undefined;
-  const reads: Promise<RunSummary>[] = [
-    new Promise((r) => (releaseSlow = r)), // the watcher's first batch: run.json still says running
-    Promise.resolve(summary('complete')), // run.json landed: the next batch reads it at once
-  ];
-  const index = new RunIndex({ scan: () => Promise.resolve([]), read: () => reads.shift()! });
-  const root: WatchedRoot = { path: '/runs', layout: 'runs', roots: resolveRoots('/') };
-  const first = index.refresh([{ dir, root }]);
-  await index.refresh([{ dir, root }]);
-  assert.equal(index.get(dir)?.status, 'complete');
-  releaseSlow(summary('running'));
-  await first;
-  assert.equal(index.get(dir)?.status, 'complete', 'the stale read replaced the finished run');
-});
+test(
+  'overlapping refreshes of one run: a slow read that saw it running does not overwrite the later read that ' +
+    'saw it finished',
+  async () => {
+    const dir = '/runs/cv_20261202_100000_000000_abcd';
+    const summary = (status: RunSummary['status']): RunSummary => ({
+      id: 'cv_20261202_100000_000000_abcd',
+      kind: 'cv',
+      status,
+      created: '2026-12-02T10:00:00Z',
+      dir,
+      metrics: {},
+      foreign: false,
+    });
+    let releaseSlow: (s: RunSummary) => void = () => undefined;
+    const reads: Promise<RunSummary>[] = [
+      new Promise((r) => (releaseSlow = r)), // the watcher's first batch: run.json still says running
+      Promise.resolve(summary('complete')), // run.json landed: the next batch reads it at once
+    ];
+    const index = new RunIndex({ scan: () => Promise.resolve([]), read: () => reads.shift()! });
+    const root: WatchedRoot = { path: '/runs', layout: 'runs', roots: resolveRoots('/') };
+    const first = index.refresh([{ dir, root }]);
+    await index.refresh([{ dir, root }]);
+    assert.equal(index.get(dir)?.status, 'complete');
+    releaseSlow(summary('running'));
+    await first;
+    assert.equal(index.get(dir)?.status, 'complete', 'the stale read replaced the finished run');
+  },
+);

@@ -41,34 +41,38 @@ test('cv says its run once (the run line, with kind and folder)', () => {
   assert.match(text, /run: 20261202_1318_0890 \(cv\) data\/stacking\/20261202_1318_0890$/m);
 });
 
-test('stack states each interval once: no *_ci_low / *_ci_high lines; metrics the summary lacks get their interval and fold spread folded in', () => {
-  const metrics = {
-    roc_auc: 0.5888,
-    roc_auc_ci_low: 0.4954,
-    roc_auc_ci_high: 0.7189,
-    roc_auc_fold_mean: 0.5,
-    roc_auc_fold_sd: 0,
-    log_loss: 0.7064,
-    log_loss_ci_low: 0.6718,
-    log_loss_ci_high: 0.7365,
-    log_loss_fold_mean: 0.7064,
-    log_loss_fold_sd: 0.0252,
-    stack_minus_best_base_roc_auc: 0.2072,
-  };
-  const text = summaryText(
-    'stack',
-    'ok',
-    131,
-    out({
-      summary: { 'roc_auc pooled': '0.5888 [0.4954, 0.7189]', 'roc_auc per fold': '0.5000 ± 0.0000 (4 folds)' },
-      metrics,
-    }),
-  );
-  assert.ok(!/_ci_(low|high)|_fold_(mean|sd)/.test(text), text);
-  assert.equal(countOf(text, /^ {2}roc_auc/), 2, 'roc_auc is said by the two summary lines only');
-  assert.match(text, /^ {2}log_loss: 0\.7064 \[0\.6718, 0\.7365\] · per fold 0\.7064 ± 0\.0252$/m);
-  assert.match(text, /^ {2}stack_minus_best_base_roc_auc: 0\.2072$/m);
-});
+test(
+  'stack states each interval once: no *_ci_low / *_ci_high lines; metrics the summary lacks get their ' +
+    'interval and fold spread folded in',
+  () => {
+    const metrics = {
+      roc_auc: 0.5888,
+      roc_auc_ci_low: 0.4954,
+      roc_auc_ci_high: 0.7189,
+      roc_auc_fold_mean: 0.5,
+      roc_auc_fold_sd: 0,
+      log_loss: 0.7064,
+      log_loss_ci_low: 0.6718,
+      log_loss_ci_high: 0.7365,
+      log_loss_fold_mean: 0.7064,
+      log_loss_fold_sd: 0.0252,
+      stack_minus_best_base_roc_auc: 0.2072,
+    };
+    const text = summaryText(
+      'stack',
+      'ok',
+      131,
+      out({
+        summary: { 'roc_auc pooled': '0.5888 [0.4954, 0.7189]', 'roc_auc per fold': '0.5000 ± 0.0000 (4 folds)' },
+        metrics,
+      }),
+    );
+    assert.ok(!/_ci_(low|high)|_fold_(mean|sd)/.test(text), text);
+    assert.equal(countOf(text, /^ {2}roc_auc/), 2, 'roc_auc is said by the two summary lines only');
+    assert.match(text, /^ {2}log_loss: 0\.7064 \[0\.6718, 0\.7365\] · per fold 0\.7064 ± 0\.0252$/m);
+    assert.match(text, /^ {2}stack_minus_best_base_roc_auc: 0\.2072$/m);
+  },
+);
 
 test('a metric a summary names by its own key is not split apart; paths outside the workspace stay absolute', () => {
   assert.deepEqual(metricLines(['best_val_log_loss'], { best_val_log_loss: 0.67, accuracy: 0.5 }, String), [

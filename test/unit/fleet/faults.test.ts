@@ -69,7 +69,8 @@ function cli(): { io: CliIO; out: () => string; err: () => string } {
 }
 
 test(
-  'a worker killed with SIGKILL mid-job: the job is retried on another worker, the run completes, metrics.db has each cell once',
+  'a worker killed with SIGKILL mid-job: the job is retried on another worker, the run completes, metrics.db ' +
+    'has each cell once',
   { skip },
   async () => {
     const p = project(HELD);
@@ -173,7 +174,8 @@ test(
 );
 
 test(
-  'a job from another engine version is refused without retry; fleet status shows workers, running jobs and the failure',
+  'a job from another engine version is refused without retry; fleet status shows workers, running jobs and ' +
+    'the failure',
   { skip },
   async () => {
     const queue = new Queue(DEFAULT_QUEUE, { connection: parseRedisUrl(redis.url) });

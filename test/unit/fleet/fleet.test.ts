@@ -96,7 +96,8 @@ function cli(cwd: string): { io: CliIO; out: () => string; err: () => string } {
 }
 
 test(
-  'phasebook run --executor bullmq, and the same as a settings block, give the serial bytes; run.json names the workers',
+  'phasebook run --executor bullmq, and the same as a settings block, give the serial bytes; run.json names ' +
+    'the workers',
   { skip },
   async () => {
     const C = studyDir(STUDY);

@@ -108,27 +108,30 @@ test('a cell staged in a scratch folder: its files reach the project with the pr
   );
 });
 
-test('an output manifest naming a file outside its root, or an object that does not hash to its name, is refused', async () => {
-  const { base } = project();
-  const roots = resolveRoots(base);
-  const dir = mkdtempSync(join(tmpdir(), 'pb-stage-s-'));
-  const store = openStore(dir);
-  const data = Buffer.from('x');
-  await store.put(objectName(sha256(data)), data);
-  const put = async (files: unknown[]): Promise<string> => {
-    const m = Buffer.from(JSON.stringify({ format: 1, key: 'k', files, mapping: [] }));
-    await store.put(objectName(sha256(m)), m);
-    return sha256(m);
-  };
-  const escape = await put([{ root: 'runs', path: '../../etc/x', sha256: sha256(data), mode: 0o644, how: 'write' }]);
-  await assert.rejects(
-    applyOutputs(store, escape, roots, base),
-    /names a file outside its root: runs\/\.\.\/\.\.\/etc\/x/,
-  );
-  const wrong = sha256(Buffer.from('y'));
-  mkdirSync(join(dir, 'objects', wrong.slice(0, 2)), { recursive: true });
-  writeFileSync(join(dir, objectName(wrong)), 'not y');
-  const bad = await put([{ root: 'base', path: 'reports/a.md', sha256: wrong, mode: 0o644, how: 'write' }]);
-  await assert.rejects(applyOutputs(store, bad, roots, base), /does not hash to its name/);
-  assert.equal(existsSync(join(base, 'reports')), false);
-});
+test(
+  'an output manifest naming a file outside its root, or ' + 'an object that does not hash to its name, is refused',
+  async () => {
+    const { base } = project();
+    const roots = resolveRoots(base);
+    const dir = mkdtempSync(join(tmpdir(), 'pb-stage-s-'));
+    const store = openStore(dir);
+    const data = Buffer.from('x');
+    await store.put(objectName(sha256(data)), data);
+    const put = async (files: unknown[]): Promise<string> => {
+      const m = Buffer.from(JSON.stringify({ format: 1, key: 'k', files, mapping: [] }));
+      await store.put(objectName(sha256(m)), m);
+      return sha256(m);
+    };
+    const escape = await put([{ root: 'runs', path: '../../etc/x', sha256: sha256(data), mode: 0o644, how: 'write' }]);
+    await assert.rejects(
+      applyOutputs(store, escape, roots, base),
+      /names a file outside its root: runs\/\.\.\/\.\.\/etc\/x/,
+    );
+    const wrong = sha256(Buffer.from('y'));
+    mkdirSync(join(dir, 'objects', wrong.slice(0, 2)), { recursive: true });
+    writeFileSync(join(dir, objectName(wrong)), 'not y');
+    const bad = await put([{ root: 'base', path: 'reports/a.md', sha256: wrong, mode: 0o644, how: 'write' }]);
+    await assert.rejects(applyOutputs(store, bad, roots, base), /does not hash to its name/);
+    assert.equal(existsSync(join(base, 'reports')), false);
+  },
+);

@@ -97,7 +97,8 @@ test('a fresh process trusts the on-disk hash of an unchanged file and re-reads 
           '--import',
           'tsx',
           '-e',
-          `import('${join(__dirname, '../../../core/base/hash.ts')}').then(async (m) => console.log(await (m.hashFile ? m : m.default).hashFile(${JSON.stringify(f)}, ${JSON.stringify(memoDir)})))`,
+          `import('${join(__dirname, '../../../core/base/hash.ts')}').then(async (m) => console.log(await ` +
+            `(m.hashFile ? m : m.default).hashFile(${JSON.stringify(f)}, ${JSON.stringify(memoDir)})))`,
         ],
         { encoding: 'utf8' },
       ).trim();

@@ -130,30 +130,36 @@ test('touching the CSV a loader reads makes the loader and everything downstream
   }
 });
 
-test('a failing cell names the notebook line of its key; its descendants are skipped; exit code 2 for validation', async () => {
-  const nb = '# %% s_src src\npath: a.csv\n\n# %% s_check check\nmax: 2\n\n# %% s_double after\n';
-  const { path, cleanup } = setup(nb);
-  try {
-    const s = new PipelineSession(nb, { notebookPath: path, log: silentLogger, diskCache: false });
-    const r = await s.run();
-    assert.equal(r.exitCode, 2);
-    const check = r.outcomes.find((o) => o.cell === 'check')!;
-    assert.equal(check.status, 'failed');
-    assert.equal(check.error?.message, 'x reaches 3, above max');
-    assert.equal(check.error?.location.line, 5);
-    assert.equal(check.error?.location.key, 'max');
-    assert.equal(check.error?.stack, undefined);
-    const after = r.outcomes.find((o) => o.cell === 'after')!;
-    assert.equal(after.status, 'skipped');
-    assert.match(after.error!.message, /upstream cell 'check' failed/);
-  } finally {
-    cleanup();
-  }
-});
+test(
+  'a failing cell names the notebook line of its key; ' +
+    'its descendants are skipped; exit code 2 for ' +
+    'validation',
+  async () => {
+    const nb = '# %% s_src src\npath: a.csv\n\n# %% s_check check\nmax: 2\n\n# %% s_double after\n';
+    const { path, cleanup } = setup(nb);
+    try {
+      const s = new PipelineSession(nb, { notebookPath: path, log: silentLogger, diskCache: false });
+      const r = await s.run();
+      assert.equal(r.exitCode, 2);
+      const check = r.outcomes.find((o) => o.cell === 'check')!;
+      assert.equal(check.status, 'failed');
+      assert.equal(check.error?.message, 'x reaches 3, above max');
+      assert.equal(check.error?.location.line, 5);
+      assert.equal(check.error?.location.key, 'max');
+      assert.equal(check.error?.stack, undefined);
+      const after = r.outcomes.find((o) => o.cell === 'after')!;
+      assert.equal(after.status, 'skipped');
+      assert.match(after.error!.message, /upstream cell 'check' failed/);
+    } finally {
+      cleanup();
+    }
+  },
+);
 
 test('a ts cell transforms its upstream frame', async () => {
   const nb =
-    '# %% s_src src\npath: a.csv\n\n# %% ts plus_one\n// from: src\nexport default function (inputs: any, { pl }: any) {\n  return inputs.src.withColumns(pl.col("x").add(1).alias("y"));\n}\n';
+    '# %% s_src src\npath: a.csv\n\n# %% ts plus_one\n// from: src\nexport default function (inputs: any, { ' +
+    'pl }: any) {\n  return inputs.src.withColumns(pl.col("x").add(1).alias("y"));\n}\n';
   const { path, cleanup } = setup(nb);
   try {
     const s = new PipelineSession(nb, { notebookPath: path, log: silentLogger, diskCache: false });
@@ -193,39 +199,46 @@ test('a fresh session asked for a cached cell restores only that cell, not its a
   }
 });
 
-test('fixing an error clears it: a failed cell whose config changed is stale; undoing the edit revives the cached results; run-stale includes failed and blocked cells', async () => {
-  const good = '# %% s_src src\npath: a.csv\n\n# %% s_check check\nmax: 5\n\n# %% s_double after\n';
-  const { path, cleanup } = setup(good);
-  try {
-    const s = new PipelineSession(good, { notebookPath: path, log: silentLogger });
-    assert.ok((await s.run()).ok);
-    const before = calls.after ?? 0;
-    await s.update(good.replace('max: 5', 'max: 2'));
-    const broken = await s.run();
-    assert.deepEqual(
-      broken.outcomes.map((o) => [o.cell, o.status]),
-      [
-        ['src', 'cached'],
-        ['check', 'failed'],
-        ['after', 'skipped'],
-      ],
-    );
-    assert.equal(broken.outcomes[2]!.error?.blockedBy, 'check', 'the blocked cell names what it waits for');
-    assert.deepEqual(await s.staleCells(), [], 'nothing changed since the failure');
-    assert.deepEqual(await s.cellsToRerun(), ['check', 'after'], 'run-stale reruns the failed and the blocked cell');
-    // Another edit of the failed cell: it is stale, though it has no good result.
-    await s.update(good.replace('max: 5', 'max: 1'));
-    assert.deepEqual(await s.staleCells(), ['check', 'after']);
-    assert.deepEqual([...(await s.revive()).keys()], [], 'no cached result for max: 1');
-    // Back to the config that ran: both results come back without running anything.
-    await s.update(good);
-    const revived = await s.revive();
-    assert.deepEqual([...revived.keys()], ['check', 'after']);
-    assert.equal(calls.after ?? 0, before, 'reviving ran nothing');
-    assert.deepEqual(await s.staleCells(), []);
-    assert.deepEqual(await s.cellsToRerun(), [], 'nothing to run');
-    assert.ok(revived.get('after')?.ran?.durationMs !== undefined, 'a cached result knows how long it took to compute');
-  } finally {
-    cleanup();
-  }
-});
+test(
+  'fixing an error clears it: a failed cell whose config changed is stale; undoing the edit revives the cached ' +
+    'results; run-stale includes failed and blocked cells',
+  async () => {
+    const good = '# %% s_src src\npath: a.csv\n\n# %% s_check check\nmax: 5\n\n# %% s_double after\n';
+    const { path, cleanup } = setup(good);
+    try {
+      const s = new PipelineSession(good, { notebookPath: path, log: silentLogger });
+      assert.ok((await s.run()).ok);
+      const before = calls.after ?? 0;
+      await s.update(good.replace('max: 5', 'max: 2'));
+      const broken = await s.run();
+      assert.deepEqual(
+        broken.outcomes.map((o) => [o.cell, o.status]),
+        [
+          ['src', 'cached'],
+          ['check', 'failed'],
+          ['after', 'skipped'],
+        ],
+      );
+      assert.equal(broken.outcomes[2]!.error?.blockedBy, 'check', 'the blocked cell names what it waits for');
+      assert.deepEqual(await s.staleCells(), [], 'nothing changed since the failure');
+      assert.deepEqual(await s.cellsToRerun(), ['check', 'after'], 'run-stale reruns the failed and the blocked cell');
+      // Another edit of the failed cell: it is stale, though it has no good result.
+      await s.update(good.replace('max: 5', 'max: 1'));
+      assert.deepEqual(await s.staleCells(), ['check', 'after']);
+      assert.deepEqual([...(await s.revive()).keys()], [], 'no cached result for max: 1');
+      // Back to the config that ran: both results come back without running anything.
+      await s.update(good);
+      const revived = await s.revive();
+      assert.deepEqual([...revived.keys()], ['check', 'after']);
+      assert.equal(calls.after ?? 0, before, 'reviving ran nothing');
+      assert.deepEqual(await s.staleCells(), []);
+      assert.deepEqual(await s.cellsToRerun(), [], 'nothing to run');
+      assert.ok(
+        revived.get('after')?.ran?.durationMs !== undefined,
+        'a cached result knows how long it took to compute',
+      );
+    } finally {
+      cleanup();
+    }
+  },
+);

@@ -85,21 +85,27 @@ test('glob patterns: ** crosses folders, braces and classes', () => {
   assert.ok(!globToRegExp('{btc,eth}_[0-9].parquet').test('sol_3.parquet'));
 });
 
-test('a symbol column is used when present; an explicit one that is missing names the file and the columns', async () => {
-  tmp.write('sym.csv', 'time,ticker,close\n2024-01-01T00:00:00Z,B,1\n2024-01-01T00:00:00Z,A,2\n');
-  const r = await runLoad({ source: 'sym.csv', timestamp: 'time', symbol: 'ticker' }, phaseContext(tmp.dir));
-  assert.deepEqual(r.dataset!.frame.columns, ['timestamp', 'symbol', 'close']);
-  assert.deepEqual(r.dataset!.frame.getColumn('symbol').toArray(), ['A', 'B']);
-  await assert.rejects(
-    runLoad({ source: 'sym.csv', timestamp: 'time', symbol: 'tickr' }, phaseContext(tmp.dir)),
-    (e: UserError) => {
-      assert.match(e.message, /symbol column 'tickr' not found in .*sym\.csv/);
-      assert.ok(e.details.some((d) => d.includes("did you mean 'ticker'")));
-      return true;
-    },
-  );
-  await assert.rejects(runLoad({ source: 'sym.csv' }, phaseContext(tmp.dir)), /timestamp column 'timestamp' not found/);
-});
+test(
+  'a symbol column is used when present; an explicit ' + 'one that is missing names the file and the columns',
+  async () => {
+    tmp.write('sym.csv', 'time,ticker,close\n2024-01-01T00:00:00Z,B,1\n2024-01-01T00:00:00Z,A,2\n');
+    const r = await runLoad({ source: 'sym.csv', timestamp: 'time', symbol: 'ticker' }, phaseContext(tmp.dir));
+    assert.deepEqual(r.dataset!.frame.columns, ['timestamp', 'symbol', 'close']);
+    assert.deepEqual(r.dataset!.frame.getColumn('symbol').toArray(), ['A', 'B']);
+    await assert.rejects(
+      runLoad({ source: 'sym.csv', timestamp: 'time', symbol: 'tickr' }, phaseContext(tmp.dir)),
+      (e: UserError) => {
+        assert.match(e.message, /symbol column 'tickr' not found in .*sym\.csv/);
+        assert.ok(e.details.some((d) => d.includes("did you mean 'ticker'")));
+        return true;
+      },
+    );
+    await assert.rejects(
+      runLoad({ source: 'sym.csv' }, phaseContext(tmp.dir)),
+      /timestamp column 'timestamp' not found/,
+    );
+  },
+);
 
 test('a missing file names the path; a glob that matches nothing says so', async () => {
   await assert.rejects(runLoad({ source: 'data/nope.csv' }, phaseContext(tmp.dir)), (e: UserError) => {
@@ -131,27 +137,31 @@ test('an unreadable timestamp is a ValidationError naming file, line and column'
   );
 });
 
-test('`columns:` types are strict (bad cell = line + column); undeclared text in a numeric column is kept and warned about', async () => {
-  tmp.write(
-    'corrupt.csv',
-    'timestamp,close,volume\n2024-01-01T00:00:00Z,1.5,10\n2024-01-01T01:00:00Z,abc,11\n2024-01-01T02:00:00Z,1.7,12\n',
-  );
-  await assert.rejects(
-    runLoad({ source: 'corrupt.csv', columns: { close: 'float' } }, phaseContext(tmp.dir)),
-    (e: ValidationError) => {
-      assert.ok(e instanceof ValidationError);
-      assert.equal(e.location.line, 3);
-      assert.equal(e.location.dataColumn, 'close');
-      assert.match(e.message, /not a number: 'abc'/);
-      return true;
-    },
-  );
-  const r = await runLoad({ source: 'corrupt.csv' }, phaseContext(tmp.dir));
-  assert.equal(String(r.dataset!.frame.getColumn('close').dtype), 'DataType(String)');
-  assert.equal(String(r.dataset!.frame.getColumn('volume').dtype), 'DataType(Int64)');
-  assert.equal(r.warnings.length, 1);
-  assert.match(r.warnings[0], /column 'close': 1 value is not a number \(.*corrupt\.csv line 3: 'abc'\)/);
-});
+test(
+  '`columns:` types are strict (bad cell = line + column); undeclared text in a numeric column is kept and ' +
+    'warned about',
+  async () => {
+    tmp.write(
+      'corrupt.csv',
+      'timestamp,close,volume\n2024-01-01T00:00:00Z,1.5,10\n2024-01-01T01:00:00Z,abc,11\n2024-01-01T02:00:00Z,1.7,12\n',
+    );
+    await assert.rejects(
+      runLoad({ source: 'corrupt.csv', columns: { close: 'float' } }, phaseContext(tmp.dir)),
+      (e: ValidationError) => {
+        assert.ok(e instanceof ValidationError);
+        assert.equal(e.location.line, 3);
+        assert.equal(e.location.dataColumn, 'close');
+        assert.match(e.message, /not a number: 'abc'/);
+        return true;
+      },
+    );
+    const r = await runLoad({ source: 'corrupt.csv' }, phaseContext(tmp.dir));
+    assert.equal(String(r.dataset!.frame.getColumn('close').dtype), 'DataType(String)');
+    assert.equal(String(r.dataset!.frame.getColumn('volume').dtype), 'DataType(Int64)');
+    assert.equal(r.warnings.length, 1);
+    assert.match(r.warnings[0], /column 'close': 1 value is not a number \(.*corrupt\.csv line 3: 'abc'\)/);
+  },
+);
 
 test('parquet files load with their own types and the same canonical columns', async () => {
   const p = tmp.write('pq/SOL.parquet', Buffer.alloc(0));

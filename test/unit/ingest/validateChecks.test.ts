@@ -77,48 +77,56 @@ test('timezone: naive or non-UTC timestamps fail', () => {
   assert.match(check(run(berlin).report.checks, 'timezone').message, /Europe\/Berlin, not UTC/);
 });
 
-test('order: a row earlier than one above it (same symbol) and a missing timestamp are flagged; other symbols do not interfere', () => {
-  const f = frameOf({
-    timestamp: [H(0), H(5), H(1), H(2), H(3)],
-    symbol: ['BTC', 'ETH', 'ETH', 'BTC', 'BTC'],
-    open: [1, 1, 1, 1, 1],
-    high: [1, 1, 1, 1, 1],
-    low: [1, 1, 1, 1, 1],
-    close: [1, 1, 1, 1, 1],
-    volume: [1, 1, 1, 1, 1],
-  });
-  const c = check(run(f).report.checks, 'order');
-  assert.equal(c.count, 1);
-  assert.equal(c.first_rows[0].row, 3);
-  assert.equal(c.first_rows[0].symbol, 'ETH');
-  assert.equal(c.first_rows[0].timestamp, '2024-01-01T01:00:00.000Z');
-  const missing = bars(3).withColumns(
-    pl.when(pl.col('close').cumCount().eq(2)).then(pl.lit(null)).otherwise(pl.col('timestamp')).alias('timestamp'),
-  );
-  const m = check(run(missing).report.checks, 'order');
-  assert.equal(m.count, 1);
-  assert.equal(m.first_rows[0].problem, 'timestamp missing');
-});
+test(
+  'order: a row earlier than one above it (same symbol) and a missing timestamp are flagged; other symbols do ' +
+    'not interfere',
+  () => {
+    const f = frameOf({
+      timestamp: [H(0), H(5), H(1), H(2), H(3)],
+      symbol: ['BTC', 'ETH', 'ETH', 'BTC', 'BTC'],
+      open: [1, 1, 1, 1, 1],
+      high: [1, 1, 1, 1, 1],
+      low: [1, 1, 1, 1, 1],
+      close: [1, 1, 1, 1, 1],
+      volume: [1, 1, 1, 1, 1],
+    });
+    const c = check(run(f).report.checks, 'order');
+    assert.equal(c.count, 1);
+    assert.equal(c.first_rows[0].row, 3);
+    assert.equal(c.first_rows[0].symbol, 'ETH');
+    assert.equal(c.first_rows[0].timestamp, '2024-01-01T01:00:00.000Z');
+    const missing = bars(3).withColumns(
+      pl.when(pl.col('close').cumCount().eq(2)).then(pl.lit(null)).otherwise(pl.col('timestamp')).alias('timestamp'),
+    );
+    const m = check(run(missing).report.checks, 'order');
+    assert.equal(m.count, 1);
+    assert.equal(m.first_rows[0].problem, 'timestamp missing');
+  },
+);
 
-test('duplicates: every repeat of a (symbol, timestamp) after the first is flagged; the same time on another symbol is fine', () => {
-  const f = frameOf({
-    timestamp: [H(0), H(1), H(1), H(1), H(1)],
-    symbol: ['BTC', 'BTC', 'ETH', 'BTC', 'BTC'],
-    open: [1, 1, 1, 1, 1],
-    high: [1, 1, 1, 1, 1],
-    low: [1, 1, 1, 1, 1],
-    close: [1, 1, 1, 1, 1],
-    volume: [1, 1, 1, 1, 1],
-  });
-  const { report, clean } = run(f, 'ohlcv', { policy: { duplicates: 'quarantine' } });
-  const c = check(report.checks, 'duplicates');
-  assert.equal(c.count, 2);
-  assert.deepEqual(
-    c.first_rows.map((r) => r.row),
-    [4, 5],
-  );
-  assert.equal(clean.height, 3);
-});
+test(
+  'duplicates: every repeat of a (symbol, timestamp) after the first is flagged; the same time on another ' +
+    'symbol is fine',
+  () => {
+    const f = frameOf({
+      timestamp: [H(0), H(1), H(1), H(1), H(1)],
+      symbol: ['BTC', 'BTC', 'ETH', 'BTC', 'BTC'],
+      open: [1, 1, 1, 1, 1],
+      high: [1, 1, 1, 1, 1],
+      low: [1, 1, 1, 1, 1],
+      close: [1, 1, 1, 1, 1],
+      volume: [1, 1, 1, 1, 1],
+    });
+    const { report, clean } = run(f, 'ohlcv', { policy: { duplicates: 'quarantine' } });
+    const c = check(report.checks, 'duplicates');
+    assert.equal(c.count, 2);
+    assert.deepEqual(
+      c.first_rows.map((r) => r.row),
+      [4, 5],
+    );
+    assert.equal(clean.height, 3);
+  },
+);
 
 test('ranges: funding beyond ±0.05 and negative open interest are flagged with the bound', () => {
   const funding = frameOf({
@@ -161,16 +169,20 @@ test('ohlc: high below close, low above high, open below low and negative volume
   assert.equal(byRow[5].problem, 'volume < 0');
 });
 
-test('nulls: a column over max_null_rate fails; the cell limit overrides the contract; the missing report covers every column', () => {
-  const f = bars(10, { close: [11, null, 11, 11, null, 11, 11, 11, 11, 11] });
-  const { report } = run(f);
-  const c = check(report.checks, 'nulls');
-  assert.equal(c.status, 'fail');
-  assert.match(c.message, /column 'close' is 20\.00% null \(2 rows\), above max_null_rate 0\.05/);
-  assert.deepEqual(report.columns.close, { dtype: 'Float64', nulls: 2, null_rate: 0.2, max_null_rate: 0.05 });
-  assert.deepEqual(Object.keys(report.columns), ['timestamp', 'symbol', 'open', 'high', 'low', 'close', 'volume']);
-  assert.equal(check(run(f, 'ohlcv', { maxNullRate: 0.25 }).report.checks, 'nulls').status, 'pass');
-});
+test(
+  'nulls: a column over max_null_rate fails; the cell limit overrides the contract; the missing report covers ' +
+    'every column',
+  () => {
+    const f = bars(10, { close: [11, null, 11, 11, null, 11, 11, 11, 11, 11] });
+    const { report } = run(f);
+    const c = check(report.checks, 'nulls');
+    assert.equal(c.status, 'fail');
+    assert.match(c.message, /column 'close' is 20\.00% null \(2 rows\), above max_null_rate 0\.05/);
+    assert.deepEqual(report.columns.close, { dtype: 'Float64', nulls: 2, null_rate: 0.2, max_null_rate: 0.05 });
+    assert.deepEqual(Object.keys(report.columns), ['timestamp', 'symbol', 'open', 'high', 'low', 'close', 'volume']);
+    assert.equal(check(run(f, 'ohlcv', { maxNullRate: 0.25 }).report.checks, 'nulls').status, 'pass');
+  },
+);
 
 test('freshness: each symbol newest row must be within max_age of `now`', () => {
   const f = frameOf({

@@ -31,31 +31,34 @@ async function loaded(name: string, text: string) {
 const readReport = (file = 'validation_report.json'): ValidationReport =>
   JSON.parse(readFileSync(join(tmp.dir, 'artifacts', file), 'utf8'));
 
-test('a failing check stops the pipeline with exit code 2, naming the source file line, column, symbol and time', async () => {
-  const input = await loaded('prices', PRICES);
-  await assert.rejects(
-    runValidate({ contract: 'ohlcv' }, [input], phaseContext(tmp.dir, 'validate', 'validate')),
-    (e: ValidationError) => {
-      assert.ok(e instanceof ValidationError);
-      assert.equal(e.exitCode, ExitCode.Validation);
-      assert.match(e.message, /contract 'ohlcv': duplicates check failed: 1 row: duplicate timestamp/);
-      assert.equal(e.location.line, 6);
-      assert.match(e.location.file ?? '', /prices\.csv$/);
-      assert.equal(e.location.dataColumn, 'timestamp');
-      assert.match(e.details[0], /prices\.csv line 6: BTC 2024-01-01T01:00:00\.000Z duplicate timestamp/);
-      assert.ok(e.details.some((d) => /also failed: ohlc — 1 row: close > high/.test(d)));
-      assert.ok(e.details.some((d) => /report: .*validation_report\.json/.test(d)));
-      return true;
-    },
-  );
-  const report = readReport();
-  assert.equal(report.passed, false, 'the report is written even when validation fails');
-  const ohlc = report.checks.find((c) => c.id === 'ohlc')!;
-  assert.deepEqual(
-    { line: ohlc.first_rows[0].line, symbol: ohlc.first_rows[0].symbol, values: ohlc.first_rows[0].values },
-    { line: 4, symbol: 'ETH', values: { close: 11.2, high: 10.8 } },
-  );
-});
+test(
+  'a failing check stops the pipeline with exit code 2, ' + 'naming the source file line, column, symbol and time',
+  async () => {
+    const input = await loaded('prices', PRICES);
+    await assert.rejects(
+      runValidate({ contract: 'ohlcv' }, [input], phaseContext(tmp.dir, 'validate', 'validate')),
+      (e: ValidationError) => {
+        assert.ok(e instanceof ValidationError);
+        assert.equal(e.exitCode, ExitCode.Validation);
+        assert.match(e.message, /contract 'ohlcv': duplicates check failed: 1 row: duplicate timestamp/);
+        assert.equal(e.location.line, 6);
+        assert.match(e.location.file ?? '', /prices\.csv$/);
+        assert.equal(e.location.dataColumn, 'timestamp');
+        assert.match(e.details[0], /prices\.csv line 6: BTC 2024-01-01T01:00:00\.000Z duplicate timestamp/);
+        assert.ok(e.details.some((d) => /also failed: ohlc — 1 row: close > high/.test(d)));
+        assert.ok(e.details.some((d) => /report: .*validation_report\.json/.test(d)));
+        return true;
+      },
+    );
+    const report = readReport();
+    assert.equal(report.passed, false, 'the report is written even when validation fails');
+    const ohlc = report.checks.find((c) => c.id === 'ohlc')!;
+    assert.deepEqual(
+      { line: ohlc.first_rows[0].line, symbol: ohlc.first_rows[0].symbol, values: ohlc.first_rows[0].values },
+      { line: 4, symbol: 'ETH', values: { close: 11.2, high: 10.8 } },
+    );
+  },
+);
 
 test('quarantine moves offending rows to a side file and the pipeline goes on with the clean rows', async () => {
   const input = await loaded('prices', PRICES);

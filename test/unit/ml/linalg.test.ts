@@ -3,31 +3,36 @@ import assert from 'node:assert/strict';
 import { accumulateGram, designMeans, solveSpd, type RowFiller } from '../../../core/ml/linalg';
 import { mulberry32, permutation, sampleWithoutReplacement, shuffle } from '../../../core/ml/rng';
 
-test('centred Gram and cross-products equal a direct computation for odd and even widths and a partial last block', () => {
-  const r = mulberry32(1);
-  for (const width of [1, 2, 3, 4, 7]) {
-    const rows = 601;
-    const data = Float64Array.from({ length: rows * width }, () => r() * 10 - 3);
-    const y = Float64Array.from({ length: rows }, () => r());
-    const fill: RowFiller = (s, e, out) => out.set(data.subarray(s * width, e * width));
-    const means = designMeans(rows, width, fill);
-    const ym = y.reduce((a, v) => a + v, 0) / rows;
-    const { gram, cross } = accumulateGram(rows, width, fill, means, [y], [ym]);
-    for (let j = 0; j < width; j++) {
-      let c = 0;
-      for (let i = 0; i < rows; i++) c += (data[i * width + j] - means[j]) * (y[i] - ym);
-      assert.ok(Math.abs(cross[0][j] - c) < 1e-9, `cross ${width}/${j}`);
-      for (let k = 0; k < width; k++) {
-        let g = 0;
-        for (let i = 0; i < rows; i++) g += (data[i * width + j] - means[j]) * (data[i * width + k] - means[k]);
-        assert.ok(
-          Math.abs(gram[j * width + k] - g) < 1e-8,
-          `gram width ${width} [${j},${k}] ${gram[j * width + k]} vs ${g}`,
-        );
+test(
+  'centred Gram and cross-products equal a direct ' +
+    'computation for odd and even widths and a partial last ' +
+    'block',
+  () => {
+    const r = mulberry32(1);
+    for (const width of [1, 2, 3, 4, 7]) {
+      const rows = 601;
+      const data = Float64Array.from({ length: rows * width }, () => r() * 10 - 3);
+      const y = Float64Array.from({ length: rows }, () => r());
+      const fill: RowFiller = (s, e, out) => out.set(data.subarray(s * width, e * width));
+      const means = designMeans(rows, width, fill);
+      const ym = y.reduce((a, v) => a + v, 0) / rows;
+      const { gram, cross } = accumulateGram(rows, width, fill, means, [y], [ym]);
+      for (let j = 0; j < width; j++) {
+        let c = 0;
+        for (let i = 0; i < rows; i++) c += (data[i * width + j] - means[j]) * (y[i] - ym);
+        assert.ok(Math.abs(cross[0][j] - c) < 1e-9, `cross ${width}/${j}`);
+        for (let k = 0; k < width; k++) {
+          let g = 0;
+          for (let i = 0; i < rows; i++) g += (data[i * width + j] - means[j]) * (data[i * width + k] - means[k]);
+          assert.ok(
+            Math.abs(gram[j * width + k] - g) < 1e-8,
+            `gram width ${width} [${j},${k}] ${gram[j * width + k]} vs ${g}`,
+          );
+        }
       }
     }
-  }
-});
+  },
+);
 
 test('solveSpd solves a well-posed system and reports the first dependent row of a singular one', () => {
   const A = Float64Array.from([4, 2, 0, 2, 5, 1, 0, 1, 3]);

@@ -22,29 +22,37 @@ for (const [file, label] of [
   ['logistic_multinomial.json', 'multinomial'],
 ] as const) {
   for (const solver of ['newton', 'lbfgs'] as const) {
-    test(`${label} logistic (${solver}) reaches scikit-learn's exact optimum to 1e-6, raw and standardised penalty`, async () => {
-      const { fx, X, y, Xte, opts } = setup(file);
-      for (const [standardize, ref] of [
-        [false, fx.logistic_raw],
-        [true, fx.logistic_std],
-      ] as const) {
-        const m = await logisticFactory.fit(X, y, { C: 0.5, standardize, solver }, opts);
-        const json = m.toJSON() as unknown as Saved;
-        assertClose(json.coef.flat(), (ref.coef as number[][]).flat(), 1e-6, `coef (standardize ${standardize})`);
-        assertClose(json.intercept, ref.intercept, 1e-6, `intercept (standardize ${standardize})`);
-        assertClose(m.predict(Xte), ref.proba, 1e-7, `probabilities (standardize ${standardize})`);
-      }
-    });
+    test(
+      `${label} logistic (${solver}) reaches scikit-learn's ` + `exact optimum to 1e-6, raw and standardised penalty`,
+      async () => {
+        const { fx, X, y, Xte, opts } = setup(file);
+        for (const [standardize, ref] of [
+          [false, fx.logistic_raw],
+          [true, fx.logistic_std],
+        ] as const) {
+          const m = await logisticFactory.fit(X, y, { C: 0.5, standardize, solver }, opts);
+          const json = m.toJSON() as unknown as Saved;
+          assertClose(json.coef.flat(), (ref.coef as number[][]).flat(), 1e-6, `coef (standardize ${standardize})`);
+          assertClose(json.intercept, ref.intercept, 1e-6, `intercept (standardize ${standardize})`);
+          assertClose(m.predict(Xte), ref.proba, 1e-7, `probabilities (standardize ${standardize})`);
+        }
+      },
+    );
   }
 
-  test(`${label} logistic matches scikit-learn's default lbfgs fit (StandardScaler + LogisticRegression) to 1e-4`, async () => {
-    const { fx, X, y, Xte, opts } = setup(file);
-    const m = await logisticFactory.fit(X, y, { C: 0.5 }, opts);
-    const json = m.toJSON() as unknown as Saved;
-    assertClose(json.coef.flat(), (fx.logistic_std_lbfgs.coef as number[][]).flat(), 1e-4, 'coef');
-    assertClose(json.intercept, fx.logistic_std_lbfgs.intercept, 1e-4, 'intercept');
-    assertClose(m.predict(Xte), fx.logistic_std_lbfgs.proba, 1e-4, 'probabilities');
-  });
+  test(
+    `${label} logistic matches scikit-learn's default ` +
+      `lbfgs fit (StandardScaler + LogisticRegression) to ` +
+      `1e-4`,
+    async () => {
+      const { fx, X, y, Xte, opts } = setup(file);
+      const m = await logisticFactory.fit(X, y, { C: 0.5 }, opts);
+      const json = m.toJSON() as unknown as Saved;
+      assertClose(json.coef.flat(), (fx.logistic_std_lbfgs.coef as number[][]).flat(), 1e-4, 'coef');
+      assertClose(json.intercept, fx.logistic_std_lbfgs.intercept, 1e-4, 'intercept');
+      assertClose(m.predict(Xte), fx.logistic_std_lbfgs.proba, 1e-4, 'probabilities');
+    },
+  );
 }
 
 test('multinomial probabilities are row-major and sum to 1; reload gives identical predictions', async () => {
@@ -57,20 +65,23 @@ test('multinomial probabilities are row-major and sum to 1; reload gives identic
   assert.deepEqual(back.predict(Xte), p);
 });
 
-test('a fit that has not converged within max_iter (separable classes, almost no penalty) is a TrainingFailure', async () => {
-  const n = 100;
-  const x = Float64Array.from({ length: n }, (_, i) => i - 49.5);
-  const y = x.map((v) => (v > 0 ? 1 : 0));
-  await assert.rejects(
-    logisticFactory.fit(
-      { rows: n, columns: [x], names: ['x'] },
-      y,
-      { C: 1e12, max_iter: 3 },
-      { seed: 1, task: 'classification', nClasses: 2 },
-    ),
-    (e: unknown) => e instanceof TrainingFailure && /separable/.test((e as Error).message),
-  );
-});
+test(
+  'a fit that has not converged within max_iter ' + '(separable classes, almost no penalty) is a ' + 'TrainingFailure',
+  async () => {
+    const n = 100;
+    const x = Float64Array.from({ length: n }, (_, i) => i - 49.5);
+    const y = x.map((v) => (v > 0 ? 1 : 0));
+    await assert.rejects(
+      logisticFactory.fit(
+        { rows: n, columns: [x], names: ['x'] },
+        y,
+        { C: 1e12, max_iter: 3 },
+        { seed: 1, task: 'classification', nClasses: 2 },
+      ),
+      (e: unknown) => e instanceof TrainingFailure && /separable/.test((e as Error).message),
+    );
+  },
+);
 
 test('logistic refuses a regression task', async () => {
   const { X, y } = setup('logistic_binary.json');

@@ -24,15 +24,18 @@ test('poly2 with standardize:false matches PolynomialFeatures + Ridge(alpha=0.7)
   assertClose(m.predict(Xte), fx.poly2_raw.pred, 1e-6, 'predictions');
 });
 
-test('poly2 (default standardize) matches StandardScaler -> PolynomialFeatures -> StandardScaler -> Ridge to 1e-6', async () => {
-  const m = await poly2Factory.fit(X, y, { alpha: 0.7 }, reg);
-  const json = m.toJSON() as unknown as { coef: number[][]; intercept: number[] };
-  assertClose(json.coef[0], fx.poly2_std.coef, 1e-6, 'coef');
-  assertClose(json.intercept, [fx.poly2_std.intercept], 1e-6, 'intercept');
-  assertClose(m.predict(Xte), fx.poly2_std.pred, 1e-6, 'predictions');
-  const back = poly2Factory.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
-  assert.deepEqual(back.predict(Xte), m.predict(Xte));
-});
+test(
+  'poly2 (default standardize) matches StandardScaler -> ' + 'PolynomialFeatures -> StandardScaler -> Ridge to 1e-6',
+  async () => {
+    const m = await poly2Factory.fit(X, y, { alpha: 0.7 }, reg);
+    const json = m.toJSON() as unknown as { coef: number[][]; intercept: number[] };
+    assertClose(json.coef[0], fx.poly2_std.coef, 1e-6, 'coef');
+    assertClose(json.intercept, [fx.poly2_std.intercept], 1e-6, 'intercept');
+    assertClose(m.predict(Xte), fx.poly2_std.pred, 1e-6, 'predictions');
+    const back = poly2Factory.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+    assert.deepEqual(back.predict(Xte), m.predict(Xte));
+  },
+);
 
 test('poly2 refuses more features than it can expand, saying how many columns that would be', async () => {
   const cols = Array.from({ length: 41 }, (_, j) => Float64Array.from([1, 2, 3, 4, 5], (v) => v * (j + 1)));

@@ -34,32 +34,36 @@ function panel(symbols: number, bars: number) {
   return { times, codes, fold };
 }
 
-test('the meta walk-forward trains on no row whose label interval reaches the scored fold, nor on the embargo bars before it', () => {
-  const h = 20;
-  const { times, codes, fold } = panel(3, 500);
-  const labelEnds = labelEndTimes(times, codes, h);
-  const { folds, embargoBars } = metaWalkForward({ foldOf: fold, times, labelEnds, pctEmbargo: 0.02 });
-  assert.equal(embargoBars, 10);
-  assert.deepEqual(
-    folds.map((f) => f.fold),
-    [1, 2, 3, 4],
-  );
-  for (const f of folds) {
-    const start = f.testStart;
-    for (const r of f.train) {
-      assert.ok(fold[r] < f.fold, `row ${r} of fold ${fold[r]} trains fold ${f.fold}`);
-      assert.ok(labelEnds[r] < start, `row ${r}: label ends ${labelEnds[r]} >= fold start ${start}`);
-      assert.ok(times[r] < start - embargoBars * HOUR, `row ${r} is in the embargo`);
+test(
+  'the meta walk-forward trains on no row whose label interval reaches the scored fold, nor on the embargo ' +
+    'bars before it',
+  () => {
+    const h = 20;
+    const { times, codes, fold } = panel(3, 500);
+    const labelEnds = labelEndTimes(times, codes, h);
+    const { folds, embargoBars } = metaWalkForward({ foldOf: fold, times, labelEnds, pctEmbargo: 0.02 });
+    assert.equal(embargoBars, 10);
+    assert.deepEqual(
+      folds.map((f) => f.fold),
+      [1, 2, 3, 4],
+    );
+    for (const f of folds) {
+      const start = f.testStart;
+      for (const r of f.train) {
+        assert.ok(fold[r] < f.fold, `row ${r} of fold ${fold[r]} trains fold ${f.fold}`);
+        assert.ok(labelEnds[r] < start, `row ${r}: label ends ${labelEnds[r]} >= fold start ${start}`);
+        assert.ok(times[r] < start - embargoBars * HOUR, `row ${r} is in the embargo`);
+      }
+      // Brute force: the earlier rows whose label reaches the fold are exactly the purged ones.
+      let reach = 0;
+      for (let r = 0; r < times.length; r++) if (fold[r] < f.fold && labelEnds[r] >= start) reach++;
+      assert.equal(f.purged, reach);
+      assert.equal(f.purged, 3 * h, 'the last h bars of each symbol before the fold');
+      assert.equal(f.embargoed, 0, 'the 10 embargo bars lie inside the 20 purged ones');
+      assert.equal(f.train.length + f.purged + f.embargoed, Array.from(fold).filter((v) => v < f.fold).length);
     }
-    // Brute force: the earlier rows whose label reaches the fold are exactly the purged ones.
-    let reach = 0;
-    for (let r = 0; r < times.length; r++) if (fold[r] < f.fold && labelEnds[r] >= start) reach++;
-    assert.equal(f.purged, reach);
-    assert.equal(f.purged, 3 * h, 'the last h bars of each symbol before the fold');
-    assert.equal(f.embargoed, 0, 'the 10 embargo bars lie inside the 20 purged ones');
-    assert.equal(f.train.length + f.purged + f.embargoed, Array.from(fold).filter((v) => v < f.fold).length);
-  }
-});
+  },
+);
 
 test('an embargo longer than the horizon removes the bars between the purge and the fold', () => {
   const { times, codes, fold } = panel(2, 500);
@@ -145,61 +149,65 @@ function writeCvRun(root: string, id: string, horizon: number) {
   );
 }
 
-test('a stacking run: block-bootstrap intervals over bars, purged folds, non-negative weights, stack vs best base, per fold and pooled', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'pb-stack-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  writeCvRun(join(root, 'stacking'), 'cvrun', 10);
-  const records: LogRecord[] = [];
-  const r = await trainStacking({
-    stackingRoot: join(root, 'stacking'),
-    runsRoot: join(root, 'runs'),
-    cvRunId: 'cvrun',
-    horizon: 10,
-    seed: 3,
-    source: { cli: ['test'] },
-    baseDir: root,
-    log: createLogger([(x) => records.push(x)], 'debug'),
-    bootstrap: 300,
-  });
-  assert.equal(r.metaLearner, 'nonneg');
-  const m = JSON.parse(readFileSync(join(r.dir, 'metrics.json'), 'utf8'));
-  assert.deepEqual(
-    {
-      method: m.bootstrap.method,
-      block: m.bootstrap.block,
-      unit: m.bootstrap.unit,
-      n: m.bootstrap.n,
-      seed: m.bootstrap.seed,
-    },
-    { method: 'moving_block', block: 10, unit: 'bars', n: 300, seed: 3 },
-  );
-  assert.equal(m.bootstrap.units, 720, 'four scored folds of 180 bars');
-  assert.equal(m.bootstrap.rows, 2160);
-  assert.equal(m.walk_forward.folds.length, 4);
-  for (const f of m.walk_forward.folds) assert.equal(f.purged, 3 * 10);
-  for (const w of Object.values(m.weights as Record<string, number>)) assert.ok(w >= 0 && w < 5, `weight ${w}`);
-  assert.ok(Number.isFinite(m.diagnostics.condition_number) && m.diagnostics.condition_number > 10);
-  assert.ok(m.warnings.some((w: string) => /ridge_prob_up and logistic_prob_up correlate/.test(w)));
-  assert.ok(records.some((x) => x.level === 'warn' && /correlate/.test(x.msg)));
-  for (const k of ['roc_auc', 'log_loss', 'accuracy', 'brier']) {
-    assert.equal(m.scores.per_fold[k].values.length, 4);
-    assert.ok(
-      m.scores.pooled[k].low <= m.scores.pooled[k].value && m.scores.pooled[k].value <= m.scores.pooled[k].high,
-      k,
+test(
+  'a stacking run: block-bootstrap intervals over bars, purged folds, non-negative weights, stack vs best ' +
+    'base, per fold and pooled',
+  async (t) => {
+    const root = mkdtempSync(join(tmpdir(), 'pb-stack-'));
+    t.after(() => rmSync(root, { recursive: true, force: true }));
+    writeCvRun(join(root, 'stacking'), 'cvrun', 10);
+    const records: LogRecord[] = [];
+    const r = await trainStacking({
+      stackingRoot: join(root, 'stacking'),
+      runsRoot: join(root, 'runs'),
+      cvRunId: 'cvrun',
+      horizon: 10,
+      seed: 3,
+      source: { cli: ['test'] },
+      baseDir: root,
+      log: createLogger([(x) => records.push(x)], 'debug'),
+      bootstrap: 300,
+    });
+    assert.equal(r.metaLearner, 'nonneg');
+    const m = JSON.parse(readFileSync(join(r.dir, 'metrics.json'), 'utf8'));
+    assert.deepEqual(
+      {
+        method: m.bootstrap.method,
+        block: m.bootstrap.block,
+        unit: m.bootstrap.unit,
+        n: m.bootstrap.n,
+        seed: m.bootstrap.seed,
+      },
+      { method: 'moving_block', block: 10, unit: 'bars', n: 300, seed: 3 },
     );
-  }
-  assert.ok(['ridge', 'logistic'].includes(m.comparison.bestBase));
-  assert.equal(m.comparison.metric, 'roc_auc');
-  assert.ok(Math.abs(m.comparison.stack - m.scores.pooled.roc_auc.value) < 1e-12);
-  assert.ok(Math.abs(m.comparison.best - m.base_models[m.comparison.bestBase].pooled.roc_auc.value) < 1e-12);
-  assert.ok(
-    m.comparison.difference.low <= m.comparison.difference.value &&
-      m.comparison.difference.value <= m.comparison.difference.high,
-  );
-  const manifest = JSON.parse(readFileSync(join(r.dir, 'run.json'), 'utf8'));
-  assert.match(
-    manifest.meta.stack_vs_best_base.description,
-    /^stack 0\.\d{4} vs (ridge|logistic) 0\.\d{4} \(roc_auc, pooled over 2,160 rows\)/,
-  );
-  assert.equal(manifest.metrics.stack_minus_best_base_roc_auc, m.comparison.difference.value);
-});
+    assert.equal(m.bootstrap.units, 720, 'four scored folds of 180 bars');
+    assert.equal(m.bootstrap.rows, 2160);
+    assert.equal(m.walk_forward.folds.length, 4);
+    for (const f of m.walk_forward.folds) assert.equal(f.purged, 3 * 10);
+    for (const w of Object.values(m.weights as Record<string, number>)) assert.ok(w >= 0 && w < 5, `weight ${w}`);
+    assert.ok(Number.isFinite(m.diagnostics.condition_number) && m.diagnostics.condition_number > 10);
+    assert.ok(m.warnings.some((w: string) => /ridge_prob_up and logistic_prob_up correlate/.test(w)));
+    assert.ok(records.some((x) => x.level === 'warn' && /correlate/.test(x.msg)));
+    for (const k of ['roc_auc', 'log_loss', 'accuracy', 'brier']) {
+      assert.equal(m.scores.per_fold[k].values.length, 4);
+      assert.ok(
+        m.scores.pooled[k].low <= m.scores.pooled[k].value && m.scores.pooled[k].value <= m.scores.pooled[k].high,
+        k,
+      );
+    }
+    assert.ok(['ridge', 'logistic'].includes(m.comparison.bestBase));
+    assert.equal(m.comparison.metric, 'roc_auc');
+    assert.ok(Math.abs(m.comparison.stack - m.scores.pooled.roc_auc.value) < 1e-12);
+    assert.ok(Math.abs(m.comparison.best - m.base_models[m.comparison.bestBase].pooled.roc_auc.value) < 1e-12);
+    assert.ok(
+      m.comparison.difference.low <= m.comparison.difference.value &&
+        m.comparison.difference.value <= m.comparison.difference.high,
+    );
+    const manifest = JSON.parse(readFileSync(join(r.dir, 'run.json'), 'utf8'));
+    assert.match(
+      manifest.meta.stack_vs_best_base.description,
+      /^stack 0\.\d{4} vs (ridge|logistic) 0\.\d{4} \(roc_auc, pooled over 2,160 rows\)/,
+    );
+    assert.equal(manifest.metrics.stack_minus_best_base_roc_auc, m.comparison.difference.value);
+  },
+);

@@ -19,7 +19,8 @@ const roundTrip = (text: string): string => {
 
 test('editor cells: languages from the marker, values without the closing blank lines, EOLs normalised', () => {
   const text =
-    'pre\n# %% md\n# Title\n\n# %% t_load prices\r\nsource: a.csv\r\nx: 1\r\n\r\n# %% ts f\n// from: prices\n# %% settings';
+    'pre\n# %% md\n# Title\n\n# %% t_load prices\r\nsource: a.csv\r\nx: 1\r\n\r\n# %% ts f\n// from: ' +
+    'prices\n# %% settings';
   const cells = toEditorCells(splitNotebook(text));
   assert.deepEqual(
     cells.map((c) => [c.type, c.language, c.header, c.value, c.meta]),
@@ -50,17 +51,21 @@ test("an edited value keeps the cell's own line endings and the blank lines befo
   );
 });
 
-test("new cells get a marker for their kind and the file's dominant EOL; a last cell without newline is closed first", () => {
-  const text = '# %% t_load prices\r\nsource: a.csv\r\n# %% md\r\nend';
-  const cells: EditorCellInput[] = toEditorCells(splitNotebook(text));
-  cells.push({ type: 'code', language: 'yaml', value: 'lags: [1, 2]' });
-  cells.push({ type: 'code', language: 'typescript', value: '// from: prices\nexport default 1' });
-  cells.splice(1, 0, { type: 'markdown', language: 'markdown', value: '# Notes' });
-  assert.equal(
-    fromEditorCells('', cells),
-    '# %% t_load prices\r\nsource: a.csv\r\n# %% md\r\n# Notes\r\n\r\n# %% md\r\nend\r\n# %% t_features\r\nlags: [1, 2]\r\n\r\n# %% ts\r\n// from: prices\r\nexport default 1\r\n',
-  );
-});
+test(
+  "new cells get a marker for their kind and the file's dominant EOL; a last cell without newline is closed " + 'first',
+  () => {
+    const text = '# %% t_load prices\r\nsource: a.csv\r\n# %% md\r\nend';
+    const cells: EditorCellInput[] = toEditorCells(splitNotebook(text));
+    cells.push({ type: 'code', language: 'yaml', value: 'lags: [1, 2]' });
+    cells.push({ type: 'code', language: 'typescript', value: '// from: prices\nexport default 1' });
+    cells.splice(1, 0, { type: 'markdown', language: 'markdown', value: '# Notes' });
+    assert.equal(
+      fromEditorCells('', cells),
+      '# %% t_load prices\r\nsource: a.csv\r\n# %% md\r\n# Notes\r\n\r\n# %% md\r\nend\r\n# %% ' +
+        't_features\r\nlags: [1, 2]\r\n\r\n# %% ts\r\n// from: prices\r\nexport default 1\r\n',
+    );
+  },
+);
 
 test('a new YAML cell whose first line is a marker keeps it; an unrecognisable one gets a bare marker', () => {
   const out = fromEditorCells('', [

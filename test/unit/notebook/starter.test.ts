@@ -63,34 +63,41 @@ test('guesses: timestamp and symbol by name and by value, numeric features, the 
   assert.deepEqual([parquet.timestamps, parquet.symbols, parquet.numeric], [['ts'], ['ticker'], ['close']]);
 });
 
-test('the starter pipeline of an OHLCV CSV (demo bars with planted bad rows) runs as it stands and passes the audit', async () => {
-  writeDemoCsv(join(dir, 'bars.csv'), { symbols: 2, bars: 300, seed: 5, badRows: true });
-  const { text, run, audit } = await runStarter('bars.csv', 'bars.pipeline');
-  assert.match(text, /^# %% load prices\nsource: bars.csv\ntimestamp: timestamp\nsymbol: symbol$/m);
-  assert.match(text, /^contract: ohlcv$/m);
-  for (const kind of ['validate', 'features', 'labels', 'split', 'scale', 'cv', 'stack', 'evaluate'])
-    assert.match(text, new RegExp(`^# %% ${kind}\\b`, 'm'));
-  assert.equal(run.code, 0, run.out + run.err);
-  assert.match(run.out, /stack/);
-  assert.equal(audit.code, 0, audit.out + audit.err);
-  assert.match(audit.out, /clean/i);
-});
+test(
+  'the starter pipeline of an OHLCV CSV (demo bars with planted bad rows) runs as it stands and passes the ' + 'audit',
+  async () => {
+    writeDemoCsv(join(dir, 'bars.csv'), { symbols: 2, bars: 300, seed: 5, badRows: true });
+    const { text, run, audit } = await runStarter('bars.csv', 'bars.pipeline');
+    assert.match(text, /^# %% load prices\nsource: bars.csv\ntimestamp: timestamp\nsymbol: symbol$/m);
+    assert.match(text, /^contract: ohlcv$/m);
+    for (const kind of ['validate', 'features', 'labels', 'split', 'scale', 'cv', 'stack', 'evaluate'])
+      assert.match(text, new RegExp(`^# %% ${kind}\\b`, 'm'));
+    assert.equal(run.code, 0, run.out + run.err);
+    assert.match(run.out, /stack/);
+    assert.equal(audit.code, 0, audit.out + audit.err);
+    assert.match(audit.out, /clean/i);
+  },
+);
 
-test('the starter pipeline of a CSV with other names (epoch ms time, asset, price, a flow column) runs and passes the audit', async () => {
-  const lines = ['open_time,asset,price,flow'];
-  const t0 = Date.UTC(2024, 0, 1);
-  for (const [s, sym] of ['XX', 'YY'].entries()) {
-    let p = 50 + 10 * s;
-    for (let i = 0; i < 250; i++) {
-      p *= 1 + 0.01 * Math.sin(i * 0.7 + s) + 0.004 * Math.cos(i * 1.3);
-      lines.push(`${t0 + i * 86_400_000},${sym},${p.toFixed(4)},${Math.round(100 * Math.sin(i * 0.2 + s))}`);
+test(
+  'the starter pipeline of a CSV with other names (epoch ms time, asset, price, a flow column) runs and passes ' +
+    'the audit',
+  async () => {
+    const lines = ['open_time,asset,price,flow'];
+    const t0 = Date.UTC(2024, 0, 1);
+    for (const [s, sym] of ['XX', 'YY'].entries()) {
+      let p = 50 + 10 * s;
+      for (let i = 0; i < 250; i++) {
+        p *= 1 + 0.01 * Math.sin(i * 0.7 + s) + 0.004 * Math.cos(i * 1.3);
+        lines.push(`${t0 + i * 86_400_000},${sym},${p.toFixed(4)},${Math.round(100 * Math.sin(i * 0.2 + s))}`);
+      }
     }
-  }
-  writeFileSync(join(dir, 'series.csv'), lines.join('\n') + '\n');
-  const { guess, text, run, audit } = await runStarter('series.csv', 'series.pipeline');
-  assert.deepEqual([guess.timestamps[0], guess.symbols[0], guess.price], ['open_time', 'asset', 'price']);
-  assert.match(text, /^lag_columns: \[ret, flow\]$/m);
-  assert.match(text, /^contract: \{ columns: \{ price: number, flow: number \} \}$/m);
-  assert.equal(run.code, 0, run.out + run.err);
-  assert.equal(audit.code, 0, audit.out + audit.err);
-});
+    writeFileSync(join(dir, 'series.csv'), lines.join('\n') + '\n');
+    const { guess, text, run, audit } = await runStarter('series.csv', 'series.pipeline');
+    assert.deepEqual([guess.timestamps[0], guess.symbols[0], guess.price], ['open_time', 'asset', 'price']);
+    assert.match(text, /^lag_columns: \[ret, flow\]$/m);
+    assert.match(text, /^contract: \{ columns: \{ price: number, flow: number \} \}$/m);
+    assert.equal(run.code, 0, run.out + run.err);
+    assert.equal(audit.code, 0, audit.out + audit.err);
+  },
+);

@@ -20,33 +20,36 @@ async function entry(root: string, key: string, ageDays: number): Promise<void> 
   utimesSync(join(entryDir(root, key), 'result.json'), t, t);
 }
 
-test('cache stats report entries, size and the hit rate per kind; clean removes entries unused past the maximum age', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pb-cache-'));
-  const root = join(dir, '.phasebook', 'cache');
-  await entry(root, 'a'.repeat(64), 40);
-  await entry(root, 'b'.repeat(64), 1);
-  await appendCacheStats(root, { features: { hits: 3, misses: 1 }, train: { hits: 0, misses: 2 } });
-  await appendCacheStats(root, { features: { hits: 4, misses: 0 } });
-  const s = await cacheStats(root);
-  assert.equal(s.entries, 2);
-  assert.ok(s.bytes > 0);
-  assert.deepEqual(s.byKind.features, { hits: 7, misses: 1 });
-  assert.equal(s.executions, 2);
-  assert.equal(s.hitRatePercent?.toFixed(1), '70.0');
-  let out = '';
-  const io = { out: (x: string) => (out += x), err: (x: string) => (out += x), tty: false, cwd: dir, env: {} };
-  assert.equal(await main(['cache', 'clean', '--max-age', '30d'], io), 0);
-  assert.match(out, /removed 1 entry .*kept 1/);
-  assert.equal(existsSync(entryDir(root, 'a'.repeat(64))), false);
-  assert.equal(existsSync(entryDir(root, 'b'.repeat(64))), true);
-  assert.equal((await cleanCache(root, { all: true })).removed, 1);
-  assert.equal((await cacheStats(root)).entries, 0);
-  assert.equal(parseAge('12h'), 43_200_000);
-  assert.throws(() => parseAge('soon'), /--max-age takes a number and a unit/);
-  out = '';
-  assert.equal(await main(['cache', 'purge'], io), 1);
-  assert.match(out, /unknown cache action 'purge'/);
-});
+test(
+  'cache stats report entries, size and the hit rate per kind; clean removes entries unused past the maximum ' + 'age',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-cache-'));
+    const root = join(dir, '.phasebook', 'cache');
+    await entry(root, 'a'.repeat(64), 40);
+    await entry(root, 'b'.repeat(64), 1);
+    await appendCacheStats(root, { features: { hits: 3, misses: 1 }, train: { hits: 0, misses: 2 } });
+    await appendCacheStats(root, { features: { hits: 4, misses: 0 } });
+    const s = await cacheStats(root);
+    assert.equal(s.entries, 2);
+    assert.ok(s.bytes > 0);
+    assert.deepEqual(s.byKind.features, { hits: 7, misses: 1 });
+    assert.equal(s.executions, 2);
+    assert.equal(s.hitRatePercent?.toFixed(1), '70.0');
+    let out = '';
+    const io = { out: (x: string) => (out += x), err: (x: string) => (out += x), tty: false, cwd: dir, env: {} };
+    assert.equal(await main(['cache', 'clean', '--max-age', '30d'], io), 0);
+    assert.match(out, /removed 1 entry .*kept 1/);
+    assert.equal(existsSync(entryDir(root, 'a'.repeat(64))), false);
+    assert.equal(existsSync(entryDir(root, 'b'.repeat(64))), true);
+    assert.equal((await cleanCache(root, { all: true })).removed, 1);
+    assert.equal((await cacheStats(root)).entries, 0);
+    assert.equal(parseAge('12h'), 43_200_000);
+    assert.throws(() => parseAge('soon'), /--max-age takes a number and a unit/);
+    out = '';
+    assert.equal(await main(['cache', 'purge'], io), 1);
+    assert.match(out, /unknown cache action 'purge'/);
+  },
+);
 
 test('a restored dataset decodes its frame on first use only, and a frame damaged since says which file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pb-cache-lazy-'));

@@ -17,7 +17,8 @@ test("a CodeLens-trained stacking run is in metrics.db with its metrics and its 
     const rows = ['ts,symbol,close'];
     for (let i = 0; i < 400; i++)
       rows.push(
-        `${new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString()},BTC,${(100 + 10 * Math.sin(i / 7) + ((i * 7919) % 13) / 3).toFixed(3)}`,
+        `${new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString()},BTC,` +
+          `${(100 + 10 * Math.sin(i / 7) + ((i * 7919) % 13) / 3).toFixed(3)}`,
       );
     writeFileSync(join(dir, 'p.csv'), rows.join('\n') + '\n');
     const nb = [
@@ -58,7 +59,8 @@ test("a CodeLens-trained stacking run is in metrics.db with its metrics and its 
     const db = metricsDbPath(join(dir, 'artifacts'));
     const got = await queryMetrics(
       db,
-      `SELECT e.executor, m.cell, m.model, m.metric FROM metrics m JOIN executions e USING (execution_id) WHERE m.run_id = '${runId}' ORDER BY m.model, m.metric`,
+      `SELECT e.executor, m.cell, m.model, m.metric FROM metrics m JOIN executions e USING (execution_id) ` +
+        `WHERE m.run_id = '${runId}' ORDER BY m.model, m.metric`,
     );
     assert.ok(got.rows.length > 0, 'the CodeLens run is not in metrics.db');
     assert.ok(

@@ -173,35 +173,43 @@ test('every job writes a checkpoint and a log; metrics land in metrics.db', asyn
   );
 });
 
-test('input schema drift under an unchanged pipeline is a hard failure (exit 2); deleting the checkpoint accepts it', async () => {
-  const p = project();
-  assert.equal((await session(p, { jobs: 1 }).run()).exitCode, 0);
-  writeFileSync(join(p.dir, 'x.csv'), 'x,extra\n1,a\n2,b\n3,c\n4,d\n');
-  const drift = await session(p, { jobs: 1 }).run();
-  assert.equal(drift.exitCode, 2);
-  const scale = drift.outcomes.find((o) => o.cell === 'o_scale[double]')!;
-  assert.equal(scale.status, 'failed');
-  assert.match(scale.error!.message, /schema of the input changed since the last run .* the data drifted/);
-  assert.equal(scale.error!.location.cell, 'o_scale[double]');
-  assert.equal(scale.error!.location.line, 4);
-  assert.ok(scale.error!.details.includes("column 'extra' added (DataType(String))"), scale.error!.details.join('\n'));
-  assert.ok(
-    scale.error!.details.some((d) => d.includes('delete') && d.endsWith('o_scale_double.ok to accept the new schema')),
-  );
-  assert.equal(drift.outcomes.find((o) => o.cell === 'o_fit[double][max]')!.status, 'skipped');
-  // Only where the data enters: the fits below are not reported again once the new schema is accepted.
-  rmSync(join(p.dir, 'artifacts', 'o_scale_double.ok'));
-  rmSync(join(p.dir, 'artifacts', 'o_scale_triple.ok'));
-  const accepted = await session(p, { jobs: 1 }).run();
-  assert.equal(
-    accepted.exitCode,
-    0,
-    JSON.stringify(accepted.outcomes.filter((o) => o.error).map((o) => o.error?.message)),
-  );
-  // When the pipeline changed too, a new input schema is expected: recorded, no complaint.
-  writeFileSync(join(p.dir, 'x.csv'), 'x,extra,more\n1,a,1\n2,b,2\n3,c,3\n4,d,4\n');
-  const edited = NB.replace('scenarios: [double, triple]', 'scenarios: [double, triple]\nfail: false');
-  const r2 = await session(p, { jobs: 1 }, edited).run();
-  assert.equal(r2.exitCode, 0, JSON.stringify(r2.outcomes.filter((o) => o.error).map((o) => o.error?.message)));
-  assert.equal(r2.outcomes.find((o) => o.cell === 'o_scale[double]')!.status, 'ok');
-});
+test(
+  'input schema drift under an unchanged pipeline is a hard failure (exit 2); deleting the checkpoint accepts ' + 'it',
+  async () => {
+    const p = project();
+    assert.equal((await session(p, { jobs: 1 }).run()).exitCode, 0);
+    writeFileSync(join(p.dir, 'x.csv'), 'x,extra\n1,a\n2,b\n3,c\n4,d\n');
+    const drift = await session(p, { jobs: 1 }).run();
+    assert.equal(drift.exitCode, 2);
+    const scale = drift.outcomes.find((o) => o.cell === 'o_scale[double]')!;
+    assert.equal(scale.status, 'failed');
+    assert.match(scale.error!.message, /schema of the input changed since the last run .* the data drifted/);
+    assert.equal(scale.error!.location.cell, 'o_scale[double]');
+    assert.equal(scale.error!.location.line, 4);
+    assert.ok(
+      scale.error!.details.includes("column 'extra' added (DataType(String))"),
+      scale.error!.details.join('\n'),
+    );
+    assert.ok(
+      scale.error!.details.some(
+        (d) => d.includes('delete') && d.endsWith('o_scale_double.ok to accept the new schema'),
+      ),
+    );
+    assert.equal(drift.outcomes.find((o) => o.cell === 'o_fit[double][max]')!.status, 'skipped');
+    // Only where the data enters: the fits below are not reported again once the new schema is accepted.
+    rmSync(join(p.dir, 'artifacts', 'o_scale_double.ok'));
+    rmSync(join(p.dir, 'artifacts', 'o_scale_triple.ok'));
+    const accepted = await session(p, { jobs: 1 }).run();
+    assert.equal(
+      accepted.exitCode,
+      0,
+      JSON.stringify(accepted.outcomes.filter((o) => o.error).map((o) => o.error?.message)),
+    );
+    // When the pipeline changed too, a new input schema is expected: recorded, no complaint.
+    writeFileSync(join(p.dir, 'x.csv'), 'x,extra,more\n1,a,1\n2,b,2\n3,c,3\n4,d,4\n');
+    const edited = NB.replace('scenarios: [double, triple]', 'scenarios: [double, triple]\nfail: false');
+    const r2 = await session(p, { jobs: 1 }, edited).run();
+    assert.equal(r2.exitCode, 0, JSON.stringify(r2.outcomes.filter((o) => o.error).map((o) => o.error?.message)));
+    assert.equal(r2.outcomes.find((o) => o.cell === 'o_scale[double]')!.status, 'ok');
+  },
+);

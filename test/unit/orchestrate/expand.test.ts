@@ -39,54 +39,57 @@ function expand(text: string) {
   return { parsed, x: expandNotebook(parsed, buildGraph(parsed.cells)) };
 }
 
-test('scenarios x models: one virtual cell per branch, descendants replicated, the collector takes every branch', () => {
-  const { parsed, x } = expand(NB);
-  assert.deepEqual(
-    parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
-    [],
-  );
-  const names = x.graph.order;
-  assert.deepEqual(x.copies.get('preprocess'), [
-    'preprocess[mean_impute]',
-    'preprocess[median_impute]',
-    'preprocess[outlier_treatment]',
-  ]);
-  assert.equal(x.copies.get('split')?.length, 3);
-  assert.equal(x.copies.get('train')?.length, 6);
-  assert.ok(names.includes('train[median_impute][ridge]'));
-  assert.ok(names.includes('evaluate[outlier_treatment][linear]'));
-  assert.deepEqual(x.copies.get('prices'), ['prices']);
-  // Each branch is wired to its own upstream copy.
-  assert.deepEqual(x.graph.parents('train[median_impute][ridge]'), ['split[median_impute]']);
-  assert.deepEqual(x.graph.parents('evaluate[median_impute][ridge]'), ['train[median_impute][ridge]']);
-  assert.deepEqual(x.graph.parents('preprocess[mean_impute]'), ['prices']);
-  // The branch value replaces the fan-out list in the config.
-  const cell = (n: string) => x.cells.find((c) => c.name === n)!;
-  assert.equal(cell('preprocess[median_impute]').config.scenario, 'median_impute');
-  assert.equal('scenarios' in cell('preprocess[median_impute]').config, false);
-  assert.equal(cell('train[outlier_treatment][linear]').config.model, 'linear');
-  // Virtual cells keep the notebook index, so errors point at the cell the user wrote.
-  assert.equal(cell('train[mean_impute][ridge]').index, parsed.cells.find((c) => c.name === 'train')!.index);
-  const compare = cell('scenario_compare');
-  assert.equal(compare.from.length, 6);
-  const inputs = compare.config[INPUTS_KEY] as CollectedInput[];
-  assert.deepEqual(inputs[0], {
-    cell: 'evaluate[mean_impute][ridge]',
-    origin: 'evaluate',
-    branch: { scenario: 'mean_impute', model: 'ridge' },
-  });
-  assert.deepEqual(
-    inputs.map((i) => `${i.branch.scenario}/${i.branch.model}`),
-    [
-      'mean_impute/ridge',
-      'mean_impute/linear',
-      'median_impute/ridge',
-      'median_impute/linear',
-      'outlier_treatment/ridge',
-      'outlier_treatment/linear',
-    ],
-  );
-});
+test(
+  'scenarios x models: one virtual cell per branch, ' + 'descendants replicated, the collector takes every ' + 'branch',
+  () => {
+    const { parsed, x } = expand(NB);
+    assert.deepEqual(
+      parsed.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+      [],
+    );
+    const names = x.graph.order;
+    assert.deepEqual(x.copies.get('preprocess'), [
+      'preprocess[mean_impute]',
+      'preprocess[median_impute]',
+      'preprocess[outlier_treatment]',
+    ]);
+    assert.equal(x.copies.get('split')?.length, 3);
+    assert.equal(x.copies.get('train')?.length, 6);
+    assert.ok(names.includes('train[median_impute][ridge]'));
+    assert.ok(names.includes('evaluate[outlier_treatment][linear]'));
+    assert.deepEqual(x.copies.get('prices'), ['prices']);
+    // Each branch is wired to its own upstream copy.
+    assert.deepEqual(x.graph.parents('train[median_impute][ridge]'), ['split[median_impute]']);
+    assert.deepEqual(x.graph.parents('evaluate[median_impute][ridge]'), ['train[median_impute][ridge]']);
+    assert.deepEqual(x.graph.parents('preprocess[mean_impute]'), ['prices']);
+    // The branch value replaces the fan-out list in the config.
+    const cell = (n: string) => x.cells.find((c) => c.name === n)!;
+    assert.equal(cell('preprocess[median_impute]').config.scenario, 'median_impute');
+    assert.equal('scenarios' in cell('preprocess[median_impute]').config, false);
+    assert.equal(cell('train[outlier_treatment][linear]').config.model, 'linear');
+    // Virtual cells keep the notebook index, so errors point at the cell the user wrote.
+    assert.equal(cell('train[mean_impute][ridge]').index, parsed.cells.find((c) => c.name === 'train')!.index);
+    const compare = cell('scenario_compare');
+    assert.equal(compare.from.length, 6);
+    const inputs = compare.config[INPUTS_KEY] as CollectedInput[];
+    assert.deepEqual(inputs[0], {
+      cell: 'evaluate[mean_impute][ridge]',
+      origin: 'evaluate',
+      branch: { scenario: 'mean_impute', model: 'ridge' },
+    });
+    assert.deepEqual(
+      inputs.map((i) => `${i.branch.scenario}/${i.branch.model}`),
+      [
+        'mean_impute/ridge',
+        'mean_impute/linear',
+        'median_impute/ridge',
+        'median_impute/linear',
+        'outlier_treatment/ridge',
+        'outlier_treatment/linear',
+      ],
+    );
+  },
+);
 
 test('cache keys differ per branch and equal those of a cell written without fan-out', async () => {
   const { parsed, x } = expand(NB);

@@ -110,12 +110,15 @@ fractions: [0.6, 0.2, 0.2]
   assert.deepEqual(g.cycles, [['b', 'c', 'b']]);
 });
 
-test('run to here is the cell and its ancestors; run from here the cell and its descendants, in execution order', () => {
-  const p = parse(FANNED);
-  assert.deepEqual(cellsToRun(p, 'labels', 'to'), ['prices', 'preprocess', 'features', 'labels']);
-  assert.deepEqual(cellsToRun(p, 'train', 'from'), ['train', 'evaluate', 'scenario_compare']);
-  assert.deepEqual(cellsToRun(p, 'prices', 'to'), ['prices']);
-  assert.deepEqual(cellsToRun(p, 'scenario_compare', 'from'), ['scenario_compare']);
-  assert.deepEqual(cellsToRun(p, 'settings', 'to'), [], 'the settings cell is not a node');
-  assert.deepEqual(cellsToRun(p, 'nope', 'from'), []);
-});
+test(
+  'run to here is the cell and its ancestors; run from ' + 'here the cell and its descendants, in execution order',
+  () => {
+    const p = parse(FANNED);
+    assert.deepEqual(cellsToRun(p, 'labels', 'to'), ['prices', 'preprocess', 'features', 'labels']);
+    assert.deepEqual(cellsToRun(p, 'train', 'from'), ['train', 'evaluate', 'scenario_compare']);
+    assert.deepEqual(cellsToRun(p, 'prices', 'to'), ['prices']);
+    assert.deepEqual(cellsToRun(p, 'scenario_compare', 'from'), ['scenario_compare']);
+    assert.deepEqual(cellsToRun(p, 'settings', 'to'), [], 'the settings cell is not a node');
+    assert.deepEqual(cellsToRun(p, 'nope', 'from'), []);
+  },
+);

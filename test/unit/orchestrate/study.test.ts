@@ -146,7 +146,8 @@ test('a re-run skips every unchanged job and says since when; the cache hit equa
     await main(
       [
         'query',
-        "SELECT scenario, model, round(value, 6) AS rmse FROM latest_metrics WHERE metric = 'rmse' AND origin = 'evaluate' ORDER BY scenario, model",
+        "SELECT scenario, model, round(value, 6) AS rmse FROM latest_metrics WHERE metric = 'rmse' AND " +
+          "origin = 'evaluate' ORDER BY scenario, model",
         '--json',
       ],
       q.io,

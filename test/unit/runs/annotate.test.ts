@@ -45,17 +45,21 @@ test('a running run, a missing run.json and a bad tag are refused naming the fil
   await assert.rejects(annotateRun(running, { tags: ['a;b'] }), /tag "a;b" must be/);
 });
 
-test('the label is the name when set, else kind, horizon, meta-learner and key metric; summary carries config and seed', () => {
-  const fallback = { id: 'x', kind: 'stacking' as const, mtime: new Date(0) };
-  const s = summarizeManifest(manifest, '/r', fallback);
-  assert.equal(describeRun(s), 'stacking h20 logistic · test_roc_auc 0.6125');
-  assert.equal(s.seed, 7);
-  assert.deepEqual(s.config, { meta_learner: 'logistic', horizon: 20 });
-  const named = summarizeManifest(
-    { ...manifest, annotations: { name: 'best stack', tags: ['final'] } },
-    '/r',
-    fallback,
-  );
-  assert.equal(runLabel(named), 'best stack');
-  assert.deepEqual(named.tags, ['final']);
-});
+test(
+  'the label is the name when set, else kind, horizon, meta-learner and key metric; summary carries config and ' +
+    'seed',
+  () => {
+    const fallback = { id: 'x', kind: 'stacking' as const, mtime: new Date(0) };
+    const s = summarizeManifest(manifest, '/r', fallback);
+    assert.equal(describeRun(s), 'stacking h20 logistic · test_roc_auc 0.6125');
+    assert.equal(s.seed, 7);
+    assert.deepEqual(s.config, { meta_learner: 'logistic', horizon: 20 });
+    const named = summarizeManifest(
+      { ...manifest, annotations: { name: 'best stack', tags: ['final'] } },
+      '/r',
+      fallback,
+    );
+    assert.equal(runLabel(named), 'best stack');
+    assert.deepEqual(named.tags, ['final']);
+  },
+);

@@ -221,31 +221,35 @@ test('runDirFor maps a changed file to its run folder', (t) => {
   assert.equal(runDirFor(join(roots.runs, '.tmp-x'), roots), undefined);
 });
 
-test('notes/002 layout: a results_dir folder holds workflow runs; runDirFor, readRun and scanRuns find them, never the folder itself', async (t) => {
-  const { roots } = workspace(t);
-  const run = join(roots.results, 'study', 'sweep');
-  // Files first, run.json not yet: the folder is read the old way (as before) until it arrives.
-  put(join(run, 'search', 'portfolio_001_results.json'), {});
-  assert.equal(runDirFor(join(run, 'search', 'portfolio_001_results.json'), roots), join(roots.results, 'study'));
-  put(join(run, 'run.json'), {
-    id: 'study/sweep',
-    kind: 'workflow',
-    status: 'complete',
-    created: '2026-01-01T00:00:00.000Z',
-    metrics: {},
-    artifacts: [],
-    meta: { phases: ['search'] },
-  });
-  assert.equal(runDirFor(join(run, 'search', 'portfolio_001_results.json'), roots), run);
-  assert.equal(runDirFor(join(run, 'run.json'), roots), run);
-  assert.equal((await readRun(run, roots))?.id, 'study/sweep');
-  assert.equal(await readRun(join(roots.results, 'study'), roots), undefined, 'the results_dir is not a run');
-  const runs = await scanRuns(roots);
-  assert.deepEqual(
-    runs.map((r) => [r.id, r.dir]),
-    [['study/sweep', run]],
-  );
-});
+test(
+  'notes/002 layout: a results_dir folder holds workflow runs; runDirFor, readRun and scanRuns find them, ' +
+    'never the folder itself',
+  async (t) => {
+    const { roots } = workspace(t);
+    const run = join(roots.results, 'study', 'sweep');
+    // Files first, run.json not yet: the folder is read the old way (as before) until it arrives.
+    put(join(run, 'search', 'portfolio_001_results.json'), {});
+    assert.equal(runDirFor(join(run, 'search', 'portfolio_001_results.json'), roots), join(roots.results, 'study'));
+    put(join(run, 'run.json'), {
+      id: 'study/sweep',
+      kind: 'workflow',
+      status: 'complete',
+      created: '2026-01-01T00:00:00.000Z',
+      metrics: {},
+      artifacts: [],
+      meta: { phases: ['search'] },
+    });
+    assert.equal(runDirFor(join(run, 'search', 'portfolio_001_results.json'), roots), run);
+    assert.equal(runDirFor(join(run, 'run.json'), roots), run);
+    assert.equal((await readRun(run, roots))?.id, 'study/sweep');
+    assert.equal(await readRun(join(roots.results, 'study'), roots), undefined, 'the results_dir is not a run');
+    const runs = await scanRuns(roots);
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.dir]),
+      [['study/sweep', run]],
+    );
+  },
+);
 
 test('formatRunsTable prints id, kind, status, created and key metric in aligned columns', () => {
   const table = formatRunsTable([
@@ -274,9 +278,11 @@ test('formatRunsTable prints id, kind, status, created and key metric in aligned
     table,
     [
       'id                                    kind      status    created (UTC)        key metric',
-      '------------------------------------  --------  --------  -------------------  -----------------------------------------',
+      '------------------------------------  --------  --------  -------------------  ' +
+        '-----------------------------------------',
       'gbdt_h20_20260101_000000_000001_aaaa  training  complete  2026-01-01 00:00:00  test_roc_auc=0.6612',
-      'broken                                cv        failed    2025-06-01 00:00:00  (run.json does not parse: Unexpected end)',
+      'broken                                cv        failed    2025-06-01 00:00:00  (run.json does not ' +
+        'parse: Unexpected end)',
       '',
     ].join('\n'),
   );
@@ -309,7 +315,10 @@ test('10,000 runs on disk are all indexed', async (t) => {
   const undatedCvResults = JSON.stringify({ ...cvResults, created: undefined });
   const t0 = performance.now();
   for (let i = 0; i < 10_000; i++) {
-    const stamp = `20250101_${String(Math.floor(i / 3600)).padStart(2, '0')}${String(Math.floor(i / 60) % 60).padStart(2, '0')}${String(i % 60).padStart(2, '0')}_000000_${(i % 65536).toString(16).padStart(4, '0')}`;
+    const stamp =
+      `20250101_${String(Math.floor(i / 3600)).padStart(2, '0')}` +
+      `${String(Math.floor(i / 60) % 60).padStart(2, '0')}${String(i % 60).padStart(2, '0')}_000000_` +
+      `${(i % 65536).toString(16).padStart(4, '0')}`;
     if (i % 10 === 9) {
       // every tenth is another tool's CV run without run.json
       put(join(roots.stacking, stamp, 'cv_results.json'), undatedCvResults);
@@ -323,7 +332,8 @@ test('10,000 runs on disk are all indexed', async (t) => {
   const runs = await scanRuns(roots);
   const t2 = performance.now();
   console.log(
-    `created 10,000 run dirs in ${(t1 - t0).toFixed(0)} ms; scanRuns indexed ${runs.length} in ${(t2 - t1).toFixed(0)} ms`,
+    `created 10,000 run dirs in ${(t1 - t0).toFixed(0)} ms; scanRuns indexed ${runs.length} in ` +
+      `${(t2 - t1).toFixed(0)} ms`,
   );
   assert.equal(runs.length, 10_000);
   assert.equal(runs.filter((r) => r.kind === 'cv' && r.foreign).length, 1000);

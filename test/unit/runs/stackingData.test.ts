@@ -78,25 +78,31 @@ function cvResultsFor(runId: string, created: string): CvResults {
   };
 }
 
-test('summarizeFolds gives mean and population std per model, horizon and metric; bestScores knows the direction', () => {
-  const folds = [
-    fold('ridge', 5, 0, 0.52, 0.69),
-    fold('ridge', 5, 1, 0.56, 0.61),
-    fold('gbdt', 5, 0, 0.6, 0.66),
-    fold('gbdt', 5, 1, 0.62, 0.7),
-  ];
-  const s = summarizeFolds(folds);
-  assert.ok(Math.abs(s.ridge!['5']!.roc_auc!.mean - 0.54) < 1e-12);
-  assert.ok(Math.abs(s.ridge!['5']!.roc_auc!.std - 0.02) < 1e-12);
-  const rounded = (bs: ReturnType<typeof bestScores>) => bs.map((b) => ({ ...b, value: Number(b.value.toFixed(12)) }));
-  assert.deepEqual(rounded(bestScores({ summary: s, task: { '5': 'classification' } })), [
-    { horizon: 5, model: 'gbdt', metric: 'roc_auc', value: 0.61 },
-  ]);
-  // ranked by a loss, the smaller mean wins
-  assert.deepEqual(rounded(bestScores({ summary: s, task: { '5': 'classification' }, primary_metric: 'log_loss' })), [
-    { horizon: 5, model: 'ridge', metric: 'log_loss', value: 0.65 },
-  ]);
-});
+test(
+  'summarizeFolds gives mean and population std per ' +
+    'model, horizon and metric; bestScores knows the ' +
+    'direction',
+  () => {
+    const folds = [
+      fold('ridge', 5, 0, 0.52, 0.69),
+      fold('ridge', 5, 1, 0.56, 0.61),
+      fold('gbdt', 5, 0, 0.6, 0.66),
+      fold('gbdt', 5, 1, 0.62, 0.7),
+    ];
+    const s = summarizeFolds(folds);
+    assert.ok(Math.abs(s.ridge!['5']!.roc_auc!.mean - 0.54) < 1e-12);
+    assert.ok(Math.abs(s.ridge!['5']!.roc_auc!.std - 0.02) < 1e-12);
+    const rounded = (bs: ReturnType<typeof bestScores>) =>
+      bs.map((b) => ({ ...b, value: Number(b.value.toFixed(12)) }));
+    assert.deepEqual(rounded(bestScores({ summary: s, task: { '5': 'classification' } })), [
+      { horizon: 5, model: 'gbdt', metric: 'roc_auc', value: 0.61 },
+    ]);
+    // ranked by a loss, the smaller mean wins
+    assert.deepEqual(rounded(bestScores({ summary: s, task: { '5': 'classification' }, primary_metric: 'log_loss' })), [
+      { horizon: 5, model: 'ridge', metric: 'log_loss', value: 0.65 },
+    ]);
+  },
+);
 
 test('parseCvResults names the file and the key that is wrong', () => {
   const good = cvResultsFor('r1', '2025-12-28T14:30:25.789Z');
@@ -198,7 +204,8 @@ test('a dataset without y_true lists its columns', async (t) => {
     (e: unknown) =>
       e instanceof UserError &&
       e.message ===
-        `Invalid stacking dataset: missing 'y_true' column\nFile: ${path}\nColumns: [timestamp, symbol, fold, ridge_pred, gbdt_prob_0, gbdt_prob_1]` &&
+        `Invalid stacking dataset: missing 'y_true' column\nFile: ${path}\nColumns: [timestamp, symbol, ` +
+          `fold, ridge_pred, gbdt_prob_0, gbdt_prob_1]` &&
       e.location.dataColumn === 'y_true',
   );
   writeDataset(join(root, 'r2', 'stacking', 'stacking_dataset_h5.parquet'), {

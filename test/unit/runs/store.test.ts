@@ -161,19 +161,23 @@ test('a failed run says failed with the reason; withRun marks a throwing body fa
   assert.equal(readManifest(join(root, 'fine')).status, 'complete');
 });
 
-test('a process killed between begin and complete leaves run.json running, never complete; the index shows it interrupted', async (t) => {
-  const root = tempRoot(t);
-  const child = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(__dirname, '../../fixtures/runs/crash-mid-run.ts'), root],
-    { encoding: 'utf8' },
-  );
-  assert.equal(child.signal, 'SIGKILL', child.stderr);
-  const dir = child.stdout.trim();
-  assert.equal(dir, join(root, 'crashed'));
-  assert.equal(readManifest(dir).status, 'running');
-  assert.equal(readFileSync(join(dir, 'predictions.csv'), 'utf8'), 'y\n1\n');
-  const summary = await readRun(dir);
-  assert.equal(summary?.status, 'interrupted');
-  assert.match(summary?.error ?? '', /is no longer running/);
-});
+test(
+  'a process killed between begin and complete leaves run.json running, never complete; the index shows it ' +
+    'interrupted',
+  async (t) => {
+    const root = tempRoot(t);
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '../../fixtures/runs/crash-mid-run.ts'), root],
+      { encoding: 'utf8' },
+    );
+    assert.equal(child.signal, 'SIGKILL', child.stderr);
+    const dir = child.stdout.trim();
+    assert.equal(dir, join(root, 'crashed'));
+    assert.equal(readManifest(dir).status, 'running');
+    assert.equal(readFileSync(join(dir, 'predictions.csv'), 'utf8'), 'y\n1\n');
+    const summary = await readRun(dir);
+    assert.equal(summary?.status, 'interrupted');
+    assert.match(summary?.error ?? '', /is no longer running/);
+  },
+);

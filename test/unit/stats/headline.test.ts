@@ -40,24 +40,27 @@ async function run(dir: string): Promise<string> {
   return out;
 }
 
-test('walk_forward headline: 1 trial said as such, a changed cell is a second trial, an unchanged re-run is not', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pb-headline-'));
-  try {
-    writeDemoCsv(join(dir, 'data.csv'), { symbols: 1, bars: 600, seed: 3 });
-    writeFileSync(join(dir, 'nb.pipeline'), notebook('[1, 2]'));
-    const first = await run(dir);
-    assert.match(first, /selection: Sharpe -?\d+\.\d\d · 1 trial: no selection adjustment/);
-    await run(dir);
-    const db = join(dir, 'artifacts', 'metrics.db');
-    assert.equal((await listTrials(db, 'nb.pipeline/wf/sharpe_ratio')).length, 1, 'same returns, same trial');
-    writeFileSync(join(dir, 'nb.pipeline'), notebook('[1, 3, 5]'));
-    const second = await run(dir);
-    const trials = await listTrials(db, 'nb.pipeline/wf/sharpe_ratio');
-    assert.equal(trials.length, 2, 'the edited cell is a new trial');
-    assert.match(second, /Sharpe -?\d+\.\d\d · deflated \d\.\d\d after 2 trials/);
-    assert.doesNotMatch(second, /nothing to deflate/);
-    assert.ok(trials.every((t) => t.returns.length > 50));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'walk_forward headline: 1 trial said as such, a ' + 'changed cell is a second trial, an unchanged re-run ' + 'is not',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-headline-'));
+    try {
+      writeDemoCsv(join(dir, 'data.csv'), { symbols: 1, bars: 600, seed: 3 });
+      writeFileSync(join(dir, 'nb.pipeline'), notebook('[1, 2]'));
+      const first = await run(dir);
+      assert.match(first, /selection: Sharpe -?\d+\.\d\d · 1 trial: no selection adjustment/);
+      await run(dir);
+      const db = join(dir, 'artifacts', 'metrics.db');
+      assert.equal((await listTrials(db, 'nb.pipeline/wf/sharpe_ratio')).length, 1, 'same returns, same trial');
+      writeFileSync(join(dir, 'nb.pipeline'), notebook('[1, 3, 5]'));
+      const second = await run(dir);
+      const trials = await listTrials(db, 'nb.pipeline/wf/sharpe_ratio');
+      assert.equal(trials.length, 2, 'the edited cell is a new trial');
+      assert.match(second, /Sharpe -?\d+\.\d\d · deflated \d\.\d\d after 2 trials/);
+      assert.doesNotMatch(second, /nothing to deflate/);
+      assert.ok(trials.every((t) => t.returns.length > 50));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

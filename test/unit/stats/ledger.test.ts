@@ -45,63 +45,71 @@ test('scenario_compare records one trial per branch and shows the selection-adju
   assert.match(memo, /## Selection[\s\S]*selection_pbo_logits\.svg/);
 });
 
-test('an unchanged re-run adds no trial; phasebook trials lists, refuses an exclusion without a reason, excludes with one', async () => {
-  await runCompare(true);
-  assert.equal((await listTrials(db, study)).length, 4, 'same returns, same trial');
-  const list = cli(dir);
-  assert.equal(await main(['trials', '--study', study], list.io), 0);
-  assert.match(list.out(), /study study\.pipeline\/evaluate\/sharpe_ratio: 4 trials, 0 excluded/);
-  const name = (await listTrials(db, study))[0].trial;
-  const noReason = cli(dir);
-  assert.notEqual(await main(['trials', '--study', study, '--exclude', name], noReason.io), 0);
-  assert.match(noReason.err(), /--exclude needs --reason TEXT/);
-  const unknown = cli(dir);
-  assert.notEqual(
-    await main(['trials', '--study', study, '--exclude', 'nope#00000000', '--reason', 'x'], unknown.io),
-    0,
-  );
-  assert.match(unknown.err(), /no trial 'nope#00000000' in study[\s\S]*trials: /);
-  const ex = cli(dir);
-  assert.equal(
-    await main(['trials', '--study', study, '--exclude', name, '--reason', 'bug in its features'], ex.io),
-    0,
-  );
-  assert.match(ex.out(), /excluded: bug in its features/);
-  assert.match(ex.out(), /4 trials, 1 excluded/);
-  const t = (await listTrials(db, study)).find((x) => x.trial === name)!;
-  assert.equal(t.excluded?.reason, 'bug in its features');
-  const inc = cli(dir);
-  assert.equal(await main(['trials', '--study', study, '--include', name], inc.io), 0);
-  assert.equal((await listTrials(db, study)).filter((x) => x.excluded).length, 0);
-});
+test(
+  'an unchanged re-run adds no trial; phasebook trials lists, refuses an exclusion without a reason, excludes ' +
+    'with one',
+  async () => {
+    await runCompare(true);
+    assert.equal((await listTrials(db, study)).length, 4, 'same returns, same trial');
+    const list = cli(dir);
+    assert.equal(await main(['trials', '--study', study], list.io), 0);
+    assert.match(list.out(), /study study\.pipeline\/evaluate\/sharpe_ratio: 4 trials, 0 excluded/);
+    const name = (await listTrials(db, study))[0].trial;
+    const noReason = cli(dir);
+    assert.notEqual(await main(['trials', '--study', study, '--exclude', name], noReason.io), 0);
+    assert.match(noReason.err(), /--exclude needs --reason TEXT/);
+    const unknown = cli(dir);
+    assert.notEqual(
+      await main(['trials', '--study', study, '--exclude', 'nope#00000000', '--reason', 'x'], unknown.io),
+      0,
+    );
+    assert.match(unknown.err(), /no trial 'nope#00000000' in study[\s\S]*trials: /);
+    const ex = cli(dir);
+    assert.equal(
+      await main(['trials', '--study', study, '--exclude', name, '--reason', 'bug in its features'], ex.io),
+      0,
+    );
+    assert.match(ex.out(), /excluded: bug in its features/);
+    assert.match(ex.out(), /4 trials, 1 excluded/);
+    const t = (await listTrials(db, study)).find((x) => x.trial === name)!;
+    assert.equal(t.excluded?.reason, 'bug in its features');
+    const inc = cli(dir);
+    assert.equal(await main(['trials', '--study', study, '--include', name], inc.io), 0);
+    assert.equal((await listTrials(db, study)).filter((x) => x.excluded).length, 0);
+  },
+);
 
-test('an exclusion reaches the next re-run: the compare cell is not served from a cache keyed before it (nor is the report)', async () => {
-  const before = await runCompare(false);
-  const cmp0 = before.outcomes.find((o) => o.cell === 'scenario_compare')!;
-  assert.match(String(cmp0.result?.summary.selection), /after 4 trials/);
-  const again = await runCompare(false);
-  assert.equal(
-    again.outcomes.find((o) => o.cell === 'scenario_compare')?.status,
-    'cached',
-    'an unchanged ledger keeps the cache',
-  );
-  const name = (await listTrials(db, study))[1].trial;
-  assert.equal(await main(['trials', '--study', study, '--exclude', name, '--reason', 'leaky'], cli(dir).io), 0);
-  const after = await runCompare(false);
-  const cmp = after.outcomes.find((o) => o.cell === 'scenario_compare')!;
-  assert.equal(cmp.status, 'ok', 'recomputed after the ledger changed');
-  assert.match(String(cmp.result?.summary.selection), /after 3 trials/);
-  assert.match(readFileSync(join(dir, 'reports', 'scenario_summary.md'), 'utf8'), /1 excluded by name/);
-  assert.equal(after.outcomes.find((o) => o.cell === 'report')?.status, 'ok');
-  const forced = await runCompare(true);
-  assert.match(
-    String(forced.outcomes.find((o) => o.cell === 'scenario_compare')?.result?.summary.selection),
-    /after 3 trials/,
-  );
-  assert.equal(await main(['trials', '--study', study, '--include', name], cli(dir).io), 0);
-  const back = await runCompare(false);
-  assert.match(
-    String(back.outcomes.find((o) => o.cell === 'scenario_compare')?.result?.summary.selection),
-    /after 4 trials/,
-  );
-});
+test(
+  'an exclusion reaches the next re-run: the compare cell is not served from a cache keyed before it (nor is ' +
+    'the report)',
+  async () => {
+    const before = await runCompare(false);
+    const cmp0 = before.outcomes.find((o) => o.cell === 'scenario_compare')!;
+    assert.match(String(cmp0.result?.summary.selection), /after 4 trials/);
+    const again = await runCompare(false);
+    assert.equal(
+      again.outcomes.find((o) => o.cell === 'scenario_compare')?.status,
+      'cached',
+      'an unchanged ledger keeps the cache',
+    );
+    const name = (await listTrials(db, study))[1].trial;
+    assert.equal(await main(['trials', '--study', study, '--exclude', name, '--reason', 'leaky'], cli(dir).io), 0);
+    const after = await runCompare(false);
+    const cmp = after.outcomes.find((o) => o.cell === 'scenario_compare')!;
+    assert.equal(cmp.status, 'ok', 'recomputed after the ledger changed');
+    assert.match(String(cmp.result?.summary.selection), /after 3 trials/);
+    assert.match(readFileSync(join(dir, 'reports', 'scenario_summary.md'), 'utf8'), /1 excluded by name/);
+    assert.equal(after.outcomes.find((o) => o.cell === 'report')?.status, 'ok');
+    const forced = await runCompare(true);
+    assert.match(
+      String(forced.outcomes.find((o) => o.cell === 'scenario_compare')?.result?.summary.selection),
+      /after 3 trials/,
+    );
+    assert.equal(await main(['trials', '--study', study, '--include', name], cli(dir).io), 0);
+    const back = await runCompare(false);
+    assert.match(
+      String(back.outcomes.find((o) => o.cell === 'scenario_compare')?.result?.summary.selection),
+      /after 4 trials/,
+    );
+  },
+);

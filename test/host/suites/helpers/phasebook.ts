@@ -64,7 +64,10 @@ export function endedAfter(cell: vscode.NotebookCell, t0: number): boolean {
 
 /** What a cell shows, for failure messages. */
 export function describeCell(cell: vscode.NotebookCell): string {
-  return `cell ${cell.index} (summary ${JSON.stringify(cell.executionSummary)}): ${outputText(cell)} ${outputText(cell, 'application/vnd.code.notebook.error')}`;
+  return (
+    `cell ${cell.index} (summary ${JSON.stringify(cell.executionSummary)}): ${outputText(cell)} ` +
+    `${outputText(cell, 'application/vnd.code.notebook.error')}`
+  );
 }
 
 /** Waits until each cell finished an execution that started after t0; returns them. */

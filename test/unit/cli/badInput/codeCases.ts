@@ -2,7 +2,8 @@
 import type { BadInputCase } from './harness';
 
 const NB =
-  '# %% load prices\nsource: data.csv\n\n# %% features\nreturns: close\n\n# %% ts extra\nexport default function (inputs) { return inputs.features; }\n';
+  '# %% load prices\nsource: data.csv\n\n# %% features\nreturns: close\n\n# %% ts extra\nexport default ' +
+  'function (inputs) { return inputs.features; }\n';
 
 export const codeCases: BadInputCase[] = [
   {

@@ -152,7 +152,8 @@ export const csvCases: BadInputCase[] = [
     files: {
       'data.csv': allBad,
       'nb.pipeline':
-        '# %% load prices\nsource: data.csv\n\n# %% validate\ncontract: ohlcv\npolicy: { ohlc: quarantine }\n\n# %% features\nreturns: close\n',
+        '# %% load prices\nsource: data.csv\n\n# %% validate\ncontract: ohlcv\npolicy: { ohlc: quarantine ' +
+        '}\n\n# %% features\nreturns: close\n',
     },
     args: ['run', 'nb.pipeline'],
     code: 2,

@@ -12,7 +12,8 @@ for (const c of locationCases)
 
 test('the parser puts a broken nested expression on its own key, from the broken character to the value end', () => {
   const text =
-    '# %% load prices\nsource: data.csv\n\n# %% features\nreturns: close\nexpressions:\n  ok: close / open\n  fut: close +* 2\n';
+    '# %% load prices\nsource: data.csv\n\n# %% features\nreturns: close\nexpressions:\n  ok: close / ' +
+    'open\n  fut: close +* 2\n';
   const d = parseNotebook(text).diagnostics.find((x) => x.key === 'expressions.fut');
   assert.ok(d, 'a diagnostic on expressions.fut');
   assert.deepEqual(d.range, { start: { line: 7, column: 14 }, end: { line: 7, column: 17 } });

@@ -6,7 +6,8 @@ export const notebookCases: BadInputCase[] = [
     id: 'nb-cycle',
     files: {
       'nb.pipeline':
-        '# %% load prices\nsource: data.csv\n\n# %% features a\nfrom: b\nreturns: close\n\n# %% features b\nfrom: a\nreturns: close\n',
+        '# %% load prices\nsource: data.csv\n\n# %% features a\nfrom: b\nreturns: close\n\n# %% features ' +
+        'b\nfrom: a\nreturns: close\n',
     },
     args: ['run', 'nb.pipeline'],
     code: 1,
