@@ -5,7 +5,8 @@
 //   npm run bench -- --quick           scaled down (CI-friendly, a few minutes) -> bench/out/results-quick.md
 //   npm run bench -- --scale 0.25      pipeline data at 25% (500k rows)
 //   npm run bench -- --only pipeline,kernel   some steps (pipeline,gbdt,kernel,cache,runindex,explorer,chart,
-//                                      editor-latency: last cell finished -> notebook idle, through the kernel protocol)
+//                                      editor-latency: last cell finished -> notebook idle, through the kernel
+//                                      protocol)
 //   npm run bench -- --only fleet      scenarios.pipeline serial vs local pool vs 1/2/4 fleet workers + queue overhead
 //                                      (needs redis-server): its own section of results.md, the rest kept
 //   npm run bench -- --profile         also profile Phasebook's pipeline (node --cpu-prof) and list hot functions

@@ -45,7 +45,9 @@ test('sampleCsv reads the header and the complete records of the first bytes (a 
 test('guesses: timestamp and symbol by name and by value, numeric features, the price column', () => {
   const g = guessColumns(
     sampleCsv(
-      'when,asset,open_time,px,flow\n2024-01-02T00:00:00Z,AAA,1704153600000,10.5,3\n2024-01-02T01:00:00Z,BBB,1704157200000,10.7,-1\n',
+      'when,asset,open_time,px,flow\n' +
+        '2024-01-02T00:00:00Z,AAA,1704153600000,10.5,3\n' +
+        '2024-01-02T01:00:00Z,BBB,1704157200000,10.7,-1\n',
     ),
   );
   assert.deepEqual(g.timestamps, ['open_time', 'when'], 'both hold times; the one named like a timestamp first');
