@@ -18,6 +18,7 @@
 import { UserError } from '../errors';
 import { closest, didYouMean } from '../base/schema';
 import type { ModelTask } from './model';
+import { aucMetric, aucRanksOf, type WeightedMetric } from './weightedAuc';
 
 export const REGRESSION_METRICS = ['mae', 'mse', 'rmse', 'r2'] as const;
 export const CLASSIFICATION_METRICS = [
@@ -77,13 +78,7 @@ export function metricsForTask(task: ModelTask): MetricName[] {
   return task === 'regression' ? [...REGRESSION_METRICS] : [...CLASSIFICATION_METRICS];
 }
 
-/**
- * A metric bound to fixed y_true / y_pred, evaluated under per-row counts (length n). `byBar`, where given, evaluates
- * the same number from counts per bar and each row's bar (a bar resample), without expanding the counts to rows.
- */
-export type WeightedMetric = ((weights: Uint32Array) => number) & {
-  byBar?: (barCounts: Uint32Array, barOf: Uint32Array) => number;
-};
+export type { WeightedMetric } from './weightedAuc';
 
 const EPS = 2.220446049250313e-16; // np.finfo(float64).eps, sklearn 1.2's log_loss clip
 
@@ -179,96 +174,12 @@ function regression(name: MetricName, y: Float64Array, p: Float64Array): Weighte
   }
 }
 
-/** Rows sorted by score ascending, for AUC. */
-function ascending(score: (i: number) => number, n: number): { order: Uint32Array; sorted: Float64Array } {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = score(i);
-  order.sort((a, b) => keys[a] - keys[b] || a - b);
-  const sorted = new Float64Array(n);
-  for (let r = 0; r < n; r++) sorted[r] = keys[order[r]];
-  return { order, sorted };
-}
-
-/**
- * Ranks prepared once for a weighted AUC: rows in ascending score order, whether each is positive (in that order) and
- * where each tie group ends, so a resample is one sequential pass that gathers only its counts.
- */
-interface AucRanks {
-  order: Uint32Array;
-  positive: Uint8Array;
-  /** groupEnd[g] = one past the last sorted position of tie group g. */
-  groupEnd: Uint32Array;
-}
-
-function aucRanks(order: Uint32Array, sorted: Float64Array, positive: Uint8Array): AucRanks {
-  const n = order.length;
-  const ends: number[] = [];
-  for (let r = 1; r <= n; r++) if (r === n || sorted[r] !== sorted[r - 1]) ends.push(r);
-  return { order, positive: Uint8Array.from(order, (i) => positive[i]), groupEnd: Uint32Array.from(ends) };
-}
-
-/**
- * Weighted AUC of the positives against the rest, by tie groups in ascending score order; the count of sorted
- * position r is w[at[r]] (at = the order for row counts, or each sorted row's bar for bar counts).
- */
-function aucOver(k: AucRanks, w: Uint32Array, at: Uint32Array): number {
-  const { positive, groupEnd } = k;
-  let negBelow = 0,
-    area = 0,
-    P = 0,
-    s = 0;
-  for (let g = 0; g < groupEnd.length; g++) {
-    const e = groupEnd[g];
-    let pos = 0,
-      all = 0;
-    for (let r = s; r < e; r++) {
-      const c = w[at[r]];
-      all += c;
-      pos += c * positive[r];
-    }
-    const neg = all - pos;
-    area += pos * (negBelow + 0.5 * neg);
-    negBelow += neg;
-    P += pos;
-    s = e;
-  }
-  return P === 0 || negBelow === 0 ? NaN : area / (P * negBelow);
-}
-
-/**
- * The AUC as a WeightedMetric with a bar path: the bar of each sorted row is gathered once per barOf, so a bar
- * resample reads a bar-sized array instead of gathering row counts across the whole table (5.8x faster at 2M rows).
- */
-function aucMetric(ranks: AucRanks[]): WeightedMetric {
-  const mean = (w: Uint32Array, at: readonly Uint32Array[]): number => {
-    let s = 0;
-    for (let c = 0; c < ranks.length; c++) s += aucOver(ranks[c], w, at[c]);
-    return s / ranks.length;
-  };
-  const orders = ranks.map((k) => k.order);
-  const barsAt = new WeakMap<Uint32Array, Uint32Array[]>();
-  const metric: WeightedMetric = (w) => mean(w, orders);
-  metric.byBar = (barCounts, barOf) => {
-    let at = barsAt.get(barOf);
-    if (!at) {
-      at = orders.map((order) => Uint32Array.from(order, (i) => barOf[i]));
-      barsAt.set(barOf, at);
-    }
-    return mean(barCounts, at);
-  };
-  return metric;
-}
-
 function binary(name: MetricName, y: Float64Array, p: Float64Array): WeightedMetric {
   const n = y.length;
   if (name === 'roc_auc') {
-    const { order, sorted } = ascending((i) => p[i], n);
     return aucMetric([
-      aucRanks(
-        order,
-        sorted,
+      aucRanksOf(
+        (i) => p[i],
         Uint8Array.from(y, (v) => (v === 1 ? 1 : 0)),
       ),
     ]);
@@ -333,10 +244,8 @@ function multiclass(name: MetricName, y: Float64Array, P: Float64Array, k: numbe
   if (name === 'roc_auc') {
     return aucMetric(
       Array.from({ length: k }, (_, c) => {
-        const { order, sorted } = ascending((i) => P[i * k + c], n);
-        return aucRanks(
-          order,
-          sorted,
+        return aucRanksOf(
+          (i) => P[i * k + c],
           Uint8Array.from(y, (v) => (v === c ? 1 : 0)),
         );
       }),
