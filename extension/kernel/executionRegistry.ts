@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { CellStatus } from '../../core/graph/events';
 import { failureOutput, type OutputSpec } from './outputs';
+import type { ExecutionStep } from './executionState';
 
 interface Entry {
   exec: vscode.NotebookCellExecution;
@@ -156,6 +157,34 @@ export class ExecutionRegistry implements vscode.Disposable {
     if (withOrder) entry.exec.executionOrder = ++this.order;
     entry.exec.start(startTime);
     entry.started = true;
+  }
+
+  /** One step of the execution state machine (./executionState) applied to the cells' executions. */
+  apply(step: Exclude<ExecutionStep, { kind: 'runCreated' } | { kind: 'changed' }>): void {
+    switch (step.kind) {
+      case 'queued':
+        return this.queued(step.cell);
+      case 'started':
+        return this.started(step.cell, step.withOrder);
+      case 'progress':
+        return this.progress(step.cell, step.fraction, step.message);
+      case 'finished':
+        return this.finished(
+          step.cell,
+          step.status,
+          step.success,
+          step.durationMs,
+          step.outputs,
+          step.withOrder,
+          step.restored,
+        );
+      case 'appendOutputs':
+        return this.appendOutputs(step.cell, step.outputs, step.withOrder);
+      case 'end':
+        return this.end(step.cell, step.success);
+      case 'settle':
+        return this.settle([step.cell]);
+    }
   }
 
   dispose(): void {

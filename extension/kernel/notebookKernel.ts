@@ -373,43 +373,9 @@ export class NotebookKernel implements vscode.Disposable {
   private apply(steps: readonly ExecutionStep[]): void {
     for (const step of steps) {
       this.timeline.step(step);
-      switch (step.kind) {
-        case 'queued':
-          this.registry.queued(step.cell);
-          break;
-        case 'started':
-          this.registry.started(step.cell, step.withOrder);
-          break;
-        case 'progress':
-          this.registry.progress(step.cell, step.fraction, step.message);
-          break;
-        case 'finished':
-          this.registry.finished(
-            step.cell,
-            step.status,
-            step.success,
-            step.durationMs,
-            step.outputs,
-            step.withOrder,
-            step.restored,
-          );
-          break;
-        case 'appendOutputs':
-          this.registry.appendOutputs(step.cell, step.outputs, step.withOrder);
-          break;
-        case 'end':
-          this.registry.end(step.cell, step.success);
-          break;
-        case 'settle':
-          this.registry.settle([step.cell]);
-          break;
-        case 'runCreated':
-          this.deps.onRunCreated(step.run);
-          break;
-        case 'changed':
-          this.changed.fire();
-          break;
-      }
+      if (step.kind === 'runCreated') this.deps.onRunCreated(step.run);
+      else if (step.kind === 'changed') this.changed.fire();
+      else this.registry.apply(step);
     }
   }
 
