@@ -20,11 +20,12 @@ import { repoRoot } from '../../harness/paths';
 import { expectedCells } from '../pipelineCells';
 import { DEMO_PIPELINE, ensureDemoData } from './demoWorkspace';
 import { clickRunAll, codeLensLink, focusCell, scanNotebook, waitForRunToEnd, type NotebookScan } from './notebookView';
-import { dashboardOf, drawnCharts, notebookOutputs, type ChartSeen, type DashboardSeen } from './outputFrames';
+import { dashboardOf, drawnCharts, inViewport, notebookOutputs, type DashboardSeen } from './outputFrames';
 import { answerQuickPick, toasts } from './quickInput';
 import {
-  landingLatency,
+  describeLandings,
   runContextMenu,
+  slowLandings,
   runRows,
   runsOnDisk,
   showFileExplorer,
@@ -82,42 +83,6 @@ function needsRunAll(): NonNullable<typeof ranAll> {
     'journey "run all" did not complete, so this journey has nothing to look at (see its failure above)',
   );
   return ranAll;
-}
-
-function inViewport(c: ChartSeen, view: { width: number; height: number }): boolean {
-  return (
-    !!c.box &&
-    c.box.width > 20 &&
-    c.box.height > 20 &&
-    c.box.y < view.height &&
-    c.box.y + c.box.height > 0 &&
-    c.box.x < view.width
-  );
-}
-
-/**
- * "id: 120-180 ms" per landing: how long after its run.json said complete the Runs view showed it
- * complete; and how long after the run started (run.json `running`) its row first showed at all.
- */
-function describeLandings(landings: Landing[]): string[] {
-  return landings.map((l) => {
-    const ms = landingLatency(l);
-    const first =
-      l.startedAt !== undefined && l.firstRowBy !== undefined
-        ? ` (row first shown ≤ ${Math.round(l.firstRowBy - l.startedAt)} ms after the run started)`
-        : '';
-    return `${l.id}: ${ms ? `${ms.min}-${ms.max} ms` : 'never shown complete'}${first}`;
-  });
-}
-
-/** Landings certainly slower than the limit (their row was still missing a second after landing), or never shown. */
-function slowLandings(landings: Landing[]): string[] {
-  return describeLandings(
-    landings.filter((l) => {
-      const ms = landingLatency(l);
-      return !ms || ms.min > LANDING_LIMIT_MS;
-    }),
-  );
 }
 
 /** Keeps polling until every landed run has shown (or `graceMs` passed), then stops the watcher. */
@@ -264,7 +229,7 @@ test(
     t.diagnostic(`landed -> shown in the Runs view: ${describeLandings(landings).join(', ')}`);
     assert.ok(landings.length >= 3, `the landing watcher saw ${landings.length} runs land during Run All`);
     assert.deepEqual(
-      slowLandings(landings),
+      slowLandings(LANDING_LIMIT_MS, landings),
       [],
       `runs took longer than ${LANDING_LIMIT_MS} ms to appear after their run.json landed`,
     );
@@ -330,7 +295,10 @@ test(
     assertKeyMetric(run, row.label);
     t.diagnostic(`landed -> shown in the Runs view: ${describeLandings(landings).join(', ')}`);
     assert.deepEqual(
-      slowLandings(landings.filter((l) => l.id === run.id)),
+      slowLandings(
+        LANDING_LIMIT_MS,
+        landings.filter((l) => l.id === run.id),
+      ),
       [],
       `the stacking run appeared more than ${LANDING_LIMIT_MS} ms after it landed`,
     );

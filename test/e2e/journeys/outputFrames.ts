@@ -123,3 +123,14 @@ export async function dashboardOf(page: Page, runId: string): Promise<DashboardS
 export function drawnCharts(seen: readonly ChartSeen[]): ChartSeen[] {
   return seen.filter((c) => c.drawn && c.marks > 0);
 }
+
+export function inViewport(c: ChartSeen, view: { width: number; height: number }): boolean {
+  return (
+    !!c.box &&
+    c.box.width > 20 &&
+    c.box.height > 20 &&
+    c.box.y < view.height &&
+    c.box.y + c.box.height > 0 &&
+    c.box.x < view.width
+  );
+}

@@ -241,3 +241,28 @@ export async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.move(box.x + width, y, { steps: 8 });
   await page.mouse.up();
 }
+
+/**
+ * "id: 120-180 ms" per landing: how long after its run.json said complete the Runs view showed it
+ * complete; and how long after the run started (run.json `running`) its row first showed at all.
+ */
+export function describeLandings(landings: Landing[]): string[] {
+  return landings.map((l) => {
+    const ms = landingLatency(l);
+    const first =
+      l.startedAt !== undefined && l.firstRowBy !== undefined
+        ? ` (row first shown ≤ ${Math.round(l.firstRowBy - l.startedAt)} ms after the run started)`
+        : '';
+    return `${l.id}: ${ms ? `${ms.min}-${ms.max} ms` : 'never shown complete'}${first}`;
+  });
+}
+
+/** Landings certainly slower than the limit (their row was still missing a second after landing), or never shown. */
+export function slowLandings(limitMs: number, landings: Landing[]): string[] {
+  return describeLandings(
+    landings.filter((l) => {
+      const ms = landingLatency(l);
+      return !ms || ms.min > limitMs;
+    }),
+  );
+}
