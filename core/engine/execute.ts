@@ -5,10 +5,9 @@
  * into one ledger, so outcomes and events are the same wherever a cell ran. Also how a blocked cell's error reads.
  */
 import { ExitCode } from '../errors';
-import type { CellError, CellOutcome, ExecutionEvent } from '../graph/events';
+import type { CellError, CellOutcome } from '../graph/events';
 import { loadResult, type CacheReadOptions } from '../graph/resultStore';
 import type { Logger } from '../log';
-import type { Graph } from '../notebook/dag';
 import type { Cell, ParsedNotebook } from '../notebook/types';
 import type { CellRecorder } from '../orchestrate/cellRecorder';
 import { runOnExecutor } from '../orchestrate/dispatch';
@@ -17,21 +16,15 @@ import { CellLedger } from '../orchestrate/ledger';
 import type { ArtifactRoots } from '../runs/roots';
 import type { PhaseResult } from '../spec/types';
 import { computeHere } from './computeHere';
-import { settleCells } from './settle';
+import { settleCells, type SettleHost } from './settle';
 import { memoOf, type CellMemory } from './staleness';
 
-export interface PlanContext {
-  plan: readonly string[];
+/** What the settling loop needs of the plan (its fields are documented on SettleHost), and what computing needs. */
+export interface PlanContext extends Pick<
+  SettleHost,
+  'plan' | 'graph' | 'keys' | 'errors' | 'targets' | 'force' | 'signal' | 'emit' | 'refused'
+> {
   cells: ReadonlyMap<string, Cell>;
-  graph: Graph;
-  keys: ReadonlyMap<string, string>;
-  errors: ReadonlySet<string>;
-  targets: ReadonlySet<string>;
-  force: boolean;
-  signal?: AbortSignal;
-  emit(e: ExecutionEvent): void;
-  /** Cells the audit gate refuses to run. */
-  refused: ReadonlyMap<string, CellError>;
   mem: CellMemory;
   recorder: CellRecorder;
   /** Where cells compute; undefined: here, one after the other. */
