@@ -100,7 +100,14 @@ suite('experiments and run labels', function () {
     );
     assert.ok(first.columns.includes('meta_learner'), first.columns.join(', '));
     assert.ok(first.columns.includes('test_roc_auc'));
-    assert.ok(!first.columns.includes('n_splits'), 'unchanged keys are hidden by default');
+    // "Show only what changed" is on: a config key is shown exactly when its value differs between the indexed runs
+    // (or some run lacks it). The workspace also holds other suites' runs: which keys differ is read off the index.
+    const runs = api.runs();
+    const differs = (key: string): boolean =>
+      runs.some((r) => r.config?.[key] === undefined) || new Set(runs.map((r) => r.config?.[key])).size > 1;
+    assert.equal(first.columns.includes('n_splits'), differs('n_splits'), 'n_splits shown only when it differs');
+    const same = Object.keys(runs[0]?.config ?? {}).filter((k) => !differs(k));
+    for (const k of same) assert.ok(!first.columns.includes(k), `'${k}' is the same in every run: hidden by default`);
     assert.ok(first.firstRows.includes('best stack'), first.firstRows.join(' | '));
     const rows = first.rows;
     const dir = join(ws(), 'runs', 'stacking_h20_20261202_100000_000000_ddd4');

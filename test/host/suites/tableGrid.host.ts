@@ -76,6 +76,9 @@ suite('table grid: Parquet files and query results in the grid webview', functio
   });
 
   test('"Query metrics…" shows the result in the grid: f64 numbers and str text as SQLite returned them', async () => {
+    // The query reads the active notebook's artifacts root; with none active (another suite's notebook may still be
+    // open), the workspace's default one, where this test writes.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const { writeExecution, metricsDbPath } = await import('../../../core/orchestrate/metricsDb');
     const db = metricsDbPath(join(ws(), 'artifacts'));
     await writeExecution(
