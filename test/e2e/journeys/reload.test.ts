@@ -115,7 +115,17 @@ test(
 
     await page.reload();
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
-    await waitForNotebook(page, 60_000);
+    // code-server does not always restore the notebook's editor after a reload (an empty editor area, seen since the
+    // merge of this stop); a user then opens it again, which is when the window reattaches to the kernel.
+    const restored = await waitForNotebook(page, 15_000).then(
+      () => true,
+      () => false,
+    );
+    if (!restored) {
+      await screenshot(page, 'journey-reload-2a-not-restored');
+      await openFile(page, NOTEBOOK);
+      await waitForNotebook(page, 60_000);
+    }
     const reloadedAt = Date.now();
     assert.ok(
       reloadedAt - ranAt < SLOW_CELL_MS,
