@@ -30,6 +30,7 @@ import { clickRunAll, scanNotebook, waitForRunToEnd } from '../e2e/journeys/note
 import { DEMO_PIPELINE, ensureDemoData } from '../e2e/journeys/demoWorkspace';
 import { dashboardOf } from '../e2e/journeys/outputFrames';
 import { runContextMenu, runRows, showRunsView } from '../e2e/journeys/runsView';
+import { answerQuickPick } from '../e2e/journeys/quickInput';
 import { activationMs, kernelLibraries } from './installedChecks';
 import { journeyCsv, CV_PIPELINE } from './journeyFiles';
 
@@ -112,6 +113,8 @@ test(
   { timeout: RUN_ALL_TIMEOUT_MS * 2 + 120_000 },
   async (t) => {
     await runCommand(page, 'Phasebook: New pipeline notebook');
+    // The flow asks for the data file first (the folder's CSV, Browse…, or the template).
+    await answerQuickPick(page, /which data file/i, 'Start from the template');
     await waitForNotebook(page);
     await page.locator('.tabs-container .tab[aria-label^="untitled.pipeline"]').first().waitFor({ timeout: 15_000 });
     const t0 = Date.now();
