@@ -19,11 +19,13 @@ import { runQuery } from './queryFrame';
 import { readRunFrames } from './runFrames';
 import { recordStandaloneRun } from '../orchestrate/record';
 import { metricsDbPath } from '../orchestrate/metricsDb';
+import { KernelExecutor } from './kernelExecutor';
 
 /** What the kernel does for each request; separate from the process plumbing so it can be tested in-process. */
 export class KernelHandlers {
   private session?: PipelineSession;
   private abort?: AbortController;
+  private executor = new KernelExecutor(undefined);
 
   constructor(
     private readonly log: Logger,
@@ -43,6 +45,8 @@ export class KernelHandlers {
 
   private readonly on: KernelHandlerMap = {
     open: async (req) => {
+      void this.executor.close();
+      this.executor = new KernelExecutor(req.executor);
       this.session = new PipelineSession(req.text, {
         notebookPath: req.notebookPath,
         rootDefaults: req.rootDefaults,
@@ -130,7 +134,9 @@ export class KernelHandlers {
     this.abort = new AbortController();
     const onEvent = (e: ExecutionEvent) => this.emit(toKernelEvent(e));
     try {
-      const report = await this.need().run({
+      const session = this.need();
+      session.setExecutor(this.executor.choose(session));
+      const report = await session.run({
         cells,
         force,
         signal: this.abort.signal,
@@ -171,6 +177,9 @@ function toKernelEvent(e: ExecutionEvent): KernelEvent {
         durationMs: e.durationMs,
         error: e.error,
         output: e.result ? encodeResult(e.result) : undefined,
+        ...(e.executor
+          ? { executedBy: { executor: e.executor, ...(e.worker ? { worker: e.worker, attempts: e.attempts } : {}) } }
+          : {}),
       };
     case 'run-created':
       return { type: 'runCreated', cell: e.cell, id: e.id, dir: e.dir, kind: e.kind };
