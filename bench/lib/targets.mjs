@@ -53,12 +53,15 @@ export function evaluateTargets(r) {
   const ok = c && !c.error;
   add(
     'Cache hit <= 50 ms (memory hit, same session)',
-    ok ? `p50 ${fmtMs(c.memoryHitP50Ms)} (upstream ${c.upstreamRows?.toLocaleString('en-US')} rows)` : undefined,
+    ok ? `p50 ${fmtMs(c.memoryHitP50Ms)} (${(c.rows ?? c.upstreamRows)?.toLocaleString('en-US')} rows)` : undefined,
     c?.memoryHitP50Ms <= 50,
   );
   add(
     'Cache hit <= 50 ms (disk hit, fresh session)',
-    ok ? `${fmtMs(c.diskHitMs)} (incl. ${fmtMs(c.firstKeysMs)} first hash of the source)` : undefined,
+    ok
+      ? `${fmtMs(c.diskHitMs)} to cells done (incl. ${fmtMs(c.firstKeysMs)} first hash of the source)` +
+          (Number.isFinite(c.recordMs) ? `; recording after it ${fmtMs(c.recordMs)}` : '')
+      : undefined,
     c?.diskHitMs <= 50,
   );
   const ix = r.micro?.runIndex;
