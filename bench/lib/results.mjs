@@ -168,12 +168,12 @@ function microSection(m) {
         : 'not run') + when(g),
   );
   const k = m?.kernel;
-  out.push('', '### Kernel no-op cell round trip (fork dist/kernel.js, `ts` cell, run with force)');
+  out.push('', '### Kernel no-op cell round trip (fork dist/kernel.js, `ts` cell, run with force; request to reply)');
   out.push(
     err(k) ??
       (k
         ? table(
-            ['samples', 'p50', 'p95', 'min', 'max', 'cell in kernel p50', 'kernel start'],
+            ['samples', 'p50', 'p95', 'min', 'max', 'to cellsDone p50 / p95', 'cell in kernel p50', 'kernel start'],
             [
               [
                 k.samples,
@@ -181,6 +181,7 @@ function microSection(m) {
                 fmtMs(k.p95Ms),
                 fmtMs(k.minMs),
                 fmtMs(k.maxMs),
+                Number.isFinite(k.cellsDoneP50Ms) ? `${fmtMs(k.cellsDoneP50Ms)} / ${fmtMs(k.cellsDoneP95Ms)}` : '–',
                 fmtMs(k.cellP50Ms),
                 fmtMs(k.kernelStartMs),
               ],
