@@ -94,7 +94,8 @@ export function scalingSection(scaling, resultDate) {
       `each size, smallest first, both sides, on ${scaling.date ?? 'an unknown date'}` +
       `${resultDate && scaling.date && scaling.date !== resultDate ? ' (earlier than the rest of this file)' : ''}. ` +
       'Wall seconds; ratio = Phasebook / reference (below 1: Phasebook is faster); growth = k in ' +
-      'time ∝ rows^k from the smallest to the largest size (1.00 = linear).',
+      'time ∝ rows^k from the smallest to the largest size (1.00 = linear; at a few 10k rows fixed costs such ' +
+      'as process start and imports dominate, so it says little there).',
     '',
   );
   const head = ['stage'];
