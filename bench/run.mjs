@@ -22,20 +22,12 @@
 //   npm run bench -- --out FILE        write somewhere else than bench/results.md
 //   node bench/run.mjs --render        rewrite results.md from the last run's bench/out/results.json (no measuring)
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
-  lstatSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleBenchEntries } from './lib/bundle.mjs';
+import { ensureDemoData } from './lib/data.mjs';
 import { referenceConfig } from './lib/notebook.mjs';
 import { summarizeProfiles } from './lib/profile.mjs';
 import { formatResults } from './lib/results.mjs';
@@ -43,6 +35,14 @@ import { fleetRows, fleetSection, spliceFleet } from './lib/fleet.mjs';
 import { methodNotes } from './lib/notes.mjs';
 import { parseScales } from './lib/scaling.mjs';
 import { lastJson, runCommand } from './lib/spawn.mjs';
+
+const parseScalesOr = (text) => {
+  try {
+    return parseScales(text);
+  } catch (e) {
+    return usage(e.message);
+  }
+};
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -52,8 +52,13 @@ const arg = (f, d) => (argv.indexOf(`--${f}`) >= 0 ? argv[argv.indexOf(`--${f}`)
 const quick = has('quick');
 const STEPS = ['pipeline', 'gbdt', 'kernel', 'cache', 'runindex', 'explorer', 'chart', 'editor-latency'];
 const only = arg('only', STEPS.join(',')).split(',');
-if (has('scales') && has('scale')) throw new Error('give --scale or --scales, not both');
-const scales = has('scales') ? parseScales(arg('scales')) : undefined;
+/** A mistake in the command line: its message, no stack. */
+function usage(message) {
+  console.error(`bench/run.mjs: ${message}`);
+  process.exit(2);
+}
+if (has('scales') && has('scale')) usage('give --scale or --scales, not both');
+const scales = has('scales') ? parseScalesOr(arg('scales')) : undefined;
 const scale = scales ? scales[scales.length - 1] : Number(arg('scale', quick ? 0.02 : 1));
 const barsAt = (s) => Math.max(200, Math.round(100_000 * s));
 const sizes = {
@@ -94,41 +99,7 @@ async function step(name, body) {
   }
 }
 
-function ensureData(bars = sizes.bars) {
-  const file = join(out, 'data', `ohlcv_${sizes.symbols}x${bars}.csv`);
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    console.log(`writing ${relative(root, file)} ...`);
-    execFileSync(
-      node,
-      [
-        join(root, 'dist', 'cli.js'),
-        'demo-data',
-        file,
-        '--symbols',
-        String(sizes.symbols),
-        '--bars',
-        String(bars),
-        '--clean',
-        '--seed',
-        '7',
-      ],
-      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-  }
-  const link = join(out, 'data', 'ohlcv.csv');
-  if (existsSync(link) || lstatExists(link)) unlinkSync(link);
-  symlinkSync(relative(dirname(link), file), link);
-  return file;
-}
-
-function lstatExists(p) {
-  try {
-    return Boolean(lstatSync(p));
-  } catch {
-    return false;
-  }
-}
+const ensureData = (bars = sizes.bars) => ensureDemoData({ root, out, node, symbols: sizes.symbols, bars });
 
 const sameFolds = (a = [], b = []) =>
   a.length > 0 && a.length === b.length && a.every((f, i) => f.train === b[i].train && f.test === b[i].test);

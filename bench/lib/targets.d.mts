@@ -26,6 +26,11 @@ export interface BenchResults {
   micro?: Record<string, Record<string, unknown> | undefined>;
   profiles?: { title: string; note: string; top: { name: string; where: string; selfMs: number; share: number }[] }[];
   notes?: string[];
+  /** `--scales`: one entry per size (bench/lib/scaling.d.mts). */
+  scaling?: {
+    date?: string;
+    runs: { scale: number; phasebook?: SideResult; reference?: SideResult; error?: string }[];
+  };
 }
 
 export interface SideResult {

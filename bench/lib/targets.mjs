@@ -12,7 +12,7 @@ const fmtX = (x) => `${x.toFixed(2)}x`;
 /**
  * One row per target: { target, measured, ok } with ok true/false, or null when not measured.
  * `r` holds pipeline.{phasebook,reference}.processWallMs, micro.gbdt, micro.kernel, micro.cache,
- * micro.runIndex, micro.explorer (each may be missing or { error }).
+ * micro.runIndex, micro.explorer, scaling.runs (each may be missing or { error }).
  */
 export function evaluateTargets(r) {
   const rows = [];
@@ -76,7 +76,21 @@ export function evaluateTargets(r) {
     ex && !ex.error ? `p50 ${fmtMs(ex.p50Ms)}, p95 ${fmtMs(ex.p95Ms)}` : undefined,
     ex?.p95Ms <= 1000,
   );
+  const sized = (r.scaling?.runs ?? []).filter((x) => x.phasebook && x.reference && !x.phasebook.failed);
+  const missing = SCALING_SIZES.filter((s) => !sized.some((x) => x.scale === s));
+  add(
+    `Scaling table at ${SCALING_SIZES.map((s) => `${s}x`).join(', ')} (both sides)`,
+    r.scaling?.runs?.length
+      ? missing.length
+        ? `measured at ${sized.map((x) => `${x.scale}x`).join(', ') || 'no size'}; missing ${missing.join(', ')}x`
+        : `all ${SCALING_SIZES.length} sizes (${r.scaling.date ?? 'undated'})`
+      : undefined,
+    missing.length === 0,
+  );
   return rows;
 }
+
+/** The sizes of the scaling table issue 14 asks for (100k, 500k and 2M rows). */
+const SCALING_SIZES = [0.05, 0.25, 1];
 
 export { fmtMs, fmtX };

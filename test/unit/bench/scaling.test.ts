@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatResults } from '../../../bench/lib/results.mjs';
 import { parseScales, scalingSection, type Scaling } from '../../../bench/lib/scaling.mjs';
-import type { BenchResults } from '../../../bench/lib/targets.mjs';
+import { evaluateTargets, type BenchResults } from '../../../bench/lib/targets.mjs';
 
 const fixture = JSON.parse(
   readFileSync(resolve(__dirname, '../../fixtures/bench/results-scaling.json'), 'utf8'),
@@ -90,4 +90,16 @@ test('--scales: sorted smallest first, duplicates dropped, anything but positive
   assert.throws(() => parseScales('0.05,big'), /--scales: 'big' is not a positive number/);
   assert.throws(() => parseScales('0,1'), /'0' is not a positive number/);
   assert.throws(() => parseScales(''), /--scales needs a comma-separated list/);
+});
+
+test('targets: the scaling table is met only with both sides measured at 0.05x, 0.25x and 1x', () => {
+  const target = (r: BenchResults) => evaluateTargets(r).find((t) => t.target.startsWith('Scaling table'));
+  assert.equal(target(fixture)?.ok, true);
+  const partial = target({
+    ...fixture,
+    scaling: { ...fixture.scaling, runs: [...fixture.scaling.runs.slice(0, 2), { scale: 1, error: 'killed' }] },
+  });
+  assert.equal(partial?.ok, false);
+  assert.match(partial?.measured ?? '', /measured at 0\.05x, 0\.25x; missing 1x/);
+  assert.equal(target({ ...fixture, scaling: undefined })?.ok, null, 'no --scales run: not measured');
 });
