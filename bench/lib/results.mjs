@@ -59,6 +59,16 @@ function pipelineSection(p) {
     sec(sum(ref, 'cpuMs')),
     x(ratio(sum(pb, 'cpuMs'), sum(ref, 'cpuMs'))),
   ]);
+  if (pb.audit)
+    rows.push([
+      `audit — causality gate before cv, ${pb.audit.recomputed} recomputed cells (Phasebook only, not in the sum)`,
+      sec(pb.audit.wallMs),
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
   rows.push([
     '**end to end** (process start to exit)',
     sec(pb.processWallMs),

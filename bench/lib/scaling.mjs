@@ -43,7 +43,15 @@ const table = (head, rows) =>
   ].join('\n');
 
 const stageMs = (side, name) =>
-  name === 'end to end' ? side?.processWallMs : side?.stages?.find((s) => s.name === name)?.wallMs;
+  name === 'end to end'
+    ? side?.processWallMs
+    : name === 'audit'
+      ? side?.audit?.wallMs
+      : side?.stages?.find((s) => s.name === name)?.wallMs;
+const LABEL = {
+  audit: 'audit (causality gate before cv; Phasebook only)',
+  'end to end': '**end to end** (process start to exit)',
+};
 
 /** A run's input rows: what the load cell read (the reference reads the same CSV). */
 export function runRows(run) {
@@ -101,8 +109,9 @@ export function scalingSection(scaling, resultDate) {
   const head = ['stage'];
   for (const n of rows.map(fmtRows)) head.push(`${n} Phasebook`, `${n} reference`, `${n} ratio`);
   head.push('growth Phasebook', 'growth reference');
-  const stageRows = [...STAGES, 'end to end'].map((name) => {
-    const r = [name === 'end to end' ? '**end to end** (process start to exit)' : name];
+  const audited = runs.some((run) => run.phasebook.audit);
+  const stageRows = [...STAGES, ...(audited ? ['audit'] : []), 'end to end'].map((name) => {
+    const r = [LABEL[name] ?? name];
     for (const run of runs) {
       const a = stageMs(run.phasebook, name);
       const b = stageMs(run.reference, name);

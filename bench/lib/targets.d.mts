@@ -37,6 +37,8 @@ export interface SideResult {
   stages: { name: string; status: string; wallMs: number; cpuMs: number; summary?: Record<string, unknown> }[];
   processWallMs?: number;
   sessionWallMs?: number;
+  /** Phasebook: the causality audit gate before the model cells (outside the stages' times). */
+  audit?: { wallMs: number; recomputed: number; verdict: string };
   peakRssMb?: number;
   rows?: number;
   foldRows?: { fold: number; train: number; test: number }[];

@@ -43,6 +43,20 @@ test('scaling table: per stage and end to end at each size, both sides, ratio an
     '1.06',
     '1.00',
   ]);
+  // The audit gate runs inside Phasebook's session, outside every cell: its own row, no reference side.
+  assert.deepEqual(row(md, 'audit (causality gate before cv; Phasebook only)'), [
+    '2.50',
+    '–',
+    '–',
+    '12.00',
+    '–',
+    '–',
+    '50.00',
+    '–',
+    '–',
+    '1.00',
+    '–',
+  ]);
   assert.deepEqual(row(md, '**end to end** (process start to exit)').slice(6), [
     '300.00',
     '240.00',
@@ -102,4 +116,14 @@ test('targets: the scaling table is met only with both sides measured at 0.05x, 
   assert.equal(partial?.ok, false);
   assert.match(partial?.measured ?? '', /measured at 0\.05x, 0\.25x; missing 1x/);
   assert.equal(target({ ...fixture, scaling: undefined })?.ok, null, 'no --scales run: not measured');
+});
+
+test("results.md: the pipeline section shows Phasebook's audit gate on its own row, outside the sum of stages", () => {
+  const [, , big] = fixture.scaling.runs;
+  const md = formatResults({ ...fixture, pipeline: { phasebook: big.phasebook, reference: big.reference } });
+  assert.match(
+    md,
+    /\| audit — causality gate before cv, 13 recomputed cells \(Phasebook only, not in the sum\) \| 50\.00 \|/,
+  );
+  assert.match(md, /\| \*\*sum of stages\*\* \| 293\.50 \| 238\.10 \|/);
 });
