@@ -9,6 +9,10 @@ export function methodNotes() {
     'Phasebook runs the notebook through `PipelineSession` from a bundle built like `dist/cli.js`, with what ' +
       '`phasebook run` does around it (JSON-lines log, disk cache writes, the pipeline run record): disk-cache ' +
       'writes fall between cells and count in end to end only.',
+    "Phasebook's end to end includes the causality audit gate (docs/design.md §5.4.1, default `audit: error`): " +
+      'before the cv cell it recomputes the data cells on perturbed input, cold here (a fresh cache). It runs ' +
+      "inside the session but outside every cell's time, so it has its own row and is not in the sum of " +
+      'stages; the reference has no such check.',
     "The reference runs with `OMP_WAIT_POLICY=PASSIVE`: on this shared, loaded machine OpenMP's default " +
       'spin-waiting made xgboost 7x slower with 2 threads than with 1 (1.5 s vs 10.5 s on 16k rows); passive ' +
       "waiting is the reference's fair speed here. The GBDT micro-benchmark runs with the same setting.",
