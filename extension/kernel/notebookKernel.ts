@@ -232,6 +232,7 @@ export class NotebookKernel implements vscode.Disposable {
     for (const n of names ?? []) this.registry.ensure(n);
     const run: PendingRun = { names, done: () => undefined };
     const cellsDone = new Promise<void>((resolve) => (run.done = resolve));
+    this.runs.push(run);
     const answered = this.sendRun(run, force);
     this.lastAnswer = answered;
     await Promise.race([answered, cellsDone]);
@@ -247,7 +248,6 @@ export class NotebookKernel implements vscode.Disposable {
     try {
       const proc = await this.kernel();
       await this.sync();
-      this.runs.push(run);
       this.timeline.sent('run');
       await proc.request({ type: 'run', cells: run.names, force });
       ok = true;
@@ -275,10 +275,10 @@ export class NotebookKernel implements vscode.Disposable {
   /** Runs the stale, failed and waiting cells; returns the cells the kernel ran (none: nothing to run). */
   async runStale(): Promise<string[]> {
     const run: PendingRun = { done: () => undefined };
+    this.runs.push(run);
     try {
       const proc = await this.kernel();
       await this.sync();
-      this.runs.push(run);
       this.timeline.sent('runStale');
       const reply = await proc.request({ type: 'runStale' });
       return reply.cells.map((c) => c.cell);
@@ -294,8 +294,8 @@ export class NotebookKernel implements vscode.Disposable {
   async restore(): Promise<string[]> {
     try {
       const proc = await this.kernel();
-      // The replay brought the running run's cells; restoring now would queue behind that run.
-      if (this.reattachedBusy) return [];
+      // A run is on its way (or the replay brought one): a restore would queue behind it and take its events.
+      if (this.reattachedBusy || this.runs.length) return [];
       this.execution.restoring = true;
       const reply = await proc.request({ type: 'restore' });
       return reply.cells;
