@@ -25,6 +25,8 @@ import { KernelExecutor } from './kernelExecutor';
 export class KernelHandlers {
   private session?: PipelineSession;
   private abort?: AbortController;
+  /** The run in flight (a shutdown waits for it to withdraw its work). */
+  private running?: Promise<unknown>;
   private executor = new KernelExecutor(undefined);
 
   constructor(
@@ -34,6 +36,19 @@ export class KernelHandlers {
 
   cancel(): void {
     this.abort?.abort();
+  }
+
+  /**
+   * Before the kernel exits: cancels the run in flight and waits, at most `graceMs`, for it to withdraw its work
+   * (a fleet run removes its queued jobs from Redis and signals its running ones; the run is recorded as cancelled).
+   */
+  async shutdown(graceMs = 1500): Promise<void> {
+    this.cancel();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((ok) => (timer = setTimeout(ok, graceMs)));
+    await Promise.race([this.running?.catch(() => undefined), late]);
+    clearTimeout(timer);
+    await this.executor.close().catch(() => undefined);
   }
 
   /** Runs one request; the reply is the type `KernelReplies` declares for it. */
@@ -136,13 +151,15 @@ export class KernelHandlers {
     try {
       const session = this.need();
       session.setExecutor(this.executor.choose(session));
-      const report = await session.run({
+      const running = session.run({
         cells,
         force,
         signal: this.abort.signal,
         onEvent,
         onCellsDone: () => this.emit({ type: 'cellsDone' }),
       });
+      this.running = running;
+      const report = await running;
       return {
         ok: report.ok,
         exitCode: report.exitCode,
@@ -150,6 +167,7 @@ export class KernelHandlers {
       };
     } finally {
       this.abort = undefined;
+      this.running = undefined;
     }
   }
 }
