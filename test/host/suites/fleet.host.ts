@@ -1,8 +1,10 @@
 // The notebook on a worker fleet inside a real VS Code (docs/design.md §4.9, §9): the suite starts its own
 // redis-server on 127.0.0.1 on a free port and two `phasebook worker` processes (dist/cli.js) sharing a temp store
-// directory; the notebook's settings cell picks the bullmq executor. Run All -> every cell succeeds, and each
-// computed cell's summary (each branch's line for a fanned cell) names the executor and one of those workers.
-// Everything started here is stopped by its pid in suiteTeardown. Without redis-server the suite fails, naming it.
+// directory; the VS Code settings phasebook.executor.* pick the bullmq executor (the notebook says nothing of it; the
+// kernel reads the settings when it starts). Run All -> every cell succeeds, and each computed cell's summary (each
+// branch's line for a fanned cell) names the executor and one of those workers: a kernel that ignored the settings
+// runs the cells itself and names none. Everything started here is stopped by its pid in suiteTeardown, and the
+// settings are cleared. Without redis-server the suite fails, naming it.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -15,14 +17,8 @@ import type { WorkerHandle } from '../../shared/fleet';
 import { cellNamed, outputText, phaseCells, phasebookApi, showNotebook, waitForExecutions } from './helpers/phasebook';
 import { ensureFanoutData } from './helpers/fanoutData';
 
-const pipeline = (redis: string, store: string): string => `# %% settings
-executor:
-  kind: bullmq
-  redis: ${redis}
-  store: ${store}
-
-# %% load prices
-source: data/fanout_ohlcv_1h.csv
+const PIPELINE = `# %% load prices
+source: data/fleet_ohlcv_1h.csv
 
 # %% features
 returns: close
@@ -44,11 +40,14 @@ suite('fleet: the kernel runs the notebook on BullMQ workers', function () {
   const workers: WorkerHandle[] = [];
   const temp = mkdtempSync(join(tmpdir(), 'pb-host-fleet-'));
   let nb: vscode.NotebookDocument;
+  const config = () => vscode.workspace.getConfiguration('phasebook');
+  const SETTINGS = ['executor.kind', 'executor.redis', 'executor.store'];
 
   suiteSetup(async () => {
     assert.ok(hasRedis, `${REDIS_SERVER} is missing: install redis-server (CI apt-installs it)`);
     await phasebookApi();
-    ensureFanoutData();
+    // Data of its own: cells the fanout suite computed would come from the shared cache, on no worker.
+    ensureFanoutData('fleet_ohlcv_1h.csv', 11);
     redis = await startRedis();
     const cli = join(phasebookExtension().extensionUri.fsPath, 'dist', 'cli.js');
     const store = join(temp, 'store');
@@ -61,11 +60,15 @@ suite('fleet: the kernel runs the notebook on BullMQ workers', function () {
           env,
         ),
       );
-    nb = (await showNotebook('fleet.pipeline', pipeline(redis.url, store))).notebook;
+    const values = ['bullmq', redis.url, store];
+    for (const [i, key] of SETTINGS.entries())
+      await config().update(key, values[i], vscode.ConfigurationTarget.Workspace);
+    nb = (await showNotebook('fleet.pipeline', PIPELINE)).notebook;
   });
 
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const key of SETTINGS) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
     for (const w of workers) await w.stop('SIGKILL');
     await redis?.stop();
     rmSync(temp, { recursive: true, force: true });

@@ -5,12 +5,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { phasebookExtension, workspaceRoot } from '../../support';
 
-/** A small seeded data set, made with the CLI's generator (2 symbols × 1,500 bars). */
-export function ensureFanoutData(): void {
-  const data = join(workspaceRoot().fsPath, 'data', 'fanout_ohlcv_1h.csv');
+/**
+ * A small seeded data set, made with the CLI's generator (2 symbols × 1,500 bars) as data/<name>. Suites that must
+ * compute their cells (not take them from the workspace's cache, which every suite shares) use a name and seed
+ * of their own.
+ */
+export function ensureFanoutData(name = 'fanout_ohlcv_1h.csv', seed = 7): void {
+  const data = join(workspaceRoot().fsPath, 'data', name);
   if (existsSync(data)) return;
   const cli = join(phasebookExtension().extensionUri.fsPath, 'dist', 'cli.js');
-  const r = spawnSync(process.execPath, [cli, 'demo-data', data, '--symbols', '2', '--bars', '1500', '--seed', '7'], {
+  const args = ['demo-data', data, '--symbols', '2', '--bars', '1500', '--seed', String(seed)];
+  const r = spawnSync(process.execPath, [cli, ...args], {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', PHASEBOOK_CLI_MAIN: '1' },
     encoding: 'utf8',
   });
