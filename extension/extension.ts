@@ -94,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
       .map((r) => r.dir);
   push(new AuditSource(explorer.onDidChangeRuns, audit, log, pipelineRuns));
   push(new KernelStatusBar(controller));
-  push(registerLanguageFeatures(models));
+  push(registerLanguageFeatures(models, (nb, cell) => controller.existingKernel(nb)?.nodeStates.schemaOf(cell)));
   push(registerStackingLenses(models, controller));
   push(registerNotebookCommands({ controller, log, extensionUri: context.extensionUri, utility }));
   push(new InlineMarkerLifter());

@@ -31,6 +31,11 @@ export interface KeySpec {
   check?: (value: unknown) => ValueProblem | undefined;
   /** Values completion offers besides the type's closed lists (built-in contracts: the key also takes a file). */
   suggest?: readonly string[];
+  /**
+   * The value names columns of the cell's input frame: the editor completes them from the upstream cell's last
+   * known schema and reports an unknown one when that schema is known.
+   */
+  columns?: true;
 }
 
 /** A problem `check` found: the nested path at fault ('' for the value itself) and where in its text. */

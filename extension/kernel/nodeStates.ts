@@ -38,8 +38,13 @@ const PRECEDENCE: readonly NodeState[] = [
   'cached',
 ];
 
+/** A frame's columns as the kernel last reported them: name and polars dtype. */
+export type ColumnSchema = readonly { name: string; dtype: string }[];
+
 export class NodeStates {
   private readonly entries = new Map<string, Entry>();
+  /** Each cell's last known output schema (kept when the cell goes stale or fails: the editor completes from it). */
+  private readonly schemas = new Map<string, ColumnSchema>();
   private readonly stale = new Set<string>();
 
   /** Applies one kernel event; true when a state changed. */
@@ -54,6 +59,7 @@ export class NodeStates {
       }
       case 'finished': {
         const out = e.output;
+        if (out?.dataset?.schema) this.schemas.set(e.cell, out.dataset.schema);
         const state: NodeState = e.status === 'skipped' ? 'blocked' : e.status;
         const message =
           e.status === 'skipped'
@@ -100,6 +106,11 @@ export class NodeStates {
   reset(): void {
     this.settle();
     this.stale.clear();
+  }
+
+  /** The columns of a cell's last dataset, when a run or restore reported one. */
+  schemaOf(name: string): ColumnSchema | undefined {
+    return this.schemas.get(name);
   }
 
   /** What one (possibly virtual) cell shows. */

@@ -1,6 +1,7 @@
 /**
  * Completion and hovers in phase cells, from the phase registry: kinds (for a new cell's marker),
- * keys with their docs, enum values, and upstream cell names after `from:`.
+ * keys with their docs, enum values, upstream cell names after `from:`, and the upstream cell's column names
+ * after keys that take columns (from its last known schema).
  */
 import * as vscode from 'vscode';
 import { describeType } from '../../core/base/schema';
@@ -16,6 +17,8 @@ import {
   markerKinds,
   valueChoices,
 } from './keyDocs';
+import type { ColumnSchema } from '../kernel/nodeStates';
+import { upstreamColumns } from './columnNames';
 import { cellLike, cellOfDocument, type NotebookModels } from './models';
 import { DidYouMeanFixes } from './quickFixes';
 import { keyAt, positionContext } from './yamlContext';
@@ -36,8 +39,29 @@ function kindItems(range: vscode.Range | undefined, withMarker: boolean): vscode
     });
 }
 
+/** A cell's last known output columns in a notebook (its kernel's), if any. */
+export type SchemaLookup = (notebook: vscode.NotebookDocument, cell: string) => ColumnSchema | undefined;
+
 export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
-  constructor(private readonly models: NotebookModels) {}
+  constructor(
+    private readonly models: NotebookModels,
+    private readonly schemaOf: SchemaLookup = () => undefined,
+  ) {}
+
+  /** The upstream columns for a key that takes column names; undefined when no upstream schema is known. */
+  private columnItems(
+    notebook: vscode.NotebookDocument,
+    cell: vscode.NotebookCell,
+  ): vscode.CompletionItem[] | undefined {
+    const model = this.models.modelNow(notebook);
+    const schema = upstreamColumns(model, cell.index, (name) => this.schemaOf(notebook, name));
+    return schema?.map((c, i) => {
+      const item = new vscode.CompletionItem({ label: c.name, description: c.dtype }, vscode.CompletionItemKind.Field);
+      item.detail = `column (${c.dtype})`;
+      item.sortText = String(i).padStart(4, '0');
+      return item;
+    });
+  }
 
   /** Values for a key: upstream cell names for `from`, else enum members and booleans. */
   private valueItems(
@@ -63,6 +87,8 @@ export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
         });
     }
     const spec = keySpecAt(kind, path, key);
+    const columns = spec?.columns ? this.columnItems(notebook, cell) : undefined;
+    if (columns) return columns;
     return spec
       ? [...new Set([...valueChoices(spec.type), ...(spec.suggest ?? [])])].map(
           (v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.EnumMember),
@@ -137,11 +163,11 @@ export class PhaseHoverProvider implements vscode.HoverProvider {
   }
 }
 
-export function registerLanguageFeatures(models: NotebookModels): vscode.Disposable {
+export function registerLanguageFeatures(models: NotebookModels, schemaOf?: SchemaLookup): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.languages.registerCompletionItemProvider(
       PHASE_CELL_SELECTOR,
-      new PhaseCompletionProvider(models),
+      new PhaseCompletionProvider(models, schemaOf),
       ':',
       ' ',
       '[',

@@ -4,7 +4,7 @@ import { ROLLING_STATS } from '../../frame/closedLists';
 import { FeatureExpressionError, parseFeatureExpression } from '../../frame/featureExpressionSyntax';
 
 const rollingBlock = t.object({
-  column: { type: t.string(), doc: 'Column to roll over. Default: the return column.' },
+  column: { type: t.string(), columns: true, doc: 'Column to roll over. Default: the return column.' },
   windows: {
     type: t.list(t.integer({ min: 1, max: 32767 })),
     doc: 'Window lengths in rows (at most 32767).',
@@ -36,6 +36,7 @@ export const featuresSchema = {
   keys: {
     returns: {
       type: t.oneOf(t.string(), t.list(t.string())),
+      columns: true,
       doc: "Price column(s) to turn into one-bar returns: column 'ret' (or 'ret_{col}' for several).",
     },
     return_type: {
@@ -47,7 +48,7 @@ export const featuresSchema = {
       type: t.list(t.integer({ min: 1 })),
       doc: 'Lags (in rows, per symbol) of the return column(s) or of `lag_columns`: {col}_lag_{k}.',
     },
-    lag_columns: { type: t.list(t.string()), doc: 'Columns to lag. Default: the return column(s).' },
+    lag_columns: { type: t.list(t.string()), columns: true, doc: 'Columns to lag. Default: the return column(s).' },
     rolling: {
       type: t.oneOf(rollingBlock, t.list(rollingBlock)),
       doc: 'Rolling statistics per symbol: { column, windows, stats } or a list of such blocks: {col}_roll_{stat}_{w}.',
