@@ -64,9 +64,12 @@ export interface CellOutputPayload {
     columns: number;
     features: number;
     featureSetId?: string;
-    schema?: { name: string; dtype: string }[];
+    schema?: ColumnSchema;
   };
 }
+
+/** A frame's columns: name and polars dtype (`Int64`, `Float64`, `String`...). */
+export type ColumnSchema = readonly { name: string; dtype: string }[];
 
 export type KernelEvent =
   | { type: 'queued'; cell: string; order: number }

@@ -30,6 +30,9 @@ export class PhasebookController extends Disposable implements vscode.Disposable
   private readonly changed = new vscode.EventEmitter<NotebookKernel>();
   /** A kernel's state, stale cells, runs or mode changed. */
   readonly onDidChangeKernel = this.changed.event;
+  private readonly nodesChanged = new vscode.EventEmitter<NotebookKernel>();
+  /** A kernel's cells were queued, started or finished, or its stale cells changed. */
+  readonly onDidChangeNodes = this.nodesChanged.event;
 
   constructor(
     private readonly models: NotebookModels,
@@ -53,6 +56,7 @@ export class PhasebookController extends Disposable implements vscode.Disposable
     this.track(
       c,
       this.changed,
+      this.nodesChanged,
       c.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
         if (selected) void this.restoreOnce(notebook);
       }),
@@ -78,6 +82,7 @@ export class PhasebookController extends Disposable implements vscode.Disposable
       k = new NotebookKernel(notebook, { ...this.deps, controller: this.controller });
       const kernel = k;
       k.onDidChange(() => this.changed.fire(kernel));
+      k.onDidChangeNodes(() => this.nodesChanged.fire(kernel));
       this.kernels.set(key, k);
     }
     return k;

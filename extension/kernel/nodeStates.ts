@@ -4,7 +4,7 @@
  * kernel marked it stale. Virtual cells (fan-out branches) keep their own entries; a fanned-out node shows them
  * folded into one state. Pure: no vscode (NotebookKernel feeds it, the unit tests read it).
  */
-import type { KernelEvent } from '../../core/kernel/protocol';
+import type { ColumnSchema, KernelEvent } from '../../core/kernel/protocol';
 
 /** What a node shows. `stale`: it has a result, but its inputs changed since. `blocked`: an upstream cell failed. */
 export type NodeState = 'never' | 'queued' | 'running' | 'ok' | 'cached' | 'stale' | 'failed' | 'blocked' | 'cancelled';
@@ -37,9 +37,6 @@ const PRECEDENCE: readonly NodeState[] = [
   'ok',
   'cached',
 ];
-
-/** A frame's columns as the kernel last reported them: name and polars dtype. */
-export type ColumnSchema = readonly { name: string; dtype: string }[];
 
 export class NodeStates {
   private readonly entries = new Map<string, Entry>();

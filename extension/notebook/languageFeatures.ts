@@ -4,7 +4,7 @@
  * after keys that take columns (from its last known schema).
  */
 import * as vscode from 'vscode';
-import { describeType } from '../../core/base/schema';
+import { describeType, type KeySpec } from '../../core/base/schema';
 import { NOTEBOOK_TYPE } from '../base/commandIds';
 import { kindOfCell } from './cellText';
 import {
@@ -17,8 +17,8 @@ import {
   markerKinds,
   valueChoices,
 } from './keyDocs';
-import type { ColumnSchema } from '../kernel/nodeStates';
-import { upstreamColumns } from './columnNames';
+import type { ColumnSchema } from '../../core/kernel/protocol';
+import { madeColumns, upstreamColumns } from './columnNames';
 import { cellLike, cellOfDocument, type NotebookModels } from './models';
 import { DidYouMeanFixes } from './quickFixes';
 import { keyAt, positionContext } from './yamlContext';
@@ -48,16 +48,30 @@ export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
     private readonly schemaOf: SchemaLookup = () => undefined,
   ) {}
 
-  /** The upstream columns for a key that takes column names; undefined when no upstream schema is known. */
+  /**
+   * The upstream columns for a key that takes column names (then the ones the cell makes first); undefined when no
+   * upstream schema is known.
+   */
   private columnItems(
     notebook: vscode.NotebookDocument,
     cell: vscode.NotebookCell,
+    spec: KeySpec,
   ): vscode.CompletionItem[] | undefined {
     const model = this.models.modelNow(notebook);
     const schema = upstreamColumns(model, cell.index, (name) => this.schemaOf(notebook, name));
-    return schema?.map((c, i) => {
+    if (!schema) return undefined;
+    const config = model.parsed.cells[model.primary[cell.index] ?? -1]?.config ?? {};
+    const made = madeColumns(spec, config).filter((n) => !schema.some((c) => c.name === n));
+    return [
+      ...schema.map((c) => ({ ...c, detail: `column (${c.dtype})` })),
+      ...made.map((name) => ({
+        name,
+        dtype: 'this cell',
+        detail: 'column this cell makes first',
+      })),
+    ].map((c, i) => {
       const item = new vscode.CompletionItem({ label: c.name, description: c.dtype }, vscode.CompletionItemKind.Field);
-      item.detail = `column (${c.dtype})`;
+      item.detail = c.detail;
       item.sortText = String(i).padStart(4, '0');
       return item;
     });
@@ -87,7 +101,7 @@ export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
         });
     }
     const spec = keySpecAt(kind, path, key);
-    const columns = spec?.columns ? this.columnItems(notebook, cell) : undefined;
+    const columns = spec?.columns ? this.columnItems(notebook, cell, spec) : undefined;
     if (columns) return columns;
     return spec
       ? [...new Set([...valueChoices(spec.type), ...(spec.suggest ?? [])])].map(
