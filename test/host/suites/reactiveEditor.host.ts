@@ -1,6 +1,6 @@
 // Issue 18 items 6 and 8, in a real VS Code: after a run, keys that take column names complete the upstream
-// cell's columns (with their dtypes); in autorun mode a burst of edits to a cv cell makes one CV run, not one per
-// edit, and its run.json says it was made by autorun.
+// cell's columns (with their dtypes) and an unknown one is a diagnostic with a "did you mean" Quick Fix; in autorun
+// mode a burst of edits to a cv cell makes one CV run, not one per edit, and its run.json says it was made by autorun.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import type { PhasebookApi } from '../../../extension/api';
 import {
   cellNamed,
   describeCell,
+  outputMimes,
   phaseCells,
   phasebookApi,
   setCellText,
@@ -19,6 +20,7 @@ import {
   waitForExecutions,
 } from './helpers/phasebook';
 import { writeWorkspaceFile } from '../support';
+import { CHART_MIME } from '../../../core/kernel/mimes';
 
 const NOTEBOOK = [
   '# %% settings',
@@ -101,6 +103,96 @@ suite('reactive editor: column names and autorun bursts', function () {
     const lagItems = (await complete(features, 2, 'lag_columns: ['.length)).items.map(labelOf);
     assert.ok(lagItems.includes('close') && !lagItems.includes('ret_lag_1'), lagItems.join(', '));
     await setCellText(features, 'returns: close\nlags: [1, 2]\n');
+  });
+
+  test('an unknown column is a warning before running, at the name; its Quick Fix puts the near one', async () => {
+    const labels = await cellNamed(nb, 'labels');
+    await setCellText(labels, 'horizon: 2\ntarget: clsoe\n');
+    const d = await waitFor(
+      () => api.diagnostics(labels).find((x) => /unknown column 'clsoe'/.test(x.message)),
+      10_000,
+      () =>
+        `a diagnostic on 'clsoe' (have: ${api
+          .diagnostics(labels)
+          .map((x) => x.message)
+          .join(' | ')})`,
+    );
+    assert.match(d.message, /did you mean 'close'\?/);
+    assert.match(d.message, /'features'/);
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(labels.document.getText(d.range), 'clsoe');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      labels.document.uri,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const fix = actions.find((a) => a.title === "Change to 'close'");
+    assert.ok(fix?.edit, `no Quick Fix (actions: ${actions.map((a) => a.title).join(', ')})`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(labels.document.getText(), 'horizon: 2\ntarget: close\n');
+    await waitFor(() => api.diagnostics(labels).length === 0, 10_000, 'the diagnostic to clear');
+    // A column the cell makes itself before reading the key (the return column `ret`) is not unknown.
+    const features = await cellNamed(nb, 'features');
+    await setCellText(features, 'returns: close\nlags: [1, 2]\nlag_columns: [ret, clsoe]\n');
+    await waitFor(
+      () => api.diagnostics(features).some((x) => /unknown column 'clsoe'/.test(x.message)),
+      10_000,
+      "the diagnostic on 'clsoe' in lag_columns",
+    );
+    const unknown = api.diagnostics(features).filter((x) => /unknown column/.test(x.message));
+    assert.deepEqual(
+      unknown.map((x) => features.document.getText(x.range)),
+      ['clsoe'],
+      unknown.map((x) => x.message).join(' | '),
+    );
+    await setCellText(features, 'returns: close\nlags: [1, 2]\n');
+  });
+
+  test('no column diagnostic while the upstream cell changed since it ran (its columns are not known)', async () => {
+    const features = await cellNamed(nb, 'features');
+    const labels = await cellNamed(nb, 'labels');
+    await setCellText(features, 'returns: close\nlags: [1, 2, 3]\n');
+    await waitFor(
+      () => api.staleCells(nb).includes('features'),
+      15_000,
+      () => `features stale: ${api.staleCells(nb)}`,
+    );
+    // The unknown key proves the diagnostics were computed for this text.
+    await setCellText(labels, 'horizon: 2\ntarget: clsoe\nhorizn: 3\n');
+    await waitFor(
+      () => api.diagnostics(labels).some((x) => /unknown key 'horizn'/.test(x.message)),
+      10_000,
+      'the unknown-key diagnostic',
+    );
+    const messages = api.diagnostics(labels).map((x) => x.message);
+    assert.ok(!messages.some((m) => /unknown column/.test(m)), messages.join(' | '));
+    await setCellText(labels, 'horizon: 2\ntarget: close\n');
+    await setCellText(features, 'returns: close\nlags: [1, 2]\n');
+  });
+
+  test("a stale cell's charts are dimmed by the renderer, and no longer once it is back to what ran", async () => {
+    const features = await cellNamed(nb, 'features');
+    const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === nb);
+    assert.ok(editor, 'the notebook is not in a visible editor');
+    // Its outputs are drawn (the renderer starts) once the cell is in view.
+    editor.revealRange(
+      new vscode.NotebookRange(features.index, features.index + 1),
+      vscode.NotebookEditorRevealType.AtTop,
+    );
+    assert.ok(outputMimes(features).includes(CHART_MIME), outputMimes(features).join(', '));
+    await setCellText(features, 'returns: close\nlags: [1, 2, 3]\n');
+    await waitFor(
+      () => api.dimmedCells(nb).includes('features'),
+      20_000,
+      () => `features dimmed (stale: ${api.staleCells(nb).join(', ')}; dimmed: ${api.dimmedCells(nb).join(', ')})`,
+    );
+    await setCellText(features, 'returns: close\nlags: [1, 2]\n');
+    await waitFor(
+      () => !api.dimmedCells(nb).includes('features'),
+      20_000,
+      () => `features no longer dimmed (stale: ${api.staleCells(nb).join(', ')}; dimmed: ${api.dimmedCells(nb)})`,
+    );
   });
 
   test('in autorun mode three quick edits of the cv cell make one CV run, marked autorun in run.json', async () => {
