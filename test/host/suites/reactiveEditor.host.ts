@@ -65,6 +65,32 @@ function lineOf(cell: vscode.NotebookCell, prefix: string): number {
   return i;
 }
 
+/** The cell in view: the workbench makes a cell's text model (which code actions need) once it is shown. */
+function reveal(cell: vscode.NotebookCell): void {
+  const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === cell.notebook);
+  assert.ok(editor, 'the notebook is not in a visible editor');
+  editor.revealRange(new vscode.NotebookRange(cell.index, cell.index + 1), vscode.NotebookEditorRevealType.AtTop);
+}
+
+/** The Quick Fixes at a range, asked until the workbench has the cell's text model ("Illegal argument" before). */
+function quickFixes(cell: vscode.NotebookCell, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  reveal(cell);
+  let last = '';
+  return waitFor(
+    () =>
+      Promise.resolve(
+        vscode.commands.executeCommand<vscode.CodeAction[]>(
+          'vscode.executeCodeActionProvider',
+          cell.document.uri,
+          range,
+          vscode.CodeActionKind.QuickFix.value,
+        ),
+      ).catch((e: Error) => void (last = e.message)),
+    10_000,
+    () => `the Quick Fixes of cell ${cell.index} (last error: ${last})`,
+  );
+}
+
 const labelOf = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
 
 suite('reactive editor: column names and autorun bursts', function () {
@@ -121,12 +147,7 @@ suite('reactive editor: column names and autorun bursts', function () {
     assert.match(d.message, /'features'/);
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(labels.document.getText(d.range), 'clsoe');
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      'vscode.executeCodeActionProvider',
-      labels.document.uri,
-      d.range,
-      vscode.CodeActionKind.QuickFix.value,
-    );
+    const actions = await quickFixes(labels, d.range);
     const fix = actions.find((a) => a.title === "Change to 'close'");
     assert.ok(fix?.edit, `no Quick Fix (actions: ${actions.map((a) => a.title).join(', ')})`);
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
@@ -173,13 +194,8 @@ suite('reactive editor: column names and autorun bursts', function () {
 
   test("a stale cell's charts are dimmed by the renderer, and no longer once it is back to what ran", async () => {
     const features = await cellNamed(nb, 'features');
-    const editor = vscode.window.visibleNotebookEditors.find((e) => e.notebook === nb);
-    assert.ok(editor, 'the notebook is not in a visible editor');
     // Its outputs are drawn (the renderer starts) once the cell is in view.
-    editor.revealRange(
-      new vscode.NotebookRange(features.index, features.index + 1),
-      vscode.NotebookEditorRevealType.AtTop,
-    );
+    reveal(features);
     assert.ok(outputMimes(features).includes(CHART_MIME), outputMimes(features).join(', '));
     await setCellText(features, 'returns: close\nlags: [1, 2, 3]\n');
     await waitFor(
