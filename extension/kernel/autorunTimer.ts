@@ -26,7 +26,7 @@ export class AutorunTimer implements DisposableLike {
     );
   }
 
-  /** Drops a notebook's wait (an explicit run, a new keystroke, the notebook closed). */
+  /** Drops a notebook's wait (a new keystroke, the notebook closed; not an explicit run: other cells may be stale). */
   cancel(key: string): void {
     const t = this.timers.get(key);
     if (t !== undefined) clearTimeout(t);
