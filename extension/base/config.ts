@@ -6,6 +6,9 @@ export const SECTION = 'phasebook';
 
 export type ExecutionMode = 'autorun' | 'lazy';
 
+/** The default of `phasebook.autorun.delayMs`. */
+export const AUTORUN_DELAY_MS = 1500;
+
 export interface PhasebookSettings {
   /** Root defaults, relative to a workspace folder or notebook folder (or absolute). */
   artifactRoots: ArtifactRoots;
@@ -17,6 +20,8 @@ export interface PhasebookSettings {
   kernelDetachedIdleMinutes: number;
   defaultMetaLearner: string;
   defaultHorizon: number | undefined;
+  /** Autorun re-runs the stale cells this long after an edit burst's last edit reached the kernel. */
+  autorunDelayMs: number;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettings {
@@ -29,6 +34,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettin
   const memory = c.get<number>('kernel.memoryLimitMb') ?? 4096;
   const horizon = c.get<number | null>('stacking.defaultHorizon');
   const idle = c.get<number>('kernel.detachedIdleMinutes') ?? 30;
+  const delay = c.get<number>('autorun.delayMs') ?? AUTORUN_DELAY_MS;
   return {
     artifactRoots: { ...DEFAULT_ROOTS, ...cleanRoots },
     mode: mode === 'autorun' ? 'autorun' : 'lazy',
@@ -36,6 +42,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettin
     kernelDetached: c.get<boolean>('kernel.detached') === true,
     kernelDetachedIdleMinutes: Number.isFinite(idle) && idle > 0 ? idle : 30,
     defaultMetaLearner: c.get<string>('stacking.defaultMetaLearner') || 'logistic',
+    autorunDelayMs: Number.isFinite(delay) && delay >= 0 ? Math.round(delay) : AUTORUN_DELAY_MS,
     defaultHorizon: typeof horizon === 'number' && Number.isInteger(horizon) && horizon > 0 ? horizon : undefined,
   };
 }
