@@ -18,6 +18,8 @@ export interface PhasebookApi {
   kernelPid(notebook: vscode.NotebookDocument): number | undefined;
   /** Names of the cells marked stale. */
   staleCells(notebook: vscode.NotebookDocument): string[];
+  /** Cells whose tables and charts the notebook renderer shows dimmed (stale), as it last reported. */
+  dimmedCells(notebook: vscode.NotebookDocument): string[];
   /** Core cell name per editor cell. */
   cellNames(notebook: vscode.NotebookDocument): Promise<string[]>;
   mode(notebook: vscode.NotebookDocument): Promise<ExecutionMode>;

@@ -32,6 +32,7 @@ import { AuditSource } from './audit/auditSource';
 import { AuditView } from './audit/auditView';
 import { CellStatusBar } from './kernel/cellStatusBar';
 import { CellDiagnosticsProvider } from './notebook/diagnostics';
+import { StaleOutputs } from './dashboard/staleOutputs';
 import { registerLanguageFeatures } from './notebook/languageFeatures';
 import { NotebookModels } from './notebook/models';
 import { InlineMarkerLifter } from './notebook/phaseCells';
@@ -82,9 +83,18 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
   );
   const tables = push(TableEditorProvider.create(context.extensionUri, log, utility));
   const trainer = new StackingTrainer(explorer, dashboards, utility, log);
-  const diagnostics = push(new CellDiagnosticsProvider(models));
+  const diagnostics = push(
+    new CellDiagnosticsProvider(models, {
+      facts: (nb) => {
+        const kernel = controller.existingKernel(nb);
+        return kernel && { schemaOf: (c) => kernel.nodeStates.schemaOf(c), isStale: (c) => kernel.stale.has(c) };
+      },
+      onDidChange: (listener) => controller.onDidChangeNodes((k) => listener(k.notebook)),
+    }),
+  );
 
   push(new CellStatusBar(models, controller));
+  const staleOutputs = push(new StaleOutputs(controller));
   const audit = push(new AuditView(models));
   const pipelineRuns = () =>
     explorer.index
@@ -94,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
       .map((r) => r.dir);
   push(new AuditSource(explorer.onDidChangeRuns, audit, log, pipelineRuns));
   push(new KernelStatusBar(controller));
-  push(registerLanguageFeatures(models));
+  push(registerLanguageFeatures(models, (nb, cell) => controller.existingKernel(nb)?.nodeStates.schemaOf(cell)));
   push(registerStackingLenses(models, controller));
   push(registerNotebookCommands({ controller, log, extensionUri: context.extensionUri, utility }));
   push(new InlineMarkerLifter());
@@ -147,6 +157,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     kernelState: (nb) => controller.existingKernel(nb)?.state ?? 'none',
     kernelPid: (nb) => controller.existingKernel(nb)?.pid,
     staleCells: (nb) => [...(controller.existingKernel(nb)?.stale ?? [])],
+    dimmedCells: (nb) => [...staleOutputs.dimmedCells(nb)],
     cellNames: async (nb) => (await models.model(nb)).names,
     mode: (nb) => controller.kernelFor(nb).mode(),
     completedRuns: (nb) => [...(controller.existingKernel(nb)?.completedRuns.values() ?? [])],

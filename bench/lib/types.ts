@@ -5,6 +5,9 @@ export interface StageTime {
   status: string;
   wallMs: number;
   cpuMs: number;
+  /** Peak RSS of the process (MB) when the stage started and when it finished: which stage raised it. */
+  peakRssAtStartMb?: number;
+  peakRssMb?: number;
   summary?: Record<string, unknown>;
 }
 

@@ -52,21 +52,28 @@ async function main(): Promise<void> {
   const session = new PipelineSession(text, { notebookPath, log });
   const stages: StageTime[] = [];
   const cpuAt = new Map<string, number>();
+  const rssAt = new Map<string, number>();
   const started = new Date();
   const t0 = performance.now();
   const report = await session.run({
     onEvent: (e) => {
-      if (e.type === 'started') cpuAt.set(e.cell, cpuMs());
+      if (e.type === 'started') {
+        cpuAt.set(e.cell, cpuMs());
+        rssAt.set(e.cell, maxRssMb());
+      }
       if (e.type === 'finished') {
         stages.push({
           name: e.cell,
           status: e.status,
           wallMs: e.durationMs,
           cpuMs: cpuMs() - (cpuAt.get(e.cell) ?? cpuMs()),
+          peakRssAtStartMb: rssAt.get(e.cell),
+          peakRssMb: maxRssMb(),
           summary: e.result?.summary ?? {},
         });
         process.stdout.write(
-          `  phasebook ${e.cell.padEnd(9)} ${e.status.padEnd(6)} ${(e.durationMs / 1000).toFixed(2)} s\n`,
+          `  phasebook ${e.cell.padEnd(9)} ${e.status.padEnd(6)} ${(e.durationMs / 1000).toFixed(2)} s` +
+            `  peak RSS ${rssAt.get(e.cell)?.toFixed(0)} -> ${maxRssMb().toFixed(0)} MB\n`,
         );
       }
     },

@@ -17,6 +17,7 @@ import { SPLIT, TIMESTAMP } from '../frame/dataset';
 import { LabelLeakError } from '../frame/provenance';
 import type { PhaseResult } from '../spec/types';
 import { runCell } from '../graph/runCell';
+import { releaseDroppedFrames } from '../base/nativeMemory';
 import { resolveRoots, type ArtifactRoots } from '../runs/roots';
 import { labelCutoffs, movedColumns, perturbAfter, type Moved } from './perturb';
 import { chooseCuts, fitBoundary } from './cuts';
@@ -93,6 +94,8 @@ export async function auditNotebook(a: AuditInput): Promise<AuditReport> {
   const roots = tempRoots(dir);
   let recomputed = 0;
   const run = async (name: string, results: Map<string, Computed>, guardOff: boolean): Promise<Computed> => {
+    // The frames of the cells and cuts done so far are freed only on a turn of the event loop.
+    await releaseDroppedFrames();
     const cell = a.cells.get(name) as Cell;
     const parents = a.graph.parents(name);
     const ins = parents.map((p) => results.get(p)?.result);

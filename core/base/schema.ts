@@ -31,6 +31,12 @@ export interface KeySpec {
   check?: (value: unknown) => ValueProblem | undefined;
   /** Values completion offers besides the type's closed lists (built-in contracts: the key also takes a file). */
   suggest?: readonly string[];
+  /**
+   * The value names columns of the cell's input frame: the editor completes them from the upstream cell's last
+   * known schema and reports an unknown one when that schema is known. `made`: the columns the cell itself makes
+   * before it reads this key (features: the return columns), which the key takes too.
+   */
+  columns?: true | { made: (config: Readonly<Record<string, unknown>>) => readonly string[] };
 }
 
 /** A problem `check` found: the nested path at fault ('' for the value itself) and where in its text. */

@@ -27,6 +27,7 @@ export interface HereContext {
   emit(e: ExecutionEvent): void;
   /** Keep good results on disk under roots.cache. */
   diskCache: boolean;
+  autorun?: boolean;
   /** This execution's result of a cell settled before. */
   result(name: string): PhaseResult | undefined;
   adopt(name: string, key: string, result: PhaseResult): void;
@@ -48,6 +49,7 @@ export async function computeHere(c: HereContext, name: string, key: string, t0:
     log: c.recorder.logger(name, c.log.child({ cell: name }), key),
     signal: c.signal ?? new AbortController().signal,
     upstream,
+    ...(c.autorun ? { autorun: true } : {}),
     emit: (e) => c.emit(e),
   });
   const durationMs = performance.now() - t0;

@@ -35,6 +35,8 @@ export interface PlanContext extends Pick<
   seed: number;
   log: Logger;
   diskCache: boolean;
+  /** Started by autorun mode: runs created by the cells computed here carry meta.autorun. */
+  autorun?: boolean;
   cacheRead(name: string): CacheReadOptions;
   blocked(name: string, upstreamFailed: string | undefined, ownError: boolean): CellError;
   /** The serial in-process executor, for executor plans too narrow to fan out. */

@@ -291,6 +291,7 @@ export class PipelineSession {
       errors,
       targets,
       force: req.force ?? false,
+      ...(req.autorun ? { autorun: true } : {}),
       signal: req.signal,
       emit,
       refused: gate.blocked,

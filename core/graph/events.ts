@@ -59,6 +59,8 @@ export interface RunRequest {
   cells?: string[];
   /** Ignore the cache for the requested cells (ancestors still reuse valid results). */
   force?: boolean;
+  /** Started by autorun mode, not by the user: the runs cells create carry meta.autorun. */
+  autorun?: boolean;
   signal?: AbortSignal;
   onEvent?: (e: ExecutionEvent) => void;
   /**

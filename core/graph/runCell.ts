@@ -17,6 +17,8 @@ export interface CellRunContext {
   log: Logger;
   signal: AbortSignal;
   upstream: ReadonlyMap<string, PhaseResult>;
+  /** Started by autorun mode: the source of the runs the cell creates says so. */
+  autorun?: boolean;
   emit: (e: ExecutionEvent) => void;
 }
 
@@ -35,7 +37,7 @@ export async function runCell(cell: Cell, inputs: PhaseResult[], rc: CellRunCont
     log: rc.log,
     signal: rc.signal,
     upstream: rc.upstream,
-    source: { notebook: rc.notebookPath, cell: cell.name },
+    source: { notebook: rc.notebookPath, cell: cell.name, ...(rc.autorun ? { autorun: true } : {}) },
     progress: (fraction, message) => rc.emit({ type: 'progress', cell: cell.name, fraction, message }),
   };
   try {

@@ -10,6 +10,11 @@ export function frameToIpc(df: pl.DataFrame): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
+/** A polars dtype as a user reads it: `Int64`, not `DataType(Int64)`. */
+function dtypeName(dt: unknown): string {
+  return String(dt).replace(/^DataType\((.*)\)$/, '$1');
+}
+
 /** A PhaseResult in transportable form (frames as Arrow IPC bytes, never JSON rows). */
 export function encodeResult(r: PhaseResult): CellOutputPayload {
   return {
@@ -36,6 +41,7 @@ export function encodeResult(r: PhaseResult): CellOutputPayload {
           columns: r.dataset.frame.width,
           features: r.dataset.features.length,
           featureSetId: r.dataset.featureSetId,
+          schema: r.dataset.frame.columns.map((name, i) => ({ name, dtype: dtypeName(r.dataset?.frame.dtypes[i]) })),
         }
       : undefined,
   };

@@ -82,7 +82,7 @@ export class KernelHandlers {
       return { stale, mode: this.need().mode };
     },
     run: (req) => this.run(req.cells, req.force),
-    runStale: async () => this.run(await this.need().cellsToRerun(), false),
+    runStale: async (req) => this.run(await this.need().cellsToRerun(), false, req.autorun),
     restore: async () => {
       const restored = await this.need().restore();
       for (const [cell, result] of restored) {
@@ -145,7 +145,7 @@ export class KernelHandlers {
     return this.session;
   }
 
-  private async run(cells: string[] | undefined, force: boolean | undefined): Promise<RunReply> {
+  private async run(cells: string[] | undefined, force: boolean | undefined, autorun?: boolean): Promise<RunReply> {
     this.abort = new AbortController();
     const onEvent = (e: ExecutionEvent) => this.emit(toKernelEvent(e));
     try {
@@ -154,6 +154,7 @@ export class KernelHandlers {
       const running = session.run({
         cells,
         force,
+        ...(autorun ? { autorun } : {}),
         signal: this.abort.signal,
         onEvent,
         onCellsDone: () => this.emit({ type: 'cellsDone' }),

@@ -50,3 +50,35 @@ export function frameMetaOf(metadata: unknown): FrameMeta {
     truncated: typeof m.truncated === 'boolean' ? m.truncated : undefined,
   };
 }
+
+/**
+ * Stale outputs dimmed (docs/design.md §9.4): the host tags each table and chart output with its cell
+ * (`OUTPUT_CELL_KEY` in the output's metadata) and tells the renderer of each notebook editor which cells are stale;
+ * the renderer dims their outputs and says which cells it dims. VS Code draws the text summaries itself.
+ */
+export const OUTPUT_CELL_KEY = 'phasebookCell';
+
+/** Host -> renderer: the cells whose inputs changed since they ran (all of them: the renderer replaces its set). */
+export interface StaleCellsMessage {
+  type: 'staleCells';
+  cells: string[];
+}
+
+/** Renderer -> host: it started (send it the stale cells), or the cells whose outputs it dims now. */
+export type RendererStaleMessage = { type: 'rendererReady' } | { type: 'dimmed'; cells: string[] };
+
+const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
+
+export function isStaleCellsMessage(m: unknown): m is StaleCellsMessage {
+  return isObject(m) && m.type === 'staleCells' && strings(m.cells);
+}
+
+export function isRendererStaleMessage(m: unknown): m is RendererStaleMessage {
+  return isObject(m) && (m.type === 'rendererReady' || (m.type === 'dimmed' && strings(m.cells)));
+}
+
+/** The cell an output belongs to, from its metadata. */
+export function outputCellOf(metadata: unknown): string | undefined {
+  const c = isObject(metadata) ? metadata[OUTPUT_CELL_KEY] : undefined;
+  return typeof c === 'string' ? c : undefined;
+}

@@ -25,7 +25,8 @@ export type KernelRequest =
     }
   | { type: 'update'; id: number; text: string }
   | { type: 'run'; id: number; cells?: string[]; force?: boolean }
-  | { type: 'runStale'; id: number }
+  /** `autorun`: sent by autorun mode after an edit burst; the runs it creates say so (run.json meta.autorun). */
+  | { type: 'runStale'; id: number; autorun?: boolean }
   | { type: 'restore'; id: number }
   | { type: 'inspect'; id: number; cell: string; limit?: number }
   | {
@@ -65,9 +66,21 @@ export interface CellOutputPayload {
   ran?: { at: string; durationMs: number };
   charts: { id: string; title: string; spec: Record<string, unknown>; data: Record<string, Uint8Array> }[];
   tables: { title: string; rows: number; columns: string[]; ipc: Uint8Array; truncated: boolean }[];
-  /** The dataset's shape, for the one-line summary. */
-  dataset?: { rows: number; columns: number; features: number; featureSetId?: string };
+  /**
+   * The dataset's shape, for the one-line summary, and its columns (name and polars dtype), for the editor's
+   * column-name completion and diagnostics downstream.
+   */
+  dataset?: {
+    rows: number;
+    columns: number;
+    features: number;
+    featureSetId?: string;
+    schema?: ColumnSchema;
+  };
 }
+
+/** A frame's columns: name and polars dtype (`Int64`, `Float64`, `String`...). */
+export type ColumnSchema = readonly { name: string; dtype: string }[];
 
 export type KernelEvent =
   | { type: 'queued'; cell: string; order: number }

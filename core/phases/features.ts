@@ -28,19 +28,13 @@ import {
 } from '../frame/rolling';
 import type { ConfigOf } from '../base/schema';
 import { registerPhase, type CommonConfig } from '../spec/registry';
-import { featuresSchema } from './specs/features';
+import { featuresSchema, returnColumns } from './specs/features';
 import { closest, didYouMean } from '../base/schema';
 import { emptyResult, type PhaseContext, type PhaseResult, type PhaseSpec } from '../spec/types';
 import { scalarInt } from '../frame/int64';
 
 /** The config of a `features` cell, read off its key specs. */
 export type FeaturesConfig = ConfigOf<typeof featuresSchema.keys> & CommonConfig;
-
-/** The return column(s) a config produces: `ret` for one price column, `ret_{col}` for several. */
-export function returnColumns(returns: string | string[] | undefined): { source: string; name: string }[] {
-  const cols = returns === undefined ? [] : Array.isArray(returns) ? returns : [returns];
-  return cols.map((c) => ({ source: c, name: cols.length === 1 ? 'ret' : `ret_${c}` }));
-}
 
 /** Config with defaults filled in: what the feature set id hashes. */
 export function normalizeFeaturesConfig(c: FeaturesConfig): Record<string, unknown> {

@@ -27,7 +27,8 @@ export interface BeginRunOptions {
   outputName?: string;
   config: Record<string, unknown>;
   seed: number;
-  source: RunManifest['source'];
+  /** `autorun`: made by autorun mode; written as meta.autorun, not into the manifest's source. */
+  source: RunManifest['source'] & { autorun?: boolean };
   featureSetId?: string;
   meta?: Record<string, unknown>;
   /** Folder whose git commit is recorded; defaults to the process's working directory. */
@@ -84,12 +85,13 @@ export async function beginRun(opts: BeginRunOptions): Promise<RunWriter> {
     throw e;
   }
   const commit = await gitCommit(opts.baseDir ?? process.cwd());
+  const { autorun, ...source } = opts.source;
   const manifest: RunManifest = {
     id,
     kind: opts.kind,
     status: 'running',
     created: new Date().toISOString(),
-    source: opts.source,
+    source,
     config: opts.config,
     config_hash: configHash(opts.config),
     ...(opts.featureSetId !== undefined ? { feature_set_id: opts.featureSetId } : {}),
@@ -97,7 +99,7 @@ export async function beginRun(opts: BeginRunOptions): Promise<RunWriter> {
     seed: opts.seed,
     metrics: {},
     artifacts: [],
-    ...(opts.meta ? { meta: { ...opts.meta } } : {}),
+    ...(opts.meta || autorun ? { meta: { ...opts.meta, ...(autorun ? { autorun: true } : {}) } } : {}),
     writer: currentWriter(),
     engine_version: ENGINE_VERSION,
   };

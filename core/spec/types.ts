@@ -32,6 +32,8 @@ export interface RunSource {
   notebook?: string;
   cell?: string;
   cli?: string[];
+  /** Started by autorun mode: createRun writes it as meta.autorun (not into run.json's source). */
+  autorun?: boolean;
 }
 
 export interface PhaseResult {

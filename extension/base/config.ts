@@ -7,6 +7,9 @@ export const SECTION = 'phasebook';
 
 export type ExecutionMode = 'autorun' | 'lazy';
 
+/** The default of `phasebook.autorun.delayMs`. */
+export const AUTORUN_DELAY_MS = 1500;
+
 export interface PhasebookSettings {
   /** Root defaults, relative to a workspace folder or notebook folder (or absolute). */
   artifactRoots: ArtifactRoots;
@@ -20,6 +23,8 @@ export interface PhasebookSettings {
   defaultHorizon: number | undefined;
   /** phasebook.executor.*: the kernel's executor unless the notebook's settings block says otherwise. */
   executor: ExecutorChoice;
+  /** Autorun re-runs the stale cells this long after an edit burst's last edit reached the kernel. */
+  autorunDelayMs: number;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettings {
@@ -32,6 +37,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettin
   const memory = c.get<number>('kernel.memoryLimitMb') ?? 4096;
   const horizon = c.get<number | null>('stacking.defaultHorizon');
   const idle = c.get<number>('kernel.detachedIdleMinutes') ?? 30;
+  const delay = c.get<number>('autorun.delayMs') ?? AUTORUN_DELAY_MS;
   return {
     artifactRoots: { ...DEFAULT_ROOTS, ...cleanRoots },
     mode: mode === 'autorun' ? 'autorun' : 'lazy',
@@ -40,6 +46,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettin
     kernelDetachedIdleMinutes: Number.isFinite(idle) && idle > 0 ? idle : 30,
     defaultMetaLearner: c.get<string>('stacking.defaultMetaLearner') || 'logistic',
     executor: executorSettings(c),
+    autorunDelayMs: Number.isFinite(delay) && delay >= 0 ? Math.round(delay) : AUTORUN_DELAY_MS,
     defaultHorizon: typeof horizon === 'number' && Number.isInteger(horizon) && horizon > 0 ? horizon : undefined,
   };
 }

@@ -1,12 +1,13 @@
 /**
  * The notebook controller for `phasebook` notebooks and the kernels behind it, one per open
  * notebook. Runs only in trusted workspaces; restores the last outputs when a notebook opens;
- * forwards edits (debounced) so stale cells are marked, and re-run in autorun mode.
+ * forwards edits (debounced) so stale cells are marked, and re-run in autorun mode once an edit burst is over.
  */
 import * as vscode from 'vscode';
 import { CONTROLLER_ID, NOTEBOOK_TYPE } from '../base/commandIds';
 import type { NotebookModels } from '../notebook/models';
 import { Disposable, Debouncer } from '../util/disposables';
+import { AutorunTimer } from './autorunTimer';
 import { messageOutput } from './outputs';
 import { toNotebookOutput } from './executionRegistry';
 import { NotebookKernel, type NotebookKernelDeps } from './notebookKernel';
@@ -25,15 +26,25 @@ export class PhasebookController extends Disposable implements vscode.Disposable
   private readonly kernels = new Map<string, NotebookKernel>();
   private readonly edits = new Map<string, Debouncer>();
   private readonly restored = new Set<string>();
+  private readonly autorun: AutorunTimer;
   private readonly changed = new vscode.EventEmitter<NotebookKernel>();
   /** A kernel's state, stale cells, runs or mode changed. */
   readonly onDidChangeKernel = this.changed.event;
+  private readonly nodesChanged = new vscode.EventEmitter<NotebookKernel>();
+  /** A kernel's cells were queued, started or finished, or its stale cells changed. */
+  readonly onDidChangeNodes = this.nodesChanged.event;
 
   constructor(
     private readonly models: NotebookModels,
     private readonly deps: KernelDeps,
   ) {
     super();
+    this.autorun = this.track(
+      new AutorunTimer(
+        () => this.deps.settings().autorunDelayMs,
+        (key) => this.autorunFired(key),
+      ),
+    );
     const c = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'Phasebook');
     c.supportedLanguages = ['yaml', 'typescript'];
     c.supportsExecutionOrder = true;
@@ -45,6 +56,7 @@ export class PhasebookController extends Disposable implements vscode.Disposable
     this.track(
       c,
       this.changed,
+      this.nodesChanged,
       c.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
         if (selected) void this.restoreOnce(notebook);
       }),
@@ -54,7 +66,10 @@ export class PhasebookController extends Disposable implements vscode.Disposable
         for (const nb of vscode.workspace.notebookDocuments)
           if (nb.notebookType === NOTEBOOK_TYPE) void this.restoreOnce(nb);
       }),
-      models.onDidChange((nb) => this.editDebouncer(nb).schedule()),
+      models.onDidChange((nb) => {
+        this.autorun.cancel(nb.uri.toString());
+        this.editDebouncer(nb).schedule();
+      }),
     );
     for (const nb of vscode.workspace.notebookDocuments) this.opened(nb);
   }
@@ -67,6 +82,7 @@ export class PhasebookController extends Disposable implements vscode.Disposable
       k = new NotebookKernel(notebook, { ...this.deps, controller: this.controller });
       const kernel = k;
       k.onDidChange(() => this.changed.fire(kernel));
+      k.onDidChangeNodes(() => this.nodesChanged.fire(kernel));
       this.kernels.set(key, k);
     }
     return k;
@@ -89,6 +105,7 @@ export class PhasebookController extends Disposable implements vscode.Disposable
     const key = nb.uri.toString();
     this.edits.get(key)?.dispose();
     this.edits.delete(key);
+    this.autorun.cancel(key);
     this.restored.delete(key);
     this.kernels.get(key)?.dispose();
     this.kernels.delete(key);
@@ -102,11 +119,22 @@ export class PhasebookController extends Disposable implements vscode.Disposable
         if (!vscode.workspace.isTrusted || nb.isClosed) return;
         this.kernelFor(nb)
           .edited()
+          .then((rerun) => rerun && this.autorun.schedule(key))
           .catch((e: Error) => this.deps.log.error(`update failed: ${e.message}`));
       });
       this.edits.set(key, d);
     }
     return d;
+  }
+
+  /** An autorun burst is over: the stale cells re-run once, and the runs they create are marked autorun. */
+  private autorunFired(key: string): void {
+    const kernel = this.kernels.get(key);
+    if (!kernel || !vscode.workspace.isTrusted || kernel.notebook.isClosed) return;
+    // Switched to lazy while the burst settled: the cells stay stale.
+    void kernel.mode().then(async (mode) => {
+      if (mode === 'autorun') await kernel.runStale(true);
+    });
   }
 
   /** Brings back the outputs of the last run of a notebook that was just opened (trusted only). */

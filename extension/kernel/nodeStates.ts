@@ -4,7 +4,7 @@
  * kernel marked it stale. Virtual cells (fan-out branches) keep their own entries; a fanned-out node shows them
  * folded into one state. Pure: no vscode (NotebookKernel feeds it, the unit tests read it).
  */
-import type { KernelEvent } from '../../core/kernel/protocol';
+import type { ColumnSchema, KernelEvent } from '../../core/kernel/protocol';
 
 /** What a node shows. `stale`: it has a result, but its inputs changed since. `blocked`: an upstream cell failed. */
 export type NodeState = 'never' | 'queued' | 'running' | 'ok' | 'cached' | 'stale' | 'failed' | 'blocked' | 'cancelled';
@@ -40,6 +40,8 @@ const PRECEDENCE: readonly NodeState[] = [
 
 export class NodeStates {
   private readonly entries = new Map<string, Entry>();
+  /** Each cell's last known output schema (kept when the cell goes stale or fails: the editor completes from it). */
+  private readonly schemas = new Map<string, ColumnSchema>();
   private readonly stale = new Set<string>();
 
   /** Applies one kernel event; true when a state changed. */
@@ -54,6 +56,7 @@ export class NodeStates {
       }
       case 'finished': {
         const out = e.output;
+        if (out?.dataset?.schema) this.schemas.set(e.cell, out.dataset.schema);
         const state: NodeState = e.status === 'skipped' ? 'blocked' : e.status;
         const message =
           e.status === 'skipped'
@@ -100,6 +103,11 @@ export class NodeStates {
   reset(): void {
     this.settle();
     this.stale.clear();
+  }
+
+  /** The columns of a cell's last dataset, when a run or restore reported one. */
+  schemaOf(name: string): ColumnSchema | undefined {
+    return this.schemas.get(name);
   }
 
   /** What one (possibly virtual) cell shows. */

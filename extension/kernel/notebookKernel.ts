@@ -109,7 +109,7 @@ export class NotebookKernel implements vscode.Disposable {
   async setMode(mode: ExecutionMode): Promise<void> {
     this.modeOverride = mode;
     this.changed.fire();
-    if (mode === 'autorun' && this.stale.size) await this.runStale();
+    if (mode === 'autorun' && this.stale.size) await this.runStale(true);
   }
 
   private cellOf(name: string): vscode.NotebookCell | undefined {
@@ -208,11 +208,11 @@ export class NotebookKernel implements vscode.Disposable {
     await proc.request({ type: 'update', text: model.text });
   }
 
-  /** After an edit: tell a running kernel, then re-run the stale cells in autorun mode. */
-  async edited(): Promise<void> {
-    if (!this.proc || this.state === 'dead' || this.state === 'stopped') return;
+  /** After an edit: tell a running kernel; true when autorun should re-run the stale cells (the caller debounces). */
+  async edited(): Promise<boolean> {
+    if (!this.proc || this.state === 'dead' || this.state === 'stopped') return false;
     await this.sync();
-    if (this.stale.size && (await this.mode()) === 'autorun') await this.runStale();
+    return this.stale.size > 0 && (await this.mode()) === 'autorun';
   }
 
   /**
@@ -267,7 +267,7 @@ export class NotebookKernel implements vscode.Disposable {
   }
 
   /** Runs the stale, failed and waiting cells; returns the cells the kernel ran (none: nothing to run). */
-  async runStale(): Promise<string[]> {
+  async runStale(autorun = false): Promise<string[]> {
     const run: PendingRun = { done: () => undefined };
     this.asked.add(run);
     try {
@@ -275,7 +275,7 @@ export class NotebookKernel implements vscode.Disposable {
       await this.sync();
       this.runs.push(run);
       this.timeline.sent('runStale');
-      const reply = await proc.request({ type: 'runStale' });
+      const reply = await proc.request({ type: 'runStale', ...(autorun ? { autorun } : {}) });
       return reply.cells.map((c) => c.cell);
     } catch (e) {
       this.requestFailed(e);

@@ -9,7 +9,14 @@ import type { CellError, CellStatus } from '../../core/graph/events';
 import { formatCellError } from '../../core/graph/cellError';
 import type { CellOutputPayload, ExecutedBy } from '../../core/kernel/protocol';
 import type { SummaryValue } from '../../core/spec/types';
-import { CHART_MIME, ERROR_MIME, FRAME_MIME, type ChartMimePayload, type FrameMeta } from '../../core/kernel/mimes';
+import {
+  CHART_MIME,
+  ERROR_MIME,
+  FRAME_MIME,
+  OUTPUT_CELL_KEY,
+  type ChartMimePayload,
+  type FrameMeta,
+} from '../../core/kernel/mimes';
 import { originOf } from '../../core/orchestrate/branch';
 import { ipcToMarkdown } from './arrowPreview';
 import { metricLines, shownPath } from './summaryLines';
@@ -212,8 +219,13 @@ export function cellOutputs(
       items: [{ mime: 'text/plain', data: text(summaryText(cell, status, durationMs, out, base, by)) }],
       metadata: { phasebookSummary: true, status, ...summaryPaths(out, base), ...(by ? { executedBy: by } : {}) },
     });
-  for (const t of out?.tables ?? []) specs.push(tableOutput(t));
-  for (const c of out?.charts ?? []) specs.push(chartOutput(c));
+  // Tables and charts say whose they are: the renderer dims a stale cell's (docs/design.md §9.4).
+  const owned = (o: OutputSpec): OutputSpec => ({
+    ...o,
+    metadata: { ...o.metadata, [OUTPUT_CELL_KEY]: originOf(cell) },
+  });
+  for (const t of out?.tables ?? []) specs.push(owned(tableOutput(t)));
+  for (const c of out?.charts ?? []) specs.push(owned(chartOutput(c)));
   return specs;
 }
 

@@ -1,8 +1,12 @@
-/** The core parser's diagnostics shown on the cells as you type (unknown kinds and keys, bad YAML...). */
+/**
+ * The core parser's diagnostics shown on the cells as you type (unknown kinds and keys, bad YAML...), and unknown
+ * column names checked against what the upstream cells last made (when the kernel knows it).
+ */
 import * as vscode from 'vscode';
 import { NOTEBOOK_TYPE } from '../base/commandIds';
 import { Disposable, Debouncer } from '../util/disposables';
 import { cellDiagnostics } from './cellDiagnostics';
+import { columnDiagnostics, type ColumnFacts } from './columnNames';
 import type { NotebookModels } from './models';
 
 const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
@@ -11,17 +15,27 @@ const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
+/** Where the column check gets what the kernel last said about a notebook's cells, and when that changed. */
+export interface ColumnSource {
+  facts(nb: vscode.NotebookDocument): ColumnFacts | undefined;
+  readonly onDidChange: vscode.Event<vscode.NotebookDocument>;
+}
+
 export class CellDiagnosticsProvider extends Disposable implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('phasebook');
   private readonly pending = new Map<string, Debouncer>();
   /** Cell documents that got diagnostics, per notebook, so they can be cleared. */
   private readonly shown = new Map<string, vscode.Uri[]>();
 
-  constructor(private readonly models: NotebookModels) {
+  constructor(
+    private readonly models: NotebookModels,
+    private readonly columns?: ColumnSource,
+  ) {
     super();
     this.track(
       this.collection,
       models.onDidChange((nb) => this.schedule(nb)),
+      ...(columns ? [columns.onDidChange((nb) => this.schedule(nb))] : []),
       vscode.workspace.onDidOpenNotebookDocument((nb) => void this.update(nb)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.clear(nb)),
     );
@@ -42,7 +56,8 @@ export class CellDiagnosticsProvider extends Disposable implements vscode.Dispos
     if (nb.notebookType !== NOTEBOOK_TYPE || nb.isClosed) return;
     const model = await this.models.model(nb);
     const byCell = new Map<number, vscode.Diagnostic[]>();
-    for (const d of cellDiagnostics(model)) {
+    const facts = this.columns?.facts(nb);
+    for (const d of [...cellDiagnostics(model), ...(facts ? columnDiagnostics(model, facts) : [])]) {
       const range = new vscode.Range(
         d.startLine,
         d.startColumn,

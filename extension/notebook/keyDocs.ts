@@ -25,7 +25,8 @@ export function kindDoc(kind: string): string | undefined {
   return markerKinds().find((k) => k.kind === kind)?.doc;
 }
 
-function objectKeys(type: ValueType): Record<string, KeySpec> | undefined {
+/** The keys of the mappings a value type holds (a block, a list of blocks, an option of either). */
+export function objectKeys(type: ValueType): Record<string, KeySpec> | undefined {
   switch (type.type) {
     case 'object':
       return type.keys;

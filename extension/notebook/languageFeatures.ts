@@ -1,9 +1,10 @@
 /**
  * Completion and hovers in phase cells, from the phase registry: kinds (for a new cell's marker),
- * keys with their docs, enum values, and upstream cell names after `from:`.
+ * keys with their docs, enum values, upstream cell names after `from:`, and the upstream cell's column names
+ * after keys that take columns (from its last known schema).
  */
 import * as vscode from 'vscode';
-import { describeType } from '../../core/base/schema';
+import { describeType, type KeySpec } from '../../core/base/schema';
 import { NOTEBOOK_TYPE } from '../base/commandIds';
 import { kindOfCell } from './cellText';
 import {
@@ -16,6 +17,8 @@ import {
   markerKinds,
   valueChoices,
 } from './keyDocs';
+import type { ColumnSchema } from '../../core/kernel/protocol';
+import { madeColumns, upstreamColumns } from './columnNames';
 import { cellLike, cellOfDocument, type NotebookModels } from './models';
 import { DidYouMeanFixes } from './quickFixes';
 import { keyAt, positionContext } from './yamlContext';
@@ -36,8 +39,43 @@ function kindItems(range: vscode.Range | undefined, withMarker: boolean): vscode
     });
 }
 
+/** A cell's last known output columns in a notebook (its kernel's), if any. */
+export type SchemaLookup = (notebook: vscode.NotebookDocument, cell: string) => ColumnSchema | undefined;
+
 export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
-  constructor(private readonly models: NotebookModels) {}
+  constructor(
+    private readonly models: NotebookModels,
+    private readonly schemaOf: SchemaLookup = () => undefined,
+  ) {}
+
+  /**
+   * The upstream columns for a key that takes column names (then the ones the cell makes first); undefined when no
+   * upstream schema is known.
+   */
+  private columnItems(
+    notebook: vscode.NotebookDocument,
+    cell: vscode.NotebookCell,
+    spec: KeySpec,
+  ): vscode.CompletionItem[] | undefined {
+    const model = this.models.modelNow(notebook);
+    const schema = upstreamColumns(model, cell.index, (name) => this.schemaOf(notebook, name));
+    if (!schema) return undefined;
+    const config = model.parsed.cells[model.primary[cell.index] ?? -1]?.config ?? {};
+    const made = madeColumns(spec, config).filter((n) => !schema.some((c) => c.name === n));
+    return [
+      ...schema.map((c) => ({ ...c, detail: `column (${c.dtype})` })),
+      ...made.map((name) => ({
+        name,
+        dtype: 'this cell',
+        detail: 'column this cell makes first',
+      })),
+    ].map((c, i) => {
+      const item = new vscode.CompletionItem({ label: c.name, description: c.dtype }, vscode.CompletionItemKind.Field);
+      item.detail = c.detail;
+      item.sortText = String(i).padStart(4, '0');
+      return item;
+    });
+  }
 
   /** Values for a key: upstream cell names for `from`, else enum members and booleans. */
   private valueItems(
@@ -63,6 +101,8 @@ export class PhaseCompletionProvider implements vscode.CompletionItemProvider {
         });
     }
     const spec = keySpecAt(kind, path, key);
+    const columns = spec?.columns ? this.columnItems(notebook, cell, spec) : undefined;
+    if (columns) return columns;
     return spec
       ? [...new Set([...valueChoices(spec.type), ...(spec.suggest ?? [])])].map(
           (v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.EnumMember),
@@ -137,11 +177,11 @@ export class PhaseHoverProvider implements vscode.HoverProvider {
   }
 }
 
-export function registerLanguageFeatures(models: NotebookModels): vscode.Disposable {
+export function registerLanguageFeatures(models: NotebookModels, schemaOf?: SchemaLookup): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.languages.registerCompletionItemProvider(
       PHASE_CELL_SELECTOR,
-      new PhaseCompletionProvider(models),
+      new PhaseCompletionProvider(models, schemaOf),
       ':',
       ' ',
       '[',

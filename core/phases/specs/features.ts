@@ -3,8 +3,23 @@ import { type ValueProblem, t } from '../../base/schema';
 import { ROLLING_STATS } from '../../frame/closedLists';
 import { FeatureExpressionError, parseFeatureExpression } from '../../frame/featureExpressionSyntax';
 
+/** The return column(s) a config produces: `ret` for one price column, `ret_{col}` for several. */
+export function returnColumns(returns: string | string[] | undefined): { source: string; name: string }[] {
+  const cols = returns === undefined ? [] : Array.isArray(returns) ? returns : [returns];
+  return cols.map((c) => ({ source: c, name: cols.length === 1 ? 'ret' : `ret_${c}` }));
+}
+
+/** Lags and rolling windows read the input's columns and the return columns the cell makes first. */
+const inputOrReturns = {
+  made: (config: Readonly<Record<string, unknown>>): string[] => {
+    const r = config.returns;
+    const ok = typeof r === 'string' || (Array.isArray(r) && r.every((x) => typeof x === 'string'));
+    return ok ? returnColumns(r as string | string[]).map((c) => c.name) : [];
+  },
+};
+
 const rollingBlock = t.object({
-  column: { type: t.string(), doc: 'Column to roll over. Default: the return column.' },
+  column: { type: t.string(), columns: inputOrReturns, doc: 'Column to roll over. Default: the return column.' },
   windows: {
     type: t.list(t.integer({ min: 1, max: 32767 })),
     doc: 'Window lengths in rows (at most 32767).',
@@ -36,6 +51,7 @@ export const featuresSchema = {
   keys: {
     returns: {
       type: t.oneOf(t.string(), t.list(t.string())),
+      columns: true,
       doc: "Price column(s) to turn into one-bar returns: column 'ret' (or 'ret_{col}' for several).",
     },
     return_type: {
@@ -47,7 +63,11 @@ export const featuresSchema = {
       type: t.list(t.integer({ min: 1 })),
       doc: 'Lags (in rows, per symbol) of the return column(s) or of `lag_columns`: {col}_lag_{k}.',
     },
-    lag_columns: { type: t.list(t.string()), doc: 'Columns to lag. Default: the return column(s).' },
+    lag_columns: {
+      type: t.list(t.string()),
+      columns: inputOrReturns,
+      doc: 'Columns to lag. Default: the return column(s).',
+    },
     rolling: {
       type: t.oneOf(rollingBlock, t.list(rollingBlock)),
       doc: 'Rolling statistics per symbol: { column, windows, stats } or a list of such blocks: {col}_roll_{stat}_{w}.',

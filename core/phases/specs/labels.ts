@@ -10,6 +10,7 @@ export const labelsSchema = {
     horizons: { type: t.list(t.integer({ min: 1 })), doc: 'Several horizons at once (instead of `horizon`).' },
     target: {
       type: t.string(),
+      columns: true,
       doc: 'Price column the forward return is computed from. Default close.',
       default: 'close',
     },

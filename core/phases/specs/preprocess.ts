@@ -25,6 +25,7 @@ export const preprocessSchema = {
     },
     columns: {
       type: t.list(t.string()),
+      columns: true,
       doc: 'Columns to treat. Default: every numeric column except timestamp, symbol and labels.',
     },
     per_symbol: { type: t.boolean(), doc: 'Fit statistics per symbol. Default true.', default: true },

@@ -13,6 +13,6 @@ export const scaleSchema = {
       default: 'standard',
     },
     per_symbol: { type: t.boolean(), doc: 'Fit one scaler per symbol. Default false.', default: false },
-    columns: { type: t.list(t.string()), doc: 'Columns to scale. Default: the features.' },
+    columns: { type: t.list(t.string()), columns: true, doc: 'Columns to scale. Default: the features.' },
   },
 } as const;

@@ -36,7 +36,15 @@ const full: BenchResults = {
   machine: { cpus: 2, memGb: '23.5', loadStart: '1.0', loadEnd: '1.2' },
   pipeline: { phasebook: side(1, 0.6031), reference: side(4, 0.6025), foldsMatch: true },
   micro: {
-    gbdt: { threads: 2, oursSeconds: 12, xgbSeconds: 10, ratio: 1.2, oursAuc: 0.9361, xgbAuc: 0.9365 },
+    gbdt: {
+      threads: 2,
+      oursSeconds: 9,
+      xgbSeconds: 10,
+      ratio: 0.9,
+      cpuRatio: 0.95,
+      oursAuc: 0.9361,
+      xgbAuc: 0.9365,
+    },
     kernel: { p50Ms: 8, p95Ms: 20, samples: 200 },
     cache: { memoryHitP50Ms: 4, diskHitMs: 900, firstKeysMs: 300, upstreamRows: 2_000_000 },
     runIndex: { runs: 10_000, firstScanMs: 1600, scanP50Ms: 900 },
@@ -47,7 +55,11 @@ const full: BenchResults = {
 test('targets: ratios against the reference and the absolute limits decide met or not', () => {
   const rows = evaluateTargets(full);
   const byName = (s: string) => rows.find((r) => r.target.startsWith(s));
-  assert.equal(byName('End to end')?.ok, true, 'Phasebook at 0.25x the reference meets <= 0.5x');
+  assert.equal(byName('End to end')?.ok, true, 'Phasebook at 0.25x the reference meets <= 1.0x');
+  assert.equal(byName('Stacked ROC AUC')?.ok, true, '0.6031 vs 0.6025 is within 0.002');
+  assert.equal(byName('Peak RSS')?.ok, true);
+  assert.equal(byName('Logistic in CV')?.ok, true);
+  assert.equal(byName('GBDT inside CV')?.ok, true, '0.25x in CV is no worse than 0.9x alone');
   assert.match(byName('End to end')?.measured ?? '', /0\.25x/);
   assert.equal(byName('GBDT')?.ok, true);
   assert.equal(byName('Kernel')?.ok, true);
@@ -66,6 +78,20 @@ test('targets: GBDT speed alone does not meet the target when the AUC is off by 
     },
   });
   assert.equal(rows.find((r) => r.target.startsWith('GBDT'))?.ok, false);
+});
+
+test('targets: a faster Phasebook still misses when its stacked AUC, memory or CPU is off', () => {
+  const pb = { ...side(1, 0.6055), peakRssMb: 5000 };
+  const rows = evaluateTargets({
+    ...full,
+    pipeline: { phasebook: pb, reference: side(4, 0.6025), foldsMatch: true },
+    micro: { ...full.micro, gbdt: { ...(full.micro?.gbdt ?? {}), cpuRatio: 1.3 } },
+  });
+  const byName = (s: string) => rows.find((r) => r.target.startsWith(s));
+  assert.equal(byName('End to end')?.ok, true);
+  assert.equal(byName('Stacked ROC AUC')?.ok, false, '+0.0030 is outside 0.002');
+  assert.equal(byName('Peak RSS')?.ok, false, '5000 MB is more than 4000 MB');
+  assert.equal(byName('GBDT <=')?.ok, false, 'wall 0.9x but CPU 1.3x');
 });
 
 test('targets: a step that failed or did not run is "not measured", never met', () => {

@@ -47,7 +47,13 @@ test('a table travels as Arrow IPC bytes under the frame mime type, with a markd
   assert.match(md, /\| symbol \| close \|/);
   assert.match(md, /\| BTC \| 1\.5 \|/);
   assert.match(md, /\| a\\\|b \| null \|/);
-  assert.deepEqual(table.metadata, { title: 'head', rows: 3, columns: ['symbol', 'close'], truncated: false });
+  assert.deepEqual(table.metadata, {
+    title: 'head',
+    rows: 3,
+    columns: ['symbol', 'close'],
+    truncated: false,
+    phasebookCell: 'load',
+  });
 });
 
 test('a chart carries its vega-lite spec and each dataset as base64 Arrow IPC', () => {
