@@ -71,7 +71,12 @@ export async function executePlan(c: PlanContext): Promise<CellOutcome[]> {
       adopt,
       // Outside the serial path the checkpoint of a restored cell records no inputs (as the pool's workers do).
       cachedNote: (name, key, result) => recorder.cached(name, key, result, executor ? [] : parentsOf(name)),
-      compute: executor ? undefined : (name, key, t0) => computeHere(here, name, key, t0),
+      compute: executor
+        ? undefined
+        : async (name, key, t0) => {
+            const o = await computeHere(here, name, key, t0);
+            return o.status === 'ok' || o.status === 'failed' ? { ...o, executor: 'in-process' } : o;
+          },
     },
     ledger,
   );

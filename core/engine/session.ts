@@ -24,6 +24,7 @@ import { chooseExecutor } from '../orchestrate/choose';
 import { recordExecution } from '../orchestrate/record';
 import type { OpenJobSession } from '../orchestrate/jobRunner';
 import { SerialExecutor } from '../orchestrate/serial';
+import type { Executor } from '../orchestrate/executor';
 import { auditCached, auditGate } from '../audit/gate';
 import { isDataCell } from '../audit/audit';
 import type { AuditMode, AuditReport } from '../audit/types';
@@ -97,6 +98,11 @@ export class PipelineSession {
   /** Where this session's own log records go (pool workers forward theirs per job). */
   setLogger(log: Logger): void {
     this.opts.log = log;
+  }
+
+  /** The executor of the next runs' computed cells (the kernel's choice can change with the settings cell). */
+  setExecutor(executor: Executor | undefined): void {
+    this.opts.executor = executor;
   }
 
   get seed(): number {

@@ -18,6 +18,11 @@ export type ExecutionEvent =
       error?: CellError;
       cacheKey?: string;
       note?: string;
+      /** Computed cells: the executor that ran it ('in-process', 'serial', 'local-pool', 'bullmq'). */
+      executor?: string;
+      /** On a worker fleet: the worker that ran it and the attempts it took. */
+      worker?: string;
+      attempts?: number;
     }
   | { type: 'run-created'; cell: string; id: string; dir: string; kind: RunKind };
 
@@ -45,6 +50,8 @@ export interface CellOutcome {
   /** Attempts it took on a worker fleet (1 when the first one succeeded), and the worker that ran it. */
   attempts?: number;
   worker?: string;
+  /** The executor that computed it (absent for cells restored, blocked or cancelled). */
+  executor?: string;
 }
 
 export interface RunRequest {

@@ -84,16 +84,15 @@ export function serveDetached(env: NodeJS.ProcessEnv): void {
     if (process.platform !== 'win32') rmSync(cfg.socketPath, { force: true });
     process.exit(0);
   };
+  // A run in flight is cancelled first: on a worker fleet that takes its queued jobs off Redis.
+  const stop = (): void => void dispatcher.shutdown().finally(exit);
   const armIdle = (): void => {
     clearTimeout(idleTimer);
     if (!client && !dispatcher.busy) idleTimer = setTimeout(exit, cfg.idleMs);
   };
 
   const onRequest = (from: Client, req: KernelRequest): void => {
-    if (req.type === 'shutdown') {
-      dispatcher.cancel();
-      return exit();
-    }
+    if (req.type === 'shutdown') return stop();
     if (req.type === 'cancel') return dispatcher.receive(req);
     const id = nextId++;
     asked.set(id, { client: from, id: req.id, type: req.type });
@@ -170,5 +169,5 @@ export function serveDetached(env: NodeJS.ProcessEnv): void {
     renameSync(tmp, cfg.infoPath); // a host polling for the file never reads half of it
     armIdle();
   });
-  process.on('SIGTERM', exit);
+  process.on('SIGTERM', stop);
 }

@@ -49,8 +49,9 @@ export class KernelDispatcher {
     });
   }
 
-  cancel(): void {
-    this.handlers.cancel();
+  /** Before the process exits: the run in flight is cancelled and given a moment to withdraw its work. */
+  shutdown(): Promise<void> {
+    return this.handlers.shutdown();
   }
 }
 

@@ -19,11 +19,15 @@ import { runQuery } from './queryFrame';
 import { readRunFrames } from './runFrames';
 import { recordStandaloneRun } from '../orchestrate/record';
 import { metricsDbPath } from '../orchestrate/metricsDb';
+import { KernelExecutor } from './kernelExecutor';
 
 /** What the kernel does for each request; separate from the process plumbing so it can be tested in-process. */
 export class KernelHandlers {
   private session?: PipelineSession;
   private abort?: AbortController;
+  /** The run in flight (a shutdown waits for it to withdraw its work). */
+  private running?: Promise<unknown>;
+  private executor = new KernelExecutor(undefined);
 
   constructor(
     private readonly log: Logger,
@@ -32,6 +36,19 @@ export class KernelHandlers {
 
   cancel(): void {
     this.abort?.abort();
+  }
+
+  /**
+   * Before the kernel exits: cancels the run in flight and waits, at most `graceMs`, for it to withdraw its work
+   * (a fleet run removes its queued jobs from Redis and signals its running ones; the run is recorded as cancelled).
+   */
+  async shutdown(graceMs = 1500): Promise<void> {
+    this.cancel();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((ok) => (timer = setTimeout(ok, graceMs)));
+    await Promise.race([this.running?.catch(() => undefined), late]);
+    clearTimeout(timer);
+    await this.executor.close().catch(() => undefined);
   }
 
   /** Runs one request; the reply is the type `KernelReplies` declares for it. */
@@ -43,6 +60,8 @@ export class KernelHandlers {
 
   private readonly on: KernelHandlerMap = {
     open: async (req) => {
+      void this.executor.close();
+      this.executor = new KernelExecutor(req.executor);
       this.session = new PipelineSession(req.text, {
         notebookPath: req.notebookPath,
         rootDefaults: req.rootDefaults,
@@ -130,7 +149,9 @@ export class KernelHandlers {
     this.abort = new AbortController();
     const onEvent = (e: ExecutionEvent) => this.emit(toKernelEvent(e));
     try {
-      const report = await this.need().run({
+      const session = this.need();
+      session.setExecutor(this.executor.choose(session));
+      const running = session.run({
         cells,
         force,
         ...(autorun ? { autorun } : {}),
@@ -138,6 +159,8 @@ export class KernelHandlers {
         onEvent,
         onCellsDone: () => this.emit({ type: 'cellsDone' }),
       });
+      this.running = running;
+      const report = await running;
       return {
         ok: report.ok,
         exitCode: report.exitCode,
@@ -145,6 +168,7 @@ export class KernelHandlers {
       };
     } finally {
       this.abort = undefined;
+      this.running = undefined;
     }
   }
 }
@@ -172,6 +196,9 @@ function toKernelEvent(e: ExecutionEvent): KernelEvent {
         durationMs: e.durationMs,
         error: e.error,
         output: e.result ? encodeResult(e.result) : undefined,
+        ...(e.executor
+          ? { executedBy: { executor: e.executor, ...(e.worker ? { worker: e.worker, attempts: e.attempts } : {}) } }
+          : {}),
       };
     case 'run-created':
       return { type: 'runCreated', cell: e.cell, id: e.id, dir: e.dir, kind: e.kind };

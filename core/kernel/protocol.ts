@@ -10,6 +10,7 @@ import type { ArtifactRoots } from '../runs/roots';
 import type { CellError, CellStatus } from '../graph/events';
 import type { RunKind } from '../runs/types';
 import type { SummaryValue } from '../base/outputs';
+import type { ExecutorChoice } from '../engine/executorChoice';
 
 export type KernelRequest =
   | {
@@ -19,6 +20,8 @@ export type KernelRequest =
       text: string;
       rootDefaults?: Partial<ArtifactRoots>;
       seed?: number;
+      /** The VS Code settings phasebook.executor.* (the notebook's `executor:` block wins over them). */
+      executor?: ExecutorChoice;
     }
   | { type: 'update'; id: number; text: string }
   | { type: 'run'; id: number; cells?: string[]; force?: boolean }
@@ -43,6 +46,14 @@ export type KernelRequest =
   | { type: 'readRunFrames'; id: number; predictions?: string; equityDir?: string }
   | { type: 'cancel' }
   | { type: 'shutdown' };
+
+/** The executor that computed a cell and, on a worker fleet, the worker and the attempts it took. */
+export interface ExecutedBy {
+  /** 'in-process', 'serial', 'local-pool' or 'bullmq'. */
+  executor: string;
+  worker?: string;
+  attempts?: number;
+}
 
 /** A cell's outputs in transportable form: frames are Arrow IPC stream bytes. */
 export interface CellOutputPayload {
@@ -82,6 +93,8 @@ export type KernelEvent =
       durationMs: number;
       output?: CellOutputPayload;
       error?: CellError;
+      /** A computed cell: where it ran (absent for restored, blocked and cancelled cells). */
+      executedBy?: ExecutedBy;
     }
   | { type: 'runCreated'; cell: string; id: string; dir: string; kind: RunKind }
   | { type: 'stale'; cells: string[] }

@@ -14,16 +14,15 @@ function serveOverIpc(): void {
     if (process.send) process.send(m);
   };
   const dispatcher = new KernelDispatcher(send);
+  // A run in flight is cancelled first: on a worker fleet that takes its queued jobs off Redis.
+  const stop = (): void => void dispatcher.shutdown().finally(() => process.exit(0));
   process.on('message', (raw: unknown) => {
     const req = raw as KernelRequest;
-    if (req.type === 'shutdown') {
-      dispatcher.cancel();
-      process.exit(0);
-    }
+    if (req.type === 'shutdown') return stop();
     dispatcher.receive(req);
   });
   // The host went away: nothing left to serve.
-  process.on('disconnect', () => process.exit(0));
+  process.on('disconnect', stop);
   send({ type: 'ready', pid: process.pid });
 }
 

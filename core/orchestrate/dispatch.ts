@@ -56,7 +56,11 @@ export async function runOnExecutor(
   if (!compute.length) return;
   const jobs = planJobs(compute, h.graph, new Set(compute.filter((c) => h.force && h.targets.has(c))));
   const byJob = new Map(jobs.map((j) => [j.id, j]));
-  const settle = async (w: WireOutcome): Promise<void> => {
+  // Set below, before any job runs: the executor that computed a cell (the in-process one for narrow plans).
+  let ranOn = executor.name;
+  const settle = async (wire: WireOutcome): Promise<void> => {
+    const computed = wire.status === 'ok' || wire.status === 'failed';
+    const w: WireOutcome = computed ? { ...wire, executor: ranOn } : wire;
     const key = h.keys.get(w.cell);
     if ((w.status === 'ok' || w.status === 'cached') && key) {
       // Just written by the job: read back whatever its age.
@@ -103,6 +107,7 @@ export async function runOnExecutor(
   };
   // Nothing to run side by side: spare the process start-up and run the jobs here.
   const runner = jobWidth(jobs) < 2 && executor.name === 'local-pool' ? h.inProcess() : executor;
+  ranOn = runner.name;
   h.log.debug(`dispatching ${jobs.length} job(s) to the ${runner.name} executor`, {
     executor: runner.name,
     jobs: jobs.map((j) => ({ id: j.id, cells: j.cells })),

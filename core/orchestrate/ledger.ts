@@ -35,6 +35,9 @@ export class CellLedger {
       error: o.error,
       cacheKey: o.cacheKey,
       note: o.note,
+      ...(o.executor !== undefined ? { executor: o.executor } : {}),
+      ...(o.worker !== undefined ? { worker: o.worker } : {}),
+      ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
     });
     return o;
   }

@@ -1,6 +1,7 @@
 /** The extension's settings (package.json contributes.configuration), read in one place. */
 import * as vscode from 'vscode';
 import { DEFAULT_ROOTS, type ArtifactRoots } from '../../core/runs/roots';
+import type { ExecutorChoice } from '../../core/engine/executorChoice';
 
 export const SECTION = 'phasebook';
 
@@ -20,6 +21,8 @@ export interface PhasebookSettings {
   kernelDetachedIdleMinutes: number;
   defaultMetaLearner: string;
   defaultHorizon: number | undefined;
+  /** phasebook.executor.*: the kernel's executor unless the notebook's settings block says otherwise. */
+  executor: ExecutorChoice;
   /** Autorun re-runs the stale cells this long after an edit burst's last edit reached the kernel. */
   autorunDelayMs: number;
 }
@@ -42,6 +45,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettin
     kernelDetached: c.get<boolean>('kernel.detached') === true,
     kernelDetachedIdleMinutes: Number.isFinite(idle) && idle > 0 ? idle : 30,
     defaultMetaLearner: c.get<string>('stacking.defaultMetaLearner') || 'logistic',
+    executor: executorSettings(c),
     autorunDelayMs: Number.isFinite(delay) && delay >= 0 ? Math.round(delay) : AUTORUN_DELAY_MS,
     defaultHorizon: typeof horizon === 'number' && Number.isInteger(horizon) && horizon > 0 ? horizon : undefined,
   };
@@ -54,4 +58,18 @@ export function explicitRootDefaults(scope?: vscode.ConfigurationScope): Partial
   return Object.fromEntries(
     Object.entries(v).filter(([k, x]) => k in DEFAULT_ROOTS && typeof x === 'string' && x.trim()),
   ) as Partial<ArtifactRoots>;
+}
+
+/** `phasebook.executor.*` as the kernel's executor choice ('auto' and empty strings: not set). */
+function executorSettings(c: vscode.WorkspaceConfiguration): ExecutorChoice {
+  const str = (k: string): string | undefined => {
+    const v = c.get<string>(k)?.trim();
+    return v ? v : undefined;
+  };
+  const kind = str('executor.kind');
+  return {
+    ...(kind && kind !== 'auto' ? { kind } : {}),
+    ...(str('executor.redis') ? { redis: str('executor.redis') } : {}),
+    ...(str('executor.store') ? { store: str('executor.store') } : {}),
+  };
 }

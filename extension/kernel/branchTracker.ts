@@ -5,7 +5,7 @@
  * output per finished branch, ended when the last pending branch finishes. Pure: no vscode.
  */
 import type { CellError, CellStatus } from '../../core/graph/events';
-import type { CellOutputPayload } from '../../core/kernel/protocol';
+import type { CellOutputPayload, ExecutedBy } from '../../core/kernel/protocol';
 import { originOf, splitVirtualName } from '../../core/orchestrate/branch';
 import { cellOutputs, summaryText, type OutputSpec } from './outputs';
 
@@ -37,11 +37,12 @@ export function branchOutputs(
   out?: CellOutputPayload,
   error?: CellError,
   base?: string,
+  by?: ExecutedBy,
 ): OutputSpec[] {
   const label = branchLabel(name);
-  const summary = summaryText(name, status, durationMs, out, base);
+  const summary = summaryText(name, status, durationMs, out, base, by);
   const labelled = `${label}: ${summary.startsWith(`${name} · `) ? summary.slice(name.length + 3) : summary}`;
-  return cellOutputs(name, status, durationMs, out, error, base).map((spec) =>
+  return cellOutputs(name, status, durationMs, out, error, base, by).map((spec) =>
     spec.metadata?.phasebookSummary
       ? {
           items: [{ mime: 'text/plain', data: new TextEncoder().encode(labelled) }],

@@ -84,7 +84,7 @@ export class ExecutionState {
       case 'progress':
         return [{ kind: 'progress', cell: e.cell, fraction: e.fraction, message: e.message }];
       case 'finished': {
-        const outputs = cellOutputs(e.cell, e.status, e.durationMs, e.output, e.error, this.displayBase);
+        const outputs = cellOutputs(e.cell, e.status, e.durationMs, e.output, e.error, this.displayBase, e.executedBy);
         const restored = this.restoring || !this.pending.delete(e.cell);
         this.noteOutcome(e.cell, e.status, e.error?.blockedBy);
         if (good(e.status)) {
@@ -157,7 +157,7 @@ export class ExecutionState {
           {
             kind: 'appendOutputs',
             cell: originOf(e.cell),
-            outputs: branchOutputs(e.cell, e.status, e.durationMs, e.output, e.error, this.displayBase),
+            outputs: branchOutputs(e.cell, e.status, e.durationMs, e.output, e.error, this.displayBase, e.executedBy),
             withOrder: !this.restoring,
           },
           ...this.fromBranches(steps.filter((s) => s.kind === 'end')),

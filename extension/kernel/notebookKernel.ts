@@ -169,12 +169,8 @@ export class NotebookKernel implements vscode.Disposable {
         `MB${settings.kernelDetached ? ', detached' : ''})`,
     );
     const model = await this.deps.models.model(this.notebook);
-    const reply = await proc.request({
-      type: 'open',
-      notebookPath: file,
-      text: model.text,
-      rootDefaults: this.deps.rootDefaults(),
-    });
+    const open = { notebookPath: file, text: model.text, rootDefaults: this.deps.rootDefaults() };
+    const reply = await proc.request({ type: 'open', ...open, executor: settings.executor });
     this.sentText = model.text;
     this.roots = reply.roots;
     this.deps.onRoots(reply.roots);

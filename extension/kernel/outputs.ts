@@ -7,7 +7,7 @@
  */
 import type { CellError, CellStatus } from '../../core/graph/events';
 import { formatCellError } from '../../core/graph/cellError';
-import type { CellOutputPayload } from '../../core/kernel/protocol';
+import type { CellOutputPayload, ExecutedBy } from '../../core/kernel/protocol';
 import type { SummaryValue } from '../../core/spec/types';
 import {
   CHART_MIME,
@@ -84,6 +84,7 @@ export function summaryText(
   durationMs: number,
   out: CellOutputPayload | undefined,
   base?: string,
+  by?: ExecutedBy,
 ): string {
   const head = [cell];
   if (out?.dataset) {
@@ -109,6 +110,8 @@ export function summaryText(
   if (out?.run) lines.push(`  run: ${out.run.id} (${out.run.kind}) ${shownPath(out.run.dir, base)}`);
   for (const a of out?.artifacts ?? []) lines.push(`  ${a.label}: ${shownPath(a.path, base)}`);
   for (const w of out?.warnings ?? []) lines.push(`  ⚠ ${base ? w.split(base + '/').join('') : w}`);
+  const ran = executedByLine(by);
+  if (ran) lines.push(`  ${ran}`);
   return lines.join('\n');
 }
 
@@ -186,6 +189,18 @@ export function waitingOutput(upstream: string): OutputSpec {
   };
 }
 
+/**
+ * Where a computed cell ran, when that is not the kernel itself: `ran on: bullmq · worker host-12 · attempt 2`.
+ * Undefined for the kernel's own loop (the default, said nowhere).
+ */
+export function executedByLine(by: ExecutedBy | undefined): string | undefined {
+  if (!by || by.executor === 'in-process') return undefined;
+  const bits = [by.executor];
+  if (by.worker) bits.push(`worker ${by.worker}`);
+  if (by.attempts !== undefined) bits.push(`attempt ${by.attempts}`);
+  return `ran on: ${bits.join(' · ')}`;
+}
+
 /** Every output of a finished cell, in display order. */
 export function cellOutputs(
   cell: string,
@@ -194,14 +209,15 @@ export function cellOutputs(
   out?: CellOutputPayload,
   error?: CellError,
   base?: string,
+  by?: ExecutedBy,
 ): OutputSpec[] {
   if (status === 'skipped' && error?.blockedBy) return [waitingOutput(originOf(error.blockedBy))];
   const specs: OutputSpec[] = [];
   if (error) specs.push(errorOutput(cell, error));
   if (out || !error)
     specs.push({
-      items: [{ mime: 'text/plain', data: text(summaryText(cell, status, durationMs, out, base)) }],
-      metadata: { phasebookSummary: true, status, ...summaryPaths(out, base) },
+      items: [{ mime: 'text/plain', data: text(summaryText(cell, status, durationMs, out, base, by)) }],
+      metadata: { phasebookSummary: true, status, ...summaryPaths(out, base), ...(by ? { executedBy: by } : {}) },
     });
   // Tables and charts say whose they are: the renderer dims a stale cell's (docs/design.md §9.4).
   const owned = (o: OutputSpec): OutputSpec => ({

@@ -5,11 +5,12 @@ import { diagnosticToUserError } from '../../notebook/userError';
 import { PipelineSession, type SessionOptions } from '../../engine/session';
 import { ioFault } from '../../graph/faults';
 import { readSettings, seedFromEnv } from '../../graph/settings';
-import { executorFrom } from '../executorFlags';
+import { executorFrom } from '../../engine/executorChoice';
+import { settingsCellAt } from '../../engine/executorSettings';
 import { createLogger, jsonLinesSink, levelFromEnv, textSink } from '../../log';
 import { intFlag, parseFlags } from '../args';
 import { codeAllowed, gateCode } from '../codeGate';
-import type { Command } from '../io';
+import { UsageError, type Command } from '../io';
 import { readNotebookArg } from '../notebookArg';
 import { formatOutcome, progressLine } from '../render';
 import { recordPipelineRun } from '../pipelineRun';
@@ -88,10 +89,16 @@ export const runCommand: Command = {
     const sessionOpts: SessionOptions = { notebookPath: file, log: createLogger([]), seed, jobs, overrides };
     const session = new PipelineSession(text, sessionOpts);
     // The executor may come from the notebook's settings block, known once the session has parsed it.
+    const flagOf = { kind: '--executor', redis: '--redis', store: '--store' } as const;
+    const block = settingsCellAt(session.parsed, positionals[0]);
     const chosen = executorFrom(
-      { kind: values.executor, redis: values.redis, store: values.store },
-      readSettings(session.parsed).executor,
-      { cwd: io.cwd, jobs, usage },
+      [
+        { choice: { kind: values.executor, redis: values.redis, store: values.store }, label: (f) => flagOf[f] },
+        { choice: readSettings(session.parsed).executor, label: block.label },
+      ],
+      { cwd: io.cwd, jobs },
+      (message, at, details) =>
+        at.source === 0 ? new UsageError(message, usage) : block.error(message, at.field, details),
     );
     sessionOpts.executor = chosen.executor;
     const log = createLogger(

@@ -49,6 +49,9 @@ export interface FleetWorker {
 
 class Refused extends Error {}
 
+/** How long a stopping worker waits for BullMQ to close (its running jobs, Redis) before it disconnects. */
+const CLOSE_WAIT_MS = 5000;
+
 interface Slot {
   child: ChildProcess;
   busy: boolean;
@@ -192,8 +195,14 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
   };
 
   const target = parseRedisUrl(o.redis);
+  let stopping = false;
   const worker: Worker = new BullWorker(queueName, process1, {
-    connection: { ...target, maxRetriesPerRequest: null, retryStrategy: (n: number) => Math.min(200 * n, 2000) },
+    // A stopping worker stops reconnecting (a gone Redis would keep it alive for ever).
+    connection: {
+      ...target,
+      maxRetriesPerRequest: null,
+      retryStrategy: (n: number) => (stopping ? null : Math.min(200 * n, 2000)),
+    },
     concurrency: Math.max(1, o.concurrency),
     name,
     lockDuration: o.lockMs ?? 30_000,
@@ -216,7 +225,14 @@ export async function startFleetWorker(o: FleetWorkerOptions): Promise<FleetWork
   return {
     name,
     async close() {
-      await worker.close();
+      // BullMQ's close waits for Redis; with Redis gone it would wait forever, so after a while the worker lets go.
+      stopping = true;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((ok) => (timer = setTimeout(() => ok('late'), CLOSE_WAIT_MS)));
+      const closed = worker.close().catch(() => undefined);
+      if ((await Promise.race([closed, late])) === 'late')
+        log('warn', 'Redis did not answer while the worker stopped: disconnected without it');
+      clearTimeout(timer);
       for (const s of slots) {
         if (s.child.connected) s.child.disconnect();
         s.child.kill('SIGKILL');

@@ -3,12 +3,8 @@
 // branches, ended successful, with one labelled output line per branch. Then "Query metrics…"
 // shows the metrics of those branches as a table, and a SQL mistake opens no table.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import { phasebookExtension, workspaceRoot } from '../support';
 import {
   cellNamed,
   outputText,
@@ -18,6 +14,7 @@ import {
   waitFor,
   waitForExecutions,
 } from './helpers/phasebook';
+import { ensureFanoutData } from './helpers/fanoutData';
 
 const FANOUT_PIPELINE = `# %% load prices
 source: data/fanout_ohlcv_1h.csv
@@ -41,18 +38,6 @@ fractions: [0.7, 0.15, 0.15]
 models: [ridge, linear]
 task: regression
 `;
-
-/** A small seeded data set, made with the CLI's generator (2 symbols × 1,500 bars). */
-function ensureFanoutData(): void {
-  const data = join(workspaceRoot().fsPath, 'data', 'fanout_ohlcv_1h.csv');
-  if (existsSync(data)) return;
-  const cli = join(phasebookExtension().extensionUri.fsPath, 'dist', 'cli.js');
-  const r = spawnSync(process.execPath, [cli, 'demo-data', data, '--symbols', '2', '--bars', '1500', '--seed', '7'], {
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', PHASEBOOK_CLI_MAIN: '1' },
-    encoding: 'utf8',
-  });
-  assert.equal(r.status, 0, `could not make the fan-out data: ${r.stderr}`);
-}
 
 const summaryLines = (cell: vscode.NotebookCell): string[] =>
   cell.outputs

@@ -116,7 +116,7 @@ test(
 test('run --executor bullmq without --store, or a bad executor, is a usage error', async () => {
   const c = cli(A.dir);
   assert.equal(await main(['run', A.notebook, '--executor', 'bullmq', '--redis', 'redis://127.0.0.1:6379'], c.io), 1);
-  assert.match(c.err(), /the bullmq executor needs --store URL/);
+  assert.match(c.err(), /the bullmq executor needs an artifact store: set --store or executor.store/);
   const d = cli(A.dir);
   assert.equal(await main(['run', A.notebook, '--executor', 'cluster'], d.io), 1);
   assert.match(d.err(), /--executor takes serial, local-pool, bullmq; got 'cluster'/);

@@ -3,141 +3,22 @@
  * stopped by pid), fleet workers as `phasebook worker` processes on this machine, and an S3
  * stand-in (s3rver) on loopback. Everything is torn down by the pids this file started.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, existsSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startWorkerProcess, type WorkerHandle } from '../../shared/fleet';
 
-export const REDIS_SERVER = '/usr/bin/redis-server';
-export const hasRedis = existsSync(REDIS_SERVER);
-
-export function freePort(): Promise<number> {
-  return new Promise((ok, no) => {
-    const s = createServer();
-    s.once('error', no);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const c = connect(port, '127.0.0.1');
-    let buf = '';
-    c.on('connect', () => c.write('PING\r\n'));
-    c.on('data', (b) => {
-      buf += b.toString();
-      if (buf.includes('\r\n')) {
-        c.destroy();
-        ok(buf.startsWith('+PONG'));
-      }
-    });
-    c.on('error', () => ok(false));
-  });
-}
-
-export interface RedisHandle {
-  url: string;
-  port: number;
-  pid(): number | undefined;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-}
-
-/** A redis-server of its own: no persistence, so a restart comes back empty (the worst case). */
-export async function startRedis(): Promise<RedisHandle> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'pb-redis-'));
-  let proc: ChildProcess | undefined;
-  const start = async (): Promise<void> => {
-    proc = spawn(
-      REDIS_SERVER,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-      { stdio: 'ignore' },
-    );
-    for (let i = 0; i < 200; i++) {
-      if (await ping(port)) return;
-      await sleep(50);
-    }
-    throw new Error(`redis-server did not answer on 127.0.0.1:${port}`);
-  };
-  const stop = async (): Promise<void> => {
-    const p = proc;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    const gone = new Promise((ok) => p.once('exit', ok));
-    p.kill('SIGKILL');
-    await gone;
-  };
-  await start();
-  return { url: `redis://127.0.0.1:${port}`, port, pid: () => proc?.pid, stop, start };
-}
-
-export interface WorkerHandle {
-  proc: ChildProcess;
-  /** The JSON lines it logged so far. */
-  lines(): Record<string, unknown>[];
-  /** Resolves when a logged line matches. */
-  waitFor(match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
+export { hasRedis, startRedis, type RedisHandle, type WorkerHandle } from '../../shared/fleet';
 
 const WORKER_MAIN = join(__dirname, 'workerMain.ts');
 
 /** `phasebook worker ...` from the sources (tsx), as its own process (as another user when `as` is given). */
-export async function startWorker(
+export function startWorker(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   as?: { uid: number; gid: number },
 ): Promise<WorkerHandle> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN, 'worker', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-    ...as,
-  });
-  const out: Record<string, unknown>[] = [];
-  let partial = '';
-  let stderr = '';
-  const listeners = new Set<() => void>();
-  proc.stdout?.on('data', (b: Buffer) => {
-    partial += b.toString();
-    const parts = partial.split('\n');
-    partial = parts.pop() ?? '';
-    for (const line of parts) if (line.trim()) out.push(JSON.parse(line) as Record<string, unknown>);
-    listeners.forEach((f) => f());
-  });
-  proc.stderr?.on('data', (b: Buffer) => void (stderr = (stderr + b.toString()).slice(-4000)));
-  const waitFor = (match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> =>
-    new Promise((ok, no) => {
-      const check = (): void => {
-        const hit = out.find(match);
-        if (hit) {
-          listeners.delete(check);
-          proc.off('exit', dead);
-          ok(hit);
-        }
-      };
-      const dead = (): void => no(new Error(`the worker exited before logging what the test waits for: ${stderr}`));
-      listeners.add(check);
-      proc.once('exit', dead);
-      check();
-    });
-  await waitFor((l) => l.msg === 'worker started');
-  return {
-    proc,
-    lines: () => out,
-    waitFor,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const gone = new Promise((ok) => proc.once('exit', ok));
-      proc.kill(signal);
-      await gone;
-    },
-  };
+  return startWorkerProcess({ file: process.execPath, args: ['--import', 'tsx', WORKER_MAIN] }, args, env, as);
 }
 
 /** A local S3-compatible server (s3rver) on loopback with one bucket: a stand-in for S3 in tests only. */
