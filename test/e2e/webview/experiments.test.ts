@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { ExperimentsToWebview } from '../../../extension/experiments/protocol';
 import { screenshotPath, useWebviewPages } from './browser';
-import { syntheticExperimentRuns } from './experimentRuns';
+import { syntheticExperimentRuns, syntheticRunMetrics } from './experimentRuns';
 
 const pages = useWebviewPages();
 
@@ -112,3 +112,46 @@ test('experiments: 10,000 runs draw only the rows in view, and scrolling re-fill
   assert.deepEqual(problems, []);
   await page.context().close();
 });
+
+test(
+  "experiments: metrics.db's per-model metrics join the rows, with the CI on hover and mean ± sd over " + 'seeds',
+  async () => {
+    const { page, problems } = await pages.open('experiments.html');
+    const runs = syntheticExperimentRuns(45);
+    await send(page, { type: 'runs', runs, reset: true });
+    await page.waitForSelector('.pb-exp-row');
+    const db = syntheticRunMetrics(runs);
+    await send(page, { type: 'metrics', runs: db });
+    const head = page.locator('.pb-grid-hcell[data-column="metric:gbdt.h20_roc_auc_pooled"]');
+    await head.waitFor();
+    const r = (await lastRendered(page))!;
+    const col = r.columns.indexOf('gbdt.h20_roc_auc_pooled');
+    const newest = runs.reduce((a, b) => (a.created > b.created ? a : b));
+    const m = db.find((x) => x.runId === newest.id)!.metrics.find((x) => x.model === 'gbdt' && x.low !== undefined)!;
+    const title = await page
+      .locator('.pb-exp-row')
+      .first()
+      .locator('.pb-grid-cell')
+      .nth(1 + col)
+      .getAttribute('title');
+    assert.match(
+      title ?? '',
+      new RegExp(`^gbdt\\.h20_roc_auc_pooled ${m.value} \\(95% CI ${String(m.low).slice(0, 4)}`),
+    );
+    await page.evaluate(() => window.postMessage({ type: 'view', groupBy: 'seed' }, '*'));
+    await page.waitForSelector('.pb-exp-group');
+    const groupCell = page
+      .locator('.pb-exp-group')
+      .first()
+      .locator('.pb-grid-cell')
+      .nth(1 + col);
+    assert.match(await groupCell.innerText(), /^0\.\d+ ± 0\.\d+$/);
+    await page.evaluate(() => {
+      const s = document.querySelector('.pb-grid-scroll')!;
+      s.scrollLeft = s.scrollWidth;
+    });
+    await page.screenshot({ path: screenshotPath('experiments-db-metrics-grouped') });
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  },
+);

@@ -7,7 +7,10 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
+import { writeExecution, type CellRow } from '../../../core/orchestrate/metricsDb';
+import { resolveRoots } from '../../../core/runs/roots';
 import type { PhasebookApi } from '../../../extension/api';
+import type { ExperimentsRendered } from '../../../extension/experiments/protocol';
 import { phasebookApi, waitFor } from './helpers/phasebook';
 import { workspaceRoot } from '../support';
 
@@ -124,5 +127,109 @@ suite('experiments and run labels', function () {
       'the new run in the table',
     );
     assert.equal(live.firstRows[0], 'stacking h20 gbdt · test_roc_auc 0.6301');
+  });
+});
+
+// metrics.db in the table: a CV run's every model's metrics (written by the engine after run.json
+// lands), with the CI on hover; grouping over seeds shows mean ± sd; two selected rows compare.
+suite('experiments table over metrics.db', function () {
+  this.timeout(90_000);
+  let api: PhasebookApi;
+  const ws = () => workspaceRoot().fsPath;
+  const cvId = (s: string) => `cv_h20_20261202_110000_000000_${s}`;
+  const cvDir = (s: string) => join(ws(), 'runs', cvId(s));
+  const FILTER = 'study=i19x';
+  const rendered = (what: string, ok: (r: ExperimentsRendered) => boolean) =>
+    waitFor(
+      () => {
+        const r = api.experimentsRendered();
+        return r && ok(r) && r;
+      },
+      30_000,
+      () => `${what}: ${JSON.stringify(api.experimentsRendered())}`,
+    );
+  const cell = (r: ExperimentsRendered, row: number, column: string) => r.firstCells[row]?.[r.columns.indexOf(column)];
+
+  suiteSetup(async () => {
+    api = await phasebookApi();
+    for (const [s, seed] of [
+      ['s1a1', 1],
+      ['s2a2', 2],
+    ] as const)
+      writeRun(cvDir(s), {
+        id: cvId(s),
+        kind: 'cv',
+        status: 'complete',
+        created: new Date(Date.now() - seed * 1000).toISOString(),
+        source: { cli: ['test'] },
+        config: { study: 'i19x', seed, models: 'ridge,gbdt', n_splits: 3 },
+        config_hash: `h${seed}`,
+        seed,
+        metrics: {},
+        artifacts: [],
+        meta: { models: ['ridge', 'gbdt'], horizons: [20] },
+        engine_version: 'test',
+      });
+    await api.waitForRun((s) => s.dir === cvDir('s2a2'), 10_000);
+  });
+
+  test("a CV run's per-model metric shows in the table with its CI on hover, when metrics.db lands", async () => {
+    await vscode.commands.executeCommand('phasebook.openExperiments', { filter: FILTER, groupBy: 'none' });
+    await rendered('the two CV runs', (r) => r.rows === 2);
+    const cells = (id: string, ridge: number): CellRow => ({
+      cell: 'cv',
+      origin: 'cv',
+      kind: 'cv',
+      branch: {},
+      status: 'ok',
+      durationMs: 5,
+      runId: id,
+      modelMetrics: [
+        { model: 'ridge', metrics: { h20_roc_auc: ridge, h20_roc_auc_ci_low: ridge - 0.05, h20_roc_auc_ci_high: 0.7 } },
+        { model: 'gbdt', metrics: { h20_roc_auc: 0.55 } },
+      ],
+    });
+    const started = new Date().toISOString();
+    await writeExecution(
+      join(resolveRoots(ws()).artifacts, 'metrics.db'),
+      {
+        executionId: `exec_i19x_${Date.now()}`,
+        notebook: 'x.pipeline',
+        started,
+        finished: started,
+        seed: 1,
+        exitCode: 0,
+        executor: 'test',
+        engineVersion: 'test',
+      },
+      [cells(cvId('s1a1'), 0.6), cells(cvId('s2a2'), 0.64)],
+    );
+    const r = await rendered('the per-model metric column', (x) => x.columns.includes('ridge.h20_roc_auc'));
+    // Newest first: the seed-1 run (0.6).
+    assert.equal(cell(r, 0, 'ridge.h20_roc_auc')?.text, '0.6', JSON.stringify(r.firstCells[0]));
+    assert.equal(cell(r, 0, 'ridge.h20_roc_auc')?.title, 'ridge.h20_roc_auc 0.6 (95% CI 0.55 – 0.7)');
+    assert.equal(cell(r, 1, 'ridge.h20_roc_auc')?.text, '0.64');
+  });
+
+  test('grouping over seeds shows mean ± sd of the per-model metric', async () => {
+    await vscode.commands.executeCommand('phasebook.openExperiments', { groupBy: 'seed' });
+    const r = await rendered('one group over the two seeds', (x) => x.groups === 1);
+    // mean (0.6 + 0.64) / 2 = 0.62; sd sqrt((0.02² + 0.02²) / (2 - 1)) = 0.0283.
+    assert.equal(cell(r, 0, 'ridge.h20_roc_auc')?.text, '0.62 ± 0.028');
+    assert.match(cell(r, 0, 'ridge.h20_roc_auc')?.title ?? '', /over 2 runs$/);
+  });
+
+  test('selecting two rows and Compare opens the compare view', async () => {
+    await vscode.commands.executeCommand('phasebook.openExperiments', {
+      groupBy: 'none',
+      select: [cvDir('s1a1'), cvDir('s2a2')],
+    });
+    const r = await rendered('two selected rows', (x) => x.selected.length === 2 && x.groups === 0);
+    await api.experimentsPost({ type: 'compare', dirs: r.selected });
+    await waitFor(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Compare 2 runs'),
+      10_000,
+      'the compare view',
+    );
   });
 });
