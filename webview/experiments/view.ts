@@ -9,10 +9,11 @@ import {
   type ExperimentColumn,
   type ExperimentRow,
   type ExperimentRun,
+  type DbRun,
   type ExperimentsTable,
 } from '../../core/experiments/table';
 import { filterRows, groupRows, sortRows, type GroupBy, type RowGroup } from '../../core/experiments/view';
-import type { DbMetric, RunDbMetrics } from '../../core/experiments/dbMetrics';
+import type { RunDbMetrics } from '../../core/experiments/dbMetrics';
 import type { ExperimentsToHost, ExperimentsViewRequest, RenderedCell } from '../../extension/experiments/protocol';
 import { el, formatNumber } from '../dom';
 import { button, checkbox, dropdown } from '../ui';
@@ -91,7 +92,7 @@ export function experimentsView(
 ): ExperimentsView {
   const state: ViewState = { ...DEFAULT_STATE, ...initial };
   const runs = new Map<string, ExperimentRun>();
-  let db = new Map<string, DbMetric[]>();
+  let db = new Map<string, DbRun>();
   const selected = new Set<string>();
   let table: ExperimentsTable = { columns: [], rows: [] };
   let items: Item[] = [];
@@ -303,7 +304,7 @@ export function experimentsView(
       rebuild(true);
     },
     setMetrics(list) {
-      db = new Map(list.map((r) => [r.runId, r.metrics]));
+      db = new Map(list.map((r) => [r.runId, r]));
       rebuild(true);
     },
     setView(view) {

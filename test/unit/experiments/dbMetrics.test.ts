@@ -46,6 +46,9 @@ const cvCell = (runId: string, ridgeAuc: number, branch: Record<string, string> 
   ],
 });
 
+const find = (ms: DbMetric[], model: string | undefined, metric: string) =>
+  ms.find((m) => m.model === model && m.metric === metric);
+
 test('metrics.db: every model of a CV run per horizon with its CI; the latest execution wins', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pb-dbm-'));
   const db = join(dir, 'metrics.db');
@@ -68,11 +71,13 @@ test('metrics.db: every model of a CV run per horizon with its CI; the latest ex
       metrics: { test_roc_auc: 0.64, test_roc_auc_ci_low: 0.6, test_roc_auc_ci_high: 0.68 },
     },
   ]);
-  const runs = new Map((await readRunMetrics(db)).map((r) => [r.runId, r.metrics]));
+  const read = await readRunMetrics(db);
+  const runs = new Map(read.map((r) => [r.runId, r.metrics]));
+  assert.deepEqual(read.find((r) => r.runId === 'cv_b')?.branch, { scenario: 'ffill' }, "a branch's run has it");
+  assert.equal(read.find((r) => r.runId === 'cv_a')?.branch, undefined);
+  assert.ok(find(runs.get('cv_b')!, 'ridge', 'h20_roc_auc'), "a CV model's metric keeps its model in a branch");
   assert.deepEqual([...runs.keys()].sort(), ['cv_a', 'cv_b', 'stacking_a'], 'rows without a run are not a run');
   const a = runs.get('cv_a')!;
-  const find = (ms: DbMetric[], model: string | undefined, metric: string) =>
-    ms.find((m) => m.model === model && m.metric === metric);
   assert.equal(find(a, 'ridge', 'h20_roc_auc')?.value, 0.62, 'the later execution replaces the earlier');
   assert.deepEqual(find(a, 'ridge', 'h20_roc_auc_pooled'), {
     metric: 'h20_roc_auc_pooled',
@@ -117,6 +122,26 @@ test('latestRunMetrics skips rows without a run, a metric name or a finite value
   ]);
 });
 
+test("a branch's training run: its branch's model is no column prefix; a run with no metric still has its branch", () => {
+  const branch = JSON.stringify({ scenario: 'ffill', model: 'ridge' });
+  const out = latestRunMetrics(
+    [
+      ['train_r', 'ridge', 'rmse', 1.5, 1.2, 1.8, branch],
+      ['cv_x', 'gbdt', 'h20_auc', 0.6, null, null, JSON.stringify({ scenario: 'ffill' })],
+    ],
+    [
+      ['train_r', branch],
+      ['train_quiet', JSON.stringify({ scenario: 'drop', model: 'linear' })],
+      ['broken', '{not json'],
+    ],
+  );
+  assert.deepEqual(out, [
+    { runId: 'train_r', metrics: [{ metric: 'rmse', value: 1.5, low: 1.2, high: 1.8 }], branch: JSON.parse(branch) },
+    { runId: 'cv_x', metrics: [{ metric: 'h20_auc', model: 'gbdt', value: 0.6 }] },
+    { runId: 'train_quiet', metrics: [], branch: { scenario: 'drop', model: 'linear' } },
+  ]);
+});
+
 function cv(id: string, seed: number, scenario: string, metrics: Record<string, number> = {}): ExperimentRun {
   return {
     id,
@@ -133,16 +158,18 @@ function cv(id: string, seed: number, scenario: string, metrics: Record<string, 
 
 test('the table merges metrics.db: `{model}.{metric}` columns with their CI; run.json values win', () => {
   const runs = [cv('a', 1, 'drop', { auc: 0.7 }), cv('b', 2, 'drop'), cv('c', 1, 'ffill')];
-  const db = new Map<string, DbMetric[]>([
+  const db = new Map<string, { metrics: DbMetric[] }>([
     [
       'a',
-      [
-        { metric: 'h20_auc', model: 'ridge', value: 0.6, low: 0.55, high: 0.65 },
-        { metric: 'auc', value: 0.69, low: 0.6, high: 0.8 },
-      ],
+      {
+        metrics: [
+          { metric: 'h20_auc', model: 'ridge', value: 0.6, low: 0.55, high: 0.65 },
+          { metric: 'auc', value: 0.69, low: 0.6, high: 0.8 },
+        ],
+      },
     ],
-    ['b', [{ metric: 'h20_auc', model: 'ridge', value: 0.64 }]],
-    ['c', [{ metric: 'h20_auc', model: 'ridge', value: 0.5 }]],
+    ['b', { metrics: [{ metric: 'h20_auc', model: 'ridge', value: 0.64 }] }],
+    ['c', { metrics: [{ metric: 'h20_auc', model: 'ridge', value: 0.5 }] }],
   ]);
   const t = buildExperimentsTable(runs, db);
   const a = t.rows[0]!;
