@@ -3,16 +3,19 @@
 // tag write run.json and the row follows; "Phasebook: Experiments" draws the runs with their
 // names and changed config keys, and a run written by another process appears in it live.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import { writeExecution, type CellRow } from '../../../core/orchestrate/metricsDb';
+import { runLabel } from '../../../core/runs/label';
 import { resolveRoots } from '../../../core/runs/roots';
 import type { PhasebookApi } from '../../../extension/api';
 import type { ExperimentsRendered } from '../../../extension/experiments/protocol';
 import { phasebookApi, waitFor } from './helpers/phasebook';
-import { workspaceRoot } from '../support';
+import { phasebookExtension, workspaceRoot } from '../support';
 
 function writeRun(dir: string, manifest: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
@@ -231,5 +234,115 @@ suite('experiments table over metrics.db', function () {
       10_000,
       'the compare view',
     );
+  });
+});
+
+// A real CV run (the CLI runs a small notebook in the workspace): its every model's metrics come from the
+// metrics.db the engine wrote; the selection's Open dashboard opens its dashboard; Train stacking asks the
+// trainer's quick picks, trains, and the stacking run lands in the table live.
+const CV_NOTEBOOK = [
+  '# %% load prices',
+  'source: data/i19x_prices.csv',
+  'timestamp: ts',
+  'symbol: symbol',
+  '',
+  '# %% features',
+  'returns: close',
+  'lags: [1, 2, 3]',
+  '',
+  '# %% labels',
+  'horizon: 20',
+  'target: close',
+  'threshold: 0',
+  '',
+  '# %% split',
+  'fractions: [0.7, 0.15, 0.15]',
+  '',
+  '# %% cv',
+  'models: [ridge, logistic]',
+  'n_splits: 3',
+  '',
+].join('\n');
+
+suite('experiments table actions on a real CV run', function () {
+  this.timeout(180_000);
+  let api: PhasebookApi;
+  let cvDir = '';
+  let cvId = '';
+  const ws = () => workspaceRoot().fsPath;
+  const rendered = (what: string, ok: (r: ExperimentsRendered) => boolean) =>
+    waitFor(
+      () => {
+        const r = api.experimentsRendered();
+        return r && ok(r) && r;
+      },
+      60_000,
+      () => `${what}: ${JSON.stringify(api.experimentsRendered())}`,
+    );
+
+  suiteSetup(async () => {
+    api = await phasebookApi();
+    const rows = ['ts,symbol,close'];
+    for (let i = 0; i < 600; i++)
+      rows.push(
+        `${new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString()},BTC,` +
+          `${(100 + 10 * Math.sin(i / 7) + ((i * 7919) % 13) / 3).toFixed(3)}`,
+      );
+    mkdirSync(join(ws(), 'data'), { recursive: true });
+    writeFileSync(join(ws(), 'data', 'i19x_prices.csv'), rows.join('\n') + '\n');
+    writeFileSync(join(ws(), 'i19x_cv.pipeline'), CV_NOTEBOOK);
+    const before = new Set(api.runs().map((r) => r.dir));
+    const cli = join(phasebookExtension().extensionUri.fsPath, 'dist', 'cli.js');
+    await promisify(execFile)(process.execPath, [cli, 'run', 'i19x_cv.pipeline'], {
+      cwd: ws(),
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', PHASEBOOK_CLI_MAIN: '1' },
+    });
+    const cv = await api.waitForRun((r) => r.kind === 'cv' && !before.has(r.dir), 20_000);
+    cvDir = cv.dir;
+    cvId = cv.id;
+  });
+
+  test("the CV run's every model's metric from metrics.db, with its CI on hover", async () => {
+    await vscode.commands.executeCommand('phasebook.openExperiments', { filter: cvId, groupBy: 'none' });
+    const r = await rendered('the CV run with its models', (x) => x.rows === 1 && x.columns.some((c) => /^ridge\./.test(c)));
+    assert.ok(
+      r.columns.some((c) => c.startsWith('logistic.h20_')),
+      r.columns.join(', '),
+    );
+    const titles = r.firstCells[0]!.map((c) => c.title);
+    assert.ok(
+      titles.some((t) => /^ridge\.h20_\S+ [\d.]+ \(95% CI [\d.]+ – [\d.]+\)$/.test(t)),
+      titles.join(' | '),
+    );
+  });
+
+  test("Open dashboard on the selection opens the run's dashboard", async () => {
+    await vscode.commands.executeCommand('phasebook.openExperiments', { select: [cvDir] });
+    await rendered('the CV run selected', (x) => x.selected.length === 1);
+    await api.experimentsPost({ type: 'openDashboards', dirs: [cvDir, join(ws(), 'runs', 'no_such_run')] });
+    await waitFor(() => api.openDashboards().includes(cvDir), 20_000, 'the dashboard of the CV run');
+    assert.deepEqual(api.openDashboards().filter((d) => d.endsWith('no_such_run')), [], 'unknown folders are ignored');
+  });
+
+  test('Train stacking on the selection asks horizon and meta-learner, trains, and the run lands in the table', async () => {
+    const before = new Set(api.runs().map((r) => r.dir));
+    await vscode.commands.executeCommand('phasebook.openExperiments', { filter: '', select: [cvDir] });
+    const shown = await rendered('every run', (x) => x.rows === before.size);
+    const posted = api.experimentsPost({ type: 'trainStacking', dir: cvDir });
+    let done = false;
+    void posted.finally(() => (done = true));
+    // The trainer's two quick picks (horizon, then meta-learner): take the first choice of each.
+    const stacking = await waitFor(
+      async () => {
+        if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return api.runs().find((r) => r.kind === 'stacking' && !before.has(r.dir));
+      },
+      90_000,
+      'the stacking run',
+    );
+    await posted;
+    const live = await rendered('the stacking run in the table', (x) => x.rows === shown.rows + 1);
+    assert.equal(live.firstRows[0], runLabel(stacking), 'the newest run leads');
+    assert.match(live.firstRows[0] ?? '', /^stacking\b/);
   });
 });
