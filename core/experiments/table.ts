@@ -136,7 +136,10 @@ function rowOf(run: ExperimentRun, db: DbRun | undefined): ExperimentRow {
  * Rows and columns for these runs; config columns first (by key), then metrics (by name). `db`: each
  * run id's metrics.db metrics and branch, merged into its row.
  */
-export function buildExperimentsTable(runs: readonly ExperimentRun[], db?: ReadonlyMap<string, DbRun>): ExperimentsTable {
+export function buildExperimentsTable(
+  runs: readonly ExperimentRun[],
+  db?: ReadonlyMap<string, DbRun>,
+): ExperimentsTable {
   const rows = runs.map((r) => rowOf(r, db?.get(r.id)));
   const first = new Map<string, CellValue>();
   const changed = new Set<string>();

@@ -304,7 +304,10 @@ suite('experiments table actions on a real CV run', function () {
 
   test("the CV run's every model's metric from metrics.db, with its CI on hover", async () => {
     await vscode.commands.executeCommand('phasebook.openExperiments', { filter: cvId, groupBy: 'none' });
-    const r = await rendered('the CV run with its models', (x) => x.rows === 1 && x.columns.some((c) => /^ridge\./.test(c)));
+    const r = await rendered(
+      'the CV run with its models',
+      (x) => x.rows === 1 && x.columns.some((c) => /^ridge\./.test(c)),
+    );
     assert.ok(
       r.columns.some((c) => c.startsWith('logistic.h20_')),
       r.columns.join(', '),
@@ -321,10 +324,14 @@ suite('experiments table actions on a real CV run', function () {
     await rendered('the CV run selected', (x) => x.selected.length === 1);
     await api.experimentsPost({ type: 'openDashboards', dirs: [cvDir, join(ws(), 'runs', 'no_such_run')] });
     await waitFor(() => api.openDashboards().includes(cvDir), 20_000, 'the dashboard of the CV run');
-    assert.deepEqual(api.openDashboards().filter((d) => d.endsWith('no_such_run')), [], 'unknown folders are ignored');
+    assert.deepEqual(
+      api.openDashboards().filter((d) => d.endsWith('no_such_run')),
+      [],
+      'unknown folders are ignored',
+    );
   });
 
-  test('Train stacking on the selection asks horizon and meta-learner, trains, and the run lands in the table', async () => {
+  test('Train stacking on the selection asks horizon, meta-learner, trains; the run lands in the table', async () => {
     const before = new Set(api.runs().map((r) => r.dir));
     await vscode.commands.executeCommand('phasebook.openExperiments', { filter: '', select: [cvDir] });
     const shown = await rendered('every run', (x) => x.rows === before.size);

@@ -122,7 +122,7 @@ test('latestRunMetrics skips rows without a run, a metric name or a finite value
   ]);
 });
 
-test("a branch's training run: its branch's model is no column prefix; a run with no metric still has its branch", () => {
+test("a branch's training run: its branch's model is no column prefix; a run without metrics keeps its branch", () => {
   const branch = JSON.stringify({ scenario: 'ffill', model: 'ridge' });
   const out = latestRunMetrics(
     [

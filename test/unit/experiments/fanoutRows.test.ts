@@ -4,7 +4,6 @@
 // branch from metrics.db, so the four rows differ in scenario and model and group by scenario.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import '../../../core/phases/register';
 import { PipelineSession } from '../../../core/engine/session';
@@ -30,7 +29,8 @@ test('a fanned-out study: one training row per branch with its scenario and mode
   const db = await readRunMetrics(metricsDbPath(roots.artifacts));
   const table = buildExperimentsTable(runs, new Map(db.map((r) => [r.runId, r])));
   const training = table.rows.filter((r) => r.run.kind === 'training');
-  const branchOf = (r: (typeof training)[number]) => `${String(r.values['config:scenario'])}/${r.values['config:model']}`;
+  const branchOf = (r: (typeof training)[number]) =>
+    `${String(r.values['config:scenario'])}/${r.values['config:model']}`;
   assert.deepEqual(training.map(branchOf).sort(), [
     'mean_impute/linear',
     'mean_impute/ridge',
@@ -46,12 +46,9 @@ test('a fanned-out study: one training row per branch with its scenario and mode
   );
   assert.ok(metric, 'a metric every training run has');
   const groups = groupRows(training, table.columns, 'scenario');
-  assert.deepEqual(
-    groups.map((g) => [g.key, g.rows.length]).sort(),
-    [
-      ['scenario=mean_impute', 2],
-      ['scenario=outlier_treatment', 2],
-    ],
-  );
+  assert.deepEqual(groups.map((g) => [g.key, g.rows.length]).sort(), [
+    ['scenario=mean_impute', 2],
+    ['scenario=outlier_treatment', 2],
+  ]);
   for (const g of groups) assert.equal(g.stats[metric.key]?.n, 2, `${g.key}: mean ± sd over its 2 models`);
 });
