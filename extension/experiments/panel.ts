@@ -79,7 +79,8 @@ export class ExperimentsPanel extends Disposable {
   /** Opens (or reveals) the table; `view` sets its grouping, filter or selection. */
   open(view?: ExperimentsViewRequest): vscode.WebviewPanel {
     if (view) {
-      if (this.panel && this.ready) this.post({ type: 'view', ...view });
+      // A hidden panel's webview is gone (no retained context): the view waits for the next `ready`.
+      if (this.panel?.visible && this.ready) this.post({ type: 'view', ...view });
       else this.view = view;
     }
     if (this.panel) {
@@ -116,8 +117,15 @@ export class ExperimentsPanel extends Disposable {
       title: 'Phasebook: Experiments',
     });
     const sub = panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m));
+    // Hidden, the webview is torn down; shown again, it reloads and says `ready` (the runs are sent anew).
+    const shown = panel.onDidChangeViewState(() => {
+      if (panel.visible) return;
+      this.ready = false;
+      this.lastRendered = undefined;
+    });
     panel.onDidDispose(() => {
       sub.dispose();
+      shown.dispose();
       if (this.panel === panel) this.panel = undefined;
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;

@@ -239,7 +239,8 @@ suite('experiments table over metrics.db', function () {
 
 // A real CV run (the CLI runs a small notebook in the workspace): its every model's metrics come from the
 // metrics.db the engine wrote; the selection's Open dashboard opens its dashboard; Train stacking asks the
-// trainer's quick picks, trains, and the stacking run lands in the table live.
+// trainer's quick picks, trains, and the stacking run is in the table. Each opened tab hides the table (its
+// webview is torn down): opening it again with a filter or selection must still apply them.
 const CV_NOTEBOOK = [
   '# %% load prices',
   'source: data/i19x_prices.csv',
@@ -348,6 +349,8 @@ suite('experiments table actions on a real CV run', function () {
       'the stacking run',
     );
     await posted;
+    // The trainer opened the new run's dashboard over the table: back to the table, which shows the new run.
+    await vscode.commands.executeCommand('phasebook.openExperiments');
     const live = await rendered('the stacking run in the table', (x) => x.rows === shown.rows + 1);
     assert.equal(live.firstRows[0], runLabel(stacking), 'the newest run leads');
     assert.match(live.firstRows[0] ?? '', /^stacking\b/);
