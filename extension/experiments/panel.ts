@@ -52,8 +52,12 @@ export class ExperimentsPanel extends Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private metricsTimer: ReturnType<typeof setTimeout> | undefined;
   private watchers: vscode.Disposable[] = [];
-  /** A view asked for before the webview was ready. */
-  private view: ExperimentsViewRequest | undefined;
+  /**
+   * The last view asked for, until a drawing reports it applied (`viewSeq`): a webview torn down before it read
+   * the message (the panel was being hidden) gets it again with its next `ready`.
+   */
+  private view: (ExperimentsViewRequest & { seq: number }) | undefined;
+  private viewSeq = 0;
   /** What the webview last drew (host tests read it through the API). */
   lastRendered: ExperimentsRendered | undefined;
 
@@ -79,9 +83,8 @@ export class ExperimentsPanel extends Disposable {
   /** Opens (or reveals) the table; `view` sets its grouping, filter or selection. */
   open(view?: ExperimentsViewRequest): vscode.WebviewPanel {
     if (view) {
-      // A hidden panel's webview is gone (no retained context): the view waits for the next `ready`.
-      if (this.panel?.visible && this.ready) this.post({ type: 'view', ...view });
-      else this.view = view;
+      this.view = { ...view, seq: ++this.viewSeq };
+      if (this.panel && this.ready) this.post({ type: 'view', ...this.view });
     }
     if (this.panel) {
       this.panel.reveal();
@@ -210,7 +213,6 @@ export class ExperimentsPanel extends Disposable {
         this.ready = true;
         this.post({ type: 'runs', runs: this.deps.index.all().map(experimentRun), reset: true });
         if (this.view) this.post({ type: 'view', ...this.view });
-        this.view = undefined;
         await this.startMetrics();
         return;
       case 'openDashboards': {
@@ -233,6 +235,7 @@ export class ExperimentsPanel extends Disposable {
       case 'rendered': {
         const { type: _type, ...rendered } = raw;
         this.lastRendered = rendered;
+        if (this.view && rendered.viewSeq >= this.view.seq) this.view = undefined;
         return;
       }
       case 'log':

@@ -22,7 +22,8 @@ export type ExperimentsToWebview =
   | { type: 'runs'; runs: ExperimentRun[]; reset: boolean }
   | { type: 'removed'; dirs: string[] }
   | { type: 'metrics'; runs: RunDbMetrics[] }
-  | ({ type: 'view' } & ExperimentsViewRequest);
+  /** `seq` numbers the request; the webview's drawings report the last one applied (`viewSeq`). */
+  | ({ type: 'view'; seq?: number } & ExperimentsViewRequest);
 
 /** One drawn cell: its text and its hover text (a metric's CI, a group's mean ± sd over n runs). */
 export interface RenderedCell {
@@ -39,6 +40,8 @@ export interface ExperimentsRendered {
   firstCells: RenderedCell[][];
   /** Selected run folders. */
   selected: string[];
+  /** The `seq` of the last `view` message applied (0: none). */
+  viewSeq: number;
 }
 
 export type ExperimentsToHost =
@@ -77,7 +80,8 @@ export function isExperimentsMessage(m: unknown): m is ExperimentsToHost {
         strings(x.columns) &&
         strings(x.firstRows) &&
         cells(x.firstCells) &&
-        strings(x.selected)
+        strings(x.selected) &&
+        typeof x.viewSeq === 'number'
       );
     case 'log':
       return (x.level === 'info' || x.level === 'warn' || x.level === 'error') && typeof x.message === 'string';

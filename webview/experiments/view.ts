@@ -38,7 +38,7 @@ export interface ExperimentsView {
   /** metrics.db's metrics of every run (replacing the last set). */
   setMetrics(runs: readonly RunDbMetrics[]): void;
   /** Grouping, filter or selection set by the host. */
-  setView(view: ExperimentsViewRequest): void;
+  setView(view: ExperimentsViewRequest & { seq?: number }): void;
 }
 
 const SELECT_W = 28;
@@ -97,6 +97,7 @@ export function experimentsView(
   let table: ExperimentsTable = { columns: [], rows: [] };
   let items: Item[] = [];
   let columns: ExperimentColumn[] = [];
+  let viewSeq = 0;
 
   const count = el('span', 'pb-grid-count');
   const unknown = el('span', 'pb-exp-unknown');
@@ -262,6 +263,7 @@ export function experimentsView(
       firstRows: items.slice(0, 5).map((it) => ('group' in it ? `group ${it.group.key}` : it.row.run.label)),
       firstCells: items.slice(0, 5).map((it) => itemCells(it, columns)),
       selected: [...selected],
+      viewSeq,
     });
   }
 
@@ -308,6 +310,7 @@ export function experimentsView(
       rebuild(true);
     },
     setView(view) {
+      if (view.seq !== undefined) viewSeq = view.seq;
       if (view.groupBy) state.groupBy = view.groupBy;
       if (view.filter !== undefined) filter.value = state.filter = view.filter;
       if (view.select) {
