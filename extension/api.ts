@@ -8,6 +8,7 @@ import type { RunSummary } from '../core/runs/scan';
 import type { StackingChoice } from './codelens/stackingTrainer';
 import type { ExecutionMode } from './base/config';
 import type { TableRendered } from './dashboard/protocol';
+import type { ExperimentsRendered } from './experiments/protocol';
 import type { RenderedGraph } from './graph/graphPanel';
 import type { GraphHostToWebview } from './graph/protocol';
 
@@ -58,7 +59,9 @@ export interface PhasebookApi {
   /** What each open grid view (table editor: the file path; query result: query-N) drew: its header and rows. */
   tableViews(): Record<string, TableRendered>;
   /** What the experiments webview last drew (undefined until it rendered, or when closed). */
-  experimentsRendered(): { rows: number; groups: number; columns: string[]; firstRows: string[] } | undefined;
+  experimentsRendered(): ExperimentsRendered | undefined;
+  /** Hands a message to the experiments panel exactly as its webview would (e.g. a selection's Compare). */
+  experimentsPost(message: unknown): Promise<void>;
   /**
    * The Pipeline graph panel: whether it is open, the last graph sent to its webview, the last drawing the webview
    * reported, and `post`, which hands a message to the panel exactly as its webview would.

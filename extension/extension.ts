@@ -18,6 +18,8 @@ import { registerRecordedCommands } from './commands/recordedCommands';
 import { registerAnnotateCommands } from './commands/annotateCommands';
 import { registerCommand } from './base/commands';
 import { ExperimentsPanel } from './experiments/panel';
+import { viewRequestOf, type ExperimentsViewRequest } from './experiments/protocol';
+import { resolveRoots } from '../core/runs/roots';
 import { explicitRootDefaults, readSettings } from './base/config';
 import { registerDashboard } from './dashboard/register';
 import { TableEditorProvider } from './dashboard/tableEditor';
@@ -128,10 +130,23 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
       whenReady: () => explorer.whenReady(),
       runChanges: explorer.onDidChangeRuns,
       dashboards,
+      kernel: utility,
+      artifactsRoots: () => [
+        resolveRoots(workspaceDir(), explicitRootDefaults()).artifacts,
+        ...vscode.workspace.notebookDocuments.flatMap(
+          (nb) => controller.existingKernel(nb)?.artifactRoots?.artifacts ?? [],
+        ),
+      ],
       log,
     }),
   );
-  push(registerCommand(log, { id: CommandId.OpenExperiments, run: () => experiments.open() }));
+  push(
+    registerCommand(log, {
+      id: CommandId.OpenExperiments,
+      args: (raw): [ExperimentsViewRequest | undefined] => [viewRequestOf(raw[0])],
+      run: (view) => experiments.open(view),
+    }),
+  );
   push(
     registerQueryCommand({
       log,
@@ -219,6 +234,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     tableViews: () => tables.views.drawn(),
     idleLatencyMs: (nb) => controller.existingKernel(nb)?.timeline.lastIdleLatencyMs,
     experimentsRendered: () => experiments.lastRendered,
+    experimentsPost: (message) => experiments.receive(message),
     pipelineGraph: () => ({
       open: graph.isOpen,
       sent: graph.lastSent,

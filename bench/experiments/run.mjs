@@ -1,18 +1,20 @@
 // First paint and scrolling of the "Phasebook: Experiments" table at 10,000 runs, in headless
 // chromium (playwright-core, as the e2e harness does) on the bundled webview (dist/webview/experiments.js)
 // under the extension's HTML and CSP. The runs go through the host's real path (run.json manifest ->
-// summarizeManifest -> experimentRun). The clock starts when the host's `runs` message is posted
-// (structured clone included) and stops at the next painted frame after the first rows are in the
-// DOM. Then: re-sort by a metric, group over seeds, and 60 scroll jumps. Run: npm run bench:experiments
+// summarizeManifest -> experimentRun), followed by metrics.db's metrics of every run (the kernel's
+// `runMetrics` reply: three models' h20 scores with CIs each) as the panel sends them. The clock starts
+// when the host's `runs` message is posted (structured clone included) and stops at the next painted
+// frame after the first rows and the per-model metric columns are in the DOM. Then: re-sort by a metric, group over seeds, and 60 scroll jumps. Run: npm run bench:experiments
 import { launch, openPage } from '../../test/e2e/webview/browser.ts';
 import { startPageServer } from '../../test/e2e/webview/pageServer.ts';
-import { syntheticExperimentRuns } from '../../test/e2e/webview/experimentRuns.ts';
+import { syntheticExperimentRuns, syntheticRunMetrics } from '../../test/e2e/webview/experimentRuns.ts';
 
 const N = Number(process.env.BENCH_EXPERIMENTS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const median = (a) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
 
 const runs = syntheticExperimentRuns(N);
+const dbMetrics = process.env.BENCH_NO_DB_METRICS ? undefined : syntheticRunMetrics(runs);
 const server = await startPageServer();
 const browser = await launch();
 try {
@@ -20,7 +22,7 @@ try {
   for (let run = 0; run < RUNS; run++) {
     const { page, problems } = await openPage(browser, `${server.origin}/experiments.html`);
     await page.waitForFunction(() => window.pbPosted.some((m) => m.type === 'ready'));
-    await page.evaluate((r) => (window.benchRuns = r), runs);
+    await page.evaluate(([r, m]) => ((window.benchRuns = r), (window.benchMetrics = m)), [runs, dbMetrics]);
     const t = await page.evaluate(async () => {
       const nextPaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
       const rendered = () => window.pbPosted.filter((m) => m.type === 'rendered').length;
@@ -29,7 +31,11 @@ try {
       };
       let t0 = performance.now();
       window.postMessage({ type: 'runs', runs: window.benchRuns, reset: true }, '*');
-      await until(() => document.querySelector('.pb-exp-row'));
+      if (window.benchMetrics) window.postMessage({ type: 'metrics', runs: window.benchMetrics }, '*');
+      const metricHead = '.pb-grid-hcell[data-column="metric:ridge.h20_roc_auc"]';
+      await until(
+        () => document.querySelector('.pb-exp-row') && (!window.benchMetrics || document.querySelector(metricHead)),
+      );
       await nextPaint();
       const firstPaint = performance.now() - t0;
       const domRows = document.querySelectorAll('.pb-exp-row').length;
@@ -69,11 +75,12 @@ try {
     await page.context().close();
   }
   const summary = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
-  console.log(`\nmedian of ${RUNS} (${N.toLocaleString('en-US')} runs, headless chromium, experiments bundle):`);
+  const db = dbMetrics ? ' with metrics.db metrics' : '';
+  console.log(`\nmedian of ${RUNS} (${N.toLocaleString('en-US')} runs${db}, headless chromium, experiments bundle):`);
   console.log(`  first paint: ${summary.firstPaint} ms (${summary.domRows} row elements in the DOM)`);
   console.log(`  sort by a metric: ${summary.sort} ms; group over seeds (mean ± sd): ${summary.group} ms`);
   console.log(`  scrolling: ${summary.scrollFrameMs} ms per frame (60 jumps across the table)`);
-  console.log(JSON.stringify({ bench: 'experiments', runs: N, ...summary }));
+  console.log(JSON.stringify({ bench: 'experiments', runs: N, dbMetrics: !!dbMetrics, ...summary }));
 } finally {
   await browser.close();
   await server.close();

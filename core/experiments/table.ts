@@ -3,8 +3,13 @@
  * a column for every config key and every metric, each column marked `changed` when its values
  * differ between the runs ("show only what changed" hides the rest). Built from the run index's
  * summaries (run.json fields); a metric's `{m}_ci_low` / `{m}_ci_high` become its interval, not
- * columns. Pure and headless: the webview calls it, the host only ships the summaries.
+ * columns. metrics.db's metrics of the run (core/experiments/dbMetrics) join them: a model's own
+ * metric is the column `{model}.{metric}` (a CV run's every model, a stacking run's base models), a
+ * run-level one fills `{metric}` where run.json lacks it, each with its CI; the run's fan-out branch
+ * (`scenario`, `model`) fills those config keys where run.json lacks them. Pure and headless: the
+ * webview calls it, the host only ships the summaries and the database's rows.
  */
+import type { DbMetric, RunDbMetrics } from './dbMetrics';
 import type { ConfigScalar, RunSummary } from '../runs/summary';
 import { runLabel } from '../runs/label';
 import type { RunKind, RunStatus } from '../runs/types';
@@ -82,7 +87,15 @@ export function experimentRun(s: RunSummary): ExperimentRun {
   return r;
 }
 
-function rowOf(run: ExperimentRun): ExperimentRow {
+/** A metric.db metric's column name: the model's own metrics are prefixed with the model. */
+export function dbMetricName(m: DbMetric): string {
+  return m.model ? `${m.model}.${m.metric}` : m.metric;
+}
+
+/** What metrics.db says of one run: its metrics and its fan-out branch. */
+export type DbRun = Pick<RunDbMetrics, 'branch'> & { metrics: readonly DbMetric[] };
+
+function rowOf(run: ExperimentRun, db: DbRun | undefined): ExperimentRow {
   const values: Record<string, CellValue> = {
     'run:label': run.label,
     'run:kind': run.kind,
@@ -94,6 +107,8 @@ function rowOf(run: ExperimentRun): ExperimentRow {
   // The run's seed is a column of its own; the config's copy of it would only repeat it.
   for (const [k, v] of Object.entries(run.config))
     if (!(k === 'seed' && run.seed !== undefined)) values[`config:${k}`] = v;
+  // A fan-out branch's run: its branch keys (a training run's config has its model, not its scenario).
+  for (const [k, v] of Object.entries(db?.branch ?? {})) values[`config:${k}`] ??= v;
   const ci: ExperimentRow['ci'] = {};
   for (const [name, v] of Object.entries(run.metrics)) {
     const m = CI.exec(name);
@@ -106,12 +121,26 @@ function rowOf(run: ExperimentRun): ExperimentRow {
     const high = run.metrics[`${base}_ci_high`];
     if (low !== undefined && high !== undefined && base in run.metrics) ci[base] = { low, high };
   }
+  // run.json's own values win (the database holds the same numbers, possibly of an older execution).
+  for (const m of db?.metrics ?? []) {
+    const name = dbMetricName(m);
+    const key = `metric:${name}`;
+    if (values[key] === undefined) values[key] = m.value;
+    if (!ci[name] && m.low !== undefined && m.high !== undefined && values[key] === m.value)
+      ci[name] = { low: m.low, high: m.high };
+  }
   return { run, values, ci };
 }
 
-/** Rows and columns for these runs; config columns first (by key), then metrics (by name). */
-export function buildExperimentsTable(runs: readonly ExperimentRun[]): ExperimentsTable {
-  const rows = runs.map(rowOf);
+/**
+ * Rows and columns for these runs; config columns first (by key), then metrics (by name). `db`: each
+ * run id's metrics.db metrics and branch, merged into its row.
+ */
+export function buildExperimentsTable(
+  runs: readonly ExperimentRun[],
+  db?: ReadonlyMap<string, DbRun>,
+): ExperimentsTable {
+  const rows = runs.map((r) => rowOf(r, db?.get(r.id)));
   const first = new Map<string, CellValue>();
   const changed = new Set<string>();
   const count = new Map<string, number>();

@@ -20,6 +20,7 @@ import { readRunFrames } from './runFrames';
 import { recordStandaloneRun } from '../orchestrate/record';
 import { metricsDbPath } from '../orchestrate/metricsDb';
 import { KernelExecutor } from './kernelExecutor';
+import { readRunMetrics } from '../experiments/dbMetrics';
 
 /** What the kernel does for each request; separate from the process plumbing so it can be tested in-process. */
 export class KernelHandlers {
@@ -98,6 +99,10 @@ export class KernelHandlers {
     },
     readTable: (req) => previewTable(req.path, req.limit),
     query: (req) => runQuery(metricsDbPath(req.artifactsRoot), req.sql),
+    runMetrics: async (req) => {
+      const db = metricsDbPath(req.artifactsRoot);
+      return { db, runs: await readRunMetrics(db) };
+    },
     readRunFrames: (req) => readRunFrames(req),
     trainStacking: async (req) => {
       const s = this.need();

@@ -11,6 +11,7 @@ import type { CellError, CellStatus } from '../graph/events';
 import type { RunKind } from '../runs/types';
 import type { SummaryValue } from '../base/outputs';
 import type { ExecutorChoice } from '../engine/executorChoice';
+import type { RunDbMetrics } from '../experiments/dbMetrics';
 
 export type KernelRequest =
   | {
@@ -42,6 +43,8 @@ export type KernelRequest =
   | { type: 'readTable'; id: number; path: string; limit?: number }
   /** SQL on an artifacts root's metrics.db, the result as one frame ("Query metrics"); the host never loads sql.js. */
   | { type: 'query'; id: number; artifactsRoot: string; sql: string }
+  /** Every run's metrics in an artifacts root's metrics.db, for the experiments table (none without a db). */
+  | { type: 'runMetrics'; id: number; artifactsRoot: string }
   /** The frames a run dashboard charts: a predictions Parquet file, the equity curves of a run folder. */
   | { type: 'readRunFrames'; id: number; predictions?: string; equityDir?: string }
   | { type: 'cancel' }
@@ -150,6 +153,12 @@ export interface QueryReply {
   ipc: Uint8Array;
 }
 
+/** The experiments table's metrics.db metrics, per run id. */
+export interface RunMetricsReply {
+  db: string;
+  runs: RunDbMetrics[];
+}
+
 /** One frame a dashboard charts (absent when unreadable), with what was cut or could not be read. */
 export interface FrameRead {
   ipc?: Uint8Array;
@@ -184,6 +193,7 @@ export interface KernelReplies {
   trainStacking: TrainStackingReply;
   readTable: TablePreviewReply;
   query: QueryReply;
+  runMetrics: RunMetricsReply;
   readRunFrames: RunFramesReply;
 }
 

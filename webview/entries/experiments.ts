@@ -25,7 +25,9 @@ const view = experimentsView(
 host.onMessage((m) => {
   if (loading.isConnected) root.replaceChildren(view.element);
   if (m.type === 'runs') view.setRuns(m.runs, m.reset);
-  else view.remove(m.dirs);
+  else if (m.type === 'removed') view.remove(m.dirs);
+  else if (m.type === 'metrics') view.setMetrics(m.runs);
+  else view.setView(m);
   document.body.dataset.rendered = String(Number(document.body.dataset.rendered ?? 0) + 1);
 });
 window.addEventListener('error', (e) => host.post({ type: 'log', level: 'error', message: e.message }));

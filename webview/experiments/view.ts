@@ -9,10 +9,12 @@ import {
   type ExperimentColumn,
   type ExperimentRow,
   type ExperimentRun,
+  type DbRun,
   type ExperimentsTable,
 } from '../../core/experiments/table';
 import { filterRows, groupRows, sortRows, type GroupBy, type RowGroup } from '../../core/experiments/view';
-import type { ExperimentsToHost } from '../../extension/experiments/protocol';
+import type { RunDbMetrics } from '../../core/experiments/dbMetrics';
+import type { ExperimentsToHost, ExperimentsViewRequest, RenderedCell } from '../../extension/experiments/protocol';
 import { el, formatNumber } from '../dom';
 import { button, checkbox, dropdown } from '../ui';
 import { virtualRows } from './virtualRows';
@@ -33,6 +35,10 @@ export interface ExperimentsView {
   element: HTMLElement;
   setRuns(runs: readonly ExperimentRun[], reset: boolean): void;
   remove(dirs: readonly string[]): void;
+  /** metrics.db's metrics of every run (replacing the last set). */
+  setMetrics(runs: readonly RunDbMetrics[]): void;
+  /** Grouping, filter or selection set by the host. */
+  setView(view: ExperimentsViewRequest & { seq?: number }): void;
 }
 
 const SELECT_W = 28;
@@ -62,6 +68,23 @@ function cellTitle(col: ExperimentColumn, row: ExperimentRow): string {
   return ci ? `${col.label} ${v} (95% CI ${formatNumber(ci.low)} – ${formatNumber(ci.high)})` : `${col.label} ${v}`;
 }
 
+function groupCells(g: RowGroup, columns: readonly ExperimentColumn[]): RenderedCell[] {
+  return columns.map((c, j) => {
+    const s = g.stats[c.key];
+    if (j === 0) return { text: `${g.key} (${g.rows.length} run${g.rows.length === 1 ? '' : 's'})`, title: g.key };
+    if (!s) return { text: '', title: '' };
+    return {
+      text: `${formatNumber(s.mean)} ± ${formatNumber(s.sd, 2)}`,
+      title: `${c.label}: mean ${s.mean} ± sd ${s.sd} over ${s.n} runs`,
+    };
+  });
+}
+
+const itemCells = (it: Item, columns: readonly ExperimentColumn[]): RenderedCell[] =>
+  'group' in it
+    ? groupCells(it.group, columns)
+    : columns.map((c) => ({ text: cellText(c, it.row), title: cellTitle(c, it.row) }));
+
 export function experimentsView(
   post: (m: ExperimentsToHost) => void,
   initial: ViewState,
@@ -69,10 +92,12 @@ export function experimentsView(
 ): ExperimentsView {
   const state: ViewState = { ...DEFAULT_STATE, ...initial };
   const runs = new Map<string, ExperimentRun>();
+  let db = new Map<string, DbRun>();
   const selected = new Set<string>();
   let table: ExperimentsTable = { columns: [], rows: [] };
   let items: Item[] = [];
   let columns: ExperimentColumn[] = [];
+  let viewSeq = 0;
 
   const count = el('span', 'pb-grid-count');
   const unknown = el('span', 'pb-exp-unknown');
@@ -98,6 +123,19 @@ export function experimentsView(
       title: 'Train stacking on the selected CV run',
     }),
   };
+  const grouping = dropdown(
+    [
+      { value: 'none', label: 'No grouping' },
+      { value: 'seed', label: 'Group over seeds' },
+      { value: 'scenario', label: 'Group by scenario' },
+    ],
+    state.groupBy,
+    (v) => {
+      state.groupBy = v as GroupBy;
+      refresh(false);
+    },
+    'Group rows (mean ± sd of every metric)',
+  );
   const bar = el(
     'div',
     'pb-grid-bar pb-exp-bar',
@@ -107,19 +145,7 @@ export function experimentsView(
       state.onlyChanged = on;
       refresh(true);
     }),
-    dropdown(
-      [
-        { value: 'none', label: 'No grouping' },
-        { value: 'seed', label: 'Group over seeds' },
-        { value: 'scenario', label: 'Group by scenario' },
-      ],
-      state.groupBy,
-      (v) => {
-        state.groupBy = v as GroupBy;
-        refresh(false);
-      },
-      'Group rows (mean ± sd of every metric)',
-    ),
+    grouping,
     button('Columns…', () => (chooser.hidden = !chooser.hidden), { title: 'Show or hide columns' }),
     actions.open,
     actions.compare,
@@ -180,29 +206,14 @@ export function experimentsView(
 
   const drawRow = (i: number): HTMLElement => {
     const item = items[i]!;
-    if ('group' in item) {
-      const g = item.group;
-      const cells = columns.map((c, j) => {
-        const s = g.stats[c.key];
-        const text =
-          j === 0
-            ? `${g.key} (${g.rows.length} run${g.rows.length === 1 ? '' : 's'})`
-            : s
-              ? `${formatNumber(s.mean)} ± ${formatNumber(s.sd, 2)}`
-              : '';
-        const cell = el('div', `pb-grid-cell${c.kind === 'metric' ? ' pb-num' : ''}`, text);
-        cell.title = s ? `${c.label}: mean ${s.mean} ± sd ${s.sd} over ${s.n} runs` : j === 0 ? g.key : '';
-        return cell;
-      });
-      return el('div', 'pb-grid-row pb-exp-group', el('div', 'pb-grid-cell'), ...cells);
-    }
-    const r = item.row;
-    const on = selected.has(r.run.dir);
-    const cells = columns.map((c) => {
-      const cell = el('div', `pb-grid-cell${c.kind === 'metric' ? ' pb-num' : ''}`, cellText(c, r));
-      cell.title = cellTitle(c, r);
+    const cells = itemCells(item, columns).map((t, j) => {
+      const cell = el('div', `pb-grid-cell${columns[j]!.kind === 'metric' ? ' pb-num' : ''}`, t.text);
+      cell.title = t.title;
       return cell;
     });
+    if ('group' in item) return el('div', 'pb-grid-row pb-exp-group', el('div', 'pb-grid-cell'), ...cells);
+    const r = item.row;
+    const on = selected.has(r.run.dir);
     const row = el(
       'div',
       `pb-grid-row pb-grid-data pb-exp-row${on ? ' pb-exp-selected' : ''}`,
@@ -250,12 +261,31 @@ export function experimentsView(
       groups,
       columns: columns.map((c) => c.label),
       firstRows: items.slice(0, 5).map((it) => ('group' in it ? `group ${it.group.key}` : it.row.run.label)),
+      firstCells: items.slice(0, 5).map((it) => itemCells(it, columns)),
+      selected: [...selected],
+      viewSeq,
     });
   }
 
+  // Runs and metrics.db's metrics that arrive together (a reset, then the metrics) cost one table
+  // build and one draw: the rebuild runs on the next frame, keeping the scroll only if every change did.
+  let scheduled: { keepScroll: boolean } | undefined;
   const rebuild = (keepScroll: boolean) => {
+    if (scheduled) {
+      scheduled.keepScroll &&= keepScroll;
+      return;
+    }
+    scheduled = { keepScroll };
+    requestAnimationFrame(() => {
+      const keep = scheduled!.keepScroll;
+      scheduled = undefined;
+      build(keep);
+    });
+  };
+  const build = (keepScroll: boolean) => {
     table = buildExperimentsTable(
       [...runs.values()].sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0)),
+      db,
     );
     drawChooser();
     refresh(keepScroll);
@@ -274,6 +304,21 @@ export function experimentsView(
         selected.delete(d);
       }
       rebuild(true);
+    },
+    setMetrics(list) {
+      db = new Map(list.map((r) => [r.runId, r]));
+      rebuild(true);
+    },
+    setView(view) {
+      if (view.seq !== undefined) viewSeq = view.seq;
+      if (view.groupBy) state.groupBy = view.groupBy;
+      if (view.filter !== undefined) filter.value = state.filter = view.filter;
+      if (view.select) {
+        selected.clear();
+        for (const d of view.select) if (runs.has(d)) selected.add(d);
+      }
+      (grouping as HTMLElement & { value: string }).value = state.groupBy;
+      refresh(true);
     },
   };
 }

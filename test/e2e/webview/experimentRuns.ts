@@ -1,5 +1,6 @@
 // Synthetic runs for the experiments webview's tests and benchmark, through the host's real path:
 // a run.json manifest -> summarizeManifest (the run index) -> experimentRun (what the panel sends).
+import type { DbMetric, RunDbMetrics } from '../../../core/experiments/dbMetrics';
 import { experimentRun, type ExperimentRun } from '../../../core/experiments/table';
 import { summarizeManifest } from '../../../core/runs/summary';
 
@@ -29,4 +30,21 @@ export function syntheticExperimentRuns(n: number): ExperimentRun[] {
     out.push(experimentRun(summarizeManifest(manifest, `/runs/${id}`, { id, kind: 'cv', mtime: new Date(0) })));
   }
   return out;
+}
+
+/**
+ * What metrics.db holds for those runs (the kernel's `runMetrics` reply): each CV run's three models
+ * at horizon 20, the mean over folds and the pooled score with its CI.
+ */
+export function syntheticRunMetrics(runs: readonly ExperimentRun[]): RunDbMetrics[] {
+  return runs.map((r, i) => ({
+    runId: r.id,
+    metrics: MODELS.flatMap((model, j): DbMetric[] => {
+      const v = 0.52 + (((i + 1) * (j + 3) * 104729) % 120) / 1000;
+      return [
+        { metric: 'h20_roc_auc', model, value: v },
+        { metric: 'h20_roc_auc_pooled', model, value: v + 0.004, low: v - 0.026, high: v + 0.034 },
+      ];
+    }),
+  }));
 }

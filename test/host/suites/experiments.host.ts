@@ -3,13 +3,19 @@
 // tag write run.json and the row follows; "Phasebook: Experiments" draws the runs with their
 // names and changed config keys, and a run written by another process appears in it live.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
+import { writeExecution, type CellRow } from '../../../core/orchestrate/metricsDb';
+import { runLabel } from '../../../core/runs/label';
+import { resolveRoots } from '../../../core/runs/roots';
 import type { PhasebookApi } from '../../../extension/api';
+import type { ExperimentsRendered } from '../../../extension/experiments/protocol';
 import { phasebookApi, waitFor } from './helpers/phasebook';
-import { workspaceRoot } from '../support';
+import { phasebookExtension, workspaceRoot } from '../support';
 
 function writeRun(dir: string, manifest: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
@@ -124,5 +130,231 @@ suite('experiments and run labels', function () {
       'the new run in the table',
     );
     assert.equal(live.firstRows[0], 'stacking h20 gbdt · test_roc_auc 0.6301');
+  });
+});
+
+// metrics.db in the table: a CV run's every model's metrics (written by the engine after run.json
+// lands), with the CI on hover; grouping over seeds shows mean ± sd; two selected rows compare.
+suite('experiments table over metrics.db', function () {
+  this.timeout(90_000);
+  let api: PhasebookApi;
+  const ws = () => workspaceRoot().fsPath;
+  const cvId = (s: string) => `cv_h20_20261202_110000_000000_${s}`;
+  const cvDir = (s: string) => join(ws(), 'runs', cvId(s));
+  const FILTER = 'study=i19x';
+  const rendered = (what: string, ok: (r: ExperimentsRendered) => boolean) =>
+    waitFor(
+      () => {
+        const r = api.experimentsRendered();
+        return r && ok(r) && r;
+      },
+      30_000,
+      () => `${what}: ${JSON.stringify(api.experimentsRendered())}`,
+    );
+  const cell = (r: ExperimentsRendered, row: number, column: string) => r.firstCells[row]?.[r.columns.indexOf(column)];
+
+  suiteSetup(async () => {
+    api = await phasebookApi();
+    for (const [s, seed] of [
+      ['s1a1', 1],
+      ['s2a2', 2],
+    ] as const)
+      writeRun(cvDir(s), {
+        id: cvId(s),
+        kind: 'cv',
+        status: 'complete',
+        created: new Date(Date.now() - seed * 1000).toISOString(),
+        source: { cli: ['test'] },
+        config: { study: 'i19x', seed, models: 'ridge,gbdt', n_splits: 3 },
+        config_hash: `h${seed}`,
+        seed,
+        metrics: {},
+        artifacts: [],
+        meta: { models: ['ridge', 'gbdt'], horizons: [20] },
+        engine_version: 'test',
+      });
+    await api.waitForRun((s) => s.dir === cvDir('s2a2'), 10_000);
+  });
+
+  test("a CV run's per-model metric shows in the table with its CI on hover, when metrics.db lands", async () => {
+    await vscode.commands.executeCommand('phasebook.openExperiments', { filter: FILTER, groupBy: 'none' });
+    await rendered('the two CV runs', (r) => r.rows === 2);
+    const cells = (id: string, ridge: number): CellRow => ({
+      cell: 'cv',
+      origin: 'cv',
+      kind: 'cv',
+      branch: {},
+      status: 'ok',
+      durationMs: 5,
+      runId: id,
+      modelMetrics: [
+        { model: 'ridge', metrics: { h20_roc_auc: ridge, h20_roc_auc_ci_low: ridge - 0.05, h20_roc_auc_ci_high: 0.7 } },
+        { model: 'gbdt', metrics: { h20_roc_auc: 0.55 } },
+      ],
+    });
+    const started = new Date().toISOString();
+    await writeExecution(
+      join(resolveRoots(ws()).artifacts, 'metrics.db'),
+      {
+        executionId: `exec_i19x_${Date.now()}`,
+        notebook: 'x.pipeline',
+        started,
+        finished: started,
+        seed: 1,
+        exitCode: 0,
+        executor: 'test',
+        engineVersion: 'test',
+      },
+      [cells(cvId('s1a1'), 0.6), cells(cvId('s2a2'), 0.64)],
+    );
+    const r = await rendered('the per-model metric column', (x) => x.columns.includes('ridge.h20_roc_auc'));
+    // Newest first: the seed-1 run (0.6).
+    assert.equal(cell(r, 0, 'ridge.h20_roc_auc')?.text, '0.6', JSON.stringify(r.firstCells[0]));
+    assert.equal(cell(r, 0, 'ridge.h20_roc_auc')?.title, 'ridge.h20_roc_auc 0.6 (95% CI 0.55 – 0.7)');
+    assert.equal(cell(r, 1, 'ridge.h20_roc_auc')?.text, '0.64');
+  });
+
+  test('grouping over seeds shows mean ± sd of the per-model metric', async () => {
+    await vscode.commands.executeCommand('phasebook.openExperiments', { groupBy: 'seed' });
+    const r = await rendered('one group over the two seeds', (x) => x.groups === 1);
+    // mean (0.6 + 0.64) / 2 = 0.62; sd sqrt((0.02² + 0.02²) / (2 - 1)) = 0.0283.
+    assert.equal(cell(r, 0, 'ridge.h20_roc_auc')?.text, '0.62 ± 0.028');
+    assert.match(cell(r, 0, 'ridge.h20_roc_auc')?.title ?? '', /over 2 runs$/);
+  });
+
+  test('selecting two rows and Compare opens the compare view', async () => {
+    await vscode.commands.executeCommand('phasebook.openExperiments', {
+      groupBy: 'none',
+      select: [cvDir('s1a1'), cvDir('s2a2')],
+    });
+    const r = await rendered('two selected rows', (x) => x.selected.length === 2 && x.groups === 0);
+    await api.experimentsPost({ type: 'compare', dirs: r.selected });
+    await waitFor(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'Compare 2 runs'),
+      10_000,
+      'the compare view',
+    );
+  });
+});
+
+// A real CV run (the CLI runs a small notebook in the workspace): its every model's metrics come from the
+// metrics.db the engine wrote; the selection's Open dashboard opens its dashboard; Train stacking asks the
+// trainer's quick picks, trains, and the stacking run is in the table. Each opened tab hides the table (its
+// webview is torn down): opening it again with a filter or selection must still apply them.
+const CV_NOTEBOOK = [
+  '# %% load prices',
+  'source: data/i19x_prices.csv',
+  'timestamp: ts',
+  'symbol: symbol',
+  '',
+  '# %% features',
+  'returns: close',
+  'lags: [1, 2, 3]',
+  '',
+  '# %% labels',
+  'horizon: 20',
+  'target: close',
+  'threshold: 0',
+  '',
+  '# %% split',
+  'fractions: [0.7, 0.15, 0.15]',
+  '',
+  '# %% cv',
+  'models: [ridge, logistic]',
+  'n_splits: 3',
+  '',
+].join('\n');
+
+suite('experiments table actions on a real CV run', function () {
+  this.timeout(180_000);
+  let api: PhasebookApi;
+  let cvDir = '';
+  let cvId = '';
+  const ws = () => workspaceRoot().fsPath;
+  const rendered = (what: string, ok: (r: ExperimentsRendered) => boolean) =>
+    waitFor(
+      () => {
+        const r = api.experimentsRendered();
+        return r && ok(r) && r;
+      },
+      60_000,
+      () => `${what}: ${JSON.stringify(api.experimentsRendered())}`,
+    );
+
+  suiteSetup(async () => {
+    api = await phasebookApi();
+    const rows = ['ts,symbol,close'];
+    for (let i = 0; i < 600; i++)
+      rows.push(
+        `${new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString()},BTC,` +
+          `${(100 + 10 * Math.sin(i / 7) + ((i * 7919) % 13) / 3).toFixed(3)}`,
+      );
+    mkdirSync(join(ws(), 'data'), { recursive: true });
+    writeFileSync(join(ws(), 'data', 'i19x_prices.csv'), rows.join('\n') + '\n');
+    writeFileSync(join(ws(), 'i19x_cv.pipeline'), CV_NOTEBOOK);
+    const before = new Set(api.runs().map((r) => r.dir));
+    const cli = join(phasebookExtension().extensionUri.fsPath, 'dist', 'cli.js');
+    await promisify(execFile)(process.execPath, [cli, 'run', 'i19x_cv.pipeline'], {
+      cwd: ws(),
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', PHASEBOOK_CLI_MAIN: '1' },
+    });
+    const cv = await api.waitForRun((r) => r.kind === 'cv' && !before.has(r.dir), 20_000);
+    cvDir = cv.dir;
+    cvId = cv.id;
+  });
+
+  test("the CV run's every model's metric from metrics.db, with its CI on hover", async () => {
+    await vscode.commands.executeCommand('phasebook.openExperiments', { filter: cvId, groupBy: 'none' });
+    const r = await rendered(
+      'the CV run with its models',
+      (x) => x.rows === 1 && x.columns.some((c) => /^ridge\./.test(c)),
+    );
+    assert.ok(
+      r.columns.some((c) => c.startsWith('logistic.h20_')),
+      r.columns.join(', '),
+    );
+    const titles = r.firstCells[0]!.map((c) => c.title);
+    assert.ok(
+      titles.some((t) => /^ridge\.h20_\S+ [\d.]+ \(95% CI [\d.]+ – [\d.]+\)$/.test(t)),
+      titles.join(' | '),
+    );
+  });
+
+  test("Open dashboard on the selection opens the run's dashboard", async () => {
+    await vscode.commands.executeCommand('phasebook.openExperiments', { select: [cvDir] });
+    await rendered('the CV run selected', (x) => x.selected.length === 1);
+    await api.experimentsPost({ type: 'openDashboards', dirs: [cvDir, join(ws(), 'runs', 'no_such_run')] });
+    await waitFor(() => api.openDashboards().includes(cvDir), 20_000, 'the dashboard of the CV run');
+    assert.deepEqual(
+      api.openDashboards().filter((d) => d.endsWith('no_such_run')),
+      [],
+      'unknown folders are ignored',
+    );
+  });
+
+  test('Train stacking on the selection asks horizon, meta-learner, trains; the run lands in the table', async () => {
+    const before = new Set(api.runs().map((r) => r.dir));
+    await vscode.commands.executeCommand('phasebook.openExperiments', { filter: '', select: [cvDir] });
+    const shown = await rendered('every run', (x) => x.rows === before.size);
+    const posted = api.experimentsPost({ type: 'trainStacking', dir: cvDir });
+    let done = false;
+    void posted.finally(() => (done = true));
+    // The trainer's two quick picks (horizon, then meta-learner): take the first choice of each.
+    const stacking = await waitFor(
+      async () => {
+        if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return api.runs().find((r) => r.kind === 'stacking' && !before.has(r.dir));
+      },
+      90_000,
+      'the stacking run',
+    );
+    await posted;
+    // The trainer opened the new run's dashboard over the table: back to the table, which shows the new run.
+    await vscode.commands.executeCommand('phasebook.openExperiments');
+    await rendered('the stacking run in the table', (x) => x.rows === shown.rows + 1);
+    await vscode.commands.executeCommand('phasebook.openExperiments', { filter: stacking.id });
+    const one = await rendered('the stacking run alone', (x) => x.rows === 1);
+    assert.equal(one.firstRows[0], runLabel(stacking));
+    assert.match(one.firstRows[0] ?? '', /^stacking\b/);
   });
 });
