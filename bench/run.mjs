@@ -4,6 +4,11 @@
 //   npm run bench                      full sizes: 2M rows x 20 symbols, GBDT 800k rows, ...
 //   npm run bench -- --quick           scaled down (CI-friendly, a few minutes) -> bench/out/results-quick.md
 //   npm run bench -- --scale 0.25      pipeline data at 25% (500k rows)
+//   npm run bench -- --scales 0.05,0.25,1   the pipeline at each size (100k, 500k, 2M rows), smallest first, both
+//                                      sides: the scaling table of results.md; the largest size is the pipeline
+//                                      section and the cache step's data. The plain full run measures 1x only
+//                                      (the scales add about a third to it) and keeps the last scaling table
+//                                      from bench/out/results.json; the lead's full run passes --scales
 //   npm run bench -- --only pipeline,kernel   some steps (pipeline,gbdt,kernel,cache,runindex,explorer,chart,
 //                                      editor-latency: last cell finished -> notebook idle, through the kernel
 //                                      protocol)
@@ -16,25 +21,28 @@
 //   --only with an earlier full run: the other steps' results are kept from bench/out/results.json
 //   npm run bench -- --out FILE        write somewhere else than bench/results.md
 //   node bench/run.mjs --render        rewrite results.md from the last run's bench/out/results.json (no measuring)
-import { execFileSync, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
-  lstatSync,
-} from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleBenchEntries } from './lib/bundle.mjs';
+import { ensureDemoData } from './lib/data.mjs';
 import { referenceConfig } from './lib/notebook.mjs';
 import { summarizeProfiles } from './lib/profile.mjs';
 import { formatResults } from './lib/results.mjs';
 import { fleetRows, fleetSection, spliceFleet } from './lib/fleet.mjs';
+import { methodNotes } from './lib/notes.mjs';
+import { parseScales } from './lib/scaling.mjs';
+import { lastJson, runCommand } from './lib/spawn.mjs';
+
+const parseScalesOr = (text) => {
+  try {
+    return parseScales(text);
+  } catch (e) {
+    return usage(e.message);
+  }
+};
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -44,10 +52,18 @@ const arg = (f, d) => (argv.indexOf(`--${f}`) >= 0 ? argv[argv.indexOf(`--${f}`)
 const quick = has('quick');
 const STEPS = ['pipeline', 'gbdt', 'kernel', 'cache', 'runindex', 'explorer', 'chart', 'editor-latency'];
 const only = arg('only', STEPS.join(',')).split(',');
-const scale = Number(arg('scale', quick ? 0.02 : 1));
+/** A mistake in the command line: its message, no stack. */
+function usage(message) {
+  console.error(`bench/run.mjs: ${message}`);
+  process.exit(2);
+}
+if (has('scales') && has('scale')) usage('give --scale or --scales, not both');
+const scales = has('scales') ? parseScalesOr(arg('scales')) : undefined;
+const scale = scales ? scales[scales.length - 1] : Number(arg('scale', quick ? 0.02 : 1));
+const barsAt = (s) => Math.max(200, Math.round(100_000 * s));
 const sizes = {
   symbols: 20,
-  bars: Math.max(200, Math.round(100_000 * scale)),
+  bars: barsAt(scale),
   gbdtRows: quick ? 100_000 : 800_000,
   kernelIterations: quick ? 100 : 200,
   runs: 10_000,
@@ -70,44 +86,7 @@ const refEnv = {
   PYTHONDONTWRITEBYTECODE: '1',
 };
 
-/** Runs a command, echoing its output; resolves with its stdout, wall ms and exit code. */
-function run(cmd, args, opts = {}) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd: root, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (opts.echo !== false) process.stdout.write(d);
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      process.stderr.write(d);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - t0;
-      if (code !== 0)
-        reject(
-          new Error(
-            `${relative(root, args.find((a) => /\.(m?js|py)$/.test(a)) ?? cmd)} exited with ${code}: ` +
-              `${stderr.trim().split('\n').slice(-3).join(' / ')}`,
-          ),
-        );
-      else resolve({ stdout, wallMs });
-    });
-  });
-}
-
-const lastJson = (stdout) =>
-  JSON.parse(
-    stdout
-      .trim()
-      .split('\n')
-      .filter((l) => /^[[{]/.test(l))
-      .pop(),
-  );
+const run = (cmd, args, opts) => runCommand(root, cmd, args, opts);
 
 async function step(name, body) {
   if (!only.includes(name)) return undefined;
@@ -120,41 +99,7 @@ async function step(name, body) {
   }
 }
 
-function ensureData() {
-  const file = join(out, 'data', `ohlcv_${sizes.symbols}x${sizes.bars}.csv`);
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    console.log(`writing ${relative(root, file)} ...`);
-    execFileSync(
-      node,
-      [
-        join(root, 'dist', 'cli.js'),
-        'demo-data',
-        file,
-        '--symbols',
-        String(sizes.symbols),
-        '--bars',
-        String(sizes.bars),
-        '--clean',
-        '--seed',
-        '7',
-      ],
-      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-  }
-  const link = join(out, 'data', 'ohlcv.csv');
-  if (existsSync(link) || lstatExists(link)) unlinkSync(link);
-  symlinkSync(relative(dirname(link), file), link);
-  return file;
-}
-
-function lstatExists(p) {
-  try {
-    return Boolean(lstatSync(p));
-  } catch {
-    return false;
-  }
-}
+const ensureData = (bars = sizes.bars) => ensureDemoData({ root, out, node, symbols: sizes.symbols, bars });
 
 const sameFolds = (a = [], b = []) =>
   a.length > 0 && a.length === b.length && a.every((f, i) => f.train === b[i].train && f.test === b[i].test);
@@ -236,6 +181,38 @@ async function gbdt() {
   return { ...best, rows: sizes.gbdtRows };
 }
 
+/**
+ * --scales: the pipeline at each size, smallest first (so the disk cache left behind, which the cache step reads,
+ * is the largest size's). Returns the largest size's result (the pipeline section) and the scaling runs.
+ */
+async function scaledPipelines(started) {
+  const runs = [];
+  let largest;
+  for (const s of scales) {
+    const bars = barsAt(s);
+    const csv = ensureData(bars);
+    const loadAt = load1();
+    const measuredAt = new Date().toISOString().slice(0, 16);
+    console.log(`\n-- scale ${s} (${sizes.symbols} x ${bars} bars)`);
+    const r = await step('pipeline', () => pipeline(csv));
+    runs.push(
+      r.error
+        ? { scale: s, bars, error: r.error }
+        : {
+            scale: s,
+            bars,
+            phasebook: r.phasebook,
+            reference: r.reference,
+            foldsMatch: r.foldsMatch,
+            measuredAt,
+            load: loadAt,
+          },
+    );
+    largest = r;
+  }
+  return { largest, scaling: { date: started.toISOString().replace('T', ' ').slice(0, 16) + ' UTC', runs } };
+}
+
 function render() {
   const result = JSON.parse(readFileSync(rawPath, 'utf8'));
   const analysisPath = join(here, 'analysis.md');
@@ -295,10 +272,11 @@ async function main() {
   await bundleBenchEntries(root);
   const csv = only.some((s) => s === 'pipeline' || s === 'cache') ? ensureData() : undefined;
   const data = { symbols: sizes.symbols, bars: sizes.bars, rows: undefined };
-  const p = await step('pipeline', () => pipeline(csv));
+  const scaling = scales && only.includes('pipeline') ? await scaledPipelines(started) : undefined;
+  const p = scaling ? scaling.largest : await step('pipeline', () => pipeline(csv));
+  const before = existsSync(rawPath) ? JSON.parse(readFileSync(rawPath, 'utf8')) : undefined;
   // With --only, the steps not run keep their results from the last run of the same size.
-  const earlier =
-    argv.includes('--only') && existsSync(rawPath) ? JSON.parse(readFileSync(rawPath, 'utf8')) : undefined;
+  const earlier = argv.includes('--only') ? before : undefined;
   const micro = { ...(earlier?.micro ?? {}) };
   const measure = async (key, name, body) => {
     const r = await step(name, body);
@@ -377,37 +355,12 @@ async function main() {
           : p,
     micro,
     profiles: p === undefined ? earlier?.profiles : p?.profiles,
+    // Kept from the last --scales invocation when this one has none (its section gives its own date).
+    scaling: scaling?.scaling ?? before?.scaling,
     notes: methodNotes(),
   };
   writeFileSync(rawPath, JSON.stringify(result, null, 2));
   render();
-}
-
-function methodNotes() {
-  return [
-    "Wall times are per stage inside one process on each side (Phasebook: the session's `finished` events; " +
-      "reference: `time.perf_counter`); CPU times are the process's user + system time over the same span " +
-      '(all threads). "End to end" is one process from spawn to exit on each side, interpreter start and ' +
-      'imports included.',
-    'Phasebook runs the notebook through `PipelineSession` from a bundle built like `dist/cli.js`, with what ' +
-      '`phasebook run` does around it (JSON-lines log, disk cache writes, the pipeline run record): disk-cache ' +
-      'writes fall between cells and count in end to end only.',
-    "The reference runs with `OMP_WAIT_POLICY=PASSIVE`: on this shared, loaded machine OpenMP's default " +
-      'spin-waiting made xgboost 7x slower with 2 threads than with 1 (1.5 s vs 10.5 s on 16k rows); passive ' +
-      "waiting is the reference's fair speed here. The GBDT micro-benchmark runs with the same setting.",
-    'The reference writes its stacking dataset and predictions as pickles (Debian has no pyarrow, so no ' +
-      'Parquet); Phasebook writes Parquet. Both write the same JSON reports.',
-    "Same folds: Phasebook's CV run exports every row's test fold; the reference joins them on (symbol, " +
-      "timestamp) and applies Phasebook's purge and 1% embargo itself; the train/test row counts per fold are " +
-      'compared above.',
-    "Models: ridge = StandardScaler + Ridge(alpha 1) on the 0/1 label, clipped to [0, 1] (Phasebook's linear " +
-      "probability model); logistic = StandardScaler + LogisticRegression(C 1) (scikit-learn's default lbfgs, " +
-      "tol 1e-4; Phasebook uses Newton, tol 1e-8); gbdt = xgboost `hist` with the notebook's parameters " +
-      "(max_bin + 1, as Phasebook keeps a bin for missing values) vs Phasebook's histogram GBDT; threads = all " +
-      'cores on both sides.',
-    'The chart benchmark renders headlessly (vega View, renderer none, to SVG): the same compile + dataflow ' +
-      'as the webview without a window to paint.',
-  ];
 }
 
 main().catch((e) => {

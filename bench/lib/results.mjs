@@ -1,4 +1,5 @@
 // bench/results.md from a benchmark result object (bench/run.mjs). Pure: no I/O.
+import { scalingSection } from './scaling.mjs';
 import { evaluateTargets, fmtMs, fmtX, ratio } from './targets.mjs';
 
 const STAGES = ['prices', 'validate', 'features', 'labels', 'cv', 'stack'];
@@ -58,6 +59,16 @@ function pipelineSection(p) {
     sec(sum(ref, 'cpuMs')),
     x(ratio(sum(pb, 'cpuMs'), sum(ref, 'cpuMs'))),
   ]);
+  if (pb.audit)
+    rows.push([
+      `audit — causality gate before cv, ${pb.audit.recomputed} recomputed cells (Phasebook only, not in the sum)`,
+      sec(pb.audit.wallMs),
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
   rows.push([
     '**end to end** (process start to exit)',
     sec(pb.processWallMs),
@@ -167,12 +178,12 @@ function microSection(m) {
         : 'not run') + when(g),
   );
   const k = m?.kernel;
-  out.push('', '### Kernel no-op cell round trip (fork dist/kernel.js, `ts` cell, run with force)');
+  out.push('', '### Kernel no-op cell round trip (fork dist/kernel.js, `ts` cell, run with force; request to reply)');
   out.push(
     err(k) ??
       (k
         ? table(
-            ['samples', 'p50', 'p95', 'min', 'max', 'cell in kernel p50', 'kernel start'],
+            ['samples', 'p50', 'p95', 'min', 'max', 'to cellsDone p50 / p95', 'cell in kernel p50', 'kernel start'],
             [
               [
                 k.samples,
@@ -180,6 +191,7 @@ function microSection(m) {
                 fmtMs(k.p95Ms),
                 fmtMs(k.minMs),
                 fmtMs(k.maxMs),
+                Number.isFinite(k.cellsDoneP50Ms) ? `${fmtMs(k.cellsDoneP50Ms)} / ${fmtMs(k.cellsDoneP95Ms)}` : '–',
                 fmtMs(k.cellP50Ms),
                 fmtMs(k.kernelStartMs),
               ],
@@ -188,28 +200,33 @@ function microSection(m) {
         : 'not run') + when(k),
   );
   const c = m?.cache;
-  out.push('', '### Cache hit with a large upstream');
+  out.push('', '### Cache hit with a large upstream (time to cells done: what the user waits for)');
   out.push(
     err(c) ??
       (c
         ? [
+            'From the request to the cells being done (`cellsDone`: the notebook shows idle there). Recording the ' +
+              'execution (cache statistics, then metrics.db through sql.js) follows it, before the reply.',
+            '',
             table(
               [
                 'cell',
-                'upstream rows',
+                'rows',
                 'memory hit p50',
                 'memory hit p95',
                 'disk hit (fresh session)',
                 'of which first source hash',
+                'then recording, to the reply',
               ],
               [
                 [
                   c.cell,
-                  c.upstreamRows?.toLocaleString('en-US'),
+                  (c.rows ?? c.upstreamRows)?.toLocaleString('en-US'),
                   fmtMs(c.memoryHitP50Ms),
                   fmtMs(c.memoryHitP95Ms),
                   fmtMs(c.diskHitMs),
                   fmtMs(c.firstKeysMs),
+                  fmtMs(c.recordMs),
                 ],
               ],
             ),
@@ -359,6 +376,8 @@ export function formatResults(r, analysis = '') {
       'train/test row counts are checked equal), models, parameters, seed and threads.',
     '',
     pipelineSection(r.pipeline),
+    '',
+    scalingSection(r.scaling, r.date),
     '',
     '## Micro-benchmarks',
     '',

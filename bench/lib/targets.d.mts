@@ -26,12 +26,19 @@ export interface BenchResults {
   micro?: Record<string, Record<string, unknown> | undefined>;
   profiles?: { title: string; note: string; top: { name: string; where: string; selfMs: number; share: number }[] }[];
   notes?: string[];
+  /** `--scales`: one entry per size (bench/lib/scaling.d.mts). */
+  scaling?: {
+    date?: string;
+    runs: { scale: number; phasebook?: SideResult; reference?: SideResult; error?: string }[];
+  };
 }
 
 export interface SideResult {
   stages: { name: string; status: string; wallMs: number; cpuMs: number; summary?: Record<string, unknown> }[];
   processWallMs?: number;
   sessionWallMs?: number;
+  /** Phasebook: the causality audit gate before the model cells (outside the stages' times). */
+  audit?: { wallMs: number; recomputed: number; verdict: string };
   peakRssMb?: number;
   rows?: number;
   foldRows?: { fold: number; train: number; test: number }[];

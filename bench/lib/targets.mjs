@@ -12,7 +12,7 @@ const fmtX = (x) => `${x.toFixed(2)}x`;
 /**
  * One row per target: { target, measured, ok } with ok true/false, or null when not measured.
  * `r` holds pipeline.{phasebook,reference}.processWallMs, micro.gbdt, micro.kernel, micro.cache,
- * micro.runIndex, micro.explorer (each may be missing or { error }).
+ * micro.runIndex, micro.explorer, scaling.runs (each may be missing or { error }).
  */
 export function evaluateTargets(r) {
   const rows = [];
@@ -53,12 +53,15 @@ export function evaluateTargets(r) {
   const ok = c && !c.error;
   add(
     'Cache hit <= 50 ms (memory hit, same session)',
-    ok ? `p50 ${fmtMs(c.memoryHitP50Ms)} (upstream ${c.upstreamRows?.toLocaleString('en-US')} rows)` : undefined,
+    ok ? `p50 ${fmtMs(c.memoryHitP50Ms)} (${(c.rows ?? c.upstreamRows)?.toLocaleString('en-US')} rows)` : undefined,
     c?.memoryHitP50Ms <= 50,
   );
   add(
     'Cache hit <= 50 ms (disk hit, fresh session)',
-    ok ? `${fmtMs(c.diskHitMs)} (incl. ${fmtMs(c.firstKeysMs)} first hash of the source)` : undefined,
+    ok
+      ? `${fmtMs(c.diskHitMs)} to cells done (incl. ${fmtMs(c.firstKeysMs)} first hash of the source)` +
+          (Number.isFinite(c.recordMs) ? `; recording after it ${fmtMs(c.recordMs)}` : '')
+      : undefined,
     c?.diskHitMs <= 50,
   );
   const ix = r.micro?.runIndex;
@@ -73,7 +76,21 @@ export function evaluateTargets(r) {
     ex && !ex.error ? `p50 ${fmtMs(ex.p50Ms)}, p95 ${fmtMs(ex.p95Ms)}` : undefined,
     ex?.p95Ms <= 1000,
   );
+  const sized = (r.scaling?.runs ?? []).filter((x) => x.phasebook && x.reference && !x.phasebook.failed);
+  const missing = SCALING_SIZES.filter((s) => !sized.some((x) => x.scale === s));
+  add(
+    `Scaling table at ${SCALING_SIZES.map((s) => `${s}x`).join(', ')} (both sides)`,
+    r.scaling?.runs?.length
+      ? missing.length
+        ? `measured at ${sized.map((x) => `${x.scale}x`).join(', ') || 'no size'}; missing ${missing.join(', ')}x`
+        : `all ${SCALING_SIZES.length} sizes (${r.scaling.date ?? 'undated'})`
+      : undefined,
+    missing.length === 0,
+  );
   return rows;
 }
+
+/** The sizes of the scaling table issue 14 asks for (100k, 500k and 2M rows). */
+const SCALING_SIZES = [0.05, 0.25, 1];
 
 export { fmtMs, fmtX };

@@ -20,6 +20,8 @@ export interface PipelineBenchResult {
   stages: StageTime[];
   /** Wall time of all stages plus the bookkeeping between them, in this process. */
   sessionWallMs: number;
+  /** Phasebook: the causality audit gate before the model cells (outside the stages' times). */
+  audit?: { wallMs: number; recomputed: number; verdict: string };
   peakRssMb: number;
   /** Rows that received an out-of-fold prediction (the stacking dataset). */
   rows: number;

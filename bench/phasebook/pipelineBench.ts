@@ -107,6 +107,11 @@ async function main(): Promise<void> {
     side: 'phasebook',
     stages,
     sessionWallMs,
+    // The causality audit gate before the model cells (docs/design.md §5.4.1): inside the session, outside
+    // every cell's own time; the reference has none.
+    audit: report.audit
+      ? { wallMs: report.audit.durationMs, recomputed: report.audit.recomputed, verdict: report.audit.verdict }
+      : undefined,
     peakRssMb,
     rows: stacking.height,
     foldRows,

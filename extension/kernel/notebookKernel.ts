@@ -1,8 +1,7 @@
 /**
- * One notebook's kernel as the host sees it: the process (forked on first need, replaced on
- * restart or after a crash), the text it last received, its stale cells, the CV runs its cells
- * completed, and the executions its events drive. The host never computes: it sends the
- * notebook's text and requests, and shows what comes back.
+ * One notebook's kernel as the host sees it: the process (forked on first need, replaced on restart or after a
+ * crash), the text it last received, its stale cells, the CV runs its cells completed, and the executions its
+ * events drive. The host never computes: it sends the notebook's text and requests, and shows what comes back.
  */
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -46,6 +45,8 @@ export class NotebookKernel implements vscode.Disposable {
   private readonly execution = new ExecutionState();
   /** Run requests sent and not yet done, oldest first (`names` undefined: all cells). */
   private readonly runs: PendingRun[] = [];
+  /** Runs asked for and not yet done, sent or not: a restore starts only when there are none. */
+  private readonly asked = new Set<PendingRun>();
   private lastAnswer: Promise<void> = Promise.resolve();
   readonly timeline: EventTimeline;
   /** Cells whose inputs changed since they last ran. */
@@ -79,11 +80,7 @@ export class NotebookKernel implements vscode.Disposable {
     this.timeline = new EventTimeline(deps.log, notebook.uri.path.split('/').pop() ?? 'notebook');
     this.execution.displayBase =
       vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri.fsPath ?? dirname(notebookPath(notebook));
-    this.registry = new ExecutionRegistry(
-      deps.controller,
-      (name) => this.cellOf(name),
-      (m) => deps.log.warn(m),
-    );
+    this.registry = new ExecutionRegistry(deps.controller, (name) => this.cellOf(name), deps.log.warn.bind(deps.log));
   }
 
   get label(): string {
@@ -222,7 +219,6 @@ export class NotebookKernel implements vscode.Disposable {
     if (this.stale.size && (await this.mode()) === 'autorun') await this.runStale();
   }
 
-  /** Runs cells (all executable cells when `names` is absent); stale ancestors run first. */
   /**
    * Runs cells (all executable cells when `names` is absent); stale ancestors run first. Resolves when the
    * cells are done (the kernel's `cellsDone`), so VS Code shows the notebook idle while the kernel still
@@ -232,6 +228,7 @@ export class NotebookKernel implements vscode.Disposable {
     for (const n of names ?? []) this.registry.ensure(n);
     const run: PendingRun = { names, done: () => undefined };
     const cellsDone = new Promise<void>((resolve) => (run.done = resolve));
+    this.asked.add(run);
     const answered = this.sendRun(run, force);
     this.lastAnswer = answered;
     await Promise.race([answered, cellsDone]);
@@ -266,6 +263,7 @@ export class NotebookKernel implements vscode.Disposable {
   private endRun(run: PendingRun): void {
     const i = this.runs.indexOf(run);
     if (i >= 0) this.runs.splice(i, 1);
+    this.asked.delete(run);
     this.flushBranches();
     if (run.names) this.registry.settle(run.names);
     this.timeline.idle();
@@ -275,6 +273,7 @@ export class NotebookKernel implements vscode.Disposable {
   /** Runs the stale, failed and waiting cells; returns the cells the kernel ran (none: nothing to run). */
   async runStale(): Promise<string[]> {
     const run: PendingRun = { done: () => undefined };
+    this.asked.add(run);
     try {
       const proc = await this.kernel();
       await this.sync();
@@ -294,8 +293,8 @@ export class NotebookKernel implements vscode.Disposable {
   async restore(): Promise<string[]> {
     try {
       const proc = await this.kernel();
-      // The replay brought the running run's cells; restoring now would queue behind that run.
-      if (this.reattachedBusy) return [];
+      // A run is on its way (or the replay brought one): a restore would queue behind it and take its events.
+      if (this.reattachedBusy || this.asked.size) return [];
       this.execution.restoring = true;
       const reply = await proc.request({ type: 'restore' });
       return reply.cells;
