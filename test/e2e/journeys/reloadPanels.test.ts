@@ -11,6 +11,7 @@ import { openWorkbench, reloadWindow, runCommand, screenshot, type Workbench } f
 import { startCodeServer, type CodeServer } from '../../harness/codeServer';
 import { repoRoot } from '../../harness/paths';
 import { dashboardOf, type DashboardSeen } from './outputFrames';
+import { tickQuickPickRows } from './quickInput';
 import { runContextMenu, runRows, runsOnDisk, showRunsView } from './runsView';
 
 const NOTEBOOK = 'small.pipeline';
@@ -155,9 +156,8 @@ test('reload: the run dashboard and the compare tab come back with their runs', 
     withCards(first),
   );
   await runCommand(page, 'Phasebook: Compare runs');
-  await page.keyboard.type('pipeline_'); // the two pipeline runs; "toggle all" checks the rows on screen
-  await page.locator('.quick-input-widget .quick-input-check-all').first().check();
-  await page.keyboard.press('Enter');
+  await page.keyboard.type('pipeline_'); // the two pipeline runs; the user ticks each one, then OK
+  await tickQuickPickRows(page, ids);
   const compared = await waitFor('the compare tab does not show both runs', 'journey-reload-panels-0c', comparing(ids));
   await screenshot(page, 'journey-reload-panels-1-before');
 
