@@ -37,7 +37,7 @@ function isKernelOf(pid: number, infoFile: string): boolean {
   }
 }
 
-/** Kills (SIGKILL, with its process group) every detached kernel whose info file is under `root`; returns their pids. */
+/** Kills (SIGKILL, with its process group) each detached kernel whose info file is under `root`; returns the pids. */
 export function reapDetachedKernels(root: string, depth = 4): number[] {
   const reaped: number[] = [];
   for (const dir of kernelDirs(root, depth)) {

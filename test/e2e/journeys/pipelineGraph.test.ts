@@ -151,7 +151,10 @@ test(
     };
     const count = (label: string | undefined): number => Number(/\d+/.exec(label ?? '')?.[0] ?? NaN);
     const before = await order();
-    assert.ok(Object.values(before).every((c) => !Number.isNaN(count(c))), `a cell shows no count: ${JSON.stringify(before)}`);
+    assert.ok(
+      Object.values(before).every((c) => !Number.isNaN(count(c))),
+      `a cell shows no count: ${JSON.stringify(before)}`,
+    );
     const ranAll = Math.max(...Object.values(before).map(count));
     await shown.frame.locator('.pg-node[data-cell="features"] .pg-action', { hasText: 'run from here' }).click();
     await waitForStates((s) => ['features', 'labels'].every((c) => done(s[c])), 'run from here');
