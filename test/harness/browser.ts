@@ -194,3 +194,19 @@ export function declineTrustPrompts(
     await loop;
   };
 }
+
+/**
+ * Reloads the window as a user does: "Developer: Reload Window" from the palette, then waits for the reloaded
+ * workbench's status bar. Not the browser's reload (F5, `page.reload()`): that unloads the page while the workbench
+ * is still writing its state (open editors, webview panels) to IndexedDB, and when the write loses that race the
+ * window comes back with an empty editor area. The command awaits that write before it reloads.
+ */
+export async function reloadWindow(page: Page, timeoutMs = 90_000): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', {
+    predicate: (f) => f === page.mainFrame(),
+    timeout: timeoutMs,
+  });
+  await runCommand(page, 'Developer: Reload Window');
+  await navigated;
+  await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: timeoutMs });
+}

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTestResultsDir, installedCodeServer, repoRoot } from './paths';
+import { reapDetachedKernels } from './detachedKernels';
 import { installVsix } from './installVsix';
 import { stageExtension, stageWorkspace, writeUserSettings } from './stage';
 
@@ -205,6 +206,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await exited;
     clearTimeout(timer);
     killGroup(child, 'SIGKILL'); // leftovers in the group (extension host, kernels)
+    reapDetachedKernels(base, 5); // detached kernels left the group on purpose
     live.delete(child);
     logStream.end();
     if (!(options.keepTemp || process.env.PHASEBOOK_KEEP_TEMP === '1')) rmSync(base, { recursive: true, force: true });

@@ -97,6 +97,19 @@ const UNTRUSTED_SETTINGS = {
   'security.workspace.trust.emptyWindow': false,
 };
 
+/**
+ * User settings for both passes from PHASEBOOK_HOST_SETTINGS (a JSON object), e.g.
+ * `PHASEBOOK_HOST_SETTINGS='{"phasebook.kernel.detached":true}'` runs every suite on detached kernels.
+ */
+function extraSettings(): Record<string, unknown> {
+  const raw = process.env.PHASEBOOK_HOST_SETTINGS;
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as unknown;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error(`PHASEBOOK_HOST_SETTINGS is not a JSON object: ${raw}`);
+  return parsed as Record<string, unknown>;
+}
+
 interface Opened {
   server?: CodeServer;
   workbench?: Workbench;
@@ -117,7 +130,7 @@ async function runPass(pass: HostPass, args: Args, t0: number, opened: Opened): 
     name: pass.name,
     keepTemp: args.keep,
     workspaceTrust: pass.untrusted,
-    settings: pass.untrusted ? UNTRUSTED_SETTINGS : undefined,
+    settings: { ...extraSettings(), ...(pass.untrusted ? UNTRUSTED_SETTINGS : {}) },
     workspaceFiles: { [ACTIVATION_FILE]: ACTIVATION_PIPELINE, ...(pass.untrusted ? untrustedWorkspaceFiles() : {}) },
     prepare: async ({ base, extensionDir }) => {
       const entry = join(extensionDir, 'host-tests', 'index.js');

@@ -152,3 +152,17 @@ export async function scanNotebook(
 export function codeLensLink(page: Page, index: number, title: string) {
   return page.locator(`${ROW}[data-index="${index}"] .codelens-decoration a`, { hasText: title });
 }
+
+/**
+ * The row of code cell `index` (its `data-index`, not the name its status bar shows: a freshly drawn row can show
+ * its execution count before its status bar items). When the virtualised list has not drawn that row, the cell is
+ * scrolled into view with the keyboard first (see `focusCell`).
+ */
+export async function cellRowAt(page: Page, index: number): Promise<CellRow | undefined> {
+  const find = async (): Promise<CellRow | undefined> => (await visibleCellRows(page)).find((r) => r.index === index);
+  const drawn = await find();
+  if (drawn) return drawn;
+  await focusCell(page, index);
+  await page.waitForTimeout(150); // let the list render the row it scrolled to
+  return find();
+}

@@ -14,7 +14,7 @@ import {
   type Workbench,
 } from '../../harness/browser';
 import { startCodeServer, type CodeServer } from '../../harness/codeServer';
-import { clickRunAll, visibleCellRows, waitForRunToEnd } from './notebookView';
+import { cellRowAt, clickRunAll, waitForRunToEnd } from './notebookView';
 
 const CSV = [
   'ts,symbol,close',
@@ -50,6 +50,10 @@ const NOTEBOOK = [
   'lags: [1, 2, 3]',
   '',
 ].join('\n');
+/** The notebook's cells in order, by name (the last word of each `# %%` header: settings, prices, ...). */
+const CELLS = NOTEBOOK.split('\n')
+  .filter((l) => l.startsWith('# %% '))
+  .map((l) => l.split(' ').pop() ?? '');
 
 // Runs inside the graph's webview frame (a string: see outputFrames.ts on why not a function).
 const NODES_JS =
@@ -133,17 +137,25 @@ test(
         assert.fail(`the labels cell is not focused; see ${await screenshot(page, 'journey-graph-reveal-failed')}`),
       );
 
-    const order = async (): Promise<Record<string, string>> =>
-      Object.fromEntries((await visibleCellRows(page)).map((r) => [r.name, r.executionOrder]));
-    // The notebook list is virtualised: a row may be drawn in one read and not the next, so counts are compared
-    // with the highest one Run All gave (4 cells ran).
+    // Execution counts by cell index, read row by row (the list is virtualised: a row may be drawn in one read and
+    // not the next, or drawn with its count before its status bar names the cell), so counts are compared with the
+    // highest one Run All gave (4 cells ran).
+    const order = async (): Promise<Record<string, string>> => {
+      const out: Record<string, string> = {};
+      for (const name of ['prices', 'features', 'labels', 'wide']) {
+        const row = await cellRowAt(page, CELLS.indexOf(name));
+        if (row?.name && row.name !== name) assert.fail(`cell ${CELLS.indexOf(name)} is '${row.name}', not '${name}'`);
+        out[name] = row?.executionOrder ?? 'not drawn';
+      }
+      return out;
+    };
     const count = (label: string | undefined): number => Number(/\d+/.exec(label ?? '')?.[0] ?? NaN);
     const before = await order();
-    const ranAll = Math.max(
-      ...Object.values(before)
-        .map(count)
-        .filter((n) => !Number.isNaN(n)),
+    assert.ok(
+      Object.values(before).every((c) => !Number.isNaN(count(c))),
+      `a cell shows no count: ${JSON.stringify(before)}`,
     );
+    const ranAll = Math.max(...Object.values(before).map(count));
     await shown.frame.locator('.pg-node[data-cell="features"] .pg-action', { hasText: 'run from here' }).click();
     await waitForStates((s) => ['features', 'labels'].every((c) => done(s[c])), 'run from here');
     const deadline = Date.now() + 30_000;
@@ -155,7 +167,7 @@ test(
     const seen = JSON.stringify({ before, now });
     assert.ok(count(now.features) > ranAll, `features ran again: ${seen}`);
     assert.ok(count(now.labels) > count(now.features), `labels is downstream: it ran after features: ${seen}`);
-    assert.ok(count(now.wide ?? before.wide) <= ranAll, `wide, a sibling, did not run again: ${seen}`);
+    assert.ok(count(now.wide) <= ranAll, `wide, a sibling, did not run again: ${seen}`);
     await screenshot(page, 'journey-graph-run-from-here');
   },
 );

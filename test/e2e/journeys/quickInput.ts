@@ -84,3 +84,30 @@ export async function acceptQuickInput(page: Page, title: RegExp, timeoutMs = 15
   }
   throw new Error(`no quick input titled ${title} within ${timeoutMs} ms`);
 }
+
+/**
+ * In the multi-select quick pick on screen, ticks the checkbox of each row whose label is one of `labels` (rows the
+ * user sees: filter first if the list is long), checks that each shows as ticked, then presses Enter (OK).
+ */
+export async function tickQuickPickRows(page: Page, labels: string[], timeoutMs = 15_000): Promise<void> {
+  const rows = page.locator(`${QUICK_INPUT} .monaco-list-row`);
+  const ariaOf = async (): Promise<string[]> =>
+    rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? '')).catch(() => []);
+  const indexOf = (items: string[], label: string): number =>
+    items.findIndex((i) => i === label || i.startsWith(`${label},`) || i.startsWith(`${label} `));
+  for (const label of labels) {
+    const deadline = Date.now() + timeoutMs;
+    let items = await ariaOf();
+    while (indexOf(items, label) < 0 && Date.now() < deadline) {
+      await page.waitForTimeout(150);
+      items = await ariaOf();
+    }
+    const index = indexOf(items, label);
+    if (index < 0) throw new Error(`no quick pick row "${label}" to tick; it offers ${JSON.stringify(items)}`);
+    const box = rows.nth(index).locator('[role="checkbox"]').first();
+    await box.click();
+    const ticked = await box.getAttribute('aria-checked');
+    if (ticked !== 'true') throw new Error(`the row "${label}" is not ticked after a click (aria-checked=${ticked})`);
+  }
+  await page.keyboard.press('Enter');
+}

@@ -10,6 +10,7 @@ import type { DetachedKernelInfo } from '../../../core/kernel/wire';
 import {
   openFile,
   openWorkbench,
+  reloadWindow,
   screenshot,
   waitForCellOutput,
   waitForNotebook,
@@ -113,19 +114,16 @@ test(
     assert.ok(kernel, 'no detached kernel wrote its info file in .phasebook/kernels/');
     await screenshot(page, 'journey-reload-1-running');
 
-    await page.reload();
-    await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
-    // code-server does not always restore the notebook's editor after a reload (an empty editor area, seen since the
-    // merge of this stop); a user then opens it again, which is when the window reattaches to the kernel.
-    const restored = await waitForNotebook(page, 15_000).then(
-      () => true,
-      () => false,
-    );
-    if (!restored) {
-      await screenshot(page, 'journey-reload-2a-not-restored');
-      await openFile(page, NOTEBOOK);
-      await waitForNotebook(page, 60_000);
-    }
+    await reloadWindow(page);
+    // The window restores the notebook's editor by itself (no reopening by hand): that restore is when the new
+    // extension host reattaches to the detached kernel.
+    await waitForNotebook(page, 60_000).catch(async () => {
+      const tabs = await page.locator('.tabs-container .tab').allInnerTexts();
+      const shot = await screenshot(page, 'journey-reload-2-not-restored');
+      assert.fail(
+        `the reloaded window did not restore the notebook's editor (tabs: ${JSON.stringify(tabs)}); see ${shot}`,
+      );
+    });
     const reloadedAt = Date.now();
     assert.ok(
       reloadedAt - ranAt < SLOW_CELL_MS,
