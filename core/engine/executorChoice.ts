@@ -16,7 +16,6 @@ import { UserError } from '../errors';
 import { openJobSession } from './session';
 
 export const EXECUTOR_KINDS = ['serial', 'local-pool', 'bullmq'] as const;
-export type ExecutorKind = (typeof EXECUTOR_KINDS)[number];
 export type ExecutorField = 'kind' | 'redis' | 'store';
 
 export interface ExecutorChoice {
