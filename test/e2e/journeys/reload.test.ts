@@ -134,7 +134,12 @@ test(
       (await page.locator('.statusbar-item', { hasText: 'Phasebook' }).allInnerTexts()).join(' | ');
 
     await waitForSlowCell('running', 30_000);
-    const whileRunning = await statusBar();
+    // The status bar item is drawn after the cell's running state: read it until it says busy (or 15 s pass).
+    let whileRunning = await statusBar();
+    for (const until = Date.now() + 15_000; !/busy/.test(whileRunning) && Date.now() < until;) {
+      await new Promise((r) => setTimeout(r, 250));
+      whileRunning = await statusBar();
+    }
     const done = await waitForSlowCell('success', SLOW_CELL_MS + 60_000);
     await waitForCellOutput(page, /slow · 2 rows × 4 columns/, 30_000).catch(async () => {
       assert.fail(`cell 'slow' finished without its output; see ${await screenshot(page, 'journey-reload-no-output')}`);

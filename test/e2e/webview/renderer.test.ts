@@ -78,8 +78,12 @@ test(
     assert.equal(info.labelFill, '#abcdef', 'axis labels take the VS Code foreground colour');
     await page.click('#eq .pb-chart-actions >> text=CSV');
     await page.click('#eq .pb-chart-actions >> text=SVG');
-    await page.waitForFunction(() => (window as unknown as { pbPosted: unknown[] }).pbPosted.length >= 2);
-    const saves = await posted(page);
+    // The renderer also posts `rendererReady` (stale-output dimming, design.md §9.12): only the saves count here.
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { pbPosted: { type?: string }[] }).pbPosted.filter((m) => m.type === 'save').length >= 2,
+    );
+    const saves = (await posted(page)).filter((m) => m.type === 'save');
     assert.equal(saves[0].type, 'save');
     assert.equal(saves[0].mime, 'text/csv');
     assert.match(String(saves[0].text), /^x,equity,group\r\n\d+,[\d.]+,equity\r\n/);
