@@ -1,6 +1,6 @@
 // bench/results.md from a benchmark result object (bench/run.mjs). Pure: no I/O.
 import { scalingSection } from './scaling.mjs';
-import { evaluateTargets, fmtMs, fmtX, ratio } from './targets.mjs';
+import { baseAuc, evaluateTargets, fmtMs, fmtX, ratio } from './targets.mjs';
 
 const STAGES = ['prices', 'validate', 'features', 'labels', 'cv', 'stack'];
 const STAGE_DOC = {
@@ -115,9 +115,6 @@ function pipelineSection(p) {
   const scoreRows = [['stacking meta-learner ROC AUC [95% CI]', ci(pb.metaAuc), ci(ref.metaAuc)]];
   for (const k of ['log_loss', 'accuracy', 'brier'])
     scoreRows.push([`meta-learner ${k}`, pb.metaMetrics?.[k]?.toFixed(4), ref.metaMetrics?.[k]?.toFixed(4)]);
-  // Phasebook's stack reports each base model's pooled score with its interval ({pooled: {roc_auc: {value}}});
-  // the reference writes the bare number.
-  const baseAuc = (b) => b?.pooled?.roc_auc?.value ?? b?.roc_auc;
   for (const m of models)
     scoreRows.push([
       `${m} ROC AUC on the scored rows (pooled)`,

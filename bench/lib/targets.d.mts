@@ -9,6 +9,7 @@ export function ratio(ours: number | undefined, theirs: number | undefined): num
 export function evaluateTargets(result: BenchResults): TargetRow[];
 export function fmtMs(ms: number): string;
 export function fmtX(x: number): string;
+export function baseAuc(b: Record<string, unknown> | undefined): number | undefined;
 
 /** What bench/run.mjs collects (bench/out/results.json); every part may be missing or an { error }. */
 export interface BenchResults {

@@ -49,8 +49,7 @@ export function evaluateTargets(r) {
     rss <= 1.0,
   );
   const logit = compared ? ratio(pb.modelSeconds?.logistic, ref.modelSeconds?.logistic) : NaN;
-  const aucOf = (b) => b?.pooled?.roc_auc?.value ?? b?.roc_auc;
-  const logitGap = compared ? aucOf(pb.baseMetrics?.logistic) - aucOf(ref.baseMetrics?.logistic) : NaN;
+  const logitGap = compared ? baseAuc(pb.baseMetrics?.logistic) - baseAuc(ref.baseMetrics?.logistic) : NaN;
   add(
     'Logistic in CV <= 1.0x scikit-learn, pooled AUC within 1e-4',
     Number.isFinite(logit)
@@ -123,6 +122,12 @@ export function evaluateTargets(r) {
   );
   return rows;
 }
+
+/**
+ * A base model's pooled ROC AUC: Phasebook's stack writes it with its interval ({pooled: {roc_auc: {value}}}), the
+ * reference the bare number.
+ */
+export const baseAuc = (b) => b?.pooled?.roc_auc?.value ?? b?.roc_auc;
 
 /** The sizes of the scaling table issue 14 asks for (100k, 500k and 2M rows). */
 const SCALING_SIZES = [0.05, 0.25, 1];
