@@ -30,13 +30,13 @@ function configFrom(env: NodeJS.ProcessEnv): DetachedConfig {
     if (!v) throw new Error(`the detached Phasebook kernel needs ${k} in its environment`);
     return v;
   };
-  const idle = Number(env.PHASEBOOK_KERNEL_IDLE_MS ?? 30 * 60_000);
+  const idle = Number(env.PHASEBOOK_KERNEL_IDLE_MS ?? 5 * 60_000);
   return {
     socketPath: need('PHASEBOOK_KERNEL_SOCKET'),
     infoPath: need('PHASEBOOK_KERNEL_INFO'),
     token: need('PHASEBOOK_KERNEL_TOKEN'),
     notebookUri: env.PHASEBOOK_KERNEL_NOTEBOOK ?? '',
-    idleMs: Number.isFinite(idle) && idle > 0 ? idle : 30 * 60_000,
+    idleMs: Number.isFinite(idle) && idle > 0 ? idle : 5 * 60_000,
   };
 }
 

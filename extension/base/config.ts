@@ -27,6 +27,16 @@ export interface PhasebookSettings {
   autorunDelayMs: number;
 }
 
+/**
+ * Detached kernels are the default, except on Windows, where they run on named pipes that no test here covers: there
+ * only a value the user set turns them on.
+ */
+function kernelDetached(c: vscode.WorkspaceConfiguration): boolean {
+  const set = c.inspect<boolean>('kernel.detached');
+  const explicit = set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
+  return explicit !== undefined ? explicit === true : process.platform !== 'win32';
+}
+
 export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettings {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
   const roots = c.get<Partial<ArtifactRoots>>('artifactRoots') ?? {};
@@ -36,14 +46,14 @@ export function readSettings(scope?: vscode.ConfigurationScope): PhasebookSettin
   const mode = c.get<string>('mode');
   const memory = c.get<number>('kernel.memoryLimitMb') ?? 4096;
   const horizon = c.get<number | null>('stacking.defaultHorizon');
-  const idle = c.get<number>('kernel.detachedIdleMinutes') ?? 30;
+  const idle = c.get<number>('kernel.detachedIdleMinutes') ?? 5;
   const delay = c.get<number>('autorun.delayMs') ?? AUTORUN_DELAY_MS;
   return {
     artifactRoots: { ...DEFAULT_ROOTS, ...cleanRoots },
     mode: mode === 'autorun' ? 'autorun' : 'lazy',
     kernelMemoryLimitMb: Number.isFinite(memory) && memory >= 256 ? Math.round(memory) : 4096,
-    kernelDetached: c.get<boolean>('kernel.detached') === true,
-    kernelDetachedIdleMinutes: Number.isFinite(idle) && idle > 0 ? idle : 30,
+    kernelDetached: kernelDetached(c),
+    kernelDetachedIdleMinutes: Number.isFinite(idle) && idle > 0 ? idle : 5,
     defaultMetaLearner: c.get<string>('stacking.defaultMetaLearner') || 'logistic',
     executor: executorSettings(c),
     autorunDelayMs: Number.isFinite(delay) && delay >= 0 ? Math.round(delay) : AUTORUN_DELAY_MS,

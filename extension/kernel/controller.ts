@@ -19,6 +19,14 @@ export const UNTRUSTED_MESSAGE =
 /** How long after the last keystroke an edit reaches the kernel. */
 const EDIT_DEBOUNCE_MS = 300;
 
+/** The notebook a tab shows (a Phasebook notebook only), as a URI string. */
+function notebookUriOf(tab: vscode.Tab): string | undefined {
+  const input = tab.input;
+  return input instanceof vscode.TabInputNotebook && input.notebookType === NOTEBOOK_TYPE
+    ? input.uri.toString()
+    : undefined;
+}
+
 export type KernelDeps = Omit<NotebookKernelDeps, 'controller'>;
 
 export class PhasebookController extends Disposable implements vscode.Disposable {
@@ -26,6 +34,8 @@ export class PhasebookController extends Disposable implements vscode.Disposable
   private readonly kernels = new Map<string, NotebookKernel>();
   private readonly edits = new Map<string, Debouncer>();
   private readonly restored = new Set<string>();
+  /** Notebooks this controller is selected for (outputs can be shown there only then). */
+  private readonly selected = new Set<string>();
   private readonly autorun: AutorunTimer;
   private readonly changed = new vscode.EventEmitter<NotebookKernel>();
   /** A kernel's state, stale cells, runs or mode changed. */
@@ -58,10 +68,14 @@ export class PhasebookController extends Disposable implements vscode.Disposable
       this.changed,
       this.nodesChanged,
       c.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
+        if (selected) this.selected.add(notebook.uri.toString());
+        else this.selected.delete(notebook.uri.toString());
         if (selected) void this.restoreOnce(notebook);
       }),
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.opened(nb)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.closed(nb)),
+      vscode.window.tabGroups.onDidChangeTabs((e) => this.tabsChanged(e)),
+      vscode.window.onDidChangeVisibleNotebookEditors((editors) => this.editorsShown(editors)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         for (const nb of vscode.workspace.notebookDocuments)
           if (nb.notebookType === NOTEBOOK_TYPE) void this.restoreOnce(nb);
@@ -107,8 +121,30 @@ export class PhasebookController extends Disposable implements vscode.Disposable
     this.edits.delete(key);
     this.autorun.cancel(key);
     this.restored.delete(key);
-    this.kernels.get(key)?.dispose();
+    this.selected.delete(key);
+    this.kernels.get(key)?.close();
     this.kernels.delete(key);
+  }
+
+  /**
+   * VS Code may keep a notebook document open long after its last tab closed (and fire no close event): for the
+   * kernel the last tab closing is the close. Its kernel closes (an idle one stops, a running detached one goes on);
+   * an editor that shows the notebook again brings a kernel back the way opening does (restore, or reattach).
+   */
+  private tabsChanged(e: vscode.TabChangeEvent): void {
+    const shown = new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs.map(notebookUriOf)));
+    for (const tab of e.closed) {
+      const key = notebookUriOf(tab);
+      if (!key || shown.has(key)) continue;
+      this.kernels.get(key)?.close();
+      this.kernels.delete(key);
+      this.restored.delete(key);
+    }
+  }
+
+  /** A notebook shown again after its last tab closed gets its kernel back the way opening does (once). */
+  private editorsShown(editors: readonly vscode.NotebookEditor[]): void {
+    for (const { notebook } of editors) if (this.selected.has(notebook.uri.toString())) void this.restoreOnce(notebook);
   }
 
   private editDebouncer(nb: vscode.NotebookDocument): Debouncer {

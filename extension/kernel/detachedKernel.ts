@@ -220,6 +220,8 @@ export class DetachedKernel extends KernelClient {
     for (let i = 0; i < 20 && this.child && !this.childExit; i++) await sleep(25);
     const exit = this.childExit ?? { code: null, signal: null, stderrTail: this.logTail() };
     const pid = this.pidOf;
+    // A kernel that is being killed closes its socket a moment before its pid goes.
+    for (let i = 0; i < 20 && !this.childExit && pid && alive(pid); i++) await sleep(25);
     if (!this.childExit && pid && alive(pid)) {
       // The kernel lives on: another window of this workspace attached to it (the newest wins).
       this.ended(`another window took over this notebook's kernel (pid ${pid}); reload this window to reattach`, exit);

@@ -379,15 +379,26 @@ export class NotebookKernel implements vscode.Disposable {
     if (this.nodeStates.settle()) this.nodesChanged.fire();
   }
 
+  /**
+   * The notebook was closed: an idle kernel stops; a detached kernel that is running goes on (its run
+   * finishes and lands; reopening the notebook reattaches, or its idle timeout ends it).
+   */
+  close(): void {
+    this.release(this.proc instanceof DetachedKernel && this.proc.state === 'busy');
+  }
+
+  /** The extension host goes (a reload, a restart): a detached kernel goes on, busy or idle, for the next window. */
   dispose(): void {
+    this.release(this.proc instanceof DetachedKernel);
+  }
+
+  private release(detach: boolean): void {
     if (this.disposed) return;
     this.disposed = true;
     this.registry.dispose();
     const proc = this.proc;
     this.proc = undefined;
-    // A detached kernel goes on (the window reloads, or the notebook is closed mid-run): the next
-    // window reattaches, or its idle timeout ends it.
-    if (proc instanceof DetachedKernel) proc.detach();
+    if (detach && proc instanceof DetachedKernel) proc.detach();
     else void proc?.shutdown();
     this.changed.dispose();
     this.nodesChanged.dispose();

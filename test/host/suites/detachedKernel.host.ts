@@ -1,9 +1,10 @@
 // The detached kernel (phasebook.kernel.detached, docs/design.md §8.5) in the real extension host:
 // it is a workspace-owned process with a private info file; killed mid-cell it fails the running
-// cell with the same clear message as a forked kernel; "Restart kernel" replaces it. (The reload
+// cell with the same clear message as a forked kernel; "Restart kernel" replaces it; closing an idle notebook
+// stops its kernel, closing a running one lets the run finish and reopening reattaches. (The reload
 // journey, test/e2e/journeys/reload.test.ts, covers a window that reloads mid-run.)
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
@@ -124,4 +125,65 @@ suite('detached kernel', function () {
       assert.equal(alive(fresh), false, 'the restarted detached kernel was stopped, not left running');
     },
   );
+
+  /** Closes the notebook's tab, as a user does (VS Code may keep the document itself open for a while). */
+  async function closeNotebook(nb: vscode.NotebookDocument): Promise<void> {
+    const key = nb.uri.toString();
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter((t) => t.input instanceof vscode.TabInputNotebook && t.input.uri.toString() === key);
+    assert.ok(tabs.length, `no tab shows ${nb.uri.path}`);
+    await vscode.window.tabGroups.close(tabs);
+  }
+
+  test('closing an idle notebook stops its kernel and removes its info file', async () => {
+    const nb = (await showNotebook('host-tests/detached/idle.pipeline', NOTEBOOK)).notebook;
+    const prices = await cellNamed(nb, 'prices');
+    const t0 = Date.now();
+    await runCells(nb, [prices]);
+    await waitForExecutions([prices], t0, 60_000);
+    const pid = api.kernelPid(nb)!;
+    assert.ok(pid && alive(pid), 'no detached kernel for the notebook');
+    const uri = nb.uri.toString();
+    await closeNotebook(nb);
+    await waitFor(() => !alive(pid), 15_000, `the idle kernel ${pid} to stop once its notebook closed`);
+    assert.equal(infos().filter((i) => i.info.notebookUri === uri).length, 0, 'the info file outlived the kernel');
+  });
+
+  test('closing a notebook mid-run lets the run finish; reopening reattaches and shows its output', async () => {
+    const path = 'host-tests/detached/busy.pipeline';
+    let nb = (await showNotebook(path, NOTEBOOK)).notebook;
+    let slow = await cellNamed(nb, 'slow');
+    // The restore on open goes first (it makes the kernel busy too).
+    await waitFor(
+      () => api.kernelState(nb) === 'idle',
+      8_000,
+      () => `an idle kernel, not ${api.kernelState(nb)}`,
+    );
+    const t0 = Date.now();
+    void runCells(nb, [slow]);
+    const cellLog = join(workspaceRoot().fsPath, 'host-tests/detached/logs/slow.log');
+    const startedSince = (): boolean =>
+      existsSync(cellLog) &&
+      readFileSync(cellLog, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"job slow started"'))
+        .some((l) => Date.parse((JSON.parse(l) as { ts: string }).ts) >= t0 - 1000);
+    await waitFor(startedSince, 60_000, () => `the slow cell to start (its log); ${describeCell(slow)}`);
+    const pid = api.kernelPid(nb)!;
+    await closeNotebook(nb);
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.ok(alive(pid), 'closing the notebook stopped a kernel that was running a cell');
+
+    nb = (await showNotebook(path)).notebook;
+    slow = await cellNamed(nb, 'slow');
+    await waitFor(
+      () => api.kernelPid(nb) === pid && slow.executionSummary?.success === true,
+      60_000,
+      () =>
+        `the reopened notebook to reattach to ${pid} and show the slow cell done; kernel ${api.kernelState(nb)} ` +
+        `pid ${api.kernelPid(nb)}; ${describeCell(slow)}`,
+    );
+    assert.match(outputText(slow), /rows/i, 'the slow cell shows no table summary after the reattach');
+  });
 });
