@@ -3,13 +3,11 @@ import type { Page } from 'playwright-core';
 
 const QUICK_INPUT = '.quick-input-widget';
 
-/** Waits for a quick pick whose title matches, then clicks the item whose label starts with `label`. */
-export async function answerQuickPick(
-  page: Page,
-  title: RegExp,
-  label: string,
-  timeoutMs = 15_000,
-): Promise<{ title: string; items: string[] }> {
+/**
+ * Waits until the quick input on screen is the one titled `title` (not the command palette it replaced) and returns
+ * its title: keys typed before then land elsewhere.
+ */
+export async function waitForQuickPick(page: Page, title: RegExp, timeoutMs = 15_000): Promise<string> {
   const widget = page.locator(QUICK_INPUT);
   const deadline = Date.now() + timeoutMs;
   let seenTitle = '';
@@ -19,11 +17,21 @@ export async function answerQuickPick(
         .locator('.quick-input-title')
         .textContent({ timeout: 500 })
         .catch(() => '')) ?? '';
-    if (title.test(seenTitle) && (await widget.isVisible())) break;
+    if (title.test(seenTitle) && (await widget.isVisible())) return seenTitle;
     await page.waitForTimeout(150);
   }
-  if (!title.test(seenTitle))
-    throw new Error(`no quick pick titled ${title} within ${timeoutMs} ms (last title seen: "${seenTitle}")`);
+  throw new Error(`no quick pick titled ${title} within ${timeoutMs} ms (last title seen: "${seenTitle}")`);
+}
+
+/** Waits for a quick pick whose title matches, then clicks the item whose label starts with `label`. */
+export async function answerQuickPick(
+  page: Page,
+  title: RegExp,
+  label: string,
+  timeoutMs = 15_000,
+): Promise<{ title: string; items: string[] }> {
+  const widget = page.locator(QUICK_INPUT);
+  const seenTitle = await waitForQuickPick(page, title, timeoutMs);
   const rows = widget.locator('.monaco-list-row');
   await rows.first().waitFor({ timeout: 5000 });
   const items = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).filter(Boolean);
@@ -110,4 +118,10 @@ export async function tickQuickPickRows(page: Page, labels: string[], timeoutMs 
     if (ticked !== 'true') throw new Error(`the row "${label}" is not ticked after a click (aria-checked=${ticked})`);
   }
   await page.keyboard.press('Enter');
+  await page
+    .locator(QUICK_INPUT)
+    .waitFor({ state: 'hidden', timeout: timeoutMs })
+    .catch(() => {
+      throw new Error(`the quick pick stayed open after OK with ${JSON.stringify(labels)} ticked`);
+    });
 }

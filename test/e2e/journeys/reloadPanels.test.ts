@@ -11,7 +11,7 @@ import { openWorkbench, reloadWindow, runCommand, screenshot, type Workbench } f
 import { startCodeServer, type CodeServer } from '../../harness/codeServer';
 import { repoRoot } from '../../harness/paths';
 import { dashboardOf, type DashboardSeen } from './outputFrames';
-import { tickQuickPickRows } from './quickInput';
+import { tickQuickPickRows, waitForQuickPick } from './quickInput';
 import { runContextMenu, runRows, runsOnDisk, showRunsView } from './runsView';
 
 const NOTEBOOK = 'small.pipeline';
@@ -105,6 +105,15 @@ async function compareView(page: Page): Promise<CompareSeen | undefined> {
   return undefined;
 }
 
+/** What the window shows when a wait fails: the tab titles and each webview's compare table, if any. */
+async function seen(page: Page): Promise<string> {
+  const tabs = await page
+    .locator('.tabs-container .tab')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))
+    .catch(() => []);
+  return `tabs ${JSON.stringify(tabs)}; compare table ${JSON.stringify(await compareView(page))}`;
+}
+
 async function waitFor<T>(what: string, shotName: string, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {
@@ -112,7 +121,7 @@ async function waitFor<T>(what: string, shotName: string, probe: () => Promise<T
     if (v !== undefined) return v;
     await wb.page.waitForTimeout(300);
   }
-  assert.fail(`${what} within 45 s; see ${await screenshot(wb.page, shotName)}`);
+  assert.fail(`${what} within 45 s (${await seen(wb.page)}); see ${await screenshot(wb.page, shotName)}`);
 }
 
 const withCards = (id: string) => async (): Promise<DashboardSeen | undefined> => {
@@ -156,6 +165,7 @@ test('reload: the run dashboard and the compare tab come back with their runs', 
     withCards(first),
   );
   await runCommand(page, 'Phasebook: Compare runs');
+  await waitForQuickPick(page, /^Compare which runs/);
   await page.keyboard.type('pipeline_'); // the two pipeline runs; the user ticks each one, then OK
   await tickQuickPickRows(page, ids);
   const compared = await waitFor('the compare tab does not show both runs', 'journey-reload-panels-0c', comparing(ids));
