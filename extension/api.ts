@@ -21,6 +21,8 @@ export interface PhasebookApi {
   staleCells(notebook: vscode.NotebookDocument): string[];
   /** Cells whose tables and charts the notebook renderer shows dimmed (stale), as it last reported. */
   dimmedCells(notebook: vscode.NotebookDocument): string[];
+  /** The texts of the cell's status-bar items, as the cell shows them (e.g. '$(history) stale'). */
+  cellStatusItems(cell: vscode.NotebookCell): Promise<string[]>;
   /** Core cell name per editor cell. */
   cellNames(notebook: vscode.NotebookDocument): Promise<string[]>;
   mode(notebook: vscode.NotebookDocument): Promise<ExecutionMode>;

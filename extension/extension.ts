@@ -95,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     }),
   );
 
-  push(new CellStatusBar(models, controller));
+  const cellStatusBar = push(new CellStatusBar(models, controller));
   const staleOutputs = push(new StaleOutputs(controller));
   const audit = push(new AuditView(models));
   const pipelineRuns = () =>
@@ -173,6 +173,7 @@ export function activate(context: vscode.ExtensionContext): PhasebookApi {
     kernelPid: (nb) => controller.existingKernel(nb)?.pid,
     staleCells: (nb) => [...(controller.existingKernel(nb)?.stale ?? [])],
     dimmedCells: (nb) => [...staleOutputs.dimmedCells(nb)],
+    cellStatusItems: async (cell) => (await cellStatusBar.provideCellStatusBarItems(cell)).map((i) => i.text),
     cellNames: async (nb) => (await models.model(nb)).names,
     mode: (nb) => controller.kernelFor(nb).mode(),
     completedRuns: (nb) => [...(controller.existingKernel(nb)?.completedRuns.values() ?? [])],
