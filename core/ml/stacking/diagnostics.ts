@@ -112,3 +112,28 @@ export function collinearWarnings(d: BaseDiagnostics): string[] {
 export function formatCond(c: number): string {
   return Number.isFinite(c) ? (c >= 1000 ? c.toExponential(2) : c.toFixed(1)) : 'infinite';
 }
+
+/** A weight this small is no weight: the meta-learner ignores that base. */
+export const ZERO_WEIGHT = 1e-6;
+
+/**
+ * The warning for a meta-learner that gave every base model no weight: the stack then predicts one constant
+ * (the base rate it was fitted on), so its scores are a constant's, not a blend's. Non-negative weights clamp
+ * bases that score below chance to zero, which is the usual cause. Undefined when some base carries weight (or
+ * the meta-learner has no per-base weights, e.g. gbdt importances).
+ */
+export function zeroWeightWarning(
+  weights: Readonly<Record<string, number>> | undefined,
+  metaLearner: string,
+): string | undefined {
+  const values = Object.values(weights ?? {});
+  if (!values.length || values.some((w) => !Number.isFinite(w) || Math.abs(w) > ZERO_WEIGHT)) return undefined;
+  const why =
+    metaLearner === 'nonneg'
+      ? 'non-negative weights set a base to 0 when it does not help (a base scoring below chance cannot)'
+      : 'the regularisation shrank every weight to 0';
+  return (
+    `the meta-learner (${metaLearner}) gave every base model a weight of 0 (${Object.keys(weights ?? {}).join(', ')})` +
+    `: the stack predicts a constant, and its scores are a constant's, not a blend's; ${why}`
+  );
+}

@@ -6,7 +6,7 @@ import type { BootstrapOptions } from '../bootstrap';
 import { labelEndTimes, primaryMetric, takeRows, takeValues } from '../cv';
 import type { ModelTask, TrainedModel } from '../model';
 import { fitWithFallback, getModel, modelKinds } from '../models/registry';
-import { baseDiagnostics, collinearWarnings } from './diagnostics';
+import { baseDiagnostics, collinearWarnings, zeroWeightWarning } from './diagnostics';
 import { metaFeatureColumns } from './metaFeatures';
 import { metaWalkForward, timeBlockFolds, type MetaFold } from './metaFolds';
 import { writeStackingRun } from './run';
@@ -156,7 +156,9 @@ export async function trainStacking(o: TrainStackingOptions): Promise<TrainStack
       })
     : undefined;
   const diagnostics = baseDiagnostics(X.columns, features);
-  const warnings = collinearWarnings(diagnostics);
+  const weights = coefficientWeights(final, features);
+  const unweighted = zeroWeightWarning(weights, metaLearner);
+  const warnings = [...collinearWarnings(diagnostics), ...(unweighted ? [unweighted] : [])];
   for (const w of warnings) o.log.warn(w);
   const fitted = {
     frame,
@@ -207,7 +209,7 @@ export async function trainStacking(o: TrainStackingOptions): Promise<TrainStack
       diagnostics,
       warnings,
       fallback: final.fallback,
-      weights: coefficientWeights(final, features),
+      weights,
       foldWeights,
       holdout,
     },

@@ -7,7 +7,7 @@ import pl from 'nodejs-polars';
 import { createLogger, type LogRecord } from '../../../core/log';
 import { labelEndTimes } from '../../../core/ml/cv';
 import { mulberry32 } from '../../../core/ml/rng';
-import { baseDiagnostics, collinearWarnings } from '../../../core/ml/stacking/diagnostics';
+import { baseDiagnostics, collinearWarnings, zeroWeightWarning } from '../../../core/ml/stacking/diagnostics';
 import { metaWalkForward } from '../../../core/ml/stacking/metaFolds';
 import { trainStacking } from '../../../core/ml/stacking/train';
 
@@ -97,7 +97,8 @@ test('condition number and correlations of the base predictions match numpy; pai
   assert.deepEqual(collinearWarnings(clean), []);
 });
 
-function writeCvRun(root: string, id: string, horizon: number) {
+/** A CV run whose base predictions are those of writeCvRun's models; `inverted`: each base scores below chance. */
+function writeCvRun(root: string, id: string, horizon: number, inverted = false) {
   const symbols = 3,
     bars = 900;
   const { times, fold } = panel(symbols, bars);
@@ -124,7 +125,8 @@ function writeCvRun(root: string, id: string, horizon: number) {
     fold: pl.Series('fold', fold),
     y_true: pl.Series('y_true', y),
   };
-  for (const [m, p] of Object.entries({ ridge, logistic, gbdt })) {
+  for (const [m, base] of Object.entries({ ridge, logistic, gbdt })) {
+    const p = inverted ? Float64Array.from(base, (v) => 1 - v) : base;
     cols[`${m}_pred`] = pl.Series(
       `${m}_pred`,
       Float64Array.from(p, (v) => (v >= 0.5 ? 1 : 0)),
@@ -211,3 +213,26 @@ test(
     assert.equal(manifest.metrics.stack_minus_best_base_roc_auc, m.comparison.difference.value);
   },
 );
+
+test('bases that score below chance get no weight from nonneg: the stack says it predicts a constant', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'pb-stack-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  writeCvRun(join(root, 'stacking'), 'cvrun', 10, true);
+  const r = await trainStacking({
+    stackingRoot: join(root, 'stacking'),
+    runsRoot: join(root, 'runs'),
+    cvRunId: 'cvrun',
+    horizon: 10,
+    seed: 3,
+    source: { cli: ['test'] },
+    baseDir: root,
+    log: createLogger([], 'error'),
+    bootstrap: 50,
+  });
+  const m = JSON.parse(readFileSync(join(r.dir, 'metrics.json'), 'utf8'));
+  for (const w of Object.values(m.weights as Record<string, number>)) assert.equal(w, 0);
+  const said = (m.warnings as string[]).filter((w) => /gave every base model a weight of 0/.test(w));
+  assert.equal(said.length, 1, `warnings: ${JSON.stringify(m.warnings)}`);
+  assert.match(said[0]!, /predicts a constant/);
+  assert.equal(zeroWeightWarning({ a: 0, b: 0.2 }, 'nonneg'), undefined, 'a base with weight is a blend');
+});
