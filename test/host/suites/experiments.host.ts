@@ -14,7 +14,7 @@ import { runLabel } from '../../../core/runs/label';
 import { resolveRoots } from '../../../core/runs/roots';
 import type { PhasebookApi } from '../../../extension/api';
 import type { ExperimentsRendered } from '../../../extension/experiments/protocol';
-import { phasebookApi, waitFor } from './helpers/phasebook';
+import { phasebookApi, trainStackingWithFirstChoices, waitFor } from './helpers/phasebook';
 import { phasebookExtension, workspaceRoot } from '../support';
 
 function writeRun(dir: string, manifest: Record<string, unknown>): void {
@@ -336,19 +336,11 @@ suite('experiments table actions on a real CV run', function () {
     const before = new Set(api.runs().map((r) => r.dir));
     await vscode.commands.executeCommand('phasebook.openExperiments', { filter: '', select: [cvDir] });
     const shown = await rendered('every run', (x) => x.rows === before.size);
-    const posted = api.experimentsPost({ type: 'trainStacking', dir: cvDir });
-    let done = false;
-    void posted.finally(() => (done = true));
-    // The trainer's two quick picks (horizon, then meta-learner): take the first choice of each.
-    const stacking = await waitFor(
-      async () => {
-        if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-        return api.runs().find((r) => r.kind === 'stacking' && !before.has(r.dir));
-      },
-      90_000,
+    const stacking = await trainStackingWithFirstChoices(
+      api.experimentsPost({ type: 'trainStacking', dir: cvDir }),
+      before,
       'the stacking run',
     );
-    await posted;
     // The trainer opened the new run's dashboard over the table: back to the table, which shows the new run.
     await vscode.commands.executeCommand('phasebook.openExperiments');
     await rendered('the stacking run in the table', (x) => x.rows === shown.rows + 1);

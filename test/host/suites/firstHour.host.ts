@@ -23,6 +23,7 @@ import {
   phasebookApi,
   setCellText,
   showNotebook,
+  trainStackingWithFirstChoices,
   waitFor,
   waitForExecutions,
 } from './helpers/phasebook';
@@ -192,19 +193,11 @@ suite('the first hour: CV results, runs in metrics.db, quiet summaries, stale on
     assert.ok(lens?.command, 'no "Train stacking on this run" CodeLens on the cv cell');
     const before = new Set(api.runs().map((r) => r.dir));
     const { command, arguments: args = [] } = lens.command;
-    const clicked = vscode.commands.executeCommand(command, ...(args as unknown[]));
-    let done = false;
-    void Promise.resolve(clicked).finally(() => (done = true));
-    // The trainer's two quick picks (horizon, then meta-learner): take the first choice of each, as Enter does.
-    const stacking = await waitFor(
-      async () => {
-        if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-        return api.runs().find((r) => r.kind === 'stacking' && !before.has(r.dir));
-      },
-      90_000,
+    const stacking = await trainStackingWithFirstChoices(
+      vscode.commands.executeCommand(command, ...(args as unknown[])),
+      before,
       'the stacking run trained from the CodeLens',
     );
-    await clicked;
     const got = await waitFor(
       async () => {
         const r = await queryMetrics(

@@ -151,6 +151,21 @@ function writeCvRun(root: string, id: string, horizon: number, inverted = false)
   );
 }
 
+/** Trains stacking (horizon 10, seed 3) on the CV run `cvrun` that writeCvRun wrote under `root`/stacking. */
+function trainOn(root: string, log: ReturnType<typeof createLogger>, bootstrap: number) {
+  return trainStacking({
+    stackingRoot: join(root, 'stacking'),
+    runsRoot: join(root, 'runs'),
+    cvRunId: 'cvrun',
+    horizon: 10,
+    seed: 3,
+    source: { cli: ['test'] },
+    baseDir: root,
+    log,
+    bootstrap,
+  });
+}
+
 test(
   'a stacking run: block-bootstrap intervals over bars, purged folds, non-negative weights, stack vs best ' +
     'base, per fold and pooled',
@@ -159,17 +174,7 @@ test(
     t.after(() => rmSync(root, { recursive: true, force: true }));
     writeCvRun(join(root, 'stacking'), 'cvrun', 10);
     const records: LogRecord[] = [];
-    const r = await trainStacking({
-      stackingRoot: join(root, 'stacking'),
-      runsRoot: join(root, 'runs'),
-      cvRunId: 'cvrun',
-      horizon: 10,
-      seed: 3,
-      source: { cli: ['test'] },
-      baseDir: root,
-      log: createLogger([(x) => records.push(x)], 'debug'),
-      bootstrap: 300,
-    });
+    const r = await trainOn(root, createLogger([(x) => records.push(x)], 'debug'), 300);
     assert.equal(r.metaLearner, 'nonneg');
     const m = JSON.parse(readFileSync(join(r.dir, 'metrics.json'), 'utf8'));
     assert.deepEqual(
@@ -218,17 +223,7 @@ test('bases that score below chance get no weight from nonneg: the stack says it
   const root = mkdtempSync(join(tmpdir(), 'pb-stack-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   writeCvRun(join(root, 'stacking'), 'cvrun', 10, true);
-  const r = await trainStacking({
-    stackingRoot: join(root, 'stacking'),
-    runsRoot: join(root, 'runs'),
-    cvRunId: 'cvrun',
-    horizon: 10,
-    seed: 3,
-    source: { cli: ['test'] },
-    baseDir: root,
-    log: createLogger([], 'error'),
-    bootstrap: 50,
-  });
+  const r = await trainOn(root, createLogger([], 'error'), 50);
   const m = JSON.parse(readFileSync(join(r.dir, 'metrics.json'), 'utf8'));
   for (const w of Object.values(m.weights as Record<string, number>)) assert.equal(w, 0);
   const said = (m.warnings as string[]).filter((w) => /gave every base model a weight of 0/.test(w));

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { RunSummary } from '../../../../core/runs/scan';
 import type { PhasebookApi } from '../../../../extension/api';
 import { phasebookExtension, workspaceRoot, writeWorkspaceFile } from '../../support';
 
@@ -27,6 +28,31 @@ export async function waitFor<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Trains stacking through a command that asks horizon, then meta-learner: takes the first choice of each quick
+ * pick (as Enter does) until a stacking run that was not in `before` appears; resolves with it once the command
+ * settled.
+ */
+export async function trainStackingWithFirstChoices(
+  command: PromiseLike<unknown>,
+  before: ReadonlySet<string>,
+  what: string,
+): Promise<RunSummary> {
+  let done = false;
+  void Promise.resolve(command).finally(() => (done = true));
+  const api = await phasebookApi();
+  const run = await waitFor(
+    async () => {
+      if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return api.runs().find((r) => r.kind === 'stacking' && !before.has(r.dir));
+    },
+    90_000,
+    what,
+  );
+  await command;
+  return run;
 }
 
 /** Opens a workspace notebook in an editor (so the Phasebook controller is selected for it). */
