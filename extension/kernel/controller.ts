@@ -120,10 +120,15 @@ export class PhasebookController extends Disposable implements vscode.Disposable
     this.edits.get(key)?.dispose();
     this.edits.delete(key);
     this.autorun.cancel(key);
-    this.restored.delete(key);
     this.selected.delete(key);
+    this.closeKernel(key);
+  }
+
+  /** The notebook is no longer shown: its kernel closes, and showing it again restores (or reattaches) once. */
+  private closeKernel(key: string): void {
     this.kernels.get(key)?.close();
     this.kernels.delete(key);
+    this.restored.delete(key);
   }
 
   /**
@@ -135,10 +140,7 @@ export class PhasebookController extends Disposable implements vscode.Disposable
     const shown = new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs.map(notebookUriOf)));
     for (const tab of e.closed) {
       const key = notebookUriOf(tab);
-      if (!key || shown.has(key)) continue;
-      this.kernels.get(key)?.close();
-      this.kernels.delete(key);
-      this.restored.delete(key);
+      if (key && !shown.has(key)) this.closeKernel(key);
     }
   }
 

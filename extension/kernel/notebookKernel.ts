@@ -3,7 +3,7 @@
  * crash), the text it last received, its stale cells, the CV runs its cells completed, and the executions its
  * events drive. The host never computes: it sends the notebook's text and requests, and shows what comes back.
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings as readNotebookSettings } from '../../core/graph/settings';
 import type { KernelCall, KernelCallType, KernelEvent, KernelReplies } from '../../core/kernel/protocol';
@@ -17,7 +17,7 @@ import { ExecutionRegistry } from './executionRegistry';
 import { ExecutionState, type CreatedRun, type ExecutionStep } from './executionState';
 import { DetachedKernel } from './detachedKernel';
 import { KernelGoneError, KernelRequestError, type KernelClient, type KernelState } from './kernelClient';
-import { KernelProcess } from './kernelProcess';
+import { newKernelClient } from './newKernelClient';
 import { NodeStates } from './nodeStates';
 
 export type { CreatedRun };
@@ -127,26 +127,10 @@ export class NotebookKernel implements vscode.Disposable {
     return this.starting;
   }
 
-  private newClient(file: string, settings: PhasebookSettings): KernelClient {
-    const common = {
-      modulePath: this.deps.kernelModulePath,
-      cwd: dirname(file),
-      memoryLimitMb: settings.kernelMemoryLimitMb,
-    };
-    if (!settings.kernelDetached) return new KernelProcess(common);
-    const folder = vscode.workspace.getWorkspaceFolder(this.notebook.uri)?.uri.fsPath ?? dirname(file);
-    return new DetachedKernel({
-      ...common,
-      kernelsDir: join(folder, '.phasebook', 'kernels'),
-      notebookUri: this.notebook.uri.toString(),
-      idleMinutes: settings.kernelDetachedIdleMinutes,
-    });
-  }
-
   private async startKernel(): Promise<KernelClient> {
     const file = notebookPath(this.notebook);
     const settings = this.deps.settings();
-    const proc = this.newClient(file, settings);
+    const proc = newKernelClient(this.notebook, file, settings, this.deps.kernelModulePath);
     this.proc = proc;
     proc.onEvent.on((e) => this.onEvent(e));
     proc.onLog.on((r) => this.deps.log.kernelRecord(r, this.label));
